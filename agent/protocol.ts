@@ -1,0 +1,79 @@
+// Wire and data types shared by the compiler, the executor and the master.
+// The master may import this file; nothing here imports from master/.
+
+export type Grains = Record<string, unknown>;
+export type Pillar = Record<string, unknown>;
+
+/** Mine data: host id → function name → value (e.g. network.ip_addrs). */
+export type MineData = Record<string, Record<string, unknown>>;
+
+/**
+ * High data, Salt's shape: ID → { module: [fun?, {arg: val}, ...], __sls__, __env__ }.
+ * __file__/__line__ locate the declaration for error messages.
+ */
+export interface HighDecl {
+  __sls__: string;
+  __env__: string;
+  __file__?: string;
+  __line__?: number;
+  [module: string]: unknown;
+}
+export type HighData = Record<string, HighDecl>;
+
+/** Requisite kinds kept in low chunks after compilation (use/*_in are resolved by the compiler). */
+export type RequisiteKind =
+  | 'require' | 'require_any'
+  | 'watch' | 'watch_any'
+  | 'onchanges' | 'onchanges_any'
+  | 'onfail' | 'onfail_any' | 'onfail_all'
+  | 'prereq' | 'prerequired'
+  | 'listen';
+
+/** A low chunk: one state function call on one name. */
+export interface LowChunk {
+  /** state_|-id_|-name_|-fun: the identity used everywhere (results, requisites, job store, URLs). */
+  tag: string;
+  state: string;
+  fun: string;
+  id: string;
+  name: string;
+  sls: string;
+  env: string;
+  /** State-tree-relative path of the SLS file that declared it. */
+  file?: string;
+  /** Line of the ID declaration in that file. */
+  line?: number;
+  /** Resolved numeric order (first/last/cap resolved as Salt does). */
+  order: number;
+  /** Arguments for the state function (requisites and runtime keywords removed). */
+  args: Record<string, unknown>;
+  /** Runtime keywords the executor owns: failhard, unless, onlyif, creates, retry, timeout, check_cmd… */
+  meta: Record<string, unknown>;
+  /** Resolved requisites: kind → tags of target chunks (Salt flattens each kind to a list). */
+  requisites: Partial<Record<RequisiteKind, string[]>>;
+}
+
+export type ResultValue = true | false | null;
+
+export interface StateResult {
+  tag: string;
+  id: string;
+  name: string;
+  sls: string;
+  result: ResultValue;
+  changes: Record<string, unknown>;
+  comment: string;
+  start_time: string;
+  duration_ms: number;
+  run_num: number;
+  warnings?: string[];
+}
+
+export function makeTag(state: string, id: string, name: string, fun: string): string {
+  return `${state}_|-${id}_|-${name}_|-${fun}`;
+}
+
+export function splitTag(tag: string): { state: string; id: string; name: string; fun: string } {
+  const [state, id, name, fun] = tag.split('_|-');
+  return { state, id, name, fun };
+}

@@ -1,0 +1,102 @@
+// A state or pillar tree: files addressed by tree-relative POSIX paths.
+// FsTree reads a directory; MemTree holds files in memory (tests, shipped trees).
+import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { join, posix } from 'node:path';
+
+export interface StateTree {
+  /** Human-readable location, used in error messages. */
+  readonly label: string;
+  /** Contents of a file, or undefined when there is no such file. */
+  read(path: string): string | undefined;
+  isFile(path: string): boolean;
+  isDir(path: string): boolean;
+  /** All file paths under dir (recursive), sorted. */
+  list(dir?: string): string[];
+}
+
+function normal(path: string): string {
+  const p = posix.normalize(path.replace(/^\/+/, ''));
+  if (p === '..' || p.startsWith('../')) throw new Error(`path escapes the tree: ${path}`);
+  return p === '.' ? '' : p;
+}
+
+export class FsTree implements StateTree {
+  readonly label: string;
+  constructor(readonly root: string) {
+    this.label = root;
+  }
+  private abs(path: string): string {
+    return join(this.root, normal(path));
+  }
+  read(path: string): string | undefined {
+    try {
+      return readFileSync(this.abs(path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  isFile(path: string): boolean {
+    try {
+      return statSync(this.abs(path)).isFile();
+    } catch {
+      return false;
+    }
+  }
+  isDir(path: string): boolean {
+    try {
+      return statSync(this.abs(path)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+  list(dir = ''): string[] {
+    const out: string[] = [];
+    const walk = (rel: string): void => {
+      let entries;
+      try {
+        entries = readdirSync(this.abs(rel), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const p = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile()) out.push(p);
+      }
+    };
+    walk(normal(dir));
+    return out.sort();
+  }
+}
+
+export class MemTree implements StateTree {
+  private readonly files: Map<string, string>;
+  constructor(files: Record<string, string>, readonly label = '<memory>') {
+    this.files = new Map(Object.entries(files).map(([k, v]) => [normal(k), v]));
+  }
+  read(path: string): string | undefined {
+    return this.files.get(normal(path));
+  }
+  isFile(path: string): boolean {
+    return this.files.has(normal(path));
+  }
+  isDir(path: string): boolean {
+    const p = normal(path);
+    const prefix = p ? `${p}/` : '';
+    for (const k of this.files.keys()) if (k.startsWith(prefix)) return true;
+    return false;
+  }
+  list(dir = ''): string[] {
+    const p = normal(dir);
+    const prefix = p ? `${p}/` : '';
+    return [...this.files.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+}
+
+/** Where an SLS name lives: `a.b` → `a/b.sls`, else `a/b/init.sls`. */
+export function locateSls(tree: StateTree, sls: string): { path: string; isInit: boolean } | undefined {
+  const base = sls.replace(/\./g, '/');
+  if (tree.isFile(`${base}.sls`)) return { path: `${base}.sls`, isInit: false };
+  if (tree.isFile(`${base}/init.sls`)) return { path: `${base}/init.sls`, isInit: true };
+  return undefined;
+}
