@@ -1,0 +1,3 @@
+# The shared application cache.
+memcached:
+  port: 11211

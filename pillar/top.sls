@@ -1,0 +1,14 @@
+# Pillar is compiled on the master from roster data only (id, level, roles).
+base:
+  'level:staging':
+    - match: grain
+    - infra.staging
+  'level:production':
+    - match: grain
+    - infra.production
+  'roles:memcache':
+    - match: grain
+    - roles.memcache
+  'roles:sessions':
+    - match: grain
+    - roles.sessions

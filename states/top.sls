@@ -1,0 +1,12 @@
+# Which states each host gets. Roles and levels come from the master's roster,
+# never from the host itself, so these matches cannot be spoofed by a VM.
+base:
+  '*':
+    - base
+  'roles:memcache':
+    - match: grain
+    - memcached
+  'roles:sessions':
+    - match: grain
+    - memcached
+    - redis
