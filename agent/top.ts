@@ -1,9 +1,13 @@
-// PLACEHOLDER (glob '*' only) — replaced by the full top-file matcher.
-import type { StateTree } from './tree.ts';
+// The top file: which SLS each saltenv assigns to this minion.
+// Targets are matched in file order with Salt's matchers (compound unless `- match:` says otherwise);
+// SLS globs expand to the tree's SLS names; each SLS appears once, where it first appears.
 import type { ErrorData } from './errors.ts';
+import { TargetError, type Minion } from './match/index.ts';
 import type { RenderContext } from './render/sls.ts';
-import { renderTemplate } from './render/template.ts';
-import { parseYaml } from './render/yaml.ts';
+import type { StateTree } from './tree.ts';
+import { readTop } from './top/read.ts';
+import { selectTargets } from './top/select.ts';
+import { expandSls, listSls } from './top/sls-names.ts';
 
 export interface TopResult {
   /** saltenv → SLS names matched for this minion, in top-file order, without duplicates. */
@@ -11,20 +15,40 @@ export interface TopResult {
   errors: ErrorData[];
 }
 
-/** Renders `top.sls` of `tree` and returns the SLS that match the minion `ctx.grains.id`. */
+/** Salt's words when a highstate finds nothing to apply. */
+export const NO_TOP_MATCHES = 'No Top file or master_tops data matches found';
+
+/** The minion a render context describes (its id from `grains.id`). */
+export function minionOf(ctx: RenderContext): Minion {
+  const id = ctx.grains.id;
+  if (typeof id !== 'string' || !id) throw new TargetError("grains have no 'id': cannot match targets");
+  return { id, grains: ctx.grains, pillar: ctx.pillar };
+}
+
+/** Renders `file` (default `top.sls`) of `tree` and returns the SLS that match the minion `ctx.grains.id`. */
 export function matchTop(tree: StateTree, ctx: RenderContext, file = 'top.sls'): TopResult {
-  const src = tree.read(file);
-  if (src === undefined) return { top: {}, errors: [{ code: 'TOP', message: `no top file ${file} in ${tree.label}`, file }] };
-  const r = renderTemplate(tree, file, src, ctx);
-  if (r.error) return { top: {}, errors: [r.error] };
-  const p = parseYaml(r.text, file);
-  if (p.errors.length) return { top: {}, errors: p.errors };
-  const top: Record<string, string[]> = {};
-  for (const [env, targets] of Object.entries((p.data ?? {}) as Record<string, Record<string, unknown[]>>)) {
-    for (const [tgt, items] of Object.entries(targets ?? {})) {
-      if (tgt !== '*' && tgt !== ctx.grains.id) continue;
-      for (const it of items ?? []) if (typeof it === 'string') (top[env] ??= []).includes(it) || top[env].push(it);
-    }
+  let minion: Minion;
+  try {
+    minion = minionOf(ctx);
+  } catch (err) {
+    return { top: {}, errors: [{ code: 'TOP', message: (err as Error).message, file }] };
   }
-  return { top, errors: [] };
+  const read = readTop(tree, ctx, file);
+  if (!read.found) return { top: {}, errors: [{ code: 'TOP', message: `${NO_TOP_MATCHES}: no top file ${file} in ${tree.label}`, file }] };
+  const sel = selectTargets(read.targets, minion);
+  const errors = [...read.errors, ...sel.errors];
+  const top: Record<string, string[]> = {};
+  let available: string[] | undefined;
+  const avail = (): string[] => (available ??= listSls(tree));
+  for (const [env, list] of Object.entries(sel.matches)) {
+    const names: string[] = [];
+    for (const { sls } of list) {
+      for (const n of expandSls(sls, avail)) if (!names.includes(n)) names.push(n);
+    }
+    top[env] = names;
+  }
+  if (!Object.keys(top).length && !errors.length) {
+    errors.push({ code: 'TOP', message: `${NO_TOP_MATCHES}: no target in ${file} matches '${minion.id}'`, file });
+  }
+  return { top, errors };
 }

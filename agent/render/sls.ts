@@ -1,4 +1,4 @@
-// Render one SLS file: template (nunjucks, Jinja-compatible) then YAML.
+// Render one SLS file: template (Jinja, Salt dialect) then YAML, as Salt's default `jinja|yaml` pipe.
 import type { Grains, Pillar, MineData } from '../protocol.ts';
 import type { ErrorData } from '../errors.ts';
 import { type StateTree, locateSls } from '../tree.ts';
@@ -12,6 +12,12 @@ export interface RenderContext {
   mine?: MineData;
   /** Master/agent options visible to config.get. */
   opts?: Record<string, unknown>;
+  /**
+   * Extra `salt['module.function']` callables (added to, or replacing, the built-in ones).
+   * They are called with Python-style arguments: keyword arguments arrive as a trailing object
+   * marked `__keywords` (see pyargs.ts).
+   */
+  functions?: Record<string, (...args: unknown[]) => unknown>;
 }
 
 export interface RenderedSls {
@@ -30,23 +36,53 @@ export interface RenderedSls {
 export function slsVars(sls: string, file: string, isInit: boolean, saltenv: string): Record<string, string> {
   const slspath = isInit ? sls.replace(/\./g, '/') : sls.split('.').slice(0, -1).join('/');
   const tpldir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
-  return { sls, slspath, slsdotpath: slspath.replace(/\//g, '.'), slscolonpath: slspath.replace(/\//g, ':'), tpldir, tplfile: file, tplpath: file, saltenv };
+  return {
+    sls, slspath, slsdotpath: slspath.replace(/\//g, '.'), slscolonpath: slspath.replace(/\//g, ':'),
+    tpldir, tpldot: tpldir === '.' ? '' : tpldir.replace(/\//g, '.'), tplfile: file, tplpath: file, saltenv,
+  };
+}
+
+export interface RenderPipe {
+  /** Render the text as a Jinja template first. */
+  jinja: boolean;
+  /** The source with the shebang line blanked (line numbers are kept). */
+  source: string;
+  error?: string;
+}
+
+const SUPPORTED = ['jinja|yaml', 'yaml|jinja', 'yaml', 'jinja'];
+
+/** Reads a `#!jinja|yaml` style first line; SLS files without one use Salt's default, jinja|yaml. */
+export function renderPipe(source: string): RenderPipe {
+  const m = /^#!([^\n]*)/.exec(source);
+  if (!m) return { jinja: true, source };
+  const pipe = m[1].replace(/\s+/g, '');
+  const blanked = source.slice(m[0].length);
+  if (pipe === 'yaml') return { jinja: false, source: blanked };
+  if (pipe === 'jinja|yaml' || pipe === 'jinja') return { jinja: true, source: blanked };
+  if (pipe === 'yaml|jinja') return { jinja: true, source: blanked };
+  return { jinja: true, source: blanked, error: `unsupported renderer '#!${m[1].trim()}' (supported: ${SUPPORTED.map((s) => `#!${s}`).join(', ')})` };
 }
 
 export function renderSls(tree: StateTree, sls: string, ctx: RenderContext): RenderedSls {
   const found = locateSls(tree, sls);
   if (!found) {
+    const base = sls.replace(/\./g, '/');
     return {
-      sls, file: sls.replace(/\./g, '/') + '.sls', isInit: false, data: null, lines: {},
-      errors: [{ code: 'SLS_NOT_FOUND', message: `SLS '${sls}' not found in ${tree.label} (looked for ${sls.replace(/\./g, '/')}.sls and ${sls.replace(/\./g, '/')}/init.sls)` }],
+      sls, file: `${base}.sls`, isInit: false, data: null, lines: {},
+      errors: [{ code: 'SLS_NOT_FOUND', message: `SLS '${sls}' not found in ${tree.label} (looked for ${base}.sls and ${base}/init.sls)` }],
     };
   }
   const { path: file, isInit } = found;
-  const source = tree.read(file) ?? '';
-  const vars = slsVars(sls, file, isInit, ctx.saltenv);
-  const rendered = renderTemplate(tree, file, source, ctx, vars);
-  if (rendered.error) return { sls, file, isInit, data: null, lines: {}, errors: [rendered.error] };
-  const parsed = parseYaml(rendered.text, file);
+  const pipe = renderPipe(tree.read(file) ?? '');
+  if (pipe.error) return { sls, file, isInit, data: null, lines: {}, errors: [{ code: 'RENDER_TEMPLATE', message: pipe.error, file, line: 1 }] };
+  let text = pipe.source;
+  if (pipe.jinja) {
+    const rendered = renderTemplate(tree, file, pipe.source, ctx, slsVars(sls, file, isInit, ctx.saltenv));
+    if (rendered.error) return { sls, file, isInit, data: null, lines: {}, errors: [rendered.error] };
+    text = rendered.text;
+  }
+  const parsed = parseYaml(text, file);
   const data = parsed.data === undefined ? null : parsed.data;
   return { sls, file, isInit, data, lines: parsed.lines, errors: parsed.errors };
 }

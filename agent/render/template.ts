@@ -1,9 +1,10 @@
-// Jinja templating through nunjucks, with Salt's context (grains, pillar, salt, sls vars).
-import nunjucks from 'nunjucks';
+// Jinja templating with Salt's context (grains, pillar, salt, opts, sls vars). Never throws:
+// every failure comes back as ErrorData at the template file and line it happened in.
 import type { StateTree } from '../tree.ts';
 import type { ErrorData } from '../errors.ts';
 import type { RenderContext } from './sls.ts';
-import { makeEnvironment } from './env.ts';
+import { environmentFor, templateVars } from './env.ts';
+import { locate } from './fault.ts';
 import { saltFunctions } from './salt.ts';
 
 export interface TemplateResult {
@@ -11,15 +12,17 @@ export interface TemplateResult {
   error?: ErrorData;
 }
 
-const envs = new WeakMap<StateTree, nunjucks.Environment>();
-
-function envFor(tree: StateTree): nunjucks.Environment {
-  let env = envs.get(tree);
-  if (!env) {
-    env = makeEnvironment(tree);
-    envs.set(tree, env);
-  }
-  return env;
+/** The variables every template sees (Salt's render context). */
+export function templateContext(file: string, ctx: RenderContext, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...templateVars(file),
+    grains: ctx.grains,
+    pillar: ctx.pillar,
+    opts: ctx.opts ?? {},
+    saltenv: ctx.saltenv,
+    salt: saltFunctions(ctx),
+    ...extra,
+  };
 }
 
 /** Renders `source` (the contents of `file` in `tree`) with Salt's template context. */
@@ -30,29 +33,21 @@ export function renderTemplate(
   ctx: RenderContext,
   extra: Record<string, unknown> = {},
 ): TemplateResult {
-  const env = envFor(tree);
-  const context = {
-    grains: ctx.grains,
-    pillar: ctx.pillar,
-    opts: ctx.opts ?? {},
-    saltenv: ctx.saltenv,
-    salt: saltFunctions(ctx),
-    ...extra,
-  };
   try {
-    const tmpl = new nunjucks.Template(source, env, file, true);
-    return { text: tmpl.render(context) };
+    const env = environmentFor(tree);
+    const vars = templateContext(file, ctx, extra);
+    const tmpl = env.template(file, source);
+    const text = env.withGlobals(vars, () => tmpl.render(vars) as string);
+    return { text };
   } catch (err) {
     return { text: '', error: templateError(err, file) };
   }
 }
 
-/** Nunjucks errors carry "(file) [Line N, Column M]" in their message; turn that into file:line. */
+/** Converts anything a render threw into ErrorData at the innermost template file:line. */
 export function templateError(err: unknown, file: string): ErrorData {
-  const raw = err instanceof Error ? err.message : String(err);
-  const m = /^\(([^)]*)\)(?:\s*\[Line (\d+), Column \d+\])?\s*\n?\s*([\s\S]*)$/.exec(raw);
-  const where = m?.[1] && m[1] !== 'unknown path' ? m[1] : file;
-  const line = m?.[2] ? Number(m[2]) + (/\[Line/.test(raw) ? 1 : 0) : undefined;
-  const message = (m?.[3] ?? raw).replace(/^Error:\s*/, '').trim().split('\n')[0];
-  return { code: 'RENDER_TEMPLATE', message: `template error: ${message}`, file: where, line };
+  const fault = locate(err, file, undefined);
+  const out: ErrorData = { code: 'RENDER_TEMPLATE', message: fault.message, file: fault.file ?? file };
+  if (fault.line !== undefined) out.line = fault.line;
+  return out;
 }

@@ -1,6 +1,8 @@
-// YAML after templating: parse with line numbers, report errors at file:line.
-import { parseDocument, LineCounter, isMap, isScalar } from 'yaml';
+// YAML after templating, read with Salt's loader rules (yaml-schema.ts): errors at file:line,
+// duplicate keys rejected as Salt does ("found conflicting ID"), line of every top-level key kept.
+import { parseDocument, LineCounter, isMap, isScalar, isCollection, visit, type Document } from 'yaml';
 import type { ErrorData } from '../errors.ts';
+import { saltYamlOptions } from './yaml-schema.ts';
 
 export interface ParsedYaml {
   data: unknown;
@@ -9,14 +11,60 @@ export interface ParsedYaml {
   errors: ErrorData[];
 }
 
-export function parseYaml(text: string, file: string): ParsedYaml {
+export interface YamlProblem {
+  message: string;
+  /** 1-based line in the parsed text. */
+  line: number;
+}
+
+function keyText(text: string, pos: [number, number]): string {
+  const raw = text.slice(pos[0], pos[1]).trim().replace(/:$/, '').trim();
+  return raw.replace(/^(['"])(.*)\1$/s, '$2');
+}
+
+/** Parses YAML text with Salt's rules; problems carry the 1-based line of the rendered text. */
+function parse(text: string): { doc: Document; problems: YamlProblem[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const errors: ErrorData[] = doc.errors.map((e) => ({
+  const doc = parseDocument(text, { ...saltYamlOptions, customTags: [...saltYamlOptions.customTags], lineCounter });
+  const lineOf = (pos: number): number => lineCounter.linePos(pos).line;
+  const problems: YamlProblem[] = doc.errors.map((e) => {
+    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    let message: string;
+    switch (e.code) {
+      case 'DUPLICATE_KEY': message = `found conflicting ID '${keyText(text, e.pos)}'`; break;
+      case 'TAB_AS_INDENT': message = 'Illegal tab character'; break;
+      default: message = first;
+    }
+    return { message, line: lineOf(e.pos[0]) };
+  });
+  if (!problems.length) {
+    visit(doc, {
+      Pair(_key, pair) {
+        if (isCollection(pair.key)) {
+          const at = pair.key.range?.[0] ?? 0;
+          problems.push({ message: 'Invalid YAML, possible double curly-brace (a mapping or list used as a key)', line: lineOf(at) });
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+  }
+  return { doc, problems, lineCounter };
+}
+
+function lineText(text: string, line: number): string {
+  const l = text.split(/\r?\n/)[line - 1] ?? '';
+  return l.length > 120 ? l.slice(0, 117) + '...' : l;
+}
+
+/** Parses an SLS (or any rendered YAML file); errors are located at `file` and the line of the text. */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const { doc, problems, lineCounter } = parse(text);
+  const errors: ErrorData[] = problems.map((p) => ({
     code: 'RENDER_YAML' as const,
-    message: `YAML error: ${e.message.split('\n')[0]}`,
+    message: `YAML error: ${p.message} (rendered line ${p.line}: ${JSON.stringify(lineText(text, p.line).trim())})`,
     file,
-    line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
+    line: p.line,
   }));
   const lines: Record<string, number> = {};
   if (isMap(doc.contents)) {
@@ -28,4 +76,11 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   }
   const data = errors.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
   return { data, lines, errors };
+}
+
+/** Loads one YAML value (load_yaml, import_yaml): the value, or the first problem. */
+export function loadYaml(text: string): { value?: unknown; problem?: YamlProblem } {
+  const { doc, problems } = parse(text);
+  if (problems.length) return { problem: problems[0] };
+  return { value: doc.toJS({ maxAliasCount: 1000 }) ?? null };
 }

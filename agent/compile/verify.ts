@@ -1,0 +1,67 @@
+// Structural checks of one declaration after extend (Salt's verify_high): exactly one function
+// per module, arguments as single-key dicts, `names` as a list, requisites well formed.
+import type { ErrorData, ErrorCode } from '../errors.ts';
+import type { HighDecl } from '../protocol.ts';
+import { isDict, show } from './data.ts';
+import { isRequisiteKeyword } from './keywords.ts';
+import { parseRequisites } from './raw.ts';
+import { compileError } from './error.ts';
+
+export interface Problem {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Problems of one argument dict (`{arg: value}`) of a state declaration or of a `names` entry. */
+export function argProblems(arg: unknown, where: string): Problem[] {
+  if (!isDict(arg)) {
+    return [{ code: 'SLS_STRUCTURE', message: `argument ${show(arg)} of ${where} is neither a function name nor a single-key dictionary` }];
+  }
+  const keys = Object.keys(arg);
+  if (keys.length === 0) return [{ code: 'SLS_STRUCTURE', message: `empty argument in ${where}` }];
+  if (keys.length > 1) {
+    return [{ code: 'SLS_STRUCTURE', message: `multiple dictionaries defined in argument of ${where} (${keys.join(', ')}); each argument is its own list item` }];
+  }
+  const key = keys[0];
+  const value = arg[key];
+  if (key === 'names' && !Array.isArray(value)) {
+    return [{ code: 'SLS_STRUCTURE', message: `the 'names' argument of ${where} must be formed as a list` }];
+  }
+  if (isRequisiteKeyword(key)) {
+    return parseRequisites(key, value).problems.map((m) => ({ code: 'REQUISITE_MALFORMED' as const, message: `${m} (${where})` }));
+  }
+  return [];
+}
+
+/** Problems of module `module` of declaration `decl` (ID `id`). */
+export function moduleProblems(id: string, module: string, list: unknown, decl: HighDecl): Problem[] {
+  const where = `state '${module}' of ID '${id}' in SLS '${decl.__sls__}'`;
+  if (!Array.isArray(list)) return [{ code: 'SLS_STRUCTURE', message: `${where} is not formed as a list` }];
+  const out: Problem[] = [];
+  const funs: string[] = [];
+  for (const arg of list) {
+    if (typeof arg === 'string') {
+      funs.push(arg);
+      if (/\s/.test(arg.trim())) {
+        out.push({ code: 'SLS_STRUCTURE', message: `the function '${arg}' in ${where} has whitespace; perhaps this is an argument missing a ':'` });
+      }
+      continue;
+    }
+    out.push(...argProblems(arg, where));
+  }
+  if (funs.length === 0) out.push({ code: 'SLS_STRUCTURE', message: `no function declared in ${where}` });
+  else if (funs.length > 1) out.push({ code: 'SLS_STRUCTURE', message: `too many functions declared in ${where}; choose one of: ${funs.join(', ')}` });
+  return out;
+}
+
+/** All problems of one declaration, as located errors. */
+export function verifyDecl(id: string, decl: HighDecl): ErrorData[] {
+  const errors: ErrorData[] = [];
+  for (const module of Object.keys(decl)) {
+    if (module.startsWith('__')) continue;
+    for (const p of moduleProblems(id, module, decl[module], decl)) {
+      errors.push(compileError(p.code, p.message, { file: decl.__file__, line: decl.__line__, id }));
+    }
+  }
+  return errors;
+}

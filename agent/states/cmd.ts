@@ -1,0 +1,246 @@
+// cmd.run / cmd.wait / cmd.script: the one place where a state's job is a shell line.
+// The line runs as argv [shell, '-c', name]; runas goes through `runuser -u USER --`.
+import { statSync, promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import { converged, failed, opsOf, pending } from './plan.ts';
+import { flag, isDict, optString, strList } from './args.ts';
+import { reinterpret } from './cmd-stateful.ts';
+import { lookupAccount } from '../facts/users.ts';
+import { loadSource } from './file/source.ts';
+
+export interface CmdOps {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  input?: string;
+  timeoutMs?: number;
+  /** cmd.script: the script text, written to a temp file whose path replaces SCRIPT in argv. */
+  script?: string;
+  /** runas: the user the script file is handed to. */
+  owner?: { uid: number; gid?: number };
+  /** Comment once run: Command "x" run (cmd.run) or Command 'x' run (cmd.script). */
+  ranComment: string;
+  stateful: boolean;
+  hideOutput: boolean;
+  ignoreTimeout: boolean;
+  successRetcodes: number[];
+  successStdout: string[];
+  successStderr: string[];
+}
+
+/** Stands in argv for the temp file cmd.script writes at apply time (a NUL never occurs in real argv). */
+const SCRIPT = '\u0000script';
+
+/** `stateful: True`, or `stateful: [{test_name: …}]`. */
+const isStateful = (v: unknown): boolean => Array.isArray(v) || flag(v);
+
+const RUN_ARGS = [
+  'cwd', 'root', 'runas', 'shell', 'env', 'prepend_path', 'stateful', 'umask', 'output_loglevel', 'hide_output',
+  'timeout', 'ignore_timeout', 'use_vt', 'success_retcodes', 'success_stdout', 'success_stderr', 'stdin', 'bg',
+  'python_shell', 'reload_modules', 'saltenv',
+];
+const SCRIPT_ARGS = [...RUN_ARGS, 'source', 'template', 'args', 'defaults', 'context', 'password'];
+
+/** Salt's `env`: a dict or a list of one-key dicts; values become strings. */
+function parseEnv(env: unknown): Record<string, string> | undefined {
+  if (env === undefined || env === null) return {};
+  const out: Record<string, string> = {};
+  const add = (d: Record<string, unknown>): void => {
+    for (const [k, v] of Object.entries(d)) out[k] = v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v);
+  };
+  if (isDict(env)) add(env);
+  else if (Array.isArray(env)) {
+    for (const item of env) {
+      if (isDict(item)) add(item);
+      else if (typeof item === 'string' && item.includes('=')) out[item.slice(0, item.indexOf('='))] = item.slice(item.indexOf('=') + 1);
+      else return undefined;
+    }
+  } else return undefined;
+  return out;
+}
+
+/** test_name from `stateful: [{test_name: …}]`. */
+function testName(stateful: unknown): string | undefined {
+  if (!Array.isArray(stateful)) return undefined;
+  const first: unknown = stateful[0];
+  return isDict(first) && typeof first.test_name === 'string' ? first.test_name : undefined;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+interface Prepared {
+  ops: CmdOps;
+  /** Failure found while preparing (bad env, unknown user). */
+  error?: string;
+}
+
+/** Builds the argv and environment for `line`, shared by run and script. */
+async function prepare(args: StateArgs, line: string, ctx: StateContext, ranComment: string): Promise<Prepared> {
+  const env = parseEnv(args.env);
+  const base: CmdOps = {
+    argv: [], cwd: '/', env: {}, ranComment, stateful: isStateful(args.stateful), hideOutput: flag(args.hide_output),
+    ignoreTimeout: flag(args.ignore_timeout), successRetcodes: strList(args.success_retcodes).map(Number),
+    successStdout: strList(args.success_stdout), successStderr: strList(args.success_stderr),
+  };
+  if (!env) return { ops: base, error: "Invalidly-formatted 'env' parameter. See documentation." };
+  const shell = optString(args.shell) ?? '/bin/sh';
+  const runas = optString(args.runas);
+  let home: string | undefined;
+  let argv = [shell, '-c', line];
+  const umask = optString(args.umask);
+  if (umask !== undefined) {
+    if (!/^[0-7]{1,4}$/.test(umask)) return { ops: base, error: `Invalid umask: '${umask}'` };
+    argv = ['/bin/sh', '-c', 'umask "$1" && shift && exec "$@"', 'sh', umask, ...argv];
+  }
+  if (runas) {
+    const user = await lookupAccount(ctx.facts, 'passwd', runas);
+    if (!user || (/^\d+$/.test(runas) && user.name === runas)) return { ops: base, error: `User '${runas}' is not available` };
+    home = user.home;
+    argv = ['runuser', '-u', user.name, '--', ...argv];
+    base.owner = user.gid === undefined ? { uid: user.id } : { uid: user.id, gid: user.gid };
+  }
+  // Outermost, so it runs as the agent's user; runas then happens inside the jail.
+  const chroot = optString(args.root);
+  if (chroot) argv = ['chroot', chroot, ...argv];
+  const prepend = optString(args.prepend_path);
+  if (prepend) env.PATH = `${prepend.replace(/:+$/, '')}:${env.PATH ?? process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`;
+  const cwd = optString(args.cwd) ?? [home, '/root'].find((d): d is string => !!d && isDir(d)) ?? '/';
+  const timeout = Number(args.timeout);
+  return {
+    ops: {
+      ...base, argv, cwd, env,
+      ...(args.stdin !== undefined && args.stdin !== null ? { input: String(args.stdin) } : {}),
+      ...(timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
+    },
+  };
+}
+
+/** Runs prepared ops; the outcome is Salt's cmd.run_all shape under changes. */
+async function execute(ops: CmdOps, ctx: StateContext): Promise<Outcome> {
+  let argv = ops.argv;
+  let scratch: string | undefined;
+  try {
+    if (ops.script !== undefined) {
+      scratch = await fsp.mkdtemp(join(tmpdir(), 'halite-script-'));
+      const path = join(scratch, 'script');
+      await fsp.writeFile(path, ops.script, { mode: 0o700 });
+      if (ops.owner) {
+        await fsp.chown(scratch, ops.owner.uid, ops.owner.gid ?? -1);
+        await fsp.chown(path, ops.owner.uid, ops.owner.gid ?? -1);
+      }
+      argv = argv.map((a) => (a === SCRIPT ? path : a));
+    }
+    if (!isDir(ops.cwd)) return { result: false, changes: {}, comment: `Desired working directory "${ops.cwd}" is not available` };
+    const r = await ctx.run(argv, { cwd: ops.cwd, env: ops.env, input: ops.input, timeoutMs: ops.timeoutMs, stripFinalNewline: false });
+    if (r.error && !r.pid) return { result: false, changes: {}, comment: r.error };
+    let retcode = r.code;
+    const stdout = r.stdout.trimEnd();
+    const stderr = r.stderr.trimEnd();
+    if (ops.successRetcodes.includes(retcode) || ops.successStdout.includes(stdout.trim()) || ops.successStderr.includes(stderr.trim())) retcode = 0;
+    if (r.timedOut && ops.ignoreTimeout) retcode = 0;
+    const changes: Changes = {
+      pid: r.pid,
+      retcode,
+      stdout: ops.hideOutput ? '' : ctx.redact(stdout),
+      stderr: ops.hideOutput ? '' : ctx.redact(r.timedOut && !stderr ? r.error ?? '' : stderr),
+    };
+    const out: Outcome = { result: retcode === 0, changes, comment: ops.ranComment };
+    return ops.stateful ? reinterpret(out) : out;
+  } finally {
+    if (scratch) await fsp.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function applyCmd(plan: Plan<CmdOps>, ctx: StateContext): Promise<Outcome> {
+  return execute(opsOf(plan), ctx);
+}
+
+/** Test mode with stateful test_name: run the test command and report what it says. */
+async function testStateful(ops: CmdOps, ctx: StateContext): Promise<Plan<CmdOps>> {
+  const out = await execute(ops, ctx);
+  const result = out.result !== false;
+  if (result && Object.keys(out.changes).length) return pending(out.changes, out.comment, ops);
+  return result ? converged(out.comment) : failed(out.comment, out.changes);
+}
+
+async function checkRun(args: StateArgs, ctx: StateContext): Promise<Plan<CmdOps>> {
+  const tname = testName(args.stateful);
+  const name = ctx.test && tname ? tname : args.name;
+  const shown = ctx.redact(name);
+  const prep = await prepare(args, name, ctx, `Command "${shown}" run`);
+  if (prep.error) return failed(prep.error);
+  if (ctx.test && tname) return testStateful(prep.ops, ctx);
+  return pending({}, `Command "${shown}" would have been executed`, prep.ops);
+}
+
+export const run: StateFunction<CmdOps> = {
+  args: { required: [], optional: RUN_ARGS },
+  check: checkRun,
+  apply: applyCmd,
+  recheck: false,
+  modWatch: checkRun,
+};
+
+export const wait: StateFunction<CmdOps> = {
+  args: { required: [], optional: RUN_ARGS },
+  check: async () => converged(''),
+  apply: applyCmd,
+  recheck: false,
+  modWatch: checkRun,
+};
+
+async function checkScript(args: StateArgs, ctx: StateContext): Promise<Plan<CmdOps>> {
+  const tname = testName(args.stateful);
+  const name = ctx.test && tname ? tname : args.name;
+  const shown = ctx.redact(name);
+  if (args.context !== undefined && args.context !== null && !isDict(args.context)) {
+    return failed("Invalidly-formatted 'context' parameter. Must be formed as a dict.");
+  }
+  if (args.defaults !== undefined && args.defaults !== null && !isDict(args.defaults)) {
+    return failed("Invalidly-formatted 'defaults' parameter. Must be formed as a dict.");
+  }
+  const words = name.trim().split(/\s+/);
+  const source = optString(args.source) ?? words[0];
+  const scriptArgs = optString(args.args) ?? (words.length > 1 ? name.trim().slice(words[0].length).trim() : '');
+  const loaded = loadSource(source, ctx, {
+    template: optString(args.template),
+    context: { ...((args.defaults as Record<string, unknown>) ?? {}), ...((args.context as Record<string, unknown>) ?? {}) },
+  });
+  if (loaded.error !== undefined) {
+    return failed(loaded.missing ? `Unable to cache script ${source} from saltenv '${ctx.saltenv}'` : loaded.error);
+  }
+  const line = scriptArgs ? `exec "$0" ${scriptArgs}` : 'exec "$0"';
+  const prep = await prepare(args, line, ctx, `Command '${shown}' run`);
+  if (prep.error) return failed(prep.error);
+  const ops: CmdOps = { ...prep.ops, argv: [...prep.ops.argv, SCRIPT], script: loaded.text };
+  if (ctx.test && tname) return testStateful(ops, ctx);
+  return pending({}, `Command '${shown}' would have been executed`, ops);
+}
+
+export const script: StateFunction<CmdOps> = {
+  args: { required: [], optional: SCRIPT_ARGS },
+  check: checkScript,
+  apply: applyCmd,
+  recheck: false,
+  modWatch: checkScript,
+};
+
+export const wait_script: StateFunction<CmdOps> = {
+  args: { required: [], optional: SCRIPT_ARGS },
+  check: async () => converged(''),
+  apply: applyCmd,
+  recheck: false,
+  modWatch: checkScript,
+};
+
+const cmdModule: StateModule = { run, wait, watch: wait, script, wait_script };
+export default cmdModule;
+

@@ -1,0 +1,69 @@
+// Builds the StateContext for a run from the run's data, with defaults for the rest.
+import type { Grains, LowChunk, MineData, Pillar } from '../protocol.ts';
+import { MemTree, type StateTree } from '../tree.ts';
+import { renderTemplate } from '../render/template.ts';
+import { FactCache } from '../facts/cache.ts';
+import { run as runCommand, type Runner } from '../run.ts';
+import { DEFAULT_BACKUP_DIR, DEFAULT_BACKUP_KEEP, type BackupOptions } from '../backup.ts';
+import type { Logger, StateContext } from './types.ts';
+
+export interface ContextOptions {
+  test?: boolean;
+  grains?: Grains;
+  pillar?: Pillar;
+  saltenv?: string;
+  mine?: MineData;
+  opts?: Record<string, unknown>;
+  tree?: StateTree;
+  root?: string;
+  run?: Runner;
+  facts?: FactCache;
+  redact?: (text: string) => string;
+  backup?: Omit<BackupOptions, 'root'>;
+  log?: Logger;
+  signal?: AbortSignal;
+  chunk?: LowChunk;
+  chunks?: readonly LowChunk[];
+  changedRequisites?: readonly string[];
+}
+
+/** Writes to stderr (stdout carries the event stream). */
+export const stderrLogger: Logger = {
+  debug: () => undefined,
+  info: (m) => process.stderr.write(`[INFO] ${m}\n`),
+  warn: (m) => process.stderr.write(`[WARNING] ${m}\n`),
+  error: (m) => process.stderr.write(`[ERROR] ${m}\n`),
+};
+
+export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export function makeContext(o: ContextOptions = {}): StateContext {
+  const root = o.root ?? '/';
+  const baseRun = o.run ?? runCommand;
+  const signal = o.signal;
+  const run: Runner = (argv, opts = {}) => baseRun(argv, signal && !opts.signal ? { ...opts, signal } : opts);
+  const grains = o.grains ?? {};
+  const pillar = o.pillar ?? {};
+  const saltenv = o.saltenv ?? 'base';
+  const tree = o.tree ?? new MemTree({});
+  const ctx: StateContext = {
+    test: o.test ?? false,
+    grains,
+    pillar,
+    saltenv,
+    tree,
+    renderTemplate: (file, source, context = {}) =>
+      renderTemplate(tree, file, source, { grains, pillar, saltenv, mine: o.mine, opts: o.opts }, context),
+    facts: o.facts ?? new FactCache({ root, run }),
+    run,
+    root,
+    redact: o.redact ?? ((t) => t),
+    backup: o.backup ?? { dir: DEFAULT_BACKUP_DIR, keep: DEFAULT_BACKUP_KEEP },
+    log: o.log ?? stderrLogger,
+  };
+  if (signal) ctx.signal = signal;
+  if (o.chunk) ctx.chunk = o.chunk;
+  if (o.chunks) ctx.chunks = o.chunks;
+  if (o.changedRequisites) ctx.changedRequisites = o.changedRequisites;
+  return ctx;
+}

@@ -1,0 +1,98 @@
+// file.comment / file.uncomment: (un)comment the lines a regular expression finds.
+import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import { converged, failed, opsOf, pending } from '../plan.ts';
+import { flag, optString } from '../args.ts';
+import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
+import { diffOf, notAbsolute } from './common.ts';
+import { pyRegExp } from './pyre.ts';
+
+export interface CommentOps extends EditOps {
+  diff: string;
+  /** Whether the edited text has what the state asked for (Salt re-searches after editing). */
+  ok: boolean;
+}
+
+const search = (text: string, pattern: string): boolean => pyRegExp(pattern, 8).test(text);
+
+/** Salt's comment_line: prefix (or strip) `char` on the lines the regex matches at their start. */
+export function commentLines(text: string, regex: string, char: string, comment: boolean): string {
+  const body = regex.replace(/^\^/, '').replace(/\$$/, '');
+  const end = regex.endsWith('$') ? '$' : '';
+  const re = comment ? pyRegExp(`^(${body})${end}`) : pyRegExp(`^${char}\\s*(${body})${end}`);
+  return splitLinesKeep(text)
+    .map((line) => {
+      const bare = line.replace(/\r?\n$/, '');
+      if (!re.test(bare)) return line;
+      if (comment) return `${char}${line}`;
+      let i = 0;
+      while (i < line.length && char.includes(line[i])) i++;
+      return line.slice(i);
+    })
+    .join('');
+}
+
+async function prepare(args: StateArgs, ctx: StateContext): Promise<{ error?: string; target?: Awaited<ReturnType<typeof editTarget>> }> {
+  const bad = notAbsolute(args.name);
+  if (bad) return { error: bad };
+  const target = await editTarget(ctx, args.name);
+  if (!target) return { error: `${args.name}: file not found` };
+  return { target };
+}
+
+function planEdit(args: StateArgs, ctx: StateContext, path: string, before: string, text: string, ok: boolean): Plan<CommentOps> {
+  const ops: CommentOps = { name: args.name, path, text, diff: diffOf(ctx, before, text), ok };
+  return pending({ [args.name]: 'updated' }, `File ${args.name} is set to be updated`, ops);
+}
+
+export async function checkComment(args: StateArgs, ctx: StateContext): Promise<Plan<CommentOps>> {
+  const { error, target } = await prepare(args, ctx);
+  if (error || !target) return failed(error ?? '');
+  const regex = optString(args.regex) ?? '';
+  const char = optString(args.char) ?? '#';
+  try {
+    const unanchor = regex.replace(/^(\(\?[iLmsux]\))?\^?([\s\S]*?)\$?$/, '$2');
+    const commented = `${char}${unanchor}`;
+    if (!search(target.text, `^(?!\\s*${char})\\s*${unanchor}`)) {
+      if (search(target.text, commented)) return converged('Pattern already commented');
+      if (flag(args.ignore_missing)) return converged('Pattern not found and ignore_missing set to True');
+      return failed(`${unanchor}: Pattern not found`);
+    }
+    const text = commentLines(target.text, regex, char, true);
+    return planEdit(args, ctx, target.path, target.text, text, search(text, commented));
+  } catch (e) {
+    return failed((e as Error).message);
+  }
+}
+
+export async function checkUncomment(args: StateArgs, ctx: StateContext): Promise<Plan<CommentOps>> {
+  const { error, target } = await prepare(args, ctx);
+  if (error || !target) return failed(error ?? '');
+  const regex = optString(args.regex) ?? '';
+  const char = optString(args.char) ?? '#';
+  const bare = regex.replace(/^\^/, '');
+  try {
+    if (!search(target.text, `${char}[ \\t]*${bare}`)) {
+      if (search(target.text, `^[ \\t]*${bare}`)) return converged('Pattern already uncommented');
+      return failed(`${regex}: Pattern not found`);
+    }
+    const text = commentLines(target.text, regex, char, false);
+    return planEdit(args, ctx, target.path, target.text, text, search(text, `^[ \\t]*${bare}`));
+  } catch (e) {
+    return failed((e as Error).message);
+  }
+}
+
+function commenting(check: typeof checkComment, ok: string, notOk: string): StateFunction<CommentOps> {
+  return {
+    args: { required: ['regex'], optional: ['char', 'backup', 'ignore_missing'] },
+    check,
+    async apply(plan, ctx): Promise<Outcome> {
+      const ops = opsOf(plan);
+      if (ops.diff) await writeEdit(ctx, ops);
+      return { result: ops.ok, changes: ops.diff ? { diff: ops.diff } : {}, comment: ops.ok ? ok : notOk };
+    },
+  };
+}
+
+export const comment = commenting(checkComment, 'Commented lines successfully', 'Expected commented lines not found');
+export const uncomment = commenting(checkUncomment, 'Uncommented lines successfully', 'Expected uncommented lines not found');

@@ -1,0 +1,83 @@
+// file.exists / file.missing (assertions, never change anything) and file.touch.
+import { promises as fsp } from 'node:fs';
+import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import { converged, failed, opsOf, pending } from '../plan.ts';
+import { flag } from '../args.ts';
+import { hostPath, makeDirs, missingParents, notAbsolute, realPath, statOf } from './common.ts';
+
+async function present(ctx: StateContext, name: string): Promise<boolean> {
+  return (await statOf(ctx, await realPath(ctx, name))) !== null;
+}
+
+const never = async (): Promise<Outcome> => {
+  throw new Error('this state never has anything to apply');
+};
+
+export const exists: StateFunction<never> = {
+  args: { required: [], optional: [] },
+  async check(args, ctx) {
+    return (await present(ctx, args.name)) ? converged(`Path ${args.name} exists`) : failed(`Specified path ${args.name} does not exist`);
+  },
+  apply: never,
+};
+
+export const missing: StateFunction<never> = {
+  args: { required: [], optional: [] },
+  async check(args, ctx) {
+    return (await present(ctx, args.name)) ? failed(`Specified path ${args.name} exists`) : converged(`Path ${args.name} is missing`);
+  },
+  apply: never,
+};
+
+export interface TouchOps {
+  name: string;
+  create: boolean;
+  parents: string[];
+  atime?: number;
+  mtime?: number;
+}
+
+function seconds(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export async function checkTouch(args: StateArgs, ctx: StateContext): Promise<Plan<TouchOps>> {
+  const name = args.name;
+  const bad = notAbsolute(name);
+  if (bad) return failed(bad);
+  const atime = seconds(args.atime);
+  const mtime = seconds(args.mtime);
+  const st = await statOf(ctx, await realPath(ctx, name));
+  if (!st) {
+    const parents = await missingParents(ctx, name);
+    if (parents.length && !flag(args.makedirs) && !ctx.test) return failed(`Directory not present to touch file ${name}`);
+    return pending({ new: name }, `File ${name} is set to be created`, { name, create: true, parents, atime, mtime });
+  }
+  const differs = (want: number | undefined, ms: number): boolean => want !== undefined && Math.floor(ms / 1000) !== Math.floor(want);
+  if (differs(atime, st.atimeMs) || differs(mtime, st.mtimeMs)) {
+    return pending({ touched: name }, `Times set to be updated on file ${name}`, { name, create: false, parents: [], atime, mtime });
+  }
+  return converged(`File ${name} exists and has the correct times`);
+}
+
+export async function applyTouch(plan: Plan<TouchOps>, ctx: StateContext): Promise<Outcome> {
+  const ops = opsOf(plan);
+  await makeDirs(ctx, ops.parents, {}, undefined);
+  const abs = hostPath(ctx, ops.name);
+  if (ops.create) await (await fsp.open(abs, 'a')).close();
+  const now = Date.now() / 1000;
+  await fsp.utimes(abs, ops.atime ?? now, ops.mtime ?? now);
+  ctx.facts.invalidatePath(ops.name);
+  if (ops.create) return { changes: { new: ops.name }, comment: `Created empty file ${ops.name}` };
+  const st = await statOf(ctx, ops.name);
+  return { changes: { touched: ops.name }, comment: `Updated times on ${st?.type === 'directory' ? 'directory' : 'file'} ${ops.name}` };
+}
+
+export const touch: StateFunction<TouchOps> = {
+  args: { required: [], optional: ['atime', 'mtime', 'makedirs'] },
+  check: checkTouch,
+  apply: applyTouch,
+};
+

@@ -1,0 +1,198 @@
+// file.managed: a file's contents (from salt://, a template or `contents`), owner and mode.
+import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import { converged, failed, opsOf, pending } from '../plan.ts';
+import { flag, isDict, isOctalMode, normalizeMode, optString, strList } from '../args.ts';
+import { traverse } from '../../render/salt.ts';
+import { writeFileAtomic } from '../../fs-atomic.ts';
+import { loadSource, renderText } from './source.ts';
+import { splitLines } from './edit.ts';
+import {
+  backup, contentOf, diffOf, dirModeFor, hostPath, makeDirs, metaChanges, missingParents, notAbsolute, realPath,
+  resolveOwner, setMeta, statOf, type Owner,
+} from './common.ts';
+
+export interface ManagedOps {
+  name: string;
+  /** The file written: name, or the end of its symlink chain. */
+  path: string;
+  /** New contents; undefined keeps the contents (only owner/mode are managed). */
+  data?: string;
+  /** Write `data` (or an empty file) to path. */
+  write: boolean;
+  /** Parent directories to create first, with their owner and mode. */
+  parents: string[];
+  dirMode?: string;
+  owner: Owner;
+  mode?: string;
+  /** What apply reports (Salt's changes and comment for a real run). */
+  changes: Changes;
+  comment: string;
+}
+
+const TEST_NOTE = '\nNote: No changes made, actual changes may\nbe different due to other states.';
+
+export const MANAGED_ARGS = [
+  'source', 'source_hash', 'source_hash_name', 'keep_source', 'user', 'group', 'mode', 'attrs', 'template', 'makedirs',
+  'dir_mode', 'context', 'replace', 'defaults', 'backup', 'show_changes', 'create', 'contents', 'tmp_dir', 'tmp_ext',
+  'contents_pillar', 'contents_grains', 'contents_newline', 'contents_delimiter', 'encoding', 'encoding_errors',
+  'allow_empty', 'follow_symlinks', 'check_cmd', 'skip_verify', 'selinux', 'win_owner', 'win_perms', 'win_deny_perms',
+  'win_inheritance', 'win_perms_reset', 'verify_ssl', 'use_etag',
+];
+
+const NOT_FOUND = Symbol('not found');
+
+/** contents_pillar / contents_grains: one key or a list of keys joined by newlines. */
+function lookupContents(data: Record<string, unknown>, keys: unknown, delim: string, what: string): { value?: unknown; error?: string } {
+  const list = Array.isArray(keys) ? keys.map(String) : [String(keys)];
+  const values: unknown[] = [];
+  for (const k of list) {
+    const v = traverse(data, k, NOT_FOUND, delim);
+    if (v === NOT_FOUND) return { error: `${what} ${k} does not exist` };
+    values.push(v);
+  }
+  return { value: Array.isArray(keys) ? values.map(String).join('\n') : values[0] };
+}
+
+/** Salt's normalisation of `contents`: every line ends with a newline (unless contents_newline is false). */
+export function normalizeContents(value: unknown, newline: boolean): string {
+  let out = '';
+  for (const part of strList(value)) for (const line of splitLines(part)) out += `${line}\n`;
+  return newline ? out : out.replace(/\n$/, '').replace(/\r$/, '');
+}
+
+/** The desired contents: undefined when neither source nor contents is given. */
+function desiredContents(args: StateArgs, ctx: StateContext): { data?: string; error?: string } {
+  const delim = optString(args.contents_delimiter) ?? ':';
+  let use: unknown;
+  if (args.contents_pillar !== undefined && args.contents_pillar !== null) {
+    const r = lookupContents(ctx.pillar, args.contents_pillar, delim, 'Pillar');
+    if (r.error) return r;
+    use = r.value;
+  } else if (args.contents_grains !== undefined && args.contents_grains !== null) {
+    const r = lookupContents(ctx.grains, args.contents_grains, delim, 'Grain');
+    if (r.error) return r;
+    use = r.value;
+  } else if (args.contents !== undefined && args.contents !== null) {
+    use = args.contents;
+  }
+  const template = optString(args.template);
+  const context = { ...((args.defaults as Record<string, unknown>) ?? {}), ...((args.context as Record<string, unknown>) ?? {}) };
+  if (use !== undefined) {
+    if (!flag(args.allow_empty, true) && (use === '' || (Array.isArray(use) && use.length === 0))) {
+      const id = args.contents_pillar ? `contents_pillar ${String(args.contents_pillar)}` : args.contents_grains ? `contents_grains ${String(args.contents_grains)}` : "'contents'";
+      return { error: `${id} value would result in empty contents. Set allow_empty to True to allow the managed file to be empty.` };
+    }
+    const text = normalizeContents(use, flag(args.contents_newline, true));
+    const r = renderText(text, args.name, ctx, { template, context: { ...context, name: args.name } });
+    return r.error !== undefined ? { error: `Unable to manage file: ${r.error}` } : { data: r.text };
+  }
+  if (args.source === undefined || args.source === null || args.source === '') return {};
+  const loaded = loadSource(args.source, ctx, { template, context: { ...context, name: args.name } });
+  return loaded.error !== undefined ? { error: `Unable to manage file: ${loaded.error}` } : { data: loaded.text };
+}
+
+function validate(args: StateArgs): string | undefined {
+  const n = [args.contents, args.contents_pillar, args.contents_grains].filter((x) => x !== undefined && x !== null).length;
+  if (args.source && n > 0) return "'source' cannot be used in combination with 'contents', 'contents_pillar', or 'contents_grains'";
+  if (String(args.mode).toLowerCase() === 'keep' && n > 0) {
+    return "Mode preservation cannot be used in combination with 'contents', 'contents_pillar', or 'contents_grains'";
+  }
+  if (n > 1) return "Only one of 'contents', 'contents_pillar', and 'contents_grains' is permitted";
+  if (args.context !== undefined && args.context !== null && !isDict(args.context)) return 'Context must be formed as a dict';
+  if (args.defaults && !isDict(args.defaults)) return 'Defaults must be formed as a dict';
+  return notAbsolute(args.name);
+}
+
+export async function checkManaged(args: StateArgs, ctx: StateContext): Promise<Plan<ManagedOps>> {
+  const name = args.name;
+  const invalid = validate(args);
+  if (invalid) return failed(invalid);
+  const warnings: string[] = [];
+  if ('file_mode' in args) warnings.push("The 'file_mode' argument will be ignored.  Please use 'mode' instead to set file permissions.");
+  const mode = String(args.mode).toLowerCase() === 'keep' ? undefined : normalizeMode(args.mode);
+  if (mode !== undefined && !isOctalMode(mode)) return failed(`Invalid mode: ${String(args.mode)}`);
+  const dirMode = normalizeMode(args.dir_mode) ?? dirModeFor(mode);
+  const hasSource = Boolean(args.source) || [args.contents, args.contents_pillar, args.contents_grains].some((x) => x !== undefined && x !== null);
+  const replace = hasSource && flag(args.replace, true);
+
+  const st = await statOf(ctx, name);
+  const follow = flag(args.follow_symlinks, true);
+  const path = st?.type === 'symlink' && follow ? await realPath(ctx, name) : name;
+  const target = path === name ? st : await statOf(ctx, path);
+  if (!flag(args.create, true) && target?.type !== 'file') {
+    return converged(`File ${name} is not present and is not set for creation`, warnings);
+  }
+  const { owner, error } = await resolveOwner(ctx, args.user, args.group);
+  if (error) return failed(error);
+  if (target?.type === 'directory') return failed(`Specified target ${name} is a directory`);
+  const replaceLink = st?.type === 'symlink' && !follow;
+  const exists = target !== null && !replaceLink;
+  const base = { name, path, parents: [] as string[], dirMode, owner, mode };
+
+  if (!replace && exists) {
+    const changes = metaChanges(target, owner, mode);
+    if (!Object.keys(changes).length) {
+      return converged(ctx.test ? `File ${name} not updated` : `File ${name} exists with proper permissions. No changes made.`, warnings);
+    }
+    const comment = changes.mode
+      ? `File ${name} will be updated with permissions ${mode} from its current state of ${target.mode}`
+      : `File ${name} not updated`;
+    return pending(changes, comment, { ...base, write: false, changes, comment: `File ${name} updated` }, warnings);
+  }
+
+  const wanted = desiredContents(args, ctx);
+  if (wanted.error) return failed(ctx.redact(wanted.error));
+  const data = wanted.data;
+
+  if (!exists) {
+    const parents = replaceLink ? [] : await missingParents(ctx, path);
+    if (parents.length && !flag(args.makedirs) && !ctx.test) return failed('Parent directory not present');
+    const changes: Changes = data !== undefined ? { diff: 'New file' } : { new: `file ${name} created` };
+    if (replaceLink) changes.diff = 'Replace symbolic link with regular file';
+    if (owner.uid !== undefined && owner.uid !== process.getuid?.()) changes.user = owner.user;
+    if (owner.gid !== undefined && owner.gid !== process.getgid?.()) changes.group = owner.group;
+    changes.mode = mode ?? normalizeMode((0o666 & ~process.umask()).toString(8));
+    const comment = data !== undefined || replaceLink ? `File ${name} updated` : 'Empty file';
+    const plan = pending({ newfile: name }, `The file ${name} is set to be changed${TEST_NOTE}`, { ...base, parents, data, write: true, changes, comment }, warnings);
+    return plan;
+  }
+
+  const changes: Changes = {};
+  if (replace && data !== undefined) {
+    const current = await contentOf(ctx, path);
+    const diff = diffOf(ctx, current?.data ?? Buffer.alloc(0), data, flag(args.show_changes, true));
+    if (diff) changes.diff = diff;
+  }
+  Object.assign(changes, metaChanges(target, owner, mode));
+  if (!Object.keys(changes).length) {
+    return converged(ctx.test ? `The file ${name} is in the correct state` : `File ${name} is in the correct state`, warnings);
+  }
+  const write = 'diff' in changes;
+  return pending(changes, `The file ${name} is set to be changed${TEST_NOTE}`, { ...base, data, write, changes, comment: `File ${name} updated` }, warnings);
+}
+
+export async function applyManaged(plan: Plan<ManagedOps>, ctx: StateContext): Promise<Outcome> {
+  const ops = opsOf(plan);
+  await makeDirs(ctx, ops.parents, ops.owner, ops.dirMode);
+  if (ops.write) {
+    const st = await statOf(ctx, ops.path);
+    await backup(ctx, ops.path);
+    const keep = st?.type === 'file' ? { mode: parseInt(st.mode, 8), uid: st.uid, gid: st.gid } : {};
+    await writeFileAtomic(hostPath(ctx, ops.path), ops.data ?? '', {
+      mode: ops.mode !== undefined ? parseInt(ops.mode, 8) : keep.mode,
+      uid: ops.owner.uid ?? keep.uid,
+      gid: ops.owner.gid ?? keep.gid,
+    });
+  } else {
+    await setMeta(ctx, ops.path, ops.owner, ops.mode);
+  }
+  ctx.facts.invalidatePath(ops.path);
+  ctx.facts.invalidatePath(ops.name);
+  return { changes: ops.changes, comment: ops.comment, ...(plan.warnings ? { warnings: plan.warnings } : {}) };
+}
+
+export const managed: StateFunction<ManagedOps> = {
+  args: { required: [], optional: MANAGED_ARGS },
+  check: checkManaged,
+  apply: applyManaged,
+};

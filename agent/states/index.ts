@@ -1,0 +1,24 @@
+// All state modules: module name → functions. The executor looks functions up here.
+import type { StateFunction, StateModule } from './types.ts';
+import testModule from './test.ts';
+import cmdModule from './cmd.ts';
+import fileModule from './file/index.ts';
+
+export const modules: Readonly<Record<string, StateModule>> = {
+  test: testModule,
+  cmd: cmdModule,
+  file: fileModule,
+};
+
+/** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */
+export function stateFunction(state: string, fun: string): StateFunction | undefined {
+  const mod = Object.prototype.hasOwnProperty.call(modules, state) ? modules[state] : undefined;
+  return mod && Object.prototype.hasOwnProperty.call(mod, fun) ? mod[fun] : undefined;
+}
+
+/** Every known `state.fun` name, sorted. */
+export function knownFunctions(): string[] {
+  return Object.entries(modules)
+    .flatMap(([m, funs]) => Object.keys(funs).map((f) => `${m}.${f}`))
+    .sort();
+}

@@ -1,0 +1,117 @@
+// The contract between the executor and the state modules.
+//
+// A state function is a pair: check(args, ctx) → Plan says what would change, as data,
+// without touching the host; apply(plan, ctx) → Outcome performs that plan. The executor
+// owns everything around them: argument validation against `args`, requisites, order,
+// unless/onlyif/creates, retries, timeouts, test mode and the re-check after apply.
+import type { Grains, LowChunk, Pillar } from '../protocol.ts';
+import type { StateTree } from '../tree.ts';
+import type { TemplateResult } from '../render/template.ts';
+import type { FactCache } from '../facts/cache.ts';
+import type { RunOptions, RunResult } from '../run.ts';
+import type { BackupOptions } from '../backup.ts';
+
+/** Salt-shaped changes: `{diff: '…', mode: '0644'}`, `{pid, retcode, stdout, stderr}`, … */
+export type Changes = Record<string, unknown>;
+
+/** The arguments of one call: the chunk's args plus its name. */
+export type StateArgs = Record<string, unknown> & { name: string };
+
+/**
+ * What check found.
+ * - converged: nothing to do; the state succeeds with `comment` (and no changes).
+ * - pending: apply must run. `changes` and `comment` are what test mode reports
+ *   (result null); `changes` may be empty when Salt reports none (cmd.run).
+ * - failed: the state cannot succeed (bad arguments, missing source, …); the result is
+ *   false with `comment`, in test mode too. apply is not called.
+ */
+export type PlanStatus = 'converged' | 'pending' | 'failed';
+
+export interface Plan<Ops = unknown> {
+  status: PlanStatus;
+  changes: Changes;
+  comment: string;
+  warnings?: string[];
+  /** What apply must do; private to the module that made the plan. */
+  ops?: Ops;
+}
+
+/** What apply did. result defaults to true; false makes the state fail (with its changes). */
+export interface Outcome {
+  result?: boolean;
+  changes: Changes;
+  comment: string;
+  warnings?: string[];
+}
+
+export interface Logger {
+  debug(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** Everything a module may use. One context per run (and per chunk for `chunk`). */
+export interface StateContext {
+  /** Test mode: the executor stops after check; checks may word their comments for it. */
+  test: boolean;
+  grains: Grains;
+  pillar: Pillar;
+  saltenv: string;
+  /** The state tree `salt://` sources are read from. */
+  tree: StateTree;
+  /** Renders a Jinja template with the run's grains/pillar/salt plus `context`. */
+  renderTemplate(file: string, source: string, context?: Record<string, unknown>): TemplateResult;
+  /** Per-run fact cache (stat, content, passwd…); states invalidate what they change. */
+  facts: FactCache;
+  /** Runs an argv; never throws for a failing command. */
+  run(argv: string[], opts?: RunOptions): Promise<RunResult>;
+  /** Filesystem root: '/' on a host. State paths ('/etc/x') live under it. */
+  root: string;
+  /** Masks secret values; modules apply it to diffs and comments built from file contents. */
+  redact(text: string): string;
+  /** Backup store for files replaced or deleted (root is taken from `root`). */
+  backup: Omit<BackupOptions, 'root'>;
+  log: Logger;
+  /** Aborted by the executor (timeout, shutdown); commands started through run() are killed. */
+  signal?: AbortSignal;
+  /** The chunk being run and the whole low state (read-only), for states that look around. */
+  chunk?: LowChunk;
+  chunks?: readonly LowChunk[];
+  /** Set by the executor when it calls modWatch: tags of the watched chunks that changed. */
+  changedRequisites?: readonly string[];
+}
+
+/** Declared arguments, besides `name` which every function takes. */
+export interface ArgSpec {
+  required: string[];
+  optional: string[];
+  /** Accepts any other keyword (test.nop): the executor must not warn about unknown ones. */
+  anyKeyword?: boolean;
+}
+
+export interface StateFunction<Ops = unknown> {
+  args: ArgSpec;
+  check(args: StateArgs, ctx: StateContext): Promise<Plan<Ops>>;
+  apply(plan: Plan<Ops>, ctx: StateContext): Promise<Outcome>;
+  /**
+   * false when a re-check after apply is meaningless (cmd.run always wants to run;
+   * test states report what they are told). Default true: a re-check that is still
+   * pending makes the state fail.
+   */
+  recheck?: boolean;
+  /**
+   * The `watch` reaction (Salt's mod_watch): called when a watched state changed and this
+   * state's own run made no changes. Returns a plan that `apply` performs (test mode:
+   * reported as pending); no re-check follows.
+   */
+  modWatch?(args: StateArgs, ctx: StateContext): Promise<Plan<Ops>>;
+  /**
+   * Merges compatible pending chunks into one call (Salt's mod_aggregate), e.g. many
+   * pkg.installed into one install. Returns the merged args and the tags it absorbed.
+   */
+  aggregate?(chunk: LowChunk, pending: readonly LowChunk[]): { args: StateArgs; absorbed: string[] } | undefined;
+}
+
+/** A state module: function name → function (`file` → { managed, directory, … }). */
+export type StateModule = Record<string, StateFunction>;

@@ -1,0 +1,86 @@
+// The `halite` command line. Run from source with `node --import tsx master/cli.ts`, or bin/halite.js.
+import { realpathSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { formatError } from '../agent/errors.ts';
+import { CliError } from './cli-error.ts';
+import type { CliIo, CommandContext } from './commands/context.ts';
+import { registerLint } from './commands/lint.ts';
+import { registerShow } from './commands/show.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+
+function version(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'halite' && pkg.version) return pkg.version;
+    } catch {
+      // not this one
+    }
+  }
+  return 'unknown';
+}
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command('halite')
+    .description('Salt-style configuration management: compile and push highstates over SSH')
+    .version(version(), '-V, --version')
+    .option('--config <file>', 'master configuration (default: $HALITE_CONFIG, else ./halite.yaml)')
+    .option('--debug', 'show stack traces of internal errors')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+  registerShow(program, ctx);
+  registerLint(program, ctx);
+  return program;
+}
+
+/** Turns anything thrown into an exit code, printing it for the user (a stack trace only with --debug). */
+export function reportFailure(err: unknown, ctx: CommandContext, debug: boolean): ExitCode {
+  if (err instanceof CommanderError) {
+    // commander has printed its message (usage error) or the help/version text
+    return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  }
+  if (err instanceof CliError) {
+    if (err.errors.length) ctx.io.stderr(err.errors.map((e) => formatError(e) + '\n').join(''));
+    else ctx.io.stderr(`halite: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (debug) ctx.io.stderr(`halite: internal error: ${e.stack ?? e.message}\n`);
+  else ctx.io.stderr(`halite: internal error: ${e.message}\n(run again with --debug for details)\n`);
+  return EXIT.INTERNAL;
+}
+
+/** Runs the command line `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const ctx: CommandContext = { io, exitCode: EXIT.OK };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    return reportFailure(err, ctx, Boolean(program.opts().debug) || argv.includes('--debug'));
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,50 @@
+// `halite lint`: compile every roster host and report every error, grouped by host.
+import type { Command } from 'commander';
+import type { ErrorData } from '../../agent/errors.ts';
+import { compileHost } from '../compile-host.ts';
+import { exitCodeFor } from '../exit-codes.ts';
+import { formatErrors } from '../output/errors.ts';
+import { redact } from '../redact.ts';
+import { openWorkspace } from '../workspace.ts';
+import type { CommandContext } from './context.ts';
+import type { GlobalOptions } from './options.ts';
+import { printWarnings } from './report.ts';
+
+export interface LintSummary {
+  hosts: number;
+  failed: number;
+  errors: number;
+}
+
+export function summaryLine(s: LintSummary): string {
+  const hosts = `${s.hosts} host${s.hosts === 1 ? '' : 's'}`;
+  if (s.errors === 0) return `lint: ${hosts}, no errors`;
+  return `lint: ${hosts}, ${s.failed} with errors; ${s.errors} error${s.errors === 1 ? '' : 's'} in total`;
+}
+
+function hostsOf(errors: readonly ErrorData[]): Set<string> {
+  return new Set(errors.flatMap((e) => (e.host ? [e.host] : [])));
+}
+
+export function registerLint(program: Command, ctx: CommandContext): void {
+  program
+    .command('lint')
+    .description('compile the highstate of every roster host and report all errors')
+    .action((_o, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true });
+      printWarnings(ctx, ws);
+      const all: ErrorData[] = [...ws.roster.errors];
+      if (ws.roster.errors.length) ctx.io.stdout(formatErrors(ws.roster.errors));
+      for (const host of ws.roster.hosts) {
+        const r = compileHost(ws, host);
+        if (!r.errors.length) continue;
+        all.push(...r.errors);
+        ctx.io.stdout(formatErrors(redact(r.errors, r.secrets)));
+      }
+      // invalid roster entries count as hosts with errors
+      const hosts = new Set([...ws.roster.hosts.map((h) => h.id), ...hostsOf(ws.roster.errors)]);
+      ctx.io.stdout(summaryLine({ hosts: hosts.size, failed: hostsOf(all).size, errors: all.length }) + '\n');
+      ctx.exitCode = exitCodeFor(all);
+    });
+}

@@ -1,0 +1,37 @@
+// Options shared by several commands.
+import { InvalidArgumentError, Option } from 'commander';
+import { type GrainOverride, parseGrainOverride } from '../host-grains.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/format.ts';
+
+export interface GlobalOptions {
+  config?: string;
+  debug?: boolean;
+}
+
+export interface HostOptions extends GlobalOptions {
+  host: string;
+  grain: GrainOverride[];
+  out: OutputFormat;
+}
+
+export function outOption(): Option {
+  return new Option('--out <format>', 'output format').choices(OUTPUT_FORMATS).default('yaml');
+}
+
+export function hostOption(): Option {
+  return new Option('--host <id>', 'host id from the roster').makeOptionMandatory();
+}
+
+function collectGrain(value: string, previous: GrainOverride[]): GrainOverride[] {
+  try {
+    return [...previous, parseGrainOverride(value)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+export function grainOption(): Option {
+  return new Option('--grain <key=value>', 'set a grain for state rendering (repeatable; YAML value; nested keys with ":")')
+    .argParser(collectGrain)
+    .default([]);
+}

@@ -1,0 +1,46 @@
+// `halite show top|highstate|sls`: compile a host on the master and print the result.
+import type { Command } from 'commander';
+import { compileHost, compileTop } from '../compile-host.ts';
+import { formatChunks } from '../output/chunks.ts';
+import { serialize } from '../output/format.ts';
+import { findHost, openWorkspace } from '../workspace.ts';
+import type { CommandContext } from './context.ts';
+import { type HostOptions, grainOption, hostOption, outOption } from './options.ts';
+import { printOutcome, printWarnings } from './report.ts';
+
+function workspaceFor(ctx: CommandContext, opts: HostOptions) {
+  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd });
+  printWarnings(ctx, ws);
+  return { ws, host: findHost(ws, opts.host) };
+}
+
+function hostCommand(parent: Command, name: string, description: string): Command {
+  return parent.command(name).description(description).addOption(hostOption()).addOption(grainOption()).addOption(outOption());
+}
+
+export function registerShow(program: Command, ctx: CommandContext): void {
+  const show = program.command('show').description('compile a host on the master, without connecting to it');
+
+  hostCommand(show, 'top', 'the SLS the top file assigns to the host, per environment').action((_o, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<HostOptions>();
+    const { ws, host } = workspaceFor(ctx, opts);
+    const r = compileTop(ws, host, { overrides: opts.grain });
+    printOutcome(ctx, opts.out, r.errors, r.secrets, r.top, serialize);
+  });
+
+  hostCommand(show, 'highstate', "the host's low chunks, in execution order").action((_o, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<HostOptions>();
+    const { ws, host } = workspaceFor(ctx, opts);
+    const r = compileHost(ws, host, { overrides: opts.grain });
+    printOutcome(ctx, opts.out, r.errors, r.secrets, r.chunks, formatChunks);
+  });
+
+  hostCommand(show, 'sls', 'the low chunks of the named SLS only, in execution order')
+    .argument('<name...>', 'SLS names (e.g. memcached redis.server)')
+    .action((names: string[], _o, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<HostOptions>();
+      const { ws, host } = workspaceFor(ctx, opts);
+      const r = compileHost(ws, host, { overrides: opts.grain, sls: names });
+      printOutcome(ctx, opts.out, r.errors, r.secrets, r.chunks, formatChunks);
+    });
+}

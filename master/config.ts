@@ -1,0 +1,185 @@
+// The master configuration, halite.yaml: where the trees, roster and keys are, jump hosts per level.
+// Relative paths resolve against the directory of the configuration file.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { ErrorData } from '../agent/errors.ts';
+import { FieldCheck } from './field-check.ts';
+import { type JumpHost, readJump } from './jump-spec.ts';
+import { isPort, isPosixUser, isSafeToken } from './names.ts';
+import { isPlainMap, parseYamlSource } from './yaml-source.ts';
+
+export interface SshConfig {
+  /** Private key used for every host unless the roster names another (`priv`). */
+  key: string;
+  /** Pinned host keys (OpenSSH known_hosts format). */
+  knownHosts: string;
+  /** Defaults for roster entries that do not set them. */
+  user: string;
+  port: number;
+  /** Seconds to wait for a connection. */
+  connectTimeout: number;
+}
+
+export interface LevelConfig {
+  /** Jump host for every host of the level; null for direct connections. */
+  jump: JumpHost | null;
+}
+
+export interface HaliteConfig {
+  /** The file read, or null when built-in defaults are used. */
+  file: string | null;
+  /** Directory relative paths were resolved against. */
+  dir: string;
+  states: string;
+  pillar: string;
+  privatePillar: string;
+  roles: string;
+  roster: string;
+  jobsDb: string;
+  ssh: SshConfig;
+  /** Known levels; empty means any safe token is accepted in the roster. */
+  levels: Record<string, LevelConfig>;
+  /** Hosts worked on at the same time. */
+  concurrency: number;
+}
+
+const PATH_KEYS = {
+  states: 'states',
+  pillar: 'pillar',
+  private_pillar: 'privatePillar',
+  roles: 'roles',
+  roster: 'roster',
+  jobs_db: 'jobsDb',
+} as const;
+
+const DEFAULT_PATHS: Record<keyof typeof PATH_KEYS, string> = {
+  states: 'states',
+  pillar: 'pillar',
+  private_pillar: 'pillar-private',
+  roles: 'roles',
+  roster: 'roster.yaml',
+  jobs_db: 'var/jobs.sqlite',
+};
+
+const isPathString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+
+const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency'];
+const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout'];
+
+/** Resolves `~/…` against the home directory and relative paths against `dir`. */
+export function resolvePath(dir: string, p: string): string {
+  if (p === '~') return homedir();
+  if (p.startsWith('~/')) return join(homedir(), p.slice(2));
+  return isAbsolute(p) ? p : resolve(dir, p);
+}
+
+export function defaultConfig(dir: string): HaliteConfig {
+  return {
+    file: null,
+    dir,
+    states: resolvePath(dir, DEFAULT_PATHS.states),
+    pillar: resolvePath(dir, DEFAULT_PATHS.pillar),
+    privatePillar: resolvePath(dir, DEFAULT_PATHS.private_pillar),
+    roles: resolvePath(dir, DEFAULT_PATHS.roles),
+    roster: resolvePath(dir, DEFAULT_PATHS.roster),
+    jobsDb: resolvePath(dir, DEFAULT_PATHS.jobs_db),
+    ssh: { key: resolvePath(dir, '~/.ssh/id_ed25519'), knownHosts: resolvePath(dir, '~/.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10 },
+    levels: {},
+    concurrency: 8,
+  };
+}
+
+export interface ConfigResult {
+  config: HaliteConfig;
+  errors: ErrorData[];
+}
+
+/** Validates the text of a configuration file; `file` is its absolute path. */
+export function parseConfig(text: string, file: string): ConfigResult {
+  const dir = dirname(file);
+  const config = { ...defaultConfig(dir), file };
+  const src = parseYamlSource(text, file, 'CONFIG');
+  if (src.errors.length) return { config, errors: src.errors };
+  const check = new FieldCheck(src, 'CONFIG');
+  const data = src.data ?? {};
+  if (!isPlainMap(data)) {
+    check.expected([], 'a map of settings', data);
+    return { config, errors: check.errors };
+  }
+  check.unknownKeys([], data, TOP_KEYS);
+
+  for (const [key, field] of Object.entries(PATH_KEYS)) {
+    const v = data[key];
+    if (v === undefined) continue;
+    if (isPathString(v)) config[field] = resolvePath(dir, v);
+    else check.expected([key], 'a path', v);
+  }
+
+  const take = <T>(path: string[], v: unknown, ok: (v: unknown) => v is T, expected: string, apply: (v: T) => void): void => {
+    if (v === undefined) return;
+    if (ok(v)) apply(v);
+    else check.expected(path, expected, v);
+  };
+
+  const ssh = { ...config.ssh };
+  if (data.ssh !== undefined && !isPlainMap(data.ssh)) check.expected(['ssh'], 'a map', data.ssh);
+  else if (data.ssh !== undefined) {
+    const s = data.ssh;
+    check.unknownKeys(['ssh'], s, SSH_KEYS);
+    take(['ssh', 'key'], s.key, isPathString, 'a path', (v) => (ssh.key = resolvePath(dir, v)));
+    take(['ssh', 'known_hosts'], s.known_hosts, isPathString, 'a path', (v) => (ssh.knownHosts = resolvePath(dir, v)));
+    take(['ssh', 'user'], s.user, isPosixUser, 'a POSIX user name', (v) => (ssh.user = v));
+    take(['ssh', 'port'], s.port, isPort, 'an integer from 1 to 65535', (v) => (ssh.port = v));
+    take(['ssh', 'connect_timeout'], s.connect_timeout, isPositive, 'a positive number of seconds', (v) => (ssh.connectTimeout = v));
+  }
+  config.ssh = ssh;
+
+  if (data.levels !== undefined && !isPlainMap(data.levels)) check.expected(['levels'], 'a map of level name to settings', data.levels);
+  else if (data.levels !== undefined) {
+    for (const [name, lv] of Object.entries(data.levels)) {
+      if (!isSafeToken(name)) check.error(['levels', name], 'a level name must be letters, digits, ".", "_" or "-", not starting with "-" or "."');
+      const settings = lv ?? {};
+      if (!isPlainMap(settings)) {
+        check.expected(['levels', name], 'a map {jump}', lv);
+        continue;
+      }
+      check.unknownKeys(['levels', name], settings, ['jump']);
+      const jump = readJump(check, ['levels', name, 'jump'], settings.jump ?? null, ssh);
+      config.levels[name] = { jump: jump ?? null };
+    }
+  }
+
+  take(['concurrency'], data.concurrency, isPositiveInt, 'a positive integer', (v) => (config.concurrency = v));
+  return { config, errors: check.sortedErrors() };
+}
+
+export interface ConfigLocation {
+  /** Path of the configuration file to read. */
+  path: string;
+  /** True when the path was asked for (--config, HALITE_CONFIG): then it must exist. */
+  explicit: boolean;
+}
+
+/** `--config FILE`, else $HALITE_CONFIG, else ./halite.yaml. */
+export function locateConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): ConfigLocation {
+  if (flag) return { path: resolve(cwd, flag), explicit: true };
+  if (env.HALITE_CONFIG) return { path: resolve(cwd, env.HALITE_CONFIG), explicit: true };
+  return { path: resolve(cwd, 'halite.yaml'), explicit: false };
+}
+
+/** Reads and validates the configuration; built-in defaults (relative to cwd) when no file is found. */
+export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): ConfigResult {
+  const loc = locateConfig(flag, env, cwd);
+  if (!loc.explicit && !existsSync(loc.path)) return { config: defaultConfig(cwd), errors: [] };
+  let text: string;
+  try {
+    text = readFileSync(loc.path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    return { config: defaultConfig(dirname(loc.path)), errors: [{ code: 'CONFIG', message: `cannot read configuration: ${reason}`, file: loc.path }] };
+  }
+  return parseConfig(text, loc.path);
+}

@@ -1,0 +1,63 @@
+// Everything a command needs before compiling: validated configuration, roster and trees.
+import { existsSync, statSync } from 'node:fs';
+import type { ErrorData } from '../agent/errors.ts';
+import { FsTree, type StateTree } from '../agent/tree.ts';
+import { CliError, usageError } from './cli-error.ts';
+import { type HaliteConfig, loadConfig } from './config.ts';
+import { EXIT } from './exit-codes.ts';
+import { type Roster, type RosterHost, loadRoster } from './roster.ts';
+
+export interface Workspace {
+  config: HaliteConfig;
+  roster: Roster;
+  states: StateTree;
+  pillar: StateTree;
+  /** The private pillar tree, when its directory exists. */
+  privatePillar?: StateTree;
+}
+
+export interface WorkspaceOptions {
+  /** --config */
+  config?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Keep going with the valid hosts when the roster has errors (lint reports them itself). */
+  allowRosterErrors?: boolean;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Loads config and roster; throws a CliError (exit 5) listing every problem found. */
+export function openWorkspace(opts: WorkspaceOptions): Workspace {
+  const { config, errors } = loadConfig(opts.config, opts.env, opts.cwd);
+  if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
+  const missing: ErrorData[] = [];
+  if (!isDir(config.states)) {
+    missing.push({ code: 'CONFIG', message: `states: directory ${config.states} does not exist`, ...(config.file ? { file: config.file } : {}) });
+  }
+  if (missing.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, missing);
+  const roster = loadRoster(config);
+  if (roster.errors.length && !opts.allowRosterErrors) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, roster.errors);
+  return {
+    config,
+    roster,
+    states: new FsTree(config.states),
+    pillar: new FsTree(config.pillar),
+    privatePillar: existsSync(config.privatePillar) && isDir(config.privatePillar) ? new FsTree(config.privatePillar) : undefined,
+  };
+}
+
+/** The roster entry for `id`; a usage error naming the roster file when there is none. */
+export function findHost(ws: Workspace, id: string): RosterHost {
+  const host = ws.roster.hosts.find((h) => h.id === id);
+  if (host) return host;
+  const near = ws.roster.hosts.map((h) => h.id).filter((h) => h.startsWith(id) || id.startsWith(h) || h.includes(id));
+  const hint = near.length ? ` (did you mean ${near.slice(0, 5).join(', ')}?)` : '';
+  throw usageError(`unknown host '${id}': not in the roster ${ws.roster.file}${hint}`);
+}

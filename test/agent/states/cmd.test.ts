@@ -1,0 +1,70 @@
+// cmd states against the real /bin/sh: what fixtures cannot express (abort, watch, runas files).
+import t from 'tap';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemTree } from '../../../agent/tree.ts';
+import { makeContext, silentLogger } from '../../../agent/states/context.ts';
+import { run, wait, script } from '../../../agent/states/cmd.ts';
+
+function dir(t: { teardown(fn: () => void): void }): string {
+  const d = mkdtempSync(join(tmpdir(), 'halite-cmd-'));
+  t.teardown(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+t.test('the executor aborting the run kills a running command', async (t) => {
+  const ac = new AbortController();
+  const ctx = makeContext({ log: silentLogger, signal: ac.signal });
+  const plan = await run.check({ name: 'sleep 30' }, ctx);
+  setTimeout(() => ac.abort(), 100);
+  const start = Date.now();
+  const out = await run.apply(plan, ctx);
+  t.ok(Date.now() - start < 5000, 'returned promptly');
+  t.equal(out.result, false);
+  t.match(out.changes, { retcode: 137, stderr: 'Aborted' });
+});
+
+t.test('timeout (seconds) fails the command unless ignore_timeout', async (t) => {
+  const ctx = makeContext({ log: silentLogger });
+  const slow = await run.apply(await run.check({ name: 'sleep 10', timeout: 0.2 }, ctx), ctx);
+  t.equal(slow.result, false);
+  t.match(slow.changes, { stderr: /Timed out/ });
+  const ignored = await run.apply(await run.check({ name: 'sleep 10', timeout: 0.2, ignore_timeout: true }, ctx), ctx);
+  t.equal(ignored.result, true);
+});
+
+t.test('cmd.wait does nothing until its watch fires; then it runs like cmd.run', async (t) => {
+  const d = dir(t);
+  const marker = join(d, 'ran');
+  const args = { name: `echo yes > ${marker}` };
+  const ctx = makeContext({ log: silentLogger });
+  t.equal((await wait.check(args, ctx)).status, 'converged');
+  t.notOk(existsSync(marker));
+  const testPlan = await wait.modWatch!(args, makeContext({ log: silentLogger, test: true }));
+  t.match(testPlan, { status: 'pending', changes: {}, comment: `Command "${args.name}" would have been executed` });
+  t.notOk(existsSync(marker), 'test mode runs nothing');
+  const plan = await wait.modWatch!(args, ctx);
+  const out = await wait.apply(plan, ctx);
+  t.match(out, { changes: { retcode: 0 }, comment: `Command "${args.name}" run` });
+  t.equal(readFileSync(marker, 'utf8'), 'yes\n');
+  t.equal(run.recheck, false, 'cmd.run is not re-checked (it would always want to run)');
+});
+
+t.test('cmd.script as another user: the script file is theirs and removed afterwards', { skip: process.getuid?.() !== 0 && 'needs root' }, async (t) => {
+  const ctx = makeContext({ log: silentLogger, tree: new MemTree({ 'who.sh': '#!/bin/sh\nid -un\nstat -c %U "$0"\necho "$0"\n' }) });
+  const out = await script.apply(await script.check({ name: 'salt://who.sh', runas: 'nobody', cwd: '/' }, ctx), ctx);
+  t.equal(out.result, true);
+  const [user, owner, path] = String(out.changes.stdout).split('\n');
+  t.same([user, owner], ['nobody', 'nobody']);
+  t.notOk(existsSync(path), 'temp script removed');
+});
+
+t.test('a test run never starts the command (unless stateful test_name says what to run)', async (t) => {
+  const d = dir(t);
+  const ctx = makeContext({ log: silentLogger, test: true });
+  const plan = await run.check({ name: `touch ${join(d, 'x')}`, stateful: [{ test_name: `touch ${join(d, 'y')}` }] }, ctx);
+  t.equal(plan.status, 'converged', 'test_name reported no changes');
+  t.notOk(existsSync(join(d, 'x')));
+  t.ok(existsSync(join(d, 'y')), 'the test command did run');
+});
