@@ -120,22 +120,23 @@ export function yamlSquote(text: string): string {
   return "'" + text.replace(/'/g, "''") + "'";
 }
 
+const BREAKS = /[\n\r\x85\u2028\u2029]/;
+
 function plainAllowed(s: string): boolean {
-  if (!s.length || s !== s.trim()) return false;
+  if (!s.length || s.startsWith(' ') || s.endsWith(' ')) return false;
+  if (s === '---' || s === '...') return false;
   if (RESOLVES_TO_OTHER.some((re) => re.test(s))) return false;
   if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s) && !/^-[^\s]/.test(s)) return false;
   if (/[,?[\]{}:]/.test(s)) return false;
-  if (/\s#/.test(s)) return false;
-  for (const ch of s) if (!printable(ch.codePointAt(0)!, true) || ch === '\n') return false;
+  if (/\s#/.test(s) || BREAKS.test(s)) return false;
+  for (const ch of s) if (!printable(ch.codePointAt(0)!, true)) return false;
   return true;
 }
 
 function yamlScalarString(s: string): string {
   if (plainAllowed(s)) return s;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (!printable(c, true) || ch === '\n') return yamlDquote(s, true);
-  }
+  if (BREAKS.test(s)) return yamlDquote(s, true);
+  for (const ch of s) if (!printable(ch.codePointAt(0)!, true)) return yamlDquote(s, true);
   return yamlSquote(s);
 }
 

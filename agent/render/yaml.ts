@@ -18,8 +18,12 @@ export interface YamlProblem {
 }
 
 function keyText(text: string, pos: [number, number]): string {
-  const raw = text.slice(pos[0], pos[1]).trim().replace(/:$/, '').trim();
-  return raw.replace(/^(['"])(.*)\1$/s, '$2');
+  const rest = text.slice(pos[0]);
+  const m = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n]*?)\s*:(?:\s|$)/.exec(rest);
+  const raw = (m ? m[1] : rest.split('\n')[0]).trim();
+  if (/^".*"$/s.test(raw)) return JSON.parse(raw) as string;
+  if (/^'.*'$/s.test(raw)) return raw.slice(1, -1).replace(/''/g, "'");
+  return raw;
 }
 
 /** Parses YAML text with Salt's rules; problems carry the 1-based line of the rendered text. */

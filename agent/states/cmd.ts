@@ -140,6 +140,8 @@ async function execute(ops: CmdOps, ctx: StateContext): Promise<Outcome> {
     }
     if (!isDir(ops.cwd)) return { result: false, changes: {}, comment: `Desired working directory "${ops.cwd}" is not available` };
     const r = await ctx.run(argv, { cwd: ops.cwd, env: ops.env, input: ops.input, timeoutMs: ops.timeoutMs, stripFinalNewline: false });
+    // A command may have changed anything: nothing read before it can be trusted.
+    ctx.facts.clear();
     if (r.error && !r.pid) return { result: false, changes: {}, comment: r.error };
     let retcode = r.code;
     const stdout = r.stdout.trimEnd();
@@ -215,7 +217,7 @@ async function checkScript(args: StateArgs, ctx: StateContext): Promise<Plan<Cmd
     context: { ...((args.defaults as Record<string, unknown>) ?? {}), ...((args.context as Record<string, unknown>) ?? {}) },
   });
   if (loaded.error !== undefined) {
-    return failed(loaded.missing ? `Unable to cache script ${source} from saltenv '${ctx.saltenv}'` : loaded.error);
+    return failed(loaded.missing ? `Unable to cache script ${source} from saltenv '${ctx.saltenv}'` : ctx.redact(loaded.error));
   }
   const line = scriptArgs ? `exec "$0" ${scriptArgs}` : 'exec "$0"';
   const prep = await prepare(args, line, ctx, `Command '${shown}' run`);

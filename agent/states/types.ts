@@ -4,6 +4,10 @@
 // without touching the host; apply(plan, ctx) → Outcome performs that plan. The executor
 // owns everything around them: argument validation against `args`, requisites, order,
 // unless/onlyif/creates, retries, timeouts, test mode and the re-check after apply.
+// Expected failures are data (a failed plan, an outcome with result false); check and
+// apply throw only for faults (an unreadable file, a full disk), which the executor
+// reports as a failed state. The one check that runs something is cmd's `stateful`
+// test_name in test mode, as in Salt.
 import type { Grains, LowChunk, Pillar } from '../protocol.ts';
 import type { StateTree } from '../tree.ts';
 import type { TemplateResult } from '../render/template.ts';
@@ -32,7 +36,10 @@ export interface Plan<Ops = unknown> {
   changes: Changes;
   comment: string;
   warnings?: string[];
-  /** What apply must do; private to the module that made the plan. */
+  /**
+   * What apply must do; private to the module that made the plan. Never report, log or
+   * serialize it: it may hold secrets (the contents of a file from pillar).
+   */
   ops?: Ops;
 }
 

@@ -55,6 +55,16 @@ if (process.getuid?.() !== 0) {
     t.not(alpha.address, beta.address);
     t.ok(existsSync(fleet.sshKey) && existsSync(fleet.knownHosts) && existsSync(fleet.sshConfig));
     t.equal(statSync(fleet.sshKey).mode & 0o077, 0, 'the client key is private');
+    t.same(fleet.roster().alpha, {
+      host: alpha.address,
+      port: 22,
+      user: 'root',
+      level: 'staging',
+      roles: ['memcache'],
+      jump: { host: fleet.jump.address, port: 22, user: 'root' },
+      priv: fleet.sshKey,
+    });
+    t.same(Object.keys(fleet.roster()), ['alpha', 'beta'], 'the roster lists role hosts only');
   });
 
   await t.test('ssh with the generated config reaches every host, role hosts through the jump', async (t) => {

@@ -121,6 +121,20 @@ export class Fleet {
     );
   }
 
+  /**
+   * The role hosts as roster.yaml entries (id → host, port, user, level, roles, jump, priv), for
+   * writing a roster that points the master at this fleet.
+   */
+  roster(): Record<string, { host: string; port: number; user: string; level?: string; roles: string[]; jump: { host: string; port: number; user: string }; priv: string }> {
+    const jump = { host: this.jump.address, port: this.jump.port, user: this.jump.user };
+    return Object.fromEntries(
+      this.hosts.map((h) => [
+        h.id,
+        { host: h.address, port: h.port, user: h.user, ...(h.level !== undefined ? { level: h.level } : {}), roles: [...h.roles], jump: { ...jump }, priv: this.sshKey },
+      ]),
+    );
+  }
+
   /** Takes the fleet down; see down.ts. */
   async down(): Promise<void> {
     await down(this.name, { stateRoot: dirname(this.stateDir) });

@@ -2,7 +2,7 @@
 import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag, optString } from '../args.ts';
-import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
+import { editTarget, splitLinesKeep, writeEdit, type EditOps, type EditTarget } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { pyRegExp } from './pyre.ts';
 
@@ -31,7 +31,7 @@ export function commentLines(text: string, regex: string, char: string, comment:
     .join('');
 }
 
-async function prepare(args: StateArgs, ctx: StateContext): Promise<{ error?: string; target?: Awaited<ReturnType<typeof editTarget>> }> {
+async function prepare(args: StateArgs, ctx: StateContext): Promise<{ error?: string; target?: EditTarget }> {
   const bad = notAbsolute(args.name);
   if (bad) return { error: bad };
   const target = await editTarget(ctx, args.name);

@@ -10,10 +10,11 @@ import { replace } from './replace.ts';
 import { comment, uncomment } from './comment.ts';
 import { line } from './line.ts';
 import { blockreplace } from './blockreplace.ts';
+import { keyvalue } from './keyvalue.ts';
 import { recurse } from './recurse.ts';
 
 const fileModule: StateModule = {
-  managed, directory, absent, symlink, exists, missing, touch, append, replace, comment, uncomment, line, blockreplace, recurse,
+  managed, directory, absent, symlink, exists, missing, touch, append, replace, comment, uncomment, line, blockreplace, keyvalue, recurse,
 };
 
 export default fileModule;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MemTree } from '../../../agent/tree.ts';
 import { makeContext, silentLogger } from '../../../agent/states/context.ts';
 import { run, wait, script } from '../../../agent/states/cmd.ts';
+import { statFact } from '../../../agent/facts/stat.ts';
 
 function dir(t: { teardown(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'halite-cmd-'));
@@ -67,4 +68,12 @@ t.test('a test run never starts the command (unless stateful test_name says what
   t.equal(plan.status, 'converged', 'test_name reported no changes');
   t.notOk(existsSync(join(d, 'x')));
   t.ok(existsSync(join(d, 'y')), 'the test command did run');
+});
+
+t.test('after a command runs, facts read before it are read again', async (t) => {
+  const d = dir(t);
+  const ctx = makeContext({ log: silentLogger });
+  t.equal(await ctx.facts.get(statFact, join(d, 'made')), null);
+  await run.apply(await run.check({ name: `touch ${join(d, 'made')}` }, ctx), ctx);
+  t.match(await ctx.facts.get(statFact, join(d, 'made')), { type: 'file' });
 });

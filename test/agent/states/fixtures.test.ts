@@ -12,6 +12,7 @@
 //     /etc/d: {type: directory, mode: "0700"}
 //     /etc/l: {type: symlink, target: /etc/x}
 //   required_files: [/srv/keep]  # names of file states this one requires (for clean)
+//   root_only: true              # skipped unless run as root (chown, runas)
 //   expect:
 //     plan: {status, changes, comment, warnings}   # what check returns (given keys only)
 //     apply: {result, changes, comment}            # runs apply (pending plan, not test mode)
