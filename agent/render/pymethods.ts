@@ -2,7 +2,7 @@
 // Real SLS trees call them ('a,b'.split(','), users.items(), list.append(x)…), so each behaves as Python's.
 import { splitArgs } from './pyargs.ts';
 import { strFormat } from './pyformat.ts';
-import { deepCopy, dictKeys, isDict, isStr, pyBool, pyCompare, pyEq, pyRepr, pyStr, strValue, tuple, typeName, type Dict } from './pyvalue.ts';
+import { dictKeys, isDict, isStr, pyBool, pyCompare, pyEq, pyRepr, pyStr, strValue, tuple, typeName, type Dict } from './pyvalue.ts';
 
 type Method<T> = (self: T, ...args: unknown[]) => unknown;
 
@@ -282,9 +282,6 @@ const DICT: Record<string, Method<Dict>> = {
   copy: (d) => ({ ...d }),
   clear: (d) => { for (const k of Object.keys(d)) delete d[k]; return null; },
 };
-
-/** Shallow copies are what Python's dict.copy() gives; deepcopy is exposed for completeness. */
-export const deepcopy = deepCopy;
 
 function bind<T>(table: Record<string, Method<T>>, self: T, name: string): ((...a: unknown[]) => unknown) | undefined {
   if (!Object.prototype.hasOwnProperty.call(table, name)) return undefined;

@@ -10,7 +10,7 @@ export const STATE_FUNCTIONS: Readonly<Record<string, readonly string[]>> = Obje
     'managed', 'directory', 'absent', 'symlink', 'exists', 'missing', 'touch', 'recurse',
     'append', 'replace', 'comment', 'uncomment', 'line', 'blockreplace', 'keyvalue',
   ],
-  cmd: ['run', 'wait', 'script', 'mod_watch'],
+  cmd: ['run', 'wait', 'watch', 'script', 'wait_script', 'mod_watch'],
   user: ['present', 'absent'],
   group: ['present', 'absent'],
   ssh_auth: ['present', 'absent'],

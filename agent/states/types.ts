@@ -87,6 +87,12 @@ export interface StateContext {
   chunks?: readonly LowChunk[];
   /** Set by the executor when it calls modWatch: tags of the watched chunks that changed. */
   changedRequisites?: readonly string[];
+  /**
+   * Set by the executor in test mode: tags of this chunk's requisite targets that would change
+   * in this run (their result is null), so a check can word its plan for what they will do
+   * (a service whose package would be installed "is set to start").
+   */
+  pendingRequisites?: readonly string[];
 }
 
 /** Declared arguments, besides `name` which every function takes. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import t from 'tap';
 import { mountsUnder } from './down.ts';
-import { up, type Fleet } from './index.ts';
+import { attach, up, type Fleet } from './index.ts';
 import { fleetNetns, netnsPath } from './network.ts';
 import { isRunning, pidsInNetns, readProcStat } from './proc.ts';
 import { run } from './run.ts';
@@ -65,6 +65,8 @@ if (process.getuid?.() !== 0) {
       priv: fleet.sshKey,
     });
     t.same(Object.keys(fleet.roster()), ['alpha', 'beta'], 'the roster lists role hosts only');
+    const again = attach(fleet.name);
+    t.same(again.toJSON(), fleet.toJSON(), 'another handle on the fleet sees the same hosts');
   });
 
   await t.test('ssh with the generated config reaches every host, role hosts through the jump', async (t) => {
@@ -78,6 +80,8 @@ if (process.getuid?.() !== 0) {
     const unpinned = await run(['ssh', '-F', fleet.sshConfig, '-o', 'UserKnownHostsFile=/dev/null', alpha.id, 'true'], { reject: false });
     t.not(unpinned.exitCode, 0, 'host keys are pinned: without known_hosts the login is refused');
     t.match(unpinned.stderr, /verification failed/);
+    const status = await fleet.status();
+    t.same(status.map((s) => [s.id, s.running, s.sshd]), [['jump', true, true], ['alpha', true, true], ['beta', true, true]], 'status');
   });
 
   await t.test('role hosts are not reachable from the master; the jump is', async (t) => {

@@ -1,0 +1,31 @@
+// What a service manager offers the service states: a batched status read and actions.
+import type { StateContext } from '../states/types.ts';
+import type { ServiceState } from '../facts/services.ts';
+
+export type ServiceAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload' | 'full-restart' | 'enable' | 'disable';
+
+export interface ActionResult {
+  ok: boolean;
+  /** What the command said when it failed. */
+  error?: string;
+}
+
+export interface ServiceBackend {
+  readonly kind: 'systemd' | 'sysvinit';
+  /** The state of `name`, read together with every other service the run manages. */
+  state(name: string, ctx: StateContext): Promise<ServiceState>;
+  run(action: ServiceAction, name: string, ctx: StateContext): Promise<ActionResult>;
+}
+
+/** Names of every service the run manages (so one query answers them all), plus `name`. */
+export function servicesOfInterest(name: string, ctx: StateContext): string[] {
+  const names = new Set([name]);
+  for (const c of ctx.chunks ?? []) if (c.state === 'service') names.add(c.name);
+  return [...names];
+}
+
+export function resultOf(r: { code: number; stdout: string; stderr: string; error?: string }): ActionResult {
+  if (r.code === 0) return { ok: true };
+  const msg = (r.stderr || r.stdout || r.error || `exit code ${r.code}`).trim();
+  return { ok: false, error: msg };
+}
