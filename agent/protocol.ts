@@ -77,3 +77,26 @@ export function splitTag(tag: string): { state: string; id: string; name: string
   const [state, id, name, fun] = tag.split('_|-');
   return { state, id, name, fun };
 }
+
+/** Counts of one host's run, sent with the `done` event. */
+export interface RunSummary {
+  succeeded: number;
+  failed: number;
+  changed: number;
+  total: number;
+  duration_ms: number;
+  test: boolean;
+  /** The run stopped early (failhard). */
+  stopped: boolean;
+}
+
+/**
+ * The agent's event stream: one JSON object per line on stdout. `start` comes first, then one
+ * `result` per state in run order, then `done`; `error` reports a render, compile or internal
+ * fault (no `done` follows a fatal one).
+ */
+export type AgentEvent =
+  | { type: 'start'; jid: string; host: string; chunks: number; test: boolean }
+  | ({ type: 'result' } & StateResult)
+  | { type: 'done'; jid: string; host: string; summary: RunSummary }
+  | { type: 'error'; jid: string; host: string; error: import('./errors.ts').ErrorData };

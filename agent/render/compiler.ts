@@ -7,7 +7,7 @@ import { CUSTOM_NODES, Guard, LoopFilter, PyIter, Truthy } from './nodes.ts';
 import { parseTemplate } from './parser.ts';
 
 /** Statements: the line is recorded before they run. */
-const STATEMENTS = new Set(['If', 'For', 'Set', 'Import', 'FromImport', 'Include', 'Do', 'Switch', 'Extends']);
+const STATEMENTS = new Set(['If', 'For', 'Set', 'Import', 'FromImport', 'Include', 'Do', 'With', 'Switch', 'Extends']);
 /** Expressions that can fail: the line is recorded as they are evaluated. */
 const TRACKED = new Set([
   'Filter', 'LookupVal', 'Subscript', 'PySlice', 'Compare', 'In', 'Is',
@@ -295,6 +295,24 @@ export class SaltCompiler extends BaseCompiler {
   compileDo(node: AnyNode, frame: Frame): void {
     this._compileExpression(node.expr, frame);
     this._emitLine(';');
+  }
+
+  compileWith(node: AnyNode, frame: Frame): void {
+    const ids = (node.values as AnyNode[]).map((v) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = `);
+      this._compileExpression(v, frame);
+      this._emitLine(';');
+      return id;
+    });
+    const inner = frame.push();
+    this._emitLine('frame = frame.push();');
+    (node.targets as AnyNode[]).forEach((target, i) => {
+      inner.set(target.value, ids[i]);
+      this._emitLine(`frame.set(${JSON.stringify(target.value)}, ${ids[i]});`);
+    });
+    this.compile(node.body, inner);
+    this._emitLine('frame = frame.pop();');
   }
 
   compileLoopControl(node: AnyNode): void {

@@ -1,6 +1,6 @@
 // Building blocks for template filters: Python argument binding, undefined checks, attribute paths.
 import { bindArgs, type KwArgs } from './pyargs.ts';
-import { failUndefined } from './runtime.ts';
+import { failUndefined } from './missing.ts';
 import { dictKeys, isDict, isStr, strValue, typeName, type Dict } from './pyvalue.ts';
 
 export type TestFn = (...a: unknown[]) => unknown;

@@ -29,10 +29,16 @@ function dict(...args: unknown[]): Dict {
   return Object.assign(out, kw);
 }
 
+/** Salt renders in Jinja's sandbox, which refuses ranges longer than this. */
+const MAX_RANGE = 100000;
+
 function range(...args: unknown[]): number[] {
   const n = args.map(Number);
   const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
   if (step === 0) throw new Error('ValueError: range() arg 3 must not be zero');
+  if (Math.ceil((stop - start) / step) > MAX_RANGE) {
+    throw new Error(`Range too big. The sandbox blocks ranges larger than MAX_RANGE (${MAX_RANGE}).`);
+  }
   const out: number[] = [];
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
   return out;

@@ -11,6 +11,8 @@ export const PySlice = Node.extend('PySlice', { fields: ['target', 'start', 'sto
 export const PyTuple = NodeList.extend('PyTuple');
 /** `{% do expr %}`. */
 export const Do = Node.extend('Do', { fields: ['expr'] });
+/** `{% with a = x %}…{% endwith %}`. */
+export const With = Node.extend('With', { fields: ['targets', 'values', 'body'] });
 /** `{% break %}` / `{% continue %}`. */
 export const LoopControl = Node.extend('LoopControl', { fields: ['kind'] });
 /** The deserialised body of `{% load_yaml as x %}…{% endload %}`. */

@@ -2,7 +2,8 @@
 // subscripts and slices, tuples, trailing commas, `do`, `break`/`continue`, Salt's load_*/import_*
 // tags, and error messages that name the open block and the line it was opened on.
 import { BaseParser, lexer, nodes, type AnyNode } from './nunjucks-internals.ts';
-import { Do, ImportCall, LoadCall, LoopControl, PySlice, PyTuple, Subscript } from './nodes.ts';
+import { Do, ImportCall, LoadCall, LoopControl, PySlice, PyTuple, Subscript, With } from './nodes.ts';
+import { lexBalanced, SyntaxProblem, type Token } from './lexer.ts';
 
 const T = {
   LPAREN: lexer.TOKEN_LEFT_PAREN,
@@ -21,7 +22,7 @@ const T = {
 /** The tag that closes each block tag. */
 const END_TAG: Record<string, string> = {
   for: 'endfor', if: 'endif', macro: 'endmacro', call: 'endcall', filter: 'endfilter', set: 'endset',
-  block: 'endblock', raw: 'endraw', verbatim: 'endverbatim', switch: 'endswitch',
+  block: 'endblock', raw: 'endraw', with: 'endwith', verbatim: 'endverbatim', switch: 'endswitch',
   load_yaml: 'endload', load_json: 'endload', load_text: 'endload',
 };
 
@@ -35,23 +36,9 @@ const NOT_AN_ARG = new Set(['else', 'or', 'and', 'if', 'is', 'not', 'in']);
 const LOAD_TAGS = new Set(['load_yaml', 'load_json', 'load_text']);
 const IMPORT_TAGS = new Set(['import_yaml', 'import_json', 'import_text']);
 
-interface Token {
-  type: string;
-  value: string;
-  lineno: number;
-  colno: number;
-}
-
 interface OpenTag {
   name: string;
   lineno: number;
-}
-
-class SyntaxProblem extends Error {
-  constructor(message: string, readonly lineno: number | undefined, readonly colno: number | undefined) {
-    super(message);
-    this.name = 'Template render error';
-  }
 }
 
 export class SaltParser extends BaseParser {
@@ -94,6 +81,7 @@ export class SaltParser extends BaseParser {
       this.advanceAfterBlockEnd(name);
       return new Do(tok.lineno, tok.colno, expr);
     }
+    if (name === 'with') return this.parseWith(tok);
     if (name === 'break' || name === 'continue') {
       if (!this.loops) this.fail(`'${name}' is only allowed inside a for loop`, tok.lineno, tok.colno);
       this.nextToken();
@@ -147,6 +135,24 @@ export class SaltParser extends BaseParser {
     );
     (err as unknown as { explained: boolean }).explained = true;
     return err;
+  }
+
+  /** `{% with a = 1, b = x %}…{% endwith %}`: names visible only inside the block. */
+  private parseWith(tok: Token): AnyNode {
+    this.nextToken();
+    const targets: AnyNode[] = [];
+    const values: AnyNode[] = [];
+    while (!this.skip(lexer.TOKEN_BLOCK_END)) {
+      if (targets.length && !this.skip(T.COMMA)) this.fail("expected ',' or the end of the 'with' tag", tok.lineno, tok.colno);
+      const target = this.parsePrimary(true);
+      if (!(target instanceof nodes.Symbol)) this.fail("with: expected a variable name", tok.lineno, tok.colno);
+      if (!this.skipValue(T.OPERATOR, '=')) this.fail(`with: expected '=' after '${target.value}'`, tok.lineno, tok.colno);
+      targets.push(target);
+      values.push(this.parseExpression());
+    }
+    const body = this.parseUntilBlocks('endwith');
+    this.advanceAfterBlockEnd();
+    return new With(tok.lineno, tok.colno, targets, values, body);
   }
 
   /** `{% load_yaml as name %}…{% endload %}` */
@@ -288,82 +294,6 @@ export class SaltParser extends BaseParser {
     }
     return node;
   }
-}
-
-interface Tokenizer {
-  in_code: boolean;
-  str: string;
-  index: number;
-  lineno: number;
-  colno: number;
-  forward(): void;
-  nextToken(): Token | null;
-  _parseString(delimiter: string): string;
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\\': '\\', "'": "'", '"': '"', '\n': '',
-};
-
-/** String literals as Python reads them: unknown escapes such as \d keep their backslash (regexes need it). */
-function parseString(tk: Tokenizer, delimiter: string): string {
-  const startLine = tk.lineno;
-  const startCol = tk.colno;
-  tk.forward();
-  let out = '';
-  while (tk.index < tk.str.length && tk.str[tk.index] !== delimiter) {
-    const c = tk.str[tk.index];
-    if (c !== '\\') {
-      out += c;
-      tk.forward();
-      continue;
-    }
-    const n = tk.str[tk.index + 1] ?? '';
-    const hex = n === 'x' ? /^[0-9a-fA-F]{2}/.exec(tk.str.slice(tk.index + 2)) : n === 'u' ? /^[0-9a-fA-F]{4}/.exec(tk.str.slice(tk.index + 2)) : null;
-    if (hex) {
-      out += String.fromCharCode(parseInt(hex[0], 16));
-      for (let i = 0; i < hex[0].length + 2; i++) tk.forward();
-    } else if (n in SIMPLE_ESCAPES) {
-      out += SIMPLE_ESCAPES[n];
-      tk.forward();
-      tk.forward();
-    } else {
-      out += c;
-      tk.forward();
-    }
-  }
-  if (tk.index >= tk.str.length) {
-    throw new SyntaxProblem(`unterminated string literal (started with ${delimiter})`, startLine + 1, startCol + 1);
-  }
-  tk.forward();
-  return out;
-}
-
-/**
- * The nunjucks lexer ends a tag at the first `}}`, even when it closes nested dicts inside
- * `{% set d = {'a': {'b': 1}} %}`. Like Jinja's lexer, this one reads `}` while braces are open.
- */
-function lexBalanced(src: string, opts: object): Tokenizer {
-  const tk = lexer.lex(src, opts) as Tokenizer;
-  const next = tk.nextToken.bind(tk);
-  tk._parseString = (delimiter: string) => parseString(tk, delimiter);
-  let depth = 0;
-  tk.nextToken = (): Token | null => {
-    if (tk.in_code && depth > 0 && tk.str.startsWith('}', tk.index)) {
-      const tok = { type: T.RCURLY, value: '}', lineno: tk.lineno, colno: tk.colno };
-      tk.forward();
-      depth--;
-      return tok;
-    }
-    const tok = next();
-    if (tok) {
-      if (tok.type === T.LCURLY) depth++;
-      else if (tok.type === T.RCURLY) depth = Math.max(0, depth - 1);
-      else if (tok.type === lexer.TOKEN_BLOCK_START || tok.type === lexer.TOKEN_VARIABLE_START) depth = 0;
-    }
-    return tok;
-  };
-  return tk;
 }
 
 /** Parses template source into a nunjucks syntax tree (the Root node). */

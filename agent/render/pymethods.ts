@@ -296,7 +296,3 @@ export function pyMethod(obj: unknown, name: string): ((...a: unknown[]) => unkn
   if (isDict(obj)) return bind(DICT, obj, name);
   return undefined;
 }
-
-export function hasDictMethod(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(DICT, name);
-}

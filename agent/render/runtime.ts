@@ -3,33 +3,15 @@
 // object as `runtime`; other nunjucks users in the process keep the stock runtime.
 import nunjucks from 'nunjucks';
 import { locate, TemplateFault, undefinedFault } from './fault.ts';
-import { percentFormat } from './pyformat.ts';
+import { clearMiss, failUndefined, lastMiss, missing } from './missing.ts';
+import { add, cmp, divisor, inOperator, mod, mul, num } from './operators.ts';
 import { pyMethod } from './pymethods.ts';
-import {
-  dictKeys, isDict, isStr, isTuple, pyBool, pyCompare, pyEq, pyStr, strValue, tuple, typeName, type Dict,
-} from './pyvalue.ts';
+import { dictKeys, isDict, isStr, isTuple, pyBool, pyStr, strValue, tuple, typeName, type Dict } from './pyvalue.ts';
 import { isSaltFunctions, saltFunctionName } from './salt.ts';
 import { isNamespace } from './globals.ts';
 import { loadData, type DataKind } from './data-load.ts';
 
 const base = nunjucks.runtime as unknown as Record<string, unknown>;
-
-/** Why the last lookup produced nothing, for the message when that nothing is used. */
-let miss: string | undefined;
-
-function missing(why: string, prefix = 'Jinja variable '): undefined {
-  miss = prefix + why;
-  return undefined;
-}
-
-function fail(): never {
-  throw undefinedFault(miss);
-}
-
-/** Throws the error for using an undefined value (filters call this for undefined input). */
-export function failUndefined(): never {
-  fail();
-}
 
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -42,7 +24,7 @@ function index(len: number, key: unknown): number | undefined {
 
 /** obj.key (attribute first, then item) or obj[key] (item first, then attribute), as Jinja's getattr/getitem. */
 function lookup(obj: unknown, key: unknown, attrFirst: boolean): unknown {
-  if (obj === undefined) fail(); // Jinja raises on any attribute of an undefined value
+  if (obj === undefined) failUndefined(); // Jinja raises on any attribute of an undefined value
   if (obj === null) return missing(`'None' has no attribute '${pyStr(key)}'`);
   const k = typeof key === 'string' ? key : pyStr(key);
   if (isStr(obj)) {
@@ -82,7 +64,7 @@ function lookup(obj: unknown, key: unknown, attrFirst: boolean): unknown {
 }
 
 function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
-  if (obj === undefined) fail();
+  if (obj === undefined) failUndefined();
   const seq = isStr(obj) ? strValue(obj) : obj;
   if (!Array.isArray(seq) && typeof seq !== 'string') throw new TypeError(`'${typeName(obj)}' object is not subscriptable`);
   const len = seq.length;
@@ -108,85 +90,10 @@ function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): un
   return isTuple(obj) ? tuple(out) : out;
 }
 
-function num(v: unknown, op: string, other: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return Number(v);
-  if (v === undefined) fail();
-  throw new TypeError(`unsupported operand type(s) for ${op}: '${typeName(v)}' and '${typeName(other)}'`);
-}
-
-function add(a: unknown, b: unknown): unknown {
-  if (typeof a === 'number' && typeof b === 'number') return a + b;
-  if (a === undefined || b === undefined) fail();
-  if (isStr(a) && isStr(b)) return strValue(a) + strValue(b);
-  if (Array.isArray(a) && Array.isArray(b)) {
-    const out = a.concat(b);
-    return isTuple(a) ? tuple(out) : out;
-  }
-  if (isStr(a)) throw new TypeError(`can only concatenate str (not "${typeName(b)}") to str`);
-  if (Array.isArray(a)) throw new TypeError(`can only concatenate ${typeName(a)} (not "${typeName(b)}") to ${typeName(a)}`);
-  return num(a, '+', b) + num(b, '+', a);
-}
-
-function mul(a: unknown, b: unknown): unknown {
-  if (typeof a === 'number' && typeof b === 'number') return a * b;
-  if (a === undefined || b === undefined) fail();
-  const rep = (seq: unknown, n: unknown): unknown => {
-    const times = Math.max(0, num(n, '*', seq));
-    if (isStr(seq)) return strValue(seq).repeat(times);
-    const out: unknown[] = [];
-    for (let i = 0; i < times; i++) out.push(...(seq as unknown[]));
-    return out;
-  };
-  if (isStr(a) || Array.isArray(a)) return rep(a, b);
-  if (isStr(b) || Array.isArray(b)) return rep(b, a);
-  return num(a, '*', b) * num(b, '*', a);
-}
-
-function divisor(b: unknown, a: unknown, op: string): number {
-  const n = num(b, op, a);
-  if (n === 0) throw new Error(op === '%' ? 'ZeroDivisionError: integer modulo by zero' : 'ZeroDivisionError: division by zero');
-  return n;
-}
-
-function mod(a: unknown, b: unknown): unknown {
-  if (isStr(a)) return percentFormat(strValue(a), b);
-  const x = num(a, '%', b);
-  const y = divisor(b, a, '%');
-  return ((x % y) + y) % y;
-}
-
-function cmp(a: unknown, op: string, b: unknown): boolean {
-  switch (op) {
-    case '==': case '===': return pyEq(a, b);
-    case '!=': case '!==': return !pyEq(a, b);
-  }
-  if (a === undefined || b === undefined) fail();
-  const c = pyCompare(a, b);
-  switch (op) {
-    case '<': return c < 0;
-    case '>': return c > 0;
-    case '<=': return c <= 0;
-    case '>=': return c >= 0;
-  }
-  throw new Error(`unknown comparison ${op}`);
-}
-
-function inOperator(key: unknown, container: unknown): boolean {
-  if (container === undefined) fail();
-  if (Array.isArray(container)) return container.some((x) => pyEq(key, x));
-  if (isStr(container)) {
-    if (!isStr(key)) throw new TypeError(`'in <string>' requires string as left operand, not ${typeName(key)}`);
-    return strValue(container).includes(strValue(key));
-  }
-  if (isDict(container) || isSaltFunctions(container)) return own(container as object, pyStr(key));
-  throw new TypeError(`argument of type '${typeName(container)}' is not iterable`);
-}
-
 /** What a single-name `for` iterates: list items, dict keys, string characters. */
 function iter(v: unknown, names: number): unknown {
   if (Array.isArray(v)) return v;
-  if (v === undefined) fail();
+  if (v === undefined) failUndefined();
   if (isDict(v)) return names === 1 ? dictKeys(v) : v;
   if (isStr(v)) return [...strValue(v)];
   throw new TypeError(`'${typeName(v)}' object is not iterable`);
@@ -194,7 +101,7 @@ function iter(v: unknown, names: number): unknown {
 
 function callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
   if (typeof fn !== 'function') {
-    if (fn === undefined) throw undefinedFault(miss ?? `Jinja variable '${name}' is undefined`);
+    if (fn === undefined) throw undefinedFault(lastMiss() ?? `Jinja variable '${name}' is undefined`);
     throw new TypeError(`'${typeName(fn)}' object is not callable (${name})`);
   }
   const salt = saltFunctionName(fn);
@@ -211,9 +118,7 @@ function callWrap(fn: unknown, name: string, context: unknown, args: unknown[]):
 export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(base), {
   /** Scratch slot for `and`/`or`, which return one of their operands. */
   s: undefined as unknown,
-  clearMiss(): void {
-    miss = undefined;
-  },
+  clearMiss,
   contextOrFrameLookup(context: { lookup(n: string): unknown }, frame: { lookup(n: string): unknown }, name: string): unknown {
     const v = frame.lookup(name);
     if (v !== undefined) return v;
@@ -226,11 +131,11 @@ export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(
   slice: sliceOf,
   output(v: unknown): string {
     if (typeof v === 'string') return v;
-    if (v === undefined) fail();
+    if (v === undefined) failUndefined();
     return pyStr(v);
   },
   truthy(v: unknown): boolean {
-    if (v === undefined) fail();
+    if (v === undefined) failUndefined();
     return pyBool(v);
   },
   noElse(line: number): undefined {
@@ -254,20 +159,20 @@ export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(
   pow: (a: unknown, b: unknown) => Math.pow(num(a, '**', b), num(b, '**', a)),
   neg: (a: unknown) => -num(a, '-', a),
   concat(a: unknown, b: unknown): string {
-    if (a === undefined || b === undefined) fail();
+    if (a === undefined || b === undefined) failUndefined();
     return pyStr(a) + pyStr(b);
   },
   tuple,
   dict(flat: unknown[]): Dict {
     const out: Dict = {};
     for (let i = 0; i < flat.length; i += 2) {
-      if (flat[i] === undefined) fail();
+      if (flat[i] === undefined) failUndefined();
       out[pyStr(flat[i])] = flat[i + 1];
     }
     return out;
   },
   setAttr(obj: unknown, key: unknown, value: unknown): void {
-    if (obj === undefined) fail();
+    if (obj === undefined) failUndefined();
     if (!isNamespace(obj) && !isDict(obj)) throw new Error(`cannot assign attribute on non-namespace object '${typeName(obj)}'`);
     (obj as Dict)[pyStr(key)] = value;
   },

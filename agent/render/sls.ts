@@ -64,7 +64,17 @@ export function renderPipe(source: string): RenderPipe {
   return { jinja: true, source: blanked, error: `unsupported renderer '#!${m[1].trim()}' (supported: ${SUPPORTED.map((s) => `#!${s}`).join(', ')})` };
 }
 
+/** Renders the SLS `sls` of `tree`; never throws (every failure is in `errors`). */
 export function renderSls(tree: StateTree, sls: string, ctx: RenderContext): RenderedSls {
+  try {
+    return render(tree, sls, ctx);
+  } catch (e) {
+    const file = `${sls.replace(/\./g, '/')}.sls`;
+    return { sls, file, isInit: false, data: null, lines: {}, errors: [{ code: 'INTERNAL', message: `rendering ${sls}: ${(e as Error).message}`, file }] };
+  }
+}
+
+function render(tree: StateTree, sls: string, ctx: RenderContext): RenderedSls {
   const found = locateSls(tree, sls);
   if (!found) {
     const base = sls.replace(/\./g, '/');

@@ -78,13 +78,21 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       if (key !== undefined && range) lines[key] = lineCounter.linePos(range[0]).line;
     }
   }
-  const data = errors.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
-  return { data, lines, errors };
+  if (errors.length) return { data: undefined, lines, errors };
+  try {
+    return { data: doc.toJS({ maxAliasCount: 1000 }), lines, errors };
+  } catch (e) {
+    return { data: undefined, lines, errors: [{ code: 'RENDER_YAML', message: `YAML error: ${(e as Error).message}`, file }] };
+  }
 }
 
 /** Loads one YAML value (load_yaml, import_yaml): the value, or the first problem. */
 export function loadYaml(text: string): { value?: unknown; problem?: YamlProblem } {
   const { doc, problems } = parse(text);
   if (problems.length) return { problem: problems[0] };
-  return { value: doc.toJS({ maxAliasCount: 1000 }) ?? null };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 1000 }) ?? null };
+  } catch (e) {
+    return { problem: { message: (e as Error).message, line: 1 } };
+  }
 }

@@ -3,11 +3,19 @@ import type { StateFunction, StateModule } from './types.ts';
 import testModule from './test.ts';
 import cmdModule from './cmd.ts';
 import fileModule from './file/index.ts';
+import pkgModule from './pkg/index.ts';
+import pkgrepoModule from './pkgrepo.ts';
+import debconfModule from './debconf.ts';
+import serviceModule from './service.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
   cmd: cmdModule,
   file: fileModule,
+  pkg: pkgModule,
+  pkgrepo: pkgrepoModule,
+  debconf: debconfModule,
+  service: serviceModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DebianMirror } from './apt-sources.ts';
 import { cacheKey, publish, type CacheLayout } from './cache-layout.ts';
 import { FleetError } from './errors.ts';
+import { removeTree } from './remove.ts';
 import { run } from './run.ts';
 
 export const BASE_SUITE = 'bookworm';
@@ -31,7 +32,7 @@ export async function buildBase(layout: CacheLayout, mirror: DebianMirror, log: 
   const final = layout.base(key);
   const tmp = `${final}.tmp-${process.pid}`;
   const rootfs = join(tmp, 'rootfs');
-  rmSync(tmp, { recursive: true, force: true });
+  await removeTree(tmp, 'build base');
   mkdirSync(rootfs, { recursive: true });
   mkdirSync(layout.debootstrap, { recursive: true });
   log(`building base root filesystem (debootstrap ${BASE_SUITE} from ${mirror.archive}); this takes a few minutes`);
@@ -54,7 +55,7 @@ export async function buildBase(layout: CacheLayout, mirror: DebianMirror, log: 
   } catch (e) {
     const logFile = join(rootfs, 'debootstrap', 'debootstrap.log');
     const detail = existsSync(logFile) ? `debootstrap.log (tail):\n${readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n')}` : '';
-    rmSync(tmp, { recursive: true, force: true });
+    await removeTree(tmp, 'build base');
     if (e instanceof FleetError && detail) throw new FleetError('debootstrap failed', { ...e, detail });
     throw e;
   }

@@ -69,7 +69,7 @@ export async function bootHost(r: BootRequest): Promise<HostProcess> {
   const fail = (message: string): never => {
     throw new FleetError(message, { step: 'boot', host: r.host.id, command: argv, detail: consoleTail(r.consoleLog) });
   };
-  const deadline = Date.now() + (r.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (r.timeoutMs ?? 60_000);
   const pid = child.pid ?? fail(`could not start: ${exited}`);
   const startTime = readProcStat(pid)?.startTime ?? fail(`exited at once (${exited ?? 'no status'})`);
   let init: number | undefined;

@@ -1,11 +1,13 @@
 // Makes sure the cache holds a base root filesystem and a package repository for the configured
 // package list, building what is missing (minutes, once) and reusing what is there (instant).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { findDebianMirror, readMachineSources } from './apt-sources.ts';
 import { baseKey, buildBase, findBase } from './base.ts';
 import { cacheLayout, cacheRoot, type CacheLayout } from './cache-layout.ts';
 import { FleetError } from './errors.ts';
 import { withLock } from './lock.ts';
+import { removeTree } from './remove.ts';
 import { BUILD_PACKAGES, ensureMachinePackages } from './machine-packages.ts';
 import { buildRepo, DEFAULT_PACKAGE_LIST, findRepo, parsePackageList, repoKey } from './repo.ts';
 
@@ -47,6 +49,10 @@ export async function ensureCache(opts: CacheOptions = {}): Promise<FleetCache> 
   return withLock(layout.lock, () => log('waiting for another process building the fleet cache'), async () => {
     const again = ready(); // built by the process we waited for
     if (again) return again;
+    // Builds interrupted earlier (only a lock holder builds, so none is in progress).
+    for (const name of readdirSync(layout.root)) {
+      if (/^(base|repo)-[0-9a-f]+\.tmp-\d+$/.test(name)) await removeTree(join(layout.root, name), 'build');
+    }
     await ensureMachinePackages(BUILD_PACKAGES, log);
     let mirror;
     try {

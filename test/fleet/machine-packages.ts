@@ -5,7 +5,7 @@ import { run } from './run.ts';
 /** Needed to run a fleet: namespaces, mounts, links, keys and the ssh client. */
 export const RUNTIME_PACKAGES = ['util-linux', 'mount', 'iproute2', 'openssh-client'];
 /** Needed once more to build the cache: the base root filesystem and the package repository. */
-export const BUILD_PACKAGES = ['debootstrap', 'debian-archive-keyring', 'dpkg-dev', 'gzip'];
+export const BUILD_PACKAGES = ['debootstrap', 'debian-archive-keyring', 'dpkg-dev'];
 
 export async function missingPackages(names: readonly string[]): Promise<string[]> {
   const res = await run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\n', ...names], {

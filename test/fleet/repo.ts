@@ -9,6 +9,7 @@ import { BASE_SUITE } from './base.ts';
 import { cacheKey, publish, type CacheLayout } from './cache-layout.ts';
 import { FleetError } from './errors.ts';
 import { renderRelease } from './release.ts';
+import { removeTree } from './remove.ts';
 import { run } from './run.ts';
 
 export const DEFAULT_PACKAGE_LIST = new URL('./packages.txt', import.meta.url).pathname;
@@ -52,7 +53,7 @@ export async function buildRepo(b: RepoBuild): Promise<string> {
   const final = b.layout.repo(b.key);
   const tmp = `${final}.tmp-${process.pid}`;
   const started = Date.now();
-  rmSync(tmp, { recursive: true, force: true });
+  await removeTree(tmp, 'build repository');
   mkdirSync(join(tmp, 'pool', 'partial'), { recursive: true });
   const apt = aptOptions(b.layout.apt, b.baseRootfs, b.mirror);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -73,7 +74,7 @@ export async function buildRepo(b: RepoBuild): Promise<string> {
     const release = renderRelease([{ name: 'Packages', content: index }, { name: 'Packages.gz', content: gz }], new Date(), [arch, 'all']);
     writeFileSync(join(tmp, 'Release'), release);
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    await removeTree(tmp, 'build repository');
     throw e;
   }
   publish(tmp, final);

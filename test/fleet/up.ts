@@ -1,7 +1,7 @@
 // Brings a fleet up: cache (built if missing), network, per-host overlays with fresh keys and the
 // fleet's files, hosts booted in parallel, then every sshd checked with a real login through the
 // jump host. Any failure takes the half-made fleet down again and reports what failed where.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootHost } from './boot.ts';
 import { ensureCache } from './cache.ts';
@@ -15,6 +15,7 @@ import { checkNetworkFree, createNetwork } from './network.ts';
 import { createOverlayDirs, ensureUpperDir, overlayDirs, writeGuestFile } from './overlay.ts';
 import { allHosts, checkFleetName, planFleet, type HostPlan, type HostSpec } from './plan.ts';
 import { isRunning } from './proc.ts';
+import { removeTree } from './remove.ts';
 import { claimSlot } from './slots.ts';
 import { renderKnownHosts, renderSshConfig, type SshTarget } from './ssh-config.ts';
 import { readState, stateRoot, statePaths, writeState, type FleetState } from './state.ts';
@@ -56,7 +57,12 @@ export async function up(opts: UpOptions): Promise<Fleet> {
 
   await clearPrevious(name, dir, root, opts);
   mkdirSync(root, { recursive: true, mode: 0o755 });
-  mkdirSync(dir, { mode: 0o700 });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    throw new FleetError(`another process is bringing up fleet "${name}"`, { step: 'up' });
+  }
   const slot = claimSlot(root, name);
   const plan = planFleet(name, slot, opts.hosts, opts.jumpId);
   const paths = statePaths(dir);
@@ -80,13 +86,13 @@ export async function up(opts: UpOptions): Promise<Fleet> {
     await createNetwork(plan);
     log(`network ready (${plan.external.subnet} to the jump host, ${plan.internal.subnet} inside) at ${since()}`);
 
-    rmSync(state.overlayDir, { recursive: true, force: true });
+    await removeTree(state.overlayDir, 'up');
     const clientKey = await generateKey(paths.sshKey, `master@halite-fleet-${name}`);
     const targets = await Promise.all(allHosts(plan).map((h) => prepareHost(state, h, clientKey)));
     writeFileSync(paths.knownHosts, renderKnownHosts(targets));
     writeFileSync(paths.sshConfig, renderSshConfig(name, targets, paths.sshKey, paths.knownHosts));
 
-    await Promise.all(
+    await settleAll(
       allHosts(plan).map(async (h) => {
         state.processes[h.id] = await bootHost({
           host: h,
@@ -103,7 +109,7 @@ export async function up(opts: UpOptions): Promise<Fleet> {
     // package lists are read from the repository meanwhile, as a freshly installed machine has them.
     const fleet = new Fleet(state);
     const all = [fleet.jump, ...fleet.hosts];
-    await Promise.all([...all.map((h) => checkLogin(fleet, h.id)), ...all.map((h) => fleet.exec(h, ['apt-get', 'update', '-qq']))]);
+    await settleAll([...all.map((h) => checkLogin(fleet, h.id)), ...all.map((h) => fleet.exec(h, ['apt-get', 'update', '-qq']))]);
     log(`fleet "${name}" is up at ${since()}: ssh -F ${paths.sshConfig} <host>`);
     return fleet;
   } catch (e) {
@@ -139,3 +145,17 @@ async function checkLogin(fleet: Fleet, id: string): Promise<void> {
   if (got !== id) throw new FleetError(`ssh reached "${got}" instead`, { step: 'ssh check', host: id, command: res.command });
 }
 
+
+/** Waits for every task; if any failed, throws the first failure, naming the others. */
+async function settleAll(tasks: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failed.length === 0) return;
+  const [first, ...rest] = failed;
+  if (rest.length === 0) throw first;
+  const others = rest.map((e) => (e instanceof FleetError && e.host ? e.host : e instanceof Error ? e.message.split('\n')[0] : String(e)));
+  const message = first instanceof Error ? first.message : String(first);
+  throw new FleetError(`${message.split('\n')[0].replace(/^fleet [^:]*: /, '')} (and ${rest.length} more failures: ${others.join(', ')})`, {
+    ...(first instanceof FleetError ? first : { step: 'up' }),
+    detail: first instanceof FleetError ? first.detail : undefined,
+  });
+}

@@ -68,6 +68,7 @@ const cases: Case[] = [
   { name: 'import_yaml of invalid YAML names that file', source: "{% import_yaml 'lib/bad.yaml' as d %}", file: 'lib/bad.yaml', line: 2, message: /Encountered error loading yaml/ },
   { name: 'import_yaml of a file whose template fails', source: "{% import_yaml 'lib/bad-template.yaml' as d %}", file: 'lib/bad-template.yaml', line: 2, message: /'nope' is undefined/ },
   { name: 'load_json of bad JSON', source: "{{ 'nope' | load_json }}", file: 'main.sls', line: 1, message: /Unable to load json/ },
+  { name: 'range larger than the sandbox allows', source: '{% for i in range(1000000000) %}{% endfor %}', file: 'main.sls', line: 1, message: /Range too big/ },
   { name: 'inline if without else', source: "\n{{ 'x' if false }}", file: 'main.sls', line: 2, message: /inline if-expression on line 2 evaluated to false and no else section was defined/ },
 ];
 

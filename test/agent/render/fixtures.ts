@@ -24,6 +24,7 @@ export const files: Record<string, string> = {
   'lib/text.txt': 'plain {{ grains.id }}\n',
   'lib/partial.jinja': 'included {{ grains.id }} {{ local }}\n',
   'lib/relative.jinja': "{% from './macros.jinja' import greet %}{% set msg = greet('rel') %}\n",
+  'lib/base.jinja': 'A{% block body %}base{% endblock %}Z\n',
   'lib/catalog.sls': '{% load_yaml as var1 %}\nfoo: it works\n{% endload %}\n',
 };
 

@@ -112,6 +112,9 @@ const jinja: Case[] = [
   ['filter block', '{% filter upper %}shout{% endfilter %}', 'SHOUT'],
   ['escapes in string literals keep unknown ones', "{{ 'a\\tb' }}|{{ 'x\\dy' }}|{{ \"q\\\"q\" }}", 'a\tb|x\\dy|q"q'],
   ['inline if without else on true', "{{ 'yes' if true }}", 'yes'],
+  ['extends and super()', "{% extends 'lib/base.jinja' %}{% block body %}[{{ super() }}] child{% endblock %}", 'A[base] childZ'],
+  ['with block scopes its names', "{% set a = 'out' %}{% with a = 1, b = a %}{{ a }}{{ b }}{% set c = 2 %}{% endwith %}{{ a }}{{ c is defined }}", '1outoutFalse'],
+  ['default covers missing keys and names, not None', "{{ pillar.web.nope | default('d') }} {{ nope | default('d') }} {{ pillar.nothing | default('d') }}", 'd d None'],
 ];
 
 const methods: Case[] = [

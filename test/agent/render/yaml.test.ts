@@ -44,3 +44,11 @@ t.test('loadYaml reports the first problem with its line', async (t) => {
   t.equal(bad.problem?.line, 2);
   t.match(bad.problem?.message, /found conflicting ID 'a'/);
 });
+
+t.test('alias explosions are an error, not a hang or a throw', async (t) => {
+  let y = 'a0: &a0 [x]\n';
+  for (let i = 1; i < 12; i++) y += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  const r = parseYaml(y, 'x.sls');
+  t.equal(r.errors.length, 1);
+  t.match(r.errors[0].message, /Excessive alias count/);
+});

@@ -1,0 +1,117 @@
+// pkg.installed: every target installed (at a version that matches its specification),
+// with one apt-get install for all that are missing.
+import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import { converged, failed, opsOf, pending } from '../plan.ts';
+import { flag, optString } from '../args.ts';
+import { dpkgFact, versionChanges, type DpkgDb } from '../../facts/dpkg.ts';
+import { ensureLists, failureText, installArgv, runApt, type InstallOptions, type InstallTarget } from '../../backends/apt.ts';
+import { desiredText, ignoredWarnings, readTargets, type Target } from './targets.ts';
+import { fulfilled, resolveInstall } from './resolve.ts';
+import { alreadyInstalledSentence, installedSentence, joinNames } from './summary.ts';
+import { applyHolds, holdChanges, holdPlanComment, holdsToChange, type HoldOps } from './hold.ts';
+import { aggregatePkgs } from './aggregate.ts';
+
+export interface InstallOps {
+  install: InstallTarget[];
+  options: InstallOptions;
+  /** Every target of the call, to verify after apt ran. */
+  desired: Target[];
+  /** Names apt was asked to install or change. */
+  needed: string[];
+  allowUpdates: boolean;
+  before: DpkgDb;
+  hold?: HoldOps;
+}
+
+export const INSTALLED_ARGS = [
+  'version', 'refresh', 'fromrepo', 'skip_verify', 'skip_suggestions', 'pkgs', 'sources', 'allow_updates',
+  'pkg_verify', 'normalize', 'ignore_epoch', 'reinstall', 'update_holds', 'hold', 'install_recommends',
+  'only_upgrade', 'resolve_capabilities', 'cache_valid_time', 'bypass_file', 'bypass_file_contains',
+];
+
+const IGNORED = ['skip_verify', 'pkg_verify', 'reinstall', 'resolve_capabilities'];
+
+function installOptions(args: StateArgs, downgrade: boolean): InstallOptions {
+  const o: InstallOptions = {};
+  const fromrepo = optString(args.fromrepo);
+  if (fromrepo) o.fromrepo = fromrepo;
+  if (args.install_recommends !== undefined && args.install_recommends !== null) o.installRecommends = flag(args.install_recommends);
+  if (downgrade) o.allowDowngrades = true;
+  return o;
+}
+
+async function check(args: StateArgs, ctx: StateContext): Promise<Plan<InstallOps>> {
+  if (Array.isArray(args.pkgs) && args.pkgs.length === 0) return converged('No packages to install provided');
+  if (args.sources !== undefined && args.sources !== null) return failed("The 'sources' argument is not supported by the apt backend.");
+  const read = readTargets(args);
+  if ('error' in read) return failed(read.error);
+  const { targets } = read;
+  const warnings = ignoredWarnings(args, IGNORED);
+  const listsError = await ensureLists(ctx.facts, ctx.root, flag(args.refresh));
+  if (listsError) return failed(listsError);
+  const db = await ctx.facts.get(dpkgFact, '');
+  const allowUpdates = flag(args.allow_updates);
+  const need = targets.filter((t) => !fulfilled(t, db.installed.get(t.name)?.version, allowUpdates));
+  const fromrepo = optString(args.fromrepo);
+  const res = await resolveInstall(ctx.facts, need, db, fromrepo);
+  if (res.unavailable.length) {
+    return failed(`The following packages are not available from any configured source: ${joinNames(res.unavailable)}`);
+  }
+  const hold = args.hold === undefined || args.hold === null ? undefined : holdsToChange(targets.map((t) => t.name), db, flag(args.hold));
+  if (!need.length && !hold) {
+    const versioned = targets.some((t) => t.spec);
+    return converged(`All specified packages are already installed${versioned ? ' and are at the desired version' : ''}`, warnings);
+  }
+  const changes: Changes = hold ? holdChanges(hold) : {};
+  for (const t of need) changes[t.name] = { old: db.installed.get(t.name)?.version ?? '', new: res.expected[t.name] };
+  const comment = [
+    need.length ? `The following packages would be installed/updated: ${joinNames(need.map(desiredText))}` : '',
+    hold ? holdPlanComment(hold) : '',
+  ].filter(Boolean).join(' ');
+  const ops: InstallOps = {
+    install: res.install, options: installOptions(args, res.downgrade), desired: targets,
+    needed: need.map((t) => t.name), allowUpdates, before: db,
+  };
+  if (hold) ops.hold = hold;
+  return pending(changes, comment, ops, warnings);
+}
+
+async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome> {
+  const ops = opsOf(plan);
+  const comments: string[] = [];
+  let changes: Changes = {};
+  let ok = true;
+  if (ops.install.length) {
+    const r = await runApt(ctx.run, installArgv(ops.install, ops.options));
+    ctx.facts.invalidate(dpkgFact);
+    const after = await ctx.facts.get(dpkgFact, '');
+    changes = versionChanges(ops.before, after);
+    if (r.code !== 0) {
+      return { result: false, changes, comment: `An error was encountered while installing package(s): ${failureText(r)}` };
+    }
+    const good = ops.desired.filter((t) => fulfilled(t, after.installed.get(t.name)?.version, ops.allowUpdates));
+    const modified = good.filter((t) => ops.needed.includes(t.name));
+    const notModified = good.filter((t) => !ops.needed.includes(t.name));
+    const broken = ops.desired.filter((t) => !good.includes(t) && ops.needed.includes(t.name));
+    if (broken.length) {
+      ok = false;
+      comments.push(`The following packages failed to install/update: ${joinNames(broken.map(desiredText))}`);
+    }
+    if (modified.length) comments.push(installedSentence(modified.map(desiredText)));
+    if (notModified.length) comments.push(alreadyInstalledSentence(notModified.map(desiredText)));
+  }
+  if (ops.hold) {
+    const h = await applyHolds(ops.hold, ctx);
+    comments.push(h.comment);
+    if (h.ok) Object.assign(changes, Object.fromEntries(Object.entries(holdChanges(ops.hold)).filter(([n]) => !(n in changes))));
+    else ok = false;
+  }
+  return { result: ok, changes, comment: comments.join(' ') };
+}
+
+export const installed: StateFunction<InstallOps> = {
+  args: { required: [], optional: INSTALLED_ARGS },
+  check,
+  apply,
+  aggregate: aggregatePkgs,
+};

@@ -1,0 +1,231 @@
+// service.running / dead / enabled / disabled and the watch reaction, with Salt's comments
+// and changes. The service manager (systemd or SysV init) is chosen per host.
+import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import { converged, failed, opsOf, pending } from './plan.ts';
+import { flag, optString } from './args.ts';
+import { serviceBackend } from '../backends/init.ts';
+import type { ServiceAction, ServiceBackend } from '../backends/service-backend.ts';
+import type { ServiceState } from '../facts/services.ts';
+
+type Goal = 'running' | 'dead' | 'enabled' | 'disabled' | 'watch';
+
+export interface ServiceOps {
+  goal: Goal;
+  name: string;
+  /** What to do to the process (running/dead/watch); none when only the boot setting changes. */
+  action?: ServiceAction;
+  /** The boot setting wanted afterwards: true enable, false disable. */
+  enable?: boolean;
+  initDelay?: number;
+  /** Status before apply, to tell whether the action changed anything. */
+  before: { running: boolean; enabled: boolean };
+  /** Watch: stop before starting, and the words for the comment. */
+  stopFirst?: boolean;
+  verb?: string;
+  participle?: string;
+}
+
+const COMMON = ['sig', 'init_delay', 'no_block', 'unmask', 'unmask_runtime', 'wait', 'timeout', 'enabled'];
+const RUNNING_ARGS = ['enable', ...COMMON, 'reload', 'full_restart', 'force'];
+const DEAD_ARGS = ['enable', ...COMMON];
+
+/** Tags of requisites that will change things in this run (set by the executor in test mode). */
+function pendingRequisites(ctx: StateContext): readonly string[] {
+  return (ctx as StateContext & { pendingRequisites?: readonly string[] }).pendingRequisites ?? [];
+}
+
+/** Salt reads `enable` as a tri-state: True, False, or unset (leave the boot setting alone). */
+function enableArg(v: unknown): boolean | undefined {
+  return v === undefined || v === null ? undefined : flag(v);
+}
+
+function initDelay(args: StateArgs): number | undefined {
+  const n = Number(args.init_delay);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** The service's state; a service reported missing is looked up again (a package may just have installed it). */
+async function lookup(backend: ServiceBackend, name: string, ctx: StateContext): Promise<ServiceState> {
+  const st = await backend.state(name, ctx);
+  if (st.available) return st;
+  ctx.facts.invalidate('services');
+  return backend.state(name, ctx);
+}
+
+const notAvailable = (name: string): string => `The named service ${name} is not available`;
+const enabledError = (name: string): string => `Service ${name} uses non-existent option "enabled".  Perhaps "enable" option was intended?`;
+
+/** The boot-setting part of a check: converged when it already holds. */
+function toggleNeeded(want: boolean | undefined, st: ServiceState): boolean {
+  return want !== undefined && st.enabled !== want;
+}
+
+async function checkRunning(args: StateArgs, ctx: StateContext): Promise<Plan<ServiceOps>> {
+  const name = args.name;
+  if ('enabled' in args) return failed(enabledError(name));
+  const enable = enableArg(args.enable);
+  const backend = serviceBackend(ctx);
+  const st = await lookup(backend, name, ctx);
+  const ops: ServiceOps = { goal: 'running', name, enable, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
+  if (!st.available) {
+    if (!ctx.test) return failed(notAvailable(name));
+    if (pendingRequisites(ctx).length) return pending({}, `Service ${name} is set to start`, { ...ops, action: 'start' });
+    return failed(notAvailable(name));
+  }
+  if (st.running) {
+    if (!toggleNeeded(enable, st)) return converged(`The service ${name} is already running`);
+    return pending({}, `Service ${name} set to be ${enable ? 'enabled' : 'disabled'}`, ops);
+  }
+  return pending({}, `Service ${name} is set to start`, { ...ops, action: 'start' });
+}
+
+async function checkDead(args: StateArgs, ctx: StateContext): Promise<Plan<ServiceOps>> {
+  const name = args.name;
+  if ('enabled' in args) return failed(enabledError(name));
+  const enable = enableArg(args.enable);
+  const backend = serviceBackend(ctx);
+  const st = await lookup(backend, name, ctx);
+  const ops: ServiceOps = { goal: 'dead', name, enable, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
+  if (!st.available) {
+    if (ctx.test && pendingRequisites(ctx).length) {
+      return pending({}, `Service ${name} not present; if created in this state run, it would have been stopped`, { ...ops, action: 'stop' });
+    }
+    // A service that does not exist is not running: nothing to do.
+    return converged(notAvailable(name));
+  }
+  if (!st.running) {
+    if (!toggleNeeded(enable, st)) return converged(`The service ${name} is already dead`);
+    return pending({}, `Service ${name} set to be ${enable ? 'enabled' : 'disabled'}`, ops);
+  }
+  return pending({}, `Service ${name} is set to be killed`, { ...ops, action: 'stop' });
+}
+
+function checkBoot(want: boolean): StateFunction<ServiceOps>['check'] {
+  return async (args, ctx) => {
+    const name = args.name;
+    const word = want ? 'enabled' : 'disabled';
+    const backend = serviceBackend(ctx);
+    const st = await lookup(backend, name, ctx);
+    const ops: ServiceOps = { goal: want ? 'enabled' : 'disabled', name, enable: want, before: { running: st.running, enabled: st.enabled } };
+    if (!st.available) {
+      if (ctx.test && pendingRequisites(ctx).length) return pending({}, `Service ${name} set to be ${word}`, ops);
+      return want ? failed(notAvailable(name)) : converged(notAvailable(name));
+    }
+    if (st.enabled === want) return converged(`Service ${name} is already ${word}, and is in the desired state`);
+    return pending({}, `Service ${name} set to be ${word}`, ops);
+  };
+}
+
+/** Salt's _enable/_disable after the process part: `started` true/false, or null when it was already as wanted. */
+async function toggle(
+  want: boolean, name: string, started: boolean | null, result: boolean, backend: ServiceBackend, ctx: StateContext,
+): Promise<{ result: boolean; comment: string; changes?: Changes }> {
+  const word = want ? 'enabled' : 'disabled';
+  const tail = started === true ? 'and is running' : started === null ? 'and is in the desired state' : 'and is dead';
+  const st = await backend.state(name, ctx);
+  if (!st.available) return { result: !want, comment: notAvailable(name) };
+  if (st.enabled === want) {
+    return { result, comment: `Service ${name} is already ${word}, ${tail}`, ...(started === null ? { changes: {} } : {}) };
+  }
+  const r = await backend.run(want ? 'enable' : 'disable', name, ctx);
+  if (r.ok) {
+    const after = await backend.state(name, ctx);
+    return { result, comment: `Service ${name} has been ${word}, ${tail}`, changes: after.enabled === want ? { [name]: true } : {} };
+  }
+  const what = want ? 'start' : 'not start';
+  let comment =
+    started === true
+      ? want ? `Failed when setting service ${name} to start at boot, but the service is running` : `Failed when setting service ${name} to not start at boot, and is running`
+      : started === null
+        ? `Failed when setting service ${name} to ${what} at boot, but the service was already running`
+        : `Failed when setting service ${name} to ${what} at boot, and the service is dead`;
+  if (r.error) comment += `. Additional information follows:\n\n${r.error}`;
+  return { result: false, comment };
+}
+
+const sleep = (s: number): Promise<void> => new Promise((res) => setTimeout(res, s * 1000));
+
+async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<Outcome> {
+  const ops = opsOf(plan);
+  const { name } = ops;
+  const backend = serviceBackend(ctx);
+  let out: { result: boolean; comment: string; changes: Changes };
+
+  if (ops.goal === 'watch') {
+    if (ops.stopFirst) await backend.run('stop', name, ctx);
+    const r = await backend.run(ops.action as ServiceAction, name, ctx);
+    if (ops.initDelay) await sleep(ops.initDelay);
+    return {
+      ...(r.ok ? {} : { result: false }),
+      changes: { [name]: r.ok },
+      comment: r.ok ? `Service ${ops.participle}` : `Failed to ${ops.verb} the service`,
+    };
+  }
+
+  if (!ops.action) {
+    // Only the boot setting differs (or enabled/disabled).
+    const t = await toggle(ops.enable as boolean, name, null, true, backend, ctx);
+    return { ...(t.result ? {} : { result: false }), changes: t.changes ?? {}, comment: t.comment };
+  }
+
+  const starting = ops.action === 'start';
+  const r = await backend.run(ops.action, name, ctx);
+  if (!r.ok) {
+    out = { result: false, comment: starting ? `Service ${name} failed to start` : `Service ${name} failed to die`, changes: {} };
+    if (r.error) out.comment += `: ${ctx.redact(r.error)}`;
+    if (ops.enable !== undefined) {
+      const t = await toggle(ops.enable, name, !starting, false, backend, ctx);
+      out = { result: t.result, comment: t.comment, changes: t.changes ?? out.changes };
+    }
+    return { result: false, changes: out.changes, comment: out.comment };
+  }
+  if (ops.initDelay) await sleep(ops.initDelay);
+  const after = await backend.state(name, ctx);
+  const changes: Changes = {};
+  if (after.enabled !== ops.before.enabled || after.running !== ops.before.running) changes[name] = after.running;
+  const ok = starting ? after.running : !after.running;
+  out = {
+    result: ok,
+    changes,
+    comment: starting ? (ok ? `Started service ${name}` : `Service ${name} failed to start`) : ok ? `Service ${name} was killed` : `Service ${name} failed to die`,
+  };
+  if (ops.enable !== undefined) {
+    const t = await toggle(ops.enable, name, after.running, ok, backend, ctx);
+    out = { result: t.result, comment: t.comment, changes: t.changes ?? out.changes };
+  }
+  if (ops.initDelay && starting) out.comment += `\nDelayed return for ${ops.initDelay} seconds`;
+  return { ...(out.result ? {} : { result: false }), changes: out.changes, comment: out.comment };
+}
+
+/** Salt's mod_watch: restart (or reload / full restart) a running service, start a stopped one. */
+async function modWatch(args: StateArgs, ctx: StateContext): Promise<Plan<ServiceOps>> {
+  const name = args.name;
+  const sfun = optString(args.sfun) ?? ctx.chunk?.fun ?? 'running';
+  const backend = serviceBackend(ctx);
+  const st = await lookup(backend, name, ctx);
+  const base: ServiceOps = { goal: 'watch', name, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
+  let ops: ServiceOps;
+  if (sfun === 'dead') {
+    if (!st.running) return converged('Service is already stopped');
+    ops = { ...base, action: 'stop', verb: 'stop', participle: 'stopped' };
+  } else if (sfun === 'running') {
+    if (!st.running) ops = { ...base, action: 'start', verb: 'start', participle: 'started', stopFirst: true };
+    else if (flag(args.reload)) {
+      ops = flag(args.force)
+        ? { ...base, action: 'force-reload', verb: 'forcefully reload', participle: 'forcefully reloaded' }
+        : { ...base, action: 'reload', verb: 'reload', participle: 'reloaded' };
+    } else if (flag(args.full_restart)) ops = { ...base, action: 'full-restart', verb: 'fully restart', participle: 'fully restarted' };
+    else ops = { ...base, action: 'restart', verb: 'restart', participle: 'restarted' };
+  } else {
+    return failed(`Unable to trigger watch for service.${sfun}`);
+  }
+  return pending({}, ctx.test ? `Service is set to be ${ops.participle}` : `Service ${ops.participle}`, ops);
+}
+
+export const running: StateFunction<ServiceOps> = { args: { required: [], optional: RUNNING_ARGS }, check: checkRunning, apply: applyService, modWatch };
+export const dead: StateFunction<ServiceOps> = { args: { required: [], optional: DEAD_ARGS }, check: checkDead, apply: applyService, modWatch };
+export const enabled: StateFunction<ServiceOps> = { args: { required: [], optional: [] }, check: checkBoot(true), apply: applyService };
+export const disabled: StateFunction<ServiceOps> = { args: { required: [], optional: [] }, check: checkBoot(false), apply: applyService };
+
+const serviceModule: StateModule = { running, dead, enabled, disabled };
+export default serviceModule;

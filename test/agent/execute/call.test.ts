@@ -1,0 +1,270 @@
+// The call of one state: argument checks, errors, re-check, timeout, conditions, retry, aggregate.
+import t from 'tap';
+import { mkdtempSync, existsSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { executeChunks } from '../../../agent/execute.ts';
+import { silentLogger } from '../../../agent/states/context.ts';
+import type { StateFunction } from '../../../agent/states/types.ts';
+import type { LowChunk } from '../../../agent/protocol.ts';
+import { chunk, run } from './helpers.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'halite-exec-'));
+
+/** A file-like state on a path under tmp: wants `content` in the file; apply writes `written`. */
+function fileLike(written?: string): StateFunction<string> {
+  return {
+    args: { required: ['content'], optional: ['mode'] },
+    async check(args) {
+      const cur = existsSync(args.name) ? readFileSync(args.name, 'utf8') : undefined;
+      const want = String(args.content);
+      if (cur === want) return { status: 'converged', changes: {}, comment: 'ok' };
+      return { status: 'pending', changes: { content: want }, comment: `would write ${args.name}`, ops: written ?? want };
+    },
+    async apply(plan, ctx) {
+      writeFileSync(ctx.chunk!.name, plan.ops!);
+      return { changes: plan.changes, comment: 'written' };
+    },
+  };
+}
+
+async function exec(chunks: LowChunk[], fns: Record<string, StateFunction<any>>, opts: Parameters<typeof executeChunks>[1] = {}) {
+  return executeChunks(chunks, { ...opts, context: { log: silentLogger }, lookup: (s, f) => fns[`${s}.${f}`] });
+}
+
+t.test('apply then re-check; a re-check that still wants changes fails the state', async (t) => {
+  const p1 = join(tmp, 'good');
+  const p2 = join(tmp, 'bad');
+  const out = await exec(
+    [chunk('x', 'good', 'file', { name: p1, content: 'a' }), chunk('x', 'bad', 'broken', { name: p2, content: 'a' })],
+    { 'x.file': fileLike(), 'x.broken': fileLike('not a') },
+  );
+  t.match(out.results[0], { result: true, comment: 'written', changes: { content: 'a' } });
+  t.equal(readFileSync(p1, 'utf8'), 'a');
+  t.match(out.results[1], { result: false, changes: { content: 'a' } });
+  t.match(out.results[1].comment, /^written\nx\.broken is still not in the desired state after apply: would write /);
+});
+
+t.test('test mode reports without applying', async (t) => {
+  const p = join(tmp, 'untouched');
+  const out = await exec([chunk('x', 'f', 'file', { name: p, content: 'a' })], { 'x.file': fileLike() }, { test: true });
+  t.match(out.results[0], { result: null, changes: { content: 'a' }, comment: `would write ${p}` });
+  t.notOk(existsSync(p));
+});
+
+t.test('unknown arguments warn; missing required ones fail; unknown functions fail', async (t) => {
+  const p = join(tmp, 'args');
+  const out = await exec(
+    [
+      chunk('x', 'warn', 'file', { name: p, content: 'a', colour: 'red', size: 1 }),
+      chunk('x', 'missing', 'file', { name: p }),
+      chunk('x', 'nope', 'nothing', {}),
+    ],
+    { 'x.file': fileLike() },
+  );
+  t.same(out.results[0].warnings, ["'colour' and 'size' are invalid keyword arguments for 'x.file'"]);
+  t.equal(out.results[0].result, true);
+  t.match(out.results[1], { result: false, comment: 'Missing parameter content for state x.file' });
+  t.match(out.results[2], { result: false, comment: "State 'x.nothing' was not found in SLS 'main'" });
+});
+
+t.test('a throwing module becomes a failed result, and the run goes on', async (t) => {
+  const boom: StateFunction = {
+    args: { required: [], optional: [] },
+    check: async () => { throw new Error('kaboom'); },
+    apply: async () => ({ changes: {}, comment: '' }),
+  };
+  const applyBoom: StateFunction = {
+    args: { required: [], optional: [] },
+    check: async () => ({ status: 'pending', changes: { x: 1 }, comment: 'would' }),
+    apply: async () => { throw new TypeError('bad apply'); },
+  };
+  const out = await exec([chunk('x', 'a', 'boom'), chunk('x', 'b', 'applyBoom'), chunk('x', 'c', 'boom')], { 'x.boom': boom, 'x.applyBoom': applyBoom });
+  t.same(out.results.map((r) => [r.result, r.comment]), [
+    [false, 'An exception occurred in this state: kaboom'],
+    [false, 'An exception occurred in this state: bad apply'],
+    [false, 'An exception occurred in this state: kaboom'],
+  ]);
+});
+
+t.test('a state over its time limit is killed and fails', async (t) => {
+  const pidFile = join(tmp, 'sleep.pid');
+  const r = await run(`
+slow:
+  cmd.run:
+    - name: echo $$ > ${pidFile}; exec sleep 30
+    - timeout: 1
+after:
+  test.succeed_without_changes
+`);
+  t.match(r.byId('slow'), { result: false, comment: 'State cmd.run timed out after 1 s' });
+  t.ok(r.byId('slow').duration_ms < 8000);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  t.throws(() => process.kill(pid, 0), 'the sleep was killed');
+  t.equal(r.byId('after').result, true);
+  const dflt = await run(`
+slow:
+  cmd.run:
+    - name: sleep 30
+`, { timeout: 1 });
+  t.match(dflt.byId('slow'), { result: false, comment: 'State cmd.run timed out after 1 s' });
+});
+
+t.test('unless / onlyif / creates', async (t) => {
+  const made = join(tmp, 'made');
+  writeFileSync(made, '');
+  const r = await run(`
+u_true:
+  cmd.run:
+    - name: echo ran
+    - unless: 'true'
+u_mixed:
+  cmd.run:
+    - name: echo ran
+    - unless:
+      - 'true'
+      - 'false'
+o_false:
+  cmd.run:
+    - name: echo ran
+    - onlyif:
+      - 'true'
+      - 'false'
+o_true:
+  cmd.run:
+    - name: echo ran
+    - onlyif: test -e ${made}
+c_one:
+  cmd.run:
+    - name: echo ran
+    - creates: ${made}
+c_all:
+  cmd.run:
+    - name: echo ran
+    - creates:
+      - ${made}
+      - ${made}
+c_missing:
+  cmd.run:
+    - name: echo ran
+    - creates:
+      - ${made}
+      - ${join(tmp, 'absent')}
+watcher:
+  cmd.run:
+    - name: echo watcher
+    - watch:
+      - cmd: u_mixed
+`);
+  t.match(r.byId('u_true'), { result: true, changes: {}, comment: 'unless condition is true' });
+  t.match(r.byId('u_mixed'), { result: true, comment: 'Command "echo ran" run', changes: { stdout: 'ran' } });
+  t.match(r.byId('o_false'), { result: true, changes: {}, comment: 'onlyif condition is false' });
+  t.match(r.byId('o_true'), { result: true, changes: { retcode: 0 } });
+  t.match(r.byId('c_one'), { result: true, changes: {}, comment: `${made} exists` });
+  t.match(r.byId('c_all'), { comment: 'All files in creates exist' });
+  t.match(r.byId('c_missing'), { changes: { stdout: 'ran' } });
+  t.match(r.byId('watcher'), { result: true, changes: { stdout: 'watcher' } });
+});
+
+t.test('a watch on a state skipped by unless does not fire mod_watch', async (t) => {
+  const r = await run(`
+changed:
+  test.succeed_with_changes
+skipped:
+  cmd.run:
+    - name: echo no
+    - unless: 'true'
+    - watch:
+      - test: changed
+`);
+  t.match(r.byId('skipped'), { result: true, changes: {}, comment: 'unless condition is true' });
+});
+
+t.test('retry: repeated until the result is reached; described in test mode', async (t) => {
+  const counter = join(tmp, 'count');
+  writeFileSync(counter, '');
+  const sls = `
+flaky:
+  cmd.run:
+    - name: echo x >> ${counter}; test $(wc -l < ${counter}) -ge 2
+    - retry:
+        attempts: 3
+        interval: 0
+`;
+  const r = await run(sls);
+  t.equal(r.byId('flaky').result, true);
+  t.match(r.byId('flaky').comment, /^Attempt 1: Returned a result of "False", with the following comment: "Command .* run"\nCommand .* run$/);
+  t.equal(readFileSync(counter, 'utf8'), 'x\nx\n');
+  const tm = await run(sls, { test: true });
+  t.match(tm.byId('flaky').comment, /would have been executed  The state would be retried every 0 seconds \(with a splay of up to 0 seconds\) a maximum of 3 times or until a result of True is returned$/);
+});
+
+t.test('aggregate: compatible pending chunks are merged into one call', async (t) => {
+  const calls: string[][] = [];
+  const installed = new Set<string>();
+  const pkg: StateFunction<string[]> = {
+    args: { required: [], optional: ['pkgs'] },
+    async check(args) {
+      const want = (args.pkgs as string[] | undefined) ?? [args.name];
+      const missing = want.filter((p) => !installed.has(p));
+      if (!missing.length) return { status: 'converged', changes: {}, comment: 'All specified packages are already installed' };
+      return { status: 'pending', changes: Object.fromEntries(missing.map((p) => [p, { new: '1' }])), comment: 'install', ops: missing };
+    },
+    async apply(plan) {
+      calls.push(plan.ops!);
+      plan.ops!.forEach((p) => installed.add(p));
+      return { changes: plan.changes, comment: 'installed' };
+    },
+    aggregate(c, pending) {
+      return { args: { name: c.name, pkgs: [c.name, ...pending.map((p) => p.name)] }, absorbed: pending.map((p) => p.tag) };
+    },
+  };
+  const failing = chunk('test', 'bad', 'fail', {});
+  const out = await exec(
+    [failing, chunk('pkg', 'a', 'installed'), chunk('pkg', 'b', 'installed'), chunk('pkg', 'c', 'installed', {}, { requisites: { require: [failing.tag] } })],
+    { 'pkg.installed': pkg, 'test.fail': { args: { required: [], optional: [] }, check: async () => ({ status: 'failed', changes: {}, comment: 'no' }), apply: async () => ({ changes: {}, comment: '' }) } },
+  );
+  t.same(calls, [['a', 'b']], 'one call for a and b; c is not absorbed because its requisite failed');
+  t.match(out.results.map((r) => [r.id, r.result, r.comment]), [
+    ['bad', false], ['a', true, 'installed'], ['b', true, 'All specified packages are already installed'], ['c', false],
+  ]);
+});
+
+t.test('test mode tells a check which of its requisites would change', async (t) => {
+  let seen: readonly string[] | undefined;
+  const probe: StateFunction = {
+    args: { required: [], optional: [] },
+    async check(_a, ctx) {
+      seen = ctx.pendingRequisites;
+      return { status: 'converged', changes: {}, comment: 'ok' };
+    },
+    apply: async () => ({ changes: {}, comment: '' }),
+  };
+  const will = chunk('x', 'will', 'change');
+  const wont = chunk('x', 'wont', 'steady');
+  const fns = {
+    'x.change': { ...probe, check: async () => ({ status: 'pending' as const, changes: { a: 1 }, comment: 'would', ops: 1 }) },
+    'x.steady': probe,
+    'x.probe': probe,
+  };
+  const p = chunk('x', 'p', 'probe', {}, { requisites: { require: [will.tag, wont.tag] } });
+  await exec([will, wont, p], fns, { test: true });
+  t.same(seen, [will.tag]);
+  await exec([will, wont, p], fns, { test: false });
+  t.equal(seen, undefined);
+});
+
+t.test('results go through redact before they are reported', async (t) => {
+  const seen: string[] = [];
+  const r = await run(`
+secret:
+  test.succeed_without_changes:
+    - comment: the password is hunter22
+`, {
+    redact: (x) => ({ ...x, comment: x.comment.replace('hunter22', '**REDACTED**') }),
+    onResult: (x) => seen.push(x.comment),
+  });
+  t.equal(r.byId('secret').comment, 'the password is **REDACTED**');
+  t.same(seen, ['the password is **REDACTED**']);
+  t.match(r.byId('secret').start_time, /^\d\d:\d\d:\d\d\.\d{6}$/);
+});
