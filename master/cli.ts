@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { formatError } from '../agent/errors.ts';
 import { CliError } from './cli-error.ts';
 import type { CliIo, CommandContext } from './commands/context.ts';
+import { registerHosts } from './commands/hosts.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerShow } from './commands/show.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   registerShow(program, ctx);
   registerLint(program, ctx);
+  registerHosts(program, ctx);
   return program;
 }
 

@@ -49,7 +49,8 @@ interface Criterion {
 }
 
 function quoteArg(v: string): string {
-  return /^[A-Za-z0-9_.,:@%+=/*?[\]!-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+  // quoted as for a shell when needed, so that a message can be pasted back: `--host 'app*'`
+  return /^[A-Za-z0-9_.,:@%+=/-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
 }
 
 function compoundTest(expr: string): Test {

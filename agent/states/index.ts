@@ -7,6 +7,8 @@ import pkgModule from './pkg/index.ts';
 import pkgrepoModule from './pkgrepo.ts';
 import debconfModule from './debconf.ts';
 import serviceModule from './service.ts';
+import userModule from './user.ts';
+import groupModule from './group.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -16,6 +18,8 @@ export const modules: Readonly<Record<string, StateModule>> = {
   pkgrepo: pkgrepoModule,
   debconf: debconfModule,
   service: serviceModule,
+  user: userModule,
+  group: groupModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

@@ -34,7 +34,7 @@ interface World {
   running(name: string): boolean;
 }
 
-function world(t: Tap.Test, services: Record<string, { startCode?: number; enabled?: boolean }>): World {
+function world(t: { teardown(fn: () => unknown): void }, services: Record<string, { startCode?: number; enabled?: boolean }>): World {
   const root = mkdtempSync(join(tmpdir(), 'halite-sysv-'));
   for (const d of ['etc/init.d', 'etc/rc2.d', 'run', 'log']) mkdirSync(join(root, d), { recursive: true });
   for (const [name, s] of Object.entries(services)) {

@@ -1,0 +1,64 @@
+// Process exit codes of the `halite` and `halite-agent` commands (see docs/exit-codes.md).
+// 1 and 2 are Salt's EX_STATE_COMPILER_ERROR and EX_STATE_FAILURE; 64 and 70 are sysexits.h.
+import type { ErrorCode, ErrorData } from './errors.ts';
+
+export const EXIT = {
+  OK: 0,
+  COMPILE_ERROR: 1,
+  STATE_FAILURE: 2,
+  RENDER_ERROR: 3,
+  UNREACHABLE: 4,
+  CONFIG_ERROR: 5,
+  /** halite-agent: another run holds the host's lock. */
+  LOCKED: 6,
+  USAGE: 64,
+  INTERNAL: 70,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit code an error of each code leads to. */
+export function exitCodeForError(code: ErrorCode): ExitCode {
+  switch (code) {
+    case 'RENDER_TEMPLATE':
+    case 'RENDER_YAML':
+      return EXIT.RENDER_ERROR;
+    case 'CONFIG':
+    case 'ROSTER':
+      return EXIT.CONFIG_ERROR;
+    case 'TRANSPORT':
+      return EXIT.UNREACHABLE;
+    case 'INTERNAL':
+      return EXIT.INTERNAL;
+    default:
+      return EXIT.COMPILE_ERROR;
+  }
+}
+
+/**
+ * When several codes apply, the one earlier in this list wins: an internal fault hides everything,
+ * a broken configuration explains any later failure, and a render error usually causes compile errors.
+ */
+const PRECEDENCE: readonly ExitCode[] = [
+  EXIT.INTERNAL,
+  EXIT.USAGE,
+  EXIT.CONFIG_ERROR,
+  EXIT.UNREACHABLE,
+  EXIT.LOCKED,
+  EXIT.RENDER_ERROR,
+  EXIT.COMPILE_ERROR,
+  EXIT.STATE_FAILURE,
+  EXIT.OK,
+];
+
+/** The most significant of several exit codes. */
+export function worstExitCode(codes: Iterable<ExitCode>): ExitCode {
+  let best: ExitCode = EXIT.OK;
+  for (const c of codes) if (PRECEDENCE.indexOf(c) < PRECEDENCE.indexOf(best)) best = c;
+  return best;
+}
+
+/** The exit code for a set of errors: 0 when there are none. */
+export function exitCodeFor(errors: readonly ErrorData[]): ExitCode {
+  return worstExitCode(errors.map((e) => exitCodeForError(e.code)));
+}

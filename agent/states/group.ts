@@ -1,0 +1,140 @@
+// group.present / group.absent with Salt's comments and changes, through groupadd,
+// groupmod and groupdel (members set with groupmod -U / -a -U, removed with gpasswd -d).
+import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import { converged, failed, opsOf, pending } from './plan.ts';
+import { flag, strList } from './args.ts';
+import { forgetAccounts, prefix, pyRepr, readAccounts, runAll, type AccountCommand } from './accounts.ts';
+import type { GroupEntry } from '../facts/group.ts';
+
+interface Wanted {
+  gid?: number;
+  members?: string[];
+  addusers?: string[];
+  delusers?: string[];
+}
+
+export interface GroupOps {
+  name: string;
+  create: boolean;
+  cmds: AccountCommand[];
+  wanted: Wanted;
+  comment: string;
+}
+
+const listArg = (v: unknown): string[] | undefined => (v === undefined || v === null ? undefined : strList(v));
+
+/** Salt's group.info. */
+export function groupInfo(g: GroupEntry): Record<string, unknown> {
+  return { name: g.name, passwd: g.passwd, gid: g.gid, members: [...g.members] };
+}
+
+/** Salt's _changes: key → value, for an existing group. */
+export function groupChanges(g: GroupEntry, w: Wanted): Record<string, unknown> {
+  const change: Record<string, unknown> = {};
+  if (w.gid !== undefined && g.gid !== w.gid) change.gid = w.gid;
+  const cur = new Set(g.members);
+  const symDiff = (want: string[]): boolean => want.some((m) => !cur.has(m)) || g.members.some((m) => !want.includes(m));
+  if (w.members !== undefined && !w.members.length) {
+    if (g.members.length) change.delusers = [...g.members];
+  } else if (w.members && symDiff(w.members)) change.members = w.members;
+  const add = (w.addusers ?? []).filter((u) => !cur.has(u));
+  if (add.length) change.addusers = add;
+  const del = (w.delusers ?? []).filter((u) => cur.has(u));
+  if (del.length) change.delusers = del;
+  return change;
+}
+
+function commandsFor(name: string, change: Record<string, unknown>, nonUnique: boolean, ctx: StateContext): AccountCommand[] {
+  const cmds: AccountCommand[] = [];
+  const p = prefix(ctx);
+  if ('gid' in change) cmds.push({ argv: ['groupmod', ...p, '-g', String(change.gid), ...(nonUnique ? ['-o'] : []), name] });
+  if ('members' in change) cmds.push({ argv: ['groupmod', ...p, '-U', (change.members as string[]).join(','), name] });
+  if ('addusers' in change) cmds.push({ argv: ['groupmod', ...p, '-a', '-U', (change.addusers as string[]).join(','), name] });
+  if ('delusers' in change) {
+    for (const u of change.delusers as string[]) cmds.push({ argv: ['gpasswd', ...(ctx.root === '/' ? [] : ['-Q', ctx.root]), '-d', u, name] });
+  }
+  return cmds;
+}
+
+async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<GroupOps>> {
+  const name = args.name;
+  const w: Wanted = { members: listArg(args.members), addusers: listArg(args.addusers), delusers: listArg(args.delusers) };
+  if (args.gid !== undefined && args.gid !== null && args.gid !== '') {
+    if (!/^\d+$/.test(String(args.gid))) return failed(`Invalid gid: ${String(args.gid)}`);
+    w.gid = Number(args.gid);
+  }
+  if (w.members !== undefined && (w.addusers !== undefined || w.delusers !== undefined)) {
+    return failed('Error: Conflicting options "members" with "addusers" and/or "delusers" can not be used together. ');
+  }
+  if (w.addusers && w.delusers && w.addusers.some((u) => w.delusers?.includes(u))) {
+    return failed('Error. Same user(s) can not be added and deleted simultaneously');
+  }
+  const nonUnique = flag(args.non_unique);
+  const db = await readAccounts(ctx);
+  const g = db.groups.get(name);
+  if (g) {
+    const change = groupChanges(g, w);
+    if (!Object.keys(change).length) return converged(`Group ${name} is present and up to date`);
+    let comment = 'The following group attributes are set to be changed:\n';
+    for (const [k, v] of Object.entries(change)) comment += `${k}: ${pyRepr(v)}\n`;
+    return pending({}, comment, { name, create: false, cmds: commandsFor(name, change, nonUnique, ctx), wanted: w, comment });
+  }
+  if (w.gid !== undefined) {
+    const taken = [...db.groups.values()].find((x) => x.gid === w.gid);
+    if (taken && !nonUnique) return failed(`Group ${name} is not present but gid ${w.gid} is already taken by group ${taken.name}`);
+  }
+  const argv = ['groupadd', ...prefix(ctx), ...(w.gid !== undefined ? ['-g', String(w.gid)] : []), ...(flag(args.system) ? ['-r'] : []), ...(nonUnique ? ['-o'] : [])];
+  const members = w.members?.length ? w.members : w.addusers;
+  if (members?.length) argv.push('-U', members.join(','));
+  argv.push(name);
+  return pending({}, `Group ${name} set to be added`, { name, create: true, cmds: [{ argv }], wanted: w, comment: '' });
+}
+
+async function applyPresent(plan: Plan<GroupOps>, ctx: StateContext): Promise<Outcome> {
+  const ops = opsOf(plan);
+  const err = await runAll(ops.cmds, ctx);
+  forgetAccounts(ctx);
+  const g = (await readAccounts(ctx)).groups.get(ops.name);
+  if (ops.create) {
+    if (!g) return { result: false, changes: {}, comment: `Failed to create new group ${ops.name}${err ? `: ${err}` : ''}` };
+    const left = groupChanges(g, ops.wanted);
+    if (Object.keys(left).length) {
+      return { result: false, changes: { Failed: left }, comment: `Group ${ops.name} has been created but, some changes could not be applied` };
+    }
+    return { changes: groupInfo(g), comment: `New group ${ops.name} created` };
+  }
+  const left = g ? groupChanges(g, ops.wanted) : { gid: ops.wanted.gid };
+  if (Object.keys(left).length) {
+    return { result: false, changes: { Failed: left } as Changes, comment: `${ops.comment}Some changes could not be applied${err ? `: ${err}` : ''}` };
+  }
+  return { changes: { Final: 'All changes applied successfully' }, comment: ops.comment };
+}
+
+interface AbsentOps {
+  name: string;
+  argv: string[];
+}
+
+async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<AbsentOps>> {
+  const name = args.name;
+  if (!(await readAccounts(ctx)).groups.has(name)) return converged('Group not present');
+  return pending({}, `Group ${name} is set for removal`, { name, argv: ['groupdel', ...prefix(ctx), name] });
+}
+
+async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Promise<Outcome> {
+  const ops = opsOf(plan);
+  const err = await runAll([{ argv: ops.argv }], ctx);
+  forgetAccounts(ctx);
+  if (err) return { result: false, changes: {}, comment: `Failed to remove group ${ops.name}: ${err}` };
+  return { changes: { [ops.name]: '' }, comment: `Removed group ${ops.name}` };
+}
+
+export const present: StateFunction<GroupOps> = {
+  args: { required: [], optional: ['gid', 'system', 'addusers', 'delusers', 'members', 'non_unique', 'local'] },
+  check: checkPresent,
+  apply: applyPresent,
+};
+export const absent: StateFunction<AbsentOps> = { args: { required: [], optional: ['local'] }, check: checkAbsent, apply: applyAbsent };
+
+const groupModule: StateModule = { present, absent };
+export default groupModule;
