@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ROSTER'              // roster validation
   | 'CONFIG'              // master config validation
   | 'TRANSPORT'           // SSH and connection faults
+  | 'LOCKED'              // another run holds the host's lock
   | 'INTERNAL';
 
 export interface ErrorData {

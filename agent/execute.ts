@@ -176,7 +176,13 @@ class Execution {
       Object.keys(c.meta).every((k) => !['onlyif', 'unless', 'creates', 'retry'].includes(k)) &&
       tagsOf(c).length === tagsOf(c, plain).length && checkRequisites(c.requisites, this.lookup()).status === 'met');
     if (!pending.length) return undefined;
-    const merged = fn.aggregate(chunk, pending);
+    let merged: ReturnType<NonNullable<StateFunction['aggregate']>>;
+    try {
+      merged = fn.aggregate(chunk, pending);
+    } catch (err) {
+      this.o.context?.log?.warn(`aggregate of ${chunk.tag} failed, running it alone: ${(err as Error).message}`);
+      return undefined;
+    }
     if (!merged?.absorbed.length) return undefined;
     const { name: _name, ...args } = merged.args;
     return args;

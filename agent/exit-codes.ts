@@ -28,6 +28,8 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
       return EXIT.CONFIG_ERROR;
     case 'TRANSPORT':
       return EXIT.UNREACHABLE;
+    case 'LOCKED':
+      return EXIT.LOCKED;
     case 'INTERNAL':
       return EXIT.INTERNAL;
     default:

@@ -157,6 +157,7 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof LockBusyError) {
       io.err(`halite-agent: ${e.message}\n`);
+      if (a.out === 'events') events.error({ code: 'LOCKED', message: e.message, host: id });
       return EXIT.LOCKED;
     }
     throw e;
@@ -174,16 +175,30 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
     }
     if (a.out === 'events') events.start(compiled.chunks.length, a.test);
     const log = stderrLogger;
+    // SIGINT/SIGTERM: the current state's commands are killed, the run stops, the lock is released.
+    const shutdown = new AbortController();
+    const stop = (sig: string): void => {
+      log.warn(`${sig} received: stopping after the current state`);
+      shutdown.abort();
+    };
+    const onInt = (): void => stop('SIGINT');
+    const onTerm = (): void => stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
     const { results, stopped } = await executeChunks(compiled.chunks, {
+      signal: shutdown.signal,
       context: { grains, pillar, tree, saltenv: a.saltenv, root: '/', log, redact: (t) => hide(t) },
       test: a.test, failhard: a.failhard, timeout: a.timeout,
       redact: (r: StateResult) => hide(r),
       ...(a.out === 'events' ? { onResult: (r: StateResult) => events.result(r) } : {}),
     });
+    process.removeListener('SIGINT', onInt);
+    process.removeListener('SIGTERM', onTerm);
     if (a.out === 'events') events.done(summarize(results, a.test, stopped));
     else if (a.out === 'json') io.out(`${JSON.stringify(saltJson(id, results), null, 4)}\n`);
     else io.out(`${formatHighstate(id, results, { stateOutput: a.stateOutput, color: false })}\n`);
-    return results.some((r) => r.result === false) ? EXIT.STATE_FAILURE : EXIT.OK;
+    // An interrupted run did not converge the host, even when every state it ran succeeded.
+    return results.some((r) => r.result === false) || shutdown.signal.aborted ? EXIT.STATE_FAILURE : EXIT.OK;
   } finally {
     lock.release();
   }

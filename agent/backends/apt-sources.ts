@@ -12,7 +12,7 @@ export interface SourceLine {
 /** Parses a sources.list line; undefined for comments, blanks and malformed lines. */
 export function parseSourceLine(line: string): SourceLine | undefined {
   const s = line.replace(/#.*$/, '').trim();
-  const m = /^(deb|deb-src)\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)((?:\s+\S+)*)$/.exec(s);
+  const m = /^(deb|deb-src)\s+(?:\[([^\]]*)\]\s+)?([^\s[]\S*)\s+(\S+)((?:\s+\S+)*)$/.exec(s);
   if (!m) return undefined;
   const options: Record<string, string> = {};
   for (const opt of (m[2] ?? '').trim().split(/\s+/).filter(Boolean)) {

@@ -6,7 +6,7 @@
 // or matches it when ref is a wildcard pattern; `sls:` matches the chunks of that SLS (and of the
 // SLS files it included, when the compiler records them).
 import type { DraftChunk } from './types.ts';
-import { fnmatch, hasGlob } from './fnmatch.ts';
+import { fnmatch, hasGlob } from '../match/glob.ts';
 
 /** A draft chunk, optionally with the SLS files that included its SLS (Salt's __sls_included_from__). */
 export type MatchableChunk = DraftChunk & { included_from?: readonly string[] };

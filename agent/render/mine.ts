@@ -1,6 +1,6 @@
 // salt['mine.get'](tgt, fun, tgt_type): mine data of the minions a target selects.
 import type { MineData } from '../protocol.ts';
-import { fnmatchcase } from './fnmatch.ts';
+import { fnmatch as fnmatchcase } from '../match/glob.ts';
 import { pyStr } from './pyvalue.ts';
 import { toPyMatchRegExp } from './pyregex.ts';
 

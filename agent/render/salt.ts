@@ -3,7 +3,7 @@
 import type { RenderContext } from './sls.ts';
 import { pyFunction, type KwArgs } from './pyargs.ts';
 import { deepCopy, dictKeys, dictUpdate, isDict, pyBool, pyEq, pyStr, type Dict } from './pyvalue.ts';
-import { fnmatchcase } from './fnmatch.ts';
+import { fnmatch as fnmatchcase } from '../match/glob.ts';
 import { mineGet } from './mine.ts';
 
 const SALT_FUNCTIONS = Symbol('salt functions');

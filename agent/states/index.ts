@@ -9,6 +9,9 @@ import debconfModule from './debconf.ts';
 import serviceModule from './service.ts';
 import userModule from './user.ts';
 import groupModule from './group.ts';
+import sshAuthModule from './ssh_auth.ts';
+import hostModule from './host.ts';
+import sysctlModule from './sysctl.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -20,6 +23,9 @@ export const modules: Readonly<Record<string, StateModule>> = {
   service: serviceModule,
   user: userModule,
   group: groupModule,
+  ssh_auth: sshAuthModule,
+  host: hostModule,
+  sysctl: sysctlModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

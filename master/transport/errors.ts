@@ -37,6 +37,14 @@ export class TransportError extends HaliteError {
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 
+  /** The same error, attributed to roster host `id` (a shared jump host's failure reaches every host behind it). */
+  forHost(id: string): TransportError {
+    if (this.host === id) return this;
+    const data: Omit<TransportErrorData, 'code'> = { kind: this.kind, message: this.message, host: id };
+    if (this.hop !== undefined) data.hop = this.hop;
+    return new TransportError(data, { cause: this });
+  }
+
   override toJSON(): TransportErrorData {
     const out: TransportErrorData = { ...errorData(this), kind: this.kind };
     if (this.hop !== undefined) out.hop = this.hop;

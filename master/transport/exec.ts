@@ -20,7 +20,7 @@ export interface ExecOptions {
 export interface ExecResult {
   /** Exit status; null when the command was killed by a signal or none was reported. */
   code: number | null;
-  /** Signal name without the SIG prefix (`KILL`), when the command was killed by one. */
+  /** The signal that killed the command, named as Node names signals (`SIGKILL`). */
   signal?: string;
   stdout: string;
   stderr: string;

@@ -3,7 +3,7 @@
 // closed after it has been idle a while, and opened again when it has dropped.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Client } from 'ssh2';
-import { type Hop, hopKey } from './target.ts';
+import { type HostTarget, type Hop, hopKey } from './target.ts';
 
 export interface JumpLease {
   client: Client;
@@ -24,17 +24,17 @@ export class JumpPool {
   opened = 0;
 
   constructor(
-    private readonly open: (hop: Hop) => Promise<Client>,
+    private readonly open: (hop: Hop, forTarget: HostTarget) => Promise<Client>,
     /** Close a jump connection nobody has used for this long; 0 keeps it until close(). */
     private readonly idleMs: number,
   ) {}
 
   /** A live connection to `hop`, shared with concurrent callers; call `release` when done with it. */
-  async acquire(hop: Hop): Promise<JumpLease> {
+  async acquire(hop: Hop, forTarget: HostTarget): Promise<JumpLease> {
     const key = hopKey(hop);
     let entry = this.entries.get(key);
     if (!entry || entry.dead) {
-      const fresh: Entry = { client: this.open(hop), users: 0, dead: false };
+      const fresh: Entry = { client: this.open(hop, forTarget), users: 0, dead: false };
       this.opened++;
       entry = fresh;
       this.entries.set(key, fresh);
@@ -107,5 +107,5 @@ export class JumpPool {
 }
 
 export function limiter(concurrency: number): LimitFunction {
-  return pLimit(Math.max(1, Math.floor(concurrency)));
+  return pLimit({ concurrency: Math.max(1, Math.floor(concurrency)), rejectOnClear: true });
 }

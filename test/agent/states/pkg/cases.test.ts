@@ -7,7 +7,7 @@
 //   test: false                  # test mode (check only)
 //   files: {/etc/apt/x.list: "…"} # the host's files before the call (under a temp root)
 //   secrets: [s3cret]            # values ctx.redact masks
-//   commands: [{run, stdout, stdout_append, stderr, code, input}]   # see recorded.ts
+//   commands: [{run, stdout, stdout_append, drop, stderr, code, input}]   # see recorded.ts; {root} in run = the temp root
 //   expect:
 //     plan: {status, changes, comment, warnings}   # given keys only
 //     apply: {result, changes, comment}
@@ -101,7 +101,7 @@ for (const file of readdirSync(here).filter((n) => n.endsWith('.yaml')).sort()) 
     }
     const fn = modules[mod]?.[fx.fun];
     if (!fn) throw new Error(`no function ${mod}.${fx.fun}`);
-    const rec = new Recorded(fx.commands ?? []);
+    const rec = new Recorded((fx.commands ?? []).map((c) => ({ ...c, run: c.run.split('{root}').join(root) })));
     const secrets = fx.secrets ?? [];
     const ctx = makeContext({
       test: fx.test ?? false,

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { fnmatch, hasGlob } from '../../../agent/compile/fnmatch.ts';
+import { fnmatch, hasGlob } from '../../../agent/match/glob.ts';
 
 t.test('Python fnmatchcase semantics', async (t) => {
   const cases: Array<[string, string, boolean]> = [

@@ -1,0 +1,138 @@
+// ssh_auth.present / absent: one key in a user's authorized_keys (default
+// ~/.ssh/authorized_keys), written atomically with mode 0600 in a 0700 .ssh directory
+// owned by the user. Comments and changes are Salt's; keys are named by their blob.
+import { promises as fsp } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import { converged, failed, opsOf, pending } from './plan.ts';
+import { optString, strList } from './args.ts';
+import { writeFileAtomic } from '../fs-atomic.ts';
+import { passwdEntriesFact } from '../facts/passwd.ts';
+import { formatKeyLine, normalizeEnc, parseKeyLine, type AuthKey } from '../facts/authorized-keys.ts';
+
+export interface SshAuthOps {
+  user: string;
+  key: string;
+  /** Path of the file as seen on the host (under ctx.root when writing). */
+  path: string;
+  content: string;
+  uid: number;
+  gid: number;
+  outcome: Outcome;
+}
+
+interface Target {
+  user: string;
+  path?: string;
+  uid?: number;
+  gid?: number;
+  want: AuthKey;
+}
+
+function pendingRequisites(ctx: StateContext): readonly string[] {
+  return (ctx as StateContext & { pendingRequisites?: readonly string[] }).pendingRequisites ?? [];
+}
+
+/** The key wanted: from `name` when it is a whole key line, else from name/enc/comment/options. */
+function wantedKey(args: StateArgs): AuthKey {
+  const parsed = parseKeyLine(args.name);
+  if (parsed) return { ...parsed, options: parsed.options.length ? parsed.options : strList(args.options) };
+  const [key, ...rest] = args.name.trim().split(/\s+/);
+  return {
+    options: strList(args.options),
+    enc: normalizeEnc(optString(args.enc) ?? 'ssh-rsa'),
+    key,
+    comment: rest.length ? rest.join(' ') : optString(args.comment) ?? '',
+  };
+}
+
+async function target(args: StateArgs, ctx: StateContext): Promise<Target> {
+  const user = optString(args.user) ?? '';
+  const want = wantedKey(args);
+  const u = (await ctx.facts.get(passwdEntriesFact, '/etc/passwd')).get(user);
+  if (!u) return { user, want };
+  const config = (optString(args.config) ?? '.ssh/authorized_keys').replace(/%h/g, u.home).replace(/%u/g, user);
+  return { user, want, path: isAbsolute(config) ? config : join(u.home, config), uid: u.uid, gid: u.gid };
+}
+
+async function readText(path: string): Promise<string | null> {
+  try {
+    return await fsp.readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+const same = (a: AuthKey, b: AuthKey): boolean =>
+  a.enc === b.enc && a.comment === b.comment && a.options.join(',') === b.options.join(',');
+
+async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<SshAuthOps>> {
+  const t = await target(args, ctx);
+  const { key } = t.want;
+  if (!key || /\s/.test(key)) return failed('Invalid public ssh key, most likely has spaces or invalid syntax');
+  if (t.path === undefined || t.uid === undefined || t.gid === undefined) {
+    if (ctx.test && pendingRequisites(ctx).length) return pending({}, `Key ${key} for user ${t.user} is set to be added`, undefined as never);
+    return failed('Failed to add the ssh key. Is the home directory available, and/or does the key file exist?');
+  }
+  const text = (await readText(join(ctx.root, t.path))) ?? '';
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const at = lines.findIndex((l) => parseKeyLine(l)?.key === key);
+  const line = formatKeyLine(t.want);
+  const base = { user: t.user, key, path: t.path, uid: t.uid, gid: t.gid };
+  if (at >= 0) {
+    if (same(parseKeyLine(lines[at]) as AuthKey, t.want)) return converged(`The authorized host key ${key} is already present for user ${t.user}`);
+    lines[at] = line;
+    const outcome = { changes: { [key]: 'Updated' }, comment: `The authorized host key ${key} for user ${t.user} was updated` };
+    return pending({}, `Key ${key} for user ${t.user} is set to be updated`, { ...base, content: `${lines.join('\n')}\n`, outcome });
+  }
+  lines.push(line);
+  const outcome = { changes: { [key]: 'New' }, comment: `The authorized host key ${key} for user ${t.user} was added` };
+  return pending({}, `Key ${key} for user ${t.user} is set to be added`, { ...base, content: `${lines.join('\n')}\n`, outcome });
+}
+
+async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<SshAuthOps>> {
+  const t = await target(args, ctx);
+  const { key } = t.want;
+  const text = t.path === undefined ? null : await readText(join(ctx.root, t.path));
+  if (text === null) return ctx.test ? converged('Key is already absent') : failed('User authorized keys file not present');
+  const lines = text.split('\n');
+  const kept = lines.filter((l) => parseKeyLine(l)?.key !== key);
+  if (kept.length === lines.length) return converged(ctx.test ? 'Key is already absent' : 'Key not present');
+  const outcome = { changes: { [key]: 'Removed' }, comment: 'Key removed' };
+  return pending({}, `Key ${key} for user ${t.user} is set for removal`, {
+    user: t.user, key, path: t.path as string, uid: t.uid as number, gid: t.gid as number, content: kept.join('\n'), outcome,
+  });
+}
+
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+async function applyKeys(plan: Plan<SshAuthOps>, ctx: StateContext): Promise<Outcome> {
+  const ops = opsOf(plan);
+  const file = join(ctx.root, ops.path);
+  const owner = isRoot() ? { uid: ops.uid, gid: ops.gid } : {};
+  try {
+    const dir = dirname(file);
+    let created = false;
+    try {
+      await fsp.mkdir(dir, { mode: 0o700 });
+      created = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (created && isRoot()) await fsp.chown(dir, ops.uid, ops.gid);
+    await writeFileAtomic(file, ops.content, { mode: 0o600, ...owner });
+  } catch (e) {
+    return { result: false, changes: {}, comment: `Failed to add the ssh key. Is the home directory available, and/or does the key file exist? (${(e as Error).message})` };
+  }
+  ctx.facts.invalidatePath(ops.path);
+  return ops.outcome;
+}
+
+const ARGS = ['user', 'enc', 'comment', 'options', 'config', 'fingerprint_hash_type'];
+
+export const present: StateFunction<SshAuthOps> = { args: { required: ['user'], optional: ARGS.slice(1) }, check: checkPresent, apply: applyKeys };
+export const absent: StateFunction<SshAuthOps> = { args: { required: ['user'], optional: ARGS.slice(1) }, check: checkAbsent, apply: applyKeys };
+
+const sshAuthModule: StateModule = { present, absent };
+export default sshAuthModule;

@@ -1,0 +1,238 @@
+// The master's SSH transport: connections to roster hosts, directly or through a shared jump
+// connection, every hop's host key checked against known-hosts, a limit on hosts at once.
+import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
+import type { Client } from 'ssh2';
+import { TransportError } from './errors.ts';
+import { type ExecOptions, type ExecResult, execOn } from './exec.ts';
+import { forwardTo } from './jump.ts';
+import { loadPrivateKey } from './key.ts';
+import { KnownHosts } from './known-hosts.ts';
+import { JumpPool, type JumpLease, limiter } from './pool.ts';
+import type { RemoteCommand } from './quote.ts';
+import { type PresentedKey, connectHop, fetchHostKey } from './ssh.ts';
+import { type HostTarget, type Hop, hopLabel } from './target.ts';
+import type { LimitFunction } from 'p-limit';
+
+export interface TransportOptions {
+  /** Private key file used for jump hosts and for targets that do not name their own. */
+  key: string;
+  /** The known-hosts file (path) or an open KnownHosts. */
+  knownHosts: KnownHosts | string;
+  /** Time allowed to reach a hop and finish its SSH handshake and login (default 10 s). */
+  connectTimeoutMs?: number;
+  /** SSH keepalive interval (default 15 s; 0 disables); a hop missing 3 in a row is dropped. */
+  keepaliveMs?: number;
+  keepaliveCountMax?: number;
+  /** A jump connection unused for this long is closed (default 30 s; 0 keeps it until close()). */
+  idleMs?: number;
+  /** Hosts worked on at the same time by run(), exec() and runAll() (default 8). */
+  concurrency?: number;
+  /** The command suggested for pinning an unknown key (default `halite hosts accept ID`). */
+  acceptHint?(target: HostTarget): string;
+}
+
+export type HostOutcome<T> = { target: HostTarget; ok: true; value: T } | { target: HostTarget; ok: false; error: Error };
+
+export interface ShellOptions {
+  /** Allocate a terminal (default true); `true` uses xterm-256color at 80x24. */
+  pty?: boolean | PseudoTtyOptions;
+}
+
+/** An authenticated connection to one host; close() it when done. */
+export class HostConnection {
+  private closed = false;
+
+  constructor(
+    readonly target: HostTarget,
+    readonly client: Client,
+  ) {}
+
+  /** Runs one command: an argv array (quoted here) or a shell line; through `sudo -n` when the target asks for it. */
+  exec(command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
+    const sudo = Boolean(this.target.sudo) && this.target.user !== 'root';
+    return execOn(this.client, command, { name: hopLabel(this.target), hop: hopLabel(this.target), sudo }, opts).catch((err: unknown) => {
+      throw err instanceof TransportError ? err.forHost(this.target.id) : err;
+    });
+  }
+
+  /** An interactive shell channel (with a pty unless `pty: false`). */
+  shell(opts: ShellOptions = {}): Promise<ClientChannel> {
+    const pty = opts.pty ?? true;
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | undefined, ch: ClientChannel): void => {
+        if (err) reject(new TransportError({ kind: 'connection', host: this.target.id, hop: hopLabel(this.target), message: `${hopLabel(this.target)}: cannot open a shell: ${err.message}` }, { cause: err }));
+        else resolve(ch);
+      };
+      if (pty === false) this.client.shell(false, cb);
+      else this.client.shell(pty === true ? { term: 'xterm-256color', cols: 80, rows: 24 } : pty, cb);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.end();
+  }
+}
+
+export class Transport {
+  readonly knownHosts: KnownHosts;
+  private readonly jumps: JumpPool;
+  private readonly limit: LimitFunction;
+  private readonly keys = new Map<string, Buffer>();
+  private readonly connectTimeoutMs: number;
+  private readonly keepaliveMs: number;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.knownHosts = typeof opts.knownHosts === 'string' ? new KnownHosts(opts.knownHosts) : opts.knownHosts;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+    this.keepaliveMs = opts.keepaliveMs ?? 15_000;
+    this.limit = limiter(opts.concurrency ?? 8);
+    this.jumps = new JumpPool((hop, forTarget) => this.openJump(hop, forTarget), opts.idleMs ?? 30_000);
+  }
+
+  /** Jump connections opened so far, and how many are held now. */
+  get stats(): { jumpConnectionsOpened: number; jumpConnectionsOpen: number; active: number; pending: number } {
+    return { jumpConnectionsOpened: this.jumps.opened, jumpConnectionsOpen: this.jumps.size, active: this.limit.activeCount, pending: this.limit.pendingCount };
+  }
+
+  private key(file: string | undefined): Buffer {
+    const path = file ?? this.opts.key;
+    let k = this.keys.get(path);
+    if (!k) {
+      k = loadPrivateKey(path);
+      this.keys.set(path, k);
+    }
+    return k;
+  }
+
+  private hint(target: HostTarget): string {
+    return this.opts.acceptHint ? this.opts.acceptHint(target) : `halite hosts accept ${target.id}`;
+  }
+
+  private openJump(hop: Hop, forTarget: HostTarget): Promise<Client> {
+    return connectHop({
+      hop,
+      name: `jump host ${hopLabel(hop)}`,
+      acceptHint: this.hint(forTarget),
+      privateKey: this.key(undefined),
+      knownHosts: this.knownHosts,
+      connectTimeoutMs: this.connectTimeoutMs,
+      keepaliveMs: this.keepaliveMs,
+      keepaliveCountMax: this.opts.keepaliveCountMax,
+    });
+  }
+
+  /** A channel to the target's SSH port through its jump host; a dropped jump connection is reopened once. */
+  private async tunnel(target: HostTarget, jump: Hop, timeoutMs: number): Promise<{ channel: ClientChannel; lease: JumpLease }> {
+    for (let attempt = 0; ; attempt++) {
+      const lease = await this.jumps.acquire(jump, target);
+      try {
+        const channel = await forwardTo(lease.client, target, { name: hopLabel(target), via: jump, timeoutMs });
+        return { channel, lease };
+      } catch (err) {
+        lease.release();
+        if (err instanceof TransportError && err.kind === 'connection' && attempt === 0) {
+          this.jumps.discard(jump);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Opens an authenticated connection to the target (not counted against the concurrency limit). */
+  async connect(target: HostTarget): Promise<HostConnection> {
+    try {
+      const privateKey = this.key(target.key);
+      const connectTimeoutMs = target.connectTimeoutMs ?? this.connectTimeoutMs;
+      const base = {
+        hop: target,
+        name: hopLabel(target),
+        acceptHint: this.hint(target),
+        privateKey,
+        knownHosts: this.knownHosts,
+        connectTimeoutMs,
+        keepaliveMs: this.keepaliveMs,
+        keepaliveCountMax: this.opts.keepaliveCountMax,
+      };
+      if (!target.jump) return new HostConnection(target, await connectHop(base));
+      const { channel, lease } = await this.tunnel(target, target.jump, connectTimeoutMs);
+      let client: Client;
+      try {
+        client = await connectHop({ ...base, sock: channel });
+      } catch (err) {
+        lease.release();
+        throw err;
+      }
+      client.once('close', () => lease.release());
+      return new HostConnection(target, client);
+    } catch (err) {
+      throw err instanceof TransportError ? err.forHost(target.id) : err;
+    }
+  }
+
+  /** Connects, runs `fn`, closes; at most `concurrency` of these run at once. */
+  run<T>(target: HostTarget, fn: (conn: HostConnection) => Promise<T>): Promise<T> {
+    return this.limit(async () => {
+      const conn = await this.connect(target);
+      try {
+        return await fn(conn);
+      } finally {
+        conn.close();
+      }
+    });
+  }
+
+  /** One command on one host over its own connection (counted against the concurrency limit). */
+  exec(target: HostTarget, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(target, (conn) => conn.exec(command, opts));
+  }
+
+  /** Runs `fn` for every target; a host that fails does not stop the others. Outcomes in input order. */
+  runAll<T>(targets: readonly HostTarget[], fn: (conn: HostConnection) => Promise<T>): Promise<HostOutcome<T>[]> {
+    return Promise.all(
+      targets.map((target) =>
+        this.run(target, fn).then(
+          (value): HostOutcome<T> => ({ target, ok: true, value }),
+          (error: unknown): HostOutcome<T> => ({ target, ok: false, error: error instanceof Error ? error : new Error(String(error)) }),
+        ),
+      ),
+    );
+  }
+
+  /** An interactive shell on the target; the connection closes with the channel. */
+  async shell(target: HostTarget, opts: ShellOptions = {}): Promise<ClientChannel> {
+    const conn = await this.connect(target);
+    try {
+      const ch = await conn.shell(opts);
+      ch.once('close', () => conn.close());
+      return ch;
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+  }
+
+  /**
+   * The host key `hop` presents, without logging in to it. With `via`, the hop is reached through
+   * that jump host, whose own key must already be pinned.
+   */
+  async hostKey(hop: Hop, via: Hop | null = null, forTarget?: HostTarget): Promise<PresentedKey> {
+    const name = via ? hopLabel(hop) : `${hopLabel(hop)}`;
+    if (!via) return fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs });
+    const target: HostTarget = forTarget ?? { id: hop.address, ...hop };
+    const { channel, lease } = await this.tunnel(target, via, this.connectTimeoutMs);
+    try {
+      return await fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs, sock: channel });
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Closes the jump connections and drops queued work; connections handed out stay the caller's. */
+  close(): void {
+    this.limit.clearQueue();
+    this.jumps.closeAll();
+  }
+}

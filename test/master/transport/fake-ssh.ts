@@ -1,0 +1,171 @@
+// In-process SSH servers on loopback for transport tests: a target that runs commands for real
+// with /bin/sh, and a jump host that forwards direct-tcpip channels to real TCP ports.
+import { spawn } from 'node:child_process';
+import { type AddressInfo, type Server as NetServer, type Socket, connect as netConnect, createServer } from 'node:net';
+import ssh2 from 'ssh2';
+import type { AuthContext, Connection, ServerChannel } from 'ssh2';
+
+export interface KeyPair {
+  private: string;
+  public: string;
+  /** Public key in SSH wire format, as known-hosts stores it. */
+  blob: Buffer;
+}
+
+export function keyPair(): KeyPair {
+  const kp = ssh2.utils.generateKeyPairSync('ed25519');
+  const parsed = ssh2.utils.parseKey(kp.public);
+  if (parsed instanceof Error) throw parsed;
+  return { private: kp.private, public: kp.public, blob: Buffer.from(parsed.getPublicSSH()) };
+}
+
+export interface FakeOptions {
+  hostKey: KeyPair;
+  /** Public keys allowed to log in. */
+  authorized: KeyPair[];
+  /** Users allowed to log in (default root). */
+  users?: string[];
+}
+
+export interface FakeServer {
+  port: number;
+  /** SSH connections accepted so far. */
+  connections: number;
+  /** Commands run (target) or channels forwarded (jump) so far. */
+  requests: number;
+  /** Commands running now, and the most at the same time. */
+  running: number;
+  maxConcurrent: number;
+  /** Commands as received. */
+  commands: string[];
+  /** Server-side connections that are open now. */
+  live: Set<Connection>;
+  close(): Promise<void>;
+}
+
+function checkAuth(ctx: AuthContext, opts: FakeOptions): void {
+  if (ctx.method !== 'publickey' || !(opts.users ?? ['root']).includes(ctx.username)) return ctx.reject(['publickey']);
+  for (const kp of opts.authorized) {
+    const allowed = ssh2.utils.parseKey(kp.public);
+    if (allowed instanceof Error) continue;
+    if (ctx.key.algo !== allowed.type || !ctx.key.data.equals(allowed.getPublicSSH())) continue;
+    if (ctx.signature && !allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo)) return ctx.reject();
+    return ctx.accept();
+  }
+  ctx.reject();
+}
+
+function listen(server: { listen(port: number, host: string, cb: () => void): unknown; address(): AddressInfo | string | null }): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+function base(opts: FakeOptions, onReady: (conn: Connection, state: FakeServer) => void): Promise<FakeServer> {
+  const state: FakeServer = { port: 0, connections: 0, requests: 0, running: 0, maxConcurrent: 0, commands: [], live: new Set(), close: async () => {} };
+  const server = new ssh2.Server({ hostKeys: [opts.hostKey.private] }, (conn) => {
+    state.connections++;
+    state.live.add(conn);
+    conn.on('close', () => state.live.delete(conn));
+    conn.on('error', () => {});
+    conn.on('authentication', (ctx) => checkAuth(ctx, opts));
+    conn.on('ready', () => onReady(conn, state));
+  });
+  state.close = () =>
+    new Promise((resolve) => {
+      for (const c of state.live) c.end();
+      server.close(() => resolve());
+    });
+  return listen(server).then((port) => {
+    state.port = port;
+    return state;
+  });
+}
+
+function runCommand(stream: ServerChannel, command: string, state: FakeServer): void {
+  state.requests++;
+  state.commands.push(command);
+  state.running++;
+  state.maxConcurrent = Math.max(state.maxConcurrent, state.running);
+  let done = false;
+  const child = spawn('/bin/sh', ['-c', command], { stdio: 'pipe' });
+  child.stdin.on('error', () => {});
+  stream.on('error', () => {});
+  stream.pipe(child.stdin);
+  child.stdout.pipe(stream, { end: false });
+  child.stderr.pipe(stream.stderr, { end: false });
+  child.on('close', (code, signal) => {
+    done = true;
+    state.running--;
+    if (signal) stream.exit(signal.replace(/^SIG/, ''), false, '');
+    else stream.exit(code ?? 255);
+    stream.end();
+  });
+  stream.on('close', () => {
+    if (!done) child.kill('SIGKILL');
+  });
+}
+
+/** A target host: every exec runs `/bin/sh -c COMMAND` here, with real stdin, output and status. */
+export function startTarget(opts: FakeOptions): Promise<FakeServer> {
+  return base(opts, (conn, state) => {
+    conn.on('session', (accept) => {
+      const session = accept();
+      session.on('exec', (acc, _rej, info) => runCommand(acc(), info.command, state));
+      session.on('pty', (acc) => acc?.());
+      session.on('shell', (acc) => runCommand(acc(), 'cat', state));
+    });
+  });
+}
+
+export interface JumpOptions extends FakeOptions {
+  /** Never answer forwarding requests (a jump host whose connects hang). */
+  stall?: boolean;
+}
+
+/** A jump host: direct-tcpip channels become real TCP connections from here. */
+export function startJump(opts: JumpOptions): Promise<FakeServer> {
+  return base(opts, (conn, state) => {
+    conn.on('session', (_accept, reject) => reject());
+    conn.on('tcpip', (accept, reject, info) => {
+      state.requests++;
+      if (opts.stall) return;
+      const sock: Socket = netConnect(info.destPort, info.destIP);
+      let open = false;
+      sock.once('connect', () => {
+        open = true;
+        const ch = accept();
+        ch.on('error', () => {});
+        ch.pipe(sock).pipe(ch);
+        ch.on('close', () => sock.destroy());
+      });
+      sock.on('error', () => {
+        if (!open) reject();
+      });
+    });
+  });
+}
+
+/** A TCP server that accepts connections and never says anything. */
+export async function startSilent(): Promise<{ port: number; close(): Promise<void> }> {
+  const socks = new Set<Socket>();
+  const server: NetServer = createServer((s) => {
+    socks.add(s);
+    s.on('error', () => {});
+  });
+  const port = await listen(server);
+  return {
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of socks) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A loopback port with nothing listening on it. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
