@@ -6,8 +6,10 @@ import { formatError } from '../agent/errors.ts';
 import { CliError } from './cli-error.ts';
 import type { CliIo, CommandContext } from './commands/context.ts';
 import { registerHosts } from './commands/hosts.ts';
+import { registerHostsAccept } from './commands/hosts-accept.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerShow } from './commands/show.ts';
+import { registerSshConfig } from './commands/ssh-config.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 
 function version(): string {
@@ -33,6 +35,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerShow(program, ctx);
   registerLint(program, ctx);
   registerHosts(program, ctx);
+  registerHostsAccept(program, ctx);
+  registerSshConfig(program, ctx);
   return program;
 }
 

@@ -1,7 +1,7 @@
 // Debian version strings: comparison as dpkg does it (epoch, upstream, revision; `~` sorts
 // before anything, even the end of the string) and Salt's version specifications
 // (`1.6.18-1`, `1.6.*`, `>=1.6`, `<2.0`, `==1.6.18-1`).
-import { fnmatch } from '../compile/fnmatch.ts';
+import { fnmatch } from '../match/glob.ts';
 
 interface Parsed {
   epoch: number;

@@ -1,4 +1,4 @@
-// Clock helpers: Salt's start_time (local time of day with microseconds) and durations in ms.
+// Clock functions: Salt's start_time (local time of day with microseconds) and durations in ms.
 import { performance } from 'node:perf_hooks';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');

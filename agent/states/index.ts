@@ -12,6 +12,7 @@ import groupModule from './group.ts';
 import sshAuthModule from './ssh_auth.ts';
 import hostModule from './host.ts';
 import sysctlModule from './sysctl.ts';
+import cronModule from './cron.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -26,6 +27,7 @@ export const modules: Readonly<Record<string, StateModule>> = {
   ssh_auth: sshAuthModule,
   host: hostModule,
   sysctl: sysctlModule,
+  cron: cronModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

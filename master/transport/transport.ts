@@ -219,7 +219,7 @@ export class Transport {
    * that jump host, whose own key must already be pinned.
    */
   async hostKey(hop: Hop, via: Hop | null = null, forTarget?: HostTarget): Promise<PresentedKey> {
-    const name = via ? hopLabel(hop) : `${hopLabel(hop)}`;
+    const name = hopLabel(hop);
     if (!via) return fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs });
     const target: HostTarget = forTarget ?? { id: hop.address, ...hop };
     const { channel, lease } = await this.tunnel(target, via, this.connectTimeoutMs);

@@ -7,7 +7,7 @@ import { executeChunks } from '../../../agent/execute.ts';
 import { silentLogger } from '../../../agent/states/context.ts';
 import type { StateFunction } from '../../../agent/states/types.ts';
 import type { LowChunk } from '../../../agent/protocol.ts';
-import { chunk, run } from './helpers.ts';
+import { chunk, run } from './harness.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'halite-exec-'));
 
@@ -267,4 +267,31 @@ secret:
   t.equal(r.byId('secret').comment, 'the password is **REDACTED**');
   t.same(seen, ['the password is **REDACTED**']);
   t.match(r.byId('secret').start_time, /^\d\d:\d\d:\d\d\.\d{6}$/);
+});
+
+t.test('aborting the run kills the current command and stops', async (t) => {
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 300);
+  const started = Date.now();
+  const r = await run(`
+slow:
+  cmd.run:
+    - name: sleep 30
+after:
+  test.succeed_without_changes
+`, { signal: ac.signal });
+  t.ok(Date.now() - started < 10000);
+  t.equal(r.byId('slow').result, false);
+  t.same(r.order(), ['slow']);
+  t.equal(r.stopped, true);
+});
+
+t.test('chunks given out of order: a requisite that has not run yet runs first', async (t) => {
+  const fns = {
+    'x.ok': { args: { required: [], optional: [] }, check: async () => ({ status: 'converged' as const, changes: {}, comment: 'ok' }), apply: async () => ({ changes: {}, comment: '' }) },
+  };
+  const first = chunk('x', 'first', 'ok');
+  const second = chunk('x', 'second', 'ok', {}, { requisites: { require: [first.tag] } });
+  const out = await exec([second, first], fns);
+  t.same(out.results.map((r) => [r.id, r.run_num]), [['first', 0], ['second', 1]]);
 });

@@ -1,6 +1,6 @@
 // The requisite truth table end to end: SLS → compiler → executor, with test.* states.
 import t from 'tap';
-import { run } from './helpers.ts';
+import { run } from './harness.ts';
 
 t.test('require: a failed target fails the dependent without running it', async (t) => {
   const r = await run(`

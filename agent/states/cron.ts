@@ -1,0 +1,121 @@
+// cron.present / absent / env_present / env_absent: a user's crontab, read with
+// `crontab -l -u USER` and written whole with `crontab -u USER -`, in Salt's layout and
+// with Salt's comments ("Cron X added to root's crontab") and changes ({user: name}).
+import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import { converged, failed, opsOf, pending } from './plan.ts';
+import { flag, optString } from './args.ts';
+import { crontabFact, renderCrontab, writeCrontabArgv, type CronTab } from '../facts/crontab.ts';
+import { rmEnv, rmJob, setEnv, setJob, setSpecial } from './cron-table.ts';
+
+export interface CronOps {
+  user: string;
+  content: string;
+  outcome: Outcome;
+  name: string;
+}
+
+async function table(user: string, ctx: StateContext): Promise<CronTab | string> {
+  try {
+    return await ctx.facts.get(crontabFact, user);
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Salt's identifier: the `identifier` argument, else the command itself. */
+function identifierOf(args: StateArgs, name: string): string {
+  const id = args.identifier;
+  return id === undefined || id === null || id === false ? name : String(id);
+}
+
+const field = (v: unknown): string => (v === undefined || v === null ? '*' : String(v).toLowerCase());
+
+function planned(
+  status: string, user: string, name: string, next: CronTab,
+  words: { present: string; test: string; done: string },
+): Plan<CronOps> {
+  if (status === 'present' || status === 'absent') return converged(words.present);
+  return pending({}, words.test, { user, name, content: renderCrontab(next), outcome: { changes: { [user]: name }, comment: words.done } });
+}
+
+async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<CronOps>> {
+  const name = args.name.trim();
+  const user = optString(args.user) ?? 'root';
+  const tab = await table(user, ctx);
+  if (typeof tab === 'string') return failed(tab);
+  const common = {
+    cmd: name,
+    identifier: identifierOf(args, name),
+    comment: optString(args.comment) ?? null,
+    commented: flag(args.commented),
+  };
+  const special = optString(args.special);
+  const r = special
+    ? setSpecial(tab, { ...common, spec: special })
+    : setJob(tab, { ...common, minute: field(args.minute), hour: field(args.hour), daymonth: field(args.daymonth), month: field(args.month), dayweek: field(args.dayweek) });
+  return planned(r.status, user, name, r.tab, {
+    present: `Cron ${name} already present`,
+    test: r.status === 'new' ? `Cron ${name} is set to be added` : `Cron ${name} is set to be updated`,
+    done: r.status === 'new' ? `Cron ${name} added to ${user}'s crontab` : `Cron ${name} updated`,
+  });
+}
+
+async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<CronOps>> {
+  const name = args.name.trim();
+  const user = optString(args.user) ?? 'root';
+  const tab = await table(user, ctx);
+  if (typeof tab === 'string') return failed(tab);
+  const r = rmJob(tab, name, identifierOf(args, name), optString(args.special));
+  return planned(r.status, user, name, r.tab, {
+    present: ctx.test ? `Cron ${name} is absent` : `Cron ${name} already absent`,
+    test: `Cron ${name} is set to be removed`,
+    done: `Cron ${name} removed from ${user}'s crontab`,
+  });
+}
+
+async function checkEnvPresent(args: StateArgs, ctx: StateContext): Promise<Plan<CronOps>> {
+  const name = args.name;
+  const user = optString(args.user) ?? 'root';
+  const tab = await table(user, ctx);
+  if (typeof tab === 'string') return failed(tab);
+  const r = setEnv(tab, name, optString(args.value) ?? '');
+  return planned(r.status, user, name, r.tab, {
+    present: `Cron ${name} already present`,
+    test: r.status === 'new' ? `Cron ${name} is set to be added` : `Cron ${name} is set to be updated`,
+    done: r.status === 'new' ? `Cron ${name} added to ${user}'s crontab` : `Cron ${name} updated`,
+  });
+}
+
+async function checkEnvAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<CronOps>> {
+  const name = args.name;
+  const user = optString(args.user) ?? 'root';
+  const tab = await table(user, ctx);
+  if (typeof tab === 'string') return failed(tab);
+  const r = rmEnv(tab, name);
+  return planned(r.status, user, name, r.tab, {
+    present: ctx.test ? `Cron ${name} is absent` : `Cron ${name} already absent`,
+    test: `Cron ${name} is set to be removed`,
+    done: `Cron ${name} removed from ${user}'s crontab`,
+  });
+}
+
+async function apply(plan: Plan<CronOps>, ctx: StateContext): Promise<Outcome> {
+  const ops = opsOf(plan);
+  const r = await ctx.run(writeCrontabArgv(ops.user), { input: ops.content });
+  ctx.facts.invalidate(crontabFact, ops.user);
+  if (r.code !== 0) {
+    const err = (r.stderr || r.stdout || r.error || `exit code ${r.code}`).trim();
+    return { result: false, changes: {}, comment: `Cron ${ops.name} for user ${ops.user} failed to commit with error \n${err}` };
+  }
+  return ops.outcome;
+}
+
+const JOB_ARGS = ['user', 'minute', 'hour', 'daymonth', 'month', 'dayweek', 'comment', 'commented', 'identifier', 'special'];
+
+export const present: StateFunction<CronOps> = { args: { required: [], optional: JOB_ARGS }, check: checkPresent, apply };
+export const absent: StateFunction<CronOps> = { args: { required: [], optional: ['user', 'identifier', 'special'] }, check: checkAbsent, apply };
+export const env_present: StateFunction<CronOps> = { args: { required: [], optional: ['value', 'user'] }, check: checkEnvPresent, apply };
+export const env_absent: StateFunction<CronOps> = { args: { required: [], optional: ['user'] }, check: checkEnvAbsent, apply };
+
+const cronModule: StateModule = { present, absent, env_present, env_absent };
+export default cronModule;
