@@ -13,6 +13,7 @@ import sshAuthModule from './ssh_auth.ts';
 import hostModule from './host.ts';
 import sysctlModule from './sysctl.ts';
 import cronModule from './cron.ts';
+import gitModule from './git.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -28,6 +29,7 @@ export const modules: Readonly<Record<string, StateModule>> = {
   host: hostModule,
   sysctl: sysctlModule,
   cron: cronModule,
+  git: gitModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

@@ -27,7 +27,7 @@ export interface HopConnectOptions {
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
 
 /** Turns an ssh2 connection error into a TRANSPORT error naming the hop. */
-export function classifyConnectError(err: Error & { level?: string; code?: string }, name: string, hop: Hop, timeoutMs: number): TransportError {
+export function classifyConnectError(err: Error & { level?: string; code?: string }, name: string, hop: Hop, timeoutMs: number, shookHands = false): TransportError {
   const label = hopLabel(hop);
   let kind: TransportErrorKind = 'connection';
   let message = `${name}: ${err.message}`;
@@ -40,6 +40,10 @@ export function classifyConnectError(err: Error & { level?: string; code?: strin
   } else if (err.level === 'client-dns' || (err.code && UNREACHABLE_CODES.has(err.code))) {
     kind = 'unreachable';
     message = `${name}: unreachable: ${err.code ?? err.message}`;
+  } else if (!shookHands && err.level !== 'handshake' && err.level !== 'protocol') {
+    // the TCP connection closed before any SSH was spoken: no SSH service there for us
+    kind = 'unreachable';
+    message = `${name}: unreachable: ${err.message}`;
   }
   return new TransportError({ kind, message, hop: label }, { cause: err });
 }
@@ -102,8 +106,10 @@ export function connectHop(opts: HopConnectOptions): Promise<Client> {
       resolve(client);
     };
     client.once('ready', onReady);
+    let shookHands = false;
+    client.once('handshake', () => (shookHands = true));
     client.on('error', (err: Error & { level?: string }) => {
-      fail(hostKeyError ?? classifyConnectError(err, name, hop, opts.connectTimeoutMs));
+      fail(hostKeyError ?? classifyConnectError(err, name, hop, opts.connectTimeoutMs, shookHands));
     });
     client.on('close', () => {
       fail(hostKeyError ?? new TransportError({ kind: 'connection', hop: hopLabel(hop), message: `${name}: connection closed during the SSH handshake` }));

@@ -295,3 +295,20 @@ t.test('chunks given out of order: a requisite that has not run yet runs first',
   const out = await exec([second, first], fns);
   t.same(out.results.map((r) => [r.id, r.run_num]), [['first', 0], ['second', 1]]);
 });
+
+t.test('one fact cache serves every chunk of a run', async (t) => {
+  const seen: unknown[] = [];
+  const probe: StateFunction = {
+    args: { required: [], optional: [] },
+    async check(_a, ctx) {
+      seen.push(ctx.facts);
+      return { status: 'converged', changes: {}, comment: 'ok' };
+    },
+    apply: async () => ({ changes: {}, comment: '' }),
+  };
+  await exec([chunk('x', 'a', 'p'), chunk('x', 'b', 'p')], { 'x.p': probe });
+  await exec([chunk('x', 'c', 'p')], { 'x.p': probe });
+  t.equal(seen.length, 3);
+  t.equal(seen[0], seen[1], 'shared within a run');
+  t.not(seen[1], seen[2], 'a new run starts with a new cache');
+});

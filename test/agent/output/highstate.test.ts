@@ -61,7 +61,7 @@ t.test('nested lists and warnings', async (t) => {
 });
 
 t.test('salt-call JSON shape', async (t) => {
-  const j = saltJson('local', results) as Record<string, Record<string, Record<string, unknown>>>;
+  const j = saltJson('local', results) as unknown as Record<string, Record<string, Record<string, unknown>>>;
   const st = j.local['file_|-memcached_|-/etc/memcached.conf_|-managed'];
   t.same(Object.keys(st).sort(), ['__id__', '__run_num__', '__sls__', 'changes', 'comment', 'duration', 'name', 'result', 'start_time'].sort());
   t.equal(st.__run_num__, 1);

@@ -13,7 +13,7 @@ import { EXIT } from '../../../master/exit-codes.ts';
 import { fingerprint } from '../../../master/transport/host-key.ts';
 import { knownHostsLine } from '../../../master/transport/known-hosts.ts';
 import { Transport } from '../../../master/transport/transport.ts';
-import { type FakeServer, type KeyPair, keyPair, startJump, startTarget } from './fake-ssh.ts';
+import { type FakeServer, type KeyPair, closedPort, keyPair, startJump, startTarget } from './fake-ssh.ts';
 
 const client = keyPair();
 const jumpKey = keyPair();
@@ -34,7 +34,7 @@ t.before(async () => {
 });
 
 /** A master directory: config with a staging level behind the jump host, roster with web1 and db1. */
-function master(knownHosts = ''): string {
+function master(knownHosts = '', downPort = 1): string {
   const dir = mkdtempSync(join(tmpdir(), 'halite master '));
   dirs.push(dir);
   writeFileSync(join(dir, 'id_ed25519'), client.private, { mode: 0o600 });
@@ -58,6 +58,11 @@ function master(knownHosts = ''): string {
       'prod1:',
       '  host: 10.9.9.9',
       '  level: production',
+      'down1:',
+      '  host: 127.0.0.1',
+      `  port: ${downPort}`,
+      '  level: production',
+      '  jump: false',
       '',
     ].join('\n'),
   );
@@ -134,13 +139,13 @@ t.test('hosts accept asks first; declining pins nothing', async (t) => {
 });
 
 t.test('hosts accept reports unknown hosts and unreachable ones', async (t) => {
-  const dir = master();
+  const dir = master('', await closedPort());
   const unknown = await halite(dir, ['hosts', 'accept', 'nope', '--yes']);
   t.equal(unknown.code, EXIT.USAGE);
   t.match(unknown.stderr, "unknown host 'nope'");
-  const direct = await halite(dir, ['hosts', 'accept', 'prod1', '--yes', '--config', join(dir, 'halite.yaml')]);
+  const direct = await halite(dir, ['hosts', 'accept', 'down1', '--yes', '--config', join(dir, 'halite.yaml')]);
   t.equal(direct.code, EXIT.UNREACHABLE);
-  t.match(direct.stderr, /^prod1: .*unreachable/);
+  t.match(direct.stderr, /^down1: root@127\.0\.0\.1:\d+: unreachable: ECONNREFUSED \(TRANSPORT\)\n$/);
 });
 
 t.test('ssh-config prints ProxyJump entries for the hosts of a level', async (t) => {
@@ -201,7 +206,10 @@ const hasSsh = spawnSync('ssh', ['-V']).status === 0;
 
 t.test('the OpenSSH client reaches a host with the generated configuration', { skip: hasSsh ? false : 'no ssh client installed' }, async (t) => {
   const dir = master(pin(jump.port, jumpKey) + pin(target.port, targetKey));
-  const cfg = join(dir, 'ssh_config');
+  // OpenSSH hands -F to the ProxyJump command unquoted: keep this path free of blanks
+  const cfgDir = mkdtempSync(join(tmpdir(), 'halite-ssh-'));
+  dirs.push(cfgDir);
+  const cfg = join(cfgDir, 'ssh_config');
   writeFileSync(cfg, (await halite(dir, ['ssh-config', '--level', 'staging'])).stdout);
   const g = spawnSync('ssh', ['-G', '-F', cfg, 'web1'], { encoding: 'utf8' });
   t.equal(g.status, 0, g.stderr);

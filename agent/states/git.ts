@@ -1,0 +1,184 @@
+// git.latest: a checkout of a remote repository at a revision (HEAD, branch, tag or
+// commit), cloned when missing and fast-forwarded (or hard-reset with force_reset) when
+// behind. Changes are Salt's: {revision: {old, new}}, plus {new: 'URL => target'} on clone.
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import { converged, failed, opsOf, pending } from './plan.ts';
+import { flag, optString } from './args.ts';
+import type { RunResult } from '../run.ts';
+import { parseLsRemote, parseSymref, resolveRemoteRev, shortSha, type RevType } from '../facts/git.ts';
+
+export interface GitOps {
+  url: string;
+  target: string;
+  /** Directory on disk (target under the root). */
+  dir: string;
+  user?: string;
+  remote: string;
+  clone: boolean;
+  /** The directory exists and must be emptied first (force_clone). */
+  wipe: boolean;
+  remoteRev: string;
+  revType: RevType;
+  rev: string;
+  /** Local branch to be on afterwards (undefined: detached at remoteRev). */
+  branch?: string;
+  localRev: string | null;
+  setUrl: boolean;
+  forceReset: boolean;
+  depth?: number;
+}
+
+const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+
+function git(ctx: StateContext, user: string | undefined, args: string[], cwd?: string): Promise<RunResult> {
+  const argv = user ? ['runuser', '-u', user, '--', 'git', ...args] : ['git', ...args];
+  return ctx.run(argv, { cwd: cwd ?? '/', env: GIT_ENV, timeoutMs: 600_000 });
+}
+
+const errText = (r: RunResult): string => (r.stderr || r.stdout || r.error || `exit code ${r.code}`).trim();
+
+/** Salt's _format_comments: sentences joined, with a final period when there are several. */
+const formatComments = (c: string[]): string => c.join('. ') + (c.length > 1 ? '.' : '');
+
+async function dirState(dir: string): Promise<'missing' | 'empty' | 'repo' | 'other'> {
+  try {
+    const entries = await fsp.readdir(dir);
+    if (!entries.length) return 'empty';
+    return entries.includes('.git') ? 'repo' : 'other';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'other' : 'missing';
+  }
+}
+
+async function check(args: StateArgs, ctx: StateContext): Promise<Plan<GitOps>> {
+  const url = args.name;
+  const target = optString(args.target);
+  if (!target) return failed("Missing required argument 'target'");
+  if (!target.startsWith('/')) return failed(`Target '${target}' is not an absolute path`);
+  const dir = join(ctx.root, target);
+  const user = optString(args.user);
+  const remote = optString(args.remote) ?? 'origin';
+  const rev = optString(args.rev) ?? 'HEAD';
+  const forceReset = flag(args.force_reset);
+  const depth = Number(args.depth) > 0 ? Number(args.depth) : undefined;
+
+  const ls = await git(ctx, user, ['ls-remote', '--symref', url]);
+  if (ls.code !== 0) return failed(`Failed to check remote refs: ${ctx.redact(errText(ls))}`);
+  const found = resolveRemoteRev(parseLsRemote(ls.stdout), rev);
+  if (!found) return failed(`No revision matching '${rev}' exists in the remote repository`);
+  const branch = optString(args.branch) ?? (found.type === 'branch' ? rev.replace(/^refs\/heads\//, '') : found.type === 'head' ? parseSymref(ls.stdout) : undefined);
+  const base: GitOps = {
+    url, target, dir, user, remote, clone: false, wipe: false, remoteRev: found.sha, revType: found.type, rev, branch, localRev: null,
+    setUrl: false, forceReset, depth,
+  };
+
+  const state = await dirState(dir);
+  if (state === 'other' && !flag(args.force_clone)) {
+    return failed(
+      `Target '${target}' exists, is non-empty and is not a git repository. Set the 'force_clone' option to True to remove this directory's contents and proceed with cloning the remote repository`,
+    );
+  }
+  if (state !== 'repo') {
+    const changes = { new: `${url} => ${target}` };
+    return pending(changes, `Repository ${url} would be cloned to ${target}`, { ...base, clone: true, wipe: state === 'other' });
+  }
+
+  const head = await git(ctx, user, ['rev-parse', '--verify', '-q', 'HEAD'], dir);
+  const localRev = head.code === 0 ? head.stdout.trim() : null;
+  const localBranch = (await git(ctx, user, ['symbolic-ref', '-q', '--short', 'HEAD'], dir)).stdout.trim() || undefined;
+  const fetchUrl = (await git(ctx, user, ['config', '--get', `remote.${remote}.url`], dir)).stdout.trim();
+  const ops: GitOps = { ...base, localRev, setUrl: fetchUrl !== url };
+  const branchChange = branch !== undefined ? branch !== localBranch : found.type !== 'head' && localBranch !== undefined && found.type !== 'branch';
+  if (localRev === found.sha && !branchChange && !ops.setUrl) return converged(`Repository ${target} is up-to-date`);
+
+  const actions: string[] = [];
+  if (ops.setUrl) actions.push(`Remote '${remote}' would be ${fetchUrl ? `changed from ${ctx.redact(fetchUrl)} to` : 'set to'} ${ctx.redact(url)}`);
+  const changes: Changes = {};
+  if (localRev !== found.sha) {
+    const dirty = (await git(ctx, user, ['status', '--porcelain', '--untracked-files=no'], dir)).stdout.trim() !== '';
+    const known = (await git(ctx, user, ['cat-file', '-e', `${found.sha}^{commit}`], dir)).code === 0;
+    let ff: boolean | undefined;
+    if (dirty) ff = false;
+    else if (!localRev) ff = true;
+    else if (known) ff = (await git(ctx, user, ['merge-base', '--is-ancestor', localRev, found.sha], dir)).code === 0;
+    if (ff === false && !forceReset) {
+      return failed(
+        `Repository would be updated from ${shortSha(localRev)} to ${shortSha(found.sha)}, but this is not a fast-forward update` +
+          `${dirty ? ' and there are uncommitted changes' : ''}. Set 'force_reset' to True to force this update${dirty ? ' and discard these changes' : ''}.`,
+      );
+    }
+    if (!known) actions.push(`Remote '${remote}' would be fetched`);
+    const how = ff === true ? 'fast-forwarded' : forceReset && known ? 'hard-reset' : 'updated';
+    actions.push(`Repository would be ${how} from ${shortSha(localRev)} to ${shortSha(found.sha)}`);
+    changes.revision = { old: localRev, new: found.sha };
+    if (ff === false) changes['forced update'] = true;
+  }
+  if (branchChange && branch) actions.push(`Branch '${branch}' would be checked out at ${shortSha(found.sha)}`);
+  return pending(changes, formatComments(actions), ops);
+}
+
+async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
+  const o = opsOf(plan);
+  const fail = (what: string, r: RunResult, changes: Changes = {}): Outcome => ({ result: false, changes, comment: `${what}: ${ctx.redact(errText(r))}` });
+  const comments: string[] = [];
+  const changes: Changes = {};
+  if (o.clone) {
+    if (o.wipe) {
+      for (const e of await fsp.readdir(o.dir)) await fsp.rm(join(o.dir, e), { recursive: true, force: true });
+    }
+    const cloneArgs = ['clone', '--origin', o.remote, ...(o.depth ? ['--depth', String(o.depth)] : [])];
+    if (o.revType === 'branch' || o.revType === 'tag') cloneArgs.push('--branch', o.rev.replace(/^refs\/(heads|tags)\//, ''));
+    const r = await git(ctx, o.user, [...cloneArgs, '--', o.url, o.dir]);
+    if (r.code !== 0) return fail(`Clone failed`, r);
+    changes.new = `${o.url} => ${o.target}`;
+    comments.push(`${o.url} cloned to ${o.target}${o.depth ? ` with depth ${o.depth}` : ''}`);
+  } else {
+    if (o.setUrl) {
+      const has = (await git(ctx, o.user, ['config', '--get', `remote.${o.remote}.url`], o.dir)).code === 0;
+      const r = await git(ctx, o.user, ['remote', has ? 'set-url' : 'add', o.remote, o.url], o.dir);
+      if (r.code !== 0) return fail(`Failed to set remote '${o.remote}'`, r);
+      comments.push(`Remote '${o.remote}' set to ${ctx.redact(o.url)}`);
+    }
+    const f = await git(ctx, o.user, ['fetch', '--tags', o.remote, ...(o.depth ? ['--depth', String(o.depth)] : [])], o.dir);
+    if (f.code !== 0) return fail(`Fetch failed`, f);
+  }
+  // Put HEAD on the wanted commit: on the wanted branch, or detached for tags and commits.
+  const head = await git(ctx, o.user, ['rev-parse', '--verify', '-q', 'HEAD'], o.dir);
+  const before = o.clone ? null : o.localRev;
+  const current = head.code === 0 ? head.stdout.trim() : null;
+  const localBranch = (await git(ctx, o.user, ['symbolic-ref', '-q', '--short', 'HEAD'], o.dir)).stdout.trim() || undefined;
+  if (current !== o.remoteRev || (o.branch !== undefined && localBranch !== o.branch)) {
+    const ff = current === null || (await git(ctx, o.user, ['merge-base', '--is-ancestor', current, o.remoteRev], o.dir)).code === 0;
+    const dirty = (await git(ctx, o.user, ['status', '--porcelain', '--untracked-files=no'], o.dir)).stdout.trim() !== '';
+    if ((!ff || dirty) && !o.forceReset) {
+      return {
+        result: false, changes,
+        comment: `Repository would be updated from ${shortSha(current)} to ${shortSha(o.remoteRev)}, but this is not a fast-forward update. Set 'force_reset' to True to force this update.`,
+      };
+    }
+    const step = o.branch
+      ? localBranch === o.branch
+        ? ff && !dirty ? ['merge', '--ff-only', o.remoteRev] : ['reset', '--hard', o.remoteRev]
+        : ['checkout', ...(o.forceReset ? ['--force'] : []), '-B', o.branch, o.remoteRev]
+      : ['checkout', ...(o.forceReset ? ['--force'] : []), '--detach', o.remoteRev];
+    const r = await git(ctx, o.user, step, o.dir);
+    if (r.code !== 0) return fail(`Failed to update the checkout`, r, changes);
+    if (!o.clone) comments.push(`Repository was ${ff && !dirty ? 'fast-forwarded' : 'hard-reset'} to ${shortSha(o.remoteRev)}`);
+  }
+  const after = await git(ctx, o.user, ['rev-parse', 'HEAD'], o.dir);
+  const now = after.code === 0 ? after.stdout.trim() : null;
+  if (now !== before) changes.revision = { old: before, new: now };
+  if (!comments.length) comments.push(`Repository ${o.target} is up-to-date`);
+  return { changes, comment: formatComments(comments) };
+}
+
+export const latest: StateFunction<GitOps> = {
+  args: { required: ['target'], optional: ['rev', 'branch', 'user', 'remote', 'force_reset', 'force_clone', 'depth'] },
+  check,
+  apply,
+};
+
+const gitModule: StateModule = { latest };
+export default gitModule;
