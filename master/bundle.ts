@@ -15,7 +15,7 @@ export interface AgentBundle {
 /** The oldest Node the agent supports (Debian 12 ships 18). */
 export const AGENT_NODE_TARGET = 'node18';
 
-const defaultEntry = fileURLToPath(new URL('../agent/main.ts', import.meta.url));
+const defaultEntry = fileURLToPath(new URL('../agent/entry.ts', import.meta.url));
 const cache = new Map<string, Promise<AgentBundle>>();
 
 async function bundle(entry: string): Promise<AgentBundle> {

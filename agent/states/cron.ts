@@ -4,7 +4,7 @@
 import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString } from './args.ts';
-import { crontabFact, renderCrontab, writeCrontabArgv, type CronTab } from '../facts/crontab.ts';
+import { crontabFact, parseCrontab, renderCrontab, writeCrontabArgv, type CronTab } from '../facts/crontab.ts';
 import { rmEnv, rmJob, setEnv, setJob, setSpecial } from './cron-table.ts';
 
 export interface CronOps {
@@ -14,11 +14,16 @@ export interface CronOps {
   name: string;
 }
 
+/**
+ * The user's table, or why it cannot be read. In test mode, a user that a pending
+ * requisite may create yet has an empty table.
+ */
 async function table(user: string, ctx: StateContext): Promise<CronTab | string> {
   try {
     return await ctx.facts.get(crontabFact, user);
   } catch (e) {
-    return (e as Error).message;
+    const waiting = ctx.test && ((ctx as StateContext & { pendingRequisites?: readonly string[] }).pendingRequisites ?? []).length > 0;
+    return waiting ? parseCrontab('') : (e as Error).message;
   }
 }
 

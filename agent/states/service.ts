@@ -19,13 +19,15 @@ export interface ServiceOps {
   initDelay?: number;
   /** Status before apply, to tell whether the action changed anything. */
   before: { running: boolean; enabled: boolean };
+  /** Salt's `sig`: running means a process whose command line matches this. */
+  sig?: string;
   /** Watch: stop before starting, and the words for the comment. */
   stopFirst?: boolean;
   verb?: string;
   participle?: string;
 }
 
-const COMMON = ['sig', 'init_delay', 'no_block', 'unmask', 'unmask_runtime', 'wait', 'timeout', 'enabled'];
+const COMMON = ['sig', 'init_delay', 'enabled'];
 const RUNNING_ARGS = ['enable', ...COMMON, 'reload', 'full_restart', 'force'];
 const DEAD_ARGS = ['enable', ...COMMON];
 
@@ -44,12 +46,19 @@ function initDelay(args: StateArgs): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** With `sig`, a service runs when a process command line matches it (`pgrep -f`), as in Salt. */
+async function withSig(st: ServiceState, sig: string | undefined, ctx: StateContext): Promise<ServiceState> {
+  if (!sig || !st.available) return st;
+  const r = await ctx.run(['pgrep', '-f', '--', sig]);
+  return { ...st, running: r.code === 0 };
+}
+
 /** The service's state; a service reported missing is looked up again (a package may just have installed it). */
-async function lookup(backend: ServiceBackend, name: string, ctx: StateContext): Promise<ServiceState> {
+async function lookup(backend: ServiceBackend, name: string, ctx: StateContext, sig?: string): Promise<ServiceState> {
   const st = await backend.state(name, ctx);
-  if (st.available) return st;
+  if (st.available) return withSig(st, sig, ctx);
   ctx.facts.invalidate('services');
-  return backend.state(name, ctx);
+  return withSig(await backend.state(name, ctx), sig, ctx);
 }
 
 const notAvailable = (name: string): string => `The named service ${name} is not available`;
@@ -65,8 +74,9 @@ async function checkRunning(args: StateArgs, ctx: StateContext): Promise<Plan<Se
   if ('enabled' in args) return failed(enabledError(name));
   const enable = enableArg(args.enable);
   const backend = serviceBackend(ctx);
-  const st = await lookup(backend, name, ctx);
-  const ops: ServiceOps = { goal: 'running', name, enable, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
+  const sig = optString(args.sig);
+  const st = await lookup(backend, name, ctx, sig);
+  const ops: ServiceOps = { goal: 'running', name, enable, sig, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
   if (!st.available) {
     if (!ctx.test) return failed(notAvailable(name));
     if (pendingRequisites(ctx).length) return pending({}, `Service ${name} is set to start`, { ...ops, action: 'start' });
@@ -84,8 +94,9 @@ async function checkDead(args: StateArgs, ctx: StateContext): Promise<Plan<Servi
   if ('enabled' in args) return failed(enabledError(name));
   const enable = enableArg(args.enable);
   const backend = serviceBackend(ctx);
-  const st = await lookup(backend, name, ctx);
-  const ops: ServiceOps = { goal: 'dead', name, enable, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
+  const sig = optString(args.sig);
+  const st = await lookup(backend, name, ctx, sig);
+  const ops: ServiceOps = { goal: 'dead', name, enable, sig, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
   if (!st.available) {
     if (ctx.test && pendingRequisites(ctx).length) {
       return pending({}, `Service ${name} not present; if created in this state run, it would have been stopped`, { ...ops, action: 'stop' });
@@ -180,7 +191,7 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
     return { result: false, changes: out.changes, comment: out.comment };
   }
   if (ops.initDelay) await sleep(ops.initDelay);
-  const after = await backend.state(name, ctx);
+  const after = await withSig(await backend.state(name, ctx), ops.sig, ctx);
   const changes: Changes = {};
   if (after.enabled !== ops.before.enabled || after.running !== ops.before.running) changes[name] = after.running;
   const ok = starting ? after.running : !after.running;
@@ -202,7 +213,7 @@ async function modWatch(args: StateArgs, ctx: StateContext): Promise<Plan<Servic
   const name = args.name;
   const sfun = optString(args.sfun) ?? ctx.chunk?.fun ?? 'running';
   const backend = serviceBackend(ctx);
-  const st = await lookup(backend, name, ctx);
+  const st = await lookup(backend, name, ctx, optString(args.sig));
   const base: ServiceOps = { goal: 'watch', name, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
   let ops: ServiceOps;
   if (sfun === 'dead') {

@@ -220,7 +220,7 @@ async function applyPresent(plan: Plan<UserOps>, ctx: StateContext): Promise<Out
   if (ops.create && !after) return { result: false, changes: {}, comment: err ? `Failed to create new user ${ops.name}: ${err}` : `Failed to create new user ${ops.name}` };
   if (ops.mkHome && after) {
     const dir = join(ctx.root, ops.mkHome);
-    await fsp.mkdir(dir, { recursive: false, mode: 0o755 }).catch(() => undefined);
+    await fsp.mkdir(dir, { recursive: true, mode: 0o755 }).catch(() => undefined);
     await fsp.chown(dir, Number(after.uid), Number(after.gid)).catch(() => undefined);
   }
   if (ops.create) {

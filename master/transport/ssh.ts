@@ -2,7 +2,7 @@
 // connect timeout and keepalives. The socket is TCP, or a channel forwarded by a jump host.
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { Client } from 'ssh2';
+import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
 import { TransportError, type TransportErrorKind } from './errors.ts';
 import { describeKey, fingerprint, keyLabel, keyType, preferredAlgorithms } from './host-key.ts';
 import { type KnownHosts, hostKeyName } from './known-hosts.ts';
@@ -123,7 +123,7 @@ export function connectHop(opts: HopConnectOptions): Promise<Client> {
       keepaliveInterval: opts.keepaliveMs,
       keepaliveCountMax: opts.keepaliveCountMax ?? 3,
       ...(opts.sock ? { sock: opts.sock } : {}),
-      algorithms: { serverHostKey: preferredAlgorithms(knownHosts.knownTypes(keyName)) as never },
+      algorithms: { serverHostKey: preferredAlgorithms(knownHosts.knownTypes(keyName)) as ServerHostKeyAlgorithm[] },
       hostVerifier: (blob: Buffer) => {
         hostKeyError = hostKeyProblem(knownHosts, hop, name, blob, opts.acceptHint);
         return hostKeyError === undefined;
@@ -142,7 +142,7 @@ export interface PresentedKey {
  * The host key a server proves it holds (the key exchange signature is checked before this
  * resolves); no authentication is attempted.
  */
-export function fetchHostKey(hop: Hop, name: string, opts: { connectTimeoutMs: number; sock?: Duplex }): Promise<PresentedKey> {
+export function fetchHostKey(hop: Hop, name: string, opts: { connectTimeoutMs: number; sock?: Duplex; algorithms?: string[] }): Promise<PresentedKey> {
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let presented: Buffer | undefined;
@@ -164,6 +164,7 @@ export function fetchHostKey(hop: Hop, name: string, opts: { connectTimeoutMs: n
       username: hop.user,
       readyTimeout: opts.connectTimeoutMs,
       ...(opts.sock ? { sock: opts.sock } : {}),
+      algorithms: { serverHostKey: (opts.algorithms ?? preferredAlgorithms([])) as ServerHostKeyAlgorithm[] },
       hostVerifier: (blob: Buffer) => {
         presented = Buffer.from(blob);
         return true;

@@ -1,17 +1,20 @@
 // The master's SSH transport: connections to roster hosts, directly or through a shared jump
 // connection, every hop's host key checked against known-hosts, a limit on hosts at once.
-import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
-import type { Client } from 'ssh2';
+import type { LimitFunction } from 'p-limit';
+import type { Client, ClientChannel } from 'ssh2';
+import { HostConnection, type ShellOptions } from './connection.ts';
 import { TransportError } from './errors.ts';
-import { type ExecOptions, type ExecResult, execOn } from './exec.ts';
+import type { ExecOptions, ExecResult } from './exec.ts';
+import { preferredAlgorithms } from './host-key.ts';
 import { forwardTo } from './jump.ts';
 import { loadPrivateKey } from './key.ts';
-import { KnownHosts } from './known-hosts.ts';
+import { KnownHosts, hostKeyName } from './known-hosts.ts';
 import { JumpPool, type JumpLease, limiter } from './pool.ts';
 import type { RemoteCommand } from './quote.ts';
 import { type PresentedKey, connectHop, fetchHostKey } from './ssh.ts';
 import { type HostTarget, type Hop, hopLabel } from './target.ts';
-import type { LimitFunction } from 'p-limit';
+
+export { HostConnection, type ShellOptions };
 
 export interface TransportOptions {
   /** Private key file used for jump hosts and for targets that do not name their own. */
@@ -32,48 +35,6 @@ export interface TransportOptions {
 }
 
 export type HostOutcome<T> = { target: HostTarget; ok: true; value: T } | { target: HostTarget; ok: false; error: Error };
-
-export interface ShellOptions {
-  /** Allocate a terminal (default true); `true` uses xterm-256color at 80x24. */
-  pty?: boolean | PseudoTtyOptions;
-}
-
-/** An authenticated connection to one host; close() it when done. */
-export class HostConnection {
-  private closed = false;
-
-  constructor(
-    readonly target: HostTarget,
-    readonly client: Client,
-  ) {}
-
-  /** Runs one command: an argv array (quoted here) or a shell line; through `sudo -n` when the target asks for it. */
-  exec(command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
-    const sudo = Boolean(this.target.sudo) && this.target.user !== 'root';
-    return execOn(this.client, command, { name: hopLabel(this.target), hop: hopLabel(this.target), sudo }, opts).catch((err: unknown) => {
-      throw err instanceof TransportError ? err.forHost(this.target.id) : err;
-    });
-  }
-
-  /** An interactive shell channel (with a pty unless `pty: false`). */
-  shell(opts: ShellOptions = {}): Promise<ClientChannel> {
-    const pty = opts.pty ?? true;
-    return new Promise((resolve, reject) => {
-      const cb = (err: Error | undefined, ch: ClientChannel): void => {
-        if (err) reject(new TransportError({ kind: 'connection', host: this.target.id, hop: hopLabel(this.target), message: `${hopLabel(this.target)}: cannot open a shell: ${err.message}` }, { cause: err }));
-        else resolve(ch);
-      };
-      if (pty === false) this.client.shell(false, cb);
-      else this.client.shell(pty === true ? { term: 'xterm-256color', cols: 80, rows: 24 } : pty, cb);
-    });
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.client.end();
-  }
-}
 
 export class Transport {
   readonly knownHosts: KnownHosts;
@@ -220,11 +181,13 @@ export class Transport {
    */
   async hostKey(hop: Hop, via: Hop | null = null, forTarget?: HostTarget): Promise<PresentedKey> {
     const name = hopLabel(hop);
-    if (!via) return fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs });
+    // offer the pinned key types first, so a host with several keys shows the one already pinned
+    const algorithms = preferredAlgorithms(this.knownHosts.knownTypes(hostKeyName(hop.address, hop.port)));
+    if (!via) return fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs, algorithms });
     const target: HostTarget = forTarget ?? { id: hop.address, ...hop };
     const { channel, lease } = await this.tunnel(target, via, this.connectTimeoutMs);
     try {
-      return await fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs, sock: channel });
+      return await fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs, sock: channel, algorithms });
     } finally {
       lease.release();
     }

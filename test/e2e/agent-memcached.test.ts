@@ -29,8 +29,10 @@ t.before(async () => {
 t.teardown(async () => fleet?.down());
 
 async function memcachedPid(host: string): Promise<string> {
-  const r = await fleet.exec(host, ['cat', '/var/run/memcached/memcached.pid'], { reject: false });
-  return r.stdout.trim();
+  const r = await fleet.exec(host, ['pidof', 'memcached'], { reject: false });
+  const pid = r.stdout.trim();
+  if (!/^\d+$/.test(pid)) throw new Error(`expected one memcached process on ${host}, pidof said "${pid}" ${r.stderr}`);
+  return pid;
 }
 
 async function memcachedVersion(host: string): Promise<string> {
@@ -102,5 +104,5 @@ t.test('a failing state stops its dependents and not the others', async (t) => {
   t.match(r['file_|-dependent_|-/tmp/dependent_|-managed'].comment, /requisite failed/i);
   t.equal(r['file_|-independent_|-/tmp/independent_|-managed'].result, true);
   t.not((await fleet.exec('memcache1', ['test', '-e', '/tmp/dependent'], { reject: false })).exitCode, 0, 'dependent did not run');
-  t.equal((await fleet.exec('memcache1', ['cat', '/tmp/independent'])).stdout, 'y');
+  t.equal((await fleet.exec('memcache1', ['cat', '/tmp/independent'])).stdout, 'y\n', 'contents end with a newline, as in Salt');
 });

@@ -215,3 +215,16 @@ t.test('one status query per service for all the services of a run', async (t) =
   const statuses = w.calls.filter((a) => a[1] === 'status').map((a) => a[0].split('/').pop());
   t.same(statuses.sort(), ['a', 'b', 'c']);
 });
+
+t.test('sig: a process matching it means running, whatever status says', async (t) => {
+  const w = world(t, {});
+  const marker = `${2000 + Math.floor(Math.random() * 999)}.25`;
+  const script = join(w.root, 'etc/init.d/nostatus');
+  writeFileSync(script, `#!/bin/sh\ncase "$1" in\n  start) sleep ${marker} & echo $! >${w.root}/run/nostatus.pid ;;\n  *) exit 4 ;;\nesac\n`);
+  chmodSync(script, 0o755);
+  const args = { name: 'nostatus', sig: `sleep ${marker}` };
+  const { out, again } = await converge(running, args, w.ctx());
+  t.same(out, { changes: { nostatus: true }, comment: 'Started service nostatus' });
+  t.match(again, { status: 'converged', comment: 'The service nostatus is already running' });
+  t.match(await running.check({ name: 'nostatus' }, w.ctx()), { status: 'pending' }, 'without sig the failing status says stopped');
+});

@@ -1,0 +1,49 @@
+// An authenticated SSH connection to one host: commands (through sudo when the host asks for it)
+// and interactive shells.
+import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
+import { TransportError } from './errors.ts';
+import { type ExecOptions, type ExecResult, execOn } from './exec.ts';
+import type { RemoteCommand } from './quote.ts';
+import { type HostTarget, hopLabel } from './target.ts';
+
+export interface ShellOptions {
+  /** Allocate a terminal (default true); `true` uses xterm-256color at 80x24. */
+  pty?: boolean | PseudoTtyOptions;
+}
+
+/** An authenticated connection to one host; close() it when done. */
+export class HostConnection {
+  private closed = false;
+
+  constructor(
+    readonly target: HostTarget,
+    readonly client: Client,
+  ) {}
+
+  /** Runs one command: an argv array (quoted here) or a shell line; through `sudo -n` when the target asks for it. */
+  exec(command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
+    const sudo = Boolean(this.target.sudo) && this.target.user !== 'root';
+    return execOn(this.client, command, { name: hopLabel(this.target), hop: hopLabel(this.target), sudo }, opts).catch((err: unknown) => {
+      throw err instanceof TransportError ? err.forHost(this.target.id) : err;
+    });
+  }
+
+  /** An interactive shell channel (with a pty unless `pty: false`). */
+  shell(opts: ShellOptions = {}): Promise<ClientChannel> {
+    const pty = opts.pty ?? true;
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | undefined, ch: ClientChannel): void => {
+        if (err) reject(new TransportError({ kind: 'connection', host: this.target.id, hop: hopLabel(this.target), message: `${hopLabel(this.target)}: cannot open a shell: ${err.message}` }, { cause: err }));
+        else resolve(ch);
+      };
+      if (pty === false) this.client.shell(false, cb);
+      else this.client.shell(pty === true ? { term: 'xterm-256color', cols: 80, rows: 24 } : pty, cb);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.end();
+  }
+}
