@@ -100,3 +100,49 @@ export type AgentEvent =
   | ({ type: 'result' } & StateResult)
   | { type: 'done'; jid: string; host: string; summary: RunSummary }
   | { type: 'error'; jid: string; host: string; error: import('./errors.ts').ErrorData };
+
+/*
+ * The master ↔ agent exchange: one SSH exec per host per job.
+ *
+ *   master                                  VM
+ *   exec `sh -c <bootstrap>` ───────────▶   bootstrap: agent bundle present (by sha256)?
+ *                         ◀── {"type":"need-agent","bytes":N}   (only when absent; master writes N bytes)
+ *                         ◀── {"type":"need-node"} + exit 127   (no usable node; --bootstrap installs one)
+ *                         ◀── {"type":"hello", node, agent}     agent started
+ *   {"type":"job", ...JobEnvelope} ─────▶
+ *                         ◀── {"type":"need-files", hashes}     state-tree files the VM has not cached
+ *   {"type":"files", files:{sha:base64}} ▶                      (only those)
+ *                         ◀── AgentEvent lines (start, result…, done | error)
+ */
+
+/** What the master sends a VM for one job. Only this host's own pillar travels. */
+export interface JobEnvelope {
+  jid: string;
+  /** Roster id: authoritative. */
+  id: string;
+  /** Roster grains (id, level, roles, static grains); they override what the VM detects. */
+  grains: Grains;
+  pillar: Pillar;
+  /** Secret values (from the private pillar) the agent must redact in everything it emits. */
+  secrets: string[];
+  /** Addresses and facts other hosts reported, for salt['mine.get'] and inventory helpers. */
+  mine: MineData;
+  saltenv: string;
+  /** Named SLS (state.sls); absent = highstate from the top file. */
+  sls?: string[];
+  test: boolean;
+  failhard?: boolean;
+  /** Default per-state timeout in seconds. */
+  stateTimeout?: number;
+  /** The state tree: tree-relative path → sha256 of its contents. */
+  manifest: Record<string, string>;
+}
+
+/** Messages on the exchange besides AgentEvent. */
+export type WireMessage =
+  | { type: 'need-agent'; bytes: number }
+  | { type: 'need-node'; found?: string }
+  | { type: 'hello'; node: string; agent: string; pid: number }
+  | ({ type: 'job' } & JobEnvelope)
+  | { type: 'need-files'; hashes: string[] }
+  | { type: 'files'; files: Record<string, string> };

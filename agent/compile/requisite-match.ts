@@ -17,26 +17,41 @@ export interface Match {
   chunks: MatchableChunk[];
 }
 
-function sameDecl(a: DraftChunk, b: DraftChunk): boolean {
-  return a.state === b.state && a.id === b.id;
+/** The declaration a chunk belongs to: one module under one ID. */
+function declKey(c: DraftChunk): string {
+  return `${c.state}\0${c.id}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (list[list.length - 1] !== value) list.push(value);
 }
 
 export class ChunkIndex {
   /** `module\0key` and `id\0key` → chunks whose ID or name is key, in chunk order. */
   private readonly exact = new Map<string, MatchableChunk[]>();
+  /** Chunks of each declaration (module + ID), of each `module\0name`, of each name and of each SLS. */
+  private readonly byDecl = new Map<string, MatchableChunk[]>();
+  private readonly byModuleName = new Map<string, MatchableChunk[]>();
+  private readonly byName = new Map<string, MatchableChunk[]>();
+  private readonly bySls = new Map<string, MatchableChunk[]>();
+  private readonly firstById = new Map<string, MatchableChunk>();
+  private readonly position = new Map<MatchableChunk, number>();
 
   constructor(readonly chunks: readonly MatchableChunk[]) {
-    const add = (k: string, c: MatchableChunk): void => {
-      const list = this.exact.get(k);
-      if (!list) this.exact.set(k, [c]);
-      else if (list[list.length - 1] !== c) list.push(c);
-    };
-    for (const c of chunks) {
+    chunks.forEach((c, i) => {
       for (const key of [c.id, c.name]) {
-        add(`${c.state}\0${key}`, c);
-        add(`id\0${key}`, c);
+        push(this.exact, `${c.state}\0${key}`, c);
+        push(this.exact, `id\0${key}`, c);
       }
-    }
+      push(this.byDecl, declKey(c), c);
+      push(this.byModuleName, `${c.state}\0${c.name}`, c);
+      push(this.byName, c.name, c);
+      push(this.bySls, c.sls, c);
+      if (!this.firstById.has(c.id)) this.firstById.set(c.id, c);
+      this.position.set(c, i);
+    });
   }
 
   private slsMatches(c: MatchableChunk, pattern: string, glob: boolean): boolean {
@@ -67,25 +82,26 @@ export class ChunkIndex {
    */
   declarations(module: string, ref: string): MatchableChunk[] {
     if (module === 'sls') {
-      const glob = hasGlob(ref);
-      return this.chunks.filter((c) => (glob ? fnmatch(c.sls, ref) : c.sls === ref));
+      if (!hasGlob(ref)) return [...(this.bySls.get(ref) ?? [])];
+      return this.chunks.filter((c) => fnmatch(c.sls, ref));
     }
     let seeds: MatchableChunk[];
     if (module === 'id') {
-      const first = this.chunks.find((c) => c.id === ref);
-      seeds = first ? [first] : this.chunks.filter((c) => c.name === ref);
+      const first = this.firstById.get(ref);
+      seeds = first ? [first] : this.byName.get(ref) ?? [];
     } else {
-      seeds = this.chunks.filter((c) => c.state === module && c.id === ref);
-      if (!seeds.length) seeds = this.chunks.filter((c) => c.state === module && c.name === ref);
+      seeds = this.byDecl.get(`${module}\0${ref}`) ?? this.byModuleName.get(`${module}\0${ref}`) ?? [];
       if (!seeds.length && hasGlob(ref)) seeds = this.chunks.filter((c) => c.state === module && (fnmatch(c.id, ref) || fnmatch(c.name, ref)));
     }
-    return this.chunks.filter((c) => seeds.some((s) => sameDecl(s, c)));
+    const decls = new Set(seeds.map(declKey));
+    if (decls.size === 1) return [...(this.byDecl.get([...decls][0]) ?? [])];
+    const out = [...decls].flatMap((k) => this.byDecl.get(k) ?? []);
+    return out.sort((a, b) => this.position.get(a)! - this.position.get(b)!);
   }
 
   /** The first chunk of each declaration among `chunks`, in chunk order. */
   static firstOfEach(chunks: readonly MatchableChunk[]): MatchableChunk[] {
-    const out: MatchableChunk[] = [];
-    for (const c of chunks) if (!out.some((o) => sameDecl(o, c))) out.push(c);
-    return out;
+    const seen = new Set<string>();
+    return chunks.filter((c) => !seen.has(declKey(c)) && !!seen.add(declKey(c)));
   }
 }

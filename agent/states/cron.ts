@@ -22,7 +22,7 @@ async function table(user: string, ctx: StateContext): Promise<CronTab | string>
   try {
     return await ctx.facts.get(crontabFact, user);
   } catch (e) {
-    const waiting = ctx.test && ((ctx as StateContext & { pendingRequisites?: readonly string[] }).pendingRequisites ?? []).length > 0;
+    const waiting = ctx.test && !!ctx.pendingRequisites?.length;
     return waiting ? parseCrontab('') : (e as Error).message;
   }
 }

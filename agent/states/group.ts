@@ -1,5 +1,5 @@
 // group.present / group.absent with Salt's comments and changes, through groupadd,
-// groupmod and groupdel (members set with groupmod -U / -a -U, removed with gpasswd -d).
+// groupmod and groupdel; members through gpasswd (groupmod --prefix under another root).
 import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, strList } from './args.ts';
@@ -44,16 +44,27 @@ export function groupChanges(g: GroupEntry, w: Wanted): Record<string, unknown> 
   return change;
 }
 
-function commandsFor(name: string, change: Record<string, unknown>, nonUnique: boolean, ctx: StateContext): AccountCommand[] {
-  const cmds: AccountCommand[] = [];
-  const p = prefix(ctx);
-  if ('gid' in change) cmds.push({ argv: ['groupmod', ...p, '-g', String(change.gid), ...(nonUnique ? ['-o'] : []), name] });
-  if ('members' in change) cmds.push({ argv: ['groupmod', ...p, '-U', (change.members as string[]).join(','), name] });
-  if ('addusers' in change) cmds.push({ argv: ['groupmod', ...p, '-a', '-U', (change.addusers as string[]).join(','), name] });
-  if ('delusers' in change) {
-    for (const u of change.delusers as string[]) cmds.push({ argv: ['gpasswd', ...(ctx.root === '/' ? [] : ['-Q', ctx.root]), '-d', u, name] });
+/**
+ * Member changes: on the host through gpasswd, which keeps /etc/group and /etc/gshadow in
+ * step; under another root through groupmod --prefix (gpasswd cannot work on a prefix).
+ */
+function memberCommands(name: string, current: string[], change: Record<string, unknown>, ctx: StateContext): AccountCommand[] {
+  const members = change.members as string[] | undefined;
+  const add = (change.addusers as string[] | undefined) ?? [];
+  const del = (change.delusers as string[] | undefined) ?? [];
+  if (ctx.root === '/') {
+    if (members) return [{ argv: ['gpasswd', '-M', members.join(','), name] }];
+    return [...add.map((u) => ({ argv: ['gpasswd', '-a', u, name] })), ...del.map((u) => ({ argv: ['gpasswd', '-d', u, name] }))];
   }
-  return cmds;
+  if (!members && !add.length && !del.length) return [];
+  const final = members ?? [...current.filter((u) => !del.includes(u)), ...add.filter((u) => !current.includes(u))];
+  return [{ argv: ['groupmod', ...prefix(ctx), '-U', final.join(','), name] }];
+}
+
+function commandsFor(name: string, current: string[], change: Record<string, unknown>, nonUnique: boolean, ctx: StateContext): AccountCommand[] {
+  const cmds: AccountCommand[] = [];
+  if ('gid' in change) cmds.push({ argv: ['groupmod', ...prefix(ctx), '-g', String(change.gid), ...(nonUnique ? ['-o'] : []), name] });
+  return [...cmds, ...memberCommands(name, current, change, ctx)];
 }
 
 async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<GroupOps>> {
@@ -77,17 +88,16 @@ async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<Gr
     if (!Object.keys(change).length) return converged(`Group ${name} is present and up to date`);
     let comment = 'The following group attributes are set to be changed:\n';
     for (const [k, v] of Object.entries(change)) comment += `${k}: ${pyRepr(v)}\n`;
-    return pending({}, comment, { name, create: false, cmds: commandsFor(name, change, nonUnique, ctx), wanted: w, comment });
+    return pending({}, comment, { name, create: false, cmds: commandsFor(name, g.members, change, nonUnique, ctx), wanted: w, comment });
   }
   if (w.gid !== undefined) {
     const taken = [...db.groups.values()].find((x) => x.gid === w.gid);
     if (taken && !nonUnique) return failed(`Group ${name} is not present but gid ${w.gid} is already taken by group ${taken.name}`);
   }
-  const argv = ['groupadd', ...prefix(ctx), ...(w.gid !== undefined ? ['-g', String(w.gid)] : []), ...(flag(args.system) ? ['-r'] : []), ...(nonUnique ? ['-o'] : [])];
+  const argv = ['groupadd', ...prefix(ctx), ...(w.gid !== undefined ? ['-g', String(w.gid)] : []), ...(flag(args.system) ? ['-r'] : []), ...(nonUnique ? ['-o'] : []), name];
   const members = w.members?.length ? w.members : w.addusers;
-  if (members?.length) argv.push('-U', members.join(','));
-  argv.push(name);
-  return pending({}, `Group ${name} set to be added`, { name, create: true, cmds: [{ argv }], wanted: w, comment: '' });
+  const cmds = [{ argv }, ...(members?.length ? memberCommands(name, [], { members }, ctx) : [])];
+  return pending({}, `Group ${name} set to be added`, { name, create: true, cmds, wanted: w, comment: '' });
 }
 
 async function applyPresent(plan: Plan<GroupOps>, ctx: StateContext): Promise<Outcome> {

@@ -31,11 +31,6 @@ const COMMON = ['sig', 'init_delay', 'enabled'];
 const RUNNING_ARGS = ['enable', ...COMMON, 'reload', 'full_restart', 'force'];
 const DEAD_ARGS = ['enable', ...COMMON];
 
-/** Tags of requisites that will change things in this run (set by the executor in test mode). */
-function pendingRequisites(ctx: StateContext): readonly string[] {
-  return (ctx as StateContext & { pendingRequisites?: readonly string[] }).pendingRequisites ?? [];
-}
-
 /** Salt reads `enable` as a tri-state: True, False, or unset (leave the boot setting alone). */
 function enableArg(v: unknown): boolean | undefined {
   return v === undefined || v === null ? undefined : flag(v);
@@ -79,7 +74,7 @@ async function checkRunning(args: StateArgs, ctx: StateContext): Promise<Plan<Se
   const ops: ServiceOps = { goal: 'running', name, enable, sig, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
   if (!st.available) {
     if (!ctx.test) return failed(notAvailable(name));
-    if (pendingRequisites(ctx).length) return pending({}, `Service ${name} is set to start`, { ...ops, action: 'start' });
+    if (ctx.pendingRequisites?.length) return pending({}, `Service ${name} is set to start`, { ...ops, action: 'start' });
     return failed(notAvailable(name));
   }
   if (st.running) {
@@ -98,7 +93,7 @@ async function checkDead(args: StateArgs, ctx: StateContext): Promise<Plan<Servi
   const st = await lookup(backend, name, ctx, sig);
   const ops: ServiceOps = { goal: 'dead', name, enable, sig, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
   if (!st.available) {
-    if (ctx.test && pendingRequisites(ctx).length) {
+    if (ctx.test && ctx.pendingRequisites?.length) {
       return pending({}, `Service ${name} not present; if created in this state run, it would have been stopped`, { ...ops, action: 'stop' });
     }
     // A service that does not exist is not running: nothing to do.
@@ -119,7 +114,7 @@ function checkBoot(want: boolean): StateFunction<ServiceOps>['check'] {
     const st = await lookup(backend, name, ctx);
     const ops: ServiceOps = { goal: want ? 'enabled' : 'disabled', name, enable: want, before: { running: st.running, enabled: st.enabled } };
     if (!st.available) {
-      if (ctx.test && pendingRequisites(ctx).length) return pending({}, `Service ${name} set to be ${word}`, ops);
+      if (ctx.test && ctx.pendingRequisites?.length) return pending({}, `Service ${name} set to be ${word}`, ops);
       return want ? failed(notAvailable(name)) : converged(notAvailable(name));
     }
     if (st.enabled === want) return converged(`Service ${name} is already ${word}, and is in the desired state`);

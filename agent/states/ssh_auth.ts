@@ -29,10 +29,6 @@ interface Target {
   want: AuthKey;
 }
 
-function pendingRequisites(ctx: StateContext): readonly string[] {
-  return (ctx as StateContext & { pendingRequisites?: readonly string[] }).pendingRequisites ?? [];
-}
-
 /** The key wanted: from `name` when it is a whole key line, else from name/enc/comment/options. */
 function wantedKey(args: StateArgs): AuthKey {
   const parsed = parseKeyLine(args.name);
@@ -71,7 +67,8 @@ async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<Ss
   const { key } = t.want;
   if (!key || /\s/.test(key)) return failed('Invalid public ssh key, most likely has spaces or invalid syntax');
   if (t.path === undefined || t.uid === undefined || t.gid === undefined) {
-    if (ctx.test && pendingRequisites(ctx).length) return pending({}, `Key ${key} for user ${t.user} is set to be added`, undefined as never);
+    // Test mode: the user may come from a pending requisite; apply never runs on this plan.
+    if (ctx.test && ctx.pendingRequisites?.length) return { status: 'pending', changes: {}, comment: `Key ${key} for user ${t.user} is set to be added` };
     return failed('Failed to add the ssh key. Is the home directory available, and/or does the key file exist?');
   }
   const text = (await readText(join(ctx.root, t.path))) ?? '';

@@ -163,16 +163,12 @@ export function useraddArgv(name: string, w: Wanted, groups: string[], ctx: Stat
   return a;
 }
 
-function pendingRequisites(ctx: StateContext): readonly string[] {
-  return (ctx as StateContext & { pendingRequisites?: readonly string[] }).pendingRequisites ?? [];
-}
-
 async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<UserOps>> {
   const name = args.name;
   const w = wanted(args);
   if (args.uid !== undefined && args.uid !== null && args.uid !== '' && !Number.isInteger(w.uid)) return failed(`Invalid uid: ${String(args.uid)}`);
   const db = await readAccounts(ctx);
-  const waitingForGroups = ctx.test && pendingRequisites(ctx).length > 0;
+  const waitingForGroups = ctx.test && !!ctx.pendingRequisites?.length;
   const missing = (w.groups ?? []).filter((g) => !db.groups.has(g));
   if (missing.length && !waitingForGroups) return failed(`The following group(s) are not present: ${missing.join(',')}`);
   const presentOpt = w.optional.filter((g) => db.groups.has(g));

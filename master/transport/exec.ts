@@ -35,85 +35,88 @@ export interface ExecContext {
   sudo?: boolean;
 }
 
-function openExec(client: Client, line: string): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
+/** Runs `command` (an argv array, quoted here, or a shell line) on an open connection. */
+export function execOn(client: Client, command: RemoteCommand, ctx: ExecContext, opts: ExecOptions = {}): Promise<ExecResult> {
+  const line = commandLine(command, { sudo: ctx.sudo });
+  if (opts.signal?.aborted) return Promise.reject(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: aborted before the command started` }));
+  return new Promise<ExecResult>((resolve, reject) => {
+    const cannotStart = (err: Error): void =>
+      reject(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: cannot start a command: ${err.message}` }, { cause: err }));
     try {
-      client.exec(line, (err, channel) => (err ? reject(err) : resolve(channel)));
+      // listeners go on in the callback itself: output, exit status and close can arrive in the
+      // same packet batch as the reply to the exec request
+      client.exec(line, (err, channel) => (err ? cannotStart(err) : follow(channel, ctx, opts, client, resolve, reject)));
     } catch (err) {
-      reject(err as Error);
+      cannotStart(err as Error);
     }
   });
 }
 
-/** Runs `command` (an argv array, quoted here, or a shell line) on an open connection. */
-export async function execOn(client: Client, command: RemoteCommand, ctx: ExecContext, opts: ExecOptions = {}): Promise<ExecResult> {
-  const line = commandLine(command, { sudo: ctx.sudo });
-  if (opts.signal?.aborted) throw new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: aborted before the command started` });
-  let channel: ClientChannel;
-  try {
-    channel = await openExec(client, line);
-  } catch (err) {
-    throw new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: cannot start a command: ${(err as Error).message}` }, { cause: err });
-  }
-  return new Promise<ExecResult>((resolve, reject) => {
-    const out: Buffer[] = [];
-    const errs: Buffer[] = [];
-    let code: number | null = null;
-    let sig: string | undefined;
-    let failure: TransportError | undefined;
-    let timer: NodeJS.Timeout | undefined;
+function follow(
+  channel: ClientChannel,
+  ctx: ExecContext,
+  opts: ExecOptions,
+  client: Client,
+  resolve: (r: ExecResult) => void,
+  reject: (e: TransportError) => void,
+): void {
+  const out: Buffer[] = [];
+  const errs: Buffer[] = [];
+  let code: number | null = null;
+  let sig: string | undefined;
+  let failure: TransportError | undefined;
+  let timer: NodeJS.Timeout | undefined;
 
-    const cleanup = (): void => {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      client.removeListener('close', onClientClose);
-      if (opts.stdin instanceof Readable) opts.stdin.unpipe(channel);
-    };
-    const stop = (err: TransportError): void => {
-      if (failure) return;
-      failure = err;
-      try {
-        channel.signal('TERM');
-      } catch {
-        // the channel may already be closing
-      }
-      channel.close();
-      cleanup();
-      reject(err);
-    };
-    const onAbort = (): void => stop(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: command aborted` }));
-    const onClientClose = (): void => stop(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: connection lost while the command was running` }));
-
-    channel.on('data', (chunk: Buffer) => (opts.onStdout ? opts.onStdout(chunk) : out.push(chunk)));
-    channel.stderr.on('data', (chunk: Buffer) => (opts.onStderr ? opts.onStderr(chunk) : errs.push(chunk)));
-    channel.on('exit', (c: number | null, s?: string) => {
-      if (typeof c === 'number') code = c;
-      else if (s) sig = s;
-    });
-    // writes after the remote side went away are not the command's result
-    channel.on('error', () => {});
-    channel.on('close', () => {
-      if (failure) return;
-      cleanup();
-      const result: ExecResult = { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') };
-      if (sig) result.signal = sig;
-      resolve(result);
-    });
-
-    client.once('close', onClientClose);
-    if (opts.signal) opts.signal.addEventListener('abort', onAbort, { once: true });
-    if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
-      timer = setTimeout(() => stop(new TransportError({ kind: 'timeout', hop: ctx.hop, message: `${ctx.name}: command did not finish within ${opts.timeoutMs} ms` })), opts.timeoutMs);
+  const cleanup = (): void => {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    client.removeListener('close', onClientClose);
+    if (opts.stdin instanceof Readable) opts.stdin.unpipe(channel);
+  };
+  const stop = (err: TransportError): void => {
+    if (failure) return;
+    failure = err;
+    try {
+      channel.signal('TERM');
+    } catch {
+      // the channel may already be closing
     }
+    channel.close();
+    cleanup();
+    reject(err);
+  };
+  const onAbort = (): void => stop(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: command aborted` }));
+  const onClientClose = (): void => stop(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: connection lost while the command was running` }));
 
-    const input = opts.stdin;
-    if (input instanceof Readable) {
-      input.once('error', (err) => stop(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: reading the input for the command failed: ${err.message}` })));
-      input.pipe(channel);
-    } else if (input !== undefined) {
-      channel.end(input);
-    } else {
-      channel.end();
-    }
+  channel.on('data', (chunk: Buffer) => (opts.onStdout ? opts.onStdout(chunk) : out.push(chunk)));
+  channel.stderr.on('data', (chunk: Buffer) => (opts.onStderr ? opts.onStderr(chunk) : errs.push(chunk)));
+  channel.on('exit', (c: number | null, s?: string) => {
+    if (typeof c === 'number') code = c;
+    else if (s) sig = s;
   });
+  // writes after the remote side went away are not the command's result
+  channel.on('error', () => {});
+  channel.on('close', () => {
+    if (failure) return;
+    cleanup();
+    const result: ExecResult = { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') };
+    if (sig) result.signal = sig;
+    resolve(result);
+  });
+
+  client.once('close', onClientClose);
+  if (opts.signal) opts.signal.addEventListener('abort', onAbort, { once: true });
+  if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
+    timer = setTimeout(() => stop(new TransportError({ kind: 'timeout', hop: ctx.hop, message: `${ctx.name}: command did not finish within ${opts.timeoutMs} ms` })), opts.timeoutMs);
+  }
+
+  const input = opts.stdin;
+  if (input instanceof Readable) {
+    input.once('error', (err) => stop(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: reading the input for the command failed: ${err.message}` })));
+    input.pipe(channel);
+  } else if (input !== undefined) {
+    channel.end(input);
+  } else {
+    channel.end();
+  }
 }

@@ -21,6 +21,8 @@ export function keyPair(): KeyPair {
 
 export interface FakeOptions {
   hostKey: KeyPair;
+  /** More host keys (private, any type) the server also offers. */
+  extraHostKeys?: string[];
   /** Public keys allowed to log in. */
   authorized: KeyPair[];
   /** Users allowed to log in (default root). */
@@ -61,7 +63,7 @@ function listen(server: { listen(port: number, host: string, cb: () => void): un
 
 function base(opts: FakeOptions, onReady: (conn: Connection, state: FakeServer) => void): Promise<FakeServer> {
   const state: FakeServer = { port: 0, connections: 0, requests: 0, running: 0, maxConcurrent: 0, commands: [], live: new Set(), close: async () => {} };
-  const server = new ssh2.Server({ hostKeys: [opts.hostKey.private] }, (conn) => {
+  const server = new ssh2.Server({ hostKeys: [opts.hostKey.private, ...(opts.extraHostKeys ?? [])] }, (conn) => {
     state.connections++;
     state.live.add(conn);
     conn.on('close', () => state.live.delete(conn));

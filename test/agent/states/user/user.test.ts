@@ -67,12 +67,17 @@ t.test('groupadd / groupmod argv', async (t) => {
   const root = tempRoot(t);
   const ctx = makeContext({ root, log: silentLogger });
   const add = await group.present.check({ name: 'ops', gid: 2000, system: true, members: ['deploy', 'root'] }, ctx);
-  t.same((add.ops as GroupOps).cmds[0].argv, ['groupadd', '--prefix', root, '-g', '2000', '-r', '-U', 'deploy,root', 'ops']);
-  const mod = await group.present.check({ name: 'www-data', addusers: ['root'], delusers: ['deploy'] }, ctx);
-  t.same((mod.ops as GroupOps).cmds.map((c) => c.argv), [
-    ['groupmod', '--prefix', root, '-a', '-U', 'root', 'www-data'],
-    ['gpasswd', '-Q', root, '-d', 'deploy', 'www-data'],
+  t.same((add.ops as GroupOps).cmds.map((c) => c.argv), [
+    ['groupadd', '--prefix', root, '-g', '2000', '-r', 'ops'],
+    ['groupmod', '--prefix', root, '-U', 'deploy,root', 'ops'],
   ]);
+  const mod = await group.present.check({ name: 'www-data', addusers: ['root'], delusers: ['deploy'] }, ctx);
+  t.same((mod.ops as GroupOps).cmds.map((c) => c.argv), [['groupmod', '--prefix', root, '-U', 'root', 'www-data']]);
+  const host = makeContext({ root: '/', log: silentLogger });
+  const onHost = await group.present.check({ name: 'halite-nonexistent-group', members: ['root', 'daemon'] }, host);
+  t.same((onHost.ops as GroupOps).cmds.map((c) => c.argv), [['groupadd', 'halite-nonexistent-group'], ['gpasswd', '-M', 'root,daemon', 'halite-nonexistent-group']]);
+  const addOnHost = await group.present.check({ name: 'root', addusers: ['daemon'] }, host);
+  t.same((addOnHost.ops as GroupOps).cmds.map((c) => c.argv), [['gpasswd', '-a', 'daemon', 'root']], 'on the host, gpasswd keeps gshadow in step');
 });
 
 const real = process.env.HALITE_REAL_SYSTEM === '1' && process.getuid?.() === 0;
