@@ -1,6 +1,7 @@
 // What a service manager offers the service states: a batched status read and actions.
 import type { StateContext } from '../states/types.ts';
-import type { ServiceState } from '../facts/services.ts';
+import { keyOf, type ServiceState, type ServiceStates } from '../facts/services.ts';
+import type { Fact } from '../facts/cache.ts';
 
 export type ServiceAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload' | 'full-restart' | 'enable' | 'disable';
 
@@ -28,4 +29,24 @@ export function resultOf(r: { code: number; stdout: string; stderr: string; erro
   if (r.code === 0) return { ok: true };
   const msg = (r.stderr || r.stdout || r.error || `exit code ${r.code}`).trim();
   return { ok: false, error: msg };
+}
+
+/** The state of `name`, from the batch that answers for every service of the run. */
+export async function batchedState<Raw>(fact: Fact<Raw, ServiceStates>, name: string, ctx: StateContext): Promise<ServiceState> {
+  const all = await ctx.facts.get(fact, keyOf(servicesOfInterest(name, ctx)));
+  return all.get(name) ?? { name, available: false, running: false, enabled: false };
+}
+
+/**
+ * After an action on `name`: reads that one service again and puts the answer into the
+ * batch, so the other services are not asked again.
+ */
+export async function refreshState<Raw>(fact: Fact<Raw, ServiceStates>, name: string, ctx: StateContext): Promise<void> {
+  const one = keyOf([name]);
+  ctx.facts.invalidate(fact, one);
+  const fresh = (await ctx.facts.get(fact, one)).get(name);
+  const batchKey = keyOf(servicesOfInterest(name, ctx));
+  if (batchKey === one || !fresh) return;
+  const batch = await ctx.facts.get(fact, batchKey);
+  ctx.facts.set(fact, batchKey, new Map(batch).set(name, fresh));
 }

@@ -1,7 +1,7 @@
 // systemd: state from one `systemctl show` for all units of interest; actions via systemctl.
 import type { StateContext } from '../states/types.ts';
-import { keyOf, systemdServicesFact, unitName, type ServiceState } from '../facts/services.ts';
-import { resultOf, servicesOfInterest, type ActionResult, type ServiceAction, type ServiceBackend } from './service-backend.ts';
+import { systemdServicesFact, unitName, type ServiceState } from '../facts/services.ts';
+import { batchedState, refreshState, resultOf, type ActionResult, type ServiceAction, type ServiceBackend } from './service-backend.ts';
 
 /** The systemctl argv for an action (full-restart is a restart: systemd always stops then starts). */
 export function systemctlArgv(action: ServiceAction, name: string): string[] {
@@ -12,14 +12,13 @@ export function systemctlArgv(action: ServiceAction, name: string): string[] {
 export const systemd: ServiceBackend = {
   kind: 'systemd',
   async state(name: string, ctx: StateContext): Promise<ServiceState> {
-    const all = await ctx.facts.get(systemdServicesFact, keyOf(servicesOfInterest(name, ctx)));
-    return all.get(name) ?? { name, available: false, running: false, enabled: false };
+    return batchedState(systemdServicesFact, name, ctx);
   },
   async run(action: ServiceAction, name: string, ctx: StateContext): Promise<ActionResult> {
     const st = await this.state(name, ctx);
     if (st.needsDaemonReload) await ctx.run(['systemctl', 'daemon-reload']);
     const r = await ctx.run(systemctlArgv(action, name));
-    ctx.facts.invalidate(systemdServicesFact);
+    await refreshState(systemdServicesFact, name, ctx);
     return resultOf(r);
   },
 };

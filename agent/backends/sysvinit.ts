@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StateContext } from '../states/types.ts';
-import { CLEAN_ENV, initScript, keyOf, sysvServicesFact, type ServiceState } from '../facts/services.ts';
-import { resultOf, servicesOfInterest, type ActionResult, type ServiceAction, type ServiceBackend } from './service-backend.ts';
+import { CLEAN_ENV, initScript, sysvServicesFact, type ServiceState } from '../facts/services.ts';
+import { batchedState, refreshState, resultOf, type ActionResult, type ServiceAction, type ServiceBackend } from './service-backend.ts';
 
 /** The commands for an action, run in order until one fails. */
 export function sysvArgv(action: ServiceAction, name: string, root: string): string[][] {
@@ -45,8 +45,7 @@ async function runDetached(argv: string[], ctx: StateContext): Promise<ActionRes
 export const sysvinit: ServiceBackend = {
   kind: 'sysvinit',
   async state(name: string, ctx: StateContext): Promise<ServiceState> {
-    const all = await ctx.facts.get(sysvServicesFact, keyOf(servicesOfInterest(name, ctx)));
-    return all.get(name) ?? { name, available: false, running: false, enabled: false };
+    return batchedState(sysvServicesFact, name, ctx);
   },
   async run(action: ServiceAction, name: string, ctx: StateContext): Promise<ActionResult> {
     let res: ActionResult = { ok: true };
@@ -54,7 +53,7 @@ export const sysvinit: ServiceBackend = {
       res = action === 'enable' || action === 'disable' ? resultOf(await ctx.run(argv)) : await runDetached(argv, ctx);
       if (!res.ok) break;
     }
-    ctx.facts.invalidate(sysvServicesFact);
+    await refreshState(sysvServicesFact, name, ctx);
     return res;
   },
 };

@@ -96,13 +96,17 @@ function follow(
   });
   // writes after the remote side went away are not the command's result
   channel.on('error', () => {});
-  channel.on('close', () => {
-    if (failure) return;
+  // done when the channel has closed and stderr has been read to its end
+  let open = 2;
+  const closed = (): void => {
+    if (--open > 0 || failure) return;
     cleanup();
     const result: ExecResult = { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') };
     if (sig) result.signal = sig;
     resolve(result);
-  });
+  };
+  channel.once('close', closed);
+  channel.stderr.once('close', closed);
 
   client.once('close', onClientClose);
   if (opts.signal) opts.signal.addEventListener('abort', onAbort, { once: true });

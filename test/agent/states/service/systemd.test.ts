@@ -23,8 +23,12 @@ function systemctl(): { calls: string[][]; run: Runner; started: Set<string> } {
     calls.push(argv);
     const ok = (stdout = ''): RunResult => ({ argv, code: 0, stdout, stderr: '', timedOut: false });
     if (argv[1] === 'show') {
-      // The fixture lists memcached, nginx, nope; a started nginx reports active.
-      return ok(started.has('nginx.service') ? show.replace('ActiveState=inactive\nSubState=dead\nUnitFileState=disabled', 'ActiveState=active\nSubState=running\nUnitFileState=disabled') : show);
+      // The fixture's block for each unit asked about; a started unit reports active.
+      const blocks = argv.slice(argv.indexOf('--') + 1).map((unit) => {
+        const block = show.split('\n\n').find((b) => b.startsWith(`Id=${unit}\n`)) ?? `Id=${unit}\nLoadState=not-found\nActiveState=inactive`;
+        return started.has(unit) ? block.replace('ActiveState=inactive', 'ActiveState=active') : block.trim();
+      });
+      return ok(blocks.join('\n\n'));
     }
     if (argv[1] === 'start') started.add(argv[3]);
     return ok();
@@ -47,5 +51,12 @@ t.test('one show for all services, daemon-reload when needed, then start', async
   t.same(s.calls[0], ['systemctl', 'show', '-p', 'Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', 'memcached.service', 'nginx.service', 'nope.service']);
   const out = await running.apply(plan, ctx);
   t.same(out, { changes: { nginx: true }, comment: 'Started service nginx' });
-  t.same(s.calls.slice(1, 3), [['systemctl', 'daemon-reload'], ['systemctl', 'start', '--', 'nginx.service']]);
+  t.same(s.calls.slice(1), [
+    ['systemctl', 'daemon-reload'],
+    ['systemctl', 'start', '--', 'nginx.service'],
+    ['systemctl', 'show', '-p', 'Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', 'nginx.service'],
+  ], 'after the start, only nginx is asked again');
+  t.match(await running.check({ name: 'nginx' }, ctx), { status: 'converged' });
+  t.match(await running.check({ name: 'memcached' }, ctx), { status: 'converged' });
+  t.equal(s.calls.length, 4, 'the others still come from the batch');
 });

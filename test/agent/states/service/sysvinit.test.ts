@@ -212,8 +212,13 @@ t.test('one status query per service for all the services of a run', async (t) =
   const ctx = w.ctx({ names: ['a', 'b', 'c'] });
   await Promise.all(['a', 'b', 'c'].map((n) => running.check({ name: n }, ctx)));
   await running.check({ name: 'b' }, ctx);
-  const statuses = w.calls.filter((a) => a[1] === 'status').map((a) => a[0].split('/').pop());
-  t.same(statuses.sort(), ['a', 'b', 'c']);
+  const statuses = (): string[] => w.calls.filter((a) => a[1] === 'status').map((a) => a[0].split('/').pop() as string);
+  t.same(statuses().sort(), ['a', 'b', 'c']);
+  const plan = await running.check({ name: 'a' }, ctx);
+  await running.apply(plan, ctx);
+  await running.check({ name: 'b' }, ctx);
+  await running.check({ name: 'c' }, ctx);
+  t.same(statuses().sort(), ['a', 'a', 'b', 'c'], 'after starting a, only a is asked again');
 });
 
 t.test('sig: a process matching it means running, whatever status says', async (t) => {
