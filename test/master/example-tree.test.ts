@@ -1,0 +1,47 @@
+// The shipped infrastructure compiles to what each role needs, through the real CLI.
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LowChunk } from '../../agent/protocol.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+function show(host: string): LowChunk[] {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'master/cli.ts', 'show', 'highstate', '--host', host, '--out', 'json'], { cwd: repo, encoding: 'utf8' });
+  return JSON.parse(out) as LowChunk[];
+}
+
+t.test('memcache host: package, templated config, service watching the config', async (t) => {
+  const chunks = show('memcache1.staging');
+  t.same(chunks.map((c) => c.tag), [
+    'file_|-base-motd_|-/etc/motd_|-managed',
+    'pkg_|-memcached_|-memcached_|-installed',
+    'file_|-memcached_|-/etc/memcached.conf_|-managed',
+    'service_|-memcached_|-memcached_|-running',
+  ]);
+  const conf = chunks[2];
+  t.match(conf.args, { source: 'salt://memcached/files/memcached.conf.jinja', template: 'jinja', context: { memcached: { memory: 64, port: 11211 } } });
+  t.same(chunks[3].requisites, {
+    require: ['pkg_|-memcached_|-memcached_|-installed'],
+    watch: ['file_|-memcached_|-/etc/memcached.conf_|-managed'],
+  });
+});
+
+t.test('production pillar sizes memcached differently from staging', async (t) => {
+  const conf = show('memcache1.production').find((c) => c.state === 'file' && c.id === 'memcached');
+  t.match(conf?.args, { context: { memcached: { memory: 1024, max_connections: 4096 } } });
+});
+
+t.test('sessions host: memcached and redis, the redis password redacted', async (t) => {
+  const chunks = show('sessions1.staging');
+  t.same(chunks.map((c) => c.id), ['base-motd', 'memcached', 'memcached', 'memcached', 'redis', 'redis', 'redis']);
+  const redis = chunks.find((c) => c.state === 'file' && c.id === 'redis');
+  t.match(redis?.args, { context: { redis: { password: '**REDACTED**', maxmemory: '512mb' } } });
+  t.notMatch(JSON.stringify(chunks), /demo-redis-session-secret/, 'the secret never appears');
+  t.match(chunks.find((c) => c.state === 'file' && c.id === 'memcached')?.args, { context: { memcached: { memory: 128 } } });
+});
+
+t.test('a memcache host never gets the sessions secret in its pillar', async (t) => {
+  const chunks = show('memcache1.staging');
+  t.notMatch(JSON.stringify(chunks), /redis|REDACTED/);
+});
