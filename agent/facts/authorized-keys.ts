@@ -17,8 +17,8 @@ const ENC_ALIASES: Record<string, string> = {
 
 export const normalizeEnc = (enc: string): string => ENC_ALIASES[enc] ?? enc;
 
-/** Splits the options field at commas outside double quotes. */
-function splitOptions(s: string): string[] {
+/** Splits at separators outside double quotes; inside them a backslash escapes the next character. */
+function splitUnquoted(s: string, isSep: (c: string) => boolean, keepEmpty: boolean): string[] {
   const out: string[] = [];
   let cur = '';
   let quoted = false;
@@ -29,8 +29,8 @@ function splitOptions(s: string): string[] {
       continue;
     }
     if (c === '"') quoted = !quoted;
-    if (c === ',' && !quoted) {
-      out.push(cur);
+    if (isSep(c) && !quoted) {
+      if (cur || keepEmpty) out.push(cur);
       cur = '';
     } else cur += c;
   }
@@ -38,26 +38,11 @@ function splitOptions(s: string): string[] {
   return out;
 }
 
+/** Splits the options field at commas outside double quotes. */
+const splitOptions = (s: string): string[] => splitUnquoted(s, (c) => c === ',', true);
+
 /** Words separated by blanks, where a double-quoted stretch (in options) does not split. */
-function words(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '\\' && quoted && i + 1 < line.length) {
-      cur += c + line[++i];
-      continue;
-    }
-    if (c === '"') quoted = !quoted;
-    if (/\s/.test(c) && !quoted) {
-      if (cur) out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  if (cur) out.push(cur);
-  return out;
-}
+const words = (line: string): string[] => splitUnquoted(line, (c) => /\s/.test(c), false);
 
 /** Parses a key line; undefined for blank lines, comments and lines without a key. */
 export function parseKeyLine(line: string): AuthKey | undefined {

@@ -2,9 +2,9 @@
 // and passwords.dat (answers to password questions, readable by root only). Reading the
 // files needs no extra package (debconf-get-selections lives in debconf-utils) and shows
 // password answers, which debconf-show hides, so they can be compared.
-import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Fact } from './cache.ts';
+import { readText } from '../read-text.ts';
 
 export const DEBCONF_CONFIG = '/var/cache/debconf/config.dat';
 export const DEBCONF_PASSWORDS = '/var/cache/debconf/passwords.dat';
@@ -50,19 +50,11 @@ export function parseDebconf(raw: DebconfRaw): Map<string, DebconfQuestion> {
   return db;
 }
 
-async function readOrNull(path: string): Promise<string | null> {
-  try {
-    return await fsp.readFile(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /** Key unused (''). */
 export const debconfFact: Fact<DebconfRaw, Map<string, DebconfQuestion>> = {
   name: 'debconf',
   async gather(_key, env) {
-    return { config: await readOrNull(join(env.root, DEBCONF_CONFIG)), passwords: await readOrNull(join(env.root, DEBCONF_PASSWORDS)) };
+    return { config: await readText(join(env.root, DEBCONF_CONFIG)), passwords: await readText(join(env.root, DEBCONF_PASSWORDS)) };
   },
   parse: parseDebconf,
 };

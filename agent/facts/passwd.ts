@@ -1,8 +1,8 @@
 // Full passwd(5) and shadow(5) entries under the root, for the user states (users.ts keeps
 // the name/id view the file states use).
-import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Fact } from './cache.ts';
+import { readOrEmpty } from '../read-text.ts';
 
 export interface PasswdEntry {
   name: string;
@@ -23,14 +23,6 @@ export interface ShadowEntry {
   name: string;
   /** The password hash ('!' / '*' for locked, '' for none). */
   passwd: string;
-}
-
-export async function readOrEmpty(path: string): Promise<string> {
-  try {
-    return await fsp.readFile(path, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 /** Splits GECOS into Salt's fields; `other` keeps everything after the fourth comma. */

@@ -1,7 +1,7 @@
 // Kernel parameters: the running value (/proc/sys under the root) and sysctl.d config files.
-import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Fact } from './cache.ts';
+import { readText } from '../read-text.ts';
 
 /** net.ipv4.ip_forward → /proc/sys/net/ipv4/ip_forward (a '/' in the name stays a '.' in the path). */
 export function procPath(name: string): string {
@@ -14,13 +14,7 @@ export const sameValue = (a: string, b: string): boolean => a.trim().split(/\s+/
 /** Key: the parameter name; value: the running value, or null when the kernel has no such parameter. */
 export const sysctlFact: Fact<string | null, string | null> = {
   name: 'sysctl',
-  async gather(name, env) {
-    try {
-      return await fsp.readFile(join(env.root, procPath(name)), 'utf8');
-    } catch {
-      return null;
-    }
-  },
+  gather: (name, env) => readText(join(env.root, procPath(name))),
   parse: (raw) => (raw === null ? null : raw.trim()),
 };
 

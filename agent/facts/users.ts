@@ -1,8 +1,8 @@
 // Users and groups: /etc/passwd and /etc/group under the root, with `getent` for names
 // that only the name service knows (LDAP and the like).
-import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Fact, FactCache } from './cache.ts';
+import { readText } from '../read-text.ts';
 
 export interface Account {
   name: string;
@@ -38,24 +38,16 @@ export function parseAccounts(text: string | null, kind: 'passwd' | 'group'): Ac
   return db;
 }
 
-async function readOrNull(path: string): Promise<string | null> {
-  try {
-    return await fsp.readFile(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /** passwd: key = path of the file ('/etc/passwd'), so editing the file invalidates it. */
 export const passwdFact: Fact<string | null, AccountDb> = {
   name: 'passwd',
-  gather: (path, env) => readOrNull(join(env.root, path)),
+  gather: (path, env) => readText(join(env.root, path)),
   parse: (raw) => parseAccounts(raw, 'passwd'),
 };
 
 export const groupFact: Fact<string | null, AccountDb> = {
   name: 'group',
-  gather: (path, env) => readOrNull(join(env.root, path)),
+  gather: (path, env) => readText(join(env.root, path)),
   parse: (raw) => parseAccounts(raw, 'group'),
 };
 

@@ -4,7 +4,7 @@
 // case-insensitively, by glob, regular expression (re.match) or exact equality. A list matches when
 // any member does; a dict matches when it has the remaining text as a key.
 import { fnmatch } from './glob.ts';
-import { reMatch } from './regex.ts';
+import { reMatch } from './pcre.ts';
 
 export type ValueMode = 'glob' | 'pcre' | 'exact';
 

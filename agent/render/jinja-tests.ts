@@ -1,7 +1,7 @@
 // Jinja tests (`x is defined`, `x is none`, `x is mapping`…) with Python semantics, plus Salt's
 // `match` and `equalto`. Every test returns a real boolean.
 import { splitArgs } from './pyargs.ts';
-import { toPyMatchRegExp } from './pyregex.ts';
+import { pyMatch, RE } from '../pyre.ts';
 import { isDict, isInt, isStr, pyBool, pyCompare, pyEq, pyStr, strValue } from './pyvalue.ts';
 import { isNamespace } from './globals.ts';
 
@@ -60,7 +60,7 @@ export const jinjaTests: Record<string, Test> = {
   match: (txt, ...rest) => {
     const { pos, kw } = splitArgs(rest);
     const [rgx, ignorecase = kw.ignorecase, multiline = kw.multiline] = pos;
-    const flags = (pyBool(ignorecase) ? 'i' : '') + (pyBool(multiline) ? 'm' : '');
-    return toPyMatchRegExp(pyStr(rgx), flags).test(pyStr(txt));
+    const bits = (pyBool(ignorecase) ? RE.I : 0) | (pyBool(multiline) ? RE.M : 0);
+    return pyMatch(pyStr(rgx), pyStr(txt), bits) !== null;
   },
 };

@@ -2,7 +2,7 @@
 import type { MineData } from '../protocol.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';
 import { pyStr } from './pyvalue.ts';
-import { toPyMatchRegExp } from './pyregex.ts';
+import { pyMatcher } from '../pyre.ts';
 
 export const MINE_TARGET_TYPES = ['glob', 'list', 'pcre'];
 
@@ -15,8 +15,8 @@ function matcher(tgt: unknown, tgtType: string): (id: string) => boolean {
       return (id) => ids.includes(id);
     }
     case 'pcre': {
-      const re = toPyMatchRegExp(pyStr(tgt), '');
-      return (id) => re.test(id);
+      const match = pyMatcher(pyStr(tgt), 0, 'match');
+      return (id) => match(id) !== null;
     }
     default:
       throw new Error(`tgt_type '${tgtType}' is not supported here (use one of: ${MINE_TARGET_TYPES.join(', ')})`);

@@ -5,12 +5,12 @@ import { isIP } from 'node:net';
 import { filter, items, need, type Filter } from './filter-kit.ts';
 import { loadData } from './data-load.ts';
 import { traverse } from './salt.ts';
-import { toJsReplacement, toPyMatchRegExp, toPyRegExp } from './pyregex.ts';
+import { pyEscape, pyMatch, pySearch, pySub, RE } from '../pyre.ts';
 import { dictKeys, isDict, isStr, markSafe, pyBool, pyEq, pyRepr, pyStr, strValue, tuple, type Dict } from './pyvalue.ts';
 import { pyJsonDumps, yamlBlock, yamlDquote, yamlEncode, yamlFlow, yamlSquote } from './serialize.ts';
 
-function flags(a: Dict): string {
-  return (pyBool(a.ignorecase) ? 'i' : '') + (pyBool(a.multiline) ? 'm' : '');
+function flags(a: Dict): number {
+  return (pyBool(a.ignorecase) ? RE.I : 0) | (pyBool(a.multiline) ? RE.M : 0);
 }
 
 function groups(m: RegExpExecArray | null): unknown {
@@ -81,13 +81,13 @@ export const saltFilters: Record<string, Filter> = {
   yaml_encode: filter('yaml_encode', ['data'], {}, (a) => yamlEncode(need(a.data))),
   yaml_dquote: filter('yaml_dquote', ['text'], {}, (a) => yamlDquote(pyStr(need(a.text)))),
   yaml_squote: filter('yaml_squote', ['text'], {}, (a) => yamlSquote(pyStr(need(a.text)))),
-  regex_escape: filter('regex_escape', ['value'], {}, (a) => pyStr(need(a.value)).replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, '\\$&')),
+  regex_escape: filter('regex_escape', ['value'], {}, (a) => pyEscape(pyStr(need(a.value)))),
   regex_match: filter('regex_match', ['txt', 'rgx', 'ignorecase', 'multiline'], { ignorecase: false, multiline: false }, (a) =>
-    groups(toPyMatchRegExp(pyStr(a.rgx), flags(a)).exec(pyStr(need(a.txt))))),
+    groups(pyMatch(pyStr(a.rgx), pyStr(need(a.txt)), flags(a)))),
   regex_search: filter('regex_search', ['txt', 'rgx', 'ignorecase', 'multiline'], { ignorecase: false, multiline: false }, (a) =>
-    groups(toPyRegExp(pyStr(a.rgx), flags(a)).exec(pyStr(need(a.txt))))),
+    groups(pySearch(pyStr(a.rgx), pyStr(need(a.txt)), flags(a)))),
   regex_replace: filter('regex_replace', ['txt', 'rgx', 'val', 'ignorecase', 'multiline'], { ignorecase: false, multiline: false }, (a) =>
-    pyStr(need(a.txt)).replace(toPyRegExp(pyStr(a.rgx), flags(a) + 'g'), toJsReplacement(pyStr(a.val)))),
+    pySub(pyStr(a.rgx), pyStr(a.val), pyStr(need(a.txt)), 0, flags(a))),
   to_bool: filter('to_bool', ['val'], {}, (a) => toBool(need(a.val))),
   bool: filter('bool', ['val'], {}, (a) => toBool(need(a.val)) || ['on', 'y'].includes(pyStr(a.val).toLowerCase())),
   quote: filter('quote', ['txt'], {}, (a) => shellQuote(pyStr(need(a.txt)))),

@@ -147,12 +147,19 @@ function yamlFloat(n: number): string {
   return String(n);
 }
 
-/** PyYAML's safe_dump(value, default_flow_style=True), on one line: `{a: 1, b: [x, 'y: z']}`. */
-export function yamlFlow(value: unknown): string {
+/** PyYAML's text for null, booleans and numbers; undefined for anything else. */
+function yamlPlainScalar(value: unknown): string | undefined {
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : yamlFloat(value);
+  return undefined;
+}
+
+/** PyYAML's safe_dump(value, default_flow_style=True), on one line: `{a: 1, b: [x, 'y: z']}`. */
+export function yamlFlow(value: unknown): string {
+  const plain = yamlPlainScalar(value);
+  if (plain !== undefined) return plain;
   if (isStr(value)) return yamlScalarString(strValue(value));
   if (Array.isArray(value)) return '[' + value.map(yamlFlow).join(', ') + ']';
   if (isDict(value)) return '{' + dictKeys(value).map((k) => `${yamlScalarString(k)}: ${yamlFlow(value[k])}`).join(', ') + '}';
@@ -167,10 +174,8 @@ export function yamlBlock(value: unknown): string {
 
 /** Salt's yaml_encode: a scalar as YAML text (strings double-quoted). */
 export function yamlEncode(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (value === true) return 'true';
-  if (value === false) return 'false';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : yamlFloat(value);
+  const plain = yamlPlainScalar(value);
+  if (plain !== undefined) return plain;
   if (isStr(value)) return yamlDquote(strValue(value));
   throw new TypeError(`yaml_encode() only works with YAML scalar data; failed for ${typeName(value)}`);
 }

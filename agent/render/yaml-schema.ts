@@ -8,23 +8,19 @@ const scalar = (v: unknown): Scalar => new Scalar(v);
 const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 
-const trueTag: ScalarTag = {
-  identify: (v) => v === true,
-  default: true,
-  tag: 'tag:yaml.org,2002:bool',
-  test: BOOL_TRUE,
-  resolve: () => scalar(true),
-  stringify: () => 'true',
-};
+function boolTag(value: boolean, test: RegExp): ScalarTag {
+  return {
+    identify: (v) => v === value,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test,
+    resolve: () => scalar(value),
+    stringify: () => String(value),
+  };
+}
 
-const falseTag: ScalarTag = {
-  identify: (v) => v === false,
-  default: true,
-  tag: 'tag:yaml.org,2002:bool',
-  test: BOOL_FALSE,
-  resolve: () => scalar(false),
-  stringify: () => 'false',
-};
+const trueTag = boolTag(true, BOOL_TRUE);
+const falseTag = boolTag(false, BOOL_FALSE);
 
 function signed(s: string): { neg: boolean; body: string } {
   const neg = s.startsWith('-');

@@ -191,13 +191,10 @@ export const run: StateFunction<CmdOps> = {
   modWatch: checkRun,
 };
 
-export const wait: StateFunction<CmdOps> = {
-  args: { required: [], optional: RUN_ARGS },
-  check: async () => converged(''),
-  apply: applyCmd,
-  recheck: false,
-  modWatch: checkRun,
-};
+/** cmd.wait does nothing unless a watched state changed; then it is cmd.run. */
+const onlyOnWatch = async (): Promise<Plan<CmdOps>> => converged('');
+
+export const wait: StateFunction<CmdOps> = { ...run, check: onlyOnWatch };
 
 async function checkScript(args: StateArgs, ctx: StateContext): Promise<Plan<CmdOps>> {
   const tname = testName(args.stateful);
@@ -235,13 +232,7 @@ export const script: StateFunction<CmdOps> = {
   modWatch: checkScript,
 };
 
-export const wait_script: StateFunction<CmdOps> = {
-  args: { required: [], optional: SCRIPT_ARGS },
-  check: async () => converged(''),
-  apply: applyCmd,
-  recheck: false,
-  modWatch: checkScript,
-};
+export const wait_script: StateFunction<CmdOps> = { ...script, check: onlyOnWatch };
 
 const cmdModule: StateModule = { run, wait, watch: wait, script, wait_script };
 export default cmdModule;

@@ -6,7 +6,7 @@ import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString, strList } from './args.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
 import { formatHostsLine, isIp, parseHosts, serializeHosts, type HostsLine } from '../facts/hosts.ts';
-import { readOrEmpty } from '../facts/passwd.ts';
+import { readOrEmpty } from '../read-text.ts';
 
 const HOSTS = '/etc/hosts';
 

@@ -64,46 +64,55 @@ function toggleNeeded(want: boolean | undefined, st: ServiceState): boolean {
   return want !== undefined && st.enabled !== want;
 }
 
-async function checkRunning(args: StateArgs, ctx: StateContext): Promise<Plan<ServiceOps>> {
-  const name = args.name;
-  if ('enabled' in args) return failed(enabledError(name));
-  const enable = enableArg(args.enable);
-  const backend = serviceBackend(ctx);
-  const sig = optString(args.sig);
-  const st = await lookup(backend, name, ctx, sig);
-  const ops: ServiceOps = { goal: 'running', name, enable, sig, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
-  if (!st.available) {
-    // In test mode a pending requisite (its package, its unit file) may still create it.
-    if (ctx.test && ctx.pendingRequisites?.length) return pending({}, `Service ${name} is set to start`, { ...ops, action: 'start' });
-    return failed(notAvailable(name));
-  }
-  if (st.running) {
-    if (!toggleNeeded(enable, st)) return converged(`The service ${name} is already running`);
-    return pending({}, `Service ${name} set to be ${enable ? 'enabled' : 'disabled'}`, ops);
-  }
-  return pending({}, `Service ${name} is set to start`, { ...ops, action: 'start' });
+/** What running and dead say and do; the rest of their check is the same. */
+interface ProcessGoal {
+  goal: 'running' | 'dead';
+  running: boolean;
+  action: ServiceAction;
+  already: (name: string) => string;
+  toDo: (name: string) => string;
+  /** In test mode a pending requisite (its package, its unit file) may still create the service. */
+  mayAppear: (name: string) => string;
+  missing: (name: string) => Plan<ServiceOps>;
 }
 
-async function checkDead(args: StateArgs, ctx: StateContext): Promise<Plan<ServiceOps>> {
-  const name = args.name;
-  if ('enabled' in args) return failed(enabledError(name));
-  const enable = enableArg(args.enable);
-  const backend = serviceBackend(ctx);
-  const sig = optString(args.sig);
-  const st = await lookup(backend, name, ctx, sig);
-  const ops: ServiceOps = { goal: 'dead', name, enable, sig, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
-  if (!st.available) {
-    if (ctx.test && ctx.pendingRequisites?.length) {
-      return pending({}, `Service ${name} not present; if created in this state run, it would have been stopped`, { ...ops, action: 'stop' });
+const RUNNING: ProcessGoal = {
+  goal: 'running',
+  running: true,
+  action: 'start',
+  already: (name) => `The service ${name} is already running`,
+  toDo: (name) => `Service ${name} is set to start`,
+  mayAppear: (name) => `Service ${name} is set to start`,
+  missing: (name) => failed(notAvailable(name)),
+};
+
+const DEAD: ProcessGoal = {
+  goal: 'dead',
+  running: false,
+  action: 'stop',
+  already: (name) => `The service ${name} is already dead`,
+  toDo: (name) => `Service ${name} is set to be killed`,
+  mayAppear: (name) => `Service ${name} not present; if created in this state run, it would have been stopped`,
+  // A service that does not exist is not running: nothing to do.
+  missing: (name) => converged(notAvailable(name)),
+};
+
+function checkProcess(g: ProcessGoal): StateFunction<ServiceOps>['check'] {
+  return async (args, ctx) => {
+    const name = args.name;
+    if ('enabled' in args) return failed(enabledError(name));
+    const enable = enableArg(args.enable);
+    const sig = optString(args.sig);
+    const st = await lookup(serviceBackend(ctx), name, ctx, sig);
+    const ops: ServiceOps = { goal: g.goal, name, enable, sig, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
+    if (!st.available) {
+      if (ctx.test && ctx.pendingRequisites?.length) return pending({}, g.mayAppear(name), { ...ops, action: g.action });
+      return g.missing(name);
     }
-    // A service that does not exist is not running: nothing to do.
-    return converged(notAvailable(name));
-  }
-  if (!st.running) {
-    if (!toggleNeeded(enable, st)) return converged(`The service ${name} is already dead`);
+    if (st.running !== g.running) return pending({}, g.toDo(name), { ...ops, action: g.action });
+    if (!toggleNeeded(enable, st)) return converged(g.already(name));
     return pending({}, `Service ${name} set to be ${enable ? 'enabled' : 'disabled'}`, ops);
-  }
-  return pending({}, `Service ${name} is set to be killed`, { ...ops, action: 'stop' });
+  };
 }
 
 function checkBoot(want: boolean): StateFunction<ServiceOps>['check'] {
@@ -228,8 +237,8 @@ async function modWatch(args: StateArgs, ctx: StateContext): Promise<Plan<Servic
   return pending({}, ctx.test ? `Service is set to be ${ops.participle}` : `Service ${ops.participle}`, ops);
 }
 
-export const running: StateFunction<ServiceOps> = { args: { required: [], optional: RUNNING_ARGS }, check: checkRunning, apply: applyService, modWatch };
-export const dead: StateFunction<ServiceOps> = { args: { required: [], optional: DEAD_ARGS }, check: checkDead, apply: applyService, modWatch };
+export const running: StateFunction<ServiceOps> = { args: { required: [], optional: RUNNING_ARGS }, check: checkProcess(RUNNING), apply: applyService, modWatch };
+export const dead: StateFunction<ServiceOps> = { args: { required: [], optional: DEAD_ARGS }, check: checkProcess(DEAD), apply: applyService, modWatch };
 export const enabled: StateFunction<ServiceOps> = { args: { required: [], optional: [] }, check: checkBoot(true), apply: applyService };
 export const disabled: StateFunction<ServiceOps> = { args: { required: [], optional: [] }, check: checkBoot(false), apply: applyService };
 

@@ -7,6 +7,7 @@ import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { optString, strList } from './args.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
+import { readText } from '../read-text.ts';
 import { passwdEntriesFact } from '../facts/passwd.ts';
 import { formatKeyLine, normalizeEnc, parseKeyLine, type AuthKey } from '../facts/authorized-keys.ts';
 
@@ -49,14 +50,6 @@ async function target(args: StateArgs, ctx: StateContext): Promise<Target> {
   if (!u) return { user, want };
   const config = (optString(args.config) ?? '.ssh/authorized_keys').replace(/%h/g, u.home).replace(/%u/g, user);
   return { user, want, path: isAbsolute(config) ? config : join(u.home, config), uid: u.uid, gid: u.gid };
-}
-
-async function readText(path: string): Promise<string | null> {
-  try {
-    return await fsp.readFile(path, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 const same = (a: AuthKey, b: AuthKey): boolean =>

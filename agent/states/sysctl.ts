@@ -6,7 +6,7 @@ import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { optString } from './args.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
-import { readOrEmpty } from '../facts/passwd.ts';
+import { readOrEmpty } from '../read-text.ts';
 import { parseSysctlConf, procPath, sameValue, setSysctlConf, sysctlFact } from '../facts/sysctl.ts';
 
 export const DEFAULT_CONFIG = '/etc/sysctl.d/99-halite.conf';
