@@ -5,6 +5,8 @@
 //     [--grains FILE] [--saltenv ENV] [--test] [--failhard] [--timeout SEC]
 //     [--out highstate|json|events] [--state-output full|terse|mixed|changes]
 //     [--lock-file FILE] [--lock-wait SEC] [SLS…]
+//   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]
+//     runs one job sent by the master on stdin (the exchange of protocol.ts; see serve.ts)
 //
 // Exit codes are those of docs/exit-codes.md: 0 success, 1 compile error, 2 a state failed,
 // 3 render error, 6 the host's lock is held, 64 usage, 70 internal error.
@@ -21,6 +23,7 @@ import { redact } from './redact.ts';
 import { compileHighstate } from './highstate.ts';
 import { executeChunks } from './execute.ts';
 import { makeEmitter, summarize } from './emit.ts';
+import { serveCommand } from './serve.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './lock.ts';
 import { stderrLogger } from './states/context.ts';
 import { formatHighstate, type StateOutput } from './output/highstate.ts';
@@ -30,7 +33,8 @@ import type { Grains, Pillar, StateResult } from './protocol.ts';
 const USAGE = `usage: halite-agent apply --local --states DIR [--pillar DIR] [--private-pillar DIR] [--id ID]
        [--grains FILE] [--saltenv ENV] [--test] [--failhard] [--timeout SEC]
        [--out highstate|json|events] [--state-output full|terse|mixed|changes]
-       [--lock-file FILE] [--lock-wait SEC] [SLS...]`;
+       [--lock-file FILE] [--lock-wait SEC] [SLS...]
+       halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]`;
 
 const OPTIONS = {
   local: { type: 'boolean' },
@@ -207,6 +211,7 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
 /** Runs the command line; resolves to the process exit code. */
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
+    if (argv[0] === 'serve') return await serveCommand(argv.slice(1));
     const a = parse(argv);
     if (a === 'help') {
       io.out(`${USAGE}\n`);

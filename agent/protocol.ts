@@ -105,14 +105,20 @@ export type AgentEvent =
  * The master ↔ agent exchange: one SSH exec per host per job.
  *
  *   master                                  VM
- *   exec `sh -c <bootstrap>` ───────────▶   bootstrap: agent bundle present (by sha256)?
- *                         ◀── {"type":"need-agent","bytes":N}   (only when absent; master writes N bytes)
- *                         ◀── {"type":"need-node"} + exit 127   (no usable node; --bootstrap installs one)
- *                         ◀── {"type":"hello", node, agent}     agent started
+ *   exec `sh -c <bootstrap>` ───────────▶   bootstrap (master/bootstrap.ts): node >= 18 present?
+ *                         ◀── {"type":"need-node"[,"found":V]} + exit 127  (--bootstrap installs one)
+ *                                           agent bundle present (by sha256)?
+ *                         ◀── {"type":"need-agent","bytes":N}   (only when absent)
+ *   N bytes of bundle ──────────────────▶   checked with sha256sum, then `exec node <bundle> serve`
+ *                         ◀── {"type":"hello", node, agent, pid}  agent started (agent/serve.ts)
  *   {"type":"job", ...JobEnvelope} ─────▶
  *                         ◀── {"type":"need-files", hashes}     state-tree files the VM has not cached
- *   {"type":"files", files:{sha:base64}} ▶                      (only those)
+ *   {"type":"files", files:{sha:base64}} ▶                      (only those), then stdin is closed
  *                         ◀── AgentEvent lines (start, result…, done | error)
+ *
+ * Every message is one JSON object on one line. The master closes the agent's stdin after its last
+ * message: after `files`, or at the first AgentEvent when no files were needed. The exit status of
+ * the exec is the agent's (docs/exit-codes.md); an exit without `done` or `error` is a crash.
  */
 
 /** What the master sends a VM for one job. Only this host's own pillar travels. */
@@ -134,6 +140,8 @@ export interface JobEnvelope {
   failhard?: boolean;
   /** Default per-state timeout in seconds. */
   stateTimeout?: number;
+  /** Seconds to wait for another run holding the host's lock (default 0: fail at once). */
+  lockWait?: number;
   /** The state tree: tree-relative path → sha256 of its contents. */
   manifest: Record<string, string>;
 }

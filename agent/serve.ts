@@ -1,0 +1,182 @@
+// `halite-agent serve`: the agent's side of the one-exec exchange with the master (see the protocol
+// comment in protocol.ts). Says hello, reads the job envelope, asks for the state-tree files it has
+// not cached, then compiles and runs the highstate under the host's lock and streams AgentEvents.
+//
+//   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]
+//
+// stdout carries only protocol lines (NDJSON); stderr is the human log.
+import { basename } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { Cas, DEFAULT_CAS_ROOT } from './cas.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { executeChunks } from './execute.ts';
+import { makeEmitter, summarize } from './emit.ts';
+import type { ErrorData } from './errors.ts';
+import { collectGrains } from './grains.ts';
+import { compileHighstate } from './highstate.ts';
+import { LineReader } from './line-reader.ts';
+import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './lock.ts';
+import { ManifestTree } from './manifest-tree.ts';
+import type { Grains, JobEnvelope, StateResult, WireMessage } from './protocol.ts';
+import { redact } from './redact.ts';
+import { stderrLogger } from './states/context.ts';
+import type { Logger } from './states/types.ts';
+
+export interface ServeOptions {
+  stdin: Readable;
+  /** Protocol lines (default: process.stdout). */
+  out?: (line: string) => void;
+  log?: Logger;
+  /** Content-addressed cache of state-tree files (default /var/lib/halite/files). */
+  casRoot?: string;
+  lockFile?: string;
+  /** Writes the envelope as received to this file (mode 0600), for audits and tests. */
+  recordEnvelope?: string;
+  /** The machine's own grains (default: detected); the envelope's roster grains override them. */
+  detectGrains?: () => Grains;
+  /** Filesystem root the states act on (default '/'). */
+  root?: string;
+  /** Stops the run after the current state. */
+  signal?: AbortSignal;
+}
+
+const write = (o: ServeOptions): ((line: string) => void) => o.out ?? ((l) => void process.stdout.write(l));
+const send = (o: ServeOptions, m: WireMessage): void => write(o)(`${JSON.stringify(m)}\n`);
+
+/** The agent's name as it reports it in hello: the bundle's file name without extension. */
+function agentName(): string {
+  const file = process.argv[1] ? basename(process.argv[1]) : '';
+  return file.replace(/\.(c?js|ts)$/, '') || 'halite-agent';
+}
+
+class ProtocolError extends Error {}
+
+async function readMessage(lines: LineReader, type: string): Promise<Record<string, unknown>> {
+  const line = await lines.next();
+  if (line === undefined) throw new ProtocolError(`the master closed the exchange before sending ${type}`);
+  let msg: unknown;
+  try {
+    msg = JSON.parse(line);
+  } catch {
+    throw new ProtocolError(`expected a ${type} message, got ${JSON.stringify(line.slice(0, 80))}`);
+  }
+  if (typeof msg !== 'object' || msg === null || (msg as { type?: unknown }).type !== type) {
+    throw new ProtocolError(`expected a ${type} message, got ${JSON.stringify(line.slice(0, 80))}`);
+  }
+  return msg as Record<string, unknown>;
+}
+
+function toEnvelope(msg: Record<string, unknown>): JobEnvelope {
+  const { type: _type, ...env } = msg;
+  const e = env as unknown as JobEnvelope;
+  if (typeof e.jid !== 'string' || typeof e.id !== 'string' || typeof e.manifest !== 'object' || e.manifest === null) {
+    throw new ProtocolError('the job envelope lacks jid, id or manifest');
+  }
+  return {
+    ...e, grains: e.grains ?? {}, pillar: e.pillar ?? {}, secrets: e.secrets ?? [], mine: e.mine ?? {},
+    saltenv: e.saltenv ?? 'base', test: Boolean(e.test),
+  };
+}
+
+/** Makes sure every file of the manifest is in the cache, asking the master for the missing ones. */
+async function fetchFiles(env: JobEnvelope, cas: Cas, lines: LineReader, o: ServeOptions): Promise<void> {
+  const missing = cas.missing(Object.values(env.manifest));
+  if (!missing.length) return;
+  send(o, { type: 'need-files', hashes: missing });
+  const msg = await readMessage(lines, 'files');
+  const files = (msg.files ?? {}) as Record<string, string>;
+  for (const hash of missing) {
+    const data = files[hash];
+    if (typeof data !== 'string') throw new ProtocolError(`the master did not send file ${hash}`);
+    cas.put(hash, Buffer.from(data, 'base64'));
+  }
+}
+
+/** Runs one exchange; resolves to the exit code (docs/exit-codes.md). */
+export async function serve(o: ServeOptions): Promise<number> {
+  const log = o.log ?? stderrLogger;
+  const lines = new LineReader(o.stdin);
+  send(o, { type: 'hello', node: process.versions.node, agent: agentName(), pid: process.pid });
+
+  let env: JobEnvelope;
+  const cas = new Cas(o.casRoot ?? DEFAULT_CAS_ROOT);
+  try {
+    env = toEnvelope(await readMessage(lines, 'job'));
+    if (o.recordEnvelope) writeFileSync(o.recordEnvelope, `${JSON.stringify(env)}\n`, { mode: 0o600 });
+    await fetchFiles(env, cas, lines, o);
+  } catch (e) {
+    const message = (e as Error).message;
+    log.error(message);
+    makeEmitter('', '', write(o)).error({ code: 'INTERNAL', message });
+    return EXIT.INTERNAL;
+  }
+
+  const secrets = env.secrets;
+  const hide = <T>(v: T): T => redact(v, secrets);
+  const events = makeEmitter(env.jid, env.id, write(o));
+  const grains: Grains = { ...(o.detectGrains ?? collectGrains)(), ...env.grains, id: env.id };
+
+  let lock: Lock;
+  try {
+    lock = await acquireLock(o.lockFile ?? DEFAULT_LOCK_FILE, { waitSec: env.lockWait ?? 0 });
+  } catch (e) {
+    if (!(e instanceof LockBusyError)) throw e;
+    log.error(e.message);
+    events.error({ code: 'LOCKED', message: e.message, host: env.id });
+    return EXIT.LOCKED;
+  }
+  try {
+    const tree = new ManifestTree(env.manifest, cas);
+    const ctx = { grains, pillar: env.pillar, saltenv: env.saltenv, mine: env.mine };
+    const compiled = compileHighstate({ tree, ctx, ...(env.sls?.length ? { sls: env.sls } : {}) });
+    if (compiled.errors.length) {
+      const errors: ErrorData[] = hide(compiled.errors).map((e) => (e.host ? e : { ...e, host: env.id }));
+      errors.forEach((e) => events.error(e));
+      return exitCodeFor(compiled.errors);
+    }
+    events.start(compiled.chunks.length, env.test);
+    const { results, stopped } = await executeChunks(compiled.chunks, {
+      ...(o.signal ? { signal: o.signal } : {}),
+      context: { grains, pillar: env.pillar, mine: env.mine, tree, saltenv: env.saltenv, root: o.root ?? '/', log, redact: (t) => hide(t) },
+      test: env.test,
+      failhard: env.failhard ?? false,
+      ...(env.stateTimeout !== undefined ? { timeout: env.stateTimeout } : {}),
+      redact: (r: StateResult) => hide(r),
+      onResult: (r: StateResult) => events.result(r),
+    });
+    events.done(summarize(results, env.test, stopped));
+    return results.some((r) => r.result === false) || o.signal?.aborted ? EXIT.STATE_FAILURE : EXIT.OK;
+  } finally {
+    lock.release();
+  }
+}
+
+const OPTIONS = {
+  'cas-root': { type: 'string' },
+  'lock-file': { type: 'string' },
+  'record-envelope': { type: 'string' },
+} as const;
+
+/** `halite-agent serve …` with process stdin/stdout; SIGINT/SIGTERM stop the run after the current state. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values: v } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
+  const shutdown = new AbortController();
+  const stop = (): void => shutdown.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await serve({
+      stdin: process.stdin, signal: shutdown.signal,
+      ...(v['cas-root'] ? { casRoot: v['cas-root'] } : {}),
+      ...(v['lock-file'] ? { lockFile: v['lock-file'] } : {}),
+      ...(v['record-envelope'] ? { recordEnvelope: v['record-envelope'] } : {}),
+    });
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    // the master may keep stdin open; nothing more is read from it
+    process.stdin.destroy();
+  }
+}

@@ -1,0 +1,166 @@
+// Runs one job on one host: a single exec of the bootstrap line through the transport, the
+// exchange of agent/protocol.ts over its stdin/stdout, results streamed to onEvent as they arrive.
+import type { ErrorData } from '../agent/errors.ts';
+import type { AgentEvent, JobEnvelope, RunSummary, StateResult, WireMessage } from '../agent/protocol.ts';
+import { redact } from '../agent/redact.ts';
+import { type AgentBundle, agentBundle } from './bundle.ts';
+import { NEED_NODE_EXIT, bootstrapCommand, installNodeCommand } from './bootstrap.ts';
+import { Exchange } from './push-exchange.ts';
+import { isTransportError } from './transport/errors.ts';
+import type { ExecOptions, ExecResult } from './transport/exec.ts';
+import type { RemoteCommand } from './transport/quote.ts';
+import type { HostTarget } from './transport/target.ts';
+
+/** What pushHost needs of the transport (master/transport/transport.ts Transport). */
+export interface ExecTransport {
+  exec(target: HostTarget, command: RemoteCommand, opts?: ExecOptions): Promise<ExecResult>;
+}
+
+export interface PushJob {
+  envelope: JobEnvelope;
+  /** The contents of a state-tree file by sha256 (see master/tree.ts TreeManifest.paths). */
+  file(hash: string): Buffer | undefined;
+}
+
+export interface PushOptions {
+  /** Every AgentEvent (start, result…, done | error) as it arrives, secrets redacted. */
+  onEvent?(event: AgentEvent): void;
+  /** The other protocol messages (need-agent, need-node, hello, need-files) as they arrive. */
+  onMessage?(message: WireMessage): void;
+  /** Install Node.js (Debian's nodejs, when >= 18) on a host that has none, then run the job. */
+  bootstrap?: boolean;
+  /** The agent bundle (default: agentBundle() of agent/entry.ts). */
+  bundle?: AgentBundle;
+  /** Directory of agent bundles on the VM (default /var/lib/halite/agent). */
+  agentDir?: string;
+  /** Extra `serve` arguments (--cas-root, --lock-file, --record-envelope). */
+  serveArgs?: string[];
+  /** The whole exchange must finish within this long. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export type PushStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error';
+
+export interface PushResult {
+  host: string;
+  /** ok: converged, nothing changed; changed: converged with changes; failed: a state failed;
+   *  unreachable: no connection; error: anything else (transport, render/compile, agent fault). */
+  status: PushStatus;
+  results: StateResult[];
+  errors: ErrorData[];
+  summary?: RunSummary;
+  durationMs: number;
+  /** Bytes written to the VM's stdin (bundle, job, files). */
+  bytesSent: number;
+  /** What the VM asked for: the agent bundle, and the hashes of state-tree files. */
+  requested: { agent: boolean; files: string[] };
+  /** Exit status of the remote command (null: killed or not reported). */
+  exitCode?: number | null;
+}
+
+const TAIL_LINES = 20;
+
+function tail(text: string): string {
+  return text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
+}
+
+function statusOf(errors: readonly ErrorData[], summary: RunSummary | undefined, results: readonly StateResult[]): PushStatus {
+  if (errors.length || !summary) return 'error';
+  if (summary.failed > 0 || results.some((r) => r.result === false)) return 'failed';
+  return summary.changed > 0 ? 'changed' : 'ok';
+}
+
+async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: PushJob, bundle: AgentBundle, opts: PushOptions) {
+  const x = new Exchange({
+    envelope: job.envelope, bundle: bundle.code, file: job.file,
+    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    ...(opts.onMessage ? { onMessage: opts.onMessage } : {}),
+  });
+  const command = bootstrapCommand({
+    sha256: bundle.sha256, bytes: bundle.code.length,
+    ...(opts.agentDir ? { agentDir: opts.agentDir } : {}),
+    ...(opts.serveArgs ? { serveArgs: opts.serveArgs } : {}),
+  });
+  const stderr: Buffer[] = [];
+  try {
+    const r = await transport.exec(target, command, {
+      stdin: x.stdin,
+      onStdout: (c) => x.onStdout(c),
+      onStderr: (c) => void stderr.push(c),
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    x.flush();
+    return { x, exit: r, stderr: Buffer.concat(stderr).toString('utf8') };
+  } finally {
+    x.end();
+  }
+}
+
+/** Runs `job` on `target`; never throws for a host-level failure (it is in the result). */
+export async function pushHost(transport: ExecTransport, target: HostTarget, job: PushJob, opts: PushOptions = {}): Promise<PushResult> {
+  const started = Date.now();
+  const host = target.id;
+  const secrets = job.envelope.secrets;
+  let bytesSent = 0;
+  const requested = { agent: false, files: [] as string[] };
+  const finish = (status: PushStatus, extra: Partial<PushResult> = {}): PushResult => ({
+    host, status, results: [], errors: [], durationMs: Date.now() - started, bytesSent, requested, ...extra,
+  });
+  const fault = (err: unknown): PushResult => {
+    const e = err as Error;
+    const data: ErrorData = { code: isTransportError(err) ? 'TRANSPORT' : 'INTERNAL', host, message: redact(e.message ?? String(err), secrets) };
+    return finish(isTransportError(err, 'unreachable') ? 'unreachable' : 'error', { errors: [data] });
+  };
+
+  let bundle: AgentBundle;
+  try {
+    bundle = opts.bundle ?? (await agentBundle());
+  } catch (err) {
+    return fault(err);
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    let run;
+    try {
+      run = await exchangeOnce(transport, target, job, bundle, opts);
+    } catch (err) {
+      return fault(err);
+    }
+    const { x, exit, stderr } = run;
+    bytesSent += x.bytesSent;
+    requested.agent ||= x.requested.agent;
+    requested.files.push(...x.requested.files);
+
+    if (x.needNode && exit.code === NEED_NODE_EXIT) {
+      const found = x.needNode.found ? ` (found ${x.needNode.found})` : '';
+      if (!opts.bootstrap || attempt > 0) {
+        const message = opts.bootstrap
+          ? `${host}: Node.js >= 18 is still missing after installing it${found}`
+          : `${host}: Node.js >= 18 is not installed${found}; run again with --bootstrap to install it`;
+        return finish('error', { errors: [{ code: 'INTERNAL', host, message }], exitCode: exit.code });
+      }
+      try {
+        const inst = await transport.exec(target, installNodeCommand(), { ...(opts.signal ? { signal: opts.signal } : {}) });
+        if (inst.code !== 0) {
+          return finish('error', { errors: [{ code: 'INTERNAL', host, message: `${host}: installing Node.js failed (exit ${inst.code}):\n${tail(inst.stderr || inst.stdout)}` }] });
+        }
+      } catch (err) {
+        return fault(err);
+      }
+      continue;
+    }
+
+    const errors = [...x.errors];
+    if (!x.summary && !errors.length) {
+      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
+      const where = x.hello ? 'the agent' : 'the bootstrap';
+      const detail = tail(redact(stderr, secrets)) || x.noise.slice(-TAIL_LINES).join('\n');
+      errors.push({ code: 'INTERNAL', host, message: `${host}: ${where} ${how} before finishing the run${detail ? `:\n${detail}` : ''}` });
+    }
+    return finish(statusOf(errors, x.summary, x.results), {
+      results: x.results, errors, ...(x.summary ? { summary: x.summary } : {}), exitCode: exit.code,
+    });
+  }
+}
