@@ -25,6 +25,7 @@ export interface ContextOptions {
   chunk?: LowChunk;
   chunks?: readonly LowChunk[];
   changedRequisites?: readonly string[];
+  pendingRequisites?: readonly string[];
 }
 
 /** Writes to stderr (stdout carries the event stream). */
@@ -65,5 +66,6 @@ export function makeContext(o: ContextOptions = {}): StateContext {
   if (o.chunk) ctx.chunk = o.chunk;
   if (o.chunks) ctx.chunks = o.chunks;
   if (o.changedRequisites) ctx.changedRequisites = o.changedRequisites;
+  if (o.pendingRequisites) ctx.pendingRequisites = o.pendingRequisites;
   return ctx;
 }

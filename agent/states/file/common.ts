@@ -66,6 +66,9 @@ export async function resolveOwner(ctx: StateContext, userArg: unknown, groupArg
     if (g) Object.assign(owner, { group, gid: g.id });
     else error += `Group ${group} is not available`;
   }
+  // In test mode a user or group that a pending requisite would create (a package's system user,
+  // a user.present) is not an error yet: the state reports what it would do, like the others.
+  if (error && ctx.test && ctx.pendingRequisites?.length) return { owner };
   return error ? { owner, error } : { owner };
 }
 

@@ -59,3 +59,18 @@ t.test('backups go to the configured directory and keep the configured number', 
   const kept = await listBackups('/etc/app.conf', { root, dir: '/backups' });
   t.same(kept.map((b) => readFileSync(b.location, 'utf8')), ['b\n', 'c\n']);
 });
+
+t.test('test mode: an owner a pending requisite would create is not an error', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'halite-managed-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'etc'));
+  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  writeFileSync(join(root, 'etc/group'), 'root:x:0:\n');
+  const args = { name: '/etc/redis.conf', contents: 'bind 127.0.0.1', user: 'redis', group: 'redis' };
+  const alone = await managed.check(args, makeContext({ root, log: silentLogger, test: true }));
+  t.equal(alone.status, 'failed', 'nothing would create the user: an error, as in Salt');
+  t.match(alone.comment, /User redis is not available/);
+  const waiting = await managed.check(args, makeContext({ root, log: silentLogger, test: true, pendingRequisites: ['pkg_|-redis_|-redis-server_|-installed'] }));
+  t.equal(waiting.status, 'pending', 'the package that brings the user would be installed first');
+  t.same(waiting.changes, { newfile: '/etc/redis.conf' });
+});
