@@ -6,6 +6,7 @@
 //     [--out highstate|json|events] [--state-output full|terse|mixed|changes]
 //     [--lock-file FILE] [--lock-wait SEC] [SLS…]
 //   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]
+//   halite-agent backups list [PATH] | backups restore PATH ID
 //     runs one job sent by the master on stdin (the exchange of protocol.ts; see serve.ts)
 //
 // Exit codes are those of docs/exit-codes.md: 0 success, 1 compile error, 2 a state failed,
@@ -24,6 +25,7 @@ import { compileHighstate } from './highstate.ts';
 import { executeChunks } from './execute.ts';
 import { makeEmitter, summarize } from './emit.ts';
 import { serveCommand } from './serve.ts';
+import { backupsCommand, BACKUPS_USAGE } from './backups-cli.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './lock.ts';
 import { stderrLogger } from './states/context.ts';
 import { formatHighstate, type StateOutput } from './output/highstate.ts';
@@ -34,7 +36,8 @@ const USAGE = `usage: halite-agent apply --local --states DIR [--pillar DIR] [--
        [--grains FILE] [--saltenv ENV] [--test] [--failhard] [--timeout SEC]
        [--out highstate|json|events] [--state-output full|terse|mixed|changes]
        [--lock-file FILE] [--lock-wait SEC] [SLS...]
-       halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]`;
+       halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]
+${BACKUPS_USAGE.replace(/^usage: /, '       ')}`;
 
 const OPTIONS = {
   local: { type: 'boolean' },
@@ -212,6 +215,7 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     if (argv[0] === 'serve') return await serveCommand(argv.slice(1));
+    if (argv[0] === 'backups') return await backupsCommand(argv.slice(1), io);
     const a = parse(argv);
     if (a === 'help') {
       io.out(`${USAGE}\n`);

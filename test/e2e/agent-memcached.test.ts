@@ -88,6 +88,18 @@ t.test('a pillar change rewrites only the config and restarts memcached (watch)'
   t.match(await memcachedVersion('memcache1'), /^VERSION /);
 });
 
+t.test('the replaced config was backed up and can be restored', async (t) => {
+  const agent = ['node', `${REMOTE}/agent.cjs`, 'backups'];
+  const list = await fleet.exec('memcache1', [...agent, 'list', '/etc/memcached.conf', '--json']);
+  const versions = JSON.parse(list.stdout) as Array<{ id: string }>;
+  t.ok(versions.length >= 1, 'the -m 64 version is kept');
+  const oldest = versions[0].id;
+  await fleet.exec('memcache1', [...agent, 'restore', '/etc/memcached.conf', oldest]);
+  t.match((await fleet.exec('memcache1', ['cat', '/etc/memcached.conf'])).stdout, /^-m 64$/m, 'old version restored');
+  const run = await applyLocal(fleet, 'memcache1');
+  t.same(changed(run, 'memcache1'), [CONF, SVC].sort(), 'the next run converges it back and restarts');
+});
+
 t.test('a failing state stops its dependents and not the others', async (t) => {
   await putFiles(fleet, 'memcache1', `${REMOTE}/states`, {
     'failing.sls': [
