@@ -5,12 +5,17 @@ import { Command, CommanderError } from 'commander';
 import { formatError } from '../agent/errors.ts';
 import { CliError } from './cli-error.ts';
 import type { CliIo, CommandContext } from './commands/context.ts';
+import { registerHighstate } from './commands/highstate.ts';
 import { registerHosts } from './commands/hosts.ts';
 import { registerHostsAccept } from './commands/hosts-accept.ts';
 import { registerLint } from './commands/lint.ts';
+import { registerRun } from './commands/run.ts';
 import { registerShow } from './commands/show.ts';
+import { registerSls } from './commands/sls.ts';
+import { registerSsh } from './commands/ssh.ts';
 import { registerSshConfig } from './commands/ssh-config.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
+import { lastRunFromStore } from './jobs/last-run.ts';
 
 function version(): string {
   for (const rel of ['../package.json', '../../package.json']) {
@@ -34,9 +39,13 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   registerShow(program, ctx);
   registerLint(program, ctx);
-  registerHosts(program, ctx);
+  registerHosts(program, ctx, { lastRun: lastRunFromStore });
   registerHostsAccept(program, ctx);
   registerSshConfig(program, ctx);
+  registerHighstate(program, ctx);
+  registerSls(program, ctx);
+  registerRun(program, ctx);
+  registerSsh(program, ctx);
   return program;
 }
 

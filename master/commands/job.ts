@@ -1,0 +1,132 @@
+// What `halite highstate` and `halite sls` share: select hosts, order them into waves, push the job
+// to each host through the transport, show progress, print each host's output and the fleet
+// summary, record the job, and exit with the job's code.
+import { type Command, Option } from 'commander';
+import type { StateOutput } from '../../agent/output/highstate.ts';
+import { saltJson } from '../../agent/output/json.ts';
+import { CliError } from '../cli-error.ts';
+import { EXIT } from '../exit-codes.ts';
+import { JobStore } from '../jobs/store.ts';
+import { type HostRunner, type JobOutcome, jobExitCode, orchestrate } from '../orchestrate.ts';
+import { formatFleetSummary, formatHostOutput } from '../output/fleet-summary.ts';
+import { Progress } from '../output/progress.ts';
+import { pushRunner } from '../push-runner.ts';
+import type { BatchSpec } from '../plan.ts';
+import { type Role, checkRosterRoles, loadRoles } from '../roles.ts';
+import type { Transport } from '../transport/transport.ts';
+import { type Workspace, openWorkspace } from '../workspace.ts';
+import type { CommandContext } from './context.ts';
+import { transportFor } from './fleet.ts';
+import type { GlobalOptions } from './options.ts';
+import { printWarnings } from './report.ts';
+import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption } from './target-options.ts';
+
+export const JOB_OUT = ['highstate', 'json'] as const;
+export const STATE_OUTPUTS = ['full', 'terse', 'mixed', 'changes'] as const;
+
+export interface JobCliOptions extends GlobalOptions, TargetOptions {
+  test?: boolean;
+  batch?: BatchSpec;
+  out: (typeof JOB_OUT)[number];
+  stateOutput: StateOutput;
+  failhard?: boolean;
+  bootstrap?: boolean;
+  concurrency?: number;
+}
+
+/** What the per-host runner is built from. */
+export interface RunnerEnv {
+  ws: Workspace;
+  transport: Transport;
+  store: JobStore;
+  /** Install Node.js on hosts that lack it. */
+  bootstrap: boolean;
+}
+
+export interface JobHooks {
+  /** Builds the per-host runner (by default the SSH push of the agent). */
+  runner?(env: RunnerEnv): HostRunner | Promise<HostRunner>;
+  /** Show progress redrawn in place (default: whether stderr is a terminal). */
+  tty?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--concurrency: expected a positive integer, not '${value}'`, EXIT.USAGE);
+  return n;
+}
+
+/** Adds the options of a job command (targeting, --test, --batch, output, --failhard, …). */
+export function addJobOptions(cmd: Command): Command {
+  return addTargetOptions(cmd)
+    .option('--test', 'report what would change without changing anything')
+    .addOption(batchOption())
+    .addOption(new Option('--out <format>', 'output format').choices(JOB_OUT).default('highstate'))
+    .addOption(new Option('--state-output <mode>', 'how each state is shown').choices(STATE_OUTPUTS).default('full'))
+    .option('--failhard', 'stop at the first failed state, and start no further hosts after a failure')
+    .option('--bootstrap', 'install Node.js on hosts that lack it')
+    .addOption(new Option('--concurrency <n>', 'hosts worked on at the same time (default: from the configuration)').argParser(positiveInt));
+}
+
+function loadRoleMap(ws: Workspace): Map<string, Role> {
+  const set = loadRoles(ws.config.roles, { levels: Object.keys(ws.config.levels) });
+  const errors = [...set.errors, ...checkRosterRoles(ws.roster.hosts, set.roles, ws.roster.file)];
+  if (errors.length) throw new CliError('invalid roles', EXIT.CONFIG_ERROR, errors);
+  return set.roles;
+}
+
+export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCliOptions, 'out' | 'stateOutput' | 'test'>, order: readonly string[]): void {
+  const byHost = new Map(job.results.map((r) => [r.host, r]));
+  const ran = order.flatMap((id) => byHost.get(id) ?? []);
+  if (opts.out === 'json') {
+    const doc: Record<string, unknown> = {};
+    for (const r of ran) Object.assign(doc, saltJson(r.host, r.results.length || !r.errors.length ? r.results : r.errors.map((e) => e.message)));
+    ctx.io.stdout(JSON.stringify(doc, null, 2) + '\n');
+    return;
+  }
+  for (const r of ran) ctx.io.stdout(formatHostOutput(r, { stateOutput: opts.stateOutput }));
+  ctx.io.stdout(formatFleetSummary(job, { test: opts.test }));
+}
+
+/** Runs a highstate (no `sls`) or the named SLS on the selected hosts. */
+export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: string[] | undefined, hooks: JobHooks): Promise<void> {
+  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd });
+  printWarnings(ctx, ws);
+  const sel = applyTargetOptions(ws.roster.hosts, opts);
+  for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
+  const roles = loadRoleMap(ws);
+  const concurrency = opts.concurrency ?? ws.config.concurrency;
+  const transport = transportFor({ ...ws.config, concurrency });
+  const store = JobStore.open(ws.config.jobsDb);
+  const tty = hooks.tty ?? Boolean(process.stderr.isTTY);
+  const progress = new Progress({ tty, color: tty, write: (s) => ctx.io.stderr(s) });
+  try {
+    const run = await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap) });
+    const args: Record<string, unknown> = { level: opts.level, role: opts.role, host: opts.host, target: opts.target };
+    if (sls) args.sls = sls;
+    if (opts.batch) args.batch = opts.batch;
+    if (opts.failhard) args.failhard = true;
+    const job = await orchestrate({
+      hosts: sel.hosts,
+      roles,
+      run,
+      kind: sls ? 'sls' : 'highstate',
+      test: Boolean(opts.test),
+      ...(sls ? { sls } : {}),
+      failhard: Boolean(opts.failhard),
+      concurrency,
+      batch: opts.batch,
+      store,
+      args,
+      who: ctx.io.env.USER ?? ctx.io.env.LOGNAME ?? '',
+      onEvent: (e) => progress.handle(e),
+    });
+    progress.finish();
+    printJob(ctx, job, opts, sel.hosts.map((h) => h.id));
+    ctx.exitCode = jobExitCode(job.results);
+    store.prune();
+  } finally {
+    transport.close();
+    store.close();
+  }
+}

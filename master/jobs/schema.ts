@@ -1,0 +1,81 @@
+// The job store's tables. Each migration brings the database from version N-1 to N (SQLite's
+// user_version); a database newer than this code is refused rather than guessed at.
+import type { Database } from './sqlite.ts';
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: jobs, per-host runs, state results, inventory, settings
+  `
+  CREATE TABLE jobs (
+    jid TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('highstate', 'sls', 'run')),
+    args TEXT NOT NULL DEFAULT '{}',
+    test INTEGER NOT NULL DEFAULT 0,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    who TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX jobs_started ON jobs (started_at);
+
+  CREATE TABLE host_runs (
+    jid TEXT NOT NULL REFERENCES jobs (jid) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'changed', 'failed', 'unreachable', 'error', 'blocked')),
+    succeeded INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    duration_ms REAL NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT '[]',
+    finished_at TEXT NOT NULL,
+    PRIMARY KEY (jid, host)
+  );
+  CREATE INDEX host_runs_host ON host_runs (host, finished_at);
+
+  CREATE TABLE state_results (
+    jid TEXT NOT NULL,
+    host TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sls TEXT NOT NULL,
+    result INTEGER,
+    changes TEXT NOT NULL DEFAULT '{}',
+    comment TEXT NOT NULL DEFAULT '',
+    start_time TEXT NOT NULL DEFAULT '',
+    duration_ms REAL NOT NULL DEFAULT 0,
+    run_num INTEGER NOT NULL,
+    PRIMARY KEY (jid, host, tag),
+    FOREIGN KEY (jid, host) REFERENCES host_runs (jid, host) ON DELETE CASCADE
+  );
+
+  CREATE TABLE inventory (
+    host TEXT PRIMARY KEY,
+    addresses TEXT NOT NULL DEFAULT '[]',
+    grains TEXT NOT NULL DEFAULT '{}',
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings `db` to SCHEMA_VERSION; returns the version it was at. */
+export function migrate(db: Database): number {
+  const from = Number(db.pragma('user_version', { simple: true }));
+  if (from > SCHEMA_VERSION) {
+    throw new Error(`the job database has schema version ${from}, newer than this halite understands (${SCHEMA_VERSION})`);
+  }
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return from;
+}

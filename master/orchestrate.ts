@@ -1,0 +1,183 @@
+// Running a job over a selection of hosts: waves in role-dependency order (plan.ts), the hosts of a
+// wave in parallel up to the concurrency limit (and in batches with --batch), roles whose
+// dependencies failed are not run (plan.ts `blocked`), a host that cannot be reached does not stop
+// the others. Every host's outcome is recorded in the job store and announced as an event.
+import pLimit from 'p-limit';
+import { type ErrorData, HaliteError, errorData } from '../agent/errors.ts';
+import { EXIT, type ExitCode, exitCodeFor, worstExitCode } from '../agent/exit-codes.ts';
+import type { Grains, RunSummary, StateResult } from '../agent/protocol.ts';
+import type { HostRunStatus, JobKind, JobStatus, JobStore } from './jobs/store.ts';
+import { type BatchSpec, type HostOutcome, type Wave, blocked, partitionBlocked, plan } from './plan.ts';
+import type { Role } from './roles.ts';
+import type { RosterHost } from './roster.ts';
+
+export type PushStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error';
+
+/** One host's outcome, as the per-host runner reports it. Everything in it is already redacted. */
+export interface PushResult {
+  host: string;
+  status: PushStatus;
+  results: StateResult[];
+  errors: ErrorData[];
+  summary?: RunSummary;
+  durationMs: number;
+  /** Addresses the host reported (for the inventory). */
+  addresses?: string[];
+  /** Grains the host reported (for the inventory). */
+  grains?: Grains;
+}
+
+export interface RunOptions {
+  jid: string;
+  test: boolean;
+  /** Named SLS (state.sls); absent for a highstate. */
+  sls?: string[];
+  failhard?: boolean;
+}
+
+/** Runs the job on one host. */
+export type HostRunner = (host: RosterHost, opts: RunOptions) => Promise<PushResult>;
+
+export type JobEvent =
+  | { type: 'job-start'; jid: string; hosts: string[]; waves: { roles: string[]; hosts: string[] }[]; test: boolean }
+  | { type: 'wave-start'; index: number; roles: string[]; hosts: string[] }
+  | { type: 'host-queued'; host: string }
+  | { type: 'host-start'; host: string }
+  | { type: 'host-done'; host: string; result: PushResult }
+  | { type: 'host-blocked'; host: string; reason: string }
+  | { type: 'job-done'; jid: string; status: JobStatus; durationMs: number };
+
+export interface OrchestrateOptions {
+  hosts: readonly RosterHost[];
+  roles: ReadonlyMap<string, Role>;
+  run: HostRunner;
+  kind?: JobKind;
+  test?: boolean;
+  sls?: string[];
+  failhard?: boolean;
+  /** Hosts worked on at the same time (default 8). */
+  concurrency?: number;
+  batch?: BatchSpec;
+  store?: JobStore;
+  /** Recorded with the job: the command line's options. */
+  args?: Record<string, unknown>;
+  who?: string;
+  jid?: string;
+  onEvent?(e: JobEvent): void;
+  now?(): number;
+}
+
+export interface BlockedHost {
+  host: string;
+  reason: string;
+}
+
+export interface JobOutcome {
+  jid: string;
+  waves: Wave[];
+  /** Results of the hosts that ran, in the order they finished. */
+  results: PushResult[];
+  blocked: BlockedHost[];
+  status: JobStatus;
+  durationMs: number;
+}
+
+const roleOutcome = (s: PushStatus): HostOutcome => (s === 'error' ? 'failed' : s);
+
+/** The job's status: the worst host status (error, unreachable, failed, changed, ok). */
+export function jobStatus(results: readonly Pick<PushResult, 'status'>[], blockedCount = 0): Exclude<JobStatus, 'running'> {
+  const has = (s: PushStatus) => results.some((r) => r.status === s);
+  if (has('error')) return 'error';
+  if (has('unreachable')) return 'unreachable';
+  if (has('failed') || blockedCount > 0) return 'failed';
+  if (has('changed')) return 'changed';
+  return 'ok';
+}
+
+/** The exit code of a job (docs/exit-codes.md): failed states 2, unreachable 4, compile 1, render 3. */
+export function jobExitCode(results: readonly PushResult[]): ExitCode {
+  const codes: ExitCode[] = [];
+  for (const r of results) {
+    if (r.status === 'failed') codes.push(EXIT.STATE_FAILURE);
+    else if (r.status === 'unreachable') codes.push(EXIT.UNREACHABLE);
+    else if (r.status === 'error') codes.push(r.errors.length ? exitCodeFor(r.errors) : EXIT.INTERNAL);
+    // errors beside results (e.g. a failed agent after some states) still count
+    if (r.status !== 'error' && r.errors.length) codes.push(exitCodeFor(r.errors));
+  }
+  return worstExitCode(codes);
+}
+
+/** A runner that threw: unreachable for transport faults, error otherwise. */
+function thrown(host: string, err: unknown, durationMs: number): PushResult {
+  const data: ErrorData =
+    err instanceof HaliteError ? errorData(err) : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+  if (!data.host) data.host = host;
+  return { host, status: data.code === 'TRANSPORT' ? 'unreachable' : 'error', results: [], errors: [data], durationMs };
+}
+
+export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome> {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const test = Boolean(opts.test);
+  const emit = (e: JobEvent) => opts.onEvent?.(e);
+  const waves = plan(opts.hosts, opts.roles, { batch: opts.batch });
+  const store = opts.store;
+  const jid = opts.jid ?? store?.newJid() ?? `${started}`;
+  store?.startJob({ jid, kind: opts.kind ?? (opts.sls ? 'sls' : 'highstate'), args: opts.args ?? {}, test, who: opts.who ?? '' });
+
+  const outcomes: Record<string, Record<string, HostOutcome>> = {};
+  const results: PushResult[] = [];
+  const blockedHosts: BlockedHost[] = [];
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 8));
+  let stopped = false;
+
+  emit({ type: 'job-start', jid, hosts: waves.flatMap((w) => w.hosts.map((h) => h.id)), waves: waves.map((w) => ({ roles: w.roles, hosts: w.hosts.map((h) => h.id) })), test });
+  for (const h of waves.flatMap((w) => w.hosts)) emit({ type: 'host-queued', host: h.id });
+
+  const skip = (host: RosterHost, reason: string) => {
+    blockedHosts.push({ host: host.id, reason });
+    store?.recordHostRun(jid, { host: host.id, status: 'blocked' });
+    emit({ type: 'host-blocked', host: host.id, reason });
+  };
+
+  const runOne = async (host: RosterHost): Promise<void> => {
+    if (stopped) return skip(host, `${host.id}: not run because an earlier host failed (--failhard)`);
+    emit({ type: 'host-start', host: host.id });
+    const t0 = now();
+    let result: PushResult;
+    try {
+      result = await opts.run(host, { jid, test, ...(opts.sls ? { sls: opts.sls } : {}), ...(opts.failhard ? { failhard: true } : {}) });
+    } catch (err) {
+      result = thrown(host.id, err, now() - t0);
+    }
+    results.push(result);
+    for (const r of host.roles) (outcomes[r] ??= {})[host.id] = roleOutcome(result.status);
+    store?.recordHostRun(jid, { host: host.id, status: result.status as HostRunStatus, results: result.results, errors: result.errors, durationMs: result.durationMs });
+    if (store && (result.addresses || result.grains)) store.updateInventory(host.id, result.addresses ?? [], result.grains ?? {});
+    if (opts.failhard && (result.status === 'failed' || result.status === 'error' || result.status === 'unreachable')) stopped = true;
+    emit({ type: 'host-done', host: host.id, result });
+  };
+
+  try {
+    for (const [index, wave] of waves.entries()) {
+      emit({ type: 'wave-start', index, roles: wave.roles, hosts: wave.hosts.map((h) => h.id) });
+      for (const batch of wave.batches) {
+        const pending = new Set(batch.flatMap((h) => h.roles));
+        const stop = blocked(outcomes, opts.roles, pending);
+        const { run, skip: skipped } = partitionBlocked(batch, stop);
+        for (const h of skipped) {
+          const reasons = stop.filter((b) => h.roles.includes(b.role)).map((b) => b.reason);
+          skip(h, `${h.id}: ${reasons.join('; ')}`);
+        }
+        await Promise.all(run.map((h) => limit(() => runOne(h))));
+      }
+    }
+  } finally {
+    const status = jobStatus(results, blockedHosts.length);
+    const durationMs = now() - started;
+    store?.finishJob(jid, status);
+    emit({ type: 'job-done', jid, status, durationMs });
+  }
+  const status = jobStatus(results, blockedHosts.length);
+  return { jid, waves, results, blocked: blockedHosts, status, durationMs: now() - started };
+}

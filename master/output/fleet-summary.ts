@@ -1,0 +1,66 @@
+// The end of a job's output: each host's highstate output (agent/output/highstate.ts), then one
+// summary for the whole fleet — hosts by outcome, state totals, wall time.
+import { type HighstateOutputOptions, formatHighstate } from '../../agent/output/highstate.ts';
+import { formatError } from '../../agent/errors.ts';
+import { makeColors } from '../../agent/output/colors.ts';
+import type { JobOutcome, PushResult } from '../orchestrate.ts';
+import { formatDuration } from './progress.ts';
+
+export interface FleetCounts {
+  hosts: number;
+  ok: number;
+  changed: number;
+  failed: number;
+  unreachable: number;
+  error: number;
+  blocked: number;
+  states: { total: number; succeeded: number; changed: number; failed: number };
+}
+
+export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>): FleetCounts {
+  const c: FleetCounts = { hosts: job.results.length + job.blocked.length, ok: 0, changed: 0, failed: 0, unreachable: 0, error: 0, blocked: job.blocked.length, states: { total: 0, succeeded: 0, changed: 0, failed: 0 } };
+  for (const r of job.results) {
+    c[r.status]++;
+    for (const s of r.results) {
+      c.states.total++;
+      if (s.result === false) c.states.failed++;
+      else c.states.succeeded++;
+      if (Object.keys(s.changes ?? {}).length) c.states.changed++;
+    }
+  }
+  return c;
+}
+
+/** One host's block: its states (when it ran any) and its errors. */
+export function formatHostOutput(r: PushResult, opts: HighstateOutputOptions = {}): string {
+  const c = makeColors(opts.color ?? false);
+  const parts: string[] = [];
+  if (r.results.length || !r.errors.length) parts.push(formatHighstate(r.host, r.results, opts));
+  else parts.push(c.red(`${r.host}:`));
+  if (r.errors.length) parts.push(r.errors.map((e) => c.red(`    ${formatError({ ...e, host: undefined })}`)).join('\n'));
+  return parts.join('\n') + '\n';
+}
+
+export function formatFleetSummary(job: Pick<JobOutcome, 'jid' | 'results' | 'blocked' | 'durationMs'>, opts: { color?: boolean; test?: boolean } = {}): string {
+  const c = makeColors(opts.color ?? false);
+  const n = fleetCounts(job);
+  const row = (label: string, value: number, paint: (s: string) => string = (s) => s) => paint(`${label.padEnd(13)}${String(value).padStart(5)}`);
+  const lines = [
+    c.cyan(`\nFleet summary (job ${job.jid}${opts.test ? ', test' : ''})`),
+    c.cyan('-'.repeat(18)),
+    row('Hosts', n.hosts),
+    row('  ok', n.ok, c.green),
+    row('  changed', n.changed, n.changed ? c.cyan : undefined),
+    row('  failed', n.failed + n.error, n.failed + n.error ? c.red : undefined),
+    row('  unreachable', n.unreachable, n.unreachable ? c.lightRed : undefined),
+    row('  blocked', n.blocked, n.blocked ? c.lightRed : undefined),
+    row('States', n.states.total),
+    row('  succeeded', n.states.succeeded, c.green),
+    row('  changed', n.states.changed, n.states.changed ? c.cyan : undefined),
+    row('  failed', n.states.failed, n.states.failed ? c.red : undefined),
+    c.cyan('-'.repeat(18)),
+    `Wall time: ${formatDuration(job.durationMs)}`,
+  ];
+  for (const b of job.blocked) lines.push(c.lightRed(`blocked: ${b.reason}`));
+  return lines.join('\n') + '\n';
+}

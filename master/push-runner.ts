@@ -1,0 +1,36 @@
+// The per-host runner of a job: build the host's envelope (its own pillar, the inventory as mine
+// data, the state tree's manifest) and push it over the transport (push.ts).
+import { readFileSync } from 'node:fs';
+import type { HostRunner, PushResult } from './orchestrate.ts';
+import type { RunnerEnv } from './commands/job.ts';
+import { buildEnvelope } from './envelope.ts';
+import { mineFromStore } from './inventory.ts';
+import { pushHost } from './push.ts';
+import { targetFor } from './transport/target.ts';
+import { treeManifest } from './tree.ts';
+
+export function pushRunner(env: RunnerEnv): HostRunner {
+  const { ws, transport, store } = env;
+  const tree = treeManifest(ws.config.states);
+  const mine = mineFromStore(store, ws.roster.hosts);
+  const file = (hash: string): Buffer | undefined => {
+    const path = tree.paths.get(hash);
+    return path === undefined ? undefined : readFileSync(path);
+  };
+  return async (host, opts): Promise<PushResult> => {
+    const started = Date.now();
+    const built = buildEnvelope({
+      jid: opts.jid,
+      host,
+      pillar: ws.pillar,
+      ...(ws.privatePillar ? { privatePillar: ws.privatePillar } : {}),
+      manifest: tree.manifest,
+      mine,
+      test: opts.test,
+      ...(opts.sls ? { sls: opts.sls } : {}),
+      ...(opts.failhard ? { failhard: true } : {}),
+    });
+    if (!built.envelope) return { host: host.id, status: 'error', results: [], errors: built.errors, durationMs: Date.now() - started };
+    return pushHost(transport, targetFor(host, ws.config), { envelope: built.envelope, file }, { bootstrap: env.bootstrap });
+  };
+}

@@ -1,0 +1,171 @@
+// `halite highstate`, `run` and `hosts` end to end: the CLI pushes the repository's states to a
+// namespace fleet through its jump host and records the jobs.
+import t from 'tap';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Command } from 'commander';
+import { main } from '../../master/cli.ts';
+import type { CommandContext } from '../../master/commands/context.ts';
+import { registerSsh, type Terminal } from '../../master/commands/ssh.ts';
+import { EXIT } from '../../master/exit-codes.ts';
+import { up, type Fleet } from '../fleet/index.ts';
+import { type FleetWorkspace, fleetWorkspace } from './workspace.ts';
+
+if (process.getuid?.() !== 0) {
+  t.plan(0, 'the test fleet needs root (network namespaces, overlay mounts)');
+  process.exit(0);
+}
+
+let fleet: Fleet;
+let ws: FleetWorkspace;
+
+t.before(async () => {
+  fleet = await up({ name: 'e2e-highstate', replace: true, hosts: [
+    { id: 'memcache1', roles: ['memcache'], level: 'staging' },
+    { id: 'memcache2', roles: ['memcache'], level: 'staging' },
+    { id: 'sessions1', roles: ['sessions'], level: 'staging' },
+  ] });
+  ws = fleetWorkspace(fleet);
+});
+t.teardown(async () => {
+  await fleet?.down();
+  if (ws) rmSync(ws.dir, { recursive: true, force: true });
+});
+
+async function halite(...args: string[]) {
+  const io = { out: '', err: '', env: { USER: 'e2e' }, cwd: ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const code = await main(['--config', ws.config, ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+type SaltJson = Record<string, Record<string, { result: boolean | null; changes: Record<string, unknown> }> | string[]>;
+const json = (out: string): SaltJson => JSON.parse(out);
+const changedTags = (doc: SaltJson, host: string) => Object.entries(doc[host] as Record<string, { changes: object }>).filter(([, v]) => Object.keys(v.changes).length).map(([k]) => k);
+
+t.test('--host selects exactly one host, which converges through the jump box', async (t) => {
+  const r = await halite('highstate', '--host', 'memcache1', '--out', 'json');
+  t.equal(r.code, 0, r.err);
+  const doc = json(r.out);
+  t.same(Object.keys(doc), ['memcache1']);
+  t.ok(changedTags(doc, 'memcache1').includes('pkg_|-memcached_|-memcached_|-installed'), 'memcached installed');
+  t.match(r.err, /memcache1: changed/);
+  const svc = await fleet.exec('memcache1', ['service', 'memcached', 'status'], { reject: false });
+  t.equal(svc.exitCode, 0, 'memcached runs');
+});
+
+t.test('--role selects exactly the hosts of the role', async (t) => {
+  const r = await halite('highstate', '--role', 'sessions', '--out', 'json');
+  t.equal(r.code, 0, r.err);
+  const doc = json(r.out);
+  t.same(Object.keys(doc), ['sessions1']);
+  t.ok(changedTags(doc, 'sessions1').includes('file_|-redis_|-/etc/redis/redis.conf_|-managed'), 'redis configured');
+  const dpkg = await fleet.exec('sessions1', ['dpkg-query', '-W', '-f', '${Status}', 'redis-server'], { reject: false });
+  t.match(dpkg.stdout, /install ok installed/, 'redis-server installed');
+  const other = await fleet.exec('memcache2', ['dpkg-query', '-W', '-f', '${Status}', 'memcached'], { reject: false });
+  t.notMatch(other.stdout, /install ok installed/, 'memcache2 was not touched');
+});
+
+t.test('--level staging converges every host; the second run changes nothing', async (t) => {
+  const first = await halite('highstate', '--level', 'staging', '--state-output', 'terse');
+  t.equal(first.code, 0, first.err + first.out);
+  t.match(first.out, /Summary for memcache1/);
+  t.match(first.out, /Summary for memcache2/);
+  t.match(first.out, /Summary for sessions1/);
+  t.match(first.out, /Hosts\s+3\n  ok\s+2\n  changed\s+1\n  failed\s+0\n  unreachable\s+0/, 'only memcache2 was new');
+
+  const second = await halite('highstate', '--level', 'staging', '--out', 'json');
+  t.equal(second.code, 0, second.err);
+  const doc = json(second.out);
+  t.same(Object.keys(doc).sort(), ['memcache1', 'memcache2', 'sessions1']);
+  for (const h of Object.keys(doc)) t.same(changedTags(doc, h), [], `${h}: no changes`);
+});
+
+t.test('halite run on a role: output per host, exit 0; a failing command exits non-zero', async (t) => {
+  const r = await halite('run', '--role', 'memcache', '--', 'uptime');
+  t.equal(r.code, 0, r.err);
+  t.match(r.out, /^memcache1:\n    .*load average.*\nmemcache2:\n    .*load average/);
+  const bad = await halite('run', '--host', 'memcache1', '--', 'sh', '-c', 'exit 3');
+  t.equal(bad.code, 2);
+  t.match(bad.out, /memcache1:\n    \(exit status 3\)/);
+});
+
+t.test('the private pillar secret reached the host but not the output or the job store', async (t) => {
+  const secret = readFileSync(join(import.meta.dirname, '../../pillar-private/accounts/sessions.sls'), 'utf8').match(/password: (\S+)/)![1];
+  const conf = await fleet.exec('sessions1', ['cat', '/etc/redis/redis.conf']);
+  t.match(conf.stdout, secret, 'redis is configured with it');
+  const files = readdirSync(ws.dir).filter((f) => f.startsWith('jobs.sqlite')).map((f) => readFileSync(join(ws.dir, f)));
+  t.ok(files.length >= 1);
+  t.ok(files.some((b) => b.includes('**REDACTED**')), 'the redacted diff is stored');
+  t.notOk(files.some((b) => b.includes(secret)), 'the secret is in no job store file');
+});
+
+t.test('halite hosts shows the last run of each host', async (t) => {
+  const r = await halite('hosts');
+  t.equal(r.code, 0, r.err);
+  t.match(r.out, /LAST RUN/);
+  for (const h of ['memcache1', 'memcache2', 'sessions1']) t.match(r.out, new RegExp(`${h} .* ok \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z \\(job \\d{20}\\)`));
+});
+
+t.test('a stopped host is unreachable (exit 4) while the others converge', async (t) => {
+  await fleet.exec('memcache2', ['service', 'ssh', 'stop']);
+  t.teardown(() => fleet.exec('memcache2', ['service', 'ssh', 'start']).then(() => undefined));
+  const r = await halite('highstate', '--level', 'staging');
+  t.equal(r.code, 4, r.err);
+  t.match(r.err, /memcache2: unreachable/);
+  t.match(r.out, /Hosts\s+3\n  ok\s+2\n  changed\s+0\n  failed\s+0\n  unreachable\s+1/);
+  t.match(r.out, /Summary for memcache1/);
+  t.match(r.out, /Summary for sessions1/);
+});
+
+t.test('a host whose key changed is refused', async (t) => {
+  const original = readFileSync(ws.knownHosts, 'utf8');
+  t.teardown(() => writeFileSync(ws.knownHosts, original));
+  const sess = fleet.hosts.find((h) => h.id === 'sessions1')!;
+  const other = fleet.hosts.find((h) => h.id === 'memcache1')!;
+  const keyOf = (addr: string) => original.split('\n').find((l) => l.split(' ')[0].split(',').includes(addr))!.split(' ').slice(1).join(' ');
+  // pin memcache1's key for sessions1's address
+  const forged = original.split('\n').map((l) => (l.split(' ')[0].split(',').includes(sess.address) ? `${l.split(' ')[0]} ${keyOf(other.address)}` : l)).join('\n');
+  t.not(forged, original);
+  writeFileSync(ws.knownHosts, forged);
+  const r = await halite('highstate', '--host', 'sessions1');
+  t.equal(r.code, 4, r.err + r.out);
+  t.match(r.out + r.err, /sessions1.*(changed|does not match|differs)/i);
+  t.notMatch(r.out, /Summary for sessions1/, 'nothing ran');
+});
+
+t.test('halite sls applies only the named SLS', async (t) => {
+  const r = await halite('sls', 'memcached', '--host', 'sessions1', '--test', '--out', 'json');
+  t.equal(r.code, 0, r.err);
+  const doc = json(r.out) as Record<string, Record<string, unknown>>;
+  t.same(Object.keys(doc), ['sessions1']);
+  const tags = Object.keys(doc.sessions1);
+  t.ok(tags.includes('service_|-memcached_|-memcached_|-running'));
+  t.notOk(tags.some((tag) => tag.includes('redis')), 'redis is not in the memcached SLS');
+});
+
+/** `halite ssh …` with a terminal made of streams: `input` is typed, the screen is returned. */
+async function sshSession(args: string[], input: string) {
+  const io = { out: '', err: '', env: {}, cwd: ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const ctx: CommandContext = { io, exitCode: EXIT.OK };
+  const stdin = new PassThrough();
+  const stdout = Object.assign(new PassThrough(), { columns: 100, rows: 30 });
+  let screen = '';
+  stdout.on('data', (d: Buffer) => (screen += d.toString()));
+  const term = { stdin, stdout } as unknown as Terminal;
+  const program = new Command('halite').option('--config <file>').exitOverride();
+  registerSsh(program, ctx, { terminal: term, ask: async () => { throw new Error('asked'); } });
+  stdin.end(input);
+  await program.parseAsync(['--config', ws.config, 'ssh', ...args], { from: 'user' });
+  return { code: ctx.exitCode, screen, err: io.err };
+}
+
+t.test('halite ssh: a shell on the host through the jump box, with a terminal', async (t) => {
+  const r = await sshSession(['memcache1'], 'echo "tty=$(tty) host=$(hostname)"; exit 2\n');
+  t.match(r.screen, /tty=\/dev\/pts\/\d+ host=memcache1/);
+  t.equal(r.code, 2, 'the remote exit status is passed on');
+  const byRole = await sshSession(['--role', 'memcache', '--level', 'staging', '--index', '2'], 'echo "on=$(hostname)"; exit\n');
+  t.match(byRole.screen, /on=memcache2/);
+  t.equal(byRole.code, 0);
+  await t.rejects(sshSession(['--role', 'memcache'], 'exit\n'), /asked/, 'several hosts and no --index: the user is asked');
+});

@@ -1,0 +1,34 @@
+import t from 'tap';
+import { mineGet } from '../../agent/render/mine.ts';
+import { ipList, ipsBy, mineData, mineFromStore } from '../../master/inventory.ts';
+import { JobStore } from '../../master/jobs/store.ts';
+import type { RosterHost } from '../../master/roster.ts';
+
+const host = (id: string, level: string, roles: string[], addr = '10.0.0.1'): RosterHost => ({ id, host: addr, port: 22, user: 'root', sudo: false, level, roles, grains: {} });
+const ROSTER = [
+  host('mem1.staging', 'staging', ['memcache'], '10.77.1.10'),
+  host('sess1.staging', 'staging', ['sessions', 'memcache'], '10.77.1.11'),
+  host('mem1.production', 'production', ['memcache'], 'mem1.example.org'),
+  host('db1.production', 'production', ['db'], '10.77.2.20'),
+];
+
+t.test('mine data from the store: reported addresses and grains, only for roster hosts', async (t) => {
+  const store = JobStore.open(':memory:');
+  store.updateInventory('mem1.staging', ['127.0.0.1', '10.77.1.10'], { os: 'Debian', roles: ['claimed-db'] });
+  store.updateInventory('gone.staging', ['10.77.1.99'], {});
+  const mine = mineFromStore(store, ROSTER);
+  t.same(mine, { 'mem1.staging': { 'network.ip_addrs': ['127.0.0.1', '10.77.1.10'], 'grains.items': { os: 'Debian', roles: ['claimed-db'] } } });
+  t.same(mineGet(mine, '*', 'network.ip_addrs'), { 'mem1.staging': ['127.0.0.1', '10.77.1.10'] }, 'salt mine.get reads it');
+  store.close();
+});
+
+t.test('IPs by role and level come from roster identity, never from reported grains', async (t) => {
+  const mine = mineData([
+    { host: 'mem1.staging', addresses: ['10.77.1.10', '10.77.1.50'], grains: { roles: ['db'] }, updatedAt: '' },
+    { host: 'db1.production', addresses: ['10.77.2.20'], grains: {}, updatedAt: '' },
+  ]);
+  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'staging' }), { 'mem1.staging': ['10.77.1.10', '10.77.1.50'], 'sess1.staging': ['10.77.1.11'] });
+  t.same(ipsBy(mine, ROSTER, { role: 'db' }), { 'db1.production': ['10.77.2.20'] }, 'a host claiming db in its grains is not a db');
+  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'production' }), { 'mem1.production': [] }, 'a name is not an IP');
+  t.same(ipList(mine, ROSTER, { level: 'staging' }), ['10.77.1.10', '10.77.1.50', '10.77.1.11']);
+});

@@ -1,0 +1,146 @@
+import t from 'tap';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StateResult } from '../../../agent/protocol.ts';
+import { redact } from '../../../agent/redact.ts';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../../master/jobs/schema.ts';
+import { openDatabase } from '../../../master/jobs/sqlite.ts';
+import { JobStore, makeJid } from '../../../master/jobs/store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'halite-jobs-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const dbFile = () => join(dir, `sub${++n}`, 'jobs.sqlite');
+
+function result(tag: string, run_num: number, extra: Partial<StateResult> = {}): StateResult {
+  const [, id, name] = tag.split('_|-');
+  return { tag, id, name, sls: 'memcached', result: true, changes: {}, comment: 'ok', start_time: '10:00:00.000000', duration_ms: 1.5, run_num, ...extra };
+}
+
+t.test('jid: Salt form, unique within a store even in the same millisecond', async (t) => {
+  t.equal(makeJid(new Date('2026-11-22T08:09:10.123Z')), '20261122080910123000');
+  const store = JobStore.open(':memory:');
+  const at = new Date('2026-11-22T08:09:10.123Z');
+  const a = store.newJid(at);
+  const b = store.newJid(at);
+  t.equal(a, '20261122080910123000');
+  t.equal(b, '20261122080910123001');
+  store.close();
+});
+
+t.test('schema: created in a new directory, WAL, migrated to the current version, reopened unchanged', async (t) => {
+  const file = dbFile();
+  const store = JobStore.open(file);
+  t.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+  t.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  const tables = store.db.prepare<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
+  t.same(tables, ['host_runs', 'inventory', 'jobs', 'settings', 'state_results']);
+  store.startJob({ kind: 'highstate' });
+  store.close();
+  const again = JobStore.open(file);
+  t.equal(again.jobs().length, 1);
+  t.equal(migrate(again.db), SCHEMA_VERSION, 'nothing left to migrate');
+  again.close();
+});
+
+t.test('schema: a database newer than the code is refused', async (t) => {
+  const file = dbFile();
+  JobStore.open(file).close();
+  const db = openDatabase(file);
+  db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+  db.close();
+  t.throws(() => JobStore.open(file), /schema version 2, newer than this halite understands \(1\)/);
+});
+
+t.test('jobs, host runs and results round-trip', async (t) => {
+  const store = JobStore.open(':memory:');
+  const job = store.startJob({ kind: 'sls', args: { sls: ['memcached'], level: ['staging'] }, test: true, who: 'ops', startedAt: new Date('2026-11-22T08:00:00Z') });
+  t.match(job, { kind: 'sls', test: true, who: 'ops', status: 'running', finishedAt: null, startedAt: '2026-11-22T08:00:00.000Z', args: { sls: ['memcached'] } });
+  const results = [
+    result('pkg_|-memcached_|-memcached_|-installed', 1, { changes: { memcached: { old: '', new: '1.6' } } }),
+    result('service_|-memcached_|-memcached_|-running', 2, { result: false, comment: 'not running' }),
+    result('file_|-conf_|-/etc/memcached.conf_|-managed', 0, { result: null }),
+  ];
+  store.recordHostRun(job.jid, { host: 'mem1', status: 'failed', results, durationMs: 1234, finishedAt: new Date('2026-11-22T08:01:00Z') });
+  store.recordHostRun(job.jid, { host: 'sess1', status: 'unreachable', errors: [{ code: 'TRANSPORT', message: 'connection refused', host: 'sess1' }] });
+  store.finishJob(job.jid, 'unreachable', new Date('2026-11-22T08:02:00Z'));
+
+  t.match(store.job(job.jid), { status: 'unreachable', finishedAt: '2026-11-22T08:02:00.000Z' });
+  const runs = store.hostRuns(job.jid);
+  t.same(runs.map((r) => [r.host, r.status, r.succeeded, r.failed, r.changed, r.total]), [['mem1', 'failed', 2, 1, 1, 3], ['sess1', 'unreachable', 0, 0, 0, 0]]);
+  t.same(runs[1].errors, [{ code: 'TRANSPORT', message: 'connection refused', host: 'sess1' }]);
+  const back = store.stateResults(job.jid, 'mem1');
+  t.same(back.map((r) => r.run_num), [0, 1, 2], 'in run order');
+  t.same(back.map((r) => r.result), [null, true, false], 'true, false and null kept apart');
+  t.same(back[1].changes, { memcached: { old: '', new: '1.6' } });
+
+  // recording a host again replaces its run and results
+  store.recordHostRun(job.jid, { host: 'mem1', status: 'ok', results: [results[0]] });
+  t.equal(store.stateResults(job.jid, 'mem1').length, 1);
+  t.equal(store.hostRuns(job.jid)[0].status, 'ok');
+  store.close();
+});
+
+t.test('lastRun: the latest highstate or sls run, not blocked hosts nor ad-hoc commands', async (t) => {
+  const store = JobStore.open(':memory:');
+  const j1 = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-22T07:00:00Z') });
+  store.recordHostRun(j1.jid, { host: 'mem1', status: 'changed', finishedAt: new Date('2026-11-22T07:01:00Z') });
+  const j2 = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-22T07:30:00Z') });
+  store.recordHostRun(j2.jid, { host: 'mem1', status: 'blocked', finishedAt: new Date('2026-11-22T07:31:00Z') });
+  const j3 = store.startJob({ kind: 'run', startedAt: new Date('2026-11-22T07:40:00Z') });
+  store.recordHostRun(j3.jid, { host: 'mem1', status: 'failed', finishedAt: new Date('2026-11-22T07:41:00Z') });
+  t.match(store.lastRun('mem1'), { jid: j1.jid, status: 'changed', finishedAt: '2026-11-22T07:01:00.000Z' });
+  t.equal(store.lastRun('nobody'), undefined);
+  store.close();
+});
+
+t.test('inventory: upserted per host', async (t) => {
+  const store = JobStore.open(':memory:');
+  store.updateInventory('mem1', ['10.0.0.5'], { os: 'Debian' }, new Date('2026-11-22T07:00:00Z'));
+  store.updateInventory('mem1', ['10.0.0.6', '127.0.0.1'], { os: 'Debian', osrelease: '12' }, new Date('2026-11-22T08:00:00Z'));
+  store.updateInventory('db1', ['10.0.0.7'], {});
+  t.same(store.inventory().map((r) => [r.host, r.addresses]), [['db1', ['10.0.0.7']], ['mem1', ['10.0.0.6', '127.0.0.1']]]);
+  t.same(store.inventory()[1].grains, { os: 'Debian', osrelease: '12' });
+  store.close();
+});
+
+t.test('retention: jobs older than the setting are pruned with their runs and results; running jobs stay', async (t) => {
+  const store = JobStore.open(':memory:');
+  t.equal(store.retentionDays(), 30);
+  store.setRetentionDays(7);
+  t.equal(store.retentionDays(), 7);
+  t.throws(() => store.setRetentionDays(0), /positive/);
+  const now = new Date('2026-11-22T00:00:00Z');
+  const old = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-10T00:00:00Z') });
+  store.recordHostRun(old.jid, { host: 'mem1', status: 'ok', results: [result('test_|-a_|-a_|-nop', 0)] });
+  store.finishJob(old.jid, 'ok');
+  const stuck = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-09T00:00:00Z') });
+  const recent = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-20T00:00:00Z') });
+  store.finishJob(recent.jid, 'ok');
+  t.equal(store.prune(now), 1);
+  t.same(store.jobs().map((j) => j.jid).sort(), [stuck.jid, recent.jid].sort());
+  t.same(store.hostRuns(old.jid), []);
+  t.equal(store.db.prepare<{ n: number }>('SELECT count(*) AS n FROM state_results').get()!.n, 0, 'results went with the job');
+  store.close();
+});
+
+t.test('secrets handed in redacted form never reach the database file', async (t) => {
+  const file = dbFile();
+  const secret = 'hunter2-s3cr3t-Zq9';
+  const store = JobStore.open(file);
+  const job = store.startJob({ kind: 'highstate' });
+  const raw = [
+    result('file_|-creds_|-/etc/app/creds_|-managed', 0, { comment: `wrote password ${secret}`, changes: { diff: `+password: ${secret}\n` } }),
+    result('cmd_|-login_|-mysql -p' + secret + '_|-run', 1, { name: `mysql -p${secret}` }),
+  ];
+  const safe = redact(raw, [secret]);
+  store.recordHostRun(job.jid, { host: 'db1', status: 'changed', results: safe, errors: redact([{ code: 'INTERNAL', message: `failed with ${secret}` }], [secret]) });
+  store.finishJob(job.jid, 'changed');
+  t.match(store.stateResults(job.jid, 'db1')[0].comment, /REDACTED/);
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  store.close();
+  const bytes = readdirSync(join(file, '..')).map((f) => readFileSync(join(file, '..', f)));
+  t.ok(bytes.some((b) => b.includes('REDACTED')), 'the redacted rows are there');
+  t.notOk(bytes.some((b) => b.includes(secret)), 'the secret is in no file of the database');
+});
