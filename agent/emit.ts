@@ -1,6 +1,7 @@
 // The event stream on stdout: one JSON object per line (NDJSON); stderr carries the human log.
 import type { AgentEvent, RunSummary, StateResult } from './protocol.ts';
 import type { ErrorData } from './errors.ts';
+import type { ReportedFacts } from './reported-facts.ts';
 
 /** One event as a line. */
 export function formatEvent(e: AgentEvent): string {
@@ -34,7 +35,7 @@ export function summarize(results: readonly StateResult[], test: boolean, stoppe
 }
 
 export interface Emitter {
-  start(chunks: number, test: boolean): void;
+  start(chunks: number, test: boolean, facts?: ReportedFacts): void;
   result(r: StateResult): void;
   done(summary: RunSummary): void;
   error(error: ErrorData): void;
@@ -43,7 +44,7 @@ export interface Emitter {
 /** Writes the events of one run (job `jid` on `host`) with `write` (default: stdout). */
 export function makeEmitter(jid: string, host: string, write: (line: string) => void = (l) => void process.stdout.write(l)): Emitter {
   return {
-    start: (chunks, test) => write(formatEvent({ type: 'start', jid, host, chunks, test })),
+    start: (chunks, test, facts) => write(formatEvent({ type: 'start', jid, host, chunks, test, ...(facts ?? {}) })),
     result: (r) => write(formatEvent({ type: 'result', ...r })),
     done: (summary) => write(formatEvent({ type: 'done', jid, host, summary })),
     error: (error) => write(formatEvent({ type: 'error', jid, host, error })),

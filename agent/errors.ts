@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ROSTER'              // roster validation
   | 'CONFIG'              // master config validation
   | 'TRANSPORT'           // SSH and connection faults
+  | 'BOOTSTRAP'           // the host cannot run the agent: Node.js >= 18 missing or its install failed
   | 'LOCKED'              // another run holds the host's lock
   | 'INTERNAL';
 

@@ -27,6 +27,7 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
     case 'ROSTER':
       return EXIT.CONFIG_ERROR;
     case 'TRANSPORT':
+    case 'BOOTSTRAP':
       return EXIT.UNREACHABLE;
     case 'LOCKED':
       return EXIT.LOCKED;

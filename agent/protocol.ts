@@ -96,7 +96,13 @@ export interface RunSummary {
  * fault (no `done` follows a fatal one).
  */
 export type AgentEvent =
-  | { type: 'start'; jid: string; host: string; chunks: number; test: boolean }
+  | {
+      type: 'start'; jid: string; host: string; chunks: number; test: boolean;
+      /** The host's addresses, loopback excluded (agent/reported-facts.ts); absent from older agents. */
+      addresses?: string[];
+      /** A few detected grains for the master's inventory; never pillar. */
+      grains?: Grains;
+    }
   | ({ type: 'result' } & StateResult)
   | { type: 'done'; jid: string; host: string; summary: RunSummary }
   | { type: 'error'; jid: string; host: string; error: import('./errors.ts').ErrorData };
@@ -114,7 +120,7 @@ export type AgentEvent =
  *   {"type":"job", ...JobEnvelope} ─────▶
  *                         ◀── {"type":"need-files", hashes}     state-tree files the VM has not cached
  *   {"type":"files", files:{sha:base64}} ▶                      (only those), then stdin is closed
- *                         ◀── AgentEvent lines (start, result…, done | error)
+ *                         ◀── AgentEvent lines (start with the host's addresses and grains, result…, done | error)
  *
  * Every message is one JSON object on one line. The master closes the agent's stdin after its last
  * message: after `files`, or at the first AgentEvent when no files were needed. The exit status of

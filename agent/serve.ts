@@ -13,6 +13,7 @@ import { Cas, DEFAULT_CAS_ROOT } from './cas.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { executeChunks } from './execute.ts';
 import { makeEmitter, summarize } from './emit.ts';
+import { reportedFacts } from './reported-facts.ts';
 import type { ErrorData } from './errors.ts';
 import { collectGrains } from './grains.ts';
 import { compileHighstate } from './highstate.ts';
@@ -136,7 +137,7 @@ export async function serve(o: ServeOptions): Promise<number> {
       errors.forEach((e) => events.error(e));
       return exitCodeFor(compiled.errors);
     }
-    events.start(compiled.chunks.length, env.test);
+    events.start(compiled.chunks.length, env.test, reportedFacts(grains));
     const { results, stopped } = await executeChunks(compiled.chunks, {
       ...(o.signal ? { signal: o.signal } : {}),
       context: { grains, pillar: env.pillar, mine: env.mine, tree, saltenv: env.saltenv, root: o.root ?? '/', log, redact: (t) => hide(t) },

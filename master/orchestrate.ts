@@ -5,27 +5,13 @@
 import pLimit from 'p-limit';
 import { type ErrorData, HaliteError, errorData } from '../agent/errors.ts';
 import { EXIT, type ExitCode, exitCodeFor, worstExitCode } from '../agent/exit-codes.ts';
-import type { Grains, RunSummary, StateResult } from '../agent/protocol.ts';
+import type { PushResult, PushStatus } from './push.ts';
 import type { HostRunStatus, JobKind, JobStatus, JobStore } from './jobs/store.ts';
 import { type BatchSpec, type HostOutcome, type Wave, blocked, partitionBlocked, plan } from './plan.ts';
 import type { Role } from './roles.ts';
 import type { RosterHost } from './roster.ts';
 
-export type PushStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error';
-
-/** One host's outcome, as the per-host runner reports it. Everything in it is already redacted. */
-export interface PushResult {
-  host: string;
-  status: PushStatus;
-  results: StateResult[];
-  errors: ErrorData[];
-  summary?: RunSummary;
-  durationMs: number;
-  /** Addresses the host reported (for the inventory). */
-  addresses?: string[];
-  /** Grains the host reported (for the inventory). */
-  grains?: Grains;
-}
+export type { PushResult, PushStatus } from './push.ts';
 
 export interface RunOptions {
   jid: string;

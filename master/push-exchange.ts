@@ -3,7 +3,7 @@
 // asked, the job after hello, the files the agent lacks — then closes stdin.
 import { PassThrough } from 'node:stream';
 import { parseEvent } from '../agent/emit.ts';
-import type { AgentEvent, JobEnvelope, RunSummary, StateResult, WireMessage } from '../agent/protocol.ts';
+import type { AgentEvent, Grains, JobEnvelope, RunSummary, StateResult, WireMessage } from '../agent/protocol.ts';
 import type { ErrorData } from '../agent/errors.ts';
 import { redact } from '../agent/redact.ts';
 
@@ -27,6 +27,9 @@ export class Exchange {
   readonly results: StateResult[] = [];
   readonly errors: ErrorData[] = [];
   summary: RunSummary | undefined;
+  /** Addresses and grains the host reported with its `start` event (loopback excluded). */
+  addresses: string[] | undefined;
+  grains: Grains | undefined;
   /** Lines on stdout that are not protocol messages. */
   readonly noise: string[] = [];
   private buf = '';
@@ -124,6 +127,9 @@ export class Exchange {
     if (event.type === 'result') {
       const { type: _t, ...result } = event;
       this.results.push(result);
+    } else if (event.type === 'start') {
+      if (Array.isArray(event.addresses)) this.addresses = event.addresses.filter((a) => typeof a === 'string');
+      if (event.grains && typeof event.grains === 'object' && !Array.isArray(event.grains)) this.grains = event.grains;
     } else if (event.type === 'done') this.summary = event.summary;
     else if (event.type === 'error') this.errors.push(event.error.host ? event.error : { ...event.error, host: this.input.envelope.id });
     this.input.onEvent?.(event);

@@ -1,7 +1,7 @@
 // Runs one job on one host: a single exec of the bootstrap line through the transport, the
 // exchange of agent/protocol.ts over its stdin/stdout, results streamed to onEvent as they arrive.
 import type { ErrorData } from '../agent/errors.ts';
-import type { AgentEvent, JobEnvelope, RunSummary, StateResult, WireMessage } from '../agent/protocol.ts';
+import type { AgentEvent, Grains, JobEnvelope, RunSummary, StateResult, WireMessage } from '../agent/protocol.ts';
 import { redact } from '../agent/redact.ts';
 import { type AgentBundle, agentBundle } from './bundle.ts';
 import { NEED_NODE_EXIT, bootstrapCommand, installNodeCommand } from './bootstrap.ts';
@@ -42,21 +42,32 @@ export interface PushOptions {
 
 export type PushStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error';
 
+/** One host's outcome. Everything in it is already redacted. master/orchestrate.ts uses this type too. */
 export interface PushResult {
   host: string;
   /** ok: converged, nothing changed; changed: converged with changes; failed: a state failed;
-   *  unreachable: no connection; error: anything else (transport, render/compile, agent fault). */
+   *  unreachable: no connection; error: anything else (transport, bootstrap, render/compile, agent fault). */
   status: PushStatus;
   results: StateResult[];
   errors: ErrorData[];
   summary?: RunSummary;
   durationMs: number;
   /** Bytes written to the VM's stdin (bundle, job, files). */
-  bytesSent: number;
+  bytesSent?: number;
   /** What the VM asked for: the agent bundle, and the hashes of state-tree files. */
-  requested: { agent: boolean; files: string[] };
+  requested?: { agent: boolean; files: string[] };
   /** Exit status of the remote command (null: killed or not reported). */
   exitCode?: number | null;
+  /** Addresses the host reported (for the inventory), loopback excluded. */
+  addresses?: string[];
+  /** Grains the host reported (for the inventory). */
+  grains?: Grains;
+}
+
+/** What pushHost returns: a PushResult with the transfer always accounted for. */
+export interface HostPushResult extends PushResult {
+  bytesSent: number;
+  requested: { agent: boolean; files: string[] };
 }
 
 const TAIL_LINES = 20;
@@ -99,16 +110,16 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
 }
 
 /** Runs `job` on `target`; never throws for a host-level failure (it is in the result). */
-export async function pushHost(transport: ExecTransport, target: HostTarget, job: PushJob, opts: PushOptions = {}): Promise<PushResult> {
+export async function pushHost(transport: ExecTransport, target: HostTarget, job: PushJob, opts: PushOptions = {}): Promise<HostPushResult> {
   const started = Date.now();
   const host = target.id;
   const secrets = job.envelope.secrets;
   let bytesSent = 0;
   const requested = { agent: false, files: [] as string[] };
-  const finish = (status: PushStatus, extra: Partial<PushResult> = {}): PushResult => ({
+  const finish = (status: PushStatus, extra: Partial<PushResult> = {}): HostPushResult => ({
     host, status, results: [], errors: [], durationMs: Date.now() - started, bytesSent, requested, ...extra,
   });
-  const fault = (err: unknown): PushResult => {
+  const fault = (err: unknown): HostPushResult => {
     const e = err as Error;
     const data: ErrorData = { code: isTransportError(err) ? 'TRANSPORT' : 'INTERNAL', host, message: redact(e.message ?? String(err), secrets) };
     return finish(isTransportError(err, 'unreachable') ? 'unreachable' : 'error', { errors: [data] });
@@ -139,12 +150,12 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
         const message = opts.bootstrap
           ? `${host}: Node.js >= 18 is still missing after installing it${found}`
           : `${host}: Node.js >= 18 is not installed${found}; run again with --bootstrap to install it`;
-        return finish('error', { errors: [{ code: 'INTERNAL', host, message }], exitCode: exit.code });
+        return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message }], exitCode: exit.code });
       }
       try {
         const inst = await transport.exec(target, installNodeCommand(), { ...(opts.signal ? { signal: opts.signal } : {}) });
         if (inst.code !== 0) {
-          return finish('error', { errors: [{ code: 'INTERNAL', host, message: `${host}: installing Node.js failed (exit ${inst.code}):\n${tail(inst.stderr || inst.stdout)}` }] });
+          return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message: `${host}: installing Node.js failed (exit ${inst.code}):\n${tail(inst.stderr || inst.stdout)}` }] });
         }
       } catch (err) {
         return fault(err);
@@ -161,6 +172,7 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
     }
     return finish(statusOf(errors, x.summary, x.results), {
       results: x.results, errors, ...(x.summary ? { summary: x.summary } : {}), exitCode: exit.code,
+      ...(x.addresses ? { addresses: x.addresses } : {}), ...(x.grains ? { grains: x.grains } : {}),
     });
   }
 }

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { FsTree } from '../../agent/tree.ts';
 import type { AgentEvent, JobEnvelope, WireMessage } from '../../agent/protocol.ts';
 import { buildEnvelope } from '../../master/envelope.ts';
-import { pushHost, type PushResult } from '../../master/push.ts';
+import { mineFromStore } from '../../master/inventory.ts';
+import { JobStore } from '../../master/jobs/store.ts';
+import { pushHost, type HostPushResult } from '../../master/push.ts';
 import type { RosterHost } from '../../master/roster.ts';
 import type { HostTarget } from '../../master/transport/target.ts';
 import { Transport } from '../../master/transport/transport.ts';
@@ -38,6 +40,7 @@ t.before(async () => {
 t.teardown(async () => {
   transport?.close();
   await fleet?.down();
+  store.close();
 });
 
 function rosterHost(id: string): RosterHost {
@@ -50,7 +53,7 @@ function target(host: RosterHost): HostTarget {
 }
 
 interface Pushed {
-  result: PushResult;
+  result: HostPushResult;
   events: AgentEvent[];
   messages: WireMessage[];
   /** When the first event and the `done` event arrived, and when pushHost resolved. */
@@ -59,8 +62,12 @@ interface Pushed {
   resolvedAt: number;
 }
 
+// the master's inventory: what each push reported, as the orchestrator stores it
+const store = JobStore.open(':memory:');
+
 async function push(host: RosterHost, opts: { test?: boolean } = {}): Promise<Pushed> {
   const built = buildEnvelope({
+    mine: mineFromStore(store, [rosterHost('mem1'), rosterHost('sess1')]),
     jid: `j${Date.now()}`, host, pillar: new FsTree(`${REPO}pillar`), privatePillar: new FsTree(`${REPO}pillar-private`),
     manifest: tree.manifest, test: opts.test ?? false,
   });
@@ -79,6 +86,7 @@ async function push(host: RosterHost, opts: { test?: boolean } = {}): Promise<Pu
     },
     onMessage: (m) => messages.push(m),
   });
+  if (result.addresses || result.grains) store.updateInventory(host.id, result.addresses ?? [], result.grains ?? {});
   return { result, events, messages, firstEventAt, doneAt, resolvedAt: Date.now() };
 }
 
@@ -100,6 +108,8 @@ t.test('first push: bundle and every state file travel, memcached converges, res
   t.ok(p.doneAt! - p.firstEventAt! >= 500, `events streamed: the first came ${p.doneAt! - p.firstEventAt!} ms before done`);
   t.ok(result.results.some((r) => r.tag === 'service_|-memcached_|-memcached_|-running' && r.result === true));
   t.match((await fleet.exec('mem1', ['pidof', 'memcached'])).stdout, /^\d+/, 'memcached runs');
+  t.ok(result.addresses?.includes(rosterHost('mem1').host), `the VM reported its fleet address (${result.addresses})`);
+  t.same(store.inventory().map((r) => r.host), ['mem1'], 'and the inventory holds it');
 });
 
 t.test('second push: neither bundle nor files, zero changes', async (t) => {
@@ -127,6 +137,8 @@ t.test('a host that is not running is unreachable while another host succeeds', 
   t.notMatch(JSON.stringify(ok.result), SECRET, 'the redis password never comes back in results');
   t.notMatch(JSON.stringify(ok.events), SECRET);
   t.match((await fleet.exec('sess1', ['cat', '/etc/redis/redis.conf'])).stdout, SECRET, 'while the VM got it in its config');
+  const env = await received('sess1');
+  t.ok((env.mine.mem1?.['network.ip_addrs'] as string[] | undefined)?.includes(rosterHost('mem1').host), 'its envelope carried mem1\'s reported address as mine data');
 });
 
 t.test('each VM received its own pillar only; the secret went to the sessions host alone', async (t) => {

@@ -2,6 +2,9 @@ import t from 'tap';
 import { mineGet } from '../../agent/render/mine.ts';
 import { ipList, ipsBy, mineData, mineFromStore } from '../../master/inventory.ts';
 import { JobStore } from '../../master/jobs/store.ts';
+import { orchestrate } from '../../master/orchestrate.ts';
+import type { PushResult } from '../../master/push.ts';
+import type { Role } from '../../master/roles.ts';
 import type { RosterHost } from '../../master/roster.ts';
 
 const host = (id: string, level: string, roles: string[], addr = '10.0.0.1'): RosterHost => ({ id, host: addr, port: 22, user: 'root', sudo: false, level, roles, grains: {} });
@@ -31,4 +34,27 @@ t.test('IPs by role and level come from roster identity, never from reported gra
   t.same(ipsBy(mine, ROSTER, { role: 'db' }), { 'db1.production': ['10.77.2.20'] }, 'a host claiming db in its grains is not a db');
   t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'production' }), { 'mem1.production': [] }, 'a name is not an IP');
   t.same(ipList(mine, ROSTER, { level: 'staging' }), ['10.77.1.10', '10.77.1.50', '10.77.1.11']);
+});
+
+t.test('inventory from stored runs: what hosts reported in their pushes becomes the next run\'s mine data', async (t) => {
+  const store = JobStore.open(':memory:');
+  const role = (name: string): Role => ({ name, file: `/r/${name}.yaml`, description: name, states: [], dependsOn: [], count: {}, ports: [], lines: {} });
+  const roles = new Map(['memcache', 'sessions'].map((n) => [n, role(n)]));
+  const hosts = ROSTER.slice(0, 2);
+  const reported: Record<string, PushResult> = {
+    'mem1.staging': { host: 'mem1.staging', status: 'ok', results: [], errors: [], durationMs: 1, addresses: ['10.77.1.10'], grains: { os: 'Debian', ipv4: ['10.77.1.10'] } },
+    // an agent that reported nothing (older agent, or it failed before its start event)
+    'sess1.staging': { host: 'sess1.staging', status: 'error', results: [], errors: [{ code: 'BOOTSTRAP', message: 'no node' }], durationMs: 1 },
+  };
+  await orchestrate({ hosts, roles, run: async (h) => reported[h.id]!, store });
+  const mine = mineFromStore(store, ROSTER);
+  t.same(Object.keys(mine), ['mem1.staging'], 'only hosts that reported');
+  t.same(mineGet(mine, '*', 'network.ip_addrs'), { 'mem1.staging': ['10.77.1.10'] });
+  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'staging' }), { 'mem1.staging': ['10.77.1.10'], 'sess1.staging': ['10.77.1.11'] });
+
+  // a later run's report replaces the earlier one
+  reported['mem1.staging'] = { ...reported['mem1.staging']!, addresses: ['10.77.1.12'] };
+  await orchestrate({ hosts, roles, run: async (h) => reported[h.id]!, store });
+  t.same(mineGet(mineFromStore(store, ROSTER), '*', 'network.ip_addrs'), { 'mem1.staging': ['10.77.1.12'] });
+  store.close();
 });

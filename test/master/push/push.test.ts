@@ -86,6 +86,14 @@ t.test('first push sends the bundle and every file; results stream; secrets neve
   t.notMatch(JSON.stringify(events), SECRET);
   t.equal(result.exitCode, 0);
   t.ok(existsSync(join(dir, 'agent', bundle.fileName)));
+  // the host's facts travel with the start event, for the master's inventory
+  const start = events[0] as Extract<AgentEvent, { type: 'start' }>;
+  t.ok(Array.isArray(result.addresses), 'addresses reported');
+  t.same(result.addresses, start.addresses);
+  t.notOk(result.addresses!.some((a) => a.startsWith('127.') || a === '::1'), 'no loopback address');
+  t.match(result.grains, { os: String, kernel: 'Linux', num_cpus: Number, ipv4: Array });
+  t.same(Object.keys(result.grains!).filter((k) => !['os', 'os_family', 'osrelease', 'oscodename', 'kernel', 'fqdn', 'num_cpus', 'mem_total', 'init', 'ipv4', 'ipv6'].includes(k)), [], 'only the reported grains');
+  t.notMatch(JSON.stringify(result.grains), /8080|roles/, 'neither pillar nor roster data');
 });
 
 t.test('second push sends neither bundle nor files, and changes nothing', async (t) => {
@@ -165,6 +173,7 @@ t.test('no node: error saying to use --bootstrap; with bootstrap, node is instal
   try {
     const without = await push();
     t.equal(without.result.status, 'error');
+    t.match(without.result.errors[0], { code: 'BOOTSTRAP', host: 'vm1' }, 'not an internal error');
     t.match(without.result.errors[0].message, /Node\.js >= 18 is not installed.*--bootstrap/);
     t.same(without.messages.map((m) => m.type), ['need-node']);
     t.notOk(existsSync(join(bin, 'node')));

@@ -56,7 +56,7 @@ function master(knownHosts = '', downPort = 1): string {
       '  level: staging',
       '  priv: other key',
       'prod1:',
-      '  host: 10.9.9.9',
+      '  host: 127.0.0.9',
       '  level: production',
       'down1:',
       '  host: 127.0.0.1',
@@ -193,9 +193,9 @@ t.test('ssh-config prints ProxyJump entries for the hosts of a level', async (t)
   t.notMatch(r.stdout, 'prod1');
 
   const prod = await halite(dir, ['ssh-config', '--level', 'production']);
-  t.match(prod.stdout, 'Host prod1\n  HostName 10.9.9.9\n  Port 22\n');
+  t.match(prod.stdout, 'Host prod1\n  HostName 127.0.0.9\n  Port 22\n');
   t.notMatch(prod.stdout, 'ProxyJump');
-  t.match(prod.stdout, '  HostKeyAlias 10.9.9.9\n');
+  t.match(prod.stdout, '  HostKeyAlias 127.0.0.9\n');
 
   const bad = await halite(dir, ['ssh-config', '--level', 'nowhere']);
   t.equal(bad.code, EXIT.USAGE);
