@@ -14,7 +14,8 @@ export interface StateTree {
   list(dir?: string): string[];
 }
 
-function normal(path: string): string {
+/** A tree-relative POSIX path without leading slashes or `.`; throws for paths that leave the tree. */
+export function normalTreePath(path: string): string {
   const p = posix.normalize(path.replace(/^\/+/, ''));
   if (p === '..' || p.startsWith('../')) throw new Error(`path escapes the tree: ${path}`);
   return p === '.' ? '' : p;
@@ -26,7 +27,7 @@ export class FsTree implements StateTree {
     this.label = root;
   }
   private abs(path: string): string {
-    return join(this.root, normal(path));
+    return join(this.root, normalTreePath(path));
   }
   read(path: string): string | undefined {
     try {
@@ -64,32 +65,40 @@ export class FsTree implements StateTree {
         else if (e.isFile()) out.push(p);
       }
     };
-    walk(normal(dir));
+    walk(normalTreePath(dir));
     return out.sort();
   }
 }
 
-export class MemTree implements StateTree {
-  private readonly files: Map<string, string>;
-  constructor(files: Record<string, string>, readonly label = '<memory>') {
-    this.files = new Map(Object.entries(files).map(([k, v]) => [normal(k), v]));
+/** A tree held as a map of normalized paths; subclasses say how a file's contents are read. */
+export abstract class KeyedTree<V> implements StateTree {
+  protected readonly files: Map<string, V>;
+  constructor(entries: Record<string, V>, readonly label: string) {
+    this.files = new Map(Object.entries(entries).map(([k, v]) => [normalTreePath(k), v]));
   }
-  read(path: string): string | undefined {
-    return this.files.get(normal(path));
-  }
+  abstract read(path: string): string | undefined;
   isFile(path: string): boolean {
-    return this.files.has(normal(path));
+    return this.files.has(normalTreePath(path));
   }
   isDir(path: string): boolean {
-    const p = normal(path);
+    const p = normalTreePath(path);
     const prefix = p ? `${p}/` : '';
     for (const k of this.files.keys()) if (k.startsWith(prefix)) return true;
     return false;
   }
   list(dir = ''): string[] {
-    const p = normal(dir);
+    const p = normalTreePath(dir);
     const prefix = p ? `${p}/` : '';
     return [...this.files.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+}
+
+export class MemTree extends KeyedTree<string> {
+  constructor(files: Record<string, string>, label = '<memory>') {
+    super(files, label);
+  }
+  read(path: string): string | undefined {
+    return this.files.get(normalTreePath(path));
   }
 }
 
