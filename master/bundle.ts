@@ -1,7 +1,8 @@
 // The agent as one self-contained file for the VMs: bundled with esbuild for Debian 12's Node 18,
 // named by its sha256 so a VM keeps one copy per version and receives it only when it changed.
-import { build } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface AgentBundle {
@@ -18,8 +19,9 @@ export const AGENT_NODE_TARGET = 'node18';
 const defaultEntry = fileURLToPath(new URL('../agent/entry.ts', import.meta.url));
 const cache = new Map<string, Promise<AgentBundle>>();
 
-async function bundle(entry: string): Promise<AgentBundle> {
-  const result = await build({
+/** esbuild options of the agent bundle (shared by the runtime build and `npm run build`). */
+export function agentBuildOptions(entry = defaultEntry): BuildOptions {
+  return {
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
@@ -27,15 +29,26 @@ async function bundle(entry: string): Promise<AgentBundle> {
     target: AGENT_NODE_TARGET,
     minify: true,
     legalComments: 'none',
-    write: false,
     logLevel: 'silent',
     // nunjucks' file watcher is optional and never used by the agent.
     external: ['chokidar', 'fsevents'],
     define: { 'process.env.HALITE_AGENT_BUNDLE': '"1"' },
-  });
-  const code = Buffer.from(result.outputFiles[0].contents);
+  };
+}
+
+function fromCode(code: Buffer): AgentBundle {
   const sha256 = createHash('sha256').update(code).digest('hex');
   return { code, sha256, fileName: `agent-${sha256}.cjs` };
+}
+
+async function bundle(entry: string): Promise<AgentBundle> {
+  // The master's own bundle (`npm run build`) ships the agent built beside it.
+  if (entry === defaultEntry && process.env.HALITE_MASTER_BUNDLE) {
+    return fromCode(readFileSync(new URL('./agent.cjs', import.meta.url)));
+  }
+  const { build } = await import('esbuild');
+  const result = await build({ ...agentBuildOptions(entry), write: false });
+  return fromCode(Buffer.from(result.outputFiles![0].contents));
 }
 
 /** Builds (once per process) the bundle of the agent entry point. */
