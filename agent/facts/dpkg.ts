@@ -1,4 +1,6 @@
-// The dpkg database: every package dpkg knows, from one `dpkg-query -W` call.
+// The dpkg database: every package dpkg knows, read from dpkg's status file, or from one
+// `dpkg-query -W` call when the file is missing or dpkg has journal entries not merged into it yet.
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Fact } from './cache.ts';
 
 /** One field per column, tab-separated: name, version, status triple, architecture. */
@@ -60,10 +62,41 @@ export function versionChanges(before: DpkgDb, after: DpkgDb): Record<string, { 
   return out;
 }
 
+/**
+ * Pure: the text of dpkg's status file → the same lines `dpkg-query -W -f=DPKG_QUERY_FORMAT` prints
+ * for it (name, version, status triple, architecture per package).
+ */
+export function statusFileToQuery(text: string): string {
+  const out: string[] = [];
+  for (const para of text.split(/\n\n+/)) {
+    const f: Record<string, string> = {};
+    for (const line of para.split('\n')) {
+      if (!line || line[0] === ' ' || line[0] === '\t') continue; // continuation of a multi-line field
+      const colon = line.indexOf(':');
+      if (colon > 0) f[line.slice(0, colon)] = line.slice(colon + 1).trim();
+    }
+    if (f.Package) out.push(`${f.Package}\t${f.Version ?? ''}\t${f.Status ?? ''}\t${f.Architecture ?? ''}\n`);
+  }
+  return out.join('');
+}
+
+/** The status file as dpkg-query lines, or undefined when dpkg-query must be asked instead. */
+function readStatusFile(admindir: string): string | undefined {
+  try {
+    // Journal entries of an interrupted dpkg are only merged by dpkg itself.
+    if (readdirSync(`${admindir}/updates`).some((f) => /^\d+$/.test(f))) return undefined;
+    return statusFileToQuery(readFileSync(`${admindir}/status`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The dpkg database; the key is unused (''). A root other than '/' is read with --admindir. */
 export const dpkgFact: Fact<string, DpkgDb> = {
   name: 'dpkg',
   async gather(_key, env) {
+    const fromFile = readStatusFile(`${env.root.replace(/\/+$/, '')}/var/lib/dpkg`);
+    if (fromFile !== undefined) return fromFile;
     const argv = ['dpkg-query'];
     if (env.root !== '/') argv.push(`--admindir=${env.root.replace(/\/+$/, '')}/var/lib/dpkg`);
     argv.push('-W', `-f=${DPKG_QUERY_FORMAT}`);
