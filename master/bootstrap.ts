@@ -4,10 +4,12 @@
 //   no node, or node < 18   → prints {"type":"need-node"[,"found":V]} and exits 127
 //   bundle not present      → prints {"type":"need-agent","bytes":N}, reads exactly N bytes from
 //                             stdin into a temp file, checks its sha256, renames it into place
-//   then                    → exec node /var/lib/halite/agent/agent-<sha>.cjs serve [ARGS…]
+//   then                    → exec node -e <loader> /var/lib/halite/agent/agent-<sha>.cjs serve [ARGS…]
+//                             (the loader keeps V8's code cache beside the bundle: agent/code-cache.ts)
 //
 // Every value is shell-quoted; with a non-root roster user and `sudo`, the transport runs the
 // command as `sudo -n -- sh -c <script>`.
+import { CODE_CACHE_LOADER } from '../agent/code-cache.ts';
 import { quoteArg } from './transport/quote.ts';
 
 export const AGENT_DIR = '/var/lib/halite/agent';
@@ -48,7 +50,7 @@ export function bootstrapScript(spec: BootstrapSpec): string {
     `  if ! printf '%s  %s\\n' ${spec.sha256} "$t" | sha256sum -c --status; then rm -f "$t"; echo "halite: the agent bundle arrived damaged (sha256 mismatch)" >&2; exit 1; fi`,
     `  chmod 0644 "$t" && mv -f "$t" "$f" || exit 1`,
     `fi`,
-    `exec node "$f" serve${args ? ` ${args}` : ''}`,
+    `exec node -e ${quoteArg(CODE_CACHE_LOADER)} "$f" serve${args ? ` ${args}` : ''}`,
   ].join('\n');
 }
 

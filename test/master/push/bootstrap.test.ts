@@ -30,7 +30,7 @@ t.test('absent bundle: asks for it, verifies it, installs it, starts it with the
   t.same(JSON.parse(lines[0]), { type: 'need-agent', bytes: bundle.length });
   t.same(JSON.parse(lines[1]), ['serve', ...args], 'serve arguments arrive unchanged');
   t.ok(existsSync(join(agentDir, `agent-${sha}.cjs`)), 'bundle stored under its sha256');
-  t.same(readdirSync(agentDir), [`agent-${sha}.cjs`], 'no temp file left');
+  t.same(readdirSync(agentDir).sort(), [`agent-${sha}.cjs`, `agent-${sha}.cjs.v8`], 'no temp file left; the code cache beside the bundle');
 
   const second = run(script, '');
   t.equal(second.code, 0, second.stderr);
