@@ -5,7 +5,7 @@
 //     [--grains FILE] [--saltenv ENV] [--test] [--failhard] [--timeout SEC]
 //     [--out highstate|json|events] [--state-output full|terse|mixed|changes]
 //     [--lock-file FILE] [--lock-wait SEC] [SLS…]
-//   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]
+//   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE] [--compile-cache DIR|off]
 //   halite-agent backups list [PATH] | backups restore PATH ID
 //     runs one job sent by the master on stdin (the exchange of protocol.ts; see serve.ts)
 //
@@ -36,7 +36,7 @@ const USAGE = `usage: halite-agent apply --local --states DIR [--pillar DIR] [--
        [--grains FILE] [--saltenv ENV] [--test] [--failhard] [--timeout SEC]
        [--out highstate|json|events] [--state-output full|terse|mixed|changes]
        [--lock-file FILE] [--lock-wait SEC] [SLS...]
-       halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]
+       halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE] [--compile-cache DIR|off]
 ${BACKUPS_USAGE.replace(/^usage: /, '       ')}`;
 
 const OPTIONS = {

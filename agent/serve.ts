@@ -2,7 +2,7 @@
 // comment in protocol.ts). Says hello, reads the job envelope, asks for the state-tree files it has
 // not cached, then compiles and runs the highstate under the host's lock and streams AgentEvents.
 //
-//   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE]
+//   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE] [--compile-cache DIR|off]
 //
 // stdout carries only protocol lines (NDJSON); stderr is the human log.
 import { basename } from 'node:path';
@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Cas, DEFAULT_CAS_ROOT } from './cas.ts';
+import { compileCache, DEFAULT_COMPILE_CACHE } from './compile-cache.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { executeChunks } from './execute.ts';
 import { makeEmitter, summarize } from './emit.ts';
@@ -41,6 +42,8 @@ export interface ServeOptions {
   root?: string;
   /** Stops the run after the current state. */
   signal?: AbortSignal;
+  /** Keeps compiled highstates here between runs (compile-cache.ts); default: none. */
+  compileCache?: string;
 }
 
 const write = (o: ServeOptions): ((line: string) => void) => o.out ?? ((l) => void process.stdout.write(l));
@@ -131,14 +134,20 @@ export async function serve(o: ServeOptions): Promise<number> {
   try {
     const tree = new ManifestTree(env.manifest, cas);
     const ctx = { grains, pillar: env.pillar, saltenv: env.saltenv, mine: env.mine };
-    const compiled = compileHighstate({ tree, ctx, ...(env.sls?.length ? { sls: env.sls } : {}) });
-    if (compiled.errors.length) {
-      const errors: ErrorData[] = hide(compiled.errors).map((e) => (e.host ? e : { ...e, host: env.id }));
-      errors.forEach((e) => events.error(e));
-      return exitCodeFor(compiled.errors);
+    const cache = o.compileCache ? compileCache(o.compileCache, { agent: agentName(), manifest: env.manifest, sls: env.sls ?? null, ctx }) : undefined;
+    let chunks = cache?.get();
+    if (!chunks) {
+      const compiled = compileHighstate({ tree, ctx, ...(env.sls?.length ? { sls: env.sls } : {}) });
+      if (compiled.errors.length) {
+        const errors: ErrorData[] = hide(compiled.errors).map((e) => (e.host ? e : { ...e, host: env.id }));
+        errors.forEach((e) => events.error(e));
+        return exitCodeFor(compiled.errors);
+      }
+      chunks = compiled.chunks;
+      cache?.put(chunks);
     }
-    events.start(compiled.chunks.length, env.test, reportedFacts(grains));
-    const { results, stopped } = await executeChunks(compiled.chunks, {
+    events.start(chunks.length, env.test, reportedFacts(grains));
+    const { results, stopped } = await executeChunks(chunks, {
       ...(o.signal ? { signal: o.signal } : {}),
       context: { grains, pillar: env.pillar, mine: env.mine, tree, saltenv: env.saltenv, root: o.root ?? '/', log, redact: (t) => hide(t) },
       test: env.test,
@@ -158,7 +167,15 @@ const OPTIONS = {
   'cas-root': { type: 'string' },
   'lock-file': { type: 'string' },
   'record-envelope': { type: 'string' },
+  'compile-cache': { type: 'string' },
 } as const;
+
+/** `--compile-cache DIR|off`; the shipped bundle keeps compiled highstates by default. */
+function compileCacheOption(value: string | undefined): { compileCache?: string } {
+  if (value === 'off') return {};
+  if (value) return { compileCache: value };
+  return process.env.HALITE_AGENT_BUNDLE === '1' ? { compileCache: DEFAULT_COMPILE_CACHE } : {};
+}
 
 /** `halite-agent serve …` with process stdin/stdout; SIGINT/SIGTERM stop the run after the current state. */
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -173,6 +190,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       ...(v['cas-root'] ? { casRoot: v['cas-root'] } : {}),
       ...(v['lock-file'] ? { lockFile: v['lock-file'] } : {}),
       ...(v['record-envelope'] ? { recordEnvelope: v['record-envelope'] } : {}),
+      ...compileCacheOption(v['compile-cache']),
     });
   } finally {
     process.removeListener('SIGINT', stop);

@@ -162,3 +162,23 @@ t.test('the master goes away before sending the job', async (t) => {
   t.equal(JSON.parse(lines[0]).type, 'hello');
   t.match(JSON.parse(lines[1]), { type: 'error', error: { message: /closed the exchange before sending job/ } });
 });
+
+t.test('compiled highstates are reused while the inputs are the same', async (t) => {
+  const cacheDir = join(dir, 'compiled');
+  const tag = (s: Session) => s.events.filter((e) => e.type === 'result').map((e) => (e as Extract<AgentEvent, { type: 'result' }>).name);
+  const first = await session(envelope(), { compileCache: cacheDir });
+  t.equal(first.code, 0);
+  t.equal(readdirSync(cacheDir).length, 1, 'one compiled highstate kept');
+  // Change what the tree holds under the SLS's hash: only a fresh compile would see it.
+  const sls = join(dir, 'cas', manifest['app/init.sls']);
+  const original = readFileSync(sls, 'utf8');
+  writeFileSync(sls, original.replace('test.succeed_without_changes', 'test.fail_without_changes'));
+  t.teardown(() => writeFileSync(sls, original));
+  const again = await session(envelope(), { compileCache: cacheDir });
+  t.equal(again.code, 0, 'the cached compile ran');
+  t.same(tag(again), tag(first));
+  const other = await session(envelope({ pillar: { who: 'other', db: { password: SECRET } } }), { compileCache: cacheDir });
+  t.equal(other.code, 2, 'new inputs: compiled afresh from the tree');
+  t.equal(readdirSync(cacheDir).length, 2);
+  t.notOk(readdirSync(cacheDir).some((f) => readFileSync(join(cacheDir, f)).includes(SECRET)), 'no secret at rest');
+});
