@@ -8,6 +8,8 @@
 //   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE] [--compile-cache DIR|off]
 //   halite-agent backups list [PATH] | backups restore PATH ID
 //     runs one job sent by the master on stdin (the exchange of protocol.ts; see serve.ts)
+//   halite-agent resident --socket PATH --linger SEC [-- SERVE-OPTIONS]
+//     stays for more jobs on a unix socket (resident.ts); serve starts it when a job lingers
 //
 // Exit codes are those of docs/exit-codes.md: 0 success, 1 compile error, 2 a state failed,
 // 3 render error, 6 the host's lock is held, 64 usage, 70 internal error.
@@ -25,6 +27,7 @@ import { compileHighstate } from './highstate.ts';
 import { executeChunks } from './execute.ts';
 import { makeEmitter, summarize } from './emit.ts';
 import { serveCommand } from './serve.ts';
+import { residentCommand } from './resident.ts';
 import { backupsCommand, BACKUPS_USAGE } from './backups-cli.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './lock.ts';
 import { stderrLogger } from './states/context.ts';
@@ -215,6 +218,7 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     if (argv[0] === 'serve') return await serveCommand(argv.slice(1));
+    if (argv[0] === 'resident') return await residentCommand(argv.slice(1));
     if (argv[0] === 'backups') return await backupsCommand(argv.slice(1), io);
     const a = parse(argv);
     if (a === 'help') {

@@ -150,6 +150,8 @@ export interface JobEnvelope {
   lockWait?: number;
   /** The state tree: tree-relative path → sha256 of its contents. */
   manifest: Record<string, string>;
+  /** Seconds the agent stays resident after this job, waiting for the next one (0: exit). */
+  linger?: number;
 }
 
 /** Messages on the exchange besides AgentEvent. */

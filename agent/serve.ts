@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Cas, DEFAULT_CAS_ROOT } from './cas.ts';
 import { compileCache, DEFAULT_COMPILE_CACHE } from './compile-cache.ts';
+import { leaveResident } from './resident-start.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { executeChunks } from './execute.ts';
 import { makeEmitter, summarize } from './emit.ts';
@@ -44,13 +45,15 @@ export interface ServeOptions {
   signal?: AbortSignal;
   /** Keeps compiled highstates here between runs (compile-cache.ts); default: none. */
   compileCache?: string;
+  /** Called with the job envelope once it has arrived. */
+  onEnvelope?(env: JobEnvelope): void;
 }
 
 const write = (o: ServeOptions): ((line: string) => void) => o.out ?? ((l) => void process.stdout.write(l));
 const send = (o: ServeOptions, m: WireMessage): void => write(o)(`${JSON.stringify(m)}\n`);
 
 /** The agent's name as it reports it in hello: the bundle's file name without extension. */
-function agentName(): string {
+export function agentName(): string {
   const file = process.argv[1] ? basename(process.argv[1]) : '';
   return file.replace(/\.(c?js|ts)$/, '') || 'halite-agent';
 }
@@ -109,6 +112,7 @@ export async function serve(o: ServeOptions): Promise<number> {
   try {
     env = toEnvelope(await readMessage(lines, 'job'));
     if (o.recordEnvelope) writeFileSync(o.recordEnvelope, `${JSON.stringify(env)}\n`, { mode: 0o600 });
+    o.onEnvelope?.(env);
     await fetchFiles(env, cas, lines, o);
   } catch (e) {
     const message = (e as Error).message;
@@ -177,25 +181,35 @@ function compileCacheOption(value: string | undefined): { compileCache?: string 
   return process.env.HALITE_AGENT_BUNDLE === '1' ? { compileCache: DEFAULT_COMPILE_CACHE } : {};
 }
 
-/** `halite-agent serve …` with process stdin/stdout; SIGINT/SIGTERM stop the run after the current state. */
-export async function serveCommand(argv: string[]): Promise<number> {
+/** The options `serve` and `resident` share, from their command line. */
+export function serveOptionsFrom(argv: string[]): Omit<ServeOptions, 'stdin'> {
   const { values: v } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
+  return {
+    ...(v['cas-root'] ? { casRoot: v['cas-root'] } : {}),
+    ...(v['lock-file'] ? { lockFile: v['lock-file'] } : {}),
+    ...(v['record-envelope'] ? { recordEnvelope: v['record-envelope'] } : {}),
+    ...compileCacheOption(v['compile-cache']),
+  };
+}
+
+/**
+ * `halite-agent serve …` with process stdin/stdout; SIGINT/SIGTERM stop the run after the current
+ * state. When the job asks the agent to linger, a resident agent is left behind for the next jobs.
+ */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const options = serveOptionsFrom(argv);
   const shutdown = new AbortController();
   const stop = (): void => shutdown.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  let linger = 0;
   try {
-    return await serve({
-      stdin: process.stdin, signal: shutdown.signal,
-      ...(v['cas-root'] ? { casRoot: v['cas-root'] } : {}),
-      ...(v['lock-file'] ? { lockFile: v['lock-file'] } : {}),
-      ...(v['record-envelope'] ? { recordEnvelope: v['record-envelope'] } : {}),
-      ...compileCacheOption(v['compile-cache']),
-    });
+    return await serve({ ...options, stdin: process.stdin, signal: shutdown.signal, onEnvelope: (env) => void (linger = env.linger ?? 0) });
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
     // the master may keep stdin open; nothing more is read from it
     process.stdin.destroy();
+    if (linger > 0 && !shutdown.signal.aborted) await leaveResident(agentName(), argv, linger).catch(() => undefined);
   }
 }

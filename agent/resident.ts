@@ -1,0 +1,109 @@
+// `halite-agent resident --socket PATH --linger SEC -- [serve options]`: a resident agent. It
+// listens on PATH (mode 0600 in a 0700 directory) and runs each connection as one job, exactly like
+// `serve` does over stdin/stdout, one job at a time. It exits when no job came for the linger time
+// of the last job (a job with linger 0 ends it after that job), on SIGTERM/SIGINT, or when another
+// resident already owns the socket.
+import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { socketAlive } from './resident-start.ts';
+import { serve, serveOptionsFrom, type ServeOptions } from './serve.ts';
+
+export interface ResidentOptions {
+  socket: string;
+  lingerSec: number;
+  serve: Omit<ServeOptions, 'stdin' | 'out'>;
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Takes the socket: a stale file left by a dead resident is replaced; a live one wins. */
+async function bind(server: Server, path: string): Promise<boolean> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const old = process.umask(0o177);
+  try {
+    try {
+      await listen(server, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || (await socketAlive(path))) return false;
+      unlinkSync(path);
+      await listen(server, path);
+    }
+  } finally {
+    process.umask(old);
+  }
+  chmodSync(path, 0o600);
+  return true;
+}
+
+export async function runResident(o: ResidentOptions): Promise<number> {
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  if (!(await bind(server, o.socket))) return 0;
+  const stopping = new AbortController();
+  let linger = o.lingerSec;
+  let idle: NodeJS.Timeout | undefined;
+  let queue = Promise.resolve();
+  const close = (): void => {
+    if (idle) clearTimeout(idle);
+    server.close();
+  };
+  const arm = (): void => {
+    if (idle) clearTimeout(idle);
+    if (linger <= 0) return close();
+    idle = setTimeout(close, linger * 1000);
+    idle.unref();
+  };
+  const job = async (sock: Socket): Promise<void> => {
+    if (idle) clearTimeout(idle);
+    sock.resume();
+    try {
+      await serve({
+        ...o.serve, stdin: sock, signal: stopping.signal,
+        out: (line) => void (sock.writable && sock.write(line)),
+        onEnvelope: (env) => void (linger = env.linger ?? 0),
+      });
+    } catch {
+      // the job reported what it could; the resident carries on
+    } finally {
+      sock.end();
+    }
+    if (!stopping.signal.aborted) arm();
+  };
+  server.on('connection', (sock: Socket) => {
+    sock.on('error', () => undefined);
+    queue = queue.then(() => job(sock));
+  });
+  const stop = (): void => {
+    stopping.abort();
+    close();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  arm();
+  await new Promise<void>((resolve) => server.once('close', resolve));
+  await queue;
+  return 0;
+}
+
+/** `halite-agent resident …` */
+export async function residentCommand(argv: string[]): Promise<number> {
+  const split = argv.indexOf('--');
+  const own = split < 0 ? argv : argv.slice(0, split);
+  const rest = split < 0 ? [] : argv.slice(split + 1);
+  const { values: v } = parseArgs({ args: own, options: { socket: { type: 'string' }, linger: { type: 'string' } }, strict: true });
+  const lingerSec = Number(v.linger ?? 0);
+  if (!v.socket || !Number.isFinite(lingerSec) || lingerSec < 0) {
+    process.stderr.write('usage: halite-agent resident --socket PATH --linger SEC [-- SERVE-OPTIONS]\n');
+    return 64;
+  }
+  return runResident({ socket: v.socket, lingerSec, serve: serveOptionsFrom(rest) });
+}
