@@ -42,6 +42,8 @@ export interface HaliteConfig {
   levels: Record<string, LevelConfig>;
   /** Hosts worked on at the same time. */
   concurrency: number;
+  /** Seconds an agent stays resident on its VM after a job, for the next one (0: it exits). */
+  agentLinger: number;
 }
 
 const PATH_KEYS = {
@@ -65,8 +67,12 @@ const DEFAULT_PATHS: Record<keyof typeof PATH_KEYS, string> = {
 const isPathString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 86_400;
 
-const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency'];
+/** Ten minutes: a schedule or an operator's next run finds the agent warm; an idle VM gets its memory back. */
+export const DEFAULT_AGENT_LINGER = 600;
+
+const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger'];
 const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout'];
 
 /** Resolves `~/…` against the home directory and relative paths against `dir`. */
@@ -89,6 +95,7 @@ export function defaultConfig(dir: string): HaliteConfig {
     ssh: { key: resolvePath(dir, '~/.ssh/id_ed25519'), knownHosts: resolvePath(dir, '~/.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10 },
     levels: {},
     concurrency: 8,
+    agentLinger: DEFAULT_AGENT_LINGER,
   };
 }
 
@@ -153,6 +160,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
   }
 
   take(['concurrency'], data.concurrency, isPositiveInt, 'a positive integer', (v) => (config.concurrency = v));
+  take(['agent_linger'], data.agent_linger, isSeconds, 'a whole number of seconds from 0 to 86400', (v) => (config.agentLinger = v));
   return { config, errors: check.sortedErrors() };
 }
 

@@ -31,6 +31,7 @@ export function pushRunner(env: RunnerEnv): HostRunner {
       ...(opts.failhard ? { failhard: true } : {}),
     });
     if (!built.envelope) return { host: host.id, status: 'error', results: [], errors: built.errors, durationMs: Date.now() - started };
-    return pushHost(transport, targetFor(host, ws.config), { envelope: built.envelope, file }, { bootstrap: env.bootstrap });
+    const envelope = { ...built.envelope, linger: ws.config.agentLinger };
+    return pushHost(transport, targetFor(host, ws.config), { envelope, file }, { bootstrap: env.bootstrap });
   };
 }

@@ -1,9 +1,12 @@
 // Runs one job on one host: a single exec of the bootstrap line through the transport, the
 // exchange of agent/protocol.ts over its stdin/stdout, results streamed to onEvent as they arrive.
+// When an earlier job left a resident agent on the host, the same exchange runs over its socket
+// instead, on the same SSH connection, with no exec at all.
 import type { ErrorData } from '../agent/errors.ts';
 import type { AgentEvent, Grains, JobEnvelope, RunSummary, StateResult, WireMessage } from '../agent/protocol.ts';
 import { redact } from '../agent/redact.ts';
 import { type AgentBundle, agentBundle } from './bundle.ts';
+import { residentSocketPath } from '../agent/resident-start.ts';
 import { NEED_NODE_EXIT, bootstrapCommand, installNodeCommand } from './bootstrap.ts';
 import { Exchange } from './push-exchange.ts';
 import { isTransportError } from './transport/errors.ts';
@@ -14,6 +17,8 @@ import type { HostTarget } from './transport/target.ts';
 /** What pushHost needs of the transport (master/transport/transport.ts Transport). */
 export interface ExecTransport {
   exec(target: HostTarget, command: RemoteCommand, opts?: ExecOptions): Promise<ExecResult>;
+  /** A resident agent's socket when one listens, else the command (transport.ts). */
+  socketOrExec?(target: HostTarget, socket: string, command: RemoteCommand, opts?: ExecOptions): Promise<ExecResult>;
 }
 
 export interface PushJob {
@@ -94,14 +99,19 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
     ...(opts.serveArgs ? { serveArgs: opts.serveArgs } : {}),
   });
   const stderr: Buffer[] = [];
+  const execOpts: ExecOptions = {
+    stdin: x.stdin,
+    onStdout: (c) => x.onStdout(c),
+    onStderr: (c) => void stderr.push(c),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+  // A resident agent left by an earlier job answers on its socket; a root login is needed to reach it.
+  const resident = transport.socketOrExec && !(target.sudo && target.user !== 'root')
+    ? residentSocketPath(bundle.fileName.replace(/\.cjs$/, ''), opts.serveArgs ?? [])
+    : undefined;
   try {
-    const r = await transport.exec(target, command, {
-      stdin: x.stdin,
-      onStdout: (c) => x.onStdout(c),
-      onStderr: (c) => void stderr.push(c),
-      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    const r = resident ? await transport.socketOrExec!(target, resident, command, execOpts) : await transport.exec(target, command, execOpts);
     x.flush();
     return { x, exit: r, stderr: Buffer.concat(stderr).toString('utf8') };
   } finally {

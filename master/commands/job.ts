@@ -11,6 +11,7 @@ import { type HostRunner, type JobOutcome, jobExitCode, orchestrate } from '../o
 import { formatFleetSummary, formatHostOutput } from '../output/fleet-summary.ts';
 import { Progress } from '../output/progress.ts';
 import { pushRunner } from '../push-runner.ts';
+import { targetFor } from '../transport/target.ts';
 import type { BatchSpec } from '../plan.ts';
 import { type Role, checkRosterRoles, loadRoles } from '../roles.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -97,6 +98,7 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   const roles = loadRoleMap(ws);
   const concurrency = opts.concurrency ?? ws.config.concurrency;
   const transport = transportFor({ ...ws.config, concurrency });
+  if (!hooks.runner) transport.warm(sel.hosts.map((h) => targetFor(h, ws.config)));
   const store = JobStore.open(ws.config.jobsDb);
   const tty = hooks.tty ?? Boolean(process.stderr.isTTY);
   const progress = new Progress({ tty, color: tty, write: (s) => ctx.io.stderr(s) });

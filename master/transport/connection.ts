@@ -2,7 +2,7 @@
 // and interactive shells.
 import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
 import { TransportError } from './errors.ts';
-import { type ExecOptions, type ExecResult, execOn } from './exec.ts';
+import { type ExecOptions, type ExecResult, execOn, socketOn } from './exec.ts';
 import type { RemoteCommand } from './quote.ts';
 import { type HostTarget, hopLabel } from './target.ts';
 
@@ -24,6 +24,13 @@ export class HostConnection {
   exec(command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
     const sudo = Boolean(this.target.sudo) && this.target.user !== 'root';
     return execOn(this.client, command, { name: hopLabel(this.target), hop: hopLabel(this.target), sudo }, opts).catch((err: unknown) => {
+      throw err instanceof TransportError ? err.forHost(this.target.id) : err;
+    });
+  }
+
+  /** An exchange with the unix socket `path` on the host; undefined when the host refuses it. */
+  socket(path: string, opts: ExecOptions = {}): Promise<ExecResult | undefined> {
+    return socketOn(this.client, path, { name: hopLabel(this.target), hop: hopLabel(this.target) }, opts).catch((err: unknown) => {
       throw err instanceof TransportError ? err.forHost(this.target.id) : err;
     });
   }

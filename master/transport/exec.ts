@@ -52,6 +52,26 @@ export function execOn(client: Client, command: RemoteCommand, ctx: ExecContext,
   });
 }
 
+/**
+ * Talks to the unix socket `path` on the host through the connection (an OpenSSH streamlocal
+ * channel) as if it were a command: stdin to the socket, the socket's replies as stdout, code 0
+ * when it closes. Resolves undefined when the host refuses the channel (nothing listens there, or
+ * the login may not reach it), so the caller can run a command instead.
+ */
+export function socketOn(client: Client, path: string, ctx: ExecContext, opts: ExecOptions = {}): Promise<ExecResult | undefined> {
+  if (opts.signal?.aborted) return Promise.reject(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: aborted before the exchange started` }));
+  return new Promise<ExecResult | undefined>((resolve, reject) => {
+    try {
+      client.openssh_forwardOutStreamLocal(path, (err, channel) => {
+        if (err) return resolve(undefined);
+        follow(channel, ctx, opts, client, (r) => resolve({ ...r, code: r.code ?? 0 }), reject, false);
+      });
+    } catch {
+      resolve(undefined);
+    }
+  });
+}
+
 function follow(
   channel: ClientChannel,
   ctx: ExecContext,
@@ -59,6 +79,7 @@ function follow(
   client: Client,
   resolve: (r: ExecResult) => void,
   reject: (e: TransportError) => void,
+  session = true,
 ): void {
   const out: Buffer[] = [];
   const errs: Buffer[] = [];
@@ -96,8 +117,8 @@ function follow(
   });
   // writes after the remote side went away are not the command's result
   channel.on('error', () => {});
-  // done when the channel has closed and stderr has been read to its end
-  let open = 2;
+  // done when the channel has closed and (on a session) stderr has been read to its end
+  let open = session ? 2 : 1;
   const closed = (): void => {
     if (--open > 0 || failure) return;
     cleanup();
@@ -106,7 +127,7 @@ function follow(
     resolve(result);
   };
   channel.once('close', closed);
-  channel.stderr.once('close', closed);
+  if (session) channel.stderr.once('close', closed);
 
   client.once('close', onClientClose);
   if (opts.signal) opts.signal.addEventListener('abort', onAbort, { once: true });

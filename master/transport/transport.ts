@@ -12,7 +12,7 @@ import { KnownHosts, hostKeyName } from './known-hosts.ts';
 import { JumpPool, type JumpLease, limiter } from './pool.ts';
 import type { RemoteCommand } from './quote.ts';
 import { type PresentedKey, connectHop, fetchHostKey } from './ssh.ts';
-import { type HostTarget, type Hop, hopLabel } from './target.ts';
+import { type HostTarget, type Hop, hopKey, hopLabel } from './target.ts';
 
 export { HostConnection, type ShellOptions };
 
@@ -84,6 +84,19 @@ export class Transport {
     });
   }
 
+  /**
+   * Starts opening the jump connections `targets` will need, so the handshakes overlap with the
+   * work done before the first host is reached. Failures are reported when a target uses the hop.
+   */
+  warm(targets: readonly HostTarget[]): void {
+    const seen = new Set<string>();
+    for (const t of targets) {
+      if (!t.jump || seen.has(hopKey(t.jump))) continue;
+      seen.add(hopKey(t.jump));
+      this.jumps.acquire(t.jump, t).then((lease) => lease.release(), () => undefined);
+    }
+  }
+
   /** A channel to the target's SSH port through its jump host; a dropped jump connection is reopened once. */
   private async tunnel(target: HostTarget, jump: Hop, timeoutMs: number): Promise<{ channel: ClientChannel; lease: JumpLease }> {
     for (let attempt = 0; ; attempt++) {
@@ -148,6 +161,18 @@ export class Transport {
   /** One command on one host over its own connection (counted against the concurrency limit). */
   exec(target: HostTarget, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
     return this.run(target, (conn) => conn.exec(command, opts));
+  }
+
+  /**
+   * The unix socket `socket` on the target when something listens there (a resident agent), else
+   * `command`: one connection either way (counted against the concurrency limit).
+   */
+  socketOrExec(target: HostTarget, socket: string, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult & { via: 'socket' | 'exec' }> {
+    return this.run(target, async (conn) => {
+      const viaSocket = await conn.socket(socket, opts);
+      if (viaSocket) return { ...viaSocket, via: 'socket' as const };
+      return { ...(await conn.exec(command, opts)), via: 'exec' as const };
+    });
   }
 
   /** Runs `fn` for every target; a host that fails does not stop the others. Outcomes in input order. */

@@ -19,6 +19,7 @@ t.test('an empty file gives the defaults, resolved against the file directory', 
   t.same(config.ssh, { key: join(homedir(), '.ssh/id_ed25519'), knownHosts: join(homedir(), '.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10 });
   t.same(config.levels, {});
   t.equal(config.concurrency, 8);
+  t.equal(config.agentLinger, 600, 'agents stay ten minutes by default');
 });
 
 t.test('paths: relative to the file, absolute kept, ~ is the home directory', async (t) => {
@@ -62,6 +63,8 @@ t.test('levels and jump hosts in every accepted form', async (t) => {
 const bad: Array<[string, number, string]> = [
   ['concurrency: many', 1, 'concurrency: expected a positive integer, got the string "many"'],
   ['concurrency: 0', 1, 'concurrency: expected a positive integer, got the number 0'],
+  ['agent_linger: -1', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the number -1'],
+  ['agent_linger: soon', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the string "soon"'],
   ['# c\nstates: 3', 2, 'states: expected a path, got the number 3'],
   ['pillar: ""', 1, 'pillar: expected a path, got the string ""'],
   ['roster: [a]', 1, 'roster: expected a path, got a list'],
@@ -71,7 +74,7 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  key: {a: 1}', 2, 'ssh.key: expected a path, got a map'],
   ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout)'],
   ['ssh: true', 1, 'ssh: expected a map, got the boolean true'],
-  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency)'],
+  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger)'],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],
   ['levels:\n  staging: 3', 2, 'levels.staging: expected a map {jump}, got the number 3'],
   ['levels:\n  staging:\n    jump: "-oProxyCommand=sh"', 3, 'levels.staging.jump.host: expected a hostname or IP address, got the string "-oProxyCommand=sh"'],

@@ -40,6 +40,8 @@ export interface FakeServer {
   maxConcurrent: number;
   /** Commands as received. */
   commands: string[];
+  /** Unix-socket channels opened (target). */
+  sockets: number;
   /** Server-side connections that are open now. */
   live: Set<Connection>;
   close(): Promise<void>;
@@ -62,7 +64,7 @@ function listen(server: { listen(port: number, host: string, cb: () => void): un
 }
 
 function base(opts: FakeOptions, onReady: (conn: Connection, state: FakeServer) => void): Promise<FakeServer> {
-  const state: FakeServer = { port: 0, connections: 0, requests: 0, running: 0, maxConcurrent: 0, commands: [], live: new Set(), close: async () => {} };
+  const state: FakeServer = { port: 0, connections: 0, requests: 0, running: 0, maxConcurrent: 0, commands: [], sockets: 0, live: new Set(), close: async () => {} };
   const server = new ssh2.Server({ hostKeys: [opts.hostKey.private, ...(opts.extraHostKeys ?? [])] }, (conn) => {
     state.connections++;
     state.live.add(conn);
@@ -114,6 +116,22 @@ export function startTarget(opts: FakeOptions): Promise<FakeServer> {
       session.on('exec', (acc, _rej, info) => runCommand(acc(), info.command, state));
       session.on('pty', (acc) => acc?.());
       session.on('shell', (acc) => runCommand(acc(), 'cat', state));
+    });
+    // direct-streamlocal channels become connections to real unix sockets, as with OpenSSH's sshd
+    conn.on('openssh.streamlocal', (accept, reject, info) => {
+      const sock: Socket = netConnect(info.socketPath);
+      let open = false;
+      sock.once('connect', () => {
+        open = true;
+        state.sockets++;
+        const ch = accept();
+        ch.on('error', () => {});
+        ch.pipe(sock).pipe(ch);
+        ch.on('close', () => sock.destroy());
+      });
+      sock.on('error', () => {
+        if (!open) reject();
+      });
     });
   });
 }

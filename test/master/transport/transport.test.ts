@@ -325,3 +325,34 @@ t.test('a host with several keys is checked against the type that is pinned', as
   const fresh = await transport({ knownHosts: knownHosts([[jump.port, jumpKey.blob]]) }).hostKey({ address: '127.0.0.1', port: multi.port, user: 'root' }, h.jump);
   t.equal(fresh.type, 'ssh-ed25519', 'with nothing pinned, ED25519 is preferred');
 });
+
+t.test('socketOrExec: a listening unix socket answers on the same connection; else the command runs', async (t) => {
+  const { createServer } = await import('node:net');
+  const path = join(dir, 'resident.sock');
+  const server = createServer({ allowHalfOpen: true }, (sock) => {
+    let got = '';
+    sock.on('data', (c) => (got += c));
+    sock.on('end', () => sock.end(`socket heard: ${got}`));
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  t.teardown(() => server.close());
+  const tr = transport();
+  const before = { sockets: target.sockets, requests: target.requests, connections: target.connections };
+  const viaSocket = await tr.socketOrExec(viaJump('t1'), path, ['echo', 'ran a command'], { stdin: 'ping' });
+  t.same(viaSocket, { code: 0, stdout: 'socket heard: ping', stderr: '', via: 'socket' });
+  t.equal(target.sockets - before.sockets, 1);
+  t.equal(target.requests - before.requests, 0, 'no command ran');
+  const viaExec = await tr.socketOrExec(viaJump('t1'), join(dir, 'nobody-listens.sock'), ['echo', 'ran a command']);
+  t.match(viaExec, { code: 0, stdout: 'ran a command\n', via: 'exec' });
+  t.equal(target.connections - before.connections, 2, 'one connection per call');
+});
+
+t.test('warm opens the jump connection before the first target needs it', async (t) => {
+  const tr = transport();
+  tr.warm([viaJump('w1'), viaJump('w2')]);
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(tr.stats.jumpConnectionsOpened, 1, 'one connection for both targets');
+  const r = await tr.exec(viaJump('w1'), ['true']);
+  t.equal(r.code, 0);
+  t.equal(tr.stats.jumpConnectionsOpened, 1, 'the warm connection was used');
+});
