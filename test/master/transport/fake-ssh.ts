@@ -109,6 +109,22 @@ function runCommand(stream: ServerChannel, command: string, state: FakeServer): 
 }
 
 /** A target host: every exec runs `/bin/sh -c COMMAND` here, with real stdin, output and status. */
+/** Accepts the channel once `sock` has connected and joins the two; refuses it if `sock` fails first. */
+function bridge(sock: Socket, accept: () => ServerChannel, reject: () => void, onOpen?: () => void): void {
+  let open = false;
+  sock.once('connect', () => {
+    open = true;
+    onOpen?.();
+    const ch = accept();
+    ch.on('error', () => {});
+    ch.pipe(sock).pipe(ch);
+    ch.on('close', () => sock.destroy());
+  });
+  sock.on('error', () => {
+    if (!open) reject();
+  });
+}
+
 export function startTarget(opts: FakeOptions): Promise<FakeServer> {
   return base(opts, (conn, state) => {
     conn.on('session', (accept) => {
@@ -119,19 +135,7 @@ export function startTarget(opts: FakeOptions): Promise<FakeServer> {
     });
     // direct-streamlocal channels become connections to real unix sockets, as with OpenSSH's sshd
     conn.on('openssh.streamlocal', (accept, reject, info) => {
-      const sock: Socket = netConnect(info.socketPath);
-      let open = false;
-      sock.once('connect', () => {
-        open = true;
-        state.sockets++;
-        const ch = accept();
-        ch.on('error', () => {});
-        ch.pipe(sock).pipe(ch);
-        ch.on('close', () => sock.destroy());
-      });
-      sock.on('error', () => {
-        if (!open) reject();
-      });
+      bridge(netConnect(info.socketPath), accept, reject, () => state.sockets++);
     });
   });
 }
@@ -148,18 +152,7 @@ export function startJump(opts: JumpOptions): Promise<FakeServer> {
     conn.on('tcpip', (accept, reject, info) => {
       state.requests++;
       if (opts.stall) return;
-      const sock: Socket = netConnect(info.destPort, info.destIP);
-      let open = false;
-      sock.once('connect', () => {
-        open = true;
-        const ch = accept();
-        ch.on('error', () => {});
-        ch.pipe(sock).pipe(ch);
-        ch.on('close', () => sock.destroy());
-      });
-      sock.on('error', () => {
-        if (!open) reject();
-      });
+      bridge(netConnect(info.destPort, info.destIP), accept, reject);
     });
   });
 }
