@@ -1,7 +1,7 @@
 // apt-get as argv: install, remove, purge, update and hold, never prompting and keeping
 // local configuration files. Package lists are refreshed at most once per run (a fact),
 // again after a repository changes.
-import { promises as fsp } from 'node:fs';
+import { mkdirSync, promises as fsp, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fact, FactCache } from '../facts/cache.ts';
 import type { RunResult, Runner } from '../run.ts';
@@ -82,8 +82,14 @@ async function mtimes(dir: string, keep: (name: string) => boolean): Promise<num
 }
 
 /**
- * Whether the package lists need an update: sources exist and the lists are missing or
- * older than the newest source file.
+ * Written after every successful refresh: apt leaves the lists of a repository that did not change
+ * untouched (a 304, or a local repository), so their age alone would call them stale for ever.
+ */
+export const UPDATE_STAMP = 'var/lib/halite/apt-update.stamp';
+
+/**
+ * Whether the package lists need an update: sources exist and the lists are missing, or both they
+ * and the last refresh are older than the newest source file.
  */
 export async function listsStale(root: string): Promise<boolean> {
   const etc = join(root, 'etc/apt');
@@ -94,7 +100,8 @@ export async function listsStale(root: string): Promise<boolean> {
   if (!sources.length) return false;
   const lists = await mtimes(join(root, 'var/lib/apt/lists'), (n) => /(_InRelease|_Release|_Packages(\.\w+)?)$/.test(n));
   if (!lists.length) return true;
-  return Math.max(...sources) > Math.max(...lists);
+  const stamp = await mtimes(join(root, UPDATE_STAMP, '..'), (n) => n === 'apt-update.stamp');
+  return Math.max(...sources) > Math.max(...lists, ...stamp);
 }
 
 export interface UpdateResult {
@@ -116,8 +123,21 @@ export const aptUpdateFact: Fact<RunResult, UpdateResult> = {
 export async function ensureLists(facts: FactCache, root: string, force: boolean): Promise<string | undefined> {
   if (!force && !(await listsStale(root))) return undefined;
   const r = await facts.get(aptUpdateFact, '');
-  if (r.ok) return undefined;
+  if (r.ok) {
+    stampUpdate(root);
+    return undefined;
+  }
   return `Error while refreshing the package database: ${r.comment}`;
+}
+
+function stampUpdate(root: string): void {
+  try {
+    const stamp = join(root, UPDATE_STAMP);
+    mkdirSync(join(stamp, '..'), { recursive: true });
+    writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  } catch {
+    // without the stamp the next run refreshes again: slower, not wrong
+  }
 }
 
 /** After sources change: the next refresh must run again and candidates must be re-read. */

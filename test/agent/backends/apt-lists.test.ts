@@ -1,0 +1,43 @@
+// When package lists count as stale: newer sources than both the lists and the last refresh.
+import t from 'tap';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UPDATE_STAMP, ensureLists, listsStale } from '../../../agent/backends/apt.ts';
+import { FactCache } from '../../../agent/facts/cache.ts';
+import type { RunResult } from '../../../agent/run.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'halite-apt-lists-'));
+t.teardown(() => rmSync(root, { recursive: true, force: true }));
+const at = (path: string, secondsAgo: number): void => {
+  const when = new Date(Date.now() - secondsAgo * 1000);
+  utimesSync(path, when, when);
+};
+mkdirSync(join(root, 'etc/apt/sources.list.d'), { recursive: true });
+mkdirSync(join(root, 'var/lib/apt/lists'), { recursive: true });
+const sources = join(root, 'etc/apt/sources.list.d/local.list');
+const lists = join(root, 'var/lib/apt/lists/local_._Packages');
+
+t.test('missing lists, old lists, and a refresh that left the lists untouched', async (t) => {
+  writeFileSync(sources, 'deb file:/srv/repo ./\n');
+  t.ok(await listsStale(root), 'no lists at all');
+  writeFileSync(lists, '');
+  at(lists, 100);
+  at(sources, 50);
+  t.ok(await listsStale(root), 'sources newer than the lists');
+
+  let updates = 0;
+  const run = async (): Promise<RunResult> => {
+    updates++;
+    return { code: 0, stdout: '', stderr: '' } as RunResult;
+  };
+  const facts = new FactCache({ root, run } as never);
+  t.equal(await ensureLists(facts, root, false), undefined);
+  t.equal(updates, 1, 'apt-get update ran');
+  at(lists, 100); // apt found nothing new and kept the old files
+  t.notOk(await listsStale(root), 'the refresh stamp counts');
+  t.notOk(await ensureLists(new FactCache({ root, run } as never), root, false));
+  t.equal(updates, 1, 'no second update in the next run');
+  at(join(root, UPDATE_STAMP), 100);
+  t.ok(await listsStale(root), 'a source changed after the last refresh');
+});
