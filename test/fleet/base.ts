@@ -1,6 +1,7 @@
 // The base root filesystem every fleet host's overlay sits on: Debian bookworm, debootstrap's
-// minbase variant plus sshd, Node.js (Debian 12's v18, the oldest Node the agent supports) and the
-// tools a host needs. Built once per content key; never modified after it is complete.
+// minbase variant plus sshd, Node.js (Debian 12's v18, the oldest Node the agent supports), Python
+// with its apt bindings (what Ansible needs on a managed host, for the side-by-side benchmark) and
+// the tools a host needs. Built once per content key; never modified after it is complete.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebianMirror } from './apt-sources.ts';
@@ -11,7 +12,7 @@ import { run } from './run.ts';
 
 export const BASE_SUITE = 'bookworm';
 export const BASE_VARIANT = 'minbase';
-export const BASE_PACKAGES = ['openssh-server', 'nodejs', 'iproute2', 'procps', 'sudo', 'netbase'];
+export const BASE_PACKAGES = ['openssh-server', 'nodejs', 'iproute2', 'procps', 'sudo', 'netbase', 'python3', 'python3-apt'];
 /** Where each host sees the fleet's package repository (a read-only bind mount). */
 export const REPO_MOUNT = '/srv/halite-fleet-repo';
 /** Bumped whenever the preparation below changes what a base contains. */

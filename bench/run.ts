@@ -1,0 +1,179 @@
+// The benchmark: halite and Ansible on the same namespace fleet, in the same run, on the same
+// workloads; equivalence checked after each pair; medians, ratios and a markdown results table.
+//
+//   npm run bench                     # full run (hosts 4,8,16; 5 runs; scaling 8..128), bench/results.md
+//   npm run bench:smoke               # 2 hosts, 1 run, no scaling, results in a temporary file
+//   node --import tsx bench/run.ts --hosts 8 --runs 3 --workloads base --scale '' --out /tmp/r.md
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { buildDist } from '../master/build.ts';
+import { up, type Fleet, type HostSpec } from '../test/fleet/index.ts';
+import { differences, fleetFingerprint } from './fingerprint.ts';
+import { fleetNamespaces } from './fleet-cpu.ts';
+import { measure, type Sample } from './measure.ts';
+import { consoleRow, markdown, type PairRow, type Results, type ScaleRow } from './report.ts';
+import { summarize } from './stats.ts';
+import { LEVEL, ROLE, ansibleRun, changedCount, ensureAnsible, haliteRun, type ToolRun } from './tools.ts';
+import { WORKLOADS, type Workload } from './workloads.ts';
+
+interface Options {
+  hosts: number[];
+  runs: number;
+  workloads: Workload[];
+  scale: number[];
+  out: string;
+  ansible: boolean;
+  fleet: string;
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const numbers = (v: string): number[] => v.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
+  const n = Number(x);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`not a host count: ${x}`);
+  return n;
+});
+
+function hostSpecs(n: number): HostSpec[] {
+  return Array.from({ length: n }, (_, i) => ({ id: `bench${i + 1}`, roles: [ROLE], level: LEVEL }));
+}
+
+async function freshFleet(o: Options, n: number): Promise<Fleet> {
+  const started = Date.now();
+  const fleet = await up({ name: o.fleet, replace: true, hosts: hostSpecs(n) });
+  log(`  fleet of ${n} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return fleet;
+}
+
+async function timed(tool: ToolRun, fleet: Fleet, what: string, noop: boolean): Promise<Sample> {
+  const sample = await measure({ argv: tool.argv, env: tool.env, namespaces: fleetNamespaces(fleet) });
+  if (sample.exitCode !== 0) throw new Error(`${tool.name} ${what} failed (exit ${sample.exitCode}):\n${sample.output.slice(-3000)}`);
+  const changed = changedCount(tool.name, sample.output);
+  if (noop && changed !== 0) throw new Error(`${tool.name} ${what}: expected no changes, got ${changed ?? 'no summary'}:\n${sample.output.slice(-3000)}`);
+  log(`  ${tool.name} ${what}: ${sample.wallSec.toFixed(2)} s wall, master ${sample.masterCpuSec.toFixed(2)} s CPU, fleet ${sample.fleetCpuSec.toFixed(2)} s CPU`);
+  return sample;
+}
+
+/** First converge and no-op runs of one tool on a fresh fleet; returns the fingerprint too. */
+async function oneTool(o: Options, w: Workload, n: number, make: (f: Fleet, dir: string) => ToolRun, dir: string) {
+  const fleet = await freshFleet(o, n);
+  const tool = make(fleet, dir);
+  const first = await timed(tool, fleet, 'first converge', false);
+  const print = await fleetFingerprint(fleet, w);
+  const noops: Sample[] = [];
+  for (let i = 0; i < o.runs; i++) noops.push(await timed(tool, fleet, `no-op ${i + 1}/${o.runs}`, true));
+  return { first, noops, print };
+}
+
+async function pair(o: Options, w: Workload, n: number): Promise<PairRow[]> {
+  log(`${w.name}, ${n} hosts`);
+  const dir = mkdtempSync(join(tmpdir(), `halite-bench-${w.name}-${n}-`));
+  try {
+    const h = await oneTool(o, w, n, (f) => haliteRun(f, w, join(dir, 'halite')), dir);
+    const rows: PairRow[] = [
+      { workload: w.name, run: 'first converge', hosts: n, halite: summarize([h.first]) },
+      { workload: w.name, run: 'no-op', hosts: n, halite: summarize(h.noops) },
+    ];
+    if (o.ansible) {
+      const a = await oneTool(o, w, n, (f) => ansibleRun(f, w, join(dir, 'ansible')), dir);
+      const diff = differences(h.print, a.print, ['halite', 'ansible']);
+      if (diff.length) throw new Error(`${w.name}: the hosts differ after halite and after Ansible:\n${diff.join('\n')}`);
+      log(`  equivalent: ${Object.keys(h.print).length} hosts agree on ${h.print[Object.keys(h.print)[0]].trim().split('\n').length} checked facts each`);
+      rows[0].ansible = summarize([a.first]);
+      rows[1].ansible = summarize(a.noops);
+    }
+    for (const r of rows) log(consoleRow(r));
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function scale(o: Options, n: number): Promise<ScaleRow> {
+  log(`halite scaling, base workload, ${n} hosts`);
+  const dir = mkdtempSync(join(tmpdir(), `halite-bench-scale-${n}-`));
+  try {
+    const fleet = await freshFleet(o, n);
+    const tool = haliteRun(fleet, WORKLOADS.base, dir);
+    await timed(tool, fleet, 'first converge', false);
+    const noops: Sample[] = [];
+    for (let i = 0; i < o.runs; i++) noops.push(await timed(tool, fleet, `no-op ${i + 1}/${o.runs}`, true));
+    return { hosts: n, halite: summarize(noops) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runBench(o: Options): Promise<Results> {
+  const started = new Date();
+  await buildDist();
+  const versions: Record<string, string> = {
+    halite: (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version,
+    'master Node.js': process.version,
+  };
+  if (o.ansible) versions.Ansible = ensureAnsible(log);
+  const pairs: PairRow[] = [];
+  const scaling: ScaleRow[] = [];
+  let fleet: Fleet | undefined;
+  try {
+    for (const w of o.workloads) for (const n of o.hosts) pairs.push(...(await pair(o, w, n)));
+    for (const n of o.scale) scaling.push(await scale(o, n));
+    fleet = await up({ name: o.fleet, replace: true, hosts: hostSpecs(1) });
+    versions['VM Node.js'] = (await fleet.exec('bench1', ['node', '--version'])).stdout.trim();
+  } finally {
+    if (fleet) await fleet.down();
+    else await up({ name: o.fleet, replace: true, hosts: hostSpecs(1) }).then((f) => f.down()).catch(() => undefined);
+  }
+  return {
+    date: started.toISOString().slice(0, 10),
+    versions,
+    settings: [
+      'halite: the bundled master (`npm run build`), `highstate --level bench`, concurrency = max(8, N), agents stay resident between jobs (`agent_linger` 600 s, the default)',
+      `Ansible: ansible-playbook, forks = N, gathering = explicit (no facts), pipelining = True, ControlMaster=auto ControlPersist=60s through the same ssh configuration (ProxyJump via the jump host), service module told the init system (use: sysvinit) so it skips detection`,
+      'each tool starts on a fresh fleet; the first converge is one run; the no-op rows follow it on the same fleet',
+      'equivalence: after each tool, every host\'s managed paths (type, mode, owner, content), packages, services, accounts and cron entries are compared; the run stops if they differ',
+    ],
+    pairs,
+    scaling,
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('bench')
+    .option('--hosts <list>', 'fleet sizes for the side-by-side runs', '4,8,16')
+    .option('--runs <n>', 'no-op runs per tool and size (medians)', '5')
+    .option('--workloads <list>', `workloads (${Object.keys(WORKLOADS).join(', ')})`, 'memcached,base')
+    .option('--scale <list>', 'fleet sizes for the halite scaling series (empty: none)', '8,32,64,128')
+    .option('--out <file>', 'markdown results', fileURLToPath(new URL('./results.md', import.meta.url)))
+    .option('--skip-ansible', 'halite only')
+    .option('--smoke', 'quick check that the benchmark works: 2 hosts, 1 run, no scaling, results in a temporary file')
+    .option('--fleet <name>', 'name of the fleet to use', 'bench')
+    .parse(argv, { from: 'user' });
+  const v = program.opts<{ hosts: string; runs: string; workloads: string; scale: string; out: string; skipAnsible?: boolean; smoke?: boolean; fleet: string }>();
+  const workloads = v.workloads.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
+    const w = WORKLOADS[x];
+    if (!w) throw new Error(`unknown workload: ${x}`);
+    return w;
+  });
+  const o: Options = {
+    hosts: v.smoke ? [2] : numbers(v.hosts),
+    runs: v.smoke ? 1 : Math.max(1, Number(v.runs)),
+    workloads,
+    scale: v.smoke ? [] : numbers(v.scale),
+    out: v.smoke && v.out.endsWith('bench/results.md') ? join(mkdtempSync(join(tmpdir(), 'halite-bench-')), 'results.md') : v.out,
+    ansible: !v.skipAnsible,
+    fleet: v.fleet,
+  };
+  const results = await runBench(o);
+  writeFileSync(o.out, markdown(results));
+  log(`results: ${o.out}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
