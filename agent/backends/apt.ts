@@ -89,7 +89,9 @@ export const UPDATE_STAMP = 'var/lib/halite/apt-update.stamp';
 
 /**
  * Whether the package lists need an update: sources exist and the lists are missing, or both they
- * and the last refresh are older than the newest source file.
+ * and the last refresh are older than the newest source file. apt gives list files the time the
+ * repository published them, so the last refresh is read from the lists directories (apt-get
+ * update writes there every time) and from the stamp halite writes after its own refreshes.
  */
 export async function listsStale(root: string): Promise<boolean> {
   const etc = join(root, 'etc/apt');
@@ -100,8 +102,13 @@ export async function listsStale(root: string): Promise<boolean> {
   if (!sources.length) return false;
   const lists = await mtimes(join(root, 'var/lib/apt/lists'), (n) => /(_InRelease|_Release|_Packages(\.\w+)?)$/.test(n));
   if (!lists.length) return true;
-  const stamp = await mtimes(join(root, UPDATE_STAMP, '..'), (n) => n === 'apt-update.stamp');
-  return Math.max(...sources) > Math.max(...lists, ...stamp);
+  // apt gives list files the repository's own time; the directories show when an update ran
+  const updated = [
+    ...(await mtimes(join(root, 'var/lib/apt'), (n) => n === 'lists')),
+    ...(await mtimes(join(root, 'var/lib/apt/lists'), (n) => n === 'partial')),
+    ...(await mtimes(join(root, UPDATE_STAMP, '..'), (n) => n === 'apt-update.stamp')),
+  ];
+  return Math.max(...sources) > Math.max(...lists, ...updated);
 }
 
 export interface UpdateResult {

@@ -23,6 +23,7 @@ t.test('missing lists, old lists, and a refresh that left the lists untouched', 
   t.ok(await listsStale(root), 'no lists at all');
   writeFileSync(lists, '');
   at(lists, 100);
+  at(join(root, 'var/lib/apt/lists'), 100);
   at(sources, 50);
   t.ok(await listsStale(root), 'sources newer than the lists');
 
@@ -40,4 +41,16 @@ t.test('missing lists, old lists, and a refresh that left the lists untouched', 
   t.equal(updates, 1, 'no second update in the next run');
   at(join(root, UPDATE_STAMP), 100);
   t.ok(await listsStale(root), 'a source changed after the last refresh');
+});
+
+t.test('an update that kept the repository\'s file times still counts', async (t) => {
+  mkdirSync(join(root, 'var/lib/apt/lists/partial'), { recursive: true });
+  at(lists, 100);
+  at(join(root, UPDATE_STAMP), 100);
+  at(sources, 50);
+  at(join(root, 'var/lib/apt/lists'), 100);
+  at(join(root, 'var/lib/apt/lists/partial'), 100);
+  t.ok(await listsStale(root));
+  at(join(root, 'var/lib/apt/lists/partial'), 10); // apt-get update ran after the sources changed
+  t.notOk(await listsStale(root));
 });
