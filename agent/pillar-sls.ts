@@ -3,7 +3,7 @@
 // include may nest its data under `key: a:b` and pass template variables in `defaults:`.
 import type { ErrorData } from './errors.ts';
 import { cloneData, isPlainDict, merge, type Dict } from './merge.ts';
-import type { Grains, MineData } from './protocol.ts';
+import type { Grains, InventoryHost, MineData } from './protocol.ts';
 import { slsVars } from './render/sls.ts';
 import { renderTemplate } from './render/template.ts';
 import { parseYaml } from './render/yaml.ts';
@@ -16,6 +16,7 @@ export interface PillarRender {
   grains: Grains;
   saltenv: string;
   mine?: MineData;
+  inventory?: InventoryHost[];
   mergeLists: boolean;
   /** SLS names in the tree (for include globs). */
   available: () => readonly string[];
@@ -104,7 +105,7 @@ export function renderPillarSls(r: PillarRender, sls: string, pillar: Dict, from
   }
   const { path: file, isInit } = found;
   const source = r.tree.read(file) ?? '';
-  const ctx = { grains: r.grains, pillar: cloneData(pillar), saltenv: r.saltenv, ...(r.mine ? { mine: r.mine } : {}) };
+  const ctx = { grains: r.grains, pillar: cloneData(pillar), saltenv: r.saltenv, ...(r.mine ? { mine: r.mine } : {}), ...(r.inventory ? { inventory: r.inventory } : {}) };
   const rendered = renderTemplate(r.tree, file, source, ctx, { ...slsVars(sls, file, isInit, r.saltenv), ...defaults });
   if (rendered.error) {
     r.errors.push({ ...rendered.error, code: 'PILLAR' });

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { ErrorData } from './errors.ts';
 import { merge, type Dict } from './merge.ts';
-import type { Grains, MineData, Pillar } from './protocol.ts';
+import type { Grains, InventoryHost, MineData, Pillar } from './protocol.ts';
 import { minionOf } from './top.ts';
 import { readTop } from './top/read.ts';
 import { selectTargets } from './top/select.ts';
@@ -25,6 +25,7 @@ export interface PillarInput {
   /** The pillar top file's saltenv section to use (default 'base'). */
   saltenv?: string;
   mine?: MineData;
+  inventory?: InventoryHost[];
   /** Salt's pillar_merge_lists: lists from later SLS extend earlier ones instead of replacing them. */
   mergeLists?: boolean;
   /** Names put before file paths in errors (default: each tree directory's name, or pillar / pillar-private). */
@@ -53,7 +54,7 @@ function inTree(errors: readonly ErrorData[], name: string): ErrorData[] {
 
 /** The data one tree contributes on top of `base` (rendered with base merged under it). */
 function compileTree(run: TreeRun, base: Dict, input: PillarInput, saltenv: string): { data: Dict; errors: ErrorData[] } {
-  const ctx = { grains: input.grains, pillar: {}, saltenv, ...(input.mine ? { mine: input.mine } : {}) };
+  const ctx = { grains: input.grains, pillar: {}, saltenv, ...(input.mine ? { mine: input.mine } : {}), ...(input.inventory ? { inventory: input.inventory } : {}) };
   const top = readTop(run.tree, ctx, 'top.sls');
   const errors: ErrorData[] = [...top.errors];
   let data: Dict = {};
@@ -70,6 +71,7 @@ function compileTree(run: TreeRun, base: Dict, input: PillarInput, saltenv: stri
     mods: new Map(),
     errors,
     ...(input.mine ? { mine: input.mine } : {}),
+    ...(input.inventory ? { inventory: input.inventory } : {}),
   };
   const opts = { mergeLists: r.mergeLists };
   for (const item of sel.matches[saltenv] ?? []) {

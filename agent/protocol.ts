@@ -7,6 +7,15 @@ export type Pillar = Record<string, unknown>;
 /** Mine data: host id → function name → value (e.g. network.ip_addrs). */
 export type MineData = Record<string, Record<string, unknown>>;
 
+/** One host of the master's inventory: roles and level from the roster, addresses as it reported them. */
+export interface InventoryHost {
+  id: string;
+  level?: string;
+  roles: string[];
+  /** Addresses the host reported on its last run (empty when it never reported). */
+  addresses: string[];
+}
+
 /**
  * High data, Salt's shape: ID → { module: [fun?, {arg: val}, ...], __sls__, __env__ }.
  * __file__/__line__ locate the declaration for error messages.
@@ -139,6 +148,8 @@ export interface JobEnvelope {
   secrets: string[];
   /** Addresses and facts other hosts reported, for salt['mine.get'] and inventory helpers. */
   mine: MineData;
+  /** Every roster host with its roles, level and reported addresses, for `inventory.ips(role)`. */
+  inventory?: InventoryHost[];
   saltenv: string;
   /** Named SLS (state.sls); absent = highstate from the top file. */
   sls?: string[];

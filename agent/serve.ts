@@ -137,7 +137,7 @@ export async function serve(o: ServeOptions): Promise<number> {
   }
   try {
     const tree = new ManifestTree(env.manifest, cas);
-    const ctx = { grains, pillar: env.pillar, saltenv: env.saltenv, mine: env.mine };
+    const ctx = { grains, pillar: env.pillar, saltenv: env.saltenv, mine: env.mine, ...(env.inventory ? { inventory: env.inventory } : {}) };
     const cache = o.compileCache ? compileCache(o.compileCache, { agent: agentName(), manifest: env.manifest, sls: env.sls ?? null, ctx }) : undefined;
     let chunks = cache?.get();
     if (!chunks) {
@@ -153,7 +153,7 @@ export async function serve(o: ServeOptions): Promise<number> {
     events.start(chunks.length, env.test, reportedFacts(grains));
     const { results, stopped } = await executeChunks(chunks, {
       ...(o.signal ? { signal: o.signal } : {}),
-      context: { grains, pillar: env.pillar, mine: env.mine, tree, saltenv: env.saltenv, root: o.root ?? '/', log, redact: (t) => hide(t) },
+      context: { grains, pillar: env.pillar, mine: env.mine, ...(env.inventory ? { inventory: env.inventory } : {}), tree, saltenv: env.saltenv, root: o.root ?? '/', log, redact: (t) => hide(t) },
       test: env.test,
       failhard: env.failhard ?? false,
       ...(env.stateTimeout !== undefined ? { timeout: env.stateTimeout } : {}),

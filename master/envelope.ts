@@ -2,7 +2,7 @@
 // roster data only) and the secrets in it, the mine data the caller gathered, the state-tree
 // manifest and the run options. Nothing about any other host's pillar goes in.
 import type { ErrorData } from '../agent/errors.ts';
-import type { JobEnvelope, MineData } from '../agent/protocol.ts';
+import type { InventoryHost, JobEnvelope, MineData } from '../agent/protocol.ts';
 import type { StateTree } from '../agent/tree.ts';
 import { type GrainOverride, applyGrainOverrides, rosterGrains } from './host-grains.ts';
 import { compilePillar } from './pillar.ts';
@@ -16,6 +16,8 @@ export interface EnvelopeInput {
   privatePillar?: StateTree;
   manifest: Manifest;
   mine?: MineData;
+  /** Roster hosts with their reported addresses (master/inventory.ts inventoryHosts). */
+  inventory?: InventoryHost[];
   saltenv?: string;
   sls?: string[];
   test?: boolean;
@@ -36,6 +38,7 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutcome {
     tree: input.pillar, grains, saltenv,
     ...(input.privatePillar ? { privateTree: input.privatePillar } : {}),
     ...(input.mine ? { mine: input.mine } : {}),
+    ...(input.inventory ? { inventory: input.inventory } : {}),
   });
   if (p.errors.length) return { errors: p.errors.map((e) => (e.host ? e : { ...e, host: host.id })) };
   const envelope: JobEnvelope = {
@@ -49,6 +52,7 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutcome {
     test: input.test ?? false,
     manifest: input.manifest,
   };
+  if (input.inventory) envelope.inventory = input.inventory;
   if (input.sls?.length) envelope.sls = [...input.sls];
   if (input.failhard !== undefined) envelope.failhard = input.failhard;
   if (input.stateTimeout !== undefined) envelope.stateTimeout = input.stateTimeout;

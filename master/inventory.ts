@@ -1,7 +1,7 @@
 // The inventory: the addresses and grains each host reported on its last run, as mine data for
 // rendering (`salt['mine.get']('*', 'network.ip_addrs')`) and as IPs by role and level. Identity
 // (which roles and level a host has) comes from the roster, never from what hosts reported.
-import type { MineData } from '../agent/protocol.ts';
+import type { InventoryHost, MineData } from '../agent/protocol.ts';
 import type { InventoryRecord, JobStore } from './jobs/store.ts';
 import type { RosterHost } from './roster.ts';
 
@@ -41,6 +41,12 @@ export function ipsBy(mine: MineData, roster: readonly RosterHost[], q: IpQuery 
     else out[h.id] = [];
   }
   return out;
+}
+
+/** Every roster host with its roles, level and addresses (as `ipsBy` finds them), for templates. */
+export function inventoryHosts(mine: MineData, roster: readonly RosterHost[]): InventoryHost[] {
+  const ips = ipsBy(mine, roster);
+  return roster.map((h) => ({ id: h.id, ...(h.level ? { level: h.level } : {}), roles: [...h.roles], addresses: ips[h.id] ?? [] }));
 }
 
 /** All addresses of the hosts `ipsBy` selects, flattened, each once. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { HostRunner, PushResult } from './orchestrate.ts';
 import type { RunnerEnv } from './commands/job.ts';
 import { buildEnvelope } from './envelope.ts';
-import { mineFromStore } from './inventory.ts';
+import { inventoryHosts, mineFromStore } from './inventory.ts';
 import { pushHost } from './push.ts';
 import { targetFor } from './transport/target.ts';
 import { treeManifest } from './tree.ts';
@@ -13,6 +13,7 @@ export function pushRunner(env: RunnerEnv): HostRunner {
   const { ws, transport, store } = env;
   const tree = treeManifest(ws.config.states);
   const mine = mineFromStore(store, ws.roster.hosts);
+  const inventory = inventoryHosts(mine, ws.roster.hosts);
   const file = (hash: string): Buffer | undefined => {
     const path = tree.paths.get(hash);
     return path === undefined ? undefined : readFileSync(path);
@@ -26,6 +27,7 @@ export function pushRunner(env: RunnerEnv): HostRunner {
       ...(ws.privatePillar ? { privatePillar: ws.privatePillar } : {}),
       manifest: tree.manifest,
       mine,
+      inventory,
       test: opts.test,
       ...(opts.sls ? { sls: opts.sls } : {}),
       ...(opts.failhard ? { failhard: true } : {}),

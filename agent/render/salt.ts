@@ -5,6 +5,7 @@ import { pyFunction, type KwArgs } from './pyargs.ts';
 import { deepCopy, dictKeys, dictUpdate, isDict, pyBool, pyEq, pyStr, type Dict } from './pyvalue.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';
 import { mineGet } from './mine.ts';
+import { inventoryHosts, inventoryIps } from './inventory.ts';
 
 const SALT_FUNCTIONS = Symbol('salt functions');
 const SALT_FUNCTION = Symbol('salt function');
@@ -100,6 +101,9 @@ function pillarGet(pillar: Dict, a: KwArgs): unknown {
   }
   return traverse(pillar, key, a.default, delim);
 }
+
+/** A string argument that may be None. */
+const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : pyStr(v));
 
 type Impl = (a: KwArgs) => unknown;
 interface Spec {
@@ -201,6 +205,14 @@ function specs(ctx: RenderContext): Record<string, Spec> {
         if (pyBool(a.exclude_minion)) delete out[pyStr(grains().id)];
         return out;
       },
+    },
+    'inventory.ips': {
+      params: ['role', 'level'], defaults: { role: null, level: null },
+      impl: (a) => inventoryIps(ctx.inventory, optStr(a.role), optStr(a.level) ?? optStr(grains().level)),
+    },
+    'inventory.hosts': {
+      params: ['role', 'level'], defaults: { role: null, level: null },
+      impl: (a) => inventoryHosts(ctx.inventory, optStr(a.role), optStr(a.level) ?? optStr(grains().level)).map((h) => ({ ...h, roles: [...h.roles], addresses: [...h.addresses] })),
     },
     'test.ping': { params: [], impl: () => true },
     'test.echo': { params: ['text'], impl: (a) => a.text },

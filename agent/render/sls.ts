@@ -1,5 +1,5 @@
 // Render one SLS file: template (Jinja, Salt dialect) then YAML, as Salt's default `jinja|yaml` pipe.
-import type { Grains, Pillar, MineData } from '../protocol.ts';
+import type { Grains, InventoryHost, Pillar, MineData } from '../protocol.ts';
 import type { ErrorData } from '../errors.ts';
 import { type StateTree, locateSls } from '../tree.ts';
 import { renderTemplate } from './template.ts';
@@ -10,6 +10,8 @@ export interface RenderContext {
   pillar: Pillar;
   saltenv: string;
   mine?: MineData;
+  /** The master's inventory (roster roles and levels, reported addresses). */
+  inventory?: InventoryHost[];
   /** Master/agent options visible to config.get. */
   opts?: Record<string, unknown>;
   /**

@@ -12,6 +12,11 @@ export interface TemplateResult {
   error?: ErrorData;
 }
 
+/** `inventory.ips(role, level)` and `inventory.hosts(role, level)`: the salt functions of that name. */
+function inventoryOf(salt: Record<string, unknown>): Record<string, unknown> {
+  return { ips: salt['inventory.ips'], hosts: salt['inventory.hosts'] };
+}
+
 /** The variables every template sees (Salt's render context). */
 export function templateContext(file: string, ctx: RenderContext, extra: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -21,6 +26,7 @@ export function templateContext(file: string, ctx: RenderContext, extra: Record<
     opts: ctx.opts ?? {},
     saltenv: ctx.saltenv,
     salt: saltFunctions(ctx),
+    inventory: inventoryOf(saltFunctions(ctx)),
     ...extra,
   };
 }

@@ -1,5 +1,5 @@
 // Builds the StateContext for a run from the run's data, with defaults for the rest.
-import type { Grains, LowChunk, MineData, Pillar } from '../protocol.ts';
+import type { Grains, LowChunk, InventoryHost, MineData, Pillar } from '../protocol.ts';
 import { MemTree, type StateTree } from '../tree.ts';
 import { renderTemplate } from '../render/template.ts';
 import { FactCache } from '../facts/cache.ts';
@@ -13,6 +13,7 @@ export interface ContextOptions {
   pillar?: Pillar;
   saltenv?: string;
   mine?: MineData;
+  inventory?: InventoryHost[];
   opts?: Record<string, unknown>;
   tree?: StateTree;
   root?: string;
@@ -54,7 +55,7 @@ export function makeContext(o: ContextOptions = {}): StateContext {
     saltenv,
     tree,
     renderTemplate: (file, source, context = {}) =>
-      renderTemplate(tree, file, source, { grains, pillar, saltenv, mine: o.mine, opts: o.opts }, context),
+      renderTemplate(tree, file, source, { grains, pillar, saltenv, mine: o.mine, inventory: o.inventory, opts: o.opts }, context),
     facts: o.facts ?? new FactCache({ root, run }),
     run,
     root,

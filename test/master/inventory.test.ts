@@ -1,6 +1,6 @@
 import t from 'tap';
 import { mineGet } from '../../agent/render/mine.ts';
-import { ipList, ipsBy, mineData, mineFromStore } from '../../master/inventory.ts';
+import { inventoryHosts, ipList, ipsBy, mineData, mineFromStore } from '../../master/inventory.ts';
 import { JobStore } from '../../master/jobs/store.ts';
 import { orchestrate } from '../../master/orchestrate.ts';
 import type { PushResult } from '../../master/push.ts';
@@ -57,4 +57,12 @@ t.test('inventory from stored runs: what hosts reported in their pushes becomes 
   await orchestrate({ hosts, roles, run: async (h) => reported[h.id]!, store });
   t.same(mineGet(mineFromStore(store, ROSTER), '*', 'network.ip_addrs'), { 'mem1.staging': ['10.77.1.12'] });
   store.close();
+});
+
+t.test('the inventory templates get: roster roles and levels, reported addresses', async (t) => {
+  const mine = mineData([{ host: 'mem1.staging', addresses: ['10.77.1.10'], grains: { roles: ['db'], level: 'production' }, updatedAt: '' }]);
+  const inv = inventoryHosts(mine, ROSTER);
+  t.same(inv[0], { id: 'mem1.staging', level: 'staging', roles: ['memcache'], addresses: ['10.77.1.10'] }, 'reported grains do not change roles or level');
+  t.same(inv.find((h) => h.id === 'mem1.production')?.addresses, [], 'a host named by DNS that never reported has no address');
+  t.same(inv.find((h) => h.id === 'db1.production')?.addresses, ['10.77.2.20'], 'an IP in the roster stands until the host reports');
 });
