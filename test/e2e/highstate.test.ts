@@ -1,7 +1,7 @@
 // `halite highstate`, `run` and `hosts` end to end: the CLI pushes the repository's states to a
 // namespace fleet through its jump host and records the jobs.
 import t from 'tap';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
@@ -25,6 +25,7 @@ t.before(async () => {
     { id: 'memcache1', roles: ['memcache'], level: 'staging' },
     { id: 'memcache2', roles: ['memcache'], level: 'staging' },
     { id: 'sessions1', roles: ['sessions'], level: 'staging' },
+    { id: 'memcache3', roles: ['memcache'], level: 'production' },
   ] });
   ws = fleetWorkspace(fleet);
 });
@@ -81,6 +82,40 @@ t.test('--level staging converges every host; the second run changes nothing', a
   for (const h of Object.keys(doc)) t.same(changedTags(doc, h), [], `${h}: no changes`);
 });
 
+t.test('--level production selects exactly the production host; staging hosts are not touched', async (t) => {
+  const before = await fleet.exec('memcache1', ['stat', '-c', '%Y', '/etc/memcached.conf']);
+  const r = await halite('highstate', '--level', 'production', '--out', 'json');
+  t.equal(r.code, 0, r.err);
+  t.same(Object.keys(json(r.out)), ['memcache3']);
+  t.match(r.err, /job \d+: 1 host in 1 wave/);
+  const conf = await fleet.exec('memcache3', ['cat', '/etc/memcached.conf']);
+  t.match(conf.stdout, /-m \d+/, 'memcache3 converged with the production pillar');
+  const after = await fleet.exec('memcache1', ['stat', '-c', '%Y', '/etc/memcached.conf']);
+  t.equal(after.stdout, before.stdout, 'a staging host was left alone');
+  const staging = await halite('highstate', '--level', 'staging', '--test', '--out', 'json');
+  t.same(Object.keys(json(staging.out)).sort(), ['memcache1', 'memcache2', 'sessions1'], '--level staging leaves the production host out');
+});
+
+t.test('a later job renders the addresses other hosts reported, from the inventory', async (t) => {
+  // A state tree of the repository's states plus one SLS that writes the staging memcache IPs.
+  const states = join(ws.dir, 'states-probe');
+  cpSync(join(import.meta.dirname, '../../states'), states, { recursive: true });
+  writeFileSync(join(states, 'probe.sls'), [
+    '/etc/halite-probe:',
+    '  file.managed:',
+    "    - contents: \"{{ inventory.ips('memcache') | join(' ') }} / {{ inventory.ips('memcache', level='production') | join(' ') }}\"",
+    '',
+  ].join('\n'));
+  const config = join(ws.dir, 'halite-probe.yaml');
+  writeFileSync(config, readFileSync(ws.config, 'utf8').replace(/^states: .*$/m, `states: ${states}`));
+  const io = { out: '', err: '', env: { USER: 'e2e' }, cwd: ws.dir, stdout: (x: string) => void (io.out += x), stderr: (x: string) => void (io.err += x) };
+  const code = await main(['--config', config, 'sls', 'probe', '--host', 'sessions1'], io);
+  t.equal(code, 0, io.err + io.out);
+  const addr = (id: string) => fleet.hosts.find((h) => h.id === id)!.address;
+  const probe = await fleet.exec('sessions1', ['cat', '/etc/halite-probe']);
+  t.equal(probe.stdout.trim(), `${addr('memcache1')} ${addr('memcache2')} / ${addr('memcache3')}`);
+});
+
 t.test('halite run on a role: output per host, exit 0; a failing command exits non-zero', async (t) => {
   const r = await halite('run', '--role', 'memcache', '--', 'uptime');
   t.equal(r.code, 0, r.err);
@@ -104,7 +139,8 @@ t.test('halite hosts shows the last run of each host', async (t) => {
   const r = await halite('hosts');
   t.equal(r.code, 0, r.err);
   t.match(r.out, /LAST RUN/);
-  for (const h of ['memcache1', 'memcache2', 'sessions1']) t.match(r.out, new RegExp(`${h} .* ok \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z \\(job \\d{20}\\)`));
+  for (const h of ['memcache1', 'memcache2', 'sessions1', 'memcache3']) t.match(r.out, new RegExp(`${h} .* (ok|changed) \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z \\(job \\d{20}\\)`));
+  t.match(r.out, /memcache3\s+production\s+memcache/);
 });
 
 t.test('a stopped host is unreachable (exit 4) while the others converge', async (t) => {
