@@ -1,6 +1,8 @@
 // The one remote command of a job: a POSIX sh script that makes sure the VM has a usable Node and
 // this version of the agent bundle, then replaces itself with `node <bundle> serve`.
 //
+//   node                    → the system's `node` when it is >= 18, else the one `--bootstrap`
+//                             installed under /var/lib/halite/node
 //   no node, or node < 18   → prints {"type":"need-node"[,"found":V]} and exits 127
 //   bundle not present      → prints {"type":"need-agent","bytes":N}, reads exactly N bytes from
 //                             stdin into a temp file, checks its sha256, renames it into place
@@ -13,6 +15,10 @@ import { CODE_CACHE_LOADER } from '../agent/code-cache.ts';
 import { quoteArg } from './transport/quote.ts';
 
 export const AGENT_DIR = '/var/lib/halite/agent';
+/** Where `--bootstrap` puts the master's own Node when the VM's packages offer none recent enough. */
+export const NODE_DIR = '/var/lib/halite/node';
+/** Exit status of the install script when the package system has no suitable nodejs. */
+export const NO_NODE_PACKAGE_EXIT = 3;
 export const MIN_NODE_MAJOR = 18;
 /** Exit status of the bootstrap when the VM has no usable Node. */
 export const NEED_NODE_EXIT = 127;
@@ -26,6 +32,8 @@ export interface BootstrapSpec {
   agentDir?: string;
   /** Extra arguments for `serve`. */
   serveArgs?: readonly string[];
+  /** Where a Node installed by `--bootstrap` lives (default /var/lib/halite/node). */
+  nodeDir?: string;
 }
 
 /** The script run by `sh -c`. */
@@ -35,13 +43,21 @@ export function bootstrapScript(spec: BootstrapSpec): string {
   const dir = spec.agentDir ?? AGENT_DIR;
   const file = `${dir.replace(/\/+$/, '')}/agent-${spec.sha256}.cjs`;
   const args = (spec.serveArgs ?? []).map(quoteArg).join(' ');
-  const needNode = `printf '{"type":"need-node"}\\n'`;
+  const nodeDir = (spec.nodeDir ?? NODE_DIR).replace(/\/+$/, '');
   return [
-    `d=${quoteArg(dir)}; f=${quoteArg(file)}`,
-    `command -v node >/dev/null 2>&1 || { ${needNode}; exit ${NEED_NODE_EXIT}; }`,
-    `v=$(node -v 2>/dev/null); m=\${v#v}; m=\${m%%.*}`,
-    `case "$m" in ''|*[!0-9]*) ${needNode}; exit ${NEED_NODE_EXIT};; esac`,
-    `if [ "$m" -lt ${MIN_NODE_MAJOR} ]; then printf '{"type":"need-node","found":"%s"}\\n' "$v"; exit ${NEED_NODE_EXIT}; fi`,
+    `d=${quoteArg(dir)}; f=${quoteArg(file)}; n=; found=`,
+    // the system's node first, then the one --bootstrap installed
+    `for c in node ${quoteArg(`${nodeDir}/bin/node`)}; do`,
+    `  command -v "$c" >/dev/null 2>&1 || continue`,
+    `  v=$("$c" -v 2>/dev/null); m=\${v#v}; m=\${m%%.*}`,
+    `  case "$m" in ''|*[!0-9]*) continue;; esac`,
+    `  if [ "$m" -ge ${MIN_NODE_MAJOR} ]; then n=$c; break; fi`,
+    `  found=$v`,
+    `done`,
+    `if [ -z "$n" ]; then`,
+    `  if [ -n "$found" ]; then printf '{"type":"need-node","found":"%s"}\\n' "$found"; else printf '{"type":"need-node"}\\n'; fi`,
+    `  exit ${NEED_NODE_EXIT}`,
+    `fi`,
     `if [ ! -f "$f" ]; then`,
     `  mkdir -p "$d" || exit 1`,
     `  t=$(mktemp "$d/.agent.XXXXXX") || exit 1`,
@@ -50,7 +66,7 @@ export function bootstrapScript(spec: BootstrapSpec): string {
     `  if ! printf '%s  %s\\n' ${spec.sha256} "$t" | sha256sum -c --status; then rm -f "$t"; echo "halite: the agent bundle arrived damaged (sha256 mismatch)" >&2; exit 1; fi`,
     `  chmod 0644 "$t" && mv -f "$t" "$f" || exit 1`,
     `fi`,
-    `exec node -e ${quoteArg(CODE_CACHE_LOADER)} "$f" serve${args ? ` ${args}` : ''}`,
+    `exec "$n" -e ${quoteArg(CODE_CACHE_LOADER)} "$f" serve${args ? ` ${args}` : ''}`,
   ].join('\n');
 }
 
@@ -61,17 +77,51 @@ export function bootstrapCommand(spec: BootstrapSpec): string[] {
 
 /**
  * Installs Debian's `nodejs` when its candidate version is at least 18 (Debian 12 and later);
- * otherwise fails with a message saying what was found.
+ * otherwise exits NO_NODE_PACKAGE_EXIT saying what was found (the master then ships its own Node).
  */
 export function installNodeScript(): string {
   return [
     `c=$(apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: *//p'); m=\${c#*:}; m=\${m%%.*}`,
-    `case "$m" in ''|*[!0-9]*) echo "halite: no installable nodejs package (candidate: \${c:-none}); install Node.js >= ${MIN_NODE_MAJOR} on this host" >&2; exit 1;; esac`,
-    `if [ "$m" -lt ${MIN_NODE_MAJOR} ]; then echo "halite: this system's nodejs is $c, older than ${MIN_NODE_MAJOR}; install Node.js >= ${MIN_NODE_MAJOR} on this host" >&2; exit 1; fi`,
+    `case "$m" in ''|*[!0-9]*) echo "halite: no installable nodejs package (candidate: \${c:-none})" >&2; exit ${NO_NODE_PACKAGE_EXIT};; esac`,
+    `if [ "$m" -lt ${MIN_NODE_MAJOR} ]; then echo "halite: this system's nodejs is $c, older than ${MIN_NODE_MAJOR}" >&2; exit ${NO_NODE_PACKAGE_EXIT}; fi`,
     `DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs`,
   ].join('\n');
 }
 
 export function installNodeCommand(): string[] {
   return ['sh', '-c', installNodeScript()];
+}
+
+export interface NodeUpload {
+  sha256: string;
+  bytes: number;
+  /** `uname -m` the binary runs on (x86_64, aarch64). */
+  machine: string;
+  nodeDir?: string;
+}
+
+/**
+ * Receives the master's own Node binary on stdin (exactly `bytes` bytes), checks the machine type
+ * and the sha256, makes sure it runs, and puts it at NODE_DIR/bin/node for the bootstrap to find.
+ */
+export function uploadNodeScript(u: NodeUpload): string {
+  if (!/^[0-9a-f]{64}$/.test(u.sha256)) throw new TypeError(`not a sha256: ${u.sha256}`);
+  if (!Number.isSafeInteger(u.bytes) || u.bytes <= 0) throw new TypeError(`bad binary size: ${u.bytes}`);
+  if (!/^[a-z0-9_]+$/.test(u.machine)) throw new TypeError(`bad machine type: ${u.machine}`);
+  const dir = (u.nodeDir ?? NODE_DIR).replace(/\/+$/, '');
+  return [
+    `d=${quoteArg(dir)}`,
+    `if [ "$(uname -m)" != ${u.machine} ]; then echo "halite: this host is $(uname -m); the master's Node is built for ${u.machine}: install Node.js >= ${MIN_NODE_MAJOR} on it" >&2; exit 1; fi`,
+    `mkdir -p "$d/bin" || exit 1`,
+    `t=$(mktemp "$d/bin/.node.XXXXXX") || exit 1`,
+    `head -c ${u.bytes} >"$t"`,
+    `if ! printf '%s  %s\\n' ${u.sha256} "$t" | sha256sum -c --status; then rm -f "$t"; echo "halite: the Node binary arrived damaged (sha256 mismatch)" >&2; exit 1; fi`,
+    `chmod 0755 "$t" || exit 1`,
+    `if ! v=$("$t" -v 2>&1); then rm -f "$t"; echo "halite: the master's Node does not run on this host: $v" >&2; exit 1; fi`,
+    `mv -f "$t" "$d/bin/node" && echo "installed Node.js $v in $d"`,
+  ].join('\n');
+}
+
+export function uploadNodeCommand(u: NodeUpload): string[] {
+  return ['sh', '-c', uploadNodeScript(u)];
 }

@@ -7,7 +7,9 @@ import type { AgentEvent, Grains, JobEnvelope, RunSummary, StateResult, WireMess
 import { redact } from '../agent/redact.ts';
 import { type AgentBundle, agentBundle } from './bundle.ts';
 import { residentSocketPath } from '../agent/resident-start.ts';
-import { NEED_NODE_EXIT, bootstrapCommand, installNodeCommand } from './bootstrap.ts';
+import { NEED_NODE_EXIT, NO_NODE_PACKAGE_EXIT, bootstrapCommand, installNodeCommand, uploadNodeCommand } from './bootstrap.ts';
+import { type MasterNode, masterNode } from './master-node.ts';
+import { createReadStream } from 'node:fs';
 import { Exchange } from './push-exchange.ts';
 import { isTransportError } from './transport/errors.ts';
 import type { ExecOptions, ExecResult } from './transport/exec.ts';
@@ -32,8 +34,10 @@ export interface PushOptions {
   onEvent?(event: AgentEvent): void;
   /** The other protocol messages (need-agent, need-node, hello, need-files) as they arrive. */
   onMessage?(message: WireMessage): void;
-  /** Install Node.js (Debian's nodejs, when >= 18) on a host that has none, then run the job. */
+  /** Install Node.js on a host that has none (Debian's nodejs when >= 18, else the master's own), then run the job. */
   bootstrap?: boolean;
+  /** The Node binary shipped when the host's packages have none (default: the master's own). */
+  masterNode?: () => Promise<MasterNode>;
   /** The agent bundle (default: agentBundle() of agent/entry.ts). */
   bundle?: AgentBundle;
   /** Directory of agent bundles on the VM (default /var/lib/halite/agent). */
@@ -119,6 +123,21 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
   }
 }
 
+/**
+ * `--bootstrap`: Debian's nodejs when the host's packages offer one >= 18, else the master's own
+ * Node binary (sent like the agent: by size and sha256). Returns what failed, or undefined.
+ */
+async function installNode(transport: ExecTransport, target: HostTarget, opts: PushOptions): Promise<string | undefined> {
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const inst = await transport.exec(target, installNodeCommand(), signal);
+  if (inst.code === 0) return undefined;
+  if (inst.code !== NO_NODE_PACKAGE_EXIT) return `installing Node.js failed (exit ${inst.code}):\n${tail(inst.stderr || inst.stdout)}`;
+  const node = await (opts.masterNode ?? masterNode)();
+  const up = await transport.exec(target, uploadNodeCommand(node), { ...signal, stdin: createReadStream(node.path) });
+  if (up.code === 0) return undefined;
+  return `${tail(inst.stderr).trim()}; sending the master's Node.js failed (exit ${up.code}):\n${tail(up.stderr || up.stdout)}`;
+}
+
 /** Runs `job` on `target`; never throws for a host-level failure (it is in the result). */
 export async function pushHost(transport: ExecTransport, target: HostTarget, job: PushJob, opts: PushOptions = {}): Promise<HostPushResult> {
   const started = Date.now();
@@ -163,10 +182,8 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
         return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message }], exitCode: exit.code });
       }
       try {
-        const inst = await transport.exec(target, installNodeCommand(), { ...(opts.signal ? { signal: opts.signal } : {}) });
-        if (inst.code !== 0) {
-          return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message: `${host}: installing Node.js failed (exit ${inst.code}):\n${tail(inst.stderr || inst.stdout)}` }] });
-        }
+        const failed = await installNode(transport, target, opts);
+        if (failed) return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message: `${host}: ${failed}` }] });
       } catch (err) {
         return fault(err);
       }

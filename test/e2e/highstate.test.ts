@@ -1,44 +1,22 @@
 // `halite highstate`, `run` and `hosts` end to end: the CLI pushes the repository's states to a
 // namespace fleet through its jump host and records the jobs.
 import t from 'tap';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
-import { main } from '../../master/cli.ts';
 import type { CommandContext } from '../../master/commands/context.ts';
 import { registerSsh, type Terminal } from '../../master/commands/ssh.ts';
 import { EXIT } from '../../master/exit-codes.ts';
-import { up, type Fleet } from '../fleet/index.ts';
-import { type FleetWorkspace, fleetWorkspace } from './workspace.ts';
+import { cliFor, fleetSuite } from './workspace.ts';
 
-if (process.getuid?.() !== 0) {
-  t.plan(0, 'the test fleet needs root (network namespaces, overlay mounts)');
-  process.exit(0);
-}
-
-let fleet: Fleet;
-let ws: FleetWorkspace;
-
-t.before(async () => {
-  fleet = await up({ name: 'e2e-highstate', replace: true, hosts: [
-    { id: 'memcache1', roles: ['memcache'], level: 'staging' },
-    { id: 'memcache2', roles: ['memcache'], level: 'staging' },
-    { id: 'sessions1', roles: ['sessions'], level: 'staging' },
-    { id: 'memcache3', roles: ['memcache'], level: 'production' },
-  ] });
-  ws = fleetWorkspace(fleet);
-});
-t.teardown(async () => {
-  await fleet?.down();
-  if (ws) rmSync(ws.dir, { recursive: true, force: true });
-});
-
-async function halite(...args: string[]) {
-  const io = { out: '', err: '', env: { USER: 'e2e' }, cwd: ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  const code = await main(['--config', ws.config, ...args], io);
-  return { code, out: io.out, err: io.err };
-}
+const suite = fleetSuite('e2e-highstate', [
+  { id: 'memcache1', roles: ['memcache'], level: 'staging' },
+  { id: 'memcache2', roles: ['memcache'], level: 'staging' },
+  { id: 'sessions1', roles: ['sessions'], level: 'staging' },
+  { id: 'memcache3', roles: ['memcache'], level: 'production' },
+]);
+const halite = suite.halite;
 
 type SaltJson = Record<string, Record<string, { result: boolean | null; changes: Record<string, unknown> }> | string[]>;
 const json = (out: string): SaltJson => JSON.parse(out);
@@ -51,7 +29,7 @@ t.test('--host selects exactly one host, which converges through the jump box', 
   t.same(Object.keys(doc), ['memcache1']);
   t.ok(changedTags(doc, 'memcache1').includes('pkg_|-memcached_|-memcached_|-installed'), 'memcached installed');
   t.match(r.err, /memcache1: changed/);
-  const svc = await fleet.exec('memcache1', ['service', 'memcached', 'status'], { reject: false });
+  const svc = await suite.fleet.exec('memcache1', ['service', 'memcached', 'status'], { reject: false });
   t.equal(svc.exitCode, 0, 'memcached runs');
 });
 
@@ -61,9 +39,9 @@ t.test('--role selects exactly the hosts of the role', async (t) => {
   const doc = json(r.out);
   t.same(Object.keys(doc), ['sessions1']);
   t.ok(changedTags(doc, 'sessions1').includes('file_|-redis_|-/etc/redis/redis.conf_|-managed'), 'redis configured');
-  const dpkg = await fleet.exec('sessions1', ['dpkg-query', '-W', '-f', '${Status}', 'redis-server'], { reject: false });
+  const dpkg = await suite.fleet.exec('sessions1', ['dpkg-query', '-W', '-f', '${Status}', 'redis-server'], { reject: false });
   t.match(dpkg.stdout, /install ok installed/, 'redis-server installed');
-  const other = await fleet.exec('memcache2', ['dpkg-query', '-W', '-f', '${Status}', 'memcached'], { reject: false });
+  const other = await suite.fleet.exec('memcache2', ['dpkg-query', '-W', '-f', '${Status}', 'memcached'], { reject: false });
   t.notMatch(other.stdout, /install ok installed/, 'memcache2 was not touched');
 });
 
@@ -83,14 +61,14 @@ t.test('--level staging converges every host; the second run changes nothing', a
 });
 
 t.test('--level production selects exactly the production host; staging hosts are not touched', async (t) => {
-  const before = await fleet.exec('memcache1', ['stat', '-c', '%Y', '/etc/memcached.conf']);
+  const before = await suite.fleet.exec('memcache1', ['stat', '-c', '%Y', '/etc/memcached.conf']);
   const r = await halite('highstate', '--level', 'production', '--out', 'json');
   t.equal(r.code, 0, r.err);
   t.same(Object.keys(json(r.out)), ['memcache3']);
   t.match(r.err, /job \d+: 1 host in 1 wave/);
-  const conf = await fleet.exec('memcache3', ['cat', '/etc/memcached.conf']);
+  const conf = await suite.fleet.exec('memcache3', ['cat', '/etc/memcached.conf']);
   t.match(conf.stdout, /-m \d+/, 'memcache3 converged with the production pillar');
-  const after = await fleet.exec('memcache1', ['stat', '-c', '%Y', '/etc/memcached.conf']);
+  const after = await suite.fleet.exec('memcache1', ['stat', '-c', '%Y', '/etc/memcached.conf']);
   t.equal(after.stdout, before.stdout, 'a staging host was left alone');
   const staging = await halite('highstate', '--level', 'staging', '--test', '--out', 'json');
   t.same(Object.keys(json(staging.out)).sort(), ['memcache1', 'memcache2', 'sessions1'], '--level staging leaves the production host out');
@@ -98,7 +76,7 @@ t.test('--level production selects exactly the production host; staging hosts ar
 
 t.test('a later job renders the addresses other hosts reported, from the inventory', async (t) => {
   // A state tree of the repository's states plus one SLS that writes the staging memcache IPs.
-  const states = join(ws.dir, 'states-probe');
+  const states = join(suite.ws.dir, 'states-probe');
   cpSync(join(import.meta.dirname, '../../states'), states, { recursive: true });
   writeFileSync(join(states, 'probe.sls'), [
     '/etc/halite-probe:',
@@ -106,13 +84,12 @@ t.test('a later job renders the addresses other hosts reported, from the invento
     "    - contents: \"{{ inventory.ips('memcache') | join(' ') }} / {{ inventory.ips('memcache', level='production') | join(' ') }}\"",
     '',
   ].join('\n'));
-  const config = join(ws.dir, 'halite-probe.yaml');
-  writeFileSync(config, readFileSync(ws.config, 'utf8').replace(/^states: .*$/m, `states: ${states}`));
-  const io = { out: '', err: '', env: { USER: 'e2e' }, cwd: ws.dir, stdout: (x: string) => void (io.out += x), stderr: (x: string) => void (io.err += x) };
-  const code = await main(['--config', config, 'sls', 'probe', '--host', 'sessions1'], io);
-  t.equal(code, 0, io.err + io.out);
-  const addr = (id: string) => fleet.hosts.find((h) => h.id === id)!.address;
-  const probe = await fleet.exec('sessions1', ['cat', '/etc/halite-probe']);
+  const config = join(suite.ws.dir, 'halite-probe.yaml');
+  writeFileSync(config, readFileSync(suite.ws.config, 'utf8').replace(/^states: .*$/m, `states: ${states}`));
+  const r = await cliFor(suite.ws, config)('sls', 'probe', '--host', 'sessions1');
+  t.equal(r.code, 0, r.err + r.out);
+  const addr = (id: string) => suite.fleet.hosts.find((h) => h.id === id)!.address;
+  const probe = await suite.fleet.exec('sessions1', ['cat', '/etc/halite-probe']);
   t.equal(probe.stdout.trim(), `${addr('memcache1')} ${addr('memcache2')} / ${addr('memcache3')}`);
 });
 
@@ -127,9 +104,9 @@ t.test('halite run on a role: output per host, exit 0; a failing command exits n
 
 t.test('the private pillar secret reached the host but not the output or the job store', async (t) => {
   const secret = readFileSync(join(import.meta.dirname, '../../pillar-private/accounts/sessions.sls'), 'utf8').match(/password: (\S+)/)![1];
-  const conf = await fleet.exec('sessions1', ['cat', '/etc/redis/redis.conf']);
+  const conf = await suite.fleet.exec('sessions1', ['cat', '/etc/redis/redis.conf']);
   t.match(conf.stdout, secret, 'redis is configured with it');
-  const files = readdirSync(ws.dir).filter((f) => f.startsWith('jobs.sqlite')).map((f) => readFileSync(join(ws.dir, f)));
+  const files = readdirSync(suite.ws.dir).filter((f) => f.startsWith('jobs.sqlite')).map((f) => readFileSync(join(suite.ws.dir, f)));
   t.ok(files.length >= 1);
   t.ok(files.some((b) => b.includes('**REDACTED**')), 'the redacted diff is stored');
   t.notOk(files.some((b) => b.includes(secret)), 'the secret is in no job store file');
@@ -144,8 +121,8 @@ t.test('halite hosts shows the last run of each host', async (t) => {
 });
 
 t.test('a stopped host is unreachable (exit 4) while the others converge', async (t) => {
-  await fleet.exec('memcache2', ['service', 'ssh', 'stop']);
-  t.teardown(() => fleet.exec('memcache2', ['service', 'ssh', 'start']).then(() => undefined));
+  await suite.fleet.exec('memcache2', ['service', 'ssh', 'stop']);
+  t.teardown(() => suite.fleet.exec('memcache2', ['service', 'ssh', 'start']).then(() => undefined));
   const r = await halite('highstate', '--level', 'staging');
   t.equal(r.code, 4, r.err);
   t.match(r.err, /memcache2: unreachable/);
@@ -155,15 +132,15 @@ t.test('a stopped host is unreachable (exit 4) while the others converge', async
 });
 
 t.test('a host whose key changed is refused', async (t) => {
-  const original = readFileSync(ws.knownHosts, 'utf8');
-  t.teardown(() => writeFileSync(ws.knownHosts, original));
-  const sess = fleet.hosts.find((h) => h.id === 'sessions1')!;
-  const other = fleet.hosts.find((h) => h.id === 'memcache1')!;
+  const original = readFileSync(suite.ws.knownHosts, 'utf8');
+  t.teardown(() => writeFileSync(suite.ws.knownHosts, original));
+  const sess = suite.fleet.hosts.find((h) => h.id === 'sessions1')!;
+  const other = suite.fleet.hosts.find((h) => h.id === 'memcache1')!;
   const keyOf = (addr: string) => original.split('\n').find((l) => l.split(' ')[0].split(',').includes(addr))!.split(' ').slice(1).join(' ');
   // pin memcache1's key for sessions1's address
   const forged = original.split('\n').map((l) => (l.split(' ')[0].split(',').includes(sess.address) ? `${l.split(' ')[0]} ${keyOf(other.address)}` : l)).join('\n');
   t.not(forged, original);
-  writeFileSync(ws.knownHosts, forged);
+  writeFileSync(suite.ws.knownHosts, forged);
   const r = await halite('highstate', '--host', 'sessions1');
   t.equal(r.code, 4, r.err + r.out);
   t.match(r.out + r.err, /sessions1.*(changed|does not match|differs)/i);
@@ -182,7 +159,7 @@ t.test('halite sls applies only the named SLS', async (t) => {
 
 /** `halite ssh …` with a terminal made of streams: `input` is typed, the screen is returned. */
 async function sshSession(args: string[], input: string) {
-  const io = { out: '', err: '', env: {}, cwd: ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = { out: '', err: '', env: {}, cwd: suite.ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
   const stdin = new PassThrough();
   const stdout = Object.assign(new PassThrough(), { columns: 100, rows: 30 });
@@ -192,7 +169,7 @@ async function sshSession(args: string[], input: string) {
   const program = new Command('halite').option('--config <file>').exitOverride();
   registerSsh(program, ctx, { terminal: term, ask: async () => { throw new Error('asked'); } });
   stdin.end(input);
-  await program.parseAsync(['--config', ws.config, 'ssh', ...args], { from: 'user' });
+  await program.parseAsync(['--config', suite.ws.config, 'ssh', ...args], { from: 'user' });
   return { code: ctx.exitCode, screen, err: io.err };
 }
 

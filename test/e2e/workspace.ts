@@ -1,11 +1,13 @@
 // A halite workspace for a running test fleet: the fleet's hosts as a roster, a configuration
 // pointing at the fleet's jump host, key and (a copy of its) known-hosts, and the repository's
 // states, pillar and roles; the job store in the same temporary directory.
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import t from 'tap';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Fleet } from '../fleet/index.ts';
+import { up, type Fleet, type HostSpec } from '../fleet/index.ts';
+import { main } from '../../master/cli.ts';
 import { REPO } from './support.ts';
 
 export interface FleetWorkspace {
@@ -44,4 +46,60 @@ export function fleetWorkspace(fleet: Fleet, dir = mkdtempSync(join(tmpdir(), `h
     }),
   );
   return ws;
+}
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs the `halite` command line in-process against the workspace's configuration. */
+export function cliFor(ws: FleetWorkspace, config = ws.config): (...args: string[]) => Promise<CliResult> {
+  return async (...args) => {
+    const io = { out: '', err: '', env: { USER: 'e2e' }, cwd: ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+    const code = await main(['--config', config, ...args], io);
+    return { code, out: io.out, err: io.err };
+  };
+}
+
+export interface FleetSuite {
+  readonly fleet: Fleet;
+  readonly ws: FleetWorkspace;
+  /** The command line against the suite's workspace. */
+  halite(...args: string[]): Promise<CliResult>;
+}
+
+/**
+ * A fleet for one test file: skipped without root, brought up before the tests (then `prepare`),
+ * taken down after them with its workspace.
+ */
+export function fleetSuite(name: string, hosts: HostSpec[], prepare?: (s: FleetSuite) => Promise<void>): FleetSuite {
+  if (process.getuid?.() !== 0) {
+    t.plan(0, 'the test fleet needs root (network namespaces, overlay mounts)');
+    process.exit(0);
+  }
+  let fleet: Fleet | undefined;
+  let ws: FleetWorkspace | undefined;
+  const suite: FleetSuite = {
+    get fleet() {
+      if (!fleet) throw new Error('the fleet is not up yet');
+      return fleet;
+    },
+    get ws() {
+      if (!ws) throw new Error('the fleet is not up yet');
+      return ws;
+    },
+    halite: (...args) => cliFor(suite.ws)(...args),
+  };
+  t.before(async () => {
+    fleet = await up({ name, replace: true, hosts });
+    ws = fleetWorkspace(fleet);
+    await prepare?.(suite);
+  });
+  t.teardown(async () => {
+    await fleet?.down();
+    if (ws) rmSync(ws.dir, { recursive: true, force: true });
+  });
+  return suite;
 }

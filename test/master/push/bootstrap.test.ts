@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapCommand, bootstrapScript, installNodeScript } from '../../../master/bootstrap.ts';
+import { NO_NODE_PACKAGE_EXIT, bootstrapCommand, bootstrapScript, installNodeScript, uploadNodeScript } from '../../../master/bootstrap.ts';
 import { commandLine } from '../../../master/transport/quote.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-bootstrap-'));
@@ -14,6 +14,14 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 // A stand-in bundle that prints the arguments it was started with.
 const bundle = Buffer.from('console.log(JSON.stringify(process.argv.slice(2)))\n');
 const sha = createHash('sha256').update(bundle).digest('hex');
+
+/** Links the tools the bootstrap needs into `bin` (a PATH without node). */
+function linkTools(bin: string): void {
+  for (const tool of ['sh', 'mkdir', 'mktemp', 'head', 'sha256sum', 'chmod', 'mv', 'rm', 'printf']) {
+    const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`]).stdout.toString().trim();
+    if (found.startsWith('/')) spawnSync('ln', ['-s', found, join(bin, tool)]);
+  }
+}
 
 function run(script: string, input: Buffer | string, env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync('/bin/sh', ['-c', script], { input, env });
@@ -59,10 +67,7 @@ t.test('a damaged bundle is refused and not installed', async (t) => {
 t.test('no node, or a node older than 18: need-node and exit 127', async (t) => {
   const bin = join(dir, 'bin');
   mkdirSync(bin);
-  for (const tool of ['sh', 'mkdir', 'mktemp', 'head', 'sha256sum', 'chmod', 'mv', 'rm', 'printf']) {
-    const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`]).stdout.toString().trim();
-    if (found.startsWith('/')) spawnSync('ln', ['-s', found, join(bin, tool)]);
-  }
+  linkTools(bin);
   const script = bootstrapScript({ sha256: sha, bytes: bundle.length, agentDir: join(dir, 'nonode') });
   const none = run(script, '', { PATH: bin });
   t.equal(none.code, 127);
@@ -110,10 +115,47 @@ t.test('node install script refuses a Debian nodejs older than 18', async (t) =>
   chmodSync(join(bin, 'apt-get'), 0o755);
   const env = { PATH: `${bin}:${process.env.PATH}` };
   const old = run(installNodeScript(), '', env);
-  t.equal(old.code, 1);
+  t.equal(old.code, NO_NODE_PACKAGE_EXIT, 'the master then sends its own Node');
   t.match(old.stderr, /nodejs is 12\.22\.12.*older than 18/);
   writeFileSync(join(bin, 'apt-cache'), '#!/bin/sh\nprintf "nodejs:\\n  Candidate: 18.19.0+dfsg-6~deb12u2\\n"\n');
   const ok = run(installNodeScript(), '', env);
   t.equal(ok.code, 0, ok.stderr);
   t.equal(ok.stdout, 'apt-get install -y -q nodejs\n');
+});
+
+t.test('a Node installed by --bootstrap is used when the system has none recent enough', async (t) => {
+  const bin = join(dir, 'old-node-bin');
+  mkdirSync(bin);
+  linkTools(bin);
+  writeFileSync(join(bin, 'node'), '#!/bin/sh\necho v12.22.12\n');
+  chmodSync(join(bin, 'node'), 0o755);
+  const nodeDir = join(dir, 'halite node');
+  mkdirSync(join(nodeDir, 'bin'), { recursive: true });
+  spawnSync('ln', ['-s', process.execPath, join(nodeDir, 'bin', 'node')]);
+  const script = bootstrapScript({ sha256: sha, bytes: bundle.length, agentDir: join(dir, 'agent-for-halite-node'), nodeDir, serveArgs: ['--x'] });
+  const r = run(script, bundle, { PATH: bin });
+  t.equal(r.code, 0, r.stderr);
+  t.same(JSON.parse(r.stdout.trim().split('\n')[1]), ['serve', '--x'], 'the bundle ran on the installed Node');
+});
+
+t.test('the master\'s Node arrives by size and sha256 and must run', async (t) => {
+  const nodeDir = join(dir, 'uploaded node');
+  const body = Buffer.from('#!/bin/sh\necho v20.20.2\n');
+  const digest = createHash('sha256').update(body).digest('hex');
+  const machine = spawnSync('uname', ['-m']).stdout.toString().trim();
+  const ok = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir }), body);
+  t.equal(ok.code, 0, ok.stderr);
+  t.match(ok.stdout, /installed Node.js v20\.20\.2/);
+  t.ok(existsSync(join(nodeDir, 'bin', 'node')));
+  const damaged = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir: join(dir, 'damaged') }), Buffer.from('#!/bin/sh\necho v99.0.0\n'));
+  t.equal(damaged.code, 1);
+  t.match(damaged.stderr, /sha256 mismatch/);
+  t.same(readdirSync(join(dir, 'damaged', 'bin')), [], 'nothing left behind');
+  const broken = Buffer.from('#!/bin/sh\nexit 1\n');
+  const bad = run(uploadNodeScript({ sha256: createHash('sha256').update(broken).digest('hex'), bytes: broken.length, machine, nodeDir: join(dir, 'broken') }), broken);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /does not run on this host/);
+  const other = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine: 'riscv64', nodeDir: join(dir, 'other') }), body);
+  t.equal(other.code, 1);
+  t.match(other.stderr, /built for riscv64/);
 });
