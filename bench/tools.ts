@@ -78,7 +78,8 @@ export function ensureAnsible(log: (s: string) => void): string {
     execFileSync('apt-get', ['install', '-y', '-q', 'ansible'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   }
   const first = execFileSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  return first.replace(/^ansible-playbook\s*/, 'ansible-core ').replace(/[[\]]/g, '').trim();
+  const core = /core ([\w.]+)/.exec(first)?.[1];
+  return core ? `ansible-core ${core}` : first.trim();
 }
 
 /** Changed-state counts a run reported (to check that no-op runs changed nothing). */
