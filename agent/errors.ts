@@ -17,7 +17,7 @@ export type ErrorCode =
   | 'ROSTER'              // roster validation
   | 'CONFIG'              // master config validation
   | 'TRANSPORT'           // SSH and connection faults
-  | 'BOOTSTRAP'           // the host cannot run the agent: Node.js >= 18 missing or its install failed
+  | 'BOOTSTRAP'           // the host cannot run the agent: no Node.js >= 18 (or its install failed), the bootstrap line failed, or the login lacks the rights (sudo)
   | 'LOCKED'              // another run holds the host's lock
   | 'INTERNAL';
 

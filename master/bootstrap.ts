@@ -1,8 +1,8 @@
 // The one remote command of a job: a POSIX sh script that makes sure the VM has a usable Node and
 // this version of the agent bundle, then replaces itself with `node <bundle> serve`.
 //
-//   node                    → the system's `node` when it is >= 18, else the one `--bootstrap`
-//                             installed under /var/lib/halite/node
+//   node                    → the system's `node` when it is >= 18, else one `--bootstrap`
+//                             installed as /var/lib/halite/node/<sha256>/bin/node
 //   no node, or node < 18   → prints {"type":"need-node"[,"found":V]} and exits 127
 //   bundle not present      → prints {"type":"need-agent","bytes":N}, reads exactly N bytes from
 //                             stdin into a temp file, checks its sha256, renames it into place
@@ -15,7 +15,8 @@ import { CODE_CACHE_LOADER } from '../agent/code-cache.ts';
 import { quoteArg } from './transport/quote.ts';
 
 export const AGENT_DIR = '/var/lib/halite/agent';
-/** Where `--bootstrap` puts the master's own Node when the VM's packages offer none recent enough. */
+/** Where `--bootstrap` puts the master's own Node when the VM's packages offer none recent enough:
+ *  NODE_DIR/<sha256>/bin/node, one directory per binary. */
 export const NODE_DIR = '/var/lib/halite/node';
 /** Exit status of the install script when the package system has no suitable nodejs. */
 export const NO_NODE_PACKAGE_EXIT = 3;
@@ -46,8 +47,8 @@ export function bootstrapScript(spec: BootstrapSpec): string {
   const nodeDir = (spec.nodeDir ?? NODE_DIR).replace(/\/+$/, '');
   return [
     `d=${quoteArg(dir)}; f=${quoteArg(file)}; n=; found=`,
-    // the system's node first, then the one --bootstrap installed
-    `for c in node ${quoteArg(`${nodeDir}/bin/node`)}; do`,
+    // the system's node first, then one that --bootstrap installed (any of NODE_DIR/<sha256>)
+    `for c in node ${quoteArg(nodeDir)}/*/bin/node; do`,
     `  command -v "$c" >/dev/null 2>&1 || continue`,
     `  v=$("$c" -v 2>/dev/null); m=\${v#v}; m=\${m%%.*}`,
     `  case "$m" in ''|*[!0-9]*) continue;; esac`,
@@ -100,25 +101,42 @@ export interface NodeUpload {
   nodeDir?: string;
 }
 
+/** What the upload script prints when it wants the binary: then exactly `bytes` bytes follow on stdin. */
+export interface NeedNodeBinary {
+  type: 'need-node-binary';
+  bytes: number;
+}
+
+/** Where the master's Node with this sha256 lives on the VM. */
+export function nodeBinaryPath(sha256: string, nodeDir = NODE_DIR): string {
+  return `${nodeDir.replace(/\/+$/, '')}/${sha256}/bin/node`;
+}
+
 /**
- * Receives the master's own Node binary on stdin (exactly `bytes` bytes), checks the machine type
- * and the sha256, makes sure it runs, and puts it at NODE_DIR/bin/node for the bootstrap to find.
+ * Puts the master's own Node binary at NODE_DIR/<sha256>/bin/node for the bootstrap to find. When
+ * a working binary is there already it says so and reads nothing; otherwise it prints
+ * {"type":"need-node-binary","bytes":N}, reads exactly N bytes from stdin, checks the sha256,
+ * makes sure the binary runs here (`node -v`), and only then renames it into place. A binary that
+ * arrives damaged or does not run leaves nothing behind. The machine type is checked first.
  */
 export function uploadNodeScript(u: NodeUpload): string {
   if (!/^[0-9a-f]{64}$/.test(u.sha256)) throw new TypeError(`not a sha256: ${u.sha256}`);
   if (!Number.isSafeInteger(u.bytes) || u.bytes <= 0) throw new TypeError(`bad binary size: ${u.bytes}`);
   if (!/^[a-z0-9_]+$/.test(u.machine)) throw new TypeError(`bad machine type: ${u.machine}`);
-  const dir = (u.nodeDir ?? NODE_DIR).replace(/\/+$/, '');
+  const file = nodeBinaryPath(u.sha256, u.nodeDir);
+  const bin = file.slice(0, -'/node'.length);
   return [
-    `d=${quoteArg(dir)}`,
+    `b=${quoteArg(bin)}; f=${quoteArg(file)}`,
     `if [ "$(uname -m)" != ${u.machine} ]; then echo "halite: this host is $(uname -m); the master's Node is built for ${u.machine}: install Node.js >= ${MIN_NODE_MAJOR} on it" >&2; exit 1; fi`,
-    `mkdir -p "$d/bin" || exit 1`,
-    `t=$(mktemp "$d/bin/.node.XXXXXX") || exit 1`,
+    `if [ -x "$f" ] && v=$("$f" -v 2>/dev/null); then echo "Node.js $v is already in $f"; exit 0; fi`,
+    `mkdir -p "$b" || exit 1`,
+    `t=$(mktemp "$b/.node.XXXXXX") || exit 1`,
+    `printf '{"type":"need-node-binary","bytes":%s}\\n' ${u.bytes}`,
     `head -c ${u.bytes} >"$t"`,
     `if ! printf '%s  %s\\n' ${u.sha256} "$t" | sha256sum -c --status; then rm -f "$t"; echo "halite: the Node binary arrived damaged (sha256 mismatch)" >&2; exit 1; fi`,
-    `chmod 0755 "$t" || exit 1`,
+    `chmod 0755 "$t" || { rm -f "$t"; exit 1; }`,
     `if ! v=$("$t" -v 2>&1); then rm -f "$t"; echo "halite: the master's Node does not run on this host: $v" >&2; exit 1; fi`,
-    `mv -f "$t" "$d/bin/node" && echo "installed Node.js $v in $d"`,
+    `mv -f "$t" "$f" && echo "installed Node.js $v as $f"`,
   ].join('\n');
 }
 

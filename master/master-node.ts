@@ -25,6 +25,11 @@ export function masterNode(path = process.execPath): Promise<MasterNode> {
       .once('error', reject)
       .once('end', () => resolve({ path, bytes: statSync(path).size, sha256: hash.digest('hex'), machine: MACHINES[arch()] ?? arch() }));
   });
-  if (path === process.execPath) cached = p;
+  if (path === process.execPath) {
+    cached = p;
+    p.catch(() => {
+      if (cached === p) cached = undefined; // a later bootstrap tries again
+    });
+  }
   return p;
 }

@@ -7,10 +7,11 @@ import type { AgentEvent, Grains, JobEnvelope, RunSummary, StateResult, WireMess
 import { redact } from '../agent/redact.ts';
 import { type AgentBundle, agentBundle } from './bundle.ts';
 import { residentSocketPath } from '../agent/resident-start.ts';
-import { NEED_NODE_EXIT, NO_NODE_PACKAGE_EXIT, bootstrapCommand, installNodeCommand, uploadNodeCommand } from './bootstrap.ts';
-import { type MasterNode, masterNode } from './master-node.ts';
-import { createReadStream } from 'node:fs';
+import { NEED_NODE_EXIT, bootstrapCommand } from './bootstrap.ts';
+import type { MasterNode } from './master-node.ts';
+import { installNode } from './node-install.ts';
 import { Exchange } from './push-exchange.ts';
+import { endedEarly, explainLogin, tail } from './push-failure.ts';
 import { isTransportError } from './transport/errors.ts';
 import type { ExecOptions, ExecResult } from './transport/exec.ts';
 import type { RemoteCommand } from './transport/quote.ts';
@@ -42,6 +43,8 @@ export interface PushOptions {
   bundle?: AgentBundle;
   /** Directory of agent bundles on the VM (default /var/lib/halite/agent). */
   agentDir?: string;
+  /** Directory of Node binaries sent by `--bootstrap` on the VM (default /var/lib/halite/node). */
+  nodeDir?: string;
   /** Extra `serve` arguments (--cas-root, --lock-file, --record-envelope). */
   serveArgs?: string[];
   /** The whole exchange must finish within this long. */
@@ -79,12 +82,6 @@ export interface HostPushResult extends PushResult {
   requested: { agent: boolean; files: string[] };
 }
 
-const TAIL_LINES = 20;
-
-function tail(text: string): string {
-  return text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
-}
-
 function statusOf(errors: readonly ErrorData[], summary: RunSummary | undefined, results: readonly StateResult[]): PushStatus {
   if (errors.length || !summary) return 'error';
   if (summary.failed > 0 || results.some((r) => r.result === false)) return 'failed';
@@ -100,6 +97,7 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
   const command = bootstrapCommand({
     sha256: bundle.sha256, bytes: bundle.code.length,
     ...(opts.agentDir ? { agentDir: opts.agentDir } : {}),
+    ...(opts.nodeDir ? { nodeDir: opts.nodeDir } : {}),
     ...(opts.serveArgs ? { serveArgs: opts.serveArgs } : {}),
   });
   const stderr: Buffer[] = [];
@@ -121,21 +119,6 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
   } finally {
     x.end();
   }
-}
-
-/**
- * `--bootstrap`: Debian's nodejs when the host's packages offer one >= 18, else the master's own
- * Node binary (sent like the agent: by size and sha256). Returns what failed, or undefined.
- */
-async function installNode(transport: ExecTransport, target: HostTarget, opts: PushOptions): Promise<string | undefined> {
-  const signal = opts.signal ? { signal: opts.signal } : {};
-  const inst = await transport.exec(target, installNodeCommand(), signal);
-  if (inst.code === 0) return undefined;
-  if (inst.code !== NO_NODE_PACKAGE_EXIT) return `installing Node.js failed (exit ${inst.code}):\n${tail(inst.stderr || inst.stdout)}`;
-  const node = await (opts.masterNode ?? masterNode)();
-  const up = await transport.exec(target, uploadNodeCommand(node), { ...signal, stdin: createReadStream(node.path) });
-  if (up.code === 0) return undefined;
-  return `${tail(inst.stderr).trim()}; sending the master's Node.js failed (exit ${up.code}):\n${tail(up.stderr || up.stdout)}`;
 }
 
 /** Runs `job` on `target`; never throws for a host-level failure (it is in the result). */
@@ -182,8 +165,13 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
         return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message }], exitCode: exit.code });
       }
       try {
-        const failed = await installNode(transport, target, opts);
-        if (failed) return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message: `${host}: ${failed}` }] });
+        const inst = await installNode(transport, target, {
+          ...(opts.masterNode ? { masterNode: opts.masterNode } : {}),
+          ...(opts.nodeDir ? { nodeDir: opts.nodeDir } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+        bytesSent += inst.bytesSent;
+        if (inst.failure) return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message: `${host}: ${inst.failure}` }] });
       } catch (err) {
         return fault(err);
       }
@@ -191,14 +179,10 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
     }
 
     const errors = [...x.errors];
-    if (!x.summary && !errors.length) {
-      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
-      const where = x.hello ? 'the agent' : 'the bootstrap';
-      const detail = tail(redact(stderr, secrets)) || x.noise.slice(-TAIL_LINES).join('\n');
-      errors.push({ code: 'INTERNAL', host, message: `${host}: ${where} ${how} before finishing the run${detail ? `:\n${detail}` : ''}` });
-    }
-    return finish(statusOf(errors, x.summary, x.results), {
-      results: x.results, errors, ...(x.summary ? { summary: x.summary } : {}), exitCode: exit.code,
+    if (!x.summary && !errors.length) errors.push(endedEarly(host, exit, Boolean(x.hello), tail(redact(stderr, secrets)) || tail(x.noise.join('\n'))));
+    const explained = explainLogin(errors, target);
+    return finish(statusOf(explained, x.summary, x.results), {
+      results: x.results, errors: explained, ...(x.summary ? { summary: x.summary } : {}), exitCode: exit.code,
       ...(x.addresses ? { addresses: x.addresses } : {}), ...(x.grains ? { grains: x.grains } : {}),
     });
   }

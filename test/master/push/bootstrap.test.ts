@@ -1,11 +1,12 @@
-// The bootstrap line runs for real under /bin/sh: bundle transfer and checksum, need-node, quoting.
+// The bootstrap line and the --bootstrap install scripts run for real under /bin/sh: bundle and
+// Node binary transfer and checksum, which node runs the agent, need-node, quoting.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NO_NODE_PACKAGE_EXIT, bootstrapCommand, bootstrapScript, installNodeScript, uploadNodeScript } from '../../../master/bootstrap.ts';
+import { NO_NODE_PACKAGE_EXIT, bootstrapCommand, bootstrapScript, installNodeScript, nodeBinaryPath, uploadNodeScript } from '../../../master/bootstrap.ts';
 import { commandLine } from '../../../master/transport/quote.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-bootstrap-'));
@@ -123,39 +124,98 @@ t.test('node install script refuses a Debian nodejs older than 18', async (t) =>
   t.equal(ok.stdout, 'apt-get install -y -q nodejs\n');
 });
 
-t.test('a Node installed by --bootstrap is used when the system has none recent enough', async (t) => {
-  const bin = join(dir, 'old-node-bin');
+/** A stand-in `node` that answers -v with `version` and otherwise says who it is, then runs the real node. */
+function fakeNode(path: string, version: string, name: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, `#!/bin/sh\nif [ "$1" = -v ]; then echo ${version}; exit 0; fi\necho '"${name}"'\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
+  chmodSync(path, 0o755);
+}
+
+t.test('which node runs the agent: the system\'s when >= 18, else one that --bootstrap installed', async (t) => {
+  const bin = join(dir, 'which-node-bin');
   mkdirSync(bin);
   linkTools(bin);
-  writeFileSync(join(bin, 'node'), '#!/bin/sh\necho v12.22.12\n');
-  chmodSync(join(bin, 'node'), 0o755);
   const nodeDir = join(dir, 'halite node');
-  mkdirSync(join(nodeDir, 'bin'), { recursive: true });
-  spawnSync('ln', ['-s', process.execPath, join(nodeDir, 'bin', 'node')]);
-  const script = bootstrapScript({ sha256: sha, bytes: bundle.length, agentDir: join(dir, 'agent-for-halite-node'), nodeDir, serveArgs: ['--x'] });
-  const r = run(script, bundle, { PATH: bin });
-  t.equal(r.code, 0, r.stderr);
-  t.same(JSON.parse(r.stdout.trim().split('\n')[1]), ['serve', '--x'], 'the bundle ran on the installed Node');
+  const agentDir = join(dir, 'agent-which-node');
+  const script = bootstrapScript({ sha256: sha, bytes: bundle.length, agentDir, nodeDir, serveArgs: ['--x'] });
+  const ran = (input: Buffer | string) => {
+    const r = run(script, input, { PATH: bin });
+    t.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    t.same(lines.at(-1), ['serve', '--x'], 'the bundle ran');
+    return lines.at(-2);
+  };
+
+  // an old system node and a broken binary under NODE_DIR: nothing usable
+  fakeNode(join(bin, 'node'), 'v12.22.12', 'system');
+  mkdirSync(join(nodeDir, 'a'.repeat(64), 'bin'), { recursive: true });
+  writeFileSync(join(nodeDir, 'a'.repeat(64), 'bin', 'node'), '#!/bin/sh\nexit 1\n');
+  chmodSync(join(nodeDir, 'a'.repeat(64), 'bin', 'node'), 0o755);
+  const none = run(script, '', { PATH: bin });
+  t.equal(none.code, 127);
+  t.same(JSON.parse(none.stdout), { type: 'need-node', found: 'v12.22.12' }, 'the old version is reported');
+
+  // the binary --bootstrap sent, under its sha256
+  fakeNode(join(nodeDir, 'b'.repeat(64), 'bin', 'node'), 'v20.20.2', 'halite');
+  t.equal(ran(bundle), 'halite', 'the installed one, since the system\'s is too old');
+
+  // a system node >= 18 comes first
+  fakeNode(join(bin, 'node'), 'v18.19.0', 'system');
+  t.equal(ran(''), 'system');
 });
 
-t.test('the master\'s Node arrives by size and sha256 and must run', async (t) => {
+t.test('the master\'s Node: asked for by size, checked by sha256, kept under its sha256', async (t) => {
   const nodeDir = join(dir, 'uploaded node');
   const body = Buffer.from('#!/bin/sh\necho v20.20.2\n');
   const digest = createHash('sha256').update(body).digest('hex');
   const machine = spawnSync('uname', ['-m']).stdout.toString().trim();
-  const ok = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir }), body);
+  const path = nodeBinaryPath(digest, nodeDir);
+  t.equal(path, join(nodeDir, digest, 'bin', 'node'));
+  const script = uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir });
+
+  const ok = run(script, body);
   t.equal(ok.code, 0, ok.stderr);
-  t.match(ok.stdout, /installed Node.js v20\.20\.2/);
-  t.ok(existsSync(join(nodeDir, 'bin', 'node')));
+  const lines = ok.stdout.trim().split('\n');
+  t.same(JSON.parse(lines[0]), { type: 'need-node-binary', bytes: body.length }, 'asks for exactly the binary');
+  t.match(lines[1], /installed Node.js v20\.20\.2/);
+  t.same(readdirSync(join(nodeDir, digest, 'bin')), ['node'], 'no temp file left');
+  t.equal(statSync(path).mode & 0o777, 0o755);
+
+  // present and working: nothing is asked for and stdin is not read
+  const mtime = statSync(path).mtimeMs;
+  const again = spawnSync('/bin/sh', ['-c', `(\n${script}\n)\nprintf 'rest:'; cat`], { input: 'unread' });
+  t.equal(again.status, 0, again.stderr.toString());
+  t.notMatch(again.stdout.toString(), /need-node-binary/);
+  t.match(again.stdout.toString(), /already in .*\nrest:unread$/, 'the input stays unread');
+  t.equal(statSync(path).mtimeMs, mtime, 'not replaced');
+});
+
+t.test('the master\'s Node: damaged, not runnable or for another machine, it leaves nothing behind', async (t) => {
+  const body = Buffer.from('#!/bin/sh\necho v20.20.2\n');
+  const digest = createHash('sha256').update(body).digest('hex');
+  const machine = spawnSync('uname', ['-m']).stdout.toString().trim();
   const damaged = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir: join(dir, 'damaged') }), Buffer.from('#!/bin/sh\necho v99.0.0\n'));
   t.equal(damaged.code, 1);
   t.match(damaged.stderr, /sha256 mismatch/);
-  t.same(readdirSync(join(dir, 'damaged', 'bin')), [], 'nothing left behind');
+  t.same(readdirSync(join(dir, 'damaged', digest, 'bin')), [], 'neither the binary nor the temp file');
+  const short = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir: join(dir, 'short') }), body.subarray(0, 5));
+  t.equal(short.code, 1, 'a transfer cut short is refused');
+  t.same(readdirSync(join(dir, 'short', digest, 'bin')), []);
+
   const broken = Buffer.from('#!/bin/sh\nexit 1\n');
-  const bad = run(uploadNodeScript({ sha256: createHash('sha256').update(broken).digest('hex'), bytes: broken.length, machine, nodeDir: join(dir, 'broken') }), broken);
+  const brokenSha = createHash('sha256').update(broken).digest('hex');
+  const bad = run(uploadNodeScript({ sha256: brokenSha, bytes: broken.length, machine, nodeDir: join(dir, 'broken') }), broken);
   t.equal(bad.code, 1);
   t.match(bad.stderr, /does not run on this host/);
+  t.same(readdirSync(join(dir, 'broken', brokenSha, 'bin')), []);
+
   const other = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine: 'riscv64', nodeDir: join(dir, 'other') }), body);
   t.equal(other.code, 1);
   t.match(other.stderr, /built for riscv64/);
+  t.notOk(existsSync(join(dir, 'other')), 'refused before anything is written');
+  t.equal(other.stdout, '', 'nothing asked for');
+
+  t.throws(() => uploadNodeScript({ sha256: 'x', bytes: 1, machine }));
+  t.throws(() => uploadNodeScript({ sha256: digest, bytes: 0, machine }));
+  t.throws(() => uploadNodeScript({ sha256: digest, bytes: 1, machine: 'x86_64; rm -rf /' }));
 });

@@ -1,12 +1,15 @@
 // pushHost over the real transport against an in-process SSH server that runs commands with /bin/sh
 // on this machine: bundle and files only when missing, events as they arrive, failures by kind.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { AgentEvent, JobEnvelope, WireMessage } from '../../../agent/protocol.ts';
 import { agentBundle } from '../../../master/bundle.ts';
+import { nodeBinaryPath } from '../../../master/bootstrap.ts';
+import { masterNode } from '../../../master/master-node.ts';
+import { installNode } from '../../../master/node-install.ts';
 import { pushHost, type PushOptions } from '../../../master/push.ts';
 import { ManifestCache } from '../../../master/tree.ts';
 import { hostKeyName, knownHostsLine } from '../../../master/transport/known-hosts.ts';
@@ -185,4 +188,52 @@ t.test('no node: error saying to use --bootstrap; with bootstrap, node is instal
   } finally {
     process.env.PATH = saved;
   }
+});
+
+t.test('no Node package: --bootstrap sends the master\'s binary, asked for by size, kept under its sha256', async (t) => {
+  const bin = join(dir, 'bin-no-package');
+  mkdirSync(bin);
+  for (const tool of ['mkdir', 'mktemp', 'head', 'sha256sum', 'chmod', 'mv', 'rm', 'sed', 'cat', 'id', 'kill', 'test', 'sh', 'uname']) {
+    const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`]).stdout.toString().trim();
+    if (found.startsWith('/')) symlinkSync(found, join(bin, tool));
+  }
+  writeFileSync(join(bin, 'apt-cache'), '#!/bin/sh\nprintf "nodejs:\\n  Installed: (none)\\n  Candidate: (none)\\n"\n');
+  chmodSync(join(bin, 'apt-cache'), 0o755);
+  // the "master's Node": a small launcher of the real one, so the transfer stays small
+  const launcher = join(dir, 'master-node');
+  writeFileSync(launcher, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
+  chmodSync(launcher, 0o755);
+  const node = await masterNode(launcher);
+  const nodeDir = join(dir, 'node');
+  const opts: PushOptions = { bootstrap: true, nodeDir, masterNode: () => Promise.resolve(node) };
+  const saved = process.env.PATH;
+  process.env.PATH = bin;
+  try {
+    const first = await push(envelope(), opts);
+    t.equal(first.result.status, 'ok', JSON.stringify(first.result.errors));
+    t.same(first.messages.map((m) => m.type), ['need-node', 'hello']);
+    t.same(readFileSync(nodeBinaryPath(node.sha256, nodeDir)), readFileSync(launcher), 'the binary arrived whole');
+    t.ok(first.result.bytesSent >= node.bytes, 'its bytes are counted');
+
+    const second = await push(envelope(), opts);
+    t.equal(second.result.status, 'ok');
+    t.same(second.messages.map((m) => m.type), ['hello'], 'found without installing anything');
+
+    const again = await installNode(transport, target, { nodeDir, masterNode: () => Promise.resolve(node) });
+    t.same(again, { via: 'present', bytesSent: 0 }, 'a binary already there is not sent again');
+    // a binary that changed on disk since it was hashed
+    const changed = await installNode(transport, target, { nodeDir: join(dir, 'node2'), masterNode: () => Promise.resolve({ ...node, sha256: 'f'.repeat(64) }) });
+    t.match(changed, { failure: /no installable nodejs package \(candidate: \(none\)\); sending the master's Node.js failed \(exit 1\):\nhalite: the Node binary arrived damaged \(sha256 mismatch\)/, bytesSent: node.bytes });
+    t.same(readdirSync(join(dir, 'node2', 'f'.repeat(64), 'bin')), [], 'nothing kept');
+  } finally {
+    process.env.PATH = saved;
+  }
+});
+
+t.test('a bootstrap that fails before the agent starts: a BOOTSTRAP error with its stderr', async (t) => {
+  writeFileSync(join(dir, 'not-a-dir'), '');
+  const r = await pushHost(transport, target, { envelope: envelope(), file }, { ...base(), agentDir: join(dir, 'not-a-dir', 'agent') });
+  t.equal(r.status, 'error');
+  t.equal(r.errors[0].code, 'BOOTSTRAP');
+  t.match(r.errors[0].message, /^vm1: the bootstrap exited with status 1 before finishing the run: mkdir: .*Not a directory/);
 });
