@@ -1,6 +1,7 @@
 // The job envelope one host receives: its roster grains, ITS OWN compiled pillar (rendered here from
-// roster data only) and the secrets in it, the mine data the caller gathered, the state-tree
-// manifest and the run options. Nothing about any other host's pillar goes in.
+// roster data only) and the secrets in it, the mine data and inventory the caller gathered (the
+// pillar is rendered with them too), the state-tree manifest and the run options. Nothing about any
+// other host's pillar goes in.
 import type { ErrorData } from '../agent/errors.ts';
 import type { InventoryHost, JobEnvelope, MineData } from '../agent/protocol.ts';
 import type { StateTree } from '../agent/tree.ts';

@@ -1,5 +1,6 @@
 // The inventory: the addresses and grains each host reported on its last run, as mine data for
-// rendering (`salt['mine.get']('*', 'network.ip_addrs')`) and as IPs by role and level. Identity
+// rendering (`salt['mine.get']('*', 'network.ip_addrs')`) and joined with the roster for
+// `inventory.ips(role, level)` in templates (agent/render/inventory.ts looks it up). Identity
 // (which roles and level a host has) comes from the roster, never from what hosts reported.
 import type { InventoryHost, MineData } from '../agent/protocol.ts';
 import type { InventoryRecord, JobStore } from './jobs/store.ts';
@@ -26,27 +27,31 @@ export interface IpQuery {
   level?: string;
 }
 
-/**
- * Reported addresses of the roster hosts with `role` (and `level`), by host id in roster order.
- * A host that never reported appears with its roster address when that is an IP literal.
- */
-export function ipsBy(mine: MineData, roster: readonly RosterHost[], q: IpQuery = {}): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const h of roster) {
-    if (q.role !== undefined && !h.roles.includes(q.role)) continue;
-    if (q.level !== undefined && h.level !== q.level) continue;
-    const reported = mine[h.id]?.[IP_ADDRS];
-    if (Array.isArray(reported)) out[h.id] = reported.map(String);
-    else if (/^[\d.]+$|:/.test(h.host)) out[h.id] = [h.host];
-    else out[h.id] = [];
-  }
-  return out;
+/** The addresses a host reported on its last run; none when it never reported. */
+function reportedAddresses(mine: MineData, id: string): string[] {
+  const reported = mine[id]?.[IP_ADDRS];
+  return Array.isArray(reported) ? reported.map(String) : [];
 }
 
-/** Every roster host with its roles, level and addresses (as `ipsBy` finds them), for templates. */
+/**
+ * The inventory rendering gets (pillar here, states on the host): every roster host with its roles
+ * and level from the roster and the addresses it reported. A host that never reported has no
+ * address (its roster address is how to reach it, not proof that it serves its role yet); a host
+ * that left the roster is not in it, whatever it reported before.
+ */
 export function inventoryHosts(mine: MineData, roster: readonly RosterHost[]): InventoryHost[] {
-  const ips = ipsBy(mine, roster);
-  return roster.map((h) => ({ id: h.id, ...(h.level ? { level: h.level } : {}), roles: [...h.roles], addresses: ips[h.id] ?? [] }));
+  return roster.map((h) => ({ id: h.id, ...(h.level ? { level: h.level } : {}), roles: [...h.roles], addresses: reportedAddresses(mine, h.id) }));
+}
+
+/** Reported addresses of the roster hosts with `role` (and `level`), by host id in roster order. */
+export function ipsBy(mine: MineData, roster: readonly RosterHost[], q: IpQuery = {}): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const h of inventoryHosts(mine, roster)) {
+    if (q.role !== undefined && !h.roles.includes(q.role)) continue;
+    if (q.level !== undefined && h.level !== q.level) continue;
+    out[h.id] = h.addresses;
+  }
+  return out;
 }
 
 /** All addresses of the hosts `ipsBy` selects, flattened, each once. */

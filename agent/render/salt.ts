@@ -1,5 +1,5 @@
 // The `salt` dict in templates: execution-module functions over the render data
-// (pillar.get, grains.get, grains.filter_by, config.get, mine.get, test.ping…), with Salt's semantics.
+// (pillar.get, grains.get, grains.filter_by, config.get, mine.get, inventory.ips, test.ping…), with Salt's semantics.
 import type { RenderContext } from './sls.ts';
 import { pyFunction, type KwArgs } from './pyargs.ts';
 import { deepCopy, dictKeys, dictUpdate, isDict, pyBool, pyEq, pyStr, type Dict } from './pyvalue.ts';
@@ -116,6 +116,8 @@ interface Spec {
 function specs(ctx: RenderContext): Record<string, Spec> {
   const pillar = (): Dict => ctx.pillar ?? {};
   const grains = (): Dict => ctx.grains ?? {};
+  /** The level of the host being rendered (a roster grain). */
+  const ownLevel = (): string | undefined => optStr(grains().level);
   const itemsOf = (src: Dict, a: KwArgs): Dict => {
     const out: Dict = {};
     for (const k of a.args as unknown[]) out[pyStr(k)] = traverse(src, pyStr(k), a.default, pyStr(a.delimiter));
@@ -208,11 +210,11 @@ function specs(ctx: RenderContext): Record<string, Spec> {
     },
     'inventory.ips': {
       params: ['role', 'level'], defaults: { role: null, level: null },
-      impl: (a) => inventoryIps(ctx.inventory, optStr(a.role), optStr(a.level) ?? optStr(grains().level)),
+      impl: (a) => inventoryIps(ctx.inventory, optStr(a.role), optStr(a.level) ?? ownLevel()),
     },
     'inventory.hosts': {
       params: ['role', 'level'], defaults: { role: null, level: null },
-      impl: (a) => inventoryHosts(ctx.inventory, optStr(a.role), optStr(a.level) ?? optStr(grains().level)).map((h) => ({ ...h, roles: [...h.roles], addresses: [...h.addresses] })),
+      impl: (a) => inventoryHosts(ctx.inventory, optStr(a.role), optStr(a.level) ?? ownLevel()),
     },
     'test.ping': { params: [], impl: () => true },
     'test.echo': { params: ['text'], impl: (a) => a.text },

@@ -1,14 +1,15 @@
 // `halite highstate`, `run` and `hosts` end to end: the CLI pushes the repository's states to a
 // namespace fleet through its jump host and records the jobs.
 import t from 'tap';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import type { CommandContext } from '../../master/commands/context.ts';
 import { registerSsh, type Terminal } from '../../master/commands/ssh.ts';
 import { EXIT } from '../../master/exit-codes.ts';
-import { cliFor, fleetSuite } from './workspace.ts';
+import { REPO } from './support.ts';
+import { cliFor, fleetSuite, withStates } from './workspace.ts';
 
 const suite = fleetSuite('e2e-highstate', [
   { id: 'memcache1', roles: ['memcache'], level: 'staging' },
@@ -21,6 +22,13 @@ const halite = suite.halite;
 type SaltJson = Record<string, Record<string, { result: boolean | null; changes: Record<string, unknown> }> | string[]>;
 const json = (out: string): SaltJson => JSON.parse(out);
 const changedTags = (doc: SaltJson, host: string) => Object.entries(doc[host] as Record<string, { changes: object }>).filter(([, v]) => Object.keys(v.changes).length).map(([k]) => k);
+/** dpkg's status line for a package on a host ('' when it has never been installed). */
+const installed = async (host: string, pkg: string) => (await suite.fleet.exec(host, ['dpkg-query', '-W', '-f', '${Status}', pkg], { reject: false })).stdout;
+/** Numeric order of dotted IPv4 addresses. */
+const byIp = (a: string, b: string) => {
+  const n = (ip: string) => ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  return n(a) - n(b);
+};
 
 t.test('--host selects exactly one host, which converges through the jump box', async (t) => {
   const r = await halite('highstate', '--host', 'memcache1', '--out', 'json');
@@ -45,13 +53,15 @@ t.test('--role selects exactly the hosts of the role', async (t) => {
   t.notMatch(other.stdout, /install ok installed/, 'memcache2 was not touched');
 });
 
-t.test('--level staging converges every host; the second run changes nothing', async (t) => {
+t.test('--level staging converges every staging host and leaves the production host alone', async (t) => {
   const first = await halite('highstate', '--level', 'staging', '--state-output', 'terse');
   t.equal(first.code, 0, first.err + first.out);
   t.match(first.out, /Summary for memcache1/);
   t.match(first.out, /Summary for memcache2/);
   t.match(first.out, /Summary for sessions1/);
+  t.notMatch(first.out + first.err, /memcache3/);
   t.match(first.out, /Hosts\s+3\n  ok\s+2\n  changed\s+1\n  failed\s+0\n  unreachable\s+0/, 'only memcache2 was new');
+  t.notMatch(await installed('memcache3', 'memcached'), /install ok installed/, 'nothing was installed on memcache3');
 
   const second = await halite('highstate', '--level', 'staging', '--out', 'json');
   t.equal(second.code, 0, second.err);
@@ -60,37 +70,73 @@ t.test('--level staging converges every host; the second run changes nothing', a
   for (const h of Object.keys(doc)) t.same(changedTags(doc, h), [], `${h}: no changes`);
 });
 
+const MEMCACHED_CONF = '/etc/memcached.conf';
+const MEMCACHED_FILE = 'file_|-memcached_|-/etc/memcached.conf_|-managed';
+/** Appends a line to the host's memcached.conf (drift a highstate of the host would repair). */
+const drift = (host: string) => suite.fleet.exec(host, ['sh', '-c', `echo '# drift' >> ${MEMCACHED_CONF}`]);
+const drifted = async (host: string) => (await suite.fleet.exec(host, ['cat', MEMCACHED_CONF])).stdout.includes('# drift');
+
 t.test('--level production selects exactly the production host; staging hosts are not touched', async (t) => {
-  const before = await suite.fleet.exec('memcache1', ['stat', '-c', '%Y', '/etc/memcached.conf']);
+  await drift('memcache1');
   const r = await halite('highstate', '--level', 'production', '--out', 'json');
   t.equal(r.code, 0, r.err);
-  t.same(Object.keys(json(r.out)), ['memcache3']);
+  const doc = json(r.out);
+  t.same(Object.keys(doc), ['memcache3']);
+  t.ok(changedTags(doc, 'memcache3').includes('pkg_|-memcached_|-memcached_|-installed'), 'memcached installed on memcache3');
   t.match(r.err, /job \d+: 1 host in 1 wave/);
-  const conf = await suite.fleet.exec('memcache3', ['cat', '/etc/memcached.conf']);
-  t.match(conf.stdout, /-m \d+/, 'memcache3 converged with the production pillar');
-  const after = await suite.fleet.exec('memcache1', ['stat', '-c', '%Y', '/etc/memcached.conf']);
-  t.equal(after.stdout, before.stdout, 'a staging host was left alone');
-  const staging = await halite('highstate', '--level', 'staging', '--test', '--out', 'json');
-  t.same(Object.keys(json(staging.out)).sort(), ['memcache1', 'memcache2', 'sessions1'], '--level staging leaves the production host out');
+  const conf = await suite.fleet.exec('memcache3', ['cat', MEMCACHED_CONF]);
+  t.match(conf.stdout, /^-m 1024$/m, 'memcache3 converged with the production pillar');
+  t.match(conf.stdout, /^-c 4096$/m);
+  const svc = await suite.fleet.exec('memcache3', ['service', 'memcached', 'status'], { reject: false });
+  t.equal(svc.exitCode, 0, 'memcached runs on memcache3');
+  t.ok(await drifted('memcache1'), 'the drift on staging memcache1 is still there: not touched');
+  t.match((await suite.fleet.exec('memcache1', ['cat', MEMCACHED_CONF])).stdout, /^-m 64$/m, 'and it keeps the staging pillar');
 });
 
-t.test('a later job renders the addresses other hosts reported, from the inventory', async (t) => {
-  // A state tree of the repository's states plus one SLS that writes the staging memcache IPs.
-  const states = join(suite.ws.dir, 'states-probe');
-  cpSync(join(import.meta.dirname, '../../states'), states, { recursive: true });
-  writeFileSync(join(states, 'probe.sls'), [
-    '/etc/halite-probe:',
-    '  file.managed:',
-    "    - contents: \"{{ inventory.ips('memcache') | join(' ') }} / {{ inventory.ips('memcache', level='production') | join(' ') }}\"",
-    '',
-  ].join('\n'));
-  const config = join(suite.ws.dir, 'halite-probe.yaml');
-  writeFileSync(config, readFileSync(suite.ws.config, 'utf8').replace(/^states: .*$/m, `states: ${states}`));
-  const r = await cliFor(suite.ws, config)('sls', 'probe', '--host', 'sessions1');
-  t.equal(r.code, 0, r.err + r.out);
+t.test('--level staging selects exactly the staging hosts; the production host is not touched', async (t) => {
+  await drift('memcache3');
+  const r = await halite('highstate', '--level', 'staging', '--out', 'json');
+  t.equal(r.code, 0, r.err);
+  const doc = json(r.out);
+  t.same(Object.keys(doc).sort(), ['memcache1', 'memcache2', 'sessions1']);
+  t.same(changedTags(doc, 'memcache1'), [MEMCACHED_FILE, 'service_|-memcached_|-memcached_|-running'], 'memcache1 repaired');
+  t.notOk(await drifted('memcache1'));
+  t.ok(await drifted('memcache3'), 'the drift on production memcache3 is still there: not touched');
+});
+
+t.test('a later highstate renders the addresses the memcache hosts reported, from the inventory', async (t) => {
+  // The repository's states plus a `probe` SLS for sessions1 writing the memcache servers it sees.
+  const top = readFileSync(join(REPO, 'states/top.sls'), 'utf8');
+  const config = withStates(suite.ws, 'probe', {
+    'top.sls': `${top}  'sessions1':\n    - probe\n`,
+    'probe/init.sls': [
+      '/etc/halite-probe/memcache.conf:',
+      '  file.managed:',
+      '    - source: salt://probe/memcache.conf.j2',
+      '    - template: jinja',
+      '    - makedirs: True',
+      '/etc/halite-probe/hosts:',
+      '  file.managed:',
+      '    - contents: |',
+      "        {%- for h in inventory.hosts('memcache', level='*') %}",
+      '        {{ h.id }} {{ h.level }} {{ h.address }}',
+      '        {%- endfor %}',
+      '    - makedirs: True',
+      '',
+    ].join('\n'),
+    'probe/memcache.conf.j2': "{% for ip in inventory.ips('memcache') %}server {{ ip }}:11211\n{% endfor %}",
+  });
+  const r = await cliFor(suite.ws, config)('highstate', '--host', 'sessions1', '--out', 'json');
+  t.equal(r.code, 0, r.err);
+  t.same(Object.keys(json(r.out)), ['sessions1']);
   const addr = (id: string) => suite.fleet.hosts.find((h) => h.id === id)!.address;
-  const probe = await suite.fleet.exec('sessions1', ['cat', '/etc/halite-probe']);
-  t.equal(probe.stdout.trim(), `${addr('memcache1')} ${addr('memcache2')} / ${addr('memcache3')}`);
+  const staging = [addr('memcache1'), addr('memcache2')].sort(byIp);
+  const probe = await suite.fleet.exec('sessions1', ['cat', '/etc/halite-probe/memcache.conf']);
+  t.equal(probe.stdout, staging.map((ip) => `server ${ip}:11211\n`).join(''), 'exactly the staging memcache hosts, by their fleet addresses');
+  t.notMatch(probe.stdout, addr('memcache3'), 'not the production one');
+  const hosts = await suite.fleet.exec('sessions1', ['cat', '/etc/halite-probe/hosts']);
+  t.equal(hosts.stdout, `memcache1 staging ${addr('memcache1')}\nmemcache2 staging ${addr('memcache2')}\nmemcache3 production ${addr('memcache3')}\n`,
+    'every level on request, roles and levels from the roster');
 });
 
 t.test('halite run on a role: output per host, exit 0; a failing command exits non-zero', async (t) => {

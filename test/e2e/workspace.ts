@@ -2,10 +2,10 @@
 // pointing at the fleet's jump host, key and (a copy of its) known-hosts, and the repository's
 // states, pillar and roles; the job store in the same temporary directory.
 import t from 'tap';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { dirname, join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { up, type Fleet, type HostSpec } from '../fleet/index.ts';
 import { main } from '../../master/cli.ts';
 import { REPO } from './support.ts';
@@ -46,6 +46,24 @@ export function fleetWorkspace(fleet: Fleet, dir = mkdtempSync(join(tmpdir(), `h
     }),
   );
   return ws;
+}
+
+/**
+ * A configuration like the workspace's whose state tree is a copy of the repository's states in
+ * the workspace, with `files` (tree-relative path → contents) added or replaced. The repository's
+ * own states are left as they are. Returns the path of the configuration file.
+ */
+export function withStates(ws: FleetWorkspace, name: string, files: Record<string, string>): string {
+  const states = join(ws.dir, `states-${name}`);
+  rmSync(states, { recursive: true, force: true });
+  cpSync(join(REPO, 'states'), states, { recursive: true });
+  for (const [rel, body] of Object.entries(files)) {
+    mkdirSync(dirname(join(states, rel)), { recursive: true });
+    writeFileSync(join(states, rel), body);
+  }
+  const config = join(ws.dir, `halite-${name}.yaml`);
+  writeFileSync(config, stringify({ ...parse(readFileSync(ws.config, 'utf8')), states }));
+  return config;
 }
 
 export interface CliResult {

@@ -30,10 +30,10 @@ t.test('IPs by role and level come from roster identity, never from reported gra
     { host: 'mem1.staging', addresses: ['10.77.1.10', '10.77.1.50'], grains: { roles: ['db'] }, updatedAt: '' },
     { host: 'db1.production', addresses: ['10.77.2.20'], grains: {}, updatedAt: '' },
   ]);
-  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'staging' }), { 'mem1.staging': ['10.77.1.10', '10.77.1.50'], 'sess1.staging': ['10.77.1.11'] });
+  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'staging' }), { 'mem1.staging': ['10.77.1.10', '10.77.1.50'], 'sess1.staging': [] }, 'sess1 never reported: no address');
   t.same(ipsBy(mine, ROSTER, { role: 'db' }), { 'db1.production': ['10.77.2.20'] }, 'a host claiming db in its grains is not a db');
-  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'production' }), { 'mem1.production': [] }, 'a name is not an IP');
-  t.same(ipList(mine, ROSTER, { level: 'staging' }), ['10.77.1.10', '10.77.1.50', '10.77.1.11']);
+  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'production' }), { 'mem1.production': [] });
+  t.same(ipList(mine, ROSTER, { level: 'staging' }), ['10.77.1.10', '10.77.1.50']);
 });
 
 t.test('inventory from stored runs: what hosts reported in their pushes becomes the next run\'s mine data', async (t) => {
@@ -50,7 +50,7 @@ t.test('inventory from stored runs: what hosts reported in their pushes becomes 
   const mine = mineFromStore(store, ROSTER);
   t.same(Object.keys(mine), ['mem1.staging'], 'only hosts that reported');
   t.same(mineGet(mine, '*', 'network.ip_addrs'), { 'mem1.staging': ['10.77.1.10'] });
-  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'staging' }), { 'mem1.staging': ['10.77.1.10'], 'sess1.staging': ['10.77.1.11'] });
+  t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'staging' }), { 'mem1.staging': ['10.77.1.10'], 'sess1.staging': [] });
 
   // a later run's report replaces the earlier one
   reported['mem1.staging'] = { ...reported['mem1.staging']!, addresses: ['10.77.1.12'] };
@@ -62,7 +62,10 @@ t.test('inventory from stored runs: what hosts reported in their pushes becomes 
 t.test('the inventory templates get: roster roles and levels, reported addresses', async (t) => {
   const mine = mineData([{ host: 'mem1.staging', addresses: ['10.77.1.10'], grains: { roles: ['db'], level: 'production' }, updatedAt: '' }]);
   const inv = inventoryHosts(mine, ROSTER);
+  t.same(inv.map((h) => h.id), ROSTER.map((h) => h.id), 'every roster host, in roster order');
   t.same(inv[0], { id: 'mem1.staging', level: 'staging', roles: ['memcache'], addresses: ['10.77.1.10'] }, 'reported grains do not change roles or level');
   t.same(inv.find((h) => h.id === 'mem1.production')?.addresses, [], 'a host named by DNS that never reported has no address');
-  t.same(inv.find((h) => h.id === 'db1.production')?.addresses, ['10.77.2.20'], 'an IP in the roster stands until the host reports');
+  t.same(inv.find((h) => h.id === 'db1.production')?.addresses, [], 'nor has one whose roster address is an IP');
+  const gone = inventoryHosts(mineData([{ host: 'old.staging', addresses: ['10.77.1.99'], grains: {}, updatedAt: '' }]), ROSTER);
+  t.notOk(gone.some((h) => h.id === 'old.staging'), 'a host that left the roster is gone, whatever it reported');
 });
