@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheLayout, cacheRoot } from './cache-layout.ts';
+import { unmountHostDisk } from './disk.ts';
 import { FleetError } from './errors.ts';
 import { destroyNetwork, fleetNetns, netnsPath } from './network.ts';
 import { checkFleetName, planFleet } from './plan.ts';
@@ -30,6 +31,7 @@ export async function down(name: string, opts: DownOptions = {}): Promise<void> 
   const plan = state?.plan ?? (slot !== undefined ? planFleet(name, slot, []) : undefined);
   await destroyNetwork(name, plan);
   const overlays = state?.overlayDir ?? cacheLayout(cacheRoot(opts.cacheDir)).overlays(name);
+  await unmountHostDisk(overlays);
   const stuck = mountsUnder([dir, overlays]);
   if (stuck.length) throw new FleetError(`still mounted after the hosts stopped:\n  ${stuck.join('\n  ')}`, { step: 'down' });
   rmSync(overlays, { recursive: true, force: true });

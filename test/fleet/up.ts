@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootHost } from './boot.ts';
+import { mountHostDisk } from './disk.ts';
 import { ensureCache } from './cache.ts';
 import { down } from './down.ts';
 import { FleetError } from './errors.ts';
@@ -87,6 +88,7 @@ export async function up(opts: UpOptions): Promise<Fleet> {
     log(`network ready (${plan.external.subnet} to the jump host, ${plan.internal.subnet} inside) at ${since()}`);
 
     await removeTree(state.overlayDir, 'up');
+    await mountHostDisk(state.overlayDir);
     const clientKey = await generateKey(paths.sshKey, `master@halite-fleet-${name}`);
     const targets = await Promise.all(allHosts(plan).map((h) => prepareHost(state, h, clientKey)));
     writeFileSync(paths.knownHosts, renderKnownHosts(targets));
