@@ -26,8 +26,8 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-/** Takes the socket: a stale file left by a dead resident is replaced; a live one wins. */
-async function bind(server: Server, path: string): Promise<boolean> {
+/** Takes the socket: a stale file left by a dead process is replaced; a live one wins. */
+export async function bindSocket(server: Server, path: string): Promise<boolean> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const old = process.umask(0o177);
   try {
@@ -47,7 +47,7 @@ async function bind(server: Server, path: string): Promise<boolean> {
 
 export async function runResident(o: ResidentOptions): Promise<number> {
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
-  if (!(await bind(server, o.socket))) return 0;
+  if (!(await bindSocket(server, o.socket))) return 0;
   const stopping = new AbortController();
   let linger = o.lingerSec;
   let idle: NodeJS.Timeout | undefined;

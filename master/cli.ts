@@ -1,5 +1,5 @@
 // The `halite` command line. Run from source with `node --import tsx master/cli.ts`, or bin/halite.js.
-import { realpathSync, readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { formatError } from '../agent/errors.ts';
@@ -7,6 +7,7 @@ import { CliError } from './cli-error.ts';
 import type { CliIo, CommandContext } from './commands/context.ts';
 import { registerHighstate } from './commands/highstate.ts';
 import { registerHosts } from './commands/hosts.ts';
+import { registerKeeper } from './commands/keeper.ts';
 import { registerHostsAccept } from './commands/hosts-accept.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerRun } from './commands/run.ts';
@@ -16,23 +17,12 @@ import { registerSsh } from './commands/ssh.ts';
 import { registerSshConfig } from './commands/ssh-config.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { lastRunFromStore } from './jobs/last-run.ts';
-
-function version(): string {
-  for (const rel of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'halite' && pkg.version) return pkg.version;
-    } catch {
-      // not this one
-    }
-  }
-  return 'unknown';
-}
+import { haliteVersion } from './version.ts';
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('halite')
     .description('Salt-style configuration management: compile and push highstates over SSH')
-    .version(version(), '-V, --version')
+    .version(haliteVersion(), '-V, --version')
     .option('--config <file>', 'master configuration (default: $HALITE_CONFIG, else ./halite.yaml)')
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
@@ -46,6 +36,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerSls(program, ctx);
   registerRun(program, ctx);
   registerSsh(program, ctx);
+  registerKeeper(program);
   return program;
 }
 

@@ -19,6 +19,8 @@ export interface SshConfig {
   port: number;
   /** Seconds to wait for a connection. */
   connectTimeout: number;
+  /** Seconds the connection keeper holds a command's connections for the next one (0: none). */
+  persist: number;
 }
 
 export interface LevelConfig {
@@ -73,7 +75,10 @@ const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.i
 export const DEFAULT_AGENT_LINGER = 600;
 
 const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger'];
-const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout'];
+const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist'];
+
+/** A minute, as OpenSSH's ControlPersist is commonly set: enough for the next command of an operator. */
+export const DEFAULT_SSH_PERSIST = 60;
 
 /** Resolves `~/…` against the home directory and relative paths against `dir`. */
 export function resolvePath(dir: string, p: string): string {
@@ -92,7 +97,7 @@ export function defaultConfig(dir: string): HaliteConfig {
     roles: resolvePath(dir, DEFAULT_PATHS.roles),
     roster: resolvePath(dir, DEFAULT_PATHS.roster),
     jobsDb: resolvePath(dir, DEFAULT_PATHS.jobs_db),
-    ssh: { key: resolvePath(dir, '~/.ssh/id_ed25519'), knownHosts: resolvePath(dir, '~/.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10 },
+    ssh: { key: resolvePath(dir, '~/.ssh/id_ed25519'), knownHosts: resolvePath(dir, '~/.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10, persist: DEFAULT_SSH_PERSIST },
     levels: {},
     concurrency: 8,
     agentLinger: DEFAULT_AGENT_LINGER,
@@ -141,6 +146,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     take(['ssh', 'user'], s.user, isPosixUser, 'a POSIX user name', (v) => (ssh.user = v));
     take(['ssh', 'port'], s.port, isPort, 'an integer from 1 to 65535', (v) => (ssh.port = v));
     take(['ssh', 'connect_timeout'], s.connect_timeout, isPositive, 'a positive number of seconds', (v) => (ssh.connectTimeout = v));
+    take(['ssh', 'persist'], s.persist, isSeconds, 'a whole number of seconds from 0 to 86400', (v) => (ssh.persist = v));
   }
   config.ssh = ssh;
 

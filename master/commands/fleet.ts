@@ -4,7 +4,11 @@ import { CliError } from '../cli-error.ts';
 import { type HaliteConfig, loadConfig } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
 import { type Roster, loadRoster } from '../roster.ts';
+import { HALITE_BIN } from '../halite-bin.ts';
+import { KeptTransport, keeperStarter } from '../transport/mux-client.ts';
+import { muxSocketPath } from '../transport/mux-path.ts';
 import { Transport } from '../transport/transport.ts';
+import { haliteVersion } from '../version.ts';
 import type { CommandContext } from './context.ts';
 import type { GlobalOptions } from './options.ts';
 
@@ -28,6 +32,28 @@ export function transportFor(config: HaliteConfig): Transport {
     key: config.ssh.key,
     knownHosts: config.ssh.knownHosts,
     connectTimeoutMs: config.ssh.connectTimeout * 1000,
+    concurrency: config.concurrency,
+  });
+}
+
+/** What a job needs of its transport: commands and resident-agent exchanges, warmed up early. */
+export type JobTransport = Pick<Transport, 'exec' | 'socketOrExec' | 'warm' | 'close'>;
+
+/**
+ * The transport of a job or `halite run`: through the connection keeper when `ssh.persist` is set
+ * (the default), so that the next command finds its connections open; else its own connections.
+ */
+export function jobTransportFor(config: HaliteConfig, env: NodeJS.ProcessEnv = process.env): JobTransport {
+  const direct = transportFor(config);
+  if (config.ssh.persist <= 0) return direct;
+  const where = muxSocketPath(haliteVersion(), env);
+  if (!('path' in where)) return direct;
+  return new KeptTransport({
+    direct,
+    profile: { key: config.ssh.key, knownHosts: config.ssh.knownHosts, connectTimeoutMs: config.ssh.connectTimeout * 1000 },
+    persistSec: config.ssh.persist,
+    socket: where.path,
+    startKeeper: keeperStarter(HALITE_BIN, where.path, config.ssh.persist),
     concurrency: config.concurrency,
   });
 }

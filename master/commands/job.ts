@@ -14,10 +14,9 @@ import { pushRunner } from '../push-runner.ts';
 import { targetFor } from '../transport/target.ts';
 import type { BatchSpec } from '../plan.ts';
 import { type Role, checkRosterRoles, loadRoles } from '../roles.ts';
-import type { Transport } from '../transport/transport.ts';
 import { type Workspace, openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
-import { transportFor } from './fleet.ts';
+import { type JobTransport, jobTransportFor } from './fleet.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
 import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption } from './target-options.ts';
@@ -38,7 +37,7 @@ export interface JobCliOptions extends GlobalOptions, TargetOptions {
 /** What the per-host runner is built from. */
 export interface RunnerEnv {
   ws: Workspace;
-  transport: Transport;
+  transport: JobTransport;
   store: JobStore;
   /** Install Node.js on hosts that lack it. */
   bootstrap: boolean;
@@ -97,7 +96,7 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
   const roles = loadRoleMap(ws);
   const concurrency = opts.concurrency ?? ws.config.concurrency;
-  const transport = transportFor({ ...ws.config, concurrency });
+  const transport = jobTransportFor({ ...ws.config, concurrency }, ctx.io.env);
   if (!hooks.runner) transport.warm(sel.hosts.map((h) => targetFor(h, ws.config)));
   const store = JobStore.open(ws.config.jobsDb);
   const tty = hooks.tty ?? Boolean(process.stderr.isTTY);

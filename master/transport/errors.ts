@@ -28,6 +28,8 @@ export interface TransportErrorData extends ErrorData {
 export class TransportError extends HaliteError {
   readonly kind: TransportErrorKind;
   readonly hop?: string;
+  /** Set when the command was never started (its channel could not be opened): safe to try again. */
+  notStarted?: boolean;
 
   constructor(data: Omit<TransportErrorData, 'code'>, options?: { cause?: unknown }) {
     super({ ...data, code: 'TRANSPORT' });

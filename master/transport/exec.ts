@@ -40,8 +40,11 @@ export function execOn(client: Client, command: RemoteCommand, ctx: ExecContext,
   const line = commandLine(command, { sudo: ctx.sudo });
   if (opts.signal?.aborted) return Promise.reject(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: aborted before the command started` }));
   return new Promise<ExecResult>((resolve, reject) => {
-    const cannotStart = (err: Error): void =>
-      reject(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: cannot start a command: ${err.message}` }, { cause: err }));
+    const cannotStart = (err: Error): void => {
+      const e = new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: cannot start a command: ${err.message}` }, { cause: err });
+      e.notStarted = true;
+      reject(e);
+    };
     try {
       // listeners go on in the callback itself: output, exit status and close can arrive in the
       // same packet batch as the reply to the exec request

@@ -16,7 +16,7 @@ t.test('an empty file gives the defaults, resolved against the file directory', 
   t.equal(config.roles, '/srv/halite/roles');
   t.equal(config.roster, '/srv/halite/roster.yaml');
   t.equal(config.jobsDb, '/srv/halite/var/jobs.sqlite');
-  t.same(config.ssh, { key: join(homedir(), '.ssh/id_ed25519'), knownHosts: join(homedir(), '.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10 });
+  t.same(config.ssh, { key: join(homedir(), '.ssh/id_ed25519'), knownHosts: join(homedir(), '.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10, persist: 60 });
   t.same(config.levels, {});
   t.equal(config.concurrency, 8);
   t.equal(config.agentLinger, 600, 'agents stay ten minutes by default');
@@ -63,6 +63,7 @@ t.test('levels and jump hosts in every accepted form', async (t) => {
 const bad: Array<[string, number, string]> = [
   ['concurrency: many', 1, 'concurrency: expected a positive integer, got the string "many"'],
   ['concurrency: 0', 1, 'concurrency: expected a positive integer, got the number 0'],
+  ['ssh:\n  persist: -5', 2, 'ssh.persist: expected a whole number of seconds from 0 to 86400, got the number -5'],
   ['agent_linger: -1', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the number -1'],
   ['agent_linger: soon', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the string "soon"'],
   ['# c\nstates: 3', 2, 'states: expected a path, got the number 3'],
@@ -72,7 +73,7 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  user: "-oProxyCommand=x"', 2, 'ssh.user: expected a POSIX user name, got the string "-oProxyCommand=x"'],
   ['ssh:\n  connect_timeout: -1', 2, 'ssh.connect_timeout: expected a positive number of seconds, got the number -1'],
   ['ssh:\n  key: {a: 1}', 2, 'ssh.key: expected a path, got a map'],
-  ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout)'],
+  ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist)'],
   ['ssh: true', 1, 'ssh: expected a map, got the boolean true'],
   ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger)'],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],

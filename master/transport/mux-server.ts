@@ -1,0 +1,227 @@
+// The connection keeper: a background process on the master that keeps the SSH connections of
+// recent commands open (like OpenSSH's ControlPersist), so the next `halite highstate` or
+// `halite run` reaches its hosts without a handshake. Each request (mux-protocol.ts) names the
+// key and known-hosts files it would have used itself; a connection is reused only for the same
+// target, through the same jump host, with the same key and known-hosts contents. The keeper exits
+// once no request came for the persist time of the last one.
+//
+//   halite keeper --socket PATH --persist SEC     (started by commands, never by hand)
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { bindSocket } from '../../agent/resident.ts';
+import type { HostConnection } from './connection.ts';
+import { TransportError, type TransportErrorData } from './errors.ts';
+import type { ExecOptions, ExecResult } from './exec.ts';
+import { FRAME, MAX_REQUEST_BYTES, MUX_VERSION, type MuxProfile, type MuxRequest, type MuxResult, encodeFrame, isMuxRequest } from './mux-protocol.ts';
+import type { HostTarget } from './target.ts';
+import { Transport } from './transport.ts';
+
+export interface KeeperOptions {
+  socket: string;
+  persistSec: number;
+}
+
+const fileHash = (path: string): string => {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return 'unreadable';
+  }
+};
+
+/** Reads the request line; the bytes after it are the command's input. */
+function readRequest(sock: Socket): Promise<{ request: unknown; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      const nl = buf.indexOf(0x0a);
+      if (nl < 0) {
+        if (buf.length > MAX_REQUEST_BYTES) done(new Error('request line too long'));
+        return;
+      }
+      sock.pause();
+      done(undefined, buf.subarray(0, nl), buf.subarray(nl + 1));
+    };
+    const onEnd = (): void => done(new Error('the client closed before sending a request'));
+    const done = (err?: Error, line?: Buffer, rest?: Buffer): void => {
+      sock.removeListener('data', onData);
+      sock.removeListener('end', onEnd);
+      sock.removeListener('error', onEnd);
+      if (err) return reject(err);
+      try {
+        resolve({ request: JSON.parse(line!.toString('utf8')), rest: rest! });
+      } catch {
+        reject(new Error('the request is not JSON'));
+      }
+    };
+    sock.on('data', onData);
+    sock.once('end', onEnd);
+    sock.once('error', onEnd);
+  });
+}
+
+export class Keeper {
+  private readonly transports = new Map<string, Transport>();
+  private readonly conns = new Map<string, Promise<HostConnection>>();
+  private active = 0;
+  private stopped = false;
+  private persistSec: number;
+  private idle: NodeJS.Timeout | undefined;
+  private readonly server = createServer({ allowHalfOpen: true });
+  /** Host connections opened so far (a measure of reuse). */
+  opened = 0;
+
+  constructor(private readonly o: KeeperOptions) {
+    this.persistSec = o.persistSec;
+  }
+
+  /** Listens; false when another keeper already owns the socket. */
+  async start(): Promise<boolean> {
+    if (!(await bindSocket(this.server, this.o.socket))) return false;
+    this.server.on('connection', (sock) => void this.handle(sock));
+    this.arm();
+    return true;
+  }
+
+  /** Resolves once the keeper has stopped. */
+  closed(): Promise<void> {
+    return new Promise((resolve) => (this.server.listening ? this.server.once('close', () => resolve()) : resolve()));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.idle) clearTimeout(this.idle);
+    this.server.close();
+    for (const c of this.conns.values()) void c.then((conn) => conn.close(), () => undefined);
+    this.conns.clear();
+    for (const t of this.transports.values()) t.close();
+    this.transports.clear();
+  }
+
+  private arm(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
+    if (this.active > 0 || this.stopped) return;
+    if (this.persistSec <= 0) return this.stop();
+    // the listening socket keeps the process alive; the timer only ends it
+    this.idle = setTimeout(() => this.stop(), this.persistSec * 1000);
+    this.idle.unref();
+  }
+
+  private transportFor(p: MuxProfile): { key: string; transport: Transport } {
+    const key = JSON.stringify([p.key, fileHash(p.key), p.knownHosts, fileHash(p.knownHosts), p.connectTimeoutMs]);
+    let t = this.transports.get(key);
+    if (!t) {
+      t = new Transport({ key: p.key, knownHosts: p.knownHosts, connectTimeoutMs: p.connectTimeoutMs, concurrency: 100_000, idleMs: 0 });
+      this.transports.set(key, t);
+    }
+    return { key, transport: t };
+  }
+
+  /** The kept connection to `target` (opened when there is none); `fresh` when opened by this call. */
+  private connection(p: MuxProfile, target: HostTarget): { conn: Promise<HostConnection>; fresh: boolean; key: string } {
+    const { key: profile, transport } = this.transportFor(p);
+    const { id: _id, ...where } = target;
+    const key = JSON.stringify([profile, where]);
+    const kept = this.conns.get(key);
+    if (kept) return { conn: kept, fresh: false, key };
+    const conn = transport.connect(target);
+    this.opened++;
+    this.conns.set(key, conn);
+    const forget = (): void => {
+      if (this.conns.get(key) === conn) this.conns.delete(key);
+    };
+    conn.then((c) => {
+      c.client.once('close', forget);
+      c.client.once('end', forget);
+      c.client.on('error', forget);
+    }, forget);
+    return { conn, fresh: true, key };
+  }
+
+  /** Runs `fn` on the kept connection; a stale kept connection that cannot start a command is replaced once. */
+  private async onConnection<T>(req: MuxRequest, fn: (c: HostConnection) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const { conn, fresh, key } = this.connection(req.profile, req.target);
+      const c = await conn;
+      try {
+        return await fn(c);
+      } catch (err) {
+        if (fresh || attempt > 0 || !(err instanceof TransportError) || !err.notStarted) throw err;
+        if (this.conns.get(key) === conn) this.conns.delete(key);
+        c.close();
+      }
+    }
+  }
+
+  private async handle(sock: Socket): Promise<void> {
+    this.active++;
+    this.arm();
+    const frame = (type: number, payload: Buffer | string): void => {
+      if (sock.writable) sock.write(encodeFrame(type, payload));
+    };
+    const fail = (data: Omit<TransportErrorData, 'code'>): void => {
+      frame(FRAME.failure, JSON.stringify({ code: 'TRANSPORT', ...data }));
+    };
+    sock.on('error', () => undefined);
+    const gone = new AbortController();
+    sock.once('close', () => gone.abort());
+    try {
+      let parsed: { request: unknown; rest: Buffer };
+      try {
+        parsed = await readRequest(sock);
+      } catch (e) {
+        return fail({ kind: 'connection', message: `connection keeper: ${(e as Error).message}` });
+      }
+      const req = parsed.request;
+      if (!isMuxRequest(req) || req.v !== MUX_VERSION) return fail({ kind: 'connection', message: 'connection keeper: a request it does not understand' });
+      this.persistSec = req.persistSec;
+      const stdin = new PassThrough();
+      if (parsed.rest.length) stdin.write(parsed.rest);
+      sock.pipe(stdin);
+      sock.resume();
+      const opts: ExecOptions = {
+        stdin,
+        onStdout: (c) => frame(FRAME.stdout, c),
+        onStderr: (c) => frame(FRAME.stderr, c),
+        signal: gone.signal,
+        ...(req.op !== 'connect' && req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+      };
+      const result: MuxResult = await this.onConnection(req, async (c): Promise<MuxResult> => {
+        if (req.op === 'connect') return { code: 0 };
+        let r: ExecResult | undefined;
+        let via: 'socket' | 'exec' = 'exec';
+        if (req.op === 'socket-or-exec') {
+          r = await c.socket(req.socket, opts);
+          if (r) via = 'socket';
+        }
+        r ??= await c.exec(req.command, opts);
+        return { code: r.code, ...(r.signal ? { signal: r.signal } : {}), ...(req.op === 'socket-or-exec' ? { via } : {}) };
+      });
+      frame(FRAME.result, JSON.stringify(result));
+    } catch (err) {
+      if (err instanceof TransportError) {
+        const { code: _c, ...data } = err.toJSON();
+        fail(data);
+      } else fail({ kind: 'connection', message: `connection keeper: ${(err as Error).message}` });
+    } finally {
+      sock.end();
+      this.active--;
+      this.arm();
+    }
+  }
+}
+
+/** `halite keeper …`: runs until idle for the persist time. */
+export async function runKeeper(o: KeeperOptions): Promise<number> {
+  const keeper = new Keeper(o);
+  if (!(await keeper.start())) return 0;
+  const stop = (): void => keeper.stop();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await keeper.closed();
+  return 0;
+}
