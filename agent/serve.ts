@@ -21,6 +21,7 @@ import { collectGrains } from './grains.ts';
 import { compileHighstate } from './highstate.ts';
 import { LineReader } from './line-reader.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './lock.ts';
+import { clearStalePolicy } from './backends/policy-rc.ts';
 import { ManifestTree } from './manifest-tree.ts';
 import type { Grains, JobEnvelope, StateResult, WireMessage } from './protocol.ts';
 import { redact } from './redact.ts';
@@ -136,6 +137,14 @@ export async function serve(o: ServeOptions): Promise<number> {
     return EXIT.LOCKED;
   }
   try {
+    // a service hold an interrupted run left behind (backends/policy-rc.ts)
+    if (!env.test) {
+      try {
+        clearStalePolicy(o.root ?? '/');
+      } catch (e) {
+        log.warn(`cannot remove a leftover policy-rc.d: ${(e as Error).message}`);
+      }
+    }
     const tree = new ManifestTree(env.manifest, cas);
     const ctx = { grains, pillar: env.pillar, saltenv: env.saltenv, mine: env.mine, ...(env.inventory ? { inventory: env.inventory } : {}) };
     const cache = o.compileCache ? compileCache(o.compileCache, { agent: agentName(), manifest: env.manifest, sls: env.sls ?? null, ctx }) : undefined;

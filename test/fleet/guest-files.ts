@@ -1,6 +1,7 @@
 // The files that make a base root filesystem into one particular fleet host: identity, name
 // resolution, the package source, sshd settings, and the init pieces that let packages start
-// services on installation. Pure: returns contents; writing them is overlay.ts's job.
+// services on installation (no policy-rc.d, as on a booted Debian machine). Pure: returns
+// contents; writing them is overlay.ts's job.
 import { readFileSync } from 'node:fs';
 import { REPO_MOUNT } from './base.ts';
 import type { FleetPlan, HostPlan } from './plan.ts';
@@ -44,6 +45,5 @@ export function guestFiles(plan: FleetPlan, host: HostPlan, clientPublicKey: str
     { path: '/root/.ssh/authorized_keys', content: `${clientPublicKey.trim()}\n`, mode: 0o600 },
     { path: '/usr/sbin/init', content: guest('init.sh'), mode: 0o755 },
     { path: '/usr/sbin/runlevel', content: guest('runlevel.sh'), mode: 0o755 },
-    { path: '/usr/sbin/policy-rc.d', content: guest('policy-rc.d.sh'), mode: 0o755 },
   ];
 }

@@ -5,6 +5,7 @@ import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag, optString } from '../args.ts';
 import { dpkgFact, versionChanges, type DpkgDb } from '../../facts/dpkg.ts';
 import { ensureLists, failureText, installArgv, runApt, type InstallOptions, type InstallTarget } from '../../backends/apt.ts';
+import { heldServices, withServicesHeld } from '../../backends/policy-rc.ts';
 import { desiredText, ignoredWarnings, readTargets, type Target } from './targets.ts';
 import { fulfilled, resolveInstall } from './resolve.ts';
 import { alreadyInstalledSentence, installedSentence, joinNames } from './summary.ts';
@@ -82,7 +83,7 @@ async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome
   let changes: Changes = {};
   let ok = true;
   if (ops.install.length) {
-    const r = await runApt(ctx.run, installArgv(ops.install, ops.options));
+    const r = await withServicesHeld(ctx.root, heldServices(ctx.chunk, ctx.chunks), () => runApt(ctx.run, installArgv(ops.install, ops.options)));
     ctx.facts.invalidate(dpkgFact);
     const after = await ctx.facts.get(dpkgFact, '');
     changes = versionChanges(ops.before, after);

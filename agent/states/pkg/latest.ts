@@ -7,6 +7,7 @@ import { compareVersions } from '../../backends/dpkg.ts';
 import { dpkgFact, versionChanges, type DpkgDb } from '../../facts/dpkg.ts';
 import { candidateFor, readPolicy } from '../../facts/apt-policy.ts';
 import { ensureLists, failureText, installArgv, runApt, type InstallOptions } from '../../backends/apt.ts';
+import { heldServices, withServicesHeld } from '../../backends/policy-rc.ts';
 import { ignoredWarnings, readTargets } from './targets.ts';
 import { joinNames } from './summary.ts';
 import { aggregatePkgs } from './aggregate.ts';
@@ -78,7 +79,7 @@ async function check(args: StateArgs, ctx: StateContext): Promise<Plan<LatestOps
 async function apply(plan: Plan<LatestOps>, ctx: StateContext): Promise<Outcome> {
   const ops = opsOf(plan);
   const wanted = Object.keys(ops.targets).sort();
-  const r = await runApt(ctx.run, installArgv(wanted.map((name) => ({ name })), ops.options));
+  const r = await withServicesHeld(ctx.root, heldServices(ctx.chunk, ctx.chunks), () => runApt(ctx.run, installArgv(wanted.map((name) => ({ name })), ops.options)));
   ctx.facts.invalidate(dpkgFact);
   const after = await ctx.facts.get(dpkgFact, '');
   const changes = versionChanges(ops.before, after);
