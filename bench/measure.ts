@@ -1,8 +1,8 @@
-// One measured run of a tool: wall time, the master's CPU time and peak memory (the command's
-// cgroup), and the fleet's CPU time (fleet-cpu.ts).
+// One measured run of a tool: wall time, the master's CPU time and peak memory (the tool's
+// cgroup, daemons included), and the fleet's CPU time (fleet-cpu.ts).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createGroup, emptyGroup } from './cgroup.ts';
+import { createGroup, emptyGroup, type MeasuredGroup } from './cgroup.ts';
 import { namespacesCpuSec } from './fleet-cpu.ts';
 
 export interface Sample {
@@ -21,13 +21,45 @@ export interface RunSpec {
   env?: NodeJS.ProcessEnv;
   /** PID namespaces of the fleet hosts. */
   namespaces: Set<string>;
+  /** The tool's cgroup (toolGroup()), shared by its runs on one fleet; default: one just for this run. */
+  group?: MeasuredGroup;
 }
 
 let groups = 0;
 
-/** Runs argv to completion inside a fresh cgroup. */
+/** A cgroup for one tool's runs; release it with releaseGroup() once the tool is done. */
+export function toolGroup(): MeasuredGroup | undefined {
+  return createGroup(`halite-bench-${process.pid}-${groups++}`);
+}
+
+/**
+ * Ends what is left in the group (the daemons a tool leaves, so the next fleet starts without them)
+ * and removes it.
+ */
+export async function releaseGroup(group: MeasuredGroup | undefined): Promise<void> {
+  if (!group) return;
+  for (const pid of group.pids()) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  for (let i = 0; i < 20 && group.pids().length; i++) await new Promise((r) => setTimeout(r, 100));
+  emptyGroup(group);
+  try {
+    group.remove();
+  } catch {
+    // a process still on its way out; the empty group is harmless
+  }
+}
+
+/** Runs argv to completion inside the tool's cgroup (or a fresh one). */
 export async function measure(spec: RunSpec): Promise<Sample> {
-  const group = createGroup(`halite-bench-${process.pid}-${groups++}`);
+  const own = !spec.group;
+  const group = spec.group ?? toolGroup();
+  group?.resetPeak();
+  const cpuBefore = group?.usage().cpuSec ?? 0;
   // The wrapper joins the cgroup before exec'ing the command, so nothing it starts escapes.
   const join = group ? group.procs.map((p) => `echo $$ > '${p}'`).join(' && ') : 'true';
   const selfBefore = cutimeSec();
@@ -49,14 +81,9 @@ export async function measure(spec: RunSpec): Promise<Sample> {
   let masterPeakMb: number | undefined;
   if (group) {
     const u = group.usage();
-    masterCpuSec = u.cpuSec;
+    masterCpuSec = u.cpuSec - cpuBefore;
     if (u.peakBytes) masterPeakMb = u.peakBytes / 1024 / 1024;
-    emptyGroup(group);
-    try {
-      group.remove();
-    } catch {
-      // a process still on its way out; the empty group is harmless
-    }
+    if (own) await releaseGroup(group);
   }
   return { wallSec, masterCpuSec, fleetCpuSec, ...(masterPeakMb !== undefined ? { masterPeakMb } : {}), exitCode: code, output };
 }

@@ -13,7 +13,8 @@ import { buildDist } from '../master/build.ts';
 import { up, type Fleet, type HostSpec } from '../test/fleet/index.ts';
 import { differences, fleetFingerprint } from './fingerprint.ts';
 import { fleetNamespaces } from './fleet-cpu.ts';
-import { measure, type Sample } from './measure.ts';
+import { measure, releaseGroup, toolGroup, type Sample } from './measure.ts';
+import type { MeasuredGroup } from './cgroup.ts';
 import { consoleRow, markdown, type PairRow, type Results, type ScaleRow } from './report.ts';
 import { summarize } from './stats.ts';
 import { LEVEL, ROLE, ansibleRun, changedCount, ensureAnsible, haliteRun, type ToolRun } from './tools.ts';
@@ -47,8 +48,8 @@ async function freshFleet(o: Options, n: number): Promise<Fleet> {
   return fleet;
 }
 
-async function timed(tool: ToolRun, fleet: Fleet, what: string, noop: boolean): Promise<Sample> {
-  const sample = await measure({ argv: tool.argv, env: tool.env, namespaces: fleetNamespaces(fleet) });
+async function timed(tool: ToolRun, fleet: Fleet, what: string, noop: boolean, group: MeasuredGroup | undefined): Promise<Sample> {
+  const sample = await measure({ argv: tool.argv, env: tool.env, namespaces: fleetNamespaces(fleet), ...(group ? { group } : {}) });
   if (sample.exitCode !== 0) throw new Error(`${tool.name} ${what} failed (exit ${sample.exitCode}):\n${sample.output.slice(-3000)}`);
   const changed = changedCount(tool.name, sample.output);
   if (noop && changed !== 0) throw new Error(`${tool.name} ${what}: expected no changes, got ${changed ?? 'no summary'}:\n${sample.output.slice(-3000)}`);
@@ -60,11 +61,16 @@ async function timed(tool: ToolRun, fleet: Fleet, what: string, noop: boolean): 
 async function oneTool(o: Options, w: Workload, n: number, make: (f: Fleet, dir: string) => ToolRun, dir: string) {
   const fleet = await freshFleet(o, n);
   const tool = make(fleet, dir);
-  const first = await timed(tool, fleet, 'first converge', false);
-  const print = await fleetFingerprint(fleet, w);
-  const noops: Sample[] = [];
-  for (let i = 0; i < o.runs; i++) noops.push(await timed(tool, fleet, `no-op ${i + 1}/${o.runs}`, true));
-  return { first, noops, print };
+  const group = toolGroup();
+  try {
+    const first = await timed(tool, fleet, 'first converge', false, group);
+    const print = await fleetFingerprint(fleet, w);
+    const noops: Sample[] = [];
+    for (let i = 0; i < o.runs; i++) noops.push(await timed(tool, fleet, `no-op ${i + 1}/${o.runs}`, true, group));
+    return { first, noops, print };
+  } finally {
+    await releaseGroup(group);
+  }
 }
 
 async function pair(o: Options, w: Workload, n: number): Promise<PairRow[]> {
@@ -97,10 +103,15 @@ async function scale(o: Options, n: number): Promise<ScaleRow> {
   try {
     const fleet = await freshFleet(o, n);
     const tool = haliteRun(fleet, WORKLOADS.base, dir);
-    await timed(tool, fleet, 'first converge', false);
-    const noops: Sample[] = [];
-    for (let i = 0; i < o.runs; i++) noops.push(await timed(tool, fleet, `no-op ${i + 1}/${o.runs}`, true));
-    return { hosts: n, halite: summarize(noops) };
+    const group = toolGroup();
+    try {
+      await timed(tool, fleet, 'first converge', false, group);
+      const noops: Sample[] = [];
+      for (let i = 0; i < o.runs; i++) noops.push(await timed(tool, fleet, `no-op ${i + 1}/${o.runs}`, true, group));
+      return { hosts: n, halite: summarize(noops) };
+    } finally {
+      await releaseGroup(group);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -33,7 +33,10 @@ export function haliteRun(fleet: Fleet, w: Workload, dir: string): ToolRun {
     levels: { [LEVEL]: { jump: { host: fleet.jump.address, port: fleet.jump.port, user: fleet.jump.user } } },
     concurrency: Math.max(8, fleet.hosts.length),
   }));
-  return { name: 'halite', argv: [process.execPath, join(REPO, 'bin/halite.js'), '--config', config, 'highstate', '--level', LEVEL], env: { ...process.env, NO_COLOR: '1' } };
+  // the connection keeper of this run's commands only, started by the first of them
+  const runtime = join(dir, 'run');
+  mkdirSync(runtime, { recursive: true, mode: 0o700 });
+  return { name: 'halite', argv: [process.execPath, join(REPO, 'bin/halite.js'), '--config', config, 'highstate', '--level', LEVEL], env: { ...process.env, NO_COLOR: '1', HALITE_RUNTIME_DIR: runtime } };
 }
 
 /** ansible-playbook running `w` on every host of the fleet through the same jump host. */
