@@ -49,7 +49,10 @@ function rosterHost(id: string): RosterHost {
 }
 
 function target(host: RosterHost): HostTarget {
-  return { id: host.id, address: host.host, port: host.port, user: host.user, jump: { address: fleet.jump.address, port: fleet.jump.port, user: fleet.jump.user } };
+  return {
+    id: host.id, address: host.host, port: host.port, user: host.user, jump: { address: fleet.jump.address, port: fleet.jump.port, user: fleet.jump.user },
+    ...(host.timeout ? { connectTimeoutMs: host.timeout * 1000 } : {}),
+  };
 }
 
 interface Pushed {
@@ -126,7 +129,8 @@ t.test('second push: neither bundle nor files, zero changes', async (t) => {
 
 t.test('a host that is not running is unreachable while another host succeeds', async (t) => {
   const sess = rosterHost('sess1');
-  const ghost: RosterHost = { ...rosterHost('mem1'), id: 'ghost1', host: sess.host.replace(/\.\d+$/, '.250') };
+  // given up on after a second, well before sess1's first converge (seconds of package installs) ends
+  const ghost: RosterHost = { ...rosterHost('mem1'), id: 'ghost1', host: sess.host.replace(/\.\d+$/, '.250'), timeout: 1 };
   const [ok, gone] = await Promise.all([push(sess), push(ghost)]);
   t.equal(gone.result.status, 'unreachable', JSON.stringify(gone.result.errors));
   t.equal(gone.result.errors[0].host, 'ghost1');
