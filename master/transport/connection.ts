@@ -24,10 +24,7 @@ export class HostConnection {
   exec(command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
     const sudo = Boolean(this.target.sudo) && this.target.user !== 'root';
     return execOn(this.client, command, { name: hopLabel(this.target), hop: hopLabel(this.target), sudo }, opts).catch((err: unknown) => {
-      if (!(err instanceof TransportError)) throw err;
-      const e = err.forHost(this.target.id);
-      if (err.notStarted) e.notStarted = true;
-      throw e;
+      throw err instanceof TransportError ? err.forHost(this.target.id) : err;
     });
   }
 

@@ -44,7 +44,9 @@ export class TransportError extends HaliteError {
     if (this.host === id) return this;
     const data: Omit<TransportErrorData, 'code'> = { kind: this.kind, message: this.message, host: id };
     if (this.hop !== undefined) data.hop = this.hop;
-    return new TransportError(data, { cause: this });
+    const e = new TransportError(data, { cause: this });
+    if (this.notStarted) e.notStarted = true;
+    return e;
   }
 
   override toJSON(): TransportErrorData {

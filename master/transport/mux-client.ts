@@ -69,29 +69,30 @@ export class KeptTransport {
   }
 
   exec(target: HostTarget, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
-    return this.limit(async () => {
-      if (!this.direct) {
-        try {
-          return await this.request(target, { op: 'exec', command }, opts);
-        } catch (e) {
-          if (!(e instanceof NoKeeper)) throw e;
-        }
-      }
-      return this.o.direct.exec(target, command, opts);
-    });
+    return this.either(() => this.request(target, { op: 'exec', command }, opts), () => this.o.direct.exec(target, command, opts));
   }
 
   socketOrExec(target: HostTarget, socket: string, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult & { via: 'socket' | 'exec' }> {
+    return this.either(
+      async () => {
+        const r = await this.request(target, { op: 'socket-or-exec', socket, command }, opts);
+        return { ...r, via: r.via ?? 'exec' };
+      },
+      () => this.o.direct.socketOrExec(target, socket, command, opts),
+    );
+  }
+
+  /** Through the keeper while there is one, else (from then on) over the command's own connections. */
+  private either<T>(kept: () => Promise<T>, direct: () => Promise<T>): Promise<T> {
     return this.limit(async () => {
       if (!this.direct) {
         try {
-          const r = await this.request(target, { op: 'socket-or-exec', socket, command }, opts);
-          return { ...r, via: r.via ?? 'exec' };
+          return await kept();
         } catch (e) {
           if (!(e instanceof NoKeeper)) throw e;
         }
       }
-      return this.o.direct.socketOrExec(target, socket, command, opts);
+      return direct();
     });
   }
 
