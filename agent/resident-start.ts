@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
-import { CODE_CACHE_LOADER } from './code-cache.ts';
+import { CODE_CACHE_LOADER, writeCodeCacheNow } from './code-cache.ts';
 
 export const RESIDENT_DIR = '/run/halite';
 
@@ -35,12 +35,14 @@ export function socketAlive(path: string, timeoutMs = 500): Promise<boolean> {
 /**
  * Starts a resident agent for `lingerSec` seconds unless one already listens: this bundle
  * (process.argv[1]) again, through the code-cache loader, in its own session with no terminal.
+ * The code cache is written first, so the resident agent does not compile the bundle afresh.
  */
 export async function leaveResident(agent: string, serveArgs: readonly string[], lingerSec: number): Promise<boolean> {
   const bundle = process.argv[1];
   if (!bundle) return false;
   const socket = residentSocketPath(agent, serveArgs);
   if (await socketAlive(socket)) return false;
+  writeCodeCacheNow();
   const child = spawn(process.execPath, ['-e', CODE_CACHE_LOADER, bundle, 'resident', '--socket', socket, '--linger', String(lingerSec), '--', ...serveArgs], {
     detached: true, stdio: 'ignore', cwd: '/',
   });

@@ -41,3 +41,28 @@ t.test('a damaged cache is replaced, not fatal', async (t) => {
   t.equal(r.status, 0, r.stderr);
   t.not(statSync(cache).size, 'not a code cache'.length, 'rewritten');
 });
+
+t.test('the bundle can have the cache written before it exits, and it is written once', async (t) => {
+  const early = join(dir, 'early.cjs');
+  const cache = early + CODE_CACHE_SUFFIX;
+  writeFileSync(early, [
+    "const fs = require('node:fs');",
+    `const write = globalThis[Symbol.for('halite.codeCache.write')];`,
+    `const before = fs.existsSync(${JSON.stringify(cache)});`,
+    'if (typeof write === "function") { write(); write(); }',
+    `const after = fs.existsSync(${JSON.stringify(cache)}) && fs.statSync(${JSON.stringify(cache)}).mtimeMs;`,
+    'process.on("exit", () => { process.stdout.write(JSON.stringify({ hook: typeof write, before, after })); });',
+  ].join('\n'));
+  const go = () => spawnSync(process.execPath, ['-e', CODE_CACHE_LOADER, early], { encoding: 'utf8' });
+  rmSync(cache, { force: true });
+  const first = go();
+  t.equal(first.status, 0, first.stderr);
+  const out = JSON.parse(first.stdout) as { hook: string; before: boolean; after: number | false };
+  t.equal(out.hook, 'function', 'a process without a cache gets the writer');
+  t.equal(out.before, false);
+  t.type(out.after, 'number', 'written when asked, before the process ends');
+  t.equal(statSync(cache).mtimeMs, out.after, 'not written again at exit');
+  const second = go();
+  t.equal(second.status, 0, second.stderr);
+  t.equal(JSON.parse(second.stdout).hook, 'undefined', 'a process started from an accepted cache has nothing to write');
+});
