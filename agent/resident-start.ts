@@ -6,7 +6,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
+import { getPriority } from 'node:os';
 import { CODE_CACHE_LOADER, writeCodeCacheNow } from './code-cache.ts';
+import { BACKGROUND_NICE, lowered } from './priority.ts';
 
 export const RESIDENT_DIR = '/run/halite';
 
@@ -35,7 +37,9 @@ export function socketAlive(path: string, timeoutMs = 500): Promise<boolean> {
 /**
  * Starts a resident agent for `lingerSec` seconds unless one already listens: this bundle
  * (process.argv[1]) again, through the code-cache loader, in its own session with no terminal.
- * The code cache is written first, so the resident agent does not compile the bundle afresh.
+ * The code cache is written first, so the resident agent does not compile the bundle afresh. It
+ * starts at the lowest priority (when run as root) and takes this process's priority back once it
+ * listens: starting it is never in the way of the jobs other agents are running.
  */
 export async function leaveResident(agent: string, serveArgs: readonly string[], lingerSec: number): Promise<boolean> {
   const bundle = process.argv[1];
@@ -43,9 +47,12 @@ export async function leaveResident(agent: string, serveArgs: readonly string[],
   const socket = residentSocketPath(agent, serveArgs);
   if (await socketAlive(socket)) return false;
   writeCodeCacheNow();
-  const child = spawn(process.execPath, ['-e', CODE_CACHE_LOADER, bundle, 'resident', '--socket', socket, '--linger', String(lingerSec), '--', ...serveArgs], {
-    detached: true, stdio: 'ignore', cwd: '/',
+  const own = ['resident', '--socket', socket, '--linger', String(lingerSec), '--priority', String(getPriority())];
+  lowered(BACKGROUND_NICE, () => {
+    const child = spawn(process.execPath, ['-e', CODE_CACHE_LOADER, bundle, ...own, '--', ...serveArgs], {
+      detached: true, stdio: 'ignore', cwd: '/',
+    });
+    child.unref();
   });
-  child.unref();
   return true;
 }

@@ -2,17 +2,21 @@
 // listens on PATH (mode 0600 in a 0700 directory) and runs each connection as one job, exactly like
 // `serve` does over stdin/stdout, one job at a time. It exits when no job came for the linger time
 // of the last job (a job with linger 0 ends it after that job), on SIGTERM/SIGINT, or when another
-// resident already owns the socket.
+// resident already owns the socket. Started with --priority N (by a job's agent, at the lowest
+// priority), it takes priority N once it listens.
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setProcessPriority } from './priority.ts';
 import { socketAlive } from './resident-start.ts';
 import { serve, serveOptionsFrom, type ServeOptions } from './serve.ts';
 
 export interface ResidentOptions {
   socket: string;
   lingerSec: number;
+  /** The nice value jobs run at, taken once the socket is bound (default: as started). */
+  priority?: number;
   serve: Omit<ServeOptions, 'stdin' | 'out'>;
 }
 
@@ -48,6 +52,7 @@ export async function bindSocket(server: Server, path: string): Promise<boolean>
 export async function runResident(o: ResidentOptions): Promise<number> {
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
   if (!(await bindSocket(server, o.socket))) return 0;
+  if (o.priority !== undefined) setProcessPriority(o.priority);
   const stopping = new AbortController();
   let linger = o.lingerSec;
   let idle: NodeJS.Timeout | undefined;
@@ -99,11 +104,13 @@ export async function residentCommand(argv: string[]): Promise<number> {
   const split = argv.indexOf('--');
   const own = split < 0 ? argv : argv.slice(0, split);
   const rest = split < 0 ? [] : argv.slice(split + 1);
-  const { values: v } = parseArgs({ args: own, options: { socket: { type: 'string' }, linger: { type: 'string' } }, strict: true });
+  const { values: v } = parseArgs({ args: own, options: { socket: { type: 'string' }, linger: { type: 'string' }, priority: { type: 'string' } }, strict: true });
   const lingerSec = Number(v.linger ?? 0);
-  if (!v.socket || !Number.isFinite(lingerSec) || lingerSec < 0) {
-    process.stderr.write('usage: halite-agent resident --socket PATH --linger SEC [-- SERVE-OPTIONS]\n');
+  const priority = v.priority === undefined ? undefined : Number(v.priority);
+  const badPriority = priority !== undefined && !(Number.isInteger(priority) && priority >= -20 && priority <= 19);
+  if (!v.socket || !Number.isFinite(lingerSec) || lingerSec < 0 || badPriority) {
+    process.stderr.write('usage: halite-agent resident --socket PATH --linger SEC [--priority -20..19] [-- SERVE-OPTIONS]\n');
     return 64;
   }
-  return runResident({ socket: v.socket, lingerSec, serve: serveOptionsFrom(rest) });
+  return runResident({ socket: v.socket, lingerSec, ...(priority !== undefined ? { priority } : {}), serve: serveOptionsFrom(rest) });
 }

@@ -141,7 +141,7 @@ export async function runBench(o: Options): Promise<Results> {
     date: started.toISOString().slice(0, 10),
     versions,
     settings: [
-      'halite: the bundled master (`npm run build`), `highstate --level bench`, concurrency = max(8, N), agents stay resident between jobs (`agent_linger` 600 s, the default)',
+      'halite: the bundled master (`npm run build`), `highstate --level bench`, concurrency = max(8, N), agents stay resident between jobs (`agent_linger` 600 s, the default), SSH connections kept between commands by the connection keeper (`ssh.persist` 60 s, the default)',
       `Ansible: ansible-playbook, forks = N, gathering = explicit (no facts), pipelining = True, ControlMaster=auto ControlPersist=60s through the same ssh configuration (ProxyJump via the jump host), service module told the init system (use: sysvinit) so it skips detection`,
       'each tool starts on a fresh fleet; the first converge is one run; the no-op rows follow it on the same fleet',
       'equivalence: after each tool, every host\'s managed paths (type, mode, owner, content), packages, services, accounts and cron entries are compared; the run stops if they differ',

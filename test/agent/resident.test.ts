@@ -2,12 +2,13 @@
 // and goes away when its linger time is over.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineReader } from '../../agent/line-reader.ts';
 import type { JobEnvelope } from '../../agent/protocol.ts';
+import { setProcessPriority } from '../../agent/priority.ts';
 import { runResident } from '../../agent/resident.ts';
 import { residentSocketPath, socketAlive } from '../../agent/resident-start.ts';
 import type { Logger } from '../../agent/states/types.ts';
@@ -85,4 +86,21 @@ t.test('socket names tell bundles and serve options apart', async (t) => {
   t.not(a, residentSocketPath('agent-abd', []));
   t.not(a, residentSocketPath('agent-abc', ['--cas-root', '/x']));
   t.ok(residentSocketPath('agent-' + 'f'.repeat(64), ['--lock-file', '/tmp/x']).length < 108, 'fits a unix socket address');
+});
+
+t.test('started lowered with --priority, it takes that priority back once it listens', { skip: process.getuid?.() !== 0 && 'needs root' }, async (t) => {
+  const niceOf = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  const threadNices = (): number[] => readdirSync('/proc/self/task').map((tid) => niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
+  const socket = join(dir, 'run', 'p.sock');
+  const before = getPriority();
+  setProcessPriority(19);
+  try {
+    const running = runResident({ socket, lingerSec: 30, priority: before, serve: serveOpts });
+    while (!(await socketAlive(socket))) await new Promise((r) => setTimeout(r, 20));
+    t.same([...new Set(threadNices())], [before], 'every thread at the priority it was given');
+    await job(socket, envelope(4, 0));
+    t.equal(await running, 0);
+  } finally {
+    setProcessPriority(before);
+  }
 });
