@@ -35,3 +35,33 @@ export function namespacesCpuSec(namespaces: Set<string>): number {
   }
   return ticks / TICKS_PER_SEC;
 }
+
+export interface SettleOptions {
+  /** How often the fleet's CPU time is read. */
+  intervalMs?: number;
+  /** The fleet counts as quiet when an interval used less CPU than this. */
+  quietCpuSec?: number;
+  /** Give up waiting after this long (the CPU time so far is returned). */
+  maxMs?: number;
+}
+
+/**
+ * Waits until the fleet is quiet and returns its CPU seconds then: work a run set off goes on
+ * after the command returned (resident agents starting, daemons settling), and it belongs to that
+ * run, not to the next one.
+ */
+export async function settledCpuSec(namespaces: Set<string>, o: SettleOptions = {}): Promise<number> {
+  const interval = o.intervalMs ?? 200;
+  const quiet = o.quietCpuSec ?? 0.01;
+  const deadline = Date.now() + (o.maxMs ?? 15_000);
+  let last = namespacesCpuSec(namespaces);
+  let calm = 0;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, interval));
+    const now = namespacesCpuSec(namespaces);
+    calm = now - last < quiet ? calm + 1 : 0;
+    last = now;
+    if (calm >= 2) break;
+  }
+  return last;
+}

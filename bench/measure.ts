@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createGroup, emptyGroup, type MeasuredGroup } from './cgroup.ts';
-import { namespacesCpuSec } from './fleet-cpu.ts';
+import { namespacesCpuSec, settledCpuSec } from './fleet-cpu.ts';
 
 export interface Sample {
   wallSec: number;
@@ -76,7 +76,8 @@ export async function measure(spec: RunSpec): Promise<Sample> {
     child.once('close', (c) => resolve({ code: c ?? 1, output: Buffer.concat(chunks).toString('utf8') }));
   });
   const wallSec = Number(process.hrtime.bigint() - started) / 1e9;
-  const fleetCpuSec = namespacesCpuSec(spec.namespaces) - fleetBefore;
+  // what the run left running on the fleet is its CPU too, and must not slow the next run
+  const fleetCpuSec = (await settledCpuSec(spec.namespaces)) - fleetBefore;
   let masterCpuSec = cutimeSec() - selfBefore;
   let masterPeakMb: number | undefined;
   if (group) {
