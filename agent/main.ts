@@ -8,7 +8,7 @@
 //   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE] [--compile-cache DIR|off]
 //   halite-agent backups list [PATH] | backups restore PATH ID
 //     runs one job sent by the master on stdin (the exchange of protocol.ts; see serve.ts)
-//   halite-agent resident --socket PATH --linger SEC [--priority N] [-- SERVE-OPTIONS]
+//   halite-agent resident --socket PATH --linger SEC [--priority N] [--group-priority N] [-- SERVE-OPTIONS]
 //     stays for more jobs on a unix socket (resident.ts); serve starts it when a job lingers
 //
 // Exit codes are those of docs/exit-codes.md: 0 success, 1 compile error, 2 a state failed,

@@ -2,8 +2,12 @@
 // started in the background at the lowest priority, so that starting it never slows the packages
 // and services other jobs are converging on the same CPUs, and takes its normal priority back once
 // it is ready for jobs. Only root can give a priority back, so only root starts anything lowered.
+//
+// With the kernel's autogroup scheduling on, every session is one group that gets its fair share of
+// the CPUs whatever its processes' nice values; nice only orders a group's own processes. A process
+// started in a session of its own is lowered by its group's nice value (/proc/PID/autogroup) too.
 import { getPriority, setPriority } from 'node:os';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** The lowest priority: runs only on CPU time nothing else wants. */
 export const BACKGROUND_NICE = 19;
@@ -59,4 +63,24 @@ export function setProcessPriority(nice: number): boolean {
     }
   }
   return ok;
+}
+
+/** The nice value of the scheduling group (autogroup) of `pid`; undefined without autogroups. */
+export function groupPriority(pid: number | 'self' = 'self'): number | undefined {
+  try {
+    const m = /\bnice\s+(-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets the nice value of the scheduling group of `pid`; false where that cannot be done. */
+export function setGroupPriority(pid: number | 'self', nice: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+    return true;
+  } catch {
+    return false;
+  }
 }

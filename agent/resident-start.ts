@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { getPriority } from 'node:os';
 import { CODE_CACHE_LOADER, writeCodeCacheNow } from './code-cache.ts';
-import { BACKGROUND_NICE, lowered } from './priority.ts';
+import { BACKGROUND_NICE, canRestorePriority, groupPriority, lowered, setGroupPriority } from './priority.ts';
 
 export const RESIDENT_DIR = '/run/halite';
 
@@ -47,11 +47,16 @@ export async function leaveResident(agent: string, serveArgs: readonly string[],
   const socket = residentSocketPath(agent, serveArgs);
   if (await socketAlive(socket)) return false;
   writeCodeCacheNow();
-  const own = ['resident', '--socket', socket, '--linger', String(lingerSec), '--priority', String(getPriority())];
+  const group = groupPriority();
+  const own = ['resident', '--socket', socket, '--linger', String(lingerSec), '--priority', String(getPriority()),
+    ...(group !== undefined ? ['--group-priority', String(group)] : [])];
   lowered(BACKGROUND_NICE, () => {
     const child = spawn(process.execPath, ['-e', CODE_CACHE_LOADER, bundle, ...own, '--', ...serveArgs], {
       detached: true, stdio: 'ignore', cwd: '/',
     });
+    // its own session is its own scheduling group: lower the group too (the child is past exec,
+    // still starting Node, when spawn returns)
+    if (group !== undefined && child.pid !== undefined && canRestorePriority()) setGroupPriority(child.pid, BACKGROUND_NICE);
     child.unref();
   });
   return true;

@@ -3,12 +3,13 @@
 // `serve` does over stdin/stdout, one job at a time. It exits when no job came for the linger time
 // of the last job (a job with linger 0 ends it after that job), on SIGTERM/SIGINT, or when another
 // resident already owns the socket. Started with --priority N (by a job's agent, at the lowest
-// priority), it takes priority N once it listens.
+// priority), it takes priority N once it listens, and with --group-priority G its scheduling
+// group's (its session's autogroup) nice value G.
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setProcessPriority } from './priority.ts';
+import { setGroupPriority, setProcessPriority } from './priority.ts';
 import { socketAlive } from './resident-start.ts';
 import { serve, serveOptionsFrom, type ServeOptions } from './serve.ts';
 
@@ -17,6 +18,8 @@ export interface ResidentOptions {
   lingerSec: number;
   /** The nice value jobs run at, taken once the socket is bound (default: as started). */
   priority?: number;
+  /** The nice value of its scheduling group, taken with `priority` (default: as started). */
+  groupPriority?: number;
   serve: Omit<ServeOptions, 'stdin' | 'out'>;
 }
 
@@ -53,6 +56,7 @@ export async function runResident(o: ResidentOptions): Promise<number> {
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
   if (!(await bindSocket(server, o.socket))) return 0;
   if (o.priority !== undefined) setProcessPriority(o.priority);
+  if (o.groupPriority !== undefined) setGroupPriority('self', o.groupPriority);
   const stopping = new AbortController();
   let linger = o.lingerSec;
   let idle: NodeJS.Timeout | undefined;
@@ -104,13 +108,24 @@ export async function residentCommand(argv: string[]): Promise<number> {
   const split = argv.indexOf('--');
   const own = split < 0 ? argv : argv.slice(0, split);
   const rest = split < 0 ? [] : argv.slice(split + 1);
-  const { values: v } = parseArgs({ args: own, options: { socket: { type: 'string' }, linger: { type: 'string' }, priority: { type: 'string' } }, strict: true });
+  const { values: v } = parseArgs({
+    args: own, strict: true,
+    options: { socket: { type: 'string' }, linger: { type: 'string' }, priority: { type: 'string' }, 'group-priority': { type: 'string' } },
+  });
   const lingerSec = Number(v.linger ?? 0);
-  const priority = v.priority === undefined ? undefined : Number(v.priority);
-  const badPriority = priority !== undefined && !(Number.isInteger(priority) && priority >= -20 && priority <= 19);
-  if (!v.socket || !Number.isFinite(lingerSec) || lingerSec < 0 || badPriority) {
-    process.stderr.write('usage: halite-agent resident --socket PATH --linger SEC [--priority -20..19] [-- SERVE-OPTIONS]\n');
+  const nice = (x: string | undefined): number | undefined | null => {
+    if (x === undefined) return undefined;
+    const n = Number(x);
+    return Number.isInteger(n) && n >= -20 && n <= 19 ? n : null;
+  };
+  const priority = nice(v.priority);
+  const groupPriority = nice(v['group-priority']);
+  if (!v.socket || !Number.isFinite(lingerSec) || lingerSec < 0 || priority === null || groupPriority === null) {
+    process.stderr.write('usage: halite-agent resident --socket PATH --linger SEC [--priority -20..19] [--group-priority -20..19] [-- SERVE-OPTIONS]\n');
     return 64;
   }
-  return runResident({ socket: v.socket, lingerSec, ...(priority !== undefined ? { priority } : {}), serve: serveOptionsFrom(rest) });
+  return runResident({
+    socket: v.socket, lingerSec, serve: serveOptionsFrom(rest),
+    ...(priority !== undefined ? { priority } : {}), ...(groupPriority !== undefined ? { groupPriority } : {}),
+  });
 }

@@ -1,10 +1,10 @@
 // What a resident agent's start runs at: children started inside lowered() inherit the lowest
 // priority, the caller gets its own back, and setProcessPriority reaches every thread.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
-import { BACKGROUND_NICE, canRestorePriority, lowered, setProcessPriority } from '../../agent/priority.ts';
+import { BACKGROUND_NICE, canRestorePriority, groupPriority, lowered, setGroupPriority, setProcessPriority } from '../../agent/priority.ts';
 
 /** The nice value of a task from its stat line (field 19). */
 const niceOf = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
@@ -58,4 +58,25 @@ t.test('without root nothing is lowered: a priority could not be given back', { 
   const { result, previous } = lowered(BACKGROUND_NICE, () => childNice());
   t.equal(previous, undefined);
   t.equal(result, before);
+});
+
+t.test('a process in a session of its own has a scheduling group whose priority can be lowered and given back', { skip: (!canRestorePriority() && 'needs root') || (groupPriority() === undefined && 'no autogroup scheduling') }, async (t) => {
+  const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+  try {
+    const pid = child.pid!;
+    const own = groupPriority();
+    t.equal(groupPriority(pid), 0, 'a new session starts its group at nice 0');
+    t.ok(setGroupPriority(pid, BACKGROUND_NICE));
+    t.equal(groupPriority(pid), BACKGROUND_NICE, 'its group lowered');
+    t.equal(groupPriority(), own, 'the caller\'s own group untouched');
+    t.ok(setGroupPriority(pid, 0));
+    t.equal(groupPriority(pid), 0, 'and given back');
+  } finally {
+    child.kill();
+  }
+});
+
+t.test('group priorities of processes that are not there are undefined, and setting them fails', async (t) => {
+  t.equal(groupPriority(2 ** 22 + 1), undefined);
+  t.equal(setGroupPriority(2 ** 22 + 1, 5), false);
 });
