@@ -17,7 +17,7 @@ if (process.getuid?.() !== 0) {
 t.test('halite and Ansible side by side on 2 hosts', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'halite-bench-smoke-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const results = await runBench({ hosts: [2], runs: 1, workloads: Object.values(WORKLOADS), scale: [], out: join(dir, 'results.md'), ansible: true, fleet: 'bench-smoke' });
+  const results = await runBench({ hosts: [2], runs: 1, firstRuns: 1, workloads: Object.values(WORKLOADS), scale: [], out: join(dir, 'results.md'), ansible: true, fleet: 'bench-smoke' });
   t.same(results.pairs.map((p) => `${p.workload} ${p.run}`), ['memcached first converge', 'memcached no-op', 'base first converge', 'base no-op']);
   for (const p of results.pairs) {
     t.ok(p.halite.wallSec > 0 && p.ansible && p.ansible.wallSec > 0, `${p.workload} ${p.run}: both tools timed`);
