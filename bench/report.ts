@@ -9,6 +9,8 @@ export interface PairRow {
   hosts: number;
   halite: Summary;
   ansible?: Summary;
+  /** First converges: the workload's packages installed with no tool (floor.ts). */
+  floor?: { runs: number; wallSec: number; fleetCpuSec: number };
 }
 
 export interface ScaleRow {
@@ -48,6 +50,25 @@ export function markdown(r: Results): string {
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.pairs.map((p) => `| ${p.workload} | ${p.run} | ${p.hosts} | ${s(p.halite.wallSec)} | ${s(p.ansible?.wallSec)} | ${ratio(p.halite.wallSec, p.ansible?.wallSec)} | ${s(p.halite.masterCpuSec)} | ${s(p.ansible?.masterCpuSec)} | ${s(p.halite.fleetCpuSec)} | ${s(p.ansible?.fleetCpuSec)} | ${p.halite.runs} |`),
   ];
+  const floors = r.pairs.filter((p) => p.floor);
+  if (floors.length) {
+    const above = (t: Summary | undefined, f: number): number | undefined => (t ? t.wallSec - f : undefined);
+    lines.push(
+      '',
+      '## First converge above the package floor',
+      '',
+      'Packages alone: the same packages installed on every host at once with no tool. What a tool takes beyond that is its own cost; ratio = halite / Ansible time above the floor.',
+      '',
+      '| workload | hosts | packages alone wall s | packages alone fleet CPU s | halite wall s | Ansible wall s | halite above floor s | Ansible above floor s | ratio above floor | runs |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...floors.map((p) => {
+        const f = p.floor!;
+        const h = above(p.halite, f.wallSec);
+        const a = above(p.ansible, f.wallSec);
+        return `| ${p.workload} | ${p.hosts} | ${s(f.wallSec)} | ${s(f.fleetCpuSec)} | ${s(p.halite.wallSec)} | ${s(p.ansible?.wallSec)} | ${s(h)} | ${s(a)} | ${h !== undefined && a && a > 0 ? ratio(h, a) : '–'} | ${f.runs} |`;
+      }),
+    );
+  }
   if (r.scaling.length) {
     lines.push(
       '',
@@ -64,5 +85,6 @@ export function markdown(r: Results): string {
 export function consoleRow(p: PairRow): string {
   const a = p.ansible;
   return `${p.workload.padEnd(10)} ${p.run.padEnd(15)} N=${String(p.hosts).padEnd(4)} halite ${s(p.halite.wallSec)} s (cpu master ${s(p.halite.masterCpuSec)} fleet ${s(p.halite.fleetCpuSec)})` +
-    (a ? `  ansible ${s(a.wallSec)} s (cpu master ${s(a.masterCpuSec)} fleet ${s(a.fleetCpuSec)})  ratio ${ratio(p.halite.wallSec, a.wallSec)}` : '');
+    (a ? `  ansible ${s(a.wallSec)} s (cpu master ${s(a.masterCpuSec)} fleet ${s(a.fleetCpuSec)})  ratio ${ratio(p.halite.wallSec, a.wallSec)}` : '') +
+    (p.floor ? `  packages alone ${s(p.floor.wallSec)} s (cpu fleet ${s(p.floor.fleetCpuSec)})` : '');
 }

@@ -14,10 +14,11 @@ import { buildDist } from '../master/build.ts';
 import { up, type Fleet, type HostSpec } from '../test/fleet/index.ts';
 import { differences, fleetFingerprint } from './fingerprint.ts';
 import { fleetNamespaces, settledCpuSec } from './fleet-cpu.ts';
+import { packageFloor, type FloorSample } from './floor.ts';
 import { measure, releaseGroup, toolGroup, type Sample } from './measure.ts';
 import type { MeasuredGroup } from './cgroup.ts';
 import { consoleRow, markdown, type PairRow, type Results, type ScaleRow } from './report.ts';
-import { summarize } from './stats.ts';
+import { median, summarize } from './stats.ts';
 import { LEVEL, ROLE, ansibleRun, changedCount, ensureAnsible, haliteRun, type ToolRun } from './tools.ts';
 import { WORKLOADS, type Workload } from './workloads.ts';
 
@@ -117,6 +118,19 @@ async function oneTool(o: Options, w: Workload, n: number, make: (f: Fleet, dir:
   }
 }
 
+/** The workload's packages alone on fresh fleets, as often as its first converge runs. */
+async function floor(o: Options, w: Workload, n: number): Promise<PairRow['floor']> {
+  const samples: FloorSample[] = [];
+  const count = w.repeatFirstConverge ? o.firstRuns : 1;
+  for (let k = 1; k <= count; k++) {
+    const fleet = await freshFleet(o, n);
+    const sample = await packageFloor(fleet, w.check.packages);
+    log(`  packages alone ${k}/${count}: ${sample.wallSec.toFixed(2)} s wall, fleet ${sample.fleetCpuSec.toFixed(2)} s CPU`);
+    samples.push(sample);
+  }
+  return { runs: samples.length, wallSec: median(samples.map((x) => x.wallSec)), fleetCpuSec: median(samples.map((x) => x.fleetCpuSec)) };
+}
+
 async function pair(o: Options, w: Workload, n: number): Promise<PairRow[]> {
   log(`${w.name}, ${n} hosts`);
   const dir = mkdtempSync(join(tmpdir(), `halite-bench-${w.name}-${n}-`));
@@ -126,6 +140,7 @@ async function pair(o: Options, w: Workload, n: number): Promise<PairRow[]> {
       { workload: w.name, run: 'first converge', hosts: n, halite: summarize(h.firsts) },
       { workload: w.name, run: 'no-op', hosts: n, halite: summarize(h.noops) },
     ];
+    if (w.check.packages.length) rows[0].floor = await floor(o, w, n);
     if (o.ansible) {
       const a = await oneTool(o, w, n, (f, d) => ansibleRun(f, w, join(d, 'ansible')), dir);
       const diff = differences(h.print, a.print, ['halite', 'ansible']);
@@ -198,6 +213,7 @@ export async function runBench(o: Options): Promise<Results> {
       'halite: the bundled master (`npm run build`), `highstate --level bench`, concurrency = max(8, N), agents stay resident between jobs (`agent_linger` 600 s, the default), SSH connections kept between commands by the connection keeper (`ssh.persist` 60 s, the default)',
       `Ansible: ansible-playbook, forks = N, gathering = explicit (no facts), pipelining = True, ControlMaster=auto ControlPersist=60s through the same ssh configuration (ProxyJump via the jump host), service module told the init system (use: sysvinit) so it skips detection`,
       firstConvergeSetting(o),
+      'packages alone: the first converge\'s packages installed on every host of a fresh fleet at once by the apt-get command halite runs, with no tool around it (as many times as that first converge); both tools do this work, the rest of their time is their own',
       'no-op runs: on the fleet of the last first converge, once its VMs are quiet again (at most 2 minutes)',
       'scaling series: the hosts get the workload\'s packages by apt-get (no recommended packages) before a first highstate, which is not timed; then the no-op runs',
       'equivalence: after each tool, every host\'s managed paths (type, mode, owner, content), packages, services, accounts and cron entries are compared; the run stops if they differ',

@@ -24,11 +24,17 @@ t.test('halite and Ansible side by side on 2 hosts', async (t) => {
     t.ok(p.halite.masterCpuSec > 0 && p.halite.fleetCpuSec > 0, `${p.workload} ${p.run}: halite CPU on master and fleet`);
     t.ok(p.ansible!.masterCpuSec > 0 && p.ansible!.fleetCpuSec > 0, `${p.workload} ${p.run}: Ansible CPU on master and fleet`);
   }
+  for (const p of results.pairs.filter((x) => x.run === 'first converge')) {
+    t.ok(p.floor && p.floor.wallSec > 0 && p.floor.fleetCpuSec > 0, `${p.workload}: packages alone timed`);
+    t.ok(p.floor!.wallSec < p.halite.wallSec, `${p.workload}: the packages alone take less than a whole first converge`);
+  }
   const noop = results.pairs.find((p) => p.workload === 'base' && p.run === 'no-op')!;
   t.ok(noop.halite.wallSec < noop.ansible!.wallSec, 'halite is faster on the no-op base run');
   writeFileSync(join(dir, 'results.md'), markdown(results));
   const md = readFileSync(join(dir, 'results.md'), 'utf8');
   t.match(md, /\| base \| no-op \| 2 \|/);
   t.match(md, /Ansible ansible-core/);
+  t.match(md, /## First converge above the package floor/);
+  t.match(md, /\| memcached \| 2 \| [\d.]+ \| [\d.]+ \|/);
   t.notOk(fleetNames().includes('bench-smoke'), 'the fleet is down again');
 });
