@@ -11,6 +11,11 @@ export interface FloorSample {
   fleetCpuSec: number;
 }
 
+/** Medians of a workload's floor samples. */
+export interface FloorSummary extends FloorSample {
+  runs: number;
+}
+
 /** bash's `times` prints the shell's and then its children's user and system time, as `1m2.345s`. */
 export function childrenCpuSec(timesOutput: string): number {
   const lines = timesOutput.trim().split('\n');
@@ -29,7 +34,7 @@ export async function packageFloor(fleet: Fleet, packages: readonly string[]): P
   const install = shellQuote(installArgv(packages.map((name) => ({ name }))));
   const script = `${install} >/dev/null 2>&1 || { echo "apt-get failed" >&2; exit 1; }; times`;
   const started = process.hrtime.bigint();
-  const outputs = await Promise.all(fleet.hosts.map((h) => fleet.exec(h, ['bash', '-c', script], { env: { ...APT_ENV }, timeoutMs: 900_000 })));
+  const outputs = await Promise.all(fleet.hosts.map((h) => fleet.exec(h, ['bash', '-c', script], { env: APT_ENV, timeoutMs: 900_000 })));
   const wallSec = Number(process.hrtime.bigint() - started) / 1e9;
   return { wallSec, fleetCpuSec: outputs.reduce((sum, r) => sum + childrenCpuSec(r.stdout), 0) };
 }

@@ -1,6 +1,7 @@
 // The results: a console table and a markdown file with the machine, the versions, the settings,
 // every pair's medians and the halite/Ansible ratios, and the halite scaling series.
 import { cpus, totalmem } from 'node:os';
+import type { FloorSummary } from './floor.ts';
 import type { Summary } from './stats.ts';
 
 export interface PairRow {
@@ -10,7 +11,7 @@ export interface PairRow {
   halite: Summary;
   ansible?: Summary;
   /** First converges: the workload's packages installed with no tool (floor.ts). */
-  floor?: { runs: number; wallSec: number; fleetCpuSec: number };
+  floor?: FloorSummary;
 }
 
 export interface ScaleRow {
@@ -52,7 +53,6 @@ export function markdown(r: Results): string {
   ];
   const floors = r.pairs.filter((p) => p.floor);
   if (floors.length) {
-    const above = (t: Summary | undefined, f: number): number | undefined => (t ? t.wallSec - f : undefined);
     lines.push(
       '',
       '## First converge above the package floor',
@@ -63,9 +63,9 @@ export function markdown(r: Results): string {
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...floors.map((p) => {
         const f = p.floor!;
-        const h = above(p.halite, f.wallSec);
-        const a = above(p.ansible, f.wallSec);
-        return `| ${p.workload} | ${p.hosts} | ${s(f.wallSec)} | ${s(f.fleetCpuSec)} | ${s(p.halite.wallSec)} | ${s(p.ansible?.wallSec)} | ${s(h)} | ${s(a)} | ${h !== undefined && a && a > 0 ? ratio(h, a) : '–'} | ${f.runs} |`;
+        const h = p.halite.wallSec - f.wallSec;
+        const a = p.ansible && p.ansible.wallSec - f.wallSec;
+        return `| ${p.workload} | ${p.hosts} | ${s(f.wallSec)} | ${s(f.fleetCpuSec)} | ${s(p.halite.wallSec)} | ${s(p.ansible?.wallSec)} | ${s(h)} | ${s(a)} | ${ratio(h, a !== undefined && a > 0 ? a : undefined)} | ${f.runs} |`;
       }),
     );
   }

@@ -14,7 +14,7 @@ import { buildDist } from '../master/build.ts';
 import { up, type Fleet, type HostSpec } from '../test/fleet/index.ts';
 import { differences, fleetFingerprint } from './fingerprint.ts';
 import { fleetNamespaces, settledCpuSec } from './fleet-cpu.ts';
-import { packageFloor, type FloorSample } from './floor.ts';
+import { packageFloor, type FloorSample, type FloorSummary } from './floor.ts';
 import { measure, releaseGroup, toolGroup, type Sample } from './measure.ts';
 import type { MeasuredGroup } from './cgroup.ts';
 import { consoleRow, markdown, type PairRow, type Results, type ScaleRow } from './report.ts';
@@ -91,13 +91,16 @@ async function timed(tool: ToolRun, fleet: Fleet, what: string, noop: boolean, g
   return sample;
 }
 
+/** How many first converges a workload gets per tool and size (and package floors with them). */
+const firstConverges = (o: Options, w: Workload): number => (w.repeatFirstConverge ? o.firstRuns : 1);
+
 /**
  * First converges of one tool, each on a fresh fleet, then the no-op runs on the last of those
  * fleets; returns the fingerprint of that fleet too.
  */
 async function oneTool(o: Options, w: Workload, n: number, make: (f: Fleet, dir: string) => ToolRun, dir: string) {
   const firsts: Sample[] = [];
-  const count = w.repeatFirstConverge ? o.firstRuns : 1;
+  const count = firstConverges(o, w);
   for (let k = 1; ; k++) {
     const fleet = await freshFleet(o, n);
     // every fleet starts from a fresh tool state too: no kept connections, no job history
@@ -119,9 +122,9 @@ async function oneTool(o: Options, w: Workload, n: number, make: (f: Fleet, dir:
 }
 
 /** The workload's packages alone on fresh fleets, as often as its first converge runs. */
-async function floor(o: Options, w: Workload, n: number): Promise<PairRow['floor']> {
+async function floor(o: Options, w: Workload, n: number): Promise<FloorSummary> {
   const samples: FloorSample[] = [];
-  const count = w.repeatFirstConverge ? o.firstRuns : 1;
+  const count = firstConverges(o, w);
   for (let k = 1; k <= count; k++) {
     const fleet = await freshFleet(o, n);
     const sample = await packageFloor(fleet, w.check.packages);
