@@ -2,7 +2,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { formatError } from '../agent/errors.ts';
 import { CliError } from './cli-error.ts';
 import type { CliIo, CommandContext } from './commands/context.ts';
 import { registerHighstate } from './commands/highstate.ts';
@@ -17,6 +16,7 @@ import { registerSsh } from './commands/ssh.ts';
 import { registerSshConfig } from './commands/ssh-config.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { lastRunFromStore } from './jobs/last-run.ts';
+import { formatErrors } from './output/errors.ts';
 import { haliteVersion } from './version.ts';
 
 export function buildProgram(ctx: CommandContext): Command {
@@ -47,7 +47,7 @@ export function reportFailure(err: unknown, ctx: CommandContext, debug: boolean)
     return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
   if (err instanceof CliError) {
-    if (err.errors.length) ctx.io.stderr(err.errors.map((e) => formatError(e) + '\n').join(''));
+    if (err.errors.length) ctx.io.stderr(formatErrors(err.errors));
     else ctx.io.stderr(`halite: ${err.message}\n`);
     return err.exitCode;
   }

@@ -62,6 +62,7 @@ export class FieldCheck {
   }
 }
 
-function byLine(list: readonly ErrorData[]): ErrorData[] {
+/** Errors in file order (by line; stable). */
+export function byLine(list: readonly ErrorData[]): ErrorData[] {
   return [...list].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

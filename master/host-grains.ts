@@ -4,7 +4,7 @@ import type { Grains } from '../agent/protocol.ts';
 import { IDENTITY_GRAINS, type RosterHost } from './roster.ts';
 
 /** `{...static grains, id, level, roles}`: the roster's identity fields win over its static grains. */
-export function rosterGrains(host: RosterHost): Grains {
+export function rosterGrains(host: Pick<RosterHost, 'id' | 'level' | 'roles' | 'grains'>): Grains {
   return { ...structuredClone(host.grains), id: host.id, level: host.level, roles: [...host.roles] };
 }
 

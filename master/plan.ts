@@ -48,7 +48,7 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 
 /**
  * The waves for `hosts` (already selected, in the order they should appear). Every role of every host
- * must be in `roles` (validate first with checkRosterRoles); hosts without roles run in the first wave.
+ * must be in `roles` (a roster loaded with the role names ensures it); hosts without roles run in the first wave.
  */
 export function plan(hosts: readonly RosterHost[], roles: ReadonlyMap<string, Role>, opts: PlanOptions = {}): Wave[] {
   const unknown = hosts.flatMap((h) => h.roles.filter((r) => !roles.has(r)).map((r) => `${h.id}: ${r}`));

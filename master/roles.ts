@@ -38,11 +38,23 @@ export interface Role {
   lines: Partial<Record<RoleField, number>>;
 }
 
+/** An error in the roles, with the roles it concerns: a file's own, or every role of a cycle. */
+export interface RoleIssue {
+  error: ErrorData;
+  /** The roles it concerns; empty when it concerns every role (the directory cannot be read). */
+  roles: string[];
+}
+
 export interface RoleSet {
   dir: string;
   /** Valid roles by name, sorted by name. */
   roles: Map<string, Role>;
+  /** Every role that has a file, valid or not, sorted. */
+  names: string[];
+  /** Every error, in file order. */
   errors: ErrorData[];
+  /** The same errors, each with the roles it concerns. */
+  issues: RoleIssue[];
 }
 
 const FIELDS = ['description', 'states', 'depends_on', 'count', 'ports'] as const;
@@ -154,67 +166,66 @@ export function findCycle(roles: ReadonlyMap<string, Role>): string[] | undefine
   return undefined;
 }
 
-/** Checks between roles: depends_on and ports.from name existing roles, no dependency cycle. */
-export function checkRoleSet(roles: ReadonlyMap<string, Role>): ErrorData[] {
-  const errors: ErrorData[] = [];
-  const known = [...roles.keys()].sort().join(', ');
+/**
+ * Checks between roles: depends_on and ports.from name existing roles (`names`: every role with a
+ * file, valid or not; default the valid ones), no dependency cycle. Each issue concerns the role
+ * whose file has the field; a cycle concerns every role on it.
+ */
+export function roleSetIssues(roles: ReadonlyMap<string, Role>, names: readonly string[] = [...roles.keys()]): RoleIssue[] {
+  const issues: RoleIssue[] = [];
+  const exists = new Set(names);
+  const known = [...exists].sort().join(', ');
   for (const role of roles.values()) {
+    const add = (field: RoleField, message: string) => issues.push({ error: roleError(role, field, message), roles: [role.name] });
     for (const dep of role.dependsOn) {
-      if (!roles.has(dep)) errors.push(roleError(role, 'depends_on', `depends_on: no role named '${dep}' (roles: ${known})`));
+      if (!exists.has(dep)) add('depends_on', `depends_on: no role named '${dep}' (roles: ${known})`);
     }
     for (const rule of role.ports) {
       for (const f of rule.from) {
-        if (f !== FROM_ALL && !roles.has(f)) errors.push(roleError(role, 'ports', `ports: port ${rule.port}/${rule.proto} from '${f}': no such role (roles: ${known}; or '${FROM_ALL}')`));
+        if (f !== FROM_ALL && !exists.has(f)) add('ports', `ports: port ${rule.port}/${rule.proto} from '${f}': no such role (roles: ${known}; or '${FROM_ALL}')`);
       }
     }
   }
   const cycle = findCycle(roles);
-  if (cycle) errors.push(roleError(roles.get(cycle[0])!, 'depends_on', `depends_on: dependency cycle: ${cycle.join(' -> ')}`));
-  return errors;
+  if (cycle) issues.push({ error: roleError(roles.get(cycle[0])!, 'depends_on', `depends_on: dependency cycle: ${cycle.join(' -> ')}`), roles: [...new Set(cycle)] });
+  return issues;
+}
+
+/** The errors of roleSetIssues. */
+export function checkRoleSet(roles: ReadonlyMap<string, Role>): ErrorData[] {
+  return roleSetIssues(roles).map((i) => i.error);
 }
 
 /** Reads and validates every `*.yaml` file in `dir`. A missing directory is an error. */
 export function loadRoles(dir: string, opts: { levels?: readonly string[] } = {}): RoleSet {
-  let names: string[];
+  let files: string[];
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+    files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message;
-    return { dir, roles: new Map(), errors: [{ code: 'CONFIG', message: `cannot read roles: ${reason}`, file: dir }] };
+    const error: ErrorData = { code: 'CONFIG', message: `cannot read roles: ${reason}`, file: dir };
+    return { dir, roles: new Map(), names: [], errors: [error], issues: [{ error, roles: [] }] };
   }
   const roles = new Map<string, Role>();
-  const errors: ErrorData[] = [];
-  for (const f of names) {
+  const issues: RoleIssue[] = [];
+  const names = files.map((f) => f.slice(0, -'.yaml'.length));
+  for (const [i, f] of files.entries()) {
     const file = join(dir, f);
+    const name = names[i];
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      errors.push({ code: 'CONFIG', message: `cannot read role: ${(err as Error).message}`, file });
+      issues.push({ error: { code: 'CONFIG', message: `cannot read role: ${(err as Error).message}`, file }, roles: [name] });
       continue;
     }
-    const r = parseRole(text, file, f.slice(0, -'.yaml'.length), opts);
-    errors.push(...r.errors);
+    const r = parseRole(text, file, name, opts);
+    issues.push(...r.errors.map((error) => ({ error, roles: [name] })));
     if (r.role) roles.set(r.role.name, r.role);
   }
-  // a role with an invalid file still exists for the others: do not report it as missing too
-  const checked = errors.length ? [] : checkRoleSet(roles);
-  return { dir, roles, errors: [...errors, ...checked] };
-}
-
-/** Roster hosts naming roles that have no file: ROSTER errors naming host, role and roster line. */
-export function checkRosterRoles(hosts: readonly RosterHost[], roles: ReadonlyMap<string, Role>, rosterFile?: string): ErrorData[] {
-  const known = [...roles.keys()].sort().join(', ');
-  return hosts.flatMap((h) =>
-    h.roles
-      .filter((r) => !roles.has(r))
-      .map((r): ErrorData => {
-        const e: ErrorData = { code: 'ROSTER', message: `roles: no role named '${r}' (roles: ${known || 'none'})`, host: h.id };
-        if (rosterFile) e.file = rosterFile;
-        if (h.line !== undefined) e.line = h.line;
-        return e;
-      }),
-  );
+  // a role with an invalid file still exists for the others: it is not reported as missing too
+  issues.push(...roleSetIssues(roles, names));
+  return { dir, roles, names, errors: issues.map((i) => i.error), issues };
 }
 
 /** Every role `name` depends on, directly or through other roles (cycles tolerated). */

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import type { ErrorData } from '../agent/errors.ts';
 import type { HaliteConfig } from './config.ts';
 import { resolvePath } from './config.ts';
-import { FieldCheck } from './field-check.ts';
+import { FieldCheck, byLine } from './field-check.ts';
 import { type JumpHost, readJump } from './jump-spec.ts';
 import { isAddress, isPort, isPosixUser, isSafeToken } from './names.ts';
 import { isPlainMap, parseYamlSource } from './yaml-source.ts';
@@ -33,12 +33,27 @@ export interface RosterHost {
   line?: number;
 }
 
+/** An entry with errors: what of it can be read, for targeting, and its errors. */
+export interface RejectedHost {
+  id: string;
+  /** Its level, or '' when it has no valid one. */
+  level: string;
+  /** Its role names that are valid names (known or not). */
+  roles: string[];
+  grains: Record<string, unknown>;
+  line?: number;
+  errors: ErrorData[];
+}
+
 export interface Roster {
   file: string;
   /** Valid entries, in file order. */
   hosts: RosterHost[];
+  /** Every error: of the file itself (no `host`) and of its entries (with `host`). */
   errors: ErrorData[];
   warnings: ErrorData[];
+  /** Entries with errors, in file order (their errors are in `errors` too). */
+  rejected: RejectedHost[];
 }
 
 export interface RosterOptions {
@@ -47,6 +62,8 @@ export interface RosterOptions {
   /** Login defaults for entries that do not set them. */
   user: string;
   port: number;
+  /** Role names that have a file in the roles directory; when given, any other role is an error. */
+  roles?: readonly string[];
 }
 
 const FIELDS = ['host', 'port', 'user', 'sudo', 'level', 'roles', 'jump', 'grains', 'priv', 'timeout'];
@@ -59,19 +76,33 @@ const TOKEN_RULE = 'letters, digits, ".", "_" or "-", not starting with "-" or "
 
 export function parseRoster(text: string, file: string, opts: RosterOptions): Roster {
   const src = parseYamlSource(text, file, 'ROSTER');
-  if (src.errors.length) return { file, hosts: [], errors: src.errors, warnings: [] };
+  if (src.errors.length) return { file, hosts: [], errors: src.errors, warnings: [], rejected: [] };
   const top = new FieldCheck(src, 'ROSTER');
   const data = src.data ?? {};
   if (!isPlainMap(data)) {
     top.expected([], 'a map of host id to host settings', data);
-    return { file, hosts: [], errors: top.errors, warnings: [] };
+    return { file, hosts: [], errors: top.errors, warnings: [], rejected: [] };
   }
   const hosts: RosterHost[] = [];
+  const rejected: RejectedHost[] = [];
   for (const [id, entry] of Object.entries(data)) {
+    const before = top.errors.length;
+    const line = src.lineOf([id]);
     const host = readHost(top.forHost([id], id), id, entry, opts, dirname(file));
-    if (host) hosts.push({ ...host, line: src.lineOf([id]) });
+    if (host) hosts.push({ ...host, line });
+    else rejected.push({ ...readable(entry), id, ...(line !== undefined ? { line } : {}), errors: byLine(top.errors.slice(before)) });
   }
-  return { file, hosts, errors: top.sortedErrors(), warnings: top.sortedWarnings() };
+  return { file, hosts, errors: top.sortedErrors(), warnings: top.sortedWarnings(), rejected };
+}
+
+/** What targeting can use of an entry with errors: a valid level, valid role names, grains. */
+function readable(entry: unknown): Pick<RejectedHost, 'level' | 'roles' | 'grains'> {
+  const e = isPlainMap(entry) ? entry : {};
+  return {
+    level: isSafeToken(e.level) ? e.level : '',
+    roles: Array.isArray(e.roles) ? e.roles.filter(isSafeToken) : [],
+    grains: isPlainMap(e.grains) ? e.grains : {},
+  };
 }
 
 function readHost(check: FieldCheck, id: string, entry: unknown, opts: RosterOptions, dir: string): RosterHost | undefined {
@@ -101,7 +132,10 @@ function readHost(check: FieldCheck, id: string, entry: unknown, opts: RosterOpt
 
   if (!Array.isArray(roles)) check.expected(['roles'], 'a list of role names', roles);
   else {
-    for (const [i, r] of roles.entries()) if (!isSafeToken(r)) check.expected(['roles', i], `a role name (${TOKEN_RULE})`, r);
+    for (const [i, r] of roles.entries()) {
+      if (!isSafeToken(r)) check.expected(['roles', i], `a role name (${TOKEN_RULE})`, r);
+      else if (opts.roles && !opts.roles.includes(r)) check.error(['roles', i], `no role named '${r}' (roles: ${[...opts.roles].sort().join(', ') || 'none'})`);
+    }
   }
 
   if (!isPlainMap(grains)) check.expected(['grains'], 'a map of static grains', grains);
@@ -125,20 +159,29 @@ function readHost(check: FieldCheck, id: string, entry: unknown, opts: RosterOpt
   return check.errors.length > before ? undefined : out;
 }
 
-/** Reads the roster named by the configuration. */
-export function loadRoster(config: HaliteConfig): Roster {
+/** Reads the roster named by the configuration; with `roles`, role names must be among them. */
+export function loadRoster(config: HaliteConfig, roles?: readonly string[]): Roster {
   let text: string;
   try {
     text = readFileSync(config.roster, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    return { file: config.roster, hosts: [], errors: [{ code: 'ROSTER', message: `cannot read roster: ${reason}`, file: config.roster }], warnings: [] };
+    return { file: config.roster, hosts: [], errors: [{ code: 'ROSTER', message: `cannot read roster: ${reason}`, file: config.roster }], warnings: [], rejected: [] };
   }
-  return parseRoster(text, config.roster, { levels: Object.keys(config.levels), user: config.ssh.user, port: config.ssh.port });
+  return parseRoster(text, config.roster, { levels: Object.keys(config.levels), user: config.ssh.user, port: config.ssh.port, ...(roles ? { roles } : {}) });
 }
 
 /** The jump host used to reach `host`: its own setting, else its level's; null for direct. */
 export function jumpFor(host: RosterHost, config: HaliteConfig): JumpHost | null {
   if (host.jump !== undefined) return host.jump;
   return config.levels[host.level]?.jump ?? null;
+}
+
+/** Valid and rejected entries together, in file order: what a job's targeting chooses from. */
+export function rosterEntries(roster: Roster): (RosterHost | RejectedHost)[] {
+  return [...roster.hosts, ...roster.rejected].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+export function isRejected(entry: RosterHost | RejectedHost): entry is RejectedHost {
+  return 'errors' in entry;
 }

@@ -24,9 +24,12 @@ export function isTargeted(spec: TargetSpec): boolean {
   return spec.levels.length + spec.roles.length + spec.hosts.length + spec.targets.length > 0;
 }
 
-export interface Selection {
+/** What selection reads of a roster entry (valid or not). */
+export type Targetable = Pick<RosterHost, 'id' | 'level' | 'roles' | 'grains'>;
+
+export interface Selection<H extends Targetable = RosterHost> {
   /** Selected hosts, in roster order. */
-  hosts: RosterHost[];
+  hosts: H[];
   /** Option values that matched no roster host although others selected something, e.g. `--host db9*`. */
   unmatched: string[];
 }
@@ -39,7 +42,7 @@ export class SelectionError extends Error {
   }
 }
 
-type Test = (host: RosterHost) => boolean;
+type Test = (host: Targetable) => boolean;
 
 interface Criterion {
   /** `--role db`, as the user would write it. */
@@ -81,8 +84,8 @@ function groupLabels(g: readonly Criterion[]): string[] {
 
 const sortedUnique = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
-function hint(c: Criterion, roster: readonly RosterHost[]): string {
-  if (c.option === 'level') return ` (levels in the roster: ${sortedUnique(roster.map((h) => h.level)).join(', ') || 'none'})`;
+function hint(c: Criterion, roster: readonly Targetable[]): string {
+  if (c.option === 'level') return ` (levels in the roster: ${sortedUnique(roster.flatMap((h) => (h.level ? [h.level] : []))).join(', ') || 'none'})`;
   if (c.option === 'role') return ` (roles in the roster: ${sortedUnique(roster.flatMap((h) => h.roles)).join(', ') || 'none'})`;
   return '';
 }
@@ -92,10 +95,10 @@ function hint(c: Criterion, roster: readonly RosterHost[]): string {
  * (naming every option value that matched no host, or else the combination that excluded all), and
  * when a compound expression is malformed.
  */
-export function selectHosts(roster: readonly RosterHost[], spec: TargetSpec): Selection {
+export function selectHosts<H extends Targetable>(roster: readonly H[], spec: TargetSpec): Selection<H> {
   const all = criteria(spec);
   // every criterion is evaluated on every host, so a malformed expression is reported even if unneeded
-  const hits = new Map<Criterion, Set<RosterHost>>(all.map((c) => [c, new Set(roster.filter(c.test))]));
+  const hits = new Map<Criterion, Set<Targetable>>(all.map((c) => [c, new Set(roster.filter(c.test))]));
   const groups = (['level', 'role', 'host', 'target'] as const).map((o) => all.filter((c) => c.option === o)).filter((g) => g.length);
   const hosts = roster.filter((h) =>
     groups.every((g) => (g[0].option === 'target' ? g.every((c) => hits.get(c)!.has(h)) : g.some((c) => hits.get(c)!.has(h)))),

@@ -5,6 +5,7 @@ import { FsTree, type StateTree } from '../agent/tree.ts';
 import { CliError, usageError } from './cli-error.ts';
 import { type HaliteConfig, loadConfig } from './config.ts';
 import { EXIT } from './exit-codes.ts';
+import { type RoleSet, loadRoles } from './roles.ts';
 import { type Roster, type RosterHost, loadRoster } from './roster.ts';
 
 export interface Workspace {
@@ -14,6 +15,8 @@ export interface Workspace {
   pillar: StateTree;
   /** The private pillar tree, when its directory exists. */
   privatePillar?: StateTree;
+  /** The roles, when asked for (`roles: true`): then the roster's role names were checked against them. */
+  roles?: RoleSet;
 }
 
 export interface WorkspaceOptions {
@@ -21,8 +24,10 @@ export interface WorkspaceOptions {
   config?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** Keep going with the valid hosts when the roster has errors (lint reports them itself). */
+  /** Keep going with the valid hosts when the roster has errors (the command reports them itself). */
   allowRosterErrors?: boolean;
+  /** Load the roles (roles/*.yaml) and accept only roster roles that have a file (jobs, lint). */
+  roles?: boolean;
 }
 
 function isDir(p: string): boolean {
@@ -42,11 +47,15 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
     missing.push({ code: 'CONFIG', message: `states: directory ${config.states} does not exist`, ...(config.file ? { file: config.file } : {}) });
   }
   if (missing.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, missing);
-  const roster = loadRoster(config);
+  const roles = opts.roles ? loadRoles(config.roles, { levels: Object.keys(config.levels) }) : undefined;
+  // without a readable roles directory no role is known: its own error says so, not one per host
+  const readable = roles && roles.issues.every((i) => i.roles.length > 0);
+  const roster = loadRoster(config, readable ? roles.names : undefined);
   if (roster.errors.length && !opts.allowRosterErrors) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, roster.errors);
   return {
     config,
     roster,
+    ...(roles ? { roles } : {}),
     states: new FsTree(config.states),
     pillar: new FsTree(config.pillar),
     privatePillar: existsSync(config.privatePillar) && isDir(config.privatePillar) ? new FsTree(config.privatePillar) : undefined,

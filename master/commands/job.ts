@@ -8,12 +8,16 @@ import { CliError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { JobStore } from '../jobs/store.ts';
 import { type HostRunner, type JobOutcome, jobExitCode, orchestrate } from '../orchestrate.ts';
-import { formatFleetSummary, formatHostOutput } from '../output/fleet-summary.ts';
+import { formatFleetSummary, formatHostOutput, formatJobErrors } from '../output/fleet-summary.ts';
 import { Progress } from '../output/progress.ts';
 import { pushRunner } from '../push-runner.ts';
 import { targetFor } from '../transport/target.ts';
 import type { BatchSpec } from '../plan.ts';
-import { type Role, checkRosterRoles, loadRoles } from '../roles.ts';
+import type { ErrorData } from '../../agent/errors.ts';
+import { jobScope } from '../job-scope.ts';
+import { formatWarnings } from '../output/errors.ts';
+import type { RoleSet } from '../roles.ts';
+import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '../roster.ts';
 import { type Workspace, openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
 import { type JobTransport, jobTransportFor } from './fleet.ts';
@@ -68,11 +72,28 @@ export function addJobOptions(cmd: Command): Command {
     .addOption(new Option('--concurrency <n>', 'hosts worked on at the same time (default: from the configuration)').argParser(positiveInt));
 }
 
-function loadRoleMap(ws: Workspace): Map<string, Role> {
-  const set = loadRoles(ws.config.roles, { levels: Object.keys(ws.config.levels) });
-  const errors = [...set.errors, ...checkRosterRoles(ws.roster.hosts, set.roles, ws.roster.file)];
-  if (errors.length) throw new CliError('invalid roles', EXIT.CONFIG_ERROR, errors);
-  return set.roles;
+/**
+ * The hosts of the job: the selected entries of the roster, those with errors among them as
+ * stand-ins that are never connected to (their valid roles place them in their wave, so that roles
+ * depending on theirs wait for them); the errors that concern other hosts and roles are warnings.
+ */
+function jobHosts(ctx: CommandContext, ws: Workspace, roles: RoleSet, selected: readonly (RosterHost | RejectedHost)[]): { hosts: RosterHost[]; rejected: Map<string, ErrorData[]> } {
+  const scope = jobScope(ws.roster, roles, selected);
+  if (scope.warnings.length) ctx.io.stderr(formatWarnings(scope.warnings));
+  if (scope.fatal.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, scope.fatal);
+  const rejected = new Map(scope.rejected.map((r) => [r.id, r.errors]));
+  const hosts = selected.map((h): RosterHost =>
+    isRejected(h) ? { id: h.id, host: '', port: 0, user: '', sudo: false, level: h.level, roles: h.roles.filter((r) => roles.roles.has(r)), grains: h.grains } : h,
+  );
+  return { hosts, rejected };
+}
+
+/** Runs `run` except on hosts whose roster entry has errors: those end at once with them. */
+function skipRejected(run: HostRunner, rejected: ReadonlyMap<string, ErrorData[]>): HostRunner {
+  return async (host, o) => {
+    const errors = rejected.get(host.id);
+    return errors ? { host: host.id, status: 'error', results: [], errors, durationMs: 0 } : run(host, o);
+  };
 }
 
 export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCliOptions, 'out' | 'stateOutput' | 'test'>, order: readonly string[]): void {
@@ -84,31 +105,34 @@ export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCli
     ctx.io.stdout(JSON.stringify(doc, null, 2) + '\n');
     return;
   }
-  for (const r of ran) ctx.io.stdout(formatHostOutput(r, { stateOutput: opts.stateOutput }));
+  // hosts that ran states show them; every error is shown once below, with the hosts it concerns
+  for (const r of ran) if (r.results.length || !r.errors.length) ctx.io.stdout(formatHostOutput({ ...r, errors: [] }, { stateOutput: opts.stateOutput }));
+  ctx.io.stdout(formatJobErrors(ran));
   ctx.io.stdout(formatFleetSummary(job, { test: opts.test }));
 }
 
 /** Runs a highstate (no `sls`) or the named SLS on the selected hosts. */
 export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: string[] | undefined, hooks: JobHooks): Promise<void> {
-  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd });
+  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
   printWarnings(ctx, ws);
-  const sel = applyTargetOptions(ws.roster.hosts, opts);
+  const sel = applyTargetOptions(rosterEntries(ws.roster), opts);
   for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
-  const roles = loadRoleMap(ws);
+  const { hosts, rejected } = jobHosts(ctx, ws, ws.roles!, sel.hosts);
+  const roles = ws.roles!.roles;
   const concurrency = opts.concurrency ?? ws.config.concurrency;
   const transport = jobTransportFor({ ...ws.config, concurrency }, ctx.io.env);
-  if (!hooks.runner) transport.warm(sel.hosts.map((h) => targetFor(h, ws.config)));
+  if (!hooks.runner) transport.warm(hosts.filter((h) => !rejected.has(h.id)).map((h) => targetFor(h, ws.config)));
   const store = JobStore.open(ws.config.jobsDb);
   const tty = hooks.tty ?? Boolean(process.stderr.isTTY);
   const progress = new Progress({ tty, color: tty, write: (s) => ctx.io.stderr(s) });
   try {
-    const run = await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap) });
+    const run = skipRejected(await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap) }), rejected);
     const args: Record<string, unknown> = { level: opts.level, role: opts.role, host: opts.host, target: opts.target };
     if (sls) args.sls = sls;
     if (opts.batch) args.batch = opts.batch;
     if (opts.failhard) args.failhard = true;
     const job = await orchestrate({
-      hosts: sel.hosts,
+      hosts,
       roles,
       run,
       kind: sls ? 'sls' : 'highstate',
@@ -123,7 +147,7 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
       onEvent: (e) => progress.handle(e),
     });
     progress.finish();
-    printJob(ctx, job, opts, sel.hosts.map((h) => h.id));
+    printJob(ctx, job, opts, hosts.map((h) => h.id));
     ctx.exitCode = jobExitCode(job.results);
     store.prune();
   } finally {

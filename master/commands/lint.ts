@@ -1,9 +1,11 @@
-// `halite lint`: compile every roster host and report every error, grouped by host.
+// `halite lint`: check the configuration as a job does (halite.yaml, the roles, the roster and the
+// roles its hosts name), compile every valid roster host, and report every error once with the
+// hosts it concerns.
 import type { Command } from 'commander';
 import type { ErrorData } from '../../agent/errors.ts';
 import { compileHost } from '../compile-host.ts';
 import { exitCodeFor } from '../exit-codes.ts';
-import { formatErrors } from '../output/errors.ts';
+import { formatErrors, groupErrors } from '../output/errors.ts';
 import { redact } from '../redact.ts';
 import { openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
@@ -29,22 +31,21 @@ function hostsOf(errors: readonly ErrorData[]): Set<string> {
 export function registerLint(program: Command, ctx: CommandContext): void {
   program
     .command('lint')
-    .description('compile the highstate of every roster host and report all errors')
+    .description('check the configuration, roles and roster, compile the highstate of every roster host, and report all errors')
     .action((_o, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
-      const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true });
+      // the same checks as a job: halite.yaml errors end the command (exit 5) here already
+      const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
       printWarnings(ctx, ws);
-      const all: ErrorData[] = [...ws.roster.errors];
-      if (ws.roster.errors.length) ctx.io.stdout(formatErrors(ws.roster.errors));
+      const all: ErrorData[] = [...(ws.roles?.errors ?? []), ...ws.roster.errors];
       for (const host of ws.roster.hosts) {
         const r = compileHost(ws, host);
-        if (!r.errors.length) continue;
-        all.push(...r.errors);
-        ctx.io.stdout(formatErrors(redact(r.errors, r.secrets)));
+        all.push(...redact(r.errors, r.secrets));
       }
+      ctx.io.stdout(formatErrors(all));
       // invalid roster entries count as hosts with errors
-      const hosts = new Set([...ws.roster.hosts.map((h) => h.id), ...hostsOf(ws.roster.errors)]);
-      ctx.io.stdout(summaryLine({ hosts: hosts.size, failed: hostsOf(all).size, errors: all.length }) + '\n');
+      const hosts = new Set([...ws.roster.hosts.map((h) => h.id), ...ws.roster.rejected.map((h) => h.id)]);
+      ctx.io.stdout(summaryLine({ hosts: hosts.size, failed: hostsOf(all).size, errors: groupErrors(all).length }) + '\n');
       ctx.exitCode = exitCodeFor(all);
     });
 }

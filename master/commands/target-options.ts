@@ -4,8 +4,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { usageError } from '../cli-error.ts';
 import { type BatchSpec, parseBatch } from '../plan.ts';
-import type { RosterHost } from '../roster.ts';
-import { type Selection, SelectionError, type TargetSpec, selectHosts, splitList } from '../target.ts';
+import { type Selection, SelectionError, type TargetSpec, type Targetable, selectHosts, splitList } from '../target.ts';
 
 export interface TargetOptions {
   level: string[];
@@ -42,7 +41,7 @@ export function targetSpec(opts: Partial<TargetOptions>): TargetSpec {
  * Selects roster hosts with the parsed options. An empty selection or a malformed expression is a
  * usage error (exit 64) listing each option that matched nothing.
  */
-export function applyTargetOptions(roster: readonly RosterHost[], opts: Partial<TargetOptions>): Selection {
+export function applyTargetOptions<H extends Targetable>(roster: readonly H[], opts: Partial<TargetOptions>): Selection<H> {
   try {
     return selectHosts(roster, targetSpec(opts));
   } catch (err) {

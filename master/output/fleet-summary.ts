@@ -1,9 +1,11 @@
-// The end of a job's output: each host's highstate output (agent/output/highstate.ts), then one
-// summary for the whole fleet — hosts by outcome, state totals, wall time.
+// The end of a job's output: each host's highstate output (agent/output/highstate.ts), the errors
+// of all hosts (each distinct error once, with its hosts), then one summary for the whole fleet —
+// hosts by outcome, state totals, wall time.
 import { type HighstateOutputOptions, formatHighstate } from '../../agent/output/highstate.ts';
 import { formatError } from '../../agent/errors.ts';
 import { makeColors } from '../../agent/output/colors.ts';
 import type { JobOutcome, PushResult } from '../orchestrate.ts';
+import { formatGroup, groupErrors } from './errors.ts';
 import { formatDuration } from './progress.ts';
 
 export interface FleetCounts {
@@ -29,6 +31,14 @@ export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>): Fleet
     }
   }
   return c;
+}
+
+/** The errors of every host, each distinct error once with the hosts it concerns; '' when none. */
+export function formatJobErrors(results: readonly PushResult[], opts: { color?: boolean } = {}): string {
+  const c = makeColors(opts.color ?? false);
+  const groups = groupErrors(results.flatMap((r) => r.errors.map((e) => ({ ...e, host: r.host }))));
+  if (!groups.length) return '';
+  return [c.cyan('\nErrors'), c.cyan('-'.repeat(6)), ...groups.map((g) => c.red(formatGroup(g)))].join('\n') + '\n';
 }
 
 /** One host's block: its states (when it ran any) and its errors. */

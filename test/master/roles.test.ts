@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { loadConfig } from '../../master/config.ts';
 import {
   checkRoleSet,
-  checkRosterRoles,
   countMismatches,
   dependencyOrder,
   findCycle,
@@ -30,8 +29,8 @@ t.test('the shipped roles: valid, every roster role exists, counts agree with th
   const rs = loadRoles(config.roles, { levels: Object.keys(config.levels) });
   t.same(rs.errors, []);
   t.same([...rs.roles.keys()], ['app', 'db', 'elastic', 'mail', 'masterdb', 'memcache', 'sessions', 'sources']);
-  const roster = loadRoster(config);
-  t.same(checkRosterRoles(roster.hosts, rs.roles, roster.file), []);
+  const roster = loadRoster(config, rs.names);
+  t.same(roster.errors, []);
   t.same(countMismatches(rs.roles, roster.hosts), []);
   t.same(dependencyOrder(rs.roles), ['sources', 'mail', 'elastic', 'masterdb', 'memcache', 'sessions', 'db', 'app']);
   const sessions = rs.roles.get('sessions')!;
@@ -124,7 +123,7 @@ t.test('between roles: unknown dependencies and port sources, cycles printed as 
   t.equal(findCycle(set(role('a', ['b', 'c']), role('b', ['c']), role('c'))), undefined, 'a diamond is not a cycle');
 });
 
-t.test('loadRoles: a directory of files; set checks only once every file is valid', async (t) => {
+t.test('loadRoles: a directory of files; a role with an invalid file is not reported as missing too', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'halite-roles-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'a.yaml'), 'description: a\ndepends_on: [b]\n');
@@ -138,15 +137,44 @@ t.test('loadRoles: a directory of files; set checks only once every file is vali
   const broken = loadRoles(dir);
   t.same(broken.errors.map((e) => `${e.file}:${e.line}: ${e.message}`), [`${join(dir, 'b.yaml')}:1: description: expected a non-empty string, got the number 1`]);
   t.same([...broken.roles.keys()], ['a']);
+  t.same(broken.names, ['a', 'b']);
+  t.same(broken.issues.map((i) => i.roles), [['b']], 'the error concerns the role of its file');
 
-  t.same(loadRoles(join(dir, 'missing')).errors, [{ code: 'CONFIG', file: join(dir, 'missing'), message: 'cannot read roles: no such directory' }]);
+  writeFileSync(join(dir, 'b.yaml'), 'description: b\n');
+  writeFileSync(join(dir, 'c.yaml'), 'description: c\ndepends_on: [b, nosuch]\nports:\n  - {port: 80, proto: tcp, from: [a, ghost]}\n');
+  writeFileSync(join(dir, 'd.yaml'), 'description: d\ndepends_on: [e]\n');
+  writeFileSync(join(dir, 'e.yaml'), 'description: e\ndepends_on: [d]\n');
+  writeFileSync(join(dir, 'a.yaml'), 'description: a\n');
+  const mixed = loadRoles(dir);
+  t.same(
+    mixed.issues.map((i) => [`${i.error.file}:${i.error.line}: ${i.error.message}`, i.roles]),
+    [
+      [`${join(dir, 'c.yaml')}:2: depends_on: no role named 'nosuch' (roles: a, b, c, d, e)`, ['c']],
+      [`${join(dir, 'c.yaml')}:3: ports: port 80/tcp from 'ghost': no such role (roles: a, b, c, d, e; or 'all')`, ['c']],
+      [`${join(dir, 'd.yaml')}:2: depends_on: dependency cycle: d -> e -> d`, ['d', 'e']],
+    ],
+    'unknown names concern the role whose file has them; a cycle every role on it, even with other errors',
+  );
+
+  const missing = loadRoles(join(dir, 'missing'));
+  t.same(missing.errors, [{ code: 'CONFIG', file: join(dir, 'missing'), message: 'cannot read roles: no such directory' }]);
+  t.same(missing.issues[0].roles, [], 'concerns every role');
 });
 
-t.test('roster roles must exist: the error names host, role and roster line', async (t) => {
-  const roster = parseRoster('a:\n  host: 10.0.0.1\n  level: lab\n  roles: [db, web]\nb:\n  host: 10.0.0.2\n  level: lab\n  roles: [db]\n', '/r/roster.yaml', { levels: [], user: 'root', port: 22 });
-  t.same(checkRosterRoles(roster.hosts, set(role('db'), role('app')), roster.file), [
-    { code: 'ROSTER', file: '/r/roster.yaml', line: 1, host: 'a', message: "roles: no role named 'web' (roles: app, db)" },
+t.test('roster roles must exist: the error names host, role and the line of the role in the roster', async (t) => {
+  const text = 'a:\n  host: 10.0.0.1\n  level: lab\n  roles: [db, web]\nb:\n  host: 10.0.0.2\n  level: lab\n  roles:\n    - db\n    - cache\nc:\n  host: 10.0.0.3\n  level: lab\n  roles: [db]\n';
+  const roster = parseRoster(text, '/r/roster.yaml', { levels: [], user: 'root', port: 22, roles: ['db', 'app'] });
+  t.same(roster.errors, [
+    { code: 'ROSTER', file: '/r/roster.yaml', line: 4, host: 'a', message: "roles[1]: no role named 'web' (roles: app, db)" },
+    { code: 'ROSTER', file: '/r/roster.yaml', line: 10, host: 'b', message: "roles[1]: no role named 'cache' (roles: app, db)" },
   ]);
+  t.same(roster.hosts.map((h) => h.id), ['c']);
+  t.same(
+    roster.rejected.map((r) => [r.id, r.level, r.roles, r.line, r.errors.length]),
+    [['a', 'lab', ['db', 'web'], 1, 1], ['b', 'lab', ['db', 'cache'], 5, 1]],
+    'rejected entries keep what targeting needs',
+  );
+  t.same(parseRoster(text, '/r/roster.yaml', { levels: [], user: 'root', port: 22 }).errors, [], 'without role names, any name is accepted');
 });
 
 t.test('transitive dependencies and depths, also through roles left out', async (t) => {

@@ -97,12 +97,13 @@ for (const [id, fields, line, message] of bad) {
     const host = id.replace(/^"|"$/g, '');
     t.same(r.errors, [{ code: 'ROSTER', file: FILE, line: line + 3, host, message }]);
     t.same(r.hosts.map((h) => h.id), ['good'], 'the invalid entry is left out, the valid one kept');
+    t.same(r.rejected.map((h) => [h.id, h.line, h.errors]), [[host, 4, r.errors]], 'and kept apart with its errors');
   });
 }
 
 t.test('the roster must be a map; YAML errors carry a line', async (t) => {
   t.same(parseRoster('- a\n', FILE, OPTS).errors, [{ code: 'ROSTER', file: FILE, line: 1, message: 'expected a map of host id to host settings, got a list' }]);
-  t.same(parseRoster('', FILE, OPTS), { file: FILE, hosts: [], errors: [], warnings: [] });
+  t.same(parseRoster('', FILE, OPTS), { file: FILE, hosts: [], errors: [], warnings: [], rejected: [] });
   const dup = parseRoster('a:\n  host: a.lan\n  level: staging\na:\n  host: b.lan\n', FILE, OPTS);
   t.equal(dup.errors.length, 1);
   t.equal(dup.errors[0].line, 4);
