@@ -6,6 +6,7 @@ import { CliError } from './cli-error.ts';
 import type { CliIo, CommandContext } from './commands/context.ts';
 import { registerHighstate } from './commands/highstate.ts';
 import { registerHosts } from './commands/hosts.ts';
+import type { JobHooks } from './commands/job.ts';
 import { registerKeeper } from './commands/keeper.ts';
 import { registerHostsAccept } from './commands/hosts-accept.ts';
 import { registerLint } from './commands/lint.ts';
@@ -19,7 +20,12 @@ import { lastRunFromStore } from './jobs/last-run.ts';
 import { formatErrors } from './output/errors.ts';
 import { haliteVersion } from './version.ts';
 
-export function buildProgram(ctx: CommandContext): Command {
+/** What tests replace: how a job reaches its hosts. */
+export interface ProgramHooks {
+  job?: JobHooks;
+}
+
+export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Command {
   const program = new Command('halite')
     .description('Salt-style configuration management: compile and push highstates over SSH')
     .version(haliteVersion(), '-V, --version')
@@ -32,8 +38,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerHosts(program, ctx, { lastRun: lastRunFromStore });
   registerHostsAccept(program, ctx);
   registerSshConfig(program, ctx);
-  registerHighstate(program, ctx);
-  registerSls(program, ctx);
+  registerHighstate(program, ctx, hooks.job);
+  registerSls(program, ctx, hooks.job);
   registerRun(program, ctx);
   registerSsh(program, ctx);
   registerKeeper(program);
@@ -58,9 +64,9 @@ export function reportFailure(err: unknown, ctx: CommandContext, debug: boolean)
 }
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo(), hooks: ProgramHooks = {}): Promise<number> {
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, hooks);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;

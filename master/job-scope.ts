@@ -1,6 +1,6 @@
-// Which configuration errors concern a job. A job stops (exit 5) for the errors of its own
-// configuration: the roster file itself, the roles its hosts have and the roles those depend on
-// (a dependency cycle among them included). A targeted roster entry with errors is that host's
+// Which configuration errors concern a job (the roster file itself was read without errors). A job
+// stops (exit 5) for the errors of the roles its hosts have and the roles those depend on (a
+// dependency cycle among them included). A targeted roster entry with errors is that host's
 // error: the job reports it and runs the other hosts. Errors that concern only hosts and roles
 // outside the job are warnings: a typo on a staging host does not stop a production run.
 import type { ErrorData } from '../agent/errors.ts';
@@ -29,7 +29,7 @@ export function rolesInUse(roles: RoleSet, targets: readonly Targetable[]): Set<
 
 export function jobScope(roster: Roster, roles: RoleSet, targets: readonly Targetable[]): JobScope {
   const ids = new Set(targets.map((h) => h.id));
-  const fatal = roster.errors.filter((e) => e.host === undefined);
+  const fatal: ErrorData[] = [];
   const warnings = roster.rejected.filter((r) => !ids.has(r.id)).flatMap((r) => r.errors);
   const inUse = rolesInUse(roles, targets);
   for (const issue of roles.issues) {
