@@ -73,6 +73,8 @@ const GOOD: Record<string, string> = {
     '    - name: memcached',
     '',
   ].join('\n'),
+  'roles/web.yaml': 'description: web front ends\n',
+  'roles/cache.yaml': 'description: caches\n',
   'pillar/top.sls': "base:\n  '*':\n    - common\n",
   'pillar/common.sls': 'greeting: hello\n',
   'pillar-private/top.sls': "base:\n  'cache1':\n    - cache\n",
@@ -170,6 +172,7 @@ const BROKEN: Record<string, string> = {
   'roster.yaml': GOOD['roster.yaml'] + 'db1:\n  host: 10.77.1.12\n  level: staging\n  roles: [db]\n',
   'states/top.sls': "base:\n  '*':\n    - common\n  'cache1':\n    - cache\n  'db1':\n    - db\n    - nosuch\n",
   'states/db.sls': 'db-pkg:\n  pkg.installed:\n    - name: [unclosed\n',
+  'roles/db.yaml': 'description: databases\n',
   'states/cache.sls': GOOD['states/cache.sls'] + `oops:\n  test.fail_without_changes:\n    - name: "{{ pillar['cache']['password'] }}"\n    - require:\n      - pkg: missing-pkg\n`,
 };
 const broken = tree(BROKEN);
