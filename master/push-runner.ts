@@ -2,12 +2,23 @@
 // data, the state tree's manifest) and push it over the transport (push.ts).
 import { readFileSync } from 'node:fs';
 import type { HostRunner, PushResult } from './orchestrate.ts';
-import type { RunnerEnv } from './commands/job.ts';
+import type { JobTransport } from './commands/fleet.ts';
+import type { JobStore } from './jobs/store.ts';
 import { buildEnvelope } from './envelope.ts';
 import { inventoryHosts, mineFromStore } from './inventory.ts';
 import { pushHost } from './push.ts';
 import { targetFor } from './transport/target.ts';
 import { treeManifest } from './tree.ts';
+import type { Workspace } from './workspace.ts';
+
+/** What the per-host runner is built from. */
+export interface RunnerEnv {
+  ws: Workspace;
+  transport: JobTransport;
+  store: JobStore;
+  /** Install Node.js on hosts that lack it. */
+  bootstrap: boolean;
+}
 
 export function pushRunner(env: RunnerEnv): HostRunner {
   const { ws, transport, store } = env;

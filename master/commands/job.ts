@@ -10,7 +10,7 @@ import { JobStore } from '../jobs/store.ts';
 import { type HostRunner, type JobOutcome, jobExitCode, orchestrate } from '../orchestrate.ts';
 import { formatFleetSummary, formatHostOutput, formatJobErrors } from '../output/fleet-summary.ts';
 import { Progress } from '../output/progress.ts';
-import { pushRunner } from '../push-runner.ts';
+import { type RunnerEnv, pushRunner } from '../push-runner.ts';
 import { targetFor } from '../transport/target.ts';
 import type { BatchSpec } from '../plan.ts';
 import type { ErrorData } from '../../agent/errors.ts';
@@ -20,7 +20,7 @@ import type { RoleSet } from '../roles.ts';
 import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '../roster.ts';
 import { type Workspace, openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
-import { type JobTransport, jobTransportFor } from './fleet.ts';
+import { jobTransportFor } from './fleet.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
 import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption } from './target-options.ts';
@@ -36,15 +36,6 @@ export interface JobCliOptions extends GlobalOptions, TargetOptions {
   failhard?: boolean;
   bootstrap?: boolean;
   concurrency?: number;
-}
-
-/** What the per-host runner is built from. */
-export interface RunnerEnv {
-  ws: Workspace;
-  transport: JobTransport;
-  store: JobStore;
-  /** Install Node.js on hosts that lack it. */
-  bootstrap: boolean;
 }
 
 export interface JobHooks {
