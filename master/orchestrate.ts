@@ -49,6 +49,8 @@ export interface OrchestrateOptions {
   args?: Record<string, unknown>;
   who?: string;
   jid?: string;
+  /** Hosts whose roster entry has errors: they are never run, their result is these errors. */
+  rejected?: ReadonlyMap<string, readonly ErrorData[]>;
   onEvent?(e: JobEvent): void;
   now?(): number;
 }
@@ -128,13 +130,17 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
 
   const runOne = async (host: RosterHost): Promise<void> => {
     if (stopped) return skip(host, `${host.id}: not run because an earlier host failed (--failhard)`);
-    emit({ type: 'host-start', host: host.id });
-    const t0 = now();
+    const rejected = opts.rejected?.get(host.id);
     let result: PushResult;
-    try {
-      result = await opts.run(host, { jid, test, ...(opts.sls ? { sls: opts.sls } : {}), ...(opts.failhard ? { failhard: true } : {}) });
-    } catch (err) {
-      result = thrown(host.id, err, now() - t0);
+    if (rejected) result = { host: host.id, status: 'error', results: [], errors: [...rejected], durationMs: 0 };
+    else {
+      emit({ type: 'host-start', host: host.id });
+      const t0 = now();
+      try {
+        result = await opts.run(host, { jid, test, ...(opts.sls ? { sls: opts.sls } : {}), ...(opts.failhard ? { failhard: true } : {}) });
+      } catch (err) {
+        result = thrown(host.id, err, now() - t0);
+      }
     }
     results.push(result);
     for (const r of host.roles) (outcomes[r] ??= {})[host.id] = roleOutcome(result.status);

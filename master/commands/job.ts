@@ -79,14 +79,6 @@ function jobHosts(ctx: CommandContext, ws: Workspace, roles: RoleSet, selected: 
   return { hosts, rejected };
 }
 
-/** Runs `run` except on hosts whose roster entry has errors: those end at once with them. */
-function skipRejected(run: HostRunner, rejected: ReadonlyMap<string, ErrorData[]>): HostRunner {
-  return async (host, o) => {
-    const errors = rejected.get(host.id);
-    return errors ? { host: host.id, status: 'error', results: [], errors, durationMs: 0 } : run(host, o);
-  };
-}
-
 export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCliOptions, 'out' | 'stateOutput' | 'test'>, order: readonly string[]): void {
   const byHost = new Map(job.results.map((r) => [r.host, r]));
   const ran = order.flatMap((id) => byHost.get(id) ?? []);
@@ -119,13 +111,14 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   const tty = hooks.tty ?? Boolean(process.stderr.isTTY);
   const progress = new Progress({ tty, color: tty, write: (s) => ctx.io.stderr(s) });
   try {
-    const run = skipRejected(await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap) }), rejected);
+    const run = await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap) });
     const args: Record<string, unknown> = { level: opts.level, role: opts.role, host: opts.host, target: opts.target };
     if (sls) args.sls = sls;
     if (opts.batch) args.batch = opts.batch;
     if (opts.failhard) args.failhard = true;
     const job = await orchestrate({
       hosts,
+      rejected,
       roles,
       run,
       kind: sls ? 'sls' : 'highstate',

@@ -143,3 +143,15 @@ t.test('test mode and the sls list reach the runner; everything is recorded in t
   t.same(store.inventory().map((r) => [r.host, r.addresses, r.grains]), [['db1', ['10.0.0.9'], { os: 'Debian' }]]);
   store.close();
 });
+
+t.test('rejected hosts are never run: their errors are their result, and their roles count as failed', async (t) => {
+  const rec = recorder();
+  const events: JobEvent[] = [];
+  const errors = [{ code: 'ROSTER' as const, message: 'port: expected an integer from 1 to 65535, got the number 0', file: '/r/roster.yaml', line: 7, host: 'db2' }];
+  const job = await orchestrate({ hosts: HOSTS, roles: ROLES, run: rec.run, rejected: new Map([['db2', errors]]), onEvent: (e) => events.push(e) });
+  t.notOk(rec.order.includes('db2'), 'not run');
+  t.notOk(events.some((e) => e.type === 'host-start' && e.host === 'db2'), 'never shown as running');
+  t.same(job.results.find((r) => r.host === 'db2'), { host: 'db2', status: 'error', results: [], errors, durationMs: 0 });
+  t.same(job.blocked.map((b) => b.host), ['app1'], 'app depends on db');
+  t.equal(jobExitCode(job.results), 5);
+});
