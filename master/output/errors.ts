@@ -34,8 +34,11 @@ export function hostList(hosts: readonly string[], named = HOSTS_NAMED): string 
 
 /** One line for a group: as formatError for one host (or none), with the host list for several. */
 export function formatGroup(g: ErrorGroup): string {
-  if (g.hosts.length <= 1) return formatError(g.hosts.length ? { ...g.error, host: g.hosts[0] } : g.error);
-  return `${formatError(g.error)} (${hostList(g.hosts)})`;
+  const [host] = g.hosts;
+  if (g.hosts.length > 1) return `${formatError(g.error)} (${hostList(g.hosts)})`;
+  // a message that starts with its host's id already says which host
+  const named = host === undefined || g.error.message.startsWith(`${host}: `);
+  return formatError(named ? g.error : { ...g.error, host });
 }
 
 /** One line per distinct error (see groupErrors), each ending with a newline. */

@@ -79,6 +79,7 @@ t.test('more hosts than are named: the first ones and how many more', async (t) 
     ...ids.map((host) => ({ code: 'SLS_NOT_FOUND' as const, message: "no SLS 'web'", file: 'top.sls', line: 3, host })),
     { code: 'SLS_NOT_FOUND' as const, message: "no SLS 'web'", file: 'top.sls', line: 4, host: 'a' },
     { code: 'CONFIG' as const, message: 'bad', file: 'halite.yaml' },
+    { code: 'BOOTSTRAP' as const, message: 'b: Node.js >= 18 is not installed', host: 'b' },
   ];
   t.equal(
     formatErrors(errors),
@@ -86,6 +87,7 @@ t.test('more hosts than are named: the first ones and how many more', async (t) 
       "top.sls:3: no SLS 'web' (SLS_NOT_FOUND) (7 hosts: a, b, c, d, e and 2 more)",
       "a: top.sls:4: no SLS 'web' (SLS_NOT_FOUND)",
       'halite.yaml: bad (CONFIG)',
+      'b: Node.js >= 18 is not installed (BOOTSTRAP)',
       '',
     ].join('\n'),
   );
