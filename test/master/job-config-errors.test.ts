@@ -101,6 +101,12 @@ t.test('errors that concern the job\'s own roles stop it (exit 5) before any hos
   t.match(c.err, /^.*left\.yaml:2: depends_on: dependency cycle: left -> right -> left \(CONFIG\)$/m);
   t.notMatch(c.err, /warning: .*dependency cycle/);
 
+  const config = tree({ ...FILES, 'halite.yaml': FILES['halite.yaml'] + 'concurrency: many\n' });
+  const k = await halite(config, 'highstate', '--level', 'production');
+  t.equal(k.code, 5);
+  t.same(k.ran, []);
+  t.equal(k.err, `${join(config, 'halite.yaml')}:6: concurrency: expected a positive integer, got the string "many" (CONFIG)\n`);
+
   const unreadable = tree({ ...FILES, 'roster.yaml': 'a: [\n' });
   const u = await halite(unreadable, 'highstate', '--level', 'production');
   t.equal(u.code, 5);
