@@ -3,7 +3,8 @@
 import { CliError } from '../cli-error.ts';
 import { type HaliteConfig, loadConfig } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
-import { type Roster, loadRoster } from '../roster.ts';
+import { formatWarnings } from '../output/errors.ts';
+import { type Roster, type RosterHost, isRejected, loadRoster, rosterEntries } from '../roster.ts';
 import { HALITE_BIN } from '../halite-bin.ts';
 import { KeptTransport, keeperStarter } from '../transport/mux-client.ts';
 import { muxSocketPath } from '../transport/mux-path.ts';
@@ -11,6 +12,7 @@ import { Transport } from '../transport/transport.ts';
 import { haliteVersion } from '../version.ts';
 import type { CommandContext } from './context.ts';
 import type { GlobalOptions } from './options.ts';
+import { type TargetOptions, applyTargetOptions } from './target-options.ts';
 
 export interface Fleet {
   config: HaliteConfig;
@@ -24,6 +26,33 @@ export function loadFleet(ctx: CommandContext, opts: GlobalOptions): Fleet {
   if (roster.errors.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, roster.errors);
   if (roster.warnings.length) ctx.io.stderr(roster.warnings.map((w) => `warning: ${w.message}\n`).join(''));
   return { config, roster };
+}
+
+export interface FleetSelection extends Fleet {
+  /** The selected hosts, in roster order. */
+  hosts: RosterHost[];
+}
+
+/**
+ * Configuration and roster for a command on the hosts the targeting options select. Roster entries
+ * with errors stop it (exit 5) only when selected; the others are printed as warnings, so that a
+ * typo on a staging host does not stop a command on production.
+ */
+export function selectFleet(ctx: CommandContext, opts: GlobalOptions & Partial<TargetOptions>): FleetSelection {
+  const { config, errors } = loadConfig(opts.config, ctx.io.env, ctx.io.cwd);
+  if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
+  const roster = loadRoster(config);
+  const unread = roster.errors.filter((e) => e.host === undefined);
+  if (unread.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, unread);
+  if (roster.warnings.length) ctx.io.stderr(formatWarnings(roster.warnings));
+  const sel = applyTargetOptions(rosterEntries(roster), opts);
+  for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
+  const selected = new Set(sel.hosts.map((h) => h.id));
+  const others = roster.rejected.filter((r) => !selected.has(r.id));
+  if (others.length) ctx.io.stderr(formatWarnings(others.flatMap((r) => r.errors)));
+  const broken = sel.hosts.filter(isRejected);
+  if (broken.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, broken.flatMap((r) => r.errors));
+  return { config, roster, hosts: sel.hosts.filter((h): h is RosterHost => !isRejected(h)) };
 }
 
 /** The transport the configuration describes. */

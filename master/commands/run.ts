@@ -10,9 +10,9 @@ import type { ExecResult } from '../transport/exec.ts';
 import type { HostOutcome } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
 import type { CommandContext } from './context.ts';
-import { loadFleet, transportFor } from './fleet.ts';
+import { selectFleet, transportFor } from './fleet.ts';
 import type { GlobalOptions } from './options.ts';
-import { type TargetOptions, addTargetOptions, applyTargetOptions } from './target-options.ts';
+import { type TargetOptions, addTargetOptions } from './target-options.ts';
 
 const RUN_OUT = ['text', 'json'] as const;
 
@@ -77,9 +77,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--timeout <seconds>', 'stop the command after this long').argParser(seconds));
   addTargetOptions(cmd).action(async (argv: string[], _o, c: Command) => {
     const opts = c.optsWithGlobals<RunCliOptions>();
-    const { config, roster } = loadFleet(ctx, opts);
-    const sel = applyTargetOptions(roster.hosts, opts);
-    for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
+    const sel = selectFleet(ctx, opts);
+    const config = sel.config;
     const transport = transportFor(config);
     const store = JobStore.open(config.jobsDb);
     const job = store.startJob({ kind: 'run', args: { command: argv, level: opts.level, role: opts.role, host: opts.host, target: opts.target }, who: ctx.io.env.USER ?? '' });
