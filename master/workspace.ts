@@ -24,7 +24,8 @@ export interface WorkspaceOptions {
   config?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** Keep going with the valid hosts when the roster has errors (the command reports them itself). */
+  /** Keep going with the valid hosts when roster entries have errors (the command reports them
+   *  itself); errors of the roster file as a whole still end the command. */
   allowRosterErrors?: boolean;
   /** Load the roles (roles/*.yaml) and accept only roster roles that have a file (jobs, lint). */
   roles?: boolean;
@@ -51,7 +52,8 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
   // without a readable roles directory no role is known: its own error says so, not one per host
   const readable = roles && roles.issues.every((i) => i.roles.length > 0);
   const roster = loadRoster(config, readable ? roles.names : undefined);
-  if (roster.errors.length && !opts.allowRosterErrors) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, roster.errors);
+  const fatal = opts.allowRosterErrors ? roster.errors.filter((e) => e.host === undefined) : roster.errors;
+  if (fatal.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, fatal);
   return {
     config,
     roster,
@@ -62,10 +64,15 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
   };
 }
 
-/** The roster entry for `id`; a usage error naming the roster file when there is none. */
+/**
+ * The roster entry for `id`: its own errors (exit 5) when it has some, a usage error naming the
+ * roster file when there is none.
+ */
 export function findHost(ws: Workspace, id: string): RosterHost {
   const host = ws.roster.hosts.find((h) => h.id === id);
   if (host) return host;
+  const rejected = ws.roster.rejected.find((h) => h.id === id);
+  if (rejected) throw new CliError('invalid roster entry', EXIT.CONFIG_ERROR, rejected.errors);
   const near = ws.roster.hosts.map((h) => h.id).filter((h) => h.startsWith(id) || id.startsWith(h) || h.includes(id));
   const hint = near.length ? ` (did you mean ${near.slice(0, 5).join(', ')}?)` : '';
   throw usageError(`unknown host '${id}': not in the roster ${ws.roster.file}${hint}`);

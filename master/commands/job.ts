@@ -98,8 +98,6 @@ export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCli
 export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: string[] | undefined, hooks: JobHooks): Promise<void> {
   const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
   printWarnings(ctx, ws);
-  const unread = ws.roster.errors.filter((e) => e.host === undefined);
-  if (unread.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, unread);
   const sel = applyTargetOptions(rosterEntries(ws.roster), opts);
   for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
   const { hosts, rejected } = jobHosts(ctx, ws, ws.roles!, sel.hosts);

@@ -2,16 +2,21 @@
 import type { Command } from 'commander';
 import { compileHost, compileTop } from '../compile-host.ts';
 import { formatChunks } from '../output/chunks.ts';
+import { formatWarnings } from '../output/errors.ts';
 import { serialize } from '../output/format.ts';
 import { findHost, openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
 import { type HostOptions, grainOption, hostOption, outOption } from './options.ts';
 import { printOutcome, printWarnings } from './report.ts';
 
+/** The workspace and the host; errors of other roster entries are only warnings. */
 function workspaceFor(ctx: CommandContext, opts: HostOptions) {
-  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd });
+  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true });
   printWarnings(ctx, ws);
-  return { ws, host: findHost(ws, opts.host) };
+  const host = findHost(ws, opts.host);
+  const others = ws.roster.rejected.flatMap((r) => r.errors);
+  if (others.length) ctx.io.stderr(formatWarnings(others));
+  return { ws, host };
 }
 
 function hostCommand(parent: Command, name: string, description: string): Command {

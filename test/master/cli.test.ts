@@ -223,13 +223,17 @@ t.test('an invalid configuration exits 5 naming file, line and field', async (t)
   t.match(missing.stderr, /nope\.yaml: cannot read configuration: no such file \(CONFIG\)/);
 });
 
-t.test('an invalid roster exits 5; lint still compiles the valid hosts', async (t) => {
+t.test('an invalid roster entry: show of another host warns, show of it and lint exit 5', async (t) => {
   const dir = tree({ ...GOOD, 'roster.yaml': GOOD['roster.yaml'] + 'bad1:\n  host: 10.77.1.12\n  level: staging\n  port: 0\n' });
   const cfg = join(dir, 'halite.yaml');
   const expected = `bad1: ${join(dir, 'roster.yaml')}:13: port: expected an integer from 1 to 65535, got the number 0 (ROSTER)\n`;
   const show = halite(['--config', cfg, 'show', 'top', '--host', 'web1']);
-  t.equal(show.code, 5);
-  t.equal(show.stderr, expected);
+  t.equal(show.code, 0);
+  t.equal(show.stderr, `warning: ${expected}`);
+  const bad = halite(['--config', cfg, 'show', 'top', '--host', 'bad1']);
+  t.equal(bad.code, 5);
+  t.equal(bad.stderr, expected);
+  t.equal(bad.stdout, '');
   const lint = halite(['--config', cfg, 'lint']);
   t.equal(lint.code, 5);
   t.equal(lint.stdout, `${expected}lint: 3 hosts, 1 with errors; 1 error in total\n`);
