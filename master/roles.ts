@@ -4,10 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorData } from '../agent/errors.ts';
-import { FieldCheck } from './field-check.ts';
+import { FieldCheck, fieldName } from './field-check.ts';
 import { isPort, isSafeToken } from './names.ts';
 import type { RosterHost } from './roster.ts';
-import { isPlainMap, parseYamlSource } from './yaml-source.ts';
+import { type KeyPath, isPlainMap, parseYamlSource } from './yaml-source.ts';
 
 export const PROTOCOLS = ['tcp', 'udp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -36,6 +36,8 @@ export interface Role {
   ports: PortRule[];
   /** Line of each top-level field, for errors found after parsing. */
   lines: Partial<Record<RoleField, number>>;
+  /** Line of each role name a field refers to, by field name (`depends_on[1]`, `ports[0].from[2]`), where it differs from the field's. */
+  refLines?: Record<string, number>;
 }
 
 /** An error in the roles, with the roles it concerns: a file's own, or every role of a cycle. */
@@ -131,12 +133,18 @@ export function parseRole(text: string, file: string, name: string, opts: { leve
     const line = f in data ? src.lineOf([f]) : undefined;
     if (line !== undefined) role.lines[f] = line;
   }
+  const refs: KeyPath[] = [...role.dependsOn.map((_, i) => ['depends_on', i]), ...role.ports.flatMap((p, i) => p.from.map((_, j) => ['ports', i, 'from', j]))];
+  for (const path of refs) {
+    const line = src.lineOf(path);
+    if (line !== undefined && line !== role.lines[path[0] as RoleField]) (role.refLines ??= {})[fieldName(path)] = line;
+  }
   return check.errors.length ? { errors: check.sortedErrors() } : { role, errors: [] };
 }
 
-function roleError(role: Role, field: RoleField, message: string): ErrorData {
+/** An error of `role` at the line of `path` (a field, or a role name in one), else of its field. */
+function roleError(role: Role, path: KeyPath, message: string): ErrorData {
   const e: ErrorData = { code: 'CONFIG', message, file: role.file };
-  const line = role.lines[field];
+  const line = role.refLines?.[fieldName(path)] ?? role.lines[path[0] as RoleField];
   if (line !== undefined) e.line = line;
   return e;
 }
@@ -176,18 +184,22 @@ export function roleSetIssues(roles: ReadonlyMap<string, Role>, names: readonly 
   const exists = new Set(names);
   const known = [...exists].sort().join(', ');
   for (const role of roles.values()) {
-    const add = (field: RoleField, message: string) => issues.push({ error: roleError(role, field, message), roles: [role.name] });
-    for (const dep of role.dependsOn) {
-      if (!exists.has(dep)) add('depends_on', `depends_on: no role named '${dep}' (roles: ${known})`);
-    }
-    for (const rule of role.ports) {
-      for (const f of rule.from) {
-        if (f !== FROM_ALL && !exists.has(f)) add('ports', `ports: port ${rule.port}/${rule.proto} from '${f}': no such role (roles: ${known}; or '${FROM_ALL}')`);
-      }
-    }
+    const add = (path: KeyPath, message: string) => issues.push({ error: roleError(role, path, message), roles: [role.name] });
+    role.dependsOn.forEach((dep, i) => {
+      if (!exists.has(dep)) add(['depends_on', i], `depends_on: no role named '${dep}' (roles: ${known})`);
+    });
+    role.ports.forEach((rule, i) =>
+      rule.from.forEach((f, j) => {
+        if (f !== FROM_ALL && !exists.has(f)) add(['ports', i, 'from', j], `ports: port ${rule.port}/${rule.proto} from '${f}': no such role (roles: ${known}; or '${FROM_ALL}')`);
+      }),
+    );
   }
   const cycle = findCycle(roles);
-  if (cycle) issues.push({ error: roleError(roles.get(cycle[0])!, 'depends_on', `depends_on: dependency cycle: ${cycle.join(' -> ')}`), roles: [...new Set(cycle)] });
+  if (cycle) {
+    const first = roles.get(cycle[0])!;
+    const error = roleError(first, ['depends_on', first.dependsOn.indexOf(cycle[1])], `depends_on: dependency cycle: ${cycle.join(' -> ')}`);
+    issues.push({ error, roles: [...new Set(cycle)] });
+  }
   return issues;
 }
 
@@ -277,7 +289,7 @@ export function countMismatches(roles: ReadonlyMap<string, Role>, hosts: readonl
       const have = hosts.filter((h) => h.level === level && h.roles.includes(role.name));
       if (have.length === n) continue;
       const which = have.length ? ` (${have.map((h) => h.id).join(', ')})` : '';
-      out.push(roleError(role, 'count', `count.${level}: ${n} host${n === 1 ? '' : 's'} expected, the roster has ${have.length}${which}`));
+      out.push(roleError(role, ['count'], `count.${level}: ${n} host${n === 1 ? '' : 's'} expected, the roster has ${have.length}${which}`));
     }
   }
   return out;

@@ -57,6 +57,9 @@ t.test('a bad depends_on: exit 5, at its line in the role file', async (t) => {
     'lint: 2 hosts, 0 with errors; 1 error in total',
     '',
   ].join('\n'));
+  const block = await lint({ 'roles/web.yaml': 'description: web\ndepends_on:\n  - db\n  - dbs\n' });
+  t.equal(block.code, 5);
+  t.match(block.out, `${join(block.dir, 'roles/web.yaml')}:4: depends_on: no role named 'dbs'`, 'at the line of the name in a block list');
   const cyc = await lint({ 'roles/db.yaml': 'description: db\ndepends_on: [web]\n' });
   t.equal(cyc.code, 5);
   t.match(cyc.out, `${join(cyc.dir, 'roles/db.yaml')}:2: depends_on: dependency cycle: db -> web -> db (CONFIG)\n`);

@@ -60,6 +60,7 @@ t.test('a full role file, and the defaults of a minimal one', async (t) => {
     name: 'web', file: FILE, description: 'Web front ends', states: ['nginx', 'certs.web'], dependsOn: ['db'], count: { production: 3 },
     ports: [{ port: 443, proto: 'tcp', from: ['all'] }, { port: 53, proto: 'udp', from: ['db', 'web'] }],
     lines: { description: 1, states: 2, depends_on: 3, count: 4, ports: 5 },
+    refLines: { 'ports[0].from[0]': 6, 'ports[1].from[0]': 7, 'ports[1].from[1]': 7 },
   });
   const min = parseRole('description: x\n', FILE, 'web');
   t.same(min.role && [min.role.states, min.role.dependsOn, min.role.count, min.role.ports], [[], [], {}, []]);
@@ -150,7 +151,7 @@ t.test('loadRoles: a directory of files; a role with an invalid file is not repo
     mixed.issues.map((i) => [`${i.error.file}:${i.error.line}: ${i.error.message}`, i.roles]),
     [
       [`${join(dir, 'c.yaml')}:2: depends_on: no role named 'nosuch' (roles: a, b, c, d, e)`, ['c']],
-      [`${join(dir, 'c.yaml')}:3: ports: port 80/tcp from 'ghost': no such role (roles: a, b, c, d, e; or 'all')`, ['c']],
+      [`${join(dir, 'c.yaml')}:4: ports: port 80/tcp from 'ghost': no such role (roles: a, b, c, d, e; or 'all')`, ['c']],
       [`${join(dir, 'd.yaml')}:2: depends_on: dependency cycle: d -> e -> d`, ['d', 'e']],
     ],
     'unknown names concern the role whose file has them; a cycle every role on it, even with other errors',
