@@ -72,6 +72,9 @@ t.test('a bad halite.yaml key: exit 5, at the key\'s line', async (t) => {
   const nested = await lint({ 'halite.yaml': 'levels:\n  staging: {}\n  production:\n    jmp: 10.0.0.1\n' });
   t.equal(nested.code, 5);
   t.match(nested.err, `${join(nested.dir, 'halite.yaml')}:4: levels.production.jmp: unknown field (expected one of: jump) (CONFIG)\n`);
+  const yaml = await lint({ 'roster.yaml': 'web1: [\n' });
+  t.equal(yaml.code, 5, 'a roster file that is not YAML');
+  t.match(yaml.err, /roster\.yaml:\d+: YAML error/);
   const level = await lint({ 'halite.yaml': 'levels:\n  staging: {}\n', 'roster.yaml': GOOD['roster.yaml'] });
   t.equal(level.code, 5, 'a level halite.yaml does not know');
   t.match(level.out, `web1: ${join(level.dir, 'roster.yaml')}:3: level: unknown level "production" (the configuration knows: staging) (ROSTER)\n`);
