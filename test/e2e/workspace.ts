@@ -1,51 +1,22 @@
-// A halite workspace for a running test fleet: the fleet's hosts as a roster, a configuration
-// pointing at the fleet's jump host, key and (a copy of its) known-hosts, and the repository's
-// states, pillar and roles; the job store in the same temporary directory.
+// End-to-end test workspaces on a running test fleet: the fleet's configuration (written by
+// test/fleet/halite-config.ts, which the demo uses too: it must not depend on the test framework)
+// in a temporary directory, state-tree variants, the command line in-process, and a fleet per
+// test file.
 import t from 'tap';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { writeFleetConfig, type FleetWorkspace } from '../fleet/halite-config.ts';
 import { up, type Fleet, type HostSpec } from '../fleet/index.ts';
 import { main } from '../../master/cli.ts';
 import { REPO } from './support.ts';
 
-export interface FleetWorkspace {
-  dir: string;
-  config: string;
-  roster: string;
-  knownHosts: string;
-  jobsDb: string;
-}
+export type { FleetWorkspace };
 
+/** A workspace for the fleet in a fresh temporary directory (see test/fleet/halite-config.ts). */
 export function fleetWorkspace(fleet: Fleet, dir = mkdtempSync(join(tmpdir(), `halite-${fleet.name}-`))): FleetWorkspace {
-  const ws: FleetWorkspace = {
-    dir,
-    config: join(dir, 'halite.yaml'),
-    roster: join(dir, 'roster.yaml'),
-    knownHosts: join(dir, 'known_hosts'),
-    jobsDb: join(dir, 'jobs.sqlite'),
-  };
-  copyFileSync(fleet.knownHosts, ws.knownHosts);
-  writeFileSync(ws.roster, stringify(fleet.roster()));
-  const jump = { host: fleet.jump.address, port: fleet.jump.port, user: fleet.jump.user };
-  // the repository's roles count hosts for staging and production: both levels must be known
-  const levels = [...new Set(['staging', 'production', ...fleet.hosts.flatMap((h) => (h.level ? [h.level] : []))])];
-  writeFileSync(
-    ws.config,
-    stringify({
-      states: join(REPO, 'states'),
-      pillar: join(REPO, 'pillar'),
-      private_pillar: join(REPO, 'pillar-private'),
-      roles: join(REPO, 'roles'),
-      roster: ws.roster,
-      jobs_db: ws.jobsDb,
-      ssh: { key: fleet.sshKey, known_hosts: ws.knownHosts, connect_timeout: 5 },
-      levels: Object.fromEntries(levels.map((l) => [l, { jump }])),
-      concurrency: 8,
-    }),
-  );
-  return ws;
+  return writeFleetConfig(fleet, dir);
 }
 
 /**

@@ -5,9 +5,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebianMirror } from './apt-sources.ts';
-import { cacheKey, publish, type CacheLayout } from './cache-layout.ts';
+import { buildInto, DIE_WITH_PARENT } from './build-dir.ts';
+import { cacheKey, type CacheLayout } from './cache-layout.ts';
 import { FleetError } from './errors.ts';
-import { removeTree } from './remove.ts';
+import { buildProgress } from './progress.ts';
 import { run } from './run.ts';
 
 export const BASE_SUITE = 'bookworm';
@@ -31,41 +32,43 @@ export function findBase(layout: CacheLayout, key = baseKey()): string | undefin
 export async function buildBase(layout: CacheLayout, mirror: DebianMirror, log: (line: string) => void): Promise<string> {
   const key = baseKey();
   const final = layout.base(key);
-  const tmp = `${final}.tmp-${process.pid}`;
-  const rootfs = join(tmp, 'rootfs');
-  await removeTree(tmp, 'build base');
-  mkdirSync(rootfs, { recursive: true });
   mkdirSync(layout.debootstrap, { recursive: true });
-  log(`building base root filesystem (debootstrap ${BASE_SUITE} from ${mirror.archive}); this takes a few minutes`);
+  log(`building the base root filesystem: debootstrap ${BASE_SUITE} from ${mirror.archive} (once; a minute or two)`);
   const started = Date.now();
-  try {
-    await run(
-      [
-        'debootstrap',
-        `--variant=${BASE_VARIANT}`,
-        `--include=${BASE_PACKAGES.join(',')}`,
-        '--components=main',
-        `--keyring=${mirror.keyring}`,
-        `--cache-dir=${layout.debootstrap}`,
-        BASE_SUITE,
-        rootfs,
-        mirror.archive,
-      ],
-      { step: 'build base', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+  await buildInto(final, 'build base', async (tmp, signal) => {
+    const rootfs = join(tmp, 'rootfs');
+    mkdirSync(rootfs);
+    const progress = buildProgress(log);
+    try {
+      await run(
+        [
+          ...DIE_WITH_PARENT,
+          'debootstrap',
+          `--variant=${BASE_VARIANT}`,
+          `--include=${BASE_PACKAGES.join(',')}`,
+          '--components=main',
+          `--keyring=${mirror.keyring}`,
+          `--cache-dir=${layout.debootstrap}`,
+          BASE_SUITE,
+          rootfs,
+          mirror.archive,
+        ],
+        { step: 'build base', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, onLine: progress.line, signal },
+      );
+    } catch (e) {
+      const logFile = join(rootfs, 'debootstrap', 'debootstrap.log');
+      const detail = existsSync(logFile) ? `debootstrap.log (tail):\n${readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n')}` : '';
+      if (e instanceof FleetError && detail && !signal.aborted) throw new FleetError('debootstrap failed', { ...e, detail });
+      throw e;
+    } finally {
+      progress.flush();
+    }
+    prepareBase(rootfs);
+    writeFileSync(
+      join(tmp, 'manifest.json'),
+      `${JSON.stringify({ key, suite: BASE_SUITE, packages: BASE_PACKAGES, mirror: mirror.archive, builtAt: new Date().toISOString() }, null, 2)}\n`,
     );
-  } catch (e) {
-    const logFile = join(rootfs, 'debootstrap', 'debootstrap.log');
-    const detail = existsSync(logFile) ? `debootstrap.log (tail):\n${readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n')}` : '';
-    await removeTree(tmp, 'build base');
-    if (e instanceof FleetError && detail) throw new FleetError('debootstrap failed', { ...e, detail });
-    throw e;
-  }
-  prepareBase(rootfs);
-  writeFileSync(
-    join(tmp, 'manifest.json'),
-    `${JSON.stringify({ key, suite: BASE_SUITE, packages: BASE_PACKAGES, mirror: mirror.archive, builtAt: new Date().toISOString() }, null, 2)}\n`,
-  );
-  publish(tmp, final);
+  });
   log(`base root filesystem ready in ${Math.round((Date.now() - started) / 1000)} s: ${final}`);
   return join(final, 'rootfs');
 }

@@ -1,13 +1,14 @@
 // Makes sure the cache holds a base root filesystem and a package repository for the configured
 // package list, building what is missing (minutes, once) and reusing what is there (instant).
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// What builds that did not finish left behind is removed first.
+import { mkdirSync, readFileSync } from 'node:fs';
 import { findDebianMirror, readMachineSources } from './apt-sources.ts';
 import { baseKey, buildBase, findBase } from './base.ts';
+import { removeLeftovers } from './build-dir.ts';
 import { cacheLayout, cacheRoot, type CacheLayout } from './cache-layout.ts';
 import { FleetError } from './errors.ts';
+import { interruptible, interruption } from './interrupt.ts';
 import { withLock } from './lock.ts';
-import { removeTree } from './remove.ts';
 import { BUILD_PACKAGES, ensureMachinePackages } from './machine-packages.ts';
 import { buildRepo, DEFAULT_PACKAGE_LIST, findRepo, parsePackageList, repoKey } from './repo.ts';
 
@@ -43,16 +44,14 @@ export async function ensureCache(opts: CacheOptions = {}): Promise<FleetCache> 
     const repo = findRepo(layout, rKey);
     return baseRootfs && repo ? { layout, baseRootfs, repo, packages } : undefined;
   };
+  await removeLeftovers(layout.root, layout.lock, log);
   const warm = ready();
   if (warm) return warm;
   mkdirSync(layout.root, { recursive: true });
-  return withLock(layout.lock, () => log('waiting for another process building the fleet cache'), async () => {
+  const waiting = () => log('waiting for another process building the fleet cache');
+  return interruptible(withLock(layout.lock, waiting, interruption(), async () => {
     const again = ready(); // built by the process we waited for
     if (again) return again;
-    // Builds interrupted earlier (only a lock holder builds, so none is in progress).
-    for (const name of readdirSync(layout.root)) {
-      if (/^(base|repo)-[0-9a-f]+\.tmp-\d+$/.test(name)) await removeTree(join(layout.root, name), 'build');
-    }
     await ensureMachinePackages(BUILD_PACKAGES, log);
     let mirror;
     try {
@@ -63,5 +62,5 @@ export async function ensureCache(opts: CacheOptions = {}): Promise<FleetCache> 
     const baseRootfs = findBase(layout, bKey) ?? (await buildBase(layout, mirror, log));
     const repo = findRepo(layout, rKey) ?? (await buildRepo({ layout, key: rKey, baseRootfs, mirror, packages, log }));
     return { layout, baseRootfs, repo, packages };
-  });
+  }));
 }

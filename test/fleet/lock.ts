@@ -1,12 +1,14 @@
 // A directory lock between processes on one machine (two test files bringing fleets up at once
-// must not build the cache twice). A lock whose owner has died is taken over.
+// must not build the cache twice). A lock whose owner has died is taken over; waiting ends when
+// `signal` is aborted.
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRunning } from './proc.ts';
 
-export async function withLock<T>(path: string, onWait: () => void, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(path: string, onWait: () => void, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
   let announced = false;
   for (;;) {
+    signal?.throwIfAborted();
     try {
       mkdirSync(path);
       writeFileSync(join(path, 'pid'), String(process.pid));

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { mirrorSourcesList, type DebianMirror } from './apt-sources.ts';
 import { BASE_SUITE } from './base.ts';
-import { cacheKey, publish, type CacheLayout } from './cache-layout.ts';
+import { buildInto, DIE_WITH_PARENT } from './build-dir.ts';
+import { cacheKey, type CacheLayout } from './cache-layout.ts';
 import { FleetError } from './errors.ts';
+import { buildProgress } from './progress.ts';
 import { renderRelease } from './release.ts';
-import { removeTree } from './remove.ts';
 import { run } from './run.ts';
 
 export const DEFAULT_PACKAGE_LIST = new URL('./packages.txt', import.meta.url).pathname;
@@ -51,21 +52,25 @@ export interface RepoBuild {
 
 export async function buildRepo(b: RepoBuild): Promise<string> {
   const final = b.layout.repo(b.key);
-  const tmp = `${final}.tmp-${process.pid}`;
   const started = Date.now();
-  await removeTree(tmp, 'build repository');
-  mkdirSync(join(tmp, 'pool', 'partial'), { recursive: true });
-  const apt = aptOptions(b.layout.apt, b.baseRootfs, b.mirror);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const step = 'build repository';
-  b.log(`building package repository (${b.packages.join(' ')}) from ${b.mirror.archive}`);
-  try {
-    await run(['apt-get', ...apt, 'update', '-q'], { env, step });
-    await run(['apt-get', ...apt, '-o', `Dir::Cache::archives=${join(tmp, 'pool')}/`, 'install', '--download-only', '-y', '-q', ...b.packages], { env, step });
+  b.log(`building the package repository from ${b.mirror.archive} (once): ${b.packages.join(' ')}`);
+  await buildInto(final, step, async (tmp, signal) => {
+    mkdirSync(join(tmp, 'pool', 'partial'), { recursive: true });
+    const apt = aptOptions(b.layout.apt, b.baseRootfs, b.mirror);
+    const progress = buildProgress(b.log);
+    try {
+      await run([...DIE_WITH_PARENT, 'apt-get', ...apt, 'update', '-q'], { env, step, onLine: progress.line, signal });
+      const download = ['-o', `Dir::Cache::archives=${join(tmp, 'pool')}/`, 'install', '--download-only', '-y', '-q', ...b.packages];
+      await run([...DIE_WITH_PARENT, 'apt-get', ...apt, ...download], { env, step, onLine: progress.line, signal });
+    } finally {
+      progress.flush();
+    }
     rmSync(join(tmp, 'pool', 'partial'), { recursive: true, force: true });
     rmSync(join(tmp, 'pool', 'lock'), { force: true });
     const arch = (await run(['dpkg', '--print-architecture'], { step })).stdout.trim();
-    const scan = await run(['dpkg-scanpackages', '--multiversion', 'pool'], { cwd: tmp, step });
+    const scan = await run(['dpkg-scanpackages', '--multiversion', 'pool'], { cwd: tmp, step, signal });
     const index = Buffer.from(scan.stdout);
     checkComplete(b, indexedPackages(scan.stdout));
     const gz = gzipSync(index, { level: 9 });
@@ -73,11 +78,7 @@ export async function buildRepo(b: RepoBuild): Promise<string> {
     writeFileSync(join(tmp, 'Packages.gz'), gz);
     const release = renderRelease([{ name: 'Packages', content: index }, { name: 'Packages.gz', content: gz }], new Date(), [arch, 'all']);
     writeFileSync(join(tmp, 'Release'), release);
-  } catch (e) {
-    await removeTree(tmp, 'build repository');
-    throw e;
-  }
-  publish(tmp, final);
+  });
   const count = readdirSync(join(final, 'pool')).length;
   b.log(`package repository ready in ${Math.round((Date.now() - started) / 1000)} s: ${count} packages in ${final}`);
   return final;

@@ -1,15 +1,17 @@
 // Brings a fleet up: cache (built if missing), network, per-host overlays with fresh keys and the
 // fleet's files, hosts booted in parallel, then every sshd checked with a real login through the
-// jump host. Any failure takes the half-made fleet down again and reports what failed where.
+// jump host. Any failure, and SIGINT or SIGTERM, takes the half-made fleet down again and reports
+// what failed where.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootHost } from './boot.ts';
 import { mountHostDisk } from './disk.ts';
-import { ensureCache } from './cache.ts';
+import { ensureCache, type FleetCache } from './cache.ts';
 import { down } from './down.ts';
 import { FleetError } from './errors.ts';
 import { Fleet } from './fleet.ts';
 import { guestFiles } from './guest-files.ts';
+import { interruptible, onInterrupt } from './interrupt.ts';
 import { generateKey } from './keys.ts';
 import { ensureMachinePackages, RUNTIME_PACKAGES } from './machine-packages.ts';
 import { checkNetworkFree, createNetwork } from './network.ts';
@@ -64,6 +66,17 @@ export async function up(opts: UpOptions): Promise<Fleet> {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     throw new FleetError(`another process is bringing up fleet "${name}"`, { step: 'up' });
   }
+  // interrupted (SIGINT, SIGTERM) before the fleet is up: the hosts finish booting, then the
+  // fleet is taken down again, so nothing half-made stays behind
+  const forget = opts.keepOnFailure ? () => {} : onInterrupt(() => down(name, { stateRoot: root, cacheDir: opts.cacheDir, log }));
+  try {
+    return await interruptible(bringUp(name, dir, root, cache, opts, log, since));
+  } finally {
+    forget();
+  }
+}
+
+async function bringUp(name: string, dir: string, root: string, cache: FleetCache, opts: UpOptions, log: (line: string) => void, since: () => string): Promise<Fleet> {
   const slot = claimSlot(root, name);
   const plan = planFleet(name, slot, opts.hosts, opts.jumpId);
   const paths = statePaths(dir);
