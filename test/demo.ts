@@ -1,65 +1,101 @@
-// `npm run demo [-- --keep]`: brings up a small staging fleet (a jump host, one memcache and one
-// sessions host), writes a roster and a halite.yaml for it in a temporary directory, runs
-// `halite highstate --level staging` through the jump host twice (the second run changes nothing),
-// shows how to log in with `halite ssh`, and takes the fleet down unless --keep is given.
-import { rmSync } from 'node:fs';
+// `npm run demo [-- --keep] [-- --name NAME]`: brings up a small staging fleet (a jump host, one
+// memcache and one sessions host), writes a roster and a halite.yaml for it in a temporary
+// directory, runs `halite highstate --level staging` through the jump host twice (the second run
+// must change nothing), and takes the fleet down — or with --keep leaves it up and says how to go
+// on by hand. The first run on a machine builds the fleet's VM image (a minute or two, with
+// progress); later runs take seconds. Interrupted (Ctrl-C), it takes down what it brought up.
+// Needs nothing of the test framework.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../master/cli.ts';
+import { howToUse, writeFleetConfig, type FleetWorkspace } from './fleet/halite-config.ts';
 import { down, up } from './fleet/index.ts';
-import { fleetWorkspace } from './e2e/workspace.ts';
+import { onInterrupt } from './fleet/interrupt.ts';
 
-const NAME = 'demo';
-const keep = process.argv.includes('--keep');
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const nameAt = args.indexOf('--name');
+const NAME = nameAt >= 0 ? (args[nameAt + 1] ?? '') : 'demo';
 const say = (s: string) => process.stderr.write(`\n\x1b[1m== ${s}\x1b[0m\n`);
+const log = (line: string) => process.stderr.write(`   ${line}\n`);
 
 if (process.getuid?.() !== 0) {
-  process.stderr.write('the demo fleet needs root (network namespaces, overlay mounts): run it with sudo\n');
+  process.stderr.write('the demo fleet needs root (network namespaces, overlay mounts): run it as root\n');
   process.exit(1);
 }
 
-say('bringing up the fleet: jump + memcache1 + sessions1 (staging)');
-const fleet = await up({
-  name: NAME,
-  replace: true,
-  hosts: [
-    { id: 'memcache1', roles: ['memcache'], level: 'staging' },
-    { id: 'sessions1', roles: ['sessions'], level: 'staging' },
-  ],
-  log: (line) => process.stderr.write(`   ${line}\n`),
-});
-const ws = fleetWorkspace(fleet);
+let ws: FleetWorkspace | undefined;
+const takeDown = async () => {
+  say('taking the fleet down');
+  await down(NAME, { log });
+  if (ws) rmSync(ws.dir, { recursive: true, force: true });
+};
+const forget = onInterrupt(takeDown);
+
+/** Runs the halite command line in this process; its output is shown and returned. */
+async function halite(...argv: string[]): Promise<{ code: number; out: string }> {
+  const config = ws?.config ?? '';
+  process.stderr.write(`\n$ halite --config ${config} ${argv.join(' ')}\n`);
+  let out = '';
+  const io = {
+    stdout: (s: string) => void (process.stdout.write(s), (out += s)),
+    stderr: (s: string) => void process.stderr.write(s),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  return { code: await main(['--config', config, ...argv], io), out };
+}
+
+/** The "changed" rows of a job's fleet summary: hosts changed, states changed. */
+function changedCounts(out: string): number[] {
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const summary = plain.slice(plain.lastIndexOf('Fleet summary'));
+  return [...summary.matchAll(/^\s+changed\s+(\d+)$/gm)].map((m) => Number(m[1]));
+}
+
 let code = 0;
 try {
-  process.stderr.write(`   configuration: ${ws.config}\n   roster:        ${ws.roster}\n`);
-  const halite = (...args: string[]) => {
-    process.stderr.write(`\n$ halite --config ${ws.config} ${args.join(' ')}\n`);
-    return main(['--config', ws.config, ...args]);
-  };
+  say('bringing up the fleet: jump + memcache1 + sessions1 (staging)');
+  log('the first run on this machine builds the VM image (debootstrap and a package repository, 1-3 minutes); later runs take seconds');
+  const fleet = await up({
+    name: NAME,
+    replace: true,
+    hosts: [
+      { id: 'memcache1', roles: ['memcache'], level: 'staging' },
+      { id: 'sessions1', roles: ['sessions'], level: 'staging' },
+    ],
+    log,
+  });
+  ws = writeFleetConfig(fleet, mkdtempSync(join(tmpdir(), `halite-${NAME}-`)));
+  log(`configuration: ${ws.config}`);
+  log(`roster:        ${ws.roster}`);
 
   say('first highstate: installs and configures everything');
-  code = await halite('highstate', '--level', 'staging', '--state-output', 'terse');
-  if (code !== 0) throw new Error(`highstate exited with ${code}`);
+  const first = await halite('highstate', '--level', 'staging', '--state-output', 'terse');
+  if (first.code !== 0) throw new Error(`the first highstate exited with ${first.code}`);
 
   say('second highstate: nothing left to change');
-  code = await halite('highstate', '--level', 'staging', '--state-output', 'changes');
-  if (code !== 0) throw new Error(`highstate exited with ${code}`);
+  const second = await halite('highstate', '--level', 'staging', '--state-output', 'changes');
+  if (second.code !== 0) throw new Error(`the second highstate exited with ${second.code}`);
+  const changed = changedCounts(second.out);
+  if (changed.length !== 2 || changed.some((n) => n !== 0)) throw new Error(`the second highstate changed something (hosts, states changed: ${changed.join(', ')})`);
 
   say('the hosts and their last run');
   await halite('hosts');
 
-  say('log in to a host through the jump box');
-  process.stderr.write(`   node --import tsx master/cli.ts --config ${ws.config} ssh memcache1\n`);
-  process.stderr.write(`   node --import tsx master/cli.ts --config ${ws.config} ssh --role sessions --level staging\n`);
-  if (!keep) process.stderr.write('   (run the demo with --keep to leave the fleet up for that)\n');
+  if (keep) {
+    say('the fleet stays up: go on by hand');
+    for (const line of howToUse(fleet, ws)) log(line);
+    log(`(the configuration directory is yours to remove: rm -r ${ws.dir})`);
+  } else {
+    say('to go on by hand, run the demo with --keep: the fleet stays up and the demo prints how to use it');
+  }
 } catch (err) {
   process.stderr.write(`demo failed: ${(err as Error).message}\n`);
-  code ||= 1;
+  code = 1;
 } finally {
-  if (keep) {
-    process.stderr.write(`\nthe fleet is still up; take it down with: npm run fleet -- down --name ${NAME}\n`);
-  } else {
-    say('taking the fleet down');
-    await down(NAME);
-    rmSync(ws.dir, { recursive: true, force: true });
-  }
+  forget();
+  if (!keep || code !== 0) await takeDown();
 }
 process.exitCode = code;

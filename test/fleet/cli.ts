@@ -1,16 +1,20 @@
 // The fleet on the command line:
-//   npm run fleet -- up N [--name NAME] [--level LEVEL] [--replace]
+//   npm run fleet -- up [N] [--roles R,… | --hosts ID=R[+R…],…] [--name NAME] [--level LEVEL]
+//                            [--write-config DIR] [--replace]
 //   npm run fleet -- down [--name NAME | --all]
 //   npm run fleet -- status [--name NAME] [--json]
 //   npm run fleet -- exec HOST [--name NAME] [--ssh] -- CMD [ARG…]
 //   npm run fleet -- build
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { attach, fleetNames } from './attach.ts';
 import { ensureCache } from './cache.ts';
 import { down } from './down.ts';
 import { FleetError } from './errors.ts';
 import { GUEST_ENV, nsenterArgv } from './exec.ts';
+import { howToUse, knownRoles, writeFleetConfig } from './halite-config.ts';
+import { hostSpecs } from './host-specs.ts';
 import { up } from './up.ts';
 
 const log = (line: string) => process.stderr.write(`fleet: ${line}\n`);
@@ -32,21 +36,39 @@ const program = new Command('fleet').description('test fleet: Debian VMs made of
 
 program
   .command('up')
-  .description('bring up a jump host and N role hosts (host1…hostN)')
-  .argument('<count>', 'number of role hosts', (v) => {
+  .description('bring up a jump host and role hosts: N of them (host1…hostN), N per role, or the ones named')
+  .argument('[count]', 'number of role hosts (with --roles: per role)', (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0) throw new FleetError(`not a host count: ${v}`, { step: 'cli' });
     return n;
   })
   .option('--name <name>', 'fleet name', 'default')
-  .option('--level <level>', 'level recorded for every host')
+  .option('--roles <roles>', 'one host per role (or COUNT per role), named after it: --roles memcache,sessions')
+  .option('--hosts <hosts>', 'exactly these hosts and their roles: --hosts memcache1=memcache,web1=app+memcache')
+  .option('--level <level>', 'level of every host (default with --write-config: staging)')
+  .option('--write-config <dir>', 'write halite.yaml, roster.yaml and known_hosts for the fleet into DIR')
   .option('--replace', 'take down a running fleet of the same name first')
-  .action(async (count: number, o: { name: string; level?: string; replace?: boolean }) => {
+  .action(async (count: number | undefined, o: { name: string; roles?: string; hosts?: string; level?: string; writeConfig?: string; replace?: boolean }) => {
     requireRoot();
-    const hosts = Array.from({ length: count }, (_, i) => ({ id: `host${i + 1}`, level: o.level }));
+    const level = o.level ?? (o.writeConfig !== undefined ? 'staging' : undefined);
+    let hosts;
+    try {
+      hosts = hostSpecs({ count, roles: o.roles, hosts: o.hosts, level });
+    } catch (e) {
+      throw new FleetError((e as Error).message, { step: 'cli' });
+    }
+    if (o.writeConfig !== undefined) {
+      const roles = knownRoles();
+      const unknown = [...new Set(hosts.flatMap((h) => h.roles ?? []))].filter((r) => !roles.includes(r));
+      if (unknown.length) throw new FleetError(`no role named ${unknown.join(', ')} (roles: ${roles.join(', ')})`, { step: 'cli' });
+    }
     const fleet = await up({ name: o.name, hosts, replace: o.replace, log });
-    for (const h of [fleet.jump, ...fleet.hosts]) process.stdout.write(`${h.id}\t${h.address}\t${h.kind}\n`);
+    for (const h of [fleet.jump, ...fleet.hosts]) process.stdout.write(`${h.id}\t${h.address}\t${h.kind}${h.roles.length ? `\t${h.roles.join(',')}` : ''}\n`);
     process.stdout.write(`ssh -F ${fleet.sshConfig} <host>\n`);
+    if (o.writeConfig !== undefined) {
+      const ws = writeFleetConfig(fleet, resolve(process.env.INIT_CWD ?? process.cwd(), o.writeConfig)); // npm run starts in the checkout
+      process.stdout.write(`${howToUse(fleet, ws).join('\n')}\n`);
+    }
   });
 
 program

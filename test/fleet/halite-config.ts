@@ -2,7 +2,7 @@
 // halite.yaml pointing at the fleet's jump host, client key and (a copy of its) known hosts, and
 // the repository's states, pillar and roles; the job store beside them. Used by the demo, by
 // `npm run fleet -- up --write-config DIR` and by the end-to-end tests.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -60,4 +60,29 @@ export function writeFleetConfig(fleet: Fleet, dir: string): FleetWorkspace {
   ];
   writeFileSync(ws.config, `${configHeader.join('\n')}\n${stringify(config)}`);
   return ws;
+}
+
+/** The roles of the checkout (roles/*.yaml). */
+export function knownRoles(): string[] {
+  return readdirSync(join(REPO_ROOT, 'roles'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** What to type next: the commands that work against the fleet with this configuration. */
+export function howToUse(fleet: Fleet, ws: FleetWorkspace): string[] {
+  const levels = [...new Set(fleet.hosts.flatMap((h) => (h.level ? [h.level] : [])))];
+  const halite = `npx halite --config ${ws.config}`;
+  const first = fleet.hosts[0];
+  return [
+    `configuration: ${ws.config}`,
+    `roster:        ${ws.roster}`,
+    `from the checkout (${REPO_ROOT.replace(/\/$/, '')}):`,
+    ...levels.map((l) => `  ${halite} highstate --level ${l}`),
+    `  ${halite} hosts`,
+    ...(first ? [`  ${halite} ssh ${first.id}`, `  ${halite} run --host ${first.id} -- uptime`] : []),
+    ...(first?.roles[0] && first.level ? [`  ${halite} ssh --role ${first.roles[0]} --level ${first.level}`] : []),
+    `take the fleet down: npm run fleet -- down --name ${fleet.name}`,
+  ];
 }

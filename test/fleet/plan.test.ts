@@ -1,5 +1,8 @@
 import t from 'tap';
-import { planFleet } from './plan.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { MAX_SLOTS, planFleet } from './plan.ts';
 
 t.test('slot 0: master and jump share one subnet, role hosts another', async (t) => {
   const p = planFleet('demo', 0, [{ id: 'web1', roles: ['app'], level: 'staging' }, { id: 'db1' }]);
@@ -29,4 +32,15 @@ t.test('invalid input is refused', async (t) => {
   t.throws(() => planFleet('ok', 0, [{ id: 'has.dot' }]), /not a valid hostname/);
   t.throws(() => planFleet('ok', 0, Array.from({ length: 241 }, (_, i) => ({ id: `h${i}` }))), /at most 240/);
   t.equal(planFleet('ok', 0, [{ id: 'bastion' }], 'gw').jump.id, 'gw');
+});
+
+t.test("the shipped example roster and configuration use no address of the fleet's range", async (t) => {
+  const repo = join(import.meta.dirname, '..', '..');
+  const roster = parse(readFileSync(join(repo, 'roster.yaml'), 'utf8')) as Record<string, { host: string }>;
+  const config = parse(readFileSync(join(repo, 'halite.yaml'), 'utf8')) as { levels: Record<string, { jump: string }> };
+  const addresses = [...Object.values(roster).map((h) => h.host), ...Object.values(config.levels).map((l) => l.jump.replace(/^.*@/, '').replace(/:\d+$/, ''))];
+  t.ok(addresses.length > 20);
+  // every slot's subnets: 10.77.(2k).0/24 and 10.77.(2k+1).0/24
+  const fleet = new Set(Array.from({ length: MAX_SLOTS }, (_, k) => planFleet('x', k, [])).flatMap((p) => [p.external.subnet, p.internal.subnet]).map((s) => s.replace(/\.0\/24$/, '.')));
+  t.same(addresses.filter((a) => fleet.has(a.replace(/\d+$/, ''))), []);
 });

@@ -39,7 +39,7 @@ t.test('the shipped fleet: --level staging --role memcache selects exactly memca
   const r = await halite(['hosts', '--level', 'staging', '--role', 'memcache']);
   t.equal(r.code, 0);
   t.equal(r.err, '');
-  t.equal(r.out, ['ID                 LEVEL    ROLES     ADDRESS     JUMP', 'memcache1.staging  staging  memcache  10.77.1.15  root@10.77.0.1', ''].join('\n'));
+  t.equal(r.out, ['ID                 LEVEL    ROLES     ADDRESS     JUMP', 'memcache1.staging  staging  memcache  10.20.1.15  root@10.20.1.1', ''].join('\n'));
 });
 
 t.test('no targeting lists the whole roster in roster order', async (t) => {
@@ -55,9 +55,9 @@ t.test('repeatable and comma-separated values; compound targets; JSON and YAML r
   const r = await halite(['hosts', '--out', 'json', '--host', 'db1.staging,app[24].production', '--host', 'elastic3*']);
   t.same(JSON.parse(r.out).map((x: { id: string }) => x.id), ['db1.staging', 'elastic3.production', 'app2.production', 'app4.production']);
   const c = await halite(['hosts', '--out', 'json', '--target', 'G@roles:db and not db2*', '--level', 'production']);
-  t.same(JSON.parse(c.out), [{ id: 'db1.production', level: 'production', roles: ['db'], address: '10.77.2.13', jump: 'root@10.77.0.1' }]);
+  t.same(JSON.parse(c.out), [{ id: 'db1.production', level: 'production', roles: ['db'], address: '10.20.2.13', jump: 'root@10.20.2.1' }]);
   const y = await halite(['hosts', '--out', 'yaml', '--role', 'mail', '--level', 'staging']);
-  t.equal(y.out, '- id: mail1.staging\n  level: staging\n  roles:\n    - mail\n  address: 10.77.1.11\n  jump: root@10.77.0.1\n');
+  t.equal(y.out, '- id: mail1.staging\n  level: staging\n  roles:\n    - mail\n  address: 10.20.1.11\n  jump: root@10.20.1.1\n');
 });
 
 t.test('selecting nothing is a usage error naming the options that matched nothing', async (t) => {
@@ -144,9 +144,9 @@ t.test('with a job history: a LAST RUN column, "never" for hosts that never ran'
     io.out,
     [
       'ID              LEVEL       ROLES  ADDRESS     JUMP            LAST RUN',
-      'db1.staging     staging     db     10.77.1.13  root@10.77.0.1  changed 2026-11-22T07:00:00Z (job 17)',
-      'db1.production  production  db     10.77.2.13  root@10.77.0.1  never',
-      'db2.production  production  db     10.77.2.14  root@10.77.0.1  never',
+      'db1.staging     staging     db     10.20.1.13  root@10.20.1.1  changed 2026-11-22T07:00:00Z (job 17)',
+      'db1.production  production  db     10.20.2.13  root@10.20.2.1  never',
+      'db2.production  production  db     10.20.2.14  root@10.20.2.1  never',
       '',
     ].join('\n'),
   );
