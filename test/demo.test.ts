@@ -3,7 +3,7 @@
 // second highstate with nothing to change, and nothing left behind: no fleet, no mounts, no
 // temporary build directories, no configuration directory.
 import t from 'tap';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -39,9 +39,38 @@ t.test('the demo loads nothing of the test framework', async (t) => {
   t.same([...files].filter((f) => f.endsWith('.test.ts') || f.includes('/test/e2e/')), [], 'no test files or test helpers');
 });
 
+/** Runs test/demo.ts in a process of its own; `onErr` sees its stderr so far as it grows. */
+function demo(args: string[], env: NodeJS.ProcessEnv, onErr: (err: string, child: ChildProcess) => void = () => {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'demo.ts'), ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+    onErr(err, child);
+  });
+  return new Promise<{ code: number | null; out: string; err: string }>((r) => child.on('close', (code) => r({ code, out, err })));
+}
+
 if (process.getuid?.() !== 0) {
-  t.comment('the demo from an empty cache needs root (namespaces, mounts): skipped');
+  t.comment('the demo needs root (namespaces, mounts): skipped');
 } else {
+  t.test('Ctrl-C during the demo takes its fleet down and removes its configuration', async (t) => {
+    const name = `demo-i${process.pid}`;
+    t.teardown(() => down(name).catch(() => {}));
+    let sent = false;
+    const r = await demo(['--name', name], {}, (err, child) => {
+      if (!sent && err.includes('first highstate')) child.kill('SIGINT');
+      sent ||= err.includes('first highstate');
+    });
+    t.equal(r.code, 130, 'exit code 128 + SIGINT');
+    t.match(r.err, /SIGINT: stopping and cleaning up/);
+    t.notMatch(r.err, /demo failed/);
+    t.notOk(existsSync(join(stateRoot(), name)), 'the fleet is down');
+    const config = /configuration: (\S+)/.exec(r.err)?.[1];
+    t.ok(config && !existsSync(dirname(config)), 'its configuration directory is removed');
+  });
+
   // the VM image is built from scratch first: a few minutes on a loaded machine
   t.setTimeout(20 * 60_000);
   t.test('from an empty fleet cache, the demo builds the image, converges, changes nothing the second time and cleans up', async (t) => {
@@ -51,16 +80,7 @@ if (process.getuid?.() !== 0) {
       await down(name).catch(() => {});
       if (mountsUnder([cache]).length === 0) rmSync(cache, { recursive: true, force: true });
     });
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'demo.ts'), '--name', name], {
-      cwd: REPO,
-      env: { ...process.env, HALITE_FLEET_CACHE: cache },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    const { code, out, err } = await demo(['--name', name], { HALITE_FLEET_CACHE: cache });
     t.equal(code, 0, 'the demo exits 0');
     if (code !== 0) t.comment(err.split('\n').slice(-40).join('\n'));
 

@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import { main } from '../master/cli.ts';
 import { howToUse, writeFleetConfig, type FleetWorkspace } from './fleet/halite-config.ts';
 import { down, up } from './fleet/index.ts';
-import { onInterrupt } from './fleet/interrupt.ts';
+import { interruption, onInterrupt } from './fleet/interrupt.ts';
 
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const nameAt = args.indexOf('--name');
 const NAME = nameAt >= 0 ? (args[nameAt + 1] ?? '') : 'demo';
-const say = (s: string) => process.stderr.write(`\n\x1b[1m== ${s}\x1b[0m\n`);
+const bold = process.stderr.isTTY ? (s: string) => `\x1b[1m${s}\x1b[0m` : (s: string) => s;
+const say = (s: string) => process.stderr.write(`\n${bold(`== ${s}`)}\n`);
 const log = (line: string) => process.stderr.write(`   ${line}\n`);
 
 if (process.getuid?.() !== 0) {
@@ -92,10 +93,13 @@ try {
     say('to go on by hand, run the demo with --keep: the fleet stays up and the demo prints how to use it');
   }
 } catch (err) {
-  process.stderr.write(`demo failed: ${(err as Error).message}\n`);
+  // interrupted: the signal handler takes the fleet down and exits
+  if (!interruption().aborted) process.stderr.write(`demo failed: ${(err as Error).message}\n`);
   code = 1;
 } finally {
-  forget();
-  if (!keep || code !== 0) await takeDown();
+  if (!interruption().aborted) {
+    forget();
+    if (!keep || code !== 0) await takeDown().catch((e: unknown) => process.stderr.write(`${(e as Error).message}\n`));
+  }
 }
 process.exitCode = code;

@@ -75,6 +75,7 @@ export function howToUse(fleet: Fleet, ws: FleetWorkspace): string[] {
   const levels = [...new Set(fleet.hosts.flatMap((h) => (h.level ? [h.level] : [])))];
   const halite = `npx halite --config ${ws.config}`;
   const first = fleet.hosts[0];
+  const last = fleet.hosts.at(-1);
   return [
     `configuration: ${ws.config}`,
     `roster:        ${ws.roster}`,
@@ -82,7 +83,7 @@ export function howToUse(fleet: Fleet, ws: FleetWorkspace): string[] {
     ...levels.map((l) => `  ${halite} highstate --level ${l}`),
     `  ${halite} hosts`,
     ...(first ? [`  ${halite} ssh ${first.id}`, `  ${halite} run --host ${first.id} -- uptime`] : []),
-    ...(first?.roles[0] && first.level ? [`  ${halite} ssh --role ${first.roles[0]} --level ${first.level}`] : []),
+    ...(last?.roles[0] && last.level ? [`  ${halite} ssh --role ${last.roles[0]} --level ${last.level}`] : []),
     `take the fleet down: npm run fleet -- down --name ${fleet.name}`,
   ];
 }

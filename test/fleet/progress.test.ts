@@ -56,6 +56,8 @@ t.test("apt's downloads are counted, its index and summary lines dropped", async
     'Reading package lists...',
     'The following NEW packages will be installed:',
     '  memcached redis-server',
+    'Suggested packages:',
+    '  libanyevent-perl',
     'Get:1 http://deb.debian.org/debian bookworm/main amd64 libevent-2.1-7 amd64 2.1.12-stable-8 [180 kB]',
     'Get:2 http://deb.debian.org/debian bookworm/main amd64 memcached amd64 1.6.18-1 [194 kB]',
     'Fetched 374 kB in 0s (1,234 kB/s)',

@@ -81,7 +81,9 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
       };
       if (exitCode === 0 || opts.reject === false) return resolve(result);
       const why = aborted ? 'interrupted' : timedOut ? `timed out after ${opts.timeoutMs} ms` : 'command failed';
-      const error = new FleetError(why, { step: opts.step ?? 'run', host: opts.host, ...result });
+      // an interrupted command's output tells nothing about what went wrong: only its command line
+      const details = aborted ? { command } : result;
+      const error = new FleetError(why, { step: opts.step ?? 'run', host: opts.host, ...details });
       // an interrupted command's children are gone too before the caller cleans up after it
       void killed.then(() => reject(error));
     });
