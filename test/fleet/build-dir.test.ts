@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeLeftovers } from './build-dir.ts';
-import { childrenOf, isRunning } from './proc.ts';
+import { childrenOf, isRunning, readProcStat } from './proc.ts';
 import { mountPointsUnder } from './remove.ts';
 import { run } from './run.ts';
 
@@ -114,8 +114,13 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     });
     const tree: number[] = [];
     const walk = (pid: number) => childrenOf(pid).forEach((c) => (tree.push(c), walk(c)));
-    walk(child.pid!);
-    t.ok(tree.length >= 2, 'the build runs sh and sleep');
+    // sh may not have started sleep yet
+    for (let i = 0; i < 200 && !tree.some((p) => readProcStat(p)?.comm === 'sleep'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      tree.length = 0;
+      walk(child.pid!);
+    }
+    t.ok(tree.some((p) => readProcStat(p)?.comm === 'sleep'), 'the build runs sh and sleep');
     t.ok(existsSync(`${final}.tmp-${child.pid}`));
     t.equal(mountPointsUnder(cache).length, 1);
 
