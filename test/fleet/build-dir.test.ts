@@ -49,7 +49,7 @@ t.test('leftovers of dead builds are removed, mounts inside them unmounted first
   writeFileSync(join(lock, 'pid'), String(deadPid()));
 
   const lines: string[] = [];
-  const removed = await removeLeftovers(cache, lock, (l) => lines.push(l));
+  const removed = await removeLeftovers(cache, (l) => lines.push(l), { lock });
   t.same(removed.sort(), ['.build-lock', `base-0123456789abcdef.tmp-${dead.split('-').pop()}`].sort());
   t.notOk(existsSync(dead), 'the dead build is gone');
   t.same(mountPointsUnder(cache), [], 'nothing stays mounted');
@@ -61,8 +61,9 @@ t.test('leftovers of dead builds are removed, mounts inside them unmounted first
 
   mkdirSync(lock);
   writeFileSync(join(lock, 'pid'), String(sleeper.pid));
-  t.same(await removeLeftovers(cache, lock, () => {}), [], 'second pass: nothing more');
+  t.same(await removeLeftovers(cache, () => {}, { lock }), [], 'second pass: nothing more');
   t.ok(existsSync(lock), 'a lock held by a running process stays');
+  t.same(await removeLeftovers(cache, () => {}, { noBuildRuns: true }), [live.slice(cache.length + 1)], 'holding the lock: a running pid is not a build');
 });
 
 t.test('the directory of a dead build stays while a process it started still works in it', { skip: !root && 'needs root' }, async (t) => {
@@ -71,12 +72,12 @@ t.test('the directory of a dead build stays while a process it started still wor
   mkdirSync(join(dir, 'rootfs'), { recursive: true });
   const orphan = spawn('sleep', ['600'], { cwd: join(dir, 'rootfs'), stdio: 'ignore' });
   const lines: string[] = [];
-  t.same(await removeLeftovers(cache, join(cache, '.build-lock'), (l) => lines.push(l)), []);
+  t.same(await removeLeftovers(cache, (l) => lines.push(l)), []);
   t.ok(existsSync(dir));
   t.match(lines.join('\n'), new RegExp(`leaving base-0123456789abcdef\\.tmp-\\d+ for now: .*${orphan.pid} \\(sleep\\) still works in it`));
   orphan.kill('SIGKILL');
   await new Promise((r) => orphan.on('close', r));
-  t.same(await removeLeftovers(cache, join(cache, '.build-lock'), () => {}), [dir.slice(cache.length + 1)], 'removed once it is gone');
+  t.same(await removeLeftovers(cache, () => {}), [dir.slice(cache.length + 1)], 'removed once it is gone');
 });
 
 /** A build in a child process: mounts `outside` inside its directory, then waits in `sleep`. */

@@ -34,13 +34,20 @@ export const DIE_WITH_PARENT = ['setpriv', '--pdeathsig', 'KILL', '--'];
 
 const LEFTOVER = /^(?:base|repo)-[0-9a-f]+\.tmp-(\d+)$/;
 
+export interface LeftoverOptions {
+  /** The build lock: removed when its holder is gone. */
+  lock?: string;
+  /** Known that no build runs (the caller holds the lock): a directory's pid may have been reused. */
+  noBuildRuns?: boolean;
+}
+
 /**
  * Removes the temporary directories of builds whose process is gone (unmounting what is mounted
  * inside first, never descending into a mount) and a build lock whose holder is gone. A build
  * that is still running is left alone, and so is the directory of a dead build while processes it
  * started still work in it. Returns the names removed.
  */
-export async function removeLeftovers(root: string, lock: string, log: (line: string) => void): Promise<string[]> {
+export async function removeLeftovers(root: string, log: (line: string) => void, opts: LeftoverOptions = {}): Promise<string[]> {
   let names: string[];
   try {
     names = readdirSync(root);
@@ -50,20 +57,20 @@ export async function removeLeftovers(root: string, lock: string, log: (line: st
   const removed: string[] = [];
   for (const name of names) {
     const pid = Number(LEFTOVER.exec(name)?.[1] ?? NaN);
-    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || (!opts.noBuildRuns && isRunning(pid))) continue;
     const users = processesUsing(join(root, name));
     if (users.length) {
       log(`leaving ${name} for now: a build that did not finish, but ${users.join(', ')} still work${users.length === 1 ? 's' : ''} in it`);
       continue;
     }
-    log(`removing ${name}: left by a build that did not finish (process ${pid} is gone)`);
+    log(`removing ${name}: left by a build that did not finish (process ${pid} ${opts.noBuildRuns ? 'does not build' : 'is gone'})`);
     await removeTree(join(root, name), 'remove leftovers');
     removed.push(name);
   }
-  const owner = lockOwner(lock);
-  if (owner !== undefined && !isRunning(owner)) {
-    rmSync(lock, { recursive: true, force: true });
-    removed.push(lock.slice(lock.lastIndexOf('/') + 1));
+  const owner = opts.lock === undefined ? undefined : lockOwner(opts.lock);
+  if (opts.lock !== undefined && owner !== undefined && !isRunning(owner)) {
+    rmSync(opts.lock, { recursive: true, force: true });
+    removed.push(opts.lock.slice(opts.lock.lastIndexOf('/') + 1));
   }
   return removed;
 }

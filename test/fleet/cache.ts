@@ -44,7 +44,7 @@ export async function ensureCache(opts: CacheOptions = {}): Promise<FleetCache> 
     const repo = findRepo(layout, rKey);
     return baseRootfs && repo ? { layout, baseRootfs, repo, packages } : undefined;
   };
-  await removeLeftovers(layout.root, layout.lock, log);
+  await removeLeftovers(layout.root, log, { lock: layout.lock });
   const warm = ready();
   if (warm) return warm;
   mkdirSync(layout.root, { recursive: true });
@@ -52,6 +52,7 @@ export async function ensureCache(opts: CacheOptions = {}): Promise<FleetCache> 
   return interruptible(withLock(layout.lock, waiting, interruption(), async () => {
     const again = ready(); // built by the process we waited for
     if (again) return again;
+    await removeLeftovers(layout.root, log, { noBuildRuns: true }); // only a lock holder builds
     await ensureMachinePackages(BUILD_PACKAGES, log);
     let mirror;
     try {
