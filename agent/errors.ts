@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'TRANSPORT'           // SSH and connection faults
   | 'BOOTSTRAP'           // the host cannot run the agent: no Node.js >= 18 (or its install failed), the bootstrap line failed, or the login lacks the rights (sudo)
   | 'LOCKED'              // another run holds the host's lock
+  | 'TIMEOUT'             // a host's command or run did not finish in the time allowed and was stopped
   | 'INTERNAL';
 
 export interface ErrorData {

@@ -11,6 +11,8 @@ export const EXIT = {
   CONFIG_ERROR: 5,
   /** halite-agent: another run holds the host's lock. */
   LOCKED: 6,
+  /** A host's command or run did not finish in the time allowed; it was stopped. */
+  TIMEOUT: 7,
   USAGE: 64,
   INTERNAL: 70,
 } as const;
@@ -31,6 +33,8 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
       return EXIT.UNREACHABLE;
     case 'LOCKED':
       return EXIT.LOCKED;
+    case 'TIMEOUT':
+      return EXIT.TIMEOUT;
     case 'INTERNAL':
       return EXIT.INTERNAL;
     default:
@@ -40,13 +44,15 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
 
 /**
  * When several codes apply, the one earlier in this list wins: an internal fault hides everything,
- * a broken configuration explains any later failure, and a render error usually causes compile errors.
+ * a broken configuration explains any later failure, a host that never answered counts before one
+ * that was cut off, and a render error usually causes compile errors.
  */
 const PRECEDENCE: readonly ExitCode[] = [
   EXIT.INTERNAL,
   EXIT.USAGE,
   EXIT.CONFIG_ERROR,
   EXIT.UNREACHABLE,
+  EXIT.TIMEOUT,
   EXIT.LOCKED,
   EXIT.RENDER_ERROR,
   EXIT.COMPILE_ERROR,

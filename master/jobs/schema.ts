@@ -61,21 +61,53 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: a host run can end in 'timeout' (the table is rebuilt: SQLite cannot change a CHECK in place)
+  `
+  CREATE TABLE host_runs_new (
+    jid TEXT NOT NULL REFERENCES jobs (jid) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'blocked')),
+    succeeded INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    duration_ms REAL NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT '[]',
+    finished_at TEXT NOT NULL,
+    PRIMARY KEY (jid, host)
+  );
+  INSERT INTO host_runs_new SELECT * FROM host_runs;
+  DROP TABLE host_runs;
+  ALTER TABLE host_runs_new RENAME TO host_runs;
+  CREATE INDEX host_runs_host ON host_runs (host, finished_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings `db` to SCHEMA_VERSION; returns the version it was at. */
+/**
+ * Brings `db` to SCHEMA_VERSION; returns the version it was at. Foreign keys are off while tables
+ * are rebuilt (dropping a referenced table would otherwise cascade), and checked before each commit.
+ */
 export function migrate(db: Database): number {
   const from = Number(db.pragma('user_version', { simple: true }));
   if (from > SCHEMA_VERSION) {
     throw new Error(`the job database has schema version ${from}, newer than this halite understands (${SCHEMA_VERSION})`);
   }
-  for (let v = from; v < SCHEMA_VERSION; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  if (from === SCHEMA_VERSION) return from;
+  const fk = Number(db.pragma('foreign_keys', { simple: true }));
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v]);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length) throw new Error(`job database migration ${v + 1}: ${broken.length} rows break a foreign key`);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
   }
   return from;
 }

@@ -9,8 +9,9 @@ import { migrate } from './schema.ts';
 import { type Database, openDatabase } from './sqlite.ts';
 
 export type JobKind = 'highstate' | 'sls' | 'run';
-export type JobStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'error';
-export type HostRunStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error' | 'blocked';
+export type JobStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error';
+/** How a host's part of a job ended; `timeout`: stopped after the time allowed (exit code TIMEOUT). */
+export type HostRunStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked';
 
 export interface JobRecord {
   jid: string;

@@ -13,6 +13,7 @@ t.test('error codes map to exit codes', async (t) => {
   t.equal(exitCodeForError('ROSTER'), 5);
   t.equal(exitCodeForError('CONFIG'), 5);
   t.equal(exitCodeForError('TRANSPORT'), 4);
+  t.equal(exitCodeForError('TIMEOUT'), 7);
   t.equal(exitCodeForError('INTERNAL'), 70);
 });
 
@@ -23,6 +24,8 @@ t.test('the most significant code wins', async (t) => {
   t.equal(worstExitCode([EXIT.STATE_FAILURE, EXIT.COMPILE_ERROR]), EXIT.COMPILE_ERROR);
   t.equal(worstExitCode([EXIT.STATE_FAILURE, EXIT.OK]), EXIT.STATE_FAILURE);
   t.equal(worstExitCode([EXIT.UNREACHABLE, EXIT.INTERNAL, EXIT.USAGE]), EXIT.INTERNAL);
+  t.equal(worstExitCode([EXIT.TIMEOUT, EXIT.STATE_FAILURE, EXIT.LOCKED]), EXIT.TIMEOUT);
+  t.equal(worstExitCode([EXIT.TIMEOUT, EXIT.UNREACHABLE]), EXIT.UNREACHABLE);
 });
 
 t.test('docs/exit-codes.md lists every code', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StateResult } from '../../../agent/protocol.ts';
@@ -50,7 +50,35 @@ t.test('schema: a database newer than the code is refused', async (t) => {
   const db = openDatabase(file);
   db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
   db.close();
-  t.throws(() => JobStore.open(file), /schema version 2, newer than this halite understands \(1\)/);
+  t.throws(() => JobStore.open(file), new RegExp(`schema version ${MIGRATIONS.length + 1}, newer than this halite understands \\(${MIGRATIONS.length}\\)`));
+});
+
+t.test('schema 1 to 2: host runs keep their rows and results, and may now end in timeout', async (t) => {
+  const file = dbFile();
+  mkdirSync(join(file, '..'), { recursive: true });
+  const old = openDatabase(file);
+  old.pragma('foreign_keys = ON');
+  old.exec(MIGRATIONS[0]);
+  old.pragma('user_version = 1');
+  old.prepare("INSERT INTO jobs (jid, kind, started_at) VALUES ('j1', 'highstate', '2026-11-22T08:00:00Z')").run();
+  old.prepare("INSERT INTO host_runs (jid, host, status, finished_at) VALUES ('j1', 'mem1', 'ok', '2026-11-22T08:01:00Z')").run();
+  old.prepare("INSERT INTO state_results (jid, host, tag, id, name, sls, run_num) VALUES ('j1', 'mem1', 't', 'i', 'n', 's', 1)").run();
+  t.throws(() => old.prepare("INSERT INTO host_runs (jid, host, status, finished_at) VALUES ('j1', 'x', 'timeout', 'now')").run(), /CHECK/, 'version 1 refuses timeout');
+  old.close();
+
+  const store = JobStore.open(file);
+  t.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  t.equal(store.db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys on again');
+  t.same(store.hostRuns('j1').map((r) => [r.host, r.status]), [['mem1', 'ok']]);
+  t.equal(store.stateResults('j1', 'mem1').length, 1, 'results survived the rebuild');
+  store.recordHostRun('j1', { host: 'web1', status: 'timeout', errors: [{ code: 'TIMEOUT', message: 'timeout after 2 s', host: 'web1' }] });
+  store.finishJob('j1', 'timeout');
+  t.match(store.job('j1'), { status: 'timeout' });
+  t.same(store.hostRuns('j1').map((r) => r.status).sort(), ['ok', 'timeout']);
+  store.db.prepare("DELETE FROM jobs WHERE jid = 'j1'").run();
+  t.equal(store.hostRuns('j1').length, 0, 'deleting a job still removes its host runs');
+  t.equal(store.db.prepare<{ n: number }>('SELECT count(*) AS n FROM state_results').get()!.n, 0, 'and their results');
+  store.close();
 });
 
 t.test('jobs, host runs and results round-trip', async (t) => {
