@@ -1,12 +1,14 @@
 // `halite run [targeting] -- CMD [ARG…]`: one command (an argv, never a shell line built here) on
 // every selected host through the transport, output per host in roster order. Exit status: 4 when a
-// host could not be reached, 2 when the command failed on a host, else 0.
+// host could not be reached, 7 when the command ran out of --timeout on a host, 2 when it failed on
+// a host, else 0.
 import { type Command, Option } from 'commander';
 import { formatError } from '../../agent/errors.ts';
 import { EXIT, type ExitCode, worstExitCode } from '../exit-codes.ts';
-import { JobStore } from '../jobs/store.ts';
+import { type HostRunInput, JobStore } from '../jobs/store.ts';
 import { TransportError } from '../transport/errors.ts';
-import type { ExecResult } from '../transport/exec.ts';
+import { DEFAULT_KILL_GRACE_MS as KILL_GRACE_MS, type ExecResult } from '../transport/exec.ts';
+import { withDeadline } from '../transport/quote.ts';
 import type { HostOutcome } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
 import type { CommandContext } from './context.ts';
@@ -23,7 +25,7 @@ interface RunCliOptions extends GlobalOptions, TargetOptions {
 
 export interface HostCommandResult {
   host: string;
-  status: 'ok' | 'failed' | 'unreachable' | 'error';
+  status: 'ok' | 'failed' | 'unreachable' | 'timeout' | 'error';
   code: number | null;
   signal?: string;
   stdout: string;
@@ -31,8 +33,20 @@ export interface HostCommandResult {
   error?: string;
 }
 
-/** A host's outcome as reported: exit 0 is ok, any other end is failed, a transport fault unreachable. */
-export function commandResult(o: HostOutcome<ExecResult>): HostCommandResult {
+/** Output a command wrote before it was stopped. */
+export interface PartialOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A host's outcome as reported: exit 0 is ok, any other end is failed, a command stopped at the
+ * deadline timeout (with what it wrote until then), a transport fault unreachable.
+ */
+export function commandResult(o: HostOutcome<ExecResult>, partial?: PartialOutput): HostCommandResult {
+  if (!o.ok && o.error instanceof TransportError && o.error.kind === 'timeout') {
+    return { host: o.target.id, status: 'timeout', code: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', error: o.error.message.replace(/^.*?: (?=timeout after)/, '') };
+  }
   if (!o.ok) {
     const unreachable = o.error instanceof TransportError && o.error.kind === 'unreachable';
     const message = o.error instanceof TransportError ? formatError(o.error.forHost(o.target.id).toJSON()) : o.error.message;
@@ -49,17 +63,26 @@ const indent = (text: string): string => text.replace(/\n$/, '').split('\n').map
 /** Salt's text output of cmd.run: `host:` then the output indented; failures say how the command ended. */
 export function formatCommandResult(r: HostCommandResult): string {
   const lines = [`${r.host}:`];
-  if (r.error) lines.push(indent(r.error));
+  if (r.error && r.status !== 'timeout') lines.push(indent(r.error));
   if (r.stdout) lines.push(indent(r.stdout));
   if (r.stderr) lines.push(indent(r.stderr));
+  if (r.status === 'timeout') lines.push(`    (${r.error})`);
   if (r.status === 'failed') lines.push(`    (${r.signal ? `killed by ${r.signal}` : `exit status ${r.code}`})`);
   return lines.join('\n') + '\n';
 }
 
 export function runExitCode(results: readonly HostCommandResult[]): ExitCode {
   return worstExitCode(
-    results.map((r): ExitCode => (r.status === 'ok' ? EXIT.OK : r.status === 'failed' ? EXIT.STATE_FAILURE : EXIT.UNREACHABLE)),
+    results.map((r): ExitCode => (r.status === 'ok' ? EXIT.OK : r.status === 'failed' ? EXIT.STATE_FAILURE : r.status === 'timeout' ? EXIT.TIMEOUT : EXIT.UNREACHABLE)),
   );
+}
+
+const JOB_STATUS: Partial<Record<ExitCode, 'ok' | 'unreachable' | 'timeout'>> = { [EXIT.OK]: 'ok', [EXIT.UNREACHABLE]: 'unreachable', [EXIT.TIMEOUT]: 'timeout' };
+
+/** What the job store keeps of a host's run: its status and, for faults, the error. */
+function hostRun(r: HostCommandResult): HostRunInput {
+  if (!r.error) return { host: r.host, status: r.status };
+  return { host: r.host, status: r.status, errors: [{ code: r.status === 'timeout' ? 'TIMEOUT' : 'TRANSPORT', message: r.error, host: r.host }] };
 }
 
 function seconds(value: string): number {
@@ -74,7 +97,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .description('run a command on the selected hosts: halite run --role memcache -- uptime')
     .argument('<command...>', 'the command and its arguments (after --)')
     .addOption(new Option('--out <format>', 'output format').choices(RUN_OUT).default('text'))
-    .addOption(new Option('--timeout <seconds>', 'stop the command after this long').argParser(seconds));
+    .addOption(new Option('--timeout <seconds>', 'stop the command after this long (TERM to its process group, KILL 5 s later); the host ends as timeout, exit code 7').argParser(seconds));
   addTargetOptions(cmd).action(async (argv: string[], _o, c: Command) => {
     const opts = c.optsWithGlobals<RunCliOptions>();
     const sel = selectFleet(ctx, opts);
@@ -83,17 +106,25 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     const store = JobStore.open(config.jobsDb);
     const job = store.startJob({ kind: 'run', args: { command: argv, level: opts.level, role: opts.role, host: opts.host, target: opts.target }, who: ctx.io.env.USER ?? '' });
     let results: HostCommandResult[];
+    const partial = new Map<string, { stdout: Buffer[]; stderr: Buffer[] }>();
+    const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
     try {
-      const outcomes = await transport.runAll(
-        sel.hosts.map((h) => targetFor(h, config)),
-        (conn) => conn.exec(argv, opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
-      );
-      results = outcomes.map(commandResult);
-      for (const r of results) {
-        store.recordHostRun(job.jid, { host: r.host, status: r.status, ...(r.error ? { errors: [{ code: 'TRANSPORT', message: r.error, host: r.host }] } : {}) });
-      }
+      const outcomes = await transport.runAll(sel.hosts.map((h) => targetFor(h, config)), async (conn) => {
+        const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+        partial.set(conn.target.id, out);
+        const collect = { onStdout: (c: Buffer) => out.stdout.push(c), onStderr: (c: Buffer) => out.stderr.push(c) };
+        // the host ends the command at the deadline itself; the master stops waiting then too
+        const command = opts.timeout ? withDeadline(argv, opts.timeout, KILL_GRACE_MS / 1000) : argv;
+        const r = await conn.exec(command, opts.timeout ? { ...collect, timeoutMs: opts.timeout * 1000, killGraceMs: KILL_GRACE_MS } : collect);
+        return { ...r, stdout: text(out.stdout), stderr: text(out.stderr) };
+      });
+      results = outcomes.map((o) => {
+        const p = partial.get(o.target.id);
+        return commandResult(o, p && { stdout: text(p.stdout), stderr: text(p.stderr) });
+      });
+      for (const r of results) store.recordHostRun(job.jid, hostRun(r));
       const code = runExitCode(results);
-      store.finishJob(job.jid, code === EXIT.OK ? 'ok' : code === EXIT.UNREACHABLE ? 'unreachable' : 'failed');
+      store.finishJob(job.jid, JOB_STATUS[code] ?? 'failed');
       ctx.exitCode = code;
     } finally {
       transport.close();

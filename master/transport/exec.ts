@@ -12,8 +12,15 @@ export interface ExecOptions {
   onStdout?(chunk: Buffer): void;
   /** Receives stderr as it arrives; when given, `stderr` in the result stays empty. */
   onStderr?(chunk: Buffer): void;
-  /** The command is stopped (TERM, then the channel closed) and a 'timeout' error raised after this long. */
+  /**
+   * After this long the command is stopped and a 'timeout' error raised once it has ended: a TERM
+   * signal request (OpenSSH's sshd signals the session's process group, but refuses to for root
+   * logins: see withDeadline for a deadline the host enforces), then KILL and the channel closed
+   * when it is still running `killGraceMs` later.
+   */
   timeoutMs?: number;
+  /** Time a timed-out command gets between TERM and KILL (default 5 s). */
+  killGraceMs?: number;
   signal?: AbortSignal;
 }
 
@@ -75,6 +82,31 @@ export function socketOn(client: Client, path: string, ctx: ExecContext, opts: E
   });
 }
 
+/** Time a timed-out command gets between TERM and KILL. */
+export const DEFAULT_KILL_GRACE_MS = 5000;
+
+/** What signalChannel reaches inside an ssh2 channel. */
+interface ChannelInternals {
+  outgoing?: { id: number; state: string };
+  _client?: { _protocol?: { signal(id: number, name: string): void } };
+}
+
+/**
+ * Sends a signal request on a session channel. ssh2's channel.signal() sends nothing once our side
+ * has sent EOF, which is at once for a command without input; the request is still valid then
+ * (RFC 4254 6.9), so it is sent through the protocol while the channel is open.
+ */
+export function signalChannel(channel: ClientChannel, name: string): void {
+  const { outgoing, _client: client } = channel as unknown as ChannelInternals;
+  if (outgoing && (outgoing.state === 'open' || outgoing.state === 'eof') && client?._protocol) client._protocol.signal(outgoing.id, name);
+  else channel.signal(name);
+}
+
+/** `3 s`, `1.5 s`: a duration as the user gave it. */
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
 function follow(
   channel: ClientChannel,
   ctx: ExecContext,
@@ -89,28 +121,47 @@ function follow(
   let code: number | null = null;
   let sig: string | undefined;
   let failure: TransportError | undefined;
+  /** Set once the time ran out: the command is being stopped, and this is what the caller gets. */
+  let expired: TransportError | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
 
+  const signal = (name: string): void => {
+    try {
+      signalChannel(channel, name);
+    } catch {
+      // the channel may already be closing
+    }
+  };
   const cleanup = (): void => {
     if (timer) clearTimeout(timer);
+    if (killTimer) clearTimeout(killTimer);
     opts.signal?.removeEventListener('abort', onAbort);
     client.removeListener('close', onClientClose);
     if (opts.stdin instanceof Readable) opts.stdin.unpipe(channel);
   };
-  const stop = (err: TransportError): void => {
+  const stop = (err: TransportError, last = 'TERM'): void => {
     if (failure) return;
     failure = err;
-    try {
-      channel.signal('TERM');
-    } catch {
-      // the channel may already be closing
-    }
+    signal(last);
     channel.close();
     cleanup();
     reject(err);
   };
-  const onAbort = (): void => stop(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: command aborted` }));
-  const onClientClose = (): void => stop(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: connection lost while the command was running` }));
+  const started = performance.now();
+  const timedOut = (): TransportError =>
+    new TransportError({ kind: 'timeout', hop: ctx.hop, message: `${ctx.name}: timeout after ${seconds(opts.timeoutMs!)}: the command was stopped` });
+  const expire = (): void => {
+    if (failure || expired) return;
+    expired = timedOut();
+    if (!session) return stop(expired);
+    signal('TERM');
+    // still running after the grace time: KILL, and the caller is not kept waiting for the host
+    // (sshd confirms the close only once the command has ended)
+    killTimer = setTimeout(() => stop(expired!, 'KILL'), opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+  };
+  const onAbort = (): void => stop(expired ?? new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: command aborted` }));
+  const onClientClose = (): void => stop(expired ?? new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: connection lost while the command was running` }));
 
   channel.on('data', (chunk: Buffer) => (opts.onStdout ? opts.onStdout(chunk) : out.push(chunk)));
   channel.stderr.on('data', (chunk: Buffer) => (opts.onStderr ? opts.onStderr(chunk) : errs.push(chunk)));
@@ -125,6 +176,9 @@ function follow(
   const closed = (): void => {
     if (--open > 0 || failure) return;
     cleanup();
+    // a deadline the host enforced (withDeadline) can end the command before this side's timer fires
+    if (!expired && opts.timeoutMs && performance.now() - started >= opts.timeoutMs) expired = timedOut();
+    if (expired) return reject(expired);
     const result: ExecResult = { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') };
     if (sig) result.signal = sig;
     resolve(result);
@@ -135,7 +189,7 @@ function follow(
   client.once('close', onClientClose);
   if (opts.signal) opts.signal.addEventListener('abort', onAbort, { once: true });
   if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
-    timer = setTimeout(() => stop(new TransportError({ kind: 'timeout', hop: ctx.hop, message: `${ctx.name}: command did not finish within ${opts.timeoutMs} ms` })), opts.timeoutMs);
+    timer = setTimeout(expire, opts.timeoutMs);
   }
 
   const input = opts.stdin;

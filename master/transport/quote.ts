@@ -27,3 +27,13 @@ export function commandLine(command: RemoteCommand, opts: { sudo?: boolean } = {
   const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : command;
   return shellQuote(['sudo', '-n', '--', ...argv]);
 }
+
+/**
+ * `command` under the host's `timeout` (coreutils): after `seconds` its process group gets TERM,
+ * and KILL `killAfter` seconds later. The host enforces it even when the connection is lost, and
+ * it ends what a signal request cannot (OpenSSH's sshd refuses those for root logins).
+ */
+export function withDeadline(command: RemoteCommand, seconds: number, killAfter: number): string[] {
+  const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : command;
+  return ['timeout', '-k', `${killAfter}s`, `${seconds}s`, ...argv];
+}

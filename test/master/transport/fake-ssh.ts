@@ -1,6 +1,7 @@
 // In-process SSH servers on loopback for transport tests: a target that runs commands for real
 // with /bin/sh, and a jump host that forwards direct-tcpip channels to real TCP ports.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { type AddressInfo, type Server as NetServer, type Socket, connect as netConnect, createServer } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ServerChannel } from 'ssh2';
@@ -42,6 +43,9 @@ export interface FakeServer {
   commands: string[];
   /** Unix-socket channels opened (target). */
   sockets: number;
+  /** Sessions that asked for a pseudo-terminal, and signals received (`TERM`), in order. */
+  ptys: number;
+  signals: string[];
   /** Server-side connections that are open now. */
   live: Set<Connection>;
   close(): Promise<void>;
@@ -64,7 +68,7 @@ function listen(server: { listen(port: number, host: string, cb: () => void): un
 }
 
 function base(opts: FakeOptions, onReady: (conn: Connection, state: FakeServer) => void): Promise<FakeServer> {
-  const state: FakeServer = { port: 0, connections: 0, requests: 0, running: 0, maxConcurrent: 0, commands: [], sockets: 0, live: new Set(), close: async () => {} };
+  const state: FakeServer = { port: 0, connections: 0, requests: 0, running: 0, maxConcurrent: 0, commands: [], sockets: 0, ptys: 0, signals: [], live: new Set(), close: async () => {} };
   const server = new ssh2.Server({ hostKeys: [opts.hostKey.private, ...(opts.extraHostKeys ?? [])] }, (conn) => {
     state.connections++;
     state.live.add(conn);
@@ -84,13 +88,17 @@ function base(opts: FakeOptions, onReady: (conn: Connection, state: FakeServer) 
   });
 }
 
-function runCommand(stream: ServerChannel, command: string, state: FakeServer): void {
+/**
+ * Runs the command in its own session and process group, as sshd does; returns the group's id, which
+ * a `signal` request signals as a whole (sshd's killpg).
+ */
+function runCommand(stream: ServerChannel, command: string, state: FakeServer): number | undefined {
   state.requests++;
   state.commands.push(command);
   state.running++;
   state.maxConcurrent = Math.max(state.maxConcurrent, state.running);
   let done = false;
-  const child = spawn('/bin/sh', ['-c', command], { stdio: 'pipe' });
+  const child = spawn('/bin/sh', ['-c', command], { stdio: 'pipe', detached: true });
   child.stdin.on('error', () => {});
   stream.on('error', () => {});
   stream.pipe(child.stdin);
@@ -106,9 +114,9 @@ function runCommand(stream: ServerChannel, command: string, state: FakeServer): 
   stream.on('close', () => {
     if (!done) child.kill('SIGKILL');
   });
+  return child.pid;
 }
 
-/** A target host: every exec runs `/bin/sh -c COMMAND` here, with real stdin, output and status. */
 /** Accepts the channel once `sock` has connected and joins the two; refuses it if `sock` fails first. */
 function bridge(sock: Socket, accept: () => ServerChannel, reject: () => void, onOpen?: () => void): void {
   let open = false;
@@ -125,13 +133,32 @@ function bridge(sock: Socket, accept: () => ServerChannel, reject: () => void, o
   });
 }
 
+/**
+ * A target host: every exec runs `/bin/sh -c COMMAND` here, with real stdin, output and status;
+ * signal requests reach the command's whole process group.
+ */
 export function startTarget(opts: FakeOptions): Promise<FakeServer> {
   return base(opts, (conn, state) => {
     conn.on('session', (accept) => {
       const session = accept();
-      session.on('exec', (acc, _rej, info) => runCommand(acc(), info.command, state));
-      session.on('pty', (acc) => acc?.());
-      session.on('shell', (acc) => runCommand(acc(), 'cat', state));
+      // ssh2's server ignores every request on a session once the client has sent EOF; OpenSSH's
+      // sshd still takes signals then, which is how a command without input is stopped
+      session.on('eof', () => ((session as unknown as { _ending: boolean })._ending = false));
+      let group: number | undefined;
+      session.on('exec', (acc, _rej, info) => (group = runCommand(acc(), info.command, state)));
+      session.on('pty', (acc) => {
+        state.ptys++;
+        acc?.();
+      });
+      session.on('shell', (acc) => (group = runCommand(acc(), 'cat', state)));
+      session.on('signal', (_acc, _rej, info) => {
+        state.signals.push(info.name);
+        try {
+          if (group) process.kill(-group, `SIG${info.name}` as NodeJS.Signals);
+        } catch {
+          // the group has ended
+        }
+      });
     });
     // direct-streamlocal channels become connections to real unix sockets, as with OpenSSH's sshd
     conn.on('openssh.streamlocal', (accept, reject, info) => {
@@ -182,3 +209,18 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** Whether process `pid` has ended (a zombie has), waiting for it up to a few seconds. */
+export async function processEnded(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+

@@ -12,7 +12,7 @@ import { fingerprint } from '../../../master/transport/host-key.ts';
 import { KnownHosts, hostKeyName, knownHostsLine } from '../../../master/transport/known-hosts.ts';
 import type { HostTarget } from '../../../master/transport/target.ts';
 import { Transport, type TransportOptions } from '../../../master/transport/transport.ts';
-import { type FakeServer, closedPort, keyPair, startJump, startSilent, startTarget } from './fake-ssh.ts';
+import { type FakeServer, closedPort, keyPair, processEnded, startJump, startSilent, startTarget } from './fake-ssh.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-transport-'));
 const client = keyPair();
@@ -283,6 +283,26 @@ t.test('timeouts', async (t) => {
   t.match(fwd.message, 'did not connect to');
   const perHost = await rejection(tr2.exec({ ...viaJump('web1'), jump: { address: '127.0.0.1', port: stalling.port, user: 'root' }, connectTimeoutMs: 100 }, 'true'));
   t.match(perHost.message, 'within 100 ms', 'the per-host timeout wins');
+});
+
+t.test('a command out of time is stopped with its process group: TERM, then KILL', async (t) => {
+  const tr = transport();
+  const pidFile = join(dir, 'bg.pid');
+  const before = target.signals.length;
+  // a child in the background: killing the shell alone would leave it running
+  const polite = await rejection(tr.exec(viaJump('web1'), `sleep 60 & echo $! > '${pidFile}'; wait`, { timeoutMs: 300 }));
+  t.equal(polite.kind, 'timeout');
+  t.equal(polite.host, 'web1');
+  t.match(polite.message, /timeout after 0\.3 s: the command was stopped/);
+  t.ok(await processEnded(Number(readFileSync(pidFile, 'utf8'))), 'the background child ended too');
+  t.same(target.signals.slice(before), ['TERM'], 'TERM was enough');
+
+  const stubborn = join(dir, 'stubborn.pid');
+  const mid = target.signals.length;
+  const hard = await rejection(tr.exec(viaJump('web1'), `trap '' TERM; sleep 60 & echo $! > '${stubborn}'; wait`, { timeoutMs: 300, killGraceMs: 200 }));
+  t.equal(hard.kind, 'timeout');
+  t.ok(await processEnded(Number(readFileSync(stubborn, 'utf8'))), 'a child that ignores TERM is killed');
+  t.same(target.signals.slice(mid), ['TERM', 'KILL'], 'KILL after the grace time');
 });
 
 t.test('an idle jump connection is closed', async (t) => {
