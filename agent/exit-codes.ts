@@ -15,6 +15,8 @@ export const EXIT = {
   TIMEOUT: 7,
   USAGE: 64,
   INTERNAL: 70,
+  /** `halite ssh`: the session could not be opened, or its command reported no exit status (OpenSSH's ssh does the same). */
+  SSH_FAILED: 255,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -49,6 +51,7 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
  */
 const PRECEDENCE: readonly ExitCode[] = [
   EXIT.INTERNAL,
+  EXIT.SSH_FAILED,
   EXIT.USAGE,
   EXIT.CONFIG_ERROR,
   EXIT.UNREACHABLE,

@@ -12,6 +12,8 @@ import { isPlainMap, parseYamlSource } from './yaml-source.ts';
 export interface SshConfig {
   /** Private key used for every host unless the roster names another (`priv`). */
   key: string;
+  /** Line of `ssh.key` in the configuration file; absent when the default is used. */
+  keyLine?: number;
   /** Pinned host keys (OpenSSH known_hosts format). */
   knownHosts: string;
   /** Defaults for roster entries that do not set them. */
@@ -141,7 +143,10 @@ export function parseConfig(text: string, file: string): ConfigResult {
   else if (data.ssh !== undefined) {
     const s = data.ssh;
     check.unknownKeys(['ssh'], s, SSH_KEYS);
-    take(['ssh', 'key'], s.key, isPathString, 'a path', (v) => (ssh.key = resolvePath(dir, v)));
+    take(['ssh', 'key'], s.key, isPathString, 'a path', (v) => {
+      ssh.key = resolvePath(dir, v);
+      ssh.keyLine = src.lineOf(['ssh', 'key']);
+    });
     take(['ssh', 'known_hosts'], s.known_hosts, isPathString, 'a path', (v) => (ssh.knownHosts = resolvePath(dir, v)));
     take(['ssh', 'user'], s.user, isPosixUser, 'a POSIX user name', (v) => (ssh.user = v));
     take(['ssh', 'port'], s.port, isPort, 'an integer from 1 to 65535', (v) => (ssh.port = v));

@@ -25,6 +25,8 @@ export interface RosterHost {
   jump?: JumpHost | null;
   /** Private key for this host (absolute path) instead of the configured one. */
   priv?: string;
+  /** Line of `priv` in the roster file. */
+  privLine?: number;
   /** Connection timeout in seconds for this host. */
   timeout?: number;
   /** Static grains; never contains id, level or roles. */
@@ -89,7 +91,7 @@ export function parseRoster(text: string, file: string, opts: RosterOptions): Ro
     const before = top.errors.length;
     const line = src.lineOf([id]);
     const host = readHost(top.forHost([id], id), id, entry, opts, dirname(file));
-    if (host) hosts.push({ ...host, line });
+    if (host) hosts.push({ ...host, line, ...(host.priv ? { privLine: src.lineOf([id, 'priv']) } : {}) });
     else rejected.push({ ...readable(entry), id, ...(line !== undefined ? { line } : {}), errors: byLine(top.errors.slice(before)) });
   }
   return { file, hosts, errors: top.sortedErrors(), warnings: top.sortedWarnings(), rejected };

@@ -3,6 +3,7 @@
 import { CliError } from '../cli-error.ts';
 import { type HaliteConfig, loadConfig } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
+import { checkLoginKeys } from '../login-keys.ts';
 import { formatWarnings } from '../output/errors.ts';
 import { type Roster, type RosterHost, isRejected, loadRoster, rosterEntries } from '../roster.ts';
 import { HALITE_BIN } from '../halite-bin.ts';
@@ -53,6 +54,12 @@ export function selectFleet(ctx: CommandContext, opts: GlobalOptions & Partial<T
   const broken = sel.hosts.filter(isRejected);
   if (broken.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, broken.flatMap((r) => r.errors));
   return { config, roster, hosts: sel.hosts.filter((h): h is RosterHost => !isRejected(h)) };
+}
+
+/** Ends the command with exit code 5 when a private key the hosts need cannot be used; before any connection. */
+export function requireLoginKeys(config: HaliteConfig, roster: Roster, hosts: readonly RosterHost[]): void {
+  const errors = checkLoginKeys(config, hosts, roster.file);
+  if (errors.length) throw new CliError('unusable private key', EXIT.CONFIG_ERROR, errors);
 }
 
 /** The transport the configuration describes. */

@@ -20,7 +20,7 @@ import type { RoleSet } from '../roles.ts';
 import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '../roster.ts';
 import { type Workspace, openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
-import { jobTransportFor } from './fleet.ts';
+import { jobTransportFor, requireLoginKeys } from './fleet.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
 import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption } from './target-options.ts';
@@ -102,6 +102,7 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
   const { hosts, rejected } = jobHosts(ctx, ws, ws.roles!, sel.hosts);
   const roles = ws.roles!.roles;
+  if (!hooks.runner) requireLoginKeys(ws.config, ws.roster, hosts.filter((h) => !rejected.has(h.id)));
   const concurrency = opts.concurrency ?? ws.config.concurrency;
   const transport = jobTransportFor({ ...ws.config, concurrency }, ctx.io.env);
   if (!hooks.runner) transport.warm(hosts.filter((h) => !rejected.has(h.id)).map((h) => targetFor(h, ws.config)));

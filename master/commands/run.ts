@@ -12,7 +12,7 @@ import { withDeadline } from '../transport/quote.ts';
 import type { HostOutcome } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
 import type { CommandContext } from './context.ts';
-import { selectFleet, transportFor } from './fleet.ts';
+import { requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
 import type { GlobalOptions } from './options.ts';
 import { type TargetOptions, addTargetOptions } from './target-options.ts';
 
@@ -102,6 +102,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     const opts = c.optsWithGlobals<RunCliOptions>();
     const sel = selectFleet(ctx, opts);
     const config = sel.config;
+    requireLoginKeys(config, sel.roster, sel.hosts);
     const transport = transportFor(config);
     const store = JobStore.open(config.jobsDb);
     const job = store.startJob({ kind: 'run', args: { command: argv, level: opts.level, role: opts.role, host: opts.host, target: opts.target }, who: ctx.io.env.USER ?? '' });

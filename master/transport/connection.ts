@@ -3,7 +3,7 @@
 import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
 import { TransportError } from './errors.ts';
 import { type ExecOptions, type ExecResult, execOn, socketOn } from './exec.ts';
-import type { RemoteCommand } from './quote.ts';
+import { type RemoteCommand, commandLine } from './quote.ts';
 import { type HostTarget, hopLabel } from './target.ts';
 
 export interface ShellOptions {
@@ -20,10 +20,14 @@ export class HostConnection {
     readonly client: Client,
   ) {}
 
+  /** Whether commands go through `sudo -n` (asked for, and not logged in as root). */
+  private get sudo(): boolean {
+    return Boolean(this.target.sudo) && this.target.user !== 'root';
+  }
+
   /** Runs one command: an argv array (quoted here) or a shell line; through `sudo -n` when the target asks for it. */
   exec(command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
-    const sudo = Boolean(this.target.sudo) && this.target.user !== 'root';
-    return execOn(this.client, command, { name: hopLabel(this.target), hop: hopLabel(this.target), sudo }, opts).catch((err: unknown) => {
+    return execOn(this.client, command, { name: hopLabel(this.target), hop: hopLabel(this.target), sudo: this.sudo }, opts).catch((err: unknown) => {
       throw err instanceof TransportError ? err.forHost(this.target.id) : err;
     });
   }
@@ -35,16 +39,21 @@ export class HostConnection {
     });
   }
 
-  /** An interactive shell channel (with a pty unless `pty: false`). */
-  shell(opts: ShellOptions = {}): Promise<ClientChannel> {
+  /**
+   * An interactive channel (with a pty unless `pty: false`): the login shell, or `command` (through
+   * `sudo -n` when the target asks for it), the way `ssh -t host command` runs it.
+   */
+  shell(opts: ShellOptions = {}, command?: RemoteCommand): Promise<ClientChannel> {
     const pty = opts.pty ?? true;
+    const what = command === undefined ? 'a shell' : 'a session';
     return new Promise((resolve, reject) => {
       const cb = (err: Error | undefined, ch: ClientChannel): void => {
-        if (err) reject(new TransportError({ kind: 'connection', host: this.target.id, hop: hopLabel(this.target), message: `${hopLabel(this.target)}: cannot open a shell: ${err.message}` }, { cause: err }));
+        if (err) reject(new TransportError({ kind: 'connection', host: this.target.id, hop: hopLabel(this.target), message: `${hopLabel(this.target)}: cannot open ${what}: ${err.message}` }, { cause: err }));
         else resolve(ch);
       };
-      if (pty === false) this.client.shell(false, cb);
-      else this.client.shell(pty === true ? { term: 'xterm-256color', cols: 80, rows: 24 } : pty, cb);
+      const ptyOpts = pty === false ? false : pty === true ? { term: 'xterm-256color', cols: 80, rows: 24 } : pty;
+      if (command === undefined) this.client.shell(ptyOpts, cb);
+      else this.client.exec(commandLine(command, { sudo: this.sudo }), ptyOpts ? { pty: ptyOpts } : {}, cb);
     });
   }
 

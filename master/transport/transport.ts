@@ -187,11 +187,11 @@ export class Transport {
     );
   }
 
-  /** An interactive shell on the target; the connection closes with the channel. */
-  async shell(target: HostTarget, opts: ShellOptions = {}): Promise<ClientChannel> {
+  /** An interactive shell (or `command` in a session, see HostConnection.shell) on the target; the connection closes with the channel. */
+  async shell(target: HostTarget, opts: ShellOptions = {}, command?: RemoteCommand): Promise<ClientChannel> {
     const conn = await this.connect(target);
     try {
-      const ch = await conn.shell(opts);
+      const ch = await conn.shell(opts, command);
       ch.once('close', () => conn.close());
       return ch;
     } catch (err) {

@@ -232,13 +232,13 @@ t.test('halite sls applies only the named SLS', async (t) => {
 async function sshSession(args: string[], input: string) {
   const io = { out: '', err: '', env: {}, cwd: suite.ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
-  const stdin = new PassThrough();
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
   const stdout = Object.assign(new PassThrough(), { columns: 100, rows: 30 });
   let screen = '';
   stdout.on('data', (d: Buffer) => (screen += d.toString()));
   const term = { stdin, stdout } as unknown as Terminal;
   const program = new Command('halite').option('--config <file>').exitOverride();
-  registerSsh(program, ctx, { terminal: term, ask: async () => { throw new Error('asked'); } });
+  registerSsh(program, ctx, { terminal: term });
   stdin.end(input);
   await program.parseAsync(['--config', suite.ws.config, 'ssh', ...args], { from: 'user' });
   return { code: ctx.exitCode, screen, err: io.err };
@@ -251,5 +251,5 @@ t.test('halite ssh: a shell on the host through the jump box, with a terminal', 
   const byRole = await sshSession(['--role', 'memcache', '--level', 'staging', '--index', '2'], 'echo "on=$(hostname)"; exit\n');
   t.match(byRole.screen, /on=memcache2/);
   t.equal(byRole.code, 0);
-  await t.rejects(sshSession(['--role', 'memcache'], 'exit\n'), /asked/, 'several hosts and no --index: the user is asked');
+  await t.rejects(sshSession(['--role', 'memcache'], 'exit\n'), { exitCode: 64, message: /hosts match; pick one .*\n  1\) memcache1  staging/ }, 'several hosts and no --index: they are listed');
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../master/cli.ts';
 import type { CliIo } from '../../master/commands/context.ts';
 import { knownHostsLine } from '../../master/transport/known-hosts.ts';
-import type { FakeServer, KeyPair } from './transport/fake-ssh.ts';
+import { type FakeServer, type KeyPair, keyPair, startTarget } from './transport/fake-ssh.ts';
 
 export interface MasterDir {
   dir: string;
@@ -47,4 +47,43 @@ export async function halite(cwd: string, args: string[]): Promise<Run> {
   const io: CliIo = { stdout: (s) => void (out.stdout += s), stderr: (s) => void (out.stderr += s), env: {}, cwd };
   const code = await main(args, io);
   return { code, ...out };
+}
+
+/** The hooks of a test file that the fixture below registers on. */
+interface Hooks {
+  before(fn: () => Promise<void>): unknown;
+  teardown(fn: () => Promise<void>): unknown;
+}
+
+export interface TargetFixture {
+  /** The loopback target (started by the test file's `before`). */
+  readonly target: FakeServer;
+  /** A master directory for `hosts` (see masterDir), removed when the test file ends. */
+  master(hosts: Record<string, string[]>, config?: string[]): string;
+}
+
+/** A loopback SSH target for a whole test file, and master directories pointing at it. */
+export function targetFixture(t: Hooks): TargetFixture {
+  const client = keyPair();
+  const targetKey = keyPair();
+  const dirs: MasterDir[] = [];
+  let target: FakeServer | undefined;
+  t.before(async () => {
+    target = await startTarget({ hostKey: targetKey, authorized: [client] });
+  });
+  t.teardown(async () => {
+    await target?.close();
+    for (const d of dirs) d.remove();
+  });
+  return {
+    get target() {
+      if (!target) throw new Error('the target starts in before()');
+      return target;
+    },
+    master(hosts, config = []) {
+      const d = masterDir(this.target, targetKey, client, hosts, config);
+      dirs.push(d);
+      return d.dir;
+    },
+  };
 }

@@ -5,25 +5,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../master/exit-codes.ts';
 import { JobStore } from '../../master/jobs/store.ts';
-import { type MasterDir, halite, masterDir } from './fake-master.ts';
-import { type FakeServer, closedPort, keyPair, processEnded, startTarget } from './transport/fake-ssh.ts';
+import { halite, targetFixture } from './fake-master.ts';
+import { closedPort, processEnded } from './transport/fake-ssh.ts';
 
-const client = keyPair();
-const targetKey = keyPair();
-let target: FakeServer;
-const dirs: MasterDir[] = [];
-t.before(async () => {
-  target = await startTarget({ hostKey: targetKey, authorized: [client] });
-});
-t.teardown(async () => {
-  await target.close();
-  for (const d of dirs) d.remove();
-});
+const fx = targetFixture(t);
 
 async function fleet(): Promise<string> {
-  const d = masterDir(target, targetKey, client, { web1: ['level: staging'], down1: ['level: staging', `port: ${await closedPort()}`] });
-  dirs.push(d);
-  return d.dir;
+  return fx.master({ web1: ['level: staging'], down1: ['level: staging', `port: ${await closedPort()}`] });
 }
 
 const slow = (pidFile: string) => ['sh', '-c', `echo started; sleep 60 & echo $! > '${pidFile}'; wait`];
@@ -36,7 +24,7 @@ t.test('--timeout expiring: status timeout, its own exit code, the command ended
   t.equal(r.stdout, 'web1:\n    started\n    (timeout after 1 s: the command was stopped)\n');
   t.notMatch(r.stdout, /unreachable/);
   t.ok(await processEnded(Number(readFileSync(pidFile, 'utf8'))), 'the background child of the command ended too');
-  t.match(target.commands.at(-1), /^timeout -k 5s 1s sh -c /, 'the host enforces the deadline too');
+  t.match(fx.target.commands.at(-1), /^timeout -k 5s 1s sh -c /, 'the host enforces the deadline too');
 
   const store = JobStore.open(join(dir, 'var/jobs.sqlite'));
   t.teardown(() => store.close());
