@@ -40,7 +40,7 @@ export function pickHost(hosts: readonly RosterHost[], index: number | undefined
     return hosts[index - 1];
   }
   if (hosts.length === 1) return hosts[0];
-  throw usageError(`${hosts.length} hosts match; pick one by id (halite ssh HOST) or with --index N:\n${hostMenu(hosts)}`);
+  throw usageError(`${hosts.length} hosts match; pick one by id (halite ssh HOST) or with --index N:\n${hostMenu(hosts).trimEnd()}`);
 }
 
 /** Connects the terminal to the shell channel until it closes; resolves to the remote exit status. */
