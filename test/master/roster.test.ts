@@ -37,7 +37,7 @@ t.test('a full entry, with defaults for port, user, sudo, roles and grains', asy
     {
       id: 'db1.production', host: 'db1.example.internal', port: 2222, user: 'deploy', sudo: true, level: 'production',
       roles: ['db', 'masterdb'], grains: { rack: 'r2', disks: ['sda', 'sdb'] }, jump: { host: '10.77.0.9', port: 22, user: 'ops' },
-      priv: '/srv/halite/keys/db1', timeout: 30, line: 4,
+      priv: '/srv/halite/keys/db1', timeout: 30, line: 4, privLine: 12,
     },
     { id: 'v6_host', host: 'fd00::15', port: 22, user: 'root', sudo: false, level: 'staging', roles: [], grains: {}, jump: null, line: 15 },
   ]);

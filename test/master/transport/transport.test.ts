@@ -259,11 +259,11 @@ t.test('a changed host key is refused loudly, with old and new fingerprints', as
 
 t.test('timeouts', async (t) => {
   const tr = transport();
-  const started = Date.now();
+  const signals = target.signals.length;
   const slow = await rejection(tr.exec(viaJump('web1'), 'sleep 5', { timeoutMs: 300 }));
   t.equal(slow.kind, 'timeout');
   t.equal(slow.host, 'web1');
-  t.ok(Date.now() - started < 3000, 'does not wait for the command');
+  t.same(target.signals.slice(signals), ['TERM'], 'the command was stopped, not waited for');
 
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 200);
@@ -290,16 +290,16 @@ t.test('a command out of time is stopped with its process group: TERM, then KILL
   const pidFile = join(dir, 'bg.pid');
   const before = target.signals.length;
   // a child in the background: killing the shell alone would leave it running
-  const polite = await rejection(tr.exec(viaJump('web1'), `sleep 60 & echo $! > '${pidFile}'; wait`, { timeoutMs: 300 }));
+  const polite = await rejection(tr.exec(viaJump('web1'), `sleep 60 & echo $! > '${pidFile}'; wait`, { timeoutMs: 1000 }));
   t.equal(polite.kind, 'timeout');
   t.equal(polite.host, 'web1');
-  t.match(polite.message, /timeout after 0\.3 s: the command was stopped/);
+  t.match(polite.message, /timeout after 1 s: the command was stopped/);
   t.ok(await processEnded(Number(readFileSync(pidFile, 'utf8'))), 'the background child ended too');
   t.same(target.signals.slice(before), ['TERM'], 'TERM was enough');
 
   const stubborn = join(dir, 'stubborn.pid');
   const mid = target.signals.length;
-  const hard = await rejection(tr.exec(viaJump('web1'), `trap '' TERM; sleep 60 & echo $! > '${stubborn}'; wait`, { timeoutMs: 300, killGraceMs: 200 }));
+  const hard = await rejection(tr.exec(viaJump('web1'), `trap '' TERM; sleep 60 & echo $! > '${stubborn}'; wait`, { timeoutMs: 1000, killGraceMs: 200 }));
   t.equal(hard.kind, 'timeout');
   t.ok(await processEnded(Number(readFileSync(stubborn, 'utf8'))), 'a child that ignores TERM is killed');
   t.same(target.signals.slice(mid), ['TERM', 'KILL'], 'KILL after the grace time');
