@@ -6,7 +6,7 @@ import type { ExitCode } from '../exit-codes.ts';
 export interface Terminal {
   stdin: Readable & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
   stdout: Writable & { columns?: number; rows?: number; on(event: 'resize', fn: () => void): unknown; off?(event: 'resize', fn: () => void): unknown };
-  /** A command's standard error without a pty (default: process.stderr). */
+  /** A remote command's standard error when it has no pty (default: stdout). */
   stderr?: Writable;
 }
 

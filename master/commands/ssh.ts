@@ -52,7 +52,8 @@ export function attachShell(channel: ClientChannel, term: Terminal): Promise<num
     if (raw) term.stdin.setRawMode!(true);
     term.stdin.pipe(channel);
     channel.pipe(term.stdout, { end: false });
-    channel.stderr.pipe(term.stdout, { end: false });
+    // without a pty the remote stderr stays apart (with one, the terminal merges it into stdout)
+    channel.stderr.pipe(term.stderr ?? term.stdout, { end: false });
     term.stdout.on('resize', resize);
     channel.on('exit', (c: number | null) => (code = typeof c === 'number' ? c : null));
     channel.once('close', () => {
@@ -80,7 +81,7 @@ const list = (value: string, previous: string[]) => [...previous, ...value.split
 
 /** Runs `command` without a pty: output streamed to the terminal, stdin passed through. */
 async function runCommand(transport: Transport, target: HostTarget, ctx: CommandContext, command: string[], term: Terminal): Promise<number> {
-  const stderr = term.stderr ?? process.stderr;
+  const stderr = term.stderr ?? term.stdout;
   try {
     const r = await transport.run(target, (conn) =>
       conn.exec(command, { stdin: term.stdin, onStdout: (c) => term.stdout.write(c), onStderr: (c) => stderr.write(c) }),
@@ -120,7 +121,7 @@ export function registerSsh(program: Command, ctx: CommandContext, hooks: { term
       }
       const host = pickHost(hosts, opts.index);
       requireLoginKeys(config, roster, [host]);
-      const term: Terminal = hooks.terminal ?? ctx.io.terminal ?? { stdin: process.stdin, stdout: process.stdout };
+      const term: Terminal = hooks.terminal ?? ctx.io.terminal ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
       // ssh's rule: a pty for a shell typed at a terminal; -t forces one, -T refuses it
       const pty = opts.tty === true || (opts.tty !== false && command.length === 0 && Boolean(term.stdin.isTTY));
       const transport = transportFor(config);
