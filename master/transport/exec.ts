@@ -46,6 +46,8 @@ export interface ExecContext {
 export function execOn(client: Client, command: RemoteCommand, ctx: ExecContext, opts: ExecOptions = {}): Promise<ExecResult> {
   const line = commandLine(command, { sudo: ctx.sudo });
   if (opts.signal?.aborted) return Promise.reject(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: aborted before the command started` }));
+  // the deadline counts from the request: the host starts the command before its reply arrives
+  const started = performance.now();
   return new Promise<ExecResult>((resolve, reject) => {
     const cannotStart = (err: Error): void => {
       const e = new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: cannot start a command: ${err.message}` }, { cause: err });
@@ -55,7 +57,7 @@ export function execOn(client: Client, command: RemoteCommand, ctx: ExecContext,
     try {
       // listeners go on in the callback itself: output, exit status and close can arrive in the
       // same packet batch as the reply to the exec request
-      client.exec(line, (err, channel) => (err ? cannotStart(err) : follow(channel, ctx, opts, client, resolve, reject)));
+      client.exec(line, (err, channel) => (err ? cannotStart(err) : follow(channel, ctx, opts, client, resolve, reject, true, started)));
     } catch (err) {
       cannotStart(err as Error);
     }
@@ -115,6 +117,7 @@ function follow(
   resolve: (r: ExecResult) => void,
   reject: (e: TransportError) => void,
   session = true,
+  started = performance.now(),
 ): void {
   const out: Buffer[] = [];
   const errs: Buffer[] = [];
@@ -148,7 +151,6 @@ function follow(
     cleanup();
     reject(err);
   };
-  const started = performance.now();
   const timedOut = (): TransportError =>
     new TransportError({ kind: 'timeout', hop: ctx.hop, message: `${ctx.name}: timeout after ${seconds(opts.timeoutMs!)}: the command was stopped` });
   const expire = (): void => {
@@ -189,7 +191,7 @@ function follow(
   client.once('close', onClientClose);
   if (opts.signal) opts.signal.addEventListener('abort', onAbort, { once: true });
   if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
-    timer = setTimeout(expire, opts.timeoutMs);
+    timer = setTimeout(expire, Math.max(0, opts.timeoutMs - (performance.now() - started)));
   }
 
   const input = opts.stdin;
