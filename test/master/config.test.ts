@@ -144,5 +144,5 @@ t.test('the shipped halite.yaml is valid', async (t) => {
   t.equal(config.file, join(root, 'halite.yaml'));
   t.equal(config.states, join(root, 'states'));
   t.same(Object.keys(config.levels).sort(), ['production', 'staging']);
-  for (const lv of Object.values(config.levels)) t.match(lv.jump?.host, /^10\.77\./);
+  for (const lv of Object.values(config.levels)) t.match(lv.jump?.host, /^10\.20\./);
 });

@@ -128,7 +128,7 @@ t.test('the shipped roster is valid and matches the role counts in roles/', asyn
   t.same(r.warnings, []);
   const addresses = new Set(r.hosts.map((h) => h.host));
   t.equal(addresses.size, r.hosts.length, 'addresses are unique');
-  for (const h of r.hosts) t.match(h.host, /^10\.77\.\d+\.\d+$/);
+  for (const h of r.hosts) t.match(h.host, /^10\.20\.\d+\.\d+$/);
   for (const file of readdirSync(join(root, 'roles'))) {
     const role = file.replace(/\.yaml$/, '');
     const { count } = parse(readFileSync(join(root, 'roles', file), 'utf8')) as { count: Record<string, number> };
