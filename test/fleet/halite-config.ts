@@ -17,6 +17,8 @@ export interface FleetWorkspace {
   roster: string;
   knownHosts: string;
   jobsDb: string;
+  /** A connection keeper socket directory for commands run by tests ($HALITE_RUNTIME_DIR). */
+  runtimeDir: string;
 }
 
 export function workspacePaths(dir: string): FleetWorkspace {
@@ -26,6 +28,7 @@ export function workspacePaths(dir: string): FleetWorkspace {
     roster: join(dir, 'roster.yaml'),
     knownHosts: join(dir, 'known_hosts'),
     jobsDb: join(dir, 'jobs.sqlite'),
+    runtimeDir: join(dir, 'run'),
   };
 }
 

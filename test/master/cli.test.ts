@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import type { LowChunk } from '../../agent/protocol.ts';
+import { REPO, shippedExample } from '../shipped.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'master/cli.ts');
+const CLI = join(REPO, 'master/cli.ts');
 const TSX = import.meta.resolve('tsx');
 const SECRET = 'hunter2-cache-secret';
 
@@ -22,7 +22,7 @@ function halite(args: string[], opts: { cwd?: string; env?: Record<string, strin
   const env = { ...process.env, ...opts.env };
   delete env.HALITE_CONFIG;
   if (opts.env?.HALITE_CONFIG) env.HALITE_CONFIG = opts.env.HALITE_CONFIG;
-  const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd: opts.cwd ?? ROOT, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd: opts.cwd ?? elsewhere, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,6 +30,9 @@ const made: string[] = [];
 t.teardown(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
+/** The working directory of commands given their configuration: empty. */
+const elsewhere = mkdtempSync(join(tmpdir(), 'halite-cli-cwd-'));
+made.push(elsewhere);
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'halite-cli-'));
@@ -247,15 +250,15 @@ t.test('roster warnings go to stderr and do not change the exit code', async (t)
 });
 
 t.test('bin/halite.js runs the command line from source', async (t) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/halite.js'), '--config', goodConfig, 'show', 'top', '--host', 'web1', '--out', 'json'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(REPO, 'bin/halite.js'), '--config', goodConfig, 'show', 'top', '--host', 'web1', '--out', 'json'], { cwd: elsewhere, encoding: 'utf8' });
   t.equal(r.status, 0);
   t.same(JSON.parse(r.stdout), { base: ['common'] });
-  const u = spawnSync(process.execPath, [join(ROOT, 'bin/halite.js'), 'frobnicate'], { encoding: 'utf8' });
+  const u = spawnSync(process.execPath, [join(REPO, 'bin/halite.js'), 'frobnicate'], { cwd: elsewhere, encoding: 'utf8' });
   t.equal(u.status, 64);
 });
 
 t.test('the shipped example compiles for every host', async (t) => {
-  const r = halite(['lint']);
+  const r = halite(['lint'], { cwd: shippedExample() });
   t.equal(r.code, 0, r.stdout);
   t.match(r.stdout, /^lint: 24 hosts, no errors$/m);
 });

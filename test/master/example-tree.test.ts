@@ -1,13 +1,16 @@
 // The shipped infrastructure compiles to what each role needs, through the real CLI.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { LowChunk } from '../../agent/protocol.ts';
+import { REPO, shippedExample } from '../shipped.ts';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
+const example = shippedExample();
+const CLI = join(REPO, 'master/cli.ts');
+const TSX = import.meta.resolve('tsx');
 
 function show(host: string): LowChunk[] {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'master/cli.ts', 'show', 'highstate', '--host', host, '--out', 'json'], { cwd: repo, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', TSX, CLI, 'show', 'highstate', '--host', host, '--out', 'json'], { cwd: example, encoding: 'utf8' });
   return JSON.parse(out) as LowChunk[];
 }
 

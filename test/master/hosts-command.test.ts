@@ -1,4 +1,5 @@
-// `halite hosts`, in-process on the shipped example fleet and on small rosters in a temporary directory.
+// `halite hosts`, in-process on a copy of the shipped example fleet and on small rosters, each in a
+// temporary directory.
 import t from 'tap';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,9 @@ import type { CliIo, CommandContext } from '../../master/commands/context.ts';
 import { describeLastRun, formatHostsTable, type HostsHooks, registerHosts } from '../../master/commands/hosts.ts';
 import { addTargetOptions, applyTargetOptions, batchOption } from '../../master/commands/target-options.ts';
 import { CliError } from '../../master/cli-error.ts';
+import { shippedExample } from '../shipped.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = shippedExample();
 
 function capture(cwd = ROOT): CliIo & { out: string; err: string } {
   const io = { out: '', err: '', env: {}, cwd, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };

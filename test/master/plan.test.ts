@@ -1,12 +1,12 @@
 import t from 'tap';
-import { join } from 'node:path';
 import { loadConfig } from '../../master/config.ts';
 import { batchSize, blocked, parseBatch, partitionBlocked, plan, type Wave } from '../../master/plan.ts';
 import { loadRoles, type Role } from '../../master/roles.ts';
 import { loadRoster, type RosterHost } from '../../master/roster.ts';
 import { NO_TARGETING, selectHosts, type TargetSpec } from '../../master/target.ts';
+import { shippedExample } from '../shipped.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = shippedExample();
 const config = loadConfig(undefined, {}, ROOT).config;
 const ROLES = loadRoles(config.roles).roles;
 const FLEET = loadRoster(config).hosts;

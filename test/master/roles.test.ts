@@ -15,8 +15,9 @@ import {
   transitiveDeps,
 } from '../../master/roles.ts';
 import { loadRoster, parseRoster } from '../../master/roster.ts';
+import { shippedExample } from '../shipped.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = shippedExample();
 const config = loadConfig(undefined, {}, ROOT).config;
 const FILE = '/srv/roles/web.yaml';
 

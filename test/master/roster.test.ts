@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../master/config.ts';
 import { jumpFor, loadRoster, parseRoster } from '../../master/roster.ts';
+import { shippedExample } from '../shipped.ts';
 
 const FILE = '/srv/halite/roster.yaml';
 const OPTS = { levels: ['staging', 'production'], user: 'root', port: 22 };
@@ -111,7 +112,7 @@ t.test('the roster must be a map; YAML errors carry a line', async (t) => {
 });
 
 t.test('jump host: the entry, else the level, else direct', async (t) => {
-  const root = join(import.meta.dirname, '../..');
+  const root = shippedExample();
   const { config } = loadConfig(undefined, {}, root);
   const r = parseRoster('a:\n  host: a.lan\n  level: staging\nb:\n  host: b.lan\n  level: staging\n  jump: false\nc:\n  host: c.lan\n  level: staging\n  jump: j2\n', FILE, OPTS);
   t.same(jumpFor(r.hosts[0], config), config.levels.staging.jump);
@@ -121,7 +122,7 @@ t.test('jump host: the entry, else the level, else direct', async (t) => {
 });
 
 t.test('the shipped roster is valid and matches the role counts in roles/', async (t) => {
-  const root = join(import.meta.dirname, '../..');
+  const root = shippedExample();
   const { config } = loadConfig(undefined, {}, root);
   const r = loadRoster(config);
   t.same(r.errors, []);

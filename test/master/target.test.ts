@@ -1,10 +1,10 @@
 import t from 'tap';
-import { join } from 'node:path';
 import { loadConfig } from '../../master/config.ts';
 import { loadRoster, parseRoster, type RosterHost } from '../../master/roster.ts';
 import { isTargeted, NO_TARGETING, SelectionError, selectHosts, splitList, type TargetSpec } from '../../master/target.ts';
+import { shippedExample } from '../shipped.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = shippedExample();
 const shipped = loadRoster(loadConfig(undefined, {}, ROOT).config);
 const FLEET = shipped.hosts;
 
