@@ -31,6 +31,7 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
     .version(haliteVersion(), '-V, --version')
     .option('--config <file>', 'master configuration (default: $HALITE_CONFIG, else ./halite.yaml)')
     .option('--debug', 'show stack traces of internal errors')
+    .option('--no-color', 'no colours in the output (also NO_COLOR=1; FORCE_COLOR=1 colours output that is not a terminal)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   registerShow(program, ctx);
@@ -81,6 +82,7 @@ export function processIo(): CliIo {
     stderr: (s) => void process.stderr.write(s),
     env: process.env,
     cwd: process.cwd(),
+    tty: { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
   };
 }
 

@@ -17,6 +17,8 @@ export interface CliIo {
   cwd: string;
   /** The streams `halite ssh` passes through (default: the process's own). */
   terminal?: Terminal;
+  /** Which of the two streams is a terminal (neither when left out: output captured or piped). */
+  tty?: { stdout?: boolean; stderr?: boolean };
 }
 
 export interface CommandContext {

@@ -10,6 +10,7 @@ import { JobStore } from '../jobs/store.ts';
 import { type HostRunner, type JobOutcome, jobExitCode, orchestrate } from '../orchestrate.ts';
 import { formatFleetSummary, formatHostOutput, formatJobErrors } from '../output/fleet-summary.ts';
 import { Progress } from '../output/progress.ts';
+import { colorWanted, liveProgress } from '../output/terminal.ts';
 import { type RunnerEnv, pushRunner } from '../push-runner.ts';
 import { targetFor } from '../transport/target.ts';
 import type { BatchSpec } from '../plan.ts';
@@ -41,7 +42,7 @@ export interface JobCliOptions extends GlobalOptions, TargetOptions {
 export interface JobHooks {
   /** Builds the per-host runner (by default the SSH push of the agent). */
   runner?(env: RunnerEnv): HostRunner | Promise<HostRunner>;
-  /** Show progress redrawn in place (default: whether stderr is a terminal). */
+  /** Show progress redrawn in place (default: whether stderr is a terminal, outside CI). */
   tty?: boolean;
 }
 
@@ -79,7 +80,7 @@ function jobHosts(ctx: CommandContext, ws: Workspace, roles: RoleSet, selected: 
   return { hosts, rejected };
 }
 
-export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCliOptions, 'out' | 'stateOutput' | 'test'>, order: readonly string[]): void {
+export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCliOptions, 'out' | 'stateOutput' | 'test' | 'color'>, order: readonly string[]): void {
   const byHost = new Map(job.results.map((r) => [r.host, r]));
   const ran = order.flatMap((id) => byHost.get(id) ?? []);
   if (opts.out === 'json') {
@@ -89,9 +90,10 @@ export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCli
     return;
   }
   // hosts that ran states show them; every error is shown once below, with the hosts it concerns
-  for (const r of ran) if (r.results.length || !r.errors.length) ctx.io.stdout(formatHostOutput({ ...r, errors: [] }, { stateOutput: opts.stateOutput }));
-  ctx.io.stdout(formatJobErrors(ran));
-  ctx.io.stdout(formatFleetSummary(job, { test: opts.test }));
+  const color = opts.color ?? false;
+  for (const r of ran) if (r.results.length || !r.errors.length) ctx.io.stdout(formatHostOutput({ ...r, errors: [] }, { stateOutput: opts.stateOutput, color }));
+  ctx.io.stdout(formatJobErrors(ran, { color }));
+  ctx.io.stdout(formatFleetSummary(job, { test: opts.test, color }));
 }
 
 /** Runs a highstate (no `sls`) or the named SLS on the selected hosts. */
@@ -107,8 +109,8 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   const transport = jobTransportFor({ ...ws.config, concurrency }, ctx.io.env);
   if (!hooks.runner) transport.warm(hosts.filter((h) => !rejected.has(h.id)).map((h) => targetFor(h, ws.config)));
   const store = JobStore.open(ws.config.jobsDb);
-  const tty = hooks.tty ?? Boolean(process.stderr.isTTY);
-  const progress = new Progress({ tty, color: tty, write: (s) => ctx.io.stderr(s) });
+  const tty = hooks.tty ?? liveProgress(ctx.io);
+  const progress = new Progress({ tty, color: colorWanted(ctx.io, 'stderr', opts.color), write: (s) => ctx.io.stderr(s) });
   try {
     const run = await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap) });
     const args: Record<string, unknown> = { level: opts.level, role: opts.role, host: opts.host, target: opts.target };
@@ -132,7 +134,7 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
       onEvent: (e) => progress.handle(e),
     });
     progress.finish();
-    printJob(ctx, job, opts, hosts.map((h) => h.id));
+    printJob(ctx, job, { ...opts, color: colorWanted(ctx.io, 'stdout', opts.color) }, hosts.map((h) => h.id));
     ctx.exitCode = jobExitCode(job.results);
     store.prune();
   } finally {

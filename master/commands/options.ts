@@ -6,6 +6,8 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../output/format.ts';
 export interface GlobalOptions {
   config?: string;
   debug?: boolean;
+  /** False with `--no-color`. */
+  color?: boolean;
 }
 
 export interface HostOptions extends GlobalOptions {

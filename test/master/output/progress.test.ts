@@ -1,4 +1,5 @@
 import t from 'tap';
+import { makeColors } from '../../../agent/output/colors.ts';
 import type { JobEvent, PushResult } from '../../../master/orchestrate.ts';
 import { formatFleetSummary, formatHostOutput } from '../../../master/output/fleet-summary.ts';
 import { Progress, plainLine, renderLines, resultDetail } from '../../../master/output/progress.ts';
@@ -88,10 +89,28 @@ t.test('terminal output: one line per host, redrawn in place', async (t) => {
   t.match(out, /\x1b\[4A/, 'moved back over the four lines');
 });
 
+/** Select Graphic Rendition sequences (colours), as opposed to cursor movement and line clearing. */
+const SGR = /\x1b\[[0-9;]*m/;
+
 t.test('colour only when asked', async (t) => {
   t.notMatch(renderLines([{ host: 'a', phase: 'failed', detail: '' }]).join(''), /\x1b/);
-  const p = new Progress({ tty: true, color: true, write: () => {} });
-  t.ok(p);
+  t.equal(renderLines([{ host: 'a', phase: 'failed', detail: '' }], makeColors(true)).join(''), '\x1b[31ma  failed\x1b[39m');
+  const painted = (color: boolean | undefined, tty: boolean) => {
+    let out = '';
+    const p = new Progress({ tty, ...(color === undefined ? {} : { color }), write: (s) => void (out += s) });
+    for (const e of events) p.handle(e);
+    return out;
+  };
+  const colored = painted(true, true);
+  t.match(colored, '\x1b[32mmem1   ok           0 states, 1.5 s\x1b[39m', 'a host that converged is green');
+  t.match(colored, '\x1b[36msess1  changed', 'a host with changes is cyan');
+  t.match(colored, '\x1b[91mdb1    unreachable', 'an unreachable host is light red');
+  for (const color of [false, undefined]) {
+    const plain = painted(color, true);
+    t.notMatch(plain, SGR, `no colour with color: ${color}`);
+    t.match(plain, /\x1b\[4A/, 'still redrawn in place');
+  }
+  t.notMatch(painted(true, false), /\x1b/, 'one line per event never carries escape sequences');
   t.equal(plainLine({ type: 'host-queued', host: 'x' }), null);
 });
 
