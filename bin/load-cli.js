@@ -1,48 +1,16 @@
-// Loads the command line: the bundle that `npm run build` wrote to dist/ while it is newer than
-// every source file, else the TypeScript sources through tsx, else (an install without sources)
-// whatever bundle there is.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Loads the command line from dist/halite.mjs, built first when the sources changed since
+// (fresh-bundle.js). Where it cannot be built (no esbuild, a checkout this user cannot write), the
+// TypeScript sources run through tsx; an installation without sources runs the bundle it has.
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const source = join(root, 'master', 'cli.ts');
-const bundle = join(root, 'dist', 'halite.mjs');
-
-/** Newest modification time (ms) of the files under `dir`, 0 when there are none. */
-function newest(dir) {
-  let max = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) max = Math.max(max, newest(p));
-    else if (e.isFile()) max = Math.max(max, statSync(p).mtimeMs);
-  }
-  return max;
-}
-
-/** Whether dist/halite.mjs was built after the last change to the sources it is made of. */
-export function bundleIsFresh() {
-  if (!existsSync(bundle)) return false;
-  const built = statSync(bundle).mtimeMs;
-  const inputs = [newest(join(root, 'master')), newest(join(root, 'agent'))];
-  for (const f of ['package.json', 'package-lock.json']) if (existsSync(join(root, f))) inputs.push(statSync(join(root, f)).mtimeMs);
-  return inputs.every((t) => t <= built);
-}
+import { MASTER_BUNDLE, ROOT, ensureBundle, haveSources } from './fresh-bundle.js';
 
 /** @returns {Promise<{ main: (argv: string[]) => Promise<number> }>} */
 export async function loadCli() {
-  if (existsSync(source) && !bundleIsFresh()) {
-    const { register } = await import('tsx/esm/api');
-    register();
-    return import(source);
-  }
-  return import(bundle);
+  if (!haveSources() || (await ensureBundle())) return import(pathToFileURL(MASTER_BUNDLE).href);
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(pathToFileURL(join(ROOT, 'master', 'cli.ts')).href);
 }
 
 /** Runs the command line with `argv` and sets the process exit code. */

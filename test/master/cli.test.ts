@@ -249,7 +249,7 @@ t.test('roster warnings go to stderr and do not change the exit code', async (t)
   t.match(r.stderr, /^warning: cache1: .*roster\.yaml:10: thin_dir: Salt roster field not used by halite; ignored \(ROSTER\)$/m);
 });
 
-t.test('bin/halite.js runs the command line from source', async (t) => {
+t.test('bin/halite.js runs the command line', async (t) => {
   const r = spawnSync(process.execPath, [join(REPO, 'bin/halite.js'), '--config', goodConfig, 'show', 'top', '--host', 'web1', '--out', 'json'], { cwd: elsewhere, encoding: 'utf8' });
   t.equal(r.status, 0);
   t.same(JSON.parse(r.stdout), { base: ['common'] });
