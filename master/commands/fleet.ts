@@ -6,11 +6,11 @@ import { EXIT } from '../exit-codes.ts';
 import { checkLoginKeys } from '../login-keys.ts';
 import { formatWarnings } from '../output/errors.ts';
 import { type Roster, type RosterHost, isRejected, loadRoster, rosterEntries } from '../roster.ts';
-import { HALITE_BIN } from '../halite-bin.ts';
+import { buildId } from '../build-id.ts';
+import { haliteSelf } from '../halite-bin.ts';
 import { KeptTransport, keeperStarter } from '../transport/mux-client.ts';
 import { muxSocketPath } from '../transport/mux-path.ts';
 import { Transport } from '../transport/transport.ts';
-import { haliteVersion } from '../version.ts';
 import type { CommandContext } from './context.ts';
 import type { GlobalOptions } from './options.ts';
 import { type TargetOptions, applyTargetOptions } from './target-options.ts';
@@ -76,20 +76,27 @@ export function transportFor(config: HaliteConfig): Transport {
 export type JobTransport = Pick<Transport, 'exec' | 'socketOrExec' | 'warm' | 'close'>;
 
 /**
- * The transport of a job or `halite run`: through the connection keeper when `ssh.persist` is set
- * (the default), so that the next command finds its connections open; else its own connections.
+ * The transport of a job or `halite run`: through the connection keeper of this configuration and
+ * build when `ssh.persist` is set (the default), so that the next command finds its connections
+ * open; else its own connections. `note` hears why a keeper was not used (for --debug).
  */
-export function jobTransportFor(config: HaliteConfig, env: NodeJS.ProcessEnv = process.env): JobTransport {
+export function jobTransportFor(config: HaliteConfig, env: NodeJS.ProcessEnv = process.env, note?: (text: string) => void): JobTransport {
   const direct = transportFor(config);
   if (config.ssh.persist <= 0) return direct;
-  const where = muxSocketPath(haliteVersion(), env);
-  if (!('path' in where)) return direct;
+  const build = buildId();
+  const where = muxSocketPath({ config: config.file ?? config.dir, build }, env);
+  if (!('path' in where)) {
+    note?.(`no connection keeper: ${where.refused}`);
+    return direct;
+  }
   return new KeptTransport({
     direct,
+    build,
     profile: { key: config.ssh.key, knownHosts: config.ssh.knownHosts, connectTimeoutMs: config.ssh.connectTimeout * 1000 },
     persistSec: config.ssh.persist,
     socket: where.path,
-    startKeeper: keeperStarter(HALITE_BIN, where.path, config.ssh.persist),
+    startKeeper: keeperStarter(haliteSelf(), where.path, config.ssh.persist),
     concurrency: config.concurrency,
+    ...(note ? { note } : {}),
   });
 }

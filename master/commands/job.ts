@@ -106,7 +106,8 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   const roles = ws.roles!.roles;
   if (!hooks.runner) requireLoginKeys(ws.config, ws.roster, hosts.filter((h) => !rejected.has(h.id)));
   const concurrency = opts.concurrency ?? ws.config.concurrency;
-  const transport = jobTransportFor({ ...ws.config, concurrency }, ctx.io.env);
+  const debug = opts.debug ? (text: string) => ctx.io.stderr(`halite: debug: ${text}\n`) : undefined;
+  const transport = jobTransportFor({ ...ws.config, concurrency }, ctx.io.env, debug);
   if (!hooks.runner) transport.warm(hosts.filter((h) => !rejected.has(h.id)).map((h) => targetFor(h, ws.config)));
   const store = JobStore.open(ws.config.jobsDb);
   const tty = hooks.tty ?? liveProgress(ctx.io);

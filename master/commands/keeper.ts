@@ -1,6 +1,7 @@
 // `halite keeper --socket PATH --persist SEC`: the connection keeper (transport/mux-server.ts).
 // Commands start it in the background; it is not listed in the help.
 import { type Command, Option } from 'commander';
+import { buildId } from '../build-id.ts';
 import { usageError } from '../cli-error.ts';
 import { runKeeper } from '../transport/mux-server.ts';
 
@@ -13,6 +14,6 @@ export function registerKeeper(program: Command): void {
     .action(async (o: { socket: string; persist: string }) => {
       const persistSec = Number(o.persist);
       if (!Number.isFinite(persistSec) || persistSec < 0) throw usageError(`--persist: expected a number of seconds, not '${o.persist}'`);
-      await runKeeper({ socket: o.socket, persistSec });
+      await runKeeper({ socket: o.socket, persistSec, build: buildId() });
     });
 }

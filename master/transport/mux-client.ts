@@ -1,7 +1,8 @@
 // A command's side of the connection keeper (mux-server.ts): remote commands and resident-agent
 // exchanges go through the keeper's kept SSH connections. When no keeper listens yet, the command
 // uses its own connections (the Transport it was given) and starts a keeper for the commands after
-// it, so the first command is never slower than without one.
+// it, so the first command is never slower than without one. A keeper whose hello names another
+// build is not used: the command connects by itself, before it has sent the keeper anything.
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
@@ -22,8 +23,14 @@ export interface KeptTransportOptions {
   persistSec: number;
   /** The keeper's socket. */
   socket: string;
+  /** The build of this command's code (build-id.ts): only a keeper of the same build is used. */
+  build: string;
   /** Starts a keeper on `socket` in the background (default: none is started). */
   startKeeper?: () => void;
+  /** Told why the keeper is not used, when it is there but refused (a debugging note). */
+  note?: (text: string) => void;
+  /** How long a keeper may take to say hello (default 5 s); one that does not is not used. */
+  helloTimeoutMs?: number;
   /** Hosts worked on at the same time (default 8). */
   concurrency?: number;
 }
@@ -46,6 +53,14 @@ export class KeptTransport {
 
   get usingKeeper(): boolean {
     return !this.direct;
+  }
+
+  /** A keeper listens but is not this command's: connect by itself, and start none (the socket is taken). */
+  private refuse(why: string): void {
+    if (this.direct) return;
+    this.direct = true;
+    this.started = true;
+    this.o.note?.(`the connection keeper at ${this.o.socket} is not used: ${why}; connecting directly`);
   }
 
   private noKeeper(): void {
@@ -101,41 +116,42 @@ export class KeptTransport {
     this.o.direct.close();
   }
 
-  /** One request to the keeper; rejects with NoKeeper when none listens (before anything was sent). */
+  /** One request to the keeper; rejects with NoKeeper when none listens or it is refused (before anything was sent). */
   private request(target: HostTarget, op: Op, opts: ExecOptions): Promise<ExecResult & { via?: 'socket' | 'exec' }> {
     if (this.direct) return Promise.reject(new NoKeeper());
     const name = hopLabel(target);
     if (opts.signal?.aborted) return Promise.reject(new TransportError({ kind: 'aborted', host: target.id, hop: name, message: `${name}: aborted before the command started` }));
-    const req = { v: MUX_VERSION, persistSec: this.o.persistSec, profile: this.o.profile, target, ...op, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } as MuxRequest;
+    const req = { v: MUX_VERSION, build: this.o.build, persistSec: this.o.persistSec, profile: this.o.profile, target, ...op, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } as MuxRequest;
     return new Promise((resolve, reject) => {
       const sock: Socket = connect(this.o.socket);
-      let connected = false;
+      /** Set once the keeper's hello was accepted and the request sent: from then on the command is the keeper's. */
+      let sent = false;
       let settled = false;
       const out: Buffer[] = [];
       const errs: Buffer[] = [];
       const frames = new FrameReader();
+      const helloTimer = setTimeout(() => refused('it did not say hello'), this.o.helloTimeoutMs ?? 5000);
       const settle = (fn: () => void): void => {
         if (settled) return;
         settled = true;
+        clearTimeout(helloTimer);
         opts.signal?.removeEventListener('abort', onAbort);
         fn();
       };
       const lost = (why: string): void =>
         settle(() => reject(new TransportError({ kind: 'connection', host: target.id, hop: name, message: `${name}: ${why}` })));
+      const refused = (why: string): void => {
+        sock.destroy();
+        this.refuse(why);
+        settle(() => reject(new NoKeeper(why)));
+      };
       const onAbort = (): void => {
         sock.destroy();
         settle(() => reject(new TransportError({ kind: 'aborted', host: target.id, hop: name, message: `${name}: command aborted` })));
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      sock.once('error', (err: NodeJS.ErrnoException) => {
-        if (!connected) {
-          this.noKeeper();
-          return settle(() => reject(new NoKeeper(err.message)));
-        }
-        lost(`the connection keeper failed: ${err.message}`);
-      });
-      sock.once('connect', () => {
-        connected = true;
+      const send = (): void => {
+        sent = true;
         this.kept++;
         sock.write(`${JSON.stringify(req)}\n`);
         const input = opts.stdin;
@@ -144,17 +160,31 @@ export class KeptTransport {
           input.pipe(sock);
         } else if (input !== undefined) sock.end(input);
         else sock.end();
+      };
+      sock.once('error', (err: NodeJS.ErrnoException) => {
+        if (!sent) {
+          this.noKeeper();
+          return settle(() => reject(new NoKeeper(err.message)));
+        }
+        lost(`the connection keeper failed: ${err.message}`);
       });
       sock.on('data', (chunk: Buffer) => {
         let got;
         try {
           got = frames.push(chunk);
         } catch (e) {
+          if (!sent) return refused(`it sent garbage (${(e as Error).message})`);
           sock.destroy();
           return lost(`the connection keeper sent garbage: ${(e as Error).message}`);
         }
         for (const f of got) {
-          if (f.type === 'stdout') (opts.onStdout ? opts.onStdout(f.data) : out.push(f.data));
+          if (!sent) {
+            if (f.type !== 'hello') return refused('it did not say hello');
+            if (f.hello.v !== MUX_VERSION) return refused(`it speaks protocol version ${f.hello.v}, not ${MUX_VERSION}`);
+            if (f.hello.build !== this.o.build) return refused(`it runs build ${f.hello.build}, this command ${this.o.build}`);
+            clearTimeout(helloTimer);
+            send();
+          } else if (f.type === 'stdout') (opts.onStdout ? opts.onStdout(f.data) : out.push(f.data));
           else if (f.type === 'stderr') (opts.onStderr ? opts.onStderr(f.data) : errs.push(f.data));
           else if (f.type === 'failure') {
             const { code: _c, ...data } = f.error;
@@ -170,16 +200,21 @@ export class KeptTransport {
       });
       sock.once('close', () => {
         if (opts.stdin instanceof Readable) opts.stdin.unpipe(sock);
-        if (connected) lost('the connection keeper went away before the command ended');
+        if (sent) lost('the connection keeper went away before the command ended');
+        else {
+          // gone before its hello (an idle keeper leaving): nothing was sent, so connect directly
+          this.noKeeper();
+          settle(() => reject(new NoKeeper('the keeper closed the connection')));
+        }
       });
     });
   }
 }
 
-/** Starts `halite keeper` detached from this command, in its own session. */
-export function keeperStarter(bin: string, socket: string, persistSec: number): () => void {
+/** Starts `halite keeper` detached from this command, in its own session; `self` runs this same code (halite-bin.ts). */
+export function keeperStarter(self: readonly string[], socket: string, persistSec: number): () => void {
   return () => {
-    const child = spawn(process.execPath, [bin, 'keeper', '--socket', socket, '--persist', String(persistSec)], {
+    const child = spawn(process.execPath, [...self, 'keeper', '--socket', socket, '--persist', String(persistSec)], {
       detached: true, stdio: 'ignore', cwd: '/',
     });
     child.on('error', () => undefined);

@@ -1,13 +1,22 @@
 // The wire format between halite commands and the connection keeper (mux-server.ts) on the
-// master: one unix-socket connection per remote command. The client sends one JSON request line,
-// then the command's standard input, then ends its side. The keeper answers with frames: a type
-// byte, a 4-byte big-endian length, the payload.
+// master: one unix-socket connection per remote command. The keeper speaks first with a hello
+// frame naming its protocol version and build; a client of another build leaves before sending
+// anything (and the keeper refuses a request of another build). Otherwise the client sends one JSON
+// request line, then the command's standard input, then ends its side. The keeper answers with
+// frames: a type byte, a 4-byte big-endian length, the payload.
 import type { TransportErrorData } from './errors.ts';
 import type { RemoteCommand } from './quote.ts';
 import type { HostTarget } from './target.ts';
 
 /** Changes whenever a request or frame changes meaning; a keeper of another version is not used. */
-export const MUX_VERSION = 1;
+export const MUX_VERSION = 2;
+
+/** The keeper's first frame on every connection. */
+export interface MuxHello {
+  v: number;
+  /** The keeper's build (build-id.ts): a client of another build does not use it. */
+  build: string;
+}
 
 /** The client identity a keeper checks its connections against: key and known-hosts files. */
 export interface MuxProfile {
@@ -16,12 +25,23 @@ export interface MuxProfile {
   connectTimeoutMs: number;
 }
 
+interface MuxRequestBase {
+  v: number;
+  /** The client's build: the keeper serves only its own. */
+  build: string;
+  persistSec: number;
+  profile: MuxProfile;
+  target: HostTarget;
+}
+
 export type MuxRequest =
-  | { v: number; op: 'connect'; persistSec: number; profile: MuxProfile; target: HostTarget }
-  | { v: number; op: 'exec'; persistSec: number; profile: MuxProfile; target: HostTarget; command: RemoteCommand; timeoutMs?: number }
-  | { v: number; op: 'socket-or-exec'; persistSec: number; profile: MuxProfile; target: HostTarget; socket: string; command: RemoteCommand; timeoutMs?: number };
+  | (MuxRequestBase & { op: 'connect' })
+  | (MuxRequestBase & { op: 'exec'; command: RemoteCommand; timeoutMs?: number })
+  | (MuxRequestBase & { op: 'socket-or-exec'; socket: string; command: RemoteCommand; timeoutMs?: number });
 
 export const FRAME = {
+  /** JSON MuxHello: the keeper's first frame. */
+  hello: 0x48, // 'H'
   stdout: 0x4f, // 'O'
   stderr: 0x45, // 'E'
   /** JSON MuxResult: the command ended. */
@@ -37,6 +57,7 @@ export interface MuxResult {
 }
 
 export type MuxFrame =
+  | { type: 'hello'; hello: MuxHello }
   | { type: 'stdout' | 'stderr'; data: Buffer }
   | { type: 'result'; result: MuxResult }
   | { type: 'failure'; error: TransportErrorData };
@@ -78,6 +99,8 @@ export class FrameReader {
 
 function decode(type: number, body: Buffer): MuxFrame {
   switch (type) {
+    case FRAME.hello:
+      return { type: 'hello', hello: JSON.parse(body.toString('utf8')) as MuxHello };
     case FRAME.stdout:
       return { type: 'stdout', data: body };
     case FRAME.stderr:
@@ -98,7 +121,7 @@ export function isMuxRequest(v: unknown): v is MuxRequest {
   const p = r.profile as Record<string, unknown> | undefined;
   const t = r.target as Record<string, unknown> | undefined;
   const command = (c: unknown): boolean => typeof c === 'string' || (Array.isArray(c) && c.length > 0 && c.every((x) => typeof x === 'string'));
-  if (typeof r.persistSec !== 'number' || !p || typeof p.key !== 'string' || typeof p.knownHosts !== 'string' || typeof p.connectTimeoutMs !== 'number') return false;
+  if (typeof r.build !== 'string' || typeof r.persistSec !== 'number' || !p || typeof p.key !== 'string' || typeof p.knownHosts !== 'string' || typeof p.connectTimeoutMs !== 'number') return false;
   if (!t || typeof t.id !== 'string' || typeof t.address !== 'string' || typeof t.port !== 'number' || typeof t.user !== 'string') return false;
   if (r.op === 'connect') return true;
   if (r.op === 'exec') return command(r.command);

@@ -2,8 +2,9 @@
 // recent commands open (like OpenSSH's ControlPersist), so the next `halite highstate` or
 // `halite run` reaches its hosts without a handshake. Each request (mux-protocol.ts) names the
 // key and known-hosts files it would have used itself; a connection is reused only for the same
-// target, through the same jump host, with the same key and known-hosts contents. The keeper exits
-// once no request came for the persist time of the last one.
+// target, through the same jump host, with the same key and known-hosts contents. The keeper serves
+// only commands of its own build (it says which in its hello). It exits once no request came for
+// the persist time of the last one.
 //
 //   halite keeper --socket PATH --persist SEC     (started by commands, never by hand)
 import { createHash } from 'node:crypto';
@@ -14,13 +15,15 @@ import { bindSocket } from '../../agent/resident.ts';
 import type { HostConnection } from './connection.ts';
 import { TransportError, type TransportErrorData } from './errors.ts';
 import type { ExecOptions, ExecResult } from './exec.ts';
-import { FRAME, MAX_REQUEST_BYTES, MUX_VERSION, type MuxProfile, type MuxRequest, type MuxResult, encodeFrame, isMuxRequest } from './mux-protocol.ts';
+import { FRAME, MAX_REQUEST_BYTES, MUX_VERSION, type MuxHello, type MuxProfile, type MuxRequest, type MuxResult, encodeFrame, isMuxRequest } from './mux-protocol.ts';
 import type { HostTarget } from './target.ts';
 import { Transport } from './transport.ts';
 
 export interface KeeperOptions {
   socket: string;
   persistSec: number;
+  /** The build of the code this keeper runs (build-id.ts). */
+  build: string;
 }
 
 const fileHash = (path: string): string => {
@@ -167,6 +170,7 @@ export class Keeper {
       frame(FRAME.failure, JSON.stringify({ code: 'TRANSPORT', ...data }));
     };
     sock.on('error', () => undefined);
+    frame(FRAME.hello, JSON.stringify({ v: MUX_VERSION, build: this.o.build } satisfies MuxHello));
     const gone = new AbortController();
     sock.once('close', () => gone.abort());
     try {
@@ -178,6 +182,7 @@ export class Keeper {
       }
       const req = parsed.request;
       if (!isMuxRequest(req) || req.v !== MUX_VERSION) return fail({ kind: 'connection', message: 'connection keeper: a request it does not understand' });
+      if (req.build !== this.o.build) return fail({ kind: 'connection', message: `connection keeper: a command of another build (${req.build}) than the keeper's (${this.o.build})` });
       this.persistSec = req.persistSec;
       const stdin = new PassThrough();
       if (parsed.rest.length) stdin.write(parsed.rest);

@@ -2,50 +2,27 @@
 // connections reused between clients, stale ones replaced, failures carried back, the idle exit,
 // and the fallback to a command's own connections when no keeper listens.
 import t, { type Test } from 'tap';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { TransportError } from '../../../master/transport/errors.ts';
-import { hostKeyName, knownHostsLine } from '../../../master/transport/known-hosts.ts';
 import { KeptTransport } from '../../../master/transport/mux-client.ts';
 import { muxSocketPath } from '../../../master/transport/mux-path.ts';
 import { FRAME, FrameReader, encodeFrame } from '../../../master/transport/mux-protocol.ts';
 import { Keeper } from '../../../master/transport/mux-server.ts';
-import type { HostTarget } from '../../../master/transport/target.ts';
 import { Transport } from '../../../master/transport/transport.ts';
-import { type FakeServer, closedPort, keyPair, startJump, startTarget } from './fake-ssh.ts';
+import { closedPort } from './fake-ssh.ts';
+import { keeperFixture } from './keeper-fixture.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'halite-keeper-'));
-chmodSync(dir, 0o700);
-const client = keyPair();
-const jumpKey = keyPair();
-const targetKey = keyPair();
-const keyFile = join(dir, 'id_ed25519');
-writeFileSync(keyFile, client.private, { mode: 0o600 });
-const knownHosts = join(dir, 'known_hosts');
-
-let jump: FakeServer;
-let target: FakeServer;
-const keepers: Keeper[] = [];
-const clients: KeptTransport[] = [];
-t.before(async () => {
-  jump = await startJump({ hostKey: jumpKey, authorized: [client] });
-  target = await startTarget({ hostKey: targetKey, authorized: [client] });
-  writeFileSync(knownHosts, [knownHostsLine(hostKeyName('127.0.0.1', jump.port), jumpKey.blob), knownHostsLine(hostKeyName('127.0.0.1', target.port), targetKey.blob)].join('\n') + '\n');
-});
-t.teardown(async () => {
-  for (const c of clients) c.close();
-  for (const k of keepers) k.stop();
-  await Promise.all([jump, target].map((s) => s.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
+const BUILD = 'build-under-test';
+const f = keeperFixture('halite-keeper-');
+const { dir, keyFile, knownHosts, keepers, clients, viaJump } = f;
 
 let sockets = 0;
 async function keeper(tt: Test, persistSec = 60): Promise<{ keeper: Keeper; socket: string }> {
   const socket = join(dir, `keeper-${sockets++}.sock`);
-  const k = new Keeper({ socket, persistSec });
+  const k = new Keeper({ socket, persistSec, build: BUILD });
   tt.ok(await k.start(), 'the keeper listens');
   keepers.push(k);
   return { keeper: k, socket };
@@ -54,14 +31,13 @@ async function keeper(tt: Test, persistSec = 60): Promise<{ keeper: Keeper; sock
 function kept(socket: string, extra: { startKeeper?: () => void; knownHosts?: string } = {}): KeptTransport {
   const direct = new Transport({ key: keyFile, knownHosts: extra.knownHosts ?? knownHosts, connectTimeoutMs: 3000, keepaliveMs: 0 });
   const c = new KeptTransport({
-    direct, socket, persistSec: 60, profile: { key: keyFile, knownHosts: extra.knownHosts ?? knownHosts, connectTimeoutMs: 3000 },
+    direct, socket, build: BUILD, persistSec: 60, profile: { key: keyFile, knownHosts: extra.knownHosts ?? knownHosts, connectTimeoutMs: 3000 },
     ...(extra.startKeeper ? { startKeeper: extra.startKeeper } : {}),
   });
   clients.push(c);
   return c;
 }
 
-const viaJump = (id: string, port = target.port): HostTarget => ({ id, address: '127.0.0.1', port, user: 'root', jump: { address: '127.0.0.1', port: jump.port, user: 'root' } });
 
 t.test('frames survive any split of the byte stream', async (t) => {
   const bytes = Buffer.concat([encodeFrame(FRAME.stdout, 'hello'), encodeFrame(FRAME.stderr, Buffer.alloc(0)), encodeFrame(FRAME.result, JSON.stringify({ code: 3 }))]);
@@ -76,7 +52,7 @@ t.test('frames survive any split of the byte stream', async (t) => {
 
 t.test('commands through the keeper: output, exit code, stdin; one connection for every client', async (t) => {
   const { keeper: k, socket } = await keeper(t);
-  const before = target.connections;
+  const before = f.target.connections;
   const a = kept(socket);
   const r1 = await a.exec(viaJump('t1'), 'cat; echo oops >&2; exit 3', { stdin: 'from stdin\n' });
   t.same(r1, { code: 3, stdout: 'from stdin\n', stderr: 'oops\n' });
@@ -86,7 +62,7 @@ t.test('commands through the keeper: output, exit code, stdin; one connection fo
   t.equal(streamed.join(''), 'abc', 'stdout streamed as it came');
   const b = kept(socket);
   t.same(await b.exec(viaJump('t1'), ['echo', 'second client']), { code: 0, stdout: 'second client\n', stderr: '' });
-  t.equal(target.connections - before, 1, 'three commands from two clients, one SSH connection');
+  t.equal(f.target.connections - before, 1, 'three commands from two clients, one SSH connection');
   t.equal(k.opened, 1);
   t.ok(a.usingKeeper && b.usingKeeper);
 });
@@ -110,7 +86,7 @@ t.test('a connection that dropped is replaced for the next command', async (t) =
   const { keeper: k, socket } = await keeper(t);
   const c = kept(socket);
   await c.exec(viaJump('t2'), 'true');
-  for (const conn of target.live) conn.end();
+  for (const conn of f.target.live) conn.end();
   await new Promise((r) => setTimeout(r, 100));
   t.same(await c.exec(viaJump('t2'), ['echo', 'again']), { code: 0, stdout: 'again\n', stderr: '' });
   t.equal(k.opened, 2, 'a second connection was opened');
@@ -150,19 +126,19 @@ t.test('no keeper: the command uses its own connections and starts one for the n
 
 t.test('the keeper leaves once idle for the persist time, closing its connections', async (t) => {
   const { keeper: k, socket } = await keeper(t, 0.3);
-  const c = new KeptTransport({ direct: new Transport({ key: keyFile, knownHosts, keepaliveMs: 0 }), socket, persistSec: 0.3, profile: { key: keyFile, knownHosts, connectTimeoutMs: 3000 } });
+  const c = new KeptTransport({ direct: new Transport({ key: keyFile, knownHosts, keepaliveMs: 0 }), socket, build: BUILD, persistSec: 0.3, profile: { key: keyFile, knownHosts, connectTimeoutMs: 3000 } });
   clients.push(c);
   await c.exec(viaJump('t5'), 'true');
-  const live = target.live.size;
+  const live = f.target.live.size;
   t.ok(live >= 1);
   await k.closed();
   await new Promise((r) => setTimeout(r, 100));
-  t.ok(target.live.size < live, 'its connection was closed');
+  t.ok(f.target.live.size < live, 'its connection was closed');
 });
 
 t.test('a second keeper on the same socket steps aside', async (t) => {
   const { socket } = await keeper(t);
-  const again = new Keeper({ socket, persistSec: 60 });
+  const again = new Keeper({ socket, persistSec: 60, build: BUILD });
   t.notOk(await again.start());
 });
 
@@ -170,10 +146,11 @@ t.test('the socket directory must be private', async (t) => {
   const open = join(dir, 'open');
   mkdirSync(open, { mode: 0o755 });
   chmodSync(open, 0o755);
-  t.match(muxSocketPath('1.0.0', { HALITE_RUNTIME_DIR: open }), { refused: /open to other users/ });
+  const key = { config: join(dir, 'halite.yaml'), build: BUILD };
+  t.match(muxSocketPath(key, { HALITE_RUNTIME_DIR: open }), { refused: /open to other users/ });
   const file = join(dir, 'a-file');
   writeFileSync(file, '');
-  t.match(muxSocketPath('1.0.0', { HALITE_RUNTIME_DIR: file }), { refused: /.+/ });
+  t.match(muxSocketPath(key, { HALITE_RUNTIME_DIR: file }), { refused: /.+/ });
   const ok = join(dir, 'private');
-  t.match(muxSocketPath('1.0.0', { HALITE_RUNTIME_DIR: ok }), { path: new RegExp(`^${ok}/keeper-`) });
+  t.match(muxSocketPath(key, { HALITE_RUNTIME_DIR: ok }), { path: new RegExp(`^${ok}/keeper-`) });
 });
