@@ -2,11 +2,13 @@
 // another build is refused by the command (which connects by itself, having sent it nothing) and
 // refuses commands of another build; a keeper a command starts runs the command's own build.
 import t from 'tap';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buildId, treeHash } from '../../../master/build-id.ts';
+import { jobTransportFor } from '../../../master/commands/fleet.ts';
+import { defaultConfig } from '../../../master/config.ts';
 import { haliteSelf } from '../../../master/halite-bin.ts';
 import { KeptTransport, keeperStarter } from '../../../master/transport/mux-client.ts';
 import { muxSocketPath } from '../../../master/transport/mux-path.ts';
@@ -136,4 +138,20 @@ t.test('a keeper a command starts runs the command\'s build, so the next command
   t.ok(next.usingKeeper, 'the next command goes through it');
   t.equal(next.kept, 1);
   t.same(notes, []);
+});
+
+t.test("a job's transport: the keeper of its configuration and build, or a note saying why none", async (t) => {
+  const config = { ...defaultConfig(join(dir, 'job')), file: join(dir, 'job/halite.yaml') };
+  const notes: string[] = [];
+  const open = join(dir, 'open-run');
+  mkdirSync(open, { mode: 0o755 });
+  chmodSync(open, 0o755);
+  const direct = jobTransportFor(config, { HALITE_RUNTIME_DIR: open }, (s) => void notes.push(s));
+  t.ok(direct instanceof Transport, 'its own connections');
+  t.match(notes, [/^no connection keeper: .*open-run is open to other users/]);
+  const run = join(dir, 'job-run');
+  const viaKeeper = jobTransportFor(config, { HALITE_RUNTIME_DIR: run });
+  t.ok(viaKeeper instanceof KeptTransport);
+  viaKeeper.close();
+  t.ok(jobTransportFor({ ...config, ssh: { ...config.ssh, persist: 0 } }, { HALITE_RUNTIME_DIR: run }) instanceof Transport, 'ssh.persist 0: no keeper');
 });
