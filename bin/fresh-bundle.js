@@ -16,7 +16,7 @@ export const AGENT_BUNDLE = join(DIST, 'agent.cjs');
 const LOCK = join(DIST, '.build.lock');
 const STAMP_PREFIX = '// halite-sources: ';
 
-/** Seconds after which a lock whose holder cannot be checked is taken over. */
+/** How old (ms) a lock whose holder cannot be told must be to be taken over; also the longest wait for a build. */
 const LOCK_STALE_MS = 120_000;
 
 /** The stamp of the sources a bundle would be built from now (no file is read, only listed). */
