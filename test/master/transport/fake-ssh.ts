@@ -14,10 +14,13 @@ export interface KeyPair {
 }
 
 export function keyPair(): KeyPair {
-  const kp = ssh2.utils.generateKeyPairSync('ed25519');
-  const parsed = ssh2.utils.parseKey(kp.public);
-  if (parsed instanceof Error) throw parsed;
-  return { private: kp.private, public: kp.public, blob: Buffer.from(parsed.getPublicSSH()) };
+  // ssh2's generator now and then (about 3 keys in 1,000) writes an ed25519 public key that its
+  // own parser rejects as malformed: such a pair is drawn again.
+  for (;;) {
+    const kp = ssh2.utils.generateKeyPairSync('ed25519');
+    const parsed = ssh2.utils.parseKey(kp.public);
+    if (!(parsed instanceof Error)) return { private: kp.private, public: kp.public, blob: Buffer.from(parsed.getPublicSSH()) };
+  }
 }
 
 export interface FakeOptions {
