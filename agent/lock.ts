@@ -3,8 +3,9 @@
 // it; a lock whose holder is gone is taken over.
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, RUNTIME_DIR } from './runtime-dir.ts';
 
-export const DEFAULT_LOCK_FILE = '/run/halite/agent.lock';
+export const DEFAULT_LOCK_FILE = `${RUNTIME_DIR}/agent.lock`;
 
 export class LockBusyError extends Error {
   constructor(readonly path: string, readonly holder: number | undefined, readonly waitedSec: number) {
@@ -18,6 +19,11 @@ export interface LockOptions {
   waitSec?: number;
   /** Polling interval in ms (default 200). */
   pollMs?: number;
+  /**
+   * The lock's directory is the agent's own, kept root-only (0700, tightened when looser).
+   * Default: when it is the runtime directory; a lock file elsewhere leaves its directory as it is.
+   */
+  privateDir?: boolean;
 }
 
 export interface Lock {
@@ -87,7 +93,8 @@ function clearStale(path: string, pid: number | undefined): void {
 
 /** Takes the lock at `path`, waiting up to `waitSec` seconds for a live holder. */
 export async function acquireLock(path = DEFAULT_LOCK_FILE, opts: LockOptions = {}): Promise<Lock> {
-  mkdirSync(dirname(path), { recursive: true });
+  if (opts.privateDir ?? dirname(path) === RUNTIME_DIR) ensurePrivateDir(dirname(path));
+  else mkdirSync(dirname(path), { recursive: true });
   const deadline = Date.now() + (opts.waitSec ?? 0) * 1000;
   for (;;) {
     if (tryTake(path)) {

@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { getPriority } from 'node:os';
+import { RUNTIME_DIR } from './runtime-dir.ts';
 import { CODE_CACHE_LOADER, writeCodeCacheNow } from './code-cache.ts';
 import { BACKGROUND_NICE, canRestorePriority, groupPriority, lowered, setGroupPriority } from './priority.ts';
 
-export const RESIDENT_DIR = '/run/halite';
+export const RESIDENT_DIR = RUNTIME_DIR;
 
 /** The socket of the resident agent `agent` (bundle name) started with `serveArgs`. */
 export function residentSocketPath(agent: string, serveArgs: readonly string[], dir = RESIDENT_DIR): string {

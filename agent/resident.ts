@@ -5,10 +5,11 @@
 // resident already owns the socket. Started with --priority N (by a job's agent, at the lowest
 // priority), it takes priority N once it listens, and with --group-priority G its scheduling
 // group's (its session's autogroup) nice value G.
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensurePrivateDir } from './runtime-dir.ts';
 import { setGroupPriority, setProcessPriority } from './priority.ts';
 import { socketAlive } from './resident-start.ts';
 import { serve, serveOptionsFrom, type ServeOptions } from './serve.ts';
@@ -35,7 +36,7 @@ function listen(server: Server, path: string): Promise<void> {
 
 /** Takes the socket: a stale file left by a dead process is replaced; a live one wins. */
 export async function bindSocket(server: Server, path: string): Promise<boolean> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(path));
   const old = process.umask(0o177);
   try {
     try {
