@@ -2,6 +2,7 @@
 import type { StateContext } from '../states/types.ts';
 import { keyOf, type ServiceState, type ServiceStates } from '../facts/services.ts';
 import type { Fact } from '../facts/cache.ts';
+import { refuseOptionLike } from '../operands.ts';
 
 export type ServiceAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload' | 'full-restart' | 'enable' | 'disable';
 
@@ -18,10 +19,19 @@ export interface ServiceBackend {
   run(action: ServiceAction, name: string, ctx: StateContext): Promise<ActionResult>;
 }
 
+/**
+ * Why `name` cannot be a service name, or undefined: it becomes a path (/etc/init.d/NAME) and an
+ * operand of update-rc.d, which reads a leading '-' as an option.
+ */
+export function serviceNameError(name: string): string | undefined {
+  if (!name || name.includes('/') || name.includes('\0') || name === '.' || name === '..') return `Invalid service name '${name}'`;
+  return refuseOptionLike('service name', name);
+}
+
 /** Names of every service the run manages (so one query answers them all), plus `name`. */
 export function servicesOfInterest(name: string, ctx: StateContext): string[] {
   const names = new Set([name]);
-  for (const c of ctx.chunks ?? []) if (c.state === 'service') names.add(c.name);
+  for (const c of ctx.chunks ?? []) if (c.state === 'service' && !serviceNameError(c.name)) names.add(c.name);
   return [...names];
 }
 

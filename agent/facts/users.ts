@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { Fact, FactCache } from './cache.ts';
 import { readText } from '../read-text.ts';
+import { operands } from '../operands.ts';
 
 export interface Account {
   name: string;
@@ -57,7 +58,7 @@ export const getentFact: Fact<string | null, Account | null> = {
   async gather(key, env) {
     if (env.root !== '/') return null;
     const [db, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-    const r = await env.run(['getent', db, name]);
+    const r = await env.run(['getent', db, ...operands(name)]);
     return r.code === 0 ? r.stdout : null;
   },
   parse(raw, key) {

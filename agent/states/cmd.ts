@@ -9,6 +9,7 @@ import { flag, isDict, optString, strList } from './args.ts';
 import { reinterpret } from './cmd-stateful.ts';
 import { lookupAccount } from '../facts/users.ts';
 import { loadSource } from './file/source.ts';
+import { operands } from '../operands.ts';
 
 export interface CmdOps {
   argv: string[];
@@ -109,7 +110,7 @@ async function prepare(args: StateArgs, line: string, ctx: StateContext, ranComm
   }
   // Outermost, so it runs as the agent's user; runas then happens inside the jail.
   const chroot = optString(args.root);
-  if (chroot) argv = ['chroot', chroot, ...argv];
+  if (chroot) argv = ['chroot', ...operands(chroot), ...argv];
   const prepend = optString(args.prepend_path);
   if (prepend) env.PATH = `${prepend.replace(/:+$/, '')}:${env.PATH ?? process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`;
   const cwd = optString(args.cwd) ?? [home, '/root'].find((d): d is string => !!d && isDir(d)) ?? '/';

@@ -6,6 +6,7 @@ import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString } from './args.ts';
 import { crontabFact, parseCrontab, renderCrontab, writeCrontabArgv, type CronTab } from '../facts/crontab.ts';
 import { rmEnv, rmJob, setEnv, setJob, setSpecial } from './cron-table.ts';
+import { refuseOptionLike } from '../operands.ts';
 
 export interface CronOps {
   user: string;
@@ -19,6 +20,9 @@ export interface CronOps {
  * requisite may create yet has an empty table.
  */
 async function table(user: string, ctx: StateContext): Promise<CronTab | string> {
+  // crontab -u takes the user as an option's value; one that looks like an option is refused all the same
+  const invalid = refuseOptionLike('user', user);
+  if (invalid) return invalid;
   try {
     return await ctx.facts.get(crontabFact, user);
   } catch (e) {

@@ -45,6 +45,8 @@ function readAnswers(data: unknown): Answer[] | string {
 const unchangedText = (names: readonly string[]): string => (names.length ? `Unchanged answers: ${names.join(' ')}` : '');
 
 async function check(args: StateArgs, ctx: StateContext): Promise<Plan<DebconfOps>> {
+  // the package is the first word of each selection line: one word, not an option
+  if (!args.name || /\s/.test(args.name)) return failed(`Invalid package name '${args.name}'`);
   const answers = readAnswers(args.data);
   if (typeof answers === 'string') return failed(answers);
   const db = await ctx.facts.get(debconfFact, '');

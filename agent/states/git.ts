@@ -8,6 +8,7 @@ import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString } from './args.ts';
 import type { RunResult } from '../run.ts';
 import { parseLsRemote, parseSymref, resolveRemoteRev, shortSha, type RevType } from '../facts/git.ts';
+import { operands, refuseOptionLike } from '../operands.ts';
 
 export interface GitOps {
   url: string;
@@ -61,10 +62,12 @@ async function check(args: StateArgs, ctx: StateContext): Promise<Plan<GitOps>> 
   const user = optString(args.user);
   const remote = optString(args.remote) ?? 'origin';
   const rev = optString(args.rev) ?? 'HEAD';
+  const optionLikeArg = refuseOptionLike('remote', remote) ?? refuseOptionLike('branch', optString(args.branch));
+  if (optionLikeArg) return failed(optionLikeArg);
   const forceReset = flag(args.force_reset);
   const depth = Number(args.depth) > 0 ? Number(args.depth) : undefined;
 
-  const ls = await git(ctx, user, ['ls-remote', '--symref', url]);
+  const ls = await git(ctx, user, ['ls-remote', '--symref', ...operands(url)]);
   if (ls.code !== 0) return failed(`Failed to check remote refs: ${ctx.redact(errText(ls))}`);
   const found = resolveRemoteRev(parseLsRemote(ls.stdout), rev);
   if (!found) return failed(`No revision matching '${rev}' exists in the remote repository`);
@@ -137,11 +140,11 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
   } else {
     if (o.setUrl) {
       const has = (await git(ctx, o.user, ['config', '--get', `remote.${o.remote}.url`], o.dir)).code === 0;
-      const r = await git(ctx, o.user, ['remote', has ? 'set-url' : 'add', o.remote, o.url], o.dir);
+      const r = await git(ctx, o.user, ['remote', has ? 'set-url' : 'add', ...operands(o.remote, o.url)], o.dir);
       if (r.code !== 0) return fail(`Failed to set remote '${o.remote}'`, r);
       comments.push(`Remote '${o.remote}' set to ${ctx.redact(o.url)}`);
     }
-    const f = await git(ctx, o.user, ['fetch', '--tags', o.remote, ...(o.depth ? ['--depth', String(o.depth)] : [])], o.dir);
+    const f = await git(ctx, o.user, ['fetch', '--tags', ...(o.depth ? ['--depth', String(o.depth)] : []), ...operands(o.remote)], o.dir);
     if (f.code !== 0) return fail(`Fetch failed`, f);
   }
   // Put HEAD on the wanted commit: on the wanted branch, or detached for tags and commits.

@@ -5,6 +5,7 @@ import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, strList } from './args.ts';
 import { forgetAccounts, prefix, pyRepr, readAccounts, runAll, type AccountCommand } from './accounts.ts';
 import type { GroupEntry } from '../facts/group.ts';
+import { operands } from '../operands.ts';
 
 interface Wanted {
   gid?: number;
@@ -53,17 +54,17 @@ function memberCommands(name: string, current: string[], change: Record<string, 
   const add = (change.addusers as string[] | undefined) ?? [];
   const del = (change.delusers as string[] | undefined) ?? [];
   if (ctx.root === '/') {
-    if (members) return [{ argv: ['gpasswd', '-M', members.join(','), name] }];
-    return [...add.map((u) => ({ argv: ['gpasswd', '-a', u, name] })), ...del.map((u) => ({ argv: ['gpasswd', '-d', u, name] }))];
+    if (members) return [{ argv: ['gpasswd', '-M', members.join(','), ...operands(name)] }];
+    return [...add.map((u) => ({ argv: ['gpasswd', '-a', u, ...operands(name)] })), ...del.map((u) => ({ argv: ['gpasswd', '-d', u, ...operands(name)] }))];
   }
   if (!members && !add.length && !del.length) return [];
   const final = members ?? [...current.filter((u) => !del.includes(u)), ...add.filter((u) => !current.includes(u))];
-  return [{ argv: ['groupmod', ...prefix(ctx), '-U', final.join(','), name] }];
+  return [{ argv: ['groupmod', ...prefix(ctx), '-U', final.join(','), ...operands(name)] }];
 }
 
 function commandsFor(name: string, current: string[], change: Record<string, unknown>, nonUnique: boolean, ctx: StateContext): AccountCommand[] {
   const cmds: AccountCommand[] = [];
-  if ('gid' in change) cmds.push({ argv: ['groupmod', ...prefix(ctx), '-g', String(change.gid), ...(nonUnique ? ['-o'] : []), name] });
+  if ('gid' in change) cmds.push({ argv: ['groupmod', ...prefix(ctx), '-g', String(change.gid), ...(nonUnique ? ['-o'] : []), ...operands(name)] });
   return [...cmds, ...memberCommands(name, current, change, ctx)];
 }
 
@@ -94,7 +95,7 @@ async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<Gr
     const taken = [...db.groups.values()].find((x) => x.gid === w.gid);
     if (taken && !nonUnique) return failed(`Group ${name} is not present but gid ${w.gid} is already taken by group ${taken.name}`);
   }
-  const argv = ['groupadd', ...prefix(ctx), ...(w.gid !== undefined ? ['-g', String(w.gid)] : []), ...(flag(args.system) ? ['-r'] : []), ...(nonUnique ? ['-o'] : []), name];
+  const argv = ['groupadd', ...prefix(ctx), ...(w.gid !== undefined ? ['-g', String(w.gid)] : []), ...(flag(args.system) ? ['-r'] : []), ...(nonUnique ? ['-o'] : []), ...operands(name)];
   const members = w.members?.length ? w.members : w.addusers;
   const cmds = [{ argv }, ...(members?.length ? memberCommands(name, [], { members }, ctx) : [])];
   return pending({}, `Group ${name} set to be added`, { name, create: true, cmds, wanted: w, comment: '' });
@@ -128,7 +129,7 @@ interface AbsentOps {
 async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<AbsentOps>> {
   const name = args.name;
   if (!(await readAccounts(ctx)).groups.has(name)) return converged('Group not present');
-  return pending({}, `Group ${name} is set for removal`, { name, argv: ['groupdel', ...prefix(ctx), name] });
+  return pending({}, `Group ${name} is set for removal`, { name, argv: ['groupdel', ...prefix(ctx), ...operands(name)] });
 }
 
 async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Promise<Outcome> {

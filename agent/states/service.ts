@@ -4,7 +4,7 @@ import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, St
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString } from './args.ts';
 import { serviceBackend } from '../backends/init.ts';
-import type { ServiceAction, ServiceBackend } from '../backends/service-backend.ts';
+import { serviceNameError, type ServiceAction, type ServiceBackend } from '../backends/service-backend.ts';
 import type { ServiceState } from '../facts/services.ts';
 
 type Goal = 'running' | 'dead' | 'enabled' | 'disabled' | 'watch';
@@ -100,6 +100,8 @@ const DEAD: ProcessGoal = {
 function checkProcess(g: ProcessGoal): StateFunction<ServiceOps>['check'] {
   return async (args, ctx) => {
     const name = args.name;
+    const invalid = serviceNameError(name);
+    if (invalid) return failed(invalid);
     if ('enabled' in args) return failed(enabledError(name));
     const enable = enableArg(args.enable);
     const sig = optString(args.sig);
@@ -118,6 +120,8 @@ function checkProcess(g: ProcessGoal): StateFunction<ServiceOps>['check'] {
 function checkBoot(want: boolean): StateFunction<ServiceOps>['check'] {
   return async (args, ctx) => {
     const name = args.name;
+    const invalid = serviceNameError(name);
+    if (invalid) return failed(invalid);
     const word = want ? 'enabled' : 'disabled';
     const backend = serviceBackend(ctx);
     const st = await lookup(backend, name, ctx);
@@ -215,6 +219,8 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
 /** Salt's mod_watch: restart (or reload / full restart) a running service, start a stopped one. */
 async function modWatch(args: StateArgs, ctx: StateContext): Promise<Plan<ServiceOps>> {
   const name = args.name;
+  const invalid = serviceNameError(name);
+  if (invalid) return failed(invalid);
   const sfun = optString(args.sfun) ?? ctx.chunk?.fun ?? 'running';
   const backend = serviceBackend(ctx);
   const st = await lookup(backend, name, ctx, optString(args.sig));

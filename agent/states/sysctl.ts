@@ -8,6 +8,7 @@ import { optString } from './args.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
 import { readOrEmpty } from '../read-text.ts';
 import { parseSysctlConf, procPath, sameValue, setSysctlConf, sysctlFact } from '../facts/sysctl.ts';
+import { operands, refuseOptionLike } from '../operands.ts';
 
 export const DEFAULT_CONFIG = '/etc/sysctl.d/99-halite.conf';
 
@@ -30,6 +31,8 @@ function valueArg(v: unknown): string | undefined {
 
 async function check(args: StateArgs, ctx: StateContext): Promise<Plan<SysctlOps>> {
   const name = args.name;
+  const invalid = refuseOptionLike('sysctl name', name);
+  if (invalid) return failed(invalid);
   const value = valueArg(args.value);
   if (value === undefined) return failed(`Missing value for sysctl ${name}`);
   const config = optString(args.config) ?? DEFAULT_CONFIG;
@@ -52,7 +55,7 @@ async function check(args: StateArgs, ctx: StateContext): Promise<Plan<SysctlOps
 /** On the host, `sysctl -w`; under another root, the value is written to its proc/sys file. */
 async function assign(ops: SysctlOps, ctx: StateContext): Promise<string | undefined> {
   if (ctx.root === '/') {
-    const r = await ctx.run(['sysctl', '-w', `${ops.name}=${ops.value}`]);
+    const r = await ctx.run(['sysctl', '-w', ...operands(`${ops.name}=${ops.value}`)]);
     return r.code === 0 ? undefined : (r.stderr || r.stdout || r.error || `sysctl exited with ${r.code}`).trim();
   }
   try {

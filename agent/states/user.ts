@@ -9,6 +9,7 @@ import { flag, optString, strList } from './args.ts';
 import { forgetAccounts, prefix, pyRepr, readAccounts, resolveGid, runAll, type Accounts, type AccountCommand } from './accounts.ts';
 import { joinGecos, type PasswdEntry } from '../facts/passwd.ts';
 import { groupsOf } from '../facts/group.ts';
+import { operands } from '../operands.ts';
 
 export const REDACTED = 'XXX-REDACTED-XXX';
 const GECOS = ['fullname', 'roomnumber', 'workphone', 'homephone', 'other'] as const;
@@ -131,15 +132,15 @@ function modifyCommands(name: string, change: Record<string, unknown>, u: Passwd
     mod.push('-c', joinGecos(g));
   }
   if ('groups' in change) mod.push(...(w.removeGroups ? [] : ['-a']), '-G', (change.groups as string[]).join(','));
-  const cmds: AccountCommand[] = mod.length ? [{ argv: ['usermod', ...prefix(ctx), ...mod, name] }] : [];
+  const cmds: AccountCommand[] = mod.length ? [{ argv: ['usermod', ...prefix(ctx), ...mod, ...operands(name)] }] : [];
   if ('passwd' in change) cmds.push(passwordCommand(name, String(change.passwd), ctx));
-  if ('empty_password' in change) cmds.push({ argv: ['passwd', '-d', name] });
+  if ('empty_password' in change) cmds.push({ argv: ['passwd', '-d', ...operands(name)] });
   return cmds;
 }
 
 /** chpasswd reads the hash on stdin (kept out of the process list); a prefixed root needs usermod. */
 function passwordCommand(name: string, hash: string, ctx: StateContext): AccountCommand {
-  return ctx.root === '/' ? { argv: ['chpasswd', '-e'], input: `${name}:${hash}\n` } : { argv: ['usermod', ...prefix(ctx), '-p', hash, name] };
+  return ctx.root === '/' ? { argv: ['chpasswd', '-e'], input: `${name}:${hash}\n` } : { argv: ['usermod', ...prefix(ctx), '-p', hash, ...operands(name)] };
 }
 
 /** useradd's argv for a new user, as Salt's user.add builds it. */
@@ -159,7 +160,7 @@ export function useraddArgv(name: string, w: Wanted, groups: string[], ctx: Stat
   const gecos = joinGecos({ fullname: '', roomnumber: '', workphone: '', homephone: '', other: '', ...w.gecos });
   if (gecos) a.push('-c', gecos);
   if (groups.length) a.push('-G', groups.join(','));
-  a.push(name);
+  a.push(...operands(name));
   return a;
 }
 
@@ -181,7 +182,7 @@ async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<Us
     const groups = [...new Set(groupsWanted ?? [])].sort();
     const cmds: AccountCommand[] = [{ argv: useraddArgv(name, w, groups, ctx) }];
     if (w.password && !w.emptyPassword) cmds.push(passwordCommand(name, w.password, ctx));
-    if (w.emptyPassword && !w.password) cmds.push({ argv: ['passwd', ...(ctx.root === '/' ? [] : ['-R', ctx.root]), '-d', name] });
+    if (w.emptyPassword && !w.password) cmds.push({ argv: ['passwd', ...(ctx.root === '/' ? [] : ['-R', ctx.root]), '-d', ...operands(name)] });
     return pending({}, `User ${name} set to be added`, { name, create: true, cmds, passwordSet: !!w.password && !w.emptyPassword, createhome: w.createhome });
   }
   const homeExists = await isDir(join(ctx.root, w.home ?? u.home));
@@ -244,7 +245,7 @@ async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<Abs
   const db = await readAccounts(ctx);
   const u = db.users.get(name);
   if (!u) return converged(`User ${name} is not present`);
-  const argv = ['userdel', ...prefix(ctx), ...(flag(args.purge) ? ['-r'] : []), ...(flag(args.force) ? ['-f'] : []), name];
+  const argv = ['userdel', ...prefix(ctx), ...(flag(args.purge) ? ['-r'] : []), ...(flag(args.force) ? ['-f'] : []), ...operands(name)];
   return pending({}, `User ${name} set for removal`, { name, argv, groups: groupsOf(name, u.gid, db.groups) });
 }
 

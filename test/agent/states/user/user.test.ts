@@ -38,12 +38,12 @@ t.test('useradd argv for a new user', async (t) => {
   );
   t.equal(plan.status, 'pending');
   const ops = plan.ops as UserOps;
-  t.same(ops.cmds[0].argv, ['useradd', '--prefix', root, '-s', '/bin/sh', '-u', '1500', '-g', 'www-data', '-m', '-d', '/srv/app', '-r', '-c', 'App', '-G', 'adm', 'app']);
-  t.same(ops.cmds[1].argv, ['usermod', '--prefix', root, '-p', '$6$x$y', 'app'], 'hash set after creation');
+  t.same(ops.cmds[0].argv, ['useradd', '--prefix', root, '-s', '/bin/sh', '-u', '1500', '-g', 'www-data', '-m', '-d', '/srv/app', '-r', '-c', 'App', '-G', 'adm', '--', 'app']);
+  t.same(ops.cmds[1].argv, ['usermod', '--prefix', root, '-p', '$6$x$y', '--', 'app'], 'hash set after creation');
   const onHost = await user.present.check({ name: 'app', password: '$6$x$y', createhome: false }, makeContext({ log: silentLogger, root: '/' }));
   const hostOps = onHost.ops as UserOps | undefined;
   if (hostOps?.create) {
-    t.same(hostOps.cmds[0].argv, ['useradd', '-M', 'app']);
+    t.same(hostOps.cmds[0].argv, ['useradd', '-M', '--', 'app']);
     t.same(hostOps.cmds[1], { argv: ['chpasswd', '-e'], input: 'app:$6$x$y\n' }, 'on a host the hash goes through stdin, not argv');
   }
 });
@@ -54,13 +54,13 @@ t.test('usermod argv for changes; groups kept with remove_groups false', async (
   const ctx = makeContext({ root, log: silentLogger });
   const plan = await user.present.check({ name: 'deploy', shell: '/bin/zsh', groups: ['adm'], fullname: 'Deployer', password: '$6$a$b' }, ctx);
   t.same((plan.ops as UserOps).cmds.map((c) => c.argv), [
-    ['usermod', '--prefix', root, '-s', '/bin/zsh', '-c', 'Deployer', '-G', 'adm', 'deploy'],
-    ['usermod', '--prefix', root, '-p', '$6$a$b', 'deploy'],
+    ['usermod', '--prefix', root, '-s', '/bin/zsh', '-c', 'Deployer', '-G', 'adm', '--', 'deploy'],
+    ['usermod', '--prefix', root, '-p', '$6$a$b', '--', 'deploy'],
   ]);
   const add = await user.present.check({ name: 'deploy', groups: ['adm'], remove_groups: false }, ctx);
-  t.same((add.ops as UserOps).cmds.map((c) => c.argv), [['usermod', '--prefix', root, '-a', '-G', 'adm', 'deploy']]);
+  t.same((add.ops as UserOps).cmds.map((c) => c.argv), [['usermod', '--prefix', root, '-a', '-G', 'adm', '--', 'deploy']]);
   t.match(await user.present.check({ name: 'deploy', groups: ['www-data'] }, ctx), { status: 'converged' });
-  t.match(await user.absent.check({ name: 'deploy', purge: true }, ctx), { ops: { argv: ['userdel', '--prefix', root, '-r', 'deploy'] } });
+  t.match(await user.absent.check({ name: 'deploy', purge: true }, ctx), { ops: { argv: ['userdel', '--prefix', root, '-r', '--', 'deploy'] } });
 });
 
 t.test('groupadd / groupmod argv', async (t) => {
@@ -68,16 +68,16 @@ t.test('groupadd / groupmod argv', async (t) => {
   const ctx = makeContext({ root, log: silentLogger });
   const add = await group.present.check({ name: 'ops', gid: 2000, system: true, members: ['deploy', 'root'] }, ctx);
   t.same((add.ops as GroupOps).cmds.map((c) => c.argv), [
-    ['groupadd', '--prefix', root, '-g', '2000', '-r', 'ops'],
-    ['groupmod', '--prefix', root, '-U', 'deploy,root', 'ops'],
+    ['groupadd', '--prefix', root, '-g', '2000', '-r', '--', 'ops'],
+    ['groupmod', '--prefix', root, '-U', 'deploy,root', '--', 'ops'],
   ]);
   const mod = await group.present.check({ name: 'www-data', addusers: ['root'], delusers: ['deploy'] }, ctx);
-  t.same((mod.ops as GroupOps).cmds.map((c) => c.argv), [['groupmod', '--prefix', root, '-U', 'root', 'www-data']]);
+  t.same((mod.ops as GroupOps).cmds.map((c) => c.argv), [['groupmod', '--prefix', root, '-U', 'root', '--', 'www-data']]);
   const host = makeContext({ root: '/', log: silentLogger });
   const onHost = await group.present.check({ name: 'halite-nonexistent-group', members: ['root', 'daemon'] }, host);
-  t.same((onHost.ops as GroupOps).cmds.map((c) => c.argv), [['groupadd', 'halite-nonexistent-group'], ['gpasswd', '-M', 'root,daemon', 'halite-nonexistent-group']]);
+  t.same((onHost.ops as GroupOps).cmds.map((c) => c.argv), [['groupadd', '--', 'halite-nonexistent-group'], ['gpasswd', '-M', 'root,daemon', '--', 'halite-nonexistent-group']]);
   const addOnHost = await group.present.check({ name: 'root', addusers: ['daemon'] }, host);
-  t.same((addOnHost.ops as GroupOps).cmds.map((c) => c.argv), [['gpasswd', '-a', 'daemon', 'root']], 'on the host, gpasswd keeps gshadow in step');
+  t.same((addOnHost.ops as GroupOps).cmds.map((c) => c.argv), [['gpasswd', '-a', 'daemon', '--', 'root']], 'on the host, gpasswd keeps gshadow in step');
 });
 
 const real = process.env.HALITE_REAL_SYSTEM === '1' && process.getuid?.() === 0;
