@@ -1,8 +1,9 @@
 // Backups of files the states replace or delete. Each version is a copy (content, mode,
-// owner, mtime) stored as <dir>/<path>@<id>; the newest `keep` versions per path are kept.
-import { promises as fsp } from 'node:fs';
+// owner, mtime; a symlink is kept as a symlink) stored as <dir>/<path>@<id>; the newest `keep`
+// versions per path are kept.
+import { constants, promises as fsp, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import { writeFileAtomic } from './fs-atomic.ts';
+import { symlinkAtomic, writeFileAtomic } from './fs-atomic.ts';
 
 export const DEFAULT_BACKUP_DIR = '/var/lib/halite/backup';
 export const DEFAULT_BACKUP_KEEP = 10;
@@ -74,21 +75,37 @@ async function versions(storeDir: string, base: string): Promise<string[]> {
   return names.filter((n) => n.startsWith(prefix) && ID.test(n.slice(prefix.length))).map((n) => n.slice(prefix.length)).sort(compareIds);
 }
 
-/**
- * Copies the file at `path` into the backup store and prunes old versions. Returns the
- * new version's id, or undefined when there is no regular file to back up.
- */
-export async function backupFile(path: string, opts: BackupOptions = {}): Promise<string | undefined> {
-  const s = settings(opts);
-  const p = absPath(path);
-  const source = join(s.root, p);
-  let st;
+/** The regular file or symlink at `source`, read without following a link; undefined for anything else. */
+async function snapshot(source: string): Promise<{ st: Stats; data?: Buffer; link?: string } | undefined> {
+  let st: Stats;
   try {
     st = await fsp.lstat(source);
   } catch {
     return undefined;
   }
+  if (st.isSymbolicLink()) return { st, link: await fsp.readlink(source) };
   if (!st.isFile()) return undefined;
+  // opened without following: a link swapped in since the lstat is not read through
+  const fh = await fsp.open(source, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const now = await fh.stat();
+    if (!now.isFile()) return undefined;
+    return { st: now, data: await fh.readFile() };
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Copies the file (or the symlink, as a symlink) at `path` into the backup store and prunes old
+ * versions. Returns the new version's id, or undefined when there is nothing to back up there.
+ */
+export async function backupFile(path: string, opts: BackupOptions = {}): Promise<string | undefined> {
+  const s = settings(opts);
+  const p = absPath(path);
+  const snap = await snapshot(join(s.root, p));
+  if (!snap) return undefined;
+  const { st } = snap;
   const storeDir = join(s.root, s.dir, posix.dirname(p));
   const base = posix.basename(p);
   await fsp.mkdir(storeDir, { recursive: true, mode: 0o700 });
@@ -97,10 +114,20 @@ export async function backupFile(path: string, opts: BackupOptions = {}): Promis
   let id = stamp;
   for (let n = 1; existing.has(id); n++) id = `${stamp}-${n}`;
   const dest = join(storeDir, `${base}@${id}`);
-  await fsp.copyFile(source, dest);
-  await fsp.chown(dest, st.uid, st.gid);
-  await fsp.chmod(dest, st.mode & 0o7777);
-  await fsp.utimes(dest, st.atime, st.mtime);
+  if (snap.link !== undefined) {
+    await fsp.symlink(snap.link, dest);
+    await fsp.lchown(dest, st.uid, st.gid);
+  } else {
+    const fh = await fsp.open(dest, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try {
+      await fh.chown(st.uid, st.gid);
+      await fh.chmod(st.mode & 0o7777);
+      await fh.writeFile(snap.data ?? Buffer.alloc(0));
+      await fh.utimes(st.atime, st.mtime);
+    } finally {
+      await fh.close();
+    }
+  }
   const all = [...existing, id].sort(compareIds);
   for (const old of all.slice(0, Math.max(0, all.length - s.keep))) {
     await fsp.unlink(join(storeDir, `${base}@${old}`)).catch(() => undefined);
@@ -117,7 +144,7 @@ async function walk(dir: string, rel: string, out: Array<{ rel: string; name: st
   }
   for (const e of entries) {
     if (e.isDirectory()) await walk(dir, rel ? `${rel}/${e.name}` : e.name, out);
-    else if (e.isFile()) out.push({ rel, name: e.name });
+    else if (e.isFile() || e.isSymbolicLink()) out.push({ rel, name: e.name });
   }
 }
 
@@ -140,7 +167,7 @@ export async function listBackups(path?: string, opts: BackupOptions = {}): Prom
     const time = parseBackupId(id);
     if (at <= 0 || !time) continue;
     const location = join(store, rel, name);
-    const st = await fsp.stat(location).catch(() => undefined);
+    const st = await fsp.lstat(location).catch(() => undefined);
     if (!st) continue;
     out.push({ path: `/${rel ? `${rel}/` : ''}${name.slice(0, at)}`, id, time, size: st.size, location });
   }
@@ -156,10 +183,15 @@ export async function restoreBackup(path: string, id: string, opts: BackupOption
   if (!entry) throw new Error(`no backup ${id} of ${path}`);
   const s = settings(opts);
   const target = join(s.root, absPath(path));
-  const data = await fsp.readFile(entry.location);
-  const st = await fsp.stat(entry.location);
+  const st = await fsp.lstat(entry.location);
   await backupFile(path, opts);
   await fsp.mkdir(dirname(target), { recursive: true });
+  if (st.isSymbolicLink()) {
+    await symlinkAtomic(await fsp.readlink(entry.location), target);
+    await fsp.lchown(target, st.uid, st.gid);
+    return entry;
+  }
+  const data = await fsp.readFile(entry.location);
   await writeFileAtomic(target, data, { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
   await fsp.utimes(target, st.atime, st.mtime);
   return entry;

@@ -28,7 +28,8 @@ export async function syncDir(dir: string): Promise<void> {
 
 async function currentMeta(path: string): Promise<{ mode: number; uid: number; gid: number } | undefined> {
   try {
-    const st = await fsp.stat(path);
+    // a symlink being replaced lends nothing: its target's mode and owner are not the file's
+    const st = await fsp.lstat(path);
     return st.isFile() ? { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid } : undefined;
   } catch {
     return undefined;

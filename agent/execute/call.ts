@@ -3,6 +3,7 @@
 // state's time limit. Whatever happens inside a module becomes a result, never an exception.
 import type { LowChunk, ResultValue } from '../protocol.ts';
 import type { Changes, Plan, StateArgs, StateContext, StateFunction } from '../states/types.ts';
+import { StateRefusal } from '../states/plan.ts';
 import { checkArgs } from './args-check.ts';
 import { runConditions } from './conditions.ts';
 import { StateTimeout, withTimeout } from './timeout.ts';
@@ -84,6 +85,7 @@ export async function callState(input: CallInput): Promise<CallOutcome> {
     return { ...out, warnings: [...check.warnings, ...out.warnings] };
   } catch (err) {
     if (err instanceof StateTimeout) return fail(`State ${full} ${err.message}`, check.warnings);
+    if (err instanceof StateRefusal) return fail(err.message, check.warnings);
     const msg = err instanceof Error ? err.message : String(err);
     return fail(`An exception occurred in this state: ${msg}`, check.warnings);
   }

@@ -1,5 +1,6 @@
-// The contents of a regular file (following symlinks is the caller's business).
-import { promises as fsp } from 'node:fs';
+// The contents of a regular file. A symlink is never followed here: following links is the
+// caller's business (and its check), so a path that is a link reads as no file.
+import { constants, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Fact } from './cache.ts';
@@ -23,13 +24,19 @@ export const contentFact: Fact<Buffer | null, FileContent | null> = {
   name: 'content',
   async gather(path, env) {
     const abs = join(env.root, path);
+    let fh;
     try {
-      const st = await fsp.stat(abs);
-      return st.isFile() ? await fsp.readFile(abs) : null;
+      // never through a symlink: a link put there since the caller looked reads as nothing
+      fh = await fsp.open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return null;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENXIO') return null;
       throw err;
+    }
+    try {
+      return (await fh.stat()).isFile() ? await fh.readFile() : null;
+    } finally {
+      await fh.close();
     }
   },
   parse: parseContent,

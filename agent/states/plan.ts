@@ -24,3 +24,14 @@ export function opsOf<Ops>(plan: Plan<Ops>): Ops {
   if (plan.status !== 'pending' || plan.ops === undefined) throw new Error(`apply called with a ${plan.status} plan`);
   return plan.ops;
 }
+
+/**
+ * Thrown where a state finds, deep in a helper, that it must not go on (a symlink it refuses to
+ * follow): the executor reports the state failed with this message as its comment.
+ */
+export class StateRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateRefusal';
+  }
+}

@@ -1,14 +1,15 @@
 // Shared pieces of the file states: paths under the root, ownership and mode checks,
 // parent directories, backups and fact invalidation.
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Changes, StateContext } from '../types.ts';
-import { statFact, type FileStat } from '../../facts/stat.ts';
+import { octalMode, statFact, type FileStat } from '../../facts/stat.ts';
 import { contentFact, type FileContent } from '../../facts/content.ts';
 import { lookupAccount } from '../../facts/users.ts';
 import { backupFile } from '../../backup.ts';
 import { contentDiff } from '../../diff.ts';
 import { normalizeMode, optString } from '../args.ts';
+import { StateRefusal } from '../plan.ts';
 
 /** Where a state path ('/etc/x') is on this host. */
 export function hostPath(ctx: StateContext, path: string): string {
@@ -32,12 +33,41 @@ export function contentOf(ctx: StateContext, path: string): Promise<FileContent 
   return ctx.facts.get(contentFact, path);
 }
 
-/** Follows symlinks at `path` (absolute targets are taken under the root). */
+/** A symlink the file states refuse to follow; its message is the state's comment. */
+export class UnsafeSymlinkError extends StateRefusal {}
+
+/** Root, or the agent's own user (a test run as non-root owns its temporary trees). */
+const trustedOwner = (uid: number): boolean => uid === 0 || uid === process.getuid?.();
+
+/**
+ * Why the symlink at `link` must not be followed, or undefined: a link another user owns, or one in
+ * a directory that someone else can write (sticky, group- or world-writable, or owned by another
+ * user), can be swapped for a link to anything (/etc/shadow) between our look and our write.
+ */
+export async function unsafeLink(ctx: StateContext, link: string, st: FileStat): Promise<string | undefined> {
+  if (!trustedOwner(st.uid)) return `Refusing to follow symlink ${link}: it is owned by uid ${st.uid}, not root`;
+  const dir = posix.dirname(link);
+  // the directory the link's entry sits in (any symlinks above it are the kernel's business)
+  const d = await fsp.stat(hostPath(ctx, dir));
+  const mode = d.mode & 0o7777;
+  if ((mode & 0o1022) !== 0 || !trustedOwner(d.uid)) {
+    const who = !trustedOwner(d.uid) ? `is owned by uid ${d.uid}` : `can be written by others (mode ${octalMode(mode)})`;
+    return `Refusing to follow symlink ${link}: its directory ${dir} ${who}`;
+  }
+  return undefined;
+}
+
+/**
+ * Follows symlinks at `path` (absolute targets are taken under the root). Throws
+ * UnsafeSymlinkError for a link that must not be followed (see unsafeLink).
+ */
 export async function realPath(ctx: StateContext, path: string): Promise<string> {
   let p = path;
   for (let hops = 0; hops < 40; hops++) {
     const st = await statOf(ctx, p);
     if (!st || st.type !== 'symlink' || st.target === undefined) return p;
+    const unsafe = await unsafeLink(ctx, p, st);
+    if (unsafe) throw new UnsafeSymlinkError(unsafe);
     p = posix.resolve(posix.dirname(p), st.target);
   }
   throw new Error(`Too many levels of symbolic links: ${path}`);
@@ -81,11 +111,30 @@ export function metaChanges(st: FileStat, owner: Owner, mode: string | undefined
   return changes;
 }
 
+/**
+ * chmod of what is at `abs` itself, never of what a symlink put there in the meantime points to
+ * (a symlink has no mode of its own on Linux: it is left alone).
+ */
+async function chmodNoFollow(abs: string, mode: number): Promise<void> {
+  let fh;
+  try {
+    fh = await fsp.open(abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') return;
+    throw e;
+  }
+  try {
+    await fh.chmod(mode);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Applies ownership and mode to an existing path (never following a final symlink for owner). */
 export async function setMeta(ctx: StateContext, path: string, owner: Owner, mode: string | undefined): Promise<void> {
   const abs = hostPath(ctx, path);
   if (owner.uid !== undefined || owner.gid !== undefined) await fsp.lchown(abs, owner.uid ?? -1, owner.gid ?? -1);
-  if (mode !== undefined) await fsp.chmod(abs, parseInt(mode, 8));
+  if (mode !== undefined) await chmodNoFollow(abs, parseInt(mode, 8));
   ctx.facts.invalidatePath(path);
 }
 

@@ -121,9 +121,11 @@ export async function applySymlink(plan: Plan<SymlinkOps>, ctx: StateContext): P
     await fsp.rm(hostPath(ctx, ops.renameTo), { recursive: true, force: true });
     await fsp.rename(abs, hostPath(ctx, ops.renameTo));
     ctx.facts.invalidatePath(ops.renameTo);
-  } else if (ops.remove) {
-    if (ops.remove === 'file') await backup(ctx, ops.name);
-    else await fsp.rm(abs, { recursive: true, force: true });
+  } else if (ops.remove === 'directory') {
+    await fsp.rm(abs, { recursive: true, force: true });
+  } else {
+    // the file, or the link pointing elsewhere, that the new link replaces
+    await backup(ctx, ops.name);
   }
   await symlinkAtomic(ops.target, abs);
   await chown();
