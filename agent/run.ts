@@ -11,6 +11,8 @@ export interface RunOptions {
   extendEnv?: boolean;
   /** Written to the command's stdin, which is then closed. */
   input?: string;
+  /** Written to a pipe on the command's fd 3, which is then closed (a shell line kept out of argv). */
+  fd3?: string;
   /** Kill the command (its whole process group) when this signal aborts. */
   signal?: AbortSignal;
   /** Kill the command after this many milliseconds. */
@@ -57,7 +59,8 @@ export const run: Runner = (argv, opts = {}) =>
     let startError: NodeJS.ErrnoException | undefined;
     let settled = false;
 
-    const child = spawn(file, args, { cwd: opts.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdio: Array<'pipe'> = opts.fd3 === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'];
+    const child = spawn(file, args, { cwd: opts.cwd, env, detached: true, stdio });
     const kill = (): void => {
       if (child.pid === undefined) return;
       try {
@@ -81,6 +84,11 @@ export const run: Runner = (argv, opts = {}) =>
       startError = e;
     });
     child.stdin.end(opts.input ?? '');
+    const fd3 = child.stdio[3] as NodeJS.WritableStream | null | undefined;
+    if (fd3 && opts.fd3 !== undefined) {
+      fd3.on('error', () => undefined);
+      fd3.end(opts.fd3);
+    }
 
     child.on('close', (code, signal) => {
       if (settled) return;

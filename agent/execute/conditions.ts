@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LowChunk } from '../protocol.ts';
 import type { StateContext } from '../states/types.ts';
+import { shellArgv, shellInput } from '../shell-line.ts';
 
 export interface ConditionResult {
   /** True when the state must not run. */
@@ -36,11 +37,11 @@ function env(v: unknown): Record<string, string> {
 async function exitCode(line: string, chunk: LowChunk, ctx: StateContext): Promise<number | undefined> {
   const a = chunk.args;
   const shell = typeof a.shell === 'string' ? a.shell : '/bin/sh';
-  let argv = [shell, '-c', line];
+  let argv = shellArgv(shell);
   const runas = chunk.meta.runas ?? a.runas;
   if (typeof runas === 'string' && runas) argv = ['runuser', '-u', runas, '--', ...argv];
   const cwd = typeof a.cwd === 'string' && existsSync(a.cwd) ? a.cwd : '/';
-  const r = await ctx.run(argv, { cwd, env: env(a.env) });
+  const r = await ctx.run(argv, { cwd, env: env(a.env), fd3: shellInput(line) });
   if (r.error && r.pid === undefined) return undefined;
   return r.code;
 }

@@ -1,5 +1,6 @@
 // cmd.run / cmd.wait / cmd.script: the one place where a state's job is a shell line.
-// The line runs as argv [shell, '-c', name]; runas goes through `runuser -u USER --`.
+// The shell reads the line from a pipe (agent/shell-line.ts), so no process list shows it;
+// runas goes through `runuser -u USER --`.
 import { statSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +11,12 @@ import { reinterpret } from './cmd-stateful.ts';
 import { lookupAccount } from '../facts/users.ts';
 import { loadSource } from './file/source.ts';
 import { operands } from '../operands.ts';
+import { shellArgv, shellInput } from '../shell-line.ts';
 
 export interface CmdOps {
   argv: string[];
+  /** The shell line, handed to the shell on fd 3 (never in argv). */
+  line: string;
   cwd: string;
   env: Record<string, string>;
   input?: string;
@@ -87,7 +91,7 @@ interface Prepared {
 async function prepare(args: StateArgs, line: string, ctx: StateContext, ranComment: string): Promise<Prepared> {
   const env = parseEnv(args.env);
   const base: CmdOps = {
-    argv: [], cwd: '/', env: {}, ranComment, stateful: isStateful(args.stateful), hideOutput: flag(args.hide_output),
+    argv: [], line, cwd: '/', env: {}, ranComment, stateful: isStateful(args.stateful), hideOutput: flag(args.hide_output),
     ignoreTimeout: flag(args.ignore_timeout), successRetcodes: strList(args.success_retcodes).map(Number),
     successStdout: strList(args.success_stdout), successStderr: strList(args.success_stderr),
   };
@@ -95,7 +99,7 @@ async function prepare(args: StateArgs, line: string, ctx: StateContext, ranComm
   const shell = optString(args.shell) ?? '/bin/sh';
   const runas = optString(args.runas);
   let home: string | undefined;
-  let argv = [shell, '-c', line];
+  let argv = shellArgv(shell);
   const umask = optString(args.umask);
   if (umask !== undefined) {
     if (!/^[0-7]{1,4}$/.test(umask)) return { ops: base, error: `Invalid umask: '${umask}'` };
@@ -140,7 +144,9 @@ async function execute(ops: CmdOps, ctx: StateContext): Promise<Outcome> {
       argv = argv.map((a) => (a === SCRIPT ? path : a));
     }
     if (!isDir(ops.cwd)) return { result: false, changes: {}, comment: `Desired working directory "${ops.cwd}" is not available` };
-    const r = await ctx.run(argv, { cwd: ops.cwd, env: ops.env, input: ops.input, timeoutMs: ops.timeoutMs, stripFinalNewline: false });
+    const r = await ctx.run(argv, {
+      cwd: ops.cwd, env: ops.env, input: ops.input, fd3: shellInput(ops.line), timeoutMs: ops.timeoutMs, stripFinalNewline: false,
+    });
     // A command may have changed anything: nothing read before it can be trusted.
     ctx.facts.clear();
     if (r.error && !r.pid) return { result: false, changes: {}, comment: r.error };
