@@ -2,6 +2,7 @@
 // a failure has the same shape as a success (exit code, output, and what went wrong).
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { releaseGroup, watchGroup } from './group-watchdog.ts';
 
 export interface RunOptions {
   cwd?: string;
@@ -61,6 +62,8 @@ export const run: Runner = (argv, opts = {}) =>
 
     const stdio: Array<'pipe'> = opts.fd3 === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'];
     const child = spawn(file, args, { cwd: opts.cwd, env, detached: true, stdio });
+    // its own process group (detached), which the watchdog ends should this process die first
+    if (child.pid !== undefined) watchGroup(child.pid);
     const kill = (): void => {
       if (child.pid === undefined) return;
       try {
@@ -93,6 +96,7 @@ export const run: Runner = (argv, opts = {}) =>
     child.on('close', (code, signal) => {
       if (settled) return;
       settled = true;
+      if (child.pid !== undefined) releaseGroup(child.pid);
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       const keepNl = opts.stripFinalNewline === false;
