@@ -15,8 +15,11 @@ export function tail(text: string, lines = TAIL_LINES): string {
  * The error for a remote command that ended before the agent finished the run: before its `hello`
  * the bootstrap failed and the host cannot run the agent (BOOTSTRAP); after it, the agent died.
  */
-export function endedEarly(host: string, exit: ExecResult, agentStarted: boolean, detail: string): ErrorData {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
+export function endedEarly(host: string, exit: ExecResult & { via?: 'socket' | 'exec' }, agentStarted: boolean, detail: string): ErrorData {
+  // a resident agent's socket carries no exit status: its closing early says only that it died
+  const how = exit.via === 'socket'
+    ? 'closed its connection (the resident agent was killed or crashed)'
+    : exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
   const where = agentStarted ? 'the agent' : 'the bootstrap';
   // a one-line reason stays on the first line, which progress output shows
   const why = !detail ? '' : detail.includes('\n') ? `:\n${detail}` : `: ${detail}`;

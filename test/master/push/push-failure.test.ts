@@ -14,6 +14,11 @@ t.test('before the agent said hello the host cannot run it; after, the agent die
   t.same(endedEarly('web1', { code: null, signal: 'SIGKILL', stdout: '', stderr: '' }, true, ''), {
     code: 'INTERNAL', host: 'web1', message: 'web1: the agent was killed by SIGKILL before finishing the run',
   });
+  // over a resident agent's socket the transport reports code 0 when it closes: that is no exit status
+  t.equal(
+    endedEarly('web1', { code: 0, stdout: '', stderr: '', via: 'socket' }, true, '').message,
+    'web1: the agent closed its connection (the resident agent was killed or crashed) before finishing the run',
+  );
 });
 
 t.test('a non-root login without sudo that was refused access is told to use sudo', async (t) => {
