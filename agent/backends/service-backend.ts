@@ -17,6 +17,8 @@ export interface ServiceBackend {
   /** The state of `name`, read together with every other service the run manages. */
   state(name: string, ctx: StateContext): Promise<ServiceState>;
   run(action: ServiceAction, name: string, ctx: StateContext): Promise<ActionResult>;
+  /** Reads the state of `name` afresh (after a settle time, say). */
+  recheck(name: string, ctx: StateContext): Promise<ServiceState>;
 }
 
 /**

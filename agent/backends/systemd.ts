@@ -21,4 +21,8 @@ export const systemd: ServiceBackend = {
     await refreshState(systemdServicesFact, name, ctx);
     return resultOf(r);
   },
+  async recheck(name: string, ctx: StateContext): Promise<ServiceState> {
+    await refreshState(systemdServicesFact, name, ctx);
+    return this.state(name, ctx);
+  },
 };

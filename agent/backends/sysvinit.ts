@@ -56,4 +56,8 @@ export const sysvinit: ServiceBackend = {
     await refreshState(sysvServicesFact, name, ctx);
     return res;
   },
+  async recheck(name: string, ctx: StateContext): Promise<ServiceState> {
+    await refreshState(sysvServicesFact, name, ctx);
+    return this.state(name, ctx);
+  },
 };

@@ -6,6 +6,7 @@ import { flag, optString } from './args.ts';
 import { serviceBackend } from '../backends/init.ts';
 import { serviceNameError, type ServiceAction, type ServiceBackend } from '../backends/service-backend.ts';
 import type { ServiceState } from '../facts/services.ts';
+import { diagnose } from '../backends/service-diagnosis.ts';
 
 type Goal = 'running' | 'dead' | 'enabled' | 'disabled' | 'watch';
 
@@ -36,10 +37,20 @@ function enableArg(v: unknown): boolean | undefined {
   return v === undefined || v === null ? undefined : flag(v);
 }
 
+/** Salt's `init_delay` (seconds); 0 is kept: it asks for no settle time at all. */
 function initDelay(args: StateArgs): number | undefined {
+  if (args.init_delay === undefined || args.init_delay === null || args.init_delay === '') return undefined;
   const n = Number(args.init_delay);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
+
+/**
+ * Seconds to wait after a start, restart or reload before checking that the service runs: a
+ * daemon with a broken configuration often forks happily and dies a moment later. `init_delay`
+ * when given, else this.
+ */
+export const DEFAULT_SETTLE_SEC = 1;
+const settleOf = (ops: ServiceOps): number => ops.initDelay ?? DEFAULT_SETTLE_SEC;
 
 /** With `sig`, a service runs when a process command line matches it (`pgrep -f`), as in Salt. */
 async function withSig(st: ServiceState, sig: string | undefined, ctx: StateContext): Promise<ServiceState> {
@@ -173,12 +184,17 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
   if (ops.goal === 'watch') {
     if (ops.stopFirst) await backend.run('stop', name, ctx);
     const r = await backend.run(ops.action as ServiceAction, name, ctx);
-    if (ops.initDelay) await sleep(ops.initDelay);
-    return {
-      ...(r.ok ? {} : { result: false }),
-      changes: { [name]: r.ok },
-      comment: r.ok ? `Service ${ops.participle}` : `Failed to ${ops.verb} the service`,
-    };
+    if (ops.action === 'stop') {
+      if (ops.initDelay) await sleep(ops.initDelay);
+      return { ...(r.ok ? {} : { result: false }), changes: { [name]: r.ok }, comment: r.ok ? `Service ${ops.participle}` : `Failed to ${ops.verb} the service` };
+    }
+    // a restart or reload that "succeeded" may have left the service dead (a broken config)
+    const settle = settleOf(ops);
+    if (r.ok && settle > 0) await sleep(settle);
+    const after = r.ok ? await withSig(await backend.recheck(name, ctx), ops.sig, ctx) : undefined;
+    if (r.ok && after?.running) return { changes: { [name]: true }, comment: `Service ${ops.participle}` };
+    const why = r.ok ? `the service is not running ${settle} s after the ${ops.verb}` : ctx.redact(r.error ?? 'the command failed');
+    return { result: false, changes: { [name]: false }, comment: `Failed to ${ops.verb} the service: ${why}\n${await diagnose(backend.kind, name, ctx)}` };
   }
 
   if (!ops.action) {
@@ -192,27 +208,28 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
   if (!r.ok) {
     out = { result: false, comment: starting ? `Service ${name} failed to start` : `Service ${name} failed to die`, changes: {} };
     if (r.error) out.comment += `: ${ctx.redact(r.error)}`;
+    // why it did not start stays in the comment, whatever the boot setting part says
+    const why = starting ? `\n${await diagnose(backend.kind, name, ctx)}` : '';
     if (ops.enable !== undefined) {
       const t = await toggle(ops.enable, name, !starting, false, backend, ctx);
-      out = { result: t.result, comment: t.comment, changes: t.changes ?? out.changes };
+      out = { result: t.result, comment: `${t.comment}${t.comment === out.comment ? '' : `\n${out.comment}`}`, changes: t.changes ?? out.changes };
     }
-    return { result: false, changes: out.changes, comment: out.comment };
+    return { result: false, changes: out.changes, comment: `${out.comment}${why}` };
   }
-  if (ops.initDelay) await sleep(ops.initDelay);
-  const after = await withSig(await backend.state(name, ctx), ops.sig, ctx);
+  const settle = starting ? settleOf(ops) : ops.initDelay ?? 0;
+  if (settle > 0) await sleep(settle);
+  const after = await withSig(settle > 0 ? await backend.recheck(name, ctx) : await backend.state(name, ctx), ops.sig, ctx);
   const changes: Changes = {};
   if (after.enabled !== ops.before.enabled || after.running !== ops.before.running) changes[name] = after.running;
   const ok = starting ? after.running : !after.running;
-  out = {
-    result: ok,
-    changes,
-    comment: starting ? (ok ? `Started service ${name}` : `Service ${name} failed to start`) : ok ? `Service ${name} was killed` : `Service ${name} failed to die`,
-  };
+  const failure = starting ? `Service ${name} failed to start: it is not running ${settle} s after the start` : `Service ${name} failed to die`;
+  out = { result: ok, changes, comment: ok ? (starting ? `Started service ${name}` : `Service ${name} was killed`) : failure };
   if (ops.enable !== undefined) {
     const t = await toggle(ops.enable, name, after.running, ok, backend, ctx);
-    out = { result: t.result, comment: t.comment, changes: t.changes ?? out.changes };
+    out = { result: t.result, comment: ok ? t.comment : `${t.comment}\n${failure}`, changes: t.changes ?? out.changes };
   }
   if (ops.initDelay && starting) out.comment += `\nDelayed return for ${ops.initDelay} seconds`;
+  if (!ok && starting) out.comment += `\n${await diagnose(backend.kind, name, ctx)}`;
   return { ...(out.result ? {} : { result: false }), changes: out.changes, comment: out.comment };
 }
 
