@@ -1,5 +1,5 @@
 // file.exists / file.missing (assertions, never change anything) and file.touch.
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag } from '../args.ts';
@@ -66,9 +66,18 @@ export async function applyTouch(plan: Plan<TouchOps>, ctx: StateContext): Promi
   const ops = opsOf(plan);
   await makeDirs(ctx, ops.parents, {}, undefined);
   const abs = hostPath(ctx, ops.name);
-  if (ops.create) await (await fsp.open(abs, 'a')).close();
   const now = Date.now() / 1000;
-  await fsp.utimes(abs, ops.atime ?? now, ops.mtime ?? now);
+  if (ops.create) {
+    // nothing was there at the check: a symlink planted since is not followed (ELOOP fails the state)
+    const fh = await fsp.open(abs, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_APPEND | fsConstants.O_NOFOLLOW, 0o666);
+    try {
+      await fh.utimes(ops.atime ?? now, ops.mtime ?? now);
+    } finally {
+      await fh.close();
+    }
+  } else {
+    await fsp.utimes(abs, ops.atime ?? now, ops.mtime ?? now);
+  }
   ctx.facts.invalidatePath(ops.name);
   if (ops.create) return { changes: { new: ops.name }, comment: `Created empty file ${ops.name}` };
   const st = await statOf(ctx, ops.name);

@@ -15,8 +15,11 @@ interface Case {
   args: StateArgs;
   /** The hostile value as it appears in an argv (whole, or inside a `name=value` word). */
   value: string;
-  /** operand: it reaches a command after `--`; refused: the state fails and no command carries it. */
-  expect: 'operand' | 'refused';
+  /**
+   * operand: it reaches a command after `--`; refused: the state fails and no command carries it;
+   * none: the state writes files itself and runs no command with it.
+   */
+  expect: 'operand' | 'refused' | 'none';
   /** Run on the host root ('/') instead of a temporary one (commands are only recorded). */
   hostRoot?: boolean;
 }
@@ -52,6 +55,9 @@ const CASES: Case[] = [
   { state: 'cron.present', args: { name: 'true', user: '-r' }, value: '-r', expect: 'refused' },
   { state: 'sysctl.present', args: { name: '-a', value: '1' }, value: '-a', expect: 'refused', hostRoot: true },
   { state: 'cmd.run', args: { name: 'true', root: '-x' }, value: '-x', expect: 'operand' },
+  { state: 'ssh_auth.present', args: { name: 'AAAAB3NzaC1yc2E', enc: 'ssh-rsa', user: '-o' }, value: '-o', expect: 'none' },
+  { state: 'host.present', args: { name: '-o', ip: '10.0.0.9' }, value: '-o', expect: 'none' },
+  { state: 'pkgrepo.managed', args: { name: 'deb http://example.invalid/debian -o main', file: '/etc/apt/sources.list.d/x.list', refresh: false }, value: '-o', expect: 'none' },
   { state: 'debconf.set', args: { name: '-x pkg', data: { 'x/y': { type: 'string', value: 'v' } } }, value: '-x', expect: 'refused' },
 ];
 
@@ -89,7 +95,9 @@ for (const c of CASES) {
       outcome = { result: false, comment: (e as Error).message };
     }
     const carrying = seen.filter((argv) => at(argv, c.value) >= 0);
-    if (c.expect === 'refused') {
+    if (c.expect === 'none') {
+      t.same(carrying, [], `no command carries the value (${JSON.stringify(outcome)})`);
+    } else if (c.expect === 'refused') {
       t.equal(plan?.status, 'failed', 'the state fails');
       t.match(plan?.comment, /would be read as an option|Invalid/);
       t.same(carrying, [], 'no command carries the value');

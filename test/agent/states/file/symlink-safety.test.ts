@@ -11,6 +11,8 @@ import { listBackups, restoreBackup } from '../../../../agent/backup.ts';
 import { DEFAULT_BACKUP_DIR } from '../../../../agent/backup.ts';
 import { contentFact } from '../../../../agent/facts/content.ts';
 import { run as runCommand } from '../../../../agent/run.ts';
+import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
+import { touch } from '../../../../agent/states/file/exists.ts';
 
 const SHADOW = 'root:$6$canary-old-hash:19000:0:99999:7:::\n';
 
@@ -126,4 +128,19 @@ t.test('file contents are read without following a link', async (t) => {
   const env = { root, run: runCommand };
   t.equal(await contentFact.gather('/etc/link', env as never), null, 'a link reads as no file');
   t.equal(String(await contentFact.gather('/etc/fake-shadow', env as never)), SHADOW);
+});
+
+t.test('file.touch: a link planted between the check and the apply is not followed', async (t) => {
+  const root = rooted(t);
+  mkdirSync(join(root, 'tmp'));
+  chmodSync(join(root, 'tmp'), 0o1777);
+  const ctx = makeContext({ root, log: silentLogger });
+  const plan = await touch.check({ name: '/tmp/stamp' }, ctx);
+  t.equal(plan.status, 'pending', 'nothing there yet: it would be created');
+  symlinkSync('/etc/fake-shadow', join(root, 'tmp/stamp'));
+  const before = lstatSync(join(root, 'etc/fake-shadow')).mtimeMs;
+  await t.rejects(touch.apply(plan, ctx), { code: 'ELOOP' });
+  t.equal(lstatSync(join(root, 'etc/fake-shadow')).mtimeMs, before, 'the target is not touched');
+  const refused = await run(`stamp:\n  file.touch:\n    - name: /tmp/stamp\n`, { context: { root } });
+  t.match(refused.byId('stamp').comment, /^Refusing to follow symlink \/tmp\/stamp: its directory \/tmp can be written by others/);
 });
