@@ -47,6 +47,15 @@ function started(): ChildProcess | undefined {
   return watchdog;
 }
 
+/**
+ * Starts the watchdog if it is not running yet. Called before a command is spawned: were it started
+ * only after, an agent killed while the watchdog was still starting would leave that command
+ * unwatched. (What remains is the moment between the command's spawn and the write below.)
+ */
+export function ensureWatchdog(): void {
+  started();
+}
+
 /** The group led by `pgid` has started: end it if this process dies first. */
 export function watchGroup(pgid: number): void {
   started()?.stdin?.write(`+${pgid}\n`);

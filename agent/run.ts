@@ -2,7 +2,7 @@
 // a failure has the same shape as a success (exit code, output, and what went wrong).
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { releaseGroup, watchGroup } from './group-watchdog.ts';
+import { ensureWatchdog, releaseGroup, watchGroup } from './group-watchdog.ts';
 
 export interface RunOptions {
   cwd?: string;
@@ -61,6 +61,7 @@ export const run: Runner = (argv, opts = {}) =>
     let settled = false;
 
     const stdio: Array<'pipe'> = opts.fd3 === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'];
+    ensureWatchdog();
     const child = spawn(file, args, { cwd: opts.cwd, env, detached: true, stdio });
     // its own process group (detached), which the watchdog ends should this process die first
     if (child.pid !== undefined) watchGroup(child.pid);
