@@ -19,8 +19,16 @@ export type ErrorCode =
   | 'TRANSPORT'           // SSH and connection faults
   | 'BOOTSTRAP'           // the host cannot run the agent: no Node.js >= 18 (or its install failed), the bootstrap line failed, or the login lacks the rights (sudo)
   | 'LOCKED'              // another run holds the host's lock
-  | 'TIMEOUT'             // a host's command or run did not finish in the time allowed and was stopped
+  | 'PROTOCOL'            // a host broke the agent protocol: an invalid event, a line or output over the limits, another host's identity
+  | 'TIMEOUT'             // a host's command or run did not finish in the time allowed, or the host fell silent; it was stopped
   | 'INTERNAL';
+
+/** Every ErrorCode, for checking what a host sends. */
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'RENDER_TEMPLATE', 'RENDER_YAML', 'SLS_NOT_FOUND', 'SLS_STRUCTURE', 'DUPLICATE_ID', 'REQUISITE_MISSING', 'REQUISITE_MALFORMED',
+  'REQUISITE_CYCLE', 'EXTEND_MISSING', 'UNKNOWN_FUNCTION', 'TOP', 'PILLAR', 'ROSTER', 'CONFIG', 'TRANSPORT', 'BOOTSTRAP', 'LOCKED',
+  'PROTOCOL', 'TIMEOUT', 'INTERNAL',
+];
 
 export interface ErrorData {
   code: ErrorCode;

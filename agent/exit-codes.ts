@@ -11,8 +11,10 @@ export const EXIT = {
   CONFIG_ERROR: 5,
   /** halite-agent: another run holds the host's lock. */
   LOCKED: 6,
-  /** A host's command or run did not finish in the time allowed; it was stopped. */
+  /** A host's command or run did not finish in the time allowed, or the host fell silent; it was stopped. */
   TIMEOUT: 7,
+  /** A host broke the agent protocol (invalid event, output over the limits, another host's identity). */
+  PROTOCOL: 8,
   USAGE: 64,
   INTERNAL: 70,
   /** `halite ssh`: the session could not be opened, or its command reported no exit status (OpenSSH's ssh does the same). */
@@ -37,6 +39,8 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
       return EXIT.LOCKED;
     case 'TIMEOUT':
       return EXIT.TIMEOUT;
+    case 'PROTOCOL':
+      return EXIT.PROTOCOL;
     case 'INTERNAL':
       return EXIT.INTERNAL;
     default:
@@ -54,6 +58,7 @@ const PRECEDENCE: readonly ExitCode[] = [
   EXIT.SSH_FAILED,
   EXIT.USAGE,
   EXIT.CONFIG_ERROR,
+  EXIT.PROTOCOL,
   EXIT.UNREACHABLE,
   EXIT.TIMEOUT,
   EXIT.LOCKED,

@@ -130,6 +130,8 @@ export type AgentEvent =
  *                         ◀── {"type":"need-files", hashes}     state-tree files the VM has not cached
  *   {"type":"files", files:{sha:base64}} ▶                      (only those), then stdin is closed
  *                         ◀── AgentEvent lines (start with the host's addresses and grains, result…, done | error)
+ *                         ◀── {"type":"alive"} every HEARTBEAT_MS from hello to the end, so a silent host can be told
+ *                             from a busy one (the master's `host_idle_timeout`)
  *
  * Every message is one JSON object on one line. The master closes the agent's stdin after its last
  * message: after `files`, or at the first AgentEvent when no files were needed. The exit status of
@@ -172,4 +174,8 @@ export type WireMessage =
   | { type: 'hello'; node: string; agent: string; pid: number }
   | ({ type: 'job' } & JobEnvelope)
   | { type: 'need-files'; hashes: string[] }
-  | { type: 'files'; files: Record<string, string> };
+  | { type: 'files'; files: Record<string, string> }
+  | { type: 'alive' };
+
+/** How often the agent says it is alive while it serves a job. */
+export const HEARTBEAT_MS = 15_000;

@@ -23,7 +23,7 @@ import { LineReader } from './line-reader.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './lock.ts';
 import { clearStalePolicy } from './backends/policy-rc.ts';
 import { ManifestTree } from './manifest-tree.ts';
-import type { Grains, JobEnvelope, StateResult, WireMessage } from './protocol.ts';
+import { type Grains, HEARTBEAT_MS, type JobEnvelope, type StateResult, type WireMessage } from './protocol.ts';
 import { redact } from './redact.ts';
 import { stderrLogger } from './states/context.ts';
 import type { Logger } from './states/types.ts';
@@ -102,11 +102,20 @@ async function fetchFiles(env: JobEnvelope, cas: Cas, lines: LineReader, o: Serv
   }
 }
 
-/** Runs one exchange; resolves to the exit code (docs/exit-codes.md). */
+/** Runs one exchange, saying it is alive every HEARTBEAT_MS; resolves to the exit code (docs/exit-codes.md). */
 export async function serve(o: ServeOptions): Promise<number> {
+  send(o, { type: 'hello', node: process.versions.node, agent: agentName(), pid: process.pid });
+  const beat = setInterval(() => send(o, { type: 'alive' }), HEARTBEAT_MS);
+  try {
+    return await serveJob(o);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function serveJob(o: ServeOptions): Promise<number> {
   const log = o.log ?? stderrLogger;
   const lines = new LineReader(o.stdin);
-  send(o, { type: 'hello', node: process.versions.node, agent: agentName(), pid: process.pid });
 
   let env: JobEnvelope;
   const cas = new Cas(o.casRoot ?? DEFAULT_CAS_ROOT);

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ErrorData } from '../agent/errors.ts';
 import { FieldCheck } from './field-check.ts';
+import { DEFAULT_HOST_LIMITS, type HostLimits, parseSize } from './host-limits.ts';
 import { type JumpHost, readJump } from './jump-spec.ts';
 import { isPort, isPosixUser, isSafeToken } from './names.ts';
 import { isPlainMap, parseYamlSource } from './yaml-source.ts';
@@ -48,6 +49,8 @@ export interface HaliteConfig {
   concurrency: number;
   /** Seconds an agent stays resident on its VM after a job, for the next one (0: it exits). */
   agentLinger: number;
+  /** How long a host's run may take and how much it may send (host_timeout, host_idle_timeout, host_max_line, host_max_output). */
+  hostLimits: HostLimits;
 }
 
 const PATH_KEYS = {
@@ -71,12 +74,13 @@ const DEFAULT_PATHS: Record<keyof typeof PATH_KEYS, string> = {
 const isPathString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isSize = (v: unknown): v is number | string => parseSize(v) !== undefined;
 const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 86_400;
 
 /** Ten minutes: a schedule or an operator's next run finds the agent warm; an idle VM gets its memory back. */
 export const DEFAULT_AGENT_LINGER = 600;
 
-const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger'];
+const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger', 'host_timeout', 'host_idle_timeout', 'host_max_line', 'host_max_output'];
 const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist'];
 
 /** A minute, as OpenSSH's ControlPersist is commonly set: enough for the next command of an operator. */
@@ -103,6 +107,7 @@ export function defaultConfig(dir: string): HaliteConfig {
     levels: {},
     concurrency: 8,
     agentLinger: DEFAULT_AGENT_LINGER,
+    hostLimits: { ...DEFAULT_HOST_LIMITS },
   };
 }
 
@@ -172,6 +177,12 @@ export function parseConfig(text: string, file: string): ConfigResult {
 
   take(['concurrency'], data.concurrency, isPositiveInt, 'a positive integer', (v) => (config.concurrency = v));
   take(['agent_linger'], data.agent_linger, isSeconds, 'a whole number of seconds from 0 to 86400', (v) => (config.agentLinger = v));
+  const limits = { ...config.hostLimits };
+  take(['host_timeout'], data.host_timeout, isSeconds, 'a whole number of seconds from 0 (no limit) to 86400', (v) => (limits.timeout = v));
+  take(['host_idle_timeout'], data.host_idle_timeout, isSeconds, 'a whole number of seconds from 0 (no limit) to 86400', (v) => (limits.idleTimeout = v));
+  take(['host_max_line'], data.host_max_line, isSize, 'a size: bytes, or a number with KiB, MiB or GiB', (v) => (limits.maxLine = parseSize(v)!));
+  take(['host_max_output'], data.host_max_output, isSize, 'a size: bytes, or a number with KiB, MiB or GiB', (v) => (limits.maxOutput = parseSize(v)!));
+  config.hostLimits = limits;
   return { config, errors: check.sortedErrors() };
 }
 

@@ -3,16 +3,24 @@
 // `inventory.ips(role, level)` in templates (agent/render/inventory.ts looks it up). Identity
 // (which roles and level a host has) comes from the roster, never from what hosts reported.
 import type { InventoryHost, MineData } from '../agent/protocol.ts';
+import { checkFacts } from './fact-check.ts';
 import type { InventoryRecord, JobStore } from './jobs/store.ts';
 import type { RosterHost } from './roster.ts';
 
 export const IP_ADDRS = 'network.ip_addrs';
 export const GRAINS_ITEMS = 'grains.items';
 
-/** Mine data from inventory records: host → {'network.ip_addrs': [...], 'grains.items': {...}}. */
+/**
+ * Mine data from inventory records: host → {'network.ip_addrs': [...], 'grains.items': {...}}.
+ * The records were checked when they arrived; they are checked again here, so that nothing a
+ * host reported before that check existed reaches another host's templates either.
+ */
 export function mineData(records: readonly InventoryRecord[]): MineData {
   const out: MineData = {};
-  for (const r of records) out[r.host] = { [IP_ADDRS]: [...r.addresses], [GRAINS_ITEMS]: { ...r.grains } };
+  for (const r of records) {
+    const facts = checkFacts(r.addresses, r.grains);
+    out[r.host] = { [IP_ADDRS]: facts.addresses, [GRAINS_ITEMS]: facts.grains };
+  }
   return out;
 }
 

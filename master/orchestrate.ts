@@ -70,27 +70,29 @@ export interface JobOutcome {
   durationMs: number;
 }
 
-const roleOutcome = (s: PushStatus): HostOutcome => (s === 'error' ? 'failed' : s);
+const roleOutcome = (s: PushStatus): HostOutcome => (s === 'error' || s === 'timeout' ? 'failed' : s);
 
-/** The job's status: the worst host status (error, unreachable, failed, changed, ok). */
+/** The job's status: the worst host status (error, unreachable, timeout, failed, changed, ok). */
 export function jobStatus(results: readonly Pick<PushResult, 'status'>[], blockedCount = 0): Exclude<JobStatus, 'running'> {
   const has = (s: PushStatus) => results.some((r) => r.status === s);
   if (has('error')) return 'error';
   if (has('unreachable')) return 'unreachable';
+  if (has('timeout')) return 'timeout';
   if (has('failed') || blockedCount > 0) return 'failed';
   if (has('changed')) return 'changed';
   return 'ok';
 }
 
-/** The exit code of a job (docs/exit-codes.md): failed states 2, unreachable 4, compile 1, render 3. */
+/** The exit code of a job (docs/exit-codes.md): failed states 2, unreachable 4, compile 1, render 3, timeout 7, broken protocol 8. */
 export function jobExitCode(results: readonly PushResult[]): ExitCode {
   const codes: ExitCode[] = [];
   for (const r of results) {
     if (r.status === 'failed') codes.push(EXIT.STATE_FAILURE);
     else if (r.status === 'unreachable') codes.push(EXIT.UNREACHABLE);
+    else if (r.status === 'timeout') codes.push(EXIT.TIMEOUT);
     else if (r.status === 'error') codes.push(r.errors.length ? exitCodeFor(r.errors) : EXIT.INTERNAL);
     // errors beside results (e.g. a failed agent after some states) still count
-    if (r.status !== 'error' && r.errors.length) codes.push(exitCodeFor(r.errors));
+    if (r.status !== 'error' && r.status !== 'timeout' && r.errors.length) codes.push(exitCodeFor(r.errors));
   }
   return worstExitCode(codes);
 }
@@ -144,9 +146,12 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     }
     results.push(result);
     for (const r of host.roles) (outcomes[r] ??= {})[host.id] = roleOutcome(result.status);
-    store?.recordHostRun(jid, { host: host.id, status: result.status as HostRunStatus, results: result.results, errors: result.errors, durationMs: result.durationMs });
+    store?.recordHostRun(jid, {
+      host: host.id, status: result.status as HostRunStatus, results: result.results, errors: result.errors, durationMs: result.durationMs,
+      ...(result.warnings?.length ? { warnings: result.warnings } : {}),
+    });
     if (store && (result.addresses || result.grains)) store.updateInventory(host.id, result.addresses ?? [], result.grains ?? {});
-    if (opts.failhard && (result.status === 'failed' || result.status === 'error' || result.status === 'unreachable')) stopped = true;
+    if (opts.failhard && (result.status === 'failed' || result.status === 'error' || result.status === 'unreachable' || result.status === 'timeout')) stopped = true;
     emit({ type: 'host-done', host: host.id, result });
   };
 

@@ -6,6 +6,7 @@ import type { JobTransport } from './commands/fleet.ts';
 import type { JobStore } from './jobs/store.ts';
 import { buildEnvelope } from './envelope.ts';
 import { inventoryHosts, mineFromStore } from './inventory.ts';
+import type { HostLimits } from './host-limits.ts';
 import { pushHost } from './push.ts';
 import { targetFor } from './transport/target.ts';
 import { treeManifest } from './tree.ts';
@@ -18,6 +19,8 @@ export interface RunnerEnv {
   store: JobStore;
   /** Install Node.js on hosts that lack it. */
   bootstrap: boolean;
+  /** The configuration's host limits with `--timeout` applied. */
+  limits: HostLimits;
 }
 
 export function pushRunner(env: RunnerEnv): HostRunner {
@@ -45,6 +48,6 @@ export function pushRunner(env: RunnerEnv): HostRunner {
     });
     if (!built.envelope) return { host: host.id, status: 'error', results: [], errors: built.errors, durationMs: Date.now() - started };
     const envelope = { ...built.envelope, linger: ws.config.agentLinger };
-    return pushHost(transport, targetFor(host, ws.config), { envelope, file }, { bootstrap: env.bootstrap });
+    return pushHost(transport, targetFor(host, ws.config), { envelope, file }, { bootstrap: env.bootstrap, limits: env.limits });
   };
 }

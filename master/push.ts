@@ -10,6 +10,7 @@ import { residentSocketPath } from '../agent/resident-start.ts';
 import { NEED_NODE_EXIT, bootstrapCommand } from './bootstrap.ts';
 import type { MasterNode } from './master-node.ts';
 import { installNode } from './node-install.ts';
+import type { HostLimits } from './host-limits.ts';
 import { Exchange } from './push-exchange.ts';
 import { endedEarly, explainLogin, tail } from './push-failure.ts';
 import { isTransportError } from './transport/errors.ts';
@@ -47,21 +48,24 @@ export interface PushOptions {
   nodeDir?: string;
   /** Extra `serve` arguments (--cas-root, --lock-file, --record-envelope). */
   serveArgs?: string[];
-  /** The whole exchange must finish within this long. */
-  timeoutMs?: number;
+  /** Time and size limits of the exchange (host-limits.ts; defaults there). */
+  limits?: Partial<HostLimits>;
   signal?: AbortSignal;
 }
 
-export type PushStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error';
+export type PushStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error' | 'timeout';
 
 /** One host's outcome. Everything in it is already redacted. master/orchestrate.ts uses this type too. */
 export interface PushResult {
   host: string;
   /** ok: converged, nothing changed; changed: converged with changes; failed: a state failed;
-   *  unreachable: no connection; error: anything else (transport, bootstrap, render/compile, agent fault). */
+   *  unreachable: no connection; timeout: the run took too long or the host fell silent;
+   *  error: anything else (transport, bootstrap, render/compile, agent fault, a broken protocol). */
   status: PushStatus;
   results: StateResult[];
   errors: ErrorData[];
+  /** What the master noticed but let pass (reported facts it dropped). */
+  warnings?: ErrorData[];
   summary?: RunSummary;
   durationMs: number;
   /** Bytes written to the VM's stdin (bundle, job, files). */
@@ -93,6 +97,7 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
     envelope: job.envelope, bundle: bundle.code, file: job.file,
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     ...(opts.onMessage ? { onMessage: opts.onMessage } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   });
   const command = bootstrapCommand({
     sha256: bundle.sha256, bytes: bundle.code.length,
@@ -100,23 +105,27 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
     ...(opts.nodeDir ? { nodeDir: opts.nodeDir } : {}),
     ...(opts.serveArgs ? { serveArgs: opts.serveArgs } : {}),
   });
-  const stderr: Buffer[] = [];
   const execOpts: ExecOptions = {
     stdin: x.stdin,
     onStdout: (c) => x.onStdout(c),
-    onStderr: (c) => void stderr.push(c),
-    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
+    onStderr: (c) => x.onStderr(c),
+    signal: opts.signal ? AbortSignal.any([opts.signal, x.signal]) : x.signal,
   };
   // A resident agent left by an earlier job answers on its socket; a root login is needed to reach it.
   const resident = transport.socketOrExec && !(target.sudo && target.user !== 'root')
     ? residentSocketPath(bundle.fileName.replace(/\.cjs$/, ''), opts.serveArgs ?? [])
     : undefined;
+  x.startTimers();
   try {
     const r = resident ? await transport.socketOrExec!(target, resident, command, execOpts) : await transport.exec(target, command, execOpts);
     x.flush();
-    return { x, exit: r, stderr: Buffer.concat(stderr).toString('utf8') };
+    return { x, exit: r, stderr: x.stderr() };
+  } catch (err) {
+    // the master stopped the host (a limit, a timeout, a broken protocol): that is the outcome
+    if (x.stopped) return { x, exit: { code: null, stdout: '', stderr: '' } as ExecResult, stderr: x.stderr() };
+    throw err;
   } finally {
+    x.clearTimers();
     x.end();
   }
 }
@@ -178,11 +187,16 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
       continue;
     }
 
+    const warnings = x.warnings.length ? { warnings: x.warnings } : {};
+    if (x.stopped) {
+      // nothing a stopped host reported about itself is kept
+      return finish(x.stopped.status, { results: x.results, errors: [...x.errors, x.stopped.error], exitCode: null, ...warnings });
+    }
     const errors = [...x.errors];
     if (!x.summary && !errors.length) errors.push(endedEarly(host, exit, Boolean(x.hello), tail(redact(stderr, secrets)) || tail(x.noise.join('\n'))));
     const explained = explainLogin(errors, target);
     return finish(statusOf(explained, x.summary, x.results), {
-      results: x.results, errors: explained, ...(x.summary ? { summary: x.summary } : {}), exitCode: exit.code,
+      results: x.results, errors: explained, ...(x.summary ? { summary: x.summary } : {}), exitCode: exit.code, ...warnings,
       ...(x.addresses ? { addresses: x.addresses } : {}), ...(x.grains ? { grains: x.grains } : {}),
     });
   }

@@ -10,6 +10,7 @@ import { JobStore } from '../jobs/store.ts';
 import { type HostRunner, type JobOutcome, jobExitCode, orchestrate } from '../orchestrate.ts';
 import { formatFleetSummary, formatHostOutput, formatJobErrors } from '../output/fleet-summary.ts';
 import { Progress } from '../output/progress.ts';
+import { safeJson } from '../output/terminal-safe.ts';
 import { colorWanted, liveProgress } from '../output/terminal.ts';
 import { type RunnerEnv, pushRunner } from '../push-runner.ts';
 import { targetFor } from '../transport/target.ts';
@@ -37,6 +38,7 @@ export interface JobCliOptions extends GlobalOptions, TargetOptions {
   failhard?: boolean;
   bootstrap?: boolean;
   concurrency?: number;
+  timeout?: number;
 }
 
 export interface JobHooks {
@@ -44,6 +46,12 @@ export interface JobHooks {
   runner?(env: RunnerEnv): HostRunner | Promise<HostRunner>;
   /** Show progress redrawn in place (default: whether stderr is a terminal, outside CI). */
   tty?: boolean;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--timeout: expected a positive whole number of seconds, not '${value}'`, EXIT.USAGE);
+  return n;
 }
 
 function positiveInt(value: string): number {
@@ -61,7 +69,8 @@ export function addJobOptions(cmd: Command): Command {
     .addOption(new Option('--state-output <mode>', 'how each state is shown').choices(STATE_OUTPUTS).default('full'))
     .option('--failhard', 'stop at the first failed state, and start no further hosts after a failure')
     .option('--bootstrap', 'install Node.js on hosts that lack it')
-    .addOption(new Option('--concurrency <n>', 'hosts worked on at the same time (default: from the configuration)').argParser(positiveInt));
+    .addOption(new Option('--concurrency <n>', 'hosts worked on at the same time (default: from the configuration)').argParser(positiveInt))
+    .addOption(new Option('--timeout <seconds>', "end a host's run that takes longer as `timeout` (default: host_timeout, 3600)").argParser(seconds));
 }
 
 /**
@@ -86,7 +95,7 @@ export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCli
   if (opts.out === 'json') {
     const doc: Record<string, unknown> = {};
     for (const r of ran) Object.assign(doc, saltJson(r.host, r.results.length || !r.errors.length ? r.results : r.errors.map((e) => e.message)));
-    ctx.io.stdout(JSON.stringify(doc, null, 2) + '\n');
+    ctx.io.stdout(safeJson(JSON.stringify(doc, null, 2)) + '\n');
     return;
   }
   // hosts that ran states show them; every error is shown once below, with the hosts it concerns
@@ -113,11 +122,13 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   const tty = hooks.tty ?? liveProgress(ctx.io);
   const progress = new Progress({ tty, color: colorWanted(ctx.io, 'stderr', opts.color), write: (s) => ctx.io.stderr(s) });
   try {
-    const run = await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap) });
+    const limits = { ...ws.config.hostLimits, ...(opts.timeout ? { timeout: opts.timeout } : {}) };
+    const run = await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap), limits });
     const args: Record<string, unknown> = { level: opts.level, role: opts.role, host: opts.host, target: opts.target };
     if (sls) args.sls = sls;
     if (opts.batch) args.batch = opts.batch;
     if (opts.failhard) args.failhard = true;
+    if (opts.timeout) args.timeout = opts.timeout;
     const job = await orchestrate({
       hosts,
       rejected,

@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import { formatError } from '../../agent/errors.ts';
 import { EXIT, type ExitCode, worstExitCode } from '../exit-codes.ts';
 import { type HostRunInput, JobStore } from '../jobs/store.ts';
+import { safeJson, safeText } from '../output/terminal-safe.ts';
 import { TransportError } from '../transport/errors.ts';
 import { DEFAULT_KILL_GRACE_MS as KILL_GRACE_MS, type ExecResult } from '../transport/exec.ts';
 import { withDeadline } from '../transport/quote.ts';
@@ -58,7 +59,7 @@ export function commandResult(o: HostOutcome<ExecResult>, partial?: PartialOutpu
   return out;
 }
 
-const indent = (text: string): string => text.replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (text: string): string => safeText(text).replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n');
 
 /** Salt's text output of cmd.run: `host:` then the output indented; failures say how the command ended. */
 export function formatCommandResult(r: HostCommandResult): string {
@@ -131,7 +132,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       transport.close();
       store.close();
     }
-    if (opts.out === 'json') ctx.io.stdout(JSON.stringify(Object.fromEntries(results.map(({ host, ...rest }) => [host, rest])), null, 2) + '\n');
+    if (opts.out === 'json') ctx.io.stdout(safeJson(JSON.stringify(Object.fromEntries(results.map(({ host, ...rest }) => [host, rest])), null, 2)) + '\n');
     else ctx.io.stdout(results.map(formatCommandResult).join(''));
   });
 }

@@ -81,6 +81,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE host_runs_new RENAME TO host_runs;
   CREATE INDEX host_runs_host ON host_runs (host, finished_at);
   `,
+  // 3: a host run carries warnings (reported facts the master dropped)
+  `
+  ALTER TABLE host_runs ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

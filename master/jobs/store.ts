@@ -34,6 +34,8 @@ export interface HostRunRecord {
   total: number;
   durationMs: number;
   errors: ErrorData[];
+  /** What the master noticed but let pass, e.g. reported facts it dropped. */
+  warnings: ErrorData[];
   finishedAt: string;
 }
 
@@ -58,6 +60,7 @@ export interface HostRunInput {
   status: HostRunStatus;
   results?: readonly StateResult[];
   errors?: readonly ErrorData[];
+  warnings?: readonly ErrorData[];
   durationMs?: number;
   finishedAt?: Date;
 }
@@ -76,7 +79,7 @@ const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 interface JobRow { jid: string; kind: JobKind; args: string; test: number; started_at: string; finished_at: string | null; status: JobStatus; who: string }
-interface HostRunRow { jid: string; host: string; status: HostRunStatus; succeeded: number; failed: number; changed: number; total: number; duration_ms: number; errors: string; finished_at: string }
+interface HostRunRow { jid: string; host: string; status: HostRunStatus; succeeded: number; failed: number; changed: number; total: number; duration_ms: number; errors: string; warnings: string; finished_at: string }
 interface ResultRow { tag: string; id: string; name: string; sls: string; result: number | null; changes: string; comment: string; start_time: string; duration_ms: number; run_num: number }
 interface InventoryRow { host: string; addresses: string; grains: string; updated_at: string }
 
@@ -85,7 +88,7 @@ const toJob = (r: JobRow): JobRecord => ({
 });
 const toHostRun = (r: HostRunRow): HostRunRecord => ({
   jid: r.jid, host: r.host, status: r.status, succeeded: r.succeeded, failed: r.failed, changed: r.changed, total: r.total,
-  durationMs: r.duration_ms, errors: JSON.parse(r.errors), finishedAt: r.finished_at,
+  durationMs: r.duration_ms, errors: JSON.parse(r.errors), warnings: JSON.parse(r.warnings), finishedAt: r.finished_at,
 });
 const toResult = (r: ResultRow): StateResult => ({
   tag: r.tag, id: r.id, name: r.name, sls: r.sls, result: r.result === null ? null : r.result === 1, changes: JSON.parse(r.changes),
@@ -143,14 +146,14 @@ export class JobStore {
       if (Object.keys(r.changes ?? {}).length) changed++;
     }
     const insertRun = this.db.prepare(
-      'INSERT OR REPLACE INTO host_runs (jid, host, status, succeeded, failed, changed, total, duration_ms, errors, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO host_runs (jid, host, status, succeeded, failed, changed, total, duration_ms, errors, warnings, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertResult = this.db.prepare(
       'INSERT OR REPLACE INTO state_results (jid, host, tag, id, name, sls, result, changes, comment, start_time, duration_ms, run_num) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM state_results WHERE jid = ? AND host = ?').run(jid, run.host);
-      insertRun.run(jid, run.host, run.status, succeeded, failed, changed, results.length, run.durationMs ?? 0, JSON.stringify(run.errors ?? []), (run.finishedAt ?? new Date()).toISOString());
+      insertRun.run(jid, run.host, run.status, succeeded, failed, changed, results.length, run.durationMs ?? 0, JSON.stringify(run.errors ?? []), JSON.stringify(run.warnings ?? []), (run.finishedAt ?? new Date()).toISOString());
       for (const r of results) {
         insertResult.run(jid, run.host, r.tag, r.id, r.name, r.sls, r.result === null ? null : r.result ? 1 : 0, JSON.stringify(r.changes ?? {}), r.comment ?? '', r.start_time ?? '', r.duration_ms ?? 0, r.run_num);
       }

@@ -7,6 +7,7 @@ import { makeColors } from '../../agent/output/colors.ts';
 import type { JobOutcome, PushResult } from '../orchestrate.ts';
 import { formatGroup, groupErrors } from './errors.ts';
 import { formatDuration } from './progress.ts';
+import { safeHostResult } from './terminal-safe.ts';
 
 export interface FleetCounts {
   hosts: number;
@@ -14,13 +15,14 @@ export interface FleetCounts {
   changed: number;
   failed: number;
   unreachable: number;
+  timeout: number;
   error: number;
   blocked: number;
   states: { total: number; succeeded: number; changed: number; failed: number };
 }
 
 export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>): FleetCounts {
-  const c: FleetCounts = { hosts: job.results.length + job.blocked.length, ok: 0, changed: 0, failed: 0, unreachable: 0, error: 0, blocked: job.blocked.length, states: { total: 0, succeeded: 0, changed: 0, failed: 0 } };
+  const c: FleetCounts = { hosts: job.results.length + job.blocked.length, ok: 0, changed: 0, failed: 0, unreachable: 0, timeout: 0, error: 0, blocked: job.blocked.length, states: { total: 0, succeeded: 0, changed: 0, failed: 0 } };
   for (const r of job.results) {
     c[r.status]++;
     for (const s of r.results) {
@@ -36,18 +38,20 @@ export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>): Fleet
 /** The errors of every host, each distinct error once with the hosts it concerns; '' when none. */
 export function formatJobErrors(results: readonly PushResult[], opts: { color?: boolean } = {}): string {
   const c = makeColors(opts.color ?? false);
-  const groups = groupErrors(results.flatMap((r) => r.errors.map((e) => ({ ...e, host: r.host }))));
+  const groups = groupErrors(results.map(safeHostResult).flatMap((r) => r.errors.map((e) => ({ ...e, host: r.host }))));
   if (!groups.length) return '';
   return [c.cyan('\nErrors'), c.cyan('-'.repeat(6)), ...groups.map((g) => c.red(formatGroup(g)))].join('\n') + '\n';
 }
 
-/** One host's block: its states (when it ran any) and its errors. */
-export function formatHostOutput(r: PushResult, opts: HighstateOutputOptions = {}): string {
+/** One host's block: its states (when it ran any), its errors and warnings, escaped for a terminal. */
+export function formatHostOutput(result: PushResult, opts: HighstateOutputOptions = {}): string {
   const c = makeColors(opts.color ?? false);
+  const r = safeHostResult(result);
   const parts: string[] = [];
   if (r.results.length || !r.errors.length) parts.push(formatHighstate(r.host, r.results, opts));
   else parts.push(c.red(`${r.host}:`));
   if (r.errors.length) parts.push(r.errors.map((e) => c.red(`    ${formatError({ ...e, host: undefined })}`)).join('\n'));
+  if (r.warnings?.length) parts.push(r.warnings.map((w) => c.yellow(`    warning: ${formatError({ ...w, host: undefined })}`)).join('\n'));
   return parts.join('\n') + '\n';
 }
 
@@ -63,6 +67,7 @@ export function formatFleetSummary(job: Pick<JobOutcome, 'jid' | 'results' | 'bl
     row('  changed', n.changed, n.changed ? c.cyan : undefined),
     row('  failed', n.failed + n.error, n.failed + n.error ? c.red : undefined),
     row('  unreachable', n.unreachable, n.unreachable ? c.lightRed : undefined),
+    row('  timeout', n.timeout, n.timeout ? c.lightRed : undefined),
     row('  blocked', n.blocked, n.blocked ? c.lightRed : undefined),
     row('States', n.states.total),
     row('  succeeded', n.states.succeeded, c.green),

@@ -3,8 +3,9 @@
 // line per event, nothing redrawn.
 import { type Colors, makeColors } from '../../agent/output/colors.ts';
 import type { JobEvent, PushResult } from '../orchestrate.ts';
+import { safeLine } from './terminal-safe.ts';
 
-export type HostPhase = 'queued' | 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'error' | 'blocked';
+export type HostPhase = 'queued' | 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked';
 
 export interface HostLine {
   host: string;
@@ -24,11 +25,11 @@ export function formatDuration(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
-/** What a finished host's line says after its phase. */
+/** What a finished host's line says after its phase (the host's own words escaped for a terminal). */
 export function resultDetail(r: PushResult): string {
-  if (r.status === 'unreachable' || r.status === 'error') {
+  if (r.status === 'unreachable' || r.status === 'error' || r.status === 'timeout') {
     const first = r.errors[0]?.message ?? '';
-    return `${first.split('\n')[0]}${r.errors.length > 1 ? ` (+${r.errors.length - 1} more)` : ''}`;
+    return `${safeLine(first.split('\n')[0])}${r.errors.length > 1 ? ` (+${r.errors.length - 1} more)` : ''}`;
   }
   const failed = r.results.filter((s) => s.result === false).length;
   const changed = r.results.filter((s) => Object.keys(s.changes ?? {}).length > 0).length;
@@ -49,6 +50,7 @@ function paint(phase: HostPhase, c: Colors): (s: string) => string {
     case 'error':
       return c.red;
     case 'unreachable':
+    case 'timeout':
     case 'blocked':
       return c.lightRed;
     case 'running':

@@ -81,7 +81,7 @@ async function push(host: RosterHost, opts: { test?: boolean } = {}): Promise<Pu
   let doneAt: number | undefined;
   const result = await pushHost(transport, target(host), { envelope: built.envelope, file }, {
     serveArgs: ['--record-envelope', RECORD],
-    timeoutMs: 300_000,
+    limits: { timeout: 300 },
     onEvent: (e) => {
       firstEventAt ??= Date.now();
       if (e.type === 'done') doneAt = Date.now();

@@ -66,6 +66,10 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  persist: -5', 2, 'ssh.persist: expected a whole number of seconds from 0 to 86400, got the number -5'],
   ['agent_linger: -1', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the number -1'],
   ['agent_linger: soon', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the string "soon"'],
+  ['host_timeout: -5', 1, 'host_timeout: expected a whole number of seconds from 0 (no limit) to 86400, got the number -5'],
+  ['host_idle_timeout: 1.5', 1, 'host_idle_timeout: expected a whole number of seconds from 0 (no limit) to 86400, got the number 1.5'],
+  ['host_max_line: 4MB', 1, 'host_max_line: expected a size: bytes, or a number with KiB, MiB or GiB, got the string "4MB"'],
+  ['host_max_output: 0', 1, 'host_max_output: expected a size: bytes, or a number with KiB, MiB or GiB, got the number 0'],
   ['# c\nstates: 3', 2, 'states: expected a path, got the number 3'],
   ['pillar: ""', 1, 'pillar: expected a path, got the string ""'],
   ['roster: [a]', 1, 'roster: expected a path, got a list'],
@@ -75,7 +79,7 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  key: {a: 1}', 2, 'ssh.key: expected a path, got a map'],
   ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist)'],
   ['ssh: true', 1, 'ssh: expected a map, got the boolean true'],
-  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger)'],
+  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output)'],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],
   ['levels:\n  staging: 3', 2, 'levels.staging: expected a map {jump}, got the number 3'],
   ['levels:\n  staging:\n    jump: "-oProxyCommand=sh"', 3, 'levels.staging.jump.host: expected a hostname or IP address, got the string "-oProxyCommand=sh"'],
@@ -145,4 +149,11 @@ t.test('the shipped halite.yaml is valid', async (t) => {
   t.equal(config.states, join(root, 'states'));
   t.same(Object.keys(config.levels).sort(), ['production', 'staging']);
   for (const lv of Object.values(config.levels)) t.match(lv.jump?.host, /^10\.20\./);
+});
+
+t.test('host limits: defaults, and each one set', async (t) => {
+  t.same(parseConfig('', '/etc/halite/halite.yaml').config.hostLimits, { timeout: 3600, idleTimeout: 300, maxLine: 4 << 20, maxOutput: 64 << 20 });
+  const set = parseConfig('host_timeout: 7200\nhost_idle_timeout: 0\nhost_max_line: 512KiB\nhost_max_output: 1048576\n', '/etc/halite/halite.yaml');
+  t.same(set.errors, []);
+  t.same(set.config.hostLimits, { timeout: 7200, idleTimeout: 0, maxLine: 512 << 10, maxOutput: 1 << 20 });
 });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { StateResult } from '../../../agent/protocol.ts';
 import { redact } from '../../../agent/redact.ts';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../../master/jobs/schema.ts';
@@ -171,4 +171,25 @@ t.test('secrets handed in redacted form never reach the database file', async (t
   const bytes = readdirSync(join(file, '..')).map((f) => readFileSync(join(file, '..', f)));
   t.ok(bytes.some((b) => b.includes('REDACTED')), 'the redacted rows are there');
   t.notOk(bytes.some((b) => b.includes(secret)), 'the secret is in no file of the database');
+});
+
+t.test('schema 1 → 3: host runs kept with their results; warnings recorded from then on', async (t) => {
+  const file = dbFile();
+  mkdirSync(dirname(file));
+  const db = openDatabase(file);
+  db.pragma('foreign_keys = ON');
+  db.exec(MIGRATIONS[0]);
+  db.pragma('user_version = 1');
+  db.prepare("INSERT INTO jobs (jid, kind, started_at) VALUES ('j1', 'highstate', '2026-01-01T00:00:00Z')").run();
+  db.prepare("INSERT INTO host_runs (jid, host, status, total, errors, finished_at) VALUES ('j1', 'vm1', 'ok', 1, '[]', '2026-01-01T00:00:01Z')").run();
+  db.prepare("INSERT INTO state_results (jid, host, tag, id, name, sls, result, run_num) VALUES ('j1', 'vm1', 't', 'i', 'n', 's', 1, 0)").run();
+  db.close();
+  const store = JobStore.open(file);
+  t.match(store.hostRuns('j1'), [{ host: 'vm1', status: 'ok', total: 1, errors: [], warnings: [] }]);
+  t.equal(store.stateResults('j1', 'vm1').length, 1, 'the results survived the rebuild');
+  store.recordHostRun('j1', { host: 'vm2', status: 'timeout', errors: [{ code: 'TIMEOUT', message: 'vm2: sent nothing for 300 s' }], warnings: [{ code: 'PROTOCOL', message: 'dropped' }] });
+  t.match(store.hostRuns('j1')[1], { host: 'vm2', status: 'timeout', warnings: [{ code: 'PROTOCOL', message: 'dropped' }] });
+  store.db.prepare("DELETE FROM jobs WHERE jid = 'j1'").run();
+  t.same(store.db.prepare('SELECT count(*) AS n FROM state_results').get(), { n: 0 }, 'results still follow their host run (foreign keys intact)');
+  store.close();
 });

@@ -116,7 +116,7 @@ t.test('colour only when asked', async (t) => {
 
 t.test('fleet summary and host output', async (t) => {
   const text = formatFleetSummary({ jid: '1', results: [ok, changed, down], blocked: [{ host: 'app1', reason: 'app1: app: not run because db could not reach db1' }], durationMs: 2100 });
-  t.match(text, /Hosts\s+4\n  ok\s+1\n  changed\s+1\n  failed\s+0\n  unreachable\s+1\n  blocked\s+1\nStates\s+2\n  succeeded\s+2\n  changed\s+1\n  failed\s+0/);
+  t.match(text, /Hosts\s+4\n  ok\s+1\n  changed\s+1\n  failed\s+0\n  unreachable\s+1\n  timeout\s+0\n  blocked\s+1\nStates\s+2\n  succeeded\s+2\n  changed\s+1\n  failed\s+0/);
   t.match(text, /Wall time: 2\.1 s/);
   t.match(text, /blocked: app1: app: not run because db could not reach db1/);
   t.match(formatHostOutput(changed), /^sess1:\n-{10}\n {10}ID: redis/);

@@ -32,10 +32,31 @@ t.test('an older agent without facts: nothing reported', async (t) => {
   t.equal(x.grains, undefined);
 });
 
-t.test('malformed facts are ignored; secrets are redacted', async (t) => {
-  const bad = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: ['10.0.0.1', 7], grains: ['x'] }]);
+t.test('facts that are not what they claim are dropped with a warning; secrets are redacted', async (t) => {
+  const bad = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: ['10.0.0.1', 7, '10.0.0.2\nx: y'], grains: { os: 'Debian', fqdn: 'a b' } }]);
   t.same(bad.x.addresses, ['10.0.0.1']);
-  t.equal(bad.x.grains, undefined);
-  const secret = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: [], grains: { fqdn: SECRET } }]);
+  t.same(bad.x.grains, { os: 'Debian' });
+  t.match(bad.x.warnings, [{ code: 'PROTOCOL', host: 'vm1', message: /dropped reported facts .*address entry 7 .*"10\.0\.0\.2\\nx: y" \(not an IP address\); grain fqdn "a b" \(not a host name\)/ }]);
+  t.same(bad.seen[0], { type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: ['10.0.0.1'], grains: { os: 'Debian' } }, 'listeners see only what was kept');
+  const notMap = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, grains: ['x'] }]);
+  t.match(notMap.x.stopped, { status: 'error', error: { code: 'PROTOCOL', message: "vm1: the agent broke the protocol: invalid start event: 'grains' is not a map" } });
+  const secret = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: [], grains: { oscodename: SECRET } }]);
   t.notMatch(JSON.stringify(secret.x.grains), SECRET);
+});
+
+t.test('events out of order, for another job or after the end stop the host', async (t) => {
+  const start = { type: 'start', jid: '1', host: 'vm1', chunks: 1, test: false };
+  const result = { type: 'result', tag: 't', id: 'i', name: 'n', sls: 's', result: true, changes: {}, comment: '', start_time: '', duration_ms: 0, run_num: 0 };
+  const cases: [object[], RegExp][] = [
+    [[result], /a result event before the start event/],
+    [[start, start], /a second start event/],
+    [[start, result, result], /more results than the 1 states it announced/],
+    [[start, { type: 'done', jid: '1', host: 'vm1', summary }, result], /a result event after the run ended/],
+    [[{ ...start, jid: '2' }], /it reported job '2' \(this job is 1\)/],
+    [[{ type: 'error', jid: '1', host: 'vm2', error: { code: 'INTERNAL', message: 'm' } }], /it reported itself as 'vm2'/],
+  ];
+  for (const [events, problem] of cases) t.match(exchange(events).x.stopped?.error.message, problem);
+  const unnamed = exchange([{ type: 'error', jid: '', host: '', error: { code: 'INTERNAL', message: 'bad job', host: 'vm2' } }]).x;
+  t.equal(unnamed.stopped, undefined, 'an agent that could not read its job names neither');
+  t.same(unnamed.errors, [{ code: 'INTERNAL', message: 'bad job', host: 'vm1' }], 'the roster names the host');
 });

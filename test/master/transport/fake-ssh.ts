@@ -1,10 +1,14 @@
 // In-process SSH servers on loopback for transport tests: a target that runs commands for real
 // with /bin/sh, and a jump host that forwards direct-tcpip channels to real TCP ports.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type AddressInfo, type Server as NetServer, type Socket, connect as netConnect, createServer } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ServerChannel } from 'ssh2';
+import { hostKeyName, knownHostsLine } from '../../../master/transport/known-hosts.ts';
+import type { HostTarget } from '../../../master/transport/target.ts';
+import { Transport } from '../../../master/transport/transport.ts';
 
 export interface KeyPair {
   private: string;
@@ -227,3 +231,24 @@ export async function processEnded(pid: number): Promise<boolean> {
   return false;
 }
 
+export interface LoopbackTarget {
+  server: FakeServer;
+  transport: Transport;
+  /** The target `vm1` on the server, logged in as root with no jump host. */
+  target: HostTarget;
+  close(): Promise<void>;
+}
+
+/** A target server on loopback with a client key and known_hosts in `dir`, and a transport that reaches it. */
+export async function loopbackTarget(dir: string): Promise<LoopbackTarget> {
+  const client = keyPair();
+  const hostKey = keyPair();
+  const keyFile = join(dir, 'id_ed25519');
+  writeFileSync(keyFile, client.private, { mode: 0o600 });
+  const server = await startTarget({ hostKey, authorized: [client] });
+  const kh = join(dir, 'known_hosts');
+  writeFileSync(kh, `${knownHostsLine(hostKeyName('127.0.0.1', server.port), hostKey.blob)}\n`);
+  const transport = new Transport({ key: keyFile, knownHosts: kh, connectTimeoutMs: 3000, keepaliveMs: 0 });
+  const target: HostTarget = { id: 'vm1', address: '127.0.0.1', port: server.port, user: 'root', jump: null };
+  return { server, transport, target, close: async () => { transport.close(); await server.close(); } };
+}

@@ -1,0 +1,39 @@
+// Lines are split without holding more than one line's limit; sizes read as halite.yaml gives them.
+import t from 'tap';
+import { LineSplitter, TailBuffer, formatSize, parseSize } from '../../../master/host-limits.ts';
+
+t.test('lines across chunks, a character split between chunks stays whole', async (t) => {
+  const lines: string[] = [];
+  const s = new LineSplitter(16, (l) => lines.push(l));
+  const euro = Buffer.from('€');
+  t.ok(s.push(Buffer.concat([Buffer.from('ab\ncd'), euro.subarray(0, 1)])));
+  t.ok(s.push(Buffer.concat([euro.subarray(1), Buffer.from('\n\nlast')]))); 
+  s.flush();
+  t.same(lines, ['ab', 'cd€', '', 'last']);
+});
+
+t.test('a line over the limit is refused, complete or not', async (t) => {
+  const lines: string[] = [];
+  t.notOk(new LineSplitter(4, (l) => lines.push(l)).push(Buffer.from('12345\n')));
+  const s = new LineSplitter(4, (l) => lines.push(l));
+  t.ok(s.push(Buffer.from('1234')));
+  t.notOk(s.push(Buffer.from('5')), 'an unfinished line grows past the limit');
+  t.ok(new LineSplitter(4, (l) => lines.push(l)).push(Buffer.from('1234\n')), 'exactly the limit is fine');
+  t.same(lines, ['1234']);
+});
+
+t.test('sizes', async (t) => {
+  t.equal(parseSize(1024), 1024);
+  t.equal(parseSize('4MiB'), 4 << 20);
+  t.equal(parseSize('512 KiB'), 512 << 10);
+  t.equal(parseSize('1GiB'), 1 << 30);
+  for (const bad of [0, -1, 1.5, '4MB', '4 mib', 'x', '', null]) t.equal(parseSize(bad), undefined, JSON.stringify(bad));
+  t.equal(formatSize(4 << 20), '4 MiB');
+  t.equal(formatSize(1536), '1536 bytes');
+});
+
+t.test('a tail keeps the last bytes only', async (t) => {
+  const tail = new TailBuffer(10);
+  for (let i = 0; i < 1000; i++) tail.push(Buffer.from(`line ${i}\n`));
+  t.equal(tail.text(), '\nline 999\n');
+});
