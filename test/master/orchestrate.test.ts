@@ -155,3 +155,27 @@ t.test('rejected hosts are never run: their errors are their result, and their r
   t.same(job.blocked.map((b) => b.host), ['app1'], 'app depends on db');
   t.equal(jobExitCode(job.results), 5);
 });
+
+t.test('a host that timed out or broke the protocol: its own status and exit code; its warnings are recorded', async (t) => {
+  const store = JobStore.open(':memory:');
+  const slow: PushResult = { host: 'db1', status: 'timeout', results: [], errors: [{ code: 'TIMEOUT', host: 'db1', message: 'db1: sent nothing for 300 s' }], durationMs: 1 };
+  const liar: PushResult = {
+    host: 'db2', status: 'ok', results: [change], errors: [], durationMs: 1,
+    warnings: [{ code: 'PROTOCOL', host: 'db2', message: 'dropped reported facts that are not what they claim: address entry "x" (not an IP address)' }],
+  };
+  const job = await orchestrate({
+    hosts: [host('db1', ['db']), host('db2', ['db']), host('app1', ['app'])], roles: ROLES, store,
+    run: async (h) => (h.id === 'db1' ? slow : h.id === 'db2' ? liar : { host: h.id, status: 'ok', results: [], errors: [], durationMs: 1 }),
+  });
+  t.equal(job.status, 'timeout');
+  t.same(job.blocked.map((b) => b.host), ['app1'], 'a timed-out dependency blocks its dependents');
+  t.equal(jobExitCode(job.results), 7);
+  t.equal(store.job(job.jid)?.status, 'timeout');
+  const runs = store.hostRuns(job.jid);
+  t.match(runs.find((r) => r.host === 'db1'), { status: 'timeout', errors: [{ code: 'TIMEOUT' }] });
+  t.match(runs.find((r) => r.host === 'db2'), { status: 'ok', warnings: [{ code: 'PROTOCOL', message: /not an IP address/ }] });
+  const broken: PushResult = { host: 'db2', status: 'error', results: [], errors: [{ code: 'PROTOCOL', host: 'db2', message: 'db2: the agent broke the protocol: …' }], durationMs: 1 };
+  t.equal(jobExitCode([slow, broken]), 8, 'a broken protocol outranks a timeout');
+  t.equal(jobExitCode([slow, { ...broken, errors: [{ code: 'TRANSPORT', message: 'refused' }], status: 'unreachable' }]), 4, 'unreachable outranks a timeout');
+  store.close();
+});
