@@ -5,7 +5,6 @@ import t from 'tap';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { JobStore } from '../../master/jobs/store.ts';
-import { muxDir } from '../../master/transport/mux-path.ts';
 import { type HostileMode, installHostileAgent, setHostileMode } from './hostile-agent.ts';
 import { type CliResult, cliFor, fleetSuite, withStates } from './workspace.ts';
 
@@ -70,7 +69,7 @@ function lastHostRun(host: string) {
 
 /** The pid of the connection keeper the command line of this test talks to, if one runs. */
 function keeperPid(): string | undefined {
-  const dir = `${muxDir(process.env)}/`;
+  const dir = `${suite.ws.runtimeDir}/`;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     let argv: string[];
     try {
