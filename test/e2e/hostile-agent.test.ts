@@ -35,7 +35,9 @@ const VICTIM_STATES = {
 /** A configuration for the suite with `extra` halite.yaml settings. */
 function configWith(name: string, extra: Record<string, unknown>): string {
   const base = withStates(suite.ws, name, VICTIM_STATES);
-  writeFileSync(base, stringify({ ...parse(readFileSync(base, 'utf8')), ...extra }));
+  // no connection keeper: each configuration would start its own, left running after the test
+  const parsed = parse(readFileSync(base, 'utf8'));
+  writeFileSync(base, stringify({ ...parsed, ssh: { ...parsed.ssh, persist: 0 }, ...extra }));
   return base;
 }
 
@@ -67,9 +69,10 @@ function lastHostRun(host: string) {
   }
 }
 
-/** The pid of the connection keeper the command line of this test talks to, if one runs. */
-function keeperPid(): string | undefined {
+/** The pids of the connection keepers the command line of this test talks to. */
+function keeperPids(): string[] {
   const dir = `${suite.ws.runtimeDir}/`;
+  const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     let argv: string[];
     try {
@@ -78,30 +81,45 @@ function keeperPid(): string | undefined {
       continue;
     }
     const i = argv.indexOf('--socket');
-    if (argv.includes('keeper') && i > 0 && argv[i + 1]?.startsWith(dir)) return pid;
+    if (argv.includes('keeper') && i > 0 && argv[i + 1]?.startsWith(dir)) found.push(pid);
   }
-  return undefined;
+  return found;
 }
 
-const kib = (pid: string, field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+/** A field of /proc/PID/status in bytes; undefined when the process is gone. */
+function kib(pid: string, field: string): number | undefined {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 interface Peak<T> {
   value: T;
-  /** How much the resident memory of the master's processes (this one, the keeper) grew at most, in bytes. */
+  /** How much the resident memory of the master's processes (this one, its keepers) grew at most, in bytes. */
   growth: number;
   report: string;
 }
 
-/** Peak resident memory of the master while `fn` runs: this process (the command line runs in it) and its connection keeper. */
+/**
+ * Peak resident memory of the master while `fn` runs: this process (the command line runs in it)
+ * and its connection keepers. A keeper that starts during `fn` counts with its whole peak.
+ */
 async function peakRss<T>(fn: () => Promise<T>): Promise<Peak<T>> {
-  const pids = ['self', ...[keeperPid()].filter((p): p is string => p !== undefined)];
-  const before = new Map(pids.map((p) => {
+  const before = new Map<string, number>();
+  for (const p of ['self', ...keeperPids()]) {
     writeFileSync(`/proc/${p}/clear_refs`, '5'); // resets VmHWM to the current RSS
-    return [p, kib(p, 'VmRSS')];
-  }));
+    before.set(p, kib(p, 'VmRSS') ?? 0);
+  }
   const value = await fn();
-  const grew = pids.map((p) => ({ p, by: kib(p, 'VmHWM') - before.get(p)! }));
-  const report = grew.map((g) => `${g.p === 'self' ? 'master' : 'keeper'} +${(g.by / 2 ** 20).toFixed(0)} MiB`).join(', ');
+  const grew: { p: string; by: number }[] = [];
+  for (const p of new Set(['self', ...before.keys(), ...keeperPids()])) {
+    const hwm = kib(p, 'VmHWM');
+    if (hwm !== undefined) grew.push({ p, by: hwm - (before.get(p) ?? 0) });
+  }
+  const report = grew.map((g) => `${g.p === 'self' ? 'master' : `keeper ${g.p}`} +${(g.by / 2 ** 20).toFixed(0)} MiB`).join(', ');
   return { value, growth: Math.max(...grew.map((g) => g.by)), report };
 }
 

@@ -90,7 +90,8 @@ export function fleetSuite(name: string, hosts: HostSpec[], prepare?: (s: FleetS
   });
   t.teardown(async () => {
     await fleet?.down();
-    if (ws) rmSync(ws.dir, { recursive: true, force: true });
+    // the connection keeper may still be writing in the workspace's runtime directory
+    if (ws) rmSync(ws.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
   return suite;
 }
