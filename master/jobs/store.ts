@@ -1,10 +1,9 @@
 // The master's job history in SQLite (WAL): jobs, each host's run, every state result, and the
 // inventory (addresses and grains hosts reported, offered to rendering as mine data).
 // Everything handed to the store must already be redacted: it writes what it is given.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { ErrorData } from '../../agent/errors.ts';
 import type { Grains, StateResult } from '../../agent/protocol.ts';
+import { makeStorePrivate } from './private-files.ts';
 import { migrate } from './schema.ts';
 import { type Database, openDatabase } from './sqlite.ts';
 
@@ -100,9 +99,12 @@ export class JobStore {
 
   private constructor(readonly db: Database, readonly file: string) {}
 
-  /** Opens the store at `file` (":memory:" for a private one), creating and migrating it. */
+  /**
+   * Opens the store at `file` (":memory:" for a private one), creating and migrating it. The file,
+   * its WAL and SHM files and its directory are readable by this user only (private-files.ts).
+   */
   static open(file: string): JobStore {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeStorePrivate(file);
     const db = openDatabase(file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { StateResult } from '../../../agent/protocol.ts';
@@ -193,3 +193,52 @@ t.test('schema 1 → 3: host runs kept with their results; warnings recorded fro
   t.same(store.db.prepare('SELECT count(*) AS n FROM state_results').get(), { n: 0 }, 'results still follow their host run (foreign keys intact)');
   store.close();
 });
+
+t.test('permissions: a new store, its WAL and SHM files and its directory are private, whatever the umask', async (t) => {
+  const old = process.umask(0o022);
+  t.teardown(() => void process.umask(old));
+  const file = join(dir, 'fresh', 'var', 'jobs.sqlite');
+  const store = JobStore.open(file);
+  store.startJob({ kind: 'highstate' });
+  t.equal(modeOf(join(dir, 'fresh', 'var')), 0o700, 'var/ is 0700');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) t.equal(modeOf(f), 0o600, `${f.slice(dir.length)} is 0600`);
+  store.close();
+});
+
+t.test('permissions: an existing world-readable store and directory are tightened at open', async (t) => {
+  const old = process.umask(0o022);
+  t.teardown(() => void process.umask(old));
+  const varDir = join(dir, 'loose', 'var');
+  mkdirSync(varDir, { recursive: true, mode: 0o755 });
+  chmodSync(varDir, 0o755);
+  const file = join(varDir, 'jobs.sqlite');
+  const db = openDatabase(file);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE x (a)');
+  const keep = openDatabase(file); // a second connection keeps the WAL and SHM files in place
+  keep.prepare('SELECT * FROM x').all();
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    chmodSync(f, 0o644);
+    t.equal(modeOf(f), 0o644);
+  }
+  const store = JobStore.open(file);
+  t.equal(modeOf(varDir), 0o700, 'var/ tightened to 0700');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) t.equal(modeOf(f), 0o600, `${f.slice(dir.length)} tightened to 0600`);
+  store.close();
+  keep.close();
+  db.close();
+});
+
+t.test('permissions: a shared directory (sticky, like /tmp) is left as it is', async (t) => {
+  const shared = join(dir, 'shared');
+  mkdirSync(shared);
+  chmodSync(shared, 0o1777);
+  const store = JobStore.open(join(shared, 'jobs.sqlite'));
+  t.equal(statSync(shared).mode & 0o7777, 0o1777);
+  t.equal(modeOf(join(shared, 'jobs.sqlite')), 0o600);
+  store.close();
+});
+
+function modeOf(path: string): number {
+  return statSync(path).mode & 0o7777;
+}

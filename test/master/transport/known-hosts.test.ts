@@ -1,7 +1,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fingerprint, keyType, preferredAlgorithms } from '../../../master/transport/host-key.ts';
@@ -92,6 +92,15 @@ t.test('KnownHosts: add appends one line, re-reads changes made elsewhere', asyn
   kh.add('h3', b.blob);
   t.equal(readFileSync(file, 'utf8').split('\n')[2], `h3 ssh-ed25519 ${b64(b)}`, 'a missing final newline is repaired');
   t.same(kh.knownTypes('h1'), ['ssh-ed25519']);
+});
+
+t.test('KnownHosts: a file the master creates is 0600 in a new 0700 directory, whatever the umask', async (t) => {
+  const old = process.umask(0o022);
+  t.teardown(() => void process.umask(old));
+  const file = join(dir, 'var', 'known_hosts');
+  new KnownHosts(file).add('h1', a.blob);
+  t.equal(statSync(file).mode & 0o777, 0o600);
+  t.equal(statSync(join(dir, 'var')).mode & 0o777, 0o700);
 });
 
 t.test('host key algorithms: pinned types first', async (t) => {
