@@ -17,6 +17,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FsTree } from './tree.ts';
+import { treeRoots } from './tree-root.ts';
 import { formatError, type ErrorData } from './errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { collectGrains } from './grains.ts';
@@ -150,10 +151,12 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
   let pillar: Pillar = {};
   let secrets: string[] = [];
   const errors: ErrorData[] = [];
-  if (a.pillar) {
+  // each tree is read only inside its own root, and never through a symlink into another one
+  const roots = treeRoots({ states: a.states, ...(a.pillar ? { pillar: a.pillar } : {}), ...(a.privatePillar ? { privatePillar: a.privatePillar } : {}) });
+  if (roots.pillar) {
     const p = compilePillar({
-      tree: new FsTree(a.pillar), grains, saltenv: a.saltenv,
-      ...(a.privatePillar ? { privateTree: new FsTree(a.privatePillar) } : {}),
+      tree: new FsTree(roots.pillar), grains, saltenv: a.saltenv,
+      ...(roots.privatePillar ? { privateTree: new FsTree(roots.privatePillar) } : {}),
     });
     pillar = p.pillar;
     secrets = p.secrets.values;
@@ -173,7 +176,7 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
     throw e;
   }
   try {
-    const tree = new FsTree(a.states);
+    const tree = new FsTree(roots.states);
     const compiled = errors.length ? undefined : compileHighstate({ tree, ctx: { grains, pillar, saltenv: a.saltenv }, ...(a.sls.length ? { sls: a.sls } : {}) });
     if (compiled) errors.push(...compiled.errors);
     if (errors.length || !compiled) {

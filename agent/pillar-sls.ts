@@ -9,7 +9,7 @@ import { renderTemplate } from './render/template.ts';
 import { parseYaml } from './render/yaml.ts';
 import { expandSls } from './top/sls-names.ts';
 import { yamlLines } from './top/yaml-lines.ts';
-import { locateSls, type StateTree } from './tree.ts';
+import { locateSls, readTreeFile, type StateTree } from './tree.ts';
 
 export interface PillarRender {
   tree: StateTree;
@@ -104,7 +104,12 @@ export function renderPillarSls(r: PillarRender, sls: string, pillar: Dict, from
     return undefined;
   }
   const { path: file, isInit } = found;
-  const source = r.tree.read(file) ?? '';
+  const read = readTreeFile(r.tree, file);
+  if (read.refused) {
+    err(r, read.refused, file);
+    return undefined;
+  }
+  const source = read.text ?? '';
   const ctx = { grains: r.grains, pillar: cloneData(pillar), saltenv: r.saltenv, ...(r.mine ? { mine: r.mine } : {}), ...(r.inventory ? { inventory: r.inventory } : {}) };
   const rendered = renderTemplate(r.tree, file, source, ctx, { ...slsVars(sls, file, isInit, r.saltenv), ...defaults });
   if (rendered.error) {

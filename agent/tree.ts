@@ -1,12 +1,17 @@
 // A state or pillar tree: files addressed by tree-relative POSIX paths.
 // FsTree reads a directory; MemTree holds files in memory (tests, shipped trees).
-import { readFileSync, statSync, readdirSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalTreePath } from './tree-path.ts';
+import { TreeEscape, TreeRoot } from './tree-root.ts';
 
 export interface StateTree {
   /** Human-readable location, used in error messages. */
   readonly label: string;
-  /** Contents of a file, or undefined when there is no such file. */
+  /**
+   * Contents of a file, or undefined when there is no such file. A tree on disk throws TreeEscape
+   * for a path that resolves outside it (tree-root.ts).
+   */
   read(path: string): string | undefined;
   isFile(path: string): boolean;
   isDir(path: string): boolean;
@@ -14,59 +19,47 @@ export interface StateTree {
   list(dir?: string): string[];
 }
 
-/** A tree-relative POSIX path without leading slashes or `.`; throws for paths that leave the tree. */
-export function normalTreePath(path: string): string {
-  const p = posix.normalize(path.replace(/^\/+/, ''));
-  if (p === '..' || p.startsWith('../')) throw new Error(`path escapes the tree: ${path}`);
-  return p === '.' ? '' : p;
-}
+export { normalTreePath } from './tree-path.ts';
 
+/**
+ * A tree on disk. Every read goes through its TreeRoot: a path that resolves (symlinks included)
+ * outside the root or into a fenced root throws TreeEscape; list() leaves such entries out.
+ */
 export class FsTree implements StateTree {
   readonly label: string;
-  constructor(readonly root: string) {
-    this.label = root;
-  }
-  private abs(path: string): string {
-    return join(this.root, normalTreePath(path));
+  readonly root: TreeRoot;
+  constructor(root: string | TreeRoot) {
+    this.root = typeof root === 'string' ? new TreeRoot(root) : root;
+    this.label = this.root.dir;
   }
   read(path: string): string | undefined {
+    const real = this.root.resolve(path, this.label);
+    if (real === undefined) return undefined;
     try {
-      return readFileSync(this.abs(path), 'utf8');
+      return readFileSync(real, 'utf8');
     } catch {
       return undefined;
     }
   }
+  /** True for a file, also one that read() would refuse (so the refusal is reported, not "not found"). */
   isFile(path: string): boolean {
-    try {
-      return statSync(this.abs(path)).isFile();
-    } catch {
-      return false;
-    }
+    return this.kind(path) === 'file';
   }
   isDir(path: string): boolean {
+    return this.kind(path) === 'dir';
+  }
+  private kind(path: string): 'file' | 'dir' | undefined {
+    let st;
     try {
-      return statSync(this.abs(path)).isDirectory();
+      st = statSync(join(this.root.dir, normalTreePath(path)));
     } catch {
-      return false;
+      return undefined;
     }
+    if (st.isFile()) return 'file';
+    return st.isDirectory() && this.root.resolveQuietly(path) !== undefined ? 'dir' : undefined;
   }
   list(dir = ''): string[] {
-    const out: string[] = [];
-    const walk = (rel: string): void => {
-      let entries;
-      try {
-        entries = readdirSync(this.abs(rel), { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        const p = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) walk(p);
-        else if (e.isFile()) out.push(p);
-      }
-    };
-    walk(normalTreePath(dir));
-    return out.sort();
+    return this.root.files(dir).map((f) => f.path);
   }
 }
 
@@ -108,4 +101,15 @@ export function locateSls(tree: StateTree, sls: string): { path: string; isInit:
   if (tree.isFile(`${base}.sls`)) return { path: `${base}.sls`, isInit: false };
   if (tree.isFile(`${base}/init.sls`)) return { path: `${base}/init.sls`, isInit: true };
   return undefined;
+}
+
+/** read() with a refused path (TreeEscape) as data: `refused` holds why, for an error message. */
+export function readTreeFile(tree: StateTree, path: string): { text?: string; refused?: string } {
+  try {
+    const text = tree.read(path);
+    return text === undefined ? {} : { text };
+  } catch (e) {
+    if (e instanceof TreeEscape) return { refused: e.message };
+    throw e;
+  }
 }

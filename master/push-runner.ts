@@ -1,6 +1,5 @@
 // The per-host runner of a job: build the host's envelope (its own pillar, the inventory as mine
 // data, the state tree's manifest) and push it over the transport (push.ts).
-import { readFileSync } from 'node:fs';
 import type { HostRunner, PushResult } from './orchestrate.ts';
 import type { JobTransport } from './commands/fleet.ts';
 import type { JobStore } from './jobs/store.ts';
@@ -25,13 +24,10 @@ export interface RunnerEnv {
 
 export function pushRunner(env: RunnerEnv): HostRunner {
   const { ws, transport, store } = env;
-  const tree = treeManifest(ws.config.states);
+  const tree = treeManifest(ws.statesRoot);
   const mine = mineFromStore(store, ws.roster.hosts);
   const inventory = inventoryHosts(mine, ws.roster.hosts);
-  const file = (hash: string): Buffer | undefined => {
-    const path = tree.paths.get(hash);
-    return path === undefined ? undefined : readFileSync(path);
-  };
+  const file = tree.read;
   return async (host, opts): Promise<PushResult> => {
     const started = Date.now();
     const built = buildEnvelope({

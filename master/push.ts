@@ -27,7 +27,7 @@ export interface ExecTransport {
 
 export interface PushJob {
   envelope: JobEnvelope;
-  /** The contents of a state-tree file by sha256 (see master/tree.ts TreeManifest.paths). */
+  /** The contents of a state-tree file by sha256 (see master/tree.ts TreeManifest.read). */
   file(hash: string): Buffer | undefined;
 }
 

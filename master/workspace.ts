@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { ErrorData } from '../agent/errors.ts';
 import { FsTree, type StateTree } from '../agent/tree.ts';
+import { type TreeRoot, treeRoots } from '../agent/tree-root.ts';
 import { CliError, usageError } from './cli-error.ts';
 import { type HaliteConfig, loadConfig } from './config.ts';
 import { EXIT } from './exit-codes.ts';
@@ -12,6 +13,8 @@ export interface Workspace {
   config: HaliteConfig;
   roster: Roster;
   states: StateTree;
+  /** The state tree's root: what is shipped to VMs is listed and read through it. */
+  statesRoot: TreeRoot;
   pillar: StateTree;
   /** The private pillar tree, when its directory exists. */
   privatePillar?: StateTree;
@@ -54,13 +57,17 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
   const roster = loadRoster(config, readable ? roles.names : undefined);
   const fatal = opts.allowRosterErrors ? roster.errors.filter((e) => e.host === undefined) : roster.errors;
   if (fatal.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, fatal);
+  const hasPrivate = existsSync(config.privatePillar) && isDir(config.privatePillar);
+  // each tree is read only inside its own root, and never through a symlink into another one
+  const roots = treeRoots({ states: config.states, pillar: config.pillar, privatePillar: config.privatePillar });
   return {
     config,
     roster,
     ...(roles ? { roles } : {}),
-    states: new FsTree(config.states),
-    pillar: new FsTree(config.pillar),
-    privatePillar: existsSync(config.privatePillar) && isDir(config.privatePillar) ? new FsTree(config.privatePillar) : undefined,
+    states: new FsTree(roots.states),
+    statesRoot: roots.states,
+    pillar: new FsTree(roots.pillar!),
+    privatePillar: hasPrivate ? new FsTree(roots.privatePillar!) : undefined,
   };
 }
 

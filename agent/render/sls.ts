@@ -1,7 +1,7 @@
 // Render one SLS file: template (Jinja, Salt dialect) then YAML, as Salt's default `jinja|yaml` pipe.
 import type { Grains, InventoryHost, Pillar, MineData } from '../protocol.ts';
 import type { ErrorData } from '../errors.ts';
-import { type StateTree, locateSls } from '../tree.ts';
+import { type StateTree, locateSls, readTreeFile } from '../tree.ts';
 import { renderTemplate } from './template.ts';
 import { parseYaml } from './yaml.ts';
 
@@ -86,7 +86,9 @@ function render(tree: StateTree, sls: string, ctx: RenderContext): RenderedSls {
     };
   }
   const { path: file, isInit } = found;
-  const pipe = renderPipe(tree.read(file) ?? '');
+  const read = readTreeFile(tree, file);
+  if (read.refused) return { sls, file, isInit, data: null, lines: {}, errors: [{ code: 'RENDER_TEMPLATE', message: read.refused, file }] };
+  const pipe = renderPipe(read.text ?? '');
   if (pipe.error) return { sls, file, isInit, data: null, lines: {}, errors: [{ code: 'RENDER_TEMPLATE', message: pipe.error, file, line: 1 }] };
   let text = pipe.source;
   if (pipe.jinja) {

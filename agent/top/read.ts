@@ -4,7 +4,7 @@ import type { ErrorData } from '../errors.ts';
 import type { RenderContext } from '../render/sls.ts';
 import { renderTemplate } from '../render/template.ts';
 import { parseYaml } from '../render/yaml.ts';
-import { locateSls, type StateTree } from '../tree.ts';
+import { locateSls, readTreeFile, type StateTree } from '../tree.ts';
 import { isMatchType, MATCH_TYPES } from '../match/index.ts';
 import { expandSls, listSls } from './sls-names.ts';
 import { yamlLines, type YamlPath } from './yaml-lines.ts';
@@ -177,7 +177,8 @@ function renderTopFile(tree: StateTree, file: string, source: string, ctx: Rende
  * included file replaces the earlier one in place, as Salt's default `merge` strategy does.
  */
 export function readTop(tree: StateTree, ctx: RenderContext, file = 'top.sls'): ReadTop {
-  const source = tree.read(file);
+  const { text: source, refused } = readTreeFile(tree, file);
+  if (refused) return { found: true, targets: [], errors: [{ code: 'TOP', message: refused, file }] };
   if (source === undefined) return { found: false, targets: [], errors: [] };
   const errors: ErrorData[] = [];
   const envs = new Set<string>();
@@ -203,7 +204,12 @@ export function readTop(tree: StateTree, ctx: RenderContext, file = 'top.sls'): 
       const loc = locateSls(tree, name)!;
       if (done.has(loc.path)) continue;
       done.add(loc.path);
-      const parsed = renderTopFile(tree, loc.path, tree.read(loc.path) ?? '', ctx, errors, envs);
+      const read = readTreeFile(tree, loc.path);
+      if (read.refused) {
+        errors.push({ code: 'TOP', message: read.refused, file: loc.path });
+        continue;
+      }
+      const parsed = renderTopFile(tree, loc.path, read.text ?? '', ctx, errors, envs);
       if (!parsed) continue;
       add(parsed.targets);
       queue.push(...parsed.include.map((i) => ({ ...i, from: loc.path })));

@@ -25,7 +25,7 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'demo-redis-session-secret-change-me';
 const RECORD = '/root/received-envelope.json';
 const tree = treeManifest(`${REPO}states`);
-const file = (h: string): Buffer | undefined => (tree.paths.has(h) ? readFileSync(tree.paths.get(h)!) : undefined);
+const file = (h: string): Buffer | undefined => tree.read(h);
 
 let fleet: Fleet;
 let transport: Transport;

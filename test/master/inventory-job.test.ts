@@ -71,7 +71,7 @@ async function run(env: JobEnvelope): Promise<{ code: number; events: AgentEvent
       if (ev) events.push(ev);
       if (m.type === 'hello') stdin.write(`${JSON.stringify({ type: 'job', ...env })}\n`);
       if (m.type === 'need-files') {
-        const files = Object.fromEntries((m.hashes as string[]).map((h) => [h, readFileSync(tree.paths.get(h)!).toString('base64')]));
+        const files = Object.fromEntries((m.hashes as string[]).map((h) => [h, tree.read(h)!.toString('base64')]));
         stdin.end(`${JSON.stringify({ type: 'files', files })}\n`);
       }
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { StateContext } from '../types.ts';
 import { strList } from '../args.ts';
 import { formatError } from '../../errors.ts';
+import { readTreeFile } from '../../tree.ts';
 
 export interface LoadedSource {
   /** The source that was used (first that exists). */
@@ -40,12 +41,12 @@ function readLocal(path: string, ctx: StateContext): string | undefined {
   }
 }
 
-/** Reads one source, or undefined when it does not exist. */
-export function readSource(source: string, ctx: StateContext): string | undefined {
+/** Reads one source: no text when it does not exist, `refused` for a salt:// path the tree refuses. */
+export function readSource(source: string, ctx: StateContext): { text?: string; refused?: string } {
   const salt = parseSaltUrl(source);
-  if (salt) return ctx.tree.read(salt.path);
-  if (source.startsWith('/') || source.startsWith('file:///')) return readLocal(source, ctx);
-  return undefined;
+  if (salt) return readTreeFile(ctx.tree, salt.path);
+  const text = source.startsWith('/') || source.startsWith('file:///') ? readLocal(source, ctx) : undefined;
+  return text === undefined ? {} : { text };
 }
 
 export function renderText(text: string, file: string, ctx: StateContext, opts: SourceOptions): { text: string; error?: string } {
@@ -64,7 +65,8 @@ export function loadSource(sources: unknown, ctx: StateContext, opts: SourceOpti
     if (!source.startsWith('salt://') && !source.startsWith('/') && !source.startsWith('file:///')) {
       return { source, text: '', error: `Unsupported source ${source}: only salt:// and local paths are supported` };
     }
-    const text = readSource(source, ctx);
+    const { text, refused } = readSource(source, ctx);
+    if (refused) return { source, text: '', error: refused };
     if (text === undefined) continue;
     const file = parseSaltUrl(source)?.path ?? source;
     const r = renderText(text, file, ctx, { ...opts, context: { source, ...(opts.context ?? {}) } });

@@ -36,7 +36,7 @@ writeFileSync(join(states, 'app/init.sls'), [
   'boom:', '  cmd.run:', `    - name: "echo agent going down >&2; kill -9 $PPID"`, `    - onlyif: test -e ${dir}/kill-agent`, '',
 ].join('\n'));
 const tree = new ManifestCache().scan(states);
-const file = (h: string): Buffer | undefined => (tree.paths.has(h) ? readFileSync(tree.paths.get(h)!) : undefined);
+const file = (h: string): Buffer | undefined => tree.read(h);
 
 let server: FakeServer;
 let transport: Transport;
@@ -111,7 +111,7 @@ t.test('second push sends neither bundle nor files, and changes nothing', async 
 t.test('a failing state: status failed', async (t) => {
   writeFileSync(join(states, 'app/fail.sls'), 'nope:\n  test.fail_without_changes: []\n');
   const m = new ManifestCache().scan(states);
-  const f = (h: string): Buffer | undefined => (m.paths.has(h) ? readFileSync(m.paths.get(h)!) : undefined);
+  const f = (h: string): Buffer | undefined => m.read(h);
   const r = await pushHost(transport, target, { envelope: envelope({ manifest: m.manifest, sls: ['app.fail'] }), file: f }, base());
   t.equal(r.status, 'failed');
   t.same(r.requested.files, [m.manifest['app/fail.sls']], 'only the new file travels');
@@ -121,7 +121,7 @@ t.test('a failing state: status failed', async (t) => {
 t.test('results arrive while the run goes on, not at its end', async (t) => {
   writeFileSync(join(states, 'app/slow.sls'), 'before:\n  test.succeed_without_changes: []\nslow:\n  cmd.run:\n    - name: sleep 1\n');
   const m = new ManifestCache().scan(states);
-  const f = (h: string): Buffer | undefined => (m.paths.has(h) ? readFileSync(m.paths.get(h)!) : undefined);
+  const f = (h: string): Buffer | undefined => m.read(h);
   const at = new Map<string, number>();
   const r = await pushHost(transport, target, { envelope: envelope({ manifest: m.manifest, sls: ['app.slow'] }), file: f }, {
     ...base(), onEvent: (e) => void at.set(e.type === 'result' ? e.id : e.type, Date.now()),
