@@ -134,3 +134,40 @@ t.test('usage errors exit 64', async (t) => {
   t.equal(r.status, 64);
   t.match(r.stderr, /pass --local/);
 });
+
+t.test('a multi-line private pillar value in a managed file: no line of it in any output, no diff', async (t) => {
+  const pem = (tag: string) => `-----BEGIN ${tag} KEY-----\nMIIB${tag}Q2FuYXJ5TGluZU9uZQ\nAoGB${tag}Q2FuYXJ5TGluZVR3bw\n${tag}==\n-----END ${tag} KEY-----\n`;
+  const dir = tree({
+    'states/top.sls': "base:\n  '*':\n    - tls\n",
+    'states/tls.sls': `
+key:
+  file.managed:
+    - name: {{ pillar['out'] }}/key.pem
+    - contents_pillar: tls:key
+keyconf:
+  file.managed:
+    - name: {{ pillar['out'] }}/key.conf
+    - source: salt://key.conf.j2
+    - template: jinja
+`,
+    'states/key.conf.j2': "# key\n{{ pillar['tls']['key'] }}",
+    'pillar/top.sls': "base:\n  '*':\n    - common\n",
+    'private/top.sls': "base:\n  '*':\n    - tls\n",
+  });
+  writeFileSync(join(dir, 'pillar/common.sls'), `out: ${join(dir, 'out')}\n`);
+  mkdirSync(join(dir, 'out'));
+  const setKey = (tag: string) => writeFileSync(join(dir, 'private/tls.sls'), `tls:\n  key: |\n${pem(tag).split('\n').filter(Boolean).map((l) => `    ${l}`).join('\n')}\n`);
+  const pieces = (tag: string) => pem(tag).split('\n').filter(Boolean).filter((l) => !l.startsWith('-----'));
+  setKey('AAAA');
+  const first = agent(dir, '--out', 'events');
+  t.equal(first.code, 0, first.stderr);
+  t.equal(readFileSync(join(dir, 'out/key.pem'), 'utf8'), pem('AAAA'));
+  setKey('BBBB');
+  for (const args of [['--test'], ['--test', '--out', 'json'], ['--test', '--out', 'events'], ['--test', '--state-output', 'changes'], ['--out', 'events']]) {
+    const r = agent(dir, ...args);
+    t.equal(r.code, 0, r.stderr);
+    for (const p of [...pieces('AAAA'), ...pieces('BBBB')]) t.notMatch(r.stdout + r.stderr, p, `${args.join(' ')}: no trace of ${p}`);
+    t.match(r.stdout, 'content changed: holds private pillar values', `${args.join(' ')}: the diff is replaced`);
+  }
+  t.equal(readFileSync(join(dir, 'out/key.pem'), 'utf8'), pem('BBBB'));
+});

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { MIN_EMBEDDED, REDACTED, redact } from '../../master/redact.ts';
+import { MIN_EMBEDDED, REDACTED, SECRET_DIFF, holdsSecret, redact } from '../../master/redact.ts';
 
 t.test('whole values equal to a secret are redacted, deep', async (t) => {
   const chunk = {
@@ -70,4 +70,31 @@ t.test('errors and class instances come back as plain redacted data', async (t) 
   t.same(redact([new Box('topsecret')], ['topsecret']), [{ inner: REDACTED }]);
   const d = new Date(0);
   t.equal((redact({ d }, ['topsecret']) as { d: Date }).d, d);
+});
+
+const PEM = '-----BEGIN TEST PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\nq9=\n-----END TEST PRIVATE KEY-----\n';
+const PEM_LINES = PEM.split('\n').filter(Boolean);
+
+t.test('a multi-line secret is redacted line by line wherever its lines appear', async (t) => {
+  const indented = PEM_LINES.map((l) => `    ${l}`).join('\n');
+  const out = redact({ indented, crlf: PEM.replace(/\n/g, '\r\n') }, [PEM]);
+  for (const line of PEM_LINES) t.notMatch(JSON.stringify(out), line, `no trace of ${line}`);
+  t.equal(out.indented.split('\n')[0], `    ${REDACTED}`, 'each line keeps its place');
+  const numbered = redact(PEM_LINES.map((l, i) => `${i + 1}\t${l}`).join('\n'), [PEM]);
+  t.equal(numbered.split('\n')[1], `2\t${REDACTED}`, 'a line of at least MIN_EMBEDDED characters inside a longer line');
+});
+
+t.test('short lines of a secret are redacted where they are whole lines, also behind diff marks', async (t) => {
+  t.equal(redact('a\n+q9=\n-q9=\n q9=\nq9=x\n', [PEM]), `a\n+${REDACTED}\n-${REDACTED}\n ${REDACTED}\nq9=x\n`);
+  t.equal(redact('+pin\n', ['pin']), `+${REDACTED}\n`, 'a short single-line secret as a diff line');
+});
+
+t.test('a diff that holds a secret, or a piece of one, is replaced whole', async (t) => {
+  const diff = `--- \n+++ \n@@ -1,2 +1,2 @@\n-old\n+${PEM_LINES[1]}\n`;
+  t.same(redact({ changes: { diff } }, [PEM]), { changes: { diff: SECRET_DIFF } });
+  t.same(redact({ changes: { '/etc/a': { diff: `@@ -1 +1 @@\n-x\n+q9=\n` } } }, [PEM]), { changes: { '/etc/a': { diff: SECRET_DIFF } } }, 'nested (file.recurse)');
+  t.same(redact({ diff: `-x\n+${REDACTED}\n` }, ['other']), { diff: SECRET_DIFF }, 'a diff already redacted by the agent');
+  t.same(redact({ diff: '-a\n+b\n' }, [PEM]), { diff: '-a\n+b\n' }, 'other diffs are kept');
+  t.ok(holdsSecret(`x\n  ${PEM_LINES[2]}\n`, [PEM]));
+  t.notOk(holdsSecret('nothing here', [PEM]));
 });

@@ -8,6 +8,7 @@ import { contentFact, type FileContent } from '../../facts/content.ts';
 import { lookupAccount } from '../../facts/users.ts';
 import { backupFile } from '../../backup.ts';
 import { contentDiff } from '../../diff.ts';
+import { SECRET_DIFF } from '../../redact.ts';
 import { normalizeMode, optString } from '../args.ts';
 import { StateRefusal } from '../plan.ts';
 
@@ -176,9 +177,20 @@ export async function backup(ctx: StateContext, path: string): Promise<string | 
   return backupFile(path, { ...ctx.backup, root: ctx.root });
 }
 
-/** changes.diff between two contents, with secrets masked. */
+/** True when `data` holds a secret (ctx.redact would change it). */
+function holdsSecret(ctx: StateContext, data: Buffer | string): boolean {
+  const text = typeof data === 'string' ? data : data.toString('utf8');
+  return ctx.redact(text) !== text;
+}
+
+/**
+ * changes.diff between two contents, with secrets masked; when either content holds a secret (a
+ * private pillar value, or a line of one) there is no diff at all, only SECRET_DIFF.
+ */
 export function diffOf(ctx: StateContext, oldData: Buffer | string, newData: Buffer | string, showChanges = true): string {
-  return ctx.redact(contentDiff(oldData, newData, showChanges));
+  const diff = contentDiff(oldData, newData, showChanges);
+  if (!diff || !showChanges) return diff;
+  return holdsSecret(ctx, oldData) || holdsSecret(ctx, newData) ? SECRET_DIFF : ctx.redact(diff);
 }
 
 /** The owner and mode of the file being replaced, so an edit keeps them. */

@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { MemTree } from '../../../agent/tree.ts';
+import { redact } from '../../../agent/redact.ts';
 import { makeContext, silentLogger } from '../../../agent/states/context.ts';
 import { modules } from '../../../agent/states/index.ts';
 import { listBackups } from '../../../agent/backup.ts';
@@ -183,7 +184,7 @@ for (const file of walk(here)) {
       tree: new MemTree(f.tree ?? {}, name),
       root,
       log: silentLogger,
-      redact: (s) => secrets.reduce((acc, x) => acc.split(x).join('**REDACTED**'), s),
+      redact: (s) => redact(s, secrets),
       chunk: self,
       chunks: [...chunks, self],
     });

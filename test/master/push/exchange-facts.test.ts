@@ -1,10 +1,13 @@
-// The facts a host reports with its start event become the exchange's addresses and grains.
+// The facts a host reports with its start event become the exchange's addresses and grains; what
+// an agent reports is redacted again on the master, diffs of secret contents included.
 import t from 'tap';
 import type { AgentEvent, JobEnvelope } from '../../../agent/protocol.ts';
 import { Exchange } from '../../../master/push-exchange.ts';
+import { SECRET_DIFF } from '../../../master/redact.ts';
 
 const SECRET = 'hunter2-secret';
-const envelope: JobEnvelope = { jid: '1', id: 'vm1', grains: {}, pillar: {}, secrets: [SECRET], mine: {}, saltenv: 'base', test: false, manifest: {} };
+const PEM = '-----BEGIN K-----\nMIIBcanaryLineOne\nAoGBcanaryLineTwo\nx=\n-----END K-----\n';
+const envelope: JobEnvelope = { jid: '1', id: 'vm1', grains: {}, pillar: {}, secrets: [SECRET, PEM], mine: {}, saltenv: 'base', test: false, manifest: {} };
 
 function exchange(events: object[]): { x: Exchange; seen: AgentEvent[] } {
   const seen: AgentEvent[] = [];
@@ -59,4 +62,16 @@ t.test('events out of order, for another job or after the end stop the host', as
   const unnamed = exchange([{ type: 'error', jid: '', host: '', error: { code: 'INTERNAL', message: 'bad job', host: 'vm2' } }]).x;
   t.equal(unnamed.stopped, undefined, 'an agent that could not read its job names neither');
   t.same(unnamed.errors, [{ code: 'INTERNAL', message: 'bad job', host: 'vm1' }], 'the roster names the host');
+});
+
+t.test('an agent that does not redact: the master hides every line of a multi-line secret and its diffs', async (t) => {
+  const diff = `--- \n+++ \n@@ -1,5 +1,5 @@\n-----BEGIN K-----\n-MIIBcanaryLineOne\n+MIIBcanaryLineTwo\n-x=\n+x=\n`;
+  const result = {
+    type: 'result', tag: 'file_|-key_|-/etc/key_|-managed', id: 'key', name: '/etc/key', sls: 'tls', result: true,
+    changes: { diff, '/etc/sub': { diff } }, comment: `wrote\n  AoGBcanaryLineTwo\n`, start_time: '00:00:00.000000', duration_ms: 1, run_num: 0,
+  };
+  const { x, seen } = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 1, test: false }, result, { type: 'done', jid: '1', host: 'vm1', summary }]);
+  const shown = JSON.stringify([x.results, seen]);
+  for (const piece of ['MIIBcanaryLineOne', 'AoGBcanaryLineTwo', 'x=']) t.notMatch(shown, piece);
+  t.same(x.results[0].changes, { diff: SECRET_DIFF, '/etc/sub': { diff: SECRET_DIFF } });
 });
