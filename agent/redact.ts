@@ -15,6 +15,8 @@
 
 export const REDACTED = '**REDACTED**';
 export const MIN_EMBEDDED = 4;
+/** Runs of letters and digits at least this long in a secret are pieces of it too. */
+export const MIN_TOKEN = 12;
 /** What a diff of contents holding private pillar values is replaced with. */
 export const SECRET_DIFF = 'content changed: holds private pillar values';
 
@@ -28,6 +30,12 @@ interface Matcher {
 }
 
 const LINE_BREAK = /\r\n|\r|\n/;
+const TOKEN = new RegExp(`[A-Za-z0-9]{${MIN_TOKEN},}`, 'g');
+
+/** A secret as templates commonly escape it: inside a JSON string, in shell or YAML single quotes. */
+function escapedForms(s: string): string[] {
+  return [JSON.stringify(s).slice(1, -1), `'${s.replace(/'/g, `'"'"'`)}'`, s.replace(/'/g, "''")].filter((v) => v !== s);
+}
 
 function matcher(secrets: readonly unknown[]): Matcher {
   const m: Matcher = { exact: new Set(), lines: new Set() };
@@ -35,13 +43,16 @@ function matcher(secrets: readonly unknown[]): Matcher {
   for (const s of secrets) {
     if (typeof s === 'string' && s !== '') {
       m.exact.add(s);
-      if (s.length >= MIN_EMBEDDED) embedded.add(s);
-      for (const line of s.split(LINE_BREAK)) {
-        const piece = line.trim();
-        if (!piece) continue;
-        m.lines.add(piece);
-        if (piece.length >= MIN_EMBEDDED) embedded.add(piece);
+      for (const form of [s, ...escapedForms(s)]) {
+        if (form.length >= MIN_EMBEDDED) embedded.add(form);
+        for (const line of form.split(LINE_BREAK)) {
+          const piece = line.trim();
+          if (!piece) continue;
+          m.lines.add(piece);
+          if (piece.length >= MIN_EMBEDDED) embedded.add(piece);
+        }
       }
+      for (const token of s.match(TOKEN) ?? []) embedded.add(token);
     } else if ((typeof s === 'number' && Number.isFinite(s)) || typeof s === 'bigint') {
       m.exact.add(String(s));
     }

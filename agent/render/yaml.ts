@@ -56,9 +56,10 @@ function parse(text: string): { doc: Document; problems: YamlProblem[]; lineCoun
   return { doc, problems, lineCounter };
 }
 
+/** The rendered line quoted in an error; cut only when very long, so redaction still sees whole values. */
 function lineText(text: string, line: number): string {
   const l = text.split(/\r?\n/)[line - 1] ?? '';
-  return l.length > 120 ? l.slice(0, 117) + '...' : l;
+  return l.length > 1000 ? l.slice(0, 997) + '...' : l;
 }
 
 /** Parses an SLS (or any rendered YAML file); errors are located at `file` and the line of the text. */

@@ -98,3 +98,15 @@ t.test('a diff that holds a secret, or a piece of one, is replaced whole', async
   t.ok(holdsSecret(`x\n  ${PEM_LINES[2]}\n`, [PEM]));
   t.notOk(holdsSecret('nothing here', [PEM]));
 });
+
+t.test('a secret escaped by a template (JSON, shell or YAML quoting) is still redacted', async (t) => {
+  const secret = `it's "quoted": #x & *y`;
+  const shown = [JSON.stringify({ v: secret }), `echo '${secret.replace(/'/g, `'"'"'`)}'`, `v: '${secret.replace(/'/g, "''")}'`];
+  for (const s of shown) t.notMatch(redact(s, [secret]), /quoted/, s);
+});
+
+t.test('long runs of letters and digits in a secret are redacted wherever they appear', async (t) => {
+  const secret = 'pre"Abc123Def456Ghi\\post';
+  t.equal(redact('cut: "pre\\\\"Abc123Def456Ghi\\\\\\\\po...', [secret]), `cut: "pre\\\\"${REDACTED}\\\\\\\\po...`);
+  t.equal(redact('Abc123Def45', [secret]), 'Abc123Def45', 'shorter runs are not pieces');
+});
