@@ -18,6 +18,8 @@ export interface PillarRender {
   mine?: MineData;
   inventory?: InventoryHost[];
   mergeLists: boolean;
+  /** The private tree: its errors never quote its lines (they hold the secrets). */
+  secret?: boolean;
   /** SLS names in the tree (for include globs). */
   available: () => readonly string[];
   /** SLS already rendered in this compilation (reused by later includes; guards include cycles). */
@@ -43,6 +45,14 @@ function relativeInclude(name: string, sls: string, isInit: boolean): string | u
   if (isInit) parts.push('init');
   if (m[1].length > parts.length) return undefined;
   return [...parts.slice(0, parts.length - m[1].length), m[2]].join('.');
+}
+
+/**
+ * A template error of the private tree without what it quotes: a value that happens to hold `{{` or
+ * `{%` is read as template code, and the error would name a piece of it.
+ */
+function unquoted(message: string): string {
+  return message.replace(/'[^'\n]*'|"[^"\n]*"/g, "'…'");
 }
 
 function nestUnder(key: string, data: Dict): Dict {
@@ -113,10 +123,11 @@ export function renderPillarSls(r: PillarRender, sls: string, pillar: Dict, from
   const ctx = { grains: r.grains, pillar: cloneData(pillar), saltenv: r.saltenv, ...(r.mine ? { mine: r.mine } : {}), ...(r.inventory ? { inventory: r.inventory } : {}) };
   const rendered = renderTemplate(r.tree, file, source, ctx, { ...slsVars(sls, file, isInit, r.saltenv), ...defaults });
   if (rendered.error) {
-    r.errors.push({ ...rendered.error, code: 'PILLAR' });
+    const message = r.secret ? unquoted(rendered.error.message) : rendered.error.message;
+    r.errors.push({ ...rendered.error, code: 'PILLAR', message });
     return undefined;
   }
-  const parsed = parseYaml(rendered.text, file);
+  const parsed = parseYaml(rendered.text, file, { quote: !r.secret });
   if (parsed.errors.length) {
     r.errors.push(...parsed.errors.map((e) => ({ ...e, code: 'PILLAR' as const })));
     return undefined;

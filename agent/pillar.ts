@@ -41,6 +41,7 @@ export interface CompiledPillar {
 interface TreeRun {
   tree: StateTree;
   name: string;
+  secret?: boolean;
 }
 
 function treeName(tree: StateTree, given: string | undefined, fallback: string): string {
@@ -67,6 +68,7 @@ function compileTree(run: TreeRun, base: Dict, input: PillarInput, saltenv: stri
     grains: input.grains,
     saltenv,
     mergeLists: input.mergeLists ?? false,
+    ...(run.secret ? { secret: true } : {}),
     available: () => (available ??= listSls(run.tree)),
     mods: new Map(),
     errors,
@@ -95,7 +97,7 @@ export function compilePillar(input: PillarInput): CompiledPillar {
   const p = compileTree(pub, {}, input, saltenv);
   const errors = inTree(p.errors, pub.name);
   if (!input.privateTree) return { pillar: p.data, secrets: { paths: [], values: [] }, errors };
-  const priv = { tree: input.privateTree, name: treeName(input.privateTree, input.names?.private, 'pillar-private') };
+  const priv = { tree: input.privateTree, name: treeName(input.privateTree, input.names?.private, 'pillar-private'), secret: true };
   const s = compileTree(priv, p.data, input, saltenv);
   errors.push(...inTree(s.errors, priv.name));
   return { pillar: merge(p.data, s.data, opts), secrets: pillarSecrets(s.data), errors };

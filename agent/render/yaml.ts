@@ -62,12 +62,16 @@ function lineText(text: string, line: number): string {
   return l.length > 1000 ? l.slice(0, 997) + '...' : l;
 }
 
-/** Parses an SLS (or any rendered YAML file); errors are located at `file` and the line of the text. */
-export function parseYaml(text: string, file: string): ParsedYaml {
+/**
+ * Parses an SLS (or any rendered YAML file); errors are located at `file` and the line of the text.
+ * They quote the rendered line unless `quote` is false (the private pillar: its lines are secrets).
+ */
+export function parseYaml(text: string, file: string, opts: { quote?: boolean } = {}): ParsedYaml {
   const { doc, problems, lineCounter } = parse(text);
+  const quoted = (line: number): string => (opts.quote === false ? '' : ` (rendered line ${line}: ${JSON.stringify(lineText(text, line).trim())})`);
   const errors: ErrorData[] = problems.map((p) => ({
     code: 'RENDER_YAML' as const,
-    message: `YAML error: ${p.message} (rendered line ${p.line}: ${JSON.stringify(lineText(text, p.line).trim())})`,
+    message: `YAML error: ${p.message}${quoted(p.line)}`,
     file,
     line: p.line,
   }));

@@ -259,3 +259,16 @@ t.test('pillarSecrets walks nested dicts and lists', async (t) => {
     values: ['x', '1', 'y', 'z'],
   });
 });
+
+t.test('errors of the private tree never quote its text; the public tree keeps its excerpts', async (t) => {
+  const top = "base:\n  '*':\n    - s\n";
+  const cases = ['key: ab: PrivLeakOne999 #x\n', 'pw: ab{%PrivLeakTwo\n', 'pw: "{{ PrivLeakThree.x }}"\n'];
+  for (const text of cases) {
+    const r = compilePillar({ tree: pub({}), privateTree: new MemTree({ 'top.sls': top, 's.sls': text }, '/srv/pillar-private'), grains: web1 });
+    t.equal(r.errors.length, 1, text);
+    t.notMatch(JSON.stringify(r.errors), /PrivLeak/, text);
+    t.match(r.errors[0], { code: 'PILLAR', file: 'pillar-private/s.sls', line: Number });
+  }
+  const shown = compilePillar({ tree: pub({ 'top.sls': top, 's.sls': cases[0] }), grains: web1 });
+  t.match(shown.errors[0].message, /rendered line 1: "key: ab: PrivLeakOne999 #x"/, 'a public SLS error still shows the line');
+});
