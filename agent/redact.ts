@@ -37,7 +37,19 @@ function escapedForms(s: string): string[] {
   return [JSON.stringify(s).slice(1, -1), `'${s.replace(/'/g, `'"'"'`)}'`, s.replace(/'/g, "''")].filter((v) => v !== s);
 }
 
+/** Matchers by list of secrets: a job redacts every event with the same list. */
+const matchers = new WeakMap<readonly unknown[], Matcher>();
+
 function matcher(secrets: readonly unknown[]): Matcher {
+  let m = matchers.get(secrets);
+  if (!m) {
+    m = buildMatcher(secrets);
+    matchers.set(secrets, m);
+  }
+  return m;
+}
+
+function buildMatcher(secrets: readonly unknown[]): Matcher {
   const m: Matcher = { exact: new Set(), lines: new Set() };
   const embedded = new Set<string>();
   for (const s of secrets) {
