@@ -155,3 +155,40 @@ t.test('a file swapped for a symlink after the scan is not sent', async (t) => {
   symlinkSync('../outside/shadow', join(dir, 'states/conf'));
   t.equal(m.read(hash), undefined);
 });
+
+t.test('every way a template or SLS names a file goes through the same check', async (t) => {
+  const outsideYaml = `shadow: ${JSON.stringify(SHADOW)}\n`;
+  const dir = workspace(
+    {
+      'outside/map.jinja': `{% set m = {'shadow': ${JSON.stringify(SHADOW)}} %}\n`,
+      'outside/data.yaml': outsideYaml,
+      'outside/top.sls': "base:\n  '*':\n    - common\n",
+      'states/common.sls': 'motd:\n  test.nop\n',
+      'states/from_map.sls': "{% from 'map.jinja' import m %}\nx:\n  test.nop:\n    - text: {{ m.shadow | json }}\n",
+      'states/yaml_import.sls': "{% import_yaml 'data.yaml' as d %}\nx:\n  test.nop:\n    - text: {{ d.shadow | json }}\n",
+      'states/includer.sls': 'include:\n  - included\n',
+      'states/source.sls': "x:\n  file.managed:\n    - name: /tmp/x\n    - source: salt://data.yaml\n",
+      'pillar/common.sls': 'a: 1\n',
+    },
+    {
+      'states/top.sls': '../outside/top.sls',
+      'states/map.jinja': '../outside/map.jinja',
+      'states/data.yaml': '../outside/data.yaml',
+      'states/included.sls': '../outside/data.yaml',
+    },
+  );
+  const top = await halite(dir, 'show', 'top', '--host', 'web1', '--out', 'json');
+  t.match(top.out + top.err, /top\.sls: resolves to .*, outside /, 'a symlinked top file');
+  for (const sls of ['from_map', 'yaml_import', 'includer']) {
+    const r = await halite(dir, 'show', 'sls', sls, '--host', 'db1', '--out', 'json');
+    t.not(r.code, 0, sls);
+    t.match(r.out + r.err, /files are read only from inside their own tree/, sls);
+    t.notMatch(r.out + r.err, 'canary-shadow-hash', sls);
+  }
+  const ws = openWorkspace({ env: {}, cwd: dir, config: join(dir, 'halite.yaml') });
+  t.same(Object.keys(new ManifestCache().scan(ws.statesRoot).manifest).sort(), ['common.sls', 'from_map.sls', 'includer.sls', 'source.sls', 'yaml_import.sls'], 'no symlink out of the tree is shipped (salt:// data.yaml included)');
+  const linked = workspace({ ...STATES }, { 'pillar/top.sls': '../pillar-private/top.sls' });
+  const ws2 = openWorkspace({ env: {}, cwd: linked, config: join(linked, 'halite.yaml') });
+  const p = hostPillar(ws2, findHost(ws2, 'db1'));
+  t.match(p.errors, [{ message: /top\.sls: resolves to .*inside the private pillar/ }], 'a pillar top file linked to the private one');
+});
