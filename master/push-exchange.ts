@@ -54,7 +54,7 @@ export class Exchange {
   /** Addresses and grains the host reported with its `start` event, as far as they parse (fact-check.ts). */
   addresses: string[] | undefined;
   grains: Grains | undefined;
-  /** The last lines on stdout that are not protocol messages. */
+  /** The last lines on stdout that are not protocol messages, secrets redacted (an error may quote them). */
   readonly noise: string[] = [];
   /** Set when the master stopped the host: a protocol violation, a limit, a timeout. */
   stopped: Stopped | undefined;
@@ -180,7 +180,8 @@ export class Exchange {
       this.input.onMessage?.(checked.value);
       return this.message(checked.value);
     }
-    this.noise.push(line.length > NOISE_LINE_CHARS ? `${line.slice(0, NOISE_LINE_CHARS)}...` : line);
+    const shown = redact(line, this.input.envelope.secrets);
+    this.noise.push(shown.length > NOISE_LINE_CHARS ? `${shown.slice(0, NOISE_LINE_CHARS)}...` : shown);
     if (this.noise.length > NOISE_LINES) this.noise.shift();
   }
 

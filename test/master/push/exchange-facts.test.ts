@@ -75,3 +75,10 @@ t.test('an agent that does not redact: the master hides every line of a multi-li
   for (const piece of ['MIIBcanaryLineOne', 'AoGBcanaryLineTwo', 'x=']) t.notMatch(shown, piece);
   t.same(x.results[0].changes, { diff: SECRET_DIFF, '/etc/sub': { diff: SECRET_DIFF } });
 });
+
+t.test('lines that are not protocol messages are kept redacted, for the error that may quote them', async (t) => {
+  const { x } = exchange([]);
+  x.onStdout(Buffer.from(`token ${SECRET}\nAoGBcanaryLineTwo\n`));
+  x.flush();
+  t.same(x.noise, ['token **REDACTED**', '**REDACTED**']);
+});
