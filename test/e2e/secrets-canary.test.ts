@@ -148,10 +148,9 @@ t.teardown(() => store?.close());
 
 t.test('runs that use the canaries in files, commands, failing templates and diffs', async (t) => {
   setSecrets(GEN.one);
-  // a second connection keeps the WAL file from being checkpointed away when the master closes the store
-  mkdirSync(paths!.varDir, { recursive: true });
   const sampler = sampleProcesses();
   const first = await halite('highstate', '--host', HOST, '--out', 'highstate');
+  // a second connection keeps the WAL file from being checkpointed away when the master closes the store
   store = openDatabase(paths!.jobsDb);
   store.prepare('SELECT count(*) FROM jobs').get();
   t.match(first.out, /Failed: +2\b/, `${first.out}\n${first.err}`);
