@@ -203,4 +203,6 @@ function follow(
   } else {
     channel.end();
   }
+  // aborted while the request was on its way: the listener above came too late to hear it
+  if (opts.signal?.aborted) onAbort();
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import ssh2 from 'ssh2';
 import { TransportError, isTransportError } from '../../../master/transport/errors.ts';
+import { execOn } from '../../../master/transport/exec.ts';
 import { fingerprint } from '../../../master/transport/host-key.ts';
 import { KnownHosts, hostKeyName, knownHostsLine } from '../../../master/transport/known-hosts.ts';
 import type { HostTarget } from '../../../master/transport/target.ts';
@@ -375,4 +376,17 @@ t.test('warm opens the jump connection before the first target needs it', async 
   const r = await tr.exec(viaJump('w1'), ['true']);
   t.equal(r.code, 0);
   t.equal(tr.stats.jumpConnectionsOpened, 1, 'the warm connection was used');
+});
+
+t.test('an abort that comes while the exec request is on its way still stops the command', async (t) => {
+  const conn = new ssh2.Client();
+  await new Promise<void>((resolve, reject) => {
+    conn.once('ready', () => resolve()).once('error', reject);
+    conn.connect({ host: '127.0.0.1', port: target.port, username: 'root', privateKey: client.private, hostVerifier: () => true });
+  });
+  t.teardown(() => conn.end());
+  const ac = new AbortController();
+  const run = execOn(conn, 'sleep 5', { name: 'web1', hop: 'web1' }, { signal: ac.signal });
+  ac.abort(); // after the request is sent, before its reply: no listener is on the signal yet
+  t.equal((await rejection(run)).kind, 'aborted');
 });
