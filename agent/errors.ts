@@ -21,13 +21,14 @@ export type ErrorCode =
   | 'LOCKED'              // another run holds the host's lock
   | 'PROTOCOL'            // a host broke the agent protocol: an invalid event, a line or output over the limits, another host's identity
   | 'TIMEOUT'             // a host's command or run did not finish in the time allowed, or the host fell silent; it was stopped
+  | 'INTERRUPTED'         // the job was stopped (Ctrl-C, SIGTERM, the master ended) before the host's run finished
   | 'INTERNAL';
 
 /** Every ErrorCode, for checking what a host sends. */
 export const ERROR_CODES: readonly ErrorCode[] = [
   'RENDER_TEMPLATE', 'RENDER_YAML', 'SLS_NOT_FOUND', 'SLS_STRUCTURE', 'DUPLICATE_ID', 'REQUISITE_MISSING', 'REQUISITE_MALFORMED',
   'REQUISITE_CYCLE', 'EXTEND_MISSING', 'UNKNOWN_FUNCTION', 'TOP', 'PILLAR', 'ROSTER', 'CONFIG', 'TRANSPORT', 'BOOTSTRAP', 'LOCKED',
-  'PROTOCOL', 'TIMEOUT', 'INTERNAL',
+  'PROTOCOL', 'TIMEOUT', 'INTERRUPTED', 'INTERNAL',
 ];
 
 export interface ErrorData {

@@ -40,12 +40,14 @@ export interface ExecuteOptions {
   lookup?: (state: string, fun: string) => StateFunction | undefined;
   /** Aborting stops the run after the current state and kills its commands. */
   signal?: AbortSignal;
+  /** Aborting stops the run once the current state has finished (no further state, no listener). */
+  stop?: AbortSignal;
 }
 
 export interface ExecuteOutput {
   /** Results in run order. */
   results: StateResult[];
-  /** The run stopped early because of failhard (or the signal). */
+  /** The run stopped early because of failhard (or the signal, or stop). */
   stopped: boolean;
 }
 
@@ -198,7 +200,7 @@ class Execution {
       for (const tag of tagsOf(chunk).filter((t) => !(chunk.requisites.prereq ?? []).includes(t))) {
         const target = this.byTag.get(tag);
         if (target && !this.done.has(tag)) await this.runChunk(target, depth + 1);
-        if (this.stopped) return;
+        if (this.stopped || this.o.signal?.aborted || this.o.stop?.aborted) return;
       }
       check = checkRequisites(chunk.requisites, this.lookup());
     }
@@ -236,7 +238,7 @@ class Execution {
     this.stopped = false;
     const changed = (t: string): boolean => !empty(this.done.get(t)?.changes);
     for (const l of listeners(this.chunks, changed)) {
-      if (this.o.signal?.aborted) return;
+      if (this.o.signal?.aborted || this.o.stop?.aborted) return;
       const started = nowMs();
       const out = await this.call(l.chunk, 'modWatch', this.test, { changed: l.changed, source: l.source });
       this.record(l.chunk, out, started, true);
@@ -249,11 +251,12 @@ class Execution {
 /** Runs compiled chunks (in execution order) and returns their results in run order. */
 export async function executeChunks(chunks: readonly LowChunk[], options: ExecuteOptions = {}): Promise<ExecuteOutput> {
   const ex = new Execution(chunks, options);
+  const halted = (): boolean => Boolean(options.signal?.aborted || options.stop?.aborted);
   for (const chunk of chunks) {
-    if (ex.stopped || options.signal?.aborted) break;
+    if (ex.stopped || halted()) break;
     await ex.runChunk(chunk);
   }
   const failhard = ex.stopped;
-  if (!options.signal?.aborted) await ex.runListeners();
-  return { results: ex.results, stopped: failhard || ex.stopped || !!options.signal?.aborted };
+  if (!halted()) await ex.runListeners();
+  return { results: ex.results, stopped: failhard || ex.stopped || halted() };
 }

@@ -19,6 +19,10 @@ export const EXIT = {
   INTERNAL: 70,
   /** `halite ssh`: the session could not be opened, or its command reported no exit status (OpenSSH's ssh does the same). */
   SSH_FAILED: 255,
+  /** The job was stopped by SIGINT (Ctrl-C): 128 + 2, as shells report it. */
+  INTERRUPTED: 130,
+  /** The job was stopped by SIGTERM: 128 + 15. */
+  TERMINATED: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -43,17 +47,22 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
       return EXIT.PROTOCOL;
     case 'INTERNAL':
       return EXIT.INTERNAL;
+    case 'INTERRUPTED':
+      return EXIT.INTERRUPTED;
     default:
       return EXIT.COMPILE_ERROR;
   }
 }
 
 /**
- * When several codes apply, the one earlier in this list wins: an internal fault hides everything,
- * a broken configuration explains any later failure, a host that never answered counts before one
- * that was cut off, and a render error usually causes compile errors.
+ * When several codes apply, the one earlier in this list wins: a job the operator (or the system)
+ * stopped says so whatever else happened, an internal fault hides everything else, a broken
+ * configuration explains any later failure, a host that never answered counts before one that was
+ * cut off, and a render error usually causes compile errors.
  */
 const PRECEDENCE: readonly ExitCode[] = [
+  EXIT.TERMINATED,
+  EXIT.INTERRUPTED,
   EXIT.INTERNAL,
   EXIT.SSH_FAILED,
   EXIT.USAGE,

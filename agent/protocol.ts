@@ -128,14 +128,20 @@ export type AgentEvent =
  *                         ◀── {"type":"hello", node, agent, pid}  agent started (agent/serve.ts)
  *   {"type":"job", ...JobEnvelope} ─────▶
  *                         ◀── {"type":"need-files", hashes}     state-tree files the VM has not cached
- *   {"type":"files", files:{sha:base64}} ▶                      (only those), then stdin is closed
+ *   {"type":"files", files:{sha:base64}} ▶                      (only those)
+ *                         ◀── {"type":"last-job", jid, events}  the run of an earlier job the master
+ *                                                               asked for (envelope `recover`), if kept
  *                         ◀── AgentEvent lines (start with the host's addresses and grains, result…, done | error)
  *                         ◀── {"type":"alive"} every HEARTBEAT_MS from hello to the end, so a silent host can be told
  *                             from a busy one (the master's `host_idle_timeout`)
+ *   {"type":"stop"} ────────────────────▶   (any time during the run) stop after the current state
+ *   {"type":"abort"} ───────────────────▶   stop now: the current state's commands are killed
  *
- * Every message is one JSON object on one line. The master closes the agent's stdin after its last
- * message: after `files`, or at the first AgentEvent when no files were needed. The exit status of
- * the exec is the agent's (docs/exit-codes.md); an exit without `done` or `error` is a crash.
+ * Every message is one JSON object on one line. The master keeps the agent's stdin open until the
+ * agent reports `done` or `error`, so that it can ask it to stop; the end of stdin alone (a lost
+ * link) does not stop a run: the agent finishes it and keeps its events (agent/last-job.ts) for
+ * the master's next contact. The exit status of the exec is the agent's (docs/exit-codes.md); an
+ * exit without `done` or `error` is a crash.
  */
 
 /** What the master sends a VM for one job. Only this host's own pillar travels. */
@@ -165,6 +171,8 @@ export interface JobEnvelope {
   manifest: Record<string, string>;
   /** Seconds the agent stays resident after this job, waiting for the next one (0: exit). */
   linger?: number;
+  /** Earlier jobs whose outcome on this host the master never received: the agent sends the one it kept. */
+  recover?: string[];
 }
 
 /** Messages on the exchange besides AgentEvent. */
@@ -175,7 +183,10 @@ export type WireMessage =
   | ({ type: 'job' } & JobEnvelope)
   | { type: 'need-files'; hashes: string[] }
   | { type: 'files'; files: Record<string, string> }
-  | { type: 'alive' };
+  | { type: 'alive' }
+  | { type: 'last-job'; jid: string; events: string[] }
+  | { type: 'stop' }
+  | { type: 'abort' };
 
 /** How often the agent says it is alive while it serves a job. */
 export const HEARTBEAT_MS = 15_000;

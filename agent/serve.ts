@@ -1,8 +1,12 @@
 // `halite-agent serve`: the agent's side of the one-exec exchange with the master (see the protocol
 // comment in protocol.ts). Says hello, reads the job envelope, asks for the state-tree files it has
-// not cached, then compiles and runs the highstate under the host's lock and streams AgentEvents.
+// not cached, then compiles and runs the highstate under the host's lock and streams AgentEvents,
+// keeping them as the host's last job (last-job.ts). During the run the master may send `stop`
+// (finish the current state, then stop) or `abort` (stop now); the end of its stdin alone does not
+// stop the run.
 //
 //   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE] [--compile-cache DIR|off]
+//                      [--last-job FILE|off]
 //
 // stdout carries only protocol lines (NDJSON); stderr is the human log.
 import { basename } from 'node:path';
@@ -19,6 +23,7 @@ import { reportedFacts } from './reported-facts.ts';
 import type { ErrorData } from './errors.ts';
 import { collectGrains } from './grains.ts';
 import { compileHighstate } from './highstate.ts';
+import { LastJobWriter, DEFAULT_LAST_JOB, readLastJob } from './last-job.ts';
 import { LineReader } from './line-reader.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './lock.ts';
 import { clearStalePolicy } from './backends/policy-rc.ts';
@@ -48,6 +53,8 @@ export interface ServeOptions {
   compileCache?: string;
   /** Called with the job envelope once it has arrived. */
   onEnvelope?(env: JobEnvelope): void;
+  /** Keeps the events of each run in this file, for the master's next contact (last-job.ts); default: none. */
+  lastJob?: string;
 }
 
 const write = (o: ServeOptions): ((line: string) => void) => o.out ?? ((l) => void process.stdout.write(l));
@@ -102,6 +109,34 @@ async function fetchFiles(env: JobEnvelope, cas: Cas, lines: LineReader, o: Serv
   }
 }
 
+/** Reads the master's messages during the run: `stop` and `abort`. */
+async function watchControl(lines: LineReader, on: { stop(): void; abort(): void }): Promise<void> {
+  for (;;) {
+    let line: string | undefined;
+    try {
+      line = await lines.next();
+    } catch {
+      return;
+    }
+    if (line === undefined) return;
+    let type: unknown;
+    try {
+      type = (JSON.parse(line) as { type?: unknown } | null)?.type;
+    } catch {
+      continue;
+    }
+    if (type === 'stop') on.stop();
+    else if (type === 'abort') on.abort();
+  }
+}
+
+/** Sends the kept record of an earlier run when the master asks for that job. */
+function sendLastJob(o: ServeOptions, env: JobEnvelope): void {
+  if (!o.lastJob || !env.recover?.length) return;
+  const last = readLastJob(o.lastJob);
+  if (last && env.recover.includes(last.jid) && last.jid !== env.jid) send(o, { type: 'last-job', jid: last.jid, events: last.events });
+}
+
 /** Runs one exchange, saying it is alive every HEARTBEAT_MS; resolves to the exit code (docs/exit-codes.md). */
 export async function serve(o: ServeOptions): Promise<number> {
   send(o, { type: 'hello', node: process.versions.node, agent: agentName(), pid: process.pid });
@@ -133,7 +168,19 @@ async function serveJob(o: ServeOptions): Promise<number> {
 
   const secrets = env.secrets;
   const hide = <T>(v: T): T => redact(v, secrets);
-  const events = makeEmitter(env.jid, env.id, write(o));
+  // `stop` ends the run after the current state; `abort` (or the process's own signal) at once
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  if (o.signal?.aborted) abort.abort();
+  o.signal?.addEventListener('abort', onSignal, { once: true });
+  void watchControl(lines, { stop: () => stop.abort(), abort: () => abort.abort() });
+  let journal: LastJobWriter | undefined;
+  const wire = write(o);
+  const events = makeEmitter(env.jid, env.id, (line) => {
+    journal?.line(line);
+    wire(line);
+  });
   const grains: Grains = { ...(o.detectGrains ?? collectGrains)(), ...env.grains, id: env.id };
 
   let lock: Lock;
@@ -143,9 +190,19 @@ async function serveJob(o: ServeOptions): Promise<number> {
     if (!(e instanceof LockBusyError)) throw e;
     log.error(e.message);
     events.error({ code: 'LOCKED', message: e.message, host: env.id });
+    o.signal?.removeEventListener('abort', onSignal);
     return EXIT.LOCKED;
   }
   try {
+    // the last run is final once the lock is ours: send it if asked, then keep this one instead
+    sendLastJob(o, env);
+    if (o.lastJob) {
+      try {
+        journal = new LastJobWriter(o.lastJob, env.jid);
+      } catch (e) {
+        log.warn(`cannot keep this run's record in ${o.lastJob}: ${(e as Error).message}`);
+      }
+    }
     // a service hold an interrupted run left behind (backends/policy-rc.ts)
     if (!env.test) {
       try {
@@ -170,7 +227,8 @@ async function serveJob(o: ServeOptions): Promise<number> {
     }
     events.start(chunks.length, env.test, reportedFacts(grains));
     const { results, stopped } = await executeChunks(chunks, {
-      ...(o.signal ? { signal: o.signal } : {}),
+      signal: abort.signal,
+      stop: stop.signal,
       context: { grains, pillar: env.pillar, mine: env.mine, ...(env.inventory ? { inventory: env.inventory } : {}), tree, saltenv: env.saltenv, root: o.root ?? '/', log, redact: (t) => hide(t) },
       test: env.test,
       failhard: env.failhard ?? false,
@@ -179,8 +237,10 @@ async function serveJob(o: ServeOptions): Promise<number> {
       onResult: (r: StateResult) => events.result(r),
     });
     events.done(summarize(results, env.test, stopped));
-    return results.some((r) => r.result === false) || o.signal?.aborted ? EXIT.STATE_FAILURE : EXIT.OK;
+    return results.some((r) => r.result === false) || abort.signal.aborted || stop.signal.aborted ? EXIT.STATE_FAILURE : EXIT.OK;
   } finally {
+    journal?.close();
+    o.signal?.removeEventListener('abort', onSignal);
     lock.release();
   }
 }
@@ -190,6 +250,7 @@ const OPTIONS = {
   'lock-file': { type: 'string' },
   'record-envelope': { type: 'string' },
   'compile-cache': { type: 'string' },
+  'last-job': { type: 'string' },
 } as const;
 
 /** `--compile-cache DIR|off`; the shipped bundle keeps compiled highstates by default. */
@@ -197,6 +258,13 @@ function compileCacheOption(value: string | undefined): { compileCache?: string 
   if (value === 'off') return {};
   if (value) return { compileCache: value };
   return process.env.HALITE_AGENT_BUNDLE === '1' ? { compileCache: DEFAULT_COMPILE_CACHE } : {};
+}
+
+/** `--last-job FILE|off`; the shipped bundle keeps its last run by default. */
+function lastJobOption(value: string | undefined): { lastJob?: string } {
+  if (value === 'off') return {};
+  if (value) return { lastJob: value };
+  return process.env.HALITE_AGENT_BUNDLE === '1' ? { lastJob: DEFAULT_LAST_JOB } : {};
 }
 
 /** The options `serve` and `resident` share, from their command line. */
@@ -207,6 +275,7 @@ export function serveOptionsFrom(argv: string[]): Omit<ServeOptions, 'stdin'> {
     ...(v['lock-file'] ? { lockFile: v['lock-file'] } : {}),
     ...(v['record-envelope'] ? { recordEnvelope: v['record-envelope'] } : {}),
     ...compileCacheOption(v['compile-cache']),
+    ...lastJobOption(v['last-job']),
   };
 }
 
@@ -220,6 +289,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const stop = (): void => shutdown.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // a lost link closes stdout: the run goes on (and is kept for the master's next contact)
+  process.stdout.on('error', () => undefined);
   let linger = 0;
   try {
     return await serve({ ...options, stdin: process.stdin, signal: shutdown.signal, onEnvelope: (env) => void (linger = env.linger ?? 0) });

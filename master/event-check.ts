@@ -123,7 +123,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** More files than any state tree the master would send in one job. */
 export const MAX_NEED_FILES = 100_000;
 
-/** Checks one of the exchange's other messages (need-agent, need-node, hello, need-files, alive). */
+/** Checks one of the exchange's other messages (need-agent, need-node, hello, need-files, alive, last-job). */
 export function checkWireMessage(v: Obj): Checked<WireMessage> {
   let problem: string | undefined;
   switch (v.type) {
@@ -143,6 +143,10 @@ export function checkWireMessage(v: Obj): Checked<WireMessage> {
       break;
     case 'alive':
       break;
+    case 'last-job':
+      problem = fieldProblem(v, { jid: 'string', events: 'array' });
+      if (!problem && !(v.events as unknown[]).every((e) => typeof e === 'string')) problem = `'events' holds something that is not a line`;
+      break;
     default:
       problem = 'unknown message type';
   }
@@ -156,6 +160,8 @@ export function checkWireMessage(v: Obj): Checked<WireMessage> {
       return { ok: true, value: { type: 'hello', node: v.node as string, agent: v.agent as string, pid: v.pid as number } };
     case 'need-files':
       return { ok: true, value: { type: 'need-files', hashes: v.hashes as string[] } };
+    case 'last-job':
+      return { ok: true, value: { type: 'last-job', jid: v.jid as string, events: v.events as string[] } };
     default:
       return { ok: true, value: { type: 'alive' } };
   }

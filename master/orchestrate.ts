@@ -2,6 +2,8 @@
 // wave in parallel up to the concurrency limit (and in batches with --batch), roles whose
 // dependencies failed are not run (plan.ts `blocked`), a host that cannot be reached does not stop
 // the others. Every host's outcome is recorded in the job store and announced as an event.
+// Stopping a job (`stop`: Ctrl-C) starts no further host and asks the running agents to stop after
+// the state they are running; `abort` (a second Ctrl-C) stops waiting for them.
 import pLimit from 'p-limit';
 import { type ErrorData, HaliteError, errorData } from '../agent/errors.ts';
 import { EXIT, type ExitCode, exitCodeFor, worstExitCode } from '../agent/exit-codes.ts';
@@ -19,6 +21,10 @@ export interface RunOptions {
   /** Named SLS (state.sls); absent for a highstate. */
   sls?: string[];
   failhard?: boolean;
+  /** Aborts when the job is being stopped: the agent finishes its current state, then stops. */
+  stop?: AbortSignal;
+  /** Aborts when the job must end now: the exchange is cut (the agent's record is fetched later). */
+  abort?: AbortSignal;
 }
 
 /** Runs the job on one host. */
@@ -53,6 +59,10 @@ export interface OrchestrateOptions {
   rejected?: ReadonlyMap<string, readonly ErrorData[]>;
   onEvent?(e: JobEvent): void;
   now?(): number;
+  /** Stops the job: no further host starts, running ones finish their current state (Ctrl-C). */
+  stop?: AbortSignal;
+  /** Ends the job at once (a second Ctrl-C). */
+  abort?: AbortSignal;
 }
 
 export interface BlockedHost {
@@ -70,11 +80,12 @@ export interface JobOutcome {
   durationMs: number;
 }
 
-const roleOutcome = (s: PushStatus): HostOutcome => (s === 'error' || s === 'timeout' ? 'failed' : s);
+const roleOutcome = (s: PushStatus): HostOutcome => (s === 'error' || s === 'timeout' || s === 'interrupted' ? 'failed' : s);
 
-/** The job's status: the worst host status (error, unreachable, timeout, failed, changed, ok). */
-export function jobStatus(results: readonly Pick<PushResult, 'status'>[], blockedCount = 0): Exclude<JobStatus, 'running'> {
+/** The job's status: interrupted when it was stopped, else the worst host status (error, unreachable, timeout, failed, changed, ok). */
+export function jobStatus(results: readonly Pick<PushResult, 'status'>[], blockedCount = 0, interrupted = false): Exclude<JobStatus, 'running'> {
   const has = (s: PushStatus) => results.some((r) => r.status === s);
+  if (interrupted || has('interrupted')) return 'interrupted';
   if (has('error')) return 'error';
   if (has('unreachable')) return 'unreachable';
   if (has('timeout')) return 'timeout';
@@ -88,11 +99,12 @@ export function jobExitCode(results: readonly PushResult[]): ExitCode {
   const codes: ExitCode[] = [];
   for (const r of results) {
     if (r.status === 'failed') codes.push(EXIT.STATE_FAILURE);
+    else if (r.status === 'interrupted') codes.push(EXIT.INTERRUPTED);
     else if (r.status === 'unreachable') codes.push(EXIT.UNREACHABLE);
     else if (r.status === 'timeout') codes.push(EXIT.TIMEOUT);
     else if (r.status === 'error') codes.push(r.errors.length ? exitCodeFor(r.errors) : EXIT.INTERNAL);
     // errors beside results (e.g. a failed agent after some states) still count
-    if (r.status !== 'error' && r.status !== 'timeout' && r.errors.length) codes.push(exitCodeFor(r.errors));
+    if (r.status !== 'error' && r.status !== 'timeout' && r.status !== 'interrupted' && r.errors.length) codes.push(exitCodeFor(r.errors));
   }
   return worstExitCode(codes);
 }
@@ -130,16 +142,22 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     emit({ type: 'host-blocked', host: host.id, reason });
   };
 
+  const interrupted = (): boolean => Boolean(opts.stop?.aborted || opts.abort?.aborted);
   const runOne = async (host: RosterHost): Promise<void> => {
+    if (interrupted()) return skip(host, `${host.id}: not run because the job was interrupted`);
     if (stopped) return skip(host, `${host.id}: not run because an earlier host failed (--failhard)`);
     const rejected = opts.rejected?.get(host.id);
     let result: PushResult;
     if (rejected) result = { host: host.id, status: 'error', results: [], errors: [...rejected], durationMs: 0 };
     else {
       emit({ type: 'host-start', host: host.id });
+      store?.startHostRun(jid, host.id);
       const t0 = now();
       try {
-        result = await opts.run(host, { jid, test, ...(opts.sls ? { sls: opts.sls } : {}), ...(opts.failhard ? { failhard: true } : {}) });
+        result = await opts.run(host, {
+          jid, test, ...(opts.sls ? { sls: opts.sls } : {}), ...(opts.failhard ? { failhard: true } : {}),
+          ...(opts.stop ? { stop: opts.stop } : {}), ...(opts.abort ? { abort: opts.abort } : {}),
+        });
       } catch (err) {
         result = thrown(host.id, err, now() - t0);
       }
@@ -149,6 +167,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     store?.recordHostRun(jid, {
       host: host.id, status: result.status as HostRunStatus, results: result.results, errors: result.errors, durationMs: result.durationMs,
       ...(result.warnings?.length ? { warnings: result.warnings } : {}),
+      ...(result.unresolved ? { unresolved: true } : {}),
     });
     if (store && (result.addresses || result.grains)) store.updateInventory(host.id, result.addresses ?? [], result.grains ?? {});
     if (opts.failhard && (result.status === 'failed' || result.status === 'error' || result.status === 'unreachable' || result.status === 'timeout')) stopped = true;
@@ -159,6 +178,10 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     for (const [index, wave] of waves.entries()) {
       emit({ type: 'wave-start', index, roles: wave.roles, hosts: wave.hosts.map((h) => h.id) });
       for (const batch of wave.batches) {
+        if (interrupted()) {
+          for (const h of batch) skip(h, `${h.id}: not run because the job was interrupted`);
+          continue;
+        }
         const pending = new Set(batch.flatMap((h) => h.roles));
         const stop = blocked(outcomes, opts.roles, pending);
         const { run, skip: skipped } = partitionBlocked(batch, stop);
@@ -170,11 +193,11 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
       }
     }
   } finally {
-    const status = jobStatus(results, blockedHosts.length);
+    const status = jobStatus(results, blockedHosts.length, interrupted());
     const durationMs = now() - started;
     store?.finishJob(jid, status);
     emit({ type: 'job-done', jid, status, durationMs });
   }
-  const status = jobStatus(results, blockedHosts.length);
+  const status = jobStatus(results, blockedHosts.length, interrupted());
   return { jid, waves, results, blocked: blockedHosts, status, durationMs: now() - started };
 }

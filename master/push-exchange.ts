@@ -1,6 +1,7 @@
 // The master's side of one exchange with a VM's bootstrap/agent (see the protocol comment in
 // agent/protocol.ts): reads stdout line by line as it arrives and answers on stdin — the bundle when
-// asked, the job after hello, the files the agent lacks — then closes stdin.
+// asked, the job after hello, the files the agent lacks, `stop` when the job is being stopped —
+// and closes stdin when the agent has reported its end.
 //
 // Everything the VM sends is hostile input: each line is checked against its message's shape
 // (event-check.ts) and the order of the exchange, the facts it reports are filtered
@@ -21,11 +22,13 @@ export interface ExchangeInput {
   file(hash: string): Buffer | undefined;
   onEvent?(event: AgentEvent): void;
   onMessage?(message: WireMessage): void;
+  /** The record the agent kept of an earlier job's run, sent when the envelope asked for it. */
+  onLastJob?(jid: string, events: AgentEvent[]): void;
   limits?: Partial<HostLimits>;
 }
 
 const EVENTS = new Set(['start', 'result', 'done', 'error']);
-const WIRE = new Set(['need-agent', 'need-node', 'hello', 'need-files', 'alive']);
+const WIRE = new Set(['need-agent', 'need-node', 'hello', 'need-files', 'alive', 'last-job']);
 /** Lines of stdout that are not protocol messages, kept for messages (the last ones). */
 const NOISE_LINES = 20;
 const NOISE_LINE_CHARS = 1000;
@@ -119,6 +122,29 @@ export class Exchange {
   }
 
   /** Closes the agent's stdin: nothing more will be sent. */
+  /** Asks the agent to stop at once: the running state's commands are killed. */
+  askAbort(): void {
+    if (this.closed || !this.hello) return;
+    this.stopSent = true;
+    this.send(`${JSON.stringify({ type: 'abort' })}\n`);
+  }
+
+  /**
+   * Asks the agent to stop after the state it is running (a job being interrupted); true when the
+   * request could be sent (the agent has started and not yet finished).
+   */
+  askStop(): boolean {
+    if (this.closed || !this.hello) return false;
+    this.stopSent = true;
+    this.send(`${JSON.stringify({ type: 'stop' })}\n`);
+    return true;
+  }
+
+  /** The master asked the agent to stop. */
+  stopSent = false;
+  /** The agent reported the end of its run (`done`) or a fault (`error`). */
+  ended = false;
+
   end(): void {
     if (this.closed) return;
     this.closed = true;
@@ -213,7 +239,23 @@ export class Exchange {
           if (data) files[h] = data.toString('base64');
         }
         this.send(`${JSON.stringify({ type: 'files', files })}\n`);
-        this.end();
+        return;
+      }
+      case 'last-job': {
+        if (!(envelope.recover ?? []).includes(msg.jid)) return;
+        // what the agent kept is hostile input like any other event: checked and redacted again here
+        const events = msg.events.flatMap((line) => {
+          let v: unknown;
+          try {
+            v = JSON.parse(line);
+          } catch {
+            return [];
+          }
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) return [];
+          const checked = checkEvent(v as Record<string, unknown>);
+          return checked.ok ? [redact(checked.value, envelope.secrets)] : [];
+        });
+        this.input.onLastJob?.(msg.jid, events);
         return;
       }
       default:
@@ -247,7 +289,11 @@ export class Exchange {
     if (!this.inOrder(raw)) return;
     // the agent redacts; the master does it again before anything is shown or stored
     let event = redact(raw, this.input.envelope.secrets);
-    this.end();
+    if (event.type === 'done' || event.type === 'error') {
+      // nothing more to say to the agent; stdin stays open until then to carry `stop`
+      this.ended = true;
+      this.end();
+    }
     if (event.type === 'result') {
       const { type: _t, ...result } = event;
       this.results.push(result);

@@ -7,6 +7,7 @@ import { buildEnvelope } from './envelope.ts';
 import { inventoryHosts, mineFromStore } from './inventory.ts';
 import type { HostLimits } from './host-limits.ts';
 import { pushHost } from './push.ts';
+import { recordRecovered } from './recover.ts';
 import { targetFor } from './transport/target.ts';
 import { treeManifest } from './tree.ts';
 import type { Workspace } from './workspace.ts';
@@ -43,7 +44,15 @@ export function pushRunner(env: RunnerEnv): HostRunner {
       ...(opts.failhard ? { failhard: true } : {}),
     });
     if (!built.envelope) return { host: host.id, status: 'error', results: [], errors: built.errors, durationMs: Date.now() - started };
-    const envelope = { ...built.envelope, linger: ws.config.agentLinger };
-    return pushHost(transport, targetFor(host, ws.config), { envelope, file }, { bootstrap: env.bootstrap, limits: env.limits });
+    // earlier runs on this host whose end never reached the master: the agent may have kept one
+    const recover = store.unresolvedRuns(host.id).filter((jid) => jid !== opts.jid);
+    const envelope = { ...built.envelope, linger: ws.config.agentLinger, ...(recover.length ? { recover } : {}) };
+    return pushHost(transport, targetFor(host, ws.config), { envelope, file }, {
+      bootstrap: env.bootstrap,
+      limits: env.limits,
+      ...(opts.stop ? { stop: opts.stop } : {}),
+      ...(opts.abort ? { signal: opts.abort } : {}),
+      onLastJob: (jid, events) => void recordRecovered(store, host.id, jid, events),
+    });
   };
 }

@@ -50,10 +50,15 @@ export interface PushOptions {
   serveArgs?: string[];
   /** Time and size limits of the exchange (host-limits.ts; defaults there). */
   limits?: Partial<HostLimits>;
+  /** Aborting ends the job on this host now: the agent is told to abort, then the exchange is cut. */
   signal?: AbortSignal;
+  /** Aborting asks the agent to stop after the state it is running (the job is being interrupted). */
+  stop?: AbortSignal;
+  /** The agent's record of an earlier job this envelope asked for (envelope.recover). */
+  onLastJob?(jid: string, events: AgentEvent[]): void;
 }
 
-export type PushStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error' | 'timeout';
+export type PushStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'error' | 'timeout' | 'interrupted';
 
 /** One host's outcome. Everything in it is already redacted. master/orchestrate.ts uses this type too. */
 export interface PushResult {
@@ -78,6 +83,8 @@ export interface PushResult {
   addresses?: string[];
   /** Grains the host reported (for the inventory). */
   grains?: Grains;
+  /** The agent started but its end never reached the master (lost link, job cut short): the agent kept the outcome. */
+  unresolved?: boolean;
 }
 
 /** What pushHost returns: a PushResult with the transfer always accounted for. */
@@ -86,7 +93,9 @@ export interface HostPushResult extends PushResult {
   requested: { agent: boolean; files: string[] };
 }
 
-function statusOf(errors: readonly ErrorData[], summary: RunSummary | undefined, results: readonly StateResult[]): PushStatus {
+/** A host's status from what its agent reported (also for a run recovered later). */
+export function statusOf(errors: readonly ErrorData[], summary: RunSummary | undefined, results: readonly StateResult[], stopAsked = false): PushStatus {
+  if (stopAsked && summary?.stopped && !errors.some((e) => e.code !== 'INTERRUPTED')) return 'interrupted';
   if (errors.length || !summary) return 'error';
   if (summary.failed > 0 || results.some((r) => r.result === false)) return 'failed';
   return summary.changed > 0 ? 'changed' : 'ok';
@@ -98,6 +107,7 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     ...(opts.onMessage ? { onMessage: opts.onMessage } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.onLastJob ? { onLastJob: opts.onLastJob } : {}),
   });
   const command = bootstrapCommand({
     sha256: bundle.sha256, bytes: bundle.code.length,
@@ -105,11 +115,27 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
     ...(opts.nodeDir ? { nodeDir: opts.nodeDir } : {}),
     ...(opts.serveArgs ? { serveArgs: opts.serveArgs } : {}),
   });
+  // a hard abort tells the agent first, then cuts the channel
+  const cut = new AbortController();
+  const onStop = (): void => void x.askStop();
+  const onAbort = (): void => {
+    x.askAbort();
+    x.end();
+    setImmediate(() => cut.abort());
+  };
+  if (opts.stop?.aborted) x.stopSent = true;
+  opts.stop?.addEventListener('abort', onStop, { once: true });
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   const execOpts: ExecOptions = {
     stdin: x.stdin,
-    onStdout: (c) => x.onStdout(c),
+    onStdout: (c) => {
+      const before = Boolean(x.hello);
+      x.onStdout(c);
+      // a job stopped while the agent was starting: ask at once
+      if (!before && x.hello && opts.stop?.aborted) x.askStop();
+    },
     onStderr: (c) => x.onStderr(c),
-    signal: opts.signal ? AbortSignal.any([opts.signal, x.signal]) : x.signal,
+    signal: AbortSignal.any([opts.signal?.aborted ? opts.signal : cut.signal, x.signal]),
   };
   // A resident agent left by an earlier job answers on its socket; a root login is needed to reach it.
   const resident = transport.socketOrExec && !(target.sudo && target.user !== 'root')
@@ -123,11 +149,24 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
   } catch (err) {
     // the master stopped the host (a limit, a timeout, a broken protocol): that is the outcome
     if (x.stopped) return { x, exit: { code: null, stdout: '', stderr: '' } as ExecResult, stderr: x.stderr() };
-    throw err;
+    // after the agent started, a cut exchange is a run whose end the master did not see
+    if (!x.hello) throw err;
+    return { x, exit: undefined, failure: err, stderr: x.stderr() };
   } finally {
+    opts.stop?.removeEventListener('abort', onStop);
+    opts.signal?.removeEventListener('abort', onAbort);
     x.clearTimers();
     x.end();
   }
+}
+
+/** The result of an exchange cut after the agent started: what arrived, and the run left to the agent. */
+function cutShort(host: string, x: Exchange, err: unknown, aborted: boolean, secrets: string[]): Partial<PushResult> & { status: PushStatus } {
+  const why = aborted
+    ? `${host}: the job was interrupted before the agent finished`
+    : `${host}: ${redact((err as Error).message ?? String(err), secrets)} (the agent had started)`;
+  const error: ErrorData = { code: aborted ? 'INTERRUPTED' : 'TRANSPORT', host, message: `${why}; its outcome is fetched at the next contact with the host` };
+  return { status: aborted ? 'interrupted' : 'error', results: x.results, errors: [...x.errors, error], unresolved: true, exitCode: null };
 }
 
 /** Runs `job` on `target`; never throws for a host-level failure (it is in the result). */
@@ -164,6 +203,10 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
     bytesSent += x.bytesSent;
     requested.agent ||= x.requested.agent;
     requested.files.push(...x.requested.files);
+    if (!exit) {
+      const { status, ...rest } = cutShort(host, x, run.failure, Boolean(opts.signal?.aborted), secrets);
+      return finish(status, { ...rest, ...(x.addresses ? { addresses: x.addresses } : {}), ...(x.grains ? { grains: x.grains } : {}) });
+    }
 
     if (x.needNode && exit.code === NEED_NODE_EXIT) {
       const found = x.needNode.found ? ` (found ${x.needNode.found})` : '';
@@ -193,10 +236,16 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
       return finish(x.stopped.status, { results: x.results, errors: [...x.errors, x.stopped.error], exitCode: null, ...warnings });
     }
     const errors = [...x.errors];
+    // the agent started and the exchange ended with no word of its end: the agent may have carried on
+    const unresolved = Boolean(x.hello) && !x.ended;
     if (!x.summary && !errors.length) errors.push(endedEarly(host, exit, Boolean(x.hello), tail(redact(stderr, secrets)) || tail(x.noise.join('\n'))));
+    if (x.stopSent && x.summary?.stopped) {
+      errors.push({ code: 'INTERRUPTED', host, message: `${host}: stopped after ${x.summary.total} states: the job was interrupted` });
+    }
     const explained = explainLogin(errors, target);
-    return finish(statusOf(explained, x.summary, x.results), {
+    return finish(statusOf(explained, x.summary, x.results, x.stopSent), {
       results: x.results, errors: explained, ...(x.summary ? { summary: x.summary } : {}), exitCode: exit.code, ...warnings,
+      ...(unresolved ? { unresolved: true } : {}),
       ...(x.addresses ? { addresses: x.addresses } : {}), ...(x.grains ? { grains: x.grains } : {}),
     });
   }

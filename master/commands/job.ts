@@ -23,6 +23,7 @@ import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '.
 import { type Workspace, openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
 import { jobTransportFor, requireLoginKeys } from './fleet.ts';
+import { onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
 import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption } from './target-options.ts';
@@ -46,6 +47,8 @@ export interface JobHooks {
   runner?(env: RunnerEnv): HostRunner | Promise<HostRunner>;
   /** Show progress redrawn in place (default: whether stderr is a terminal, outside CI). */
   tty?: boolean;
+  /** Where SIGINT and SIGTERM are listened for (default: this process). */
+  signals?: Pick<NodeJS.Process, 'on' | 'removeListener'>;
 }
 
 function seconds(value: string): number {
@@ -121,6 +124,7 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   const store = JobStore.open(ws.config.jobsDb);
   const tty = hooks.tty ?? liveProgress(ctx.io);
   const progress = new Progress({ tty, color: colorWanted(ctx.io, 'stderr', opts.color), write: (s) => ctx.io.stderr(s) });
+  const interrupt = onInterrupt((s) => ctx.io.stderr(s), hooks.signals);
   try {
     const limits = { ...ws.config.hostLimits, ...(opts.timeout ? { timeout: opts.timeout } : {}) };
     const run = await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap), limits });
@@ -144,12 +148,15 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
       args,
       who: ctx.io.env.USER ?? ctx.io.env.LOGNAME ?? '',
       onEvent: (e) => progress.handle(e),
+      stop: interrupt.stop,
+      abort: interrupt.abort,
     });
     progress.finish();
     printJob(ctx, job, { ...opts, color: colorWanted(ctx.io, 'stdout', opts.color) }, hosts.map((h) => h.id));
-    ctx.exitCode = jobExitCode(job.results);
+    ctx.exitCode = interrupt.exitCode() ?? jobExitCode(job.results);
     store.prune();
   } finally {
+    interrupt.dispose();
     transport.close();
     store.close();
   }

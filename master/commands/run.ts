@@ -14,6 +14,7 @@ import type { HostOutcome } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
 import type { CommandContext } from './context.ts';
 import { requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
+import { onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
 import { type TargetOptions, addTargetOptions } from './target-options.ts';
 
@@ -26,7 +27,7 @@ interface RunCliOptions extends GlobalOptions, TargetOptions {
 
 export interface HostCommandResult {
   host: string;
-  status: 'ok' | 'failed' | 'unreachable' | 'timeout' | 'error';
+  status: 'ok' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'interrupted';
   code: number | null;
   signal?: string;
   stdout: string;
@@ -45,6 +46,10 @@ export interface PartialOutput {
  * deadline timeout (with what it wrote until then), a transport fault unreachable.
  */
 export function commandResult(o: HostOutcome<ExecResult>, partial?: PartialOutput): HostCommandResult {
+  if (!o.ok && o.error instanceof NotStarted) return { host: o.target.id, status: 'interrupted', code: null, stdout: '', stderr: '', error: o.error.message };
+  if (!o.ok && o.error instanceof TransportError && o.error.kind === 'aborted') {
+    return { host: o.target.id, status: 'interrupted', code: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', error: 'stopped: the job was interrupted' };
+  }
   if (!o.ok && o.error instanceof TransportError && o.error.kind === 'timeout') {
     return { host: o.target.id, status: 'timeout', code: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', error: o.error.message.replace(/^.*?: (?=timeout after)/, '') };
   }
@@ -72,9 +77,14 @@ export function formatCommandResult(r: HostCommandResult): string {
   return lines.join('\n') + '\n';
 }
 
+/** A host whose command was not started because the job was interrupted. */
+class NotStarted extends Error {}
+
 export function runExitCode(results: readonly HostCommandResult[]): ExitCode {
   return worstExitCode(
-    results.map((r): ExitCode => (r.status === 'ok' ? EXIT.OK : r.status === 'failed' ? EXIT.STATE_FAILURE : r.status === 'timeout' ? EXIT.TIMEOUT : EXIT.UNREACHABLE)),
+    results.map((r): ExitCode =>
+      r.status === 'ok' ? EXIT.OK : r.status === 'failed' ? EXIT.STATE_FAILURE : r.status === 'timeout' ? EXIT.TIMEOUT : r.status === 'interrupted' ? EXIT.INTERRUPTED : EXIT.UNREACHABLE,
+    ),
   );
 }
 
@@ -83,7 +93,8 @@ const JOB_STATUS: Partial<Record<ExitCode, 'ok' | 'unreachable' | 'timeout'>> = 
 /** What the job store keeps of a host's run: its status and, for faults, the error. */
 function hostRun(r: HostCommandResult): HostRunInput {
   if (!r.error) return { host: r.host, status: r.status };
-  return { host: r.host, status: r.status, errors: [{ code: r.status === 'timeout' ? 'TIMEOUT' : 'TRANSPORT', message: r.error, host: r.host }] };
+  const code = r.status === 'timeout' ? 'TIMEOUT' : r.status === 'interrupted' ? 'INTERRUPTED' : 'TRANSPORT';
+  return { host: r.host, status: r.status, errors: [{ code, message: r.error, host: r.host }] };
 }
 
 function seconds(value: string): number {
@@ -110,11 +121,15 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     let results: HostCommandResult[];
     const partial = new Map<string, { stdout: Buffer[]; stderr: Buffer[] }>();
     const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
+    // Ctrl-C: commands not started yet are not started; a second one stops the running ones
+    const interrupt = onInterrupt((s) => ctx.io.stderr(s));
     try {
       const outcomes = await transport.runAll(sel.hosts.map((h) => targetFor(h, config)), async (conn) => {
+        if (interrupt.stop.aborted) throw new NotStarted('not run: the job was interrupted');
+        store.startHostRun(job.jid, conn.target.id);
         const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
         partial.set(conn.target.id, out);
-        const collect = { onStdout: (c: Buffer) => out.stdout.push(c), onStderr: (c: Buffer) => out.stderr.push(c) };
+        const collect = { onStdout: (c: Buffer) => out.stdout.push(c), onStderr: (c: Buffer) => out.stderr.push(c), signal: interrupt.abort };
         // the host ends the command at the deadline itself; the master stops waiting then too
         const command = opts.timeout ? withDeadline(argv, opts.timeout, KILL_GRACE_MS / 1000) : argv;
         const r = await conn.exec(command, opts.timeout ? { ...collect, timeoutMs: opts.timeout * 1000, killGraceMs: KILL_GRACE_MS } : collect);
@@ -125,10 +140,11 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         return commandResult(o, p && { stdout: text(p.stdout), stderr: text(p.stderr) });
       });
       for (const r of results) store.recordHostRun(job.jid, hostRun(r));
-      const code = runExitCode(results);
-      store.finishJob(job.jid, JOB_STATUS[code] ?? 'failed');
+      const code = interrupt.exitCode() ?? runExitCode(results);
+      store.finishJob(job.jid, interrupt.exitCode() ? 'interrupted' : JOB_STATUS[code] ?? 'failed');
       ctx.exitCode = code;
     } finally {
+      interrupt.dispose();
       transport.close();
       store.close();
     }

@@ -13,6 +13,6 @@ export function lastRunFromStore(config: HaliteConfig): LastRunLookup | undefine
   return (id) => {
     if (!runs.has(id)) runs.set(id, store.lastRun(id));
     const r = runs.get(id);
-    return r && { result: r.status, at: r.finishedAt.replace(/\.\d+Z$/, 'Z'), job: r.jid };
+    return r && { result: r.status, at: (r.finishedAt ?? r.startedAt ?? '').replace(/\.\d+Z$/, 'Z'), job: r.jid };
   };
 }

@@ -85,6 +85,37 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE host_runs ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
   `,
+  // 4: the master process that runs a job (pid and start time), host runs that are still running or
+  // were interrupted, when a host run started, host runs whose outcome the master did not receive
+  // (unresolved) and those completed later from the record the agent kept (recovered_at)
+  `
+  ALTER TABLE jobs ADD COLUMN master_pid INTEGER;
+  ALTER TABLE jobs ADD COLUMN master_start TEXT NOT NULL DEFAULT '';
+
+  CREATE TABLE host_runs_new (
+    jid TEXT NOT NULL REFERENCES jobs (jid) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'blocked', 'interrupted')),
+    succeeded INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    duration_ms REAL NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT '[]',
+    warnings TEXT NOT NULL DEFAULT '[]',
+    started_at TEXT,
+    finished_at TEXT,
+    unresolved INTEGER NOT NULL DEFAULT 0,
+    recovered_at TEXT,
+    PRIMARY KEY (jid, host)
+  );
+  INSERT INTO host_runs_new (jid, host, status, succeeded, failed, changed, total, duration_ms, errors, warnings, finished_at)
+    SELECT jid, host, status, succeeded, failed, changed, total, duration_ms, errors, warnings, finished_at FROM host_runs;
+  DROP TABLE host_runs;
+  ALTER TABLE host_runs_new RENAME TO host_runs;
+  CREATE INDEX host_runs_host ON host_runs (host, finished_at);
+  CREATE INDEX host_runs_unresolved ON host_runs (host) WHERE unresolved = 1;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,13 +4,14 @@
 import type { ErrorData } from '../../agent/errors.ts';
 import type { Grains, StateResult } from '../../agent/protocol.ts';
 import { makeStorePrivate } from './private-files.ts';
+import { type ProcessIdentity, currentProcess, processAlive } from './process-identity.ts';
 import { migrate } from './schema.ts';
 import { type Database, openDatabase } from './sqlite.ts';
 
 export type JobKind = 'highstate' | 'sls' | 'run';
-export type JobStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error';
+export type JobStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'interrupted';
 /** How a host's part of a job ended; `timeout`: stopped after the time allowed (exit code TIMEOUT). */
-export type HostRunStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked';
+export type HostRunStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';
 
 export interface JobRecord {
   jid: string;
@@ -21,6 +22,8 @@ export interface JobRecord {
   finishedAt: string | null;
   status: JobStatus;
   who: string;
+  /** The master process that ran (or runs) the job; null for jobs recorded before it was kept. */
+  master: ProcessIdentity | null;
 }
 
 export interface HostRunRecord {
@@ -35,7 +38,13 @@ export interface HostRunRecord {
   errors: ErrorData[];
   /** What the master noticed but let pass, e.g. reported facts it dropped. */
   warnings: ErrorData[];
-  finishedAt: string;
+  startedAt: string | null;
+  /** Null while running, and for a run interrupted before it reported its end. */
+  finishedAt: string | null;
+  /** The master did not receive the run's outcome (interrupted, link lost): the agent may hold it. */
+  unresolved: boolean;
+  /** When the run's outcome was completed from the record the host's agent kept (after a lost link). */
+  recoveredAt: string | null;
 }
 
 export interface InventoryRecord {
@@ -52,6 +61,8 @@ export interface NewJob {
   test?: boolean;
   who?: string;
   startedAt?: Date;
+  /** The process running the job (default: this one). */
+  master?: ProcessIdentity;
 }
 
 export interface HostRunInput {
@@ -62,6 +73,10 @@ export interface HostRunInput {
   warnings?: readonly ErrorData[];
   durationMs?: number;
   finishedAt?: Date;
+  /** The outcome comes from the agent's own record, fetched after the job (the time it was fetched). */
+  recoveredAt?: Date;
+  /** The master did not receive the outcome (the agent started, then the link was lost or the job interrupted). */
+  unresolved?: boolean;
 }
 
 /** Salt's job id form: the start time as YYYYMMDDhhmmssffffff (UTC, microseconds). */
@@ -77,17 +92,22 @@ const RETENTION_KEY = 'retention_days';
 const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-interface JobRow { jid: string; kind: JobKind; args: string; test: number; started_at: string; finished_at: string | null; status: JobStatus; who: string }
-interface HostRunRow { jid: string; host: string; status: HostRunStatus; succeeded: number; failed: number; changed: number; total: number; duration_ms: number; errors: string; warnings: string; finished_at: string }
+interface JobRow { jid: string; kind: JobKind; args: string; test: number; started_at: string; finished_at: string | null; status: JobStatus; who: string; master_pid: number | null; master_start: string }
+interface HostRunRow {
+  jid: string; host: string; status: HostRunStatus; succeeded: number; failed: number; changed: number; total: number; duration_ms: number; errors: string; warnings: string;
+  started_at: string | null; finished_at: string | null; unresolved: number; recovered_at: string | null;
+}
 interface ResultRow { tag: string; id: string; name: string; sls: string; result: number | null; changes: string; comment: string; start_time: string; duration_ms: number; run_num: number }
 interface InventoryRow { host: string; addresses: string; grains: string; updated_at: string }
 
 const toJob = (r: JobRow): JobRecord => ({
   jid: r.jid, kind: r.kind, args: JSON.parse(r.args), test: r.test === 1, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, who: r.who,
+  master: r.master_pid === null ? null : { pid: r.master_pid, start: r.master_start },
 });
 const toHostRun = (r: HostRunRow): HostRunRecord => ({
   jid: r.jid, host: r.host, status: r.status, succeeded: r.succeeded, failed: r.failed, changed: r.changed, total: r.total,
-  durationMs: r.duration_ms, errors: JSON.parse(r.errors), warnings: JSON.parse(r.warnings), finishedAt: r.finished_at,
+  durationMs: r.duration_ms, errors: JSON.parse(r.errors), warnings: JSON.parse(r.warnings), startedAt: r.started_at, finishedAt: r.finished_at,
+  unresolved: r.unresolved === 1, recoveredAt: r.recovered_at,
 });
 const toResult = (r: ResultRow): StateResult => ({
   tag: r.tag, id: r.id, name: r.name, sls: r.sls, result: r.result === null ? null : r.result === 1, changes: JSON.parse(r.changes),
@@ -101,7 +121,8 @@ export class JobStore {
 
   /**
    * Opens the store at `file` (":memory:" for a private one), creating and migrating it. The file,
-   * its WAL and SHM files and its directory are readable by this user only (private-files.ts).
+   * its WAL and SHM files and its directory are readable by this user only (private-files.ts). Jobs
+   * whose master process is gone are marked interrupted (interruptOrphans).
    */
   static open(file: string): JobStore {
     if (file !== ':memory:') makeStorePrivate(file);
@@ -110,7 +131,31 @@ export class JobStore {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
-    return new JobStore(db, file);
+    const store = new JobStore(db, file);
+    store.interruptOrphans();
+    return store;
+  }
+
+  /**
+   * Jobs still `running` whose master process has ended (killed, crashed, its machine rebooted)
+   * become `interrupted`, and so do their host runs that were running: what was recorded stays.
+   * Returns the job ids it marked.
+   */
+  interruptOrphans(alive: (m: ProcessIdentity) => boolean = processAlive): string[] {
+    const running = this.db.prepare<JobRow>("SELECT * FROM jobs WHERE status = 'running'").all();
+    const gone = running.filter((r) => r.master_pid === null || !alive({ pid: r.master_pid, start: r.master_start }));
+    if (!gone.length) return [];
+    const markJob = this.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE jid = ? AND status = 'running'");
+    const markRuns = this.db.prepare("UPDATE host_runs SET status = 'interrupted', errors = ?, unresolved = 1 WHERE jid = ? AND status = 'running'");
+    this.db.transaction(() => {
+      for (const r of gone) {
+        const who = r.master_pid === null ? 'the master' : `the master (pid ${r.master_pid})`;
+        const error: ErrorData = { code: 'INTERRUPTED', message: `${who} stopped before this host's run finished; its outcome is fetched from the host at the next contact` };
+        markJob.run(r.jid);
+        markRuns.run(JSON.stringify([error]), r.jid);
+      }
+    })();
+    return gone.map((r) => r.jid);
   }
 
   close(): void {
@@ -128,17 +173,25 @@ export class JobStore {
   startJob(job: NewJob): JobRecord {
     const started = job.startedAt ?? new Date();
     const jid = job.jid ?? this.newJid(started);
+    const master = job.master ?? currentProcess();
     this.db
-      .prepare('INSERT INTO jobs (jid, kind, args, test, started_at, status, who) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, started.toISOString(), 'running', job.who ?? '');
+      .prepare('INSERT INTO jobs (jid, kind, args, test, started_at, status, who, master_pid, master_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, started.toISOString(), 'running', job.who ?? '', master.pid, master.start);
     return this.job(jid)!;
+  }
+
+  /** Records that a host's run has started (status `running` until recordHostRun). */
+  startHostRun(jid: string, host: string, at: Date = new Date()): void {
+    this.db
+      .prepare("INSERT INTO host_runs (jid, host, status, started_at) VALUES (?, ?, 'running', ?) ON CONFLICT (jid, host) DO UPDATE SET status = 'running', started_at = excluded.started_at")
+      .run(jid, host, at.toISOString());
   }
 
   finishJob(jid: string, status: Exclude<JobStatus, 'running'>, at: Date = new Date()): void {
     this.db.prepare('UPDATE jobs SET status = ?, finished_at = ? WHERE jid = ?').run(status, at.toISOString(), jid);
   }
 
-  /** Records one host's run and its state results (replacing an earlier record of the same host in the job). */
+  /** Records one host's run and its state results (replacing an earlier record of the same host in the job, its start time kept). */
   recordHostRun(jid: string, run: HostRunInput): void {
     const results = run.results ?? [];
     let succeeded = 0, failed = 0, changed = 0;
@@ -148,14 +201,20 @@ export class JobStore {
       if (Object.keys(r.changes ?? {}).length) changed++;
     }
     const insertRun = this.db.prepare(
-      'INSERT OR REPLACE INTO host_runs (jid, host, status, succeeded, failed, changed, total, duration_ms, errors, warnings, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO host_runs (jid, host, status, succeeded, failed, changed, total, duration_ms, errors, warnings, finished_at, unresolved, recovered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (jid, host) DO UPDATE SET status = excluded.status, succeeded = excluded.succeeded, failed = excluded.failed, changed = excluded.changed, ' +
+        'total = excluded.total, duration_ms = excluded.duration_ms, errors = excluded.errors, warnings = excluded.warnings, finished_at = excluded.finished_at, ' +
+        'unresolved = excluded.unresolved, recovered_at = excluded.recovered_at',
     );
     const insertResult = this.db.prepare(
       'INSERT OR REPLACE INTO state_results (jid, host, tag, id, name, sls, result, changes, comment, start_time, duration_ms, run_num) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM state_results WHERE jid = ? AND host = ?').run(jid, run.host);
-      insertRun.run(jid, run.host, run.status, succeeded, failed, changed, results.length, run.durationMs ?? 0, JSON.stringify(run.errors ?? []), JSON.stringify(run.warnings ?? []), (run.finishedAt ?? new Date()).toISOString());
+      insertRun.run(
+        jid, run.host, run.status, succeeded, failed, changed, results.length, run.durationMs ?? 0, JSON.stringify(run.errors ?? []), JSON.stringify(run.warnings ?? []),
+        (run.finishedAt ?? new Date()).toISOString(), run.unresolved ? 1 : 0, run.recoveredAt ? run.recoveredAt.toISOString() : null,
+      );
       for (const r of results) {
         insertResult.run(jid, run.host, r.tag, r.id, r.name, r.sls, r.result === null ? null : r.result ? 1 : 0, JSON.stringify(r.changes ?? {}), r.comment ?? '', r.start_time ?? '', r.duration_ms ?? 0, r.run_num);
       }
@@ -172,6 +231,24 @@ export class JobStore {
     return this.db.prepare<JobRow>('SELECT * FROM jobs ORDER BY started_at DESC, jid DESC LIMIT ?').all(opts.limit ?? 50).map(toJob);
   }
 
+  hostRun(jid: string, host: string): HostRunRecord | undefined {
+    const row = this.db.prepare<HostRunRow>('SELECT * FROM host_runs WHERE jid = ? AND host = ?').get(jid, host);
+    return row && toHostRun(row);
+  }
+
+  /**
+   * The host's runs whose outcome the master never received (interrupted, or ended by a lost link
+   * after the agent had started), not yet recovered, newest first: the agent may still hold them.
+   */
+  unresolvedRuns(host: string, limit = 4): string[] {
+    return this.db
+      .prepare<{ jid: string }>(
+        'SELECT jid FROM host_runs WHERE host = ? AND unresolved = 1 ORDER BY jid DESC LIMIT ?',
+      )
+      .all(host, limit)
+      .map((r) => r.jid);
+  }
+
   hostRuns(jid: string): HostRunRecord[] {
     return this.db.prepare<HostRunRow>('SELECT * FROM host_runs WHERE jid = ? ORDER BY host').all(jid).map(toHostRun);
   }
@@ -185,7 +262,7 @@ export class JobStore {
   lastRun(host: string): HostRunRecord | undefined {
     const row = this.db
       .prepare<HostRunRow>(
-        "SELECT h.* FROM host_runs h JOIN jobs j ON j.jid = h.jid WHERE h.host = ? AND h.status != 'blocked' AND j.kind IN ('highstate', 'sls') ORDER BY h.finished_at DESC, h.jid DESC LIMIT 1",
+        "SELECT h.* FROM host_runs h JOIN jobs j ON j.jid = h.jid WHERE h.host = ? AND h.status != 'blocked' AND j.kind IN ('highstate', 'sls') ORDER BY COALESCE(h.finished_at, h.started_at) DESC, h.jid DESC LIMIT 1",
       )
       .get(host);
     return row && toHostRun(row);

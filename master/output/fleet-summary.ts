@@ -18,11 +18,12 @@ export interface FleetCounts {
   timeout: number;
   error: number;
   blocked: number;
+  interrupted: number;
   states: { total: number; succeeded: number; changed: number; failed: number };
 }
 
 export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>): FleetCounts {
-  const c: FleetCounts = { hosts: job.results.length + job.blocked.length, ok: 0, changed: 0, failed: 0, unreachable: 0, timeout: 0, error: 0, blocked: job.blocked.length, states: { total: 0, succeeded: 0, changed: 0, failed: 0 } };
+  const c: FleetCounts = { hosts: job.results.length + job.blocked.length, ok: 0, changed: 0, failed: 0, unreachable: 0, timeout: 0, error: 0, blocked: job.blocked.length, interrupted: 0, states: { total: 0, succeeded: 0, changed: 0, failed: 0 } };
   for (const r of job.results) {
     c[r.status]++;
     for (const s of r.results) {
@@ -69,6 +70,7 @@ export function formatFleetSummary(job: Pick<JobOutcome, 'jid' | 'results' | 'bl
     row('  unreachable', n.unreachable, n.unreachable ? c.lightRed : undefined),
     row('  timeout', n.timeout, n.timeout ? c.lightRed : undefined),
     row('  blocked', n.blocked, n.blocked ? c.lightRed : undefined),
+    ...(n.interrupted ? [row('  interrupted', n.interrupted, c.lightRed)] : []),
     row('States', n.states.total),
     row('  succeeded', n.states.succeeded, c.green),
     row('  changed', n.states.changed, n.states.changed ? c.cyan : undefined),

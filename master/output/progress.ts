@@ -5,7 +5,7 @@ import { type Colors, makeColors } from '../../agent/output/colors.ts';
 import type { JobEvent, PushResult } from '../orchestrate.ts';
 import { safeLine } from './terminal-safe.ts';
 
-export type HostPhase = 'queued' | 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked';
+export type HostPhase = 'queued' | 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';
 
 export interface HostLine {
   host: string;
@@ -52,6 +52,7 @@ function paint(phase: HostPhase, c: Colors): (s: string) => string {
     case 'unreachable':
     case 'timeout':
     case 'blocked':
+    case 'interrupted':
       return c.lightRed;
     case 'running':
       return c.yellow;

@@ -177,5 +177,31 @@ t.test('a host that timed out or broke the protocol: its own status and exit cod
   const broken: PushResult = { host: 'db2', status: 'error', results: [], errors: [{ code: 'PROTOCOL', host: 'db2', message: 'db2: the agent broke the protocol: …' }], durationMs: 1 };
   t.equal(jobExitCode([slow, broken]), 8, 'a broken protocol outranks a timeout');
   t.equal(jobExitCode([slow, { ...broken, errors: [{ code: 'TRANSPORT', message: 'refused' }], status: 'unreachable' }]), 4, 'unreachable outranks a timeout');
+});
+
+t.test('stopping a job: running hosts are asked to stop, no further host starts, the job is interrupted', async (t) => {
+  const store = JobStore.open(':memory:');
+  const stop = new AbortController();
+  const asked: string[] = [];
+  const started: string[] = [];
+  const run: HostRunner = async (h, opts) => {
+    started.push(h.id);
+    t.match(store.hostRun(opts.jid, h.id), { status: 'running' }, 'the host run is recorded as running while it runs');
+    if (h.id === 'mail1') stop.abort();
+    await new Promise((r) => setTimeout(r, 5));
+    if (opts.stop?.aborted) asked.push(h.id);
+    const stopped = Boolean(opts.stop?.aborted);
+    return { host: h.id, status: stopped ? 'interrupted' : 'changed', results: [change], errors: [], durationMs: 5 };
+  };
+  const job = await orchestrate({ hosts: HOSTS, roles: ROLES, run, store, stop: stop.signal });
+  t.same(started, ['src1', 'mail1'], 'no host started after the stop');
+  t.same(asked, ['mail1'], 'the running host saw the stop');
+  t.equal(job.status, 'interrupted');
+  t.equal(store.job(job.jid)!.status, 'interrupted');
+  t.same(job.blocked.map((b) => b.host).sort(), ['app1', 'cache1', 'db1', 'db2']);
+  t.match(job.blocked[0].reason, /not run because the job was interrupted/);
+  t.match(store.hostRun(job.jid, 'mail1'), { status: 'interrupted', total: 1 });
+  t.equal(store.hostRun(job.jid, 'db1')!.status, 'blocked');
+  t.equal(jobExitCode(job.results), 130);
   store.close();
 });
