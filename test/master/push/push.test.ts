@@ -237,3 +237,41 @@ t.test('a bootstrap that fails before the agent starts: a BOOTSTRAP error with i
   t.equal(r.errors[0].code, 'BOOTSTRAP');
   t.match(r.errors[0].message, /^vm1: the bootstrap exited with status 1 before finishing the run: mkdir: .*Not a directory/);
 });
+
+t.test('stopping a job: the agent finishes its current state and stops; the host is interrupted with what it did', async (t) => {
+  writeFileSync(join(states, 'app/stoppable.sls'), 'first:\n  cmd.run:\n    - name: sleep 1\nsecond:\n  test.succeed_with_changes: []\n');
+  const m = new ManifestCache().scan(states);
+  const f = (h: string): Buffer | undefined => (m.paths.has(h) ? readFileSync(m.paths.get(h)!) : undefined);
+  const stop = new AbortController();
+  const r = await pushHost(transport, target, { envelope: envelope({ manifest: m.manifest, sls: ['app.stoppable'] }), file: f }, {
+    ...base(), stop: stop.signal, onEvent: (e) => void (e.type === 'start' && stop.abort()),
+  });
+  t.equal(r.status, 'interrupted', JSON.stringify(r.errors));
+  t.same(r.results.map((x) => [x.id, x.result]), [['first', true]], 'the running state finished; no further state ran');
+  t.match(r.errors, [{ code: 'INTERRUPTED', message: /stopped after 1 states/ }]);
+  t.notOk(r.unresolved, 'the master saw the end of the run');
+});
+
+t.test('a job cut short after the agent started: interrupted and unresolved; the next job fetches what the agent kept', async (t) => {
+  const lastJob = join(dir, 'last-job.ndjson');
+  const opts = { ...base(), serveArgs: [...base().serveArgs!, '--last-job', lastJob] };
+  const m = new ManifestCache().scan(states);
+  const f = (h: string): Buffer | undefined => (m.paths.has(h) ? readFileSync(m.paths.get(h)!) : undefined);
+  const abort = new AbortController();
+  const cut = await pushHost(transport, target, { envelope: envelope({ jid: '77', manifest: m.manifest, sls: ['app.stoppable'] }), file: f }, {
+    ...opts, signal: abort.signal, onEvent: (e) => void (e.type === 'start' && abort.abort()),
+  });
+  t.equal(cut.status, 'interrupted', JSON.stringify(cut.errors));
+  t.ok(cut.unresolved);
+  t.match(cut.errors.at(-1), { code: 'INTERRUPTED', message: /fetched at the next contact/ });
+
+  const recovered: Array<{ jid: string; events: AgentEvent[] }> = [];
+  const next = await pushHost(transport, target, { envelope: envelope({ jid: '78', recover: ['77'], lockWait: 10 }), file }, {
+    ...opts, onLastJob: (jid, events) => void recovered.push({ jid, events }),
+  });
+  t.equal(next.status, 'ok', JSON.stringify(next.errors));
+  t.equal(recovered.length, 1);
+  t.equal(recovered[0].jid, '77');
+  t.equal(recovered[0].events[0].type, 'start', 'the kept record of the cut run, as the agent sent it');
+  t.notMatch(JSON.stringify(recovered), SECRET);
+});
