@@ -24,6 +24,8 @@ export interface SshConfig {
   connectTimeout: number;
   /** Seconds the connection keeper holds a command's connections for the next one (0: none). */
   persist: number;
+  /** Accept hosts that sign only with SHA-1 `ssh-rsa` (refused by default; a warning when set). */
+  allowSha1: boolean;
 }
 
 export interface LevelConfig {
@@ -81,7 +83,7 @@ const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.i
 export const DEFAULT_AGENT_LINGER = 600;
 
 const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger', 'host_timeout', 'host_idle_timeout', 'host_max_line', 'host_max_output'];
-const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist'];
+const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist', 'allow_sha1'];
 
 /** A minute, as OpenSSH's ControlPersist is commonly set: enough for the next command of an operator. */
 export const DEFAULT_SSH_PERSIST = 60;
@@ -103,7 +105,7 @@ export function defaultConfig(dir: string): HaliteConfig {
     roles: resolvePath(dir, DEFAULT_PATHS.roles),
     roster: resolvePath(dir, DEFAULT_PATHS.roster),
     jobsDb: resolvePath(dir, DEFAULT_PATHS.jobs_db),
-    ssh: { key: resolvePath(dir, '~/.ssh/id_ed25519'), knownHosts: resolvePath(dir, '~/.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10, persist: DEFAULT_SSH_PERSIST },
+    ssh: { key: resolvePath(dir, '~/.ssh/id_ed25519'), knownHosts: resolvePath(dir, '~/.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10, persist: DEFAULT_SSH_PERSIST, allowSha1: false },
     levels: {},
     concurrency: 8,
     agentLinger: DEFAULT_AGENT_LINGER,
@@ -157,6 +159,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     take(['ssh', 'port'], s.port, isPort, 'an integer from 1 to 65535', (v) => (ssh.port = v));
     take(['ssh', 'connect_timeout'], s.connect_timeout, isPositive, 'a positive number of seconds', (v) => (ssh.connectTimeout = v));
     take(['ssh', 'persist'], s.persist, isSeconds, 'a whole number of seconds from 0 to 86400', (v) => (ssh.persist = v));
+    take(['ssh', 'allow_sha1'], s.allow_sha1, (v): v is boolean => typeof v === 'boolean', 'true or false', (v) => (ssh.allowSha1 = v));
   }
   config.ssh = ssh;
 

@@ -26,6 +26,7 @@ export function loadFleet(ctx: CommandContext, opts: GlobalOptions): Fleet {
   const roster = loadRoster(config);
   if (roster.errors.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, roster.errors);
   if (roster.warnings.length) ctx.io.stderr(roster.warnings.map((w) => `warning: ${w.message}\n`).join(''));
+  printSha1Warning(ctx, config);
   return { config, roster };
 }
 
@@ -53,6 +54,7 @@ export function selectFleet(ctx: CommandContext, opts: GlobalOptions & Partial<T
   if (others.length) ctx.io.stderr(formatWarnings(others.flatMap((r) => r.errors)));
   const broken = sel.hosts.filter(isRejected);
   if (broken.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, broken.flatMap((r) => r.errors));
+  printSha1Warning(ctx, config);
   return { config, roster, hosts: sel.hosts.filter((h): h is RosterHost => !isRejected(h)) };
 }
 
@@ -62,6 +64,15 @@ export function requireLoginKeys(config: HaliteConfig, roster: Roster, hosts: re
   if (errors.length) throw new CliError('unusable private key', EXIT.CONFIG_ERROR, errors);
 }
 
+/** `ssh.allow_sha1` weakens every connection: said each time it is in effect. */
+export function printSha1Warning(ctx: CommandContext, config: HaliteConfig): void {
+  if (!config.ssh.allowSha1) return;
+  ctx.io.stderr(
+    'warning: ssh.allow_sha1 is set: hosts may prove their identity with SHA-1 ssh-rsa signatures, which can be forged; ' +
+      'give them ed25519 or RSA-SHA2 host keys and remove the setting\n',
+  );
+}
+
 /** The transport the configuration describes. */
 export function transportFor(config: HaliteConfig): Transport {
   return new Transport({
@@ -69,6 +80,7 @@ export function transportFor(config: HaliteConfig): Transport {
     knownHosts: config.ssh.knownHosts,
     connectTimeoutMs: config.ssh.connectTimeout * 1000,
     concurrency: config.concurrency,
+    allowSha1: config.ssh.allowSha1,
   });
 }
 
@@ -92,7 +104,10 @@ export function jobTransportFor(config: HaliteConfig, env: NodeJS.ProcessEnv = p
   return new KeptTransport({
     direct,
     build,
-    profile: { key: config.ssh.key, knownHosts: config.ssh.knownHosts, connectTimeoutMs: config.ssh.connectTimeout * 1000 },
+    profile: {
+      key: config.ssh.key, knownHosts: config.ssh.knownHosts, connectTimeoutMs: config.ssh.connectTimeout * 1000,
+      ...(config.ssh.allowSha1 ? { allowSha1: true } : {}),
+    },
     persistSec: config.ssh.persist,
     socket: where.path,
     startKeeper: keeperStarter(haliteSelf(), where.path, config.ssh.persist),

@@ -22,7 +22,7 @@ import type { RoleSet } from '../roles.ts';
 import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '../roster.ts';
 import { type Workspace, openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
-import { jobTransportFor, requireLoginKeys } from './fleet.ts';
+import { jobTransportFor, printSha1Warning, requireLoginKeys } from './fleet.ts';
 import { onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
@@ -112,6 +112,7 @@ export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCli
 export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: string[] | undefined, hooks: JobHooks): Promise<void> {
   const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
   printWarnings(ctx, ws);
+  printSha1Warning(ctx, ws.config);
   const sel = applyTargetOptions(rosterEntries(ws.roster), opts);
   for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
   const { hosts, rejected } = jobHosts(ctx, ws, ws.roles!, sel.hosts);

@@ -27,7 +27,7 @@ export function keyLabel(type: string): string {
   return type;
 }
 
-/** Host key algorithms that verify a key of `type` (RSA keys sign with SHA-2 first). */
+/** Host key algorithms that verify a key of `type` (RSA keys sign with SHA-2 first; SHA-1 only where allowed). */
 export function algorithmsFor(type: string): string[] {
   return type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type];
 }
@@ -39,11 +39,17 @@ const DEFAULT_HOST_KEY_ALGORITHMS = [
   'ecdsa-sha2-nistp521',
   'rsa-sha2-512',
   'rsa-sha2-256',
-  'ssh-rsa',
 ];
 
-/** The algorithms to offer: those of the key types already pinned first, as OpenSSH does. */
-export function preferredAlgorithms(knownTypes: readonly string[]): string[] {
-  const first = knownTypes.flatMap(algorithmsFor).filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a));
-  return [...new Set([...first, ...DEFAULT_HOST_KEY_ALGORITHMS])];
+/** RSA keys signing with SHA-1: forgeable (chosen-prefix collisions); offered only with `ssh.allow_sha1`. */
+export const SHA1_HOST_KEY_ALGORITHM = 'ssh-rsa';
+
+/**
+ * The algorithms to offer: those of the key types already pinned first, as OpenSSH does. SHA-1
+ * `ssh-rsa` comes last, and only when `allowSha1` (old hosts that sign with nothing else).
+ */
+export function preferredAlgorithms(knownTypes: readonly string[], allowSha1 = false): string[] {
+  const offered = allowSha1 ? [...DEFAULT_HOST_KEY_ALGORITHMS, SHA1_HOST_KEY_ALGORITHM] : DEFAULT_HOST_KEY_ALGORITHMS;
+  const first = knownTypes.flatMap(algorithmsFor).filter((a) => offered.includes(a));
+  return [...new Set([...first, ...offered])];
 }

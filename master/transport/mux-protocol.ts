@@ -23,6 +23,8 @@ export interface MuxProfile {
   key: string;
   knownHosts: string;
   connectTimeoutMs: number;
+  /** Also accept SHA-1 `ssh-rsa` host keys (`ssh.allow_sha1`). */
+  allowSha1?: boolean;
 }
 
 interface MuxRequestBase {

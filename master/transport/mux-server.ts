@@ -115,10 +115,11 @@ export class Keeper {
   }
 
   private transportFor(p: MuxProfile): { key: string; transport: Transport } {
-    const key = JSON.stringify([p.key, fileHash(p.key), p.knownHosts, fileHash(p.knownHosts), p.connectTimeoutMs]);
+    const allowSha1 = p.allowSha1 === true;
+    const key = JSON.stringify([p.key, fileHash(p.key), p.knownHosts, fileHash(p.knownHosts), p.connectTimeoutMs, allowSha1]);
     let t = this.transports.get(key);
     if (!t) {
-      t = new Transport({ key: p.key, knownHosts: p.knownHosts, connectTimeoutMs: p.connectTimeoutMs, concurrency: 100_000, idleMs: 0 });
+      t = new Transport({ key: p.key, knownHosts: p.knownHosts, connectTimeoutMs: p.connectTimeoutMs, concurrency: 100_000, idleMs: 0, allowSha1 });
       this.transports.set(key, t);
     }
     return { key, transport: t };

@@ -22,6 +22,8 @@ export interface HopConnectOptions {
   keepaliveCountMax?: number;
   /** A connected stream to speak SSH over instead of a new TCP connection. */
   sock?: Duplex;
+  /** Also offer the SHA-1 `ssh-rsa` host key algorithm (`ssh.allow_sha1`). */
+  allowSha1?: boolean;
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
@@ -40,6 +42,9 @@ export function classifyConnectError(err: Error & { level?: string; code?: strin
   } else if (err.level === 'client-dns' || (err.code && UNREACHABLE_CODES.has(err.code))) {
     kind = 'unreachable';
     message = `${name}: unreachable: ${err.code ?? err.message}`;
+  } else if (err.level === 'handshake' && /no matching host key/i.test(err.message)) {
+    message = `${name}: the host offers no host key algorithm halite accepts (SHA-1 ssh-rsa is refused); ` +
+      'give it an ed25519 key, or set `ssh.allow_sha1: true` in halite.yaml for old hosts';
   } else if (!shookHands && err.level !== 'handshake' && err.level !== 'protocol') {
     // the TCP connection closed before any SSH was spoken: no SSH service there for us
     kind = 'unreachable';
@@ -123,7 +128,7 @@ export function connectHop(opts: HopConnectOptions): Promise<Client> {
       keepaliveInterval: opts.keepaliveMs,
       keepaliveCountMax: opts.keepaliveCountMax ?? 3,
       ...(opts.sock ? { sock: opts.sock } : {}),
-      algorithms: { serverHostKey: preferredAlgorithms(knownHosts.knownTypes(keyName)) as ServerHostKeyAlgorithm[] },
+      algorithms: { serverHostKey: preferredAlgorithms(knownHosts.knownTypes(keyName), opts.allowSha1) as ServerHostKeyAlgorithm[] },
       hostVerifier: (blob: Buffer) => {
         hostKeyError = hostKeyProblem(knownHosts, hop, name, blob, opts.acceptHint);
         return hostKeyError === undefined;

@@ -32,6 +32,8 @@ export interface TransportOptions {
   concurrency?: number;
   /** The command suggested for pinning an unknown key (default `halite hosts accept ID`). */
   acceptHint?(target: HostTarget): string;
+  /** Also accept hosts that prove their identity with SHA-1 `ssh-rsa` signatures (`ssh.allow_sha1`). */
+  allowSha1?: boolean;
 }
 
 export type HostOutcome<T> = { target: HostTarget; ok: true; value: T } | { target: HostTarget; ok: false; error: Error };
@@ -81,6 +83,7 @@ export class Transport {
       connectTimeoutMs: this.connectTimeoutMs,
       keepaliveMs: this.keepaliveMs,
       keepaliveCountMax: this.opts.keepaliveCountMax,
+      allowSha1: this.opts.allowSha1 ?? false,
     });
   }
 
@@ -129,6 +132,7 @@ export class Transport {
         connectTimeoutMs,
         keepaliveMs: this.keepaliveMs,
         keepaliveCountMax: this.opts.keepaliveCountMax,
+        allowSha1: this.opts.allowSha1 ?? false,
       };
       if (!target.jump) return new HostConnection(target, await connectHop(base));
       const { channel, lease } = await this.tunnel(target, target.jump, connectTimeoutMs);
@@ -207,7 +211,7 @@ export class Transport {
   async hostKey(hop: Hop, via: Hop | null = null, forTarget?: HostTarget): Promise<PresentedKey> {
     const name = hopLabel(hop);
     // offer the pinned key types first, so a host with several keys shows the one already pinned
-    const algorithms = preferredAlgorithms(this.knownHosts.knownTypes(hostKeyName(hop.address, hop.port)));
+    const algorithms = preferredAlgorithms(this.knownHosts.knownTypes(hostKeyName(hop.address, hop.port)), this.opts.allowSha1);
     if (!via) return fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs, algorithms });
     const target: HostTarget = forTarget ?? { id: hop.address, ...hop };
     const { channel, lease } = await this.tunnel(target, via, this.connectTimeoutMs);

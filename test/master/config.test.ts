@@ -16,7 +16,7 @@ t.test('an empty file gives the defaults, resolved against the file directory', 
   t.equal(config.roles, '/srv/halite/roles');
   t.equal(config.roster, '/srv/halite/roster.yaml');
   t.equal(config.jobsDb, '/srv/halite/var/jobs.sqlite');
-  t.same(config.ssh, { key: join(homedir(), '.ssh/id_ed25519'), knownHosts: join(homedir(), '.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10, persist: 60 });
+  t.same(config.ssh, { key: join(homedir(), '.ssh/id_ed25519'), knownHosts: join(homedir(), '.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10, persist: 60, allowSha1: false });
   t.same(config.levels, {});
   t.equal(config.concurrency, 8);
   t.equal(config.agentLinger, 600, 'agents stay ten minutes by default');
@@ -77,7 +77,8 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  user: "-oProxyCommand=x"', 2, 'ssh.user: expected a POSIX user name, got the string "-oProxyCommand=x"'],
   ['ssh:\n  connect_timeout: -1', 2, 'ssh.connect_timeout: expected a positive number of seconds, got the number -1'],
   ['ssh:\n  key: {a: 1}', 2, 'ssh.key: expected a path, got a map'],
-  ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist)'],
+  ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist, allow_sha1)'],
+  ['ssh:\n  allow_sha1: yes please', 2, 'ssh.allow_sha1: expected true or false, got the string "yes please"'],
   ['ssh: true', 1, 'ssh: expected a map, got the boolean true'],
   ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output)'],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],
@@ -97,6 +98,12 @@ for (const [text, line, message] of bad) {
     t.same(errors, [{ code: 'CONFIG', file: FILE, line, message }]);
   });
 }
+
+t.test('ssh.allow_sha1: true is read', async (t) => {
+  const { config, errors } = parseConfig('ssh:\n  allow_sha1: true\n', FILE);
+  t.same(errors, []);
+  t.equal(config.ssh.allowSha1, true);
+});
 
 t.test('several errors are all reported', async (t) => {
   const { errors } = parseConfig('concurrency: x\nssh:\n  port: 0\n  user: "a b"\n', FILE);

@@ -17,11 +17,11 @@ export interface KeyPair {
   blob: Buffer;
 }
 
-export function keyPair(): KeyPair {
+export function keyPair(type: 'ed25519' | 'rsa' = 'ed25519'): KeyPair {
   // ssh2's generator now and then (about 3 keys in 1,000) writes an ed25519 public key that its
   // own parser rejects as malformed: such a pair is drawn again.
   for (;;) {
-    const kp = ssh2.utils.generateKeyPairSync('ed25519');
+    const kp = type === 'rsa' ? ssh2.utils.generateKeyPairSync('rsa', { bits: 2048 }) : ssh2.utils.generateKeyPairSync('ed25519');
     const parsed = ssh2.utils.parseKey(kp.public);
     if (!(parsed instanceof Error)) return { private: kp.private, public: kp.public, blob: Buffer.from(parsed.getPublicSSH()) };
   }
@@ -35,6 +35,8 @@ export interface FakeOptions {
   authorized: KeyPair[];
   /** Users allowed to log in (default root). */
   users?: string[];
+  /** The host key algorithms the server offers (default: ssh2's). */
+  hostKeyAlgorithms?: string[];
 }
 
 export interface FakeServer {
@@ -76,7 +78,8 @@ function listen(server: { listen(port: number, host: string, cb: () => void): un
 
 function base(opts: FakeOptions, onReady: (conn: Connection, state: FakeServer) => void): Promise<FakeServer> {
   const state: FakeServer = { port: 0, connections: 0, requests: 0, running: 0, maxConcurrent: 0, commands: [], sockets: 0, ptys: 0, signals: [], live: new Set(), close: async () => {} };
-  const server = new ssh2.Server({ hostKeys: [opts.hostKey.private, ...(opts.extraHostKeys ?? [])] }, (conn) => {
+  const algorithms = opts.hostKeyAlgorithms ? { algorithms: { serverHostKey: opts.hostKeyAlgorithms as ssh2.ServerHostKeyAlgorithm[] } } : {};
+  const server = new ssh2.Server({ hostKeys: [opts.hostKey.private, ...(opts.extraHostKeys ?? [])], ...algorithms }, (conn) => {
     state.connections++;
     state.live.add(conn);
     conn.on('close', () => state.live.delete(conn));

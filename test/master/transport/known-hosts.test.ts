@@ -104,7 +104,8 @@ t.test('KnownHosts: a file the master creates is 0600 in a new 0700 directory, w
 });
 
 t.test('host key algorithms: pinned types first', async (t) => {
-  t.same(preferredAlgorithms(['ssh-rsa']).slice(0, 3), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+  t.same(preferredAlgorithms(['ssh-rsa']).slice(0, 3), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-ed25519'], 'SHA-2 only');
+  t.same(preferredAlgorithms(['ssh-rsa'], true).slice(0, 3), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'], 'SHA-1 allowed');
   t.equal(preferredAlgorithms(['ecdsa-sha2-nistp256'])[0], 'ecdsa-sha2-nistp256');
   t.equal(preferredAlgorithms([])[0], 'ssh-ed25519');
   t.equal(new Set(preferredAlgorithms(['ssh-ed25519'])).size, preferredAlgorithms(['ssh-ed25519']).length, 'no duplicates');
