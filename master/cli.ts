@@ -1,5 +1,6 @@
 // The `halite` command line. Run from source with `node --import tsx master/cli.ts`, or bin/halite.js.
 import { realpathSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.ts';
@@ -83,7 +84,22 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     tty: { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    prompt: askTerminal,
   };
+}
+
+/** One line from the terminal, the question written on stderr. */
+async function askTerminal(question: string): Promise<string | undefined> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      rl.once('close', () => resolve(undefined));
+      rl.question(question, resolve);
+    });
+  } finally {
+    rl.close();
+  }
 }
 
 function isEntryPoint(): boolean {

@@ -19,6 +19,10 @@ export interface CliIo {
   terminal?: Terminal;
   /** Which of the two streams is a terminal (neither when left out: output captured or piped). */
   tty?: { stdout?: boolean; stderr?: boolean };
+  /** An operator is at a terminal (stdin and stderr): questions may be asked. */
+  interactive?: boolean;
+  /** Asks a question on the terminal and resolves to the line typed (undefined at end of input). */
+  prompt?(question: string): Promise<string | undefined>;
 }
 
 export interface CommandContext {

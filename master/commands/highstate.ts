@@ -5,7 +5,7 @@ import type { CommandContext } from './context.ts';
 import { type JobCliOptions, type JobHooks, addJobOptions, runJob } from './job.ts';
 
 export function registerHighstate(program: Command, ctx: CommandContext, hooks: JobHooks = {}): void {
-  const cmd = program.command('highstate').description('apply the highstate to the selected hosts (all roster hosts without targeting)');
+  const cmd = program.command('highstate').description('apply the highstate to the selected hosts (every roster host takes --all, or a confirmation on a terminal)');
   addJobOptions(cmd).action(async (_o, c: Command) => {
     await runJob(ctx, c.optsWithGlobals<JobCliOptions>(), undefined, hooks);
   });

@@ -23,6 +23,7 @@ import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '.
 import { type Workspace, openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
 import { jobTransportFor, printSha1Warning, requireLoginKeys } from './fleet.ts';
+import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
 import { onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
@@ -31,7 +32,7 @@ import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption }
 export const JOB_OUT = ['highstate', 'json'] as const;
 export const STATE_OUTPUTS = ['full', 'terse', 'mixed', 'changes'] as const;
 
-export interface JobCliOptions extends GlobalOptions, TargetOptions {
+export interface JobCliOptions extends GlobalOptions, TargetOptions, ConfirmOptions {
   test?: boolean;
   batch?: BatchSpec;
   out: (typeof JOB_OUT)[number];
@@ -65,7 +66,7 @@ function positiveInt(value: string): number {
 
 /** Adds the options of a job command (targeting, --test, --batch, output, --failhard, …). */
 export function addJobOptions(cmd: Command): Command {
-  return addTargetOptions(cmd)
+  return addConfirmOptions(addTargetOptions(cmd))
     .option('--test', 'report what would change without changing anything')
     .addOption(batchOption())
     .addOption(new Option('--out <format>', 'output format').choices(JOB_OUT).default('highstate'))
@@ -117,6 +118,7 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
   for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
   const { hosts, rejected } = jobHosts(ctx, ws, ws.roles!, sel.hosts);
   const roles = ws.roles!.roles;
+  await confirmSelection(ctx, opts, hosts, sls ? `apply ${sls.join(', ')} on` : 'converge', sls ? 'halite sls' : 'halite highstate');
   if (!hooks.runner) requireLoginKeys(ws.config, ws.roster, hosts.filter((h) => !rejected.has(h.id)));
   const concurrency = opts.concurrency ?? ws.config.concurrency;
   const debug = opts.debug ? (text: string) => ctx.io.stderr(`halite: debug: ${text}\n`) : undefined;

@@ -14,13 +14,14 @@ import type { HostOutcome } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
 import type { CommandContext } from './context.ts';
 import { requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
+import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
 import { onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
 import { type TargetOptions, addTargetOptions } from './target-options.ts';
 
 const RUN_OUT = ['text', 'json'] as const;
 
-interface RunCliOptions extends GlobalOptions, TargetOptions {
+interface RunCliOptions extends GlobalOptions, TargetOptions, ConfirmOptions {
   out: (typeof RUN_OUT)[number];
   timeout?: number;
 }
@@ -110,11 +111,12 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .argument('<command...>', 'the command and its arguments (after --)')
     .addOption(new Option('--out <format>', 'output format').choices(RUN_OUT).default('text'))
     .addOption(new Option('--timeout <seconds>', 'stop the command after this long (TERM to its process group, KILL 5 s later); the host ends as timeout, exit code 7').argParser(seconds));
-  addTargetOptions(cmd).action(async (argv: string[], _o, c: Command) => {
+  addConfirmOptions(addTargetOptions(cmd)).action(async (argv: string[], _o, c: Command) => {
     const opts = c.optsWithGlobals<RunCliOptions>();
     const sel = selectFleet(ctx, opts);
     const config = sel.config;
     requireLoginKeys(config, sel.roster, sel.hosts);
+    await confirmSelection(ctx, opts, sel.hosts, `run \`${argv.join(' ')}\` on`, 'halite run');
     const transport = transportFor(config);
     const store = JobStore.open(config.jobsDb);
     const job = store.startJob({ kind: 'run', args: { command: argv, level: opts.level, role: opts.role, host: opts.host, target: opts.target }, who: ctx.io.env.USER ?? '' });
