@@ -195,6 +195,14 @@ function follow(
   }
 
   const input = opts.stdin;
+  if (!session) {
+    // a socket whose listener went away says nothing more: end our side too, or the channel
+    // stays half open on the server as long as the input stream does
+    channel.once('end', () => {
+      if (input instanceof Readable) input.unpipe(channel);
+      channel.end();
+    });
+  }
   if (input instanceof Readable) {
     input.once('error', (err) => stop(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: reading the input for the command failed: ${err.message}` })));
     input.pipe(channel);

@@ -128,15 +128,27 @@ function runCommand(stream: ServerChannel, command: string, state: FakeServer): 
 }
 
 /** Accepts the channel once `sock` has connected and joins the two; refuses it if `sock` fails first. */
-function bridge(sock: Socket, accept: () => ServerChannel, reject: () => void, onOpen?: () => void): void {
+function bridge(sock: Socket, accept: () => ServerChannel, reject: () => void, onOpen?: () => void, asSshd = false): void {
   let open = false;
   sock.once('connect', () => {
     open = true;
     onOpen?.();
     const ch = accept();
     ch.on('error', () => {});
-    ch.pipe(sock).pipe(ch);
     ch.on('close', () => sock.destroy());
+    if (!asSshd) {
+      ch.pipe(sock).pipe(ch);
+      return;
+    }
+    // as OpenSSH's sshd does: the end of the socket is an EOF on the channel, which is closed only
+    // once the client has sent its EOF too
+    sock.on('error', () => {});
+    ch.pipe(sock);
+    sock.pipe(ch, { end: false });
+    let ended = 0;
+    const half = (): void => void (++ended === 2 && ch.close());
+    sock.once('end', () => (ch.eof(), half()));
+    ch.once('end', half);
   });
   sock.on('error', () => {
     if (!open) reject();
@@ -172,7 +184,7 @@ export function startTarget(opts: FakeOptions): Promise<FakeServer> {
     });
     // direct-streamlocal channels become connections to real unix sockets, as with OpenSSH's sshd
     conn.on('openssh.streamlocal', (accept, reject, info) => {
-      bridge(netConnect(info.socketPath), accept, reject, () => state.sockets++);
+      bridge(netConnect(info.socketPath), accept, reject, () => state.sockets++, true);
     });
   });
 }

@@ -368,6 +368,19 @@ t.test('socketOrExec: a listening unix socket answers on the same connection; el
   t.equal(target.connections - before.connections, 2, 'one connection per call');
 });
 
+t.test('socketOrExec: a socket whose listener goes away ends the exchange even while the input stays open', async (t) => {
+  const { createServer } = await import('node:net');
+  const { PassThrough } = await import('node:stream');
+  const path = join(dir, 'gone.sock');
+  const server = createServer((sock) => sock.end('bye\n'));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  t.teardown(() => server.close());
+  const stdin = new PassThrough();
+  const r = await transport().socketOrExec(viaJump('t1'), path, ['echo', 'ran a command'], { stdin });
+  t.match(r, { stdout: 'bye\n', via: 'socket' });
+  t.notOk(stdin.writableEnded, 'the input was never ended');
+});
+
 t.test('warm opens the jump connection before the first target needs it', async (t) => {
   const tr = transport();
   tr.warm([viaJump('w1'), viaJump('w2')]);
