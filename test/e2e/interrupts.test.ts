@@ -163,16 +163,23 @@ t.test('the master killed at random points of 20 jobs: no job left running, ever
 
 t.test('the agent killed during a large write: the old file or the new one, and no process left behind', async (t) => {
   const host = HOSTS[0];
-  const big = (v: number) => `${`large file, version ${v}: `.padEnd(63, '.')}\n`.repeat(512 * 1024);
+  const big = (v: number) => `${`large file, version ${v}: `.padEnd(63, '.')}\n`.repeat(256 * 1024);
   const cfgs = [0, 1].map((v) => config(`big-${v}`, {
-    'big/init.sls': `big:\n  file.managed:\n    - name: ${DIR}/big\n    - source: salt://big/data-${v}\n    - makedirs: true\nlater:\n  cmd.run:\n    - name: sleep 30\n`,
+    'big/init.sls': `big:\n  file.managed:\n    - name: ${DIR}/big\n    - source: salt://big/data-${v}\n    - makedirs: true\n    - show_changes: false\nlater:\n  cmd.run:\n    - name: sleep 30\n`,
     [`big/data-${v}`]: big(v),
   }));
   const sums = new Set([sha(big(0)), sha(big(1))]);
 
   // the old version written, then the agent killed while its next state's command runs
   const first = master(cfgs[0], 'sls', 'big', '--host', host);
-  t.ok(await until(host, RUNNING('^sleep 30 $')), 'the first version is written');
+  const written = await Promise.race([until(host, RUNNING('^sleep 30 $'), 120_000), first.done.then(() => false)]);
+  if (!written) {
+    first.child.kill('SIGKILL');
+    const r = await first.done;
+    t.fail(`the first version was not written:\n${r.out}\n${r.err}`);
+    return;
+  }
+  t.pass('the first version is written');
   await suite.fleet.exec(host, ['sh', '-c', KILL(AGENT)]);
   await first.done;
   const orphan = (await suite.fleet.exec(host, ['sh', '-c', RUNNING('^sleep 30 $')], { reject: false })).exitCode === 0;
