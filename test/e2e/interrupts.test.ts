@@ -122,7 +122,7 @@ t.test('the master killed at random points of 20 jobs: no job left running, ever
     c: `version ${v} of c\n`,
   }));
   const sls = (v: number) => ['a', 'b', 'c'].map((f, i) => [
-    `${f}:`, '  file.managed:', `    - name: ${DIR}/${f}`, `    - source: salt://kill/${f}-${v}`, '    - makedirs: true',
+    `${f}:`, '  file.managed:', `    - name: ${DIR}/${f}`, `    - source: salt://kill/${f}-${v}`, '    - makedirs: true', '    - show_changes: false',
     ...(i === 1 ? ['pause:', '  cmd.run:', '    - name: sleep 0.2'] : []),
   ].join('\n')).join('\n') + '\n';
   const cfgs = [0, 1].map((v) => config(`kill-${v}`, {
@@ -163,7 +163,7 @@ t.test('the master killed at random points of 20 jobs: no job left running, ever
 
 t.test('the agent killed during a large write: the old file or the new one, and no process left behind', async (t) => {
   const host = HOSTS[0];
-  const big = (v: number) => `${`large file, version ${v}: `.padEnd(63, '.')}\n`.repeat(256 * 1024);
+  const big = (v: number) => `${`large file, version ${v}: `.padEnd(63, '.')}\n`.repeat(512 * 1024);
   const cfgs = [0, 1].map((v) => config(`big-${v}`, {
     'big/init.sls': `big:\n  file.managed:\n    - name: ${DIR}/big\n    - source: salt://big/data-${v}\n    - makedirs: true\n    - show_changes: false\nlater:\n  cmd.run:\n    - name: sleep 30\n`,
     [`big/data-${v}`]: big(v),
@@ -188,17 +188,24 @@ t.test('the agent killed during a large write: the old file or the new one, and 
   });
   await suite.fleet.exec(host, ['sh', '-c', KILL('^sleep 30 $')]);
 
-  // the new version: the agent killed as soon as its temporary file exists
-  const watcher = suite.fleet.exec(host, ['sh', '-c',
-    `while ! ls -a ${DIR} | grep -q '^\\.big\\.halite-'; do :; done; ${KILL(AGENT)}; ls -a ${DIR}`,
-  ], { timeoutMs: 120_000 });
-  const second = master(cfgs[1], 'sls', 'big', '--host', host);
-  const caught = await watcher;
-  t.match(caught.stdout, /\.big\.halite-/, 'the agent was killed while its temporary file was there');
-  const r = await second.done;
-  t.not(r.code, 0, 'the run was cut short');
-  const now = (await suite.fleet.exec(host, ['sha256sum', `${DIR}/big`])).stdout.split(/\s+/)[0];
-  t.ok(sums.has(now), `the file holds the old version or the new one, never a mix (${now === sha(big(0)) ? 'old' : now === sha(big(1)) ? 'new' : 'neither'})`);
+  // the other version: the agent killed as soon as its temporary file exists (again, up to three
+  // times, until the kill lands before the rename)
+  let midWrite = false;
+  for (let attempt = 0; attempt < 3 && !midWrite; attempt++) {
+    const watcher = suite.fleet.exec(host, ['sh', '-c',
+      `while ! ls -a ${DIR} | grep -q '^\\.big\\.halite-'; do :; done; ${KILL(AGENT)}; sleep 0.5; ls -a ${DIR}`,
+    ], { timeoutMs: 120_000 });
+    const m = master(cfgs[(attempt + 1) % 2], 'sls', 'big', '--host', host);
+    const left = (await watcher).stdout;
+    const r = await m.done;
+    t.not(r.code, 0, `attempt ${attempt + 1}: the run was cut short`);
+    midWrite = /\.big\.halite-/.test(left);
+    const now = (await suite.fleet.exec(host, ['sha256sum', `${DIR}/big`])).stdout.split(/\s+/)[0];
+    const which = now === sha(big(0)) ? 'version 0' : now === sha(big(1)) ? 'version 1' : 'neither';
+    t.ok(sums.has(now), `attempt ${attempt + 1}: the file holds one version or the other, never a mix (${which}; killed ${midWrite ? 'during' : 'after'} the write)`);
+    await suite.fleet.exec(host, ['sh', '-c', `rm -f ${DIR}/.big.halite-*; ${KILL('^sleep 30 $')}`]);
+  }
+  t.ok(midWrite, 'the agent was killed while it was writing the file');
   t.not((await suite.fleet.exec(host, ['sh', '-c', RUNNING(AGENT)], { reject: false })).exitCode, 0, 'no agent process is left');
   t.not((await suite.fleet.exec(host, ['sh', '-c', RUNNING('^sleep 30 $')], { reject: false })).exitCode, 0, 'no state command is left');
 });
