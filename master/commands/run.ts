@@ -115,8 +115,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     const opts = c.optsWithGlobals<RunCliOptions>();
     const sel = selectFleet(ctx, opts);
     const config = sel.config;
-    requireLoginKeys(config, sel.roster, sel.hosts);
     await confirmSelection(ctx, opts, sel.hosts, `run \`${argv.join(' ')}\` on`, 'halite run');
+    requireLoginKeys(config, sel.roster, sel.hosts);
     const transport = transportFor(config);
     const store = JobStore.open(config.jobsDb);
     const job = store.startJob({ kind: 'run', args: { command: argv, level: opts.level, role: opts.role, host: opts.host, target: opts.target }, who: ctx.io.env.USER ?? '' });

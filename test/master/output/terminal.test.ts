@@ -54,7 +54,7 @@ async function highstate(io: Pick<CliIo, 'env' | 'tty'>, ...extra: string[]): Pr
   const ctx: CommandContext = { io: { ...io, cwd: dir, stdout: (s) => void (got.out += s), stderr: (s) => void (got.err += s) }, exitCode: 0 };
   const program = new Command('halite').option('--config <file>').option('--no-color').exitOverride();
   registerHighstate(program, ctx, { runner: () => async (h) => result(h.id) });
-  await program.parseAsync([...extra, 'highstate'], { from: 'user' });
+  await program.parseAsync([...extra, 'highstate', '--all'], { from: 'user' });
   return got;
 }
 
