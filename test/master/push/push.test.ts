@@ -241,7 +241,7 @@ t.test('a bootstrap that fails before the agent starts: a BOOTSTRAP error with i
 t.test('stopping a job: the agent finishes its current state and stops; the host is interrupted with what it did', async (t) => {
   writeFileSync(join(states, 'app/stoppable.sls'), 'first:\n  cmd.run:\n    - name: sleep 1\nsecond:\n  test.succeed_with_changes: []\n');
   const m = new ManifestCache().scan(states);
-  const f = (h: string): Buffer | undefined => (m.paths.has(h) ? readFileSync(m.paths.get(h)!) : undefined);
+  const f = (h: string): Buffer | undefined => m.read(h);
   const stop = new AbortController();
   const r = await pushHost(transport, target, { envelope: envelope({ manifest: m.manifest, sls: ['app.stoppable'] }), file: f }, {
     ...base(), stop: stop.signal, onEvent: (e) => void (e.type === 'start' && stop.abort()),
@@ -256,7 +256,7 @@ t.test('a job cut short after the agent started: interrupted and unresolved; the
   const lastJob = join(dir, 'last-job.ndjson');
   const opts = { ...base(), serveArgs: [...base().serveArgs!, '--last-job', lastJob] };
   const m = new ManifestCache().scan(states);
-  const f = (h: string): Buffer | undefined => (m.paths.has(h) ? readFileSync(m.paths.get(h)!) : undefined);
+  const f = (h: string): Buffer | undefined => m.read(h);
   const abort = new AbortController();
   const cut = await pushHost(transport, target, { envelope: envelope({ jid: '77', manifest: m.manifest, sls: ['app.stoppable'] }), file: f }, {
     ...opts, signal: abort.signal, onEvent: (e) => void (e.type === 'start' && abort.abort()),
