@@ -1,5 +1,6 @@
-// Role files, roles/<name>.yaml: what a role is for, the SLS it applies, the roles it needs first,
-// how many hosts it has per level and the ports it opens. Errors are CONFIG errors naming the file,
+// Role files, roles/<name>.yaml: what a role is for, the roles it needs first, how many hosts it has
+// per level and the ports it opens. Which states a role's hosts get is said in one place only, the
+// state tree's top file (matching the roster's `roles` grain). Errors are CONFIG errors naming the file,
 // line and field; dependency cycles are printed as a path.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +28,6 @@ export interface Role {
   name: string;
   file: string;
   description: string;
-  /** SLS names applied to the role's hosts. */
-  states: string[];
   /** Roles whose hosts must be converged before this role's. */
   dependsOn: string[];
   /** Expected number of hosts per level. */
@@ -59,7 +58,7 @@ export interface RoleSet {
   issues: RoleIssue[];
 }
 
-const FIELDS = ['description', 'states', 'depends_on', 'count', 'ports'] as const;
+const FIELDS = ['description', 'depends_on', 'count', 'ports'] as const;
 type RoleField = (typeof FIELDS)[number];
 const PORT_FIELDS = ['port', 'proto', 'from'];
 
@@ -103,18 +102,18 @@ export function parseRole(text: string, file: string, name: string, opts: { leve
   if (!isSafeToken(name)) check.error([], `role name ${JSON.stringify(name)} (from the file name) must be letters, digits, ".", "_" or "-"`);
   const data = src.data ?? {};
   if (!isPlainMap(data)) {
-    check.expected([], 'a map {description, states, depends_on, count, ports}', data);
+    check.expected([], 'a map {description, depends_on, count, ports}', data);
     return { errors: check.errors };
   }
-  check.unknownKeys([], data, FIELDS);
-  const { description, states = [], depends_on = [], count = {}, ports = [] } = data;
+  if ('states' in data) check.error(['states'], `not a role field: the top file says which states a role's hosts get ('roles:${name}': [match: grain, SLS…] in top.sls)`);
+  check.unknownKeys([], Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'states')), FIELDS);
+  const { description, depends_on = [], count = {}, ports = [] } = data;
   if (description === undefined) check.error(['description'], 'required: a one-line description of the role');
   else if (!isText(description)) check.expected(['description'], 'a non-empty string', description);
   const role: Role = {
     name,
     file,
     description: String(description ?? ''),
-    states: stringList(check, 'states', states, 'SLS name', isText),
     dependsOn: stringList(check, 'depends_on', depends_on, 'role name', isSafeToken),
     count: {},
     ports: readPorts(check, ports),

@@ -38,7 +38,7 @@ t.test('IPs by role and level come from roster identity, never from reported gra
 
 t.test('inventory from stored runs: what hosts reported in their pushes becomes the next run\'s mine data', async (t) => {
   const store = JobStore.open(':memory:');
-  const role = (name: string): Role => ({ name, file: `/r/${name}.yaml`, description: name, states: [], dependsOn: [], count: {}, ports: [], lines: {} });
+  const role = (name: string): Role => ({ name, file: `/r/${name}.yaml`, description: name, dependsOn: [], count: {}, ports: [], lines: {} });
   const roles = new Map(['memcache', 'sessions'].map((n) => [n, role(n)]));
   const hosts = ROSTER.slice(0, 2);
   const reported: Record<string, PushResult> = {

@@ -11,7 +11,7 @@ function host(id: string, roles: string[]): RosterHost {
   return { id, host: '10.0.0.1', port: 22, user: 'root', sudo: false, level: 'lab', roles, grains: {} };
 }
 function role(name: string, dependsOn: string[] = []): Role {
-  return { name, file: `/r/${name}.yaml`, description: name, states: [], dependsOn, count: {}, ports: [], lines: {} };
+  return { name, file: `/r/${name}.yaml`, description: name, dependsOn, count: {}, ports: [], lines: {} };
 }
 const ROLES = new Map([role('sources'), role('mail', ['sources']), role('cache', ['sources', 'mail']), role('db', ['mail']), role('app', ['db', 'cache'])].map((r) => [r.name, r]));
 const HOSTS = [host('app1', ['app']), host('db1', ['db']), host('db2', ['db']), host('cache1', ['cache']), host('mail1', ['mail']), host('src1', ['sources'])];

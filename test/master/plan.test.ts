@@ -19,7 +19,7 @@ function host(id: string, roles: string[]): RosterHost {
   return { id, host: '10.0.0.1', port: 22, user: 'root', sudo: false, level: 'lab', roles, grains: {} };
 }
 function role(name: string, dependsOn: string[] = []): Role {
-  return { name, file: `/r/${name}.yaml`, description: name, states: [], dependsOn, count: {}, ports: [], lines: {} };
+  return { name, file: `/r/${name}.yaml`, description: name, dependsOn, count: {}, ports: [], lines: {} };
 }
 const set = (...roles: Role[]) => new Map(roles.map((r) => [r.name, r]));
 

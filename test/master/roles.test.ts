@@ -22,7 +22,7 @@ const config = loadConfig(undefined, {}, ROOT).config;
 const FILE = '/srv/roles/web.yaml';
 
 function role(name: string, dependsOn: string[] = [], extra: Partial<Role> = {}): Role {
-  return { name, file: `/r/${name}.yaml`, description: name, states: [], dependsOn, count: {}, ports: [], lines: { depends_on: 3 }, ...extra };
+  return { name, file: `/r/${name}.yaml`, description: name, dependsOn, count: {}, ports: [], lines: { depends_on: 3 }, ...extra };
 }
 const set = (...roles: Role[]) => new Map(roles.map((r) => [r.name, r]));
 
@@ -35,7 +35,6 @@ t.test('the shipped roles: valid, every roster role exists, counts agree with th
   t.same(countMismatches(rs.roles, roster.hosts), []);
   t.same(dependencyOrder(rs.roles), ['sources', 'mail', 'elastic', 'masterdb', 'memcache', 'sessions', 'db', 'app']);
   const sessions = rs.roles.get('sessions')!;
-  t.same(sessions.states, ['memcached', 'redis']);
   t.same(sessions.dependsOn, ['sources', 'mail']);
   t.same(sessions.count, { production: 2, staging: 1 });
   t.same(sessions.ports, [
@@ -48,7 +47,6 @@ t.test('the shipped roles: valid, every roster role exists, counts agree with th
 t.test('a full role file, and the defaults of a minimal one', async (t) => {
   const text = [
     'description: Web front ends',
-    'states: [nginx, certs.web]',
     'depends_on: [db]',
     'count: {production: 3}',
     'ports:',
@@ -58,13 +56,13 @@ t.test('a full role file, and the defaults of a minimal one', async (t) => {
   const r = parseRole(text, FILE, 'web');
   t.same(r.errors, []);
   t.same(r.role, {
-    name: 'web', file: FILE, description: 'Web front ends', states: ['nginx', 'certs.web'], dependsOn: ['db'], count: { production: 3 },
+    name: 'web', file: FILE, description: 'Web front ends', dependsOn: ['db'], count: { production: 3 },
     ports: [{ port: 443, proto: 'tcp', from: ['all'] }, { port: 53, proto: 'udp', from: ['db', 'web'] }],
-    lines: { description: 1, states: 2, depends_on: 3, count: 4, ports: 5 },
-    refLines: { 'ports[0].from[0]': 6, 'ports[1].from[0]': 7, 'ports[1].from[1]': 7 },
+    lines: { description: 1, depends_on: 2, count: 3, ports: 4 },
+    refLines: { 'ports[0].from[0]': 5, 'ports[1].from[0]': 6, 'ports[1].from[1]': 6 },
   });
   const min = parseRole('description: x\n', FILE, 'web');
-  t.same(min.role && [min.role.states, min.role.dependsOn, min.role.count, min.role.ports], [[], [], {}, []]);
+  t.same(min.role && [min.role.dependsOn, min.role.count, min.role.ports], [[], {}, []]);
 });
 
 t.test('every invalid field is reported with file, line, field and what was expected', async (t) => {
@@ -85,7 +83,7 @@ t.test('every invalid field is reported with file, line, field and what was expe
     r.errors.map((e) => `${e.code} ${e.file}:${e.line}: ${e.message}`),
     [
       `CONFIG ${FILE}:1: description: expected a non-empty string, got the number 42`,
-      `CONFIG ${FILE}:2: states: expected a list of SLS names, got the string "nginx"`,
+      `CONFIG ${FILE}:2: states: not a role field: the top file says which states a role's hosts get ('roles:web': [match: grain, SLS…] in top.sls)`,
       `CONFIG ${FILE}:3: depends_on[1]: expected a role name, got the string "-x"`,
       `CONFIG ${FILE}:4: count.production: expected a whole number of hosts, got the number -1`,
       `CONFIG ${FILE}:4: count.qa: unknown level (the configuration knows: staging, production)`,
@@ -94,14 +92,14 @@ t.test('every invalid field is reported with file, line, field and what was expe
       `CONFIG ${FILE}:6: ports[0].from: expected a non-empty list of role names or 'all', got a list`,
       `CONFIG ${FILE}:7: ports[1]: expected a map {port, proto, from}, got the number 22`,
       `CONFIG ${FILE}:8: ports[2].to: unknown field (expected one of: port, proto, from)`,
-      `CONFIG ${FILE}:9: owner: unknown field (expected one of: description, states, depends_on, count, ports)`,
+      `CONFIG ${FILE}:9: owner: unknown field (expected one of: description, depends_on, count, ports)`,
     ],
   );
 });
 
 t.test('structural errors: missing description, not a map, YAML syntax, self dependency, bad file name', async (t) => {
-  t.same(parseRole('states: []\n', FILE, 'web').errors, [{ code: 'CONFIG', file: FILE, line: 1, message: 'description: required: a one-line description of the role' }]);
-  t.match(parseRole('- a\n', FILE, 'web').errors, [{ message: 'expected a map {description, states, depends_on, count, ports}, got a list' }]);
+  t.same(parseRole('count: {}\n', FILE, 'web').errors, [{ code: 'CONFIG', file: FILE, line: 1, message: 'description: required: a one-line description of the role' }]);
+  t.match(parseRole('- a\n', FILE, 'web').errors, [{ message: 'expected a map {description, depends_on, count, ports}, got a list' }]);
   t.match(parseRole('description: [x\n', FILE, 'web').errors, [{ code: 'CONFIG', file: FILE, message: /^YAML error/ }]);
   t.match(parseRole('description: x\ndepends_on: [web]\n', FILE, 'web').errors, [{ line: 2, message: 'depends_on: role web cannot depend on itself' }]);
   t.match(parseRole('description: x\n', '/r/my role.yaml', 'my role').errors, [{ message: /role name "my role" \(from the file name\)/ }]);
