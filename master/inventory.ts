@@ -30,6 +30,26 @@ export function mineFromStore(store: JobStore, roster: readonly RosterHost[]): M
   return mineData(store.inventory().filter((r) => known.has(r.host)));
 }
 
+export interface InventorySnapshot {
+  mine: MineData;
+  inventory: InventoryHost[];
+}
+
+/**
+ * The inventory a job's hosts render with, read from the store once per wave: every host of a wave
+ * sees the same data (whatever order they finish in), and a later wave sees what the hosts of the
+ * earlier ones reported, so a replica finds the primary converged before it in the same job.
+ */
+export function inventoryByWave(store: JobStore, roster: readonly RosterHost[]): (wave?: number) => InventorySnapshot {
+  let last: { wave: number | undefined; snap: InventorySnapshot } | undefined;
+  return (wave) => {
+    if (last && last.wave === wave) return last.snap;
+    const mine = mineFromStore(store, roster);
+    last = { wave, snap: { mine, inventory: inventoryHosts(mine, roster) } };
+    return last.snap;
+  };
+}
+
 export interface IpQuery {
   role?: string;
   level?: string;

@@ -25,6 +25,8 @@ export interface RunOptions {
   stop?: AbortSignal;
   /** Aborts when the job must end now: the exchange is cut (the agent's record is fetched later). */
   abort?: AbortSignal;
+  /** The index of the host's wave: hosts of later waves see what hosts of earlier waves reported. */
+  wave?: number;
 }
 
 /** Runs the job on one host. */
@@ -143,7 +145,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
   };
 
   const interrupted = (): boolean => Boolean(opts.stop?.aborted || opts.abort?.aborted);
-  const runOne = async (host: RosterHost): Promise<void> => {
+  const runOne = async (host: RosterHost, wave: number): Promise<void> => {
     if (interrupted()) return skip(host, `${host.id}: not run because the job was interrupted`);
     if (stopped) return skip(host, `${host.id}: not run because an earlier host failed (--failhard)`);
     const rejected = opts.rejected?.get(host.id);
@@ -155,7 +157,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
       const t0 = now();
       try {
         result = await opts.run(host, {
-          jid, test, ...(opts.sls ? { sls: opts.sls } : {}), ...(opts.failhard ? { failhard: true } : {}),
+          jid, test, wave, ...(opts.sls ? { sls: opts.sls } : {}), ...(opts.failhard ? { failhard: true } : {}),
           ...(opts.stop ? { stop: opts.stop } : {}), ...(opts.abort ? { abort: opts.abort } : {}),
         });
       } catch (err) {
@@ -189,7 +191,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
           const reasons = stop.filter((b) => h.roles.includes(b.role)).map((b) => b.reason);
           skip(h, `${h.id}: ${reasons.join('; ')}`);
         }
-        await Promise.all(run.map((h) => limit(() => runOne(h))));
+        await Promise.all(run.map((h) => limit(() => runOne(h, index))));
       }
     }
   } finally {

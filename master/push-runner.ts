@@ -1,10 +1,10 @@
 // The per-host runner of a job: build the host's envelope (its own pillar, the inventory as mine
-// data, the state tree's manifest) and push it over the transport (push.ts).
+// data as of the start of the host's wave, the state tree's manifest) and push it over the transport (push.ts).
 import type { HostRunner, PushResult } from './orchestrate.ts';
 import type { JobTransport } from './commands/fleet.ts';
 import type { JobStore } from './jobs/store.ts';
 import { buildEnvelope } from './envelope.ts';
-import { inventoryHosts, mineFromStore } from './inventory.ts';
+import { inventoryByWave } from './inventory.ts';
 import type { HostLimits } from './host-limits.ts';
 import { pushHost } from './push.ts';
 import { recordRecovered } from './recover.ts';
@@ -26,11 +26,11 @@ export interface RunnerEnv {
 export function pushRunner(env: RunnerEnv): HostRunner {
   const { ws, transport, store } = env;
   const tree = treeManifest(ws.statesRoot);
-  const mine = mineFromStore(store, ws.roster.hosts);
-  const inventory = inventoryHosts(mine, ws.roster.hosts);
+  const snapshot = inventoryByWave(store, ws.roster.hosts);
   const file = tree.read;
   return async (host, opts): Promise<PushResult> => {
     const started = Date.now();
+    const { mine, inventory } = snapshot(opts.wave);
     const built = buildEnvelope({
       jid: opts.jid,
       host,

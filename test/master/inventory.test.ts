@@ -1,6 +1,6 @@
 import t from 'tap';
 import { mineGet } from '../../agent/render/mine.ts';
-import { inventoryHosts, ipList, ipsBy, mineData, mineFromStore } from '../../master/inventory.ts';
+import { inventoryByWave, inventoryHosts, ipList, ipsBy, mineData, mineFromStore } from '../../master/inventory.ts';
 import { JobStore } from '../../master/jobs/store.ts';
 import { orchestrate } from '../../master/orchestrate.ts';
 import type { PushResult } from '../../master/push.ts';
@@ -68,4 +68,28 @@ t.test('the inventory templates get: roster roles and levels, reported addresses
   t.same(inv.find((h) => h.id === 'db1.production')?.addresses, [], 'nor has one whose roster address is an IP');
   const gone = inventoryHosts(mineData([{ host: 'old.staging', addresses: ['10.77.1.99'], grains: {}, updatedAt: '' }]), ROSTER);
   t.notOk(gone.some((h) => h.id === 'old.staging'), 'a host that left the roster is gone, whatever it reported');
+});
+
+t.test('within one job, a wave renders with what the earlier waves reported; hosts of one wave see the same', async (t) => {
+  const store = JobStore.open(':memory:');
+  t.teardown(() => store.close());
+  const role = (name: string, dependsOn: string[] = []): Role => ({ name, file: `/r/${name}.yaml`, description: name, dependsOn, count: {}, ports: [], lines: {} });
+  const roles = new Map([role('masterdb'), role('db', ['masterdb']), role('app', ['db'])].map((r) => [r.name, r]));
+  const hosts = [host('app1', 'staging', ['app']), host('db1', 'staging', ['db']), host('db2', 'staging', ['db']), host('master1', 'staging', ['masterdb'])];
+  const addr: Record<string, string> = { master1: '10.1.0.1', db1: '10.1.0.2', db2: '10.1.0.3', app1: '10.1.0.4' };
+  const snapshot = inventoryByWave(store, hosts);
+  const seen: Record<string, string[]> = {};
+  await orchestrate({
+    hosts, roles, store,
+    run: async (h, opts) => {
+      seen[h.id] = snapshot(opts.wave).inventory.filter((x) => x.addresses.length).map((x) => x.id);
+      // db2 finishes first: db1 must still not see it
+      if (h.id === 'db1') await new Promise((r) => setTimeout(r, 20));
+      return { host: h.id, status: 'ok', results: [], errors: [], durationMs: 1, addresses: [addr[h.id]!], grains: {} };
+    },
+  });
+  t.same(seen.master1, [], 'the first wave: nothing reported yet');
+  t.same(seen.db1, ['master1'], 'the replicas see the primary converged in the same job');
+  t.same(seen.db2, ['master1'], 'every host of a wave sees the same data');
+  t.same(seen.app1, ['db1', 'db2', 'master1'], 'the last wave sees every earlier one');
 });

@@ -136,7 +136,7 @@ t.test('test mode and the sls list reach the runner; everything is recorded in t
     return { host: h.id, status: 'changed', results: [change], errors: [], durationMs: 2 };
   };
   const job = await orchestrate({ hosts: [host('db1', ['db']), host('app1', ['app'])], roles: ROLES, run, store, test: true, sls: ['memcached'], args: { sls: ['memcached'] }, who: 'ops' });
-  t.same(seen, [{ jid: job.jid, test: true, sls: ['memcached'] }]);
+  t.same(seen, [{ jid: job.jid, test: true, wave: 0, sls: ['memcached'] }]);
   t.match(store.job(job.jid), { kind: 'sls', test: true, status: 'failed', who: 'ops', args: { sls: ['memcached'] } });
   t.same(store.hostRuns(job.jid).map((r) => [r.host, r.status]), [['app1', 'blocked'], ['db1', 'failed']]);
   t.equal(store.stateResults(job.jid, 'db1').length, 1);
