@@ -3,6 +3,7 @@
 base:
   '*':
     - base
+    - postfix
   'roles:memcache':
     - match: grain
     - memcached

@@ -6,3 +6,8 @@ infra:
 memcached:
   memory: 1024
   max_connections: 4096
+chrony:
+  # the level's NTP servers, by address (an example address: replace with your site's)
+  servers: [192.0.2.123]
+logrotate:
+  rotate: 12

@@ -5,3 +5,8 @@ infra:
   smtp_relay: mail1.staging.example.internal
 memcached:
   memory: 64
+chrony:
+  # the level's NTP servers, by address (an example address: replace with your site's)
+  servers: [192.0.2.123]
+logrotate:
+  rotate: 4

@@ -1,9 +1,9 @@
-# Every VM: a message of the day that says what the machine is for.
-base-motd:
-  file.managed:
-    - name: /etc/motd
-    - source: salt://base/files/motd.jinja
-    - template: jinja
-    - user: root
-    - group: root
-    - mode: '0644'
+# Every VM: what the machine is for, its administrators, the fleet's names, time, security
+# upgrades and log rotation. Mail (postfix) is a formula of its own, applied to every host by top.sls.
+include:
+  - base.motd
+  - base.admins
+  - base.hosts
+  - chrony
+  - unattended_upgrades
+  - logrotate
