@@ -7,3 +7,6 @@ base:
   'roles:sessions':
     - match: grain
     - accounts.sessions
+  'G@roles:masterdb or G@roles:db or G@roles:app':
+    - match: compound
+    - accounts.mariadb

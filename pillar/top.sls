@@ -12,3 +12,6 @@ base:
   'roles:sessions':
     - match: grain
     - roles.sessions
+  'G@roles:masterdb or G@roles:db or G@roles:app':
+    - match: compound
+    - roles.mariadb

@@ -11,3 +11,9 @@ base:
     - match: grain
     - memcached
     - redis
+  'roles:masterdb':
+    - match: grain
+    - mariadb.primary
+  'roles:db':
+    - match: grain
+    - mariadb.replica
