@@ -7,6 +7,9 @@ base:
   'roles:sessions':
     - match: grain
     - accounts.sessions
+  'roles:mail':
+    - match: grain
+    - accounts.mail
   'G@roles:masterdb or G@roles:db or G@roles:app':
     - match: compound
     - accounts.mariadb

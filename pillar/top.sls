@@ -12,6 +12,9 @@ base:
   'roles:sessions':
     - match: grain
     - roles.sessions
+  'roles:mail':
+    - match: grain
+    - roles.mail
   'G@roles:masterdb or G@roles:db or G@roles:app':
     - match: compound
     - roles.mariadb

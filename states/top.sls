@@ -17,3 +17,6 @@ base:
   'roles:db':
     - match: grain
     - mariadb.replica
+  'roles:mail':
+    - match: grain
+    - opendkim

@@ -1,7 +1,8 @@
 {% from 'postfix/map.jinja' import postfix with context %}
 # Postfix on every host: a satellite that hands all mail to the level's mail relay (its address
-# from the inventory), listening on loopback only. Installed without Debian's own configuration
-# step: main.cf is entirely ours.
+# from the inventory), listening on loopback only; on the mail hosts, the relay itself (see
+# map.jinja). Installed without Debian's own configuration step: main.cf is entirely ours. Mail is
+# sent as the level's domain (/etc/mailname), so the relay can sign it.
 
 postfix-debconf:
   debconf.set:
@@ -38,18 +39,17 @@ postfix:
 
 /etc/mailname:
   file.managed:
-    - contents: {{ grains['id'] }}
+    - contents: {{ postfix.domain }}
     - user: root
     - group: root
     - mode: '0644'
 
-postfix-root-alias:
+postfix-aliases:
   file.managed:
     - name: /etc/aliases
     - contents: |
         # managed by halite
         postmaster: root
-        root: {{ postfix.root_alias }}
     - user: root
     - group: root
     - mode: '0644'
@@ -60,6 +60,6 @@ postfix-newaliases:
   cmd.run:
     - name: /usr/bin/newaliases
     - onchanges:
-      - file: postfix-root-alias
+      - file: postfix-aliases
     - require:
       - file: postfix

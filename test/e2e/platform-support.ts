@@ -1,5 +1,6 @@
 // Helpers for the platform's fleet tests: highstates of the shipped state tree in JSON, what
 // changed and what failed per host.
+import type { Test } from 'tap';
 import type { Fleet } from '../fleet/index.ts';
 import type { CliResult } from './workspace.ts';
 
@@ -39,4 +40,22 @@ export function failures(doc: HighstateDoc): string[] {
 /** Runs a shell script on a host; its stdout, or a rejection with its stderr. */
 export async function sh(fleet: Fleet, host: string, script: string): Promise<string> {
   return (await fleet.exec(host, ['sh', '-c', script])).stdout;
+}
+
+/**
+ * The runs after a level's first highstate: the next one only adds, on the hosts that ran earlier
+ * in that first job, the /etc/hosts entries of hosts that had not reported yet (`expectHosts(h)`,
+ * when given, is exactly that list); the one after changes nothing at all.
+ */
+export async function convergesAfterNames(t: Test, highstate: () => Promise<CliResult>, hosts: string[], expectHosts?: (host: string) => string[]): Promise<void> {
+  const second = parseHighstate(await highstate());
+  t.same(failures(second), []);
+  for (const h of hosts) {
+    const changed = changedTags(second, h);
+    t.same(changed.filter((tag) => !tag.startsWith('host_|-hosts-')), [], `${h}: nothing but /etc/hosts entries changed`);
+    if (expectHosts) t.same(changed.sort(), expectHosts(h).map((o) => `host_|-hosts-${o}_|-${o}_|-present`), `${h}: the entries of the hosts it did not know`);
+  }
+  const third = parseHighstate(await highstate());
+  t.same(failures(third), []);
+  for (const h of hosts) t.same(changedTags(third, h), [], `${h}: no changes`);
 }
