@@ -3,8 +3,8 @@
 // domain; the relay refuses to relay for an address outside the level's network; a repeated
 // highstate changes nothing.
 import t from 'tap';
-import { convergesAfterNames, failures, parseHighstate, sh } from './platform-support.ts';
-import { fleetSuite } from './workspace.ts';
+import { changedTags, convergesAfterNames, failures, parseHighstate, sh, withPillar } from './platform-support.ts';
+import { cliFor, fleetSuite } from './workspace.ts';
 
 const suite = fleetSuite('platform-mail', [
   { id: 'mail1', roles: ['mail'], level: 'staging' },
@@ -73,4 +73,21 @@ t.test('the signing key is root-only on the relay and the relay listens for the 
   t.equal((await suite.fleet.exec('mail1', ['service', 'opendkim', 'status'], { reject: false })).exitCode, 0, 'opendkim runs');
   t.match(await sh(suite.fleet, 'mail1', "ss -Hltn 'sport = :25'"), /0\.0\.0\.0:25|\*:25/);
   t.notMatch(await sh(suite.fleet, 'memcache1', "ss -Hltn 'sport = :25'"), new RegExp(addr('memcache1').replace(/\./g, '\\.')));
+});
+
+t.test('a new memcached size in pillar changes only the memcache host and restarts only memcached', async (t) => {
+  const pids = async (h: string) => sh(suite.fleet, h, 'for s in memcached master opendkim chronyd; do echo "$s $(pidof -s $s)"; done');
+  const before = { mail1: await pids('mail1'), memcache1: await pids('memcache1') };
+  const config = withPillar(suite.ws, 'bigger', { 'infra/staging.sls': (text) => text.replace(/^  memory: 64$/m, '  memory: 80') });
+  const r = await cliFor(suite.ws, config)('highstate', '--level', 'staging', '--out', 'json');
+  const doc = parseHighstate(r);
+  t.same(failures(doc), []);
+  t.same(changedTags(doc, 'memcache1').sort(), ['file_|-memcached_|-/etc/memcached.conf_|-managed', 'service_|-memcached_|-memcached_|-running']);
+  t.same(changedTags(doc, 'mail1'), [], 'the mail host is not touched');
+  t.match(await sh(suite.fleet, 'memcache1', 'cat /etc/memcached.conf'), /^-m 80$/m);
+  const after = { mail1: await pids('mail1'), memcache1: await pids('memcache1') };
+  t.equal(after.mail1, before.mail1, 'nothing restarted on the mail host');
+  const line = (s: string, name: string) => s.split('\n').find((l) => l.startsWith(`${name} `));
+  t.not(line(after.memcache1, 'memcached'), line(before.memcache1, 'memcached'), 'memcached restarted');
+  for (const other of ['master', 'chronyd']) t.equal(line(after.memcache1, other), line(before.memcache1, other), `${other} was not restarted`);
 });

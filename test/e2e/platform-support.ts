@@ -1,8 +1,12 @@
 // Helpers for the platform's fleet tests: highstates of the shipped state tree in JSON, what
 // changed and what failed per host.
 import type { Test } from 'tap';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import type { Fleet } from '../fleet/index.ts';
-import type { CliResult } from './workspace.ts';
+import { REPO } from './support.ts';
+import type { CliResult, FleetWorkspace } from './workspace.ts';
 
 export interface StateOutcome {
   result: boolean | null;
@@ -58,4 +62,17 @@ export async function convergesAfterNames(t: Test, highstate: () => Promise<CliR
   const third = parseHighstate(await highstate());
   t.same(failures(third), []);
   for (const h of hosts) t.same(changedTags(third, h), [], `${h}: no changes`);
+}
+
+/**
+ * A configuration like the workspace's whose public pillar is a copy of the repository's in the
+ * workspace, with each file's text passed through `edit[file]`. Returns the configuration's path.
+ */
+export function withPillar(ws: FleetWorkspace, name: string, edit: Record<string, (text: string) => string>): string {
+  const pillar = join(ws.dir, `pillar-${name}`);
+  cpSync(join(REPO, 'pillar'), pillar, { recursive: true });
+  for (const [rel, fn] of Object.entries(edit)) writeFileSync(join(pillar, rel), fn(readFileSync(join(pillar, rel), 'utf8')));
+  const config = join(ws.dir, `halite-${name}.yaml`);
+  writeFileSync(config, stringify({ ...parse(readFileSync(ws.config, 'utf8')), pillar }));
+  return config;
 }
