@@ -14,6 +14,8 @@ export interface InventoryHost {
   roles: string[];
   /** Addresses the host reported on its last run (empty when it never reported). */
   addresses: string[];
+  /** The address the master reaches it at, from the roster, when that is an IPv4 literal. */
+  roster_address?: string;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { InventoryHost, MineData } from '../agent/protocol.ts';
 import { checkFacts } from './fact-check.ts';
 import type { InventoryRecord, JobStore } from './jobs/store.ts';
+import { isIPv4 } from 'node:net';
 import type { RosterHost } from './roster.ts';
 
 export const IP_ADDRS = 'network.ip_addrs';
@@ -64,11 +65,15 @@ function reportedAddresses(mine: MineData, id: string): string[] {
 /**
  * The inventory rendering gets (pillar here, states on the host): every roster host with its roles
  * and level from the roster and the addresses it reported. A host that never reported has no
- * address (its roster address is how to reach it, not proof that it serves its role yet); a host
+ * reported address (its roster address is how to reach it, not proof that it serves its role yet:
+ * it travels apart, as `roster_address`, for files that must name every host at once); a host
  * that left the roster is not in it, whatever it reported before.
  */
 export function inventoryHosts(mine: MineData, roster: readonly RosterHost[]): InventoryHost[] {
-  return roster.map((h) => ({ id: h.id, ...(h.level ? { level: h.level } : {}), roles: [...h.roles], addresses: reportedAddresses(mine, h.id) }));
+  return roster.map((h) => ({
+    id: h.id, ...(h.level ? { level: h.level } : {}), roles: [...h.roles], addresses: reportedAddresses(mine, h.id),
+    ...(isIPv4(h.host) ? { roster_address: h.host } : {}),
+  }));
 }
 
 /** Reported addresses of the roster hosts with `role` (and `level`), by host id in roster order. */

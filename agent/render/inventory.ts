@@ -19,6 +19,11 @@ export interface InventoryEntry {
   address: string | null;
   /** Every address it reported, IPv4 first. */
   addresses: string[];
+  /**
+   * The roster's IPv4 address for it, known before it ever reported: where a file must name every
+   * host from the first run on (e.g. /etc/hosts), `address or roster_address`.
+   */
+  roster_address: string | null;
   roles: string[];
   level: string | null;
 }
@@ -49,7 +54,10 @@ export function inventoryHosts(inv: readonly InventoryHost[] | undefined, role: 
   const list = Array.isArray(inv) ? inv : [];
   return list
     .filter((h) => selects(h, role, level))
-    .map((h) => ({ id: h.id, address: firstIpv4(h.addresses) ?? null, addresses: [...h.addresses], roles: [...h.roles], level: h.level ?? null }))
+    .map((h) => ({
+      id: h.id, address: firstIpv4(h.addresses) ?? null, addresses: [...h.addresses], roles: [...h.roles], level: h.level ?? null,
+      roster_address: typeof h.roster_address === 'string' && firstIpv4([h.roster_address]) ? h.roster_address : null,
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

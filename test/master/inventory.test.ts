@@ -63,9 +63,12 @@ t.test('the inventory templates get: roster roles and levels, reported addresses
   const mine = mineData([{ host: 'mem1.staging', addresses: ['10.77.1.10'], grains: { roles: ['db'], level: 'production' }, updatedAt: '' }]);
   const inv = inventoryHosts(mine, ROSTER);
   t.same(inv.map((h) => h.id), ROSTER.map((h) => h.id), 'every roster host, in roster order');
-  t.same(inv[0], { id: 'mem1.staging', level: 'staging', roles: ['memcache'], addresses: ['10.77.1.10'] }, 'reported grains do not change roles or level');
+  t.same(inv[0], { ...inv[0], id: 'mem1.staging', level: 'staging', roles: ['memcache'], addresses: ['10.77.1.10'] }, 'reported grains do not change roles or level');
   t.same(inv.find((h) => h.id === 'mem1.production')?.addresses, [], 'a host named by DNS that never reported has no address');
   t.same(inv.find((h) => h.id === 'db1.production')?.addresses, [], 'nor has one whose roster address is an IP');
+  const db1 = ROSTER.find((h) => h.id === 'db1.production')!;
+  t.equal(inv.find((h) => h.id === 'db1.production')?.roster_address, db1.host, 'its roster address travels apart');
+  t.notOk('roster_address' in inv.find((h) => h.id === 'mem1.production')!, 'a roster name is no roster address');
   const gone = inventoryHosts(mineData([{ host: 'old.staging', addresses: ['10.77.1.99'], grains: {}, updatedAt: '' }]), ROSTER);
   t.notOk(gone.some((h) => h.id === 'old.staging'), 'a host that left the roster is gone, whatever it reported');
 });

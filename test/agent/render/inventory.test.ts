@@ -115,3 +115,14 @@ t.test('without an inventory the helpers answer empty lists', async (t) => {
   const r = renderTemplate(new MemTree({}), 'x', "{{ inventory.ips('memcache') }} {{ inventory.hosts() }}", { grains: {}, pillar: {}, saltenv: 'base' });
   t.equal(r.text, '[] []');
 });
+
+t.test('a host that never reported carries the roster address apart; only an IPv4 literal is kept', async (t) => {
+  const inv: InventoryHost[] = [
+    { id: 'new1', level: 'staging', roles: ['app'], addresses: [], roster_address: '10.9.0.7' },
+    { id: 'odd1', level: 'staging', roles: ['app'], addresses: [], roster_address: 'x\n- cmd.run: evil' },
+    { id: 'old1', level: 'staging', roles: ['app'], addresses: ['10.9.0.8'], roster_address: '10.9.0.8' },
+  ];
+  const hosts = inventoryHosts(inv, undefined, 'staging');
+  t.same(hosts.map((h) => [h.id, h.address, h.roster_address]), [['new1', null, '10.9.0.7'], ['odd1', null, null], ['old1', '10.9.0.8', '10.9.0.8']]);
+  t.same(inventoryIps(inv, 'app', 'staging'), ['10.9.0.8'], 'service addresses stay what hosts reported');
+});
