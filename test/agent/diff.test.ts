@@ -23,3 +23,18 @@ t.test('contentDiff: binary, hidden and equal contents', async (t) => {
   t.ok(isBinary(Buffer.from('a\0b')));
   t.notOk(isBinary('plain text'));
 });
+
+t.test('a change too large to diff is summarised with the line counts', async (t) => {
+  const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag} line ${i}\n`).join('');
+  // over the line bound: 50,000 lines, one changed
+  const big = lines(50_000, 'x');
+  t.equal(contentDiff(big, big.replace('x line 100\n', 'changed\n')), 'content changed (too large to show: 50000 lines → 50000 lines)');
+  // over the byte bound on one side only, few lines
+  t.equal(contentDiff('short\n', `${'y'.repeat(2 << 20)}\nz`), 'content changed (too large to show: 1 lines → 2 lines)');
+  // under both bounds but every line changed: more edits than a diff is computed for
+  t.equal(contentDiff(lines(4_000, 'a'), lines(4_000, 'b')), 'content changed (too large to show: 4000 lines → 4000 lines)');
+  t.equal(unifiedDiff('a\nb\n', 'c\nd\n', 3, 2), undefined, 'the edit bound is honoured');
+  // a small change to a file under the bounds still shows its diff
+  const mid = lines(10_000, 'm');
+  t.match(contentDiff(mid, mid.replace('m line 5000\n', 'five thousand\n')), /^--- \n\+\+\+ \n@@ -4998,7 \+4998,7 @@\n/);
+});
