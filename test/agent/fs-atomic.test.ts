@@ -1,7 +1,8 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, lstatSync, readlinkSync, chownSync, chmodSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, lstatSync, readlinkSync, chownSync, chmodSync, mkdirSync, utimesSync, promises } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { symlinkAtomic, writeFileAtomic } from '../../agent/fs-atomic.ts';
 
 function scratch(t: { teardown(fn: () => void): void }): string {
@@ -103,4 +104,43 @@ t.test('symlinkAtomic creates and retargets a link', async (t) => {
   await symlinkAtomic('three', join(d, 'file'));
   t.ok(lstatSync(join(d, 'file')).isSymbolicLink(), 'a file is replaced by the link');
   t.same(readdirSync(d).sort(), ['file', 'link']);
+});
+
+t.test('a temp file left by a writer that died is removed when the target is next written', async (t) => {
+  const d = scratch(t);
+  const p = join(d, 'app.conf');
+  writeFileSync(p, 'old');
+  // a pid that ran and is gone
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+  const old = new Date(Date.now() - 3600_000);
+  const leftover = (name: string, when = old): string => {
+    writeFileSync(join(d, name), 'half written');
+    utimesSync(join(d, name), when, when);
+    return name;
+  };
+  const stale = leftover(`.app.conf.halite-${dead}-0123456789ab`);
+  const fresh = leftover(`.app.conf.halite-${dead}-ba9876543210`, new Date(Date.now() + 60_000));
+  const alive = leftover(`.app.conf.halite-1-aaaaaaaaaaaa`);
+  const other = leftover(`.other.conf.halite-${dead}-0123456789ab`);
+  const unrelated = leftover(`.app.conf.halite-${dead}-not-ours`);
+  await writeFileAtomic(p, 'new');
+  t.equal(readFileSync(p, 'utf8'), 'new');
+  t.same(readdirSync(d).sort(), ['app.conf', fresh, alive, other, unrelated].sort(), `${stale} removed; younger than this process, a running pid, another target's and a foreign name kept`);
+  const link = join(d, 'link');
+  const staleLink = leftover(`.link.halite-${dead}-cccccccccccc`);
+  await symlinkAtomic('app.conf', link);
+  t.notOk(readdirSync(d).includes(staleLink), 'the symlink writer cleans up too');
+});
+
+t.test('the temp file names its writer', async (t) => {
+  const d = scratch(t);
+  const renamed: string[] = [];
+  const rename = promises.rename;
+  promises.rename = async (from, to) => {
+    renamed.push(basename(String(from)));
+    return rename(from, to);
+  };
+  t.teardown(() => void (promises.rename = rename));
+  await writeFileAtomic(join(d, 'f'), 'x');
+  t.match(renamed, [new RegExp(`^\\.f\\.halite-${process.pid}-[0-9a-f]{12}$`)]);
 });
