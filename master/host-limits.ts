@@ -97,3 +97,45 @@ export class TailBuffer {
     return all.subarray(Math.max(0, all.length - this.max)).toString('utf8');
   }
 }
+
+/**
+ * Holds a command's output (stdout and stderr together) to `maxOutput` bytes and each of its lines
+ * to `maxLine` bytes: `take` returns the part of a chunk within both, and once a limit is passed
+ * says which in `exceeded` and lets nothing more through.
+ */
+export class OutputCap {
+  private total = 0;
+  private readonly lineBytes = { stdout: 0, stderr: 0 };
+  /** What the output went over, for the host's error; undefined while within the limits. */
+  exceeded?: string;
+
+  constructor(private readonly limits: Pick<HostLimits, 'maxLine' | 'maxOutput'>) {}
+
+  take(stream: 'stdout' | 'stderr', chunk: Buffer): Buffer {
+    if (this.exceeded) return chunk.subarray(0, 0);
+    let keep = chunk.length;
+    let line = this.lineBytes[stream];
+    for (let start = 0; ; ) {
+      const nl = chunk.indexOf(10, start);
+      const end = nl < 0 ? chunk.length : nl;
+      if (line + end - start > this.limits.maxLine) {
+        keep = start + this.limits.maxLine - line;
+        this.exceeded = `sent a line longer than ${formatSize(this.limits.maxLine)} (host_max_line)`;
+        break;
+      }
+      if (nl < 0) {
+        line += end - start;
+        break;
+      }
+      line = 0;
+      start = nl + 1;
+    }
+    this.lineBytes[stream] = line;
+    if (this.total + keep > this.limits.maxOutput) {
+      keep = this.limits.maxOutput - this.total;
+      this.exceeded = `sent more than ${formatSize(this.limits.maxOutput)} of output (host_max_output)`;
+    }
+    this.total += keep;
+    return keep === chunk.length ? chunk : chunk.subarray(0, keep);
+  }
+}

@@ -1,10 +1,12 @@
 // `halite run [targeting] -- CMD [ARG…]`: one command (an argv, never a shell line built here) on
-// every selected host through the transport, output per host in roster order. Exit status: 4 when a
-// host could not be reached, 7 when the command ran out of --timeout on a host, 2 when it failed on
-// a host, else 0.
+// every selected host through the transport, output per host in roster order. A host's output is
+// held to host_max_output bytes (host_max_line a line): past that its command is stopped and what
+// fitted kept. Exit status: 8 when a host sent more than that, 4 when a host could not be reached,
+// 7 when the command ran out of --timeout on a host, 2 when it failed on a host, else 0.
 import { type Command, Option } from 'commander';
 import { formatError } from '../../agent/errors.ts';
 import { EXIT, type ExitCode, worstExitCode } from '../exit-codes.ts';
+import { OutputCap } from '../host-limits.ts';
 import { type HostRunInput, JobStore } from '../jobs/store.ts';
 import { safeJson, safeText } from '../output/terminal-safe.ts';
 import { TransportError } from '../transport/errors.ts';
@@ -34,12 +36,15 @@ export interface HostCommandResult {
   stdout: string;
   stderr: string;
   error?: string;
+  /** The limit a host's output went over (status error): its command was stopped there. */
+  limit?: 'host_max_output' | 'host_max_line';
 }
 
-/** Output a command wrote before it was stopped. */
+/** Output a command wrote before it was stopped, and the limit it went over if that stopped it. */
 export interface PartialOutput {
   stdout: string;
   stderr: string;
+  exceeded?: string;
 }
 
 /**
@@ -47,6 +52,10 @@ export interface PartialOutput {
  * deadline timeout (with what it wrote until then), a transport fault unreachable.
  */
 export function commandResult(o: HostOutcome<ExecResult>, partial?: PartialOutput): HostCommandResult {
+  if (partial?.exceeded) {
+    const limit = partial.exceeded.includes('host_max_line') ? 'host_max_line' : 'host_max_output';
+    return { host: o.target.id, status: 'error', code: null, stdout: partial.stdout, stderr: partial.stderr, error: `${partial.exceeded}: the command was stopped`, limit };
+  }
   if (!o.ok && o.error instanceof NotStarted) return { host: o.target.id, status: 'interrupted', code: null, stdout: '', stderr: '', error: o.error.message };
   if (!o.ok && o.error instanceof TransportError && o.error.kind === 'aborted') {
     return { host: o.target.id, status: 'interrupted', code: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', error: 'stopped: the job was interrupted' };
@@ -70,10 +79,10 @@ const indent = (text: string): string => safeText(text).replace(/\n$/, '').split
 /** Salt's text output of cmd.run: `host:` then the output indented; failures say how the command ended. */
 export function formatCommandResult(r: HostCommandResult): string {
   const lines = [`${r.host}:`];
-  if (r.error && r.status !== 'timeout') lines.push(indent(r.error));
+  if (r.error && r.status !== 'timeout' && !r.limit) lines.push(indent(r.error));
   if (r.stdout) lines.push(indent(r.stdout));
   if (r.stderr) lines.push(indent(r.stderr));
-  if (r.status === 'timeout') lines.push(`    (${r.error})`);
+  if (r.status === 'timeout' || r.limit) lines.push(`    (${r.error})`);
   if (r.status === 'failed') lines.push(`    (${r.signal ? `killed by ${r.signal}` : `exit status ${r.code}`})`);
   return lines.join('\n') + '\n';
 }
@@ -84,7 +93,7 @@ class NotStarted extends Error {}
 export function runExitCode(results: readonly HostCommandResult[]): ExitCode {
   return worstExitCode(
     results.map((r): ExitCode =>
-      r.status === 'ok' ? EXIT.OK : r.status === 'failed' ? EXIT.STATE_FAILURE : r.status === 'timeout' ? EXIT.TIMEOUT : r.status === 'interrupted' ? EXIT.INTERRUPTED : EXIT.UNREACHABLE,
+      r.limit ? EXIT.PROTOCOL : r.status === 'ok' ? EXIT.OK : r.status === 'failed' ? EXIT.STATE_FAILURE : r.status === 'timeout' ? EXIT.TIMEOUT : r.status === 'interrupted' ? EXIT.INTERRUPTED : EXIT.UNREACHABLE,
     ),
   );
 }
@@ -94,7 +103,7 @@ const JOB_STATUS: Partial<Record<ExitCode, 'ok' | 'unreachable' | 'timeout'>> = 
 /** What the job store keeps of a host's run: its status and, for faults, the error. */
 function hostRun(r: HostCommandResult): HostRunInput {
   if (!r.error) return { host: r.host, status: r.status };
-  const code = r.status === 'timeout' ? 'TIMEOUT' : r.status === 'interrupted' ? 'INTERRUPTED' : 'TRANSPORT';
+  const code = r.limit ? 'PROTOCOL' : r.status === 'timeout' ? 'TIMEOUT' : r.status === 'interrupted' ? 'INTERRUPTED' : 'TRANSPORT';
   return { host: r.host, status: r.status, errors: [{ code, message: r.error, host: r.host }] };
 }
 
@@ -121,7 +130,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     const store = JobStore.open(config.jobsDb);
     const job = store.startJob({ kind: 'run', args: { command: argv, level: opts.level, role: opts.role, host: opts.host, target: opts.target }, who: ctx.io.env.USER ?? '' });
     let results: HostCommandResult[];
-    const partial = new Map<string, { stdout: Buffer[]; stderr: Buffer[] }>();
+    const partial = new Map<string, { stdout: Buffer[]; stderr: Buffer[]; cap: OutputCap }>();
     const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
     // Ctrl-C: commands not started yet are not started; a second one stops the running ones
     const interrupt = onInterrupt((s) => ctx.io.stderr(s));
@@ -129,9 +138,16 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       const outcomes = await transport.runAll(sel.hosts.map((h) => targetFor(h, config)), async (conn) => {
         if (interrupt.stop.aborted) throw new NotStarted('not run: the job was interrupted');
         store.startHostRun(job.jid, conn.target.id);
-        const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+        const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], cap: new OutputCap(config.hostLimits) };
         partial.set(conn.target.id, out);
-        const collect = { onStdout: (c: Buffer) => out.stdout.push(c), onStderr: (c: Buffer) => out.stderr.push(c), signal: interrupt.abort };
+        // past a limit the command is stopped (its channel closed), keeping what fitted
+        const overLimit = new AbortController();
+        const keep = (stream: 'stdout' | 'stderr') => (c: Buffer) => {
+          if (out.cap.exceeded) return;
+          out[stream].push(out.cap.take(stream, c));
+          if (out.cap.exceeded) overLimit.abort();
+        };
+        const collect = { onStdout: keep('stdout'), onStderr: keep('stderr'), signal: AbortSignal.any([interrupt.abort, overLimit.signal]) };
         // the host ends the command at the deadline itself; the master stops waiting then too
         const command = opts.timeout ? withDeadline(argv, opts.timeout, KILL_GRACE_MS / 1000) : argv;
         const r = await conn.exec(command, opts.timeout ? { ...collect, timeoutMs: opts.timeout * 1000, killGraceMs: KILL_GRACE_MS } : collect);
@@ -139,7 +155,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       });
       results = outcomes.map((o) => {
         const p = partial.get(o.target.id);
-        return commandResult(o, p && { stdout: text(p.stdout), stderr: text(p.stderr) });
+        return commandResult(o, p && { stdout: text(p.stdout), stderr: text(p.stderr), exceeded: p.cap.exceeded });
       });
       for (const r of results) store.recordHostRun(job.jid, hostRun(r));
       const code = interrupt.exitCode() ?? runExitCode(results);

@@ -111,6 +111,7 @@ function runCommand(stream: ServerChannel, command: string, state: FakeServer): 
   const child = spawn('/bin/sh', ['-c', command], { stdio: 'pipe', detached: true });
   child.stdin.on('error', () => {});
   stream.on('error', () => {});
+  stream.stderr.on('error', () => {});
   stream.pipe(child.stdin);
   child.stdout.pipe(stream, { end: false });
   child.stderr.pipe(stream.stderr, { end: false });
@@ -122,7 +123,12 @@ function runCommand(stream: ServerChannel, command: string, state: FakeServer): 
     stream.end();
   });
   stream.on('close', () => {
-    if (!done) child.kill('SIGKILL');
+    if (done) return;
+    child.kill('SIGKILL');
+    // as sshd does, the command's output pipes close with the channel: what still writes to them
+    // (a background child) gets SIGPIPE
+    child.stdout.destroy();
+    child.stderr.destroy();
   });
   return child.pid;
 }
