@@ -1,6 +1,6 @@
-// Lines are split without holding more than one line's limit; sizes read as halite.yaml gives them.
+// Lines are split without holding more than one line's limit; command output is capped; sizes read as halite.yaml gives them.
 import t from 'tap';
-import { LineSplitter, TailBuffer, formatSize, parseSize } from '../../../master/host-limits.ts';
+import { LineSplitter, OutputCap, TailBuffer, formatSize, parseSize } from '../../../master/host-limits.ts';
 
 t.test('lines across chunks, a character split between chunks stays whole', async (t) => {
   const lines: string[] = [];
@@ -36,4 +36,20 @@ t.test('a tail keeps the last bytes only', async (t) => {
   const tail = new TailBuffer(10);
   for (let i = 0; i < 1000; i++) tail.push(Buffer.from(`line ${i}\n`));
   t.equal(tail.text(), '\nline 999\n');
+});
+
+t.test('a command output cap keeps what fits and says which limit was passed', async (t) => {
+  const total = new OutputCap({ maxLine: 100, maxOutput: 10 });
+  t.equal(total.take('stdout', Buffer.from('abc\n')).toString(), 'abc\n');
+  t.equal(total.take('stderr', Buffer.from('defg\n')).toString(), 'defg\n', 'stderr counts against the same total');
+  t.equal(total.exceeded, undefined);
+  t.equal(total.take('stdout', Buffer.from('hijk\n')).toString(), 'h');
+  t.equal(total.exceeded, 'sent more than 10 bytes of output (host_max_output)');
+  t.equal(total.take('stdout', Buffer.from('more')).length, 0, 'nothing passes once over');
+
+  const line = new OutputCap({ maxLine: 4, maxOutput: 100 });
+  t.equal(line.take('stdout', Buffer.from('abcd\nab')).toString(), 'abcd\nab');
+  t.equal(line.take('stderr', Buffer.from('wxyz\n')).toString(), 'wxyz\n', 'each stream has its own current line');
+  t.equal(line.take('stdout', Buffer.from('cdef\n')).toString(), 'cd', 'a line across chunks is cut at the limit');
+  t.equal(line.exceeded, 'sent a line longer than 4 bytes (host_max_line)');
 });
