@@ -16,7 +16,7 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const files: Record<string, string> = {
   'halite.yaml': 'levels:\n  staging: {}\n  production: {}\n',
   'roster.yaml': ['web1:\n  host: 10.9.0.1\n  level: production\n  roles: [web]', 'web2:\n  host: 10.9.0.2\n  level: production\n  roles: [web]', 'web3:\n  host: 10.9.0.3\n  level: staging\n  roles: [web]', ''].join('\n'),
-  'roles/web.yaml': 'description: web servers\nstates: []\n',
+  'roles/web.yaml': 'description: web servers\n',
   'states/top.sls': "base:\n  '*': []\n",
   'pillar/top.sls': 'base: {}\n',
 };
