@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import type { CommandContext } from '../../master/commands/context.ts';
 import { registerSsh, type Terminal } from '../../master/commands/ssh.ts';
+import { SECRET_DIFF } from '../../agent/redact.ts';
 import { EXIT } from '../../master/exit-codes.ts';
 import { REPO } from './support.ts';
 import { cliFor, fleetSuite, withStates } from './workspace.ts';
@@ -178,7 +179,7 @@ t.test('the private pillar secret reached the host but not the output or the job
   t.match(conf.stdout, secret, 'redis is configured with it');
   const files = readdirSync(suite.ws.dir).filter((f) => f.startsWith('jobs.sqlite')).map((f) => readFileSync(join(suite.ws.dir, f)));
   t.ok(files.length >= 1);
-  t.ok(files.some((b) => b.includes('**REDACTED**')), 'the redacted diff is stored');
+  t.ok(files.some((b) => b.includes(SECRET_DIFF)), 'the diff of the file holding it is stored as a summary');
   t.notOk(files.some((b) => b.includes(secret)), 'the secret is in no job store file');
 });
 
