@@ -8,6 +8,7 @@ import type { CliIo, CommandContext } from './commands/context.ts';
 import { registerHighstate } from './commands/highstate.ts';
 import { registerHosts } from './commands/hosts.ts';
 import type { JobHooks } from './commands/job.ts';
+import { registerJobs } from './commands/jobs.ts';
 import { registerKeeper } from './commands/keeper.ts';
 import { registerHostsAccept } from './commands/hosts-accept.ts';
 import { registerLint } from './commands/lint.ts';
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
   registerHighstate(program, ctx, hooks.job);
   registerSls(program, ctx, hooks.job);
   registerRun(program, ctx);
+  registerJobs(program, ctx);
   registerSsh(program, ctx);
   registerKeeper(program);
   return program;

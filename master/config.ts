@@ -28,6 +28,9 @@ export interface SshConfig {
   allowSha1: boolean;
 }
 
+/** Days finished jobs are kept when `jobs.keep_days` is not set. */
+export const DEFAULT_KEEP_DAYS = 30;
+
 export interface LevelConfig {
   /** Jump host for every host of the level; null for direct connections. */
   jump: JumpHost | null;
@@ -53,6 +56,8 @@ export interface HaliteConfig {
   agentLinger: number;
   /** How long a host's run may take and how much it may send (host_timeout, host_idle_timeout, host_max_line, host_max_output). */
   hostLimits: HostLimits;
+  /** Job history retention (`jobs.keep_days`, `jobs.keep_count`); applied after each job and by the daemon. */
+  jobs: { keepDays: number; keepCount: number | null };
 }
 
 const PATH_KEYS = {
@@ -82,7 +87,8 @@ const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.i
 /** Ten minutes: a schedule or an operator's next run finds the agent warm; an idle VM gets its memory back. */
 export const DEFAULT_AGENT_LINGER = 600;
 
-const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger', 'host_timeout', 'host_idle_timeout', 'host_max_line', 'host_max_output'];
+const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger', 'host_timeout', 'host_idle_timeout', 'host_max_line', 'host_max_output', 'jobs'];
+const JOBS_KEYS = ['keep_days', 'keep_count'];
 const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist', 'allow_sha1'];
 
 /** A minute, as OpenSSH's ControlPersist is commonly set: enough for the next command of an operator. */
@@ -110,6 +116,7 @@ export function defaultConfig(dir: string): HaliteConfig {
     concurrency: 8,
     agentLinger: DEFAULT_AGENT_LINGER,
     hostLimits: { ...DEFAULT_HOST_LIMITS },
+    jobs: { keepDays: DEFAULT_KEEP_DAYS, keepCount: null },
   };
 }
 
@@ -186,6 +193,15 @@ export function parseConfig(text: string, file: string): ConfigResult {
   take(['host_max_line'], data.host_max_line, isSize, 'a size: bytes, or a number with KiB, MiB or GiB', (v) => (limits.maxLine = parseSize(v)!));
   take(['host_max_output'], data.host_max_output, isSize, 'a size: bytes, or a number with KiB, MiB or GiB', (v) => (limits.maxOutput = parseSize(v)!));
   config.hostLimits = limits;
+  if (data.jobs !== undefined && !isPlainMap(data.jobs)) check.expected(['jobs'], 'a map {keep_days, keep_count}', data.jobs);
+  else if (data.jobs !== undefined) {
+    const j = data.jobs;
+    check.unknownKeys(['jobs'], j, JOBS_KEYS);
+    const jobs = { ...config.jobs };
+    take(['jobs', 'keep_days'], j.keep_days, isPositive, 'a positive number of days', (v) => (jobs.keepDays = v));
+    take(['jobs', 'keep_count'], j.keep_count, isPositiveInt, 'a positive integer', (v) => (jobs.keepCount = v));
+    config.jobs = jobs;
+  }
   return { config, errors: check.sortedErrors() };
 }
 

@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import { type ErrorData, HaliteError, errorData } from '../agent/errors.ts';
 import { EXIT, type ExitCode, exitCodeFor, worstExitCode } from '../agent/exit-codes.ts';
 import type { PushResult, PushStatus } from './push.ts';
-import type { HostRunStatus, JobKind, JobStatus, JobStore } from './jobs/store.ts';
+import type { HostRunStatus, JobKind, JobOrigin, JobStatus, JobStore } from './jobs/store.ts';
 import { type BatchSpec, type HostOutcome, type Wave, blocked, partitionBlocked, plan } from './plan.ts';
 import type { Role } from './roles.ts';
 import type { RosterHost } from './roster.ts';
@@ -55,6 +55,8 @@ export interface OrchestrateOptions {
   store?: JobStore;
   /** Recorded with the job: the command line's options. */
   args?: Record<string, unknown>;
+  /** What started the job (default cli) and who: the user, schedule or token name. */
+  origin?: JobOrigin;
   who?: string;
   jid?: string;
   /** Hosts whose roster entry has errors: they are never run, their result is these errors. */
@@ -127,7 +129,8 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
   const waves = plan(opts.hosts, opts.roles, { batch: opts.batch });
   const store = opts.store;
   const jid = opts.jid ?? store?.newJid() ?? `${started}`;
-  store?.startJob({ jid, kind: opts.kind ?? (opts.sls ? 'sls' : 'highstate'), args: opts.args ?? {}, test, who: opts.who ?? '' });
+  store?.startJob({ jid, kind: opts.kind ?? (opts.sls ? 'sls' : 'highstate'), args: opts.args ?? {}, test, origin: opts.origin ?? 'cli', who: opts.who ?? '' });
+  const position = new Map(opts.hosts.map((h, i) => [h.id, i]));
 
   const outcomes: Record<string, Record<string, HostOutcome>> = {};
   const results: PushResult[] = [];
@@ -140,7 +143,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
 
   const skip = (host: RosterHost, reason: string) => {
     blockedHosts.push({ host: host.id, reason });
-    store?.recordHostRun(jid, { host: host.id, status: 'blocked' });
+    store?.recordHostRun(jid, { host: host.id, status: 'blocked', position: position.get(host.id) ?? 0, reason });
     emit({ type: 'host-blocked', host: host.id, reason });
   };
 
@@ -153,7 +156,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     if (rejected) result = { host: host.id, status: 'error', results: [], errors: [...rejected], durationMs: 0 };
     else {
       emit({ type: 'host-start', host: host.id });
-      store?.startHostRun(jid, host.id);
+      store?.startHostRun(jid, host.id, new Date(), position.get(host.id) ?? 0);
       const t0 = now();
       try {
         result = await opts.run(host, {
@@ -168,6 +171,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     for (const r of host.roles) (outcomes[r] ??= {})[host.id] = roleOutcome(result.status);
     store?.recordHostRun(jid, {
       host: host.id, status: result.status as HostRunStatus, results: result.results, errors: result.errors, durationMs: result.durationMs,
+      position: position.get(host.id) ?? 0,
       ...(result.warnings?.length ? { warnings: result.warnings } : {}),
       ...(result.unresolved ? { unresolved: true } : {}),
     });
@@ -197,7 +201,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
   } finally {
     const status = jobStatus(results, blockedHosts.length, interrupted());
     const durationMs = now() - started;
-    store?.finishJob(jid, status);
+    store?.finishJob(jid, status, new Date(), durationMs);
     emit({ type: 'job-done', jid, status, durationMs });
   }
   const status = jobStatus(results, blockedHosts.length, interrupted());

@@ -1,5 +1,6 @@
 // The per-host runner of a job: build the host's envelope (its own pillar, the inventory as mine
 // data as of the start of the host's wave, the state tree's manifest) and push it over the transport (push.ts).
+import type { AgentEvent } from '../agent/protocol.ts';
 import type { HostRunner, PushResult } from './orchestrate.ts';
 import type { JobTransport } from './commands/fleet.ts';
 import type { JobStore } from './jobs/store.ts';
@@ -21,6 +22,8 @@ export interface RunnerEnv {
   bootstrap: boolean;
   /** The configuration's host limits with `--timeout` applied. */
   limits: HostLimits;
+  /** Each host's agent events (state results as they finish), redacted, as they arrive. */
+  onAgentEvent?(host: string, event: AgentEvent): void;
 }
 
 export function pushRunner(env: RunnerEnv): HostRunner {
@@ -53,6 +56,7 @@ export function pushRunner(env: RunnerEnv): HostRunner {
       ...(opts.stop ? { stop: opts.stop } : {}),
       ...(opts.abort ? { signal: opts.abort } : {}),
       onLastJob: (jid, events) => void recordRecovered(store, host.id, jid, events),
+      ...(env.onAgentEvent ? { onEvent: (e: AgentEvent) => env.onAgentEvent!(host.id, e) } : {}),
     });
   };
 }

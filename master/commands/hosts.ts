@@ -3,6 +3,7 @@
 import { type Command, Option } from 'commander';
 import type { HaliteConfig } from '../config.ts';
 import { serialize } from '../output/format.ts';
+import { formatTable } from '../output/table.ts';
 import { jumpFor, type RosterHost } from '../roster.ts';
 import { openWorkspace } from '../workspace.ts';
 import type { CommandContext } from './context.ts';
@@ -70,9 +71,7 @@ export function formatHostsTable(rows: readonly HostRow[]): string {
   const withLast = rows.some((r) => r.last !== undefined);
   const head = ['ID', 'LEVEL', 'ROLES', 'ADDRESS', 'JUMP', ...(withLast ? ['LAST RUN'] : [])];
   const cells = rows.map((r) => [r.id, r.level, r.roles.join(',') || '-', r.address, r.jump, ...(withLast ? [r.last ?? 'never'] : [])]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((s, i) => (i === c.length - 1 ? s : s.padEnd(widths[i]))).join('  ') + '\n';
-  return [head, ...cells].map(line).join('');
+  return formatTable(head, cells);
 }
 
 interface HostsOptions extends GlobalOptions, TargetOptions {

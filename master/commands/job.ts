@@ -6,8 +6,8 @@ import type { StateOutput } from '../../agent/output/highstate.ts';
 import { saltJson } from '../../agent/output/json.ts';
 import { CliError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { JobStore } from '../jobs/store.ts';
-import { type HostRunner, type JobOutcome, jobExitCode, orchestrate } from '../orchestrate.ts';
+import { type JobOrigin, JobStore } from '../jobs/store.ts';
+import { type HostRunner, type JobEvent, type JobOutcome, jobExitCode, orchestrate } from '../orchestrate.ts';
 import { formatFleetSummary, formatHostOutput, formatJobErrors } from '../output/fleet-summary.ts';
 import { Progress } from '../output/progress.ts';
 import { safeJson } from '../output/terminal-safe.ts';
@@ -16,6 +16,7 @@ import { type RunnerEnv, pushRunner } from '../push-runner.ts';
 import { targetFor } from '../transport/target.ts';
 import type { BatchSpec } from '../plan.ts';
 import type { ErrorData } from '../../agent/errors.ts';
+import type { AgentEvent } from '../../agent/protocol.ts';
 import { jobScope } from '../job-scope.ts';
 import { formatWarnings } from '../output/errors.ts';
 import type { RoleSet } from '../roles.ts';
@@ -109,28 +110,55 @@ export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCli
   ctx.io.stdout(formatFleetSummary(job, { test: opts.test, color }));
 }
 
-/** Runs a highstate (no `sls`) or the named SLS on the selected hosts. */
-export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: string[] | undefined, hooks: JobHooks): Promise<void> {
-  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
-  printWarnings(ctx, ws);
-  printSha1Warning(ctx, ws.config);
+/** The hosts of a job and what they are: chosen before the job starts, so a bad selection starts nothing. */
+export interface PlannedJob {
+  ws: Workspace;
+  hosts: RosterHost[];
+  rejected: Map<string, ErrorData[]>;
+}
+
+/** Who or what starts a job, how its events are followed, how it is stopped, and the job id when chosen beforehand. */
+export interface JobStarter {
+  origin: JobOrigin;
+  who: string;
+  jid?: string;
+  onEvent?(e: JobEvent): void;
+  onAgentEvent?(host: string, e: AgentEvent): void;
+  /** Transport debugging lines (--debug). */
+  debug?(text: string): void;
+  /** Aborted: each host stops after its current state. */
+  stop?: AbortSignal;
+  /** Aborted: each host's run is cut short. */
+  abort?: AbortSignal;
+}
+
+export type PlanOptions = Partial<TargetOptions> & ConfirmOptions & { test?: boolean };
+
+/**
+ * Selects the job's hosts and checks that an untargeted job was meant (asked on a terminal, else
+ * `all` is needed); warnings go to stderr; a usage or configuration error is thrown as a CliError.
+ */
+export async function planJob(ctx: CommandContext, ws: Workspace, opts: PlanOptions, sls: string[] | undefined, hooks: JobHooks = {}): Promise<PlannedJob> {
   const sel = applyTargetOptions(rosterEntries(ws.roster), opts);
   for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
   const { hosts, rejected } = jobHosts(ctx, ws, ws.roles!, sel.hosts);
-  const roles = ws.roles!.roles;
   await confirmSelection(ctx, opts, hosts, sls ? `apply ${sls.join(', ')} on` : 'converge', sls ? 'halite sls' : 'halite highstate');
   if (!hooks.runner) requireLoginKeys(ws.config, ws.roster, hosts.filter((h) => !rejected.has(h.id)));
+  return { ws, hosts, rejected };
+}
+
+export type JobRunOptions = Pick<JobCliOptions, 'test' | 'batch' | 'failhard' | 'bootstrap' | 'concurrency' | 'timeout' | 'level' | 'role' | 'host' | 'target'>;
+
+/** Runs a planned highstate (no `sls`) or SLS job to its end, recording it in `store`; the CLI and the daemon share it. */
+export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: string[] | undefined, store: JobStore, hooks: JobHooks, starter: JobStarter, env: NodeJS.ProcessEnv = process.env): Promise<JobOutcome> {
+  const { ws, hosts, rejected } = planned;
   const concurrency = opts.concurrency ?? ws.config.concurrency;
-  const debug = opts.debug ? (text: string) => ctx.io.stderr(`halite: debug: ${text}\n`) : undefined;
-  const transport = jobTransportFor({ ...ws.config, concurrency }, ctx.io.env, debug);
+  const transport = jobTransportFor({ ...ws.config, concurrency }, env, starter.debug);
   if (!hooks.runner) transport.warm(hosts.filter((h) => !rejected.has(h.id)).map((h) => targetFor(h, ws.config)));
-  const store = JobStore.open(ws.config.jobsDb);
-  const tty = hooks.tty ?? liveProgress(ctx.io);
-  const progress = new Progress({ tty, color: colorWanted(ctx.io, 'stderr', opts.color), write: (s) => ctx.io.stderr(s) });
-  const interrupt = onInterrupt((s) => ctx.io.stderr(s), hooks.signals);
   try {
     const limits = { ...ws.config.hostLimits, ...(opts.timeout ? { timeout: opts.timeout } : {}) };
-    const run = await (hooks.runner ?? pushRunner)({ ws, transport, store, bootstrap: Boolean(opts.bootstrap), limits });
+    const runnerEnv: RunnerEnv = { ws, transport, store, bootstrap: Boolean(opts.bootstrap), limits, ...(starter.onAgentEvent ? { onAgentEvent: starter.onAgentEvent } : {}) };
+    const run = await (hooks.runner ?? pushRunner)(runnerEnv);
     const args: Record<string, unknown> = { level: opts.level, role: opts.role, host: opts.host, target: opts.target };
     if (sls) args.sls = sls;
     if (opts.batch) args.batch = opts.batch;
@@ -139,7 +167,7 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
     const job = await orchestrate({
       hosts,
       rejected,
-      roles,
+      roles: ws.roles!.roles,
       run,
       kind: sls ? 'sls' : 'highstate',
       test: Boolean(opts.test),
@@ -149,18 +177,44 @@ export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: stri
       batch: opts.batch,
       store,
       args,
-      who: ctx.io.env.USER ?? ctx.io.env.LOGNAME ?? '',
-      onEvent: (e) => progress.handle(e),
-      stop: interrupt.stop,
-      abort: interrupt.abort,
+      origin: starter.origin,
+      who: starter.who,
+      ...(starter.jid ? { jid: starter.jid } : {}),
+      onEvent: starter.onEvent,
+      ...(starter.stop ? { stop: starter.stop } : {}),
+      ...(starter.abort ? { abort: starter.abort } : {}),
     });
+    store.prune(ws.config.jobs);
+    return job;
+  } finally {
+    transport.close();
+  }
+}
+
+/** The user running the command, as recorded with the jobs it starts. */
+export const cliUser = (env: NodeJS.ProcessEnv): string => env.USER ?? env.LOGNAME ?? '';
+
+/** Runs a highstate (no `sls`) or the named SLS on the selected hosts. */
+export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: string[] | undefined, hooks: JobHooks): Promise<void> {
+  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
+  printWarnings(ctx, ws);
+  printSha1Warning(ctx, ws.config);
+  const planned = await planJob(ctx, ws, opts, sls, hooks);
+  const store = JobStore.open(ws.config.jobsDb);
+  const tty = hooks.tty ?? liveProgress(ctx.io);
+  const progress = new Progress({ tty, color: colorWanted(ctx.io, 'stderr', opts.color), write: (s) => ctx.io.stderr(s) });
+  const debug = opts.debug ? (text: string) => ctx.io.stderr(`halite: debug: ${text}\n`) : undefined;
+  const interrupt = onInterrupt((s) => ctx.io.stderr(s), hooks.signals);
+  try {
+    const starter: JobStarter = {
+      origin: 'cli', who: cliUser(ctx.io.env), onEvent: (e: JobEvent) => progress.handle(e), stop: interrupt.stop, abort: interrupt.abort, ...(debug ? { debug } : {}),
+    };
+    const job = await executeJob(planned, opts, sls, store, hooks, starter, ctx.io.env);
     progress.finish();
-    printJob(ctx, job, { ...opts, color: colorWanted(ctx.io, 'stdout', opts.color) }, hosts.map((h) => h.id));
+    printJob(ctx, job, { ...opts, color: colorWanted(ctx.io, 'stdout', opts.color) }, planned.hosts.map((h) => h.id));
     ctx.exitCode = interrupt.exitCode() ?? jobExitCode(job.results);
-    store.prune();
   } finally {
     interrupt.dispose();
-    transport.close();
     store.close();
   }
 }

@@ -116,6 +116,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX host_runs_host ON host_runs (host, finished_at);
   CREATE INDEX host_runs_unresolved ON host_runs (host) WHERE unresolved = 1;
   `,
+  // 5: who or what started a job (origin: cli, schedule, api; `who` names the user, schedule or
+  // token), and what reprinting a job's output needs: its wall time, each host's place in the
+  // job's host order and why a host was not run, each state's warnings
+  `
+  ALTER TABLE jobs ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli' CHECK (origin IN ('cli', 'schedule', 'api'));
+  ALTER TABLE jobs ADD COLUMN duration_ms REAL;
+  CREATE INDEX jobs_status ON jobs (status, started_at);
+  ALTER TABLE host_runs ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE host_runs ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+  ALTER TABLE state_results ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

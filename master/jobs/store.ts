@@ -3,6 +3,7 @@
 // Everything handed to the store must already be redacted: it writes what it is given.
 import type { ErrorData } from '../../agent/errors.ts';
 import type { Grains, StateResult } from '../../agent/protocol.ts';
+import { DEFAULT_KEEP_DAYS } from '../config.ts';
 import { makeStorePrivate } from './private-files.ts';
 import { type ProcessIdentity, currentProcess, processAlive } from './process-identity.ts';
 import { migrate } from './schema.ts';
@@ -12,6 +13,9 @@ export type JobKind = 'highstate' | 'sls' | 'run';
 export type JobStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'interrupted';
 /** How a host's part of a job ended; `timeout`: stopped after the time allowed (exit code TIMEOUT). */
 export type HostRunStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';
+/** What started a job: a person at the command line, a schedule of the daemon, or an API token. */
+export type JobOrigin = 'cli' | 'schedule' | 'api';
+export const JOB_ORIGINS: readonly JobOrigin[] = ['cli', 'schedule', 'api'];
 
 export interface JobRecord {
   jid: string;
@@ -21,9 +25,13 @@ export interface JobRecord {
   startedAt: string;
   finishedAt: string | null;
   status: JobStatus;
+  origin: JobOrigin;
+  /** The user (cli), schedule name (schedule) or token name (api) that started the job. */
   who: string;
   /** The master process that ran (or runs) the job; null for jobs recorded before it was kept. */
   master: ProcessIdentity | null;
+  /** The job's wall time; null while it runs (and for jobs recorded before it was kept). */
+  durationMs: number | null;
 }
 
 export interface HostRunRecord {
@@ -45,6 +53,10 @@ export interface HostRunRecord {
   unresolved: boolean;
   /** When the run's outcome was completed from the record the host's agent kept (after a lost link). */
   recoveredAt: string | null;
+  /** The host's place in the job's host order (the order its output is printed in). */
+  position: number;
+  /** Why a blocked host was not run. */
+  reason: string;
 }
 
 export interface InventoryRecord {
@@ -59,6 +71,7 @@ export interface NewJob {
   kind: JobKind;
   args?: Record<string, unknown>;
   test?: boolean;
+  origin?: JobOrigin;
   who?: string;
   startedAt?: Date;
   /** The process running the job (default: this one). */
@@ -77,7 +90,27 @@ export interface HostRunInput {
   recoveredAt?: Date;
   /** The master did not receive the outcome (the agent started, then the link was lost or the job interrupted). */
   unresolved?: boolean;
+  position?: number;
+  reason?: string;
 }
+
+/** Which jobs `jobs()` lists: all filters must hold. */
+export interface JobFilter {
+  /** Jobs that ran on this host. */
+  host?: string;
+  status?: JobStatus;
+  /** Jobs started at or after this time. */
+  since?: Date;
+  /** At most this many (default 50), most recent first. */
+  limit?: number;
+}
+
+/** How long finished jobs are kept: younger than keepDays, and only the keepCount most recent (when set). */
+export interface RetentionPolicy {
+  keepDays: number;
+  keepCount?: number | null;
+}
+
 
 /** Salt's job id form: the start time as YYYYMMDDhhmmssffffff (UTC, microseconds). */
 export function makeJid(at: Date = new Date(), micros = 0): string {
@@ -88,31 +121,35 @@ export function makeJid(at: Date = new Date(), micros = 0): string {
   );
 }
 
-const RETENTION_KEY = 'retention_days';
-const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-interface JobRow { jid: string; kind: JobKind; args: string; test: number; started_at: string; finished_at: string | null; status: JobStatus; who: string; master_pid: number | null; master_start: string }
+interface JobRow {
+  jid: string; kind: JobKind; args: string; test: number; started_at: string; finished_at: string | null; status: JobStatus; origin: JobOrigin; who: string;
+  duration_ms: number | null; master_pid: number | null; master_start: string;
+}
 interface HostRunRow {
   jid: string; host: string; status: HostRunStatus; succeeded: number; failed: number; changed: number; total: number; duration_ms: number; errors: string; warnings: string;
-  started_at: string | null; finished_at: string | null; unresolved: number; recovered_at: string | null;
+  started_at: string | null; finished_at: string | null; unresolved: number; recovered_at: string | null; position: number; reason: string;
 }
-interface ResultRow { tag: string; id: string; name: string; sls: string; result: number | null; changes: string; comment: string; start_time: string; duration_ms: number; run_num: number }
+interface ResultRow { tag: string; id: string; name: string; sls: string; result: number | null; changes: string; comment: string; start_time: string; duration_ms: number; run_num: number; warnings: string }
 interface InventoryRow { host: string; addresses: string; grains: string; updated_at: string }
 
 const toJob = (r: JobRow): JobRecord => ({
-  jid: r.jid, kind: r.kind, args: JSON.parse(r.args), test: r.test === 1, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, who: r.who,
-  master: r.master_pid === null ? null : { pid: r.master_pid, start: r.master_start },
+  jid: r.jid, kind: r.kind, args: JSON.parse(r.args), test: r.test === 1, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, origin: r.origin, who: r.who,
+  master: r.master_pid === null ? null : { pid: r.master_pid, start: r.master_start }, durationMs: r.duration_ms,
 });
 const toHostRun = (r: HostRunRow): HostRunRecord => ({
   jid: r.jid, host: r.host, status: r.status, succeeded: r.succeeded, failed: r.failed, changed: r.changed, total: r.total,
   durationMs: r.duration_ms, errors: JSON.parse(r.errors), warnings: JSON.parse(r.warnings), startedAt: r.started_at, finishedAt: r.finished_at,
-  unresolved: r.unresolved === 1, recoveredAt: r.recovered_at,
+  unresolved: r.unresolved === 1, recoveredAt: r.recovered_at, position: r.position, reason: r.reason,
 });
-const toResult = (r: ResultRow): StateResult => ({
-  tag: r.tag, id: r.id, name: r.name, sls: r.sls, result: r.result === null ? null : r.result === 1, changes: JSON.parse(r.changes),
-  comment: r.comment, start_time: r.start_time, duration_ms: r.duration_ms, run_num: r.run_num,
-});
+const toResult = (r: ResultRow): StateResult => {
+  const warnings = JSON.parse(r.warnings) as string[];
+  return {
+    tag: r.tag, id: r.id, name: r.name, sls: r.sls, result: r.result === null ? null : r.result === 1, changes: JSON.parse(r.changes),
+    comment: r.comment, start_time: r.start_time, duration_ms: r.duration_ms, run_num: r.run_num, ...(warnings.length ? { warnings } : {}),
+  };
+};
 
 export class JobStore {
   private readonly issued = new Set<string>();
@@ -175,20 +212,26 @@ export class JobStore {
     const jid = job.jid ?? this.newJid(started);
     const master = job.master ?? currentProcess();
     this.db
-      .prepare('INSERT INTO jobs (jid, kind, args, test, started_at, status, who, master_pid, master_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, started.toISOString(), 'running', job.who ?? '', master.pid, master.start);
+      .prepare('INSERT INTO jobs (jid, kind, args, test, started_at, status, origin, who, master_pid, master_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, started.toISOString(), 'running', job.origin ?? 'cli', job.who ?? '', master.pid, master.start);
     return this.job(jid)!;
   }
 
-  /** Records that a host's run has started (status `running` until recordHostRun). */
-  startHostRun(jid: string, host: string, at: Date = new Date()): void {
+  /** Records that a host's run has started (status `running` until recordHostRun) at its place in the job's host order. */
+  startHostRun(jid: string, host: string, at: Date = new Date(), position?: number): void {
     this.db
-      .prepare("INSERT INTO host_runs (jid, host, status, started_at) VALUES (?, ?, 'running', ?) ON CONFLICT (jid, host) DO UPDATE SET status = 'running', started_at = excluded.started_at")
-      .run(jid, host, at.toISOString());
+      .prepare(
+        "INSERT INTO host_runs (jid, host, status, started_at, position) VALUES (?, ?, 'running', ?, ?) " +
+          "ON CONFLICT (jid, host) DO UPDATE SET status = 'running', started_at = excluded.started_at, position = COALESCE(?, host_runs.position)",
+      )
+      .run(jid, host, at.toISOString(), position ?? 0, position ?? null);
   }
 
-  finishJob(jid: string, status: Exclude<JobStatus, 'running'>, at: Date = new Date()): void {
-    this.db.prepare('UPDATE jobs SET status = ?, finished_at = ? WHERE jid = ?').run(status, at.toISOString(), jid);
+  /** Marks the job finished; its wall time is `durationMs`, else the time since it started. */
+  finishJob(jid: string, status: Exclude<JobStatus, 'running'>, at: Date = new Date(), durationMs?: number): void {
+    const started = this.job(jid)?.startedAt;
+    const ms = durationMs ?? (started ? Math.max(0, at.getTime() - Date.parse(started)) : null);
+    this.db.prepare('UPDATE jobs SET status = ?, finished_at = ?, duration_ms = ? WHERE jid = ?').run(status, at.toISOString(), ms, jid);
   }
 
   /** Records one host's run and its state results (replacing an earlier record of the same host in the job, its start time kept). */
@@ -201,22 +244,23 @@ export class JobStore {
       if (Object.keys(r.changes ?? {}).length) changed++;
     }
     const insertRun = this.db.prepare(
-      'INSERT INTO host_runs (jid, host, status, succeeded, failed, changed, total, duration_ms, errors, warnings, finished_at, unresolved, recovered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+      'INSERT INTO host_runs (jid, host, status, succeeded, failed, changed, total, duration_ms, errors, warnings, finished_at, unresolved, recovered_at, position, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT (jid, host) DO UPDATE SET status = excluded.status, succeeded = excluded.succeeded, failed = excluded.failed, changed = excluded.changed, ' +
         'total = excluded.total, duration_ms = excluded.duration_ms, errors = excluded.errors, warnings = excluded.warnings, finished_at = excluded.finished_at, ' +
-        'unresolved = excluded.unresolved, recovered_at = excluded.recovered_at',
+        'unresolved = excluded.unresolved, recovered_at = excluded.recovered_at, position = COALESCE(?, host_runs.position), reason = excluded.reason',
     );
     const insertResult = this.db.prepare(
-      'INSERT OR REPLACE INTO state_results (jid, host, tag, id, name, sls, result, changes, comment, start_time, duration_ms, run_num) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO state_results (jid, host, tag, id, name, sls, result, changes, comment, start_time, duration_ms, run_num, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM state_results WHERE jid = ? AND host = ?').run(jid, run.host);
       insertRun.run(
         jid, run.host, run.status, succeeded, failed, changed, results.length, run.durationMs ?? 0, JSON.stringify(run.errors ?? []), JSON.stringify(run.warnings ?? []),
         (run.finishedAt ?? new Date()).toISOString(), run.unresolved ? 1 : 0, run.recoveredAt ? run.recoveredAt.toISOString() : null,
+        run.position ?? 0, run.reason ?? '', run.position ?? null,
       );
       for (const r of results) {
-        insertResult.run(jid, run.host, r.tag, r.id, r.name, r.sls, r.result === null ? null : r.result ? 1 : 0, JSON.stringify(r.changes ?? {}), r.comment ?? '', r.start_time ?? '', r.duration_ms ?? 0, r.run_num);
+        insertResult.run(jid, run.host, r.tag, r.id, r.name, r.sls, r.result === null ? null : r.result ? 1 : 0, JSON.stringify(r.changes ?? {}), r.comment ?? '', r.start_time ?? '', r.duration_ms ?? 0, r.run_num, JSON.stringify(r.warnings ?? []));
       }
     })();
   }
@@ -226,14 +270,24 @@ export class JobStore {
     return row && toJob(row);
   }
 
-  /** The most recent jobs first. */
-  jobs(opts: { limit?: number } = {}): JobRecord[] {
-    return this.db.prepare<JobRow>('SELECT * FROM jobs ORDER BY started_at DESC, jid DESC LIMIT ?').all(opts.limit ?? 50).map(toJob);
-  }
-
-  hostRun(jid: string, host: string): HostRunRecord | undefined {
-    const row = this.db.prepare<HostRunRow>('SELECT * FROM host_runs WHERE jid = ? AND host = ?').get(jid, host);
-    return row && toHostRun(row);
+  /** The jobs matching `filter`, most recent first. */
+  jobs(filter: JobFilter = {}): JobRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.host !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM host_runs h WHERE h.jid = jobs.jid AND h.host = ?)');
+      params.push(filter.host);
+    }
+    if (filter.status !== undefined) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.since !== undefined) {
+      where.push('started_at >= ?');
+      params.push(filter.since.toISOString());
+    }
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, jid DESC LIMIT ?`;
+    return this.db.prepare<JobRow>(sql).all(...params, filter.limit ?? 50).map(toJob);
   }
 
   /**
@@ -249,8 +303,14 @@ export class JobStore {
       .map((r) => r.jid);
   }
 
+  /** The job's host runs in the job's host order. */
   hostRuns(jid: string): HostRunRecord[] {
-    return this.db.prepare<HostRunRow>('SELECT * FROM host_runs WHERE jid = ? ORDER BY host').all(jid).map(toHostRun);
+    return this.db.prepare<HostRunRow>('SELECT * FROM host_runs WHERE jid = ? ORDER BY position, host').all(jid).map(toHostRun);
+  }
+
+  hostRun(jid: string, host: string): HostRunRecord | undefined {
+    const row = this.db.prepare<HostRunRow>('SELECT * FROM host_runs WHERE jid = ? AND host = ?').get(jid, host);
+    return row && toHostRun(row);
   }
 
   /** A host's results in a job, in run order. */
@@ -281,20 +341,22 @@ export class JobStore {
       .map((r) => ({ host: r.host, addresses: JSON.parse(r.addresses), grains: JSON.parse(r.grains), updatedAt: r.updated_at }));
   }
 
-  /** Days jobs are kept (default 30). */
-  retentionDays(): number {
-    const row = this.db.prepare<{ value: string }>('SELECT value FROM settings WHERE key = ?').get(RETENTION_KEY);
-    return row ? Number(row.value) : DEFAULT_RETENTION_DAYS;
-  }
-
-  setRetentionDays(days: number): void {
-    if (!Number.isFinite(days) || days <= 0) throw new Error(`retention must be a positive number of days, not ${days}`);
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(RETENTION_KEY, String(days));
-  }
-
-  /** Deletes jobs (with their runs and results) started before the retention period; returns how many. */
-  prune(now: Date = new Date()): number {
-    const cutoff = new Date(now.getTime() - this.retentionDays() * DAY_MS).toISOString();
-    return this.db.prepare("DELETE FROM jobs WHERE started_at < ? AND status != 'running'").run(cutoff).changes;
+  /**
+   * Deletes finished jobs (with their runs and results) older than `policy.keepDays`, and beyond the
+   * `policy.keepCount` most recent; a running job is never deleted. Returns how many were deleted.
+   */
+  prune(policy: RetentionPolicy = { keepDays: DEFAULT_KEEP_DAYS }, now: Date = new Date()): number {
+    const cutoff = new Date(now.getTime() - policy.keepDays * DAY_MS).toISOString();
+    return this.db.transaction(() => {
+      let n = this.db.prepare("DELETE FROM jobs WHERE started_at < ? AND status != 'running'").run(cutoff).changes;
+      if (policy.keepCount != null) {
+        n += this.db
+          .prepare(
+            "DELETE FROM jobs WHERE status != 'running' AND jid NOT IN (SELECT jid FROM jobs WHERE status != 'running' ORDER BY started_at DESC, jid DESC LIMIT ?)",
+          )
+          .run(policy.keepCount).changes;
+      }
+      return n;
+    })();
   }
 }

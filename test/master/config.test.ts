@@ -80,7 +80,7 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist, allow_sha1)'],
   ['ssh:\n  allow_sha1: yes please', 2, 'ssh.allow_sha1: expected true or false, got the string "yes please"'],
   ['ssh: true', 1, 'ssh: expected a map, got the boolean true'],
-  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output)'],
+  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs)'],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],
   ['levels:\n  staging: 3', 2, 'levels.staging: expected a map {jump}, got the number 3'],
   ['levels:\n  staging:\n    jump: "-oProxyCommand=sh"', 3, 'levels.staging.jump.host: expected a hostname or IP address, got the string "-oProxyCommand=sh"'],
@@ -89,8 +89,19 @@ const bad: Array<[string, number, string]> = [
   ['levels:\n  staging:\n    jump: {host: j1, via: x}', 3, 'levels.staging.jump.via: unknown field (expected one of: host, port, user)'],
   ['levels:\n  staging:\n    push: x', 3, 'levels.staging.push: unknown field (expected one of: jump)'],
   ['levels:\n  "-x": {}', 2, 'levels.-x: a level name must be letters, digits, ".", "_" or "-", not starting with "-" or "."'],
+  ['jobs:\n  keep_days: 0', 2, 'jobs.keep_days: expected a positive number of days, got the number 0'],
+  ['jobs:\n  keep_count: 2.5', 2, 'jobs.keep_count: expected a positive integer, got the number 2.5'],
+  ['jobs:\n  keep: 3', 2, 'jobs.keep: unknown field (expected one of: keep_days, keep_count)'],
+  ['jobs: 3', 1, 'jobs: expected a map {keep_days, keep_count}, got the number 3'],
   ['- states', 1, 'expected a map of settings, got a list'],
 ];
+
+t.test('jobs: retention from halite.yaml, 30 days and no count limit by default', async (t) => {
+  t.same(parseConfig('concurrency: 2\n', FILE).config.jobs, { keepDays: 30, keepCount: null });
+  const { config, errors } = parseConfig('jobs:\n  keep_days: 7\n  keep_count: 500\n', FILE);
+  t.same(errors, []);
+  t.same(config.jobs, { keepDays: 7, keepCount: 500 });
+});
 
 for (const [text, line, message] of bad) {
   t.test(`invalid: ${message}`, async (t) => {

@@ -138,7 +138,9 @@ t.test('test mode and the sls list reach the runner; everything is recorded in t
   const job = await orchestrate({ hosts: [host('db1', ['db']), host('app1', ['app'])], roles: ROLES, run, store, test: true, sls: ['memcached'], args: { sls: ['memcached'] }, who: 'ops' });
   t.same(seen, [{ jid: job.jid, test: true, wave: 0, sls: ['memcached'] }]);
   t.match(store.job(job.jid), { kind: 'sls', test: true, status: 'failed', who: 'ops', args: { sls: ['memcached'] } });
-  t.same(store.hostRuns(job.jid).map((r) => [r.host, r.status]), [['app1', 'blocked'], ['db1', 'failed']]);
+  t.same(store.hostRuns(job.jid).map((r) => [r.host, r.status]), [['db1', 'failed'], ['app1', 'blocked']], 'in the job order');
+  t.match(store.hostRuns(job.jid)[1].reason, /^app1: /, 'why app1 was not run');
+  t.ok(store.job(job.jid)!.durationMs! >= 0, 'the wall time is kept');
   t.equal(store.stateResults(job.jid, 'db1').length, 1);
   t.same(store.inventory().map((r) => [r.host, r.addresses, r.grains]), [['db1', ['10.0.0.9'], { os: 'Debian' }]]);
   store.close();

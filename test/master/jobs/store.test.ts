@@ -133,12 +133,8 @@ t.test('inventory: upserted per host', async (t) => {
   store.close();
 });
 
-t.test('retention: jobs older than the setting are pruned with their runs and results; running jobs stay', async (t) => {
+t.test('retention: jobs older than keep_days, and beyond keep_count, are pruned with their runs and results; running jobs stay', async (t) => {
   const store = JobStore.open(':memory:');
-  t.equal(store.retentionDays(), 30);
-  store.setRetentionDays(7);
-  t.equal(store.retentionDays(), 7);
-  t.throws(() => store.setRetentionDays(0), /positive/);
   const now = new Date('2026-11-22T00:00:00Z');
   const old = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-10T00:00:00Z') });
   store.recordHostRun(old.jid, { host: 'mem1', status: 'ok', results: [result('test_|-a_|-a_|-nop', 0)] });
@@ -146,10 +142,56 @@ t.test('retention: jobs older than the setting are pruned with their runs and re
   const stuck = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-09T00:00:00Z') });
   const recent = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-20T00:00:00Z') });
   store.finishJob(recent.jid, 'ok');
-  t.equal(store.prune(now), 1);
+  t.equal(store.prune({ keepDays: 30 }, now), 0, 'all younger than 30 days');
+  t.equal(store.prune({ keepDays: 7 }, now), 1);
   t.same(store.jobs().map((j) => j.jid).sort(), [stuck.jid, recent.jid].sort());
   t.same(store.hostRuns(old.jid), []);
   t.equal(store.db.prepare<{ n: number }>('SELECT count(*) AS n FROM state_results').get()!.n, 0, 'results went with the job');
+  const newer = store.startJob({ kind: 'sls', startedAt: new Date('2026-11-21T00:00:00Z') });
+  store.finishJob(newer.jid, 'ok');
+  t.equal(store.prune({ keepDays: 7, keepCount: 1 }, now), 1, 'only the most recent finished job is kept');
+  t.same(store.jobs().map((j) => j.jid).sort(), [stuck.jid, newer.jid].sort(), 'the running job is not counted nor deleted');
+  store.close();
+});
+
+t.test('schema 1 to the current version through every step: an existing store keeps its jobs, which read as started from the command line', async (t) => {
+  const file = dbFile();
+  mkdirSync(dirname(file), { recursive: true });
+  const db = openDatabase(file);
+  db.exec(MIGRATIONS[0]);
+  db.pragma('user_version = 1');
+  db.prepare("INSERT INTO jobs (jid, kind, started_at, finished_at, status, who) VALUES ('1', 'highstate', '2026-11-22T08:00:00.000Z', '2026-11-22T08:00:02.500Z', 'ok', 'ops')").run();
+  db.prepare("INSERT INTO host_runs (jid, host, status, finished_at) VALUES ('1', 'mem1', 'ok', '2026-11-22T08:00:02.000Z')").run();
+  db.prepare("INSERT INTO state_results (jid, host, tag, id, name, sls, result, run_num) VALUES ('1', 'mem1', 'test_|-a_|-a_|-nop', 'a', 'a', 's', 1, 0)").run();
+  db.close();
+  const store = JobStore.open(file);
+  t.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  t.match(store.job('1'), { origin: 'cli', who: 'ops', durationMs: null, status: 'ok' });
+  t.match(store.hostRuns('1'), [{ host: 'mem1', position: 0, reason: '' }]);
+  t.same(store.stateResults('1', 'mem1')[0].warnings, undefined);
+  store.startJob({ kind: 'run', origin: 'api', who: 'deploy-bot' });
+  t.throws(() => store.db.prepare("INSERT INTO jobs (jid, kind, started_at, origin) VALUES ('x', 'run', '', 'mars')").run(), /CHECK/);
+  store.close();
+});
+
+t.test('jobs(): filtered by host, status and start time; host runs in the job order with warnings kept', async (t) => {
+  const store = JobStore.open(':memory:');
+  const a = store.startJob({ kind: 'highstate', startedAt: new Date('2026-11-20T00:00:00Z') });
+  store.recordHostRun(a.jid, { host: 'web1', status: 'blocked', position: 0, reason: 'web1: cache failed' });
+  store.recordHostRun(a.jid, { host: 'cache1', status: 'changed', position: 1, results: [result('test_|-a_|-a_|-nop', 0, { warnings: ['w1'] })] });
+  store.finishJob(a.jid, 'failed', new Date('2026-11-20T00:00:03Z'), 2500);
+  const b = store.startJob({ kind: 'sls', startedAt: new Date('2026-11-21T00:00:00Z') });
+  store.recordHostRun(b.jid, { host: 'cache1', status: 'ok' });
+  store.finishJob(b.jid, 'ok', new Date('2026-11-21T00:00:01Z'));
+  t.same(store.hostRuns(a.jid).map((r) => [r.host, r.reason]), [['web1', 'web1: cache failed'], ['cache1', '']]);
+  t.same(store.stateResults(a.jid, 'cache1')[0].warnings, ['w1']);
+  t.equal(store.job(a.jid)!.durationMs, 2500);
+  t.equal(store.job(b.jid)!.durationMs, 1000, 'without a wall time, the time since the start');
+  t.same(store.jobs({ host: 'web1' }).map((j) => j.jid), [a.jid]);
+  t.same(store.jobs({ host: 'cache1' }).map((j) => j.jid), [b.jid, a.jid]);
+  t.same(store.jobs({ status: 'failed' }).map((j) => j.jid), [a.jid]);
+  t.same(store.jobs({ since: new Date('2026-11-20T12:00:00Z') }).map((j) => j.jid), [b.jid]);
+  t.same(store.jobs({ limit: 1 }).map((j) => j.jid), [b.jid]);
   store.close();
 });
 
