@@ -10,6 +10,8 @@ import { registerHosts } from './commands/hosts.ts';
 import type { JobHooks } from './commands/job.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerKeeper } from './commands/keeper.ts';
+import { type ServeHooks, registerServe } from './commands/serve.ts';
+import { registerToken } from './commands/token.ts';
 import { registerHostsAccept } from './commands/hosts-accept.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerRun } from './commands/run.ts';
@@ -25,6 +27,8 @@ import { haliteVersion } from './version.ts';
 /** What tests replace: how a job reaches its hosts. */
 export interface ProgramHooks {
   job?: JobHooks;
+  /** `halite serve`: told the address once listening, with the function that stops the daemon. */
+  serveListening?: ServeHooks['listening'];
 }
 
 export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Command {
@@ -45,6 +49,8 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
   registerSls(program, ctx, hooks.job);
   registerRun(program, ctx);
   registerJobs(program, ctx);
+  registerServe(program, ctx, { job: hooks.job, listening: hooks.serveListening });
+  registerToken(program, ctx);
   registerSsh(program, ctx);
   registerKeeper(program);
   return program;

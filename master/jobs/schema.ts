@@ -118,7 +118,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 5: who or what started a job (origin: cli, schedule, api; `who` names the user, schedule or
   // token), and what reprinting a job's output needs: its wall time, each host's place in the
-  // job's host order and why a host was not run, each state's warnings
+  // job's host order and why a host was not run, each state's warnings; the API's tokens (only their sha256 is kept)
   `
   ALTER TABLE jobs ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli' CHECK (origin IN ('cli', 'schedule', 'api'));
   ALTER TABLE jobs ADD COLUMN duration_ms REAL;
@@ -126,6 +126,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE host_runs ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE host_runs ADD COLUMN reason TEXT NOT NULL DEFAULT '';
   ALTER TABLE state_results ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+
+  CREATE TABLE api_tokens (
+    name TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+  );
   `,
 ];
 

@@ -328,6 +328,14 @@ export class JobStore {
     return row && toHostRun(row);
   }
 
+  /** Each host's most recent run that succeeded (ok or changed): its finish time. */
+  lastSuccesses(): { host: string; finishedAt: string }[] {
+    return this.db
+      .prepare<{ host: string; at: string }>("SELECT host, max(finished_at) AS at FROM host_runs WHERE status IN ('ok', 'changed') GROUP BY host ORDER BY host")
+      .all()
+      .map((r) => ({ host: r.host, finishedAt: r.at }));
+  }
+
   updateInventory(host: string, addresses: readonly string[], grains: Grains, at: Date = new Date()): void {
     this.db
       .prepare('INSERT INTO inventory (host, addresses, grains, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET addresses = excluded.addresses, grains = excluded.grains, updated_at = excluded.updated_at')

@@ -1,0 +1,112 @@
+// Jobs started by the daemon: the same planning and execution as the command line's (commands/job.ts),
+// the job id chosen first so the caller gets it at once, the events published on the bus.
+import { CliError } from '../cli-error.ts';
+import type { CommandContext } from '../commands/context.ts';
+import { type JobHooks, type JobRunOptions, executeJob, planJob } from '../commands/job.ts';
+import { EXIT } from '../exit-codes.ts';
+import type { JobOrigin, JobStore } from '../jobs/store.ts';
+import type { JobEvent } from '../orchestrate.ts';
+import { formatError } from '../../agent/errors.ts';
+import { openWorkspace } from '../workspace.ts';
+import { ApiError } from './errors.ts';
+import type { ApiEvent, EventBus } from './events.ts';
+import { formatWarnings } from '../output/errors.ts';
+
+export interface JobRequest extends JobRunOptions {
+  kind: 'highstate' | 'sls';
+  sls?: string[];
+}
+
+export interface LaunchEnv {
+  store: JobStore;
+  bus: EventBus;
+  /** halite.yaml to read for each job (undefined: $HALITE_CONFIG or ./halite.yaml of cwd). */
+  configFile?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** How jobs reach their hosts (default: SSH). */
+  jobHooks?: JobHooks;
+  /** Where a job that failed outside its hosts is reported. */
+  log?(message: string): void;
+}
+
+export interface Launched {
+  jid: string;
+  hosts: string[];
+  warnings: string[];
+}
+
+/** The job events the bus carries, from the orchestrator's. */
+function toApiEvent(jid: string, kind: JobRequest['kind'], e: JobEvent, starter: { origin: JobOrigin; who: string }): ApiEvent | undefined {
+  switch (e.type) {
+    case 'job-start':
+      return { type: 'job-start', jid, kind, test: e.test, hosts: e.hosts, origin: starter.origin, who: starter.who };
+    case 'host-start':
+      return { type: 'host-start', jid, host: e.host };
+    case 'host-blocked':
+      return { type: 'host-blocked', jid, host: e.host, reason: e.reason };
+    case 'host-done': {
+      const r = e.result;
+      const changed = r.results.filter((s) => Object.keys(s.changes ?? {}).length).length;
+      const failed = r.results.filter((s) => s.result === false).length;
+      return { type: 'host-done', jid, host: e.host, status: r.status, durationMs: r.durationMs, states: r.results.length, failed, changed, errors: r.errors.map((x) => formatError(x)) };
+    }
+    case 'job-done':
+      return { type: 'job-done', jid, kind, status: e.status, durationMs: e.durationMs };
+    default:
+      return undefined;
+  }
+}
+
+export class JobLauncher {
+  /** Jobs started here and not finished yet, by job id. */
+  readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly env: LaunchEnv) {}
+
+  /**
+   * Plans the job (a bad selection or configuration is thrown as an ApiError and starts nothing),
+   * then runs it in the background and returns its id.
+   */
+  start(req: JobRequest, starter: { origin: JobOrigin; who: string }): Launched {
+    const warnings: string[] = [];
+    const ctx: CommandContext = { io: { stdout: () => undefined, stderr: (s) => void warnings.push(...s.trimEnd().split('\n')), env: this.env.env, cwd: this.env.cwd }, exitCode: EXIT.OK };
+    const { store, bus } = this.env;
+    let planned;
+    try {
+      const ws = openWorkspace({ config: this.env.configFile, env: this.env.env, cwd: this.env.cwd, allowRosterErrors: true, roles: true });
+      if (ws.roster.warnings.length) ctx.io.stderr(formatWarnings(ws.roster.warnings));
+      planned = planJob(ctx, ws, req, this.env.jobHooks ?? {});
+    } catch (err) {
+      if (err instanceof CliError && err.exitCode === EXIT.USAGE) throw new ApiError(400, 'INVALID_TARGET', err.message);
+      if (err instanceof CliError) throw new ApiError(422, 'CONFIG_INVALID', err.message, err.errors.map((e) => formatError(e)));
+      throw err;
+    }
+    const jid = store.newJid();
+    const publish = (e: JobEvent) => {
+      const ev = toApiEvent(jid, req.kind, e, starter);
+      if (ev) bus.publish(ev);
+    };
+    const onAgentEvent = (host: string, e: import('../../agent/protocol.ts').AgentEvent) => {
+      if (e.type === 'result') bus.publish({ type: 'state', jid, host, tag: e.tag, result: e.result, changes: e.changes ?? {}, comment: e.comment ?? '', duration_ms: e.duration_ms ?? 0 });
+    };
+    const sls = req.kind === 'sls' ? req.sls : undefined;
+    const job = executeJob(planned, req, sls, store, this.env.jobHooks ?? {}, { ...starter, jid, onEvent: publish, onAgentEvent }, this.env.env)
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        this.env.log?.(`job ${jid}: ${err instanceof Error ? err.message : String(err)}`);
+        // a job that failed before it was recorded is recorded now, so its id leads somewhere
+        if (!store.job(jid)) store.startJob({ jid, kind: req.kind, args: { ...(sls ? { sls } : {}) }, test: Boolean(req.test), ...starter });
+        if (store.job(jid)?.status === 'running') store.finishJob(jid, 'error');
+        bus.publish({ type: 'job-done', jid, kind: req.kind, status: 'error', durationMs: 0 });
+      })
+      .finally(() => this.running.delete(jid));
+    this.running.set(jid, job);
+    return { jid, hosts: planned.hosts.map((h) => h.id), warnings };
+  }
+
+  /** Resolves when every job started here has finished. */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running.values()]);
+  }
+}

@@ -1,0 +1,113 @@
+// JSON Schemas of the API's queries, bodies and replies. Objects admit no field they do not list.
+
+const str = { type: 'string' } as const;
+const strList = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 }, maxItems: 256 } as const;
+const obj = <P extends Record<string, unknown>>(properties: P, required: (keyof P & string)[] = []) =>
+  ({ type: 'object', additionalProperties: false, properties, required }) as const;
+
+export const JOB_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error'] as const;
+export const HOST_STATUS = ['ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'blocked'] as const;
+const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
+
+export const errorReply = obj({ code: str, message: str, details: { type: 'array', items: str } }, ['code', 'message']);
+
+export const jobRecord = obj(
+  {
+    jid: str,
+    kind: { type: 'string', enum: ['highstate', 'sls', 'run'] },
+    args: { type: 'object', additionalProperties: true },
+    test: { type: 'boolean' },
+    startedAt: str,
+    finishedAt: nullable('string'),
+    status: { type: 'string', enum: JOB_STATUS },
+    origin: { type: 'string', enum: ['cli', 'schedule', 'api'] },
+    who: str,
+    durationMs: nullable('number'),
+  },
+  ['jid', 'kind', 'args', 'test', 'startedAt', 'finishedAt', 'status', 'origin', 'who', 'durationMs'],
+);
+
+const errorData = { type: 'object', additionalProperties: true, properties: { code: str, message: str }, required: ['code', 'message'] } as const;
+
+export const hostRunRecord = obj(
+  {
+    jid: str,
+    host: str,
+    status: { type: 'string', enum: HOST_STATUS },
+    succeeded: { type: 'integer' },
+    failed: { type: 'integer' },
+    changed: { type: 'integer' },
+    total: { type: 'integer' },
+    durationMs: { type: 'number' },
+    errors: { type: 'array', items: errorData },
+    finishedAt: str,
+    position: { type: 'integer' },
+    reason: str,
+  },
+  ['jid', 'host', 'status', 'succeeded', 'failed', 'changed', 'total', 'durationMs', 'errors', 'finishedAt', 'position', 'reason'],
+);
+
+export const stateResult = obj(
+  {
+    tag: str,
+    id: str,
+    name: str,
+    sls: str,
+    result: nullable('boolean'),
+    changes: { type: 'object', additionalProperties: true },
+    comment: str,
+    start_time: str,
+    duration_ms: { type: 'number' },
+    run_num: { type: 'integer' },
+    warnings: { type: 'array', items: str },
+  },
+  ['tag', 'id', 'name', 'sls', 'result', 'changes', 'comment', 'start_time', 'duration_ms', 'run_num'],
+);
+
+export const jobsQuery = obj({
+  host: { type: 'string', minLength: 1, maxLength: 256 },
+  status: { type: 'string', enum: JOB_STATUS },
+  since: { type: 'string', minLength: 1, maxLength: 64 },
+  limit: { type: 'string', pattern: '^([1-9][0-9]{0,2}|1000)$' },
+});
+
+export const jidParams = obj({ jid: { type: 'string', pattern: '^[0-9]{20}$' } }, ['jid']);
+export const jidHostParams = obj({ jid: { type: 'string', pattern: '^[0-9]{20}$' }, host: { type: 'string', minLength: 1, maxLength: 256 } }, ['jid', 'host']);
+
+export const jobsReply = obj({ jobs: { type: 'array', items: jobRecord } }, ['jobs']);
+export const jobReply = obj({ job: jobRecord, hosts: { type: 'array', items: hostRunRecord } }, ['job', 'hosts']);
+export const hostResultsReply = obj({ job: jobRecord, run: hostRunRecord, results: { type: 'array', items: stateResult } }, ['job', 'run', 'results']);
+
+export const startJobBody = obj(
+  {
+    kind: { type: 'string', enum: ['highstate', 'sls'] },
+    sls: { ...strList, minItems: 1 },
+    level: strList,
+    role: strList,
+    host: strList,
+    target: strList,
+    test: { type: 'boolean' },
+    batch: { type: 'string', minLength: 1, maxLength: 16 },
+    failhard: { type: 'boolean' },
+    concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+  },
+  ['kind'],
+);
+
+export const startJobReply = obj({ jid: str, hosts: { type: 'array', items: str }, warnings: { type: 'array', items: str } }, ['jid', 'hosts', 'warnings']);
+
+const lastRun = { anyOf: [{ type: 'null' }, obj({ jid: str, status: { type: 'string', enum: HOST_STATUS }, finishedAt: str }, ['jid', 'status', 'finishedAt'])] } as const;
+
+export const hostsReply = obj(
+  {
+    hosts: {
+      type: 'array',
+      items: obj({ id: str, level: str, roles: { type: 'array', items: str }, address: str, lastRun }, ['id', 'level', 'roles', 'address', 'lastRun']),
+    },
+  },
+  ['hosts'],
+);
+
+export const eventsQuery = obj({ jid: { type: 'string', pattern: '^[0-9]{20}$' } });
+
+export const healthReply = obj({ status: { type: 'string', enum: ['ok'] } }, ['status']);
