@@ -1,6 +1,8 @@
 // The API through app.inject(), without a socket: authentication, validation, every route, a job
 // started over the API running on in-process hosts, its live events, metrics, and no secret anywhere.
 import t from 'tap';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TokenStore } from '../../../master/api/tokens.ts';
 import { SECRET } from '../jobs/job-tree.ts';
 import { apiFixture, closeGate } from './api-fixture.ts';
@@ -194,4 +196,18 @@ t.test('GET /metrics: Prometheus text of runs, failures, durations and last succ
   t.ok(last && Math.abs(Number(last[1]) * 1000 - Date.parse(f.store.lastRun('cache1')!.finishedAt)) < 1);
   t.notMatch(m, /host="web1"\} \d+$\n(?=.*last_success)/, 'web1 never succeeded');
   t.notMatch(m, /halite_host_last_success_timestamp_seconds\{host="web1"\}/);
+});
+
+t.test('a configuration with errors: 422 CONFIG_INVALID with each error, no job started', async (t) => {
+  const file = join(f.dir, 'halite.yaml');
+  const good = readFileSync(file, 'utf8');
+  t.teardown(() => writeFileSync(file, good));
+  writeFileSync(file, good + 'concurrency: 0\n');
+  const before = f.store.jobs({ limit: 1000 }).length;
+  for (const r of [await post({ kind: 'highstate' }), await get('/hosts')]) {
+    t.equal(r.statusCode, 422, r.body);
+    t.equal(r.json().code, 'CONFIG_INVALID');
+    t.match(r.json().details, [/concurrency: expected a positive integer/]);
+  }
+  t.equal(f.store.jobs({ limit: 1000 }).length, before);
 });

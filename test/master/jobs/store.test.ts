@@ -284,3 +284,22 @@ t.test('permissions: a shared directory (sticky, like /tmp) is left as it is', a
 function modeOf(path: string): number {
   return statSync(path).mode & 0o7777;
 }
+
+t.test('schema 3 to 4: a store written before jobs recorded their origin keeps its timeout runs and host warnings', async (t) => {
+  const file = dbFile();
+  mkdirSync(dirname(file), { recursive: true });
+  const db = openDatabase(file);
+  db.exec(MIGRATIONS[0]);
+  db.exec(MIGRATIONS[1]);
+  db.exec(MIGRATIONS[2]);
+  db.pragma('user_version = 3');
+  db.prepare("INSERT INTO jobs (jid, kind, started_at, status, who) VALUES ('r1', 'run', '2026-11-22T08:00:00.000Z', 'timeout', 'ops')").run();
+  db.prepare("INSERT INTO host_runs (jid, host, status, warnings, finished_at) VALUES ('r1', 'web1', 'timeout', '[{"code":"PROTOCOL","message":"dropped"}]', '2026-11-22T08:00:05.000Z')").run();
+  db.close();
+  const store = JobStore.open(file);
+  t.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  t.match(store.job('r1'), { status: 'timeout', origin: 'cli', who: 'ops' });
+  t.match(store.hostRuns('r1'), [{ host: 'web1', status: 'timeout', position: 0, reason: '', warnings: [{ code: 'PROTOCOL', message: 'dropped' }] }]);
+  t.same(store.jobs({ status: 'timeout' }).map((j) => j.jid), ['r1']);
+  store.close();
+});
