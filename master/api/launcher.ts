@@ -2,12 +2,16 @@
 // the job id chosen first so the caller gets it at once, the events published on the bus.
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../commands/context.ts';
+import { targeted } from '../commands/confirm.ts';
 import { type JobHooks, type JobRunOptions, executeJob, planJob } from '../commands/job.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { JobOrigin, JobStore } from '../jobs/store.ts';
 import type { JobEvent } from '../orchestrate.ts';
 import { formatError } from '../../agent/errors.ts';
 import { openWorkspace } from '../workspace.ts';
+import { requireLoginKeys, selectFleet } from '../commands/fleet.ts';
+import { executeRun } from '../commands/run.ts';
+import type { TargetOptions } from '../commands/target-options.ts';
 import { ApiError } from './errors.ts';
 import type { ApiEvent, EventBus } from './events.ts';
 import { formatWarnings } from '../output/errors.ts';
@@ -15,6 +19,16 @@ import { formatWarnings } from '../output/errors.ts';
 export interface JobRequest extends JobRunOptions {
   kind: 'highstate' | 'sls';
   sls?: string[];
+  /** Every host of the roster (a request that names no target must say so). */
+  all?: boolean;
+}
+
+/** An ad-hoc command on the selected hosts (`halite run`). */
+export interface RunRequest extends Partial<TargetOptions> {
+  kind: 'run';
+  command: string[];
+  timeout?: number;
+  all?: boolean;
 }
 
 export interface LaunchEnv {
@@ -58,6 +72,24 @@ function toApiEvent(jid: string, kind: JobRequest['kind'], e: JobEvent, starter:
   }
 }
 
+/**
+ * Nobody is there to ask: as without a terminal, a job that changes hosts names its targets or sets
+ * `all` (a dry run may go without); `all` with targets is contradictory.
+ */
+function requireTargets(req: Partial<TargetOptions> & { all?: boolean; test?: boolean }): void {
+  if (req.all && targeted(req)) throw new ApiError(400, 'INVALID_TARGET', 'all selects every host; it cannot be combined with level, role, host or target');
+  if (!req.all && !targeted(req) && !req.test) {
+    throw new ApiError(400, 'INVALID_TARGET', 'no hosts targeted: give level, role, host or target, or all: true for every host of the roster');
+  }
+}
+
+/** A selection's usage error as INVALID_TARGET, a configuration's as CONFIG_INVALID. */
+function apiError(err: unknown): unknown {
+  if (err instanceof CliError && err.exitCode === EXIT.USAGE) return new ApiError(400, 'INVALID_TARGET', err.message);
+  if (err instanceof CliError) return new ApiError(422, 'CONFIG_INVALID', err.message, err.errors.map((e) => formatError(e)));
+  return err;
+}
+
 export class JobLauncher {
   /** Jobs started here and not finished yet, by job id. */
   readonly running = new Map<string, Promise<void>>();
@@ -68,19 +100,18 @@ export class JobLauncher {
    * Plans the job (a bad selection or configuration is thrown as an ApiError and starts nothing),
    * then runs it in the background and returns its id.
    */
-  start(req: JobRequest, starter: { origin: JobOrigin; who: string }): Launched {
+  async start(req: JobRequest, starter: { origin: JobOrigin; who: string }): Promise<Launched> {
+    requireTargets(req);
     const warnings: string[] = [];
-    const ctx: CommandContext = { io: { stdout: () => undefined, stderr: (s) => void warnings.push(...s.trimEnd().split('\n')), env: this.env.env, cwd: this.env.cwd }, exitCode: EXIT.OK };
+    const ctx = this.context(warnings);
     const { store, bus } = this.env;
     let planned;
     try {
       const ws = openWorkspace({ config: this.env.configFile, env: this.env.env, cwd: this.env.cwd, allowRosterErrors: true, roles: true });
       if (ws.roster.warnings.length) ctx.io.stderr(formatWarnings(ws.roster.warnings));
-      planned = planJob(ctx, ws, req, this.env.jobHooks ?? {});
+      planned = await planJob(ctx, ws, req, req.kind === 'sls' ? req.sls : undefined, this.env.jobHooks ?? {});
     } catch (err) {
-      if (err instanceof CliError && err.exitCode === EXIT.USAGE) throw new ApiError(400, 'INVALID_TARGET', err.message);
-      if (err instanceof CliError) throw new ApiError(422, 'CONFIG_INVALID', err.message, err.errors.map((e) => formatError(e)));
-      throw err;
+      throw apiError(err);
     }
     const jid = store.newJid();
     const publish = (e: JobEvent) => {
@@ -103,6 +134,49 @@ export class JobLauncher {
       .finally(() => this.running.delete(jid));
     this.running.set(jid, job);
     return { jid, hosts: planned.hosts.map((h) => h.id), warnings };
+  }
+
+  /** Selects the hosts of an ad-hoc command (errors thrown as ApiErrors), then runs it in the background. */
+  async startRun(req: RunRequest, starter: { origin: JobOrigin; who: string }): Promise<Launched> {
+    requireTargets(req);
+    const warnings: string[] = [];
+    const ctx = this.context(warnings);
+    const { store, bus } = this.env;
+    let sel;
+    try {
+      sel = selectFleet(ctx, { config: this.env.configFile, ...req });
+      requireLoginKeys(sel.config, sel.roster, sel.hosts);
+    } catch (err) {
+      throw apiError(err);
+    }
+    const jid = store.newJid();
+    const started = Date.now();
+    const job = executeRun(sel, req.command, req, store, {
+      ...starter,
+      jid,
+      onStart: (_jid, hosts) => bus.publish({ type: 'job-start', jid, kind: 'run', test: false, hosts, ...starter }),
+      // a command's output is not published nor kept: only how it ended
+      onHostDone: (r) => bus.publish({ type: 'host-done', jid, host: r.host, status: r.status, durationMs: 0, states: 0, failed: 0, changed: 0, errors: r.error ? [r.error] : [] }),
+    });
+    this.track(jid, job.then(() => undefined), () => {
+      const j = store.job(jid);
+      bus.publish({ type: 'job-done', jid, kind: 'run', status: j?.status ?? 'error', durationMs: j?.durationMs ?? Date.now() - started });
+    });
+    return { jid, hosts: sel.hosts.map((h) => h.id), warnings };
+  }
+
+  private context(warnings: string[]): CommandContext {
+    return { io: { stdout: () => undefined, stderr: (s) => void warnings.push(...s.trimEnd().split('\n')), env: this.env.env, cwd: this.env.cwd }, exitCode: EXIT.OK };
+  }
+
+  private track(jid: string, job: Promise<void>, after?: () => void): void {
+    const p = job
+      .catch((err: unknown) => this.env.log?.(`job ${jid}: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        this.running.delete(jid);
+        after?.();
+      });
+    this.running.set(jid, p);
   }
 
   /** Resolves when every job started here has finished. */

@@ -5,8 +5,8 @@ const strList = { type: 'array', items: { type: 'string', minLength: 1, maxLengt
 const obj = <P extends Record<string, unknown>>(properties: P, required: (keyof P & string)[] = []) =>
   ({ type: 'object', additionalProperties: false, properties, required }) as const;
 
-export const JOB_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error'] as const;
-export const HOST_STATUS = ['ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'blocked'] as const;
+export const JOB_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'interrupted'] as const;
+export const HOST_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'blocked', 'interrupted'] as const;
 const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
 
 export const errorReply = obj({ code: str, message: str, details: { type: 'array', items: str } }, ['code', 'message']);
@@ -40,7 +40,13 @@ export const hostRunRecord = obj(
     total: { type: 'integer' },
     durationMs: { type: 'number' },
     errors: { type: 'array', items: errorData },
-    finishedAt: str,
+    startedAt: nullable('string'),
+    /** null while the host runs, and for a run interrupted before it reported its end */
+    finishedAt: nullable('string'),
+    /** the master never received the run's outcome */
+    unresolved: { type: 'boolean' },
+    /** when the outcome was completed from the agent's own record */
+    recoveredAt: nullable('string'),
     position: { type: 'integer' },
     reason: str,
   },
@@ -80,12 +86,16 @@ export const hostResultsReply = obj({ job: jobRecord, run: hostRunRecord, result
 
 export const startJobBody = obj(
   {
-    kind: { type: 'string', enum: ['highstate', 'sls'] },
+    kind: { type: 'string', enum: ['highstate', 'sls', 'run'] },
     sls: { ...strList, minItems: 1 },
+    command: { type: 'array', items: { type: 'string', maxLength: 4096 }, minItems: 1, maxItems: 256 },
+    timeout: { type: 'number', exclusiveMinimum: 0, maximum: 86400 },
     level: strList,
     role: strList,
     host: strList,
     target: strList,
+    /** every host of the roster: a job names its targets or says all */
+    all: { type: 'boolean' },
     test: { type: 'boolean' },
     batch: { type: 'string', minLength: 1, maxLength: 16 },
     failhard: { type: 'boolean' },
@@ -96,7 +106,7 @@ export const startJobBody = obj(
 
 export const startJobReply = obj({ jid: str, hosts: { type: 'array', items: str }, warnings: { type: 'array', items: str } }, ['jid', 'hosts', 'warnings']);
 
-const lastRun = { anyOf: [{ type: 'null' }, obj({ jid: str, status: { type: 'string', enum: HOST_STATUS }, finishedAt: str }, ['jid', 'status', 'finishedAt'])] } as const;
+const lastRun = { anyOf: [{ type: 'null' }, obj({ jid: str, status: { type: 'string', enum: HOST_STATUS }, finishedAt: nullable('string') }, ['jid', 'status', 'finishedAt'])] } as const;
 
 export const hostsReply = obj(
   {

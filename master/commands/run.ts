@@ -7,7 +7,7 @@ import { type Command, Option } from 'commander';
 import { formatError } from '../../agent/errors.ts';
 import { EXIT, type ExitCode, worstExitCode } from '../exit-codes.ts';
 import { OutputCap } from '../host-limits.ts';
-import { type HostRunInput, JobStore } from '../jobs/store.ts';
+import { type HostRunInput, type JobOrigin, JobStore } from '../jobs/store.ts';
 import { safeJson, safeText } from '../output/terminal-safe.ts';
 import { TransportError } from '../transport/errors.ts';
 import { DEFAULT_KILL_GRACE_MS as KILL_GRACE_MS, type ExecResult } from '../transport/exec.ts';
@@ -15,7 +15,7 @@ import { withDeadline } from '../transport/quote.ts';
 import type { HostOutcome } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
 import type { CommandContext } from './context.ts';
-import { requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
+import { type FleetSelection, requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
 import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
 import { onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
@@ -113,6 +113,68 @@ function seconds(value: string): number {
   return n;
 }
 
+/** Who or what starts an ad-hoc command job, and how its hosts' outcomes are followed. */
+export interface RunStarter {
+  origin: JobOrigin;
+  who: string;
+  jid?: string;
+  onStart?(jid: string, hosts: string[]): void;
+  onHostDone?(r: HostCommandResult): void;
+  /** Aborted: commands not started yet are not started. */
+  stop?: AbortSignal;
+  /** Aborted: the running commands are stopped. */
+  abort?: AbortSignal;
+}
+
+/** Runs `argv` on the selected hosts and records the job; the command line and the daemon share it. */
+export async function executeRun(sel: FleetSelection, argv: string[], opts: Partial<TargetOptions> & { timeout?: number }, store: JobStore, starter: RunStarter): Promise<HostCommandResult[]> {
+  const config = sel.config;
+  const transport = transportFor(config);
+  const args = { command: argv, level: opts.level ?? [], role: opts.role ?? [], host: opts.host ?? [], target: opts.target ?? [], ...(opts.timeout ? { timeout: opts.timeout } : {}) };
+  const job = store.startJob({ kind: 'run', args, origin: starter.origin, who: starter.who, ...(starter.jid ? { jid: starter.jid } : {}) });
+  starter.onStart?.(job.jid, sel.hosts.map((h) => h.id));
+  const partial = new Map<string, { stdout: Buffer[]; stderr: Buffer[]; cap: OutputCap }>();
+  const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
+  const position = new Map(sel.hosts.map((h, i) => [h.id, i]));
+  try {
+    const outcomes = await transport.runAll(sel.hosts.map((h) => targetFor(h, config)), async (conn) => {
+      if (starter.stop?.aborted) throw new NotStarted('not run: the job was interrupted');
+      store.startHostRun(job.jid, conn.target.id, new Date(), position.get(conn.target.id) ?? 0);
+      const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], cap: new OutputCap(config.hostLimits) };
+      partial.set(conn.target.id, out);
+      // past a limit the command is stopped (its channel closed), keeping what fitted
+      const overLimit = new AbortController();
+      const keep = (stream: 'stdout' | 'stderr') => (c: Buffer) => {
+        if (out.cap.exceeded) return;
+        out[stream].push(out.cap.take(stream, c));
+        if (out.cap.exceeded) overLimit.abort();
+      };
+      const signal = starter.abort ? AbortSignal.any([starter.abort, overLimit.signal]) : overLimit.signal;
+      const collect = { onStdout: keep('stdout'), onStderr: keep('stderr'), signal };
+      // the host ends the command at the deadline itself; the master stops waiting then too
+      const command = opts.timeout ? withDeadline(argv, opts.timeout, KILL_GRACE_MS / 1000) : argv;
+      const r = await conn.exec(command, opts.timeout ? { ...collect, timeoutMs: opts.timeout * 1000, killGraceMs: KILL_GRACE_MS } : collect);
+      return { ...r, stdout: text(out.stdout), stderr: text(out.stderr) };
+    });
+    const results = outcomes.map((o) => {
+      const p = partial.get(o.target.id);
+      return commandResult(o, p && { stdout: text(p.stdout), stderr: text(p.stderr), exceeded: p.cap.exceeded });
+    });
+    for (const [i, r] of results.entries()) {
+      store.recordHostRun(job.jid, { ...hostRun(r), position: i });
+      starter.onHostDone?.(r);
+    }
+    const interrupted = Boolean(starter.stop?.aborted || starter.abort?.aborted);
+    store.finishJob(job.jid, interrupted ? 'interrupted' : JOB_STATUS[runExitCode(results)] ?? 'failed');
+    return results;
+  } catch (err) {
+    store.finishJob(job.jid, 'error');
+    throw err;
+  } finally {
+    transport.close();
+  }
+}
+
 export function registerRun(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('run')
@@ -123,47 +185,17 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   addConfirmOptions(addTargetOptions(cmd)).action(async (argv: string[], _o, c: Command) => {
     const opts = c.optsWithGlobals<RunCliOptions>();
     const sel = selectFleet(ctx, opts);
-    const config = sel.config;
     await confirmSelection(ctx, opts, sel.hosts, `run \`${argv.join(' ')}\` on`, 'halite run');
-    requireLoginKeys(config, sel.roster, sel.hosts);
-    const transport = transportFor(config);
-    const store = JobStore.open(config.jobsDb);
-    const job = store.startJob({ kind: 'run', args: { command: argv, level: opts.level, role: opts.role, host: opts.host, target: opts.target }, who: ctx.io.env.USER ?? '' });
+    requireLoginKeys(sel.config, sel.roster, sel.hosts);
+    const store = JobStore.open(sel.config.jobsDb);
     let results: HostCommandResult[];
-    const partial = new Map<string, { stdout: Buffer[]; stderr: Buffer[]; cap: OutputCap }>();
-    const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
     // Ctrl-C: commands not started yet are not started; a second one stops the running ones
     const interrupt = onInterrupt((s) => ctx.io.stderr(s));
     try {
-      const outcomes = await transport.runAll(sel.hosts.map((h) => targetFor(h, config)), async (conn) => {
-        if (interrupt.stop.aborted) throw new NotStarted('not run: the job was interrupted');
-        store.startHostRun(job.jid, conn.target.id);
-        const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], cap: new OutputCap(config.hostLimits) };
-        partial.set(conn.target.id, out);
-        // past a limit the command is stopped (its channel closed), keeping what fitted
-        const overLimit = new AbortController();
-        const keep = (stream: 'stdout' | 'stderr') => (c: Buffer) => {
-          if (out.cap.exceeded) return;
-          out[stream].push(out.cap.take(stream, c));
-          if (out.cap.exceeded) overLimit.abort();
-        };
-        const collect = { onStdout: keep('stdout'), onStderr: keep('stderr'), signal: AbortSignal.any([interrupt.abort, overLimit.signal]) };
-        // the host ends the command at the deadline itself; the master stops waiting then too
-        const command = opts.timeout ? withDeadline(argv, opts.timeout, KILL_GRACE_MS / 1000) : argv;
-        const r = await conn.exec(command, opts.timeout ? { ...collect, timeoutMs: opts.timeout * 1000, killGraceMs: KILL_GRACE_MS } : collect);
-        return { ...r, stdout: text(out.stdout), stderr: text(out.stderr) };
-      });
-      results = outcomes.map((o) => {
-        const p = partial.get(o.target.id);
-        return commandResult(o, p && { stdout: text(p.stdout), stderr: text(p.stderr), exceeded: p.cap.exceeded });
-      });
-      for (const r of results) store.recordHostRun(job.jid, hostRun(r));
-      const code = interrupt.exitCode() ?? runExitCode(results);
-      store.finishJob(job.jid, interrupt.exitCode() ? 'interrupted' : JOB_STATUS[code] ?? 'failed');
-      ctx.exitCode = code;
+      results = await executeRun(sel, argv, opts, store, { origin: 'cli', who: ctx.io.env.USER ?? '', stop: interrupt.stop, abort: interrupt.abort });
+      ctx.exitCode = interrupt.exitCode() ?? runExitCode(results);
     } finally {
       interrupt.dispose();
-      transport.close();
       store.close();
     }
     if (opts.out === 'json') ctx.io.stdout(safeJson(JSON.stringify(Object.fromEntries(results.map(({ host, ...rest }) => [host, rest])), null, 2)) + '\n');

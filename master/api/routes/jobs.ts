@@ -10,7 +10,7 @@ import type { JobRequest } from '../launcher.ts';
 import { errorReply, hostResultsReply, jidHostParams, jidParams, jobReply, jobsQuery, jobsReply, startJobBody, startJobReply } from '../schemas.ts';
 
 interface JobsQuery { host?: string; status?: JobStatus; since?: string; limit?: string }
-interface StartBody { kind: 'highstate' | 'sls'; sls?: string[]; level?: string[]; role?: string[]; host?: string[]; target?: string[]; test?: boolean; batch?: string; failhard?: boolean; concurrency?: number }
+interface StartBody { kind: 'highstate' | 'sls' | 'run'; sls?: string[]; command?: string[]; timeout?: number; level?: string[]; role?: string[]; host?: string[]; target?: string[]; all?: boolean; test?: boolean; batch?: string; failhard?: boolean; concurrency?: number }
 
 export function jobRoutes(app: FastifyInstance, api: ApiContext): void {
   const { store } = api;
@@ -44,6 +44,14 @@ export function jobRoutes(app: FastifyInstance, api: ApiContext): void {
 
   app.post<{ Body: StartBody }>('/jobs', { schema: { body: startJobBody, response: { 202: startJobReply, '4xx': errorReply } } }, async (req, reply) => {
     const b = req.body;
+    const targeting = { level: b.level ?? [], role: b.role ?? [], host: b.host ?? [], target: b.target ?? [] };
+    if (b.kind === 'run') {
+      const misplaced = (['sls', 'test', 'batch', 'failhard', 'concurrency'] as const).filter((k) => b[k] !== undefined);
+      if (!b.command) throw new ApiError(400, 'INVALID_REQUEST', "body: a run job needs 'command', the argv to run");
+      if (misplaced.length) throw new ApiError(400, 'INVALID_REQUEST', `body: ${misplaced.map((k) => `'${k}'`).join(', ')} not for a run job`);
+      return reply.code(202).send(await api.launcher.startRun({ kind: 'run', command: b.command, ...targeting, ...(b.all ? { all: true } : {}), ...(b.timeout ? { timeout: b.timeout } : {}) }, { origin: 'api', who: req.tokenName }));
+    }
+    if (b.command !== undefined || b.timeout !== undefined) throw new ApiError(400, 'INVALID_REQUEST', "body: 'command' and 'timeout' are for a run job");
     if (b.kind === 'sls' && !b.sls) throw new ApiError(400, 'INVALID_REQUEST', "body: an sls job needs 'sls', the SLS names to apply");
     if (b.kind === 'highstate' && b.sls) throw new ApiError(400, 'INVALID_REQUEST', "body: 'sls' is for an sls job; a highstate applies the top file");
     let batch;
@@ -57,16 +65,14 @@ export function jobRoutes(app: FastifyInstance, api: ApiContext): void {
     const request: JobRequest = {
       kind: b.kind,
       ...(b.sls ? { sls: b.sls } : {}),
-      level: b.level ?? [],
-      role: b.role ?? [],
-      host: b.host ?? [],
-      target: b.target ?? [],
+      ...targeting,
+      ...(b.all ? { all: true } : {}),
       test: Boolean(b.test),
       failhard: Boolean(b.failhard),
       ...(batch ? { batch } : {}),
       ...(b.concurrency ? { concurrency: b.concurrency } : {}),
     };
-    const launched = api.launcher.start(request, { origin: 'api', who: req.tokenName });
+    const launched = await api.launcher.start(request, { origin: 'api', who: req.tokenName });
     return reply.code(202).send(launched);
   });
 }

@@ -56,6 +56,12 @@ t.test('POST /jobs: bad bodies are refused with a stable code and start nothing'
     [{ kind: 'highstate', batch: 'lots' }, 400, 'INVALID_REQUEST', /batch/],
     [{ kind: 'highstate', host: ['nosuch*'] }, 400, 'INVALID_TARGET', /nosuch/],
     [{ kind: 'highstate', target: ['G@roles:'] }, 400, 'INVALID_TARGET', /./],
+    // nobody is asked: a job names its targets or says all
+    [{ kind: 'highstate' }, 400, 'INVALID_TARGET', /no hosts targeted: .*all: true/],
+    [{ kind: 'sls', sls: ['ok'] }, 400, 'INVALID_TARGET', /no hosts targeted/],
+    [{ kind: 'run', command: ['true'] }, 400, 'INVALID_TARGET', /no hosts targeted/],
+    [{ kind: 'highstate', all: true, host: ['web1'] }, 400, 'INVALID_TARGET', /all selects every host/],
+    [{ kind: 'highstate', all: 'yes' }, 400, 'INVALID_REQUEST', /all/],
   ];
   for (const [body, status, code, message] of cases) {
     const r = await post(body);
@@ -70,7 +76,7 @@ t.test('POST /jobs: bad bodies are refused with a stable code and start nothing'
 });
 
 t.test('POST /jobs runs a highstate through the job path, recorded as started by the token', async (t) => {
-  const r = await post({ kind: 'highstate' });
+  const r = await post({ kind: 'highstate', all: true });
   t.equal(r.statusCode, 202);
   const { jid, hosts, warnings } = r.json();
   t.match(jid, /^\d{20}$/);
@@ -193,7 +199,7 @@ t.test('GET /metrics: Prometheus text of runs, failures, durations and last succ
   t.match(m, /^halite_host_run_duration_seconds_count\{host="cache1"\} 3$/m);
   t.match(m, /^halite_jobs_running 0$/m);
   const last = /^halite_host_last_success_timestamp_seconds\{host="cache1"\} ([\d.]+)$/m.exec(m);
-  t.ok(last && Math.abs(Number(last[1]) * 1000 - Date.parse(f.store.lastRun('cache1')!.finishedAt)) < 1);
+  t.ok(last && Math.abs(Number(last[1]) * 1000 - Date.parse(f.store.lastRun('cache1')!.finishedAt ?? '')) < 1);
   t.notMatch(m, /host="web1"\} \d+$\n(?=.*last_success)/, 'web1 never succeeded');
   t.notMatch(m, /halite_host_last_success_timestamp_seconds\{host="web1"\}/);
 });
@@ -204,7 +210,7 @@ t.test('a configuration with errors: 422 CONFIG_INVALID with each error, no job 
   t.teardown(() => writeFileSync(file, good));
   writeFileSync(file, good + 'concurrency: 0\n');
   const before = f.store.jobs({ limit: 1000 }).length;
-  for (const r of [await post({ kind: 'highstate' }), await get('/hosts')]) {
+  for (const r of [await post({ kind: 'highstate', all: true }), await get('/hosts')]) {
     t.equal(r.statusCode, 422, r.body);
     t.equal(r.json().code, 'CONFIG_INVALID');
     t.match(r.json().details, [/concurrency: expected a positive integer/]);

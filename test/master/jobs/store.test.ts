@@ -285,7 +285,7 @@ function modeOf(path: string): number {
   return statSync(path).mode & 0o7777;
 }
 
-t.test('schema 3 to 4: a store written before jobs recorded their origin keeps its timeout runs and host warnings', async (t) => {
+t.test('schema 3 to 5 through 4: a store written before jobs recorded their master or origin keeps its timeout runs and host warnings', async (t) => {
   const file = dbFile();
   mkdirSync(dirname(file), { recursive: true });
   const db = openDatabase(file);
@@ -294,12 +294,19 @@ t.test('schema 3 to 4: a store written before jobs recorded their origin keeps i
   db.exec(MIGRATIONS[2]);
   db.pragma('user_version = 3');
   db.prepare("INSERT INTO jobs (jid, kind, started_at, status, who) VALUES ('r1', 'run', '2026-11-22T08:00:00.000Z', 'timeout', 'ops')").run();
-  db.prepare("INSERT INTO host_runs (jid, host, status, warnings, finished_at) VALUES ('r1', 'web1', 'timeout', '[{"code":"PROTOCOL","message":"dropped"}]', '2026-11-22T08:00:05.000Z')").run();
+  db.prepare("INSERT INTO host_runs (jid, host, status, warnings, finished_at) VALUES ('r1', 'web1', 'timeout', ?, '2026-11-22T08:00:05.000Z')").run(JSON.stringify([{ code: 'PROTOCOL', message: 'dropped' }]));
   db.close();
   const store = JobStore.open(file);
   t.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-  t.match(store.job('r1'), { status: 'timeout', origin: 'cli', who: 'ops' });
-  t.match(store.hostRuns('r1'), [{ host: 'web1', status: 'timeout', position: 0, reason: '', warnings: [{ code: 'PROTOCOL', message: 'dropped' }] }]);
+  t.match(store.job('r1'), { status: 'timeout', origin: 'cli', who: 'ops', master: null, durationMs: null });
+  t.match(store.hostRuns('r1'), [{
+    host: 'web1', status: 'timeout', position: 0, reason: '', warnings: [{ code: 'PROTOCOL', message: 'dropped' }],
+    startedAt: null, finishedAt: '2026-11-22T08:00:05.000Z', unresolved: false, recoveredAt: null,
+  }]);
+  // both steps' columns are there to be written: a run recovered later, placed in the job's order
+  store.recordHostRun('r1', { host: 'web2', status: 'ok', position: 1, unresolved: true });
+  store.recordHostRun('r1', { host: 'web2', status: 'ok', recoveredAt: new Date('2026-11-22T09:00:00.000Z') });
+  t.match(store.hostRun('r1', 'web2'), { position: 1, unresolved: false, recoveredAt: '2026-11-22T09:00:00.000Z' });
   t.same(store.jobs({ status: 'timeout' }).map((j) => j.jid), ['r1']);
   store.close();
 });
