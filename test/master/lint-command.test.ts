@@ -68,7 +68,7 @@ t.test('a bad depends_on: exit 5, at its line in the role file', async (t) => {
 t.test('a bad halite.yaml key: exit 5, at the key\'s line', async (t) => {
   const unknown = await lint({ 'halite.yaml': GOOD['halite.yaml'] + 'concurency: 4\n' });
   t.equal(unknown.code, 5);
-  t.equal(unknown.err, `${join(unknown.dir, 'halite.yaml')}:4: concurency: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output) (CONFIG)\n`);
+  t.equal(unknown.err, `${join(unknown.dir, 'halite.yaml')}:4: concurency: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs) (CONFIG)\n`);
   const nested = await lint({ 'halite.yaml': 'levels:\n  staging: {}\n  production:\n    jmp: 10.0.0.1\n' });
   t.equal(nested.code, 5);
   t.match(nested.err, `${join(nested.dir, 'halite.yaml')}:4: levels.production.jmp: unknown field (expected one of: jump) (CONFIG)\n`);
