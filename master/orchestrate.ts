@@ -180,6 +180,9 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     emit({ type: 'host-done', host: host.id, result });
   };
 
+  // one wall time for the record, the event and the printed summary, so a reprint matches
+  let status: JobStatus = 'running';
+  let durationMs = 0;
   try {
     for (const [index, wave] of waves.entries()) {
       emit({ type: 'wave-start', index, roles: wave.roles, hosts: wave.hosts.map((h) => h.id) });
@@ -199,11 +202,11 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
       }
     }
   } finally {
-    const status = jobStatus(results, blockedHosts.length, interrupted());
-    const durationMs = now() - started;
-    store?.finishJob(jid, status, new Date(), durationMs);
-    emit({ type: 'job-done', jid, status, durationMs });
+    const finished = jobStatus(results, blockedHosts.length, interrupted());
+    status = finished;
+    durationMs = now() - started;
+    store?.finishJob(jid, finished, new Date(), durationMs);
+    emit({ type: 'job-done', jid, status: finished, durationMs });
   }
-  const status = jobStatus(results, blockedHosts.length, interrupted());
-  return { jid, waves, results, blocked: blockedHosts, status, durationMs: now() - started };
+  return { jid, waves, results, blocked: blockedHosts, status, durationMs };
 }

@@ -207,3 +207,13 @@ t.test('stopping a job: running hosts are asked to stop, no further host starts,
   t.equal(jobExitCode(job.results), 130);
   store.close();
 });
+
+t.test('the wall time printed, recorded and announced is one and the same', async (t) => {
+  const store = JobStore.open(':memory:');
+  let clock = 1000;
+  const events: JobEvent[] = [];
+  const job = await orchestrate({ hosts: HOSTS, roles: ROLES, run: recorder().run, store, now: () => (clock += 7), onEvent: (e) => events.push(e) });
+  t.equal(store.job(job.jid)!.durationMs, job.durationMs);
+  t.match(events.at(-1), { type: 'job-done', durationMs: job.durationMs });
+  store.close();
+});
