@@ -70,6 +70,7 @@ t.test('jobs list: most recent first, filtered by host, status and age, with who
   t.ok(web.length >= 1 && web.every((j) => j.kind === 'highstate'), 'the sls job did not run on web1');
   t.equal(JSON.parse((await run('jobs', '--limit', '1', '--out', 'json')).out).length, 1);
   t.same(JSON.parse((await run('jobs', '--since', '2099-01-01', '--out', 'json')).out), []);
+  t.same(JSON.parse((await run('jobs', '--status', 'interrupted', '--out', 'json')).out), [], 'interrupted is a status to filter on');
   t.ok(JSON.parse((await run('jobs', '--since', '1h', '--out', 'json')).out).length >= 2);
   const bad = await run('jobs', '--since', 'yesterday');
   t.equal(bad.code, 64);
