@@ -3,7 +3,7 @@
 // domain; the relay refuses to relay for an address outside the level's network; a repeated
 // highstate changes nothing.
 import t from 'tap';
-import { changedTags, convergesAfterNames, failures, parseHighstate, sh, withPillar } from './platform-support.ts';
+import { changedTags, secondRunChangesNothing, failures, parseHighstate, sh, withPillar } from './platform-support.ts';
 import { cliFor, fleetSuite } from './workspace.ts';
 
 const suite = fleetSuite('platform-mail', [
@@ -37,7 +37,7 @@ t.test('a first highstate converges the relay and a satellite with no failed sta
   const r = await suite.halite('highstate', '--level', 'staging', '--out', 'json');
   t.same(failures(parseHighstate(r)), []);
   t.equal(r.code, 0, r.err);
-  await convergesAfterNames(t, () => suite.halite('highstate', '--level', 'staging', '--out', 'json'), HOSTS);
+  await secondRunChangesNothing(t, () => suite.halite('highstate', '--level', 'staging', '--out', 'json'), HOSTS);
 });
 
 t.test('the satellite relays through the mail host, which signs and delivers the level\'s mail', async (t) => {
