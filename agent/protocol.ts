@@ -109,7 +109,7 @@ export interface RunSummary {
 export type AgentEvent =
   | {
       type: 'start'; jid: string; host: string; chunks: number; test: boolean;
-      /** The host's addresses, loopback excluded (agent/reported-facts.ts); absent from older agents. */
+      /** The host's addresses, loopback excluded (agent/facts/reported.ts); absent from older agents. */
       addresses?: string[];
       /** A few detected grains for the master's inventory; never pillar. */
       grains?: Grains;
@@ -122,12 +122,12 @@ export type AgentEvent =
  * The master ↔ agent exchange: one SSH exec per host per job.
  *
  *   master                                  VM
- *   exec `sh -c <bootstrap>` ───────────▶   bootstrap (master/bootstrap.ts): node >= 18 present?
+ *   exec `sh -c <bootstrap>` ───────────▶   bootstrap (master/push/bootstrap.ts): node >= 18 present?
  *                         ◀── {"type":"need-node"[,"found":V]} + exit 127  (--bootstrap installs one)
  *                                           agent bundle present (by sha256)?
  *                         ◀── {"type":"need-agent","bytes":N}   (only when absent)
  *   N bytes of bundle ──────────────────▶   checked with sha256sum, then `exec node <bundle> serve`
- *                         ◀── {"type":"hello", node, agent, pid}  agent started (agent/serve.ts)
+ *                         ◀── {"type":"hello", node, agent, pid}  agent started (agent/runtime/serve.ts)
  *   {"type":"job", ...JobEnvelope} ─────▶
  *                         ◀── {"type":"need-files", hashes}     state-tree files the VM has not cached
  *   {"type":"files", files:{sha:base64}} ▶                      (only those)
@@ -141,7 +141,7 @@ export type AgentEvent =
  *
  * Every message is one JSON object on one line. The master keeps the agent's stdin open until the
  * agent reports `done` or `error`, so that it can ask it to stop; the end of stdin alone (a lost
- * link) does not stop a run: the agent finishes it and keeps its events (agent/last-job.ts) for
+ * link) does not stop a run: the agent finishes it and keeps its events (agent/runtime/last-job.ts) for
  * the master's next contact. The exit status of the exec is the agent's (docs/exit-codes.md); an
  * exit without `done` or `error` is a crash.
  */

@@ -2,8 +2,8 @@
 // names, requisites of every common kind) compiled repeatedly; prints chunks per second.
 //   node --import tsx bench/compile.ts [iterations=20] [roles=20]
 import { performance } from 'node:perf_hooks';
-import { MemTree } from '../agent/tree.ts';
-import { compileHighstate } from '../agent/highstate.ts';
+import { MemTree } from '../agent/store/tree.ts';
+import { compileHighstate } from '../agent/compile/highstate.ts';
 
 const iterations = Number(process.argv[2] ?? 20);
 const roles = Number(process.argv[3] ?? 22);

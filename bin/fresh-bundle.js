@@ -1,4 +1,4 @@
-// Keeps dist/ (the master and agent bundles, master/build.ts) built from the sources beside it, so
+// Keeps dist/ (the master and agent bundles, master/build/dist.ts) built from the sources beside it, so
 // every command starts from the bundle without a manual build. The master bundle's first line names
 // the sources it was built from: a stamp of every file's path, size and modification time under
 // master/ and agent/, package.json and the installed packages' lockfile. Another stamp means another
@@ -124,7 +124,7 @@ export async function ensureBundle({ force = false } = {}) {
     stamp = sourceStamp();
     if (!force && bundleStamp() === stamp) return true;
     const { tsImport } = await import('tsx/esm/api');
-    const { buildDist } = await tsImport('../master/build.ts', import.meta.url);
+    const { buildDist } = await tsImport('../master/build/dist.ts', import.meta.url);
     await buildDist(DIST, { stamp });
     return true;
   } catch (e) {

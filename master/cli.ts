@@ -4,14 +4,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.ts';
-import type { CliIo, CommandContext } from './commands/context.ts';
+import type { CliIo, CommandContext } from './output/cli-io.ts';
 import { registerHighstate } from './commands/highstate.ts';
 import { registerHosts } from './commands/hosts.ts';
 import type { JobHooks } from './commands/job.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerKeeper } from './commands/keeper.ts';
-import { type ServeHooks, registerServe } from './commands/serve.ts';
-import { registerToken } from './commands/token.ts';
+import { type ServeHooks, registerServe } from './api/serve-command.ts';
+import { registerToken } from './api/token-command.ts';
 import { registerHostsAccept } from './commands/hosts-accept.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerRun } from './commands/run.ts';
@@ -22,7 +22,7 @@ import { registerSshConfig } from './commands/ssh-config.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { lastRunFromStore } from './jobs/last-run.ts';
 import { formatErrors } from './output/errors.ts';
-import { haliteVersion } from './version.ts';
+import { haliteVersion } from './build/version.ts';
 
 /** What tests replace: how a job reaches its hosts. */
 export interface ProgramHooks {

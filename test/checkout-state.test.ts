@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadConfig } from '../master/config.ts';
+import { loadConfig } from '../master/config/halite-yaml.ts';
 import { JobStore } from '../master/jobs/store.ts';
-import { loadRoster } from '../master/roster.ts';
+import { loadRoster } from '../master/config/roster.ts';
 import { REPO } from './shipped.ts';
 
 /** Left out of the copy: installed packages (linked instead), build output, run state, VCS and test-runner data. */
@@ -78,7 +78,7 @@ t.test('the tests that reach the checkout pass beside a used var/ and leave the 
     .filter((f) => REACHES_CHECKOUT.test(readFileSync(f, 'utf8')))
     .map((f) => relative(copy, f))
     .sort();
-  t.ok(selected.includes('test/master/hosts-command.test.ts'), `the selection finds the tests that reach the checkout: ${selected.join(', ')}`);
+  t.ok(selected.includes('test/master/commands/hosts.test.ts'), `the selection finds the tests that reach the checkout: ${selected.join(', ')}`);
 
   const before = listing(copy);
   const tmp = join(work, 'tmp');

@@ -4,7 +4,7 @@
 import { mkdirSync, promises as fsp, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fact, FactCache } from '../facts/cache.ts';
-import type { RunResult, Runner } from '../run.ts';
+import type { RunResult, Runner } from '../process/run.ts';
 
 export const APT_ENV: Readonly<Record<string, string>> = Object.freeze({
   DEBIAN_FRONTEND: 'noninteractive',

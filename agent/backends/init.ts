@@ -2,7 +2,7 @@
 // /run/systemd/system exists (systemd's own test), else SysV init.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StateContext } from '../states/types.ts';
+import type { HostContext } from './context.ts';
 import type { ServiceBackend } from './service-backend.ts';
 import { systemd } from './systemd.ts';
 import { sysvinit } from './sysvinit.ts';
@@ -12,6 +12,6 @@ export function detectInit(root: string, grain?: unknown): 'systemd' | 'sysvinit
   return existsSync(join(root, 'run/systemd/system')) ? 'systemd' : 'sysvinit';
 }
 
-export function serviceBackend(ctx: StateContext): ServiceBackend {
+export function serviceBackend(ctx: HostContext): ServiceBackend {
   return detectInit(ctx.root, ctx.grains.init) === 'systemd' ? systemd : sysvinit;
 }

@@ -1,8 +1,8 @@
 // What a service manager offers the service states: a batched status read and actions.
-import type { StateContext } from '../states/types.ts';
+import type { HostContext } from './context.ts';
 import { keyOf, type ServiceState, type ServiceStates } from '../facts/services.ts';
 import type { Fact } from '../facts/cache.ts';
-import { refuseOptionLike } from '../operands.ts';
+import { refuseOptionLike } from '../process/operands.ts';
 
 export type ServiceAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload' | 'full-restart' | 'enable' | 'disable';
 
@@ -15,10 +15,10 @@ export interface ActionResult {
 export interface ServiceBackend {
   readonly kind: 'systemd' | 'sysvinit';
   /** The state of `name`, read together with every other service the run manages. */
-  state(name: string, ctx: StateContext): Promise<ServiceState>;
-  run(action: ServiceAction, name: string, ctx: StateContext): Promise<ActionResult>;
+  state(name: string, ctx: HostContext): Promise<ServiceState>;
+  run(action: ServiceAction, name: string, ctx: HostContext): Promise<ActionResult>;
   /** Reads the state of `name` afresh (after a settle time, say). */
-  recheck(name: string, ctx: StateContext): Promise<ServiceState>;
+  recheck(name: string, ctx: HostContext): Promise<ServiceState>;
 }
 
 /**
@@ -31,7 +31,7 @@ export function serviceNameError(name: string): string | undefined {
 }
 
 /** Names of every service the run manages (so one query answers them all), plus `name`. */
-export function servicesOfInterest(name: string, ctx: StateContext): string[] {
+export function servicesOfInterest(name: string, ctx: HostContext): string[] {
   const names = new Set([name]);
   for (const c of ctx.chunks ?? []) if (c.state === 'service' && !serviceNameError(c.name)) names.add(c.name);
   return [...names];
@@ -44,7 +44,7 @@ export function resultOf(r: { code: number; stdout: string; stderr: string; erro
 }
 
 /** The state of `name`, from the batch that answers for every service of the run. */
-export async function batchedState<Raw>(fact: Fact<Raw, ServiceStates>, name: string, ctx: StateContext): Promise<ServiceState> {
+export async function batchedState<Raw>(fact: Fact<Raw, ServiceStates>, name: string, ctx: HostContext): Promise<ServiceState> {
   const all = await ctx.facts.get(fact, keyOf(servicesOfInterest(name, ctx)));
   return all.get(name) ?? { name, available: false, running: false, enabled: false };
 }
@@ -53,7 +53,7 @@ export async function batchedState<Raw>(fact: Fact<Raw, ServiceStates>, name: st
  * After an action on `name`: reads that one service again and puts the answer into the
  * batch, so the other services are not asked again.
  */
-export async function refreshState<Raw>(fact: Fact<Raw, ServiceStates>, name: string, ctx: StateContext): Promise<void> {
+export async function refreshState<Raw>(fact: Fact<Raw, ServiceStates>, name: string, ctx: HostContext): Promise<void> {
   const one = keyOf([name]);
   ctx.facts.invalidate(fact, one);
   const fresh = (await ctx.facts.get(fact, one)).get(name);

@@ -5,7 +5,7 @@
 // directory could otherwise point the "log" at /etc/shadow and have it quoted in the job's output.
 import { constants, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { StateContext } from '../states/types.ts';
+import type { HostContext } from './context.ts';
 import { CLEAN_ENV, initScript, unitName } from '../facts/services.ts';
 
 const MAX_LINES = 10;
@@ -61,7 +61,7 @@ async function sysvLog(name: string, root: string): Promise<{ path: string; text
 }
 
 /** The init system's status of `name` and its last log lines, ready for a state's comment. */
-export async function diagnose(kind: 'systemd' | 'sysvinit', name: string, ctx: StateContext): Promise<string> {
+export async function diagnose(kind: 'systemd' | 'sysvinit', name: string, ctx: HostContext): Promise<string> {
   const parts: string[] = [];
   if (kind === 'systemd') {
     const unit = unitName(name);

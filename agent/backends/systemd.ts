@@ -1,5 +1,5 @@
 // systemd: state from one `systemctl show` for all units of interest; actions via systemctl.
-import type { StateContext } from '../states/types.ts';
+import type { HostContext } from './context.ts';
 import { systemdServicesFact, unitName, type ServiceState } from '../facts/services.ts';
 import { batchedState, refreshState, resultOf, type ActionResult, type ServiceAction, type ServiceBackend } from './service-backend.ts';
 
@@ -11,17 +11,17 @@ export function systemctlArgv(action: ServiceAction, name: string): string[] {
 
 export const systemd: ServiceBackend = {
   kind: 'systemd',
-  async state(name: string, ctx: StateContext): Promise<ServiceState> {
+  async state(name: string, ctx: HostContext): Promise<ServiceState> {
     return batchedState(systemdServicesFact, name, ctx);
   },
-  async run(action: ServiceAction, name: string, ctx: StateContext): Promise<ActionResult> {
+  async run(action: ServiceAction, name: string, ctx: HostContext): Promise<ActionResult> {
     const st = await this.state(name, ctx);
     if (st.needsDaemonReload) await ctx.run(['systemctl', 'daemon-reload']);
     const r = await ctx.run(systemctlArgv(action, name));
     await refreshState(systemdServicesFact, name, ctx);
     return resultOf(r);
   },
-  async recheck(name: string, ctx: StateContext): Promise<ServiceState> {
+  async recheck(name: string, ctx: HostContext): Promise<ServiceState> {
     await refreshState(systemdServicesFact, name, ctx);
     return this.state(name, ctx);
   },

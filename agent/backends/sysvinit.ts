@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StateContext } from '../states/types.ts';
+import type { HostContext } from './context.ts';
 import { CLEAN_ENV, initScript, sysvServicesFact, type ServiceState } from '../facts/services.ts';
 import { batchedState, refreshState, resultOf, type ActionResult, type ServiceAction, type ServiceBackend } from './service-backend.ts';
 
@@ -28,7 +28,7 @@ export function sysvArgv(action: ServiceAction, name: string, root: string): str
  * Runs an init script action with its output going to a file rather than a pipe: a daemon
  * that keeps the descriptors it inherited would otherwise hold the pipe open forever.
  */
-async function runDetached(argv: string[], ctx: StateContext): Promise<ActionResult> {
+async function runDetached(argv: string[], ctx: HostContext): Promise<ActionResult> {
   const dir = await mkdtemp(join(tmpdir(), 'halite-svc-'));
   const out = join(dir, 'out');
   try {
@@ -44,10 +44,10 @@ async function runDetached(argv: string[], ctx: StateContext): Promise<ActionRes
 
 export const sysvinit: ServiceBackend = {
   kind: 'sysvinit',
-  async state(name: string, ctx: StateContext): Promise<ServiceState> {
+  async state(name: string, ctx: HostContext): Promise<ServiceState> {
     return batchedState(sysvServicesFact, name, ctx);
   },
-  async run(action: ServiceAction, name: string, ctx: StateContext): Promise<ActionResult> {
+  async run(action: ServiceAction, name: string, ctx: HostContext): Promise<ActionResult> {
     let res: ActionResult = { ok: true };
     for (const argv of sysvArgv(action, name, ctx.root)) {
       res = action === 'enable' || action === 'disable' ? resultOf(await ctx.run(argv)) : await runDetached(argv, ctx);
@@ -56,7 +56,7 @@ export const sysvinit: ServiceBackend = {
     await refreshState(sysvServicesFact, name, ctx);
     return res;
   },
-  async recheck(name: string, ctx: StateContext): Promise<ServiceState> {
+  async recheck(name: string, ctx: HostContext): Promise<ServiceState> {
     await refreshState(sysvServicesFact, name, ctx);
     return this.state(name, ctx);
   },

@@ -4,8 +4,9 @@
 // their orders before the SLS's own declarations, which therefore run after them.
 import type { HighData, HighDecl } from '../protocol.ts';
 import { type ErrorData, toErrorData } from '../errors.ts';
-import type { StateTree } from '../tree.ts';
-import { renderSls, type RenderContext, type RenderedSls } from '../render/sls.ts';
+import type { StateTree } from '../store/tree.ts';
+import { renderSls, type RenderedSls } from '../render/sls.ts';
+import type { RenderContext } from '../render/context.ts';
 import { RESERVED_SLS_KEYS } from './keywords.ts';
 import { isDict, show } from './data.ts';
 import { normalizeBody, hasOrderArg } from './decls.ts';

@@ -13,7 +13,7 @@
 import type { LowChunk, RequisiteKind } from '../protocol.ts';
 import type { ErrorData } from '../errors.ts';
 import type { DraftChunk } from './types.ts';
-import { REQUISITE_ORDER, RequisiteGraph, type CycleEdge } from '../graph.ts';
+import { REQUISITE_ORDER, RequisiteGraph, type CycleEdge } from './graph.ts';
 import { ChunkIndex, type MatchableChunk } from './requisite-match.ts';
 import { applyUse, type UseLink } from './requisite-use.ts';
 import { misspeltRequisite } from './requisite-typos.ts';

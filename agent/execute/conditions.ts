@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LowChunk } from '../protocol.ts';
 import type { StateContext } from '../states/types.ts';
-import { shellArgv, shellInput } from '../shell-line.ts';
+import { shellArgv, shellInput } from '../process/shell-line.ts';
 
 export interface ConditionResult {
   /** True when the state must not run. */

@@ -1,7 +1,7 @@
 // Facts: what the host looks like, read through small readers (a file read, a syscall or a
 // command) plus a pure parser. Values are cached for the run and invalidated by the
 // states that change them. Path-keyed facts use the path (as states name it) as key.
-import type { Runner } from '../run.ts';
+import type { Runner } from '../process/run.ts';
 
 export interface FactEnv {
   /** Filesystem root the paths live under ('/' on a host). */

@@ -4,7 +4,7 @@ import { constants, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Fact } from './cache.ts';
-import { isBinary } from '../diff.ts';
+import { isBinary } from '../util/diff.ts';
 
 export interface FileContent {
   data: Buffer;

@@ -4,7 +4,7 @@
 // password answers, which debconf-show hides, so they can be compared.
 import { join } from 'node:path';
 import type { Fact } from './cache.ts';
-import { readText } from '../read-text.ts';
+import { readText } from '../store/read-text.ts';
 
 export const DEBCONF_CONFIG = '/var/cache/debconf/config.dat';
 export const DEBCONF_PASSWORDS = '/var/cache/debconf/passwords.dat';

@@ -1,7 +1,7 @@
 // Full group(5) entries under the root: gid and member list, for the user and group states.
 import { join } from 'node:path';
 import type { Fact } from './cache.ts';
-import { readOrEmpty } from '../read-text.ts';
+import { readOrEmpty } from '../store/read-text.ts';
 
 export interface GroupEntry {
   name: string;

@@ -2,7 +2,7 @@
 // the name/id view the file states use).
 import { join } from 'node:path';
 import type { Fact } from './cache.ts';
-import { readOrEmpty } from '../read-text.ts';
+import { readOrEmpty } from '../store/read-text.ts';
 
 export interface PasswdEntry {
   name: string;

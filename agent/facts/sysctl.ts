@@ -1,7 +1,7 @@
 // Kernel parameters: the running value (/proc/sys under the root) and sysctl.d config files.
 import { join } from 'node:path';
 import type { Fact } from './cache.ts';
-import { readText } from '../read-text.ts';
+import { readText } from '../store/read-text.ts';
 
 /** net.ipv4.ip_forward → /proc/sys/net/ipv4/ip_forward (a '/' in the name stays a '.' in the path). */
 export function procPath(name: string): string {

@@ -2,8 +2,8 @@
 // that only the name service knows (LDAP and the like).
 import { join } from 'node:path';
 import type { Fact, FactCache } from './cache.ts';
-import { readText } from '../read-text.ts';
-import { operands } from '../operands.ts';
+import { readText } from '../store/read-text.ts';
+import { operands } from '../process/operands.ts';
 
 export interface Account {
   name: string;

@@ -1,6 +1,6 @@
 // PCRE matcher: a regular expression against the minion id, anchored at the start like re.match
 // (`web\d+` matches `web01` and `web01-old`; add `$` to anchor the end).
-import { pyMatch, PyRegexError, RE } from '../pyre.ts';
+import { pyMatch, PyRegexError, RE } from '../util/pyre.ts';
 import { TargetError, type Minion } from './types.ts';
 
 /** Python's `bool(re.match(pattern, text))`; an invalid pattern is a TargetError. */

@@ -1,7 +1,7 @@
 // The template environment of one state tree: templates found by tree path (also salt://path and
 // ./relative), compiled once per tree and source, Salt's filters, tests and globals. Rendering is
 // synchronous, so per-render globals (grains, pillar, salt, sls…) are pushed for the render's duration.
-import type { StateTree } from '../tree.ts';
+import type { StateTree } from '../store/tree.ts';
 import { compileTemplate } from './compiler.ts';
 import { loadData, type DataKind } from './data-load.ts';
 import { locate, TemplateFault } from './fault.ts';

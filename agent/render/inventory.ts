@@ -7,7 +7,7 @@
 // The level defaults to the rendering host's own; '*' means every level. Roles and levels come
 // from the master's roster; addresses from each host's last run (a host that never ran has none).
 import type { InventoryHost } from '../protocol.ts';
-import { isLoopback } from '../reported-facts.ts';
+import { isLoopback } from '../facts/reported.ts';
 
 /** The level that matches every level. */
 export const ANY_LEVEL = '*';

@@ -1,7 +1,7 @@
 // Jinja tests (`x is defined`, `x is none`, `x is mapping`…) with Python semantics, plus Salt's
 // `match` and `equalto`. Every test returns a real boolean.
 import { splitArgs } from './pyargs.ts';
-import { pyMatch, RE } from '../pyre.ts';
+import { pyMatch, RE } from '../util/pyre.ts';
 import { isDict, isInt, isStr, pyBool, pyCompare, pyEq, pyStr, strValue } from './pyvalue.ts';
 import { isNamespace } from './globals.ts';
 

@@ -2,7 +2,7 @@
 import type { MineData } from '../protocol.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';
 import { pyStr } from './pyvalue.ts';
-import { pyMatcher } from '../pyre.ts';
+import { pyMatcher } from '../util/pyre.ts';
 
 export const MINE_TARGET_TYPES = ['glob', 'list', 'pcre'];
 

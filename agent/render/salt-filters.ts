@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { filter, items, need, type Filter } from './filter-kit.ts';
 import { loadData } from './data-load.ts';
 import { traverse } from './salt.ts';
-import { pyEscape, pyMatch, pySearch, pySub, RE } from '../pyre.ts';
+import { pyEscape, pyMatch, pySearch, pySub, RE } from '../util/pyre.ts';
 import { dictKeys, isDict, isStr, markSafe, pyBool, pyEq, pyRepr, pyStr, strValue, tuple, type Dict } from './pyvalue.ts';
 import { pyJsonDumps, yamlBlock, yamlDquote, yamlEncode, yamlFlow, yamlSquote } from './serialize.ts';
 

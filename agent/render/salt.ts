@@ -1,6 +1,6 @@
 // The `salt` dict in templates: execution-module functions over the render data
 // (pillar.get, grains.get, grains.filter_by, config.get, mine.get, inventory.ips, test.ping…), with Salt's semantics.
-import type { RenderContext } from './sls.ts';
+import type { RenderContext } from './context.ts';
 import { pyFunction, type KwArgs } from './pyargs.ts';
 import { deepCopy, dictKeys, dictUpdate, isDict, pyBool, pyEq, pyStr, type Dict } from './pyvalue.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';

@@ -1,26 +1,9 @@
 // Render one SLS file: template (Jinja, Salt dialect) then YAML, as Salt's default `jinja|yaml` pipe.
-import type { Grains, InventoryHost, Pillar, MineData } from '../protocol.ts';
 import type { ErrorData } from '../errors.ts';
-import { type StateTree, locateSls, readTreeFile } from '../tree.ts';
+import { type StateTree, locateSls, readTreeFile } from '../store/tree.ts';
 import { renderTemplate } from './template.ts';
 import { parseYaml } from './yaml.ts';
-
-export interface RenderContext {
-  grains: Grains;
-  pillar: Pillar;
-  saltenv: string;
-  mine?: MineData;
-  /** The master's inventory (roster roles and levels, reported addresses). */
-  inventory?: InventoryHost[];
-  /** Master/agent options visible to config.get. */
-  opts?: Record<string, unknown>;
-  /**
-   * Extra `salt['module.function']` callables (added to, or replacing, the built-in ones).
-   * They are called with Python-style arguments: keyword arguments arrive as a trailing object
-   * marked `__keywords` (see pyargs.ts).
-   */
-  functions?: Record<string, (...args: unknown[]) => unknown>;
-}
+import type { RenderContext } from './context.ts';
 
 export interface RenderedSls {
   sls: string;

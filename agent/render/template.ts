@@ -1,8 +1,8 @@
 // Jinja templating with Salt's context (grains, pillar, salt, opts, sls vars). Never throws:
 // every failure comes back as ErrorData at the template file and line it happened in.
-import type { StateTree } from '../tree.ts';
+import type { StateTree } from '../store/tree.ts';
 import type { ErrorData } from '../errors.ts';
-import type { RenderContext } from './sls.ts';
+import type { RenderContext } from './context.ts';
 import { environmentFor, templateVars } from './env.ts';
 import { locate } from './fault.ts';
 import { saltFunctions } from './salt.ts';

@@ -1,5 +1,5 @@
 // cmd.run / cmd.wait / cmd.script: the one place where a state's job is a shell line.
-// The shell reads the line from a pipe (agent/shell-line.ts), so no process list shows it;
+// The shell reads the line from a pipe (agent/process/shell-line.ts), so no process list shows it;
 // runas goes through `runuser -u USER --`.
 import { statSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,8 @@ import { flag, isDict, optString, strList } from './args.ts';
 import { reinterpret } from './cmd-stateful.ts';
 import { lookupAccount } from '../facts/users.ts';
 import { loadSource } from './file/source.ts';
-import { operands } from '../operands.ts';
-import { shellArgv, shellInput } from '../shell-line.ts';
+import { operands } from '../process/operands.ts';
+import { shellArgv, shellInput } from '../process/shell-line.ts';
 
 export interface CmdOps {
   argv: string[];

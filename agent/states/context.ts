@@ -1,11 +1,12 @@
 // Builds the StateContext for a run from the run's data, with defaults for the rest.
 import type { Grains, LowChunk, InventoryHost, MineData, Pillar } from '../protocol.ts';
-import { MemTree, type StateTree } from '../tree.ts';
+import { MemTree, type StateTree } from '../store/tree.ts';
 import { renderTemplate } from '../render/template.ts';
 import { FactCache } from '../facts/cache.ts';
-import { run as runCommand, type Runner } from '../run.ts';
-import { DEFAULT_BACKUP_DIR, DEFAULT_BACKUP_KEEP, type BackupOptions } from '../backup.ts';
-import type { Logger, StateContext } from './types.ts';
+import { run as runCommand, type Runner } from '../process/run.ts';
+import { DEFAULT_BACKUP_DIR, DEFAULT_BACKUP_KEEP, type BackupOptions } from '../store/backup.ts';
+import type { Logger } from '../backends/context.ts';
+import type { StateContext } from './types.ts';
 
 export interface ContextOptions {
   test?: boolean;

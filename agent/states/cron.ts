@@ -6,7 +6,7 @@ import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString } from './args.ts';
 import { crontabFact, parseCrontab, renderCrontab, writeCrontabArgv, type CronTab } from '../facts/crontab.ts';
 import { rmEnv, rmJob, setEnv, setJob, setSpecial } from './cron-table.ts';
-import { refuseOptionLike } from '../operands.ts';
+import { refuseOptionLike } from '../process/operands.ts';
 
 export interface CronOps {
   user: string;

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString } from './args.ts';
-import type { RunResult } from '../run.ts';
+import type { RunResult } from '../process/run.ts';
 import { parseLsRemote, parseSymref, resolveRemoteRev, shortSha, type RevType } from '../facts/git.ts';
-import { operands, refuseOptionLike } from '../operands.ts';
+import { operands, refuseOptionLike } from '../process/operands.ts';
 
 export interface GitOps {
   url: string;

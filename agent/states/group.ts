@@ -5,7 +5,7 @@ import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, strList } from './args.ts';
 import { forgetAccounts, prefix, pyRepr, readAccounts, runAll, type AccountCommand } from './accounts.ts';
 import type { GroupEntry } from '../facts/group.ts';
-import { operands } from '../operands.ts';
+import { operands } from '../process/operands.ts';
 
 interface Wanted {
   gid?: number;

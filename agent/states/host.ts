@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString, strList } from './args.ts';
-import { writeFileAtomic } from '../fs-atomic.ts';
+import { writeFileAtomic } from '../store/fs-atomic.ts';
 import { formatHostsLine, isIp, parseHosts, serializeHosts, type HostsLine } from '../facts/hosts.ts';
-import { readOrEmpty } from '../read-text.ts';
+import { readOrEmpty } from '../store/read-text.ts';
 
 const HOSTS = '/etc/hosts';
 

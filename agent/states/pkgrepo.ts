@@ -6,8 +6,8 @@ import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, St
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, optString } from './args.ts';
 import { contentFact } from '../facts/content.ts';
-import { writeFileAtomic } from '../fs-atomic.ts';
-import { backupFile } from '../backup.ts';
+import { writeFileAtomic } from '../store/fs-atomic.ts';
+import { backupFile } from '../store/backup.ts';
 import { aptUpdateFact, invalidateLists } from '../backends/apt.ts';
 import {
   defaultSourceFile, formatSourceLine, keyFileContent, parseSourceLine, sameRepo, sameSource, type SourceLine,

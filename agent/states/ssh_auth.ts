@@ -6,8 +6,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { optString, strList } from './args.ts';
-import { writeFileAtomic } from '../fs-atomic.ts';
-import { readText } from '../read-text.ts';
+import { writeFileAtomic } from '../store/fs-atomic.ts';
+import { readText } from '../store/read-text.ts';
 import { passwdEntriesFact } from '../facts/passwd.ts';
 import { formatKeyLine, normalizeEnc, parseKeyLine, type AuthKey } from '../facts/authorized-keys.ts';
 

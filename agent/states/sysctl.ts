@@ -5,10 +5,10 @@ import { dirname, join } from 'node:path';
 import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { optString } from './args.ts';
-import { writeFileAtomic } from '../fs-atomic.ts';
-import { readOrEmpty } from '../read-text.ts';
+import { writeFileAtomic } from '../store/fs-atomic.ts';
+import { readOrEmpty } from '../store/read-text.ts';
 import { parseSysctlConf, procPath, sameValue, setSysctlConf, sysctlFact } from '../facts/sysctl.ts';
-import { operands, refuseOptionLike } from '../operands.ts';
+import { operands, refuseOptionLike } from '../process/operands.ts';
 
 export const DEFAULT_CONFIG = '/etc/sysctl.d/99-halite.conf';
 

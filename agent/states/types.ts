@@ -9,11 +9,10 @@
 // reports as a failed state. The one check that runs something is cmd's `stateful`
 // test_name in test mode, as in Salt.
 import type { Grains, LowChunk, Pillar } from '../protocol.ts';
-import type { StateTree } from '../tree.ts';
+import type { StateTree } from '../store/tree.ts';
 import type { TemplateResult } from '../render/template.ts';
-import type { FactCache } from '../facts/cache.ts';
-import type { RunOptions, RunResult } from '../run.ts';
-import type { BackupOptions } from '../backup.ts';
+import type { HostContext } from '../backends/context.ts';
+import type { BackupOptions } from '../store/backup.ts';
 
 /** Salt-shaped changes: `{diff: '…', mode: '0644'}`, `{pid, retcode, stdout, stderr}`, … */
 export type Changes = Record<string, unknown>;
@@ -51,35 +50,18 @@ export interface Outcome {
   warnings?: string[];
 }
 
-export interface Logger {
-  debug(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
-
 /** Everything a module may use. One context per run (and per chunk for `chunk`). */
-export interface StateContext {
+export interface StateContext extends HostContext {
   /** Test mode: the executor stops after check; checks may word their comments for it. */
   test: boolean;
-  grains: Grains;
   pillar: Pillar;
   saltenv: string;
   /** The state tree `salt://` sources are read from. */
   tree: StateTree;
   /** Renders a Jinja template with the run's grains/pillar/salt plus `context`. */
   renderTemplate(file: string, source: string, context?: Record<string, unknown>): TemplateResult;
-  /** Per-run fact cache (stat, content, passwd…); states invalidate what they change. */
-  facts: FactCache;
-  /** Runs an argv; never throws for a failing command. */
-  run(argv: string[], opts?: RunOptions): Promise<RunResult>;
-  /** Filesystem root: '/' on a host. State paths ('/etc/x') live under it. */
-  root: string;
-  /** Masks secret values; modules apply it to diffs and comments built from file contents. */
-  redact(text: string): string;
   /** Backup store for files replaced or deleted (root is taken from `root`). */
   backup: Omit<BackupOptions, 'root'>;
-  log: Logger;
   /** Aborted by the executor (timeout, shutdown); commands started through run() are killed. */
   signal?: AbortSignal;
   /** The chunk being run and the whole low state (read-only), for states that look around. */

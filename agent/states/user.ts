@@ -9,7 +9,7 @@ import { flag, optString, strList } from './args.ts';
 import { forgetAccounts, prefix, pyRepr, readAccounts, resolveGid, runAll, type Accounts, type AccountCommand } from './accounts.ts';
 import { joinGecos, type PasswdEntry } from '../facts/passwd.ts';
 import { groupsOf } from '../facts/group.ts';
-import { operands } from '../operands.ts';
+import { operands } from '../process/operands.ts';
 
 export const REDACTED = 'XXX-REDACTED-XXX';
 const GECOS = ['fullname', 'roomnumber', 'workphone', 'homephone', 'other'] as const;

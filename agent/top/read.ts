@@ -1,10 +1,10 @@
 // Reading a top file: render (Jinja, then YAML), check its structure as Salt's verify_tops does,
 // follow its `include:` of further top files, and return its targets in file order.
 import type { ErrorData } from '../errors.ts';
-import type { RenderContext } from '../render/sls.ts';
+import type { RenderContext } from '../render/context.ts';
 import { renderTemplate } from '../render/template.ts';
 import { parseYaml } from '../render/yaml.ts';
-import { locateSls, readTreeFile, type StateTree } from '../tree.ts';
+import { locateSls, readTreeFile, type StateTree } from '../store/tree.ts';
 import { isMatchType, MATCH_TYPES } from '../match/index.ts';
 import { expandSls, listSls } from './sls-names.ts';
 import { yamlLines, type YamlPath } from './yaml-lines.ts';

@@ -1,5 +1,5 @@
 // SLS names available in a tree, and top-file SLS globs (`users.*`) expanded against them.
-import type { StateTree } from '../tree.ts';
+import type { StateTree } from '../store/tree.ts';
 import { fnmatch, hasGlob } from '../match/glob.ts';
 
 /** Every SLS name in `tree`, sorted: `a/b.sls` → `a.b`, `a/init.sls` → `a`. The top file is not an SLS. */

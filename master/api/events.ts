@@ -1,6 +1,6 @@
 // The daemon's event bus: the job runner publishes each job's events here, and the API's
 // server-sent events and metrics read them. Everything published is already redacted.
-import type { PushStatus } from '../push.ts';
+import type { PushStatus } from '../push/host.ts';
 import type { JobKind, JobStatus } from '../jobs/store.ts';
 
 export type ApiEvent =

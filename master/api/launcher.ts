@@ -1,14 +1,14 @@
 // Jobs started by the daemon: the same planning and execution as the command line's (commands/job.ts),
 // the job id chosen first so the caller gets it at once, the events published on the bus.
 import { CliError } from '../cli-error.ts';
-import type { CommandContext } from '../commands/context.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { targeted } from '../commands/confirm.ts';
 import { type JobHooks, type JobRunOptions, executeJob, planJob } from '../commands/job.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { JobOrigin, JobStore } from '../jobs/store.ts';
-import type { JobEvent } from '../orchestrate.ts';
+import type { JobEvent } from '../push/orchestrate.ts';
 import { formatError } from '../../agent/errors.ts';
-import { openWorkspace } from '../workspace.ts';
+import { openWorkspace } from '../config/workspace.ts';
 import { requireLoginKeys, selectFleet } from '../commands/fleet.ts';
 import { executeRun } from '../commands/run.ts';
 import type { TargetOptions } from '../commands/target-options.ts';

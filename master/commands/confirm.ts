@@ -4,8 +4,8 @@
 // whole fleet. A dry run (`--test`) changes nothing and is not asked about.
 import { Option, type Command } from 'commander';
 import { usageError } from '../cli-error.ts';
-import type { RosterHost } from '../roster.ts';
-import type { CommandContext } from './context.ts';
+import type { RosterHost } from '../config/roster.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { type TargetOptions, targetSpec } from './target-options.ts';
 
 export interface ConfirmOptions {

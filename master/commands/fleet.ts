@@ -1,17 +1,17 @@
 // Configuration and roster for commands that connect to hosts but compile nothing
 // (no state tree needed): invalid files end the command with exit code 5.
 import { CliError } from '../cli-error.ts';
-import { type HaliteConfig, loadConfig } from '../config.ts';
+import { type HaliteConfig, loadConfig } from '../config/halite-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
-import { checkLoginKeys } from '../login-keys.ts';
+import { checkLoginKeys } from '../transport/login-keys.ts';
 import { formatWarnings } from '../output/errors.ts';
-import { type Roster, type RosterHost, isRejected, loadRoster, rosterEntries } from '../roster.ts';
-import { buildId } from '../build-id.ts';
-import { haliteSelf } from '../halite-bin.ts';
+import { type Roster, type RosterHost, isRejected, loadRoster, rosterEntries } from '../config/roster.ts';
+import { buildId } from '../build/build-id.ts';
+import { haliteSelf } from '../build/halite-bin.ts';
 import { KeptTransport, keeperStarter } from '../transport/mux-client.ts';
 import { muxSocketPath } from '../transport/mux-path.ts';
-import { Transport } from '../transport/transport.ts';
-import type { CommandContext } from './context.ts';
+import { type JobTransport, Transport } from '../transport/transport.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import type { GlobalOptions } from './options.ts';
 import { type TargetOptions, applyTargetOptions } from './target-options.ts';
 
@@ -84,8 +84,6 @@ export function transportFor(config: HaliteConfig): Transport {
   });
 }
 
-/** What a job needs of its transport: commands and resident-agent exchanges, warmed up early. */
-export type JobTransport = Pick<Transport, 'exec' | 'socketOrExec' | 'warm' | 'close'>;
 
 /**
  * The transport of a job or `halite run`: through the connection keeper of this configuration and

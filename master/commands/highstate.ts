@@ -1,7 +1,7 @@
 // `halite highstate [targeting]`: apply the top file's states to the selected hosts, roles in
 // dependency order, through each level's jump host.
 import type { Command } from 'commander';
-import type { CommandContext } from './context.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { type JobCliOptions, type JobHooks, addJobOptions, runJob } from './job.ts';
 
 export function registerHighstate(program: Command, ctx: CommandContext, hooks: JobHooks = {}): void {

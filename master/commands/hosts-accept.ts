@@ -12,7 +12,7 @@ import { hostKeyName } from '../transport/known-hosts.ts';
 import { hostKeyProblem } from '../transport/ssh.ts';
 import { type HostTarget, type Hop, hopLabel, targetFor } from '../transport/target.ts';
 import type { Transport } from '../transport/transport.ts';
-import type { CommandContext } from './context.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { loadFleet, transportFor } from './fleet.ts';
 import type { GlobalOptions } from './options.ts';
 

@@ -1,26 +1,16 @@
 // `halite hosts [targeting]`: the selected roster hosts as a table (or YAML/JSON), with the result of
 // each host's last run when a job history is available.
 import { type Command, Option } from 'commander';
-import type { HaliteConfig } from '../config.ts';
+import type { HaliteConfig } from '../config/halite-yaml.ts';
 import { serialize } from '../output/format.ts';
 import { formatTable } from '../output/table.ts';
-import { jumpFor, type RosterHost } from '../roster.ts';
-import { openWorkspace } from '../workspace.ts';
-import type { CommandContext } from './context.ts';
+import { jumpFor, type RosterHost } from '../config/roster.ts';
+import { openWorkspace } from '../config/workspace.ts';
+import type { CommandContext } from '../output/cli-io.ts';
+import type { LastRun, LastRunLookup } from '../jobs/last-run.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
 import { addTargetOptions, applyTargetOptions, type TargetOptions } from './target-options.ts';
-
-export interface LastRun {
-  /** ok, changed, failed, unreachable… */
-  result: string;
-  /** When the run finished (ISO 8601). */
-  at: string;
-  job?: string;
-}
-
-/** Looks up the last run of a host; undefined when it never ran. */
-export type LastRunLookup = (id: string) => LastRun | undefined;
 
 export interface HostsHooks {
   /** The job history, when there is one: given the configuration, a lookup (or undefined for none). */

@@ -3,13 +3,13 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { storedJob } from '../jobs/outcome.ts';
+import { storedJob } from '../output/job-outcome.ts';
 import { parseSince } from '../jobs/since.ts';
 import { type JobRecord, type JobStatus, JobStore } from '../jobs/store.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../config/halite-yaml.ts';
 import { formatDuration } from '../output/progress.ts';
 import { formatTable } from '../output/table.ts';
-import type { CommandContext } from './context.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { JOB_OUT, STATE_OUTPUTS, type JobCliOptions, printJob } from './job.ts';
 import type { GlobalOptions } from './options.ts';
 

@@ -1,7 +1,7 @@
 // `halite keeper --socket PATH --persist SEC`: the connection keeper (transport/mux-server.ts).
 // Commands start it in the background; it is not listed in the help.
 import { type Command, Option } from 'commander';
-import { buildId } from '../build-id.ts';
+import { buildId } from '../build/build-id.ts';
 import { usageError } from '../cli-error.ts';
 import { runKeeper } from '../transport/mux-server.ts';
 

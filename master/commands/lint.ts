@@ -3,12 +3,12 @@
 // hosts it concerns.
 import type { Command } from 'commander';
 import type { ErrorData } from '../../agent/errors.ts';
-import { compileHost } from '../compile-host.ts';
+import { compileHost } from './compile-host.ts';
 import { exitCodeFor } from '../exit-codes.ts';
 import { formatErrors, groupErrors } from '../output/errors.ts';
-import { redact } from '../redact.ts';
-import { openWorkspace } from '../workspace.ts';
-import type { CommandContext } from './context.ts';
+import { redact } from '../pillar/redact.ts';
+import { openWorkspace } from '../config/workspace.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
 

@@ -1,6 +1,6 @@
 // Options shared by several commands.
 import { InvalidArgumentError, Option } from 'commander';
-import { type GrainOverride, parseGrainOverride } from '../host-grains.ts';
+import { type GrainOverride, parseGrainOverride } from '../config/host-grains.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/format.ts';
 
 export interface GlobalOptions {

@@ -3,9 +3,9 @@ import type { ErrorData } from '../../agent/errors.ts';
 import { exitCodeFor } from '../exit-codes.ts';
 import { errorsDocument, formatErrors, formatWarnings } from '../output/errors.ts';
 import { type OutputFormat, serialize } from '../output/format.ts';
-import { redact } from '../redact.ts';
-import type { Workspace } from '../workspace.ts';
-import type { CommandContext } from './context.ts';
+import { redact } from '../pillar/redact.ts';
+import type { Workspace } from '../config/workspace.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 
 /** Roster warnings (ignored Salt fields) go to stderr. */
 export function printWarnings(ctx: CommandContext, ws: Workspace): void {

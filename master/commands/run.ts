@@ -6,7 +6,7 @@
 import { type Command, Option } from 'commander';
 import { formatError } from '../../agent/errors.ts';
 import { EXIT, type ExitCode, worstExitCode } from '../exit-codes.ts';
-import { OutputCap } from '../host-limits.ts';
+import { OutputCap } from '../config/host-limits.ts';
 import { type HostRunInput, type JobOrigin, JobStore } from '../jobs/store.ts';
 import { safeJson, safeText } from '../output/terminal-safe.ts';
 import { TransportError } from '../transport/errors.ts';
@@ -14,7 +14,7 @@ import { DEFAULT_KILL_GRACE_MS as KILL_GRACE_MS, type ExecResult } from '../tran
 import { withDeadline } from '../transport/quote.ts';
 import type { HostOutcome } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
-import type { CommandContext } from './context.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { type FleetSelection, requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
 import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
 import { onInterrupt } from './interrupt.ts';

@@ -1,11 +1,11 @@
 // `halite show top|highstate|sls`: compile a host on the master and print the result.
 import type { Command } from 'commander';
-import { compileHost, compileTop } from '../compile-host.ts';
+import { compileHost, compileTop } from './compile-host.ts';
 import { formatChunks } from '../output/chunks.ts';
 import { formatWarnings } from '../output/errors.ts';
 import { serialize } from '../output/format.ts';
-import { findHost, openWorkspace } from '../workspace.ts';
-import type { CommandContext } from './context.ts';
+import { findHost, openWorkspace } from '../config/workspace.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { type HostOptions, grainOption, hostOption, outOption } from './options.ts';
 import { printOutcome, printWarnings } from './report.ts';
 

@@ -1,6 +1,6 @@
 // `halite sls NAME… [targeting]`: apply only the named SLS (Salt's state.sls) to the selected hosts.
 import type { Command } from 'commander';
-import type { CommandContext } from './context.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { type JobCliOptions, type JobHooks, addJobOptions, runJob } from './job.ts';
 
 export function registerSls(program: Command, ctx: CommandContext, hooks: JobHooks = {}): void {

@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { usageError } from '../cli-error.ts';
 import { targetFor } from '../transport/target.ts';
 import { renderSshConfig } from '../transport/ssh-config.ts';
-import type { CommandContext } from './context.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import { loadFleet } from './fleet.ts';
 import type { GlobalOptions } from './options.ts';
 

@@ -8,11 +8,11 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientChannel } from 'ssh2';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { RosterHost } from '../roster.ts';
+import type { RosterHost } from '../config/roster.ts';
 import { TransportError } from '../transport/errors.ts';
 import { type HostTarget, targetFor } from '../transport/target.ts';
 import type { Transport } from '../transport/transport.ts';
-import type { CommandContext, Terminal } from './context.ts';
+import type { CommandContext, Terminal } from '../output/cli-io.ts';
 
 export type { Terminal };
 import { loadFleet, requireLoginKeys, transportFor } from './fleet.ts';

@@ -3,8 +3,8 @@
 // --batch. Values of one option are alternatives; different options must all hold.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { usageError } from '../cli-error.ts';
-import { type BatchSpec, parseBatch } from '../plan.ts';
-import { type Selection, SelectionError, type TargetSpec, type Targetable, selectHosts, splitList } from '../target.ts';
+import { type BatchSpec, parseBatch } from '../target/plan.ts';
+import { type Selection, SelectionError, type TargetSpec, type Targetable, selectHosts, splitList } from '../target/select.ts';
 
 export interface TargetOptions {
   level: string[];

@@ -1,8 +1,18 @@
 // `halite hosts` LAST RUN column: each host's most recent highstate or SLS run from the job store.
 import { existsSync } from 'node:fs';
-import type { LastRunLookup } from '../commands/hosts.ts';
-import type { HaliteConfig } from '../config.ts';
+import type { HaliteConfig } from '../config/halite-yaml.ts';
 import { JobStore } from './store.ts';
+
+export interface LastRun {
+  /** ok, changed, failed, unreachable… */
+  result: string;
+  /** When the run finished (ISO 8601). */
+  at: string;
+  job?: string;
+}
+
+/** Looks up the last run of a host; undefined when it never ran. */
+export type LastRunLookup = (id: string) => LastRun | undefined;
 
 /** A lookup over the configured job store, or undefined when no job has been recorded yet. */
 export function lastRunFromStore(config: HaliteConfig): LastRunLookup | undefined {

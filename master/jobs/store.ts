@@ -3,7 +3,7 @@
 // Everything handed to the store must already be redacted: it writes what it is given.
 import type { ErrorData } from '../../agent/errors.ts';
 import type { Grains, StateResult } from '../../agent/protocol.ts';
-import { DEFAULT_KEEP_DAYS } from '../config.ts';
+import { DEFAULT_KEEP_DAYS } from '../config/halite-yaml.ts';
 import { makeStorePrivate } from './private-files.ts';
 import { type ProcessIdentity, currentProcess, processAlive } from './process-identity.ts';
 import { migrate } from './schema.ts';

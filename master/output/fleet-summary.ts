@@ -4,7 +4,7 @@
 import { type HighstateOutputOptions, formatHighstate } from '../../agent/output/highstate.ts';
 import { formatError } from '../../agent/errors.ts';
 import { makeColors } from '../../agent/output/colors.ts';
-import type { JobOutcome, PushResult } from '../orchestrate.ts';
+import type { JobOutcome, PushResult } from '../push/orchestrate.ts';
 import { formatGroup, groupErrors } from './errors.ts';
 import { formatDuration } from './progress.ts';
 import { safeHostResult } from './terminal-safe.ts';

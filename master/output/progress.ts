@@ -2,7 +2,7 @@
 // unreachable, blocked), redrawn in place as hosts finish. Elsewhere (a pipe, a log file): one plain
 // line per event, nothing redrawn.
 import { type Colors, makeColors } from '../../agent/output/colors.ts';
-import type { JobEvent, PushResult } from '../orchestrate.ts';
+import type { JobEvent, PushResult } from '../push/orchestrate.ts';
 import { safeLine } from './terminal-safe.ts';
 
 export type HostPhase = 'queued' | 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';

@@ -6,7 +6,7 @@
 // only where a value may span lines (comments, diffs, output), never in names and ids.
 import type { ErrorData } from '../../agent/errors.ts';
 import type { StateResult } from '../../agent/protocol.ts';
-import type { PushResult } from '../push.ts';
+import type { PushResult } from '../push/host.ts';
 
 const BIDI_AND_SEPARATORS = '\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
 const IN_LINE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}]`, 'g');

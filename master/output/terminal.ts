@@ -1,7 +1,7 @@
 // What a command's output streams can show: progress redrawn in place only on a terminal that
 // understands cursor movement and outside CI; colour on a terminal unless the user says otherwise
 // (`--no-color`, NO_COLOR), or anywhere when FORCE_COLOR asks for it.
-import type { CliIo } from '../commands/context.ts';
+import type { CliIo } from './cli-io.ts';
 
 /** Whether `value` of an environment variable says "on": set, not empty, not 0/false. */
 function on(value: string | undefined): boolean {

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { bindSocket } from '../../agent/resident.ts';
+import { bindSocket } from '../../agent/runtime/resident.ts';
 import type { HostConnection } from './connection.ts';
 import { TransportError, type TransportErrorData } from './errors.ts';
 import type { ExecOptions, ExecResult } from './exec.ts';

@@ -1,6 +1,6 @@
 // What the transport connects to: a host (and the jump host in front of it), built from the roster.
-import type { HaliteConfig } from '../config.ts';
-import { type RosterHost, jumpFor } from '../roster.ts';
+import type { HaliteConfig } from '../config/halite-yaml.ts';
+import { type RosterHost, jumpFor } from '../config/roster.ts';
 
 /** One SSH server on the way: the jump host or the target itself. */
 export interface Hop {

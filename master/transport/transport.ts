@@ -228,3 +228,6 @@ export class Transport {
     this.jumps.closeAll();
   }
 }
+
+/** What a job needs of its transport: commands and resident-agent exchanges, warmed up early. */
+export type JobTransport = Pick<Transport, 'exec' | 'socketOrExec' | 'warm' | 'close'>;

@@ -10,8 +10,8 @@
 //   hang       `start`, then nothing, forever
 //   escapes    results whose ids, names, comments and changes carry terminal control sequences
 //   identity   events that name another host (`claim`) and report `addresses` for it
-import { agentBundle } from '../../master/bundle.ts';
-import { AGENT_DIR } from '../../master/bootstrap.ts';
+import { agentBundle } from '../../master/push/bundle.ts';
+import { AGENT_DIR } from '../../master/push/bootstrap.ts';
 import type { Fleet } from '../fleet/index.ts';
 import { putFiles } from './support.ts';
 

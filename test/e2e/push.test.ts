@@ -4,16 +4,16 @@
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { FsTree } from '../../agent/tree.ts';
+import { FsTree } from '../../agent/store/tree.ts';
 import type { AgentEvent, JobEnvelope, WireMessage } from '../../agent/protocol.ts';
-import { buildEnvelope } from '../../master/envelope.ts';
-import { mineFromStore } from '../../master/inventory.ts';
+import { buildEnvelope } from '../../master/push/envelope.ts';
+import { mineFromStore } from '../../master/pillar/inventory.ts';
 import { JobStore } from '../../master/jobs/store.ts';
-import { pushHost, type HostPushResult } from '../../master/push.ts';
-import type { RosterHost } from '../../master/roster.ts';
+import { pushHost, type HostPushResult } from '../../master/push/host.ts';
+import type { RosterHost } from '../../master/config/roster.ts';
 import type { HostTarget } from '../../master/transport/target.ts';
 import { Transport } from '../../master/transport/transport.ts';
-import { treeManifest } from '../../master/tree.ts';
+import { treeManifest } from '../../master/push/manifest.ts';
 import { up, type Fleet } from '../fleet/index.ts';
 
 if (process.getuid?.() !== 0) {

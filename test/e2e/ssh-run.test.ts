@@ -4,7 +4,7 @@
 import t from 'tap';
 import { PassThrough } from 'node:stream';
 import { main } from '../../master/cli.ts';
-import type { CliIo, Terminal } from '../../master/commands/context.ts';
+import type { CliIo, Terminal } from '../../master/output/cli-io.ts';
 import { EXIT } from '../../master/exit-codes.ts';
 import { fleetSuite } from './workspace.ts';
 

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Fleet } from '../fleet/index.ts';
-import { agentBundle } from '../../master/bundle.ts';
+import { agentBundle } from '../../master/push/bundle.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const REMOTE = '/srv/halite';

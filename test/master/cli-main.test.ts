@@ -2,7 +2,7 @@
 import t from 'tap';
 import { main, reportFailure } from '../../master/cli.ts';
 import { CliError } from '../../master/cli-error.ts';
-import type { CliIo, CommandContext } from '../../master/commands/context.ts';
+import type { CliIo, CommandContext } from '../../master/output/cli-io.ts';
 import { summaryLine } from '../../master/commands/lint.ts';
 
 function capture(): CliIo & { out: string; err: string } {

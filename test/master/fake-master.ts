@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../master/cli.ts';
-import type { CliIo } from '../../master/commands/context.ts';
+import type { CliIo } from '../../master/output/cli-io.ts';
 import { knownHostsLine } from '../../master/transport/known-hosts.ts';
 import { type FakeServer, type KeyPair, keyPair, startTarget } from './transport/fake-ssh.ts';
 

@@ -1,15 +1,15 @@
 // Hosts that are this process: a job transport whose every command runs the agent's side of the
-// exchange (agent/serve.ts) in-process, each host with a state cache, a lock and a filesystem root
+// exchange (agent/runtime/serve.ts) in-process, each host with a state cache, a lock and a filesystem root
 // of its own under `dir`. The master's whole job path — targeting, envelope, exchange, the agent's
 // render, compile and execution, results, output, exit code — runs without SSH.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { serve } from '../../agent/serve.ts';
-import type { Logger } from '../../agent/states/types.ts';
+import { serve } from '../../agent/runtime/serve.ts';
+import type { Logger } from '../../agent/backends/context.ts';
 import type { ProgramHooks } from '../../master/cli.ts';
-import type { JobTransport } from '../../master/commands/fleet.ts';
-import { pushRunner } from '../../master/push-runner.ts';
+import type { JobTransport } from '../../master/transport/transport.ts';
+import { pushRunner } from '../../master/push/runner.ts';
 import type { ExecOptions, ExecResult } from '../../master/transport/exec.ts';
 import type { HostTarget } from '../../master/transport/target.ts';
 

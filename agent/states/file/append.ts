@@ -6,7 +6,7 @@ import { flag, isDict, optString, strList } from '../args.ts';
 import { editTarget, splitLines, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, hostPath, makeDirs, missingParents, notAbsolute } from './common.ts';
 import { loadSource } from './source.ts';
-import { pyEscape, pyRegExp } from '../../pyre.ts';
+import { pyEscape, pyRegExp } from '../../util/pyre.ts';
 
 export interface AppendOps extends EditOps {
   create: boolean;

@@ -6,7 +6,7 @@ import { flag, isDict, optString, strList } from '../args.ts';
 import { editTarget, splitLinesKeep, type EditOps } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { loadSource } from './source.ts';
-import { pyRegExp } from '../../pyre.ts';
+import { pyRegExp } from '../../util/pyre.ts';
 import { applyEdited } from './replace.ts';
 
 export interface BlockOptions {

@@ -4,7 +4,7 @@ import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps, type EditTarget } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
-import { pyRegExp } from '../../pyre.ts';
+import { pyRegExp } from '../../util/pyre.ts';
 
 export interface CommentOps extends EditOps {
   diff: string;

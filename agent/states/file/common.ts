@@ -6,9 +6,9 @@ import type { Changes, StateContext } from '../types.ts';
 import { octalMode, statFact, type FileStat } from '../../facts/stat.ts';
 import { contentFact, type FileContent } from '../../facts/content.ts';
 import { lookupAccount } from '../../facts/users.ts';
-import { backupFile } from '../../backup.ts';
-import { contentDiff } from '../../diff.ts';
-import { SECRET_DIFF } from '../../redact.ts';
+import { backupFile } from '../../store/backup.ts';
+import { contentDiff } from '../../util/diff.ts';
+import { SECRET_DIFF } from '../../pillar/redact.ts';
 import { normalizeMode, optString } from '../args.ts';
 import { StateRefusal } from '../plan.ts';
 

@@ -1,7 +1,7 @@
 // Text edits of an existing file (replace, line, blockreplace, comment, append): read the
 // current text, and write the new text back atomically with the file's owner and mode.
 import type { StateContext } from '../types.ts';
-import { writeFileAtomic } from '../../fs-atomic.ts';
+import { writeFileAtomic } from '../../store/fs-atomic.ts';
 import { backup, contentOf, hostPath, keepMeta, realPath, statOf } from './common.ts';
 
 export interface EditOps {

@@ -6,7 +6,7 @@ import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag, normalizeMode, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, hostPath, notAbsolute, resolveOwner, setMeta, type Owner } from './common.ts';
-import { pyRegExp } from '../../pyre.ts';
+import { pyRegExp } from '../../util/pyre.ts';
 
 export interface LineOptions {
   content?: string;

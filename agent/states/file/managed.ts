@@ -3,7 +3,7 @@ import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } f
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag, isDict, isOctalMode, normalizeMode, optString, strList } from '../args.ts';
 import { traverse } from '../../render/salt.ts';
-import { writeFileAtomic } from '../../fs-atomic.ts';
+import { writeFileAtomic } from '../../store/fs-atomic.ts';
 import { loadSource, renderText } from './source.ts';
 import { splitLines } from './edit.ts';
 import {

@@ -5,7 +5,7 @@ import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
-import { flagBits, pyEscape, pyRegExp, pySubn } from '../../pyre.ts';
+import { flagBits, pyEscape, pyRegExp, pySubn } from '../../util/pyre.ts';
 
 /** The new text, or an error message (Salt's wording). Pure. */
 export function replaceText(

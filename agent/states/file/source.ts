@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { StateContext } from '../types.ts';
 import { strList } from '../args.ts';
 import { formatError } from '../../errors.ts';
-import { readTreeFile } from '../../tree.ts';
+import { readTreeFile } from '../../store/tree.ts';
 
 export interface LoadedSource {
   /** The source that was used (first that exists). */

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag, normalizeMode, optString } from '../args.ts';
-import { symlinkAtomic } from '../../fs-atomic.ts';
+import { symlinkAtomic } from '../../store/fs-atomic.ts';
 import { accountName, lookupAccount } from '../../facts/users.ts';
 import { backup, hostPath, makeDirs, missingParents, notAbsolute, statOf, type Owner } from './common.ts';
 

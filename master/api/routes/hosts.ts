@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CliError } from '../../cli-error.ts';
 import { formatError } from '../../../agent/errors.ts';
-import { openWorkspace } from '../../workspace.ts';
+import { openWorkspace } from '../../config/workspace.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiContext } from '../context.ts';
 import { errorReply, hostsReply } from '../schemas.ts';

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobStatus } from '../../jobs/store.ts';
 import { parseSince } from '../../jobs/since.ts';
-import { parseBatch } from '../../plan.ts';
+import { parseBatch } from '../../target/plan.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiContext } from '../context.ts';
 import type { JobRequest } from '../launcher.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UPDATE_STAMP, ensureLists, listsStale } from '../../../agent/backends/apt.ts';
 import { FactCache } from '../../../agent/facts/cache.ts';
-import type { RunResult } from '../../../agent/run.ts';
+import type { RunResult } from '../../../agent/process/run.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'halite-apt-lists-'));
 t.teardown(() => rmSync(root, { recursive: true, force: true }));

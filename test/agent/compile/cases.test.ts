@@ -4,8 +4,8 @@ import t from 'tap';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { MemTree } from '../../../agent/tree.ts';
-import { compileHighstate } from '../../../agent/highstate.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
+import { compileHighstate } from '../../../agent/compile/highstate.ts';
 import type { LowChunk } from '../../../agent/protocol.ts';
 import type { ErrorData } from '../../../agent/errors.ts';
 

@@ -3,7 +3,7 @@ import t from 'tap';
 import { mkdtempSync, existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executeChunks } from '../../../agent/execute.ts';
+import { executeChunks } from '../../../agent/execute/executor.ts';
 import { silentLogger } from '../../../agent/states/context.ts';
 import type { StateFunction } from '../../../agent/states/types.ts';
 import type { LowChunk } from '../../../agent/protocol.ts';

@@ -1,8 +1,8 @@
 // Shared by the executor tests: compile an SLS text and run it.
-import { compileHighstate } from '../../../agent/highstate.ts';
-import { MemTree } from '../../../agent/tree.ts';
+import { compileHighstate } from '../../../agent/compile/highstate.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
 import { silentLogger } from '../../../agent/states/context.ts';
-import { executeChunks, type ExecuteOptions } from '../../../agent/execute.ts';
+import { executeChunks, type ExecuteOptions } from '../../../agent/execute/executor.ts';
 import type { LowChunk, StateResult } from '../../../agent/protocol.ts';
 import { makeTag } from '../../../agent/protocol.ts';
 

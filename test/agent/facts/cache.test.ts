@@ -1,6 +1,6 @@
 import t from 'tap';
 import { FactCache, type Fact } from '../../../agent/facts/cache.ts';
-import { run } from '../../../agent/run.ts';
+import { run } from '../../../agent/process/run.ts';
 
 function counting(name: string): Fact<string, string> & { reads: string[] } {
   const reads: string[] = [];

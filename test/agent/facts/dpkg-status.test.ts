@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DPKG_QUERY_FORMAT, dpkgFact, parseDpkgQuery, statusFileToQuery } from '../../../agent/facts/dpkg.ts';
-import type { RunResult } from '../../../agent/run.ts';
+import type { RunResult } from '../../../agent/process/run.ts';
 
 const STATUS = `Package: bash
 Essential: yes

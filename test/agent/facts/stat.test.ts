@@ -6,7 +6,7 @@ import { FactCache } from '../../../agent/facts/cache.ts';
 import { octalMode, parseStat, statFact } from '../../../agent/facts/stat.ts';
 import { contentFact } from '../../../agent/facts/content.ts';
 import { walkFact } from '../../../agent/facts/walk.ts';
-import { run } from '../../../agent/run.ts';
+import { run } from '../../../agent/process/run.ts';
 
 t.test('parseStat is a pure mapping of lstat data', async (t) => {
   const stats = {

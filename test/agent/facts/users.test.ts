@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FactCache } from '../../../agent/facts/cache.ts';
 import { accountName, lookupAccount, parseAccounts } from '../../../agent/facts/users.ts';
-import { run } from '../../../agent/run.ts';
+import { run } from '../../../agent/process/run.ts';
 
 t.test('parseAccounts reads passwd and group lines', async (t) => {
   const db = parseAccounts('# comment\nroot:x:0:0:root:/root:/bin/bash\nbroken\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n', 'passwd');

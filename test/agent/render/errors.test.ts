@@ -1,9 +1,10 @@
 // Template errors: each case renders `main.sls` (plus helper files) and expects the error at the
 // file and 1-based line where the problem is, with a message that says what was expected.
 import t from 'tap';
-import { MemTree } from '../../../agent/tree.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
 import { renderTemplate } from '../../../agent/render/template.ts';
-import { renderSls, type RenderContext } from '../../../agent/render/sls.ts';
+import { renderSls } from '../../../agent/render/sls.ts';
+import type { RenderContext } from '../../../agent/render/context.ts';
 
 interface Case {
   name: string;

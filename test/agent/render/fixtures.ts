@@ -1,6 +1,6 @@
 // Shared render fixtures: a small state tree with macro, map and data files, and a minion context.
-import { MemTree } from '../../../agent/tree.ts';
-import type { RenderContext } from '../../../agent/render/sls.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
+import type { RenderContext } from '../../../agent/render/context.ts';
 import { renderTemplate, type TemplateResult } from '../../../agent/render/template.ts';
 
 export const files: Record<string, string> = {

@@ -1,12 +1,12 @@
 // The inventory in templates and pillar: hosts and IPs by role, at the host's own level unless
 // another (or '*') is asked for, from roster roles and reported addresses.
 import t from 'tap';
-import { compileHighstate } from '../../../agent/highstate.ts';
-import { compilePillar } from '../../../agent/pillar.ts';
+import { compileHighstate } from '../../../agent/compile/highstate.ts';
+import { compilePillar } from '../../../agent/pillar/compile.ts';
 import type { InventoryHost } from '../../../agent/protocol.ts';
 import { firstIpv4, inventoryHosts, inventoryIps } from '../../../agent/render/inventory.ts';
 import { renderTemplate } from '../../../agent/render/template.ts';
-import { MemTree } from '../../../agent/tree.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
 
 const inventory: InventoryHost[] = [
   { id: 'memcache1', level: 'staging', roles: ['memcache'], addresses: ['fd00::10', '10.77.1.10', '10.77.1.200'] },

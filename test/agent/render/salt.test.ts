@@ -2,7 +2,7 @@
 import t from 'tap';
 import { saltFunctions, traverse, filterBy } from '../../../agent/render/salt.ts';
 import { mineGet } from '../../../agent/render/mine.ts';
-import type { RenderContext } from '../../../agent/render/sls.ts';
+import type { RenderContext } from '../../../agent/render/context.ts';
 
 const kw = (o: Record<string, unknown>) => ({ ...o, __keywords: true });
 

@@ -1,8 +1,9 @@
 // renderSls: locating the file, Salt's sls variables, the render pipe, and the project's own tree.
 import t from 'tap';
 import { join } from 'node:path';
-import { FsTree, MemTree } from '../../../agent/tree.ts';
-import { renderSls, slsVars, renderPipe, type RenderContext } from '../../../agent/render/sls.ts';
+import { FsTree, MemTree } from '../../../agent/store/tree.ts';
+import { renderSls, slsVars, renderPipe } from '../../../agent/render/sls.ts';
+import type { RenderContext } from '../../../agent/render/context.ts';
 import { environmentFor } from '../../../agent/render/env.ts';
 import { renderTemplate } from '../../../agent/render/template.ts';
 

@@ -3,7 +3,7 @@ import t from 'tap';
 import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemTree } from '../../../agent/tree.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
 import { makeContext, silentLogger } from '../../../agent/states/context.ts';
 import { run, wait, script } from '../../../agent/states/cmd.ts';
 import { statFact } from '../../../agent/facts/stat.ts';

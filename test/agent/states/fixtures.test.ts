@@ -26,11 +26,11 @@ import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, chmodSync, lchownSy
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { MemTree } from '../../../agent/tree.ts';
-import { redact } from '../../../agent/redact.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
+import { redact } from '../../../agent/pillar/redact.ts';
 import { makeContext, silentLogger } from '../../../agent/states/context.ts';
 import { modules } from '../../../agent/states/index.ts';
-import { listBackups } from '../../../agent/backup.ts';
+import { listBackups } from '../../../agent/store/backup.ts';
 import type { LowChunk } from '../../../agent/protocol.ts';
 
 type FileSpec = string | { type?: 'file' | 'directory' | 'symlink'; content?: string; mode?: string; uid?: number; gid?: number; target?: string };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeContext, silentLogger } from '../../../agent/states/context.ts';
 import { stateFunction } from '../../../agent/states/index.ts';
-import type { RunResult, Runner } from '../../../agent/run.ts';
+import type { RunResult, Runner } from '../../../agent/process/run.ts';
 import type { StateArgs } from '../../../agent/states/types.ts';
 
 interface Case {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { MemTree } from '../../../agent/tree.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
 import { expandSls, listSls } from '../../../agent/top/sls-names.ts';
 import { nearestLine, yamlLines } from '../../../agent/top/yaml-lines.ts';
 

@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../../../master/jobs/schema.ts';
 import { openDatabase } from '../../../master/jobs/sqlite.ts';
 import { currentProcess, processAlive, processStart } from '../../../master/jobs/process-identity.ts';
 import { JobStore } from '../../../master/jobs/store.ts';
-import { recordRecovered, recoveredRun } from '../../../master/recover.ts';
+import { recordRecovered, recoveredRun } from '../../../master/push/recover.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-interrupted-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

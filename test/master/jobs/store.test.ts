@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { StateResult } from '../../../agent/protocol.ts';
-import { redact } from '../../../agent/redact.ts';
+import { redact } from '../../../agent/pillar/redact.ts';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../../master/jobs/schema.ts';
 import { openDatabase } from '../../../master/jobs/sqlite.ts';
 import { JobStore, makeJid } from '../../../master/jobs/store.ts';

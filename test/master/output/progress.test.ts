@@ -1,6 +1,6 @@
 import t from 'tap';
 import { makeColors } from '../../../agent/output/colors.ts';
-import type { JobEvent, PushResult } from '../../../master/orchestrate.ts';
+import type { JobEvent, PushResult } from '../../../master/push/orchestrate.ts';
 import { formatFleetSummary, formatHostOutput } from '../../../master/output/fleet-summary.ts';
 import { Progress, plainLine, renderLines, resultDetail } from '../../../master/output/progress.ts';
 

@@ -3,7 +3,7 @@ import t from 'tap';
 import { safeHostResult, safeJson, safeLine, safeText } from '../../../master/output/terminal-safe.ts';
 import { formatHostOutput } from '../../../master/output/fleet-summary.ts';
 import { resultDetail } from '../../../master/output/progress.ts';
-import type { PushResult } from '../../../master/push.ts';
+import type { PushResult } from '../../../master/push/host.ts';
 
 const NASTY = '\x1b]0;owned\x07\x1b[2K\r\x9b31m\u202eforged\x7f\u2028';
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;

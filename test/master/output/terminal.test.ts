@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import type { CliIo, CommandContext } from '../../../master/commands/context.ts';
+import type { CliIo, CommandContext } from '../../../master/output/cli-io.ts';
 import { registerHighstate } from '../../../master/commands/highstate.ts';
-import type { PushResult } from '../../../master/orchestrate.ts';
+import type { PushResult } from '../../../master/push/orchestrate.ts';
 import { colorWanted, liveProgress } from '../../../master/output/terminal.ts';
 
 const term = { stdout: true, stderr: true };

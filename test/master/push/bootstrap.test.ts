@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NO_NODE_PACKAGE_EXIT, bootstrapCommand, bootstrapScript, installNodeScript, nodeBinaryPath, uploadNodeScript } from '../../../master/bootstrap.ts';
+import { NO_NODE_PACKAGE_EXIT, bootstrapCommand, bootstrapScript, installNodeScript, nodeBinaryPath, uploadNodeScript } from '../../../master/push/bootstrap.ts';
 import { commandLine } from '../../../master/transport/quote.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-bootstrap-'));

@@ -1,10 +1,10 @@
 // Envelopes carry only the host's own pillar: the shipped pillar trees, a memcache and a sessions host.
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
-import { FsTree } from '../../../agent/tree.ts';
-import { buildEnvelope } from '../../../master/envelope.ts';
-import type { RosterHost } from '../../../master/roster.ts';
-import { MemTree } from '../../../agent/tree.ts';
+import { FsTree } from '../../../agent/store/tree.ts';
+import { buildEnvelope } from '../../../master/push/envelope.ts';
+import type { RosterHost } from '../../../master/config/roster.ts';
+import { MemTree } from '../../../agent/store/tree.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const pillar = new FsTree(`${repo}pillar`);

@@ -1,6 +1,6 @@
 // Every message a VM sends is checked against its shape before the master reads it.
 import t from 'tap';
-import { checkEvent, checkWireMessage } from '../../../master/event-check.ts';
+import { checkEvent, checkWireMessage } from '../../../master/push/event-check.ts';
 
 const result = {
   type: 'result', tag: 'test_|-a_|-a_|-nop', id: 'a', name: 'a', sls: 's', result: true, changes: {}, comment: '', start_time: '00:00:00', duration_ms: 1, run_num: 0,

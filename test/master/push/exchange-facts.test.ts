@@ -2,8 +2,8 @@
 // an agent reports is redacted again on the master, diffs of secret contents included.
 import t from 'tap';
 import type { AgentEvent, JobEnvelope } from '../../../agent/protocol.ts';
-import { Exchange } from '../../../master/push-exchange.ts';
-import { SECRET_DIFF } from '../../../master/redact.ts';
+import { Exchange } from '../../../master/push/exchange.ts';
+import { SECRET_DIFF } from '../../../master/pillar/redact.ts';
 
 const SECRET = 'hunter2-secret';
 const PEM = '-----BEGIN K-----\nMIIBcanaryLineOne\nAoGBcanaryLineTwo\nx=\n-----END K-----\n';

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobEnvelope } from '../../../agent/protocol.ts';
-import { agentBundle } from '../../../master/bundle.ts';
-import { pushHost, type PushOptions } from '../../../master/push.ts';
+import { agentBundle } from '../../../master/push/bundle.ts';
+import { pushHost, type PushOptions } from '../../../master/push/host.ts';
 import { type HostileMode, hostileProgram } from '../../e2e/hostile-agent.ts';
 import { type LoopbackTarget, loopbackTarget } from '../transport/fake-ssh.ts';
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { masterNode } from '../../../master/master-node.ts';
+import { masterNode } from '../../../master/push/master-node.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-master-node-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

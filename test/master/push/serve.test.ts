@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { parseEvent } from '../../../agent/emit.ts';
+import { parseEvent } from '../../../agent/output/emit.ts';
 import type { AgentEvent, JobEnvelope } from '../../../agent/protocol.ts';
-import { serve, type ServeOptions } from '../../../agent/serve.ts';
-import { LineReader } from '../../../agent/line-reader.ts';
-import type { Logger } from '../../../agent/states/types.ts';
+import { serve, type ServeOptions } from '../../../agent/runtime/serve.ts';
+import { LineReader } from '../../../agent/util/line-reader.ts';
+import type { Logger } from '../../../agent/backends/context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-serve-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { main } from '../../../master/cli.ts';
-import type { CliIo, CommandContext } from '../../../master/commands/context.ts';
+import type { CliIo, CommandContext } from '../../../master/output/cli-io.ts';
 import { registerHostsAccept } from '../../../master/commands/hosts-accept.ts';
 import { EXIT } from '../../../master/exit-codes.ts';
 import { fingerprint } from '../../../master/transport/host-key.ts';

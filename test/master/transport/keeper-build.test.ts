@@ -6,10 +6,10 @@ import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'no
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { buildId, treeHash } from '../../../master/build-id.ts';
+import { buildId, treeHash } from '../../../master/build/build-id.ts';
 import { jobTransportFor } from '../../../master/commands/fleet.ts';
-import { defaultConfig } from '../../../master/config.ts';
-import { haliteSelf } from '../../../master/halite-bin.ts';
+import { defaultConfig } from '../../../master/config/halite-yaml.ts';
+import { haliteSelf } from '../../../master/build/halite-bin.ts';
 import { KeptTransport, keeperStarter } from '../../../master/transport/mux-client.ts';
 import { muxSocketPath } from '../../../master/transport/mux-path.ts';
 import { FRAME, FrameReader, MUX_VERSION, type MuxFrame } from '../../../master/transport/mux-protocol.ts';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { parseCrontab, renderCrontab } from '../../../../agent/facts/crontab.ts';
 import { matches, needsChange, resolveRandom, setJob } from '../../../../agent/states/cron-table.ts';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
-import { run as realRun, type Runner, type RunResult } from '../../../../agent/run.ts';
+import { run as realRun, type Runner, type RunResult } from '../../../../agent/process/run.ts';
 import cron from '../../../../agent/states/cron.ts';
 import type { StateArgs, StateContext, StateFunction } from '../../../../agent/states/types.ts';
 

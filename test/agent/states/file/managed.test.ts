@@ -3,10 +3,10 @@ import t from 'tap';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemTree } from '../../../../agent/tree.ts';
+import { MemTree } from '../../../../agent/store/tree.ts';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
 import { managed } from '../../../../agent/states/file/managed.ts';
-import { listBackups, restoreBackup } from '../../../../agent/backup.ts';
+import { listBackups, restoreBackup } from '../../../../agent/store/backup.ts';
 
 function rooted(t: { teardown(fn: () => void): void }): string {
   const root = mkdtempSync(join(tmpdir(), 'halite-managed-'));

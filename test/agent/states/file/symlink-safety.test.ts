@@ -7,10 +7,10 @@ import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../execute/harness.ts';
-import { listBackups, restoreBackup } from '../../../../agent/backup.ts';
-import { DEFAULT_BACKUP_DIR } from '../../../../agent/backup.ts';
+import { listBackups, restoreBackup } from '../../../../agent/store/backup.ts';
+import { DEFAULT_BACKUP_DIR } from '../../../../agent/store/backup.ts';
 import { contentFact } from '../../../../agent/facts/content.ts';
-import { run as runCommand } from '../../../../agent/run.ts';
+import { run as runCommand } from '../../../../agent/process/run.ts';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
 import { touch } from '../../../../agent/states/file/exists.ts';
 

@@ -7,7 +7,7 @@
 // matching the same command answer in order; the last one keeps answering.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunOptions, RunResult, Runner } from '../../../../agent/run.ts';
+import type { RunOptions, RunResult, Runner } from '../../../../agent/process/run.ts';
 
 export interface Step {
   run: string;

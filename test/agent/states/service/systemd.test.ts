@@ -5,7 +5,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
-import type { Runner, RunResult } from '../../../../agent/run.ts';
+import type { Runner, RunResult } from '../../../../agent/process/run.ts';
 import { running } from '../../../../agent/states/service.ts';
 import { systemctlArgv } from '../../../../agent/backends/systemd.ts';
 import type { LowChunk } from '../../../../agent/protocol.ts';

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
-import { run as realRun, type Runner } from '../../../../agent/run.ts';
+import { run as realRun, type Runner } from '../../../../agent/process/run.ts';
 import { running, dead, enabled, disabled } from '../../../../agent/states/service.ts';
 import type { LowChunk } from '../../../../agent/protocol.ts';
 import type { StateContext, StateFunction } from '../../../../agent/states/types.ts';

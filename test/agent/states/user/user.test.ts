@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
-import { run as realRun, type Runner } from '../../../../agent/run.ts';
+import { run as realRun, type Runner } from '../../../../agent/process/run.ts';
 import * as user from '../../../../agent/states/user.ts';
 import * as group from '../../../../agent/states/group.ts';
 import type { UserOps } from '../../../../agent/states/user.ts';

@@ -1,0 +1,90 @@
+// `halite serve [--port N] [--listen ADDR]`: the master daemon — the HTTP API (docs/api.md) on the
+// loopback address unless told otherwise, the job history's retention applied at start and hourly.
+import { isIP } from 'node:net';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { buildApi } from './app.ts';
+import { CliError } from '../cli-error.ts';
+import { loadConfig } from '../config/halite-yaml.ts';
+import { EXIT } from '../exit-codes.ts';
+import { JobStore } from '../jobs/store.ts';
+import type { CommandContext } from '../output/cli-io.ts';
+import type { JobHooks } from '../commands/job.ts';
+import type { GlobalOptions } from '../commands/options.ts';
+
+export const DEFAULT_PORT = 4580;
+const PRUNE_EVERY_MS = 3_600_000;
+
+interface ServeOptions extends GlobalOptions {
+  port: number;
+  listen: string;
+}
+
+function portArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, not '${value}'`);
+  return n;
+}
+
+function addressArg(value: string): string {
+  if (!isIP(value)) throw new InvalidArgumentError(`expected an IP address (127.0.0.1, ::1, 0.0.0.0), not '${value}'`);
+  return value;
+}
+
+export interface ServeHooks {
+  job?: JobHooks;
+  /** Called once the server listens, with its address; the default waits for SIGINT or SIGTERM. */
+  listening?(url: string, close: () => Promise<void>): void;
+}
+
+export function registerServe(program: Command, ctx: CommandContext, hooks: ServeHooks = {}): void {
+  program
+    .command('serve')
+    .description('run the master daemon: the HTTP API for jobs, hosts, events and metrics')
+    .addOption(new Option('--port <n>', 'TCP port').argParser(portArg).default(DEFAULT_PORT))
+    .addOption(new Option('--listen <addr>', 'address to listen on (loopback unless you mean otherwise)').argParser(addressArg).default('127.0.0.1'))
+    .action(async (_o, c: Command) => {
+      const opts = c.optsWithGlobals<ServeOptions>();
+      const { config, errors } = loadConfig(opts.config, ctx.io.env, ctx.io.cwd);
+      if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
+      const store = JobStore.open(config.jobsDb);
+      const log = (m: string) => ctx.io.stderr(`halite serve: ${m}\n`);
+      const { app, context } = buildApi({ store, configFile: config.file ?? undefined, env: ctx.io.env, cwd: ctx.io.cwd, ...(hooks.job ? { jobHooks: hooks.job } : {}), log });
+      const prune = () => {
+        const n = store.prune(config.jobs);
+        if (n) log(`${n} job${n === 1 ? '' : 's'} past retention deleted`);
+      };
+      prune();
+      const timer = setInterval(prune, PRUNE_EVERY_MS);
+      let closing: Promise<void> | undefined;
+      const waitClosed: (() => void)[] = [];
+      const close = () =>
+        (closing ??= (async () => {
+          clearInterval(timer);
+          await app.close();
+          await context.launcher.idle();
+          store.close();
+          for (const w of waitClosed) w();
+        })());
+      let url: string;
+      try {
+        url = await app.listen({ port: opts.port, host: opts.listen });
+      } catch (err) {
+        await close();
+        throw new CliError(`cannot listen on ${opts.listen}:${opts.port}: ${(err as Error).message}`, EXIT.CONFIG_ERROR);
+      }
+      if (!context.tokens.list().length) log('no API tokens yet: create one with `halite token create NAME`');
+      log(`listening on ${url}`);
+      if (hooks.listening) {
+        hooks.listening(url, close);
+        return closing === undefined ? new Promise<void>((resolve) => void waitClosed.push(resolve)) : closing;
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          log('stopping: waiting for running jobs to finish');
+          void close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

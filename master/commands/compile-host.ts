@@ -1,0 +1,66 @@
+// Compile one host on the master, without connecting to it: pillar from roster grains only,
+// then top file and states with roster grains plus any --grain overrides.
+import type { ErrorData } from '../../agent/errors.ts';
+import { compileHighstate } from '../../agent/compile/highstate.ts';
+import type { Grains, LowChunk, Pillar } from '../../agent/protocol.ts';
+import { matchTop } from '../../agent/top/top.ts';
+import { type GrainOverride, applyGrainOverrides, rosterGrains } from '../config/host-grains.ts';
+import { compilePillar } from '../pillar/compile.ts';
+import type { RosterHost } from '../config/roster.ts';
+import type { Workspace } from '../config/workspace.ts';
+
+export const SALTENV = 'base';
+
+export interface HostPillar {
+  pillar: Pillar;
+  /** Values to redact in anything shown. */
+  secrets: unknown[];
+  errors: ErrorData[];
+}
+
+export interface CompiledHost {
+  top: Record<string, string[]>;
+  chunks: LowChunk[];
+  /** Errors with `host` set; not redacted. */
+  errors: ErrorData[];
+  secrets: unknown[];
+}
+
+export interface CompileOptions {
+  overrides?: readonly GrainOverride[];
+  /** Compile only these SLS (show sls) instead of the top file's. */
+  sls?: string[];
+}
+
+function withHost(errors: readonly ErrorData[], host: string): ErrorData[] {
+  return errors.map((e) => (e.host ? e : { ...e, host }));
+}
+
+export function hostPillar(ws: Workspace, host: RosterHost): HostPillar {
+  const r = compilePillar({ tree: ws.pillar, privateTree: ws.privatePillar, grains: rosterGrains(host), saltenv: SALTENV });
+  return { pillar: r.pillar, secrets: [...r.secrets.values], errors: withHost(r.errors, host.id) };
+}
+
+function stateGrains(host: RosterHost, opts: CompileOptions): Grains {
+  return applyGrainOverrides(rosterGrains(host), opts.overrides ?? []);
+}
+
+/** The SLS the top file assigns to `host`, per saltenv. */
+export function compileTop(ws: Workspace, host: RosterHost, opts: CompileOptions = {}): Omit<CompiledHost, 'chunks'> {
+  const p = hostPillar(ws, host);
+  if (p.errors.length) return { top: {}, errors: p.errors, secrets: p.secrets };
+  const r = matchTop(ws.states, { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: SALTENV });
+  return { top: r.top, errors: withHost(r.errors, host.id), secrets: p.secrets };
+}
+
+/** Low chunks of the host's highstate (or of `opts.sls`), in execution order. */
+export function compileHost(ws: Workspace, host: RosterHost, opts: CompileOptions = {}): CompiledHost {
+  const p = hostPillar(ws, host);
+  if (p.errors.length) return { top: {}, chunks: [], errors: p.errors, secrets: p.secrets };
+  const r = compileHighstate({
+    tree: ws.states,
+    ctx: { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: SALTENV },
+    ...(opts.sls ? { sls: opts.sls } : {}),
+  });
+  return { top: r.top, chunks: r.chunks, errors: withHost(r.errors, host.id), secrets: p.secrets };
+}

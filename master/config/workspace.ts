@@ -1,0 +1,86 @@
+// Everything a command needs before compiling: validated configuration, roster and trees.
+import { existsSync, statSync } from 'node:fs';
+import type { ErrorData } from '../../agent/errors.ts';
+import { FsTree, type StateTree } from '../../agent/store/tree.ts';
+import { type TreeRoot, treeRoots } from '../../agent/store/tree-root.ts';
+import { CliError, usageError } from '../cli-error.ts';
+import { type HaliteConfig, loadConfig } from './halite-yaml.ts';
+import { EXIT } from '../exit-codes.ts';
+import { type RoleSet, loadRoles } from './roles.ts';
+import { type Roster, type RosterHost, loadRoster } from './roster.ts';
+
+export interface Workspace {
+  config: HaliteConfig;
+  roster: Roster;
+  states: StateTree;
+  /** The state tree's root: what is shipped to VMs is listed and read through it. */
+  statesRoot: TreeRoot;
+  pillar: StateTree;
+  /** The private pillar tree, when its directory exists. */
+  privatePillar?: StateTree;
+  /** The roles, when asked for (`roles: true`): then the roster's role names were checked against them. */
+  roles?: RoleSet;
+}
+
+export interface WorkspaceOptions {
+  /** --config */
+  config?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Keep going with the valid hosts when roster entries have errors (the command reports them
+   *  itself); errors of the roster file as a whole still end the command. */
+  allowRosterErrors?: boolean;
+  /** Load the roles (roles/*.yaml) and accept only roster roles that have a file (jobs, lint). */
+  roles?: boolean;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Loads config and roster; throws a CliError (exit 5) listing every problem found. */
+export function openWorkspace(opts: WorkspaceOptions): Workspace {
+  const { config, errors } = loadConfig(opts.config, opts.env, opts.cwd);
+  if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
+  const missing: ErrorData[] = [];
+  if (!isDir(config.states)) {
+    missing.push({ code: 'CONFIG', message: `states: directory ${config.states} does not exist`, ...(config.file ? { file: config.file } : {}) });
+  }
+  if (missing.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, missing);
+  const roles = opts.roles ? loadRoles(config.roles, { levels: Object.keys(config.levels) }) : undefined;
+  // without a readable roles directory no role is known: its own error says so, not one per host
+  const readable = roles && roles.issues.every((i) => i.roles.length > 0);
+  const roster = loadRoster(config, readable ? roles.names : undefined);
+  const fatal = opts.allowRosterErrors ? roster.errors.filter((e) => e.host === undefined) : roster.errors;
+  if (fatal.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, fatal);
+  const hasPrivate = existsSync(config.privatePillar) && isDir(config.privatePillar);
+  // each tree is read only inside its own root, and never through a symlink into another one
+  const roots = treeRoots({ states: config.states, pillar: config.pillar, privatePillar: config.privatePillar });
+  return {
+    config,
+    roster,
+    ...(roles ? { roles } : {}),
+    states: new FsTree(roots.states),
+    statesRoot: roots.states,
+    pillar: new FsTree(roots.pillar!),
+    privatePillar: hasPrivate ? new FsTree(roots.privatePillar!) : undefined,
+  };
+}
+
+/**
+ * The roster entry for `id`: its own errors (exit 5) when it has some, a usage error naming the
+ * roster file when there is none.
+ */
+export function findHost(ws: Workspace, id: string): RosterHost {
+  const host = ws.roster.hosts.find((h) => h.id === id);
+  if (host) return host;
+  const rejected = ws.roster.rejected.find((h) => h.id === id);
+  if (rejected) throw new CliError('invalid roster entry', EXIT.CONFIG_ERROR, rejected.errors);
+  const near = ws.roster.hosts.map((h) => h.id).filter((h) => h.startsWith(id) || id.startsWith(h) || h.includes(id));
+  const hint = near.length ? ` (did you mean ${near.slice(0, 5).join(', ')}?)` : '';
+  throw usageError(`unknown host '${id}': not in the roster ${ws.roster.file}${hint}`);
+}

@@ -1,3 +1,0 @@
-// Pillar compilation on the master, per host, from roster grains only. The compiler is shared with
-// the agent's local mode and lives in agent/pillar.ts.
-export * from '../agent/pillar.ts';

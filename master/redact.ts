@@ -1,2 +1,0 @@
-// Redaction of secret values; shared with the agent (agent/redact.ts).
-export * from '../agent/redact.ts';

@@ -1,0 +1,68 @@
+// compileHighstate as a whole: high data shape, determinism, errors withhold chunks.
+import t from 'tap';
+import { MemTree } from '../../../agent/store/tree.ts';
+import { compileHighstate } from '../../../agent/compile/highstate.ts';
+
+const ctx = { grains: { id: 'minion' }, pillar: {}, saltenv: 'base' };
+
+const tree = new MemTree({
+  'top.sls': "base:\n  '*':\n    - app\n",
+  'app.sls': [
+    'include:',
+    '  - base',
+    'extend:',
+    '  motd:',
+    '    file:',
+    '      - require:',
+    '        - pkg: app',
+    'app:',
+    '  pkg.installed: []',
+    '  service.running:',
+    '    - watch:',
+    '      - pkg: app',
+    '',
+  ].join('\n'),
+  'base.sls': 'motd:\n  file.managed:\n    - name: /etc/motd\n    - require:\n      - pkg: base-files\nbase-files: pkg.installed\n',
+});
+
+t.test('high data: Salt shape with origin, automatic orders and extensions applied', async (t) => {
+  const out = compileHighstate({ tree, ctx });
+  t.same(out.errors, []);
+  t.same(out.top, { base: ['app'] });
+  t.same(out.high, {
+    app: {
+      __sls__: 'app', __env__: 'base', __file__: 'app.sls', __line__: 8,
+      pkg: ['installed', { order: 10002 }],
+      service: [{ watch: [{ pkg: 'app' }] }, 'running', { order: 10003 }],
+    },
+    motd: {
+      __sls__: 'base', __env__: 'base', __file__: 'base.sls', __line__: 1,
+      file: [{ name: '/etc/motd' }, { require: [{ pkg: 'base-files' }, { pkg: 'app' }] }, 'managed', { order: 10000 }],
+    },
+    'base-files': { __sls__: 'base', __env__: 'base', __file__: 'base.sls', __line__: 6, pkg: ['installed', { order: 10001 }] },
+  });
+  t.same(Object.keys(out.high), ['app', 'motd', 'base-files'], "Salt's high-data order: own IDs, then included");
+});
+
+t.test('the same tree and context give the same output', async (t) => {
+  const a = JSON.stringify(compileHighstate({ tree, ctx }));
+  t.equal(JSON.stringify(compileHighstate({ tree, ctx })), a, 'compiling again (renderer caches warm) changes nothing');
+  const b = JSON.stringify(compileHighstate({ tree: new MemTree({ ...Object.fromEntries(tree.list().map((p) => [p, tree.read(p)!])) }), ctx }));
+  t.equal(a, b);
+});
+
+t.test('compiling does not change the tree or the context', async (t) => {
+  const pillar = { users: ['a'] };
+  const c = { grains: { id: 'minion' }, pillar, saltenv: 'base' };
+  const before = JSON.stringify(c);
+  compileHighstate({ tree, ctx: c });
+  t.equal(JSON.stringify(c), before);
+});
+
+t.test('any error withholds every chunk', async (t) => {
+  const bad = new MemTree({ 'a.sls': 'ok: test.nop\nbad: pkg.nothing\n' });
+  const out = compileHighstate({ tree: bad, ctx, sls: ['a'] });
+  t.match(out.errors, [{ code: 'UNKNOWN_FUNCTION', id: 'bad' }]);
+  t.same(out.chunks, []);
+  t.ok(out.high.ok, 'high data is still returned for inspection');
+});

@@ -1,0 +1,94 @@
+// `halite lint` in-process: it checks halite.yaml, the roles and the roster as a job does, each
+// error at the line to fix, and exits non-zero.
+import t from 'tap';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { main } from '../../../master/cli.ts';
+
+const made: string[] = [];
+t.teardown(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const GOOD: Record<string, string> = {
+  'halite.yaml': 'levels:\n  staging: {}\n  production: {}\n',
+  'roster.yaml': 'web1:\n  host: 10.0.1.1\n  level: production\n  roles: [web]\ndb1:\n  host: 10.0.1.2\n  level: staging\n  roles:\n    - db\n',
+  'roles/web.yaml': 'description: web\ndepends_on: [db]\n',
+  'roles/db.yaml': 'description: db\n',
+  'states/top.sls': "base:\n  '*':\n    - common\n",
+  'states/common.sls': 'hello:\n  test.succeed_without_changes: []\n',
+};
+
+async function lint(files: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'halite-lint-'));
+  made.push(dir);
+  for (const [path, text] of Object.entries({ ...GOOD, ...files })) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const code = await main(['lint'], io);
+  return { dir, code, out: io.out, err: io.err };
+}
+
+t.test('a clean tree', async (t) => {
+  const r = await lint({});
+  t.equal(r.code, 0, r.out + r.err);
+  t.equal(r.out, 'lint: 2 hosts, no errors\n');
+});
+
+t.test('a roster host with an unknown role: exit 5, at the line of the role', async (t) => {
+  const flow = await lint({ 'roster.yaml': GOOD['roster.yaml'].replace('roles: [web]', 'roles: [web, cahce]') });
+  t.equal(flow.code, 5);
+  t.equal(flow.out, [
+    `web1: ${join(flow.dir, 'roster.yaml')}:4: roles[1]: no role named 'cahce' (roles: db, web) (ROSTER)`,
+    'lint: 2 hosts, 1 with errors; 1 error in total',
+    '',
+  ].join('\n'));
+  const block = await lint({ 'roster.yaml': GOOD['roster.yaml'].replace('    - db\n', '    - db\n    - dbb\n') });
+  t.equal(block.code, 5);
+  t.match(block.out, `db1: ${join(block.dir, 'roster.yaml')}:10: roles[1]: no role named 'dbb' (roles: db, web) (ROSTER)\n`);
+});
+
+t.test('a bad depends_on: exit 5, at its line in the role file', async (t) => {
+  const r = await lint({ 'roles/web.yaml': 'description: web\n\ndepends_on: [db, dbs]\n' });
+  t.equal(r.code, 5);
+  t.equal(r.out, [
+    `${join(r.dir, 'roles/web.yaml')}:3: depends_on: no role named 'dbs' (roles: db, web) (CONFIG)`,
+    'lint: 2 hosts, 0 with errors; 1 error in total',
+    '',
+  ].join('\n'));
+  const block = await lint({ 'roles/web.yaml': 'description: web\ndepends_on:\n  - db\n  - dbs\n' });
+  t.equal(block.code, 5);
+  t.match(block.out, `${join(block.dir, 'roles/web.yaml')}:4: depends_on: no role named 'dbs'`, 'at the line of the name in a block list');
+  const cyc = await lint({ 'roles/db.yaml': 'description: db\ndepends_on: [web]\n' });
+  t.equal(cyc.code, 5);
+  t.match(cyc.out, `${join(cyc.dir, 'roles/db.yaml')}:2: depends_on: dependency cycle: db -> web -> db (CONFIG)\n`);
+});
+
+t.test('a bad halite.yaml key: exit 5, at the key\'s line', async (t) => {
+  const unknown = await lint({ 'halite.yaml': GOOD['halite.yaml'] + 'concurency: 4\n' });
+  t.equal(unknown.code, 5);
+  t.equal(unknown.err, `${join(unknown.dir, 'halite.yaml')}:4: concurency: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs) (CONFIG)\n`);
+  const nested = await lint({ 'halite.yaml': 'levels:\n  staging: {}\n  production:\n    jmp: 10.0.0.1\n' });
+  t.equal(nested.code, 5);
+  t.match(nested.err, `${join(nested.dir, 'halite.yaml')}:4: levels.production.jmp: unknown field (expected one of: jump) (CONFIG)\n`);
+  const yaml = await lint({ 'roster.yaml': 'web1: [\n' });
+  t.equal(yaml.code, 5, 'a roster file that is not YAML');
+  t.match(yaml.err, /roster\.yaml:\d+: YAML error/);
+  const level = await lint({ 'halite.yaml': 'levels:\n  staging: {}\n', 'roster.yaml': GOOD['roster.yaml'] });
+  t.equal(level.code, 5, 'a level halite.yaml does not know');
+  t.match(level.out, `web1: ${join(level.dir, 'roster.yaml')}:3: level: unknown level "production" (the configuration knows: staging) (ROSTER)\n`);
+});
+
+t.test('roles/ missing: one error, not one per host', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halite-lint-'));
+  made.push(dir);
+  for (const [path, text] of Object.entries(GOOD)) {
+    if (path.startsWith('roles/')) continue;
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  t.equal(await main(['lint'], io), 5);
+  t.equal(io.out, `${join(dir, 'roles')}: cannot read roles: no such directory (CONFIG)\nlint: 2 hosts, 0 with errors; 1 error in total\n`);
+});
