@@ -145,10 +145,12 @@ class Execution {
   }
 
   /** Test-mode pre-runs of the prereq targets of `chunk` that have none yet. */
-  private async preRuns(chunk: LowChunk): Promise<void> {
+  private async preRuns(chunk: LowChunk, seen: Set<string> = new Set()): Promise<void> {
+    seen.add(chunk.tag);
     for (const tag of chunk.requisites.prereq ?? []) {
       const target = this.byTag.get(tag);
-      if (!target || this.pre.has(tag) || this.done.has(tag)) continue;
+      if (!target || this.pre.has(tag) || this.done.has(tag) || seen.has(tag)) continue;
+      await this.preRuns(target, seen);
       const started = nowMs();
       const check = checkRequisites(target.requisites, this.lookup(), { prereqCheck: true });
       const skip = notRun(check, (t) => this.label(t));
@@ -205,9 +207,10 @@ class Execution {
       check = checkRequisites(chunk.requisites, this.lookup());
     }
     const own = this.pre.get(chunk.tag);
-    if (check.status === 'fail' && own?.result === false) {
-      // The state's own test run failed: that is its result (without the proposed changes).
-      this.record(chunk, { result: false, changes: EMPTY, comment: own.comment, warnings: own.warnings }, started, true);
+    if (check.status === 'fail' && own) {
+      // A pre-required state whose requisites failed (its own test run, or the state that
+      // pre-required it) reports its test run, without the changes it proposed.
+      this.record(chunk, { result: own.result, changes: EMPTY, comment: own.comment, warnings: own.warnings }, started, own.result === false);
       return this.failhard(chunk);
     }
     const skip = notRun(check, (t) => this.label(t));

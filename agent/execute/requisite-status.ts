@@ -5,7 +5,7 @@
 // Per target, by requisite kind (`_any`/`_all` forms share the row of their base kind):
 //   require, prerequired  failed → fail;                    otherwise met
 //   watch                 failed → fail; changes → change (mod_watch); otherwise met
-//   onchanges             changes and not failed → onchangesmet; otherwise onchanges (not run)
+//   onchanges             failed → fail; changes → onchangesmet; otherwise onchanges (not run)
 //   onfail                succeeded (true) → onfail (not run); otherwise met (runs)
 //   prereq                (test-mode pre-run result) failed → fail; null → premet; true → pre
 // A target that was not run itself (skipped by its own requisites) adds no `met`.
@@ -21,10 +21,13 @@
 // How an executor uses it, as Salt does:
 //   met → run; change → run, then mod_watch when the run made no changes itself;
 //   skip_watch → run without mod_watch; fail/pre/onfail/onchanges/skip_req → notRun().
-//   Before a state with `prereq` is checked, each prereq target that has no pre-run result yet is
-//   checked with { prereqCheck: true } and, when met, run in test mode: that result is the
-//   target's pre-run result; when not met, its notRun() result is both its pre-run and its final
-//   result (it does not run again).
+//   Before a state with `prereq` is checked, each prereq target that has no pre-run result yet gets
+//   the pre-runs of its own prereq targets, is checked with { prereqCheck: true } (its prerequired
+//   requisites do not apply; its prereqs do, so a chain whose tail would change nothing runs none
+//   of it) and, when met, is run in test mode: that result is the target's pre-run result; when not
+//   met, its notRun() result is both its pre-run and its final result (it does not run again).
+//   A pre-required state that fails its requisites afterwards (the state that pre-required it
+//   failed) is reported as its pre-run, without the changes it proposed.
 import type { RequisiteKind, ResultValue } from '../protocol.ts';
 
 export type RequisiteStatus =
@@ -54,7 +57,7 @@ export interface RequisiteCheck {
 }
 
 export interface CheckOptions {
-  /** Check for a prereq target's test-mode pre-run: its prereq and prerequired requisites do not apply. */
+  /** Check for a prereq target's test-mode pre-run: its prerequired requisites do not apply. */
   prereqCheck?: boolean;
 }
 
@@ -82,12 +85,12 @@ function kindStats(kind: RequisiteKind, tags: readonly string[], lookup: Requisi
         stats.add('onfail');
         continue;
       }
-    } else if (base === 'onchanges') {
-      // A failed target is treated like one without changes: the trigger did not fire.
-      stats.add(r.result !== false && !empty(r.changes) ? 'onchangesmet' : 'onchanges');
-      continue;
     } else if (r.result === false) {
+      // onchanges included: a target that failed fails the dependent, changes or not.
       stats.add('fail');
+      continue;
+    } else if (base === 'onchanges') {
+      stats.add(empty(r.changes) ? 'onchanges' : 'onchangesmet');
       continue;
     }
     if (base === 'watch' && !empty(r.changes)) {
@@ -119,7 +122,7 @@ export function checkRequisites(
   const failed: string[] = [];
   for (const [kind, tags] of Object.entries(requisites) as Array<[RequisiteKind, readonly string[]]>) {
     if (kind === 'listen' || !tags?.length) continue;
-    if (options.prereqCheck && (kind === 'prereq' || kind === 'prerequired')) continue;
+    if (options.prereqCheck && kind === 'prerequired') continue;
     for (const s of kindStats(kind, tags, lookup)) all.add(s);
     for (const tag of tags) {
       const r = lookup.pre?.(tag) ?? lookup.result(tag);

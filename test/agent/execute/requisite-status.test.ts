@@ -26,8 +26,9 @@ const table: Record<string, RequisiteStatus[]> = {
   prerequired:   ['met',   'met',    'fail', 'fail',      'met',       'met',          'met',   'fail',       'unmet'],
   watch:         ['met',   'change', 'fail', 'fail',      'met',       'change',       'met',   'fail',       'unmet'],
   watch_any:     ['met',   'change', 'fail', 'fail',      'met',       'change',       'met',   'fail',       'unmet'],
-  onchanges:     ['onchanges', 'met', 'onchanges', 'onchanges', 'onchanges', 'met',      'onchanges', 'onchanges', 'unmet'],
-  onchanges_any: ['onchanges', 'met', 'onchanges', 'onchanges', 'onchanges', 'met',      'onchanges', 'onchanges', 'unmet'],
+  // a failed onchanges target fails the dependent, with changes or without (salt/state.py _check_requisites)
+  onchanges:     ['onchanges', 'met', 'fail', 'fail',       'onchanges', 'met',      'onchanges', 'fail',      'unmet'],
+  onchanges_any: ['onchanges', 'met', 'fail', 'fail',       'onchanges', 'met',      'onchanges', 'fail',      'unmet'],
   onfail:        ['onfail', 'onfail', 'met', 'met',       'met',       'met',          'onfail', 'met',        'unmet'],
   onfail_any:    ['onfail', 'onfail', 'met', 'met',       'met',       'met',          'onfail', 'met',        'unmet'],
   onfail_all:    ['onfail', 'onfail', 'met', 'met',       'met',       'met',          'onfail', 'met',        'unmet'],
@@ -71,7 +72,8 @@ t.test('all and any', async (t) => {
   t.equal(status({ watch_any: ['a', 'b'] }, { a: o.changed, b: o.failed }), 'change');
   t.equal(status({ watch_any: ['a', 'b'] }, { a: o.ok, b: o.failed }), 'met');
   t.equal(status({ onchanges: ['a', 'b'] }, { a: o.ok, b: o.changed }), 'met', 'onchanges fires on any change');
-  t.equal(status({ onchanges: ['a', 'b'] }, { a: o.failed, b: o.changed }), 'met');
+  t.equal(status({ onchanges: ['a', 'b'] }, { a: o.failed, b: o.changed }), 'fail', 'a failed onchanges target fails the dependent');
+  t.equal(status({ onchanges_any: ['a', 'b'] }, { a: o.failed, b: o.changed }), 'met', 'onchanges_any: a changed target cancels a failed one');
   t.equal(status({ onchanges_any: ['a', 'b'] }, { a: o.ok, b: o.ok }), 'onchanges');
   t.equal(status({ onfail: ['a', 'b'] }, { a: o.ok, b: o.failed }), 'met', 'onfail is any');
   t.equal(status({ onfail_any: ['a', 'b', 'c'] }, { a: o.ok, b: o.failed, c: o.ok }), 'met');
@@ -106,11 +108,14 @@ t.test('prereq', async (t) => {
   t.same(check, { status: 'fail', failed: ['c'] });
 });
 
-t.test('the check of a pre-required state ignores prereq and prerequired', async (t) => {
-  const reqs = { require: ['a'], prerequired: ['b'], prereq: ['c'] };
+t.test('the check of a pre-required state ignores prerequired, not its own prereqs', async (t) => {
+  const reqs = { require: ['a'], prerequired: ['b'] };
   t.equal(checkRequisites(reqs, lookup({ a: o.ok })).status, 'unmet');
   t.equal(checkRequisites(reqs, lookup({ a: o.ok }), { prereqCheck: true }).status, 'met');
   t.equal(checkRequisites(reqs, lookup({ a: o.failed }), { prereqCheck: true }).status, 'fail');
+  const chain = { prerequired: ['b'], prereq: ['c'] };
+  t.equal(checkRequisites(chain, lookup({}, { c: o.ok }), { prereqCheck: true }).status, 'pre', 'its prereq target would change nothing');
+  t.equal(checkRequisites(chain, lookup({}, { c: o.testWouldChange }), { prereqCheck: true }).status, 'met');
 });
 
 t.test('skip_req: a target that asks its changes to trigger nothing', async (t) => {
@@ -165,7 +170,7 @@ t.test('the documented truth table (doc/ref/states/requisites.rst)', async (t) =
   t.same(r({ require_any: ['good', 'bad'] }, { good: o.changed, bad: o.failed }), { runs: true, result: undefined });
   t.same(r({ require_any: ['b1', 'b2'] }, { b1: o.failed, b2: o.failed }), { runs: false, result: false });
   t.same(r({ onchanges: ['t'] }, { t: o.changed }), { runs: true, result: undefined });
-  t.same(r({ onchanges: ['t'] }, { t: o.failedChanged }), { runs: false, result: true }, 'onchanges: target failed');
+  t.same(r({ onchanges: ['t'] }, { t: o.failedChanged }), { runs: false, result: false }, 'onchanges: target failed');
   t.same(r({ onchanges_any: ['quiet', 'loud'] }, { quiet: o.ok, loud: o.changed }), { runs: true, result: undefined });
   t.same(r({ onfail: ['t'] }, { t: o.failedChanged }), { runs: true, result: undefined });
   t.same(r({ onfail: ['t'] }, { t: o.changed }), { runs: false, result: true });

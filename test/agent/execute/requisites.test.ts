@@ -161,6 +161,62 @@ before:
   t.same(r.order(), ['before', 'target']);
 });
 
+// salt/state.py _call_unmet_requisites: a pre-required state is checked with its own requisites,
+// its prereqs included, so a chain whose tail would change nothing runs none of the chain.
+t.test('prereq: a chain whose tail would change nothing runs none of it', async (t) => {
+  const r = await run(`
+tail:
+  test.succeed_without_changes
+middle:
+  test.succeed_with_changes:
+    - prereq:
+      - test: tail
+head:
+  test.succeed_with_changes:
+    - prereq:
+      - test: middle
+`);
+  t.match(r.byId('middle'), { result: true, changes: {}, comment: 'No changes detected' });
+  t.match(r.byId('head'), { result: true, changes: {}, comment: 'No changes detected' });
+  t.match(r.byId('tail'), { result: true, changes: {} });
+});
+
+// salt/state.py call_chunk, status fail with a pre-run: the pre-required state reports its test run.
+t.test('prereq: when the pre-requiring state fails, the target reports its test run and triggers nothing', async (t) => {
+  const r = await run(`
+target:
+  test.succeed_with_changes
+before:
+  test.fail_with_changes:
+    - prereq:
+      - test: target
+after:
+  test.succeed_with_changes:
+    - onchanges:
+      - test: target
+`);
+  t.match(r.byId('before'), { result: false });
+  const target = r.byId('target');
+  t.equal(target.result, null, 'result None, as in a test run');
+  t.same(target.changes, {}, 'without the changes it proposed');
+  t.equal(target.comment, "If we weren't testing, this would be successful with changes", 'the comment of its test run');
+  t.match(r.byId('after'), { result: true, changes: {}, comment: 'State was not run because none of the onchanges reqs changed' });
+});
+
+t.test('onchanges: a failed target fails the dependent in test mode too', async (t) => {
+  const r = await run(`
+broken:
+  file.managed:
+    - name: /nonexistent/halite-test/x
+    - source: salt://missing.txt
+dependent:
+  test.succeed_with_changes:
+    - onchanges:
+      - file: broken
+`, { test: true });
+  t.match(r.byId('dependent'), { result: false, changes: {}, comment: 'One or more requisite failed: main.broken' });
+});
+
 t.test('listen: mod_watch of the listener runs at the end under its own tag', async (t) => {
   const r = await run(`
 changed:

@@ -25,7 +25,9 @@ const cases: Case[] = [
   { name: 'require_any, one succeeded', targets: GOOD + BAD, requisite: 'require_any:\n      - cmd: good\n      - cmd: bad', ran: true, result: true },
   { name: 'require_any, all failed', targets: BAD + BAD2, requisite: 'require_any:\n      - cmd: bad\n      - cmd: bad2', ran: false, result: false, comment: 'One or more requisite failed: main.bad, main.bad2' },
   { name: 'onchanges, target changed', targets: GOOD, requisite: 'onchanges:\n      - cmd: good', ran: true, result: true },
-  { name: 'onchanges, target failed', targets: BAD, requisite: 'onchanges:\n      - cmd: bad', ran: false, result: true, comment: 'State was not run because none of the onchanges reqs changed' },
+  // salt/state.py _check_requisites: `result is False` is tested before onchanges looks at changes.
+  { name: 'onchanges, target failed', targets: BAD, requisite: 'onchanges:\n      - cmd: bad', ran: false, result: false, comment: 'One or more requisite failed: main.bad' },
+  { name: 'onchanges_any, one failed, one changed', targets: BAD + GOOD, requisite: 'onchanges_any:\n      - cmd: bad\n      - cmd: good', ran: true, result: true },
   { name: 'onchanges, target without changes', targets: QUIET, requisite: 'onchanges:\n      - test: quiet', ran: false, result: true },
   { name: 'onchanges_any, one changed', targets: QUIET + GOOD, requisite: 'onchanges_any:\n      - test: quiet\n      - cmd: good', ran: true, result: true },
   { name: 'onfail, target failed', targets: BAD, requisite: 'onfail:\n      - cmd: bad', ran: true, result: true },
