@@ -37,6 +37,11 @@ export interface CompileOutput {
   chunks: LowChunk[];
   /** Every error found (render, structure, extend, requisites…). */
   errors: ErrorData[];
+  /**
+   * What Salt compiles and fails when the state runs (a state function no module provides): the
+   * chunks are kept; `halite lint` reports these.
+   */
+  warnings: ErrorData[];
 }
 
 export const TOP_FILE = 'top.sls';
@@ -78,5 +83,5 @@ export function compileHighstate(input: CompileInput): CompileOutput {
 
   const high: HighData = {};
   for (const id of ids) high[id] = g.high[id];
-  return { top, high, chunks: errors.length ? [] : chunks, errors };
+  return { top, high, chunks: errors.length ? [] : chunks, errors, warnings: low.warnings };
 }

@@ -22,6 +22,7 @@ interface Pending {
 export interface LowResult {
   drafts: DraftChunk[];
   errors: ErrorData[];
+  warnings: ErrorData[];
 }
 
 /** Splits a chunk's merged arguments into function args, meta keywords and raw requisites. */
@@ -59,6 +60,8 @@ function nameEntryArgs(value: unknown, where: string, problems: Problem[]): Dict
 class LowCompiler {
   readonly pending: Pending[] = [];
   readonly errors: ErrorData[] = [];
+  /** What Salt accepts and fails at run time: a state function no module provides. */
+  readonly warnings: ErrorData[] = [];
   private readonly tags = new Set<string>();
 
   constructor(private readonly broken: ReadonlySet<string>) {}
@@ -72,7 +75,9 @@ class LowCompiler {
       const fun = run.find((a): a is string => typeof a === 'string');
       if (fun === undefined) continue; // reported by verifyDecl
       if (!isKnownStateFunction(module, fun)) {
-        this.errors.push(compileError('UNKNOWN_FUNCTION', `state '${module}.${fun}' was not found in SLS '${decl.__sls__}': ${unknownFunctionHint(module)}`, where));
+        // As in Salt, the state fails when it runs ("State 'x.y' was not found in SLS 'z'") and the
+        // others run; lint reports it.
+        this.warnings.push(compileError('UNKNOWN_FUNCTION', `State '${module}.${fun}' was not found in SLS '${decl.__sls__}': ${unknownFunctionHint(module)}`, where));
       }
       const base: Dict = { name: id };
       const names: unknown[] = [];
@@ -139,5 +144,5 @@ export function compileLow(high: HighData, ids: string[], broken: ReadonlySet<st
   for (const id of ids) if (high[id]) c.declaration(id, high[id]);
   const cap = orderCap(c.pending.map((p) => p.order));
   const drafts = c.pending.map((p, index): DraftChunk => ({ ...p.chunk, order: resolveOrder(p.order, p.nameOrder, cap), index }));
-  return { drafts, errors: c.errors };
+  return { drafts, errors: c.errors, warnings: c.warnings };
 }

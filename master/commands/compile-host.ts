@@ -23,6 +23,8 @@ export interface CompiledHost {
   chunks: LowChunk[];
   /** Errors with `host` set; not redacted. */
   errors: ErrorData[];
+  /** What Salt accepts and fails at run time (an unknown state function), with `host` set; not redacted. */
+  warnings?: ErrorData[];
   secrets: unknown[];
 }
 
@@ -62,5 +64,5 @@ export function compileHost(ws: Workspace, host: RosterHost, opts: CompileOption
     ctx: { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: SALTENV },
     ...(opts.sls ? { sls: opts.sls } : {}),
   });
-  return { top: r.top, chunks: r.chunks, errors: withHost(r.errors, host.id), secrets: p.secrets };
+  return { top: r.top, chunks: r.chunks, errors: withHost(r.errors, host.id), warnings: withHost(r.warnings, host.id), secrets: p.secrets };
 }

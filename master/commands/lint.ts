@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { ErrorData } from '../../agent/errors.ts';
 import { compileHost } from './compile-host.ts';
 import { exitCodeFor } from '../exit-codes.ts';
-import { formatErrors, groupErrors } from '../output/errors.ts';
+import { formatErrors, formatWarnings, groupErrors } from '../output/errors.ts';
 import { redact } from '../pillar/redact.ts';
 import { openWorkspace } from '../config/workspace.ts';
 import type { CommandContext } from '../output/cli-io.ts';
@@ -16,12 +16,15 @@ export interface LintSummary {
   hosts: number;
   failed: number;
   errors: number;
+  /** Grouped warnings: what Salt accepts but fails at run time or ignores. */
+  warnings?: number;
 }
 
 export function summaryLine(s: LintSummary): string {
   const hosts = `${s.hosts} host${s.hosts === 1 ? '' : 's'}`;
-  if (s.errors === 0) return `lint: ${hosts}, no errors`;
-  return `lint: ${hosts}, ${s.failed} with errors; ${s.errors} error${s.errors === 1 ? '' : 's'} in total`;
+  const warned = s.warnings ? `; ${s.warnings} warning${s.warnings === 1 ? '' : 's'}` : '';
+  if (s.errors === 0) return `lint: ${hosts}, no errors${warned}`;
+  return `lint: ${hosts}, ${s.failed} with errors; ${s.errors} error${s.errors === 1 ? '' : 's'} in total${warned}`;
 }
 
 function hostsOf(errors: readonly ErrorData[]): Set<string> {
@@ -32,20 +35,26 @@ export function registerLint(program: Command, ctx: CommandContext): void {
   program
     .command('lint')
     .description('check the configuration, roles and roster, compile the highstate of every roster host, and report all errors')
-    .action((_o, cmd: Command) => {
+    .option('--strict', 'treat warnings (what Salt accepts but fails when the state runs) as errors')
+    .action((o: { strict?: boolean }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       // the same checks as a job: halite.yaml errors end the command (exit 5) here already
       const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
       printWarnings(ctx, ws);
       const all: ErrorData[] = [...(ws.roles?.errors ?? []), ...ws.roster.errors];
+      const warnings: ErrorData[] = [];
       for (const host of ws.roster.hosts) {
         const r = compileHost(ws, host);
         all.push(...redact(r.errors, r.secrets));
+        warnings.push(...redact(r.warnings ?? [], r.secrets));
       }
+      if (o.strict) all.push(...warnings);
+      else if (warnings.length) ctx.io.stdout(formatWarnings(warnings));
       ctx.io.stdout(formatErrors(all));
       // invalid roster entries count as hosts with errors
       const hosts = new Set([...ws.roster.hosts.map((h) => h.id), ...ws.roster.rejected.map((h) => h.id)]);
-      ctx.io.stdout(summaryLine({ hosts: hosts.size, failed: hostsOf(all).size, errors: groupErrors(all).length }) + '\n');
+      const warned = o.strict ? 0 : groupErrors(warnings).length;
+      ctx.io.stdout(summaryLine({ hosts: hosts.size, failed: hostsOf(all).size, errors: groupErrors(all).length, warnings: warned }) + '\n');
       ctx.exitCode = exitCodeFor(all);
     });
 }

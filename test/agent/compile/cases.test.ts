@@ -20,6 +20,8 @@ interface Case {
     order?: string[];
     chunks?: Record<string, Record<string, unknown>>;
     errors?: Array<Partial<ErrorData> & { message?: string }>;
+    /** What Salt compiles and fails at run time; none expected when left out. */
+    warnings?: Array<Partial<ErrorData> & { message?: string }>;
     top?: Record<string, string[]>;
   };
 }
@@ -65,6 +67,10 @@ for (const file of walk(root)) {
     } else {
       t.same(out.errors, [], 'compiles without errors');
     }
+    for (const want of ex.warnings ?? []) {
+      t.ok(out.warnings.some((e) => errMatches(e, want)), `warning ${JSON.stringify(want)}`, { found: out.warnings });
+    }
+    t.equal(out.warnings.length, ex.warnings?.length ?? 0, 'no other warnings', { found: out.warnings });
     if (ex.top) t.same(out.top, ex.top, 'top matches');
     if (ex.order) {
       t.same(out.chunks.map((ch) => (ex.order!.some((r) => r.includes('_|-')) ? ch.tag : ch.id)), ex.order, 'chunk order');

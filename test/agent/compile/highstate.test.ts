@@ -60,9 +60,19 @@ t.test('compiling does not change the tree or the context', async (t) => {
 });
 
 t.test('any error withholds every chunk', async (t) => {
-  const bad = new MemTree({ 'a.sls': 'ok: test.nop\nbad: pkg.nothing\n' });
-  const out = compileHighstate({ tree: bad, ctx, sls: ['a'] });
-  t.match(out.errors, [{ code: 'UNKNOWN_FUNCTION', id: 'bad' }]);
+  const bad = new MemTree({ 'a.sls': 'ok: test.nop\nbad: pkg.installed\n' });
+  const out = compileHighstate({ tree: bad, ctx, sls: ['a', 'missing'] });
+  t.match(out.errors, [{ code: 'SLS_NOT_FOUND' }]);
   t.same(out.chunks, []);
   t.ok(out.high.ok, 'high data is still returned for inspection');
+});
+
+// Salt compiles an unknown state function and fails it when it runs (salt/state.py State.call:
+// "State 'x.y' was not found in SLS 'z'"); the other states run.
+t.test('an unknown state function is a warning, and its chunk is kept', async (t) => {
+  const tree = new MemTree({ 'a.sls': 'ok: test.nop\nbad: pkg.nothing\n' });
+  const out = compileHighstate({ tree, ctx, sls: ['a'] });
+  t.same(out.errors, []);
+  t.match(out.warnings, [{ code: 'UNKNOWN_FUNCTION', id: 'bad', message: /^State 'pkg.nothing' was not found in SLS 'a'/ }]);
+  t.same(out.chunks.map((c) => c.id), ['ok', 'bad']);
 });

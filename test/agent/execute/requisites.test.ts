@@ -203,6 +203,26 @@ after:
   t.match(r.byId('after'), { result: true, changes: {}, comment: 'State was not run because none of the onchanges reqs changed' });
 });
 
+t.test('an unknown state function fails when it runs; the others run', async (t) => {
+  const r = await run(`
+before:
+  test.succeed_with_changes
+typo:
+  pkg.instaled:
+    - name: vim
+after:
+  test.succeed_with_changes
+needs_it:
+  test.succeed_with_changes:
+    - require:
+      - pkg: typo
+`);
+  t.same(r.order(), ['before', 'typo', 'after', 'needs_it']);
+  t.match(r.byId('typo'), { result: false, changes: {}, comment: "State 'pkg.instaled' was not found in SLS 'main'" });
+  t.match(r.byId('after'), { result: true });
+  t.match(r.byId('needs_it'), { result: false, comment: 'One or more requisite failed: main.typo' });
+});
+
 t.test('onchanges: a failed target fails the dependent in test mode too', async (t) => {
   const r = await run(`
 broken:

@@ -18,7 +18,7 @@ const GOOD: Record<string, string> = {
   'states/common.sls': 'hello:\n  test.succeed_without_changes: []\n',
 };
 
-async function lint(files: Record<string, string>) {
+async function lint(files: Record<string, string>, args: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'halite-lint-'));
   made.push(dir);
   for (const [path, text] of Object.entries({ ...GOOD, ...files })) {
@@ -26,7 +26,7 @@ async function lint(files: Record<string, string>) {
     writeFileSync(join(dir, path), text);
   }
   const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  const code = await main(['lint'], io);
+  const code = await main(['lint', ...args], io);
   return { dir, code, out: io.out, err: io.err };
 }
 
@@ -91,4 +91,19 @@ t.test('roles/ missing: one error, not one per host', async (t) => {
   const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
   t.equal(await main(['lint'], io), 5);
   t.equal(io.out, `${join(dir, 'roles')}: cannot read roles: no such directory (CONFIG)\nlint: 2 hosts, 0 with errors; 1 error in total\n`);
+});
+
+// Salt compiles an unknown state function and fails that state when it runs; lint warns, and
+// --strict makes the warning an error.
+t.test('an unknown state function: a warning (exit 0), an error with --strict', async (t) => {
+  const files = { 'states/common.sls': 'hello:\n  test.succeed_without_changes: []\nvim:\n  pkg.instaled: []\n' };
+  const r = await lint(files);
+  t.equal(r.code, 0, r.out + r.err);
+  t.match(r.out, /^warning: [^\n]*common\.sls:3: [^\n]*State 'pkg\.instaled' was not found in SLS 'common'[^\n]*installed/m);
+  t.match(r.out, /\(2 hosts: web1, db1\)/, 'grouped across hosts');
+  t.match(r.out, /lint: 2 hosts, no errors; 1 warning\n$/);
+  const strict = await lint(files, ['--strict']);
+  t.not(strict.code, 0);
+  t.notMatch(strict.out, /^warning:/m);
+  t.match(strict.out, /lint: 2 hosts, 2 with errors; 1 error in total\n$/);
 });
