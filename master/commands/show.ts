@@ -8,6 +8,7 @@ import { findHost, openWorkspace } from '../config/workspace.ts';
 import type { CommandContext } from '../output/cli-io.ts';
 import { type HostOptions, grainOption, hostOption, outOption } from './options.ts';
 import { printOutcome, printWarnings } from './report.ts';
+import { slsNames } from './sls-names.ts';
 
 /** The workspace and the host; errors of other roster entries are only warnings. */
 function workspaceFor(ctx: CommandContext, opts: HostOptions) {
@@ -41,11 +42,11 @@ export function registerShow(program: Command, ctx: CommandContext): void {
   });
 
   hostCommand(show, 'sls', 'the low chunks of the named SLS only, in execution order')
-    .argument('<name...>', 'SLS names (e.g. memcached redis.server)')
+    .argument('<name...>', 'SLS names (e.g. memcached redis.server, or memcached,redis.server)')
     .action((names: string[], _o, cmd: Command) => {
       const opts = cmd.optsWithGlobals<HostOptions>();
       const { ws, host } = workspaceFor(ctx, opts);
-      const r = compileHost(ws, host, { overrides: opts.grain, sls: names });
+      const r = compileHost(ws, host, { overrides: opts.grain, sls: slsNames(names) });
       printOutcome(ctx, opts.out, r.errors, r.secrets, r.chunks, formatChunks);
     });
 }
