@@ -1,6 +1,7 @@
-// `halite show top|highstate|sls`: compile a host on the master and print the result.
+// `halite show top|highstate|sls|pillar|grains`: compile a host on the master and print the result.
 import type { Command } from 'commander';
-import { compileHost, compileTop } from './compile-host.ts';
+import { compileHost, compileTop, hostPillar } from './compile-host.ts';
+import { hostGrains } from './host-grains-view.ts';
 import { formatChunks } from '../output/chunks.ts';
 import { formatWarnings } from '../output/errors.ts';
 import { serialize } from '../output/format.ts';
@@ -48,5 +49,19 @@ export function registerShow(program: Command, ctx: CommandContext): void {
       const { ws, host } = workspaceFor(ctx, opts);
       const r = compileHost(ws, host, { overrides: opts.grain, sls: slsNames(names) });
       printOutcome(ctx, opts.out, r.errors, r.secrets, r.chunks, formatChunks);
+    });
+
+  hostCommand(show, 'pillar', "the host's pillar as the master compiles it for the host (private values redacted)").action((_o, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<HostOptions>();
+    const { ws, host } = workspaceFor(ctx, opts);
+    const p = hostPillar(ws, host);
+    printOutcome(ctx, opts.out, p.errors, p.secrets, p.pillar, serialize);
+  });
+
+  hostCommand(show, 'grains', "the host's grains on the master: what it reported on its last run, under its roster grains")
+    .action((_o, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<HostOptions>();
+      const { ws, host } = workspaceFor(ctx, opts);
+      printOutcome(ctx, opts.out, [], [], hostGrains(ws, host, opts.grain), serialize);
     });
 }
