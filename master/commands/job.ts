@@ -29,6 +29,7 @@ import { onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
 import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption } from './target-options.ts';
+import { type JobKwargs, pillarOverride } from './job-kwargs.ts';
 
 export const JOB_OUT = ['highstate', 'json'] as const;
 export const STATE_OUTPUTS = ['full', 'terse', 'mixed', 'changes'] as const;
@@ -42,6 +43,8 @@ export interface JobCliOptions extends GlobalOptions, TargetOptions, ConfirmOpti
   bootstrap?: boolean;
   concurrency?: number;
   timeout?: number;
+  /** Merged over each host's compiled pillar, last (`--pillar` or Salt's `pillar=`). */
+  pillar?: Record<string, unknown>;
 }
 
 export interface JobHooks {
@@ -66,8 +69,8 @@ function positiveInt(value: string): number {
 }
 
 /** Adds the options of a job command (targeting, --test, --batch, output, --failhard, …). */
-export function addJobOptions(cmd: Command): Command {
-  return addConfirmOptions(addTargetOptions(cmd))
+export function addJobOptions(cmd: Command, kwargs = true): Command {
+  const c = addConfirmOptions(addTargetOptions(cmd))
     .option('--test', 'report what would change without changing anything')
     .addOption(batchOption())
     .addOption(new Option('--out <format>', 'output format').choices(JOB_OUT).default('highstate'))
@@ -75,7 +78,18 @@ export function addJobOptions(cmd: Command): Command {
     .option('--failhard', 'stop at the first failed state, and start no further hosts after a failure')
     .option('--bootstrap', 'install Node.js on hosts that lack it')
     .addOption(new Option('--concurrency <n>', 'hosts worked on at the same time (default: from the configuration)').argParser(positiveInt))
-    .addOption(new Option('--timeout <seconds>', "end a host's run that takes longer as `timeout` (default: host_timeout, 3600)").argParser(seconds));
+    .addOption(new Option('--timeout <seconds>', "end a host's run that takes longer as `timeout` (default: host_timeout, 3600)").argParser(seconds))
+    .addOption(new Option('--pillar <yaml>', "pillar data merged over each host's compiled pillar, last (also as Salt's pillar='{…}')").argParser((v) => pillarOverride(v, '--pillar')));
+  return kwargs ? c.argument('[kwargs...]', "Salt-style keyword arguments: pillar='{\"k\": \"v\"}', test=True") : c;
+}
+
+/** The job options with the keyword arguments of the command line applied (they win over the flags). */
+export function withKwargs(opts: JobCliOptions, kw: JobKwargs): JobCliOptions {
+  return {
+    ...opts,
+    ...(kw.pillar ? { pillar: kw.pillar } : {}),
+    ...(kw.test !== undefined ? { test: kw.test } : {}),
+  };
 }
 
 /**
@@ -147,7 +161,7 @@ export async function planJob(ctx: CommandContext, ws: Workspace, opts: PlanOpti
   return { ws, hosts, rejected };
 }
 
-export type JobRunOptions = Pick<JobCliOptions, 'test' | 'batch' | 'failhard' | 'bootstrap' | 'concurrency' | 'timeout' | 'level' | 'role' | 'host' | 'target'>;
+export type JobRunOptions = Pick<JobCliOptions, 'test' | 'batch' | 'failhard' | 'bootstrap' | 'concurrency' | 'timeout' | 'level' | 'role' | 'host' | 'target' | 'pillar'>;
 
 /** Runs a planned highstate (no `sls`) or SLS job to its end, recording it in `store`; the CLI and the daemon share it. */
 export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: string[] | undefined, store: JobStore, hooks: JobHooks, starter: JobStarter, env: NodeJS.ProcessEnv = process.env): Promise<JobOutcome> {
@@ -157,13 +171,19 @@ export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: 
   if (!hooks.runner) transport.warm(hosts.filter((h) => !rejected.has(h.id)).map((h) => targetFor(h, ws.config)));
   try {
     const limits = { ...ws.config.hostLimits, ...(opts.timeout ? { timeout: opts.timeout } : {}) };
-    const runnerEnv: RunnerEnv = { ws, transport, store, bootstrap: Boolean(opts.bootstrap), limits, ...(starter.onAgentEvent ? { onAgentEvent: starter.onAgentEvent } : {}) };
+    const runnerEnv: RunnerEnv = {
+      ws, transport, store, bootstrap: Boolean(opts.bootstrap), limits,
+      ...(opts.pillar ? { pillarOverride: opts.pillar } : {}),
+      ...(starter.onAgentEvent ? { onAgentEvent: starter.onAgentEvent } : {}),
+    };
     const run = await (hooks.runner ?? pushRunner)(runnerEnv);
     const args: Record<string, unknown> = { level: opts.level, role: opts.role, host: opts.host, target: opts.target };
     if (sls) args.sls = sls;
     if (opts.batch) args.batch = opts.batch;
     if (opts.failhard) args.failhard = true;
     if (opts.timeout) args.timeout = opts.timeout;
+    // the keys only: what an operator types on the command line may be as sensitive as pillar
+    if (opts.pillar) args.pillar_override = Object.keys(opts.pillar);
     const job = await orchestrate({
       hosts,
       rejected,

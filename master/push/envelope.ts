@@ -6,6 +6,7 @@ import type { ErrorData } from '../../agent/errors.ts';
 import type { InventoryHost, JobEnvelope, MineData } from '../../agent/protocol.ts';
 import type { StateTree } from '../../agent/store/tree.ts';
 import { type GrainOverride, applyGrainOverrides, rosterGrains } from '../config/host-grains.ts';
+import { merge } from '../../agent/pillar/merge.ts';
 import { compilePillar } from '../pillar/compile.ts';
 import type { RosterHost } from '../config/roster.ts';
 import type { Manifest } from './manifest.ts';
@@ -27,6 +28,11 @@ export interface EnvelopeInput {
   lockWait?: number;
   /** `--grain` overrides: they reach the states, never the pillar (which sees roster grains only). */
   grainOverrides?: readonly GrainOverride[];
+  /**
+   * Salt's `pillar=` override: merged over the compiled pillar last (dictupdate.merge). It is the
+   * operator's data, not the private pillar's: the secrets stay those the private tree gave.
+   */
+  pillarOverride?: Record<string, unknown>;
 }
 
 export type EnvelopeOutcome = { envelope: JobEnvelope; errors: [] } | { envelope?: undefined; errors: ErrorData[] };
@@ -46,7 +52,7 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutcome {
     jid: input.jid,
     id: host.id,
     grains: applyGrainOverrides(grains, input.grainOverrides ?? []),
-    pillar: p.pillar,
+    pillar: input.pillarOverride ? merge(p.pillar, input.pillarOverride) : p.pillar,
     secrets: [...p.secrets.values],
     mine: input.mine ?? {},
     saltenv,

@@ -24,6 +24,8 @@ export interface RunnerEnv {
   limits: HostLimits;
   /** Each host's agent events (state results as they finish), redacted, as they arrive. */
   onAgentEvent?(host: string, event: AgentEvent): void;
+  /** Merged over each host's compiled pillar, last (`--pillar`, Salt's `pillar=`). */
+  pillarOverride?: Record<string, unknown>;
 }
 
 export function pushRunner(env: RunnerEnv): HostRunner {
@@ -45,6 +47,7 @@ export function pushRunner(env: RunnerEnv): HostRunner {
       test: opts.test,
       ...(opts.sls ? { sls: opts.sls } : {}),
       ...(opts.failhard ? { failhard: true } : {}),
+      ...(env.pillarOverride ? { pillarOverride: env.pillarOverride } : {}),
     });
     if (!built.envelope) return { host: host.id, status: 'error', results: [], errors: built.errors, durationMs: Date.now() - started };
     // earlier runs on this host whose end never reached the master: the agent may have kept one

@@ -59,3 +59,17 @@ t.test('pillar errors come back with the host and no envelope', async (t) => {
   t.ok(r.errors.length);
   t.equal(r.errors[0].host, 'mem1');
 });
+
+t.test('a pillar override is merged last; the secrets stay those of the private tree', async (t) => {
+  const plain = buildEnvelope({ jid: 'j', host: host('sess1', ['sessions']), pillar, privatePillar, manifest }).envelope!;
+  const r = buildEnvelope({
+    jid: 'j', host: host('sess1', ['sessions']), pillar, privatePillar, manifest,
+    pillarOverride: { memcached: { memory: 256 }, redis: { maxmemory_policy: 'allkeys-lru' }, extra: 'operator value' },
+  });
+  const e = r.envelope!;
+  t.equal((e.pillar.memcached as Record<string, unknown>).memory, 256, 'the override wins');
+  t.equal((e.pillar.redis as Record<string, unknown>).maxmemory, '512mb', 'merged, not replaced');
+  t.equal(e.pillar.extra, 'operator value');
+  t.equal((e.pillar.redis as Record<string, unknown>).password, SECRET);
+  t.same(e.secrets, plain.secrets, 'an override adds no secret and removes none');
+});
