@@ -2,12 +2,12 @@
 // override is merged over each host's compiled pillar last and reaches the states; the job history
 // keeps only its keys. In-process, with agents that are this process.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { main } from '../../../master/cli.ts';
+import { join } from 'node:path';
 import { jobKwargs } from '../../../master/commands/job-kwargs.ts';
 import { JobStore } from '../../../master/jobs/store.ts';
+import { halite as cli, writeFiles } from '../cli-workspace.ts';
 import { inProcessHosts } from '../in-process-hosts.ts';
 
 t.test('parsing', async (t) => {
@@ -30,17 +30,9 @@ const FILES: Record<string, string> = {
   'pillar/top.sls': "base:\n  '*':\n    - site\n",
   'pillar/site.sls': 'site:\n  greeting: hello\n  kept: yes-kept\n',
 };
-for (const [path, text] of Object.entries(FILES)) {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-}
+writeFiles(dir, FILES);
 
-async function halite(...args: string[]) {
-  const hosts = inProcessHosts(join(dir, 'hosts'));
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  const code = await main(['--config', join(dir, 'halite.yaml'), ...args], io, hosts.hooks);
-  return { code, out: io.out, err: io.err };
-}
+const halite = (...args: string[]) => cli(dir, ['--config', join(dir, 'halite.yaml'), ...args], inProcessHosts(join(dir, 'hosts')).hooks);
 
 function greeting(out: string): { result: unknown; name: string } {
   const doc = JSON.parse(out) as Record<string, Record<string, { result: unknown; name: string }>>;

@@ -2,44 +2,28 @@
 // the master without connecting): private values redacted; grains are what the host reported on
 // its last run with its roster grains on top.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { main } from '../../../master/cli.ts';
 import { JobStore } from '../../../master/jobs/store.ts';
+import { halite, workspaceDir } from '../cli-workspace.ts';
 
 const SECRET = 'hunter2-very-private-value';
 
-function workspace(t: { teardown(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'halite-show-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const files: Record<string, string> = {
-    'halite.yaml': 'levels:\n  staging: {}\n',
-    'roster.yaml': 'web1:\n  host: 10.0.1.1\n  level: staging\n  roles: [web]\n',
-    'roles/web.yaml': 'description: web\n',
+const FILES: Record<string, string> = {
+  'halite.yaml': 'levels:\n  staging: {}\n',
+  'roster.yaml': 'web1:\n  host: 10.0.1.1\n  level: staging\n  roles: [web]\n',
+  'roles/web.yaml': 'description: web\n',
     'states/top.sls': "base:\n  '*':\n    - one\n",
-    'states/one.sls': 'first:\n  test.nop: []\n',
+  'states/one.sls': 'first:\n  test.nop: []\n',
     'pillar/top.sls': "base:\n  '*':\n    - common\n",
-    'pillar/common.sls': 'site: example\nlevel_seen: {{ grains["level"] }}\n',
+  'pillar/common.sls': 'site: example\nlevel_seen: {{ grains["level"] }}\n',
     'pillar-private/top.sls': "base:\n  'roles:web':\n    - match: grain\n    - web\n",
     'pillar-private/web.sls': `db_password: ${SECRET}\n`,
-  };
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
-async function halite(dir: string, argv: string[]) {
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+};
 
 t.test('show pillar: the host\'s compiled pillar, private values redacted', async (t) => {
-  const dir = workspace(t);
+  const dir = workspaceDir(t, 'show', FILES);
   const r = await halite(dir, ['show', 'pillar', '--host', 'web1']);
   t.equal(r.code, 0, r.err);
   t.notMatch(r.out + r.err, SECRET);
@@ -47,7 +31,7 @@ t.test('show pillar: the host\'s compiled pillar, private values redacted', asyn
 });
 
 t.test('show grains: reported grains under the roster\'s', async (t) => {
-  const dir = workspace(t);
+  const dir = workspaceDir(t, 'show', FILES);
   const before = await halite(dir, ['show', 'grains', '--host', 'web1', '--out', 'json']);
   t.equal(before.code, 0, before.err);
   const roster = JSON.parse(before.out) as Record<string, unknown>;
