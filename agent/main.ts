@@ -35,6 +35,7 @@ import { stderrLogger } from './states/context.ts';
 import { formatHighstate, type StateOutput } from './output/highstate.ts';
 import { saltJson } from './output/json.ts';
 import type { Grains, Pillar, StateResult } from './protocol.ts';
+import { hostFunctions } from './render/host-functions.ts';
 
 const USAGE = `usage: halite-agent apply --local --states DIR [--pillar DIR] [--private-pillar DIR] [--id ID]
        [--grains FILE] [--saltenv ENV] [--test] [--failhard] [--timeout SEC]
@@ -177,7 +178,8 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
   }
   try {
     const tree = new FsTree(roots.states);
-    const compiled = errors.length ? undefined : compileHighstate({ tree, ctx: { grains, pillar, saltenv: a.saltenv }, ...(a.sls.length ? { sls: a.sls } : {}) });
+    const functions = hostFunctions({ root: '/', used: () => undefined });
+    const compiled = errors.length ? undefined : compileHighstate({ tree, ctx: { grains, pillar, saltenv: a.saltenv, functions }, ...(a.sls.length ? { sls: a.sls } : {}) });
     if (compiled) errors.push(...compiled.errors);
     if (errors.length || !compiled) {
       const shown = hide(errors);

@@ -1,7 +1,8 @@
-// salt['mine.get'](tgt, fun, tgt_type): mine data of the minions a target selects.
+// salt['mine.get'](tgt, fun, tgt_type): mine data of the minions a target selects; and
+// salt['publish.publish'] answered from the same data.
 import type { MineData } from '../protocol.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';
-import { pyStr } from './pyvalue.ts';
+import { isDict, pyStr } from './pyvalue.ts';
 import { pyMatcher } from '../util/pyre.ts';
 
 export const MINE_TARGET_TYPES = ['glob', 'list', 'pcre'];
@@ -30,6 +31,40 @@ export function mineGet(mine: MineData | undefined, tgt: unknown, fun: string, t
   for (const id of Object.keys(mine ?? {}).sort()) {
     const funs = mine![id];
     if (funs && Object.prototype.hasOwnProperty.call(funs, fun) && match(id)) out[id] = funs[fun];
+  }
+  return out;
+}
+
+/** The functions publish.publish answers, from the mine's network.ip_addrs and grains.items. */
+export const PUBLISHED = ['grains.get', 'grains.item', 'grains.items', 'network.ip_addrs', 'test.ping'];
+
+/** Arguments as publish.publish takes them: a list, or one string of comma-separated values. */
+function publishArgs(arg: unknown): string[] {
+  if (arg === null || arg === undefined || arg === '') return [];
+  return Array.isArray(arg) ? arg.map(pyStr) : pyStr(arg).split(',');
+}
+
+function walk(grains: unknown, key: string): unknown {
+  let cur = grains;
+  for (const part of key.split(':')) {
+    if (!isDict(cur) || !Object.prototype.hasOwnProperty.call(cur, part)) return '';
+    cur = cur[part];
+  }
+  return cur;
+}
+
+/** salt['publish.publish'](tgt, fun, arg): each selected host's answer, from what it reported. */
+export function publish(mine: MineData | undefined, tgt: unknown, fun: string, arg: unknown, tgtType = 'glob'): Record<string, unknown> {
+  if (!PUBLISHED.includes(fun)) throw new Error(`publish.publish: '${fun}' is not answered here (it answers ${PUBLISHED.join(', ')})`);
+  const args = publishArgs(arg);
+  if (fun === 'network.ip_addrs') return mineGet(mine, tgt, 'network.ip_addrs', tgtType);
+  const grains = mineGet(mine, tgt, 'grains.items', tgtType);
+  const out: Record<string, unknown> = {};
+  for (const [id, g] of Object.entries(grains)) {
+    if (fun === 'test.ping') out[id] = true;
+    else if (fun === 'grains.items') out[id] = g;
+    else if (fun === 'grains.get') out[id] = walk(g, args[0] ?? '');
+    else out[id] = Object.fromEntries(args.map((k) => [k, walk(g, k)]));
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { dictKeys, isDict, isStr, isTuple, pyBool, pyStr, strValue, tuple, typeN
 import { isSaltFunctions, saltFunctionName } from './salt.ts';
 import { isNamespace } from './globals.ts';
 import { loadData, type DataKind } from './data-load.ts';
+import { HOST_FUNCTIONS } from './host-functions.ts';
 
 const base = nunjucks.runtime as unknown as Record<string, unknown>;
 
@@ -41,7 +42,11 @@ function lookup(obj: unknown, key: unknown, attrFirst: boolean): unknown {
     return own(obj, k) ? (obj as unknown as Dict)[k] : missing(`'${typeName(obj)} object' has no attribute '${k}'`);
   }
   if (isSaltFunctions(obj)) {
-    return own(obj, k) ? (obj as Dict)[k] : missing(`salt function '${k}' is not available`, 'Jinja error: ');
+    if (own(obj, k)) return (obj as Dict)[k];
+    if ((HOST_FUNCTIONS as readonly string[]).includes(k)) {
+      return missing(`salt function '${k}' asks the host itself: it runs when the agent renders the states on their host, not when they are compiled without it`, 'Jinja error: ');
+    }
+    return missing(`salt function '${k}' is not available`, 'Jinja error: ');
   }
   if (isDict(obj)) {
     if (attrFirst) {

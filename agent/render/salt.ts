@@ -4,7 +4,7 @@ import type { RenderContext } from './context.ts';
 import { pyFunction, type KwArgs } from './pyargs.ts';
 import { deepCopy, dictKeys, dictUpdate, isDict, pyBool, pyEq, pyStr, type Dict } from './pyvalue.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';
-import { mineGet } from './mine.ts';
+import { mineGet, publish } from './mine.ts';
 import { inventoryHosts, inventoryIps } from './inventory.ts';
 
 const SALT_FUNCTIONS = Symbol('salt functions');
@@ -206,6 +206,18 @@ function specs(ctx: RenderContext): Record<string, Spec> {
         const out = mineGet(ctx.mine, a.tgt, pyStr(a.fun), tgtType);
         if (pyBool(a.exclude_minion)) delete out[pyStr(grains().id)];
         return out;
+      },
+    },
+    // Answered from what the master knows (the roster's hosts and what they reported on their last
+    // run), as mine data: no host is asked anything while another renders.
+    'publish.publish': {
+      params: ['tgt', 'fun', 'arg', 'tgt_type', 'returner', 'timeout', 'via_master'],
+      defaults: { arg: null, tgt_type: 'glob', returner: '', timeout: 5, via_master: null },
+      varKw: true,
+      impl: (a) => {
+        const kw = a['**'] as KwArgs;
+        const tgtType = kw.expr_form !== undefined ? pyStr(kw.expr_form) : pyStr(a.tgt_type);
+        return publish(ctx.mine, a.tgt, pyStr(a.fun), a.arg, tgtType);
       },
     },
     'inventory.ips': {

@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Cas, DEFAULT_CAS_ROOT } from '../store/cas.ts';
 import { compileCache, DEFAULT_COMPILE_CACHE } from '../store/compile-cache.ts';
+import { hostFunctions } from '../render/host-functions.ts';
 import { leaveResident } from './resident-start.ts';
 import { EXIT, exitCodeFor } from '../exit-codes.ts';
 import { executeChunks } from '../execute/executor.ts';
@@ -216,14 +217,17 @@ async function serveJob(o: ServeOptions): Promise<number> {
     const cache = o.compileCache ? compileCache(o.compileCache, { agent: agentName(), manifest: env.manifest, sls: env.sls ?? null, ctx }) : undefined;
     let chunks = cache?.get();
     if (!chunks) {
-      const compiled = compileHighstate({ tree, ctx, ...(env.sls?.length ? { sls: env.sls } : {}) });
+      // templates that asked the host itself (salt['cmd.run'], file.file_exists…) compile anew each run
+      let hostDependent = false;
+      const functions = hostFunctions({ root: o.root ?? '/', used: () => void (hostDependent = true) });
+      const compiled = compileHighstate({ tree, ctx: { ...ctx, functions }, ...(env.sls?.length ? { sls: env.sls } : {}) });
       if (compiled.errors.length) {
         const errors: ErrorData[] = hide(compiled.errors).map((e) => (e.host ? e : { ...e, host: env.id }));
         errors.forEach((e) => events.error(e));
         return exitCodeFor(compiled.errors);
       }
       chunks = compiled.chunks;
-      cache?.put(chunks);
+      if (!hostDependent) cache?.put(chunks);
     }
     events.start(chunks.length, env.test, reportedFacts(grains));
     const { results, stopped } = await executeChunks(chunks, {

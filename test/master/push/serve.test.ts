@@ -34,6 +34,7 @@ const files: Record<string, string> = {
     '',
   ].join('\n'),
   'app/files/greeting.j2': 'hello {{ pillar["who"] }}\n',
+  'probe/init.sls': "probe:\n  test.succeed_without_changes:\n    - name: {{ salt['cmd.run']('echo probed') }}\n",
 };
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 const manifest = Object.fromEntries(Object.entries(files).map(([p, c]) => [p, sha(c)]));
@@ -181,4 +182,12 @@ t.test('compiled highstates are reused while the inputs are the same', async (t)
   t.equal(other.code, 2, 'new inputs: compiled afresh from the tree');
   t.equal(readdirSync(cacheDir).length, 2);
   t.notOk(readdirSync(cacheDir).some((f) => readFileSync(join(cacheDir, f)).includes(SECRET)), 'no secret at rest');
+});
+
+t.test('a compile that asked the host itself (salt[\'cmd.run\']) is not kept', async (t) => {
+  const cacheDir = join(dir, 'compiled-probe');
+  const s = await session(envelope({ sls: ['probe'] }), { compileCache: cacheDir });
+  t.equal(s.code, 0);
+  t.ok(s.events.some((e) => e.type === 'result' && e.name === 'probed'), 'the template ran the command on the host');
+  t.same(existsSync(cacheDir) ? readdirSync(cacheDir) : [], [], 'nothing cached: the next run asks the host again');
 });
