@@ -82,6 +82,7 @@ export class SaltParser extends BaseParser {
       return new Do(tok.lineno, tok.colno, expr);
     }
     if (name === 'with') return this.parseWith(tok);
+    if (name === 'set') return this.parseSetUnpacking(tok);
     if (name === 'break' || name === 'continue') {
       if (!this.loops) this.fail(`'${name}' is only allowed inside a for loop`, tok.lineno, tok.colno);
       this.nextToken();
@@ -135,6 +136,46 @@ export class SaltParser extends BaseParser {
     );
     (err as unknown as { explained: boolean }).explained = true;
     return err;
+  }
+
+  /**
+   * `{% set x = 1, 2 %}` (a tuple) and `{% set a, b = pair %}` (unpacking, as Python assigns),
+   * besides nunjucks' `{% set x = v %}` and `{% set x %}…{% endset %}`.
+   */
+  private parseSetUnpacking(tok: Token): AnyNode {
+    this.nextToken();
+    const targets: AnyNode[] = [];
+    do {
+      const target = this.parsePrimary();
+      if (!target) this.fail('set: expected a variable name', tok.lineno, tok.colno);
+      targets.push(target);
+    } while (this.skip(T.COMMA));
+    if (!this.skipValue(T.OPERATOR, '=')) {
+      if (!this.skip(lexer.TOKEN_BLOCK_END)) this.fail("set: expected '=' or the end of the tag", tok.lineno, tok.colno);
+      const body = new nodes.Capture(tok.lineno, tok.colno, this.parseUntilBlocks('endset'));
+      this.advanceAfterBlockEnd();
+      const node = new nodes.Set(tok.lineno, tok.colno, targets);
+      node.body = body;
+      node.value = null;
+      return node;
+    }
+    let value = this.parseExpression();
+    if ((this.peekToken() as Token).type === T.COMMA) {
+      const items = [value];
+      while (this.skip(T.COMMA) && (this.peekToken() as Token).type !== lexer.TOKEN_BLOCK_END) items.push(this.parseExpression());
+      value = new PyTuple(tok.lineno, tok.colno, items);
+    }
+    this.advanceAfterBlockEnd('set');
+    if (targets.length === 1) return new nodes.Set(tok.lineno, tok.colno, targets, value);
+    // a, b = value: the value once, then each name from its place in it
+    const held = `__unpacked_${tok.lineno}_${tok.colno}`;
+    const list = new nodes.NodeList(tok.lineno, tok.colno);
+    list.addChild(new nodes.Set(tok.lineno, tok.colno, [new nodes.Symbol(tok.lineno, tok.colno, held)], value));
+    targets.forEach((target, i) => {
+      const item = new Subscript(tok.lineno, tok.colno, new nodes.Symbol(tok.lineno, tok.colno, held), new nodes.Literal(tok.lineno, tok.colno, i));
+      list.addChild(new nodes.Set(tok.lineno, tok.colno, [target], item));
+    });
+    return list;
   }
 
   /** `{% with a = 1, b = x %}…{% endwith %}`: names visible only inside the block. */
@@ -205,6 +246,40 @@ export class SaltParser extends BaseParser {
     }
     node = new nodes.Is(node.lineno, node.colno, node, test);
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  }
+
+  /**
+   * Call arguments and macro parameters, as nunjucks reads them plus Python's comma after the last
+   * one (`f(a, b,)`, `{% macro m(x, y,) %}`), which real formula files (libtofs.jinja) use.
+   */
+  parseSignature(tolerant?: boolean, noParens?: boolean): AnyNode | null {
+    let tok = this.peekToken() as Token;
+    if (!noParens && tok.type !== T.LPAREN) {
+      if (tolerant) return null;
+      this.fail('expected arguments', tok.lineno, tok.colno);
+    }
+    if (tok.type === T.LPAREN) tok = this.nextToken() as Token;
+    const args = new nodes.NodeList(tok.lineno, tok.colno);
+    const kwargs = new nodes.KeywordArgs(tok.lineno, tok.colno);
+    const atEnd = (): boolean => {
+      const next = this.peekToken() as Token;
+      if (noParens) return next.type === lexer.TOKEN_BLOCK_END;
+      if (next.type !== T.RPAREN) return false;
+      this.nextToken();
+      return true;
+    };
+    for (let first = true; !atEnd(); first = false) {
+      if (!first) {
+        const at = this.peekToken() as Token;
+        if (!this.skip(T.COMMA)) this.fail("expected ',' between arguments", at.lineno, at.colno);
+        if (atEnd()) break;
+      }
+      const arg = this.parseExpression();
+      if (this.skipValue(T.OPERATOR, '=')) kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
+      else args.addChild(arg);
+    }
+    if (kwargs.children.length) args.addChild(kwargs);
+    return args;
   }
 
   parsePostfix(node: AnyNode): AnyNode {
