@@ -4,8 +4,8 @@
 base:
   '*':
     - accounts.admins
-  'roles:sessions':
-    - match: grain
+  'G@roles:sessions or G@roles:app':
+    - match: compound
     - accounts.sessions
   'roles:mail':
     - match: grain

@@ -20,3 +20,6 @@ base:
   'roles:mail':
     - match: grain
     - opendkim
+  'roles:app':
+    - match: grain
+    - app
