@@ -61,10 +61,21 @@ export async function secondRunChangesNothing(t: Test, highstate: () => Promise<
  * workspace, with each file's text passed through `edit[file]`. Returns the configuration's path.
  */
 export function withPillar(ws: FleetWorkspace, name: string, edit: Record<string, (text: string) => string>): string {
-  const pillar = join(ws.dir, `pillar-${name}`);
-  cpSync(join(REPO, 'pillar'), pillar, { recursive: true });
-  for (const [rel, fn] of Object.entries(edit)) writeFileSync(join(pillar, rel), fn(readFileSync(join(pillar, rel), 'utf8')));
+  return withPillarCopy(ws, name, 'pillar', edit);
+}
+
+/** The same for the private pillar (`private_pillar`): a copy of the repository's, edited. */
+export function withPrivatePillar(ws: FleetWorkspace, name: string, edit: Record<string, (text: string) => string>): string {
+  return withPillarCopy(ws, name, 'private_pillar', edit);
+}
+
+const PILLAR_DIRS = { pillar: 'pillar', private_pillar: 'pillar-private' } as const;
+
+function withPillarCopy(ws: FleetWorkspace, name: string, key: keyof typeof PILLAR_DIRS, edit: Record<string, (text: string) => string>): string {
+  const dir = join(ws.dir, `${PILLAR_DIRS[key]}-${name}`);
+  cpSync(join(REPO, PILLAR_DIRS[key]), dir, { recursive: true });
+  for (const [rel, fn] of Object.entries(edit)) writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));
   const config = join(ws.dir, `halite-${name}.yaml`);
-  writeFileSync(config, stringify({ ...parse(readFileSync(ws.config, 'utf8')), pillar }));
+  writeFileSync(config, stringify({ ...parse(readFileSync(ws.config, 'utf8')), [key]: dir }));
   return config;
 }
