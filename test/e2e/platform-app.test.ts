@@ -64,6 +64,17 @@ const DAEMONS: Record<string, string[]> = {
 };
 const allPids = async () => Object.fromEntries(await Promise.all(Object.entries(DAEMONS).map(async ([h, names]) => [h, await pids(h, names)] as const)));
 
+/** A configuration whose private pillar has the `n`th new MariaDB application and Redis passwords. */
+function rotated(n: number): { db: string; redis: string; config: string } {
+  const db = `rotated-example-db-password-${n}`;
+  const redis = `rotated-example-redis-password-${n}`;
+  const config = withPrivatePillar(suite.ws, `rotated-${n}`, {
+    'accounts/mariadb.sls': (text) => text.replace(DB_PASSWORD, db),
+    'accounts/sessions.sls': (text) => text.replace(REDIS_PASSWORD, redis),
+  });
+  return { db, redis, config };
+}
+
 t.test('a first highstate converges the application after everything it uses, with no failed state', async (t) => {
   const r = await suite.halite('highstate', '--level', 'staging', '--out', 'json');
   const doc = parseHighstate(r);
@@ -136,12 +147,7 @@ t.test('the configuration holds the secrets readable by the application only; ng
 });
 
 t.test('new MariaDB and Redis passwords reach the servers, then every consumer, in one highstate', async (t) => {
-  const db = 'rotated-example-db-password-1';
-  const redis = 'rotated-example-redis-password-1';
-  const config = withPrivatePillar(suite.ws, 'rotated', {
-    'accounts/mariadb.sls': (text) => text.replace(DB_PASSWORD, db),
-    'accounts/sessions.sls': (text) => text.replace(REDIS_PASSWORD, redis),
-  });
+  const { db, redis, config } = rotated(1);
   const before = await allPids();
   const r = await cliFor(suite.ws, config)('highstate', '--level', 'staging', '--out', 'json');
   const doc = parseHighstate(r);
@@ -169,12 +175,7 @@ t.test('new MariaDB and Redis passwords reach the servers, then every consumer, 
 });
 
 t.test('/health answers 503 naming what fails, without a secret, while the application lags a rotation', async (t) => {
-  const db = 'rotated-example-db-password-2';
-  const redis = 'rotated-example-redis-password-2';
-  const config = withPrivatePillar(suite.ws, 'rotated-again', {
-    'accounts/mariadb.sls': (text) => text.replace(DB_PASSWORD, db),
-    'accounts/sessions.sls': (text) => text.replace(REDIS_PASSWORD, redis),
-  });
+  const { db, redis, config } = rotated(2);
   const servers = await cliFor(suite.ws, config)('highstate', '--level', 'staging', '--role', 'masterdb', '--role', 'sessions', '--out', 'json');
   t.same(failures(parseHighstate(servers)), []);
   const red = await health();
