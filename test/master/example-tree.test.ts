@@ -49,3 +49,20 @@ t.test('a memcache host never gets the sessions secret in its pillar', async (t)
   const chunks = show('memcache1.staging');
   t.notMatch(JSON.stringify(chunks), /redis|demo-redis-session-secret/);
 });
+
+t.test('app host: nginx and PHP-FPM reloaded by their own files only, the configuration root:app with its secrets redacted', async (t) => {
+  const chunks = show('app1.staging').filter((c) => c.sls === 'app');
+  const byId = (id: string, state: string) => chunks.find((c) => c.id === id && c.state === state)!;
+  t.same(byId('app-fpm', 'service').requisites.watch, ['file_|-app-fpm-pool_|-/etc/php/8.2/fpm/pool.d/app.conf_|-managed', 'file_|-app-fpm-default-pool_|-/etc/php/8.2/fpm/pool.d/www.conf_|-absent']);
+  t.same(byId('app-nginx', 'service').requisites.watch, [
+    'file_|-app-site_|-/etc/nginx/sites-available/app_|-managed',
+    'file_|-app-site-enabled_|-/etc/nginx/sites-enabled/app_|-symlink',
+    'file_|-app-default-site_|-/etc/nginx/sites-enabled/default_|-absent',
+  ]);
+  for (const id of ['app-fpm', 'app-nginx']) t.match(byId(id, 'service').args, { enable: true, reload: true });
+  const config = byId('app-config', 'file');
+  t.match(config.args, { user: 'root', group: 'app', mode: '0640', show_changes: false });
+  t.match(config.args, { context: { app: { database: 'platform', db_user: 'platform', db_password: '**REDACTED**', redis_password: '**REDACTED**' } } });
+  t.match(byId('app-fpm-pool', 'file').args, { mode: '0600' }, 'the pool holds Redis\'s password');
+  t.notMatch(JSON.stringify(chunks), /example-only-platform-db-password|demo-redis-session-secret/, 'no secret in the compiled states');
+});
