@@ -10,6 +10,9 @@ base:
   'roles:mail':
     - match: grain
     - accounts.mail
-  'G@roles:masterdb or G@roles:db or G@roles:app':
+  'G@roles:masterdb or G@roles:db':
+    - match: compound
+    - accounts.mariadb_replication
+  'G@roles:masterdb or G@roles:app':
     - match: compound
     - accounts.mariadb

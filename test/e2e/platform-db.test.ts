@@ -19,7 +19,7 @@ const HOSTS = ['db1', 'db2', 'masterdb1'];
 const REPLICAS = ['db1', 'db2'];
 const secrets = parse(readFileSync(join(REPO, 'pillar-private/accounts/mariadb.sls'), 'utf8')).mariadb;
 const APP_PASSWORD: string = secrets.databases.platform.password;
-const REPL_PASSWORD: string = secrets.replication_password;
+const REPL_PASSWORD: string = parse(readFileSync(join(REPO, 'pillar-private/accounts/mariadb_replication.sls'), 'utf8')).mariadb.replication_password;
 const addr = (id: string) => suite.fleet.hosts.find((h) => h.id === id)!.address;
 const sql = (host: string, query: string) => sh(suite.fleet, host, `mariadb --batch --skip-column-names -e ${JSON.stringify(query)}`);
 /** Polls a replica until the query prints `want` (replication is asynchronous). */
