@@ -139,7 +139,8 @@ t.test('the configuration holds the secrets readable by the application only; ng
   t.equal(config.redis.password, REDIS_PASSWORD);
   t.equal(config.mariadb.primary, addr('masterdb1'));
   t.match(await sh(suite.fleet, 'app1', 'ps -o user= -C php-fpm8.2 | sort | uniq -c'), /\d+ app\n\s*1 root\n/, 'the pool runs as the application\'s user');
-  t.match(await sh(suite.fleet, 'app1', "ss -Hltn 'sport = :443'"), /:443/);
+  const tls = `require('https').get({ host: process.argv[1], path: '/health', rejectUnauthorized: false }, (r) => { console.log(r.statusCode, r.socket.getPeerCertificate().subject.CN); r.resume(); })`;
+  t.match((await suite.fleet.exec('masterdb1', ['node', '-e', tls, addr('app1')], { timeoutMs: 30_000 })).stdout, /^200 \S+/, 'HTTPS on 443 with the self-signed certificate');
   const r = await suite.halite('highstate', '--level', 'staging', '--out', 'json');
   t.notOk(r.out.includes(DB_PASSWORD) || r.out.includes(REDIS_PASSWORD) || r.err.includes(DB_PASSWORD), 'not in the output');
   const files = readdirSync(suite.ws.dir).filter((f) => f.startsWith('jobs.sqlite')).map((f) => readFileSync(join(suite.ws.dir, f)));
