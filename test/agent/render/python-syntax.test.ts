@@ -21,7 +21,7 @@ const cases: Array<[string, string]> = [
 for (const [src, want] of cases) {
   t.test(src, async (t) => {
     const r = render(src);
-    t.equal(r.error, undefined, r.error?.message);
+    t.equal(r.error, undefined, r.error?.message ?? 'renders');
     t.equal(r.text, want);
   });
 }
