@@ -14,6 +14,7 @@ import { hostRoutes } from './routes/hosts.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { healthReply } from './schemas.ts';
+import { dashboard } from '../dashboard/plugin.ts';
 import { TokenStore } from './tokens.ts';
 
 export interface ApiOptions extends Omit<LaunchEnv, 'store' | 'bus'> {
@@ -60,6 +61,9 @@ export function buildApi(opts: ApiOptions): Api {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
   app.get('/health', { schema: { response: { 200: healthReply } } }, async () => ({ status: 'ok' as const }));
+  // the dashboard: its pages log in with a token of their own (a cookie), not the Authorization header
+  app.get('/', async (_req, reply) => reply.redirect('/ui/', 302));
+  app.register(dashboard(context), { prefix: '/ui' });
   app.register(async (scope) => {
     addAuth(scope, context.tokens);
     jobRoutes(scope, context);

@@ -1,5 +1,6 @@
 // Bearer-token authentication: every request of the scope it is added to carries
 // `Authorization: Bearer TOKEN` naming a token that exists (halite token create); else 401.
+// The dashboard checks the token its login cookie holds with the same tokenName().
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.ts';
 import type { TokenStore } from './tokens.ts';
@@ -11,13 +12,20 @@ declare module 'fastify' {
   }
 }
 
+const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** The name of the valid token `presented` is, or undefined (malformed, unknown or revoked). */
+export function tokenName(tokens: TokenStore, presented: string | undefined): string | undefined {
+  return presented !== undefined && TOKEN.test(presented) ? tokens.verify(presented) : undefined;
+}
+
 export function addAuth(app: FastifyInstance, tokens: TokenStore): void {
   app.decorateRequest('tokenName', '');
   app.addHook('onRequest', async (req: FastifyRequest) => {
     const header = req.headers.authorization;
-    const m = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header) : null;
+    const m = typeof header === 'string' ? /^Bearer (\S+)$/.exec(header) : null;
     if (!m) throw new ApiError(401, 'UNAUTHORIZED', 'an Authorization: Bearer token is required (halite token create NAME)');
-    const name = tokens.verify(m[1]);
+    const name = tokenName(tokens, m[1]);
     if (name === undefined) throw new ApiError(401, 'UNAUTHORIZED', 'the token is not valid (unknown or revoked)');
     req.tokenName = name;
   });

@@ -10,7 +10,7 @@ import type { JobRequest } from '../launcher.ts';
 import { errorReply, hostResultsReply, jidHostParams, jidParams, jobReply, jobsQuery, jobsReply, startJobBody, startJobReply } from '../schemas.ts';
 
 interface JobsQuery { host?: string; status?: JobStatus; since?: string; limit?: string }
-interface StartBody { kind: 'highstate' | 'sls' | 'run'; sls?: string[]; command?: string[]; timeout?: number; level?: string[]; role?: string[]; host?: string[]; target?: string[]; all?: boolean; test?: boolean; batch?: string; failhard?: boolean; concurrency?: number }
+export interface StartBody { kind: 'highstate' | 'sls' | 'run'; sls?: string[]; command?: string[]; timeout?: number; level?: string[]; role?: string[]; host?: string[]; target?: string[]; all?: boolean; test?: boolean; batch?: string; failhard?: boolean; concurrency?: number }
 
 export function jobRoutes(app: FastifyInstance, api: ApiContext): void {
   const { store } = api;
@@ -51,28 +51,34 @@ export function jobRoutes(app: FastifyInstance, api: ApiContext): void {
       if (misplaced.length) throw new ApiError(400, 'INVALID_REQUEST', `body: ${misplaced.map((k) => `'${k}'`).join(', ')} not for a run job`);
       return reply.code(202).send(await api.launcher.startRun({ kind: 'run', command: b.command, ...targeting, ...(b.all ? { all: true } : {}), ...(b.timeout ? { timeout: b.timeout } : {}) }, { origin: 'api', who: req.tokenName }));
     }
-    if (b.command !== undefined || b.timeout !== undefined) throw new ApiError(400, 'INVALID_REQUEST', "body: 'command' and 'timeout' are for a run job");
-    if (b.kind === 'sls' && !b.sls) throw new ApiError(400, 'INVALID_REQUEST', "body: an sls job needs 'sls', the SLS names to apply");
-    if (b.kind === 'highstate' && b.sls) throw new ApiError(400, 'INVALID_REQUEST', "body: 'sls' is for an sls job; a highstate applies the top file");
-    let batch;
-    if (b.batch !== undefined) {
-      try {
-        batch = parseBatch(b.batch);
-      } catch (err) {
-        throw new ApiError(400, 'INVALID_REQUEST', `batch: ${(err as Error).message}`);
-      }
-    }
-    const request: JobRequest = {
-      kind: b.kind,
-      ...(b.sls ? { sls: b.sls } : {}),
-      ...targeting,
-      ...(b.all ? { all: true } : {}),
-      test: Boolean(b.test),
-      failhard: Boolean(b.failhard),
-      ...(batch ? { batch } : {}),
-      ...(b.concurrency ? { concurrency: b.concurrency } : {}),
-    };
-    const launched = await api.launcher.start(request, { origin: 'api', who: req.tokenName });
+    const launched = await api.launcher.start(jobRequest({ ...b, kind: b.kind }), { origin: 'api', who: req.tokenName });
     return reply.code(202).send(launched);
   });
+}
+
+/** The highstate or SLS job a start body asks for (the API's POST /jobs and the dashboard's form). */
+export function jobRequest(b: StartBody & { kind: 'highstate' | 'sls' }): JobRequest {
+  const targeting = { level: b.level ?? [], role: b.role ?? [], host: b.host ?? [], target: b.target ?? [] };
+  if (b.command !== undefined || b.timeout !== undefined) throw new ApiError(400, 'INVALID_REQUEST', "body: 'command' and 'timeout' are for a run job");
+  if (b.kind === 'sls' && !b.sls) throw new ApiError(400, 'INVALID_REQUEST', "body: an sls job needs 'sls', the SLS names to apply");
+  if (b.kind === 'highstate' && b.sls) throw new ApiError(400, 'INVALID_REQUEST', "body: 'sls' is for an sls job; a highstate applies the top file");
+  let batch;
+  if (b.batch !== undefined) {
+    try {
+      batch = parseBatch(b.batch);
+    } catch (err) {
+      throw new ApiError(400, 'INVALID_REQUEST', `batch: ${(err as Error).message}`);
+    }
+  }
+  const request: JobRequest = {
+    kind: b.kind,
+    ...(b.sls ? { sls: b.sls } : {}),
+    ...targeting,
+    ...(b.all ? { all: true } : {}),
+    test: Boolean(b.test),
+    failhard: Boolean(b.failhard),
+    ...(batch ? { batch } : {}),
+    ...(b.concurrency ? { concurrency: b.concurrency } : {}),
+  };
+  return request;
 }
