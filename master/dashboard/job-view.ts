@@ -1,0 +1,80 @@
+// What the job page shows of a job's hosts and state results: hosts and states that failed first,
+// each diff split into lines marked added, removed or hunk, other changes as indented JSON. Values
+// come from the job history, which holds them redacted; the templates escape them.
+import { formatError } from '../../agent/errors.ts';
+import type { StateResult } from '../../agent/protocol.ts';
+import type { HostRunRecord } from '../jobs/store.ts';
+
+export type Outcome = 'failed' | 'pending' | 'changed' | 'ok';
+
+export interface StateView {
+  tag: string;
+  label: string;
+  outcome: Outcome;
+  headline: string;
+  comment: string;
+  duration_ms: number;
+  warnings: string[];
+  diff: { cls: string; text: string }[] | null;
+  otherChanges: string;
+}
+
+export interface HostSectionView {
+  host: string;
+  status: string;
+  reason: string;
+  errors: string[];
+  warnings: string[];
+  states: StateView[];
+}
+
+const RANK: Record<Outcome, number> = { failed: 0, pending: 1, changed: 2, ok: 3 };
+const HOST_RANK: Record<string, number> = { failed: 0, error: 0, timeout: 0, unreachable: 0, interrupted: 0, blocked: 1, running: 2, changed: 3, ok: 4 };
+
+export function outcomeOf(r: Pick<StateResult, 'result' | 'changes'>): Outcome {
+  if (r.result === false) return 'failed';
+  if (r.result === null) return 'pending';
+  return Object.keys(r.changes ?? {}).length ? 'changed' : 'ok';
+}
+
+function diffLines(diff: string): StateView['diff'] {
+  return diff.split('\n').map((text) => ({
+    cls: text.startsWith('+++') || text.startsWith('---') ? 'file' : text.startsWith('+') ? 'add' : text.startsWith('-') ? 'del' : text.startsWith('@@') ? 'hunk' : 'ctx',
+    text,
+  }));
+}
+
+export function stateView(r: StateResult): StateView {
+  const { diff, ...rest } = r.changes ?? {};
+  const other = typeof diff === 'string' ? rest : (r.changes ?? {});
+  const comment = r.comment ?? '';
+  return {
+    tag: r.tag,
+    label: `${r.id}${r.name && r.name !== r.id ? ` (${r.name})` : ''}`,
+    outcome: outcomeOf(r),
+    headline: comment.split('\n')[0]!.slice(0, 200),
+    comment,
+    duration_ms: r.duration_ms ?? 0,
+    warnings: r.warnings ?? [],
+    diff: typeof diff === 'string' ? diffLines(diff) : null,
+    otherChanges: Object.keys(other).length ? JSON.stringify(other, null, 2) : '',
+  };
+}
+
+/** A host's section: its run and its states, failed ones first, each group in run order. */
+export function hostSection(run: HostRunRecord, results: readonly StateResult[]): HostSectionView {
+  const states = results.map((r, i) => ({ v: stateView(r), i })).sort((a, b) => RANK[a.v.outcome] - RANK[b.v.outcome] || a.i - b.i).map((x) => x.v);
+  return {
+    host: run.host,
+    status: run.status,
+    reason: run.reason,
+    errors: run.errors.map((e) => formatError(e)),
+    warnings: run.warnings.map((w) => formatError(w)),
+    states,
+  };
+}
+
+/** The job's host runs, the ones that went wrong first, otherwise in the job's host order. */
+export function hostsFailedFirst(runs: readonly HostRunRecord[]): HostRunRecord[] {
+  return runs.map((r, i) => ({ r, i })).sort((a, b) => (HOST_RANK[a.r.status] ?? 5) - (HOST_RANK[b.r.status] ?? 5) || a.i - b.i).map((x) => x.r);
+}

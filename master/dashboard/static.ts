@@ -1,0 +1,129 @@
+// The dashboard's stylesheet and its one script, served from memory (nothing is loaded from
+// elsewhere). The script follows a running job over server-sent events: each host's state results
+// as they come (text only), each finished host's section re-rendered by the server, the job's end.
+export const STYLE = `
+body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1d232a; background: #f6f7f9; }
+header.top { display: flex; gap: 1.5em; align-items: center; padding: .5em 1em; background: #1d232a; color: #fff; }
+header.top a { color: #fff; text-decoration: none; }
+header.top .brand { font-weight: bold; }
+header.top .logout { margin-left: auto; }
+main { padding: 1em 2em; }
+table { border-collapse: collapse; background: #fff; margin-bottom: 1em; }
+th, td { border: 1px solid #d5d9de; padding: .3em .6em; text-align: left; vertical-align: top; }
+.grid td a.host { display: block; margin: .15em 0; text-decoration: none; color: inherit; }
+.badge { display: inline-block; padding: 0 .4em; border-radius: 3px; font-size: 12px; background: #e3e6ea; }
+.status-ok, .result-ok { background: #d8f0dc; }
+.status-changed, .result-changed { background: #d6e6fb; }
+.status-failed, .status-error, .status-timeout, .status-unreachable, .status-interrupted, .result-failed { background: #f8d4d4; }
+.status-running, .status-blocked, .result-pending { background: #fbeac6; }
+.badge.drift { background: #f3d9f7; }
+section.host-run { background: #fff; border: 1px solid #d5d9de; padding: .5em 1em; margin: 1em 0; }
+section.host-run h2 { font-size: 16px; margin: .2em 0; background: none; }
+details.state { border-top: 1px solid #eceef1; padding: .2em 0; }
+details.state summary { cursor: pointer; }
+pre { background: #f3f4f6; padding: .5em; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+pre.diff .add { color: #116329; background: #e6ffec; }
+pre.diff .del { color: #82071e; background: #ffebe9; }
+pre.diff .hunk { color: #6639ba; }
+.error { color: #82071e; }
+.warning { color: #7a4d00; }
+ol.live:empty { display: none; }
+ol.live { font-family: monospace; font-size: 12px; }
+svg.plot { background: #fff; border: 1px solid #d5d9de; }
+svg.plot .axis { stroke: #8c959f; }
+svg.plot .label { font-size: 11px; fill: #57606a; }
+svg.plot .duration { fill: none; stroke: #0969da; stroke-width: 2; }
+svg.plot .point { stroke: #0969da; }
+svg.plot .bar { opacity: .8; fill: #bf8700; }
+.legend .key { display: inline-block; width: 1em; height: .6em; margin-left: 1em; }
+.legend .key.duration { background: #0969da; }
+.legend .key.changes { background: #bf8700; }
+form.start label, form.login label { margin-right: 1em; }
+`;
+
+export const LIVE_JS = `'use strict';
+(function () {
+  var job = document.getElementById('job');
+  if (!job) return;
+  var jid = job.dataset.jid, base = job.dataset.base;
+  function setBadge(el, status) {
+    if (!el) return;
+    el.textContent = status;
+    el.className = 'badge status-' + status;
+    el.dataset.live = '1';
+  }
+  function row(host) {
+    var r = document.getElementById('row-' + host);
+    if (r) return r;
+    // a host that had not started when the page was made
+    r = document.createElement('tr');
+    r.id = 'row-' + host;
+    var name = document.createElement('td');
+    name.textContent = host;
+    r.appendChild(name);
+    ['status', 'total', 'failed', 'changed', 'duration'].forEach(function (k) {
+      var td = document.createElement('td');
+      var el = k === 'status' ? document.createElement('span') : td;
+      if (k === 'status') { el.className = 'badge'; td.appendChild(el); }
+      el.dataset.field = k;
+      r.appendChild(td);
+    });
+    document.querySelector('table.hosts tbody').appendChild(r);
+    return r;
+  }
+  function field(host, name) { var r = row(host); return r && r.querySelector('[data-field="' + name + '"]'); }
+  function section(host) { return document.getElementById('host-' + host); }
+  function refresh(host) {
+    return fetch(base + '/jobs/' + encodeURIComponent(jid) + '/hosts/' + encodeURIComponent(host), { credentials: 'same-origin' })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        var old = section(host);
+        var box = document.createElement('div');
+        box.innerHTML = html; // rendered by the server, every value escaped
+        var fresh = box.firstElementChild;
+        if (!fresh) return;
+        fresh.dataset.live = '1';
+        if (old) old.replaceWith(fresh); else document.getElementById('host-sections').appendChild(fresh);
+      });
+  }
+  var pending = [];
+  var events = new EventSource(base + '/events?jid=' + encodeURIComponent(jid));
+  events.addEventListener('host-start', function (m) {
+    var e = JSON.parse(m.data);
+    setBadge(field(e.host, 'status'), 'running');
+  });
+  events.addEventListener('state', function (m) {
+    var e = JSON.parse(m.data);
+    var s = section(e.host);
+    var list = s && s.querySelector('ol.live');
+    if (!list) return;
+    var li = document.createElement('li');
+    var outcome = e.result === false ? 'failed' : e.result === null ? 'pending' : Object.keys(e.changes || {}).length ? 'changed' : 'ok';
+    li.className = 'result-' + outcome;
+    li.textContent = outcome + '  ' + e.tag + (e.comment ? '  ' + e.comment.split('\\n')[0] : '');
+    list.appendChild(li);
+  });
+  events.addEventListener('host-done', function (m) {
+    var e = JSON.parse(m.data);
+    setBadge(field(e.host, 'status'), e.status);
+    ['failed', 'changed'].forEach(function (k) { var f = field(e.host, k); if (f) f.textContent = String(e[k]); });
+    var t = field(e.host, 'total'); if (t) t.textContent = String(e.states);
+    pending.push(refresh(e.host).catch(function () {}));
+  });
+  events.addEventListener('host-blocked', function (m) {
+    var e = JSON.parse(m.data);
+    setBadge(field(e.host, 'status'), 'blocked');
+    pending.push(refresh(e.host).catch(function () {}));
+  });
+  events.addEventListener('job-done', function (m) {
+    var e = JSON.parse(m.data);
+    events.close();
+    var d = document.getElementById('job-duration');
+    if (d) d.textContent = (e.durationMs / 1000).toFixed(1) + ' s';
+    Promise.all(pending).then(function () {
+      setBadge(document.getElementById('job-status'), e.status);
+      job.dataset.status = e.status;
+    });
+  });
+})();
+`;
