@@ -15,7 +15,9 @@ export interface StateView {
   comment: string;
   duration_ms: number;
   warnings: string[];
-  diff: { cls: string; text: string }[] | null;
+  /** The state's diffs: its own (label '') and those of the files it manages (file.recurse), by path. */
+  diffs: { label: string; lines: DiffLine[] }[];
+  /** Changes other than diffs, as indented JSON ('' when there are none). */
   otherChanges: string;
 }
 
@@ -37,16 +39,40 @@ export function outcomeOf(r: Pick<StateResult, 'result' | 'changes'>): Outcome {
   return Object.keys(r.changes ?? {}).length ? 'changed' : 'ok';
 }
 
-function diffLines(diff: string): StateView['diff'] {
+export interface DiffLine {
+  cls: string;
+  text: string;
+}
+
+function diffLines(diff: string): DiffLine[] {
   return diff.split('\n').map((text) => ({
     cls: text.startsWith('+++') || text.startsWith('---') ? 'file' : text.startsWith('+') ? 'add' : text.startsWith('-') ? 'del' : text.startsWith('@@') ? 'hunk' : 'ctx',
     text,
   }));
 }
 
+const isDict = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Splits changes into diffs (top level, or one level down keyed by path) and the rest. */
+function splitDiffs(changes: Record<string, unknown>): { diffs: StateView['diffs']; other: Record<string, unknown> } {
+  const diffs: StateView['diffs'] = [];
+  const other: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (key === 'diff' && typeof value === 'string') {
+      diffs.unshift({ label: '', lines: diffLines(value) });
+    } else if (isDict(value) && typeof value.diff === 'string') {
+      const { diff, ...rest } = value;
+      diffs.push({ label: key, lines: diffLines(diff as string) });
+      if (Object.keys(rest).length) other[key] = rest;
+    } else {
+      other[key] = value;
+    }
+  }
+  return { diffs, other };
+}
+
 export function stateView(r: StateResult): StateView {
-  const { diff, ...rest } = r.changes ?? {};
-  const other = typeof diff === 'string' ? rest : (r.changes ?? {});
+  const { diffs, other } = splitDiffs(r.changes ?? {});
   const comment = r.comment ?? '';
   return {
     tag: r.tag,
@@ -56,7 +82,7 @@ export function stateView(r: StateResult): StateView {
     comment,
     duration_ms: r.duration_ms ?? 0,
     warnings: r.warnings ?? [],
-    diff: typeof diff === 'string' ? diffLines(diff) : null,
+    diffs,
     otherChanges: Object.keys(other).length ? JSON.stringify(other, null, 2) : '',
   };
 }

@@ -39,10 +39,10 @@ export const hostSection = `<section class="host-run status-{{ section.status }}
 <p class="meta">{{ s.tag }} · {{ s.duration_ms | duration }}</p>
 {% if s.comment %}<pre class="comment">{{ s.comment }}</pre>{% endif %}
 {% for w in s.warnings %}<p class="warning">{{ w }}</p>{% endfor %}
-{% if s.diff %}<pre class="diff">{% for l in s.diff %}<span class="{{ l.cls }}">{{ l.text }}</span>
-{% endfor %}</pre>{% endif %}
+{% for d in s.diffs %}{% if d.label %}<p class="diff-label">{{ d.label }}</p>{% endif %}<pre class="diff">{% for l in d.lines %}<span class="{{ l.cls }}">{{ l.text }}</span>
+{% endfor %}</pre>{% endfor %}
 {% if s.otherChanges %}<pre class="changes">{{ s.otherChanges }}</pre>{% endif %}
-{% if not s.diff and not s.otherChanges %}<p class="none">no changes</p>{% endif %}
+{% if not s.diffs.length and not s.otherChanges %}<p class="none">no changes</p>{% endif %}
 </div>
 </details>
 {% endfor %}

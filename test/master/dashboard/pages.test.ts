@@ -181,6 +181,27 @@ t.test('what a VM sent is escaped on every page; diffs are shown line by line', 
   t.match(page, /bad &lt;img src=x onerror=alert\(2\)&gt;/);
 });
 
+t.test('diffs of the files a state manages are shown by path, other changes as JSON', async (t) => {
+  const { jid } = f.store.startJob({ kind: 'highstate', test: true });
+  f.store.recordHostRun(jid, {
+    host: 'cache2',
+    status: 'failed',
+    results: [
+      {
+        tag: 'file_|-conf_|-/etc/app_|-recurse', id: 'conf', name: '/etc/app', sls: 'app', result: false, run_num: 0, comment: 'b.conf: render failed', start_time: '', duration_ms: 1,
+        changes: { '/etc/app/a.conf': { diff: '--- \n+++ \n@@ -1 +1 @@\n-old\n+new', mode: '0644' }, removed: ['/etc/app/stale'] },
+      },
+    ],
+  });
+  f.store.finishJob(jid, 'failed');
+  const body = (await get(`/ui/jobs/${jid}/hosts/cache2`)).body;
+  t.match(body, /<p class="diff-label">\/etc\/app\/a\.conf<\/p><pre class="diff">/);
+  t.match(body, /<span class="del">-old<\/span>\n<span class="add">\+new<\/span>/);
+  t.match(body, /&quot;\/etc\/app\/a\.conf&quot;: \{\n\s+&quot;mode&quot;: &quot;0644&quot;/);
+  t.match(body, /&quot;removed&quot;/);
+  t.notMatch(body, /no changes/);
+});
+
 t.test('the host page: its history and a plot of duration and changes', async (t) => {
   const r = await get('/ui/hosts/cache1');
   t.equal(r.statusCode, 200);
