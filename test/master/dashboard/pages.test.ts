@@ -35,7 +35,7 @@ t.test('every page needs a login; the API does not take the cookie, nor the dash
   const revoked = new TokenStore(f.store.db).create('gone');
   new TokenStore(f.store.db).revoke('gone');
   for (const url of ['/ui/', '/ui/jobs/20260101000000000000', '/ui/hosts/cache1', '/ui/start?level=staging']) {
-    for (const headers of [{}, { cookie: 'halite_session=halite_wrong' }, { cookie: `halite_session=${revoked}` }, { authorization: `Bearer ${f.token}` }]) {
+    for (const headers of [{}, { cookie: 'halite_session=halite_wrong' }, { cookie: `halite_session=${revoked}` }, { authorization: `Bearer ${f.token}` }] as Record<string, string>[]) {
       const r = await get(url, headers);
       t.equal(r.statusCode, 303, `${url} ${JSON.stringify(headers)}`);
       t.equal(r.headers.location, `/ui/login?next=${encodeURIComponent(url)}`);
@@ -160,7 +160,7 @@ t.test('what a VM sent is escaped on every page; diffs are shown line by line', 
     host: 'cache1',
     status: 'failed',
     durationMs: 1200,
-    errors: [{ code: 'STATE', message: `bad <img src=x onerror=alert(2)>` }],
+    errors: [{ code: 'RENDER_TEMPLATE', message: `bad <img src=x onerror=alert(2)>` }],
     results: [
       {
         tag: `file_|-"><svg onload=alert(3)>_|-/etc/x_|-managed`, id: `"><svg onload=alert(3)>`, name: '/etc/x', sls: 'x', result: false, run_num: 0,

@@ -1,0 +1,149 @@
+// The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a daemon
+// whose jobs reach a small fleet: log in with a token, start a test-mode highstate of a level and
+// role from the page, watch it finish live (no reload), open the diff of a state that fails on
+// purpose. Screenshots of each step are kept in a temporary directory named in the output.
+import t from 'tap';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildApi } from '../../master/api/app.ts';
+import { TokenStore } from '../../master/api/tokens.ts';
+import { JobStore } from '../../master/jobs/store.ts';
+import { putFiles } from './support.ts';
+import { fleetSuite, withStates } from './workspace.ts';
+
+const CHROMIUM = process.env.HALITE_CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  t.plan(0, `chromium is not installed (${CHROMIUM}; apt-get install chromium, or set HALITE_CHROMIUM): the dashboard's browser tests cannot run`);
+  process.exit(0);
+}
+
+const HOSTS = ['dash1', 'dash2'];
+const GO = '/run/halite-dash-go';
+const suite = fleetSuite('dashboard-b', [
+  { id: 'dash1', roles: ['memcache'], level: 'staging' },
+  { id: 'dash2', roles: ['sessions'], level: 'staging' },
+  { id: 'dash3', roles: ['memcache'], level: 'production' },
+], async (s) => {
+  for (const h of HOSTS) await putFiles(s.fleet, h, '/etc/halite-dash', { 'a.conf': 'old line\n' });
+});
+
+// `hold` keeps the job running until the test lets it go, so the page is seen before the end;
+// `conf` fails on purpose: b.conf's template raises, while a.conf has a diff to show.
+const TREE = {
+  'top.sls': "base:\n  '*':\n    - dash\n",
+  'dash/init.sls': [
+    'hold:',
+    '  cmd.run:',
+    '    - name: "true"',
+    `    - unless: "while [ ! -e ${GO} ]; do sleep 0.2; done; false"`,
+    'conf:',
+    '  file.recurse:',
+    '    - name: /etc/halite-dash',
+    '    - source: salt://dash/files',
+    '    - template: jinja',
+    '',
+  ].join('\n'),
+  'dash/files/a.conf': "new line {{ grains['id'] }}\n",
+  'dash/files/b.conf': "{{ raise('broken on purpose') }}\n",
+};
+
+const shots = mkdtempSync(join(tmpdir(), 'halite-dashboard-screenshots-'));
+let n = 0;
+const shot = async (page: Page, name: string) => page.screenshot({ path: join(shots, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true });
+
+t.test('log in, start a test run from the page, watch it finish live, open a failed state\'s diff', async (t) => {
+  t.comment(`screenshots: ${shots}`);
+  const { chromium } = await import('playwright-core');
+  const config = withStates(suite.ws, 'dash', TREE);
+  const store = JobStore.open(join(suite.ws.dir, 'dash-jobs.sqlite'));
+  const token = new TokenStore(store.db).create('browser');
+  const { app, context } = buildApi({ store, configFile: config, env: { USER: 'e2e', HALITE_RUNTIME_DIR: suite.ws.runtimeDir }, cwd: suite.ws.dir, log: (m) => t.comment(m) });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  t.teardown(async () => {
+    await browser.close();
+    await app.close();
+    await context.launcher.idle();
+    store.close();
+  });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+
+  // log in: the dashboard sends a visitor without a session to the login form
+  await page.goto(`${url}/ui/`);
+  t.match(page.url(), /\/ui\/login\?next=%2Fui%2F$/);
+  await page.fill('input[name=token]', 'halite_wrong');
+  await page.click('form.login button');
+  t.match(await page.textContent('p.error'), /not valid/);
+  await page.fill('input[name=token]', token);
+  await shot(page, 'login');
+  await page.click('form.login button');
+  t.equal(new URL(page.url()).pathname, '/ui/');
+  const cookies = await page.context().cookies();
+  t.match(cookies.find((c) => c.name === 'halite_session'), { httpOnly: true, sameSite: 'Strict', path: '/ui' });
+  t.equal(await page.evaluate('document.cookie'), '', 'the page\'s scripts cannot read the session');
+
+  // the fleet grid: roles × levels
+  t.same(await page.$$eval('table.grid thead th', (ths) => ths.map((th) => th.textContent)), ['role', 'staging', 'production']);
+  t.match(await page.textContent('table.grid'), /dash1[\s\S]*dash3/);
+  await shot(page, 'fleet');
+
+  // start a test run of staging's memcache and sessions hosts: confirmation first
+  await page.selectOption('form.start select[name=level]', 'staging');
+  t.ok(await page.isChecked('form.start input[name=test]'), 'a test run unless unticked');
+  await page.click('form.start button');
+  t.match(new URL(page.url()).pathname, '/ui/start');
+  t.same(await page.$$eval('ul.targets li', (lis) => lis.map((li) => li.textContent)), HOSTS);
+  t.match(await page.textContent('main'), /test-mode highstate \(nothing is changed\) of level staging/);
+  await shot(page, 'confirm');
+  t.equal(store.jobs().length, 0, 'nothing started before the confirmation');
+  await page.click('button.confirm');
+  t.match(new URL(page.url()).pathname, /^\/ui\/jobs\/\d{20}$/);
+  const jid = new URL(page.url()).pathname.split('/').pop()!;
+  t.match(store.job(jid), { kind: 'highstate', test: true, origin: 'api', who: 'browser' });
+
+  // the job is held on the hosts: the page shows it running and follows its events
+  t.equal(await page.textContent('#job-status'), 'running');
+  await page.waitForFunction("performance.getEntriesByType('resource').some((e) => e.name.includes('/ui/events?jid='))");
+  await page.evaluate('window.loadedOnce = true');
+  await shot(page, 'job-running');
+  for (const h of HOSTS) await suite.fleet.exec(h, ['touch', GO]);
+
+  await page.waitForSelector('#job[data-status="failed"]', { timeout: 300_000 });
+  t.equal(await page.evaluate('window.loadedOnce'), true, 'finished without a reload');
+  t.equal(await page.getAttribute('#job-status', 'data-live'), '1', 'the status was set by the live events');
+  t.equal(await page.textContent('#job-status'), 'failed');
+  for (const h of HOSTS) {
+    t.equal(await page.textContent(`#row-${h} [data-field=status]`), 'failed', `${h} failed, shown live`);
+    t.equal(await page.getAttribute(`#host-${h}`, 'data-live'), '1', `${h}'s results came in live`);
+  }
+  await shot(page, 'job-finished-live');
+
+  // the failed state is listed first; its diff opens
+  const first = page.locator('#host-dash1 details.state').first();
+  t.match(await first.getAttribute('class'), /result-failed/);
+  t.match(await first.locator('summary').textContent(), /conf/);
+  t.notOk(await first.locator('pre.diff').isVisible(), 'closed until opened');
+  await first.locator('summary').click();
+  const diff = first.locator('pre.diff');
+  t.ok(await diff.isVisible(), 'the diff is shown');
+  t.match(await diff.textContent(), /-old line\n\+new line dash1/);
+  t.equal(await diff.locator('span.add').textContent(), '+new line dash1');
+  t.match(await first.locator('pre.comment').textContent(), /broken on purpose/);
+  await shot(page, 'failed-diff');
+
+  // a test run changed nothing on the hosts
+  for (const h of HOSTS) t.equal((await suite.fleet.exec(h, ['cat', '/etc/halite-dash/a.conf'])).stdout, 'old line\n', `${h} untouched`);
+
+  // the host page: its history and plot
+  await page.click('#host-dash1 h2 a');
+  t.equal(new URL(page.url()).pathname, '/ui/hosts/dash1');
+  t.equal(await page.locator('svg.plot circle.point').count(), 1);
+  t.match(await page.textContent('table.runs'), jid);
+  await shot(page, 'host');
+  t.same(problems, [], 'no script errors in the pages');
+});
