@@ -11,6 +11,7 @@ import type { JobHooks } from './commands/job.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerKeeper } from './commands/keeper.ts';
 import { type ServeHooks, registerServe } from './api/serve-command.ts';
+import { dashboard } from './dashboard/plugin.ts';
 import { registerToken } from './api/token-command.ts';
 import { registerHostsAccept } from './commands/hosts-accept.ts';
 import { registerLint } from './commands/lint.ts';
@@ -49,7 +50,7 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
   registerSls(program, ctx, hooks.job);
   registerRun(program, ctx);
   registerJobs(program, ctx);
-  registerServe(program, ctx, { job: hooks.job, listening: hooks.serveListening });
+  registerServe(program, ctx, { job: hooks.job, listening: hooks.serveListening, frontends: [dashboard] });
   registerToken(program, ctx);
   registerSsh(program, ctx);
   registerKeeper(program);

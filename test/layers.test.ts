@@ -39,6 +39,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['master/output'],
   ['master/commands'],
   ['master/api'],
+  ['master/dashboard'],
   ['master/cli.ts'],
 ];
 

@@ -14,14 +14,18 @@ import { hostRoutes } from './routes/hosts.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { healthReply } from './schemas.ts';
-import { dashboard } from '../dashboard/plugin.ts';
 import { TokenStore } from './tokens.ts';
 
 export interface ApiOptions extends Omit<LaunchEnv, 'store' | 'bus'> {
   store: JobStore;
   /** Request logging (fastify's logger); off by default. */
   logger?: boolean;
+  /** Front ends served beside the API (the dashboard), each adding its routes with its own authentication. */
+  frontends?: readonly Frontend[];
 }
+
+/** Adds a front end's routes to the daemon's app; it works through the API's context. */
+export type Frontend = (app: FastifyInstance, context: ApiContext) => void;
 
 export interface Api {
   app: FastifyInstance;
@@ -61,9 +65,7 @@ export function buildApi(opts: ApiOptions): Api {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
   app.get('/health', { schema: { response: { 200: healthReply } } }, async () => ({ status: 'ok' as const }));
-  // the dashboard: its pages log in with a token of their own (a cookie), not the Authorization header
-  app.get('/', async (_req, reply) => reply.redirect('/ui/', 302));
-  app.register(dashboard(context), { prefix: '/ui' });
+  for (const add of opts.frontends ?? []) add(app, context);
   app.register(async (scope) => {
     addAuth(scope, context.tokens);
     jobRoutes(scope, context);

@@ -2,7 +2,7 @@
 // loopback address unless told otherwise, the job history's retention applied at start and hourly.
 import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { buildApi } from './app.ts';
+import { type Frontend, buildApi } from './app.ts';
 import { CliError } from '../cli-error.ts';
 import { loadConfig } from '../config/halite-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -32,6 +32,8 @@ function addressArg(value: string): string {
 
 export interface ServeHooks {
   job?: JobHooks;
+  /** Front ends the daemon serves beside the API (the dashboard under /ui). */
+  frontends?: readonly Frontend[];
   /** Called once the server listens, with its address; the default waits for SIGINT or SIGTERM. */
   listening?(url: string, close: () => Promise<void>): void;
 }
@@ -48,7 +50,7 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
       if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
       const store = JobStore.open(config.jobsDb);
       const log = (m: string) => ctx.io.stderr(`halite serve: ${m}\n`);
-      const { app, context } = buildApi({ store, configFile: config.file ?? undefined, env: ctx.io.env, cwd: ctx.io.cwd, ...(hooks.job ? { jobHooks: hooks.job } : {}), log });
+      const { app, context } = buildApi({ store, configFile: config.file ?? undefined, env: ctx.io.env, cwd: ctx.io.cwd, ...(hooks.job ? { jobHooks: hooks.job } : {}), ...(hooks.frontends ? { frontends: hooks.frontends } : {}), log });
       const prune = () => {
         const n = store.prune(config.jobs);
         if (n) log(`${n} job${n === 1 ? '' : 's'} past retention deleted`);

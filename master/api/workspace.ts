@@ -5,7 +5,7 @@ import { formatError } from '../../agent/errors.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { CliError } from '../cli-error.ts';
-import { type Workspace, openWorkspace } from '../workspace.ts';
+import { type Workspace, openWorkspace } from '../config/workspace.ts';
 
 export function readWorkspace(api: ApiContext): Workspace & { warnings: string[] } {
   try {

@@ -1,7 +1,7 @@
 // The fleet as a grid: one row per role, one column per level, each cell the hosts of that role
 // and level with their last highstate or SLS run (a host of several roles appears in each row).
 import type { HostRunRecord } from '../jobs/store.ts';
-import type { RosterHost } from '../roster.ts';
+import type { RosterHost } from '../config/roster.ts';
 
 export interface GridHost {
   id: string;

@@ -1,7 +1,8 @@
-// The dashboard, served under /ui by the daemon's fastify: pages rendered on the server, a login
+// The dashboard, served under /ui by the daemon's fastify (a front end given to buildApi): pages rendered on the server, a login
 // that keeps the API token in a cookie, and the API's job launcher and event bus behind them.
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { tokenName } from '../api/auth.ts';
+import type { Frontend } from '../api/app.ts';
 import type { ApiContext } from '../api/context.ts';
 import { ApiError } from '../api/errors.ts';
 import { type DashboardContext, page } from './context.ts';
@@ -29,8 +30,14 @@ function loginRedirect(req: FastifyRequest): string {
   return req.method === 'GET' && path.startsWith(`${BASE}/`) ? `${BASE}/login?next=${encodeURIComponent(path)}` : `${BASE}/login`;
 }
 
-export function dashboard(api: ApiContext) {
-  return async function dashboardPlugin(scope: FastifyInstance): Promise<void> {
+/** The dashboard as a front end of the daemon: its pages under /ui, and / leading there. */
+export const dashboard: Frontend = (app, api) => {
+  app.get('/', async (_req, reply) => reply.redirect(`${BASE}/`, 302));
+  app.register(dashboardPlugin(api), { prefix: BASE });
+};
+
+function dashboardPlugin(api: ApiContext) {
+  return async function dashboardRoutes(scope: FastifyInstance): Promise<void> {
     const dash: DashboardContext = { api, views: makeViews(), csrf: new Csrf() };
     if (!scope.hasRequestDecorator('tokenName')) scope.decorateRequest('tokenName', '');
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {

@@ -88,6 +88,7 @@ export const LIVE_JS = `'use strict';
   }
   var pending = [];
   var events = new EventSource(base + '/events?jid=' + encodeURIComponent(jid));
+  events.addEventListener('open', function () { job.dataset.events = 'open'; });
   events.addEventListener('host-start', function (m) {
     var e = JSON.parse(m.data);
     setBadge(field(e.host, 'status'), 'running');

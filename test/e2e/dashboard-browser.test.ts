@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildApi } from '../../master/api/app.ts';
 import { TokenStore } from '../../master/api/tokens.ts';
 import { JobStore } from '../../master/jobs/store.ts';
+import { dashboard } from '../../master/dashboard/plugin.ts';
 import { putFiles } from './support.ts';
 import { fleetSuite, withStates } from './workspace.ts';
 
@@ -59,7 +60,7 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   const config = withStates(suite.ws, 'dash', TREE);
   const store = JobStore.open(join(suite.ws.dir, 'dash-jobs.sqlite'));
   const token = new TokenStore(store.db).create('browser');
-  const { app, context } = buildApi({ store, configFile: config, env: { USER: 'e2e', HALITE_RUNTIME_DIR: suite.ws.runtimeDir }, cwd: suite.ws.dir, log: (m) => t.comment(m) });
+  const { app, context } = buildApi({ store, configFile: config, env: { USER: 'e2e', HALITE_RUNTIME_DIR: suite.ws.runtimeDir }, cwd: suite.ws.dir, frontends: [dashboard], log: (m) => t.comment(m) });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   t.teardown(async () => {
@@ -108,7 +109,7 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
 
   // the job is held on the hosts: the page shows it running and follows its events
   t.equal(await page.textContent('#job-status'), 'running');
-  await page.waitForFunction("performance.getEntriesByType('resource').some((e) => e.name.includes('/ui/events?jid='))");
+  await page.waitForSelector('#job[data-events="open"]');
   await page.evaluate('window.loadedOnce = true');
   await shot(page, 'job-running');
   for (const h of HOSTS) await suite.fleet.exec(h, ['touch', GO]);

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Api, buildApi } from '../../../master/api/app.ts';
+import { type Api, type ApiOptions, buildApi } from '../../../master/api/app.ts';
 import { TokenStore } from '../../../master/api/tokens.ts';
 import type { JobHooks } from '../../../master/commands/job.ts';
 import { JobStore } from '../../../master/jobs/store.ts';
@@ -19,7 +19,7 @@ export interface Fixture extends Api {
   close(): Promise<void>;
 }
 
-export function apiFixture(): Fixture {
+export function apiFixture(opts: Pick<ApiOptions, 'frontends'> = {}): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'halite-api-'));
   const config = writeJobTree(dir);
   const store = JobStore.open(join(dir, 'var', 'jobs.sqlite'));
@@ -38,7 +38,7 @@ export function apiFixture(): Fixture {
       };
     },
   };
-  const api = buildApi({ store, configFile: config, env: {}, cwd: dir, jobHooks });
+  const api = buildApi({ store, configFile: config, env: {}, cwd: dir, jobHooks, ...opts });
   return {
     ...api,
     dir,

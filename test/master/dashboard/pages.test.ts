@@ -5,8 +5,9 @@ import t from 'tap';
 import { TokenStore } from '../../../master/api/tokens.ts';
 import { SECRET } from '../jobs/job-tree.ts';
 import { apiFixture, closeGate } from '../api/api-fixture.ts';
+import { dashboard } from '../../../master/dashboard/plugin.ts';
 
-const f = apiFixture();
+const f = apiFixture({ frontends: [dashboard] });
 t.teardown(() => f.close());
 const { app } = f;
 
