@@ -10,19 +10,20 @@ import { loginRoutes } from './routes/login.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { startRoutes } from './routes/start.ts';
 import { BASE, Csrf, sessionToken } from './session.ts';
-import { LIVE_JS, STYLE } from './static.ts';
+import { ICON, LIVE_JS, STYLE } from './static.ts';
 import { makeViews } from './views.ts';
 
 const HEADERS = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // not no-referrer: with it a browser sends `Origin: null` on the dashboard's own form posts
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
-/** Paths that need no login: the login form itself and the stylesheet and script. */
-const OPEN = new Set([`${BASE}/login`, `${BASE}/static/style.css`, `${BASE}/static/live.js`]);
+/** Paths that need no login: the login form itself, the stylesheet, script and icon. */
+const OPEN = new Set([`${BASE}/login`, `${BASE}/static/style.css`, `${BASE}/static/live.js`, `${BASE}/static/icon.svg`]);
 
 /** Where a request without a valid session is sent: the login form, coming back to a page it asked for. */
 function loginRedirect(req: FastifyRequest): string {
@@ -67,6 +68,7 @@ function dashboardPlugin(api: ApiContext) {
     });
 
     scope.get('/static/style.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(STYLE));
+    scope.get('/static/icon.svg', async (_req, reply) => reply.type('image/svg+xml').send(ICON));
     scope.get('/static/live.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(LIVE_JS));
     loginRoutes(scope, dash);
     pageRoutes(scope, dash);

@@ -12,10 +12,15 @@ table { border-collapse: collapse; background: #fff; margin-bottom: 1em; }
 th, td { border: 1px solid #d5d9de; padding: .3em .6em; text-align: left; vertical-align: top; }
 .grid td a.host { display: block; margin: .15em 0; text-decoration: none; color: inherit; }
 .badge { display: inline-block; padding: 0 .4em; border-radius: 3px; font-size: 12px; background: #e3e6ea; }
-.status-ok, .result-ok { background: #d8f0dc; }
-.status-changed, .result-changed { background: #d6e6fb; }
-.status-failed, .status-error, .status-timeout, .status-unreachable, .status-interrupted, .result-failed { background: #f8d4d4; }
-.status-running, .status-blocked, .result-pending { background: #fbeac6; }
+.badge.status-ok, .badge.result-ok { background: #d8f0dc; }
+.badge.status-changed, .badge.result-changed { background: #d6e6fb; }
+.badge.status-failed, .badge.status-error, .badge.status-timeout, .badge.status-unreachable, .badge.status-interrupted, .badge.result-failed { background: #f8d4d4; }
+.badge.status-running, .badge.status-blocked, .badge.result-pending { background: #fbeac6; }
+details.state { border-left: 4px solid #d5d9de; padding-left: .5em; }
+details.state.result-failed { border-left-color: #cf222e; }
+details.state.result-pending { border-left-color: #bf8700; }
+details.state.result-changed { border-left-color: #0969da; }
+ol.live li.result-failed { color: #82071e; }
 .badge.drift { background: #f3d9f7; }
 section.host-run { background: #fff; border: 1px solid #d5d9de; padding: .5em 1em; margin: 1em 0; }
 section.host-run h2 { font-size: 16px; margin: .2em 0; background: none; }
@@ -33,7 +38,7 @@ svg.plot { background: #fff; border: 1px solid #d5d9de; }
 svg.plot .axis { stroke: #8c959f; }
 svg.plot .label { font-size: 11px; fill: #57606a; }
 svg.plot .duration { fill: none; stroke: #0969da; stroke-width: 2; }
-svg.plot .point { stroke: #0969da; }
+svg.plot .point { fill: #0969da; stroke: #fff; }
 svg.plot .bar { opacity: .8; fill: #bf8700; }
 .legend .key { display: inline-block; width: 1em; height: .6em; margin-left: 1em; }
 .legend .key.duration { background: #0969da; }
@@ -109,6 +114,7 @@ export const LIVE_JS = `'use strict';
     setBadge(field(e.host, 'status'), e.status);
     ['failed', 'changed'].forEach(function (k) { var f = field(e.host, k); if (f) f.textContent = String(e[k]); });
     var t = field(e.host, 'total'); if (t) t.textContent = String(e.states);
+    var d = field(e.host, 'duration'); if (d) d.textContent = (e.durationMs / 1000).toFixed(1) + ' s';
     pending.push(refresh(e.host).catch(function () {}));
   });
   events.addEventListener('host-blocked', function (m) {
@@ -128,3 +134,6 @@ export const LIVE_JS = `'use strict';
   });
 })();
 `;
+
+/** A small icon, so browsers asking for one get it from here. */
+export const ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1d232a"/><path d="M4 12V4h2v3h4V4h2v8h-2V9H6v3z" fill="#fff"/></svg>';

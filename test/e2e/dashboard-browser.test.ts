@@ -72,7 +72,10 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  // every answer that was not a success, by path: only the refused login is expected
+  const refused: string[] = [];
+  page.on('response', (r) => r.status() >= 400 && refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`));
 
   // log in: the dashboard sends a visitor without a session to the login form
   await page.goto(`${url}/ui/`);
@@ -147,4 +150,5 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   t.match(await page.textContent('table.runs'), jid);
   await shot(page, 'host');
   t.same(problems, [], 'no script errors in the pages');
+  t.same(refused, ['401 POST /ui/login'], 'no request failed but the login with a wrong token');
 });

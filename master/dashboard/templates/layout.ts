@@ -6,6 +6,7 @@ export const layout = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{% block title %}halite{% endblock %} · halite</title>
 <link rel="stylesheet" href="{{ base }}/static/style.css">
+<link rel="icon" href="{{ base }}/static/icon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="top">

@@ -76,6 +76,9 @@ t.test('logging in: the token checked as the API does, kept in an HttpOnly SameS
     const r = await form('/ui/login', { token: f.token, next }, {});
     t.equal(r.headers.location, '/ui/', `next ${next} is not followed`);
   }
+  const browserLike = await form('/ui/login', { token: f.token }, { host: 'localhost:80', origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' });
+  t.equal(browserLike.statusCode, 303, 'a form posted from the dashboard itself is taken');
+  t.equal(good.headers['referrer-policy'] ?? (await get('/ui/login', {})).headers['referrer-policy'], 'same-origin', 'a policy under which browsers still send Origin on the forms');
   const foreign = await form('/ui/login', { token: f.token }, { origin: 'http://evil.example' });
   t.equal(foreign.statusCode, 403, 'a login form posted from another site is refused');
   t.notOk(foreign.headers['set-cookie']);
