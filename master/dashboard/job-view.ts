@@ -24,6 +24,10 @@ export interface StateView {
 export interface HostSectionView {
   host: string;
   status: string;
+  total: number;
+  failed: number;
+  changed: number;
+  durationMs: number;
   reason: string;
   errors: string[];
   warnings: string[];
@@ -93,6 +97,10 @@ export function hostSection(run: HostRunRecord, results: readonly StateResult[])
   return {
     host: run.host,
     status: run.status,
+    total: run.total,
+    failed: run.failed,
+    changed: run.changed,
+    durationMs: run.durationMs,
     reason: run.reason,
     errors: run.errors.map((e) => formatError(e)),
     warnings: run.warnings.map((w) => formatError(w)),

@@ -142,6 +142,9 @@ t.test('the job page: failed hosts and states first, redacted, diffs; a host sec
   t.match(r.body, /wrote password \*\*REDACTED\*\*/);
   const order = [...r.body.matchAll(/<section class="host-run status-(\w+)" id="host-([\w-]+)"/g)].map((m) => `${m[2]}:${m[1]}`);
   t.same(order, ['cache2:failed', 'web1:blocked', 'cache1:changed'], 'failed hosts first');
+  const cells = (host: string) => [...r.body.slice(r.body.indexOf(`<tr id="row-${host}">`)).split('</tr>')[0]!.matchAll(/data-field="(\w+)">([^<]*)</g)].map((m) => `${m[1]}=${m[2]}`);
+  t.same(cells('cache1').slice(0, 4), ['status=changed', 'total=2', 'failed=0', 'changed=1'], 'each host\'s counts in the table');
+  t.same(cells('cache2').slice(0, 4), ['status=failed', 'total=1', 'failed=1', 'changed=0']);
   t.match(r.body, /<span class="badge result-failed">failed<\/span> <code>boom<\/code> <span class="comment-line">it broke<\/span>/);
   const cache1 = r.body.slice(r.body.indexOf('id="host-cache1"'));
   t.ok(cache1.indexOf('result-changed') < cache1.indexOf('result-ok'), 'changed states before unchanged ones');
