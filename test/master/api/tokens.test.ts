@@ -82,6 +82,14 @@ t.test('halite serve listens on loopback by default and answers with a token', a
   const ok = await fetch(`${url}/jobs`, { headers: { authorization: `Bearer ${token}` } });
   t.equal(ok.status, 200);
   t.same(await ok.json(), { jobs: [] });
+  const ui = await fetch(`${url}/ui/`, { redirect: 'manual' });
+  t.equal(ui.status, 303, 'the dashboard is served too, behind its login');
+  t.equal(ui.headers.get('location'), '/ui/login?next=%2Fui%2F');
+  const login = await fetch(`${url}/ui/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token }) });
+  t.equal(login.status, 303);
+  const fleet = await fetch(`${url}/ui/`, { headers: { cookie: String(login.headers.get('set-cookie')).split(';')[0]! } });
+  t.equal(fleet.status, 200);
+  t.match(await fleet.text(), /<h1>Fleet<\/h1>/);
   await close();
   t.equal(await done, 0, 'the command ends once the daemon is stopped');
   await t.rejects(fetch(`${url}/health`), 'no longer listening');
