@@ -64,7 +64,9 @@ export const LIVE_JS = `'use strict';
     r = document.createElement('tr');
     r.id = 'row-' + host;
     var name = document.createElement('td');
-    name.textContent = host;
+    var link = name.appendChild(document.createElement('a'));
+    link.href = '#host-' + host;
+    link.textContent = host;
     r.appendChild(name);
     ['status', 'total', 'failed', 'changed', 'duration'].forEach(function (k) {
       var td = document.createElement('td');
@@ -77,12 +79,25 @@ export const LIVE_JS = `'use strict';
     return r;
   }
   function field(host, name) { var r = row(host); return r && r.querySelector('[data-field="' + name + '"]'); }
-  function section(host) { return document.getElementById('host-' + host); }
+  function section(host) {
+    var s = document.getElementById('host-' + host);
+    if (s) return s;
+    // a host that had not started when the page was made: a section for its live results
+    s = document.createElement('section');
+    s.className = 'host-run';
+    s.id = 'host-' + host;
+    var h = document.createElement('h2');
+    h.textContent = host;
+    s.appendChild(h);
+    s.appendChild(document.createElement('ol')).className = 'live';
+    document.getElementById('host-sections').appendChild(s);
+    return s;
+  }
   function refresh(host) {
     return fetch(base + '/jobs/' + encodeURIComponent(jid) + '/hosts/' + encodeURIComponent(host), { credentials: 'same-origin' })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
-        var old = section(host);
+        var old = document.getElementById('host-' + host);
         var box = document.createElement('div');
         box.innerHTML = html; // rendered by the server, every value escaped
         var fresh = box.firstElementChild;
@@ -97,6 +112,7 @@ export const LIVE_JS = `'use strict';
   events.addEventListener('host-start', function (m) {
     var e = JSON.parse(m.data);
     setBadge(field(e.host, 'status'), 'running');
+    section(e.host);
   });
   events.addEventListener('state', function (m) {
     var e = JSON.parse(m.data);

@@ -24,14 +24,15 @@ const HOSTS = ['dash1', 'dash2'];
 const GO = '/run/halite-dash-go';
 const suite = fleetSuite('dashboard-b', [
   { id: 'dash1', roles: ['memcache'], level: 'staging' },
-  { id: 'dash2', roles: ['sessions'], level: 'staging' },
+  // an app host depends on memcache: dash2 starts once dash1 has finished, after the page is open
+  { id: 'dash2', roles: ['app'], level: 'staging' },
   { id: 'dash3', roles: ['memcache'], level: 'production' },
 ], async (s) => {
   for (const h of HOSTS) await putFiles(s.fleet, h, '/etc/halite-dash', { 'a.conf': 'old line\n' });
 });
 
 // `hold` keeps the job running until the test lets it go, so the page is seen before the end;
-// `conf` fails on purpose: b.conf's template raises, while a.conf has a diff to show.
+// `conf` fails on purpose on dash2: b.conf's template raises there, while a.conf has a diff to show.
 const TREE = {
   'top.sls': "base:\n  '*':\n    - dash\n",
   'dash/init.sls': [
@@ -47,7 +48,7 @@ const TREE = {
     '',
   ].join('\n'),
   'dash/files/a.conf': "new line {{ grains['id'] }}\n",
-  'dash/files/b.conf': "{{ raise('broken on purpose') }}\n",
+  'dash/files/b.conf': "{% if grains['id'] == 'dash2' %}{{ raise('broken on purpose') }}{% endif %}\n",
 };
 
 const shots = mkdtempSync(join(tmpdir(), 'halite-dashboard-screenshots-'));
@@ -114,6 +115,13 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   t.equal(await page.textContent('#job-status'), 'running');
   await page.waitForSelector('#job[data-events="open"]');
   await page.evaluate('window.loadedOnce = true');
+  // the state lines the live script adds as results arrive (the sections replace them at each host's end)
+  await page.evaluate(`window.liveLines = [];
+    new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach((n) => {
+      if (n.tagName === 'LI' && n.parentElement && n.parentElement.classList.contains('live')) window.liveLines.push(n.closest('section').id + ' ' + n.textContent);
+    }))).observe(document.body, { childList: true, subtree: true });`);
+  t.equal(await page.textContent('#row-dash1 [data-field=status]'), 'running');
+  t.equal(await page.locator('#row-dash2').count(), 0, 'dash2 waits for dash1: not on the page yet');
   await shot(page, 'job-running');
   for (const h of HOSTS) await suite.fleet.exec(h, ['touch', GO]);
 
@@ -121,22 +129,25 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   t.equal(await page.evaluate('window.loadedOnce'), true, 'finished without a reload');
   t.equal(await page.getAttribute('#job-status', 'data-live'), '1', 'the status was set by the live events');
   t.equal(await page.textContent('#job-status'), 'failed');
-  for (const h of HOSTS) {
-    t.equal(await page.textContent(`#row-${h} [data-field=status]`), 'failed', `${h} failed, shown live`);
-    t.equal(await page.getAttribute(`#host-${h}`, 'data-live'), '1', `${h}'s results came in live`);
-  }
+  t.equal(await page.textContent('#row-dash1 [data-field=status]'), 'changed', 'dash1 would change, shown live');
+  t.equal(await page.textContent('#row-dash2 [data-field=status]'), 'failed', 'dash2 failed, shown live');
+  t.equal(await page.getAttribute('#row-dash2 a', 'href'), '#host-dash2', 'its row, added live, leads to its results');
+  for (const h of HOSTS) t.equal(await page.getAttribute(`#host-${h}`, 'data-live'), '1', `${h}'s results came in live`);
+  const lines = (await page.evaluate('window.liveLines')) as string[];
+  t.ok(lines.some((l) => /^host-dash1 pending {2}cmd_\|-hold/.test(l)), 'dash1\'s states listed as they came');
+  t.ok(lines.some((l) => /^host-dash2 failed {2}file_\|-conf/.test(l)), 'dash2, which started after the page was made, too');
   await shot(page, 'job-finished-live');
 
-  // the failed state is listed first; its diff opens
-  const first = page.locator('#host-dash1 details.state').first();
+  // dash2's failed state is listed first; its diff opens
+  const first = page.locator('#host-dash2 details.state').first();
   t.match(await first.getAttribute('class'), /result-failed/);
   t.match(await first.locator('summary').textContent(), /conf/);
   t.notOk(await first.locator('pre.diff').isVisible(), 'closed until opened');
   await first.locator('summary').click();
   const diff = first.locator('pre.diff');
   t.ok(await diff.isVisible(), 'the diff is shown');
-  t.match(await diff.textContent(), /-old line\n\+new line dash1/);
-  t.equal(await diff.locator('span.add').textContent(), '+new line dash1');
+  t.match(await diff.textContent(), /-old line\n\+new line dash2/);
+  t.equal(await diff.locator('span.add').textContent(), '+new line dash2');
   t.match(await first.locator('pre.comment').textContent(), /broken on purpose/);
   await shot(page, 'failed-diff');
 
@@ -144,8 +155,8 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   for (const h of HOSTS) t.equal((await suite.fleet.exec(h, ['cat', '/etc/halite-dash/a.conf'])).stdout, 'old line\n', `${h} untouched`);
 
   // the host page: its history and plot
-  await page.click('#host-dash1 h2 a');
-  t.equal(new URL(page.url()).pathname, '/ui/hosts/dash1');
+  await page.click('#host-dash2 h2 a');
+  t.equal(new URL(page.url()).pathname, '/ui/hosts/dash2');
   t.equal(await page.locator('svg.plot circle.point').count(), 1);
   t.match(await page.textContent('table.runs'), jid);
   await shot(page, 'host');
