@@ -57,6 +57,8 @@ const shot = async (page: Page, name: string) => page.screenshot({ path: join(sh
 
 t.test('log in, start a test run from the page, watch it finish live, open a failed state\'s diff', async (t) => {
   t.comment(`screenshots: ${shots}`);
+  // said on stderr too: reporters that hide the comments of passing tests still show it
+  process.stderr.write(`dashboard browser test: screenshots in ${shots}\n`);
   const { chromium } = await import('playwright-core');
   const config = withStates(suite.ws, 'dash', TREE);
   const store = JobStore.open(join(suite.ws.dir, 'dash-jobs.sqlite'));
