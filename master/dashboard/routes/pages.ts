@@ -35,7 +35,9 @@ export function pageRoutes(app: FastifyInstance, dash: DashboardContext): void {
   app.get<{ Params: { jid: string } }>('/jobs/:jid', { schema: { params: jidParams } }, async (req, reply) => {
     const job = findJob(req.params.jid);
     const hosts = hostsFailedFirst(store.hostRuns(job.jid)).map((run) => hostSection(run, store.stateResults(job.jid, run.host)));
-    return page(dash, req, reply, 'job', { job, hosts });
+    // only the daemon's own jobs publish events; one run by another process is shown as recorded
+    const live = job.status === 'running' && dash.api.launcher.running.has(job.jid);
+    return page(dash, req, reply, 'job', { job, hosts, live });
   });
 
   app.get<{ Params: { jid: string; host: string } }>('/jobs/:jid/hosts/:host', { schema: { params: jidHostParams } }, async (req, reply) => {

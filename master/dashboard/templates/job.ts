@@ -10,6 +10,7 @@ export const job = `{% extends "layout" %}
   <dt>started</dt><dd>{{ job.startedAt }} by {{ job.origin }}: {{ job.who }}</dd>
   <dt>duration</dt><dd id="job-duration">{{ job.durationMs | duration }}</dd>
 </dl>
+{% if job.status == "running" and not live %}<p class="warning">This job is run by another process ({{ job.origin }}: {{ job.who }}), not by this daemon: the page shows what is recorded so far. Reload it to see more.</p>{% endif %}
 <table class="hosts">
 <thead><tr><th>host</th><th>status</th><th>states</th><th>failed</th><th>changed</th><th>duration</th></tr></thead>
 <tbody>
@@ -23,7 +24,7 @@ export const job = `{% extends "layout" %}
 {% for h in hosts %}{% set section = h %}{% include "host-section" %}{% endfor %}
 </div>
 {% endblock %}
-{% block scripts %}{% if job.status == "running" %}<script src="{{ base }}/static/live.js"></script>{% endif %}{% endblock %}
+{% block scripts %}{% if live %}<script src="{{ base }}/static/live.js"></script>{% endif %}{% endblock %}
 `;
 
 export const hostSection = `<section class="host-run status-{{ section.status }}" id="host-{{ section.host }}" data-host="{{ section.host }}">

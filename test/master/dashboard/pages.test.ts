@@ -209,6 +209,17 @@ t.test('diffs of the files a state manages are shown by path, other changes as J
   t.notMatch(body, /no changes/);
 });
 
+t.test('a job another process runs is shown as recorded, without the live script', async (t) => {
+  const { jid } = f.store.startJob({ kind: 'highstate', origin: 'cli', who: 'alice' });
+  f.store.startHostRun(jid, 'web1');
+  const r = await get(`/ui/jobs/${jid}`);
+  t.equal(r.statusCode, 200);
+  t.match(r.body, /run by another process \(cli: alice\)/);
+  t.match(r.body, /<section class="host-run status-running" id="host-web1"/);
+  t.notMatch(r.body, /live\.js/);
+  f.store.finishJob(jid, 'interrupted');
+});
+
 t.test('the host page: its history and a plot of duration and changes', async (t) => {
   const r = await get('/ui/hosts/cache1');
   t.equal(r.statusCode, 200);
