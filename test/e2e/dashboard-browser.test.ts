@@ -21,6 +21,7 @@ if (!existsSync(CHROMIUM)) {
 }
 
 const HOSTS = ['dash1', 'dash2'];
+const SECRET = 'example-only-platform-db-password';
 const GO = '/run/halite-dash-go';
 const suite = fleetSuite('dashboard-b', [
   { id: 'dash1', roles: ['memcache'], level: 'staging' },
@@ -28,7 +29,7 @@ const suite = fleetSuite('dashboard-b', [
   { id: 'dash2', roles: ['app'], level: 'staging' },
   { id: 'dash3', roles: ['memcache'], level: 'production' },
 ], async (s) => {
-  for (const h of HOSTS) await putFiles(s.fleet, h, '/etc/halite-dash', { 'a.conf': 'old line\n' });
+  for (const h of HOSTS) await putFiles(s.fleet, h, '/etc/halite-dash', { 'a.conf': 'old line\n', 'c.conf': 'db password old\n' });
 });
 
 // `hold` keeps the job running until the test lets it go, so the page is seen before the end;
@@ -48,6 +49,8 @@ const TREE = {
     '',
   ].join('\n'),
   'dash/files/a.conf': "new line {{ grains['id'] }}\n",
+  // a private pillar value (dash2, an app host, gets the database password): never on a page
+  'dash/files/c.conf': "db password {{ salt['pillar.get']('mariadb:databases:platform:password', 'none') }}\n",
   'dash/files/b.conf': "{% if grains['id'] == 'dash2' %}{{ raise('broken on purpose') }}{% endif %}\n",
 };
 
@@ -144,13 +147,15 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   const first = page.locator('#host-dash2 details.state').first();
   t.match(await first.getAttribute('class'), /result-failed/);
   t.match(await first.locator('summary').textContent(), /conf/);
-  t.notOk(await first.locator('pre.diff').isVisible(), 'closed until opened');
+  t.notOk(await first.locator('pre.diff').first().isVisible(), 'closed until opened');
   await first.locator('summary').click();
-  const diff = first.locator('pre.diff');
+  const diff = first.locator('pre.diff').first();
   t.ok(await diff.isVisible(), 'the diff is shown');
   t.match(await diff.textContent(), /-old line\n\+new line dash2/);
   t.equal(await diff.locator('span.add').textContent(), '+new line dash2');
   t.match(await first.locator('pre.comment').textContent(), /broken on purpose/);
+  t.match(await first.textContent(), /content changed: holds private pillar values/, 'the file holding a secret is summed up');
+  t.notMatch(await page.content(), SECRET, 'the secret is not on the page');
   await shot(page, 'failed-diff');
 
   // a test run changed nothing on the hosts
@@ -161,6 +166,7 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   t.equal(new URL(page.url()).pathname, '/ui/hosts/dash2');
   t.equal(await page.locator('svg.plot circle.point').count(), 1);
   t.match(await page.textContent('table.runs'), jid);
+  t.notMatch(await page.content(), SECRET);
   await shot(page, 'host');
   t.same(problems, [], 'no script errors in the pages');
   t.same(refused, ['401 POST /ui/login'], 'no request failed but the login with a wrong token');
