@@ -2,6 +2,8 @@
 // the CSRF and origin checks on forms, a highstate started from the page through the API's
 // launcher, its live events, and what hosts sent shown escaped and redacted.
 import t from 'tap';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TokenStore } from '../../../master/api/tokens.ts';
 import { SECRET } from '../jobs/job-tree.ts';
 import { apiFixture, closeGate } from '../api/api-fixture.ts';
@@ -18,7 +20,11 @@ const form = (url: string, fields: Record<string, string>, headers: Record<strin
 
 /** The CSRF token of the logged-in session, as the fleet page's forms carry it. */
 async function csrf(): Promise<string> {
-  const r = await get('/ui/');
+  return csrfOf('/ui/');
+}
+
+async function csrfOf(url: string): Promise<string> {
+  const r = await get(url);
   const m = /name="csrf" value="([^"]+)"/.exec(r.body);
   if (!m) throw new Error(`no csrf field in ${r.body}`);
   return m[1]!;
@@ -259,4 +265,17 @@ t.test('live: the job page of a running job subscribes to its events, which come
   const js = await get('/ui/static/live.js', {});
   t.match(js.headers['content-type'], /^text\/javascript/);
   t.notMatch(js.body, /innerHTML = (?!html)/, 'the script writes only server-rendered HTML as markup');
+});
+
+t.test('a configuration with errors: the pages list them, and the start form starts nothing', async (t) => {
+  const file = join(f.dir, 'halite.yaml');
+  const good = readFileSync(file, 'utf8');
+  t.teardown(() => writeFileSync(file, good));
+  writeFileSync(file, good + 'concurrency: 0\n');
+  const before = f.store.jobs({ limit: 1000 }).length;
+  for (const r of [await get('/ui/'), await get('/ui/start?level=staging&test=1'), await form('/ui/start', { csrf: await csrfOf('/ui/hosts/cache1'), level: 'staging', test: '1' })]) {
+    t.equal(r.statusCode, 422, r.body);
+    t.match(r.body, /<pre class="detail">[^<]*concurrency: expected a positive integer/);
+  }
+  t.equal(f.store.jobs({ limit: 1000 }).length, before);
 });
