@@ -1,5 +1,6 @@
-// The dashboard, served under /ui by the daemon's fastify (a front end given to buildApi): pages rendered on the server, a login
-// that keeps the API token in a cookie, and the API's job launcher and event bus behind them.
+// The dashboard, served under /ui by the daemon's fastify (a front end handed to buildApi): pages
+// rendered on the server, a login that keeps the API token in a cookie, and the API's job launcher
+// and event bus behind them.
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { tokenName } from '../api/auth.ts';
 import type { Frontend } from '../api/app.ts';
