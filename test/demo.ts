@@ -1,10 +1,11 @@
-// `npm run demo [-- --keep] [-- --name NAME]`: brings up a small staging fleet (a jump host, one
-// memcache and one sessions host), writes a roster and a halite.yaml for it in a temporary
-// directory, runs `halite highstate --level staging` through the jump host twice (the second run
-// must change nothing), and takes the fleet down — or with --keep leaves it up and says how to go
-// on by hand. The first run on a machine builds the fleet's VM image (a minute or two, with
-// progress); later runs take seconds. Interrupted (Ctrl-C), it takes down what it brought up.
-// Needs nothing of the test framework.
+// `npm run demo [-- --keep] [-- --name NAME] [-- --level staging|production]`: brings up the web
+// platform on a fleet (a jump host and one VM per role; on production, two db and two app hosts),
+// writes a roster and a halite.yaml for it in a temporary directory, runs `halite highstate --level
+// L` through the jump host twice (the second run must change nothing), fetches the application's
+// /health through the jump host and prints it, and takes the fleet down — or with --keep leaves it
+// up and says how to go on by hand. The first run on a machine builds the fleet's VM image (a few
+// minutes, with progress). Interrupted (Ctrl-C), it takes down what it brought up. Needs nothing of
+// the test framework.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,18 @@ const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const nameAt = args.indexOf('--name');
 const NAME = nameAt >= 0 ? (args[nameAt + 1] ?? '') : 'demo';
+const levelAt = args.indexOf('--level');
+const LEVEL = levelAt >= 0 ? (args[levelAt + 1] ?? '') : 'staging';
+if (LEVEL !== 'staging' && LEVEL !== 'production') {
+  process.stderr.write(`--level: staging or production, not '${LEVEL}'\n`);
+  process.exit(64);
+}
+/** One VM per role, in the order roles depend on each other; production has two db and two app hosts. */
+const ROLES = ['sources', 'mail', 'masterdb', 'db', 'sessions', 'memcache', 'elastic', 'app'];
+const HOSTS = ROLES.flatMap((role) => {
+  const count = LEVEL === 'production' && (role === 'db' || role === 'app') ? 2 : 1;
+  return Array.from({ length: count }, (_, i) => ({ id: `${role}${i + 1}`, roles: [role], level: LEVEL }));
+});
 const bold = process.stderr.isTTY ? (s: string) => `\x1b[1m${s}\x1b[0m` : (s: string) => s;
 const say = (s: string) => process.stderr.write(`\n${bold(`== ${s}`)}\n`);
 const log = (line: string) => process.stderr.write(`   ${line}\n`);
@@ -57,33 +70,32 @@ function changedCounts(out: string): number[] {
 
 let code = 0;
 try {
-  say('bringing up the fleet: jump + memcache1 + sessions1 (staging)');
-  log('the first run on this machine builds the VM image (debootstrap and a package repository, 1-3 minutes); later runs take seconds');
-  const fleet = await up({
-    name: NAME,
-    replace: true,
-    hosts: [
-      { id: 'memcache1', roles: ['memcache'], level: 'staging' },
-      { id: 'sessions1', roles: ['sessions'], level: 'staging' },
-    ],
-    log,
-  });
+  say(`bringing up the fleet: jump + ${HOSTS.map((h) => h.id).join(' + ')} (${LEVEL})`);
+  log('the first run on this machine builds the VM image (debootstrap and a package repository, a few minutes); later runs take seconds');
+  const fleet = await up({ name: NAME, replace: true, hosts: HOSTS, log });
   ws = writeFleetConfig(fleet, mkdtempSync(join(tmpdir(), `halite-${NAME}-`)));
   log(`configuration: ${ws.config}`);
   log(`roster:        ${ws.roster}`);
 
-  say('first highstate: installs and configures everything');
-  const first = await halite('highstate', '--level', 'staging', '--state-output', 'terse');
+  say('first highstate: installs and configures everything, roles in dependency order');
+  const first = await halite('highstate', '--level', LEVEL, '--state-output', 'terse');
   if (first.code !== 0) throw new Error(`the first highstate exited with ${first.code}`);
 
   say('second highstate: nothing left to change');
-  const second = await halite('highstate', '--level', 'staging', '--state-output', 'changes');
+  const second = await halite('highstate', '--level', LEVEL, '--state-output', 'changes');
   if (second.code !== 0) throw new Error(`the second highstate exited with ${second.code}`);
   const changed = changedCounts(second.out);
   if (changed.length !== 2 || changed.some((n) => n !== 0)) throw new Error(`the second highstate changed something (hosts, states changed: ${changed.join(', ')})`);
 
   say('the hosts and their last run');
   await halite('hosts');
+
+  say("the application's /health, fetched on app1 through the jump host");
+  const health = await halite('run', '--host', 'app1', '--', 'curl', '-sS', '-w', '\\nHTTP %{http_code}\\n', 'http://127.0.0.1/health');
+  if (health.code !== 0 || !/HTTP 200/.test(health.out)) throw new Error('/health did not answer 200');
+
+  say('to look around');
+  log(`halite ssh app1 (or any host), through the jump host: npx halite --config ${ws.config} ssh app1`);
 
   if (keep) {
     say('the fleet stays up: go on by hand');
