@@ -28,6 +28,8 @@ export interface Gathered {
   /** IDs declared but unusable (malformed body): references to them are not reported again. */
   broken: Set<string>;
   errors: ErrorData[];
+  /** What Salt accepts and passes over (an exclude entry it does not understand). */
+  warnings: ErrorData[];
 }
 
 type Origin = { kind: 'top'; file?: string } | { kind: 'include'; sls: string; file: string; line?: number };
@@ -36,7 +38,7 @@ class Gatherer {
   private iorder = AUTO_ORDER_START;
   private readonly done = new Set<string>();
   private avail?: string[];
-  readonly out: Gathered = { high: {}, ids: [], extends: [], excludes: [], broken: new Set(), errors: [] };
+  readonly out: Gathered = { high: {}, ids: [], extends: [], excludes: [], broken: new Set(), errors: [], warnings: [] };
 
   constructor(
     private readonly tree: StateTree,
@@ -72,7 +74,7 @@ class Gatherer {
     const data = r.data;
     const includes = this.includeList(r, data.include);
     if (data.extend !== undefined) this.out.extends.push(...parseExtend(r, env, data.extend, this.out.errors));
-    if (data.exclude !== undefined) this.out.excludes.push(...parseExclude(r, data.exclude, this.out.errors));
+    if (data.exclude !== undefined) this.out.excludes.push(...parseExclude(r, data.exclude, this.out.errors, this.out.warnings));
     const own = this.collectIds(r, env, data);
     for (const item of includes) {
       const res = resolveInclude(item, { sls, env, isInit: r.isInit, envs: this.envs });

@@ -49,6 +49,7 @@ export const TOP_FILE = 'top.sls';
 export function compileHighstate(input: CompileInput): CompileOutput {
   const { tree, ctx } = input;
   const errors: ErrorData[] = [];
+  const warnings: ErrorData[] = [];
   let top: Record<string, string[]>;
   if (input.sls) top = { [ctx.saltenv]: [...input.sls] };
   else {
@@ -59,11 +60,14 @@ export function compileHighstate(input: CompileInput): CompileOutput {
 
   const g = gatherHigh(tree, ctx, top, input.sls ? undefined : TOP_FILE);
   errors.push(...g.errors);
+  warnings.push(...g.warnings);
   errors.push(...applyExtends(g.high, g.ids, g.extends, g.excludes, g.broken));
   const broken = new Set(g.broken);
   for (const id of g.ids) {
     const decl = g.high[id];
-    errors.push(...verifyDecl(id, decl));
+    const verified = verifyDecl(id, decl);
+    errors.push(...verified.errors);
+    warnings.push(...verified.warnings);
     for (const [module, list] of Object.entries(decl)) {
       if (!module.startsWith('__') && !(Array.isArray(list) && list.some((a) => typeof a === 'string'))) broken.add(id);
     }
@@ -83,5 +87,5 @@ export function compileHighstate(input: CompileInput): CompileOutput {
 
   const high: HighData = {};
   for (const id of ids) high[id] = g.high[id];
-  return { top, high, chunks: errors.length ? [] : chunks, errors, warnings: low.warnings };
+  return { top, high, chunks: errors.length ? [] : chunks, errors, warnings: [...warnings, ...low.warnings] };
 }

@@ -106,7 +106,7 @@ class LowCompiler {
           live.name = name;
           Object.assign(live, nameEntryArgs(entry[name], label, problems));
           if (typeof live.name !== 'string') live.name = name;
-          for (const p of problems) this.errors.push(compileError(p.code, p.message, where));
+          for (const p of problems) (p.warning ? this.warnings : this.errors).push(compileError(p.code, p.message, where));
         } else {
           this.errors.push(compileError('SLS_STRUCTURE', `${label} is neither a name nor a single-key dictionary`, where));
           continue;

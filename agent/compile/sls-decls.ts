@@ -47,7 +47,7 @@ export function parseExtend(r: RenderedSls, env: string, ext: unknown, errors: E
 }
 
 /** The excludes declared by `r`: a bare string or `sls:` names SLS (globs), `id:` one ID. */
-export function parseExclude(r: RenderedSls, exc: unknown, errors: ErrorData[]): ExcludeDecl[] {
+export function parseExclude(r: RenderedSls, exc: unknown, errors: ErrorData[], warnings: ErrorData[]): ExcludeDecl[] {
   const where = { file: r.file, line: r.lines.exclude };
   if (!Array.isArray(exc)) {
     errors.push(compileError('SLS_STRUCTURE', `the exclude declaration in SLS '${r.sls}' is not formed as a list`, where));
@@ -61,7 +61,8 @@ export function parseExclude(r: RenderedSls, exc: unknown, errors: ErrorData[]):
     else if (keys.length === 1 && (keys[0] === 'sls' || keys[0] === 'id') && typeof value === 'string') {
       out.push({ kind: keys[0], value, sls: r.sls, ...where });
     } else {
-      errors.push(compileError('SLS_STRUCTURE', `exclude entry ${show(item)} in SLS '${r.sls}' is neither an SLS name, '- sls: name' nor '- id: ID'`, where));
+      // Salt's apply_exclude passes over such an entry: it excludes nothing
+      warnings.push(compileError('SLS_STRUCTURE', `exclude entry ${show(item)} in SLS '${r.sls}' is neither an SLS name, '- sls: name' nor '- id: ID': it excludes nothing`, where));
     }
   }
   return out;

@@ -10,6 +10,8 @@ import { compileError } from './error.ts';
 export interface Problem {
   code: ErrorCode;
   message: string;
+  /** What Salt accepts: reported by lint, not an error. */
+  warning?: boolean;
 }
 
 /** Problems of one argument dict (`{arg: value}`) of a state declaration or of a `names` entry. */
@@ -19,10 +21,14 @@ export function argProblems(arg: unknown, where: string): Problem[] {
   }
   const keys = Object.keys(arg);
   if (keys.length === 0) return [{ code: 'SLS_STRUCTURE', message: `empty argument in ${where}` }];
-  if (keys.length > 1) {
-    return [{ code: 'SLS_STRUCTURE', message: `multiple dictionaries defined in argument of ${where} (${keys.join(', ')}); each argument is its own list item` }];
-  }
   const key = keys[0];
+  if (keys.length > 1) {
+    const message = `Multiple dictionaries defined in argument of ${where} (${keys.join(', ')}); each argument is its own list item`;
+    // Salt refuses this for a requisite only; otherwise it takes every key as an argument (real
+    // trees rely on it: `- context:` with its keys written at the same indent).
+    if (isRequisiteKeyword(key)) return [{ code: 'SLS_STRUCTURE', message }];
+    return [{ code: 'SLS_STRUCTURE', message: `${message}: all are taken as arguments, as Salt does`, warning: true }];
+  }
   const value = arg[key];
   if (key === 'names' && !Array.isArray(value)) {
     return [{ code: 'SLS_STRUCTURE', message: `the 'names' argument of ${where} must be formed as a list` }];
@@ -54,14 +60,15 @@ export function moduleProblems(id: string, module: string, list: unknown, decl: 
   return out;
 }
 
-/** All problems of one declaration, as located errors. */
-export function verifyDecl(id: string, decl: HighDecl): ErrorData[] {
+/** All problems of one declaration, as located errors and warnings. */
+export function verifyDecl(id: string, decl: HighDecl): { errors: ErrorData[]; warnings: ErrorData[] } {
   const errors: ErrorData[] = [];
+  const warnings: ErrorData[] = [];
   for (const module of Object.keys(decl)) {
     if (module.startsWith('__')) continue;
     for (const p of moduleProblems(id, module, decl[module], decl)) {
-      errors.push(compileError(p.code, p.message, { file: decl.__file__, line: decl.__line__, id }));
+      (p.warning ? warnings : errors).push(compileError(p.code, p.message, { file: decl.__file__, line: decl.__line__, id }));
     }
   }
-  return errors;
+  return { errors, warnings };
 }
