@@ -67,8 +67,9 @@ export function applyExtends(high: HighData, ids: string[], extendList: ExtendDe
         if (!broken.has(ext.id)) {
           const why = found.length
             ? `the name is declared by several IDs (${found.join(', ')})`
-            : 'it is not part of the highstate (a missing include or a mistyped ID?)';
-          errors.push(compileError('EXTEND_MISSING', `cannot extend ID '${ext.id}' in SLS '${ext.env}:${ext.sls}': ${why}`, { file: ext.file, line: ext.line, id: ext.id }));
+            : 'a missing include or a mistyped ID?';
+          const message = `Cannot extend ID '${ext.id}' in '${ext.env}:${ext.sls}'. It is not part of the high state: ${why}`;
+          errors.push(compileError('EXTEND_MISSING', message, { file: ext.file, line: ext.line, id: ext.id }));
         }
         continue;
       }

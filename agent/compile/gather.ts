@@ -65,7 +65,12 @@ class Gatherer {
       this.out.errors.push(e.code === 'INTERNAL' ? { ...e, message: `rendering SLS '${env}:${sls}' failed: ${e.message}` } : e);
       return;
     }
-    for (const e of r.errors) this.out.errors.push(e.code === 'SLS_NOT_FOUND' ? notFound(sls, env, origin, e.message) : e);
+    for (const e of r.errors) {
+      if (e.code === 'SLS_NOT_FOUND') this.out.errors.push(notFound(sls, env, origin, e.message));
+      // Salt's words first, so a search of its docs and issues finds the error
+      else if (e.code.startsWith('RENDER_')) this.out.errors.push({ ...e, message: `Rendering SLS '${env}:${sls}' failed: ${e.message}` });
+      else this.out.errors.push(e);
+    }
     if (r.data === null || r.data === undefined) return;
     if (!isDict(r.data)) {
       this.out.errors.push(compileError('SLS_STRUCTURE', `SLS '${sls}' does not render to a dictionary (got ${show(r.data)})`, { file: r.file }));
@@ -113,7 +118,9 @@ class Gatherer {
       const existing = this.out.high[id];
       if (existing) {
         const first = `${existing.__file__}${existing.__line__ ? `:${existing.__line__}` : ''}`;
-        this.out.errors.push(compileError('DUPLICATE_ID', `ID '${id}' is declared in both ${first} (SLS '${existing.__sls__}') and ${r.file}${where.line ? `:${where.line}` : ''} (SLS '${r.sls}'); IDs must be unique across the highstate`, where));
+        const here = `${r.file}${where.line ? `:${where.line}` : ''}`;
+        const message = `Detected conflicting IDs, SLS IDs need to be globally unique. The conflicting ID is '${id}' and is found in SLS '${existing.__env__ ?? env}:${existing.__sls__}' and SLS '${env}:${r.sls}' (${first} and ${here})`;
+        this.out.errors.push(compileError('DUPLICATE_ID', message, where));
         continue;
       }
       if (!n.modules) {
@@ -145,9 +152,10 @@ class Gatherer {
 function notFound(sls: string, env: string, origin: Origin, detail: string): ErrorData {
   const looked = detail.includes('(looked for') ? detail.slice(detail.indexOf('(looked for')) : '';
   if (origin.kind === 'include') {
-    return compileError('SLS_NOT_FOUND', `SLS '${sls}' included by SLS '${origin.sls}' is not available in saltenv '${env}' ${looked}`.trim(), { file: origin.file, line: origin.line });
+    const message = `Specified SLS ${sls} in saltenv ${env} is not available on the salt master or through a configured fileserver (included by SLS '${origin.sls}') ${looked}`;
+    return compileError('SLS_NOT_FOUND', message.trim(), { file: origin.file, line: origin.line });
   }
-  return compileError('SLS_NOT_FOUND', `no matching SLS found for '${sls}' in saltenv '${env}' ${looked}`.trim(), { file: origin.file });
+  return compileError('SLS_NOT_FOUND', `No matching sls found for '${sls}' in env '${env}' ${looked}`.trim(), { file: origin.file });
 }
 
 /**

@@ -21,7 +21,7 @@ export function parseRequisites(kind: string, value: unknown): ParsedRequisites 
     // Salt accepts `require_in: {pkg: nginx}` as a single target map.
     items = Object.entries(value).map(([k, v]) => ({ [k]: v }));
   } else {
-    return { raw, problems: [`the ${kind} requisite must be formed as a list, got ${show(value)}`] };
+    return { raw, problems: [`The ${kind} statement needs to be formed as a list, got ${show(value)}`] };
   }
   for (const item of items) {
     if (typeof item === 'string') {

@@ -47,7 +47,7 @@ t.test('target by name, ambiguous names and missing targets', async (t) => {
   t.same(high.c1.file, ['managed', { name: '/etc/x' }, { mode: '0600' }]);
   t.match(errors, [
     { code: 'EXTEND_MISSING', id: '/etc/dup', file: 'e.sls', line: 1, message: /several IDs \(c2, c3\)/ },
-    { code: 'EXTEND_MISSING', id: 'nothing', message: /not part of the highstate/ },
+    { code: 'EXTEND_MISSING', id: 'nothing', message: /It is not part of the high state: a missing include or a mistyped ID/ },
   ]);
   t.equal(errors.length, 2);
 });
