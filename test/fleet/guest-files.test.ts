@@ -19,7 +19,7 @@ t.test('the files that make a host', async (t) => {
   t.equal(files.get('/etc/hostname')?.content, 'db1\n');
   t.equal(files.get('/root/.ssh/authorized_keys')?.content, 'ssh-ed25519 AAAAkey master\n');
   t.equal(files.get('/root/.ssh/authorized_keys')?.mode, 0o600);
-  t.equal(files.get('/etc/apt/sources.list.d/halite-fleet.list')?.content.split('\n').filter((l) => l && !l.startsWith('#')).join(), 'deb [trusted=yes] file:/srv/halite-fleet-repo ./');
+  t.equal(files.get('/etc/apt/sources.list')?.content.split('\n').filter((l) => l && !l.startsWith('#')).join(), 'deb [trusted=yes] file:/srv/halite-fleet-repo ./');
   const sshd = files.get('/etc/ssh/sshd_config.d/halite-fleet.conf')!.content;
   t.match(sshd, /^PermitRootLogin prohibit-password$/m);
   t.match(sshd, /^PasswordAuthentication no$/m);

@@ -37,7 +37,8 @@ export function guestFiles(plan: FleetPlan, host: HostPlan, clientPublicKey: str
     { path: '/etc/hosts', content: hostsFile(plan, host), mode: 0o644 },
     { path: '/etc/resolv.conf', content: '# The test fleet has no DNS; fleet hosts are in /etc/hosts.\n', mode: 0o644 },
     {
-      path: '/etc/apt/sources.list.d/halite-fleet.list',
+      // where a freshly installed machine names the mirror it was installed from
+      path: '/etc/apt/sources.list',
       content: `# The test fleet's package repository (read-only, built on the master).\ndeb [trusted=yes] file:${REPO_MOUNT} ./\n`,
       mode: 0o644,
     },
