@@ -10,6 +10,9 @@ base:
   'roles:mail':
     - match: grain
     - accounts.mail
+  'roles:sources':
+    - match: grain
+    - accounts.sources
   'G@roles:masterdb or G@roles:db':
     - match: compound
     - accounts.mariadb_replication

@@ -15,6 +15,9 @@ base:
   'roles:mail':
     - match: grain
     - roles.mail
+  'roles:sources':
+    - match: grain
+    - roles.sources
   'G@roles:masterdb or G@roles:db or G@roles:app':
     - match: compound
     - roles.mariadb

@@ -4,6 +4,9 @@ base:
   '*':
     - base
     - postfix
+  'roles:sources':
+    - match: grain
+    - sources
   'roles:memcache':
     - match: grain
     - memcached

@@ -66,3 +66,25 @@ t.test('app host: nginx and PHP-FPM reloaded by their own files only, the config
   t.match(byId('app-fpm-pool', 'file').args, { mode: '0600' }, 'the pool holds Redis\'s password');
   t.notMatch(JSON.stringify(chunks), /example-only-platform-db-password|demo-redis-session-secret/, 'no secret in the compiled states');
 });
+
+t.test('sources host: git hosting with the deploy keys redacted, and the package mirror', async (t) => {
+  const chunks = show('sources1.staging');
+  const tags = chunks.map((c) => c.tag);
+  t.ok(tags.includes('user_|-git-hosting_|-git_|-present') && tags.includes('service_|-mirror-service_|-nginx_|-running'));
+  t.match(chunks.find((c) => c.tag === 'user_|-git-hosting_|-git_|-present')?.args, { system: true, shell: '/usr/bin/git-shell', home: '/srv/git' });
+  const keys = chunks.find((c) => c.id === 'git-deploy-keys');
+  t.equal(keys?.args.contents, '# managed by halite: the deploy keys (private pillar sources:git:deploy_keys)\nrestrict **REDACTED**\n');
+  t.notMatch(JSON.stringify(chunks), /AAAAC3NzaC1lZDI1NTE5AAAAIEVg9VRX/, 'the deploy key never appears');
+  const repo = chunks.find((c) => c.id === 'git-repository-platform.git');
+  t.equal(repo?.name, 'git init --quiet --bare --initial-branch=main /srv/git/platform.git');
+  t.match(repo?.meta, { runas: 'git', creates: '/srv/git/platform.git/HEAD' });
+  t.match(chunks.find((c) => c.id === 'mirror-sync' && c.state === 'cmd')?.name, 'rsync -a --delete-after --delay-updates /srv/halite-fleet-repo/ /srv/mirror/debian/');
+  t.notOk(tags.some((tag) => tag.startsWith('pkgrepo_')), 'the sources host keeps the apt sources it was installed with');
+});
+
+t.test('only sources hosts get the deploy keys; no host names a mirror before a sources host has run', async (t) => {
+  const chunks = show('memcache1.staging');
+  t.notOk(chunks.some((c) => c.sls.startsWith('sources')), 'no sources states');
+  t.notOk(chunks.some((c) => c.state === 'pkgrepo'), 'no mirror in an empty inventory: the apt sources stay as installed');
+  t.notMatch(JSON.stringify(chunks), /deploy/);
+});
