@@ -1,5 +1,7 @@
 # Pillar is compiled on the master from roster data only (id, level, roles).
 base:
+  '*':
+    - apt
   'level:staging':
     - match: grain
     - infra.staging

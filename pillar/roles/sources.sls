@@ -4,7 +4,8 @@ sources:
     repositories:
       - platform.git
   mirror:
-    # Where the mirror's packages come from. On the test fleet, the package repository built on the
-    # master, which the fleet mounts read-only at this path on its hosts; on a real network, an
-    # rsync source such as rsync://mirror.example.org/debian (see docs/platform.md).
-    upstream: /srv/halite-fleet-repo
+    # Where each path of the mirror is copied from (rsync sources). On the test fleet, `debian` is
+    # the package repository built on the master, which the fleet mounts read-only at this path on
+    # its hosts; on a real network, e.g. rsync://mirror.example.org/debian (docs/platform.md).
+    upstreams:
+      debian: /srv/halite-fleet-repo

@@ -1,11 +1,9 @@
 {% from 'sources/map.jinja' import sources with context %}
 {%- set mirror = sources.mirror %}
-{%- set dir = mirror.root ~ '/' ~ mirror.path %}
-# The package mirror: nginx serves `root` over HTTP, read-only (GET and HEAD), the repository under
-# /<path>/, every request in /var/log/nginx/mirror.access.log. With an `upstream`, the repository is
-# copied from it now when it differs, and again by cron: rsync puts new files in place at the end
-# (--delay-updates) and deletes old ones last, so apt never sees an index naming a missing package.
-{%- set rsync = 'rsync -a --delete-after --delay-updates ' ~ (mirror.upstream ~ '/') | quote ~ ' ' ~ (dir ~ '/') | quote %}
+# The package mirror: nginx serves `root` over HTTP, read-only (GET and HEAD), every request in
+# /var/log/nginx/mirror.access.log. Each path of `upstreams` is copied from its rsync source now
+# when it differs, and again by cron: rsync puts new files in place at the end (--delay-updates)
+# and deletes old ones last, so apt never sees an index naming a package not there yet.
 
 mirror-packages:
   pkg.installed:
@@ -13,28 +11,29 @@ mirror-packages:
 
 mirror-root:
   file.directory:
-    - name: {{ dir }}
+    - name: {{ mirror.root }}
     - user: root
     - group: root
     - mode: '0755'
     - makedirs: True
-{%- if mirror.upstream %}
+{%- for path, upstream in mirror.upstreams | dictsort %}
+{%-   set rsync = 'rsync -a --delete-after --delay-updates ' ~ (upstream ~ '/') | quote ~ ' ' ~ (mirror.root ~ '/' ~ path ~ '/') | quote %}
 
-mirror-sync:
+mirror-sync-{{ path }}:
   cmd.run:
-    - name: {{ rsync }}
-    - unless: test -z "$({{ rsync }} --dry-run --itemize-changes)"
+    - name: {{ rsync | yaml_dquote }}
+    - unless: {{ ('test -z "$(' ~ rsync ~ ' --dry-run --itemize-changes)"') | yaml_dquote }}
     - require:
       - pkg: mirror-packages
       - file: mirror-root
   cron.present:
-    - name: {{ rsync }} --quiet
-    - identifier: halite-mirror-sync
+    - name: {{ (rsync ~ ' --quiet') | yaml_dquote }}
+    - identifier: halite-mirror-sync-{{ path }}
     - user: root
     - minute: {{ mirror.sync_minute | yaml_dquote }}
     - require:
-      - cmd: mirror-sync
-{%- endif %}
+      - cmd: mirror-sync-{{ path }}
+{%- endfor %}
 
 mirror-site:
   file.managed:

@@ -78,7 +78,7 @@ t.test('sources host: git hosting with the deploy keys redacted, and the package
   const repo = chunks.find((c) => c.id === 'git-repository-platform.git');
   t.equal(repo?.name, 'git init --quiet --bare --initial-branch=main /srv/git/platform.git');
   t.match(repo?.meta, { runas: 'git', creates: '/srv/git/platform.git/HEAD' });
-  t.match(chunks.find((c) => c.id === 'mirror-sync' && c.state === 'cmd')?.name, 'rsync -a --delete-after --delay-updates /srv/halite-fleet-repo/ /srv/mirror/debian/');
+  t.match(chunks.find((c) => c.id === 'mirror-sync-debian' && c.state === 'cmd')?.name, 'rsync -a --delete-after --delay-updates /srv/halite-fleet-repo/ /srv/mirror/debian/');
   t.notOk(tags.some((tag) => tag.startsWith('pkgrepo_')), 'the sources host keeps the apt sources it was installed with');
 });
 
