@@ -1,12 +1,13 @@
 // `halite lint`: check the configuration as a job does (halite.yaml, the roles, the roster and the
-// roles its hosts name), compile every valid roster host, and report every error once with the
-// hosts it concerns.
+// roles its hosts name, the schedules), compile every valid roster host, and report every error once
+// with the hosts it concerns.
 import type { Command } from 'commander';
 import type { ErrorData } from '../../agent/errors.ts';
 import { compileHost } from './compile-host.ts';
 import { exitCodeFor } from '../exit-codes.ts';
 import { formatErrors, formatWarnings, groupErrors } from '../output/errors.ts';
 import { redact } from '../pillar/redact.ts';
+import { checkSchedules } from '../schedule/lint.ts';
 import { openWorkspace } from '../config/workspace.ts';
 import type { CommandContext } from '../output/cli-io.ts';
 import type { GlobalOptions } from './options.ts';
@@ -41,8 +42,9 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       // the same checks as a job: halite.yaml errors end the command (exit 5) here already
       const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
       printWarnings(ctx, ws);
-      const all: ErrorData[] = [...(ws.roles?.errors ?? []), ...ws.roster.errors];
-      const warnings: ErrorData[] = [];
+      const schedules = checkSchedules(ws.config, ws.roles, ws.roster);
+      const all: ErrorData[] = [...(ws.roles?.errors ?? []), ...ws.roster.errors, ...schedules.errors];
+      const warnings: ErrorData[] = [...schedules.warnings];
       for (const host of ws.roster.hosts) {
         const r = compileHost(ws, host);
         all.push(...redact(r.errors, r.secrets));

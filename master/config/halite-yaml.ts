@@ -8,6 +8,7 @@ import { FieldCheck } from './field-check.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits, parseSize } from './host-limits.ts';
 import { type JumpHost, readJump } from './jump-spec.ts';
 import { isPort, isPosixUser, isSafeToken } from './names.ts';
+import { type ScheduleSpec, readSchedules } from './schedule/config.ts';
 import { isPlainMap, parseYamlSource } from './yaml-source.ts';
 
 export interface SshConfig {
@@ -58,6 +59,8 @@ export interface HaliteConfig {
   hostLimits: HostLimits;
   /** Job history retention (`jobs.keep_days`, `jobs.keep_count`); applied after each job and by the daemon. */
   jobs: { keepDays: number; keepCount: number | null };
+  /** Runs `halite serve` starts on its own (`schedules`). */
+  schedules: ScheduleSpec[];
 }
 
 const PATH_KEYS = {
@@ -87,7 +90,7 @@ const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.i
 /** Ten minutes: a schedule or an operator's next run finds the agent warm; an idle VM gets its memory back. */
 export const DEFAULT_AGENT_LINGER = 600;
 
-const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger', 'host_timeout', 'host_idle_timeout', 'host_max_line', 'host_max_output', 'jobs'];
+const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger', 'host_timeout', 'host_idle_timeout', 'host_max_line', 'host_max_output', 'jobs', 'schedules'];
 const JOBS_KEYS = ['keep_days', 'keep_count'];
 const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist', 'allow_sha1'];
 
@@ -117,6 +120,7 @@ export function defaultConfig(dir: string): HaliteConfig {
     agentLinger: DEFAULT_AGENT_LINGER,
     hostLimits: { ...DEFAULT_HOST_LIMITS },
     jobs: { keepDays: DEFAULT_KEEP_DAYS, keepCount: null },
+    schedules: [],
   };
 }
 
@@ -202,6 +206,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     take(['jobs', 'keep_count'], j.keep_count, isPositiveInt, 'a positive integer', (v) => (jobs.keepCount = v));
     config.jobs = jobs;
   }
+  config.schedules = readSchedules(check, data.schedules, Object.keys(config.levels), src.lineOf);
   return { config, errors: check.sortedErrors() };
 }
 

@@ -80,7 +80,7 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist, allow_sha1)'],
   ['ssh:\n  allow_sha1: yes please', 2, 'ssh.allow_sha1: expected true or false, got the string "yes please"'],
   ['ssh: true', 1, 'ssh: expected a map, got the boolean true'],
-  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs)'],
+  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules)'],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],
   ['levels:\n  staging: 3', 2, 'levels.staging: expected a map {jump}, got the number 3'],
   ['levels:\n  staging:\n    jump: "-oProxyCommand=sh"', 3, 'levels.staging.jump.host: expected a hostname or IP address, got the string "-oProxyCommand=sh"'],
