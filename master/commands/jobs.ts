@@ -13,7 +13,7 @@ import type { CommandContext } from '../output/cli-io.ts';
 import { JOB_OUT, STATE_OUTPUTS, type JobCliOptions, printJob } from './job.ts';
 import type { GlobalOptions } from './options.ts';
 
-export const JOB_STATUSES: readonly JobStatus[] = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'interrupted'];
+export const JOB_STATUSES: readonly JobStatus[] = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'interrupted', 'skipped'];
 
 interface ListOptions extends GlobalOptions {
   host?: string;
@@ -97,6 +97,7 @@ function showJob(ctx: CommandContext, jid: string, opts: ShowOptions): void {
     if (opts.host !== undefined && !found.order.length) throw usageError(`host ${opts.host} did not take part in job ${jid}`);
     const { job, outcome, order } = found;
     if (job.status === 'running') ctx.io.stderr(`job ${jid} is still running: the hosts that finished so far\n`);
+    if (job.reason) ctx.io.stderr(`job ${jid} was not run: ${job.reason}\n`);
     if (job.kind === 'run' && opts.out !== 'json') {
       // an ad-hoc command's output is not kept, only how it ended on each host
       const runs = store.hostRuns(jid).filter((r) => opts.host === undefined || r.host === opts.host);

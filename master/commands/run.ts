@@ -131,7 +131,7 @@ export async function executeRun(sel: FleetSelection, argv: string[], opts: Part
   const config = sel.config;
   const transport = transportFor(config);
   const args = { command: argv, level: opts.level ?? [], role: opts.role ?? [], host: opts.host ?? [], target: opts.target ?? [], ...(opts.timeout ? { timeout: opts.timeout } : {}) };
-  const job = store.startJob({ kind: 'run', args, origin: starter.origin, who: starter.who, ...(starter.jid ? { jid: starter.jid } : {}) });
+  const job = store.startJob({ kind: 'run', args, origin: starter.origin, who: starter.who, hosts: sel.hosts.map((h) => h.id), ...(starter.jid ? { jid: starter.jid } : {}) });
   starter.onStart?.(job.jid, sel.hosts.map((h) => h.id));
   const partial = new Map<string, { stdout: Buffer[]; stderr: Buffer[]; cap: OutputCap }>();
   const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');

@@ -134,6 +134,33 @@ export const MIGRATIONS: readonly string[] = [
     last_used_at TEXT
   );
   `,
+  // 6: the hosts a job was planned for (a scheduled run is skipped while one of them is busy) and why
+  // a job did not run (status 'skipped'); drift: what the last test-mode highstate of each host
+  // found would change, per state, and when each host was last checked or converged
+  `
+  ALTER TABLE jobs ADD COLUMN hosts TEXT;
+  ALTER TABLE jobs ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+
+  CREATE TABLE drift_checks (
+    host TEXT PRIMARY KEY,
+    jid TEXT NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('test', 'apply')),
+    checked_at TEXT NOT NULL,
+    states INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE drift (
+    host TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    jid TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sls TEXT NOT NULL,
+    changes TEXT NOT NULL DEFAULT '{}',
+    comment TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (host, tag)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,7 +16,8 @@ export interface Database {
   prepare<Row = unknown>(sql: string): Statement<Row>;
   exec(sql: string): Database;
   pragma(source: string, options?: { simple?: boolean }): unknown;
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  /** `.immediate` takes the write lock at the start, so what the transaction read cannot change before it writes. */
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) & { immediate(...args: A): R };
   close(): void;
   readonly open: boolean;
 }

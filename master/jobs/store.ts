@@ -4,13 +4,15 @@
 import type { ErrorData } from '../../agent/errors.ts';
 import type { Grains, StateResult } from '../../agent/protocol.ts';
 import { DEFAULT_KEEP_DAYS } from '../config/halite-yaml.ts';
+import { type HostDrift, noteDrift, readDrift } from './drift.ts';
 import { makeStorePrivate } from './private-files.ts';
 import { type ProcessIdentity, currentProcess, processAlive } from './process-identity.ts';
 import { migrate } from './schema.ts';
 import { type Database, openDatabase } from './sqlite.ts';
 
 export type JobKind = 'highstate' | 'sls' | 'run';
-export type JobStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'interrupted';
+/** `skipped`: a scheduled run that did not start because a job was running on some of its hosts. */
+export type JobStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'interrupted' | 'skipped';
 /** How a host's part of a job ended; `timeout`: stopped after the time allowed (exit code TIMEOUT). */
 export type HostRunStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';
 /** What started a job: a person at the command line, a schedule of the daemon, or an API token. */
@@ -32,6 +34,10 @@ export interface JobRecord {
   master: ProcessIdentity | null;
   /** The job's wall time; null while it runs (and for jobs recorded before it was kept). */
   durationMs: number | null;
+  /** The hosts the job was planned for; null for jobs recorded before they were kept. */
+  hosts: string[] | null;
+  /** Why a skipped job did not run. */
+  reason: string;
 }
 
 export interface HostRunRecord {
@@ -76,6 +82,16 @@ export interface NewJob {
   startedAt?: Date;
   /** The process running the job (default: this one). */
   master?: ProcessIdentity;
+  /** The hosts the job is planned for (what a scheduled run checks before it starts). */
+  hosts?: readonly string[];
+}
+
+/** A host a scheduled run found busy, and the job running there. */
+export interface BusyHost {
+  host: string;
+  jid: string;
+  origin: JobOrigin;
+  who: string;
 }
 
 export interface HostRunInput {
@@ -123,9 +139,19 @@ export function makeJid(at: Date = new Date(), micros = 0): string {
 
 const DAY_MS = 86_400_000;
 
+const startedByText = (b: Pick<BusyHost, 'origin' | 'who'>): string => (b.who ? `${b.origin}:${b.who}` : b.origin);
+
+/** Why a scheduled run was skipped: the busy hosts, grouped by the job they are busy with. */
+export function skipReason(busy: readonly BusyHost[]): string {
+  const byJob = new Map<string, BusyHost[]>();
+  for (const b of busy) byJob.set(b.jid, [...(byJob.get(b.jid) ?? []), b]);
+  const parts = [...byJob.values()].map((bs) => `job ${bs[0].jid} (${startedByText(bs[0])}) is running on ${bs.map((b) => b.host).join(', ')}`);
+  return `skipped: ${parts.join('; ')}`;
+}
+
 interface JobRow {
   jid: string; kind: JobKind; args: string; test: number; started_at: string; finished_at: string | null; status: JobStatus; origin: JobOrigin; who: string;
-  duration_ms: number | null; master_pid: number | null; master_start: string;
+  duration_ms: number | null; master_pid: number | null; master_start: string; hosts: string | null; reason: string;
 }
 interface HostRunRow {
   jid: string; host: string; status: HostRunStatus; succeeded: number; failed: number; changed: number; total: number; duration_ms: number; errors: string; warnings: string;
@@ -137,6 +163,7 @@ interface InventoryRow { host: string; addresses: string; grains: string; update
 const toJob = (r: JobRow): JobRecord => ({
   jid: r.jid, kind: r.kind, args: JSON.parse(r.args), test: r.test === 1, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, origin: r.origin, who: r.who,
   master: r.master_pid === null ? null : { pid: r.master_pid, start: r.master_start }, durationMs: r.duration_ms,
+  hosts: r.hosts === null ? null : JSON.parse(r.hosts), reason: r.reason,
 });
 const toHostRun = (r: HostRunRow): HostRunRecord => ({
   jid: r.jid, host: r.host, status: r.status, succeeded: r.succeeded, failed: r.failed, changed: r.changed, total: r.total,
@@ -207,14 +234,70 @@ export class JobStore {
     return jid;
   }
 
+  /**
+   * Records a job as running. A job reserved beforehand by claimJob (same id, still running) is
+   * completed with what the job says now.
+   */
   startJob(job: NewJob): JobRecord {
     const started = job.startedAt ?? new Date();
     const jid = job.jid ?? this.newJid(started);
     const master = job.master ?? currentProcess();
-    this.db
-      .prepare('INSERT INTO jobs (jid, kind, args, test, started_at, status, origin, who, master_pid, master_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, started.toISOString(), 'running', job.origin ?? 'cli', job.who ?? '', master.pid, master.start);
+    const hosts = job.hosts ? JSON.stringify(job.hosts) : null;
+    const r = this.db
+      .prepare(
+        'INSERT INTO jobs (jid, kind, args, test, started_at, status, origin, who, master_pid, master_start, hosts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+          "ON CONFLICT (jid) DO UPDATE SET kind = excluded.kind, args = excluded.args, test = excluded.test, hosts = COALESCE(excluded.hosts, jobs.hosts) WHERE jobs.status = 'running'",
+      )
+      .run(jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, started.toISOString(), 'running', job.origin ?? 'cli', job.who ?? '', master.pid, master.start, hosts);
+    if (r.changes === 0) throw new Error(`job ${jid} is already recorded and has finished`);
     return this.job(jid)!;
+  }
+
+  /**
+   * The hosts among `hosts` that a running job works on (a job of a master that has ended is
+   * interrupted first and does not count).
+   */
+  busyHosts(hosts: readonly string[]): BusyHost[] {
+    const wanted = new Set(hosts);
+    const busy: BusyHost[] = [];
+    const runs = this.db.prepare<{ host: string }>('SELECT host FROM host_runs WHERE jid = ?');
+    for (const j of this.db.prepare<JobRow>("SELECT * FROM jobs WHERE status = 'running' ORDER BY started_at, jid").all()) {
+      const on: string[] = j.hosts === null ? runs.all(j.jid).map((r) => r.host) : JSON.parse(j.hosts);
+      for (const host of on) if (wanted.has(host)) busy.push({ host, jid: j.jid, origin: j.origin, who: j.who });
+    }
+    return busy;
+  }
+
+  /** Records a job that did not start (`skipped`, or `error` when it could not be planned), finished at once, with the reason. */
+  recordNotRun(job: NewJob & { jid: string }, status: 'skipped' | 'error', reason: string, at: Date = new Date()): JobRecord {
+    const master = job.master ?? currentProcess();
+    this.db
+      .prepare('INSERT INTO jobs (jid, kind, args, test, started_at, finished_at, status, origin, who, master_pid, master_start, duration_ms, hosts, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)')
+      .run(job.jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, at.toISOString(), at.toISOString(), status, job.origin ?? 'cli', job.who ?? '', master.pid, master.start, job.hosts ? JSON.stringify(job.hosts) : null, reason);
+    return this.job(job.jid)!;
+  }
+
+  /**
+   * Starts `job` (on `job.hosts`) unless a running job works on one of its hosts: then the job is
+   * recorded as `skipped` with the reason (each host blocked, saying why) and the busy hosts are
+   * returned. The check and the record are one write transaction, so two masters cannot both claim
+   * a host.
+   */
+  claimJob(job: NewJob & { hosts: readonly string[]; jid: string }, at: Date = new Date()): { job: JobRecord; busy: BusyHost[] } {
+    this.interruptOrphans();
+    return this.db.transaction(() => {
+      const busy = this.busyHosts(job.hosts);
+      if (!busy.length) return { job: this.startJob({ ...job, startedAt: at }), busy };
+      const reason = skipReason(busy);
+      this.recordNotRun(job, 'skipped', reason, at);
+      const byHost = new Map(busy.map((b) => [b.host, b]));
+      job.hosts.forEach((host, position) => {
+        const b = byHost.get(host);
+        const why = b ? `${host}: busy with job ${b.jid} (${startedByText(b)})` : `${host}: not run because the scheduled run was skipped`;
+        this.recordHostRun(job.jid, { host, status: 'blocked', position, reason: why, finishedAt: at });
+      });
+      return { job: this.job(job.jid)!, busy };
+    }).immediate();
   }
 
   /** Records that a host's run has started (status `running` until recordHostRun) at its place in the job's host order. */
@@ -259,6 +342,7 @@ export class JobStore {
         (run.finishedAt ?? new Date()).toISOString(), run.unresolved ? 1 : 0, run.recoveredAt ? run.recoveredAt.toISOString() : null,
         run.position ?? 0, run.reason ?? '', run.position ?? null,
       );
+      noteDrift(this.db, jid, run.host, run.status, results, run.finishedAt ?? new Date());
       for (const r of results) {
         insertResult.run(jid, run.host, r.tag, r.id, r.name, r.sls, r.result === null ? null : r.result ? 1 : 0, JSON.stringify(r.changes ?? {}), r.comment ?? '', r.start_time ?? '', r.duration_ms ?? 0, r.run_num, JSON.stringify(r.warnings ?? []));
       }
@@ -334,6 +418,11 @@ export class JobStore {
       .prepare<{ host: string; at: string }>("SELECT host, max(finished_at) AS at FROM host_runs WHERE status IN ('ok', 'changed') GROUP BY host ORDER BY host")
       .all()
       .map((r) => ({ host: r.host, finishedAt: r.at }));
+  }
+
+  /** Each checked host's drift (every host, or those named), by host name (drift.ts). */
+  drift(hosts?: readonly string[]): Map<string, HostDrift> {
+    return readDrift(this.db, hosts);
   }
 
   updateInventory(host: string, addresses: readonly string[], grains: Grains, at: Date = new Date()): void {

@@ -129,7 +129,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
   const waves = plan(opts.hosts, opts.roles, { batch: opts.batch });
   const store = opts.store;
   const jid = opts.jid ?? store?.newJid() ?? `${started}`;
-  store?.startJob({ jid, kind: opts.kind ?? (opts.sls ? 'sls' : 'highstate'), args: opts.args ?? {}, test, origin: opts.origin ?? 'cli', who: opts.who ?? '' });
+  store?.startJob({ jid, kind: opts.kind ?? (opts.sls ? 'sls' : 'highstate'), args: opts.args ?? {}, test, origin: opts.origin ?? 'cli', who: opts.who ?? '', hosts: opts.hosts.map((h) => h.id) });
   const position = new Map(opts.hosts.map((h, i) => [h.id, i]));
 
   const outcomes: Record<string, Record<string, HostOutcome>> = {};

@@ -35,7 +35,7 @@ t.test('schema: created in a new directory, WAL, migrated to the current version
   t.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
   t.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   const tables = store.db.prepare<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
-  t.same(tables, ['api_tokens', 'host_runs', 'inventory', 'jobs', 'settings', 'state_results']);
+  t.same(tables, ['api_tokens', 'drift', 'drift_checks', 'host_runs', 'inventory', 'jobs', 'settings', 'state_results']);
   store.startJob({ kind: 'highstate' });
   store.close();
   const again = JobStore.open(file);
