@@ -14,9 +14,9 @@ import { PassThrough } from 'node:stream';
 import { bindSocket } from '../../agent/runtime/resident.ts';
 import type { HostConnection } from './connection.ts';
 import { TransportError, type TransportErrorData } from './errors.ts';
+import { KeptConnections } from './kept-connections.ts';
 import type { ExecOptions, ExecResult } from './exec.ts';
 import { FRAME, MAX_REQUEST_BYTES, MUX_VERSION, type MuxHello, type MuxProfile, type MuxRequest, type MuxResult, encodeFrame, isMuxRequest } from './mux-protocol.ts';
-import type { HostTarget } from './target.ts';
 import { Transport } from './transport.ts';
 
 export interface KeeperOptions {
@@ -68,14 +68,17 @@ function readRequest(sock: Socket): Promise<{ request: unknown; rest: Buffer }> 
 
 export class Keeper {
   private readonly transports = new Map<string, Transport>();
-  private readonly conns = new Map<string, Promise<HostConnection>>();
+  private readonly conns = new KeptConnections();
   private active = 0;
   private stopped = false;
   private persistSec: number;
   private idle: NodeJS.Timeout | undefined;
   private readonly server = createServer({ allowHalfOpen: true });
+
   /** Host connections opened so far (a measure of reuse). */
-  opened = 0;
+  get opened(): number {
+    return this.conns.opened;
+  }
 
   constructor(private readonly o: KeeperOptions) {
     this.persistSec = o.persistSec;
@@ -98,8 +101,7 @@ export class Keeper {
     this.stopped = true;
     if (this.idle) clearTimeout(this.idle);
     this.server.close();
-    for (const c of this.conns.values()) void c.then((conn) => conn.close(), () => undefined);
-    this.conns.clear();
+    this.conns.closeAll();
     for (const t of this.transports.values()) t.close();
     this.transports.clear();
   }
@@ -125,40 +127,11 @@ export class Keeper {
     return { key, transport: t };
   }
 
-  /** The kept connection to `target` (opened when there is none); `fresh` when opened by this call. */
-  private connection(p: MuxProfile, target: HostTarget): { conn: Promise<HostConnection>; fresh: boolean; key: string } {
-    const { key: profile, transport } = this.transportFor(p);
-    const { id: _id, ...where } = target;
-    const key = JSON.stringify([profile, where]);
-    const kept = this.conns.get(key);
-    if (kept) return { conn: kept, fresh: false, key };
-    const conn = transport.connect(target);
-    this.opened++;
-    this.conns.set(key, conn);
-    const forget = (): void => {
-      if (this.conns.get(key) === conn) this.conns.delete(key);
-    };
-    conn.then((c) => {
-      c.client.once('close', forget);
-      c.client.once('end', forget);
-      c.client.on('error', forget);
-    }, forget);
-    return { conn, fresh: true, key };
-  }
-
-  /** Runs `fn` on the kept connection; a stale kept connection that cannot start a command is replaced once. */
-  private async onConnection<T>(req: MuxRequest, fn: (c: HostConnection) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const { conn, fresh, key } = this.connection(req.profile, req.target);
-      const c = await conn;
-      try {
-        return await fn(c);
-      } catch (err) {
-        if (fresh || attempt > 0 || !(err instanceof TransportError) || !err.notStarted) throw err;
-        if (this.conns.get(key) === conn) this.conns.delete(key);
-        c.close();
-      }
-    }
+  /** Runs `fn` on the kept connection to the request's target, through the transport of its profile. */
+  private onConnection<T>(req: MuxRequest, fn: (c: HostConnection) => Promise<T>): Promise<T> {
+    const { key: profile, transport } = this.transportFor(req.profile);
+    const { id: _id, ...where } = req.target;
+    return this.conns.use(JSON.stringify([profile, where]), () => transport.connect(req.target), fn);
   }
 
   private async handle(sock: Socket): Promise<void> {
