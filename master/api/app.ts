@@ -22,6 +22,8 @@ export interface ApiOptions extends Omit<LaunchEnv, 'store' | 'bus'> {
   logger?: boolean;
   /** Front ends served beside the API (the dashboard), each adding its routes with its own authentication. */
   frontends?: readonly Frontend[];
+  /** The daemon's SSH connections, for /metrics. */
+  connections?: () => { opened: number; open: number };
 }
 
 /** Adds a front end's routes to the daemon's app; it works through the API's context. */
@@ -37,7 +39,7 @@ const MAX_BODY = 64 * 1024;
 export function buildApi(opts: ApiOptions): Api {
   const bus = new EventBus();
   const launch: LaunchEnv = { ...opts, bus };
-  const context: ApiContext = { store: opts.store, tokens: new TokenStore(opts.store.db), bus, launcher: new JobLauncher(launch), metrics: new Metrics(bus, opts.store), launch };
+  const context: ApiContext = { store: opts.store, tokens: new TokenStore(opts.store.db), bus, launcher: new JobLauncher(launch), metrics: new Metrics(bus, opts.store, opts.connections), launch };
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: MAX_BODY,

@@ -48,7 +48,15 @@ export interface Launched {
   jid: string;
   hosts: string[];
   warnings: string[];
+  /** Why the job was not run (the reservation refused it). */
+  skipped?: string;
 }
+
+/**
+ * Called with the job id and its planned hosts just before the job runs: returns why it must not run
+ * (then it is not started; the reservation has recorded it), or undefined to go on.
+ */
+export type Reserve = (jid: string, hosts: string[]) => string | undefined;
 
 /** The job events the bus carries, from the orchestrator's. */
 function toApiEvent(jid: string, kind: JobRequest['kind'], e: JobEvent, starter: { origin: JobOrigin; who: string }): ApiEvent | undefined {
@@ -98,9 +106,9 @@ export class JobLauncher {
 
   /**
    * Plans the job (a bad selection or configuration is thrown as an ApiError and starts nothing),
-   * then runs it in the background and returns its id.
+   * asks `reserve` whether it may run, then runs it in the background and returns its id.
    */
-  async start(req: JobRequest, starter: { origin: JobOrigin; who: string }): Promise<Launched> {
+  async start(req: JobRequest, starter: { origin: JobOrigin; who: string }, reserve?: Reserve): Promise<Launched> {
     requireTargets(req);
     const warnings: string[] = [];
     const ctx = this.context(warnings);
@@ -114,6 +122,11 @@ export class JobLauncher {
       throw apiError(err);
     }
     const jid = store.newJid();
+    const skipped = reserve?.(jid, planned.hosts.map((h) => h.id));
+    if (skipped !== undefined) {
+      bus.publish({ type: 'job-done', jid, kind: req.kind, status: 'skipped', durationMs: 0 });
+      return { jid, hosts: planned.hosts.map((h) => h.id), warnings, skipped };
+    }
     const publish = (e: JobEvent) => {
       const ev = toApiEvent(jid, req.kind, e, starter);
       if (ev) bus.publish(ev);

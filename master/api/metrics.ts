@@ -1,6 +1,6 @@
 // Prometheus metrics of the daemon, in the text exposition format: jobs and host runs counted from
 // the bus since the daemon started, their durations, and each host's last successful run from the
-// job store.
+// job store, and the drifted hosts.
 import type { JobStore } from '../jobs/store.ts';
 import type { EventBus } from './events.ts';
 
@@ -65,7 +65,12 @@ export class Metrics {
   private readonly hostSeconds = new Summary('halite_host_run_duration_seconds', 'Duration of the host runs finished, by host.');
   private readonly running = new Set<string>();
 
-  constructor(bus: EventBus, private readonly store: JobStore) {
+  constructor(
+    bus: EventBus,
+    private readonly store: JobStore,
+    /** The daemon's SSH connections: opened since it started, and held now. */
+    private readonly connections?: () => { opened: number; open: number },
+  ) {
     bus.subscribe((e) => {
       if (e.type === 'job-start') this.running.add(e.jid);
       else if (e.type === 'job-done') {
@@ -85,6 +90,20 @@ export class Metrics {
     running.set({}, this.running.size);
     const last = new Family('halite_host_last_success_timestamp_seconds', 'gauge', "Unix time of each host's last run that succeeded (ok or changed), from the job history.");
     for (const r of this.store.lastSuccesses()) last.set({ host: r.host }, Date.parse(r.finishedAt) / 1000);
-    return [this.jobs, this.jobSeconds, running, this.hostRuns, this.hostFailures, this.hostSeconds, last].map((f) => f.text()).join('');
+    const drift = this.store.drift();
+    const drifted = new Family('halite_drifted_hosts', 'gauge', 'Hosts whose last test-mode highstate found states that would change.');
+    drifted.set({}, [...drift.values()].filter((d) => d.states.length).length);
+    const driftStates = new Family('halite_host_drifted_states', 'gauge', 'States that would change on each checked host, from its last test-mode highstate (0: in line).');
+    for (const d of drift.values()) driftStates.set({ host: d.host }, d.states.length);
+    const families = [this.jobs, this.jobSeconds, running, this.hostRuns, this.hostFailures, this.hostSeconds, last, drifted, driftStates];
+    if (this.connections) {
+      const c = this.connections();
+      const opened = new Family('halite_ssh_connections_opened_total', 'counter', 'SSH connections to hosts the daemon opened since it started (it keeps them between jobs).');
+      opened.set({}, c.opened);
+      const open = new Family('halite_ssh_connections_open', 'gauge', 'SSH connections to hosts the daemon holds now.');
+      open.set({}, c.open);
+      families.push(opened, open);
+    }
+    return families.map((f) => f.text()).join('');
   }
 }

@@ -5,7 +5,7 @@ const strList = { type: 'array', items: { type: 'string', minLength: 1, maxLengt
 const obj = <P extends Record<string, unknown>>(properties: P, required: (keyof P & string)[] = []) =>
   ({ type: 'object', additionalProperties: false, properties, required }) as const;
 
-export const JOB_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'interrupted'] as const;
+export const JOB_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'interrupted', 'skipped'] as const;
 export const HOST_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'blocked', 'interrupted'] as const;
 const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
 
@@ -23,8 +23,12 @@ export const jobRecord = obj(
     origin: { type: 'string', enum: ['cli', 'schedule', 'api'] },
     who: str,
     durationMs: nullable('number'),
+    /** the hosts the job was planned for; null for jobs recorded before they were kept */
+    hosts: { type: ['array', 'null'], items: str },
+    /** why a skipped job did not run */
+    reason: str,
   },
-  ['jid', 'kind', 'args', 'test', 'startedAt', 'finishedAt', 'status', 'origin', 'who', 'durationMs'],
+  ['jid', 'kind', 'args', 'test', 'startedAt', 'finishedAt', 'status', 'origin', 'who', 'durationMs', 'reason'],
 );
 
 const errorData = { type: 'object', additionalProperties: true, properties: { code: str, message: str }, required: ['code', 'message'] } as const;
@@ -108,11 +112,24 @@ export const startJobReply = obj({ jid: str, hosts: { type: 'array', items: str 
 
 const lastRun = { anyOf: [{ type: 'null' }, obj({ jid: str, status: { type: 'string', enum: HOST_STATUS }, finishedAt: nullable('string') }, ['jid', 'status', 'finishedAt'])] } as const;
 
+export const driftedState = obj(
+  { tag: str, id: str, name: str, sls: str, changes: { type: 'object', additionalProperties: true }, comment: str },
+  ['tag', 'id', 'name', 'sls', 'changes', 'comment'],
+);
+
+/** null: never checked; else the last test-mode highstate (or applied one that converged the host) and what would change */
+const drift = {
+  anyOf: [
+    { type: 'null' },
+    obj({ jid: str, mode: { type: 'string', enum: ['test', 'apply'] }, checkedAt: str, drifted: { type: 'boolean' }, states: { type: 'array', items: driftedState } }, ['jid', 'mode', 'checkedAt', 'drifted', 'states']),
+  ],
+} as const;
+
 export const hostsReply = obj(
   {
     hosts: {
       type: 'array',
-      items: obj({ id: str, level: str, roles: { type: 'array', items: str }, address: str, lastRun }, ['id', 'level', 'roles', 'address', 'lastRun']),
+      items: obj({ id: str, level: str, roles: { type: 'array', items: str }, address: str, lastRun, drift }, ['id', 'level', 'roles', 'address', 'lastRun', 'drift']),
     },
   },
   ['hosts'],

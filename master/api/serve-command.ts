@@ -1,5 +1,6 @@
 // `halite serve [--port N] [--listen ADDR]`: the master daemon — the HTTP API (docs/api.md) on the
-// loopback address unless told otherwise, the job history's retention applied at start and hourly.
+// loopback address unless told otherwise, the schedules of halite.yaml (docs/schedule.md), the job
+// history's retention applied at start and hourly. Its SSH connections are held for its lifetime.
 import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Frontend, buildApi } from './app.ts';
@@ -10,6 +11,9 @@ import { JobStore } from '../jobs/store.ts';
 import type { CommandContext } from '../output/cli-io.ts';
 import type { JobHooks } from '../commands/job.ts';
 import type { GlobalOptions } from '../commands/options.ts';
+import { transportFor } from '../commands/fleet.ts';
+import { Scheduler } from '../schedule/scheduler.ts';
+import { HeldTransport } from '../transport/held-transport.ts';
 
 export const DEFAULT_PORT = 4580;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -50,7 +54,13 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
       if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
       const store = JobStore.open(config.jobsDb);
       const log = (m: string) => ctx.io.stderr(`halite serve: ${m}\n`);
-      const { app, context } = buildApi({ store, configFile: config.file ?? undefined, env: ctx.io.env, cwd: ctx.io.cwd, ...(hooks.job ? { jobHooks: hooks.job } : {}), ...(hooks.frontends ? { frontends: hooks.frontends } : {}), log });
+      const held = new HeldTransport(transportFor(config), config.concurrency);
+      const jobHooks = { ...hooks.job, transport: held };
+      const { app, context } = buildApi({
+        store, configFile: config.file ?? undefined, env: ctx.io.env, cwd: ctx.io.cwd, jobHooks, log, connections: () => held.stats,
+        ...(hooks.frontends ? { frontends: hooks.frontends } : {}),
+      });
+      const scheduler = new Scheduler({ schedules: config.schedules, launcher: context.launcher, store, log });
       const prune = () => {
         const n = store.prune(config.jobs);
         if (n) log(`${n} job${n === 1 ? '' : 's'} past retention deleted`);
@@ -62,8 +72,10 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
       const close = () =>
         (closing ??= (async () => {
           clearInterval(timer);
+          await scheduler.stop();
           await app.close();
           await context.launcher.idle();
+          held.close();
           store.close();
           for (const w of waitClosed) w();
         })());
@@ -76,6 +88,7 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
       }
       if (!context.tokens.list().length) log('no API tokens yet: create one with `halite token create NAME`');
       log(`listening on ${url}`);
+      scheduler.start();
       if (hooks.listening) {
         hooks.listening(url, close);
         return closing === undefined ? new Promise<void>((resolve) => void waitClosed.push(resolve)) : closing;

@@ -23,7 +23,7 @@ import type { RoleSet } from '../config/roles.ts';
 import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '../config/roster.ts';
 import { type Workspace, openWorkspace } from '../config/workspace.ts';
 import type { CommandContext } from '../output/cli-io.ts';
-import { jobTransportFor, printSha1Warning, requireLoginKeys } from './fleet.ts';
+import { type JobTransport, jobTransportFor, printSha1Warning, requireLoginKeys } from './fleet.ts';
 import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
 import { onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
@@ -54,6 +54,8 @@ export interface JobHooks {
   tty?: boolean;
   /** Where SIGINT and SIGTERM are listened for (default: this process). */
   signals?: Pick<NodeJS.Process, 'on' | 'removeListener'>;
+  /** A transport held by the caller for many jobs (the daemon's): used as it is, not closed after the job. */
+  transport?: JobTransport;
 }
 
 function seconds(value: string): number {
@@ -167,7 +169,7 @@ export type JobRunOptions = Pick<JobCliOptions, 'test' | 'batch' | 'failhard' | 
 export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: string[] | undefined, store: JobStore, hooks: JobHooks, starter: JobStarter, env: NodeJS.ProcessEnv = process.env): Promise<JobOutcome> {
   const { ws, hosts, rejected } = planned;
   const concurrency = opts.concurrency ?? ws.config.concurrency;
-  const transport = jobTransportFor({ ...ws.config, concurrency }, env, starter.debug);
+  const transport = hooks.transport ?? jobTransportFor({ ...ws.config, concurrency }, env, starter.debug);
   if (!hooks.runner) transport.warm(hosts.filter((h) => !rejected.has(h.id)).map((h) => targetFor(h, ws.config)));
   try {
     const limits = { ...ws.config.hostLimits, ...(opts.timeout ? { timeout: opts.timeout } : {}) };
@@ -207,7 +209,7 @@ export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: 
     store.prune(ws.config.jobs);
     return job;
   } finally {
-    transport.close();
+    if (!hooks.transport) transport.close();
   }
 }
 
