@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.ts';
 import type { CliIo, CommandContext } from './output/cli-io.ts';
+import { registerDrift } from './commands/drift.ts';
 import { registerHighstate } from './commands/highstate.ts';
 import { registerHosts } from './commands/hosts.ts';
 import type { JobHooks } from './commands/job.ts';
@@ -50,6 +51,7 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
   registerSls(program, ctx, hooks.job);
   registerRun(program, ctx);
   registerJobs(program, ctx);
+  registerDrift(program, ctx);
   registerServe(program, ctx, { job: hooks.job, listening: hooks.serveListening, frontends: [dashboard] });
   registerToken(program, ctx);
   registerSsh(program, ctx);

@@ -13,7 +13,7 @@ export interface TargetOptions {
   target: string[];
 }
 
-const collectList = (value: string, previous: string[]): string[] => [...previous, ...splitList(value)];
+export const collectList = (value: string, previous: string[]): string[] => [...previous, ...splitList(value)];
 const collectOne = (value: string, previous: string[]): string[] => {
   if (!value.trim()) throw new InvalidArgumentError('empty target expression');
   return [...previous, value];
