@@ -38,7 +38,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['master/build'],
   ['master/output'],
   ['master/commands'],
-  ['master/api'],
+  ['master/api', 'master/schedule'],
   ['master/dashboard'],
   ['master/cli.ts'],
 ];

@@ -7,8 +7,8 @@ import { nested } from '../../agent/output/nested.ts';
 import type { HostDrift } from '../jobs/drift.ts';
 import { JobStore } from '../jobs/store.ts';
 import { safeJson, safeLine, safeText } from '../output/terminal-safe.ts';
-import { openWorkspace } from '../workspace.ts';
-import type { CommandContext } from './context.ts';
+import { openWorkspace } from '../config/workspace.ts';
+import type { CommandContext } from '../output/cli-io.ts';
 import type { GlobalOptions } from './options.ts';
 import { collectList } from './target-options.ts';
 

@@ -7,7 +7,7 @@ import { compileHost } from './compile-host.ts';
 import { exitCodeFor } from '../exit-codes.ts';
 import { formatErrors, formatWarnings, groupErrors } from '../output/errors.ts';
 import { redact } from '../pillar/redact.ts';
-import { checkSchedules } from '../schedule/lint.ts';
+import { checkSchedules } from '../config/schedule-check.ts';
 import { openWorkspace } from '../config/workspace.ts';
 import type { CommandContext } from '../output/cli-io.ts';
 import type { GlobalOptions } from './options.ts';

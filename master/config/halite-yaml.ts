@@ -8,7 +8,7 @@ import { FieldCheck } from './field-check.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits, parseSize } from './host-limits.ts';
 import { type JumpHost, readJump } from './jump-spec.ts';
 import { isPort, isPosixUser, isSafeToken } from './names.ts';
-import { type ScheduleSpec, readSchedules } from './schedule/config.ts';
+import { type ScheduleSpec, readSchedules } from './schedules.ts';
 import { isPlainMap, parseYamlSource } from './yaml-source.ts';
 
 export interface SshConfig {

@@ -7,7 +7,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { JobLauncher, Launched } from '../api/launcher.ts';
 import type { JobStore } from '../jobs/store.ts';
-import type { ScheduleSpec } from './config.ts';
+import type { ScheduleSpec } from '../config/schedules.ts';
 
 export interface SchedulerEnv {
   schedules: readonly ScheduleSpec[];

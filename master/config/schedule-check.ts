@@ -2,9 +2,9 @@
 // exist (an error: the run would select nothing it was meant to), and a level with hosts in the
 // roster (a warning: the level may be filled later).
 import type { ErrorData } from '../../agent/errors.ts';
-import type { HaliteConfig } from '../config.ts';
-import type { RoleSet } from '../roles.ts';
-import type { Roster } from '../roster.ts';
+import type { HaliteConfig } from './halite-yaml.ts';
+import type { RoleSet } from './roles.ts';
+import type { Roster } from './roster.ts';
 
 export function checkSchedules(config: HaliteConfig, roles: RoleSet | undefined, roster: Roster): { errors: ErrorData[]; warnings: ErrorData[] } {
   const errors: ErrorData[] = [];

@@ -3,9 +3,9 @@
 // applied or in test mode (a drift check), delayed by a random splay so that masters and hosts do
 // not all start at the same second.
 import { validateDetailed } from 'node-cron';
-import type { FieldCheck } from '../field-check.ts';
-import { isSafeToken } from '../names.ts';
-import { isPlainMap } from '../yaml-source.ts';
+import type { FieldCheck } from './field-check.ts';
+import { isSafeToken } from './names.ts';
+import { isPlainMap } from './yaml-source.ts';
 
 export type ScheduleMode = 'apply' | 'test';
 export const SCHEDULE_MODES: readonly ScheduleMode[] = ['apply', 'test'];
