@@ -84,8 +84,8 @@ export function readSchedules(check: FieldCheck, value: unknown, levels: readonl
       check.expected(path, 'a map {name, level, role(s), cron, mode, splay}', entry);
       return;
     }
-    check.unknownKeys(path, entry, KEYS);
     const before = check.errors.length;
+    check.unknownKeys(path, entry, KEYS);
     for (const k of ['name', 'level', 'cron']) if (entry[k] === undefined) check.error(path, `schedule needs '${k}'`);
     const name = entry.name;
     if (name !== undefined && !(typeof name === 'string' && isSafeToken(name))) check.expected([...path, 'name'], `a schedule name (${TOKEN})`, name);
