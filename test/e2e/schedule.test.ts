@@ -17,6 +17,8 @@ const HOSTS = ['schedule-a', 'schedule-b'];
 const suite = fleetSuite('schedule-x', HOSTS.map((id) => ({ id, roles: ['memcache'], level: 'staging' })));
 const FILE = '/etc/halite-schedule/motd';
 const EVERY_10S = '*/10 * * * * *';
+/** Succeeds while a process on the host runs `sleep 12` (the slow state). */
+const SLEEPING = `for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -qx 'sleep 12 ' && exit 0; done; exit 1`;
 
 const TOP = "base:\n  '*':\n    - scheduled\n";
 const motd = `motd:\n  file.managed:\n    - name: ${FILE}\n    - contents: managed by halite\n    - makedirs: true\n`;
@@ -166,16 +168,29 @@ t.test('the daemon killed with SIGKILL mid-job: the job is interrupted, nothing 
   const cfg = config('kill', slow, [{ name: 'killed', level: 'staging', cron: EVERY_10S, mode: 'apply' }]);
   const d = daemon(cfg);
   const victim = await until('a scheduled run under way', () => scheduled('killed').find((j) => j.status === 'running'));
+  // killed once the agent on the first host runs the job's long state: it finishes the run on its own
+  for (let end = Date.now() + 120_000; ; ) {
+    const r = await suite.fleet.exec(HOSTS[0], ['sh', '-c', SLEEPING], { reject: false });
+    if (r.exitCode === 0) break;
+    if (Date.now() > end) throw new Error('the agent never ran the long state');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   d.child.kill('SIGKILL');
   await d.done;
   const before = jobs().filter((j) => j.jid !== victim.jid);
 
   const again = daemon(cfg);
-  const next = await until('a run of the restarted daemon', () => scheduled('killed').find((j) => j.startedAt > victim.startedAt && finished(j)));
+  // a tick that reaches a host while the killed job's run still holds it ends LOCKED there; a later one runs
+  const next = await until('a run of the restarted daemon', () => scheduled('killed').find((j) => j.startedAt > victim.startedAt && /^(ok|changed)$/.test(j.status)));
   await stop(again);
   t.match(next.status, /^(ok|changed)$/, 'the next tick ran to its end');
   const all = new Map(jobs().map((j) => [j.jid, j]));
   t.equal(all.get(victim.jid)?.status, 'interrupted', 'the killed job is interrupted');
+  const s = JobStore.open(suite.ws.jobsDb);
+  const run = s.hostRun(victim.jid, HOSTS[0])!;
+  t.type(run.recoveredAt, 'string', `${HOSTS[0]}: what the agent did after the kill was fetched by a later run`);
+  t.match(run, { status: 'changed', total: 2, changed: 2 }, `${HOSTS[0]}: the agent finished the run on its own`);
+  s.close();
   for (const j of before) {
     const now = all.get(j.jid);
     t.ok(now, `job ${j.jid} is still recorded`);
