@@ -68,7 +68,7 @@ t.test('a bad depends_on: exit 5, at its line in the role file', async (t) => {
 t.test('a bad halite.yaml key: exit 5, at the key\'s line', async (t) => {
   const unknown = await lint({ 'halite.yaml': GOOD['halite.yaml'] + 'concurency: 4\n' });
   t.equal(unknown.code, 5);
-  t.equal(unknown.err, `${join(unknown.dir, 'halite.yaml')}:4: concurency: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs) (CONFIG)\n`);
+  t.equal(unknown.err, `${join(unknown.dir, 'halite.yaml')}:4: concurency: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules) (CONFIG)\n`);
   const nested = await lint({ 'halite.yaml': 'levels:\n  staging: {}\n  production:\n    jmp: 10.0.0.1\n' });
   t.equal(nested.code, 5);
   t.match(nested.err, `${join(nested.dir, 'halite.yaml')}:4: levels.production.jmp: unknown field (expected one of: jump) (CONFIG)\n`);
@@ -106,4 +106,21 @@ t.test('an unknown state function: a warning (exit 0), an error with --strict', 
   t.not(strict.code, 0);
   t.notMatch(strict.out, /^warning:/m);
   t.match(strict.out, /lint: 2 hosts, 2 with errors; 1 error in total\n$/);
+});
+
+t.test('schedules: a bad cron expression at its line; an unknown role is an error, a level without hosts a warning', async (t) => {
+  const base = GOOD['halite.yaml'] + 'schedules:\n';
+  const cron = await lint({ 'halite.yaml': base + "  - name: nightly\n    level: staging\n    cron: '0 25 * * *'\n" });
+  t.equal(cron.code, 5);
+  t.equal(cron.err, `${join(cron.dir, 'halite.yaml')}:7: schedules[0].cron: not a valid cron expression '0 25 * * *': hour: 25 is a invalid expression for hour (CONFIG)\n`);
+
+  const role = await lint({ 'halite.yaml': base + "  - name: nightly\n    level: production\n    roles: [web, wbe]\n    cron: '0 3 * * *'\n" });
+  t.equal(role.code, 5, role.out + role.err);
+  t.match(role.out, `${join(role.dir, 'halite.yaml')}:5: schedule nightly: no such role: wbe (roles: db, web) (CONFIG)`);
+
+  const empty = await lint({ 'halite.yaml': base + "  - name: nightly\n    level: production\n    role: db\n    cron: '0 3 * * *'\n" });
+  t.equal(empty.code, 0, empty.out + empty.err);
+  t.match(empty.out, /^warning: [^\n]*halite\.yaml:5: schedule nightly: no roster host of level production with role db: its runs do nothing/m);
+  t.match(empty.out, /lint: 2 hosts, no errors; 1 warning\n$/);
+  t.not((await lint({ 'halite.yaml': base + "  - name: nightly\n    level: production\n    role: db\n    cron: '0 3 * * *'\n" }, ['--strict'])).code, 0, 'an error with --strict');
 });
