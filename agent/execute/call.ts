@@ -70,8 +70,9 @@ export async function callState(input: CallInput): Promise<CallOutcome> {
   const { chunk, fn, mode } = input;
   const full = fullName(chunk, mode);
   if (!fn) return fail(`State '${chunk.state}.${chunk.fun}' was not found in SLS '${chunk.sls}'`);
+  // the function types its arguments itself (define.ts); the executor reports what is wrong first
   const args: StateArgs = { ...(input.args ?? chunk.args), name: chunk.name };
-  const check = checkArgs(fn.args, args, `${chunk.state}.${chunk.fun}`);
+  const check = checkArgs(fn, args, `${chunk.state}.${chunk.fun}`);
   if (check.errors.length) return fail(check.errors.join('\n'), check.warnings);
   try {
     const out = await withTimeout(input.timeout, input.signal, async (signal) => {

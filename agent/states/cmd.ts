@@ -12,6 +12,7 @@ import { lookupAccount } from '../facts/users.ts';
 import { loadSource } from './file/source.ts';
 import { operands } from '../process/operands.ts';
 import { shellArgv, shellInput } from '../process/shell-line.ts';
+import { untypedArgs } from './define.ts';
 
 export interface CmdOps {
   argv: string[];
@@ -191,7 +192,7 @@ async function checkRun(args: StateArgs, ctx: StateContext): Promise<Plan<CmdOps
 }
 
 export const run: StateFunction<CmdOps> = {
-  args: { required: [], optional: RUN_ARGS },
+  doc: '', args: untypedArgs([], RUN_ARGS),
   check: checkRun,
   apply: applyCmd,
   recheck: false,
@@ -232,7 +233,7 @@ async function checkScript(args: StateArgs, ctx: StateContext): Promise<Plan<Cmd
 }
 
 export const script: StateFunction<CmdOps> = {
-  args: { required: [], optional: SCRIPT_ARGS },
+  doc: '', args: untypedArgs([], SCRIPT_ARGS),
   check: checkScript,
   apply: applyCmd,
   recheck: false,

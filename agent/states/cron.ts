@@ -7,6 +7,7 @@ import { flag, optString } from './args.ts';
 import { crontabFact, parseCrontab, renderCrontab, writeCrontabArgv, type CronTab } from '../facts/crontab.ts';
 import { rmEnv, rmJob, setEnv, setJob, setSpecial } from './cron-table.ts';
 import { refuseOptionLike } from '../process/operands.ts';
+import { untypedArgs } from './define.ts';
 
 export interface CronOps {
   user: string;
@@ -121,10 +122,10 @@ async function apply(plan: Plan<CronOps>, ctx: StateContext): Promise<Outcome> {
 
 const JOB_ARGS = ['user', 'minute', 'hour', 'daymonth', 'month', 'dayweek', 'comment', 'commented', 'identifier', 'special'];
 
-export const present: StateFunction<CronOps> = { args: { required: [], optional: JOB_ARGS }, check: checkPresent, apply };
-export const absent: StateFunction<CronOps> = { args: { required: [], optional: ['user', 'identifier', 'special'] }, check: checkAbsent, apply };
-export const env_present: StateFunction<CronOps> = { args: { required: [], optional: ['value', 'user'] }, check: checkEnvPresent, apply };
-export const env_absent: StateFunction<CronOps> = { args: { required: [], optional: ['user'] }, check: checkEnvAbsent, apply };
+export const present: StateFunction<CronOps> = { doc: '', args: untypedArgs([], JOB_ARGS), check: checkPresent, apply };
+export const absent: StateFunction<CronOps> = { doc: '', args: untypedArgs([], ['user', 'identifier', 'special']), check: checkAbsent, apply };
+export const env_present: StateFunction<CronOps> = { doc: '', args: untypedArgs([], ['value', 'user']), check: checkEnvPresent, apply };
+export const env_absent: StateFunction<CronOps> = { doc: '', args: untypedArgs([], ['user']), check: checkEnvAbsent, apply };
 
 const cronModule: StateModule = { present, absent, env_present, env_absent };
 export default cronModule;

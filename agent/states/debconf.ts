@@ -5,6 +5,7 @@ import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, isDict } from './args.ts';
 import { debconfFact } from '../facts/debconf.ts';
 import { failureText } from '../backends/apt.ts';
+import { untypedArgs } from './define.ts';
 
 const REDACTED = '**REDACTED**';
 
@@ -78,7 +79,7 @@ async function apply(plan: Plan<DebconfOps>, ctx: StateContext): Promise<Outcome
 }
 
 export const set: StateFunction<DebconfOps> = {
-  args: { required: ['data'], optional: [] },
+  doc: '', args: untypedArgs(['data'], []),
   check,
   apply,
 };

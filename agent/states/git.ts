@@ -9,6 +9,7 @@ import { flag, optString } from './args.ts';
 import type { RunResult } from '../process/run.ts';
 import { parseLsRemote, parseSymref, resolveRemoteRev, shortSha, type RevType } from '../facts/git.ts';
 import { operands, refuseOptionLike } from '../process/operands.ts';
+import { untypedArgs } from './define.ts';
 
 export interface GitOps {
   url: string;
@@ -178,7 +179,7 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
 }
 
 export const latest: StateFunction<GitOps> = {
-  args: { required: ['target'], optional: ['rev', 'branch', 'user', 'remote', 'force_reset', 'force_clone', 'depth'] },
+  doc: '', args: untypedArgs(['target'], ['rev', 'branch', 'user', 'remote', 'force_reset', 'force_clone', 'depth']),
   check,
   apply,
 };

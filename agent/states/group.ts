@@ -6,6 +6,7 @@ import { flag, strList } from './args.ts';
 import { forgetAccounts, prefix, pyRepr, readAccounts, runAll, type AccountCommand } from './accounts.ts';
 import type { GroupEntry } from '../facts/group.ts';
 import { operands } from '../process/operands.ts';
+import { untypedArgs } from './define.ts';
 
 interface Wanted {
   gid?: number;
@@ -141,11 +142,11 @@ async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Promise<Ou
 }
 
 export const present: StateFunction<GroupOps> = {
-  args: { required: [], optional: ['gid', 'system', 'addusers', 'delusers', 'members', 'non_unique', 'local'] },
+  doc: '', args: untypedArgs([], ['gid', 'system', 'addusers', 'delusers', 'members', 'non_unique', 'local']),
   check: checkPresent,
   apply: applyPresent,
 };
-export const absent: StateFunction<AbsentOps> = { args: { required: [], optional: ['local'] }, check: checkAbsent, apply: applyAbsent };
+export const absent: StateFunction<AbsentOps> = { doc: '', args: untypedArgs([], ['local']), check: checkAbsent, apply: applyAbsent };
 
 const groupModule: StateModule = { present, absent };
 export default groupModule;

@@ -7,6 +7,7 @@ import { flag, optString, strList } from './args.ts';
 import { writeFileAtomic } from '../store/fs-atomic.ts';
 import { formatHostsLine, isIp, parseHosts, serializeHosts, type HostsLine } from '../facts/hosts.ts';
 import { readOrEmpty } from '../store/read-text.ts';
+import { untypedArgs } from './define.ts';
 
 const HOSTS = '/etc/hosts';
 
@@ -155,8 +156,8 @@ async function applyHosts(plan: Plan<HostOps>, ctx: StateContext): Promise<Outco
   return { changes: ops.changes, comment: ops.comment, ...(plan.warnings ? { warnings: plan.warnings } : {}) };
 }
 
-export const present: StateFunction<HostOps> = { args: { required: ['ip'], optional: ['comment', 'clean'] }, check: checkPresent, apply: applyHosts };
-export const absent: StateFunction<HostOps> = { args: { required: ['ip'], optional: [] }, check: checkAbsent, apply: applyHosts };
+export const present: StateFunction<HostOps> = { doc: '', args: untypedArgs(['ip'], ['comment', 'clean']), check: checkPresent, apply: applyHosts };
+export const absent: StateFunction<HostOps> = { doc: '', args: untypedArgs(['ip'], []), check: checkAbsent, apply: applyHosts };
 
 const hostModule: StateModule = { present, absent };
 export default hostModule;

@@ -12,6 +12,7 @@ import { aptUpdateFact, invalidateLists } from '../backends/apt.ts';
 import {
   defaultSourceFile, formatSourceLine, keyFileContent, parseSourceLine, sameRepo, sameSource, type SourceLine,
 } from '../backends/apt-sources.ts';
+import { untypedArgs } from './define.ts';
 
 interface Write {
   path: string;
@@ -154,16 +155,13 @@ async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<Rep
 }
 
 export const managed: StateFunction<RepoOps> = {
-  args: {
-    required: [],
-    optional: ['file', 'clean_file', 'refresh', 'refresh_db', 'key_text', 'keyring', 'humanname'],
-  },
+  doc: '', args: untypedArgs([], ['file', 'clean_file', 'refresh', 'refresh_db', 'key_text', 'keyring', 'humanname']),
   check: checkManaged,
   apply: applyRepo,
 };
 
 export const absent: StateFunction<RepoOps> = {
-  args: { required: [], optional: ['file', 'keyid', 'key_url'] },
+  doc: '', args: untypedArgs([], ['file', 'keyid', 'key_url']),
   check: checkAbsent,
   apply: applyRepo,
 };

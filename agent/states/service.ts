@@ -1,8 +1,9 @@
 // service.running / dead / enabled / disabled and the watch reaction, with Salt's comments
 // and changes. The service manager (systemd or SysV init) is chosen per host.
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Changes, Outcome, Plan, StateArgs, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { flag, optString } from './args.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
 import { serviceBackend } from '../backends/init.ts';
 import { serviceNameError, type ServiceAction, type ServiceBackend } from '../backends/service-backend.ts';
 import type { ServiceState } from '../facts/services.ts';
@@ -28,21 +29,30 @@ export interface ServiceOps {
   participle?: string;
 }
 
-const COMMON = ['sig', 'init_delay', 'enabled'];
-const RUNNING_ARGS = ['enable', ...COMMON, 'reload', 'full_restart', 'force'];
-const DEAD_ARGS = ['enable', ...COMMON];
+const PROCESS_ARGS = declareArgs({
+  enable: { type: 'bool', doc: 'Also enable (true) or disable (false) the service at boot; unset leaves the boot setting alone' },
+  sig: { type: 'string', doc: 'Running means a process whose command line matches this (pgrep -f), not what the init system says' },
+  init_delay: { type: 'seconds', doc: 'Seconds to wait after a start before checking that the service runs (default 1 s)' },
+  enabled: { type: 'any', doc: 'Not an option: the state fails, pointing to enable' },
+  no_block: { type: 'bool', default: false, doc: "Don't wait for the start or stop to finish", unsupported: 'the init system is always waited for' },
+});
 
-/** Salt reads `enable` as a tri-state: True, False, or unset (leave the boot setting alone). */
-function enableArg(v: unknown): boolean | undefined {
-  return v === undefined || v === null ? undefined : flag(v);
-}
+const RUNNING_ARGS = declareArgs({
+  ...PROCESS_ARGS,
+  reload: { type: 'bool', default: false, doc: 'On watch, reload a running service instead of restarting it' },
+  force: { type: 'bool', default: false, doc: 'With reload, force-reload' },
+  full_restart: { type: 'bool', default: false, doc: 'On watch, stop then start instead of restart' },
+  unmask: { type: 'bool', default: false, doc: 'Unmask a masked unit first', unsupported: 'masked units are not unmasked' },
+  unmask_runtime: { type: 'bool', default: false, doc: 'Unmask a runtime-masked unit first', unsupported: 'masked units are not unmasked' },
+  timeout: { type: 'int', default: 10, doc: 'Seconds to wait for the service to start (Windows)', unsupported: 'Windows only' },
+});
 
-/** Salt's `init_delay` (seconds); 0 is kept: it asks for no settle time at all. */
-function initDelay(args: StateArgs): number | undefined {
-  if (args.init_delay === undefined || args.init_delay === null || args.init_delay === '') return undefined;
-  const n = Number(args.init_delay);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
+const BOOT_ARGS = declareArgs({
+  skip_verify: { type: 'bool', default: false, doc: "Don't check that the service exists", unsupported: 'the service is always looked up' },
+});
+
+type ProcessArgs = ArgsOf<typeof PROCESS_ARGS>;
+type RunningArgs = ArgsOf<typeof RUNNING_ARGS>;
 
 /**
  * Seconds to wait after a start, restart or reload before checking that the service runs: a
@@ -108,16 +118,15 @@ const DEAD: ProcessGoal = {
   missing: (name) => converged(notAvailable(name)),
 };
 
-function checkProcess(g: ProcessGoal): StateFunction<ServiceOps>['check'] {
+function checkProcess(g: ProcessGoal): (args: ProcessArgs, ctx: StateContext) => Promise<Plan<ServiceOps>> {
   return async (args, ctx) => {
     const name = args.name;
     const invalid = serviceNameError(name);
     if (invalid) return failed(invalid);
-    if ('enabled' in args) return failed(enabledError(name));
-    const enable = enableArg(args.enable);
-    const sig = optString(args.sig);
+    if (args.enabled !== undefined) return failed(enabledError(name));
+    const { enable, sig } = args;
     const st = await lookup(serviceBackend(ctx), name, ctx, sig);
-    const ops: ServiceOps = { goal: g.goal, name, enable, sig, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
+    const ops: ServiceOps = { goal: g.goal, name, enable, sig, initDelay: args.init_delay, before: { running: st.running, enabled: st.enabled } };
     if (!st.available) {
       if (ctx.test && ctx.pendingRequisites?.length) return pending({}, g.mayAppear(name), { ...ops, action: g.action });
       return g.missing(name);
@@ -128,7 +137,7 @@ function checkProcess(g: ProcessGoal): StateFunction<ServiceOps>['check'] {
   };
 }
 
-function checkBoot(want: boolean): StateFunction<ServiceOps>['check'] {
+function checkBoot(want: boolean): (args: ArgsOf<typeof BOOT_ARGS>, ctx: StateContext) => Promise<Plan<ServiceOps>> {
   return async (args, ctx) => {
     const name = args.name;
     const invalid = serviceNameError(name);
@@ -234,25 +243,26 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
 }
 
 /** Salt's mod_watch: restart (or reload / full restart) a running service, start a stopped one. */
-async function modWatch(args: StateArgs, ctx: StateContext): Promise<Plan<ServiceOps>> {
+async function modWatch(args: ProcessArgs & Partial<RunningArgs>, ctx: StateContext): Promise<Plan<ServiceOps>> {
   const name = args.name;
   const invalid = serviceNameError(name);
   if (invalid) return failed(invalid);
-  const sfun = optString(args.sfun) ?? ctx.chunk?.fun ?? 'running';
+  // Salt's mod_watch takes the watching function as sfun; here it is the chunk's function
+  const sfun = (args as unknown as StateArgs).sfun ?? ctx.chunk?.fun ?? 'running';
   const backend = serviceBackend(ctx);
-  const st = await lookup(backend, name, ctx, optString(args.sig));
-  const base: ServiceOps = { goal: 'watch', name, initDelay: initDelay(args), before: { running: st.running, enabled: st.enabled } };
+  const st = await lookup(backend, name, ctx, args.sig);
+  const base: ServiceOps = { goal: 'watch', name, initDelay: args.init_delay, before: { running: st.running, enabled: st.enabled } };
   let ops: ServiceOps;
   if (sfun === 'dead') {
     if (!st.running) return converged('Service is already stopped');
     ops = { ...base, action: 'stop', verb: 'stop', participle: 'stopped' };
   } else if (sfun === 'running') {
     if (!st.running) ops = { ...base, action: 'start', verb: 'start', participle: 'started', stopFirst: true };
-    else if (flag(args.reload)) {
-      ops = flag(args.force)
+    else if (args.reload) {
+      ops = args.force
         ? { ...base, action: 'force-reload', verb: 'forcefully reload', participle: 'forcefully reloaded' }
         : { ...base, action: 'reload', verb: 'reload', participle: 'reloaded' };
-    } else if (flag(args.full_restart)) ops = { ...base, action: 'full-restart', verb: 'fully restart', participle: 'fully restarted' };
+    } else if (args.full_restart) ops = { ...base, action: 'full-restart', verb: 'fully restart', participle: 'fully restarted' };
     else ops = { ...base, action: 'restart', verb: 'restart', participle: 'restarted' };
   } else {
     return failed(`Unable to trigger watch for service.${sfun}`);
@@ -260,10 +270,20 @@ async function modWatch(args: StateArgs, ctx: StateContext): Promise<Plan<Servic
   return pending({}, ctx.test ? `Service is set to be ${ops.participle}` : `Service ${ops.participle}`, ops);
 }
 
-export const running: StateFunction<ServiceOps> = { args: { required: [], optional: RUNNING_ARGS }, check: checkProcess(RUNNING), apply: applyService, modWatch };
-export const dead: StateFunction<ServiceOps> = { args: { required: [], optional: DEAD_ARGS }, check: checkProcess(DEAD), apply: applyService, modWatch };
-export const enabled: StateFunction<ServiceOps> = { args: { required: [], optional: [] }, check: checkBoot(true), apply: applyService };
-export const disabled: StateFunction<ServiceOps> = { args: { required: [], optional: [] }, check: checkBoot(false), apply: applyService };
+export const running = defineState({
+  doc: 'The service is running (and, with enable, set to start at boot or not); a watch restarts or reloads it',
+  args: RUNNING_ARGS, check: checkProcess(RUNNING), apply: applyService, modWatch,
+});
+export const dead = defineState({
+  doc: 'The service is stopped (and, with enable, set to start at boot or not); a watch stops it',
+  args: PROCESS_ARGS, check: checkProcess(DEAD), apply: applyService, modWatch,
+});
+export const enabled = defineState({
+  doc: 'The service starts at boot; whether it runs now is left alone', args: BOOT_ARGS, check: checkBoot(true), apply: applyService,
+});
+export const disabled = defineState({
+  doc: 'The service does not start at boot; whether it runs now is left alone', args: BOOT_ARGS, check: checkBoot(false), apply: applyService,
+});
 
 const serviceModule: StateModule = { running, dead, enabled, disabled };
 export default serviceModule;

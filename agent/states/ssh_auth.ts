@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../store/fs-atomic.ts';
 import { readText } from '../store/read-text.ts';
 import { passwdEntriesFact } from '../facts/passwd.ts';
 import { formatKeyLine, normalizeEnc, parseKeyLine, type AuthKey } from '../facts/authorized-keys.ts';
+import { untypedArgs } from './define.ts';
 
 export interface SshAuthOps {
   user: string;
@@ -121,8 +122,8 @@ async function applyKeys(plan: Plan<SshAuthOps>, ctx: StateContext): Promise<Out
 
 const ARGS = ['user', 'enc', 'comment', 'options', 'config', 'fingerprint_hash_type'];
 
-export const present: StateFunction<SshAuthOps> = { args: { required: ['user'], optional: ARGS.slice(1) }, check: checkPresent, apply: applyKeys };
-export const absent: StateFunction<SshAuthOps> = { args: { required: ['user'], optional: ARGS.slice(1) }, check: checkAbsent, apply: applyKeys };
+export const present: StateFunction<SshAuthOps> = { doc: '', args: untypedArgs(['user'], ARGS.slice(1)), check: checkPresent, apply: applyKeys };
+export const absent: StateFunction<SshAuthOps> = { doc: '', args: untypedArgs(['user'], ARGS.slice(1)), check: checkAbsent, apply: applyKeys };
 
 const sshAuthModule: StateModule = { present, absent };
 export default sshAuthModule;

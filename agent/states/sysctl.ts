@@ -2,9 +2,10 @@
 // sysctl.d file (default /etc/sysctl.d/99-halite.conf). Comments and changes are Salt's.
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { optString } from './args.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
 import { writeFileAtomic } from '../store/fs-atomic.ts';
 import { readOrEmpty } from '../store/read-text.ts';
 import { parseSysctlConf, procPath, sameValue, setSysctlConf, sysctlFact } from '../facts/sysctl.ts';
@@ -29,13 +30,18 @@ function valueArg(v: unknown): string | undefined {
   return typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
 }
 
-async function check(args: StateArgs, ctx: StateContext): Promise<Plan<SysctlOps>> {
+const ARGS = declareArgs({
+  value: { type: 'any', required: true, doc: 'The value; a list (ip_local_port_range) is joined with spaces, a bool is 1 or 0' },
+  config: { type: 'string', default: DEFAULT_CONFIG, doc: 'The sysctl.d file the value is kept in across boots' },
+});
+
+async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan<SysctlOps>> {
   const name = args.name;
   const invalid = refuseOptionLike('sysctl name', name);
   if (invalid) return failed(invalid);
   const value = valueArg(args.value);
   if (value === undefined) return failed(`Missing value for sysctl ${name}`);
-  const config = optString(args.config) ?? DEFAULT_CONFIG;
+  const config = args.config;
   const text = await readOrEmpty(join(ctx.root, config));
   const configured = parseSysctlConf(text).get(name);
   const current = await ctx.facts.get(sysctlFact, name);
@@ -86,7 +92,9 @@ async function apply(plan: Plan<SysctlOps>, ctx: StateContext): Promise<Outcome>
   return { changes: { [ops.name]: ops.value }, comment: `Updated sysctl value ${ops.name} = ${ops.value}` };
 }
 
-export const present: StateFunction<SysctlOps> = { args: { required: ['value'], optional: ['config'] }, check, apply };
+export const present = defineState({
+  doc: 'A kernel parameter is set now (sysctl -w) and in a sysctl.d file for the next boot', args: ARGS, check, apply,
+});
 
 const sysctlModule: StateModule = { present };
 export default sysctlModule;

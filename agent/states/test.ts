@@ -2,8 +2,10 @@
 // Results, comments and changes are Salt's, including in test mode.
 import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
 import { converged, failed, pending } from './plan.ts';
-import { isDict, optString, strList } from './args.ts';
+import { isDict, optString } from './args.ts';
 import { splitTag } from '../protocol.ts';
+import { declareArgs, type ArgDecls, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
 
 const CHANGE: Changes = { testing: { old: 'Unchanged', new: 'Something pretended to change' } };
 
@@ -12,31 +14,32 @@ function planned(out: Outcome, ctx: StateContext, testComment: string): Plan<Out
   return pending(out.changes, ctx.test ? testComment : out.comment, out, out.warnings);
 }
 
-function fixed(check: StateFunction<Outcome>['check'], optional: string[] = ['comment']): StateFunction<Outcome> {
-  return {
-    args: { required: [], optional, anyKeyword: true },
-    check,
-    apply: async (plan) => plan.ops ?? { changes: plan.changes, comment: plan.comment },
-    recheck: false,
-  };
+/** A test function: any other keyword is accepted (and ignored, as in Salt). */
+function fixed<const D extends ArgDecls>(
+  doc: string, args: D, check: (args: ArgsOf<D>, ctx: StateContext) => Promise<Plan<Outcome>>,
+): StateFunction<Outcome> {
+  return defineState({
+    doc, args, anyKeyword: true, check, recheck: false,
+    apply: async (plan: Plan<Outcome>) => plan.ops ?? { changes: plan.changes, comment: plan.comment },
+  });
 }
 
-const comment = (args: StateArgs, dflt: string): string => optString(args.comment) ?? dflt;
+const commentArg = (dflt: string) => declareArgs({ comment: { type: 'string', default: dflt, doc: 'The comment of the result' } });
 
-export const succeed_without_changes = fixed(async (args) => converged(comment(args, 'Success!')));
+export const succeed_without_changes = fixed('Succeeds without changes', commentArg('Success!'), async (args) => converged(args.comment));
 
-export const nop = fixed(async () => converged('Success!'), []);
+export const nop = fixed('Does nothing and succeeds; takes any keyword', {}, async () => converged('Success!'));
 
-export const fail_without_changes = fixed(async (args, ctx) =>
-  failed(ctx.test ? "If we weren't testing, this would be a failure!" : comment(args, 'Failure!')),
+export const fail_without_changes = fixed('Fails without changes', commentArg('Failure!'), async (args, ctx) =>
+  failed(ctx.test ? "If we weren't testing, this would be a failure!" : args.comment),
 );
 
-export const succeed_with_changes = fixed(async (args, ctx) =>
-  planned({ changes: CHANGE, comment: comment(args, 'Success!') }, ctx, "If we weren't testing, this would be successful with changes"),
+export const succeed_with_changes = fixed('Succeeds with changes', commentArg('Success!'), async (args, ctx) =>
+  planned({ changes: CHANGE, comment: args.comment }, ctx, "If we weren't testing, this would be successful with changes"),
 );
 
-export const fail_with_changes = fixed(async (args, ctx) =>
-  planned({ result: false, changes: CHANGE, comment: comment(args, 'Failure!') }, ctx, "If we weren't testing, this would be failed with changes"),
+export const fail_with_changes = fixed('Fails with changes', commentArg('Failure!'), async (args, ctx) =>
+  planned({ result: false, changes: CHANGE, comment: args.comment }, ctx, "If we weren't testing, this would be failed with changes"),
 );
 
 function pick(v: unknown, what: string): boolean {
@@ -49,13 +52,20 @@ function pick(v: unknown, what: string): boolean {
   );
 }
 
-export const configurable_test_state: StateFunction<Outcome> = fixed(async (args, ctx) => {
-  const text = optString(args.comment) ?? '';
+const CONFIGURABLE = declareArgs({
+  changes: { type: 'any', default: true, doc: 'Whether the state reports changes: true, false or "Random"' },
+  result: { type: 'any', default: true, doc: 'The result: true, false or "Random"' },
+  comment: { type: 'string', default: '', doc: 'The comment of the result' },
+  warnings: { type: 'any', doc: 'A warning or a list of warnings to report' },
+});
+
+export const configurable_test_state = fixed('Reports the result, changes, comment and warnings it is given', CONFIGURABLE, async (args, ctx) => {
+  const text = args.comment;
   let hasChanges: boolean;
   let result: boolean;
   try {
-    hasChanges = pick(args.changes ?? true, 'changes');
-    result = pick(args.result ?? true, 'result');
+    hasChanges = pick(args.changes, 'changes');
+    result = pick(args.result, 'result');
   } catch (e) {
     return failed((e as Error).message);
   }
@@ -63,7 +73,7 @@ export const configurable_test_state: StateFunction<Outcome> = fixed(async (args
   if (w !== undefined && w !== null && typeof w !== 'string' && !Array.isArray(w)) {
     return failed("You have specified the state option 'warnings' with invalid arguments. It must be a string or a list of strings");
   }
-  const warnings = strList(w);
+  const warnings = w === undefined || w === null ? [] : Array.isArray(w) ? w.map(String) : [w];
   const changes = hasChanges ? CHANGE : {};
   if (ctx.test) {
     // Salt: None unless changes is literally False, then True; the comment defaults to "This is a test".
@@ -73,18 +83,13 @@ export const configurable_test_state: StateFunction<Outcome> = fixed(async (args
   }
   if (!hasChanges) return result ? converged(text, warnings) : { ...failed(text), ...(warnings.length ? { warnings } : {}) };
   return pending(changes, text, { result, changes, comment: text, ...(warnings.length ? { warnings } : {}) }, warnings);
-}, ['changes', 'result', 'comment', 'warnings']);
+});
 
-export const show_notification: StateFunction<Outcome> = {
-  args: { required: [], optional: ['text'], anyKeyword: true },
-  async check(args) {
-    const text = optString(args.text);
-    if (!text) return failed('Missing required argument text.');
-    return converged(text);
-  },
-  apply: async (plan) => ({ changes: plan.changes, comment: plan.comment }),
-  recheck: false,
-};
+export const show_notification = fixed(
+  'Succeeds with its text as the comment',
+  declareArgs({ text: { type: 'string', doc: 'The text to show' } }),
+  async (args) => (args.text ? converged(args.text) : failed('Missing required argument text.')),
+);
 
 // The watch reaction of every test function: Salt's test.mod_watch.
 const modWatch = async (args: StateArgs, ctx: StateContext): Promise<Plan<Outcome>> => {

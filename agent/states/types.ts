@@ -2,7 +2,7 @@
 //
 // A state function is a pair: check(args, ctx) → Plan says what would change, as data,
 // without touching the host; apply(plan, ctx) → Outcome performs that plan. The executor
-// owns everything around them: argument validation against `args`, requisites, order,
+// owns everything around them: argument validation against `args` (arg-parse.ts), requisites, order,
 // unless/onlyif/creates, retries, timeouts, test mode and the re-check after apply.
 // Expected failures are data (a failed plan, an outcome with result false); check and
 // apply throw only for faults (an unreadable file, a full disk), which the executor
@@ -13,6 +13,7 @@ import type { StateTree } from '../store/tree.ts';
 import type { TemplateResult } from '../render/template.ts';
 import type { HostContext } from '../backends/context.ts';
 import type { BackupOptions } from '../store/backup.ts';
+import type { ArgDecls } from './arg-decl.ts';
 
 /** Salt-shaped changes: `{diff: '…', mode: '0644'}`, `{pid, retcode, stdout, stderr}`, … */
 export type Changes = Record<string, unknown>;
@@ -77,16 +78,14 @@ export interface StateContext extends HostContext {
   pendingRequisites?: readonly string[];
 }
 
-/** Declared arguments, besides `name` which every function takes. */
-export interface ArgSpec {
-  required: string[];
-  optional: string[];
+export interface StateFunction<Ops = unknown> {
+  /** One line for the reference: what the function makes true. */
+  doc: string;
+  /** Declared arguments (define.ts), besides `name` which every function takes. */
+  args: ArgDecls;
   /** Accepts any other keyword (test.nop): the executor must not warn about unknown ones. */
   anyKeyword?: boolean;
-}
-
-export interface StateFunction<Ops = unknown> {
-  args: ArgSpec;
+  /** Takes the arguments as given (it validates and coerces them from `args` itself). */
   check(args: StateArgs, ctx: StateContext): Promise<Plan<Ops>>;
   apply(plan: Plan<Ops>, ctx: StateContext): Promise<Outcome>;
   /**

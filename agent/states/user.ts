@@ -10,6 +10,7 @@ import { forgetAccounts, prefix, pyRepr, readAccounts, resolveGid, runAll, type 
 import { joinGecos, type PasswdEntry } from '../facts/passwd.ts';
 import { groupsOf } from '../facts/group.ts';
 import { operands } from '../process/operands.ts';
+import { untypedArgs } from './define.ts';
 
 export const REDACTED = 'XXX-REDACTED-XXX';
 const GECOS = ['fullname', 'roomnumber', 'workphone', 'homephone', 'other'] as const;
@@ -267,8 +268,8 @@ const PRESENT_ARGS = [
   'homephone', 'other', 'nologinit', 'allow_uid_change', 'allow_gid_change',
 ];
 
-export const present: StateFunction<UserOps> = { args: { required: [], optional: PRESENT_ARGS }, check: checkPresent, apply: applyPresent };
-export const absent: StateFunction<AbsentOps> = { args: { required: [], optional: ['purge', 'force'] }, check: checkAbsent, apply: applyAbsent };
+export const present: StateFunction<UserOps> = { doc: '', args: untypedArgs([], PRESENT_ARGS), check: checkPresent, apply: applyPresent };
+export const absent: StateFunction<AbsentOps> = { doc: '', args: untypedArgs([], ['purge', 'force']), check: checkAbsent, apply: applyAbsent };
 
 const userModule: StateModule = { present, absent };
 export default userModule;

@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { backup, hostPath, notAbsolute, statOf } from './common.ts';
+import { untypedArgs } from '../define.ts';
 
 export interface AbsentOps {
   name: string;
@@ -29,7 +30,7 @@ export async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Pro
 }
 
 export const absent: StateFunction<AbsentOps> = {
-  args: { required: [], optional: [] },
+  doc: '', args: untypedArgs([], []),
   check: checkAbsent,
   apply: applyAbsent,
 };

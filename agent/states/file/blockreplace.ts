@@ -8,6 +8,7 @@ import { diffOf, notAbsolute } from './common.ts';
 import { loadSource } from './source.ts';
 import { pyRegExp } from '../../util/pyre.ts';
 import { applyEdited } from './replace.ts';
+import { untypedArgs } from '../define.ts';
 
 export interface BlockOptions {
   markerStart: string;
@@ -117,14 +118,11 @@ export async function checkBlockreplace(args: StateArgs, ctx: StateContext): Pro
 }
 
 export const blockreplace: StateFunction<EditOps> = {
-  args: {
-    required: [],
-    optional: [
+  doc: '', args: untypedArgs([], [
       'marker_start', 'marker_end', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context',
       'content', 'append_if_not_found', 'prepend_if_not_found', 'backup', 'show_changes', 'append_newline',
       'insert_before_match', 'insert_after_match',
-    ],
-  },
+    ]),
   check: checkBlockreplace,
   apply: applyEdited,
 };

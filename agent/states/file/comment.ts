@@ -5,6 +5,7 @@ import { flag, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps, type EditTarget } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { pyRegExp } from '../../util/pyre.ts';
+import { untypedArgs } from '../define.ts';
 
 export interface CommentOps extends EditOps {
   diff: string;
@@ -84,7 +85,7 @@ export async function checkUncomment(args: StateArgs, ctx: StateContext): Promis
 
 function commenting(check: typeof checkComment, ok: string, notOk: string): StateFunction<CommentOps> {
   return {
-    args: { required: ['regex'], optional: ['char', 'backup', 'ignore_missing'] },
+    doc: '', args: untypedArgs(['regex'], ['char', 'backup', 'ignore_missing']),
     check,
     async apply(plan, ctx): Promise<Outcome> {
       const ops = opsOf(plan);

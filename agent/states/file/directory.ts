@@ -11,6 +11,7 @@ import {
   backup, cleanPath, hostPath, makeDirs, metaChanges, missingParents, notAbsolute, realPath, resolveOwner, setMeta,
   statOf, type Owner,
 } from './common.ts';
+import { untypedArgs } from '../define.ts';
 
 const RECURSE_TYPES = ['user', 'group', 'mode', 'ignore_files', 'ignore_dirs', 'silent'];
 
@@ -197,7 +198,7 @@ export async function applyDirectory(plan: Plan<DirectoryOps>, ctx: StateContext
 }
 
 export const directory: StateFunction<DirectoryOps> = {
-  args: { required: [], optional: DIRECTORY_ARGS },
+  doc: '', args: untypedArgs([], DIRECTORY_ARGS),
   check: checkDirectory,
   apply: applyDirectory,
 };

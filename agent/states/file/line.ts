@@ -7,6 +7,7 @@ import { flag, normalizeMode, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, hostPath, notAbsolute, resolveOwner, setMeta, type Owner } from './common.ts';
 import { pyRegExp } from '../../util/pyre.ts';
+import { untypedArgs } from '../define.ts';
 
 export interface LineOptions {
   content?: string;
@@ -181,13 +182,10 @@ export async function applyLine(plan: Plan<LineOps>, ctx: StateContext): Promise
 }
 
 export const line: StateFunction<LineOps> = {
-  args: {
-    required: [],
-    optional: [
+  doc: '', args: untypedArgs([], [
       'content', 'match', 'mode', 'location', 'before', 'after', 'show_changes', 'backup', 'quiet', 'indent', 'create',
       'user', 'group', 'file_mode',
-    ],
-  },
+    ]),
   check: checkLine,
   apply: applyLine,
 };

@@ -10,6 +10,7 @@ import {
   backup, contentOf, diffOf, dirModeFor, hostPath, makeDirs, metaChanges, missingParents, notAbsolute, realPath,
   resolveOwner, setMeta, statOf, type Owner,
 } from './common.ts';
+import { untypedArgs } from '../define.ts';
 
 export interface ManagedOps {
   name: string;
@@ -192,7 +193,7 @@ export async function applyManaged(plan: Plan<ManagedOps>, ctx: StateContext): P
 }
 
 export const managed: StateFunction<ManagedOps> = {
-  args: { required: [], optional: MANAGED_ARGS },
+  doc: '', args: untypedArgs([], MANAGED_ARGS),
   check: checkManaged,
   apply: applyManaged,
 };

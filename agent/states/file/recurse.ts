@@ -11,6 +11,7 @@ import { includeExclude } from './patterns.ts';
 import { checkManaged, applyManaged } from './managed.ts';
 import { checkDirectory, applyDirectory, isKept } from './directory.ts';
 import { backup, cleanPath, hostPath, notAbsolute, resolveOwner, statOf } from './common.ts';
+import { untypedArgs } from '../define.ts';
 
 interface Step {
   kind: 'directory' | 'file';
@@ -138,14 +139,11 @@ export async function applyRecurse(plan: Plan<RecurseOps>, ctx: StateContext): P
 }
 
 export const recurse: StateFunction<RecurseOps> = {
-  args: {
-    required: ['source'],
-    optional: [
+  doc: '', args: untypedArgs(['source'], [
       'keep_source', 'clean', 'user', 'group', 'dir_mode', 'file_mode', 'sym_mode', 'template', 'context', 'replace',
       'defaults', 'include_empty', 'backup', 'include_pat', 'exclude_pat', 'maxdepth', 'keep_symlinks',
       'force_symlinks', 'win_owner', 'win_perms', 'win_deny_perms', 'win_inheritance',
-    ],
-  },
+    ]),
   check: checkRecurse,
   apply: applyRecurse,
 };

@@ -6,6 +6,7 @@ import { flag, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { flagBits, pyEscape, pyRegExp, pySubn } from '../../util/pyre.ts';
+import { untypedArgs } from '../define.ts';
 
 /** The new text, or an error message (Salt's wording). Pure. */
 export function replaceText(
@@ -64,13 +65,10 @@ export async function applyEdited(plan: Plan<EditOps>, ctx: StateContext): Promi
 }
 
 export const replace: StateFunction<EditOps> = {
-  args: {
-    required: ['pattern', 'repl'],
-    optional: [
+  doc: '', args: untypedArgs(['pattern', 'repl'], [
       'count', 'flags', 'bufsize', 'append_if_not_found', 'prepend_if_not_found', 'not_found_content', 'backup',
       'show_changes', 'ignore_if_missing', 'backslash_literal', 'encoding',
-    ],
-  },
+    ]),
   check: checkReplace,
   apply: applyEdited,
 };

@@ -11,6 +11,7 @@ import { fulfilled, resolveInstall } from './resolve.ts';
 import { alreadyInstalledSentence, installedSentence, joinNames } from './summary.ts';
 import { applyHolds, holdChanges, holdPlanComment, holdsToChange, type HoldOps } from './hold.ts';
 import { aggregatePkgs } from './aggregate.ts';
+import { untypedArgs } from '../define.ts';
 
 export interface InstallOps {
   install: InstallTarget[];
@@ -111,7 +112,7 @@ async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome
 }
 
 export const installed: StateFunction<InstallOps> = {
-  args: { required: [], optional: INSTALLED_ARGS },
+  doc: '', args: untypedArgs([], INSTALLED_ARGS),
   check,
   apply,
   aggregate: aggregatePkgs,

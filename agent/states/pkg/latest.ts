@@ -11,6 +11,7 @@ import { heldServices, withServicesHeld } from '../../backends/policy-rc.ts';
 import { ignoredWarnings, readTargets } from './targets.ts';
 import { joinNames } from './summary.ts';
 import { aggregatePkgs } from './aggregate.ts';
+import { untypedArgs } from '../define.ts';
 
 export interface LatestOps {
   /** name → version to reach. */
@@ -95,7 +96,7 @@ async function apply(plan: Plan<LatestOps>, ctx: StateContext): Promise<Outcome>
 }
 
 export const latest: StateFunction<LatestOps> = {
-  args: { required: [], optional: LATEST_ARGS },
+  doc: '', args: untypedArgs([], LATEST_ARGS),
   check,
   apply,
   aggregate: aggregatePkgs,

@@ -8,6 +8,7 @@ import { failureText, removeArgv, runApt } from '../../backends/apt.ts';
 import { readTargets, type Target } from './targets.ts';
 import { joinNames } from './summary.ts';
 import { aggregatePkgs } from './aggregate.ts';
+import { untypedArgs } from '../define.ts';
 
 type Action = 'remove' | 'purge';
 
@@ -59,5 +60,5 @@ async function apply(plan: Plan<RemoveOps>, ctx: StateContext): Promise<Outcome>
 
 const ARGS = ['version', 'pkgs', 'normalize', 'ignore_epoch'];
 
-export const removed: StateFunction<RemoveOps> = { args: { required: [], optional: ARGS }, check: makeCheck('remove'), apply, aggregate: aggregatePkgs };
-export const purged: StateFunction<RemoveOps> = { args: { required: [], optional: ARGS }, check: makeCheck('purge'), apply, aggregate: aggregatePkgs };
+export const removed: StateFunction<RemoveOps> = { doc: '', args: untypedArgs([], ARGS), check: makeCheck('remove'), apply, aggregate: aggregatePkgs };
+export const purged: StateFunction<RemoveOps> = { doc: '', args: untypedArgs([], ARGS), check: makeCheck('purge'), apply, aggregate: aggregatePkgs };

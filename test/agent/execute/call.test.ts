@@ -14,7 +14,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'halite-exec-'));
 /** A file-like state on a path under tmp: wants `content` in the file; apply writes `written`. */
 function fileLike(written?: string): StateFunction<string> {
   return {
-    args: { required: ['content'], optional: ['mode'] },
+    doc: 'a file-like state', args: { content: { type: 'string', doc: 'contents', required: true }, mode: { type: 'mode', doc: 'mode' } },
     async check(args) {
       const cur = existsSync(args.name) ? readFileSync(args.name, 'utf8') : undefined;
       const want = String(args.content);
@@ -70,12 +70,12 @@ t.test('unknown arguments warn; missing required ones fail; unknown functions fa
 
 t.test('a throwing module becomes a failed result, and the run goes on', async (t) => {
   const boom: StateFunction = {
-    args: { required: [], optional: [] },
+    doc: 'a probe', args: {},
     check: async () => { throw new Error('kaboom'); },
     apply: async () => ({ changes: {}, comment: '' }),
   };
   const applyBoom: StateFunction = {
-    args: { required: [], optional: [] },
+    doc: 'a probe', args: {},
     check: async () => ({ status: 'pending', changes: { x: 1 }, comment: 'would' }),
     apply: async () => { throw new TypeError('bad apply'); },
   };
@@ -203,7 +203,7 @@ t.test('aggregate: compatible pending chunks are merged into one call', async (t
   const calls: string[][] = [];
   const installed = new Set<string>();
   const pkg: StateFunction<string[]> = {
-    args: { required: [], optional: ['pkgs'] },
+    doc: 'packages', args: { pkgs: { type: 'list', doc: 'packages' } },
     async check(args) {
       const want = (args.pkgs as string[] | undefined) ?? [args.name];
       const missing = want.filter((p) => !installed.has(p));
@@ -222,7 +222,7 @@ t.test('aggregate: compatible pending chunks are merged into one call', async (t
   const failing = chunk('test', 'bad', 'fail', {});
   const out = await exec(
     [failing, chunk('pkg', 'a', 'installed'), chunk('pkg', 'b', 'installed'), chunk('pkg', 'c', 'installed', {}, { requisites: { require: [failing.tag] } })],
-    { 'pkg.installed': pkg, 'test.fail': { args: { required: [], optional: [] }, check: async () => ({ status: 'failed', changes: {}, comment: 'no' }), apply: async () => ({ changes: {}, comment: '' }) } },
+    { 'pkg.installed': pkg, 'test.fail': { doc: 'a probe', args: {}, check: async () => ({ status: 'failed', changes: {}, comment: 'no' }), apply: async () => ({ changes: {}, comment: '' }) } },
   );
   t.same(calls, [['a', 'b']], 'one call for a and b; c is not absorbed because its requisite failed');
   t.match(out.results.map((r) => [r.id, r.result, r.comment]), [
@@ -233,7 +233,7 @@ t.test('aggregate: compatible pending chunks are merged into one call', async (t
 t.test('test mode tells a check which of its requisites would change', async (t) => {
   let seen: readonly string[] | undefined;
   const probe: StateFunction = {
-    args: { required: [], optional: [] },
+    doc: 'a probe', args: {},
     async check(_a, ctx) {
       seen = ctx.pendingRequisites;
       return { status: 'converged', changes: {}, comment: 'ok' };
@@ -288,7 +288,7 @@ after:
 
 t.test('chunks given out of order: a requisite that has not run yet runs first', async (t) => {
   const fns = {
-    'x.ok': { args: { required: [], optional: [] }, check: async () => ({ status: 'converged' as const, changes: {}, comment: 'ok' }), apply: async () => ({ changes: {}, comment: '' }) },
+    'x.ok': { doc: 'a probe', args: {}, check: async () => ({ status: 'converged' as const, changes: {}, comment: 'ok' }), apply: async () => ({ changes: {}, comment: '' }) },
   };
   const first = chunk('x', 'first', 'ok');
   const second = chunk('x', 'second', 'ok', {}, { requisites: { require: [first.tag] } });
@@ -299,7 +299,7 @@ t.test('chunks given out of order: a requisite that has not run yet runs first',
 t.test('one fact cache serves every chunk of a run', async (t) => {
   const seen: unknown[] = [];
   const probe: StateFunction = {
-    args: { required: [], optional: [] },
+    doc: 'a probe', args: {},
     async check(_a, ctx) {
       seen.push(ctx.facts);
       return { status: 'converged', changes: {}, comment: 'ok' };
