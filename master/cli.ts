@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.ts';
 import type { CliIo, CommandContext } from './output/cli-io.ts';
+import { registerDoc } from './commands/doc.ts';
 import { registerDrift } from './commands/drift.ts';
 import { registerHighstate } from './commands/highstate.ts';
 import { registerHosts } from './commands/hosts.ts';
@@ -44,6 +45,7 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   registerShow(program, ctx);
   registerLint(program, ctx);
+  registerDoc(program, ctx);
   registerHosts(program, ctx, { lastRun: lastRunFromStore });
   registerHostsAccept(program, ctx);
   registerSshConfig(program, ctx);
