@@ -1,12 +1,25 @@
 // group.present / group.absent with Salt's comments and changes, through groupadd,
 // groupmod and groupdel; members through gpasswd (groupmod --prefix under another root).
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Changes, Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { flag, strList } from './args.ts';
 import { forgetAccounts, prefix, pyRepr, readAccounts, runAll, type AccountCommand } from './accounts.ts';
 import type { GroupEntry } from '../facts/group.ts';
 import { operands } from '../process/operands.ts';
-import { untypedArgs } from './define.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
+
+const LOCAL = { type: 'bool', default: false, doc: 'Use lgroupadd (local groups when NSS has others)', unsupported: 'groupadd is always used' } as const;
+
+const PRESENT_ARGS = declareArgs({
+  gid: { type: 'int', doc: 'The group id' },
+  system: { type: 'bool', default: false, doc: 'Create a system group (groupadd -r)' },
+  addusers: { type: 'str_or_list', doc: 'Users to add to the group' },
+  delusers: { type: 'str_or_list', doc: 'Users to remove from the group' },
+  members: { type: 'str_or_list', doc: 'The complete member list (not with addusers or delusers)' },
+  non_unique: { type: 'bool', default: false, doc: 'Allow a gid already in use (groupadd -o)' },
+  local: LOCAL,
+});
+const ABSENT_ARGS = declareArgs({ local: LOCAL });
 
 interface Wanted {
   gid?: number;
@@ -23,7 +36,6 @@ export interface GroupOps {
   comment: string;
 }
 
-const listArg = (v: unknown): string[] | undefined => (v === undefined || v === null ? undefined : strList(v));
 
 /** Salt's group.info. */
 export function groupInfo(g: GroupEntry): Record<string, unknown> {
@@ -69,12 +81,12 @@ function commandsFor(name: string, current: string[], change: Record<string, unk
   return [...cmds, ...memberCommands(name, current, change, ctx)];
 }
 
-async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<GroupOps>> {
+async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext): Promise<Plan<GroupOps>> {
   const name = args.name;
-  const w: Wanted = { members: listArg(args.members), addusers: listArg(args.addusers), delusers: listArg(args.delusers) };
-  if (args.gid !== undefined && args.gid !== null && args.gid !== '') {
-    if (!/^\d+$/.test(String(args.gid))) return failed(`Invalid gid: ${String(args.gid)}`);
-    w.gid = Number(args.gid);
+  const w: Wanted = { members: args.members, addusers: args.addusers, delusers: args.delusers };
+  if (args.gid !== undefined) {
+    if (args.gid < 0) return failed(`Invalid gid: ${args.gid}`);
+    w.gid = args.gid;
   }
   if (w.members !== undefined && (w.addusers !== undefined || w.delusers !== undefined)) {
     return failed('Error: Conflicting options "members" with "addusers" and/or "delusers" can not be used together. ');
@@ -82,7 +94,7 @@ async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<Gr
   if (w.addusers && w.delusers && w.addusers.some((u) => w.delusers?.includes(u))) {
     return failed('Error. Same user(s) can not be added and deleted simultaneously');
   }
-  const nonUnique = flag(args.non_unique);
+  const nonUnique = args.non_unique;
   const db = await readAccounts(ctx);
   const g = db.groups.get(name);
   if (g) {
@@ -96,7 +108,7 @@ async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<Gr
     const taken = [...db.groups.values()].find((x) => x.gid === w.gid);
     if (taken && !nonUnique) return failed(`Group ${name} is not present but gid ${w.gid} is already taken by group ${taken.name}`);
   }
-  const argv = ['groupadd', ...prefix(ctx), ...(w.gid !== undefined ? ['-g', String(w.gid)] : []), ...(flag(args.system) ? ['-r'] : []), ...(nonUnique ? ['-o'] : []), ...operands(name)];
+  const argv = ['groupadd', ...prefix(ctx), ...(w.gid !== undefined ? ['-g', String(w.gid)] : []), ...(args.system ? ['-r'] : []), ...(nonUnique ? ['-o'] : []), ...operands(name)];
   const members = w.members?.length ? w.members : w.addusers;
   const cmds = [{ argv }, ...(members?.length ? memberCommands(name, [], { members }, ctx) : [])];
   return pending({}, `Group ${name} set to be added`, { name, create: true, cmds, wanted: w, comment: '' });
@@ -127,7 +139,7 @@ interface AbsentOps {
   argv: string[];
 }
 
-async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<AbsentOps>> {
+async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext): Promise<Plan<AbsentOps>> {
   const name = args.name;
   if (!(await readAccounts(ctx)).groups.has(name)) return converged('Group not present');
   return pending({}, `Group ${name} is set for removal`, { name, argv: ['groupdel', ...prefix(ctx), ...operands(name)] });
@@ -141,12 +153,10 @@ async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Promise<Ou
   return { changes: { [ops.name]: '' }, comment: `Removed group ${ops.name}` };
 }
 
-export const present: StateFunction<GroupOps> = {
-  doc: '', args: untypedArgs([], ['gid', 'system', 'addusers', 'delusers', 'members', 'non_unique', 'local']),
-  check: checkPresent,
-  apply: applyPresent,
-};
-export const absent: StateFunction<AbsentOps> = { doc: '', args: untypedArgs([], ['local']), check: checkAbsent, apply: applyAbsent };
+export const present = defineState({
+  doc: 'The group exists with this gid and members (groupadd/groupmod, gpasswd)', args: PRESENT_ARGS, check: checkPresent, apply: applyPresent,
+});
+export const absent = defineState({ doc: 'The group does not exist (groupdel)', args: ABSENT_ARGS, check: checkAbsent, apply: applyAbsent });
 
 const groupModule: StateModule = { present, absent };
 export default groupModule;

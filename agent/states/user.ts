@@ -3,14 +3,14 @@
 // comment or change: it is shown as XXX-REDACTED-XXX).
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Changes, Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { flag, optString, strList } from './args.ts';
 import { forgetAccounts, prefix, pyRepr, readAccounts, resolveGid, runAll, type Accounts, type AccountCommand } from './accounts.ts';
 import { joinGecos, type PasswdEntry } from '../facts/passwd.ts';
 import { groupsOf } from '../facts/group.ts';
 import { operands } from '../process/operands.ts';
-import { untypedArgs } from './define.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
 
 export const REDACTED = 'XXX-REDACTED-XXX';
 const GECOS = ['fullname', 'roomnumber', 'workphone', 'homephone', 'other'] as const;
@@ -65,29 +65,70 @@ interface Wanted {
   allowGid: boolean;
 }
 
-function wanted(args: StateArgs): Wanted {
+const NOT_HERE = 'not managed by halite';
+
+const PRESENT_ARGS = declareArgs({
+  uid: { type: 'int', doc: 'The user id' },
+  gid: { type: 'any', doc: 'The primary group, by name or number' },
+  usergroup: { type: 'bool', doc: 'Create a group of the same name as the primary group (useradd -U / -N)' },
+  groups: { type: 'str_or_list', doc: 'Supplementary groups; all must exist' },
+  optional_groups: { type: 'str_or_list', default: [], doc: 'Supplementary groups joined only where they exist' },
+  remove_groups: { type: 'bool', default: true, doc: 'Remove the user from supplementary groups not listed' },
+  home: { type: 'string', doc: 'The home directory' },
+  createhome: { type: 'bool', default: true, doc: 'Create the home directory if missing' },
+  password: { type: 'string', doc: 'The password hash (as in /etc/shadow)' },
+  hash_password: { type: 'bool', default: false, doc: 'Hash a clear-text password first', unsupported: 'give a hash' },
+  enforce_password: { type: 'bool', default: true, doc: 'Reset the password when the hash differs' },
+  empty_password: { type: 'bool', default: false, doc: 'Set an empty password' },
+  shell: { type: 'string', doc: 'The login shell' },
+  unique: { type: 'bool', default: true, doc: 'Refuse a uid already in use (useradd -o when false)' },
+  system: { type: 'bool', default: false, doc: 'Create a system account' },
+  fullname: { type: 'string', doc: 'GECOS full name' },
+  roomnumber: { type: 'string', doc: 'GECOS room number' },
+  workphone: { type: 'string', doc: 'GECOS work phone' },
+  homephone: { type: 'string', doc: 'GECOS home phone' },
+  other: { type: 'string', doc: 'GECOS other field' },
+  loginclass: { type: 'string', doc: 'BSD login class', unsupported: 'BSD only' },
+  date: { type: 'string', doc: 'Date of the last password change', unsupported: NOT_HERE },
+  mindays: { type: 'int', doc: 'Minimum days between password changes', unsupported: NOT_HERE },
+  maxdays: { type: 'int', doc: 'Maximum days between password changes', unsupported: NOT_HERE },
+  inactdays: { type: 'int', doc: 'Days after expiry before the account is disabled', unsupported: NOT_HERE },
+  warndays: { type: 'int', doc: 'Days of warning before the password expires', unsupported: NOT_HERE },
+  expire: { type: 'string', doc: 'Date the account expires', unsupported: NOT_HERE },
+  nologinit: { type: 'bool', default: false, doc: 'Do not add the user to the lastlog and faillog databases (useradd -l)' },
+  allow_uid_change: { type: 'bool', default: false, doc: "Allow changing an existing user's uid" },
+  allow_gid_change: { type: 'bool', default: false, doc: "Allow changing an existing user's primary group" },
+  password_lock: { type: 'bool', doc: 'Lock or unlock the password', unsupported: NOT_HERE },
+  local: { type: 'bool', default: false, doc: 'Use luseradd (local users when NSS has others)', unsupported: 'useradd is always used' },
+});
+
+const ABSENT_ARGS = declareArgs({
+  purge: { type: 'bool', default: false, doc: 'Also remove the home directory and mail spool (userdel -r)' },
+  force: { type: 'bool', default: false, doc: 'Remove the user even while logged in (userdel -f)' },
+});
+
+function wanted(args: ArgsOf<typeof PRESENT_ARGS>): Wanted {
   const gecos: Wanted['gecos'] = {};
-  for (const k of GECOS) if (args[k] !== undefined && args[k] !== null) gecos[k] = String(args[k]);
-  const uid = args.uid === undefined || args.uid === null || args.uid === '' ? undefined : Number(args.uid);
+  for (const k of GECOS) if (args[k] !== undefined) gecos[k] = args[k];
   return {
-    uid,
+    uid: args.uid,
     gid: args.gid ?? undefined,
-    groups: args.groups === undefined || args.groups === null ? undefined : strList(args.groups),
-    optional: strList(args.optional_groups),
-    removeGroups: flag(args.remove_groups, true),
-    home: optString(args.home),
-    createhome: flag(args.createhome, true),
-    password: optString(args.password),
-    enforcePassword: flag(args.enforce_password, true),
-    emptyPassword: flag(args.empty_password),
-    shell: optString(args.shell),
+    groups: args.groups,
+    optional: args.optional_groups,
+    removeGroups: args.remove_groups,
+    home: args.home,
+    createhome: args.createhome,
+    password: args.password,
+    enforcePassword: args.enforce_password,
+    emptyPassword: args.empty_password,
+    shell: args.shell,
     gecos,
-    system: flag(args.system),
-    unique: flag(args.unique, true),
-    usergroup: args.usergroup === undefined || args.usergroup === null ? undefined : flag(args.usergroup),
-    nologinit: flag(args.nologinit),
-    allowUid: flag(args.allow_uid_change),
-    allowGid: flag(args.allow_gid_change),
+    system: args.system,
+    unique: args.unique,
+    usergroup: args.usergroup,
+    nologinit: args.nologinit,
+    allowUid: args.allow_uid_change,
+    allowGid: args.allow_gid_change,
   };
 }
 
@@ -165,10 +206,9 @@ export function useraddArgv(name: string, w: Wanted, groups: string[], ctx: Stat
   return a;
 }
 
-async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<UserOps>> {
+async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext): Promise<Plan<UserOps>> {
   const name = args.name;
   const w = wanted(args);
-  if (args.uid !== undefined && args.uid !== null && args.uid !== '' && !Number.isInteger(w.uid)) return failed(`Invalid uid: ${String(args.uid)}`);
   const db = await readAccounts(ctx);
   const waitingForGroups = ctx.test && !!ctx.pendingRequisites?.length;
   const missing = (w.groups ?? []).filter((g) => !db.groups.has(g));
@@ -241,12 +281,12 @@ interface AbsentOps {
   groups: string[];
 }
 
-async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<AbsentOps>> {
+async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext): Promise<Plan<AbsentOps>> {
   const name = args.name;
   const db = await readAccounts(ctx);
   const u = db.users.get(name);
   if (!u) return converged(`User ${name} is not present`);
-  const argv = ['userdel', ...prefix(ctx), ...(flag(args.purge) ? ['-r'] : []), ...(flag(args.force) ? ['-f'] : []), ...operands(name)];
+  const argv = ['userdel', ...prefix(ctx), ...(args.purge ? ['-r'] : []), ...(args.force ? ['-f'] : []), ...operands(name)];
   return pending({}, `User ${name} set for removal`, { name, argv, groups: groupsOf(name, u.gid, db.groups) });
 }
 
@@ -262,14 +302,11 @@ async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Promise<Ou
   return { changes, comment: `Removed user ${ops.name}` };
 }
 
-const PRESENT_ARGS = [
-  'uid', 'gid', 'usergroup', 'groups', 'optional_groups', 'remove_groups', 'home', 'createhome', 'password',
-  'enforce_password', 'empty_password', 'shell', 'unique', 'system', 'fullname', 'roomnumber', 'workphone',
-  'homephone', 'other', 'nologinit', 'allow_uid_change', 'allow_gid_change',
-];
-
-export const present: StateFunction<UserOps> = { doc: '', args: untypedArgs([], PRESENT_ARGS), check: checkPresent, apply: applyPresent };
-export const absent: StateFunction<AbsentOps> = { doc: '', args: untypedArgs([], ['purge', 'force']), check: checkAbsent, apply: applyAbsent };
+export const present = defineState({
+  doc: 'The user exists with these properties (useradd/usermod; the password hash through chpasswd)',
+  args: PRESENT_ARGS, check: checkPresent, apply: applyPresent,
+});
+export const absent = defineState({ doc: 'The user does not exist (userdel)', args: ABSENT_ARGS, check: checkAbsent, apply: applyAbsent });
 
 const userModule: StateModule = { present, absent };
 export default userModule;
