@@ -1,11 +1,16 @@
 // debconf.set: pre-answers a package's debconf questions with debconf-set-selections.
 // Answers to password questions never appear in changes or comments.
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Changes, Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { flag, isDict } from './args.ts';
 import { debconfFact } from '../facts/debconf.ts';
 import { failureText } from '../backends/apt.ts';
-import { untypedArgs } from './define.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
+
+const ARGS = declareArgs({
+  data: { type: 'mapping', required: true, doc: 'Answers by question: {type: string|boolean|select|password|…, value: …}' },
+});
 
 const REDACTED = '**REDACTED**';
 
@@ -45,7 +50,7 @@ function readAnswers(data: unknown): Answer[] | string {
 
 const unchangedText = (names: readonly string[]): string => (names.length ? `Unchanged answers: ${names.join(' ')}` : '');
 
-async function check(args: StateArgs, ctx: StateContext): Promise<Plan<DebconfOps>> {
+async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan<DebconfOps>> {
   // the package is the first word of each selection line: one word, not an option
   if (!args.name || /\s/.test(args.name)) return failed(`Invalid package name '${args.name}'`);
   const answers = readAnswers(args.data);
@@ -78,11 +83,9 @@ async function apply(plan: Plan<DebconfOps>, ctx: StateContext): Promise<Outcome
   return { changes, comment };
 }
 
-export const set: StateFunction<DebconfOps> = {
-  doc: '', args: untypedArgs(['data'], []),
-  check,
-  apply,
-};
+export const set = defineState({
+  doc: "The package's debconf answers are set (debconf-set-selections)", args: ARGS, check, apply,
+});
 
 const debconfModule: StateModule = { set };
 export default debconfModule;

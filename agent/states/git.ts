@@ -3,13 +3,37 @@
 // behind. Changes are Salt's: {revision: {old, new}}, plus {new: 'URL => target'} on clone.
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Changes, Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { flag, optString } from './args.ts';
+import { flag } from './args.ts';
 import type { RunResult } from '../process/run.ts';
 import { parseLsRemote, parseSymref, resolveRemoteRev, shortSha, type RevType } from '../facts/git.ts';
 import { operands, refuseOptionLike } from '../process/operands.ts';
-import { untypedArgs } from './define.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
+
+const NOT_HERE = 'not supported by git.latest here';
+const ARGS = declareArgs({
+  target: { type: 'string', required: true, doc: 'The absolute path of the working copy' },
+  rev: { type: 'string', default: 'HEAD', doc: 'The branch, tag or commit to check out' },
+  branch: { type: 'string', doc: 'The local branch name (default: the remote branch checked out)' },
+  user: { type: 'string', doc: 'Run git as this user' },
+  remote: { type: 'string', default: 'origin', doc: 'The name of the remote' },
+  force_reset: { type: 'any', default: false, doc: 'Discard local changes (git reset --hard) to reach rev' },
+  force_clone: { type: 'bool', default: false, doc: 'Remove a target that is not a clone of this repository and clone again' },
+  depth: { type: 'int', doc: 'A shallow clone of this many commits' },
+  password: { type: 'string', doc: "The user's password (Windows)", unsupported: 'Windows only' },
+  update_head: { type: 'bool', default: true, doc: 'Move HEAD to the fetched revision', unsupported: 'HEAD is always updated' },
+  force_checkout: { type: 'bool', default: false, doc: 'Discard untracked files in the way of the checkout', unsupported: NOT_HERE },
+  force_fetch: { type: 'bool', default: false, doc: 'Fetch with --force (non-fast-forward)', unsupported: NOT_HERE },
+  submodules: { type: 'bool', default: false, doc: 'Update submodules', unsupported: NOT_HERE },
+  bare: { type: 'bool', default: false, doc: 'A bare clone', unsupported: NOT_HERE },
+  mirror: { type: 'bool', default: false, doc: 'A mirror clone', unsupported: NOT_HERE },
+  fetch_tags: { type: 'bool', default: true, doc: 'Fetch tags', unsupported: NOT_HERE },
+  identity: { type: 'str_or_list', doc: 'SSH private key(s) to use', unsupported: NOT_HERE },
+  https_user: { type: 'string', doc: 'HTTP basic auth user', unsupported: NOT_HERE },
+  https_pass: { type: 'string', doc: 'HTTP basic auth password', unsupported: NOT_HERE },
+});
 
 export interface GitOps {
   url: string;
@@ -54,32 +78,29 @@ async function dirState(dir: string): Promise<'missing' | 'empty' | 'repo' | 'ot
   }
 }
 
-async function check(args: StateArgs, ctx: StateContext): Promise<Plan<GitOps>> {
+async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan<GitOps>> {
   const url = args.name;
-  const target = optString(args.target);
+  const { target, user, remote, rev } = args;
   if (!target) return failed("Missing required argument 'target'");
   if (!target.startsWith('/')) return failed(`Target '${target}' is not an absolute path`);
   const dir = join(ctx.root, target);
-  const user = optString(args.user);
-  const remote = optString(args.remote) ?? 'origin';
-  const rev = optString(args.rev) ?? 'HEAD';
-  const optionLikeArg = refuseOptionLike('remote', remote) ?? refuseOptionLike('branch', optString(args.branch));
+  const optionLikeArg = refuseOptionLike('remote', remote) ?? refuseOptionLike('branch', args.branch);
   if (optionLikeArg) return failed(optionLikeArg);
   const forceReset = flag(args.force_reset);
-  const depth = Number(args.depth) > 0 ? Number(args.depth) : undefined;
+  const depth = args.depth !== undefined && args.depth > 0 ? args.depth : undefined;
 
   const ls = await git(ctx, user, ['ls-remote', '--symref', ...operands(url)]);
   if (ls.code !== 0) return failed(`Failed to check remote refs: ${ctx.redact(errText(ls))}`);
   const found = resolveRemoteRev(parseLsRemote(ls.stdout), rev);
   if (!found) return failed(`No revision matching '${rev}' exists in the remote repository`);
-  const branch = optString(args.branch) ?? (found.type === 'branch' ? rev.replace(/^refs\/heads\//, '') : found.type === 'head' ? parseSymref(ls.stdout) : undefined);
+  const branch = args.branch ?? (found.type === 'branch' ? rev.replace(/^refs\/heads\//, '') : found.type === 'head' ? parseSymref(ls.stdout) : undefined);
   const base: GitOps = {
     url, target, dir, user, remote, clone: false, wipe: false, remoteRev: found.sha, revType: found.type, rev, branch, localRev: null,
     setUrl: false, forceReset, depth,
   };
 
   const state = await dirState(dir);
-  if (state === 'other' && !flag(args.force_clone)) {
+  if (state === 'other' && !args.force_clone) {
     return failed(
       `Target '${target}' exists, is non-empty and is not a git repository. Set the 'force_clone' option to True to remove this directory's contents and proceed with cloning the remote repository`,
     );
@@ -178,11 +199,9 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
   return { changes, comment: formatComments(comments) };
 }
 
-export const latest: StateFunction<GitOps> = {
-  doc: '', args: untypedArgs(['target'], ['rev', 'branch', 'user', 'remote', 'force_reset', 'force_clone', 'depth']),
-  check,
-  apply,
-};
+export const latest = defineState({
+  doc: 'A clone of the repository at target is checked out at rev (cloned, fetched, fast-forwarded or reset)', args: ARGS, check, apply,
+});
 
 const gitModule: StateModule = { latest };
 export default gitModule;

@@ -1,13 +1,21 @@
 // host.present / host.absent: names for addresses in /etc/hosts, with Salt's comments
 // ("Added host web1 (10.0.0.5)") and changes ({added: {ip: [name]}}).
 import { join } from 'node:path';
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Changes, Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { flag, optString, strList } from './args.ts';
 import { writeFileAtomic } from '../store/fs-atomic.ts';
 import { formatHostsLine, isIp, parseHosts, serializeHosts, type HostsLine } from '../facts/hosts.ts';
 import { readOrEmpty } from '../store/read-text.ts';
-import { untypedArgs } from './define.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
+
+const IP = { type: 'str_or_list', required: true, doc: 'The address, or a list of addresses, the name resolves to' } as const;
+const PRESENT_ARGS = declareArgs({
+  ip: IP,
+  comment: { type: 'string', default: '', doc: 'A comment at the end of the line' },
+  clean: { type: 'bool', default: false, doc: 'Remove the name from every other address' },
+});
+const ABSENT_ARGS = declareArgs({ ip: IP });
 
 const HOSTS = '/etc/hosts';
 
@@ -53,11 +61,9 @@ const bucket = (changes: Changes, key: string, ip: string, v: string): void => {
   (b[ip] ??= []).push(v);
 };
 
-async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<HostOps>> {
+async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext): Promise<Plan<HostOps>> {
   const name = args.name;
-  const ips = strList(args.ip);
-  const comment = optString(args.comment) ?? '';
-  const clean = flag(args.clean);
+  const { ip: ips, comment, clean } = args;
   const lines = parseHosts(await readOrEmpty(join(ctx.root, HOSTS)));
   const known = new Set(lines.map((l) => l.ip).filter(Boolean));
   const toAdd: [string, string][] = [];
@@ -123,13 +129,13 @@ async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<Ho
   return pending(changes, testComments.join('\n'), { path: HOSTS, content: serializeHosts(lines), changes, comment: doneComments.join('\n') }, warnings);
 }
 
-async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<HostOps>> {
+async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext): Promise<Plan<HostOps>> {
   const name = args.name;
   const lines = parseHosts(await readOrEmpty(join(ctx.root, HOSTS)));
   const testComments: string[] = [];
   const doneComments: string[] = [];
   let changed = false;
-  for (const ip of strList(args.ip)) {
+  for (const ip of args.ip) {
     if (!lines.some((l) => l.ip === ip && l.names.includes(name))) {
       testComments.push(`Host ${name} (${ip}) already absent`);
       doneComments.push(`Host ${name} (${ip}) already absent`);
@@ -156,8 +162,12 @@ async function applyHosts(plan: Plan<HostOps>, ctx: StateContext): Promise<Outco
   return { changes: ops.changes, comment: ops.comment, ...(plan.warnings ? { warnings: plan.warnings } : {}) };
 }
 
-export const present: StateFunction<HostOps> = { doc: '', args: untypedArgs(['ip'], ['comment', 'clean']), check: checkPresent, apply: applyHosts };
-export const absent: StateFunction<HostOps> = { doc: '', args: untypedArgs(['ip'], []), check: checkAbsent, apply: applyHosts };
+export const present = defineState({
+  doc: 'The name resolves to the address(es) in /etc/hosts', args: PRESENT_ARGS, check: checkPresent, apply: applyHosts,
+});
+export const absent = defineState({
+  doc: 'The name does not resolve to the address(es) in /etc/hosts', args: ABSENT_ARGS, check: checkAbsent, apply: applyHosts,
+});
 
 const hostModule: StateModule = { present, absent };
 export default hostModule;

@@ -3,14 +3,25 @@
 // owned by the user. Comments and changes are Salt's; keys are named by their blob.
 import { promises as fsp } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { optString, strList } from './args.ts';
 import { writeFileAtomic } from '../store/fs-atomic.ts';
 import { readText } from '../store/read-text.ts';
 import { passwdEntriesFact } from '../facts/passwd.ts';
 import { formatKeyLine, normalizeEnc, parseKeyLine, type AuthKey } from '../facts/authorized-keys.ts';
-import { untypedArgs } from './define.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
+
+const ARGS = declareArgs({
+  user: { type: 'string', required: true, doc: 'The user whose authorized_keys file holds the key' },
+  enc: { type: 'string', default: 'ssh-rsa', doc: 'The key type, when name is the bare key' },
+  comment: { type: 'string', default: '', doc: 'The comment of the key, when name is the bare key' },
+  options: { type: 'str_or_list', default: [], doc: 'Options in front of the key (from="…", no-pty)' },
+  config: { type: 'string', default: '.ssh/authorized_keys', doc: 'The file, relative to the home directory; %h and %u are expanded' },
+  source: { type: 'string', default: '', doc: 'A file of keys to add', unsupported: 'keys are given by name' },
+  fingerprint_hash_type: { type: 'string', doc: 'The hash of the fingerprints shown', unsupported: 'keys are compared whole' },
+});
+type Args = ArgsOf<typeof ARGS>;
 
 export interface SshAuthOps {
   user: string;
@@ -32,31 +43,26 @@ interface Target {
 }
 
 /** The key wanted: from `name` when it is a whole key line, else from name/enc/comment/options. */
-function wantedKey(args: StateArgs): AuthKey {
+function wantedKey(args: Args): AuthKey {
   const parsed = parseKeyLine(args.name);
-  if (parsed) return { ...parsed, options: parsed.options.length ? parsed.options : strList(args.options) };
+  if (parsed) return { ...parsed, options: parsed.options.length ? parsed.options : args.options };
   const [key, ...rest] = args.name.trim().split(/\s+/);
-  return {
-    options: strList(args.options),
-    enc: normalizeEnc(optString(args.enc) ?? 'ssh-rsa'),
-    key,
-    comment: rest.length ? rest.join(' ') : optString(args.comment) ?? '',
-  };
+  return { options: args.options, enc: normalizeEnc(args.enc), key, comment: rest.length ? rest.join(' ') : args.comment };
 }
 
-async function target(args: StateArgs, ctx: StateContext): Promise<Target> {
-  const user = optString(args.user) ?? '';
+async function target(args: Args, ctx: StateContext): Promise<Target> {
+  const { user } = args;
   const want = wantedKey(args);
   const u = (await ctx.facts.get(passwdEntriesFact, '/etc/passwd')).get(user);
   if (!u) return { user, want };
-  const config = (optString(args.config) ?? '.ssh/authorized_keys').replace(/%h/g, u.home).replace(/%u/g, user);
+  const config = args.config.replace(/%h/g, u.home).replace(/%u/g, user);
   return { user, want, path: isAbsolute(config) ? config : join(u.home, config), uid: u.uid, gid: u.gid };
 }
 
 const same = (a: AuthKey, b: AuthKey): boolean =>
   a.enc === b.enc && a.comment === b.comment && a.options.join(',') === b.options.join(',');
 
-async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<SshAuthOps>> {
+async function checkPresent(args: Args, ctx: StateContext): Promise<Plan<SshAuthOps>> {
   const t = await target(args, ctx);
   const { key } = t.want;
   if (!key || /\s/.test(key)) return failed('Invalid public ssh key, most likely has spaces or invalid syntax');
@@ -82,7 +88,7 @@ async function checkPresent(args: StateArgs, ctx: StateContext): Promise<Plan<Ss
   return pending({}, `Key ${key} for user ${t.user} is set to be added`, { ...base, content: `${lines.join('\n')}\n`, outcome });
 }
 
-async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<SshAuthOps>> {
+async function checkAbsent(args: Args, ctx: StateContext): Promise<Plan<SshAuthOps>> {
   const t = await target(args, ctx);
   const { key } = t.want;
   const text = t.path === undefined ? null : await readText(join(ctx.root, t.path));
@@ -120,10 +126,12 @@ async function applyKeys(plan: Plan<SshAuthOps>, ctx: StateContext): Promise<Out
   return ops.outcome;
 }
 
-const ARGS = ['user', 'enc', 'comment', 'options', 'config', 'fingerprint_hash_type'];
-
-export const present: StateFunction<SshAuthOps> = { doc: '', args: untypedArgs(['user'], ARGS.slice(1)), check: checkPresent, apply: applyKeys };
-export const absent: StateFunction<SshAuthOps> = { doc: '', args: untypedArgs(['user'], ARGS.slice(1)), check: checkAbsent, apply: applyKeys };
+export const present = defineState({
+  doc: "The key is in the user's authorized_keys file", args: ARGS, check: checkPresent, apply: applyKeys,
+});
+export const absent = defineState({
+  doc: "The key is not in the user's authorized_keys file", args: ARGS, check: checkAbsent, apply: applyKeys,
+});
 
 const sshAuthModule: StateModule = { present, absent };
 export default sshAuthModule;
