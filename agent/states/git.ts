@@ -12,7 +12,7 @@ import { operands, refuseOptionLike } from '../process/operands.ts';
 import { declareArgs, type ArgsOf } from './arg-decl.ts';
 import { defineState } from './define.ts';
 
-const NOT_HERE = 'not supported by git.latest here';
+const NOT_HERE = 'not implemented';
 const ARGS = declareArgs({
   target: { type: 'string', required: true, doc: 'The absolute path of the working copy' },
   rev: { type: 'string', default: 'HEAD', doc: 'The branch, tag or commit to check out' },

@@ -2,9 +2,8 @@
 // repository's key (given as armored text, never fetched) in its signed-by keyring.
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction, StateModule } from './types.ts';
+import type { Changes, Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { flag, optString } from './args.ts';
 import { contentFact } from '../facts/content.ts';
 import { writeFileAtomic } from '../store/fs-atomic.ts';
 import { backupFile } from '../store/backup.ts';
@@ -12,7 +11,29 @@ import { aptUpdateFact, invalidateLists } from '../backends/apt.ts';
 import {
   defaultSourceFile, formatSourceLine, keyFileContent, parseSourceLine, sameRepo, sameSource, type SourceLine,
 } from '../backends/apt-sources.ts';
-import { untypedArgs } from './define.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
+
+const FILE = { type: 'string', doc: 'The sources file (default: one named after the repository under sources.list.d)' } as const;
+const MANAGED_ARGS = declareArgs({
+  file: FILE,
+  clean_file: { type: 'bool', default: false, doc: 'The file holds only this repository' },
+  refresh: { type: 'bool', doc: 'Run apt-get update after a change (default true)' },
+  refresh_db: { type: 'bool', doc: 'The older spelling of refresh' },
+  key_text: { type: 'string', doc: 'The armored signing key, written to keyring' },
+  keyring: { type: 'string', doc: 'Where key_text is written (the signed-by file)' },
+  humanname: { type: 'string', doc: 'A display name', unsupported: 'apt sources have no display name' },
+  keyid: { type: 'string', doc: 'A key to fetch from keyserver', unsupported: 'give key_text' },
+  keyserver: { type: 'string', doc: 'The keyserver of keyid', unsupported: 'give key_text' },
+  key_url: { type: 'string', doc: 'A URL to fetch the key from', unsupported: 'give key_text' },
+  disabled: { type: 'bool', default: false, doc: 'Keep the line commented out', unsupported: 'use pkgrepo.absent' },
+});
+const ABSENT_ARGS = declareArgs({
+  file: FILE,
+  keyid: { type: 'string', doc: 'Also remove this signing key', unsupported: 'signing keys are left in place' },
+  key_url: { type: 'string', doc: 'Also remove the key from this URL', unsupported: 'signing keys are left in place' },
+});
+type ManagedArgs = ArgsOf<typeof MANAGED_ARGS>;
 
 interface Write {
   path: string;
@@ -36,7 +57,7 @@ async function readText(ctx: StateContext, path: string): Promise<string | null>
 }
 
 /** `refresh` (Salt also spells it refresh_db), default true. */
-const wantsRefresh = (args: StateArgs): boolean => flag(args.refresh ?? args.refresh_db, true);
+const wantsRefresh = (args: ManagedArgs): boolean => args.refresh ?? args.refresh_db ?? true;
 
 /** The sources file with `want` in it: an equal line kept, a line for the same repository replaced, else appended. */
 export function withSource(text: string, want: SourceLine, clean: boolean): string {
@@ -57,15 +78,15 @@ export function withSource(text: string, want: SourceLine, clean: boolean): stri
   return `${[...lines, line].join('\n')}\n`;
 }
 
-async function checkManaged(args: StateArgs, ctx: StateContext): Promise<Plan<RepoOps>> {
+async function checkManaged(args: ManagedArgs, ctx: StateContext): Promise<Plan<RepoOps>> {
   const name = args.name;
   const parsed = parseSourceLine(name);
   if (!parsed) return failed(`Failed to configure repo '${name}': not a one-line apt source ('deb [options] uri suite components')`);
-  const keyring = optString(args.keyring);
+  const { keyring } = args;
   if (keyring && !parsed.options['signed-by']) parsed.options['signed-by'] = keyring;
   const writes: Write[] = [];
   const changes: Changes = {};
-  const keyText = optString(args.key_text);
+  const keyText = args.key_text;
   if (keyText) {
     const keyPath = parsed.options['signed-by'];
     if (!keyPath || !keyPath.startsWith('/')) return failed(`Failed to configure repo '${name}': key_text needs a signed-by option or a keyring path`);
@@ -77,10 +98,10 @@ async function checkManaged(args: StateArgs, ctx: StateContext): Promise<Plan<Re
       changes.keyring = keyPath;
     }
   }
-  const file = optString(args.file) ?? defaultSourceFile(parsed);
+  const file = args.file ?? defaultSourceFile(parsed);
   if (!file.startsWith('/')) return failed(`Failed to configure repo '${name}': file must be an absolute path`);
   const before = await readText(ctx, file);
-  const after = withSource(before ?? '', parsed, flag(args.clean_file));
+  const after = withSource(before ?? '', parsed, args.clean_file);
   if (after !== before) {
     writes.push({ path: file, data: Buffer.from(after) });
     const old = (before ?? '').split('\n').find((l) => {
@@ -88,7 +109,7 @@ async function checkManaged(args: StateArgs, ctx: StateContext): Promise<Plan<Re
       return s !== undefined && sameRepo(s, parsed);
     });
     changes.repo = old && !after.split('\n').includes(old.trim()) ? { old: old.trim(), new: formatSourceLine(parsed) } : name;
-    if (before !== null && flag(args.clean_file)) changes.file = file;
+    if (before !== null && args.clean_file) changes.file = file;
   }
   if (!writes.length) return converged(`Package repo '${name}' already configured`);
   return pending(changes, `Package repo '${name}' would be configured. ${WARN_TAIL}`, {
@@ -118,8 +139,8 @@ async function applyRepo(plan: Plan<RepoOps>, ctx: StateContext): Promise<Outcom
 }
 
 /** Files that may hold the repository: the given one, or sources.list and every sources.list.d/*.list. */
-async function candidateFiles(args: StateArgs, ctx: StateContext): Promise<string[]> {
-  const file = optString(args.file);
+async function candidateFiles(args: { file?: string }, ctx: StateContext): Promise<string[]> {
+  const { file } = args;
   if (file) return [file];
   let names: string[] = [];
   try {
@@ -130,7 +151,7 @@ async function candidateFiles(args: StateArgs, ctx: StateContext): Promise<strin
   return ['/etc/apt/sources.list', ...names.map((n) => `/etc/apt/sources.list.d/${n}`)];
 }
 
-async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<RepoOps>> {
+async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext): Promise<Plan<RepoOps>> {
   const name = args.name;
   const parsed = parseSourceLine(name);
   if (!parsed) return failed(`Failed to remove repo '${name}': not a one-line apt source ('deb [options] uri suite components')`);
@@ -154,17 +175,13 @@ async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<Rep
   });
 }
 
-export const managed: StateFunction<RepoOps> = {
-  doc: '', args: untypedArgs([], ['file', 'clean_file', 'refresh', 'refresh_db', 'key_text', 'keyring', 'humanname']),
-  check: checkManaged,
-  apply: applyRepo,
-};
+export const managed = defineState({
+  doc: 'An apt source line is in a sources file (with its signing key from key_text)', args: MANAGED_ARGS, check: checkManaged, apply: applyRepo,
+});
 
-export const absent: StateFunction<RepoOps> = {
-  doc: '', args: untypedArgs([], ['file', 'keyid', 'key_url']),
-  check: checkAbsent,
-  apply: applyRepo,
-};
+export const absent = defineState({
+  doc: 'An apt source line is in no sources file', args: ABSENT_ARGS, check: checkAbsent, apply: applyRepo,
+});
 
 const pkgrepoModule: StateModule = { managed, absent };
 export default pkgrepoModule;

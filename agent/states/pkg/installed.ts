@@ -1,17 +1,20 @@
 // pkg.installed: every target installed (at a version that matches its specification),
 // with one apt-get install for all that are missing.
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, optString } from '../args.ts';
 import { dpkgFact, versionChanges, type DpkgDb } from '../../facts/dpkg.ts';
 import { ensureLists, failureText, installArgv, runApt, type InstallOptions, type InstallTarget } from '../../backends/apt.ts';
 import { heldServices, withServicesHeld } from '../../backends/policy-rc.ts';
-import { desiredText, ignoredWarnings, readTargets, type Target } from './targets.ts';
+import { desiredText, readTargets, type Target } from './targets.ts';
 import { fulfilled, resolveInstall } from './resolve.ts';
 import { alreadyInstalledSentence, installedSentence, joinNames } from './summary.ts';
 import { applyHolds, holdChanges, holdPlanComment, holdsToChange, type HoldOps } from './hold.ts';
 import { aggregatePkgs } from './aggregate.ts';
-import { untypedArgs } from '../define.ts';
+import { defineState } from '../define.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { INSTALLED_ARGS } from './args.ts';
+
+type Args = ArgsOf<typeof INSTALLED_ARGS>;
 
 export interface InstallOps {
   install: InstallTarget[];
@@ -25,44 +28,34 @@ export interface InstallOps {
   hold?: HoldOps;
 }
 
-export const INSTALLED_ARGS = [
-  'version', 'refresh', 'fromrepo', 'skip_verify', 'skip_suggestions', 'pkgs', 'sources', 'allow_updates',
-  'pkg_verify', 'normalize', 'ignore_epoch', 'reinstall', 'update_holds', 'hold', 'install_recommends',
-  'only_upgrade', 'resolve_capabilities', 'cache_valid_time', 'bypass_file', 'bypass_file_contains',
-];
-
-const IGNORED = ['skip_verify', 'pkg_verify', 'reinstall', 'resolve_capabilities'];
-
-function installOptions(args: StateArgs, downgrade: boolean): InstallOptions {
+function installOptions(args: Args, downgrade: boolean): InstallOptions {
   const o: InstallOptions = {};
-  const fromrepo = optString(args.fromrepo);
-  if (fromrepo) o.fromrepo = fromrepo;
-  if (args.install_recommends !== undefined && args.install_recommends !== null) o.installRecommends = flag(args.install_recommends);
+  if (args.fromrepo) o.fromrepo = args.fromrepo;
+  if (args.install_recommends !== undefined) o.installRecommends = args.install_recommends;
   if (downgrade) o.allowDowngrades = true;
   return o;
 }
 
-async function check(args: StateArgs, ctx: StateContext): Promise<Plan<InstallOps>> {
-  if (Array.isArray(args.pkgs) && args.pkgs.length === 0) return converged('No packages to install provided');
-  if (args.sources !== undefined && args.sources !== null) return failed("The 'sources' argument is not supported by the apt backend.");
+async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
+  if (args.pkgs?.length === 0) return converged('No packages to install provided');
+  if (args.sources !== undefined) return failed("The 'sources' argument is not supported by the apt backend.");
   const read = readTargets(args);
   if ('error' in read) return failed(read.error);
   const { targets } = read;
-  const warnings = ignoredWarnings(args, IGNORED);
-  const listsError = await ensureLists(ctx.facts, ctx.root, flag(args.refresh));
+  const listsError = await ensureLists(ctx.facts, ctx.root, args.refresh ?? false);
   if (listsError) return failed(listsError);
   const db = await ctx.facts.get(dpkgFact, '');
-  const allowUpdates = flag(args.allow_updates);
+  const allowUpdates = args.allow_updates;
   const need = targets.filter((t) => !fulfilled(t, db.installed.get(t.name)?.version, allowUpdates));
-  const fromrepo = optString(args.fromrepo);
+  const { fromrepo } = args;
   const res = await resolveInstall(ctx.facts, need, db, fromrepo);
   if (res.unavailable.length) {
     return failed(`The following packages are not available from any configured source: ${joinNames(res.unavailable)}`);
   }
-  const hold = args.hold === undefined || args.hold === null ? undefined : holdsToChange(targets.map((t) => t.name), db, flag(args.hold));
+  const hold = args.hold === undefined ? undefined : holdsToChange(targets.map((t) => t.name), db, args.hold);
   if (!need.length && !hold) {
     const versioned = targets.some((t) => t.spec);
-    return converged(`All specified packages are already installed${versioned ? ' and are at the desired version' : ''}`, warnings);
+    return converged(`All specified packages are already installed${versioned ? ' and are at the desired version' : ''}`);
   }
   const changes: Changes = hold ? holdChanges(hold) : {};
   for (const t of need) changes[t.name] = { old: db.installed.get(t.name)?.version ?? '', new: res.expected[t.name] };
@@ -75,7 +68,7 @@ async function check(args: StateArgs, ctx: StateContext): Promise<Plan<InstallOp
     needed: need.map((t) => t.name), allowUpdates, before: db,
   };
   if (hold) ops.hold = hold;
-  return pending(changes, comment, ops, warnings);
+  return pending(changes, comment, ops);
 }
 
 async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome> {
@@ -111,9 +104,10 @@ async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome
   return { result: ok, changes, comment: comments.join(' ') };
 }
 
-export const installed: StateFunction<InstallOps> = {
-  doc: '', args: untypedArgs([], INSTALLED_ARGS),
+export const installed = defineState({
+  doc: 'The packages are installed (at the version asked for), in one apt-get call with the other pkg states of the run',
+  args: INSTALLED_ARGS,
   check,
   apply,
   aggregate: aggregatePkgs,
-};
+});

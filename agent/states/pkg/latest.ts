@@ -1,17 +1,18 @@
 // pkg.latest: every target installed at apt's candidate version (or the best one offered
 // by `fromrepo`).
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, optString } from '../args.ts';
 import { compareVersions } from '../../backends/dpkg.ts';
 import { dpkgFact, versionChanges, type DpkgDb } from '../../facts/dpkg.ts';
 import { candidateFor, readPolicy } from '../../facts/apt-policy.ts';
 import { ensureLists, failureText, installArgv, runApt, type InstallOptions } from '../../backends/apt.ts';
 import { heldServices, withServicesHeld } from '../../backends/policy-rc.ts';
-import { ignoredWarnings, readTargets } from './targets.ts';
+import { readTargets } from './targets.ts';
 import { joinNames } from './summary.ts';
 import { aggregatePkgs } from './aggregate.ts';
-import { untypedArgs } from '../define.ts';
+import { defineState } from '../define.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { LATEST_ARGS } from './args.ts';
 
 export interface LatestOps {
   /** name → version to reach. */
@@ -21,11 +22,6 @@ export interface LatestOps {
   before: DpkgDb;
 }
 
-const LATEST_ARGS = [
-  'refresh', 'fromrepo', 'skip_verify', 'pkgs', 'watch_flags', 'install_recommends', 'only_upgrade',
-  'report_reboot_exit_codes', 'cache_valid_time',
-];
-
 function upToDateTail(names: readonly string[]): string {
   if (!names.length) return '';
   return names.length <= 10
@@ -33,20 +29,19 @@ function upToDateTail(names: readonly string[]): string {
     : ` ${names.length} packages were already up-to-date.`;
 }
 
-async function check(args: StateArgs, ctx: StateContext): Promise<Plan<LatestOps>> {
-  if (args.sources !== undefined && args.sources !== null) return failed('The "sources" parameter is not supported.');
+async function check(args: ArgsOf<typeof LATEST_ARGS>, ctx: StateContext): Promise<Plan<LatestOps>> {
+  if (args.sources !== undefined) return failed('The "sources" parameter is not supported.');
   const read = readTargets(args, false);
   if ('error' in read) return failed(read.error);
   if (!read.targets.length) return failed('Invalidly formatted "pkgs" parameter. See minion log.');
   const names = read.targets.map((t) => t.name);
-  const warnings = ignoredWarnings(args, ['skip_verify']);
-  const listsError = await ensureLists(ctx.facts, ctx.root, flag(args.refresh));
+  const listsError = await ensureLists(ctx.facts, ctx.root, args.refresh ?? false);
   if (listsError) {
     return failed(`An error was encountered while checking the newest available version of package(s): ${listsError}`);
   }
   const db = await ctx.facts.get(dpkgFact, '');
   const policy = await readPolicy(ctx.facts, names);
-  const fromrepo = optString(args.fromrepo);
+  const { fromrepo } = args;
   const targets: Record<string, string> = {};
   const problems: string[] = [];
   const upToDate: string[] = [];
@@ -65,16 +60,16 @@ async function check(args: StateArgs, ctx: StateContext): Promise<Plan<LatestOps
   if (problems.length) return failed(problems.join(' '));
   const wanted = Object.keys(targets);
   if (!wanted.length) {
-    if (names.length > 10) return converged(`All ${names.length} packages are up-to-date.`, warnings);
-    if (names.length > 1) return converged(`All packages are up-to-date (${joinNames([...names].sort())}).`, warnings);
-    return converged(`Package ${names[0]} is already up-to-date`, warnings);
+    if (names.length > 10) return converged(`All ${names.length} packages are up-to-date.`);
+    if (names.length > 1) return converged(`All packages are up-to-date (${joinNames([...names].sort())}).`);
+    return converged(`Package ${names[0]} is already up-to-date`);
   }
   const changes: Changes = Object.fromEntries(wanted.map((n) => [n, { old: db.installed.get(n)?.version ?? '', new: targets[n] }]));
   const options: InstallOptions = {};
   if (fromrepo) options.fromrepo = fromrepo;
-  if (args.install_recommends !== undefined && args.install_recommends !== null) options.installRecommends = flag(args.install_recommends);
+  if (args.install_recommends !== undefined) options.installRecommends = args.install_recommends;
   const comment = `The following packages would be installed/upgraded: ${joinNames([...wanted].sort())}.${upToDateTail(upToDate)}`;
-  return pending(changes, comment, { targets, upToDate, options, before: db }, warnings);
+  return pending(changes, comment, { targets, upToDate, options, before: db });
 }
 
 async function apply(plan: Plan<LatestOps>, ctx: StateContext): Promise<Outcome> {
@@ -95,9 +90,10 @@ async function apply(plan: Plan<LatestOps>, ctx: StateContext): Promise<Outcome>
   return { result: !broken.length, changes, comment: comments.join(' ') + upToDateTail(ops.upToDate) };
 }
 
-export const latest: StateFunction<LatestOps> = {
-  doc: '', args: untypedArgs([], LATEST_ARGS),
+export const latest = defineState({
+  doc: 'The packages are installed at the newest version apt offers',
+  args: LATEST_ARGS,
   check,
   apply,
   aggregate: aggregatePkgs,
-};
+});

@@ -1,6 +1,6 @@
 // pkg.removed and pkg.purged: targets not installed (purged: no configuration files left
 // either). A `version` limits the removal to packages installed at a matching version.
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { satisfies } from '../../backends/dpkg.ts';
 import { dpkgFact, versionChanges, type DpkgDb } from '../../facts/dpkg.ts';
@@ -8,7 +8,9 @@ import { failureText, removeArgv, runApt } from '../../backends/apt.ts';
 import { readTargets, type Target } from './targets.ts';
 import { joinNames } from './summary.ts';
 import { aggregatePkgs } from './aggregate.ts';
-import { untypedArgs } from '../define.ts';
+import { defineState } from '../define.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { REMOVED_ARGS } from './args.ts';
 
 type Action = 'remove' | 'purge';
 
@@ -27,7 +29,7 @@ function present(t: Target, db: DpkgDb, action: Action): boolean {
 }
 
 function makeCheck(action: Action) {
-  return async (args: StateArgs, ctx: StateContext): Promise<Plan<RemoveOps>> => {
+  return async (args: ArgsOf<typeof REMOVED_ARGS>, ctx: StateContext): Promise<Plan<RemoveOps>> => {
     const read = readTargets(args);
     if ('error' in read) return failed(read.error);
     const db = await ctx.facts.get(dpkgFact, '');
@@ -58,7 +60,11 @@ async function apply(plan: Plan<RemoveOps>, ctx: StateContext): Promise<Outcome>
   return { changes, comment };
 }
 
-const ARGS = ['version', 'pkgs', 'normalize', 'ignore_epoch'];
-
-export const removed: StateFunction<RemoveOps> = { doc: '', args: untypedArgs([], ARGS), check: makeCheck('remove'), apply, aggregate: aggregatePkgs };
-export const purged: StateFunction<RemoveOps> = { doc: '', args: untypedArgs([], ARGS), check: makeCheck('purge'), apply, aggregate: aggregatePkgs };
+export const removed = defineState({
+  doc: 'The packages are not installed (apt-get remove; their configuration files stay)',
+  args: REMOVED_ARGS, check: makeCheck('remove'), apply, aggregate: aggregatePkgs,
+});
+export const purged = defineState({
+  doc: 'The packages and their configuration files are gone (apt-get purge)',
+  args: REMOVED_ARGS, check: makeCheck('purge'), apply, aggregate: aggregatePkgs,
+});

@@ -52,9 +52,3 @@ export function readTargets(args: StateArgs, withVersion = true): Targets {
 export function desiredText(t: Target): string {
   return `${t.name}${specText(t.spec)}`;
 }
-
-/** Salt's arguments that have no meaning with apt: accepted, with a warning when set. */
-export function ignoredWarnings(args: StateArgs, names: readonly string[]): string[] {
-  return names.filter((n) => args[n] !== undefined && args[n] !== null && args[n] !== false)
-    .map((n) => `The '${n}' argument is not supported by the apt backend and was ignored.`);
-}

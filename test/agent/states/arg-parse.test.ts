@@ -116,3 +116,12 @@ t.test('in a run: a wrong type fails the state, in test mode too; unsupported is
   const shown = await run('say:\n  test.succeed_without_changes:\n    - comment: 42\n');
   t.match(shown.byId('say'), { result: true, comment: '42' }, 'a number where a string is declared is its text');
 });
+
+t.test('in a run: an argument accepted but not acted upon is a warning of the result, whatever the result', async (t) => {
+  const r = await run('repo:\n  git.latest:\n    - name: https://example.invalid/r.git\n    - target: relative\n    - submodules: true\n');
+  t.match(r.byId('repo'), {
+    result: false,
+    comment: "Target 'relative' is not an absolute path",
+    warnings: ["'submodules' is not supported by git.latest here and was ignored: not implemented"],
+  });
+});
