@@ -12,7 +12,8 @@ import { lookupAccount } from '../facts/users.ts';
 import { loadSource } from './file/source.ts';
 import { operands } from '../process/operands.ts';
 import { shellArgv, shellInput } from '../process/shell-line.ts';
-import { untypedArgs } from './define.ts';
+import { declareArgs, type ArgsOf } from './arg-decl.ts';
+import { defineState } from './define.ts';
 
 export interface CmdOps {
   argv: string[];
@@ -42,12 +43,39 @@ const SCRIPT = '\u0000script';
 /** `stateful: True`, or `stateful: [{test_name: …}]`. */
 const isStateful = (v: unknown): boolean => Array.isArray(v) || flag(v);
 
-const RUN_ARGS = [
-  'cwd', 'root', 'runas', 'shell', 'env', 'prepend_path', 'stateful', 'umask', 'output_loglevel', 'hide_output',
-  'timeout', 'ignore_timeout', 'use_vt', 'success_retcodes', 'success_stdout', 'success_stderr', 'stdin', 'bg',
-  'python_shell', 'reload_modules', 'saltenv',
-];
-const SCRIPT_ARGS = [...RUN_ARGS, 'source', 'template', 'args', 'defaults', 'context', 'password'];
+const RUN_ARGS = declareArgs({
+  cwd: { type: 'string', doc: "The working directory (default: the runas user's home, else /root)" },
+  root: { type: 'string', doc: 'Run the command chrooted here' },
+  runas: { type: 'string', doc: 'Run as this user' },
+  shell: { type: 'string', default: '/bin/sh', doc: 'The shell that reads the command line' },
+  env: { type: 'any', doc: 'Environment variables: a mapping or a list of one-key mappings' },
+  prepend_path: { type: 'string', doc: 'A directory put in front of PATH' },
+  stateful: { type: 'any', default: false, doc: "The command's last output line reports changed=… and comment=…; or [{test_name: …}]" },
+  umask: { type: 'string', doc: 'The umask of the command (022)' },
+  output_loglevel: { type: 'string', default: 'debug', doc: 'The log level of the output', unsupported: 'output is always returned' },
+  hide_output: { type: 'bool', default: false, doc: 'Leave stdout and stderr out of the result' },
+  timeout: { type: 'seconds', doc: 'Kill the command after this many seconds' },
+  ignore_timeout: { type: 'bool', default: false, doc: 'A killed command does not fail the state' },
+  use_vt: { type: 'bool', default: false, doc: 'Run in a pseudo-terminal', unsupported: 'commands run without a terminal' },
+  success_retcodes: { type: 'str_or_list', doc: 'Exit codes besides 0 that mean success' },
+  success_stdout: { type: 'str_or_list', doc: 'Output lines that mean success whatever the exit code' },
+  success_stderr: { type: 'str_or_list', doc: 'Error lines that mean success whatever the exit code' },
+  stdin: { type: 'string', doc: 'Text given to the command on its standard input' },
+  bg: { type: 'bool', default: false, doc: 'Run in the background without waiting', unsupported: 'commands are always waited for' },
+  python_shell: { type: 'bool', doc: 'Run through the shell', unsupported: 'the line always goes to the shell' },
+  reload_modules: { type: 'bool', default: false, doc: 'Reload execution modules afterwards', unsupported: 'there are no modules to reload' },
+  saltenv: { type: 'string', default: 'base', doc: 'The environment of salt:// sources', unsupported: "the run's saltenv is used" },
+});
+
+const SCRIPT_ARGS = declareArgs({
+  ...RUN_ARGS,
+  source: { type: 'string', doc: 'The script (salt://…); default: the first word of name' },
+  template: { type: 'string', doc: 'Render the script with this engine (jinja)' },
+  args: { type: 'string', doc: 'Arguments of the script; default: the words of name after the first' },
+  defaults: { type: 'mapping', doc: 'Template variables' },
+  context: { type: 'mapping', doc: 'Template variables, over defaults' },
+  password: { type: 'string', doc: "The runas user's password (Windows)", unsupported: 'Windows only' },
+});
 
 /** Salt's `env`: a dict or a list of one-key dicts; values become strings. */
 function parseEnv(env: unknown): Record<string, string> | undefined {
@@ -181,7 +209,7 @@ async function testStateful(ops: CmdOps, ctx: StateContext): Promise<Plan<CmdOps
   return result ? converged(out.comment) : failed(out.comment, out.changes);
 }
 
-async function checkRun(args: StateArgs, ctx: StateContext): Promise<Plan<CmdOps>> {
+async function checkRun(args: ArgsOf<typeof RUN_ARGS>, ctx: StateContext): Promise<Plan<CmdOps>> {
   const tname = testName(args.stateful);
   const name = ctx.test && tname ? tname : args.name;
   const shown = ctx.redact(name);
@@ -191,36 +219,26 @@ async function checkRun(args: StateArgs, ctx: StateContext): Promise<Plan<CmdOps
   return pending({}, `Command "${shown}" would have been executed`, prep.ops);
 }
 
-export const run: StateFunction<CmdOps> = {
-  doc: '', args: untypedArgs([], RUN_ARGS),
-  check: checkRun,
-  apply: applyCmd,
-  recheck: false,
-  modWatch: checkRun,
-};
+export const run = defineState({
+  doc: 'Runs a shell command line (every time, unless unless/onlyif/creates say otherwise)',
+  args: RUN_ARGS, check: checkRun, apply: applyCmd, recheck: false, modWatch: checkRun,
+});
 
 /** cmd.wait does nothing unless a watched state changed; then it is cmd.run. */
 const onlyOnWatch = async (): Promise<Plan<CmdOps>> => converged('');
 
-export const wait: StateFunction<CmdOps> = { ...run, check: onlyOnWatch };
+export const wait: StateFunction<CmdOps> = {
+  ...run, doc: 'Runs a shell command line only when a watched state changed', check: onlyOnWatch,
+};
 
-async function checkScript(args: StateArgs, ctx: StateContext): Promise<Plan<CmdOps>> {
+async function checkScript(args: ArgsOf<typeof SCRIPT_ARGS>, ctx: StateContext): Promise<Plan<CmdOps>> {
   const tname = testName(args.stateful);
   const name = ctx.test && tname ? tname : args.name;
   const shown = ctx.redact(name);
-  if (args.context !== undefined && args.context !== null && !isDict(args.context)) {
-    return failed("Invalidly-formatted 'context' parameter. Must be formed as a dict.");
-  }
-  if (args.defaults !== undefined && args.defaults !== null && !isDict(args.defaults)) {
-    return failed("Invalidly-formatted 'defaults' parameter. Must be formed as a dict.");
-  }
   const words = name.trim().split(/\s+/);
-  const source = optString(args.source) ?? words[0];
-  const scriptArgs = optString(args.args) ?? (words.length > 1 ? name.trim().slice(words[0].length).trim() : '');
-  const loaded = loadSource(source, ctx, {
-    template: optString(args.template),
-    context: { ...((args.defaults as Record<string, unknown>) ?? {}), ...((args.context as Record<string, unknown>) ?? {}) },
-  });
+  const source = args.source ?? words[0];
+  const scriptArgs = args.args ?? (words.length > 1 ? name.trim().slice(words[0].length).trim() : '');
+  const loaded = loadSource(source, ctx, { template: args.template, context: { ...args.defaults, ...args.context } });
   if (loaded.error !== undefined) {
     return failed(loaded.missing ? `Unable to cache script ${source} from saltenv '${ctx.saltenv}'` : ctx.redact(loaded.error));
   }
@@ -232,15 +250,14 @@ async function checkScript(args: StateArgs, ctx: StateContext): Promise<Plan<Cmd
   return pending({}, `Command '${shown}' would have been executed`, ops);
 }
 
-export const script: StateFunction<CmdOps> = {
-  doc: '', args: untypedArgs([], SCRIPT_ARGS),
-  check: checkScript,
-  apply: applyCmd,
-  recheck: false,
-  modWatch: checkScript,
-};
+export const script = defineState({
+  doc: 'Runs a script from the state tree (optionally a template) with its arguments',
+  args: SCRIPT_ARGS, check: checkScript, apply: applyCmd, recheck: false, modWatch: checkScript,
+});
 
-export const wait_script: StateFunction<CmdOps> = { ...script, check: onlyOnWatch };
+export const wait_script: StateFunction<CmdOps> = {
+  ...script, doc: 'Runs a script from the state tree only when a watched state changed', check: onlyOnWatch,
+};
 
 const cmdModule: StateModule = { run, wait, watch: wait, script, wait_script };
 export default cmdModule;
