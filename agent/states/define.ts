@@ -2,7 +2,7 @@
 // coerces what it is given (so a direct caller gets the same checks as the executor), and the
 // check and watch reaction receive ArgsOf their declarations.
 import type { LowChunk } from '../protocol.ts';
-import type { ArgDecl, ArgDecls, ArgsOf } from './arg-decl.ts';
+import type { ArgDecls, ArgsOf } from './arg-decl.ts';
 import { parseArgs } from './arg-parse.ts';
 import { StateRefusal } from './plan.ts';
 import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from './types.ts';
@@ -35,10 +35,3 @@ export function defineState<const D extends ArgDecls, Ops = unknown>(spec: State
   return fn;
 }
 
-/** Arguments declared by name only (each of type any, without doc): a module not yet typed. */
-export function untypedArgs(required: readonly string[], optional: readonly string[]): ArgDecls {
-  const decls: Record<string, ArgDecl> = {};
-  for (const n of required) decls[n] = { type: 'any', doc: '', required: true };
-  for (const n of optional) decls[n] = { type: 'any', doc: '' };
-  return decls;
-}

@@ -3,7 +3,6 @@ import { promises as fsp } from 'node:fs';
 import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { backup, hostPath, notAbsolute, statOf } from './common.ts';
-import { untypedArgs } from '../define.ts';
 
 export interface AbsentOps {
   name: string;
@@ -30,7 +29,7 @@ export async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Pro
 }
 
 export const absent: StateFunction<AbsentOps> = {
-  doc: '', args: untypedArgs([], []),
+  doc: 'The file or directory does not exist (a directory with everything in it)', args: {},
   check: checkAbsent,
   apply: applyAbsent,
 };

@@ -7,7 +7,7 @@ import { editTarget, splitLines, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, hostPath, makeDirs, missingParents, notAbsolute } from './common.ts';
 import { loadSource } from './source.ts';
 import { pyEscape, pyRegExp } from '../../util/pyre.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 export interface AppendOps extends EditOps {
   create: boolean;
@@ -106,7 +106,7 @@ export async function applyAppend(plan: Plan<AppendOps>, ctx: StateContext): Pro
 }
 
 export const append: StateFunction<AppendOps> = {
-  doc: '', args: untypedArgs([], ['text', 'makedirs', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context', 'ignore_whitespace']),
+  doc: 'The text is in the file, appended at the end if missing', args: fileArgs(['text', 'makedirs', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context', 'ignore_whitespace']),
   check: checkAppend,
   apply: applyAppend,
 };

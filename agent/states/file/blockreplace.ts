@@ -8,7 +8,7 @@ import { diffOf, notAbsolute } from './common.ts';
 import { loadSource } from './source.ts';
 import { pyRegExp } from '../../util/pyre.ts';
 import { applyEdited } from './replace.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 export interface BlockOptions {
   markerStart: string;
@@ -118,11 +118,7 @@ export async function checkBlockreplace(args: StateArgs, ctx: StateContext): Pro
 }
 
 export const blockreplace: StateFunction<EditOps> = {
-  doc: '', args: untypedArgs([], [
-      'marker_start', 'marker_end', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context',
-      'content', 'append_if_not_found', 'prepend_if_not_found', 'backup', 'show_changes', 'append_newline',
-      'insert_before_match', 'insert_after_match',
-    ]),
+  doc: 'The block between two marker lines has this content', args: fileArgs(['marker_start', 'marker_end', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context', 'content', 'append_if_not_found', 'prepend_if_not_found', 'backup', 'show_changes', 'append_newline', 'insert_before_match', 'insert_after_match'], { backup: { default: '.bak' }, content: { default: '' } }),
   check: checkBlockreplace,
   apply: applyEdited,
 };

@@ -5,7 +5,7 @@ import { flag, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps, type EditTarget } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { pyRegExp } from '../../util/pyre.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 export interface CommentOps extends EditOps {
   diff: string;
@@ -83,9 +83,10 @@ export async function checkUncomment(args: StateArgs, ctx: StateContext): Promis
   }
 }
 
-function commenting(check: typeof checkComment, ok: string, notOk: string): StateFunction<CommentOps> {
+function commenting(doc: string, check: typeof checkComment, ok: string, notOk: string): StateFunction<CommentOps> {
   return {
-    doc: '', args: untypedArgs(['regex'], ['char', 'backup', 'ignore_missing']),
+    doc,
+    args: fileArgs(['regex', 'char', 'backup', 'ignore_missing'], { regex: { required: true }, backup: { default: '.bak' } }),
     check,
     async apply(plan, ctx): Promise<Outcome> {
       const ops = opsOf(plan);
@@ -95,5 +96,5 @@ function commenting(check: typeof checkComment, ok: string, notOk: string): Stat
   };
 }
 
-export const comment = commenting(checkComment, 'Commented lines successfully', 'Expected commented lines not found');
-export const uncomment = commenting(checkUncomment, 'Uncommented lines successfully', 'Expected uncommented lines not found');
+export const comment = commenting('Lines matching regex are commented out', checkComment, 'Commented lines successfully', 'Expected commented lines not found');
+export const uncomment = commenting('Commented lines matching regex are uncommented', checkUncomment, 'Uncommented lines successfully', 'Expected uncommented lines not found');

@@ -11,7 +11,7 @@ import {
   backup, cleanPath, hostPath, makeDirs, metaChanges, missingParents, notAbsolute, realPath, resolveOwner, setMeta,
   statOf, type Owner,
 } from './common.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 const RECURSE_TYPES = ['user', 'group', 'mode', 'ignore_files', 'ignore_dirs', 'silent'];
 
@@ -198,7 +198,7 @@ export async function applyDirectory(plan: Plan<DirectoryOps>, ctx: StateContext
 }
 
 export const directory: StateFunction<DirectoryOps> = {
-  doc: '', args: untypedArgs([], DIRECTORY_ARGS),
+  doc: 'The directory exists with this owner and mode (and, with recurse, everything below)', args: fileArgs(DIRECTORY_ARGS),
   check: checkDirectory,
   apply: applyDirectory,
 };

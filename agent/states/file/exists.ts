@@ -4,7 +4,7 @@ import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../t
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag } from '../args.ts';
 import { hostPath, makeDirs, missingParents, notAbsolute, realPath, statOf } from './common.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 async function present(ctx: StateContext, name: string): Promise<boolean> {
   return (await statOf(ctx, await realPath(ctx, name))) !== null;
@@ -15,7 +15,7 @@ const never = async (): Promise<Outcome> => {
 };
 
 export const exists: StateFunction<never> = {
-  doc: '', args: untypedArgs([], []),
+  doc: 'The path exists (nothing is created)', args: {},
   async check(args, ctx) {
     return (await present(ctx, args.name)) ? converged(`Path ${args.name} exists`) : failed(`Specified path ${args.name} does not exist`);
   },
@@ -23,7 +23,7 @@ export const exists: StateFunction<never> = {
 };
 
 export const missing: StateFunction<never> = {
-  doc: '', args: untypedArgs([], []),
+  doc: 'The path does not exist (nothing is removed)', args: {},
   async check(args, ctx) {
     return (await present(ctx, args.name)) ? failed(`Specified path ${args.name} exists`) : converged(`Path ${args.name} is missing`);
   },
@@ -86,7 +86,7 @@ export async function applyTouch(plan: Plan<TouchOps>, ctx: StateContext): Promi
 }
 
 export const touch: StateFunction<TouchOps> = {
-  doc: '', args: untypedArgs([], ['atime', 'mtime', 'makedirs']),
+  doc: 'The file exists, with its access and modification times set (touch)', args: fileArgs(['atime', 'mtime', 'makedirs']),
   check: checkTouch,
   apply: applyTouch,
 };

@@ -5,7 +5,7 @@ import { converged, failed, opsOf, pending } from '../plan.ts';
 import { flag, isDict, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 export interface KeyValueOps extends EditOps {
   changed: number;
@@ -121,10 +121,7 @@ export async function checkKeyValue(args: StateArgs, ctx: StateContext): Promise
 }
 
 export const keyvalue: StateFunction<KeyValueOps> = {
-  doc: '', args: untypedArgs([], [
-      'key', 'value', 'key_values', 'separator', 'append_if_not_found', 'prepend_if_not_found', 'search_only',
-      'show_changes', 'ignore_if_missing', 'count', 'uncomment', 'key_ignore_case', 'value_ignore_case',
-    ]),
+  doc: 'Keys of a key=value file have these values', args: fileArgs(['key', 'value', 'key_values', 'separator', 'append_if_not_found', 'prepend_if_not_found', 'search_only', 'show_changes', 'ignore_if_missing', 'count', 'uncomment', 'key_ignore_case', 'value_ignore_case']),
   check: checkKeyValue,
   async apply(plan, ctx) {
     const ops = opsOf(plan);

@@ -7,7 +7,7 @@ import { flag, normalizeMode, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, hostPath, notAbsolute, resolveOwner, setMeta, type Owner } from './common.ts';
 import { pyRegExp } from '../../util/pyre.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 export interface LineOptions {
   content?: string;
@@ -182,10 +182,7 @@ export async function applyLine(plan: Plan<LineOps>, ctx: StateContext): Promise
 }
 
 export const line: StateFunction<LineOps> = {
-  doc: '', args: untypedArgs([], [
-      'content', 'match', 'mode', 'location', 'before', 'after', 'show_changes', 'backup', 'quiet', 'indent', 'create',
-      'user', 'group', 'file_mode',
-    ]),
+  doc: 'A line of the file is ensured, replaced, inserted or deleted', args: fileArgs(['content', 'match', 'mode', 'location', 'before', 'after', 'show_changes', 'backup', 'quiet', 'indent', 'create', 'user', 'group', 'file_mode'], { mode: { type: 'string', doc: 'What to do: ensure, replace, insert or delete' }, backup: { type: 'any', default: false } }),
   check: checkLine,
   apply: applyLine,
 };

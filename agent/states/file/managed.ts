@@ -10,7 +10,7 @@ import {
   backup, contentOf, diffOf, dirModeFor, hostPath, makeDirs, metaChanges, missingParents, notAbsolute, realPath,
   resolveOwner, setMeta, statOf, type Owner,
 } from './common.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 export interface ManagedOps {
   name: string;
@@ -193,7 +193,7 @@ export async function applyManaged(plan: Plan<ManagedOps>, ctx: StateContext): P
 }
 
 export const managed: StateFunction<ManagedOps> = {
-  doc: '', args: untypedArgs([], MANAGED_ARGS),
+  doc: 'The file has these contents (from a source, a template or contents), owner and mode', args: fileArgs(MANAGED_ARGS),
   check: checkManaged,
   apply: applyManaged,
 };

@@ -11,7 +11,7 @@ import { includeExclude } from './patterns.ts';
 import { checkManaged, applyManaged } from './managed.ts';
 import { checkDirectory, applyDirectory, isKept } from './directory.ts';
 import { backup, cleanPath, hostPath, notAbsolute, resolveOwner, statOf } from './common.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 interface Step {
   kind: 'directory' | 'file';
@@ -139,11 +139,7 @@ export async function applyRecurse(plan: Plan<RecurseOps>, ctx: StateContext): P
 }
 
 export const recurse: StateFunction<RecurseOps> = {
-  doc: '', args: untypedArgs(['source'], [
-      'keep_source', 'clean', 'user', 'group', 'dir_mode', 'file_mode', 'sym_mode', 'template', 'context', 'replace',
-      'defaults', 'include_empty', 'backup', 'include_pat', 'exclude_pat', 'maxdepth', 'keep_symlinks',
-      'force_symlinks', 'win_owner', 'win_perms', 'win_deny_perms', 'win_inheritance',
-    ]),
+  doc: 'A directory of the state tree is copied here (each file managed)', args: fileArgs(['source', 'keep_source', 'clean', 'user', 'group', 'dir_mode', 'file_mode', 'sym_mode', 'template', 'context', 'replace', 'defaults', 'include_empty', 'backup', 'include_pat', 'exclude_pat', 'maxdepth', 'keep_symlinks', 'force_symlinks', 'win_owner', 'win_perms', 'win_deny_perms', 'win_inheritance'], { source: { type: 'string', required: true, doc: 'The directory of the state tree (salt://path)' } }),
   check: checkRecurse,
   apply: applyRecurse,
 };

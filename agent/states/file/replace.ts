@@ -6,7 +6,7 @@ import { flag, optString } from '../args.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { flagBits, pyEscape, pyRegExp, pySubn } from '../../util/pyre.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 /** The new text, or an error message (Salt's wording). Pure. */
 export function replaceText(
@@ -65,10 +65,7 @@ export async function applyEdited(plan: Plan<EditOps>, ctx: StateContext): Promi
 }
 
 export const replace: StateFunction<EditOps> = {
-  doc: '', args: untypedArgs(['pattern', 'repl'], [
-      'count', 'flags', 'bufsize', 'append_if_not_found', 'prepend_if_not_found', 'not_found_content', 'backup',
-      'show_changes', 'ignore_if_missing', 'backslash_literal', 'encoding',
-    ]),
+  doc: 'Occurrences of a regular expression in the file are replaced', args: fileArgs(['pattern', 'repl', 'count', 'flags', 'bufsize', 'append_if_not_found', 'prepend_if_not_found', 'not_found_content', 'backup', 'show_changes', 'ignore_if_missing', 'backslash_literal', 'encoding'], { pattern: { required: true }, repl: { required: true }, backup: { default: '.bak' } }),
   check: checkReplace,
   apply: applyEdited,
 };

@@ -7,7 +7,7 @@ import { flag, normalizeMode, optString } from '../args.ts';
 import { symlinkAtomic } from '../../store/fs-atomic.ts';
 import { accountName, lookupAccount } from '../../facts/users.ts';
 import { backup, hostPath, makeDirs, missingParents, notAbsolute, statOf, type Owner } from './common.ts';
-import { untypedArgs } from '../define.ts';
+import { fileArgs } from './args.ts';
 
 export interface SymlinkOps {
   name: string;
@@ -134,10 +134,7 @@ export async function applySymlink(plan: Plan<SymlinkOps>, ctx: StateContext): P
 }
 
 export const symlink: StateFunction<SymlinkOps> = {
-  doc: '', args: untypedArgs(['target'], [
-      'force', 'backupname', 'makedirs', 'user', 'group', 'mode', 'win_owner', 'win_perms', 'win_deny_perms',
-      'win_inheritance', 'atomic', 'disallow_copy_and_unlink', 'inherit_user_and_group',
-    ]),
+  doc: 'The path is a symlink to target', args: fileArgs(['target', 'force', 'backupname', 'makedirs', 'user', 'group', 'mode', 'win_owner', 'win_perms', 'win_deny_perms', 'win_inheritance', 'atomic', 'disallow_copy_and_unlink', 'inherit_user_and_group'], { target: { required: true } }),
   check: checkSymlink,
   apply: applySymlink,
 };
