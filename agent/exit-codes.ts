@@ -17,7 +17,10 @@ export const EXIT = {
   PROTOCOL: 8,
   USAGE: 64,
   INTERNAL: 70,
-  /** `halite ssh`: the session could not be opened, or its command reported no exit status (OpenSSH's ssh does the same). */
+  /**
+   * `halite ssh`: the session could not be opened, or its command reported no exit status (OpenSSH's
+   * ssh does the same).
+   */
   SSH_FAILED: 255,
   /** The job was stopped by SIGINT (Ctrl-C): 128 + 2, as shells report it. */
   INTERRUPTED: 130,

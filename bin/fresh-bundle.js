@@ -82,13 +82,13 @@ function tryLock() {
   } catch (e) {
     if (e.code !== 'EEXIST') throw e;
   }
-  let holder = NaN;
+  let holder;
   try {
     holder = Number(readFileSync(LOCK, 'utf8'));
   } catch {
     return false; // released in between: the caller tries again
   }
-  let age = 0;
+  let age;
   try {
     age = Date.now() - statSync(LOCK).mtimeMs;
   } catch {

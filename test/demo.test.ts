@@ -27,7 +27,7 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
       else if (!spec.startsWith('node:')) packages.add(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
     }
   };
-  visit(join(REPO, 'test', 'demo.ts'));
+  visit(entry);
   return { files, packages };
 }
 

@@ -14,7 +14,10 @@ export const SHIPPED = ['halite.yaml', 'roster.yaml', 'roles', 'states', 'pillar
 
 let copy: string | undefined;
 
-/** A temporary copy of the shipped example (one per test process, removed after it); its halite.yaml is the shipped one. */
+/**
+ * A temporary copy of the shipped example (one per test process, removed after it); its halite.yaml is
+ * the shipped one.
+ */
 export function shippedExample(): string {
   if (copy) return copy;
   const dir = mkdtempSync(join(tmpdir(), 'halite-shipped-'));

@@ -33,11 +33,10 @@ function comparePart(a: string, b: string): number {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    let diff = 0;
     while ((i < a.length && !/\d/.test(a[i])) || (j < b.length && !/\d/.test(b[j]))) {
       const ac = i < a.length && !/\d/.test(a[i]) ? a[i] : undefined;
       const bc = j < b.length && !/\d/.test(b[j]) ? b[j] : undefined;
-      diff = order(ac) - order(bc);
+      const diff = order(ac) - order(bc);
       if (diff) return diff < 0 ? -1 : 1;
       if (ac !== undefined) i++;
       if (bc !== undefined) j++;

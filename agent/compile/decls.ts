@@ -2,7 +2,7 @@
 // (Salt's _handle_state_decls): `pkg.installed: [...]` becomes `pkg: [..., 'installed']`, the short
 // form `id: pkg.installed` becomes `{pkg: ['installed']}`. Plain module keys keep their place and
 // dotted ones follow, in the order they were written, exactly as Salt reorders them.
-import { type Dict, isDict } from './data.ts';
+import { isDict } from './data.ts';
 
 export interface NormalizedBody {
   /** module → argument list, in Salt's declaration order; undefined when the body is unusable. */
@@ -33,9 +33,9 @@ export function normalizeBody(id: string, body: unknown, sls: string, what: 'ID'
   const plain: Array<[string, unknown[]]> = [];
   const dotted: Array<[string, unknown[]]> = [];
   const seen = new Set<string>();
-  for (const key of Object.keys(body as Dict)) {
+  for (const key of Object.keys(body)) {
     if (key.startsWith('__')) continue;
-    const value = (body as Dict)[key];
+    const value = body[key];
     if (value === null || value === undefined) {
       problems.push(`${label} contains a short declaration (${key}) with a trailing colon; when passing no arguments to a state, omit the colon`);
       continue;

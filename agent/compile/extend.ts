@@ -4,7 +4,7 @@
 // replaces `names`. The target is the ID, or else the one declaration of that module whose
 // `name` is the extended name. Extensions written in an excluded SLS are ignored.
 // Exclude: `- sls: glob` (or a bare string) drops every ID of matching SLS, `- id: ID` one ID.
-import type { HighData, HighDecl } from '../protocol.ts';
+import type { HighData } from '../protocol.ts';
 import type { ErrorData } from '../errors.ts';
 import type { ExtendDecl, ExcludeDecl } from './sls-decls.ts';
 import { EXTEND_APPENDS } from './keywords.ts';
@@ -76,7 +76,7 @@ export function applyExtends(high: HighData, ids: string[], extendList: ExtendDe
       target = found[0];
     }
     if (skip.has(ext.sls)) continue;
-    const decl = high[target] as HighDecl;
+    const decl = high[target];
     for (const [mod, run] of Object.entries(ext.body)) {
       const list = decl[mod];
       if (Array.isArray(list)) mergeArgs(list, run);

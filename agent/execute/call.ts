@@ -79,7 +79,7 @@ export async function callState(input: CallInput): Promise<CallOutcome> {
       const ctx = input.context(signal);
       if (mode === 'run') {
         const cond = await runConditions(chunk, ctx);
-        if (cond?.skip) return { result: true, changes: {}, comment: cond.comment, warnings: [], skipWatch: cond.skipWatch } as CallOutcome;
+        if (cond?.skip) return { result: true, changes: {}, comment: cond.comment, warnings: [], skipWatch: cond.skipWatch };
       }
       return perform(input, fn, args, ctx);
     });

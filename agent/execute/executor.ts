@@ -14,7 +14,7 @@ import { stateFunction } from '../states/index.ts';
 import type { Changes, StateContext, StateFunction } from '../states/types.ts';
 import { flag } from '../states/args.ts';
 import {
-  checkRequisites, notRun, runs, SKIP_WATCH_NOTE, type RequisiteCheck, type TargetOutcome,
+  checkRequisites, notRun, SKIP_WATCH_NOTE, type RequisiteCheck, type TargetOutcome,
 } from './requisite-status.ts';
 import { callState, type CallOutcome } from './call.ts';
 import { listeners } from './listen.ts';

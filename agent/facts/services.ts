@@ -144,7 +144,7 @@ export const sysvServicesFact: Fact<SysvRaw, ServiceStates> = {
         status[n] = r.code;
       }),
     );
-    let rcLinks: string[] = [];
+    let rcLinks: string[];
     try {
       rcLinks = await fsp.readdir(join(env.root, RUNLEVEL_DIR));
     } catch {

@@ -19,9 +19,9 @@ export interface RawWalkEntry {
 
 export function parseWalk(raw: RawWalkEntry[] | null, dir: string): WalkEntry[] | null {
   if (!raw) return null;
-  const out = raw.map(({ rel, dirent: d }) => ({
+  const out = raw.map(({ rel, dirent: d }): WalkEntry => ({
     path: posix.join(dir, rel),
-    type: (d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'directory' : d.isFile() ? 'file' : 'other') as FileType,
+    type: d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'directory' : d.isFile() ? 'file' : 'other',
     depth: rel.split('/').length,
   }));
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

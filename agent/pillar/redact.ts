@@ -10,8 +10,8 @@
 // A multi-line secret (a key, a certificate) is also matched line by line: each of its lines is a
 // piece that is replaced wherever it appears. Any string secret or piece, even a short one, is also
 // replaced where it is a whole line (trimmed, also behind the "+", "-" or " " of a unified diff line),
-// so a secret cut into lines by a diff, an indented template or a command's output never shows. A diff (a `diff` field) that holds
-// any secret or piece is not shown at all: it becomes SECRET_DIFF.
+// so a secret cut into lines by a diff, an indented template or a command's output never shows. A
+// diff (a `diff` field) that holds any secret or piece is not shown at all: it becomes SECRET_DIFF.
 
 export const REDACTED = '**REDACTED**';
 export const MIN_EMBEDDED = 4;

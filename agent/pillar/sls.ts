@@ -96,7 +96,7 @@ function readIncludes(r: PillarRender, raw: unknown, file: string, lineOf: (p: (
       err(r, `include '${name}': defaults must be a mapping`, file, line);
       return;
     }
-    out.push({ name, key: key as string | undefined, defaults, line });
+    out.push({ name, key, defaults, line });
   });
   return out;
 }

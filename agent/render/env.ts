@@ -85,6 +85,7 @@ export class SaltTemplate extends BaseTemplate {
       err = e;
     }
     if (cb) return cb(err, err ? undefined : res);
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- what nunjucks or compile() threw, as it was
     if (err) throw err;
     return res;
   }
@@ -128,7 +129,7 @@ export class SaltEnvironment extends BaseEnvironment {
   template(path: string, source: string): SaltTemplate {
     const hit = this.cache.get(path);
     if (hit && hit.tmplStr === source) return hit;
-    const t = new SaltTemplate(source, this, path, false) as SaltTemplate;
+    const t = new SaltTemplate(source, this, path, false);
     this.cache.set(path, t);
     return t;
   }
@@ -146,6 +147,7 @@ export class SaltEnvironment extends BaseEnvironment {
       error = e;
     }
     if (cb) return cb(error, result);
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- what lookup() or compile() threw, as it was
     if (error) throw error;
     return result;
   }

@@ -15,7 +15,7 @@ function toInt(v: unknown, def: unknown, base: number): unknown {
     const s = strValue(v).trim().replace(/_/g, '');
     const prefixed = /^([-+]?)0([xob])([0-9a-f]+)$/i.exec(s);
     if (prefixed && (base === 0 || base === { x: 16, o: 8, b: 2 }[prefixed[2].toLowerCase()])) {
-      const n = parseInt(prefixed[3], { x: 16, o: 8, b: 2 }[prefixed[2].toLowerCase()]!);
+      const n = parseInt(prefixed[3], { x: 16, o: 8, b: 2 }[prefixed[2].toLowerCase()]);
       if (!Number.isNaN(n)) return prefixed[1] === '-' ? -n : n;
     }
     const digits = base === 16 ? /^[-+]?[0-9a-f]+$/i : base === 8 ? /^[-+]?[0-7]+$/ : base === 2 ? /^[-+]?[01]+$/ : /^[-+]?\d+$/;

@@ -122,7 +122,7 @@ function callWrap(fn: unknown, name: string, context: unknown, args: unknown[]):
 
 export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(base), {
   /** Scratch slot for `and`/`or`, which return one of their operands. */
-  s: undefined as unknown,
+  s: undefined,
   clearMiss,
   contextOrFrameLookup(context: { lookup(n: string): unknown }, frame: { lookup(n: string): unknown }, name: string): unknown {
     const v = frame.lookup(name);

@@ -14,7 +14,10 @@ export interface SelectOptions {
 }
 
 export interface Selection {
-  /** saltenv → SLS in top-file order, each once (first occurrence kept). Only saltenvs with a matching target appear. */
+  /**
+   * saltenv → SLS in top-file order, each once (first occurrence kept). Only saltenvs with a matching
+   * target appear.
+   */
   matches: Record<string, MatchedSls[]>;
   errors: ErrorData[];
 }

@@ -42,7 +42,7 @@ export function yamlLines(text: string, depth = 4): YamlLines {
       });
     }
   };
-  walk(doc.contents as Node | null, []);
+  walk(doc.contents, []);
   return { lineOf: (path) => lines.get(pathKey(path)) };
 }
 

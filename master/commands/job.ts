@@ -166,7 +166,10 @@ export async function planJob(ctx: CommandContext, ws: Workspace, opts: PlanOpti
 
 export type JobRunOptions = Pick<JobCliOptions, 'test' | 'batch' | 'failhard' | 'bootstrap' | 'concurrency' | 'timeout' | 'level' | 'role' | 'host' | 'target' | 'pillar'>;
 
-/** Runs a planned highstate (no `sls`) or SLS job to its end, recording it in `store`; the CLI and the daemon share it. */
+/**
+ * Runs a planned highstate (no `sls`) or SLS job to its end, recording it in `store`; the CLI and the
+ * daemon share it.
+ */
 export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: string[] | undefined, store: JobStore, hooks: JobHooks, starter: JobStarter, env: NodeJS.ProcessEnv = process.env): Promise<JobOutcome> {
   const { ws, hosts, rejected } = planned;
   const concurrency = opts.concurrency ?? ws.config.concurrency;

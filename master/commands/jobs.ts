@@ -50,7 +50,7 @@ function openStore(ctx: CommandContext, opts: GlobalOptions): { store: JobStore;
 export const startedBy = (j: Pick<JobRecord, 'origin' | 'who'>): string => (j.who ? `${j.origin}:${j.who}` : j.origin);
 
 function targetOf(j: JobRecord): string {
-  const a = j.args as Record<string, unknown>;
+  const a = j.args;
   const parts: string[] = [];
   if (Array.isArray(a.sls) && a.sls.length) parts.push(`sls=${a.sls.join(',')}`);
   if (Array.isArray(a.command)) parts.push(`cmd=${a.command.join(' ')}`);

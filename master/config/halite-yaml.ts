@@ -55,7 +55,10 @@ export interface HaliteConfig {
   concurrency: number;
   /** Seconds an agent stays resident on its VM after a job, for the next one (0: it exits). */
   agentLinger: number;
-  /** How long a host's run may take and how much it may send (host_timeout, host_idle_timeout, host_max_line, host_max_output). */
+  /**
+   * How long a host's run may take and how much it may send (host_timeout, host_idle_timeout,
+   * host_max_line, host_max_output).
+   */
   hostLimits: HostLimits;
   /** Job history retention (`jobs.keep_days`, `jobs.keep_count`); applied after each job and by the daemon. */
   jobs: { keepDays: number; keepCount: number | null };

@@ -35,7 +35,10 @@ export interface Role {
   ports: PortRule[];
   /** Line of each top-level field, for errors found after parsing. */
   lines: Partial<Record<RoleField, number>>;
-  /** Line of each role name a field refers to, by field name (`depends_on[1]`, `ports[0].from[2]`), where it differs from the field's. */
+  /**
+   * Line of each role name a field refers to, by field name (`depends_on[1]`, `ports[0].from[2]`),
+   * where it differs from the field's.
+   */
   refLines?: Record<string, number>;
 }
 

@@ -300,7 +300,10 @@ export class JobStore {
     }).immediate();
   }
 
-  /** Records that a host's run has started (status `running` until recordHostRun) at its place in the job's host order. */
+  /**
+   * Records that a host's run has started (status `running` until recordHostRun) at its place in the
+   * job's host order.
+   */
   startHostRun(jid: string, host: string, at: Date = new Date(), position?: number): void {
     this.db
       .prepare(
@@ -317,7 +320,10 @@ export class JobStore {
     this.db.prepare('UPDATE jobs SET status = ?, finished_at = ?, duration_ms = ? WHERE jid = ?').run(status, at.toISOString(), ms, jid);
   }
 
-  /** Records one host's run and its state results (replacing an earlier record of the same host in the job, its start time kept). */
+  /**
+   * Records one host's run and its state results (replacing an earlier record of the same host in the
+   * job, its start time kept).
+   */
   recordHostRun(jid: string, run: HostRunInput): void {
     const results = run.results ?? [];
     let succeeded = 0, failed = 0, changed = 0;

@@ -4,7 +4,7 @@
 // agent/facts/reported.ts names. These facts reach other hosts' templates as mine data, so nothing
 // else a VM says may pass: what does not fit is dropped and said so, never repaired.
 import { isIP } from 'node:net';
-import { REPORTED_GRAINS } from '../../agent/facts/reported.ts';
+import { type REPORTED_GRAINS } from '../../agent/facts/reported.ts';
 import type { Grains } from '../../agent/protocol.ts';
 
 /** More addresses than any real host has; a longer list is cut here. */

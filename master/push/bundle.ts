@@ -48,7 +48,7 @@ async function bundle(entry: string): Promise<AgentBundle> {
   }
   const { build } = await import('esbuild');
   const result = await build({ ...agentBuildOptions(entry), write: false });
-  return fromCode(Buffer.from(result.outputFiles![0].contents));
+  return fromCode(Buffer.from(result.outputFiles[0].contents));
 }
 
 /** Builds (once per process) the bundle of the agent entry point. */

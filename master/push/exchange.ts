@@ -84,7 +84,7 @@ export class Exchange {
 
   /** Starts the run and idle timers (call when the command starts); `clearTimers` when it ended. */
   startTimers(): void {
-    const { timeout, idleTimeout } = this.limits;
+    const { timeout } = this.limits;
     if (timeout > 0) this.runTimer = setTimeout(() => this.stop('timeout', `${this.host}: did not finish within ${timeout} s`), timeout * 1000);
     this.touch();
   }

@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import { type ErrorData, HaliteError, errorData } from '../../agent/errors.ts';
 import { EXIT, type ExitCode, exitCodeFor, worstExitCode } from '../../agent/exit-codes.ts';
 import type { PushResult, PushStatus } from './host.ts';
-import type { HostRunStatus, JobKind, JobOrigin, JobStatus, JobStore } from '../jobs/store.ts';
+import type { JobKind, JobOrigin, JobStatus, JobStore } from '../jobs/store.ts';
 import { type BatchSpec, type HostOutcome, type Wave, blocked, partitionBlocked, plan } from '../target/plan.ts';
 import type { Role } from '../config/roles.ts';
 import type { RosterHost } from '../config/roster.ts';
@@ -86,7 +86,10 @@ export interface JobOutcome {
 
 const roleOutcome = (s: PushStatus): HostOutcome => (s === 'error' || s === 'timeout' || s === 'interrupted' ? 'failed' : s);
 
-/** The job's status: interrupted when it was stopped, else the worst host status (error, unreachable, timeout, failed, changed, ok). */
+/**
+ * The job's status: interrupted when it was stopped, else the worst host status (error, unreachable,
+ * timeout, failed, changed, ok).
+ */
 export function jobStatus(results: readonly Pick<PushResult, 'status'>[], blockedCount = 0, interrupted = false): Exclude<JobStatus, 'running'> {
   const has = (s: PushStatus) => results.some((r) => r.status === s);
   if (interrupted || has('interrupted')) return 'interrupted';
@@ -98,7 +101,10 @@ export function jobStatus(results: readonly Pick<PushResult, 'status'>[], blocke
   return 'ok';
 }
 
-/** The exit code of a job (docs/exit-codes.md): failed states 2, unreachable 4, compile 1, render 3, timeout 7, broken protocol 8. */
+/**
+ * The exit code of a job (docs/exit-codes.md): failed states 2, unreachable 4, compile 1, render 3,
+ * timeout 7, broken protocol 8.
+ */
 export function jobExitCode(results: readonly PushResult[]): ExitCode {
   const codes: ExitCode[] = [];
   for (const r of results) {
@@ -170,7 +176,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     results.push(result);
     for (const r of host.roles) (outcomes[r] ??= {})[host.id] = roleOutcome(result.status);
     store?.recordHostRun(jid, {
-      host: host.id, status: result.status as HostRunStatus, results: result.results, errors: result.errors, durationMs: result.durationMs,
+      host: host.id, status: result.status, results: result.results, errors: result.errors, durationMs: result.durationMs,
       position: position.get(host.id) ?? 0,
       ...(result.warnings?.length ? { warnings: result.warnings } : {}),
       ...(result.unresolved ? { unresolved: true } : {}),
@@ -181,8 +187,8 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
   };
 
   // one wall time for the record, the event and the printed summary, so a reprint matches
-  let status: JobStatus = 'running';
-  let durationMs = 0;
+  let status: JobStatus;
+  let durationMs: number;
   try {
     for (const [index, wave] of waves.entries()) {
       emit({ type: 'wave-start', index, roles: wave.roles, hosts: wave.hosts.map((h) => h.id) });

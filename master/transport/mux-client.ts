@@ -211,7 +211,10 @@ export class KeptTransport {
   }
 }
 
-/** Starts `halite keeper` detached from this command, in its own session; `self` runs this same code (halite-bin.ts). */
+/**
+ * Starts `halite keeper` detached from this command, in its own session; `self` runs this same code
+ * (halite-bin.ts).
+ */
 export function keeperStarter(self: readonly string[], socket: string, persistSec: number): () => void {
   return () => {
     const child = spawn(process.execPath, [...self, 'keeper', '--socket', socket, '--persist', String(persistSec)], {

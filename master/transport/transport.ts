@@ -191,7 +191,10 @@ export class Transport {
     );
   }
 
-  /** An interactive shell (or `command` in a session, see HostConnection.shell) on the target; the connection closes with the channel. */
+  /**
+   * An interactive shell (or `command` in a session, see HostConnection.shell) on the target; the
+   * connection closes with the channel.
+   */
   async shell(target: HostTarget, opts: ShellOptions = {}, command?: RemoteCommand): Promise<ClientChannel> {
     const conn = await this.connect(target);
     try {

@@ -39,8 +39,8 @@ function master(cfg: string, ...args: string[]): Master {
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (b) => (out += b));
-  child.stderr!.on('data', (b) => (err += b));
+  child.stdout.on('data', (b) => (out += b));
+  child.stderr.on('data', (b) => (err += b));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, out, err })),
   );
@@ -57,7 +57,10 @@ async function until(host: string, script: string, ms = 60_000): Promise<boolean
   return false;
 }
 
-/** Succeeds when a process on the host has a command line (arguments joined by spaces, one after the last) matching `pattern` (grep -E). */
+/**
+ * Succeeds when a process on the host has a command line (arguments joined by spaces, one after the
+ * last) matching `pattern` (grep -E).
+ */
 const RUNNING = (pattern: string) => `for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -Eq -- '${pattern}' && echo \${p#/proc/}; done | grep -v "^$$\\$" | grep -q .`;
 const AGENT = 'agent-[0-9a-f]+\\.cjs';
 /** No agent run holds the host's lock (a resident agent may stay, idle). */

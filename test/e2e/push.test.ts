@@ -3,7 +3,6 @@
 // each VM receiving its own pillar only.
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { FsTree } from '../../agent/store/tree.ts';
 import type { AgentEvent, JobEnvelope, WireMessage } from '../../agent/protocol.ts';
 import { buildEnvelope } from '../../master/push/envelope.ts';

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { PassThrough } from 'node:stream';
 import { main } from '../../master/cli.ts';
-import type { CliIo, Terminal } from '../../master/output/cli-io.ts';
+import type { CliIo } from '../../master/output/cli-io.ts';
 import { EXIT } from '../../master/exit-codes.ts';
 import { fleetSuite } from './workspace.ts';
 
@@ -42,7 +42,7 @@ async function ssh(args: string[], input: string): Promise<{ code: number; out: 
   stdout.on('data', (d: Buffer) => (out += d));
   stderr.on('data', (d: Buffer) => (err += d));
   stdin.end(input);
-  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), env: {}, cwd: suite.ws.dir, terminal: { stdin, stdout, stderr } as unknown as Terminal };
+  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), env: {}, cwd: suite.ws.dir, terminal: { stdin, stdout, stderr } };
   const code = await main(['--config', suite.ws.config, 'ssh', ...args], io);
   return { code, out, err };
 }

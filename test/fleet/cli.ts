@@ -66,7 +66,8 @@ program
     for (const h of [fleet.jump, ...fleet.hosts]) process.stdout.write(`${h.id}\t${h.address}\t${h.kind}${h.roles.length ? `\t${h.roles.join(',')}` : ''}\n`);
     process.stdout.write(`ssh -F ${fleet.sshConfig} <host>\n`);
     if (o.writeConfig !== undefined) {
-      const ws = writeFleetConfig(fleet, resolve(process.env.INIT_CWD ?? process.cwd(), o.writeConfig)); // npm run starts in the checkout
+      // npm run starts in the checkout: INIT_CWD is where it was typed
+      const ws = writeFleetConfig(fleet, resolve(process.env.INIT_CWD ?? process.cwd(), o.writeConfig));
       process.stdout.write(`${howToUse(fleet, ws).join('\n')}\n`);
     }
   });

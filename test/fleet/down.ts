@@ -73,7 +73,7 @@ export function mountsUnder(dirs: readonly string[]): string[] {
   const inside = (p: string) => dirs.some((d) => p === d || p.startsWith(`${d}/`));
   const pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
   for (const pid of pids) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(`/proc/${pid}/mountinfo`, 'utf8');
     } catch {

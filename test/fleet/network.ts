@@ -71,7 +71,7 @@ export async function createNetwork(plan: FleetPlan): Promise<void> {
 /** Network namespaces of fleet `name` that exist now (from a full or a half-made fleet). */
 export function fleetNetns(name: string): string[] {
   const prefix = netnsPrefix(name);
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(NETNS_DIR);
   } catch {

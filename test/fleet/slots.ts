@@ -9,7 +9,7 @@ const slotsDir = (root: string) => join(root, 'slots');
 
 /** The slot fleet `name` holds, if any. */
 export function findSlot(root: string, name: string): number | undefined {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(slotsDir(root));
   } catch {
@@ -36,7 +36,7 @@ export function claimSlot(root: string, name: string): number {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    let owner = '';
+    let owner: string;
     try {
       owner = readFileSync(file, 'utf8').trim();
     } catch {

@@ -32,12 +32,12 @@ t.test('missing lists, old lists, and a refresh that left the lists untouched', 
     updates++;
     return { code: 0, stdout: '', stderr: '' } as RunResult;
   };
-  const facts = new FactCache({ root, run } as never);
+  const facts = new FactCache({ root, run });
   t.equal(await ensureLists(facts, root, false), undefined);
   t.equal(updates, 1, 'apt-get update ran');
   at(lists, 100); // apt found nothing new and kept the old files
   t.notOk(await listsStale(root), 'the refresh stamp counts');
-  t.notOk(await ensureLists(new FactCache({ root, run } as never), root, false));
+  t.notOk(await ensureLists(new FactCache({ root, run }), root, false));
   t.equal(updates, 1, 'no second update in the next run');
   at(join(root, UPDATE_STAMP), 100);
   t.ok(await listsStale(root), 'a source changed after the last refresh');

@@ -28,7 +28,7 @@ function fileLike(written?: string): StateFunction<string> {
   };
 }
 
-async function exec(chunks: LowChunk[], fns: Record<string, StateFunction<any>>, opts: Parameters<typeof executeChunks>[1] = {}) {
+async function exec(chunks: LowChunk[], fns: Record<string, StateFunction>, opts: Parameters<typeof executeChunks>[1] = {}) {
   return executeChunks(chunks, { ...opts, context: { log: silentLogger }, lookup: (s, f) => fns[`${s}.${f}`] });
 }
 

@@ -76,8 +76,8 @@ async function play(env: JobEnvelope, control: 'stop' | 'abort' | null, lastJob:
   return { code, events, messages };
 }
 
-const results = (p: Played) => p.events.filter((e) => e.type === 'result') as Array<AgentEvent & { type: 'result' }>;
-const done = (p: Played) => p.events.find((e) => e.type === 'done') as (AgentEvent & { type: 'done' }) | undefined;
+const results = (p: Played) => p.events.filter((e) => e.type === 'result');
+const done = (p: Played) => p.events.find((e) => e.type === 'done');
 
 t.test('stop: the running state finishes, no further state runs', async (t) => {
   const p = await play(envelope(), 'stop', join(dir, 'last-stop'));

@@ -70,14 +70,14 @@ t.test('runas: the line reaches the shell after root is dropped, still hidden', 
   const { hits } = await scanWhileRunning({ name: `: ${canary}; touch ${marker}; sleep 30`, runas: 'nobody', cwd: '/' }, marker, canary);
   t.same(hits, []);
   const ctx = makeContext({ log: silentLogger });
-  const who = await run.apply(await run.check({ name: 'id -un', runas: 'nobody' } as never, ctx), ctx);
+  const who = await run.apply(await run.check({ name: 'id -un', runas: 'nobody' }, ctx), ctx);
   t.equal(String(who.changes.stdout), 'nobody');
 });
 
 t.test('the line keeps sh -c semantics', async (t) => {
   const ctx = makeContext({ log: silentLogger });
   const go = async (name: string, more: Record<string, unknown> = {}) =>
-    run.apply(await run.check({ name, ...more } as never, ctx), ctx);
+    run.apply(await run.check({ name, ...more }, ctx), ctx);
   t.match((await go('exit 3')).changes, { retcode: 3 });
   t.match((await go('echo "a  b" \'$HOME\' \\\\x; false')).changes, { retcode: 1, stdout: 'a  b $HOME \\x' });
   t.match((await go('for i in 1 2; do\n  echo $i\ndone\ncat <<EOF\nhere $((1+1))\nEOF')).changes, { stdout: '1\n2\nhere 2' });

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { PassThrough } from 'node:stream';
 import { main } from '../../../master/cli.ts';
-import type { CliIo, Terminal } from '../../../master/output/cli-io.ts';
+import type { CliIo } from '../../../master/output/cli-io.ts';
 import { hostMenu, pickHost } from '../../../master/commands/ssh.ts';
 import { EXIT } from '../../../master/exit-codes.ts';
 import type { RosterHost } from '../../../master/config/roster.ts';
@@ -53,7 +53,7 @@ async function ssh(args: string[], input = '', opts: { tty?: boolean } = {}): Pr
   stdout.on('data', (d: Buffer) => (out += d));
   stderr.on('data', (d: Buffer) => (err += d));
   stdin.end(input);
-  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), env: {}, cwd: dir, terminal: { stdin, stdout, stderr } as unknown as Terminal };
+  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), env: {}, cwd: dir, terminal: { stdin, stdout, stderr } };
   let messages = '';
   io.stderr = (s) => void (messages += s);
   const code = await main(['ssh', ...args], io);

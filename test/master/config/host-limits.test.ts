@@ -1,4 +1,5 @@
-// Lines are split without holding more than one line's limit; command output is capped; sizes read as halite.yaml gives them.
+// Lines are split without holding more than one line's limit; command output is capped; sizes read
+// as halite.yaml gives them.
 import t from 'tap';
 import { LineSplitter, OutputCap, TailBuffer, formatSize, parseSize } from '../../../master/config/host-limits.ts';
 

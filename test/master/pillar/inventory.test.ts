@@ -46,15 +46,15 @@ t.test('inventory from stored runs: what hosts reported in their pushes becomes 
     // an agent that reported nothing (older agent, or it failed before its start event)
     'sess1.staging': { host: 'sess1.staging', status: 'error', results: [], errors: [{ code: 'BOOTSTRAP', message: 'no node' }], durationMs: 1 },
   };
-  await orchestrate({ hosts, roles, run: async (h) => reported[h.id]!, store });
+  await orchestrate({ hosts, roles, run: async (h) => reported[h.id], store });
   const mine = mineFromStore(store, ROSTER);
   t.same(Object.keys(mine), ['mem1.staging'], 'only hosts that reported');
   t.same(mineGet(mine, '*', 'network.ip_addrs'), { 'mem1.staging': ['10.77.1.10'] });
   t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'staging' }), { 'mem1.staging': ['10.77.1.10'], 'sess1.staging': [] });
 
   // a later run's report replaces the earlier one
-  reported['mem1.staging'] = { ...reported['mem1.staging']!, addresses: ['10.77.1.12'] };
-  await orchestrate({ hosts, roles, run: async (h) => reported[h.id]!, store });
+  reported['mem1.staging'] = { ...reported['mem1.staging'], addresses: ['10.77.1.12'] };
+  await orchestrate({ hosts, roles, run: async (h) => reported[h.id], store });
   t.same(mineGet(mineFromStore(store, ROSTER), '*', 'network.ip_addrs'), { 'mem1.staging': ['10.77.1.12'] });
   store.close();
 });
@@ -88,7 +88,7 @@ t.test('within one job, a wave renders with what the earlier waves reported; hos
       seen[h.id] = snapshot(opts.wave).inventory.filter((x) => x.addresses.length).map((x) => x.id);
       // db2 finishes first: db1 must still not see it
       if (h.id === 'db1') await new Promise((r) => setTimeout(r, 20));
-      return { host: h.id, status: 'ok', results: [], errors: [], durationMs: 1, addresses: [addr[h.id]!], grains: {} };
+      return { host: h.id, status: 'ok', results: [], errors: [], durationMs: 1, addresses: [addr[h.id]], grains: {} };
     },
   });
   t.same(seen.master1, [], 'the first wave: nothing reported yet');

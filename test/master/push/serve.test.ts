@@ -166,7 +166,7 @@ t.test('the master goes away before sending the job', async (t) => {
 
 t.test('compiled highstates are reused while the inputs are the same', async (t) => {
   const cacheDir = join(dir, 'compiled');
-  const tag = (s: Session) => s.events.filter((e) => e.type === 'result').map((e) => (e as Extract<AgentEvent, { type: 'result' }>).name);
+  const tag = (s: Session) => s.events.filter((e) => e.type === 'result').map((e) => e.name);
   const first = await session(envelope(), { compileCache: cacheDir });
   t.equal(first.code, 0);
   t.equal(readdirSync(cacheDir).length, 1, 'one compiled highstate kept');

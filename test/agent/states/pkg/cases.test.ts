@@ -7,7 +7,8 @@
 //   test: false                  # test mode (check only)
 //   files: {/etc/apt/x.list: "…"} # the host's files before the call (under a temp root)
 //   secrets: [s3cret]            # values ctx.redact masks
-//   commands: [{run, stdout, stdout_append, drop, stderr, code, input}]   # see recorded.ts; {root} in run = the temp root
+//   commands: [{run, stdout, stdout_append, drop, stderr, code, input}]
+//                                # see recorded.ts; {root} in run = the temp root
 //   expect:
 //     plan: {status, changes, comment, warnings}   # given keys only
 //     apply: {result, changes, comment}

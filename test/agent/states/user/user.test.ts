@@ -41,7 +41,7 @@ t.test('useradd argv for a new user', async (t) => {
   t.same(ops.cmds[0].argv, ['useradd', '--prefix', root, '-s', '/bin/sh', '-u', '1500', '-g', 'www-data', '-m', '-d', '/srv/app', '-r', '-c', 'App', '-G', 'adm', '--', 'app']);
   t.same(ops.cmds[1].argv, ['usermod', '--prefix', root, '-p', '$6$x$y', '--', 'app'], 'hash set after creation');
   const onHost = await user.present.check({ name: 'app', password: '$6$x$y', createhome: false }, makeContext({ log: silentLogger, root: '/' }));
-  const hostOps = onHost.ops as UserOps | undefined;
+  const hostOps = onHost.ops;
   if (hostOps?.create) {
     t.same(hostOps.cmds[0].argv, ['useradd', '-M', '--', 'app']);
     t.same(hostOps.cmds[1], { argv: ['chpasswd', '-e'], input: 'app:$6$x$y\n' }, 'on a host the hash goes through stdin, not argv');
@@ -89,7 +89,7 @@ t.test('real: create, modify and remove a user and a group under a temporary roo
   const ctx = makeContext({ root, run, log: silentLogger });
   const converge = async <O,>(fn: { check: typeof user.present.check; apply: typeof user.present.apply }, args: Record<string, unknown> & { name: string }) => {
     const plan = await fn.check(args, ctx);
-    const out = plan.status === 'pending' ? await fn.apply(plan as never, ctx) : undefined;
+    const out = plan.status === 'pending' ? await fn.apply(plan, ctx) : undefined;
     return { plan, out, again: await fn.check(args, ctx) } as { plan: typeof plan; out?: O & { result?: boolean; changes: Record<string, unknown>; comment: string }; again: typeof plan };
   };
 
