@@ -31,7 +31,7 @@ export class TokenStore {
 
   list(): TokenInfo[] {
     return this.db
-      .prepare<{ name: string; created_at: string; last_used_at: string | null }>('SELECT name, created_at, last_used_at FROM api_tokens ORDER BY name')
+      .prepare<unknown[], { name: string; created_at: string; last_used_at: string | null }>('SELECT name, created_at, last_used_at FROM api_tokens ORDER BY name')
       .all()
       .map((r) => ({ name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
   }
@@ -45,7 +45,7 @@ export class TokenStore {
   verify(token: string, now: Date = new Date()): string | undefined {
     const given = sha256(token);
     let found: string | undefined;
-    for (const r of this.db.prepare<{ name: string; sha256: string }>('SELECT name, sha256 FROM api_tokens').all()) {
+    for (const r of this.db.prepare<unknown[], { name: string; sha256: string }>('SELECT name, sha256 FROM api_tokens').all()) {
       if (timingSafeEqual(given, Buffer.from(r.sha256, 'hex')) && found === undefined) found = r.name;
     }
     if (found !== undefined) this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE name = ?').run(now.toISOString(), found);

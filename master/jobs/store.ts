@@ -206,7 +206,7 @@ export class JobStore {
    * Returns the job ids it marked.
    */
   interruptOrphans(alive: (m: ProcessIdentity) => boolean = processAlive): string[] {
-    const running = this.db.prepare<JobRow>("SELECT * FROM jobs WHERE status = 'running'").all();
+    const running = this.db.prepare<unknown[], JobRow>("SELECT * FROM jobs WHERE status = 'running'").all();
     const gone = running.filter((r) => r.master_pid === null || !alive({ pid: r.master_pid, start: r.master_start }));
     if (!gone.length) return [];
     const markJob = this.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE jid = ? AND status = 'running'");
@@ -356,7 +356,7 @@ export class JobStore {
   }
 
   job(jid: string): JobRecord | undefined {
-    const row = this.db.prepare<JobRow>('SELECT * FROM jobs WHERE jid = ?').get(jid);
+    const row = this.db.prepare<unknown[], JobRow>('SELECT * FROM jobs WHERE jid = ?').get(jid);
     return row && toJob(row);
   }
 
@@ -377,7 +377,7 @@ export class JobStore {
       params.push(filter.since.toISOString());
     }
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, jid DESC LIMIT ?`;
-    return this.db.prepare<JobRow>(sql).all(...params, filter.limit ?? 50).map(toJob);
+    return this.db.prepare<unknown[], JobRow>(sql).all(...params, filter.limit ?? 50).map(toJob);
   }
 
   /**
@@ -386,7 +386,7 @@ export class JobStore {
    */
   unresolvedRuns(host: string, limit = 4): string[] {
     return this.db
-      .prepare<{ jid: string }>(
+      .prepare<unknown[], { jid: string }>(
         'SELECT jid FROM host_runs WHERE host = ? AND unresolved = 1 ORDER BY jid DESC LIMIT ?',
       )
       .all(host, limit)
@@ -395,23 +395,23 @@ export class JobStore {
 
   /** The job's host runs in the job's host order. */
   hostRuns(jid: string): HostRunRecord[] {
-    return this.db.prepare<HostRunRow>('SELECT * FROM host_runs WHERE jid = ? ORDER BY position, host').all(jid).map(toHostRun);
+    return this.db.prepare<unknown[], HostRunRow>('SELECT * FROM host_runs WHERE jid = ? ORDER BY position, host').all(jid).map(toHostRun);
   }
 
   hostRun(jid: string, host: string): HostRunRecord | undefined {
-    const row = this.db.prepare<HostRunRow>('SELECT * FROM host_runs WHERE jid = ? AND host = ?').get(jid, host);
+    const row = this.db.prepare<unknown[], HostRunRow>('SELECT * FROM host_runs WHERE jid = ? AND host = ?').get(jid, host);
     return row && toHostRun(row);
   }
 
   /** A host's results in a job, in run order. */
   stateResults(jid: string, host: string): StateResult[] {
-    return this.db.prepare<ResultRow>('SELECT * FROM state_results WHERE jid = ? AND host = ? ORDER BY run_num, tag').all(jid, host).map(toResult);
+    return this.db.prepare<unknown[], ResultRow>('SELECT * FROM state_results WHERE jid = ? AND host = ? ORDER BY run_num, tag').all(jid, host).map(toResult);
   }
 
   /** The host's most recent highstate or SLS run that was not skipped (ad-hoc commands do not count). */
   lastRun(host: string): HostRunRecord | undefined {
     const row = this.db
-      .prepare<HostRunRow>(
+      .prepare<unknown[], HostRunRow>(
         "SELECT h.* FROM host_runs h JOIN jobs j ON j.jid = h.jid WHERE h.host = ? AND h.status != 'blocked' AND j.kind IN ('highstate', 'sls') ORDER BY COALESCE(h.finished_at, h.started_at) DESC, h.jid DESC LIMIT 1",
       )
       .get(host);
@@ -421,7 +421,7 @@ export class JobStore {
   /** Each host's most recent run that succeeded (ok or changed): its finish time. */
   lastSuccesses(): { host: string; finishedAt: string }[] {
     return this.db
-      .prepare<{ host: string; at: string }>("SELECT host, max(finished_at) AS at FROM host_runs WHERE status IN ('ok', 'changed') GROUP BY host ORDER BY host")
+      .prepare<unknown[], { host: string; at: string }>("SELECT host, max(finished_at) AS at FROM host_runs WHERE status IN ('ok', 'changed') GROUP BY host ORDER BY host")
       .all()
       .map((r) => ({ host: r.host, finishedAt: r.at }));
   }
@@ -439,7 +439,7 @@ export class JobStore {
 
   inventory(): InventoryRecord[] {
     return this.db
-      .prepare<InventoryRow>('SELECT * FROM inventory ORDER BY host')
+      .prepare<unknown[], InventoryRow>('SELECT * FROM inventory ORDER BY host')
       .all()
       .map((r) => ({ host: r.host, addresses: JSON.parse(r.addresses), grains: JSON.parse(r.grains), updatedAt: r.updated_at }));
   }

@@ -155,8 +155,8 @@ t.test('the master killed at random points of 20 jobs: no job left running, ever
   const r = await last.done;
   t.equal(r.code, 0, r.err);
   const db = openDatabase(suite.ws.jobsDb, { readonly: true });
-  t.equal(db.prepare<{ n: number }>("SELECT count(*) AS n FROM jobs WHERE status = 'running'").get()!.n, 0, 'no job is left running');
-  t.equal(db.prepare<{ n: number }>("SELECT count(*) AS n FROM host_runs WHERE status = 'running'").get()!.n, 0, 'no host run is left running');
+  t.equal(db.prepare<unknown[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE status = 'running'").get()!.n, 0, 'no job is left running');
+  t.equal(db.prepare<unknown[], { n: number }>("SELECT count(*) AS n FROM host_runs WHERE status = 'running'").get()!.n, 0, 'no host run is left running');
   db.close();
   for (const host of HOSTS) {
     const sums = (await suite.fleet.exec(host, ['sh', '-c', `cd ${DIR} && sha256sum a b c`])).stdout;

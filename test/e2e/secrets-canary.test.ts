@@ -198,7 +198,7 @@ t.test('no canary in the job store, its WAL and SHM, or any file under var/', as
   walk(paths!.varDir);
   t.ok(files.includes(paths!.jobsDb) && files.includes(`${paths!.jobsDb}-wal`), `the store and its WAL are there: ${files.join(' ')}`);
   t.ok(statSync(paths!.jobsDb).size + statSync(`${paths!.jobsDb}-wal`).size > 0);
-  const rows = store!.prepare<{ n: number }>('SELECT count(*) AS n FROM state_results').get();
+  const rows = store!.prepare<unknown[], { n: number }>('SELECT count(*) AS n FROM state_results').get();
   t.ok(rows && rows.n > 0, 'results were recorded');
   for (const f of files) t.same(hits(readFileSync(f).toString('latin1')), {}, f);
 });

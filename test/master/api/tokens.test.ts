@@ -38,7 +38,7 @@ t.test('TokenStore: create, verify, revoke; names checked; only the hash is kept
   t.ok(tokens.revoke('ci'));
   t.notOk(tokens.revoke('ci'));
   t.equal(tokens.verify(a), undefined, 'a revoked token is refused');
-  const rows = store.db.prepare<{ sha256: string }>('SELECT sha256 FROM api_tokens').all();
+  const rows = store.db.prepare<unknown[], { sha256: string }>('SELECT sha256 FROM api_tokens').all();
   t.same(rows.map((r) => r.sha256.length), [64]);
   store.close();
 });

@@ -34,7 +34,7 @@ t.test('schema: created in a new directory, WAL, migrated to the current version
   const store = JobStore.open(file);
   t.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
   t.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-  const tables = store.db.prepare<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
+  const tables = store.db.prepare<unknown[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
   t.same(tables, ['api_tokens', 'drift', 'drift_checks', 'host_runs', 'inventory', 'jobs', 'settings', 'state_results']);
   store.startJob({ kind: 'highstate' });
   store.close();
@@ -77,7 +77,7 @@ t.test('schema 1 to 2: host runs keep their rows and results, and may now end in
   t.same(store.hostRuns('j1').map((r) => r.status).sort(), ['ok', 'timeout']);
   store.db.prepare("DELETE FROM jobs WHERE jid = 'j1'").run();
   t.equal(store.hostRuns('j1').length, 0, 'deleting a job still removes its host runs');
-  t.equal(store.db.prepare<{ n: number }>('SELECT count(*) AS n FROM state_results').get()!.n, 0, 'and their results');
+  t.equal(store.db.prepare<unknown[], { n: number }>('SELECT count(*) AS n FROM state_results').get()!.n, 0, 'and their results');
   store.close();
 });
 
@@ -146,7 +146,7 @@ t.test('retention: jobs older than keep_days, and beyond keep_count, are pruned 
   t.equal(store.prune({ keepDays: 7 }, now), 1);
   t.same(store.jobs().map((j) => j.jid).sort(), [stuck.jid, recent.jid].sort());
   t.same(store.hostRuns(old.jid), []);
-  t.equal(store.db.prepare<{ n: number }>('SELECT count(*) AS n FROM state_results').get()!.n, 0, 'results went with the job');
+  t.equal(store.db.prepare<unknown[], { n: number }>('SELECT count(*) AS n FROM state_results').get()!.n, 0, 'results went with the job');
   const newer = store.startJob({ kind: 'sls', startedAt: new Date('2026-11-21T00:00:00Z') });
   store.finishJob(newer.jid, 'ok');
   t.equal(store.prune({ keepDays: 7, keepCount: 1 }, now), 1, 'only the most recent finished job is kept');
