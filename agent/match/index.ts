@@ -14,7 +14,7 @@ import { DEFAULT_DELIMITER, TargetError, type Minion } from './types.ts';
 
 export { TargetError, type Minion } from './types.ts';
 export { compoundMatch, globMatch, grainMatch, grainPcreMatch, ipcidrMatch, listMatch, pcreMatch, pillarMatch, pillarExactMatch, pillarPcreMatch };
-export { fnmatch, hasGlob } from './glob.ts';
+export { fnmatch } from './glob.ts';
 
 type Matcher = (tgt: unknown, minion: Minion, delimiter: string) => boolean;
 

@@ -114,11 +114,6 @@ function holds(s: string, m: Matcher): boolean {
   return m.lines.size > 0 && s.split(LINE_BREAK).some((line) => linePiece(line, m) !== undefined);
 }
 
-/** True when `text` holds a secret or a piece of a multi-line one (what redact would replace). */
-export function holdsSecret(text: string, secrets: readonly unknown[]): boolean {
-  return holds(text, matcher(secrets));
-}
-
 /**
  * A deep copy of `value` with every secret replaced by `**REDACTED**` (`value` itself when there are
  * no secrets), and every `diff` string that holds a secret (or was redacted already) replaced by

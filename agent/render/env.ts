@@ -27,7 +27,7 @@ export function templateVars(path: string): Dict {
 }
 
 /** Resolves a template name used in an import/include to a tree path, or undefined if it leaves the tree. */
-export function resolveName(name: string, parent?: string): string | undefined {
+function resolveName(name: string, parent?: string): string | undefined {
   let n = name.replace(/^salt:\/\//, '');
   const relative = /^\.\.?\//.test(n);
   if (relative && parent) n = `${dirOf(parent)}/${n}`;
@@ -196,9 +196,4 @@ export function environmentFor(tree: StateTree): SaltEnvironment {
     envs.set(tree, env);
   }
   return env;
-}
-
-/** Kept for callers that build an environment directly. */
-export function makeEnvironment(tree: StateTree): SaltEnvironment {
-  return environmentFor(tree);
 }

@@ -46,11 +46,3 @@ export function yamlLines(text: string, depth = 4): YamlLines {
   return { lineOf: (path) => lines.get(pathKey(path)) };
 }
 
-/** The line of the deepest indexed prefix of `path` (so a missing leaf still points near it). */
-export function nearestLine(lines: YamlLines, path: YamlPath): number | undefined {
-  for (let n = path.length; n > 0; n--) {
-    const l = lines.lineOf(path.slice(0, n));
-    if (l !== undefined) return l;
-  }
-  return undefined;
-}

@@ -130,8 +130,6 @@ export function pyMatcher(pattern: string, bits = 0, mode: PyMode = 'search'): (
 export const pyMatch = (pattern: string, text: string, bits = 0) => pyMatcher(pattern, bits, 'match')(text);
 /** Python's re.search: the first match anywhere in the text. */
 export const pySearch = (pattern: string, text: string, bits = 0) => pyMatcher(pattern, bits, 'search')(text);
-/** Python's re.fullmatch: the pattern must match the whole text. */
-export const pyFullmatch = (pattern: string, text: string, bits = 0) => pyMatcher(pattern, bits, 'fullmatch')(text);
 
 const SPECIAL = /[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g;
 

@@ -205,11 +205,6 @@ export function roleSetIssues(roles: ReadonlyMap<string, Role>, names: readonly 
   return issues;
 }
 
-/** The errors of roleSetIssues. */
-export function checkRoleSet(roles: ReadonlyMap<string, Role>): ErrorData[] {
-  return roleSetIssues(roles).map((i) => i.error);
-}
-
 /** Reads and validates every `*.yaml` file in `dir`. A missing directory is an error. */
 export function loadRoles(dir: string, opts: { levels?: readonly string[] } = {}): RoleSet {
   let files: string[];
@@ -275,12 +270,6 @@ export function roleDepths(roles: ReadonlyMap<string, Role>, among: Iterable<str
   };
   for (const name of present) of(name);
   return depth;
-}
-
-/** All roles in dependency order: by depth, then by name. Assumes no cycle. */
-export function dependencyOrder(roles: ReadonlyMap<string, Role>): string[] {
-  const depth = roleDepths(roles);
-  return [...roles.keys()].sort((a, b) => depth.get(a)! - depth.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Level by level, roles whose count differs from the number of roster hosts having them. */

@@ -87,7 +87,3 @@ export function ipsBy(mine: MineData, roster: readonly RosterHost[], q: IpQuery 
   return out;
 }
 
-/** All addresses of the hosts `ipsBy` selects, flattened, each once. */
-export function ipList(mine: MineData, roster: readonly RosterHost[], q: IpQuery = {}): string[] {
-  return [...new Set(Object.values(ipsBy(mine, roster, q)).flat())];
-}

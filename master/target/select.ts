@@ -19,11 +19,6 @@ export interface TargetSpec {
 
 export const NO_TARGETING: TargetSpec = { levels: [], roles: [], hosts: [], targets: [] };
 
-/** True when the spec restricts anything (an empty spec selects the whole roster). */
-export function isTargeted(spec: TargetSpec): boolean {
-  return spec.levels.length + spec.roles.length + spec.hosts.length + spec.targets.length > 0;
-}
-
 /** What selection reads of a roster entry (valid or not). */
 export type Targetable = Pick<RosterHost, 'id' | 'level' | 'roles' | 'grains'>;
 

@@ -6,7 +6,7 @@
 // Further signals while that runs only say so. With nothing registered, signals behave as usual.
 import { constants } from 'node:os';
 
-let controller = new AbortController();
+const controller = new AbortController();
 const work = new Set<Promise<unknown>>();
 const cleanups: Array<() => Promise<void>> = [];
 let caught: NodeJS.Signals | undefined;
@@ -71,8 +71,3 @@ function handle(signal: NodeJS.Signals): void {
   })();
 }
 
-/** For tests: forget a caught signal and start over. */
-export function resetInterruption(): void {
-  caught = undefined;
-  controller = new AbortController();
-}

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { MemTree } from '../../../agent/store/tree.ts';
 import { expandSls, listSls } from '../../../agent/top/sls-names.ts';
-import { nearestLine, yamlLines } from '../../../agent/top/yaml-lines.ts';
+import { yamlLines } from '../../../agent/top/yaml-lines.ts';
 
 t.test('listSls names every SLS once, init files by their directory, without the top file', async (t) => {
   const tree = new MemTree({ 'top.sls': '', 'a.sls': '', 'b/init.sls': '', 'b/c.sls': '', 'd/e/init.sls': '', 'notes.txt': '', 'init.sls': '' });
@@ -28,6 +28,5 @@ t.test('yamlLines indexes keys and items', async (t) => {
   t.equal(l.lineOf(['base', '*', 1, 'match']), 4);
   t.equal(l.lineOf(['other']), 5);
   t.equal(l.lineOf(['nope']), undefined);
-  t.equal(nearestLine(l, ['base', '*', 7]), 2);
   t.equal(yamlLines('a:\n  b:\n    c: 1\n', 2).lineOf(['a', 'b', 'c']), undefined, 'depth limit');
 });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { MemTree } from '../../../agent/store/tree.ts';
 import { compilePillar } from '../../../master/pillar/compile.ts';
-import { pillarSecrets } from '../../../master/pillar/secrets.ts';
+import { pillarSecrets } from '../../../agent/pillar/secrets.ts';
 
 const db1 = { id: 'db1', level: 'production', roles: ['db'] };
 const web1 = { id: 'web1', level: 'staging', roles: ['web'] };

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { mineGet } from '../../../agent/render/mine.ts';
-import { inventoryByWave, inventoryHosts, ipList, ipsBy, mineData, mineFromStore } from '../../../master/pillar/inventory.ts';
+import { inventoryByWave, inventoryHosts, ipsBy, mineData, mineFromStore } from '../../../master/pillar/inventory.ts';
 import { JobStore } from '../../../master/jobs/store.ts';
 import { orchestrate } from '../../../master/push/orchestrate.ts';
 import type { PushResult } from '../../../master/push/host.ts';
@@ -33,7 +33,6 @@ t.test('IPs by role and level come from roster identity, never from reported gra
   t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'staging' }), { 'mem1.staging': ['10.77.1.10', '10.77.1.50'], 'sess1.staging': [] }, 'sess1 never reported: no address');
   t.same(ipsBy(mine, ROSTER, { role: 'db' }), { 'db1.production': ['10.77.2.20'] }, 'a host claiming db in its grains is not a db');
   t.same(ipsBy(mine, ROSTER, { role: 'memcache', level: 'production' }), { 'mem1.production': [] });
-  t.same(ipList(mine, ROSTER, { level: 'staging' }), ['10.77.1.10', '10.77.1.50']);
 });
 
 t.test('inventory from stored runs: what hosts reported in their pushes becomes the next run\'s mine data', async (t) => {
