@@ -1,5 +1,5 @@
 // The sources pass `npm run lint` (ESLint with type information, see eslint.config.js): no unused
-// code, no promise left without a handler, no needless assertion, comment lines within 120 columns.
+// code, no promise left without a handler, comment lines within 120 columns.
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { REPO } from './shipped.ts';
