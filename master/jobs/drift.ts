@@ -34,12 +34,12 @@ export const wouldChange = (r: StateResult): boolean => Object.keys(r.changes ??
 
 /** Updates `host`'s drift from its run in job `jid` (called in the transaction that records the run). */
 export function noteDrift(db: Database, jid: string, host: string, status: string, results: readonly StateResult[], at: Date): void {
-  const job = db.prepare<{ kind: string; test: number }>('SELECT kind, test FROM jobs WHERE jid = ?').get(jid);
+  const job = db.prepare<unknown[], { kind: string; test: number }>('SELECT kind, test FROM jobs WHERE jid = ?').get(jid);
   if (!job || job.kind !== 'highstate') return;
   const test = job.test === 1;
   if (test ? !CHECKED.has(status) : !CONVERGED.has(status)) return;
   // a run completed late (from the agent's record) does not replace what a later job found
-  const last = db.prepare<{ jid: string }>('SELECT jid FROM drift_checks WHERE host = ?').get(host);
+  const last = db.prepare<unknown[], { jid: string }>('SELECT jid FROM drift_checks WHERE host = ?').get(host);
   if (last && last.jid > jid) return;
   const drifted = test ? results.filter(wouldChange) : [];
   db.prepare('DELETE FROM drift WHERE host = ?').run(host);
@@ -58,11 +58,11 @@ interface DriftRow { host: string; tag: string; id: string; name: string; sls: s
 export function readDrift(db: Database, hosts?: readonly string[]): Map<string, HostDrift> {
   const wanted = hosts ? new Set(hosts) : undefined;
   const out = new Map<string, HostDrift>();
-  for (const c of db.prepare<CheckRow>('SELECT host, jid, mode, checked_at FROM drift_checks ORDER BY host').all()) {
+  for (const c of db.prepare<unknown[], CheckRow>('SELECT host, jid, mode, checked_at FROM drift_checks ORDER BY host').all()) {
     if (wanted && !wanted.has(c.host)) continue;
     out.set(c.host, { host: c.host, jid: c.jid, mode: c.mode, checkedAt: c.checked_at, states: [] });
   }
-  for (const d of db.prepare<DriftRow>('SELECT host, tag, id, name, sls, changes, comment FROM drift ORDER BY host, sls, id, tag').all()) {
+  for (const d of db.prepare<unknown[], DriftRow>('SELECT host, tag, id, name, sls, changes, comment FROM drift ORDER BY host, sls, id, tag').all()) {
     out.get(d.host)?.states.push({ tag: d.tag, id: d.id, name: d.name, sls: d.sls, changes: JSON.parse(d.changes), comment: d.comment });
   }
   return out;

@@ -260,8 +260,8 @@ export class JobStore {
   busyHosts(hosts: readonly string[]): BusyHost[] {
     const wanted = new Set(hosts);
     const busy: BusyHost[] = [];
-    const runs = this.db.prepare<{ host: string }>('SELECT host FROM host_runs WHERE jid = ?');
-    for (const j of this.db.prepare<JobRow>("SELECT * FROM jobs WHERE status = 'running' ORDER BY started_at, jid").all()) {
+    const runs = this.db.prepare<unknown[], { host: string }>('SELECT host FROM host_runs WHERE jid = ?');
+    for (const j of this.db.prepare<unknown[], JobRow>("SELECT * FROM jobs WHERE status = 'running' ORDER BY started_at, jid").all()) {
       const on: string[] = j.hosts === null ? runs.all(j.jid).map((r) => r.host) : JSON.parse(j.hosts);
       for (const host of on) if (wanted.has(host)) busy.push({ host, jid: j.jid, origin: j.origin, who: j.who });
     }
