@@ -36,6 +36,12 @@ function installOptions(args: Args, downgrade: boolean): InstallOptions {
   return o;
 }
 
+/**
+ * Test mode, with a pkgrepo state this one requires about to change the sources: what they will
+ * offer cannot be known yet, so a package the current sources lack is planned, not failed.
+ */
+const repositoryPending = (ctx: StateContext): boolean => ctx.test && (ctx.pendingRequisites ?? []).some((tag) => tag.startsWith('pkgrepo_|-'));
+
 async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
   if (args.pkgs?.length === 0) return converged('No packages to install provided');
   if (args.sources !== undefined) return failed("The 'sources' argument is not supported by the apt backend.");
@@ -49,7 +55,8 @@ async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
   const need = targets.filter((t) => !fulfilled(t, db.installed.get(t.name)?.version, allowUpdates));
   const { fromrepo } = args;
   const res = await resolveInstall(ctx.facts, need, db, fromrepo);
-  if (res.unavailable.length) {
+  const repoFirst = res.unavailable.length > 0 && repositoryPending(ctx);
+  if (res.unavailable.length && !repoFirst) {
     return failed(`The following packages are not available from any configured source: ${joinNames(res.unavailable)}`);
   }
   const hold = args.hold === undefined ? undefined : holdsToChange(targets.map((t) => t.name), db, args.hold);
@@ -58,9 +65,10 @@ async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
     return converged(`All specified packages are already installed${versioned ? ' and are at the desired version' : ''}`);
   }
   const changes: Changes = hold ? holdChanges(hold) : {};
-  for (const t of need) changes[t.name] = { old: db.installed.get(t.name)?.version ?? '', new: res.expected[t.name] };
+  for (const t of need) changes[t.name] = { old: db.installed.get(t.name)?.version ?? '', new: res.expected[t.name] ?? 'installed' };
   const comment = [
     need.length ? `The following packages would be installed/updated: ${joinNames(need.map(desiredText))}` : '',
+    repoFirst ? `(${joinNames(res.unavailable)}: not offered by the sources configured now, but a package repository this state requires is set to change first)` : '',
     hold ? holdPlanComment(hold) : '',
   ].filter(Boolean).join(' ');
   const ops: InstallOps = {

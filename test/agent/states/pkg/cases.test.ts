@@ -5,6 +5,7 @@
 //   fun: installed
 //   args: {name: memcached}
 //   test: false                  # test mode (check only)
+//   pending_requisites: [tag]    # test mode: requisites of the state that would change first
 //   files: {/etc/apt/x.list: "…"} # the host's files before the call (under a temp root)
 //   secrets: [s3cret]            # values ctx.redact masks
 //   commands: [{run, stdout, stdout_append, drop, stderr, code, input}]
@@ -33,6 +34,7 @@ interface Fixture {
   fun: string;
   args: Record<string, unknown>;
   test?: boolean;
+  pending_requisites?: string[];
   files?: Record<string, string | { content: string; mtime?: number }>;
   secrets?: string[];
   commands?: Step[];
@@ -111,6 +113,7 @@ for (const file of readdirSync(here).filter((n) => n.endsWith('.yaml')).sort()) 
       log: silentLogger,
       backup: { dir: '/var/lib/halite/backup', keep: 3 },
       redact: (s) => secrets.reduce((acc, x) => acc.split(x).join('**REDACTED**'), s),
+      ...(fx.pending_requisites ? { pendingRequisites: fx.pending_requisites } : {}),
     });
     const args = { ...fx.args, name: String(fx.args.name) };
     const plan = await fn.check(args, ctx);
