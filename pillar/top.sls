@@ -20,6 +20,9 @@ base:
   'roles:sources':
     - match: grain
     - roles.sources
+  'roles:elastic':
+    - match: grain
+    - roles.elastic
   'G@roles:masterdb or G@roles:db or G@roles:app':
     - match: compound
     - roles.mariadb

@@ -26,3 +26,6 @@ base:
   'roles:app':
     - match: grain
     - app
+  'roles:elastic':
+    - match: grain
+    - elastic

@@ -6,6 +6,9 @@ infra:
 memcached:
   memory: 1024
   max_connections: 4096
+elastic:
+  cluster_name: platform-production
+  heap: 4g
 chrony:
   # the level's NTP servers, by address (an example address: replace with your site's)
   servers: [192.0.2.123]

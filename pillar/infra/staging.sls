@@ -5,6 +5,9 @@ infra:
   smtp_relay: mail1.staging.example.internal
 memcached:
   memory: 64
+elastic:
+  cluster_name: platform-staging
+  heap: 512m
 chrony:
   # the level's NTP servers, by address (an example address: replace with your site's)
   servers: [192.0.2.123]
