@@ -42,6 +42,7 @@ if (process.getuid?.() !== 0) {
     hosts: [
       { id: 'alpha', roles: ['memcache'], level: 'staging' },
       { id: 'beta', roles: ['sessions'], level: 'staging' },
+      { id: 'gamma', roles: ['db'], level: 'staging' },
     ],
     log: (line) => t.comment(line),
   });
@@ -64,7 +65,7 @@ if (process.getuid?.() !== 0) {
       jump: { host: fleet.jump.address, port: 22, user: 'root' },
       priv: fleet.sshKey,
     });
-    t.same(Object.keys(fleet.roster()), ['alpha', 'beta'], 'the roster lists role hosts only');
+    t.same(Object.keys(fleet.roster()), ['alpha', 'beta', 'gamma'], 'the roster lists role hosts only');
     const again = attach(fleet.name);
     t.same(again.toJSON(), fleet.toJSON(), 'another handle on the fleet sees the same hosts');
   });
@@ -81,7 +82,7 @@ if (process.getuid?.() !== 0) {
     t.not(unpinned.exitCode, 0, 'host keys are pinned: without known_hosts the login is refused');
     t.match(unpinned.stderr, /verification failed/);
     const status = await fleet.status();
-    t.same(status.map((s) => [s.id, s.running, s.sshd]), [['jump', true, true], ['alpha', true, true], ['beta', true, true]], 'status');
+    t.same(status.map((s) => [s.id, s.running, s.sshd]), [['jump', true, true], ['alpha', true, true], ['beta', true, true], ['gamma', true, true]], 'status');
   });
 
   await t.test('role hosts are not reachable from the master; the jump is', async (t) => {
@@ -137,9 +138,22 @@ if (process.getuid?.() !== 0) {
     t.equal(other.exitCode, 1, 'the other host is untouched');
   });
 
+  await t.test('destroy ends one host; the others keep running', async (t) => {
+    t.ok(fleet.isRunning('gamma'));
+    await fleet.destroy('gamma');
+    t.notOk(fleet.isRunning('gamma'), 'its init is gone');
+    t.same(pidsInNetns(netnsPath(fleet.host('gamma').netns)), [], 'no process of it is left');
+    const login = await fleet.ssh('gamma', ['true'], { reject: false, timeoutMs: 15_000 });
+    t.not(login.exitCode, 0, 'nothing answers at its address');
+    t.equal((await fleet.ssh(alpha, ['hostname'])).stdout.trim(), 'alpha', 'the other hosts answer');
+    await fleet.destroy('gamma');
+    t.pass('destroying it again is a no-op');
+    await t.rejects(fleet.destroy('jump'), /the jump host cannot be destroyed alone/);
+  });
+
   await t.test('down removes processes, mounts, namespaces, links and files', async (t) => {
     const netns = fleetNetns(fleet.name);
-    t.equal(netns.length, 4, 'switch + jump + 2 hosts');
+    t.equal(netns.length, 5, 'switch + jump + 3 hosts');
     const procs = netns.flatMap((n) => pidsInNetns(netnsPath(n))).map((pid) => ({ pid, start: readProcStat(pid)?.startTime }));
     t.ok(procs.length >= 6, `${procs.length} processes in the fleet before down`);
     const state = JSON.parse(readFileSync(`${fleet.stateDir}/fleet.json`, 'utf8'));

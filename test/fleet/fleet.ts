@@ -6,7 +6,7 @@ import { down } from './down.ts';
 import { FleetError } from './errors.ts';
 import { nsenterExec, sshArgv, sshExec, type ExecOptions } from './exec.ts';
 import type { HostPlan } from './plan.ts';
-import { isRunning } from './proc.ts';
+import { isRunning, killIfRunning, waitGone } from './proc.ts';
 import type { RunResult } from './run.ts';
 import type { FleetState } from './state.ts';
 
@@ -90,6 +90,20 @@ export class Fleet {
   isRunning(id: string | FleetHost): boolean {
     const p = this.#state.processes[this.host(id).id];
     return p !== undefined && isRunning(p.initPid, p.initStartTime);
+  }
+
+  /**
+   * Destroys one role host as a VM is destroyed: its init is killed, which ends every process of
+   * the host, so nothing answers at its address any more. The rest of the fleet stays up; `down`
+   * removes what is left of it.
+   */
+  async destroy(id: string | FleetHost): Promise<void> {
+    const h = this.host(id);
+    if (h.kind === 'jump') throw new FleetError('the jump host cannot be destroyed alone', { step: 'destroy', host: h.id });
+    const p = this.#state.processes[h.id];
+    if (!p || !killIfRunning(p.initPid, p.initStartTime)) return;
+    const alive = await waitGone([{ pid: p.initPid, startTime: p.initStartTime }], 10_000);
+    if (alive.length) throw new FleetError('the host\'s init survived SIGKILL', { step: 'destroy', host: h.id });
   }
 
   /** Runs argv as root inside the host's namespaces (no ssh). Rejects on failure unless reject: false. */
