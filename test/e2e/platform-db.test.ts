@@ -1,20 +1,28 @@
 // MariaDB for the platform, converged by the shipped state tree through the jump box: the masterdb
 // with the application's database and user, two db replicas following it by GTID; rows written on
 // the primary appear on every replica, replicas refuse writes, and a repeated highstate changes
-// nothing.
+// nothing. A replica destroyed and replaced by a fresh VM at another address rejoins on its first
+// highstate, and its peers' /etc/hosts follow it on the next.
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { REPO } from './support.ts';
 import { changedTags, secondRunChangesNothing, failures, parseHighstate, sh } from './platform-support.ts';
 import { fleetSuite } from './workspace.ts';
 
+// db3 is a spare VM outside the roster: it becomes db1 when db1 is replaced.
 const suite = fleetSuite('platform-db', [
   { id: 'masterdb1', roles: ['masterdb'], level: 'staging' },
   { id: 'db1', roles: ['db'], level: 'staging' },
   { id: 'db2', roles: ['db'], level: 'staging' },
-]);
+  { id: 'db3', roles: ['db'], level: 'staging' },
+], async (s) => {
+  const roster = parse(readFileSync(s.ws.roster, 'utf8'));
+  delete roster.db3;
+  writeFileSync(s.ws.roster, stringify(roster));
+  writeFileSync(s.ws.knownHosts, readFileSync(s.ws.knownHosts, 'utf8').split('\n').filter((l) => !l.startsWith('db3,')).join('\n'));
+});
 const HOSTS = ['db1', 'db2', 'masterdb1'];
 const REPLICAS = ['db1', 'db2'];
 const secrets = parse(readFileSync(join(REPO, 'pillar-private/accounts/mariadb.sls'), 'utf8')).mariadb;
@@ -93,4 +101,45 @@ t.test('the passwords reached the servers but not the output or the job store', 
   t.notOk(r.out.includes(REPL_PASSWORD) || r.out.includes(APP_PASSWORD) || r.err.includes(APP_PASSWORD), 'not in the output');
   const files = readdirSync(suite.ws.dir).filter((f) => f.startsWith('jobs.sqlite')).map((f) => readFileSync(join(suite.ws.dir, f)));
   t.notOk(files.some((b) => b.includes(REPL_PASSWORD) || b.includes(APP_PASSWORD)), 'in no job store file');
+});
+
+t.test('a replica destroyed and replaced by a fresh VM at a new address rejoins replication on its first highstate', async (t) => {
+  const before = `before-${Date.now()}`;
+  await sql('masterdb1', `INSERT INTO platform.probe VALUES ('${before}')`);
+  const old = addr('db1');
+  const fresh = addr('db3');
+  await suite.fleet.destroy('db1');
+  // the operator points the roster's db1 at the new VM and pins its host key
+  const roster = parse(readFileSync(suite.ws.roster, 'utf8'));
+  roster.db1.host = fresh;
+  writeFileSync(suite.ws.roster, stringify(roster));
+  const accept = await suite.halite('hosts', 'accept', 'db1', '--yes');
+  t.equal(accept.code, 0, accept.err);
+
+  const r = await suite.halite('highstate', '--level', 'staging', '--out', 'json');
+  const doc = parseHighstate(r);
+  t.same(failures(doc), []);
+  t.equal(r.code, 0, r.err);
+  t.ok(changedTags(doc, 'db1').some((tag) => tag.startsWith('cmd_|-mariadb-replica-apply_|-')), 'the new db1 set up replication');
+  const status = await sh(suite.fleet, 'db3', 'mariadb -e "SHOW SLAVE STATUS\\G"');
+  t.match(status, new RegExp(`Master_Host: ${addr('masterdb1').replace(/\./g, '\\.')}\\n`));
+  t.match(status, /Slave_IO_Running: Yes\n/);
+  t.match(status, /Slave_SQL_Running: Yes\n/);
+  t.equal(await eventually('db3', `SELECT v FROM platform.probe WHERE v = '${before}'`, before), before, 'it has the rows written before it existed');
+  const after = `after-${Date.now()}`;
+  await sql('masterdb1', `INSERT INTO platform.probe VALUES ('${after}')`);
+  t.equal(await eventually('db3', `SELECT v FROM platform.probe WHERE v = '${after}'`, after), after, 'and a row written on masterdb now');
+  t.equal((await sql('db3', 'SELECT @@read_only')).trim(), '1', 'read-only');
+
+  // the peers learn the new address from the inventory once the new db1 has reported it
+  const next = parseHighstate(await suite.halite('highstate', '--level', 'staging', '--out', 'json'));
+  t.same(failures(next), []);
+  for (const h of ['masterdb1', 'db2']) {
+    t.same(changedTags(next, h), ['host_|-hosts-db1_|-db1_|-present'], `${h}: only db1's entry in /etc/hosts changed`);
+    const hosts = await sh(suite.fleet, h, 'cat /etc/hosts');
+    t.match(hosts, new RegExp(`^${fresh.replace(/\./g, '\\.')}\\s.*\\bdb1\\b`, 'm'), `${h}: db1 is at its new address`);
+    t.notMatch(hosts, new RegExp(`^${old.replace(/\./g, '\\.')}\\s`, 'm'), `${h}: the old address is gone`);
+  }
+  t.same(changedTags(next, 'db1'), [], 'the new db1 changes nothing');
+  await secondRunChangesNothing(t, () => suite.halite('highstate', '--level', 'staging', '--out', 'json'), HOSTS);
 });
