@@ -1,7 +1,9 @@
 // The shipped infrastructure compiles to what each role needs, through the real CLI.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import type { LowChunk } from '../../agent/protocol.ts';
 import { REPO, shippedExample } from '../shipped.ts';
 
@@ -87,4 +89,16 @@ t.test('only sources hosts get the deploy keys; no host names a mirror before a 
   t.notOk(chunks.some((c) => c.sls.startsWith('sources')), 'no sources states');
   t.notOk(chunks.some((c) => c.state === 'pkgrepo'), 'no mirror in an empty inventory: the apt sources stay as installed');
   t.notMatch(JSON.stringify(chunks), /deploy/);
+});
+
+t.test('a production host of each role gets production pillar and nothing of staging', async (t) => {
+  const roster = parse(readFileSync(join(example, 'roster.yaml'), 'utf8')) as Record<string, { level: string; roles: string[] }>;
+  const firstOfRole = new Map<string, string>();
+  for (const [id, h] of Object.entries(roster)) if (h.level === 'production' && !firstOfRole.has(h.roles[0])) firstOfRole.set(h.roles[0], id);
+  t.equal(firstOfRole.size, 8, 'every role');
+  for (const id of firstOfRole.values()) {
+    const text = execFileSync(process.execPath, ['--import', TSX, CLI, 'show', 'pillar', '--host', id], { cwd: example, encoding: 'utf8' });
+    t.match(parse(text), { infra: { level: 'production', domain: 'example.internal' } }, id);
+    t.notMatch(text, /staging/, `${id}: no staging value`);
+  }
 });
