@@ -1,48 +1,34 @@
-// End to end: the real command line, spawned on small trees written to a temporary directory.
+// The command line in-process (main with captured output) on small trees written to a temporary
+// directory: what each command prints and its exit code. cli.integration.test.ts starts the real
+// entry points.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { LowChunk } from '../../agent/protocol.ts';
-import { REPO, shippedExample } from '../shipped.ts';
+import { main } from '../../master/cli.ts';
+import type { CliIo } from '../../master/output/cli-io.ts';
+import { shippedExample } from '../shipped.ts';
+import { writeTree } from '../tree.ts';
 
-const CLI = join(REPO, 'master/cli.ts');
-const TSX = import.meta.resolve('tsx');
 const SECRET = 'hunter2-cache-secret';
 
 interface Run {
-  code: number | null;
+  code: number;
   stdout: string;
   stderr: string;
 }
 
-function halite(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Run {
-  const env = { ...process.env, ...opts.env };
-  delete env.HALITE_CONFIG;
-  if (opts.env?.HALITE_CONFIG) env.HALITE_CONFIG = opts.env.HALITE_CONFIG;
-  const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd: opts.cwd ?? elsewhere, env, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `halite ARGS…` with output captured (no terminal), from `cwd`, with only the given environment. */
+async function halite(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const run = { code: 0, stdout: '', stderr: '' };
+  const io: CliIo = { stdout: (s) => void (run.stdout += s), stderr: (s) => void (run.stderr += s), env: { ...opts.env }, cwd: opts.cwd ?? elsewhere };
+  run.code = await main(args, io);
+  return run;
 }
 
-const made: string[] = [];
-t.teardown(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
 /** The working directory of commands given their configuration: empty. */
-const elsewhere = mkdtempSync(join(tmpdir(), 'halite-cli-cwd-'));
-made.push(elsewhere);
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'halite-cli-'));
-  made.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const elsewhere = writeTree({}, 'halite-cli-cwd-');
+const tree = (files: Record<string, string>): string => writeTree(files, 'halite-cli-');
 
 const GOOD: Record<string, string> = {
   'halite.yaml': 'levels:\n  staging: {}\n',
@@ -88,7 +74,7 @@ const good = tree(GOOD);
 const goodConfig = join(good, 'halite.yaml');
 
 t.test('show highstate prints the chunks as YAML with secrets redacted', async (t) => {
-  const r = halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1']);
+  const r = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1']);
   t.equal(r.stderr, '');
   t.equal(r.code, 0);
   t.notMatch(r.stdout, SECRET);
@@ -106,46 +92,46 @@ t.test('show highstate prints the chunks as YAML with secrets redacted', async (
 });
 
 t.test('--out json prints the same chunks as JSON', async (t) => {
-  const y = halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1']);
-  const j = halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1', '--out', 'json']);
+  const y = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1']);
+  const j = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1', '--out', 'json']);
   t.equal(j.code, 0);
   t.notMatch(j.stdout, SECRET);
   t.same(JSON.parse(j.stdout), parse(y.stdout));
 });
 
 t.test('--grain overrides grains for state rendering', async (t) => {
-  const r = halite(['--config', goodConfig, 'show', 'highstate', '--host', 'web1', '--grain', 'virtual=kvm', '--out', 'json']);
+  const r = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'web1', '--grain', 'virtual=kvm', '--out', 'json']);
   t.equal(r.code, 0);
   const chunks = JSON.parse(r.stdout) as LowChunk[];
   t.same(chunks.map((c) => c.args.contents), ['web1 kvm hello']);
 });
 
 t.test('show top prints the SLS per environment', async (t) => {
-  const r = halite(['--config', goodConfig, 'show', 'top', '--host', 'cache1']);
+  const r = await halite(['--config', goodConfig, 'show', 'top', '--host', 'cache1']);
   t.equal(r.code, 0);
   t.same(parse(r.stdout), { base: ['common', 'cache'] });
-  const w = halite(['--config', goodConfig, 'show', 'top', '--host', 'web1', '--out', 'json']);
+  const w = await halite(['--config', goodConfig, 'show', 'top', '--host', 'web1', '--out', 'json']);
   t.same(JSON.parse(w.stdout), { base: ['common'] });
 });
 
 t.test('show sls compiles only the named SLS', async (t) => {
-  const r = halite(['--config', goodConfig, 'show', 'sls', 'cache', '--host', 'cache1', '--out', 'json']);
+  const r = await halite(['--config', goodConfig, 'show', 'sls', 'cache', '--host', 'cache1', '--out', 'json']);
   t.equal(r.code, 0);
   t.same((JSON.parse(r.stdout) as LowChunk[]).map((c) => c.id).sort(), ['cache-conf', 'cache-pkg']);
   t.notMatch(r.stdout, SECRET);
 });
 
 t.test('HALITE_CONFIG and ./halite.yaml locate the configuration', async (t) => {
-  const viaEnv = halite(['show', 'top', '--host', 'web1', '--out', 'json'], { env: { HALITE_CONFIG: goodConfig } });
+  const viaEnv = await halite(['show', 'top', '--host', 'web1', '--out', 'json'], { env: { HALITE_CONFIG: goodConfig } });
   t.equal(viaEnv.code, 0);
   t.same(JSON.parse(viaEnv.stdout), { base: ['common'] });
-  const viaCwd = halite(['show', 'top', '--host', 'web1', '--out', 'json'], { cwd: good });
+  const viaCwd = await halite(['show', 'top', '--host', 'web1', '--out', 'json'], { cwd: good });
   t.equal(viaCwd.code, 0);
   t.same(JSON.parse(viaCwd.stdout), { base: ['common'] });
 });
 
 t.test('lint on a clean tree', async (t) => {
-  const r = halite(['--config', goodConfig, 'lint']);
+  const r = await halite(['--config', goodConfig, 'lint']);
   t.equal(r.code, 0);
   t.equal(r.stdout, 'lint: 2 hosts, no errors\n');
 });
@@ -160,12 +146,12 @@ t.test('usage errors exit 64 without a stack trace', async (t) => {
     [['frobnicate'], /unknown command 'frobnicate'/],
   ];
   for (const [args, message] of cases) {
-    const r = halite(['--config', goodConfig, ...args]);
+    const r = await halite(['--config', goodConfig, ...args]);
     t.equal(r.code, 64, args.join(' '));
     t.match(r.stderr, message, args.join(' '));
     t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
-  const help = halite(['show', '--help']);
+  const help = await halite(['show', '--help']);
   t.equal(help.code, 0);
   t.match(help.stdout, /highstate/);
 });
@@ -182,12 +168,12 @@ const broken = tree(BROKEN);
 const brokenConfig = join(broken, 'halite.yaml');
 
 t.test('show highstate with compile errors: errors on stderr, exit 1, secrets redacted', async (t) => {
-  const r = halite(['--config', brokenConfig, 'show', 'highstate', '--host', 'cache1']);
+  const r = await halite(['--config', brokenConfig, 'show', 'highstate', '--host', 'cache1']);
   t.equal(r.code, 1);
   t.equal(r.stdout, '');
   t.notMatch(r.stderr, SECRET);
   t.match(r.stderr, /^cache1: .*\(REQUISITE_MISSING\)$/m);
-  const j = halite(['--config', brokenConfig, 'show', 'highstate', '--host', 'cache1', '--out', 'json']);
+  const j = await halite(['--config', brokenConfig, 'show', 'highstate', '--host', 'cache1', '--out', 'json']);
   t.equal(j.code, 1);
   t.notMatch(j.stdout, SECRET);
   const doc = JSON.parse(j.stdout) as { errors: Array<{ code: string; host: string }> };
@@ -195,13 +181,13 @@ t.test('show highstate with compile errors: errors on stderr, exit 1, secrets re
 });
 
 t.test('a render error exits 3', async (t) => {
-  const r = halite(['--config', brokenConfig, 'show', 'sls', 'db', '--host', 'db1']);
+  const r = await halite(['--config', brokenConfig, 'show', 'sls', 'db', '--host', 'db1']);
   t.equal(r.code, 3);
   t.match(r.stderr, /^db1: db\.sls:\d+: .*\(RENDER_YAML\)$/m);
 });
 
 t.test('lint reports every host\'s errors, a summary, and the most significant exit code', async (t) => {
-  const r = halite(['--config', brokenConfig, 'lint']);
+  const r = await halite(['--config', brokenConfig, 'lint']);
   t.equal(r.code, 3, 'the render error wins over compile errors');
   t.notMatch(r.stdout, SECRET);
   const lines = r.stdout.trimEnd().split('\n');
@@ -218,10 +204,10 @@ t.test('lint reports every host\'s errors, a summary, and the most significant e
 
 t.test('an invalid configuration exits 5 naming file, line and field', async (t) => {
   const dir = tree({ ...GOOD, 'halite.yaml': 'levels:\n  staging: {}\nconcurrency: lots\n' });
-  const r = halite(['--config', join(dir, 'halite.yaml'), 'show', 'top', '--host', 'web1']);
+  const r = await halite(['--config', join(dir, 'halite.yaml'), 'show', 'top', '--host', 'web1']);
   t.equal(r.code, 5);
   t.equal(r.stderr, `${join(dir, 'halite.yaml')}:3: concurrency: expected a positive integer, got the string "lots" (CONFIG)\n`);
-  const missing = halite(['--config', join(dir, 'nope.yaml'), 'lint']);
+  const missing = await halite(['--config', join(dir, 'nope.yaml'), 'lint']);
   t.equal(missing.code, 5);
   t.match(missing.stderr, /nope\.yaml: cannot read configuration: no such file \(CONFIG\)/);
 });
@@ -230,35 +216,27 @@ t.test('an invalid roster entry: show of another host warns, show of it and lint
   const dir = tree({ ...GOOD, 'roster.yaml': GOOD['roster.yaml'] + 'bad1:\n  host: 10.77.1.12\n  level: staging\n  port: 0\n' });
   const cfg = join(dir, 'halite.yaml');
   const expected = `bad1: ${join(dir, 'roster.yaml')}:13: port: expected an integer from 1 to 65535, got the number 0 (ROSTER)\n`;
-  const show = halite(['--config', cfg, 'show', 'top', '--host', 'web1']);
+  const show = await halite(['--config', cfg, 'show', 'top', '--host', 'web1']);
   t.equal(show.code, 0);
   t.equal(show.stderr, `warning: ${expected}`);
-  const bad = halite(['--config', cfg, 'show', 'top', '--host', 'bad1']);
+  const bad = await halite(['--config', cfg, 'show', 'top', '--host', 'bad1']);
   t.equal(bad.code, 5);
   t.equal(bad.stderr, expected);
   t.equal(bad.stdout, '');
-  const lint = halite(['--config', cfg, 'lint']);
+  const lint = await halite(['--config', cfg, 'lint']);
   t.equal(lint.code, 5);
   t.equal(lint.stdout, `${expected}lint: 3 hosts, 1 with errors; 1 error in total\n`);
 });
 
 t.test('roster warnings go to stderr and do not change the exit code', async (t) => {
   const dir = tree({ ...GOOD, 'roster.yaml': GOOD['roster.yaml'] + '  thin_dir: /tmp/x\n' });
-  const r = halite(['--config', join(dir, 'halite.yaml'), 'show', 'top', '--host', 'cache1', '--out', 'json']);
+  const r = await halite(['--config', join(dir, 'halite.yaml'), 'show', 'top', '--host', 'cache1', '--out', 'json']);
   t.equal(r.code, 0);
   t.match(r.stderr, /^warning: cache1: .*roster\.yaml:10: thin_dir: Salt roster field not used by halite; ignored \(ROSTER\)$/m);
 });
 
-t.test('bin/halite.js runs the command line', async (t) => {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin/halite.js'), '--config', goodConfig, 'show', 'top', '--host', 'web1', '--out', 'json'], { cwd: elsewhere, encoding: 'utf8' });
-  t.equal(r.status, 0);
-  t.same(JSON.parse(r.stdout), { base: ['common'] });
-  const u = spawnSync(process.execPath, [join(REPO, 'bin/halite.js'), 'frobnicate'], { cwd: elsewhere, encoding: 'utf8' });
-  t.equal(u.status, 64);
-});
-
 t.test('the shipped example compiles for every host', async (t) => {
-  const r = halite(['lint'], { cwd: shippedExample() });
+  const r = await halite(['lint'], { cwd: shippedExample() });
   t.equal(r.code, 0, r.stdout);
   t.match(r.stdout, /^lint: 24 hosts, no errors$/m);
 });

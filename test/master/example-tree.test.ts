@@ -1,23 +1,26 @@
-// The shipped infrastructure compiles to what each role needs, through the real CLI.
+// The shipped infrastructure compiles to what each role needs, through the command line
+// (in-process, from the example's directory).
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { LowChunk } from '../../agent/protocol.ts';
-import { REPO, shippedExample } from '../shipped.ts';
+import { main } from '../../master/cli.ts';
+import { shippedExample } from '../shipped.ts';
 
 const example = shippedExample();
-const CLI = join(REPO, 'master/cli.ts');
-const TSX = import.meta.resolve('tsx');
 
-function show(host: string): LowChunk[] {
-  const out = execFileSync(process.execPath, ['--import', TSX, CLI, 'show', 'highstate', '--host', host, '--out', 'json'], { cwd: example, encoding: 'utf8' });
+async function show(host: string): Promise<LowChunk[]> {
+  let out = '';
+  let err = '';
+  const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s), env: {}, cwd: example };
+  const code = await main(['show', 'highstate', '--host', host, '--out', 'json'], io);
+  if (code !== 0) throw new Error(`halite show highstate --host ${host}: exit ${code}\n${err}`);
   return JSON.parse(out) as LowChunk[];
 }
 
 t.test('memcache host: package, templated config, service watching the config', async (t) => {
-  const chunks = show('memcache1.staging');
+  const chunks = await show('memcache1.staging');
   const tags = chunks.map((c) => c.tag);
   t.same(tags.filter((tag) => tag.includes('memcached')), [
     'pkg_|-memcached_|-memcached_|-installed',
@@ -34,12 +37,12 @@ t.test('memcache host: package, templated config, service watching the config', 
 });
 
 t.test('production pillar sizes memcached differently from staging', async (t) => {
-  const conf = show('memcache1.production').find((c) => c.state === 'file' && c.id === 'memcached');
+  const conf = (await show('memcache1.production')).find((c) => c.state === 'file' && c.id === 'memcached');
   t.match(conf?.args, { context: { memcached: { memory: 1024, max_connections: 4096 } } });
 });
 
 t.test('sessions host: memcached and redis, the redis password redacted', async (t) => {
-  const chunks = show('sessions1.staging');
+  const chunks = await show('sessions1.staging');
   t.same(chunks.map((c) => c.id).filter((id) => id === 'memcached' || id === 'redis'), ['memcached', 'memcached', 'memcached', 'redis', 'redis', 'redis']);
   const redis = chunks.find((c) => c.state === 'file' && c.id === 'redis');
   t.match(redis?.args, { context: { redis: { password: '**REDACTED**', maxmemory: '512mb' } } });
@@ -48,12 +51,12 @@ t.test('sessions host: memcached and redis, the redis password redacted', async 
 });
 
 t.test('a memcache host never gets the sessions secret in its pillar', async (t) => {
-  const chunks = show('memcache1.staging');
+  const chunks = await show('memcache1.staging');
   t.notMatch(JSON.stringify(chunks), /redis|demo-redis-session-secret/);
 });
 
 t.test('app host: nginx and PHP-FPM reloaded by their own files only, the configuration root:app with its secrets redacted', async (t) => {
-  const chunks = show('app1.staging').filter((c) => c.sls === 'app');
+  const chunks = (await show('app1.staging')).filter((c) => c.sls === 'app');
   const byId = (id: string, state: string) => chunks.find((c) => c.id === id && c.state === state)!;
   t.same(byId('app-fpm', 'service').requisites.watch, ['file_|-app-fpm-pool_|-/etc/php/8.2/fpm/pool.d/app.conf_|-managed', 'file_|-app-fpm-default-pool_|-/etc/php/8.2/fpm/pool.d/www.conf_|-absent']);
   t.same(byId('app-nginx', 'service').requisites.watch, [
@@ -70,7 +73,7 @@ t.test('app host: nginx and PHP-FPM reloaded by their own files only, the config
 });
 
 t.test('sources host: git hosting with the deploy keys redacted, and the package mirror', async (t) => {
-  const chunks = show('sources1.staging');
+  const chunks = await show('sources1.staging');
   const tags = chunks.map((c) => c.tag);
   t.ok(tags.includes('user_|-git-hosting_|-git_|-present') && tags.includes('service_|-mirror-service_|-nginx_|-running'));
   t.match(chunks.find((c) => c.tag === 'user_|-git-hosting_|-git_|-present')?.args, { system: true, shell: '/usr/bin/git-shell', home: '/srv/git' });
@@ -85,7 +88,7 @@ t.test('sources host: git hosting with the deploy keys redacted, and the package
 });
 
 t.test('only sources hosts get the deploy keys; no host names a mirror before a sources host has run', async (t) => {
-  const chunks = show('memcache1.staging');
+  const chunks = await show('memcache1.staging');
   t.notOk(chunks.some((c) => c.sls.startsWith('sources')), 'no sources states');
   t.notOk(chunks.some((c) => c.state === 'pkgrepo'), 'no mirror in an empty inventory: the apt sources stay as installed');
   t.notMatch(JSON.stringify(chunks), /deploy/);
@@ -97,7 +100,9 @@ t.test('a production host of each role gets production pillar and nothing of sta
   for (const [id, h] of Object.entries(roster)) if (h.level === 'production' && !firstOfRole.has(h.roles[0])) firstOfRole.set(h.roles[0], id);
   t.equal(firstOfRole.size, 8, 'every role');
   for (const id of firstOfRole.values()) {
-    const text = execFileSync(process.execPath, ['--import', TSX, CLI, 'show', 'pillar', '--host', id], { cwd: example, encoding: 'utf8' });
+    let text = '';
+    const io = { stdout: (o: string) => void (text += o), stderr: () => undefined, env: {}, cwd: example };
+    t.equal(await main(['show', 'pillar', '--host', id], io), 0, `${id}: show pillar`);
     t.match(parse(text), { infra: { level: 'production', domain: 'example.internal' } }, id);
     t.notMatch(text, /staging/, `${id}: no staging value`);
   }
