@@ -3,7 +3,7 @@
 //
 //   halite-agent apply --local --states DIR [--pillar DIR] [--private-pillar DIR] [--id ID]
 //     [--grains FILE] [--saltenv ENV] [--test] [--failhard] [--timeout SEC]
-//     [--out highstate|json|events] [--state-output full|terse|mixed|changes]
+//     [--out highstate|json|events] [--state-output full|terse|mixed|changes] [--no-color]
 //     [--lock-file FILE] [--lock-wait SEC] [SLS…]
 //   halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE] [--compile-cache DIR|off]
 //   halite-agent backups list [PATH] | backups restore PATH ID
@@ -33,13 +33,14 @@ import { backupsCommand, BACKUPS_USAGE } from './store/backups-cli.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './runtime/lock.ts';
 import { stderrLogger } from './states/context.ts';
 import { formatHighstate, type StateOutput } from './output/highstate.ts';
+import { wantsColor } from './output/colors.ts';
 import { saltJson } from './output/json.ts';
 import type { Grains, Pillar, StateResult } from './protocol.ts';
 import { hostFunctions } from './render/host-functions.ts';
 
 const USAGE = `usage: halite-agent apply --local --states DIR [--pillar DIR] [--private-pillar DIR] [--id ID]
        [--grains FILE] [--saltenv ENV] [--test] [--failhard] [--timeout SEC]
-       [--out highstate|json|events] [--state-output full|terse|mixed|changes]
+       [--out highstate|json|events] [--state-output full|terse|mixed|changes] [--no-color]
        [--lock-file FILE] [--lock-wait SEC] [SLS...]
        halite-agent serve [--cas-root DIR] [--lock-file FILE] [--record-envelope FILE] [--compile-cache DIR|off]
 ${BACKUPS_USAGE.replace(/^usage: /, '       ')}`;
@@ -57,6 +58,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   out: { type: 'string' },
   'state-output': { type: 'string' },
+  'no-color': { type: 'boolean' },
   'lock-file': { type: 'string' },
   'lock-wait': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -67,9 +69,18 @@ type Out = 'highstate' | 'json' | 'events';
 interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** What decides colour (NO_COLOR, FORCE_COLOR, TERM); none when left out. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Whether `out` is a terminal (highstate output is coloured there); not when left out. */
+  terminal?: boolean;
 }
 
-const stdio: Io = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+const stdio: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  env: process.env,
+  terminal: Boolean(process.stdout.isTTY),
+};
 
 class UsageError extends Error {}
 
@@ -117,6 +128,8 @@ interface ApplyArgs {
   timeout?: number;
   out: Out;
   stateOutput: StateOutput;
+  /** False with `--no-color`. */
+  color?: boolean;
   lockFile: string;
   lockWait: number;
   sls: string[];
@@ -136,7 +149,7 @@ function parse(argv: string[]): ApplyArgs | 'help' {
   return {
     states: v.states, pillar: v.pillar, privatePillar: v['private-pillar'], id: v.id, grainsFile: v.grains,
     saltenv: v.saltenv ?? 'base', test: v.test ?? false, failhard: v.failhard ?? false,
-    timeout: seconds(v.timeout, 'timeout'), out, stateOutput,
+    timeout: seconds(v.timeout, 'timeout'), out, stateOutput, ...(v['no-color'] ? { color: false } : {}),
     lockFile: v['lock-file'] ?? DEFAULT_LOCK_FILE, lockWait: seconds(v['lock-wait'], 'lock-wait') ?? 0,
     sls: sls.flatMap((s) => s.split(',')).filter(Boolean),
   };
@@ -211,7 +224,7 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
     process.removeListener('SIGTERM', onTerm);
     if (a.out === 'events') events.done(summarize(results, a.test, stopped));
     else if (a.out === 'json') io.out(`${JSON.stringify(saltJson(id, results), null, 4)}\n`);
-    else io.out(`${formatHighstate(id, results, { stateOutput: a.stateOutput, color: false })}\n`);
+    else io.out(`${formatHighstate(id, results, { stateOutput: a.stateOutput, color: wantsColor(io.env ?? {}, io.terminal ?? false, a.color) })}\n`);
     // An interrupted run did not converge the host, even when every state it ran succeeded.
     return results.some((r) => r.result === false) || shutdown.signal.aborted ? EXIT.STATE_FAILURE : EXIT.OK;
   } finally {

@@ -137,3 +137,35 @@ t.test('usage errors exit 64', async (t) => {
   t.equal(r.code, 64);
   t.match(r.stderr, /pass --local/);
 });
+
+const SGR = /\x1b\[[0-9;]*m/;
+
+t.test('highstate output: coloured on a terminal, unless --no-color or NO_COLOR; FORCE_COLOR colours a pipe', async (t) => {
+  const dir = site();
+  const apply = (env: Record<string, string>, terminal: boolean, ...extra: string[]) =>
+    run(['apply', '--local', '--states', join(dir, 'states'), '--id', 'web1', '--lock-file', join(dir, 'agent.lock'), ...extra, 'fails'], env, terminal);
+  const term = await apply({}, true);
+  t.equal(term.code, 2);
+  t.match(term.stdout, '\x1b[31m          ID: bad\x1b[39m', 'a failed state is red');
+  t.match(term.stdout, '\x1b[32m          ID: ok\x1b[39m', 'a state that succeeded is green');
+  const plain: Array<[string, Record<string, string>, boolean, string[]]> = [
+    ['into a pipe', {}, false, []],
+    ['NO_COLOR on a terminal', { NO_COLOR: '1' }, true, []],
+    ['--no-color on a terminal', {}, true, ['--no-color']],
+    ['--no-color wins over FORCE_COLOR', { FORCE_COLOR: '1' }, true, ['--no-color']],
+    ['FORCE_COLOR=0 on a terminal', { FORCE_COLOR: '0' }, true, []],
+    ['TERM=dumb', { TERM: 'dumb' }, true, []],
+  ];
+  for (const [what, env, terminal, extra] of plain) {
+    const r = await apply(env, terminal, ...extra);
+    t.equal(r.code, 2, what);
+    t.match(r.stdout, /^ {10}ID: bad$/m, `${what}: the same output`);
+    t.notMatch(r.stdout, SGR, `${what}: no colour`);
+  }
+  const forced = await apply({ FORCE_COLOR: '1', NO_COLOR: '1' }, false);
+  t.match(forced.stdout, '\x1b[31m          ID: bad\x1b[39m', 'FORCE_COLOR into a pipe, winning over NO_COLOR');
+  for (const out of ['json', 'events']) {
+    const r = await apply({ FORCE_COLOR: '1' }, true, '--out', out);
+    t.notMatch(r.stdout, SGR, `--out ${out} is never coloured`);
+  }
+});
