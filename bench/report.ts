@@ -12,6 +12,11 @@ export interface PairRow {
   ansible?: Summary;
   /** First converges: the workload's packages installed with no tool (floor.ts). */
   floor?: FloorSummary;
+  /**
+   * First converges: what every host looked like after each tool (fingerprint.ts, by host id),
+   * taken before the no-op runs; the benchmark stops when the two differ.
+   */
+  fingerprints?: { halite: Record<string, string>; ansible?: Record<string, string> };
 }
 
 export interface ScaleRow {

@@ -140,7 +140,7 @@ async function pair(o: Options, w: Workload, n: number): Promise<PairRow[]> {
   try {
     const h = await oneTool(o, w, n, (f, d) => haliteRun(f, w, join(d, 'halite')), dir);
     const rows: PairRow[] = [
-      { workload: w.name, run: 'first converge', hosts: n, halite: summarize(h.firsts) },
+      { workload: w.name, run: 'first converge', hosts: n, halite: summarize(h.firsts), fingerprints: { halite: h.print } },
       { workload: w.name, run: 'no-op', hosts: n, halite: summarize(h.noops) },
     ];
     if (w.check.packages.length) rows[0].floor = await floor(o, w, n);
@@ -150,6 +150,7 @@ async function pair(o: Options, w: Workload, n: number): Promise<PairRow[]> {
       if (diff.length) throw new Error(`${w.name}: the hosts differ after halite and after Ansible:\n${diff.join('\n')}`);
       log(`  equivalent: ${Object.keys(h.print).length} hosts agree on ${h.print[Object.keys(h.print)[0]].trim().split('\n').length} checked facts each`);
       rows[0].ansible = summarize(a.firsts);
+      rows[0].fingerprints = { halite: h.print, ansible: a.print };
       rows[1].ansible = summarize(a.noops);
     }
     for (const r of rows) log(consoleRow(r));
