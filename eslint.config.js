@@ -28,7 +28,10 @@ export default defineConfig(
         'error',
         { allowForKnownSafePromises: [{ from: 'package', name: 'PromiseWithSubtest', package: '@tapjs/core' }] },
       ],
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true }],
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
@@ -48,11 +51,6 @@ export default defineConfig(
       // Prettier keeps code within 120 columns; this checks the comment lines it leaves as they are.
       'max-len': ['error', { code: 120, ignoreUrls: true, ignorePattern: String.raw`^(?!\s*(//|/\*|\*))` }],
     },
-  },
-  {
-    // Findings still to fix in these files: reported, not failing.
-    files: ['agent/states/types.ts'],
-    rules: { '@typescript-eslint/no-unused-vars': 'warn' },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

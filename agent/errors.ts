@@ -2,33 +2,51 @@
 // A failing state is data (result:false); these are for everything else.
 
 export type ErrorCode =
-  | 'RENDER_TEMPLATE'     // nunjucks/Jinja error
-  | 'RENDER_YAML'         // YAML syntax error after templating
-  | 'SLS_NOT_FOUND'       // an SLS named by top/include/sls that does not exist
-  | 'SLS_STRUCTURE'       // valid YAML that is not a valid SLS (wrong types, bad declarations)
-  | 'DUPLICATE_ID'        // same ID declared in two SLS files
-  | 'REQUISITE_MISSING'   // requisite on a state that does not exist
+  | 'RENDER_TEMPLATE' // nunjucks/Jinja error
+  | 'RENDER_YAML' // YAML syntax error after templating
+  | 'SLS_NOT_FOUND' // an SLS named by top/include/sls that does not exist
+  | 'SLS_STRUCTURE' // valid YAML that is not a valid SLS (wrong types, bad declarations)
+  | 'DUPLICATE_ID' // same ID declared in two SLS files
+  | 'REQUISITE_MISSING' // requisite on a state that does not exist
   | 'REQUISITE_MALFORMED' // requisite that is not of a valid form
-  | 'REQUISITE_CYCLE'     // requisite cycle (the message prints the path)
-  | 'EXTEND_MISSING'      // extend of an ID that does not exist
-  | 'UNKNOWN_FUNCTION'    // state function that no module provides
-  | 'TOP'                 // top file errors (bad matcher, bad structure)
-  | 'PILLAR'              // pillar rendering errors
-  | 'ROSTER'              // roster validation
-  | 'CONFIG'              // master config validation
-  | 'TRANSPORT'           // SSH and connection faults
-  | 'BOOTSTRAP'           // the host cannot run the agent: no Node.js >= 18 (or its install failed), the bootstrap line failed, or the login lacks the rights (sudo)
-  | 'LOCKED'              // another run holds the host's lock
-  | 'PROTOCOL'            // a host broke the agent protocol: an invalid event, a line or output over the limits, another host's identity
-  | 'TIMEOUT'             // a host's command or run did not finish in the time allowed, or the host fell silent; it was stopped
-  | 'INTERRUPTED'         // the job was stopped (Ctrl-C, SIGTERM, the master ended) before the host's run finished
+  | 'REQUISITE_CYCLE' // requisite cycle (the message prints the path)
+  | 'EXTEND_MISSING' // extend of an ID that does not exist
+  | 'UNKNOWN_FUNCTION' // state function that no module provides
+  | 'TOP' // top file errors (bad matcher, bad structure)
+  | 'PILLAR' // pillar rendering errors
+  | 'ROSTER' // roster validation
+  | 'CONFIG' // master config validation
+  | 'TRANSPORT' // SSH and connection faults
+  | 'BOOTSTRAP' // the host cannot run the agent: no Node.js >= 18 (or its install failed), the bootstrap line failed, or the login lacks the rights (sudo)
+  | 'LOCKED' // another run holds the host's lock
+  | 'PROTOCOL' // a host broke the agent protocol: an invalid event, a line or output over the limits, another host's identity
+  | 'TIMEOUT' // a host's command or run did not finish in the time allowed, or the host fell silent; it was stopped
+  | 'INTERRUPTED' // the job was stopped (Ctrl-C, SIGTERM, the master ended) before the host's run finished
   | 'INTERNAL';
 
 /** Every ErrorCode, for checking what a host sends. */
 export const ERROR_CODES: readonly ErrorCode[] = [
-  'RENDER_TEMPLATE', 'RENDER_YAML', 'SLS_NOT_FOUND', 'SLS_STRUCTURE', 'DUPLICATE_ID', 'REQUISITE_MISSING', 'REQUISITE_MALFORMED',
-  'REQUISITE_CYCLE', 'EXTEND_MISSING', 'UNKNOWN_FUNCTION', 'TOP', 'PILLAR', 'ROSTER', 'CONFIG', 'TRANSPORT', 'BOOTSTRAP', 'LOCKED',
-  'PROTOCOL', 'TIMEOUT', 'INTERRUPTED', 'INTERNAL',
+  'RENDER_TEMPLATE',
+  'RENDER_YAML',
+  'SLS_NOT_FOUND',
+  'SLS_STRUCTURE',
+  'DUPLICATE_ID',
+  'REQUISITE_MISSING',
+  'REQUISITE_MALFORMED',
+  'REQUISITE_CYCLE',
+  'EXTEND_MISSING',
+  'UNKNOWN_FUNCTION',
+  'TOP',
+  'PILLAR',
+  'ROSTER',
+  'CONFIG',
+  'TRANSPORT',
+  'BOOTSTRAP',
+  'LOCKED',
+  'PROTOCOL',
+  'TIMEOUT',
+  'INTERRUPTED',
+  'INTERNAL',
 ];
 
 export interface ErrorData {

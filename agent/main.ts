@@ -107,7 +107,8 @@ function readGrainsFile(path: string): Grains {
   const parsed = parseYaml(text, path);
   if (parsed.errors.length) throw new UsageError(parsed.errors.map(formatError).join('\n'));
   const data = parsed.data ?? {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`--grains file ${path} must hold a mapping`);
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new UsageError(`--grains file ${path} must hold a mapping`);
   return data as Grains;
 }
 
@@ -143,14 +144,26 @@ function parse(argv: string[]): ApplyArgs | 'help' {
   if (!v.local) throw new UsageError('only local mode is available here: pass --local');
   if (!v.states) throw new UsageError('--states DIR is required');
   const out = (v.out ?? 'highstate') as Out;
-  if (!['highstate', 'json', 'events'].includes(out)) throw new UsageError(`--out must be highstate, json or events, not '${out}'`);
+  if (!['highstate', 'json', 'events'].includes(out))
+    throw new UsageError(`--out must be highstate, json or events, not '${out}'`);
   const stateOutput = (v['state-output'] ?? 'full') as StateOutput;
-  if (!['full', 'terse', 'mixed', 'changes'].includes(stateOutput)) throw new UsageError(`--state-output must be full, terse, mixed or changes`);
+  if (!['full', 'terse', 'mixed', 'changes'].includes(stateOutput))
+    throw new UsageError(`--state-output must be full, terse, mixed or changes`);
   return {
-    states: v.states, pillar: v.pillar, privatePillar: v['private-pillar'], id: v.id, grainsFile: v.grains,
-    saltenv: v.saltenv ?? 'base', test: v.test ?? false, failhard: v.failhard ?? false,
-    timeout: seconds(v.timeout, 'timeout'), out, stateOutput, ...(v['no-color'] ? { color: false } : {}),
-    lockFile: v['lock-file'] ?? DEFAULT_LOCK_FILE, lockWait: seconds(v['lock-wait'], 'lock-wait') ?? 0,
+    states: v.states,
+    pillar: v.pillar,
+    privatePillar: v['private-pillar'],
+    id: v.id,
+    grainsFile: v.grains,
+    saltenv: v.saltenv ?? 'base',
+    test: v.test ?? false,
+    failhard: v.failhard ?? false,
+    timeout: seconds(v.timeout, 'timeout'),
+    out,
+    stateOutput,
+    ...(v['no-color'] ? { color: false } : {}),
+    lockFile: v['lock-file'] ?? DEFAULT_LOCK_FILE,
+    lockWait: seconds(v['lock-wait'], 'lock-wait') ?? 0,
     sls: sls.flatMap((s) => s.split(',')).filter(Boolean),
   };
 }
@@ -166,10 +179,16 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
   let secrets: string[] = [];
   const errors: ErrorData[] = [];
   // each tree is read only inside its own root, and never through a symlink into another one
-  const roots = treeRoots({ states: a.states, ...(a.pillar ? { pillar: a.pillar } : {}), ...(a.privatePillar ? { privatePillar: a.privatePillar } : {}) });
+  const roots = treeRoots({
+    states: a.states,
+    ...(a.pillar ? { pillar: a.pillar } : {}),
+    ...(a.privatePillar ? { privatePillar: a.privatePillar } : {}),
+  });
   if (roots.pillar) {
     const p = compilePillar({
-      tree: new FsTree(roots.pillar), grains, saltenv: a.saltenv,
+      tree: new FsTree(roots.pillar),
+      grains,
+      saltenv: a.saltenv,
       ...(roots.privatePillar ? { privateTree: new FsTree(roots.privatePillar) } : {}),
     });
     pillar = p.pillar;
@@ -192,7 +211,13 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
   try {
     const tree = new FsTree(roots.states);
     const functions = hostFunctions({ root: '/', used: () => undefined });
-    const compiled = errors.length ? undefined : compileHighstate({ tree, ctx: { grains, pillar, saltenv: a.saltenv, functions }, ...(a.sls.length ? { sls: a.sls } : {}) });
+    const compiled = errors.length
+      ? undefined
+      : compileHighstate({
+          tree,
+          ctx: { grains, pillar, saltenv: a.saltenv, functions },
+          ...(a.sls.length ? { sls: a.sls } : {}),
+        });
     if (compiled) errors.push(...compiled.errors);
     if (errors.length || !compiled) {
       const shown = hide(errors);
@@ -216,7 +241,9 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
     const { results, stopped } = await executeChunks(compiled.chunks, {
       signal: shutdown.signal,
       context: { grains, pillar, tree, saltenv: a.saltenv, root: '/', log, redact: (t) => hide(t) },
-      test: a.test, failhard: a.failhard, timeout: a.timeout,
+      test: a.test,
+      failhard: a.failhard,
+      timeout: a.timeout,
       redact: (r: StateResult) => hide(r),
       ...(a.out === 'events' ? { onResult: (r: StateResult) => events.result(r) } : {}),
     });
@@ -224,7 +251,10 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
     process.removeListener('SIGTERM', onTerm);
     if (a.out === 'events') events.done(summarize(results, a.test, stopped));
     else if (a.out === 'json') io.out(`${JSON.stringify(saltJson(id, results), null, 4)}\n`);
-    else io.out(`${formatHighstate(id, results, { stateOutput: a.stateOutput, color: wantsColor(io.env ?? {}, io.terminal ?? false, a.color) })}\n`);
+    else
+      io.out(
+        `${formatHighstate(id, results, { stateOutput: a.stateOutput, color: wantsColor(io.env ?? {}, io.terminal ?? false, a.color) })}\n`,
+      );
     // An interrupted run did not converge the host, even when every state it ran succeeded.
     return results.some((r) => r.result === false) || shutdown.signal.aborted ? EXIT.STATE_FAILURE : EXIT.OK;
   } finally {
@@ -249,7 +279,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.err(`halite-agent: ${(e as Error).message}\n${USAGE}\n`);
       return EXIT.USAGE;
     }
-    io.err(`halite-agent: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    io.err(`halite-agent: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.INTERNAL;
   }
 }

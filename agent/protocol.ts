@@ -33,11 +33,17 @@ export type HighData = Record<string, HighDecl>;
 
 /** Requisite kinds kept in low chunks after compilation (use/*_in are resolved by the compiler). */
 export type RequisiteKind =
-  | 'require' | 'require_any'
-  | 'watch' | 'watch_any'
-  | 'onchanges' | 'onchanges_any'
-  | 'onfail' | 'onfail_any' | 'onfail_all'
-  | 'prereq' | 'prerequired'
+  | 'require'
+  | 'require_any'
+  | 'watch'
+  | 'watch_any'
+  | 'onchanges'
+  | 'onchanges_any'
+  | 'onfail'
+  | 'onfail_any'
+  | 'onfail_all'
+  | 'prereq'
+  | 'prerequired'
   | 'listen';
 
 /** A low chunk: one state function call on one name. */
@@ -108,7 +114,11 @@ export interface RunSummary {
  */
 export type AgentEvent =
   | {
-      type: 'start'; jid: string; host: string; chunks: number; test: boolean;
+      type: 'start';
+      jid: string;
+      host: string;
+      chunks: number;
+      test: boolean;
       /** The host's addresses, loopback excluded (agent/facts/reported.ts); absent from older agents. */
       addresses?: string[];
       /** A few detected grains for the master's inventory; never pillar. */

@@ -2,7 +2,17 @@
 // everything it starts, daemons included. The daemons a command leaves (Ansible's ControlPersist
 // masters, halite's connection keeper) stay in the group, so the work they do for the next
 // commands is counted with those. cgroup v2 when mounted, else v1's cpuacct and memory controllers.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmdirSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = '/sys/fs/cgroup';
@@ -89,7 +99,10 @@ export function createGroup(name: string): MeasuredGroup | undefined {
     return {
       procs: [join(cpu, 'cgroup.procs'), join(mem, 'cgroup.procs')],
       pids: () => readPids(join(cpu, 'cgroup.procs')),
-      usage: () => ({ cpuSec: (readNumber(join(cpu, 'cpuacct.usage')) ?? 0) / 1e9, peakBytes: readNumber(join(mem, 'memory.max_usage_in_bytes')) }),
+      usage: () => ({
+        cpuSec: (readNumber(join(cpu, 'cpuacct.usage')) ?? 0) / 1e9,
+        peakBytes: readNumber(join(mem, 'memory.max_usage_in_bytes')),
+      }),
       resetPeak: () => writeFileSync(join(mem, 'memory.max_usage_in_bytes'), '0'),
       remove: () => {
         rmdirSync(cpu);

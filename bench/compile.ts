@@ -84,7 +84,7 @@ common-motd:
 
 function makeTree(n: number): MemTree {
   const files: Record<string, string> = { 'common/init.sls': common() };
-  const top = ["base:", "  '*':"];
+  const top = ['base:', "  '*':"];
   for (let r = 0; r < n; r++) {
     files[`role${r}/init.sls`] = roleInit(r);
     files[`role${r}/config.sls`] = roleConfig(r);
@@ -99,7 +99,9 @@ const ctx = { grains: { id: 'bench-minion', os_family: 'Debian' }, pillar: { pre
 
 const first = compileHighstate({ tree, ctx });
 if (first.errors.length) {
-  console.error(`the generated tree does not compile (${first.errors.length} errors), first: ${JSON.stringify(first.errors[0])}`);
+  console.error(
+    `the generated tree does not compile (${first.errors.length} errors), first: ${JSON.stringify(first.errors[0])}`,
+  );
   process.exit(1);
 }
 const chunks = first.chunks.length;

@@ -25,8 +25,12 @@ export async function fingerprint(fleet: Fleet, hostId: string, w: Workload): Pr
   const c = w.check;
   const r = await fleet.exec(hostId, ['/bin/sh', '-c', SCRIPT], {
     env: {
-      PATHS: c.paths.join(' '), PACKAGES: c.packages.join(' '), SERVICES: c.services.join(' '),
-      USERS: c.users.join(' '), GROUPS: c.groups.join(' '), CRONTABS: c.crontabs.join(' '),
+      PATHS: c.paths.join(' '),
+      PACKAGES: c.packages.join(' '),
+      SERVICES: c.services.join(' '),
+      USERS: c.users.join(' '),
+      GROUPS: c.groups.join(' '),
+      CRONTABS: c.crontabs.join(' '),
     },
     reject: false,
   });

@@ -9,7 +9,9 @@ const TICKS_PER_SEC = 100;
 
 /** PID-namespace links (`pid:[…]`) of the fleet's role hosts. */
 export function fleetNamespaces(fleet: Fleet): Set<string> {
-  const state = JSON.parse(readFileSync(join(fleet.stateDir, 'fleet.json'), 'utf8')) as { processes: Record<string, { initPid: number }> };
+  const state = JSON.parse(readFileSync(join(fleet.stateDir, 'fleet.json'), 'utf8')) as {
+    processes: Record<string, { initPid: number }>;
+  };
   const out = new Set<string>();
   for (const h of fleet.hosts) {
     const p = state.processes[h.id];

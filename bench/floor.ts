@@ -34,7 +34,9 @@ export async function packageFloor(fleet: Fleet, packages: readonly string[]): P
   const install = shellQuote(installArgv(packages.map((name) => ({ name }))));
   const script = `${install} >/dev/null 2>&1 || { echo "apt-get failed" >&2; exit 1; }; times`;
   const started = process.hrtime.bigint();
-  const outputs = await Promise.all(fleet.hosts.map((h) => fleet.exec(h, ['bash', '-c', script], { env: APT_ENV, timeoutMs: 900_000 })));
+  const outputs = await Promise.all(
+    fleet.hosts.map((h) => fleet.exec(h, ['bash', '-c', script], { env: APT_ENV, timeoutMs: 900_000 })),
+  );
   const wallSec = Number(process.hrtime.bigint() - started) / 1e9;
   return { wallSec, fleetCpuSec: outputs.reduce((sum, r) => sum + childrenCpuSec(r.stdout), 0) };
 }

@@ -67,7 +67,9 @@ export async function measure(spec: RunSpec): Promise<Sample> {
   const started = process.hrtime.bigint();
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', `${join} && exec "$@"`, 'sh', ...spec.argv], {
-      cwd: spec.cwd, env: spec.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -86,7 +88,14 @@ export async function measure(spec: RunSpec): Promise<Sample> {
     if (u.peakBytes) masterPeakMb = u.peakBytes / 1024 / 1024;
     if (own) await releaseGroup(group);
   }
-  return { wallSec, masterCpuSec, fleetCpuSec, ...(masterPeakMb !== undefined ? { masterPeakMb } : {}), exitCode: code, output };
+  return {
+    wallSec,
+    masterCpuSec,
+    fleetCpuSec,
+    ...(masterPeakMb !== undefined ? { masterPeakMb } : {}),
+    exitCode: code,
+    output,
+  };
 }
 
 /** CPU seconds of this process's reaped children (the fallback without cgroups). */

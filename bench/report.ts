@@ -45,7 +45,9 @@ export function markdown(r: Results): string {
     '',
     `Measured ${r.date} on one machine: ${machine()}. The fleet's VMs (namespaces behind one jump host) share those cores with the master, so fleet CPU competes with master CPU.`,
     '',
-    `Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Versions: ${Object.entries(r.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     '',
     'Settings:',
     ...r.settings.map((x) => `- ${x}`),
@@ -54,7 +56,10 @@ export function markdown(r: Results): string {
     '',
     '| workload | run | hosts | halite wall s | Ansible wall s | ratio | halite master CPU s | Ansible master CPU s | halite fleet CPU s | Ansible fleet CPU s | runs |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.pairs.map((p) => `| ${p.workload} | ${p.run} | ${p.hosts} | ${s(p.halite.wallSec)} | ${s(p.ansible?.wallSec)} | ${ratio(p.halite.wallSec, p.ansible?.wallSec)} | ${s(p.halite.masterCpuSec)} | ${s(p.ansible?.masterCpuSec)} | ${s(p.halite.fleetCpuSec)} | ${s(p.ansible?.fleetCpuSec)} | ${p.halite.runs} |`),
+    ...r.pairs.map(
+      (p) =>
+        `| ${p.workload} | ${p.run} | ${p.hosts} | ${s(p.halite.wallSec)} | ${s(p.ansible?.wallSec)} | ${ratio(p.halite.wallSec, p.ansible?.wallSec)} | ${s(p.halite.masterCpuSec)} | ${s(p.ansible?.masterCpuSec)} | ${s(p.halite.fleetCpuSec)} | ${s(p.ansible?.fleetCpuSec)} | ${p.halite.runs} |`,
+    ),
   ];
   const floors = r.pairs.filter((p) => p.floor);
   if (floors.length) {
@@ -81,7 +86,10 @@ export function markdown(r: Results): string {
       '',
       '| hosts | wall s | ms per host | master CPU s | master peak MB | fleet CPU s | runs |',
       '|---:|---:|---:|---:|---:|---:|---:|',
-      ...r.scaling.map((x) => `| ${x.hosts} | ${s(x.halite.wallSec)} | ${s((x.halite.wallSec * 1000) / x.hosts, 1)} | ${s(x.halite.masterCpuSec)} | ${s(x.halite.masterPeakMb, 0)} | ${s(x.halite.fleetCpuSec)} | ${x.halite.runs} |`),
+      ...r.scaling.map(
+        (x) =>
+          `| ${x.hosts} | ${s(x.halite.wallSec)} | ${s((x.halite.wallSec * 1000) / x.hosts, 1)} | ${s(x.halite.masterCpuSec)} | ${s(x.halite.masterPeakMb, 0)} | ${s(x.halite.fleetCpuSec)} | ${x.halite.runs} |`,
+      ),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -89,7 +97,11 @@ export function markdown(r: Results): string {
 
 export function consoleRow(p: PairRow): string {
   const a = p.ansible;
-  return `${p.workload.padEnd(10)} ${p.run.padEnd(15)} N=${String(p.hosts).padEnd(4)} halite ${s(p.halite.wallSec)} s (cpu master ${s(p.halite.masterCpuSec)} fleet ${s(p.halite.fleetCpuSec)})` +
-    (a ? `  ansible ${s(a.wallSec)} s (cpu master ${s(a.masterCpuSec)} fleet ${s(a.fleetCpuSec)})  ratio ${ratio(p.halite.wallSec, a.wallSec)}` : '') +
-    (p.floor ? `  packages alone ${s(p.floor.wallSec)} s (cpu fleet ${s(p.floor.fleetCpuSec)})` : '');
+  return (
+    `${p.workload.padEnd(10)} ${p.run.padEnd(15)} N=${String(p.hosts).padEnd(4)} halite ${s(p.halite.wallSec)} s (cpu master ${s(p.halite.masterCpuSec)} fleet ${s(p.halite.fleetCpuSec)})` +
+    (a
+      ? `  ansible ${s(a.wallSec)} s (cpu master ${s(a.masterCpuSec)} fleet ${s(a.fleetCpuSec)})  ratio ${ratio(p.halite.wallSec, a.wallSec)}`
+      : '') +
+    (p.floor ? `  packages alone ${s(p.floor.wallSec)} s (cpu fleet ${s(p.floor.fleetCpuSec)})` : '')
+  );
 }

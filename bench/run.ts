@@ -40,11 +40,16 @@ const log = (line: string): void => {
   const s = Math.floor((Date.now() - startedAt) / 1000);
   process.stderr.write(`[${String(Math.floor(s / 60)).padStart(3)}:${String(s % 60).padStart(2, '0')}] ${line}\n`);
 };
-const numbers = (v: string): number[] => v.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
-  const n = Number(x);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`not a host count: ${x}`);
-  return n;
-});
+const numbers = (v: string): number[] =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => {
+      const n = Number(x);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`not a host count: ${x}`);
+      return n;
+    });
 
 function hostSpecs(n: number): HostSpec[] {
   return Array.from({ length: n }, (_, i) => ({ id: `bench${i + 1}`, roles: [ROLE], level: LEVEL }));
@@ -78,16 +83,44 @@ async function preinstall(fleet: Fleet, packages: string[]): Promise<void> {
   const started = Date.now();
   const limit = pLimit(4);
   const env = { DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
-  await Promise.all(fleet.hosts.map((h) => limit(() => fleet.exec(h, ['apt-get', 'install', '-y', '-q', '--no-install-recommends', ...packages], { env, timeoutMs: 600_000 }))));
-  log(`  ${packages.join(', ')} installed on ${fleet.hosts.length} hosts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await Promise.all(
+    fleet.hosts.map((h) =>
+      limit(() =>
+        fleet.exec(h, ['apt-get', 'install', '-y', '-q', '--no-install-recommends', ...packages], {
+          env,
+          timeoutMs: 600_000,
+        }),
+      ),
+    ),
+  );
+  log(
+    `  ${packages.join(', ')} installed on ${fleet.hosts.length} hosts in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
-async function timed(tool: ToolRun, fleet: Fleet, what: string, noop: boolean, group: MeasuredGroup | undefined): Promise<Sample> {
-  const sample = await measure({ argv: tool.argv, env: tool.env, namespaces: fleetNamespaces(fleet), ...(group ? { group } : {}) });
-  if (sample.exitCode !== 0) throw new Error(`${tool.name} ${what} failed (exit ${sample.exitCode}):\n${sample.output.slice(-3000)}`);
+async function timed(
+  tool: ToolRun,
+  fleet: Fleet,
+  what: string,
+  noop: boolean,
+  group: MeasuredGroup | undefined,
+): Promise<Sample> {
+  const sample = await measure({
+    argv: tool.argv,
+    env: tool.env,
+    namespaces: fleetNamespaces(fleet),
+    ...(group ? { group } : {}),
+  });
+  if (sample.exitCode !== 0)
+    throw new Error(`${tool.name} ${what} failed (exit ${sample.exitCode}):\n${sample.output.slice(-3000)}`);
   const changed = changedCount(tool.name, sample.output);
-  if (noop && changed !== 0) throw new Error(`${tool.name} ${what}: expected no changes, got ${changed ?? 'no summary'}:\n${sample.output.slice(-3000)}`);
-  log(`  ${tool.name} ${what}: ${sample.wallSec.toFixed(2)} s wall, master ${sample.masterCpuSec.toFixed(2)} s CPU, fleet ${sample.fleetCpuSec.toFixed(2)} s CPU`);
+  if (noop && changed !== 0)
+    throw new Error(
+      `${tool.name} ${what}: expected no changes, got ${changed ?? 'no summary'}:\n${sample.output.slice(-3000)}`,
+    );
+  log(
+    `  ${tool.name} ${what}: ${sample.wallSec.toFixed(2)} s wall, master ${sample.masterCpuSec.toFixed(2)} s CPU, fleet ${sample.fleetCpuSec.toFixed(2)} s CPU`,
+  );
   return sample;
 }
 
@@ -128,10 +161,16 @@ async function floor(o: Options, w: Workload, n: number): Promise<FloorSummary> 
   for (let k = 1; k <= count; k++) {
     const fleet = await freshFleet(o, n);
     const sample = await packageFloor(fleet, w.check.packages);
-    log(`  packages alone ${k}/${count}: ${sample.wallSec.toFixed(2)} s wall, fleet ${sample.fleetCpuSec.toFixed(2)} s CPU`);
+    log(
+      `  packages alone ${k}/${count}: ${sample.wallSec.toFixed(2)} s wall, fleet ${sample.fleetCpuSec.toFixed(2)} s CPU`,
+    );
     samples.push(sample);
   }
-  return { runs: samples.length, wallSec: median(samples.map((x) => x.wallSec)), fleetCpuSec: median(samples.map((x) => x.fleetCpuSec)) };
+  return {
+    runs: samples.length,
+    wallSec: median(samples.map((x) => x.wallSec)),
+    fleetCpuSec: median(samples.map((x) => x.fleetCpuSec)),
+  };
 }
 
 async function pair(o: Options, w: Workload, n: number): Promise<PairRow[]> {
@@ -140,15 +179,24 @@ async function pair(o: Options, w: Workload, n: number): Promise<PairRow[]> {
   try {
     const h = await oneTool(o, w, n, (f, d) => haliteRun(f, w, join(d, 'halite')), dir);
     const rows: PairRow[] = [
-      { workload: w.name, run: 'first converge', hosts: n, halite: summarize(h.firsts), fingerprints: { halite: h.print } },
+      {
+        workload: w.name,
+        run: 'first converge',
+        hosts: n,
+        halite: summarize(h.firsts),
+        fingerprints: { halite: h.print },
+      },
       { workload: w.name, run: 'no-op', hosts: n, halite: summarize(h.noops) },
     ];
     if (w.check.packages.length) rows[0].floor = await floor(o, w, n);
     if (o.ansible) {
       const a = await oneTool(o, w, n, (f, d) => ansibleRun(f, w, join(d, 'ansible')), dir);
       const diff = differences(h.print, a.print, ['halite', 'ansible']);
-      if (diff.length) throw new Error(`${w.name}: the hosts differ after halite and after Ansible:\n${diff.join('\n')}`);
-      log(`  equivalent: ${Object.keys(h.print).length} hosts agree on ${h.print[Object.keys(h.print)[0]].trim().split('\n').length} checked facts each`);
+      if (diff.length)
+        throw new Error(`${w.name}: the hosts differ after halite and after Ansible:\n${diff.join('\n')}`);
+      log(
+        `  equivalent: ${Object.keys(h.print).length} hosts agree on ${h.print[Object.keys(h.print)[0]].trim().split('\n').length} checked facts each`,
+      );
       rows[0].ansible = summarize(a.firsts);
       rows[0].fingerprints = { halite: h.print, ansible: a.print };
       rows[1].ansible = summarize(a.noops);
@@ -183,7 +231,11 @@ async function scale(o: Options, n: number): Promise<ScaleRow> {
 }
 
 function firstConvergeSetting(o: Options): string {
-  const names = (repeat: boolean) => o.workloads.filter((w) => w.repeatFirstConverge === repeat).map((w) => w.name).join(', ');
+  const names = (repeat: boolean) =>
+    o.workloads
+      .filter((w) => w.repeatFirstConverge === repeat)
+      .map((w) => w.name)
+      .join(', ');
   const parts: string[] = [];
   if (names(true)) parts.push(`${names(true)}: ${o.firstRuns} per tool and size, each on a fresh fleet (medians)`);
   if (names(false)) parts.push(`${names(false)}: one, the setup of its no-op rows`);
@@ -195,7 +247,11 @@ export async function runBench(o: Options): Promise<Results> {
   // the commands timed below start from the bundle, built now rather than by the first of them
   await ensureBundle({ force: true });
   const versions: Record<string, string> = {
-    halite: (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version,
+    halite: (
+      JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
+        version: string;
+      }
+    ).version,
     'master Node.js': process.version,
   };
   if (o.ansible) versions.Ansible = ensureAnsible(log);
@@ -209,7 +265,10 @@ export async function runBench(o: Options): Promise<Results> {
     versions['VM Node.js'] = (await fleet.exec('bench1', ['node', '--version'])).stdout.trim();
   } finally {
     if (fleet) await fleet.down();
-    else await up({ name: o.fleet, replace: true, hosts: hostSpecs(1) }).then((f) => f.down()).catch(() => undefined);
+    else
+      await up({ name: o.fleet, replace: true, hosts: hostSpecs(1) })
+        .then((f) => f.down())
+        .catch(() => undefined);
   }
   return {
     date: started.toISOString().slice(0, 10),
@@ -218,10 +277,10 @@ export async function runBench(o: Options): Promise<Results> {
       'halite: the bundled master (`npm run build`), `highstate --level bench`, concurrency = max(8, N), agents stay resident between jobs (`agent_linger` 600 s, the default), SSH connections kept between commands by the connection keeper (`ssh.persist` 60 s, the default)',
       `Ansible: ansible-playbook, forks = N, gathering = explicit (no facts), pipelining = True, ControlMaster=auto ControlPersist=60s through the same ssh configuration (ProxyJump via the jump host), service module told the init system (use: sysvinit) so it skips detection`,
       firstConvergeSetting(o),
-      'packages alone: the first converge\'s packages installed on every host of a fresh fleet at once by the apt-get command halite runs, with no tool around it (as many times as that first converge); both tools do this work, the rest of their time is their own',
+      "packages alone: the first converge's packages installed on every host of a fresh fleet at once by the apt-get command halite runs, with no tool around it (as many times as that first converge); both tools do this work, the rest of their time is their own",
       'no-op runs: on the fleet of the last first converge, once its VMs are quiet again (at most 2 minutes)',
-      'scaling series: the hosts get the workload\'s packages by apt-get (no recommended packages) before a first highstate, which is not timed; then the no-op runs',
-      'equivalence: after each tool, every host\'s managed paths (type, mode, owner, content), packages, services, accounts and cron entries are compared; the run stops if they differ',
+      "scaling series: the hosts get the workload's packages by apt-get (no recommended packages) before a first highstate, which is not timed; then the no-op runs",
+      "equivalence: after each tool, every host's managed paths (type, mode, owner, content), packages, services, accounts and cron entries are compared; the run stops if they differ",
     ],
     pairs,
     scaling,
@@ -240,19 +299,36 @@ async function main(argv: string[]): Promise<void> {
     .option('--smoke', 'quick check that the benchmark works: 2 hosts, 1 run, no scaling, results in a temporary file')
     .option('--fleet <name>', 'name of the fleet to use', 'bench')
     .parse(argv, { from: 'user' });
-  const v = program.opts<{ hosts: string; runs: string; firstRuns: string; workloads: string; scale: string; out: string; skipAnsible?: boolean; smoke?: boolean; fleet: string }>();
-  const workloads = v.workloads.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
-    const w = WORKLOADS[x];
-    if (!w) throw new Error(`unknown workload: ${x}`);
-    return w;
-  });
+  const v = program.opts<{
+    hosts: string;
+    runs: string;
+    firstRuns: string;
+    workloads: string;
+    scale: string;
+    out: string;
+    skipAnsible?: boolean;
+    smoke?: boolean;
+    fleet: string;
+  }>();
+  const workloads = v.workloads
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => {
+      const w = WORKLOADS[x];
+      if (!w) throw new Error(`unknown workload: ${x}`);
+      return w;
+    });
   const o: Options = {
     hosts: v.smoke ? [2] : numbers(v.hosts),
     runs: v.smoke ? 1 : Math.max(1, Number(v.runs)),
     firstRuns: v.smoke ? 1 : Math.max(1, Number(v.firstRuns)),
     workloads,
     scale: v.smoke ? [] : numbers(v.scale),
-    out: v.smoke && v.out.endsWith('bench/results.md') ? join(mkdtempSync(join(tmpdir(), 'halite-bench-')), 'results.md') : v.out,
+    out:
+      v.smoke && v.out.endsWith('bench/results.md')
+        ? join(mkdtempSync(join(tmpdir(), 'halite-bench-')), 'results.md')
+        : v.out,
     ansible: !v.skipAnsible,
     fleet: v.fleet,
   };

@@ -27,16 +27,28 @@ export function haliteRun(fleet: Fleet, w: Workload, dir: string): ToolRun {
   const roster = join(dir, 'roster.yaml');
   writeFileSync(roster, stringify(fleet.roster()));
   const config = join(dir, 'halite.yaml');
-  writeFileSync(config, stringify({
-    states: w.states, pillar: w.pillar, private_pillar: join(dir, 'private'), roles: ROLES_DIR, roster, jobs_db: join(dir, 'jobs.sqlite'),
-    ssh: { key: fleet.sshKey, known_hosts: knownHosts, connect_timeout: 10 },
-    levels: { [LEVEL]: { jump: { host: fleet.jump.address, port: fleet.jump.port, user: fleet.jump.user } } },
-    concurrency: Math.max(8, fleet.hosts.length),
-  }));
+  writeFileSync(
+    config,
+    stringify({
+      states: w.states,
+      pillar: w.pillar,
+      private_pillar: join(dir, 'private'),
+      roles: ROLES_DIR,
+      roster,
+      jobs_db: join(dir, 'jobs.sqlite'),
+      ssh: { key: fleet.sshKey, known_hosts: knownHosts, connect_timeout: 10 },
+      levels: { [LEVEL]: { jump: { host: fleet.jump.address, port: fleet.jump.port, user: fleet.jump.user } } },
+      concurrency: Math.max(8, fleet.hosts.length),
+    }),
+  );
   // the connection keeper of this run's commands only, started by the first of them
   const runtime = join(dir, 'run');
   mkdirSync(runtime, { recursive: true, mode: 0o700 });
-  return { name: 'halite', argv: [process.execPath, join(REPO, 'bin/halite.js'), '--config', config, 'highstate', '--level', LEVEL], env: { ...process.env, NO_COLOR: '1', HALITE_RUNTIME_DIR: runtime } };
+  return {
+    name: 'halite',
+    argv: [process.execPath, join(REPO, 'bin/halite.js'), '--config', config, 'highstate', '--level', LEVEL],
+    env: { ...process.env, NO_COLOR: '1', HALITE_RUNTIME_DIR: runtime },
+  };
 }
 
 /** ansible-playbook running `w` on every host of the fleet through the same jump host. */
@@ -45,25 +57,32 @@ export function ansibleRun(fleet: Fleet, w: Workload, dir: string): ToolRun {
   const inventory = join(dir, 'inventory.ini');
   writeFileSync(inventory, `[${ROLE}]\n${fleet.hosts.map((h) => h.id).join('\n')}\n`);
   const cfg = join(dir, 'ansible.cfg');
-  writeFileSync(cfg, [
-    '[defaults]',
-    `inventory = ${inventory}`,
-    `forks = ${fleet.hosts.length}`,
-    'gathering = explicit',
-    'host_key_checking = True',
-    'interpreter_python = /usr/bin/python3',
-    'retry_files_enabled = False',
-    'deprecation_warnings = False',
-    `local_tmp = ${join(dir, 'tmp')}`,
-    '',
-    '[ssh_connection]',
-    'pipelining = True',
-    // the fleet's ssh client configuration: ProxyJump through the jump host, its key, pinned host keys
-    `ssh_args = -F ${fleet.sshConfig} -o ControlMaster=auto -o ControlPersist=60s`,
-    `control_path_dir = ${join(dir, 'cp')}`,
-    '',
-  ].join('\n'));
-  return { name: 'ansible', argv: ['ansible-playbook', w.playbook], env: { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', HOME: dir } };
+  writeFileSync(
+    cfg,
+    [
+      '[defaults]',
+      `inventory = ${inventory}`,
+      `forks = ${fleet.hosts.length}`,
+      'gathering = explicit',
+      'host_key_checking = True',
+      'interpreter_python = /usr/bin/python3',
+      'retry_files_enabled = False',
+      'deprecation_warnings = False',
+      `local_tmp = ${join(dir, 'tmp')}`,
+      '',
+      '[ssh_connection]',
+      'pipelining = True',
+      // the fleet's ssh client configuration: ProxyJump through the jump host, its key, pinned host keys
+      `ssh_args = -F ${fleet.sshConfig} -o ControlMaster=auto -o ControlPersist=60s`,
+      `control_path_dir = ${join(dir, 'cp')}`,
+      '',
+    ].join('\n'),
+  );
+  return {
+    name: 'ansible',
+    argv: ['ansible-playbook', w.playbook],
+    env: { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', HOME: dir },
+  };
 }
 
 /** Installs Debian's ansible on the master when ansible-playbook is missing. */
@@ -77,8 +96,11 @@ export function ensureAnsible(log: (s: string) => void): string {
     }
   };
   if (!has()) {
-    log('installing Debian\'s ansible package');
-    execFileSync('apt-get', ['install', '-y', '-q', 'ansible'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    log("installing Debian's ansible package");
+    execFileSync('apt-get', ['install', '-y', '-q', 'ansible'], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
   const first = execFileSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).split('\n')[0];
   const core = /core ([\w.]+)/.exec(first)?.[1];
@@ -94,4 +116,3 @@ export function changedCount(tool: ToolRun['name'], output: string): number | un
   const counts = [...output.matchAll(/changed=(\d+)/g)].map((m) => Number(m[1]));
   return counts.length ? counts.reduce((a, b) => a + b, 0) : undefined;
 }
-

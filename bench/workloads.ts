@@ -26,24 +26,50 @@ export interface Workload {
   };
 }
 
-const dir = (name: string, ...rest: string[]): string => fileURLToPath(new URL(`./workloads/${[name, ...rest].join('/')}`, import.meta.url));
+const dir = (name: string, ...rest: string[]): string =>
+  fileURLToPath(new URL(`./workloads/${[name, ...rest].join('/')}`, import.meta.url));
 
 export const ROLES_DIR = dir('roles');
 
 const workload = (name: string, repeatFirstConverge: boolean, check: Workload['check']): Workload => ({
-  name, repeatFirstConverge, states: dir(name, 'halite', 'states'), pillar: dir(name, 'halite', 'pillar'), playbook: dir(name, 'ansible', 'playbook.yml'), check,
+  name,
+  repeatFirstConverge,
+  states: dir(name, 'halite', 'states'),
+  pillar: dir(name, 'halite', 'pillar'),
+  playbook: dir(name, 'ansible', 'playbook.yml'),
+  check,
 });
 
 export const WORKLOADS: Record<string, Workload> = {
   memcached: workload('memcached', true, {
-    paths: ['/etc/memcached.conf'], packages: ['memcached'], services: ['memcached'], users: [], groups: [], crontabs: [],
+    paths: ['/etc/memcached.conf'],
+    packages: ['memcached'],
+    services: ['memcached'],
+    users: [],
+    groups: [],
+    crontabs: [],
   }),
   base: workload('base', false, {
     paths: [
-      '/srv/app', '/srv/app/releases', '/srv/app/shared', '/var/log/app', '/etc/app', '/srv/app/current',
-      '/etc/motd', '/etc/issue.net', '/etc/app/env', '/etc/sysctl.d/60-app.conf', '/etc/logrotate.d/app', '/etc/bash.bashrc',
-      '/home/deploy', '/var/lib/backup-agent',
+      '/srv/app',
+      '/srv/app/releases',
+      '/srv/app/shared',
+      '/var/log/app',
+      '/etc/app',
+      '/srv/app/current',
+      '/etc/motd',
+      '/etc/issue.net',
+      '/etc/app/env',
+      '/etc/sysctl.d/60-app.conf',
+      '/etc/logrotate.d/app',
+      '/etc/bash.bashrc',
+      '/home/deploy',
+      '/var/lib/backup-agent',
     ],
-    packages: ['cron'], services: [], users: ['deploy', 'backup-agent'], groups: ['ops'], crontabs: ['root'],
+    packages: ['cron'],
+    services: [],
+    users: ['deploy', 'backup-agent'],
+    groups: ['ops'],
+    crontabs: ['root'],
   }),
 };

@@ -4,7 +4,18 @@
 // master/ and agent/, package.json and the installed packages' lockfile. Another stamp means another
 // build, made under a lock (concurrent commands wait for it, then use it) and renamed into place,
 // so no command ever reads half a bundle.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -40,7 +40,10 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
     .version(haliteVersion(), '-V, --version')
     .option('--config <file>', 'master configuration (default: $HALITE_CONFIG, else ./halite.yaml)')
     .option('--debug', 'show stack traces of internal errors')
-    .option('--no-color', 'no colours in the output (also NO_COLOR=1; FORCE_COLOR=1 colours output that is not a terminal)')
+    .option(
+      '--no-color',
+      'no colours in the output (also NO_COLOR=1; FORCE_COLOR=1 colours output that is not a terminal)',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   registerShow(program, ctx);
@@ -79,7 +82,11 @@ export function reportFailure(err: unknown, ctx: CommandContext, debug: boolean)
 }
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
-export async function main(argv: readonly string[], io: CliIo = processIo(), hooks: ProgramHooks = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  hooks: ProgramHooks = {},
+): Promise<number> {
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
   const program = buildProgram(ctx, hooks);
   try {

@@ -7,7 +7,18 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../master/config/halite-yaml.ts';
@@ -22,7 +33,9 @@ const RUNNER_OUTPUT = /^(\.tap|dist)(\/|$)/;
 
 /** Test files that reach the checkout: a path climbing from the test file's own, or the shipped-example helper. */
 const CLIMB = String.raw`['"](\.\.\/)*\.\.\/?['"]`;
-const REACHES_CHECKOUT = new RegExp(String.raw`import\.meta\.(dirname|url).*${CLIMB}|${CLIMB}.*import\.meta\.(dirname|url)|from '(\.\.\/)+shipped\.ts'`);
+const REACHES_CHECKOUT = new RegExp(
+  String.raw`import\.meta\.(dirname|url).*${CLIMB}|${CLIMB}.*import\.meta\.(dirname|url)|from '(\.\.\/)+shipped\.ts'`,
+);
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -35,7 +48,12 @@ function listing(root: string): Map<string, string> {
   for (const e of readdirSync(root, { withFileTypes: true, recursive: true })) {
     const rel = relative(root, join(e.parentPath, e.name));
     if (!e.isFile() || rel.startsWith('node_modules/') || RUNNER_OUTPUT.test(rel)) continue;
-    files.set(rel, createHash('sha256').update(readFileSync(join(root, rel))).digest('hex'));
+    files.set(
+      rel,
+      createHash('sha256')
+        .update(readFileSync(join(root, rel)))
+        .digest('hex'),
+    );
   }
   return files;
 }
@@ -47,17 +65,32 @@ function pollute(copy: string): void {
   const store = JobStore.open(config.jobsDb);
   const job = store.startJob({ kind: 'highstate', who: 'someone' });
   for (const [i, h] of loadRoster(config).hosts.entries()) {
-    store.recordHostRun(job.jid, { host: h.id, status: 'failed', errors: [{ code: 'TRANSPORT', message: 'unreachable' }] });
+    store.recordHostRun(job.jid, {
+      host: h.id,
+      status: 'failed',
+      errors: [{ code: 'TRANSPORT', message: 'unreachable' }],
+    });
     store.updateInventory(h.id, [`192.0.2.${i + 1}`], { fqdn: `${h.id}.example` });
   }
   store.finishJob(job.jid, 'failed');
   store.close();
-  writeFileSync(config.ssh.knownHosts, '10.77.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\n');
+  writeFileSync(
+    config.ssh.knownHosts,
+    '10.77.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\n',
+  );
 }
 
-function runTap(cwd: string, files: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+function runTap(
+  cwd: string,
+  files: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(cwd, 'node_modules/tap/dist/esm/run.mjs'), '--reporter=tap', ...files], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(cwd, 'node_modules/tap/dist/esm/run.mjs'), '--reporter=tap', ...files],
+      { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -70,7 +103,8 @@ t.test('the tests that reach the checkout pass beside a used var/ and leave the 
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
   const copy = join(work, 'halite');
   mkdirSync(copy);
-  for (const name of readdirSync(REPO)) if (!NOT_COPIED.has(name)) cpSync(join(REPO, name), join(copy, name), { recursive: true });
+  for (const name of readdirSync(REPO))
+    if (!NOT_COPIED.has(name)) cpSync(join(REPO, name), join(copy, name), { recursive: true });
   symlinkSync(realpathSync(join(REPO, 'node_modules')), join(copy, 'node_modules'));
   pollute(copy);
 
@@ -78,7 +112,10 @@ t.test('the tests that reach the checkout pass beside a used var/ and leave the 
     .filter((f) => REACHES_CHECKOUT.test(readFileSync(f, 'utf8')))
     .map((f) => relative(copy, f))
     .sort();
-  t.ok(selected.includes('test/master/commands/hosts.test.ts'), `the selection finds the tests that reach the checkout: ${selected.join(', ')}`);
+  t.ok(
+    selected.includes('test/master/commands/hosts.test.ts'),
+    `the selection finds the tests that reach the checkout: ${selected.join(', ')}`,
+  );
 
   const before = listing(copy);
   const tmp = join(work, 'tmp');
@@ -87,11 +124,23 @@ t.test('the tests that reach the checkout pass beside a used var/ and leave the 
   // a run of its own, not a child of this one; the keeper's and the configuration's defaults
   for (const v of Object.keys(env)) if (/^(_?TAP|NODE_OPTIONS$|HALITE_|XDG_RUNTIME_DIR$)/.test(v)) delete env[v];
   const r = await runTap(copy, selected, env);
-  t.equal(r.code, 0, 'they pass', { output: r.output.split('\n').filter((l) => /not ok|# \{/.test(l)).join('\n') || r.output.slice(-4000) });
+  t.equal(r.code, 0, 'they pass', {
+    output:
+      r.output
+        .split('\n')
+        .filter((l) => /not ok|# \{/.test(l))
+        .join('\n') || r.output.slice(-4000),
+  });
 
   const after = listing(copy);
-  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
+  const changed = [...new Set([...before.keys(), ...after.keys()])]
+    .filter((f) => before.get(f) !== after.get(f))
+    .sort();
   t.same(changed, [], 'no file of the checkout was written, added or removed');
   const defaultKeeperDir = join(tmp, `halite-${process.getuid?.() ?? 0}`);
-  t.same(existsSync(defaultKeeperDir) ? readdirSync(defaultKeeperDir) : [], [], 'the default connection-keeper directory was not used');
+  t.same(
+    existsSync(defaultKeeperDir) ? readdirSync(defaultKeeperDir) : [],
+    [],
+    'the default connection-keeper directory was not used',
+  );
 });

@@ -71,7 +71,9 @@ function changedCounts(out: string): number[] {
 let code = 0;
 try {
   say(`bringing up the fleet: jump + ${HOSTS.map((h) => h.id).join(' + ')} (${LEVEL})`);
-  log('the first run on this machine builds the VM image (debootstrap and a package repository, a few minutes); later runs take seconds');
+  log(
+    'the first run on this machine builds the VM image (debootstrap and a package repository, a few minutes); later runs take seconds',
+  );
   const fleet = await up({ name: NAME, replace: true, hosts: HOSTS, log });
   ws = writeFleetConfig(fleet, mkdtempSync(join(tmpdir(), `halite-${NAME}-`)));
   log(`configuration: ${ws.config}`);
@@ -85,13 +87,24 @@ try {
   const second = await halite('highstate', '--level', LEVEL, '--state-output', 'changes');
   if (second.code !== 0) throw new Error(`the second highstate exited with ${second.code}`);
   const changed = changedCounts(second.out);
-  if (changed.length !== 2 || changed.some((n) => n !== 0)) throw new Error(`the second highstate changed something (hosts, states changed: ${changed.join(', ')})`);
+  if (changed.length !== 2 || changed.some((n) => n !== 0))
+    throw new Error(`the second highstate changed something (hosts, states changed: ${changed.join(', ')})`);
 
   say('the hosts and their last run');
   await halite('hosts');
 
   say("the application's /health, fetched on app1 through the jump host");
-  const health = await halite('run', '--host', 'app1', '--', 'curl', '-sS', '-w', '\\nHTTP %{http_code}\\n', 'http://127.0.0.1/health');
+  const health = await halite(
+    'run',
+    '--host',
+    'app1',
+    '--',
+    'curl',
+    '-sS',
+    '-w',
+    '\\nHTTP %{http_code}\\n',
+    'http://127.0.0.1/health',
+  );
   if (health.code !== 0 || !/HTTP 200/.test(health.out)) throw new Error('/health did not answer 200');
 
   say('to look around');

@@ -52,12 +52,18 @@ function sources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const out: string[] = [];
-  for (const m of text.matchAll(IMPORT)) out.push(normalize(join(dirname(file), m[1] ?? m[2])).split('\\').join('/'));
+  for (const m of text.matchAll(IMPORT))
+    out.push(
+      normalize(join(dirname(file), m[1] ?? m[2]))
+        .split('\\')
+        .join('/'),
+    );
   return out;
 }
 
@@ -71,7 +77,9 @@ const rank = new Map<string, number>();
 LAYERS.forEach((units, i) => units.forEach((u) => rank.set(u, i)));
 
 const files = [...sources('agent'), ...sources('master')];
-const graph = new Map(files.map((f) => [f, importsOf(f).filter((d) => d.startsWith('agent/') || d.startsWith('master/'))]));
+const graph = new Map(
+  files.map((f) => [f, importsOf(f).filter((d) => d.startsWith('agent/') || d.startsWith('master/'))]),
+);
 
 t.test('every folder and root file of master/ and agent/ has a layer', async (t) => {
   const units = [...new Set(files.map(unitOf))].sort();
@@ -133,7 +141,9 @@ t.test('no import cycles', async (t) => {
 t.test('every import resolves to a file', async (t) => {
   const known = new Set(files);
   const missing: string[] = [];
-  for (const [file, deps] of graph) for (const d of deps) if (d.endsWith('.ts') && !known.has(d) && !d.endsWith('.d.ts')) missing.push(`${file} → ${relative('.', d)}`);
+  for (const [file, deps] of graph)
+    for (const d of deps)
+      if (d.endsWith('.ts') && !known.has(d) && !d.endsWith('.d.ts')) missing.push(`${file} → ${relative('.', d)}`);
   t.same(missing, []);
 });
 

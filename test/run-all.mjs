@@ -57,7 +57,10 @@ function run(argv) {
     process.exit(1);
   }
   const files = groups.length ? testFiles().filter((f) => groups.includes(groupOf(f))) : [];
-  const child = spawn('npx', ['tap', '--reporter=base', ...rest, ...files], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('npx', ['tap', '--reporter=base', ...rest, ...files], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let tail = '';
   child.stdout.on('data', (buf) => {
     process.stdout.write(buf);
@@ -66,7 +69,11 @@ function run(argv) {
   child.on('close', (code) => {
     const m = /#\s*\{([^}]*)\}\s*$/m.exec(tail.replace(/\x1b\[[0-9;]*m/g, ''));
     const counts = Object.fromEntries(
-      (m?.[1] ?? '').split(',').map((kv) => kv.split(':').map((s) => s.trim())).filter((p) => p.length === 2).map(([k, v]) => [k, Number(v)]),
+      (m?.[1] ?? '')
+        .split(',')
+        .map((kv) => kv.split(':').map((s) => s.trim()))
+        .filter((p) => p.length === 2)
+        .map(([k, v]) => [k, Number(v)]),
     );
     const passed = counts.pass ?? 0;
     let failed = counts.fail ?? 0;

@@ -51,7 +51,9 @@ export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.split(/[?#]/)[0].endsWith('.ts')) return nextLoad(url, context);
   const file = fileURLToPath(url);
   const source = readFileSync(file, 'utf8');
-  const entry = cacheUsable ? join(CACHE, `${createHash('sha256').update(SALT).update(file).update('\0').update(source).digest('hex')}.mjs`) : undefined;
+  const entry = cacheUsable
+    ? join(CACHE, `${createHash('sha256').update(SALT).update(file).update('\0').update(source).digest('hex')}.mjs`)
+    : undefined;
   let code = entry && cached(entry);
   if (code === undefined) {
     esbuild ??= await import('esbuild');

@@ -16,13 +16,16 @@ async function load(name: string, text: string): Promise<Record<string, unknown>
 }
 
 t.test('types are stripped; enums, parameter properties and class fields work', async (t) => {
-  const m = await load('a.ts', [
-    'export enum Color { Red = 1, Green }',
-    'export class Box { readonly tag = "box"; constructor(public size: number) {} }',
-    'const n: number = Color.Green;',
-    'export const answer = n satisfies number;',
-    'export const box = new Box(3 as number);',
-  ].join('\n'));
+  const m = await load(
+    'a.ts',
+    [
+      'export enum Color { Red = 1, Green }',
+      'export class Box { readonly tag = "box"; constructor(public size: number) {} }',
+      'const n: number = Color.Green;',
+      'export const answer = n satisfies number;',
+      'export const box = new Box(3 as number);',
+    ].join('\n'),
+  );
   t.equal(m.answer, 2);
   t.match(m.box, { tag: 'box', size: 3 });
 });
@@ -33,7 +36,10 @@ t.test('the same path with new content is transformed again', async (t) => {
 });
 
 t.test('stack traces name the lines of the .ts file', async (t) => {
-  const m = await load('c.ts', 'type X = { a: number };\n\n\nexport function boom(x: X): never {\n  throw new Error(`boom ${x.a}`);\n}\n');
+  const m = await load(
+    'c.ts',
+    'type X = { a: number };\n\n\nexport function boom(x: X): never {\n  throw new Error(`boom ${x.a}`);\n}\n',
+  );
   const err = (() => {
     try {
       (m.boom as (x: { a: number }) => never)({ a: 1 });

@@ -20,11 +20,19 @@ export function parseSourceLine(line: string): SourceLine | undefined {
     if (eq <= 0) return undefined;
     options[opt.slice(0, eq)] = opt.slice(eq + 1);
   }
-  return { type: m[1] as SourceLine['type'], options, uri: m[3], suite: m[4], components: m[5].trim().split(/\s+/).filter(Boolean) };
+  return {
+    type: m[1] as SourceLine['type'],
+    options,
+    uri: m[3],
+    suite: m[4],
+    components: m[5].trim().split(/\s+/).filter(Boolean),
+  };
 }
 
 export function formatSourceLine(s: SourceLine): string {
-  const opts = Object.entries(s.options).map(([k, v]) => `${k}=${v}`).join(' ');
+  const opts = Object.entries(s.options)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return [s.type, opts ? `[${opts}]` : '', s.uri, s.suite, ...s.components].filter(Boolean).join(' ');
 }
 
@@ -38,7 +46,11 @@ export function sameRepo(a: SourceLine, b: SourceLine): boolean {
 /** Same repository with the same components and options. */
 export function sameSource(a: SourceLine, b: SourceLine): boolean {
   const sortedOpts = (s: SourceLine): string => JSON.stringify(Object.entries(s.options).sort());
-  return sameRepo(a, b) && [...a.components].sort().join(' ') === [...b.components].sort().join(' ') && sortedOpts(a) === sortedOpts(b);
+  return (
+    sameRepo(a, b) &&
+    [...a.components].sort().join(' ') === [...b.components].sort().join(' ') &&
+    sortedOpts(a) === sortedOpts(b)
+  );
 }
 
 /** The default file for a repository: host and path of its URI (`repo.example.com_debian.list`). */
@@ -52,7 +64,10 @@ export function defaultSourceFile(s: SourceLine): string {
  * undefined when the text is not an armored block.
  */
 export function dearmor(text: string): Buffer | undefined {
-  const lines = text.replace(/\r/g, '').split('\n').map((l) => l.trim());
+  const lines = text
+    .replace(/\r/g, '')
+    .split('\n')
+    .map((l) => l.trim());
   const begin = lines.findIndex((l) => /^-----BEGIN PGP [A-Z ]+-----$/.test(l));
   const end = lines.findIndex((l, i) => i > begin && /^-----END PGP [A-Z ]+-----$/.test(l));
   if (begin < 0 || end < 0) return undefined;

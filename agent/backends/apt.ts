@@ -13,7 +13,15 @@ export const APT_ENV: Readonly<Record<string, string>> = Object.freeze({
   LC_ALL: 'C',
 });
 
-const APT_GET = ['apt-get', '-q', '-y', '-o', 'DPkg::Options::=--force-confold', '-o', 'DPkg::Options::=--force-confdef'];
+const APT_GET = [
+  'apt-get',
+  '-q',
+  '-y',
+  '-o',
+  'DPkg::Options::=--force-confold',
+  '-o',
+  'DPkg::Options::=--force-confdef',
+];
 
 export interface InstallTarget {
   name: string;
@@ -57,7 +65,10 @@ export function runApt(run: Runner, argv: readonly string[]): Promise<RunResult>
 
 /** A short, clear account of a failed command: its `E:` lines, else the tail of its output. */
 export function failureText(r: RunResult, lines = 6): string {
-  const all = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+  const all = `${r.stderr}\n${r.stdout}`
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean);
   const errors = all.filter((l) => /^(E|Err):/.test(l));
   const picked = errors.length ? errors : r.stderr.trim() ? r.stderr.trim().split('\n') : all;
   const tail = picked.slice(-lines).join('\n');
@@ -100,7 +111,9 @@ export async function listsStale(root: string): Promise<boolean> {
     ...(await mtimes(join(etc, 'sources.list.d'), (n) => n.endsWith('.list') || n.endsWith('.sources'))),
   ];
   if (!sources.length) return false;
-  const lists = await mtimes(join(root, 'var/lib/apt/lists'), (n) => /(_InRelease|_Release|_Packages(\.\w+)?)$/.test(n));
+  const lists = await mtimes(join(root, 'var/lib/apt/lists'), (n) =>
+    /(_InRelease|_Release|_Packages(\.\w+)?)$/.test(n),
+  );
   if (!lists.length) return true;
   // apt gives list files the repository's own time; the directories show when an update ran
   const updated = [

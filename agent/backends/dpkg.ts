@@ -18,7 +18,9 @@ function parse(v: string): Parsed {
     s = s.slice(colon + 1);
   }
   const dash = s.lastIndexOf('-');
-  return dash > 0 ? { epoch, upstream: s.slice(0, dash), revision: s.slice(dash + 1) } : { epoch, upstream: s, revision: '' };
+  return dash > 0
+    ? { epoch, upstream: s.slice(0, dash), revision: s.slice(dash + 1) }
+    : { epoch, upstream: s, revision: '' };
 }
 
 /** Sort weight of one character in the non-digit part: ~ < end < letters < others. */
@@ -85,11 +87,16 @@ export function satisfies(version: string, spec: VersionSpec): boolean {
   if (spec.glob) return fnmatch(version, spec.version);
   const c = compareVersions(version, spec.version);
   switch (spec.op) {
-    case '==': return c === 0;
-    case '>=': return c >= 0;
-    case '<=': return c <= 0;
-    case '>': return c > 0;
-    case '<': return c < 0;
+    case '==':
+      return c === 0;
+    case '>=':
+      return c >= 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '<':
+      return c < 0;
   }
 }
 

@@ -66,7 +66,11 @@ export function clearStalePolicy(root: string): void {
 }
 
 /** Runs `fn` with `services` held back; runs it plainly when there are none or the file is not ours to write. */
-export async function withServicesHeld<T>(root: string, services: readonly string[], fn: (held: readonly string[]) => Promise<T>): Promise<T> {
+export async function withServicesHeld<T>(
+  root: string,
+  services: readonly string[],
+  fn: (held: readonly string[]) => Promise<T>,
+): Promise<T> {
   const path = join(root, POLICY_RC);
   if (!services.length || (existsSync(path) && !ours(path)) || !existsSync(join(root, 'usr/sbin'))) return fn([]);
   const tmp = `${path}.halite-${process.pid}`;

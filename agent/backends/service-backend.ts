@@ -4,7 +4,8 @@ import { keyOf, type ServiceState, type ServiceStates } from '../facts/services.
 import type { Fact } from '../facts/cache.ts';
 import { refuseOptionLike } from '../process/operands.ts';
 
-export type ServiceAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload' | 'full-restart' | 'enable' | 'disable';
+export type ServiceAction =
+  'start' | 'stop' | 'restart' | 'reload' | 'force-reload' | 'full-restart' | 'enable' | 'disable';
 
 export interface ActionResult {
   ok: boolean;
@@ -26,7 +27,8 @@ export interface ServiceBackend {
  * operand of update-rc.d, which reads a leading '-' as an option.
  */
 export function serviceNameError(name: string): string | undefined {
-  if (!name || name.includes('/') || name.includes('\0') || name === '.' || name === '..') return `Invalid service name '${name}'`;
+  if (!name || name.includes('/') || name.includes('\0') || name === '.' || name === '..')
+    return `Invalid service name '${name}'`;
   return refuseOptionLike('service name', name);
 }
 
@@ -44,7 +46,11 @@ export function resultOf(r: { code: number; stdout: string; stderr: string; erro
 }
 
 /** The state of `name`, from the batch that answers for every service of the run. */
-export async function batchedState<Raw>(fact: Fact<Raw, ServiceStates>, name: string, ctx: HostContext): Promise<ServiceState> {
+export async function batchedState<Raw>(
+  fact: Fact<Raw, ServiceStates>,
+  name: string,
+  ctx: HostContext,
+): Promise<ServiceState> {
   const all = await ctx.facts.get(fact, keyOf(servicesOfInterest(name, ctx)));
   return all.get(name) ?? { name, available: false, running: false, enabled: false };
 }

@@ -15,7 +15,11 @@ const TAIL_BYTES = 64 * 1024;
 
 /** The last `MAX_LINES` non-empty lines of `text`, each cut to MAX_LINE_CHARS. */
 export function lastLines(text: string, max = MAX_LINES): string[] {
-  return text.split('\n').map((l) => l.replace(/\s+$/, '')).filter(Boolean).slice(-max)
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter(Boolean)
+    .slice(-max)
     .map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l));
 }
 
@@ -47,7 +51,9 @@ async function sysvLog(name: string, root: string): Promise<{ path: string; text
   try {
     const dir = join(root, 'var/log', name);
     const logs = (await fsp.readdir(dir)).filter((f) => f.endsWith('.log'));
-    const dated = await Promise.all(logs.map(async (f) => ({ f, m: (await fsp.lstat(join(dir, f)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    const dated = await Promise.all(
+      logs.map(async (f) => ({ f, m: (await fsp.lstat(join(dir, f)).catch(() => undefined))?.mtimeMs ?? 0 })),
+    );
     candidates.push(...dated.sort((a, b) => b.m - a.m).map((d) => `/var/log/${name}/${d.f}`));
   } catch {
     // no directory of its own
@@ -65,17 +71,25 @@ export async function diagnose(kind: 'systemd' | 'sysvinit', name: string, ctx: 
   const parts: string[] = [];
   if (kind === 'systemd') {
     const unit = unitName(name);
-    const st = await ctx.run(['systemctl', 'status', '--no-pager', '--lines=0', '--', unit], { env: { LC_ALL: 'C', SYSTEMD_COLORS: '0' } });
+    const st = await ctx.run(['systemctl', 'status', '--no-pager', '--lines=0', '--', unit], {
+      env: { LC_ALL: 'C', SYSTEMD_COLORS: '0' },
+    });
     const status = lastLines(`${st.stdout}\n${st.stderr}`);
     if (status.length) parts.push(block(`systemctl status ${unit} (exit ${st.code})`, status));
-    const j = await ctx.run(['journalctl', '--no-pager', '-o', 'short', '-n', String(MAX_LINES), '-u', unit], { env: { LC_ALL: 'C' } });
+    const j = await ctx.run(['journalctl', '--no-pager', '-o', 'short', '-n', String(MAX_LINES), '-u', unit], {
+      env: { LC_ALL: 'C' },
+    });
     const log = lastLines(j.stdout);
     if (j.code === 0 && log.length) parts.push(block(`Last log lines (journalctl -u ${unit})`, log));
   } else {
     const script = initScript(ctx.root, name);
     const st = await ctx.run([script, 'status'], { cwd: '/', env: CLEAN_ENV, extendEnv: false, timeoutMs: 30_000 });
     const status = lastLines(`${st.stdout}\n${st.stderr}`);
-    parts.push(status.length ? block(`/etc/init.d/${name} status (exit ${st.code})`, status) : `/etc/init.d/${name} status: exit ${st.code}`);
+    parts.push(
+      status.length
+        ? block(`/etc/init.d/${name} status (exit ${st.code})`, status)
+        : `/etc/init.d/${name} status: exit ${st.code}`,
+    );
     const log = await sysvLog(name, ctx.root);
     if (log) parts.push(block(`Last log lines (${log.path})`, lastLines(log.text)));
   }

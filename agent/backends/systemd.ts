@@ -1,7 +1,14 @@
 // systemd: state from one `systemctl show` for all units of interest; actions via systemctl.
 import type { HostContext } from './context.ts';
 import { systemdServicesFact, unitName, type ServiceState } from '../facts/services.ts';
-import { batchedState, refreshState, resultOf, type ActionResult, type ServiceAction, type ServiceBackend } from './service-backend.ts';
+import {
+  batchedState,
+  refreshState,
+  resultOf,
+  type ActionResult,
+  type ServiceAction,
+  type ServiceBackend,
+} from './service-backend.ts';
 
 /** The systemctl argv for an action (full-restart is a restart: systemd always stops then starts). */
 export function systemctlArgv(action: ServiceAction, name: string): string[] {

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostContext } from './context.ts';
 import { CLEAN_ENV, initScript, sysvServicesFact, type ServiceState } from '../facts/services.ts';
-import { batchedState, refreshState, resultOf, type ActionResult, type ServiceAction, type ServiceBackend } from './service-backend.ts';
+import {
+  batchedState,
+  refreshState,
+  resultOf,
+  type ActionResult,
+  type ServiceAction,
+  type ServiceBackend,
+} from './service-backend.ts';
 
 /** The commands for an action, run in order until one fails. */
 export function sysvArgv(action: ServiceAction, name: string, root: string): string[][] {
@@ -14,11 +21,17 @@ export function sysvArgv(action: ServiceAction, name: string, root: string): str
   switch (action) {
     case 'enable':
       // `enable` only flips existing links: create them first when there are none.
-      return [['update-rc.d', name, 'defaults'], ['update-rc.d', name, 'enable']];
+      return [
+        ['update-rc.d', name, 'defaults'],
+        ['update-rc.d', name, 'enable'],
+      ];
     case 'disable':
       return [['update-rc.d', name, 'disable']];
     case 'full-restart':
-      return [[script, 'stop'], [script, 'start']];
+      return [
+        [script, 'stop'],
+        [script, 'start'],
+      ];
     default:
       return [[script, action]];
   }
@@ -33,7 +46,10 @@ async function runDetached(argv: string[], ctx: HostContext): Promise<ActionResu
   const out = join(dir, 'out');
   try {
     const r = await ctx.run(['/bin/sh', '-c', 'out=$1; shift; "$@" </dev/null >"$out" 2>&1', 'sh', out, ...argv], {
-      cwd: '/', env: CLEAN_ENV, extendEnv: false, timeoutMs: 300_000,
+      cwd: '/',
+      env: CLEAN_ENV,
+      extendEnv: false,
+      timeoutMs: 300_000,
     });
     const text = await readFile(out, 'utf8').catch(() => '');
     return resultOf({ ...r, stdout: text, stderr: r.code === 0 ? '' : text || r.stderr });

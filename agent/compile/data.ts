@@ -38,6 +38,6 @@ export function same(a: unknown, b: unknown): boolean {
 
 /** Short, single-line rendering of a value for error messages. */
 export function show(v: unknown): string {
-  const s = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

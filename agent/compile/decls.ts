@@ -21,7 +21,12 @@ export function splitStateKey(key: string): { module: string; fun?: string } {
  * Normalizes the body of ID `id` declared in SLS `sls`. `what` names the thing in messages
  * ("ID" for declarations, "extension of" for extend entries).
  */
-export function normalizeBody(id: string, body: unknown, sls: string, what: 'ID' | 'extension of' = 'ID'): NormalizedBody {
+export function normalizeBody(
+  id: string,
+  body: unknown,
+  sls: string,
+  what: 'ID' | 'extension of' = 'ID',
+): NormalizedBody {
   const label = `${what} '${id}' in SLS '${sls}'`;
   if (typeof body === 'string' && body.includes('.') && what === 'ID') {
     const { module, fun } = splitStateKey(body);
@@ -37,7 +42,9 @@ export function normalizeBody(id: string, body: unknown, sls: string, what: 'ID'
     if (key.startsWith('__')) continue;
     const value = body[key];
     if (value === null || value === undefined) {
-      problems.push(`${label} contains a short declaration (${key}) with a trailing colon; when passing no arguments to a state, omit the colon`);
+      problems.push(
+        `${label} contains a short declaration (${key}) with a trailing colon; when passing no arguments to a state, omit the colon`,
+      );
       continue;
     }
     if (!Array.isArray(value)) {

@@ -35,7 +35,8 @@ function mergeArgs(list: unknown[], run: unknown[]): void {
         if (key !== undefined && key === firstKey(val)) {
           const mine = val[key];
           const theirs = arg[key];
-          if (EXTEND_APPENDS.has(key) && Array.isArray(mine) && Array.isArray(theirs)) list[i] = { ...val, [key]: [...mine, ...theirs] };
+          if (EXTEND_APPENDS.has(key) && Array.isArray(mine) && Array.isArray(theirs))
+            list[i] = { ...val, [key]: [...mine, ...theirs] };
           else list[i] = arg;
           update = true;
         }
@@ -55,7 +56,13 @@ function excludedSlsNames(excludes: ExcludeDecl[]): Set<string> {
  * Applies the extensions in order; mutates `high`. References to IDs in `broken` (declared,
  * but malformed) are not reported as missing.
  */
-export function applyExtends(high: HighData, ids: string[], extendList: ExtendDecl[], excludes: ExcludeDecl[], broken: ReadonlySet<string>): ErrorData[] {
+export function applyExtends(
+  high: HighData,
+  ids: string[],
+  extendList: ExtendDecl[],
+  excludes: ExcludeDecl[],
+  broken: ReadonlySet<string>,
+): ErrorData[] {
   const errors: ErrorData[] = [];
   const skip = excludedSlsNames(excludes);
   for (const ext of extendList) {

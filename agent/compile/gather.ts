@@ -38,7 +38,15 @@ class Gatherer {
   private iorder = AUTO_ORDER_START;
   private readonly done = new Set<string>();
   private avail?: string[];
-  readonly out: Gathered = { high: {}, ids: [], extends: [], excludes: [], broken: new Set(), errors: [], warnings: [] };
+  readonly out: Gathered = {
+    high: {},
+    ids: [],
+    extends: [],
+    excludes: [],
+    broken: new Set(),
+    errors: [],
+    warnings: [],
+  };
 
   constructor(
     private readonly tree: StateTree,
@@ -62,24 +70,32 @@ class Gatherer {
     } catch (err) {
       // A renderer fault must not take the other SLS down with it.
       const e = toErrorData(err);
-      this.out.errors.push(e.code === 'INTERNAL' ? { ...e, message: `rendering SLS '${env}:${sls}' failed: ${e.message}` } : e);
+      this.out.errors.push(
+        e.code === 'INTERNAL' ? { ...e, message: `rendering SLS '${env}:${sls}' failed: ${e.message}` } : e,
+      );
       return;
     }
     for (const e of r.errors) {
       if (e.code === 'SLS_NOT_FOUND') this.out.errors.push(notFound(sls, env, origin, e.message));
       // Salt's words first, so a search of its docs and issues finds the error
-      else if (e.code.startsWith('RENDER_')) this.out.errors.push({ ...e, message: `Rendering SLS '${env}:${sls}' failed: ${e.message}` });
+      else if (e.code.startsWith('RENDER_'))
+        this.out.errors.push({ ...e, message: `Rendering SLS '${env}:${sls}' failed: ${e.message}` });
       else this.out.errors.push(e);
     }
     if (r.data === null || r.data === undefined) return;
     if (!isDict(r.data)) {
-      this.out.errors.push(compileError('SLS_STRUCTURE', `SLS '${sls}' does not render to a dictionary (got ${show(r.data)})`, { file: r.file }));
+      this.out.errors.push(
+        compileError('SLS_STRUCTURE', `SLS '${sls}' does not render to a dictionary (got ${show(r.data)})`, {
+          file: r.file,
+        }),
+      );
       return;
     }
     const data = r.data;
     const includes = this.includeList(r, data.include);
     if (data.extend !== undefined) this.out.extends.push(...parseExtend(r, env, data.extend, this.out.errors));
-    if (data.exclude !== undefined) this.out.excludes.push(...parseExclude(r, data.exclude, this.out.errors, this.out.warnings));
+    if (data.exclude !== undefined)
+      this.out.excludes.push(...parseExclude(r, data.exclude, this.out.errors, this.out.warnings));
     const own = this.collectIds(r, env, data);
     for (const item of includes) {
       const res = resolveInclude(item, { sls, env, isInit: r.isInit, envs: this.envs });
@@ -97,7 +113,12 @@ class Gatherer {
   private includeList(r: RenderedSls, include: unknown): unknown[] {
     if (include === undefined || include === null) return [];
     if (Array.isArray(include)) return include;
-    this.out.errors.push(compileError('SLS_STRUCTURE', `the include declaration in SLS '${r.sls}' is not formed as a list`, { file: r.file, line: r.lines.include }));
+    this.out.errors.push(
+      compileError('SLS_STRUCTURE', `the include declaration in SLS '${r.sls}' is not formed as a list`, {
+        file: r.file,
+        line: r.lines.include,
+      }),
+    );
     return [];
   }
 
@@ -110,7 +131,13 @@ class Gatherer {
     for (const id of keys) {
       const where = { file: r.file, line: r.lines[id], id };
       if (id.startsWith('__')) {
-        this.out.errors.push(compileError('SLS_STRUCTURE', `ID '${id}' in SLS '${r.sls}' is reserved: IDs starting with '__' are internal`, where));
+        this.out.errors.push(
+          compileError(
+            'SLS_STRUCTURE',
+            `ID '${id}' in SLS '${r.sls}' is reserved: IDs starting with '__' are internal`,
+            where,
+          ),
+        );
         continue;
       }
       const n = normalizeBody(id, data[id], r.sls);
@@ -155,14 +182,21 @@ function notFound(sls: string, env: string, origin: Origin, detail: string): Err
     const message = `Specified SLS ${sls} in saltenv ${env} is not available on the salt master or through a configured fileserver (included by SLS '${origin.sls}') ${looked}`;
     return compileError('SLS_NOT_FOUND', message.trim(), { file: origin.file, line: origin.line });
   }
-  return compileError('SLS_NOT_FOUND', `No matching sls found for '${sls}' in env '${env}' ${looked}`.trim(), { file: origin.file });
+  return compileError('SLS_NOT_FOUND', `No matching sls found for '${sls}' in env '${env}' ${looked}`.trim(), {
+    file: origin.file,
+  });
 }
 
 /**
  * Renders the SLS named by `top` (saltenv → SLS names or globs, in order) and everything they
  * include. `topFile` is the file the list came from, for errors about SLS that do not exist.
  */
-export function gatherHigh(tree: StateTree, ctx: RenderContext, top: Record<string, string[]>, topFile?: string): Gathered {
+export function gatherHigh(
+  tree: StateTree,
+  ctx: RenderContext,
+  top: Record<string, string[]>,
+  topFile?: string,
+): Gathered {
   const envs = new Set([ctx.saltenv, ...Object.keys(top)]);
   const g = new Gatherer(tree, ctx, envs);
   for (const [env, list] of Object.entries(top)) {

@@ -17,11 +17,17 @@ import { Heap } from '../util/heap.ts';
 
 /** Salt's precedence of the requisite kinds (RequisiteType declaration order). */
 export const REQUISITE_KINDS: readonly RequisiteKind[] = [
-  'onfail', 'onfail_any', 'onfail_all',
-  'require', 'require_any',
-  'onchanges', 'onchanges_any',
-  'watch', 'watch_any',
-  'prereq', 'prerequired',
+  'onfail',
+  'onfail_any',
+  'onfail_all',
+  'require',
+  'require_any',
+  'onchanges',
+  'onchanges_any',
+  'watch',
+  'watch_any',
+  'prereq',
+  'prerequired',
   'listen',
 ];
 
@@ -128,7 +134,8 @@ export class RequisiteGraph {
     const out: CycleEdge[] = [];
     for (const n of this.nodes.values()) {
       if (n.check) continue;
-      for (const [to, kinds] of n.out) for (const kind of kinds) out.push({ dependency: n.tag, dependent: this.node(to).tag, kind });
+      for (const [to, kinds] of n.out)
+        for (const kind of kinds) out.push({ dependency: n.tag, dependent: this.node(to).tag, kind });
     }
     return out;
   }
@@ -324,16 +331,22 @@ export function graphOf(chunks: readonly LowChunk[]): RequisiteGraph {
   const g = new RequisiteGraph();
   for (const c of chunks) g.addChunk(c.tag, c.order, c.state + c.name + c.fun);
   for (const c of chunks) {
-    for (const kind of REQUISITE_ORDER) for (const to of c.requisites[kind] ?? []) if (g.has(to)) g.addRequisite(c.tag, kind, to);
+    for (const kind of REQUISITE_ORDER)
+      for (const to of c.requisites[kind] ?? []) if (g.has(to)) g.addRequisite(c.tag, kind, to);
   }
   return g;
 }
 
 /** The order in which Salt adds a chunk's requisites to the graph (add_requisites). */
 export const REQUISITE_ORDER: readonly RequisiteKind[] = [
-  'require', 'require_any',
-  'watch', 'watch_any',
+  'require',
+  'require_any',
+  'watch',
+  'watch_any',
   'prereq',
-  'onfail', 'onfail_any', 'onfail_all',
-  'onchanges', 'onchanges_any',
+  'onfail',
+  'onfail_any',
+  'onfail_all',
+  'onchanges',
+  'onchanges_any',
 ];

@@ -21,10 +21,16 @@ export function resolveInclude(item: unknown, from: IncludeFrom): IncludeTarget 
   let name: unknown = item;
   if (isDict(item)) {
     const keys = Object.keys(item);
-    if (keys.length !== 1) return { problem: `include entry ${show(item)} in SLS '${from.sls}' must be an SLS name or a single '<saltenv>: <sls>' pair` };
+    if (keys.length !== 1)
+      return {
+        problem: `include entry ${show(item)} in SLS '${from.sls}' must be an SLS name or a single '<saltenv>: <sls>' pair`,
+      };
     name = item[keys[0]];
     if (keys[0] !== '_xenv') {
-      if (!from.envs.has(keys[0])) return { problem: `nonexistent saltenv '${keys[0]}' in include of ${show(name)} in SLS '${from.env}:${from.sls}'` };
+      if (!from.envs.has(keys[0]))
+        return {
+          problem: `nonexistent saltenv '${keys[0]}' in include of ${show(name)} in SLS '${from.env}:${from.sls}'`,
+        };
       env = keys[0];
     }
   }

@@ -3,18 +3,30 @@
 
 /** Requisites that point from the declaring state to its targets. */
 export const REQUISITE_KEYWORDS: ReadonlySet<string> = new Set([
-  'require', 'require_any',
-  'watch', 'watch_any',
-  'onchanges', 'onchanges_any',
-  'onfail', 'onfail_any', 'onfail_all',
-  'prereq', 'prerequired',
+  'require',
+  'require_any',
+  'watch',
+  'watch_any',
+  'onchanges',
+  'onchanges_any',
+  'onfail',
+  'onfail_any',
+  'onfail_all',
+  'prereq',
+  'prerequired',
   'listen',
 ]);
 
 /** Requisites declared on the target side (and `use`/`use_in`, which copy arguments). */
 export const REQUISITE_IN_KEYWORDS: ReadonlySet<string> = new Set([
-  'require_in', 'watch_in', 'onchanges_in', 'onfail_in', 'prereq_in', 'listen_in',
-  'use', 'use_in',
+  'require_in',
+  'watch_in',
+  'onchanges_in',
+  'onfail_in',
+  'prereq_in',
+  'listen_in',
+  'use',
+  'use_in',
 ]);
 
 /** Every keyword that becomes a RawRequisite. */
@@ -30,10 +42,26 @@ export const EXTEND_APPENDS: ReadonlySet<string> = new Set([...REQUISITE_KEYWORD
 
 /** Runtime keywords owned by the executor: they go to LowChunk.meta, not to the function. */
 export const META_KEYWORDS: ReadonlySet<string> = new Set([
-  'failhard', 'onlyif', 'unless', 'creates', 'check_cmd', 'cmd_opts_exclude',
-  'retry', 'parallel', 'timeout', 'umask',
-  'reload_modules', 'force_reload_modules', 'reload_grains', 'reload_pillar',
-  'runas', 'runas_password', 'fire_event', 'saltenv', 'aggregate', 'onfail_stop',
+  'failhard',
+  'onlyif',
+  'unless',
+  'creates',
+  'check_cmd',
+  'cmd_opts_exclude',
+  'retry',
+  'parallel',
+  'timeout',
+  'umask',
+  'reload_modules',
+  'force_reload_modules',
+  'reload_grains',
+  'reload_pillar',
+  'runas',
+  'runas_password',
+  'fire_event',
+  'saltenv',
+  'aggregate',
+  'onfail_stop',
 ]);
 
 /**
@@ -43,7 +71,14 @@ export const META_KEYWORDS: ReadonlySet<string> = new Set([
 export const SHARED_KEYWORDS: ReadonlySet<string> = new Set(['runas']);
 
 /** Keys that never reach args or meta: they become chunk fields or are compiler-internal. */
-export const CHUNK_FIELD_KEYWORDS: ReadonlySet<string> = new Set(['name', 'names', 'name_order', 'order', 'state', 'fun']);
+export const CHUNK_FIELD_KEYWORDS: ReadonlySet<string> = new Set([
+  'name',
+  'names',
+  'name_order',
+  'order',
+  'state',
+  'fun',
+]);
 
 /** Top-level SLS keys that are not state IDs. */
 export const RESERVED_SLS_KEYS: ReadonlySet<string> = new Set(['include', 'extend', 'exclude']);

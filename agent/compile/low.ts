@@ -47,7 +47,10 @@ function nameEntryArgs(value: unknown, where: string, problems: Problem[]): Dict
   if (value === null || value === undefined) return out;
   if (isDict(value)) return clone(value);
   if (!Array.isArray(value)) {
-    problems.push({ code: 'SLS_STRUCTURE', message: `the arguments of ${where} must be a list of single-key dictionaries, got ${show(value)}` });
+    problems.push({
+      code: 'SLS_STRUCTURE',
+      message: `the arguments of ${where} must be a list of single-key dictionaries, got ${show(value)}`,
+    });
     return out;
   }
   for (const a of value) {
@@ -77,7 +80,13 @@ class LowCompiler {
       if (!isKnownStateFunction(module, fun)) {
         // As in Salt, the state fails when it runs ("State 'x.y' was not found in SLS 'z'") and the
         // others run; lint reports it.
-        this.warnings.push(compileError('UNKNOWN_FUNCTION', `State '${module}.${fun}' was not found in SLS '${decl.__sls__}': ${unknownFunctionHint(module)}`, where));
+        this.warnings.push(
+          compileError(
+            'UNKNOWN_FUNCTION',
+            `State '${module}.${fun}' was not found in SLS '${decl.__sls__}': ${unknownFunctionHint(module)}`,
+            where,
+          ),
+        );
       }
       const base: Dict = { name: id };
       const names: unknown[] = [];
@@ -106,9 +115,12 @@ class LowCompiler {
           live.name = name;
           Object.assign(live, nameEntryArgs(entry[name], label, problems));
           if (typeof live.name !== 'string') live.name = name;
-          for (const p of problems) (p.warning ? this.warnings : this.errors).push(compileError(p.code, p.message, where));
+          for (const p of problems)
+            (p.warning ? this.warnings : this.errors).push(compileError(p.code, p.message, where));
         } else {
-          this.errors.push(compileError('SLS_STRUCTURE', `${label} is neither a name nor a single-key dictionary`, where));
+          this.errors.push(
+            compileError('SLS_STRUCTURE', `${label} is neither a name nor a single-key dictionary`, where),
+          );
           continue;
         }
         this.add(module, fun, id, decl, live, nameOrder++);
@@ -120,14 +132,28 @@ class LowCompiler {
     const name = live.name as string;
     const tag = makeTag(state, id, name, fun);
     if (this.tags.has(tag)) {
-      this.errors.push(compileError('SLS_STRUCTURE', `name '${name}' appears twice in state '${state}' of ID '${id}'`, { file: decl.__file__, line: decl.__line__, id }));
+      this.errors.push(
+        compileError('SLS_STRUCTURE', `name '${name}' appears twice in state '${state}' of ID '${id}'`, {
+          file: decl.__file__,
+          line: decl.__line__,
+          id,
+        }),
+      );
       return;
     }
     this.tags.add(tag);
     const { args, meta, raw } = splitArgs(live);
     const chunk: Pending['chunk'] = {
-      tag, state, fun, id, name, sls: decl.__sls__, env: decl.__env__,
-      args, meta, raw: raw.filter((r) => !this.broken.has(r.ref)),
+      tag,
+      state,
+      fun,
+      id,
+      name,
+      sls: decl.__sls__,
+      env: decl.__env__,
+      args,
+      meta,
+      raw: raw.filter((r) => !this.broken.has(r.ref)),
     };
     if (decl.__file__ !== undefined) chunk.file = decl.__file__;
     if (decl.__line__ !== undefined) chunk.line = decl.__line__;
@@ -143,6 +169,10 @@ export function compileLow(high: HighData, ids: string[], broken: ReadonlySet<st
   const c = new LowCompiler(broken);
   for (const id of ids) if (high[id]) c.declaration(id, high[id]);
   const cap = orderCap(c.pending.map((p) => p.order));
-  const drafts = c.pending.map((p, index): DraftChunk => ({ ...p.chunk, order: resolveOrder(p.order, p.nameOrder, cap), index }));
+  const drafts = c.pending.map((p, index): DraftChunk => ({
+    ...p.chunk,
+    order: resolveOrder(p.order, p.nameOrder, cap),
+    index,
+  }));
   return { drafts, errors: c.errors, warnings: c.warnings };
 }

@@ -37,7 +37,9 @@ export function parseRequisites(kind: string, value: unknown): ParsedRequisites 
     const ref = (item as Record<string, unknown>)[state];
     if (state.includes('.')) {
       const short = state.slice(0, state.indexOf('.'));
-      problems.push(`invalid requisite type '${state}' in ${kind}: requisite types must not contain dots, did you mean '${short}'?`);
+      problems.push(
+        `invalid requisite type '${state}' in ${kind}: requisite types must not contain dots, did you mean '${short}'?`,
+      );
       state = short;
     }
     if (ref === null || ref === undefined) continue;

@@ -71,7 +71,9 @@ export class ChunkIndex {
       const chunks = this.exact.get(`${module}\0${ref}`) ?? [];
       return { found: chunks.length > 0, chunks: [...chunks] };
     }
-    const chunks = this.chunks.filter((c) => (anyModule || c.state === module) && (fnmatch(c.id, ref) || fnmatch(c.name, ref)));
+    const chunks = this.chunks.filter(
+      (c) => (anyModule || c.state === module) && (fnmatch(c.id, ref) || fnmatch(c.name, ref)),
+    );
     return { found: chunks.length > 0, chunks };
   }
 
@@ -88,10 +90,11 @@ export class ChunkIndex {
     let seeds: MatchableChunk[];
     if (module === 'id') {
       const first = this.firstById.get(ref);
-      seeds = first ? [first] : this.byName.get(ref) ?? [];
+      seeds = first ? [first] : (this.byName.get(ref) ?? []);
     } else {
       seeds = this.byDecl.get(`${module}\0${ref}`) ?? this.byModuleName.get(`${module}\0${ref}`) ?? [];
-      if (!seeds.length && hasGlob(ref)) seeds = this.chunks.filter((c) => c.state === module && (fnmatch(c.id, ref) || fnmatch(c.name, ref)));
+      if (!seeds.length && hasGlob(ref))
+        seeds = this.chunks.filter((c) => c.state === module && (fnmatch(c.id, ref) || fnmatch(c.name, ref)));
     }
     const decls = new Set(seeds.map(declKey));
     if (decls.size === 1) return [...(this.byDecl.get([...decls][0]) ?? [])];

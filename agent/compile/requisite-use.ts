@@ -11,10 +11,32 @@ export interface UseLink {
 }
 
 const NEVER = new Set([
-  'name', 'names', 'order', 'state', 'fun',
-  'require', 'require_any', 'watch', 'watch_any', 'onchanges', 'onchanges_any',
-  'onfail', 'onfail_any', 'onfail_all', 'onfail_stop', 'prereq', 'prerequired', 'listen',
-  'require_in', 'watch_in', 'onchanges_in', 'onfail_in', 'prereq_in', 'listen_in', 'use', 'use_in',
+  'name',
+  'names',
+  'order',
+  'state',
+  'fun',
+  'require',
+  'require_any',
+  'watch',
+  'watch_any',
+  'onchanges',
+  'onchanges_any',
+  'onfail',
+  'onfail_any',
+  'onfail_all',
+  'onfail_stop',
+  'prereq',
+  'prerequired',
+  'listen',
+  'require_in',
+  'watch_in',
+  'onchanges_in',
+  'onfail_in',
+  'prereq_in',
+  'listen_in',
+  'use',
+  'use_in',
 ]);
 
 function copy(value: unknown): unknown {

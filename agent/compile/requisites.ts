@@ -34,8 +34,12 @@ export interface ResolveOptions {
 const DIRECT = new Set<string>([...REQUISITE_ORDER, 'listen']);
 
 const IN_FORMS: Readonly<Record<string, RequisiteKind>> = {
-  require_in: 'require', watch_in: 'watch', onchanges_in: 'onchanges',
-  onfail_in: 'onfail', prereq_in: 'prereq', listen_in: 'listen',
+  require_in: 'require',
+  watch_in: 'watch',
+  onchanges_in: 'onchanges',
+  onfail_in: 'onfail',
+  prereq_in: 'prereq',
+  listen_in: 'listen',
 };
 
 /** The kinds of LowChunk.requisites, in the order they are listed. */
@@ -95,12 +99,24 @@ class Resolver {
         const hint = misspeltRequisite(key);
         if (hint === undefined) continue;
         const advice = hint ? `; did you mean '${hint}'?` : '';
-        this.error(located('REQUISITE_MALFORMED', `Unknown requisite keyword '${key}' in state [${c.name}] in SLS [${c.sls}]${advice}`, c));
+        this.error(
+          located(
+            'REQUISITE_MALFORMED',
+            `Unknown requisite keyword '${key}' in state [${c.name}] in SLS [${c.sls}]${advice}`,
+            c,
+          ),
+        );
       }
       for (const raw of c.raw) {
         const kind = raw.kind;
         if (typeof raw.state !== 'string' || typeof raw.ref !== 'string' || !raw.state) {
-          this.error(located('REQUISITE_MALFORMED', `Requisite [${kind}] in state [${c.name}] in SLS [${c.sls}] must name a state as {module: ID or name}`, c));
+          this.error(
+            located(
+              'REQUISITE_MALFORMED',
+              `Requisite [${kind}] in state [${c.name}] in SLS [${c.sls}] must name a state as {module: ID or name}`,
+              c,
+            ),
+          );
           continue;
         }
         const state = raw.state.includes('.') ? raw.state.slice(0, raw.state.indexOf('.')) : raw.state;
@@ -109,9 +125,21 @@ class Resolver {
         else if (kind in IN_FORMS) this.turnAround(c, { ...r, kind: IN_FORMS[kind] });
         else if (kind === 'use' || kind === 'use_in') this.use(c, kind, r);
         else if (kind === 'prerequired') {
-          this.error(located('REQUISITE_MALFORMED', `Requisite [prerequired] in state [${c.name}] in SLS [${c.sls}] cannot be declared; declare prereq on the other state`, c));
+          this.error(
+            located(
+              'REQUISITE_MALFORMED',
+              `Requisite [prerequired] in state [${c.name}] in SLS [${c.sls}] cannot be declared; declare prereq on the other state`,
+              c,
+            ),
+          );
         } else {
-          this.error(located('REQUISITE_MALFORMED', `Unknown requisite keyword '${kind}' in state [${c.name}] in SLS [${c.sls}]`, c));
+          this.error(
+            located(
+              'REQUISITE_MALFORMED',
+              `Unknown requisite keyword '${kind}' in state [${c.name}] in SLS [${c.sls}]`,
+              c,
+            ),
+          );
         }
       }
     }
@@ -119,7 +147,8 @@ class Resolver {
 
   private turnAround(c: DraftChunk, r: Ref): void {
     // listen_in is looked up like listen; the other _in forms extend a whole declaration.
-    const targets = r.kind === 'listen' ? this.index.direct(r.state, r.ref).chunks : this.index.declarations(r.state, r.ref);
+    const targets =
+      r.kind === 'listen' ? this.index.direct(r.state, r.ref).chunks : this.index.declarations(r.state, r.ref);
     if (!targets.length) {
       this.error(missing(r));
       return;
@@ -132,7 +161,11 @@ class Resolver {
     }
   }
 
-  private use(c: DraftChunk, kind: 'use' | 'use_in', r: { written: string; state: string; ref: string; origin: DraftChunk }): void {
+  private use(
+    c: DraftChunk,
+    kind: 'use' | 'use_in',
+    r: { written: string; state: string; ref: string; origin: DraftChunk },
+  ): void {
     const found = this.index.declarations(r.state, r.ref);
     if (!found.length) {
       this.error(missing(r));
@@ -146,12 +179,17 @@ class Resolver {
   }
 
   private link(user: DraftChunk, source: DraftChunk): void {
-    const dup = this.uses.some((u) => u.user.tag === user.tag && u.source.state === source.state && u.source.id === source.id);
+    const dup = this.uses.some(
+      (u) => u.user.tag === user.tag && u.source.state === source.state && u.source.id === source.id,
+    );
     if (!dup && !(user.state === source.state && user.id === source.id)) this.uses.push({ user, source });
   }
 
   /** Resolves every chunk's references into its requisites and the graph. */
-  resolve(graph: RequisiteGraph, modWatch: (state: string) => boolean): Map<string, Partial<Record<RequisiteKind, string[]>>> {
+  resolve(
+    graph: RequisiteGraph,
+    modWatch: (state: string) => boolean,
+  ): Map<string, Partial<Record<RequisiteKind, string[]>>> {
     const out = new Map<string, Partial<Record<RequisiteKind, string[]>>>();
     for (const c of this.chunks) out.set(c.tag, {});
     const add = (tag: string, kind: RequisiteKind, target: string): void => {
@@ -168,7 +206,10 @@ class Resolver {
         else byKind.set(r.kind, [r]);
       }
       if (!modWatch(c.state)) {
-        for (const [from, to] of [['watch', 'require'], ['watch_any', 'require_any']] as const) {
+        for (const [from, to] of [
+          ['watch', 'require'],
+          ['watch_any', 'require_any'],
+        ] as const) {
           const moved = byKind.get(from);
           if (!moved) continue;
           byKind.set(to, [...(byKind.get(to) ?? []), ...moved.map((r) => ({ ...r, kind: to }))]);
@@ -212,7 +253,9 @@ class Resolver {
         : `${this.label(e.dependent)} ${e.kind} ${this.label(e.dependency)}`,
     );
     const first = this.chunks.find((x) => x.tag === steps[0].dependent)!;
-    this.error(located('REQUISITE_CYCLE', `Recursive requisites were found: ${chain.join(' → ')} (${says.join(', ')})`, first));
+    this.error(
+      located('REQUISITE_CYCLE', `Recursive requisites were found: ${chain.join(' → ')} (${says.join(', ')})`, first),
+    );
   }
 }
 

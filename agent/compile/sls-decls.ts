@@ -38,7 +38,13 @@ export function parseExtend(r: RenderedSls, env: string, ext: unknown, errors: E
     for (const p of n.problems) errors.push(compileError('SLS_STRUCTURE', p, { ...where, id }));
     if (!n.modules) continue;
     if (Object.keys(n.modules).length === 0) {
-      if (!n.problems.length) errors.push(compileError('SLS_STRUCTURE', `extension of '${id}' in SLS '${r.sls}' names no state module`, { ...where, id }));
+      if (!n.problems.length)
+        errors.push(
+          compileError('SLS_STRUCTURE', `extension of '${id}' in SLS '${r.sls}' names no state module`, {
+            ...where,
+            id,
+          }),
+        );
       continue;
     }
     out.push({ id, body: n.modules, sls: r.sls, env, ...where });
@@ -50,7 +56,9 @@ export function parseExtend(r: RenderedSls, env: string, ext: unknown, errors: E
 export function parseExclude(r: RenderedSls, exc: unknown, errors: ErrorData[], warnings: ErrorData[]): ExcludeDecl[] {
   const where = { file: r.file, line: r.lines.exclude };
   if (!Array.isArray(exc)) {
-    errors.push(compileError('SLS_STRUCTURE', `the exclude declaration in SLS '${r.sls}' is not formed as a list`, where));
+    errors.push(
+      compileError('SLS_STRUCTURE', `the exclude declaration in SLS '${r.sls}' is not formed as a list`, where),
+    );
     return [];
   }
   const out: ExcludeDecl[] = [];
@@ -62,7 +70,13 @@ export function parseExclude(r: RenderedSls, exc: unknown, errors: ErrorData[], 
       out.push({ kind: keys[0], value, sls: r.sls, ...where });
     } else {
       // Salt's apply_exclude passes over such an entry: it excludes nothing
-      warnings.push(compileError('SLS_STRUCTURE', `exclude entry ${show(item)} in SLS '${r.sls}' is neither an SLS name, '- sls: name' nor '- id: ID': it excludes nothing`, where));
+      warnings.push(
+        compileError(
+          'SLS_STRUCTURE',
+          `exclude entry ${show(item)} in SLS '${r.sls}' is neither an SLS name, '- sls: name' nor '- id: ID': it excludes nothing`,
+          where,
+        ),
+      );
     }
   }
   return out;

@@ -17,7 +17,12 @@ export interface Problem {
 /** Problems of one argument dict (`{arg: value}`) of a state declaration or of a `names` entry. */
 export function argProblems(arg: unknown, where: string): Problem[] {
   if (!isDict(arg)) {
-    return [{ code: 'SLS_STRUCTURE', message: `argument ${show(arg)} of ${where} is neither a function name nor a single-key dictionary` }];
+    return [
+      {
+        code: 'SLS_STRUCTURE',
+        message: `argument ${show(arg)} of ${where} is neither a function name nor a single-key dictionary`,
+      },
+    ];
   }
   const keys = Object.keys(arg);
   if (keys.length === 0) return [{ code: 'SLS_STRUCTURE', message: `empty argument in ${where}` }];
@@ -34,7 +39,10 @@ export function argProblems(arg: unknown, where: string): Problem[] {
     return [{ code: 'SLS_STRUCTURE', message: `the 'names' argument of ${where} must be formed as a list` }];
   }
   if (isRequisiteKeyword(key)) {
-    return parseRequisites(key, value).problems.map((m) => ({ code: 'REQUISITE_MALFORMED' as const, message: `${m} (${where})` }));
+    return parseRequisites(key, value).problems.map((m) => ({
+      code: 'REQUISITE_MALFORMED' as const,
+      message: `${m} (${where})`,
+    }));
   }
   return [];
 }
@@ -49,14 +57,21 @@ export function moduleProblems(id: string, module: string, list: unknown, decl: 
     if (typeof arg === 'string') {
       funs.push(arg);
       if (/\s/.test(arg.trim())) {
-        out.push({ code: 'SLS_STRUCTURE', message: `the function '${arg}' in ${where} has whitespace; perhaps this is an argument missing a ':'` });
+        out.push({
+          code: 'SLS_STRUCTURE',
+          message: `the function '${arg}' in ${where} has whitespace; perhaps this is an argument missing a ':'`,
+        });
       }
       continue;
     }
     out.push(...argProblems(arg, where));
   }
   if (funs.length === 0) out.push({ code: 'SLS_STRUCTURE', message: `no function declared in ${where}` });
-  else if (funs.length > 1) out.push({ code: 'SLS_STRUCTURE', message: `too many functions declared in ${where}; choose one of: ${funs.join(', ')}` });
+  else if (funs.length > 1)
+    out.push({
+      code: 'SLS_STRUCTURE',
+      message: `too many functions declared in ${where}; choose one of: ${funs.join(', ')}`,
+    });
   return out;
 }
 
@@ -67,7 +82,9 @@ export function verifyDecl(id: string, decl: HighDecl): { errors: ErrorData[]; w
   for (const module of Object.keys(decl)) {
     if (module.startsWith('__')) continue;
     for (const p of moduleProblems(id, module, decl[module], decl)) {
-      (p.warning ? warnings : errors).push(compileError(p.code, p.message, { file: decl.__file__, line: decl.__line__, id }));
+      (p.warning ? warnings : errors).push(
+        compileError(p.code, p.message, { file: decl.__file__, line: decl.__line__, id }),
+      );
     }
   }
   return { errors, warnings };

@@ -6,6 +6,10 @@ import type { StateFunction } from '../states/types.ts';
 import { parseArgs, type ParsedArgs } from '../states/arg-parse.ts';
 
 /** Checks `args` (which include `name`) for the function `full` (`file.managed`). */
-export function checkArgs(fn: Pick<StateFunction, 'args' | 'anyKeyword'>, args: Record<string, unknown>, full: string): ParsedArgs {
+export function checkArgs(
+  fn: Pick<StateFunction, 'args' | 'anyKeyword'>,
+  args: Record<string, unknown>,
+  full: string,
+): ParsedArgs {
   return parseArgs(fn.args, args, full, fn.anyKeyword);
 }

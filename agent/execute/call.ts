@@ -32,7 +32,12 @@ export interface CallInput {
   signal?: AbortSignal;
 }
 
-const fail = (comment: string, warnings: string[] = [], changes: Changes = {}): CallOutcome => ({ result: false, changes, comment, warnings });
+const fail = (comment: string, warnings: string[] = [], changes: Changes = {}): CallOutcome => ({
+  result: false,
+  changes,
+  comment,
+  warnings,
+});
 
 function fullName(chunk: LowChunk, mode: CallInput['mode']): string {
   return `${chunk.state}.${mode === 'modWatch' ? 'mod_watch' : chunk.fun}`;
@@ -57,12 +62,14 @@ async function perform(input: CallInput, fn: StateFunction, args: StateArgs, ctx
   const out = await fn.apply(plan, ctx);
   const warnings = [...(plan.warnings ?? []), ...(out.warnings ?? [])];
   const result = out.result ?? true;
-  if (!result || mode === 'modWatch' || fn.recheck === false) return { result, changes: out.changes, comment: out.comment, warnings };
+  if (!result || mode === 'modWatch' || fn.recheck === false)
+    return { result, changes: out.changes, comment: out.comment, warnings };
   const again = await fn.check(args, ctx);
   if (again.status === 'converged') return { result: true, changes: out.changes, comment: out.comment, warnings };
-  const why = again.status === 'pending'
-    ? `${full} is still not in the desired state after apply: ${again.comment}`
-    : `Re-check after apply failed: ${again.comment}`;
+  const why =
+    again.status === 'pending'
+      ? `${full} is still not in the desired state after apply: ${again.comment}`
+      : `Re-check after apply failed: ${again.comment}`;
   return { result: false, changes: out.changes, comment: out.comment ? `${out.comment}\n${why}` : why, warnings };
 }
 
@@ -79,7 +86,8 @@ export async function callState(input: CallInput): Promise<CallOutcome> {
       const ctx = input.context(signal);
       if (mode === 'run') {
         const cond = await runConditions(chunk, ctx);
-        if (cond?.skip) return { result: true, changes: {}, comment: cond.comment, warnings: [], skipWatch: cond.skipWatch };
+        if (cond?.skip)
+          return { result: true, changes: {}, comment: cond.comment, warnings: [], skipWatch: cond.skipWatch };
       }
       return perform(input, fn, args, ctx);
     });

@@ -56,7 +56,8 @@ async function onlyif(v: unknown, chunk: LowChunk, ctx: StateContext): Promise<C
       res = { skip: false, comment: 'onlyif condition is true', skipWatch: false };
       continue;
     }
-    if (typeof entry !== 'string') return { skip: false, comment: 'onlyif execution failed, bad type passed', skipWatch: false };
+    if (typeof entry !== 'string')
+      return { skip: false, comment: 'onlyif execution failed, bad type passed', skipWatch: false };
     const code = await exitCode(entry, chunk, ctx);
     if (code !== 0) return onlyifFalse;
     res = { skip: false, comment: 'onlyif condition is true', skipWatch: false };
@@ -69,7 +70,7 @@ async function unless(v: unknown, chunk: LowChunk, ctx: StateContext): Promise<C
   for (const entry of list(v)) {
     let ok: boolean;
     if (typeof entry === 'boolean') ok = entry;
-    else if (typeof entry === 'string') ok = (await exitCode(entry, chunk, ctx) ?? 0) === 0;
+    else if (typeof entry === 'string') ok = ((await exitCode(entry, chunk, ctx)) ?? 0) === 0;
     else return { skip: false, comment: 'unless condition is false, bad type passed', skipWatch: false };
     if (!ok) return { skip: false, comment: 'unless condition is false', skipWatch: false };
     res = { skip: true, comment: 'unless condition is true', skipWatch: true };
@@ -80,7 +81,8 @@ async function unless(v: unknown, chunk: LowChunk, ctx: StateContext): Promise<C
 function creates(v: unknown, ctx: StateContext): ConditionResult {
   const exists = (p: unknown): boolean => typeof p === 'string' && existsSync(join(ctx.root, p));
   if (typeof v === 'string' && exists(v)) return { skip: true, comment: `${v} exists`, skipWatch: true };
-  if (Array.isArray(v) && v.every(exists)) return { skip: true, comment: 'All files in creates exist', skipWatch: true };
+  if (Array.isArray(v) && v.every(exists))
+    return { skip: true, comment: 'All files in creates exist', skipWatch: true };
   return { skip: false, comment: 'Creates files not found', skipWatch: false };
 }
 
@@ -96,6 +98,9 @@ export async function runConditions(chunk: LowChunk, ctx: StateContext): Promise
   return {
     skip: parts.some((p) => p.skip),
     skipWatch: parts.some((p) => p.skipWatch),
-    comment: parts.map((p) => p.comment).filter(Boolean).join('\n'),
+    comment: parts
+      .map((p) => p.comment)
+      .filter(Boolean)
+      .join('\n'),
   };
 }

@@ -14,7 +14,11 @@ import { stateFunction } from '../states/index.ts';
 import type { Changes, StateContext, StateFunction } from '../states/types.ts';
 import { flag } from '../states/args.ts';
 import {
-  checkRequisites, notRun, SKIP_WATCH_NOTE, type RequisiteCheck, type TargetOutcome,
+  checkRequisites,
+  notRun,
+  SKIP_WATCH_NOTE,
+  type RequisiteCheck,
+  type TargetOutcome,
 } from './requisite-status.ts';
 import { callState, type CallOutcome } from './call.ts';
 import { listeners } from './listen.ts';
@@ -67,7 +71,10 @@ class Execution {
   private runNum = 0;
   stopped = false;
 
-  constructor(private readonly chunks: readonly LowChunk[], private readonly o: ExecuteOptions) {
+  constructor(
+    private readonly chunks: readonly LowChunk[],
+    private readonly o: ExecuteOptions,
+  ) {
     for (const c of chunks) this.byTag.set(c.tag, c);
     const base = o.context ?? {};
     this.facts = base.facts ?? new FactCache({ root: base.root ?? '/', run: base.run ?? runCommand });
@@ -83,11 +90,18 @@ class Execution {
 
   private context(chunk: LowChunk, signal: AbortSignal | undefined, test: boolean, changed?: string[]): StateContext {
     const ctx = makeContext({
-      ...this.o.context, facts: this.facts, test, chunk, chunks: this.chunks,
-      ...(signal ? { signal } : {}), ...(changed ? { changedRequisites: changed } : {}),
+      ...this.o.context,
+      facts: this.facts,
+      test,
+      chunk,
+      chunks: this.chunks,
+      ...(signal ? { signal } : {}),
+      ...(changed ? { changedRequisites: changed } : {}),
     });
     if (test) {
-      const pending = tagsOf(chunk).filter((t) => this.done.get(t)?.result === null || this.pre.get(t)?.result === null);
+      const pending = tagsOf(chunk).filter(
+        (t) => this.done.get(t)?.result === null || this.pre.get(t)?.result === null,
+      );
       if (pending.length) ctx.pendingRequisites = [...new Set(pending)];
     }
     return ctx;
@@ -105,9 +119,16 @@ class Execution {
   /** Records a final result. */
   private record(chunk: LowChunk, out: CallOutcome, started: number, ran: boolean): void {
     let r: StateResult = {
-      tag: chunk.tag, id: chunk.id, name: chunk.name, sls: chunk.sls,
-      result: out.result, changes: out.changes, comment: out.comment,
-      start_time: startTime(started), duration_ms: durationMs(started, nowMs()), run_num: this.runNum++,
+      tag: chunk.tag,
+      id: chunk.id,
+      name: chunk.name,
+      sls: chunk.sls,
+      result: out.result,
+      changes: out.changes,
+      comment: out.comment,
+      start_time: startTime(started),
+      duration_ms: durationMs(started, nowMs()),
+      run_num: this.runNum++,
     };
     if (out.warnings.length) r.warnings = out.warnings;
     this.done.set(chunk.tag, { result: out.result, changes: out.changes, ran });
@@ -121,10 +142,19 @@ class Execution {
     return Number.isFinite(t) && t > 0 ? t : undefined;
   }
 
-  private call(chunk: LowChunk, mode: 'run' | 'modWatch', test: boolean, extra: { args?: Record<string, unknown>; changed?: string[]; source?: LowChunk } = {}): Promise<CallOutcome> {
+  private call(
+    chunk: LowChunk,
+    mode: 'run' | 'modWatch',
+    test: boolean,
+    extra: { args?: Record<string, unknown>; changed?: string[]; source?: LowChunk } = {},
+  ): Promise<CallOutcome> {
     const src = extra.source ?? chunk;
     return callState({
-      chunk, mode, fn: this.fn(src.state, src.fun), timeout: this.timeout(chunk), signal: this.o.signal,
+      chunk,
+      mode,
+      fn: this.fn(src.state, src.fun),
+      timeout: this.timeout(chunk),
+      signal: this.o.signal,
       ...(extra.args ? { args: extra.args } : {}),
       context: (signal) => this.context(chunk, signal, test, extra.changed),
     });
@@ -175,10 +205,17 @@ class Execution {
   private aggregateArgs(chunk: LowChunk, fn: StateFunction | undefined): Record<string, unknown> | undefined {
     if (!fn?.aggregate || this.o.aggregate === false || chunk.meta.aggregate === false) return undefined;
     const plain: RequisiteKind[] = ['require', 'require_any'];
-    const pending = this.chunks.filter((c) =>
-      c !== chunk && !this.done.has(c.tag) && c.state === chunk.state && c.fun === chunk.fun && c.meta.aggregate !== false &&
-      Object.keys(c.meta).every((k) => !['onlyif', 'unless', 'creates', 'retry'].includes(k)) &&
-      tagsOf(c).length === tagsOf(c, plain).length && checkRequisites(c.requisites, this.lookup()).status === 'met');
+    const pending = this.chunks.filter(
+      (c) =>
+        c !== chunk &&
+        !this.done.has(c.tag) &&
+        c.state === chunk.state &&
+        c.fun === chunk.fun &&
+        c.meta.aggregate !== false &&
+        Object.keys(c.meta).every((k) => !['onlyif', 'unless', 'creates', 'retry'].includes(k)) &&
+        tagsOf(c).length === tagsOf(c, plain).length &&
+        checkRequisites(c.requisites, this.lookup()).status === 'met',
+    );
     if (!pending.length) return undefined;
     let merged: ReturnType<NonNullable<StateFunction['aggregate']>>;
     try {
@@ -210,7 +247,12 @@ class Execution {
     if (check.status === 'fail' && own) {
       // A pre-required state whose requisites failed (its own test run, or the state that
       // pre-required it) reports its test run, without the changes it proposed.
-      this.record(chunk, { result: own.result, changes: EMPTY, comment: own.comment, warnings: own.warnings }, started, own.result === false);
+      this.record(
+        chunk,
+        { result: own.result, changes: EMPTY, comment: own.comment, warnings: own.warnings },
+        started,
+        own.result === false,
+      );
       return this.failhard(chunk);
     }
     const skip = notRun(check, (t) => this.label(t));

@@ -31,7 +31,7 @@
 import type { RequisiteKind, ResultValue } from '../protocol.ts';
 
 export type RequisiteStatus =
-  | 'met' | 'unmet' | 'fail' | 'change' | 'onfail' | 'onchanges' | 'pre' | 'skip_req' | 'skip_watch';
+  'met' | 'unmet' | 'fail' | 'change' | 'onfail' | 'onchanges' | 'pre' | 'skip_req' | 'skip_watch';
 
 /** What the truth table needs to know about a target's result. */
 export interface TargetOutcome {

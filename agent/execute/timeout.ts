@@ -40,7 +40,10 @@ export async function withTimeout<T>(
     if (err instanceof StateTimeout) {
       let grace: NodeJS.Timeout | undefined;
       await Promise.race([
-        running.then(() => undefined, () => undefined),
+        running.then(
+          () => undefined,
+          () => undefined,
+        ),
         new Promise<void>((r) => (grace = setTimeout(r, GRACE_MS))),
       ]);
       clearTimeout(grace);

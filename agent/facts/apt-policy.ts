@@ -87,7 +87,8 @@ export const aptPolicyFact: Fact<string, Map<string, PackagePolicy>> = {
     const names = key.split(' ').filter(Boolean);
     if (!names.length) return '';
     const r = await env.run(['apt-cache', 'policy', ...names], { env: { LC_ALL: 'C' } });
-    if (r.code !== 0) throw new Error(`apt-cache policy failed (exit ${r.code}): ${r.stderr.trim() || r.error || ''}`.trim());
+    if (r.code !== 0)
+      throw new Error(`apt-cache policy failed (exit ${r.code}): ${r.stderr.trim() || r.error || ''}`.trim());
     return r.stdout;
   },
   parse: (raw) => parseAptPolicy(raw),

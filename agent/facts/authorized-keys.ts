@@ -11,8 +11,14 @@ const KEYTYPE = /^(?:sk-)?(?:ssh-|ecdsa-)[\w.@-]+$/;
 
 /** Short names Salt accepts for `enc`. */
 const ENC_ALIASES: Record<string, string> = {
-  rsa: 'ssh-rsa', dsa: 'ssh-dss', dss: 'ssh-dss', ed25519: 'ssh-ed25519', ecdsa: 'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp256': 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384': 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521': 'ecdsa-sha2-nistp521',
+  rsa: 'ssh-rsa',
+  dsa: 'ssh-dss',
+  dss: 'ssh-dss',
+  ed25519: 'ssh-ed25519',
+  ecdsa: 'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp256': 'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384': 'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521': 'ecdsa-sha2-nistp521',
 };
 
 export const normalizeEnc = (enc: string): string => ENC_ALIASES[enc] ?? enc;

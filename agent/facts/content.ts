@@ -16,7 +16,12 @@ export interface FileContent {
 
 export function parseContent(data: Buffer | null): FileContent | null {
   if (!data) return null;
-  return { data, text: data.toString('utf8'), binary: isBinary(data), sha256: createHash('sha256').update(data).digest('hex') };
+  return {
+    data,
+    text: data.toString('utf8'),
+    binary: isBinary(data),
+    sha256: createHash('sha256').update(data).digest('hex'),
+  };
 }
 
 /** content: key = absolute path of a file; null when it is missing or not a regular file. */

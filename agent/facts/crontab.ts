@@ -81,7 +81,15 @@ export function parseCrontab(text: string): CronTab {
     } else if (line.split(' ').length > 5) {
       const c = line.split(' ');
       tab.crons.push({
-        minute: c[0], hour: c[1], daymonth: c[2], month: c[3], dayweek: c[4], cmd: c.slice(5).join(' '), comment, identifier, commented,
+        minute: c[0],
+        hour: c[1],
+        daymonth: c[2],
+        month: c[3],
+        dayweek: c[4],
+        cmd: c.slice(5).join(' '),
+        comment,
+        identifier,
+        commented,
       });
       comment = identifier = null;
     }

@@ -29,8 +29,17 @@ export function parseDebconfDat(text: string): Map<string, DebconfQuestion> {
     }
     const name = fields.get('Name');
     if (!name) continue;
-    const list = (k: string): string[] => (fields.get(k) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    out.set(name, { name, value: fields.has('Value') ? (fields.get('Value') as string) : null, owners: list('Owners'), flags: list('Flags') });
+    const list = (k: string): string[] =>
+      (fields.get(k) ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    out.set(name, {
+      name,
+      value: fields.has('Value') ? (fields.get('Value') as string) : null,
+      owners: list('Owners'),
+      flags: list('Flags'),
+    });
   }
   return out;
 }
@@ -54,7 +63,10 @@ export function parseDebconf(raw: DebconfRaw): Map<string, DebconfQuestion> {
 export const debconfFact: Fact<DebconfRaw, Map<string, DebconfQuestion>> = {
   name: 'debconf',
   async gather(_key, env) {
-    return { config: await readText(join(env.root, DEBCONF_CONFIG)), passwords: await readText(join(env.root, DEBCONF_PASSWORDS)) };
+    return {
+      config: await readText(join(env.root, DEBCONF_CONFIG)),
+      passwords: await readText(join(env.root, DEBCONF_PASSWORDS)),
+    };
   },
   parse: parseDebconf,
 };

@@ -15,9 +15,20 @@ export function parseOsRelease(text: string): Record<string, string> {
 }
 
 const FAMILIES: Record<string, string> = {
-  debian: 'Debian', ubuntu: 'Debian', raspbian: 'Debian', linuxmint: 'Debian',
-  rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat',
-  arch: 'Arch', alpine: 'Alpine', suse: 'Suse', opensuse: 'Suse', 'opensuse-leap': 'Suse',
+  debian: 'Debian',
+  ubuntu: 'Debian',
+  raspbian: 'Debian',
+  linuxmint: 'Debian',
+  rhel: 'RedHat',
+  centos: 'RedHat',
+  fedora: 'RedHat',
+  rocky: 'RedHat',
+  almalinux: 'RedHat',
+  arch: 'Arch',
+  alpine: 'Alpine',
+  suse: 'Suse',
+  opensuse: 'Suse',
+  'opensuse-leap': 'Suse',
 };
 
 /** os, os_family, osrelease, oscodename… from os-release fields, as Salt names them. */
@@ -28,9 +39,13 @@ export function osGrains(rel: Record<string, string>): Grains {
   const family = FAMILIES[id] ?? like.map((l) => FAMILIES[l]).find(Boolean) ?? os;
   const release = rel.VERSION_ID ?? '';
   return {
-    os, os_family: family, osfullname: rel.NAME ?? os, osrelease: release,
+    os,
+    os_family: family,
+    osfullname: rel.NAME ?? os,
+    osrelease: release,
     ...(Number.parseInt(release, 10) ? { osmajorrelease: Number.parseInt(release, 10) } : {}),
-    oscodename: rel.VERSION_CODENAME ?? '', osfinger: `${os}-${release.split('.')[0]}`,
+    oscodename: rel.VERSION_CODENAME ?? '',
+    osfinger: `${os}-${release.split('.')[0]}`,
   };
 }
 
@@ -57,11 +72,19 @@ export function collectGrains(root = '/'): Grains {
   const rel = parseOsRelease(read(`${root.replace(/\/$/, '')}/etc/os-release`));
   const virt = read('/proc/1/cgroup').includes('docker') || existsSync('/.dockerenv') ? 'container' : 'physical';
   return {
-    id: host, host: host.split('.')[0], fqdn: host, nodename: host, localhost: host,
-    kernel: 'Linux', kernelrelease: read('/proc/sys/kernel/osrelease').trim(),
-    ...osGrains(rel), ...ipGrains(networkInterfaces()),
-    num_cpus: cpus().length, mem_total: Math.round(totalmem() / 1024 / 1024),
+    id: host,
+    host: host.split('.')[0],
+    fqdn: host,
+    nodename: host,
+    localhost: host,
+    kernel: 'Linux',
+    kernelrelease: read('/proc/sys/kernel/osrelease').trim(),
+    ...osGrains(rel),
+    ...ipGrains(networkInterfaces()),
+    num_cpus: cpus().length,
+    mem_total: Math.round(totalmem() / 1024 / 1024),
     init: existsSync('/run/systemd/system') ? 'systemd' : 'sysvinit',
-    virtual: virt, cpuarch: process.arch === 'x64' ? 'x86_64' : process.arch,
+    virtual: virt,
+    cpuarch: process.arch === 'x64' ? 'x86_64' : process.arch,
   };
 }

@@ -26,12 +26,22 @@ export interface ShadowEntry {
 }
 
 /** Splits GECOS into Salt's fields; `other` keeps everything after the fourth comma. */
-export function splitGecos(gecos: string): Pick<PasswdEntry, 'fullname' | 'roomnumber' | 'workphone' | 'homephone' | 'other'> {
+export function splitGecos(
+  gecos: string,
+): Pick<PasswdEntry, 'fullname' | 'roomnumber' | 'workphone' | 'homephone' | 'other'> {
   const f = gecos.split(',');
-  return { fullname: f[0] ?? '', roomnumber: f[1] ?? '', workphone: f[2] ?? '', homephone: f[3] ?? '', other: f.slice(4).join(',') };
+  return {
+    fullname: f[0] ?? '',
+    roomnumber: f[1] ?? '',
+    workphone: f[2] ?? '',
+    homephone: f[3] ?? '',
+    other: f.slice(4).join(','),
+  };
 }
 
-export function joinGecos(g: Pick<PasswdEntry, 'fullname' | 'roomnumber' | 'workphone' | 'homephone' | 'other'>): string {
+export function joinGecos(
+  g: Pick<PasswdEntry, 'fullname' | 'roomnumber' | 'workphone' | 'homephone' | 'other'>,
+): string {
   return [g.fullname, g.roomnumber, g.workphone, g.homephone, g.other].join(',').replace(/,+$/, '');
 }
 
@@ -41,7 +51,15 @@ export function parsePasswd(text: string): Map<string, PasswdEntry> {
     const f = line.split(':');
     if (f.length < 7 || !f[0] || line.startsWith('#') || !/^\d+$/.test(f[2]) || !/^\d+$/.test(f[3])) continue;
     if (out.has(f[0])) continue;
-    out.set(f[0], { name: f[0], passwd: f[1], uid: Number(f[2]), gid: Number(f[3]), ...splitGecos(f[4]), home: f[5], shell: f.slice(6).join(':') });
+    out.set(f[0], {
+      name: f[0],
+      passwd: f[1],
+      uid: Number(f[2]),
+      gid: Number(f[3]),
+      ...splitGecos(f[4]),
+      home: f[5],
+      shell: f.slice(6).join(':'),
+    });
   }
   return out;
 }

@@ -4,7 +4,17 @@ import type { Grains } from '../protocol.ts';
 
 /** The grains reported to the master; everything else stays on the host. */
 export const REPORTED_GRAINS = [
-  'os', 'os_family', 'osrelease', 'oscodename', 'kernel', 'fqdn', 'num_cpus', 'mem_total', 'init', 'ipv4', 'ipv6',
+  'os',
+  'os_family',
+  'osrelease',
+  'oscodename',
+  'kernel',
+  'fqdn',
+  'num_cpus',
+  'mem_total',
+  'init',
+  'ipv4',
+  'ipv6',
 ] as const;
 
 export interface ReportedFacts {

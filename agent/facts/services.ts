@@ -23,7 +23,19 @@ export const keyOf = (names: Iterable<string>): string => [...new Set(names)].so
 
 // ---- systemd
 
-const UNIT_TYPES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer', 'slice', 'scope'];
+const UNIT_TYPES = [
+  'service',
+  'socket',
+  'device',
+  'mount',
+  'automount',
+  'swap',
+  'target',
+  'path',
+  'timer',
+  'slice',
+  'scope',
+];
 
 /** Salt's canonical unit name: a bare name is a `.service`. */
 export function unitName(name: string): string {
@@ -63,7 +75,10 @@ export function unitState(name: string, props: Record<string, string>): ServiceS
  * separated by blank lines. Undefined when the blocks do not line up with the names.
  */
 export function parseSystemctlShow(stdout: string, names: string[]): ServiceStates | undefined {
-  const blocks = stdout.split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean);
+  const blocks = stdout
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (blocks.length !== names.length) return undefined;
   return new Map(names.map((n, i) => [n, unitState(n, parseShowBlock(blocks[i]))]));
 }
@@ -79,7 +94,13 @@ export const systemdServicesFact: Fact<Record<string, string>, ServiceStates> = 
   async gather(key, env) {
     const names = namesOf(key);
     const all = names.length ? await show(names, env) : '';
-    const blocks = all === undefined ? undefined : all.split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean);
+    const blocks =
+      all === undefined
+        ? undefined
+        : all
+            .split(/\n\s*\n/)
+            .map((b) => b.trim())
+            .filter(Boolean);
     if (blocks && blocks.length === names.length) return Object.fromEntries(names.map((n, i) => [n, blocks[i]]));
     // One bad name makes systemctl refuse the whole batch: ask one by one.
     const one = await Promise.all(names.map(async (n) => [n, (await show([n], env)) ?? ''] as const));
@@ -123,7 +144,15 @@ export function parseSysv(raw: SysvRaw, key: string): ServiceStates {
   return new Map(
     namesOf(key).map((n) => {
       const code = raw.status[n];
-      return [n, { name: n, available: code !== null && code !== undefined, running: code === 0, enabled: sysvEnabled(n, raw.rcLinks) }];
+      return [
+        n,
+        {
+          name: n,
+          available: code !== null && code !== undefined,
+          running: code === 0,
+          enabled: sysvEnabled(n, raw.rcLinks),
+        },
+      ];
     }),
   );
 }

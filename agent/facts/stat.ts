@@ -38,8 +38,15 @@ export function parseStat(raw: RawStat | null): FileStat | null {
   const s = raw.stats;
   const type: FileType = s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'directory' : s.isFile() ? 'file' : 'other';
   const out: FileStat = {
-    type, mode: octalMode(s.mode), uid: s.uid, gid: s.gid, size: s.size,
-    mtimeMs: s.mtimeMs, atimeMs: s.atimeMs, ino: s.ino, nlink: s.nlink,
+    type,
+    mode: octalMode(s.mode),
+    uid: s.uid,
+    gid: s.gid,
+    size: s.size,
+    mtimeMs: s.mtimeMs,
+    atimeMs: s.atimeMs,
+    ino: s.ino,
+    nlink: s.nlink,
   };
   if (raw.target !== undefined) out.target = raw.target;
   return out;

@@ -5,11 +5,15 @@ import { readText } from '../store/read-text.ts';
 
 /** net.ipv4.ip_forward → /proc/sys/net/ipv4/ip_forward (a '/' in the name stays a '.' in the path). */
 export function procPath(name: string): string {
-  return `/proc/sys/${name.replace(/\./g, '\u0000').replace(/\//g, '.').replace(/\u0000/g, '/')}`;
+  return `/proc/sys/${name
+    .replace(/\./g, '\u0000')
+    .replace(/\//g, '.')
+    .replace(/\u0000/g, '/')}`;
 }
 
 /** Values compare as their whitespace-separated fields ("32768\t60999" = "32768 60999"). */
-export const sameValue = (a: string, b: string): boolean => a.trim().split(/\s+/).join(' ') === b.trim().split(/\s+/).join(' ');
+export const sameValue = (a: string, b: string): boolean =>
+  a.trim().split(/\s+/).join(' ') === b.trim().split(/\s+/).join(' ');
 
 /** Key: the parameter name; value: the running value, or null when the kernel has no such parameter. */
 export const sysctlFact: Fact<string | null, string | null> = {
@@ -39,7 +43,8 @@ export function setSysctlConf(text: string, name: string, value: string): string
   const out = lines.map((line) => {
     const t = line.trim();
     const eq = t.indexOf('=');
-    if (t.startsWith('#') || t.startsWith(';') || eq <= 0 || t.slice(0, eq).trim().replace(/^-/, '') !== name) return line;
+    if (t.startsWith('#') || t.startsWith(';') || eq <= 0 || t.slice(0, eq).trim().replace(/^-/, '') !== name)
+      return line;
     found = true;
     return `${name} = ${value}`;
   });

@@ -71,8 +71,15 @@ export const getentFact: Fact<string | null, Account | null> = {
  * Resolves a user (kind 'passwd') or group by name or numeric id. A number that names no
  * account is still a valid id (files may be owned by ids without names).
  */
-export async function lookupAccount(facts: FactCache, kind: 'passwd' | 'group', who: string | number): Promise<Account | undefined> {
-  const db = await facts.get(kind === 'passwd' ? passwdFact : groupFact, kind === 'passwd' ? '/etc/passwd' : '/etc/group');
+export async function lookupAccount(
+  facts: FactCache,
+  kind: 'passwd' | 'group',
+  who: string | number,
+): Promise<Account | undefined> {
+  const db = await facts.get(
+    kind === 'passwd' ? passwdFact : groupFact,
+    kind === 'passwd' ? '/etc/passwd' : '/etc/group',
+  );
   const s = String(who);
   if (/^\d+$/.test(s)) return db.byId.get(Number(s)) ?? { name: s, id: Number(s) };
   return db.byName.get(s) ?? (await facts.get(getentFact, `${kind}:${s}`)) ?? undefined;
@@ -80,6 +87,9 @@ export async function lookupAccount(facts: FactCache, kind: 'passwd' | 'group', 
 
 /** The name for an id, or the id itself as a string when it has no name. */
 export async function accountName(facts: FactCache, kind: 'passwd' | 'group', id: number): Promise<string> {
-  const db = await facts.get(kind === 'passwd' ? passwdFact : groupFact, kind === 'passwd' ? '/etc/passwd' : '/etc/group');
+  const db = await facts.get(
+    kind === 'passwd' ? passwdFact : groupFact,
+    kind === 'passwd' ? '/etc/passwd' : '/etc/group',
+  );
   return db.byId.get(id)?.name ?? String(id);
 }

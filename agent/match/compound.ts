@@ -26,7 +26,12 @@ const ENGINES: Record<string, Engine> = {
 };
 
 /** Engine letters Salt knows that have no meaning here. */
-const UNSUPPORTED: Record<string, string> = { N: 'nodegroups', R: 'range clusters', T: 'resources', M: 'managing minions' };
+const UNSUPPORTED: Record<string, string> = {
+  N: 'nodegroups',
+  R: 'range clusters',
+  T: 'resources',
+  M: 'managing minions',
+};
 
 const OPERATORS = new Set(['and', 'or', 'not', '(', ')']);
 
@@ -39,8 +44,10 @@ export interface TargetWord {
 /** Splits `G@roles:db` into engine, optional delimiter (`G;@a;b`) and pattern, as Salt's parse_target. */
 export function parseTargetWord(word: string): TargetWord {
   const e = word[0];
-  if (word.length > 3 && word[2] === '@' && 'GPIJ'.includes(e)) return { engine: e, delimiter: word[1], pattern: word.slice(3) };
-  if (word.length > 2 && word[1] === '@' && (e in ENGINES || e in UNSUPPORTED)) return { engine: e, pattern: word.slice(2) };
+  if (word.length > 3 && word[2] === '@' && 'GPIJ'.includes(e))
+    return { engine: e, delimiter: word[1], pattern: word.slice(3) };
+  if (word.length > 2 && word[1] === '@' && (e in ENGINES || e in UNSUPPORTED))
+    return { engine: e, pattern: word.slice(2) };
   return { pattern: word };
 }
 
@@ -58,7 +65,8 @@ function evalWord(word: string, minion: Minion): boolean {
     }
     return globMatch(word, minion);
   }
-  if (t.engine in UNSUPPORTED) throw new TargetError(`'${word}': ${UNSUPPORTED[t.engine]} (${t.engine}@) are not supported`);
+  if (t.engine in UNSUPPORTED)
+    throw new TargetError(`'${word}': ${UNSUPPORTED[t.engine]} (${t.engine}@) are not supported`);
   return ENGINES[t.engine](t.pattern, minion, t.delimiter ?? DEFAULT_DELIMITER);
 }
 
@@ -120,7 +128,8 @@ function evaluate(tokens: Token[], expr: string): boolean {
     if (t.kind === '(') {
       pos++;
       const v = orExpr();
-      if (tokens[pos]?.kind !== ')') return fail(tokens[pos] ? `expected ')' before '${tokens[pos].word}'` : "unclosed '('");
+      if (tokens[pos]?.kind !== ')')
+        return fail(tokens[pos] ? `expected ')' before '${tokens[pos].word}'` : "unclosed '('");
       pos++;
       return v;
     }

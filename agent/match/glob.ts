@@ -33,7 +33,7 @@ export function translateGlob(pattern: string): string {
       if (negate) body = body.slice(1);
       // Ranges `a-z` and single characters; an empty range (`z-a`) matches nothing, as in Python.
       let cls = '';
-      for (let k = 0; k < body.length; ) {
+      for (let k = 0; k < body.length;) {
         if (body[k + 1] === '-' && k + 2 < body.length) {
           const lo = body[k];
           const hi = body[k + 2];

@@ -13,7 +13,18 @@ import { pillarPcreMatch } from './pillar_pcre.ts';
 import { DEFAULT_DELIMITER, TargetError, type Minion } from './types.ts';
 
 export { TargetError, type Minion } from './types.ts';
-export { compoundMatch, globMatch, grainMatch, grainPcreMatch, ipcidrMatch, listMatch, pcreMatch, pillarMatch, pillarExactMatch, pillarPcreMatch };
+export {
+  compoundMatch,
+  globMatch,
+  grainMatch,
+  grainPcreMatch,
+  ipcidrMatch,
+  listMatch,
+  pcreMatch,
+  pillarMatch,
+  pillarExactMatch,
+  pillarPcreMatch,
+};
 export { fnmatch } from './glob.ts';
 
 type Matcher = (tgt: unknown, minion: Minion, delimiter: string) => boolean;
@@ -49,6 +60,7 @@ export interface MatchOptions {
  * type or a target that cannot be evaluated (bad compound syntax, regex, CIDR, missing delimiter).
  */
 export function matchTarget(type: string, tgt: unknown, minion: Minion, opts: MatchOptions = {}): boolean {
-  if (!isMatchType(type)) throw new TargetError(`unknown matcher '${type}' (expected one of ${MATCH_TYPES.join(', ')})`);
+  if (!isMatchType(type))
+    throw new TargetError(`unknown matcher '${type}' (expected one of ${MATCH_TYPES.join(', ')})`);
   return (MATCHERS[type] as Matcher)(tgt, minion, opts.delimiter ?? DEFAULT_DELIMITER);
 }

@@ -25,7 +25,11 @@ export function envOn(value: string | undefined): boolean {
  * set (0 or false: none); else none when NO_COLOR is set to anything; else only on a terminal
  * (`terminal`: the stream is one, and TERM is not dumb).
  */
-export function wantsColor(env: Readonly<Record<string, string | undefined>>, terminal: boolean, flag?: boolean): boolean {
+export function wantsColor(
+  env: Readonly<Record<string, string | undefined>>,
+  terminal: boolean,
+  flag?: boolean,
+): boolean {
   if (flag === false) return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== '') return envOn(force);

@@ -24,14 +24,25 @@ export function parseEvent(line: string): AgentEvent | undefined {
 
 /** Salt-style counts of a finished run. */
 export function summarize(results: readonly StateResult[], test: boolean, stopped: boolean): RunSummary {
-  let succeeded = 0, failed = 0, changed = 0, duration = 0;
+  let succeeded = 0,
+    failed = 0,
+    changed = 0,
+    duration = 0;
   for (const r of results) {
     if (r.result === false) failed++;
     else succeeded++;
     if (Object.keys(r.changes ?? {}).length) changed++;
     duration += r.duration_ms || 0;
   }
-  return { succeeded, failed, changed, total: results.length, duration_ms: Math.round(duration * 1000) / 1000, test, stopped };
+  return {
+    succeeded,
+    failed,
+    changed,
+    total: results.length,
+    duration_ms: Math.round(duration * 1000) / 1000,
+    test,
+    stopped,
+  };
 }
 
 export interface Emitter {
@@ -42,7 +53,11 @@ export interface Emitter {
 }
 
 /** Writes the events of one run (job `jid` on `host`) with `write` (default: stdout). */
-export function makeEmitter(jid: string, host: string, write: (line: string) => void = (l) => void process.stdout.write(l)): Emitter {
+export function makeEmitter(
+  jid: string,
+  host: string,
+  write: (line: string) => void = (l) => void process.stdout.write(l),
+): Emitter {
   return {
     start: (chunks, test, facts) => write(formatEvent({ type: 'start', jid, host, chunks, test, ...(facts ?? {}) })),
     result: (r) => write(formatEvent({ type: 'result', ...r })),

@@ -33,17 +33,17 @@ function terse(r: StateResult, color: (s: string) => string): string {
   const word = r.result === false ? 'Failed' : r.result === null ? 'Differs' : hasChanges(r) ? 'Changed' : 'Clean';
   const [state, , , fun] = r.tag.split('_|-');
   const warn = r.warnings?.length ? `Warnings:\n${r.warnings.join('\n')}\n` : '';
-  return color(`${warn}  Name: ${r.name} - Function: ${state}.${fun} - Result: ${word} Started: - ${r.start_time} Duration: ${formatMs(r.duration_ms)}`);
+  return color(
+    `${warn}  Name: ${r.name} - Function: ${state}.${fun} - Result: ${word} Started: - ${r.start_time} Duration: ${formatMs(r.duration_ms)}`,
+  );
 }
 
 function full(r: StateResult, color: (s: string) => string, c: Colors): string[] {
   const [state, , , fun] = r.tag.split('_|-');
-  const comment = String(r.comment ?? '').trim().replace(/\n/g, `\n${' '.repeat(14)}`);
-  const lines = [
-    color('----------'),
-    color(`          ID: ${r.id}`),
-    color(`    Function: ${state}.${fun}`),
-  ];
+  const comment = String(r.comment ?? '')
+    .trim()
+    .replace(/\n/g, `\n${' '.repeat(14)}`);
+  const lines = [color('----------'), color(`          ID: ${r.id}`), color(`    Function: ${state}.${fun}`)];
   if (r.id !== r.name) lines.push(color(`        Name: ${r.name}`));
   lines.push(
     color(`      Result: ${pyResult(r.result)}`),
@@ -65,8 +65,21 @@ function pick(mode: StateOutput, r: StateResult): 'full' | 'terse' {
 }
 
 /** Summary counts for one host's results (Salt counts a test-mode `None` as succeeded, unchanged). */
-export function summarize(results: StateResult[]): { succeeded: number; changed: number; unchanged: number; failed: number; warnings: number; total: number; durationMs: number } {
-  let succeeded = 0, changed = 0, unchanged = 0, failed = 0, warnings = 0, durationMs = 0;
+export function summarize(results: StateResult[]): {
+  succeeded: number;
+  changed: number;
+  unchanged: number;
+  failed: number;
+  warnings: number;
+  total: number;
+  durationMs: number;
+} {
+  let succeeded = 0,
+    changed = 0,
+    unchanged = 0,
+    failed = 0,
+    warnings = 0,
+    durationMs = 0;
   for (const r of results) {
     if (r.result === false) failed++;
     else succeeded++;
@@ -94,7 +107,10 @@ export function formatHighstate(host: string, results: StateResult[], opts: High
   const counts = [s.succeeded, s.failed, s.warnings, s.total].map((n) => String(n).length);
   const width = Math.max(...counts) + 'Succeeded'.length + 2;
   const count = (label: string, n: number): string => `${label}: ${String(n).padStart(width - label.length - 2)}`;
-  const stats = [s.unchanged ? c.yellow(`unchanged=${s.unchanged}`) : '', s.changed ? c.green(`changed=${s.changed}`) : ''].filter(Boolean);
+  const stats = [
+    s.unchanged ? c.yellow(`unchanged=${s.unchanged}`) : '',
+    s.changed ? c.green(`changed=${s.changed}`) : '',
+  ].filter(Boolean);
   out.push(c.cyan(`\nSummary for ${host}\n${'-'.repeat(width)}`));
   out.push(c.green(count('Succeeded', s.succeeded)) + (stats.length ? ` (${stats.join(', ')})` : ''));
   out.push((s.failed ? c.red : c.cyan)(count('Failed', s.failed)));

@@ -15,13 +15,22 @@ export interface SaltJsonState {
 }
 
 /** `{host: {tag: {...}}}` for results, or `{host: [error strings]}` for a render/compile failure. */
-export function saltJson(host: string, results: StateResult[] | string[]): Record<string, Record<string, SaltJsonState> | string[]> {
+export function saltJson(
+  host: string,
+  results: StateResult[] | string[],
+): Record<string, Record<string, SaltJsonState> | string[]> {
   if (results.length && typeof results[0] === 'string') return { [host]: results as string[] };
   const states: Record<string, SaltJsonState> = {};
   for (const r of [...(results as StateResult[])].sort((a, b) => a.run_num - b.run_num)) {
     const s: SaltJsonState = {
-      name: r.name, result: r.result, changes: r.changes, comment: r.comment,
-      __run_num__: r.run_num, __id__: r.id, __sls__: r.sls, start_time: r.start_time,
+      name: r.name,
+      result: r.result,
+      changes: r.changes,
+      comment: r.comment,
+      __run_num__: r.run_num,
+      __id__: r.id,
+      __sls__: r.sls,
+      start_time: r.start_time,
       duration: Number(r.duration_ms.toFixed(3)),
     };
     if (r.warnings?.length) s.warnings = r.warnings;

@@ -50,12 +50,27 @@ function treeName(tree: StateTree, given: string | undefined, fallback: string):
 }
 
 function inTree(errors: readonly ErrorData[], name: string): ErrorData[] {
-  return errors.map((e) => ({ ...e, code: 'PILLAR' as const, ...(e.file && name ? { file: `${name}/${e.file}` } : {}) }));
+  return errors.map((e) => ({
+    ...e,
+    code: 'PILLAR' as const,
+    ...(e.file && name ? { file: `${name}/${e.file}` } : {}),
+  }));
 }
 
 /** The data one tree contributes on top of `base` (rendered with base merged under it). */
-function compileTree(run: TreeRun, base: Dict, input: PillarInput, saltenv: string): { data: Dict; errors: ErrorData[] } {
-  const ctx = { grains: input.grains, pillar: {}, saltenv, ...(input.mine ? { mine: input.mine } : {}), ...(input.inventory ? { inventory: input.inventory } : {}) };
+function compileTree(
+  run: TreeRun,
+  base: Dict,
+  input: PillarInput,
+  saltenv: string,
+): { data: Dict; errors: ErrorData[] } {
+  const ctx = {
+    grains: input.grains,
+    pillar: {},
+    saltenv,
+    ...(input.mine ? { mine: input.mine } : {}),
+    ...(input.inventory ? { inventory: input.inventory } : {}),
+  };
   const top = readTop(run.tree, ctx, 'top.sls');
   const errors: ErrorData[] = [...top.errors];
   let data: Dict = {};
@@ -91,13 +106,21 @@ export function compilePillar(input: PillarInput): CompiledPillar {
   const saltenv = input.saltenv ?? 'base';
   const opts = { mergeLists: input.mergeLists ?? false };
   if (typeof input.grains.id !== 'string' || !input.grains.id) {
-    return { pillar: {}, secrets: { paths: [], values: [] }, errors: [{ code: 'PILLAR', message: "grains have no 'id': cannot compile pillar" }] };
+    return {
+      pillar: {},
+      secrets: { paths: [], values: [] },
+      errors: [{ code: 'PILLAR', message: "grains have no 'id': cannot compile pillar" }],
+    };
   }
   const pub = { tree: input.tree, name: treeName(input.tree, input.names?.public, 'pillar') };
   const p = compileTree(pub, {}, input, saltenv);
   const errors = inTree(p.errors, pub.name);
   if (!input.privateTree) return { pillar: p.data, secrets: { paths: [], values: [] }, errors };
-  const priv = { tree: input.privateTree, name: treeName(input.privateTree, input.names?.private, 'pillar-private'), secret: true };
+  const priv = {
+    tree: input.privateTree,
+    name: treeName(input.privateTree, input.names?.private, 'pillar-private'),
+    secret: true,
+  };
   const s = compileTree(priv, p.data, input, saltenv);
   errors.push(...inTree(s.errors, priv.name));
   return { pillar: merge(p.data, s.data, opts), secrets: pillarSecrets(s.data), errors };

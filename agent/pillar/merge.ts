@@ -22,7 +22,8 @@ export function isPlainDict(v: unknown): v is Dict {
 
 /** Sets an own property, even one named `__proto__`. */
 function put(d: Dict, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(d, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(d, key, { value, enumerable: true, writable: true, configurable: true });
   else d[key] = value;
 }
 
@@ -45,7 +46,10 @@ export function dataEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => dataEqual(x, b[i]));
   if (isPlainDict(a) && isPlainDict(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && dataEqual(a[k], b[k]));
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && dataEqual(a[k], b[k]))
+    );
   }
   return false;
 }

@@ -34,7 +34,9 @@ const TOKEN = new RegExp(`[A-Za-z0-9]{${MIN_TOKEN},}`, 'g');
 
 /** A secret as templates commonly escape it: inside a JSON string, in shell or YAML single quotes. */
 function escapedForms(s: string): string[] {
-  return [JSON.stringify(s).slice(1, -1), `'${s.replace(/'/g, `'"'"'`)}'`, s.replace(/'/g, "''")].filter((v) => v !== s);
+  return [JSON.stringify(s).slice(1, -1), `'${s.replace(/'/g, `'"'"'`)}'`, s.replace(/'/g, "''")].filter(
+    (v) => v !== s,
+  );
 }
 
 /** Matchers by list of secrets: a job redacts every event with the same list. */
@@ -70,7 +72,9 @@ function buildMatcher(secrets: readonly unknown[]): Matcher {
     }
   }
   if (embedded.size) {
-    const alternatives = [...embedded].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const alternatives = [...embedded]
+      .sort((a, b) => b.length - a.length)
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     m.embedded = new RegExp(alternatives.join('|'), 'g');
   }
   return m;

@@ -68,7 +68,12 @@ interface IncludeSpec {
   line?: number;
 }
 
-function readIncludes(r: PillarRender, raw: unknown, file: string, lineOf: (p: (string | number)[]) => number | undefined): IncludeSpec[] {
+function readIncludes(
+  r: PillarRender,
+  raw: unknown,
+  file: string,
+  lineOf: (p: (string | number)[]) => number | undefined,
+): IncludeSpec[] {
   if (!Array.isArray(raw)) {
     err(r, 'include must be a list of SLS names', file, lineOf(['include']));
     return [];
@@ -83,7 +88,12 @@ function readIncludes(r: PillarRender, raw: unknown, file: string, lineOf: (p: (
     const entries = isPlainDict(item) ? Object.entries(item) : [];
     const [name, opts] = entries[0] ?? [];
     if (entries.length !== 1 || !name || !(opts === null || isPlainDict(opts))) {
-      err(r, `include item ${JSON.stringify(item)} must be an SLS name or {sls: {key: ..., defaults: {...}}}`, file, line);
+      err(
+        r,
+        `include item ${JSON.stringify(item)} must be an SLS name or {sls: {key: ..., defaults: {...}}}`,
+        file,
+        line,
+      );
       return;
     }
     const key = opts?.key;
@@ -106,11 +116,22 @@ function readIncludes(r: PillarRender, raw: unknown, file: string, lineOf: (p: (
  * with its includes merged in, null for an SLS that renders empty, or undefined when it failed or
  * does not exist (the errors are in `r.errors`).
  */
-export function renderPillarSls(r: PillarRender, sls: string, pillar: Dict, from: Origin, defaults: Dict = {}): Dict | null | undefined {
+export function renderPillarSls(
+  r: PillarRender,
+  sls: string,
+  pillar: Dict,
+  from: Origin,
+  defaults: Dict = {},
+): Dict | null | undefined {
   const found = locateSls(r.tree, sls);
   if (!found) {
     const base = sls.replace(/\./g, '/');
-    err(r, `pillar SLS '${sls}' (saltenv ${r.saltenv}) not found in ${r.tree.label} (looked for ${base}.sls and ${base}/init.sls)`, from.file, from.line);
+    err(
+      r,
+      `pillar SLS '${sls}' (saltenv ${r.saltenv}) not found in ${r.tree.label} (looked for ${base}.sls and ${base}/init.sls)`,
+      from.file,
+      from.line,
+    );
     return undefined;
   }
   const { path: file, isInit } = found;
@@ -120,7 +141,13 @@ export function renderPillarSls(r: PillarRender, sls: string, pillar: Dict, from
     return undefined;
   }
   const source = read.text ?? '';
-  const ctx = { grains: r.grains, pillar: cloneData(pillar), saltenv: r.saltenv, ...(r.mine ? { mine: r.mine } : {}), ...(r.inventory ? { inventory: r.inventory } : {}) };
+  const ctx = {
+    grains: r.grains,
+    pillar: cloneData(pillar),
+    saltenv: r.saltenv,
+    ...(r.mine ? { mine: r.mine } : {}),
+    ...(r.inventory ? { inventory: r.inventory } : {}),
+  };
   const rendered = renderTemplate(r.tree, file, source, ctx, { ...slsVars(sls, file, isInit, r.saltenv), ...defaults });
   if (rendered.error) {
     const message = r.secret ? unquoted(rendered.error.message) : rendered.error.message;
@@ -157,7 +184,15 @@ export function renderPillarSls(r: PillarRender, sls: string, pillar: Dict, from
       continue;
     }
     for (const name of expandSls(target, r.available)) {
-      const data = r.mods.has(name) ? r.mods.get(name) : renderPillarSls(r, name, merge(pillar, state, { mergeLists: r.mergeLists }), { file, line: inc.line }, inc.defaults);
+      const data = r.mods.has(name)
+        ? r.mods.get(name)
+        : renderPillarSls(
+            r,
+            name,
+            merge(pillar, state, { mergeLists: r.mergeLists }),
+            { file, line: inc.line },
+            inc.defaults,
+          );
       if (!data) continue;
       state = merge(state, inc.key ? nestUnder(inc.key, data) : data, { mergeLists: r.mergeLists });
     }

@@ -16,5 +16,7 @@ export const optionLike = (value: string): boolean => value.startsWith('-');
  */
 export function refuseOptionLike(what: string, ...values: ReadonlyArray<string | undefined>): string | undefined {
   const bad = values.find((v) => v !== undefined && optionLike(v));
-  return bad === undefined ? undefined : `Invalid ${what} '${bad}': a value starting with '-' would be read as an option`;
+  return bad === undefined
+    ? undefined
+    : `Invalid ${what} '${bad}': a value starting with '-' would be read as an option`;
 }

@@ -10,12 +10,32 @@ import { parseTemplate } from './parser.ts';
 const STATEMENTS = new Set(['If', 'For', 'Set', 'Import', 'FromImport', 'Include', 'Do', 'With', 'Switch', 'Extends']);
 /** Expressions that can fail: the line is recorded as they are evaluated. */
 const TRACKED = new Set([
-  'Filter', 'LookupVal', 'Subscript', 'PySlice', 'Compare', 'In', 'Is',
-  'Add', 'Sub', 'Mul', 'Div', 'FloorDiv', 'Mod', 'Pow', 'Concat', 'Neg',
+  'Filter',
+  'LookupVal',
+  'Subscript',
+  'PySlice',
+  'Compare',
+  'In',
+  'Is',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'FloorDiv',
+  'Mod',
+  'Pow',
+  'Concat',
+  'Neg',
 ]);
 
 const ARITH: Record<string, string> = {
-  Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div', FloorDiv: 'floordiv', Mod: 'mod', Pow: 'pow',
+  Add: 'add',
+  Sub: 'sub',
+  Mul: 'mul',
+  Div: 'div',
+  FloorDiv: 'floordiv',
+  Mod: 'mod',
+  Pow: 'pow',
 };
 
 /** What the compiler needs to know of the environment: the filters and tests that exist. */
@@ -77,7 +97,9 @@ export class SaltCompiler extends BaseCompiler {
       case 'Symbol':
         return node.value;
       case 'LookupVal':
-        return node.val instanceof nodes.Literal ? `${this._getNodeName(node.target)}.${node.val.value}` : `${this._getNodeName(node.target)}[…]`;
+        return node.val instanceof nodes.Literal
+          ? `${this._getNodeName(node.target)}.${node.val.value}`
+          : `${this._getNodeName(node.target)}[…]`;
       case 'Subscript':
         return `${this._getNodeName(node.target)}[${node.val instanceof nodes.Literal ? this._getNodeName(node.val) : '…'}]`;
       case 'FunCall':
@@ -137,8 +159,14 @@ export class SaltCompiler extends BaseCompiler {
   compileDict(node: AnyNode, frame: Frame): void {
     const keyword = node.typename === 'KeywordArgs';
     const pairs = node.children as AnyNode[];
-    const literal = keyword || pairs.every((p) =>
-      p.key instanceof nodes.Literal && ['string', 'number', 'boolean'].includes(typeof p.key.value) && pyStr(p.key.value) !== '__proto__');
+    const literal =
+      keyword ||
+      pairs.every(
+        (p) =>
+          p.key instanceof nodes.Literal &&
+          ['string', 'number', 'boolean'].includes(typeof p.key.value) &&
+          pyStr(p.key.value) !== '__proto__',
+      );
     if (literal) {
       this._emit('{');
       pairs.forEach((p, i) => {
@@ -233,15 +261,33 @@ export class SaltCompiler extends BaseCompiler {
     super.compileFilter(node, frame);
   }
 
-  compileAdd(node: AnyNode, frame: Frame): void { this.call(ARITH.Add, [node.left, node.right], frame); }
-  compileSub(node: AnyNode, frame: Frame): void { this.call(ARITH.Sub, [node.left, node.right], frame); }
-  compileMul(node: AnyNode, frame: Frame): void { this.call(ARITH.Mul, [node.left, node.right], frame); }
-  compileDiv(node: AnyNode, frame: Frame): void { this.call(ARITH.Div, [node.left, node.right], frame); }
-  compileFloorDiv(node: AnyNode, frame: Frame): void { this.call(ARITH.FloorDiv, [node.left, node.right], frame); }
-  compileMod(node: AnyNode, frame: Frame): void { this.call(ARITH.Mod, [node.left, node.right], frame); }
-  compilePow(node: AnyNode, frame: Frame): void { this.call(ARITH.Pow, [node.left, node.right], frame); }
-  compileConcat(node: AnyNode, frame: Frame): void { this.call('concat', [node.left, node.right], frame); }
-  compileNeg(node: AnyNode, frame: Frame): void { this.call('neg', [node.target], frame); }
+  compileAdd(node: AnyNode, frame: Frame): void {
+    this.call(ARITH.Add, [node.left, node.right], frame);
+  }
+  compileSub(node: AnyNode, frame: Frame): void {
+    this.call(ARITH.Sub, [node.left, node.right], frame);
+  }
+  compileMul(node: AnyNode, frame: Frame): void {
+    this.call(ARITH.Mul, [node.left, node.right], frame);
+  }
+  compileDiv(node: AnyNode, frame: Frame): void {
+    this.call(ARITH.Div, [node.left, node.right], frame);
+  }
+  compileFloorDiv(node: AnyNode, frame: Frame): void {
+    this.call(ARITH.FloorDiv, [node.left, node.right], frame);
+  }
+  compileMod(node: AnyNode, frame: Frame): void {
+    this.call(ARITH.Mod, [node.left, node.right], frame);
+  }
+  compilePow(node: AnyNode, frame: Frame): void {
+    this.call(ARITH.Pow, [node.left, node.right], frame);
+  }
+  compileConcat(node: AnyNode, frame: Frame): void {
+    this.call('concat', [node.left, node.right], frame);
+  }
+  compileNeg(node: AnyNode, frame: Frame): void {
+    this.call('neg', [node.target], frame);
+  }
 
   compileFor(node: AnyNode, frame: Frame): void {
     if (!(node.arr instanceof PyIter)) {
@@ -287,7 +333,8 @@ export class SaltCompiler extends BaseCompiler {
       return;
     }
     for (const t of node.targets) {
-      if (!(t instanceof nodes.Symbol)) this.fail('can only assign to a name or to an attribute of a namespace', t.lineno, t.colno);
+      if (!(t instanceof nodes.Symbol))
+        this.fail('can only assign to a name or to an attribute of a namespace', t.lineno, t.colno);
     }
     super.compileSet(node, frame);
   }
@@ -328,7 +375,9 @@ export class SaltCompiler extends BaseCompiler {
   compileImportCall(node: AnyNode, frame: Frame): void {
     this._emit('runtime.importData(env, context, frame, ');
     this._compileExpression(node.template, frame);
-    this._emit(`, ${this._templateName()}, ${JSON.stringify(node.kind.value)}, ${node.withContext.value ? 'true' : 'false'})`);
+    this._emit(
+      `, ${this._templateName()}, ${JSON.stringify(node.kind.value)}, ${node.withContext.value ? 'true' : 'false'})`,
+    );
   }
 
   compileFromImport(node: AnyNode, frame: Frame): void {
@@ -336,17 +385,28 @@ export class SaltCompiler extends BaseCompiler {
     this._addScopeLevel();
     const path = this._tmpid();
     this._emitLine(`var ${path} = ${tmpl}.path;`);
-    this._emitLine(`${tmpl}.getExported(${node.withContext ? 'context.getVariables(), frame, ' : ''}${this._makeCallback(tmpl)}`);
+    this._emitLine(
+      `${tmpl}.getExported(${node.withContext ? 'context.getVariables(), frame, ' : ''}${this._makeCallback(tmpl)}`,
+    );
     this._addScopeLevel();
     const entries = (node.names.children as AnyNode[]).map((n) =>
-      n instanceof nodes.Pair ? { name: n.key.value as string, alias: n.value.value as string } : { name: n.value as string, alias: n.value as string });
+      n instanceof nodes.Pair
+        ? { name: n.key.value as string, alias: n.value.value as string }
+        : { name: n.value as string, alias: n.value as string },
+    );
     const values = this._tmpid();
-    this._emitLine(`var ${values} = runtime.importNames(${tmpl}, ${JSON.stringify(entries.map((e) => e.name))}, ${path});`);
+    this._emitLine(
+      `var ${values} = runtime.importNames(${tmpl}, ${JSON.stringify(entries.map((e) => e.name))}, ${path});`,
+    );
     entries.forEach(({ alias }, i) => {
       const id = this._tmpid();
       this._emitLine(`var ${id} = ${values}[${i}];`);
       frame.set(alias, id);
-      this._emitLine(frame.parent ? `frame.set(${JSON.stringify(alias)}, ${id});` : `context.setVariable(${JSON.stringify(alias)}, ${id});`);
+      this._emitLine(
+        frame.parent
+          ? `frame.set(${JSON.stringify(alias)}, ${id});`
+          : `context.setVariable(${JSON.stringify(alias)}, ${id});`,
+      );
     });
   }
 

@@ -16,7 +16,10 @@ export function loadData(kind: DataKind, text: string, firstLine?: number, file?
       return JSON.parse(text);
     } catch (e) {
       const shown = text.length > 80 ? text.slice(0, 77) + '...' : text;
-      throw new TemplateFault(`Jinja error: Unable to load json from ${JSON.stringify(shown)}: ${(e as Error).message}`, { file, line: firstLine });
+      throw new TemplateFault(
+        `Jinja error: Unable to load json from ${JSON.stringify(shown)}: ${(e as Error).message}`,
+        { file, line: firstLine },
+      );
     }
   }
   const { value, problem } = loadYaml(text);

@@ -62,7 +62,8 @@ export class SaltTemplate extends BaseTemplate {
     }
     this.blocks = this._getBlocks(props);
     const root = props.root;
-    this.rootRenderFunc = (env: unknown, ctx: unknown, frame: unknown, _rt: unknown, cb: Callback) => root(env, ctx, frame, saltRuntime, cb);
+    this.rootRenderFunc = (env: unknown, ctx: unknown, frame: unknown, _rt: unknown, cb: Callback) =>
+      root(env, ctx, frame, saltRuntime, cb);
     this.compiled = true;
   }
 
@@ -135,7 +136,13 @@ export class SaltEnvironment extends BaseEnvironment {
   }
 
   /** nunjucks' lookup for import/include/extends: a tree path, salt:// path or ./relative path. */
-  getTemplate(name: unknown, eagerCompile?: unknown, parentName?: unknown, ignoreMissing?: unknown, cb?: Callback): unknown {
+  getTemplate(
+    name: unknown,
+    eagerCompile?: unknown,
+    parentName?: unknown,
+    ignoreMissing?: unknown,
+    cb?: Callback,
+  ): unknown {
     if (typeof parentName === 'function') [cb, parentName] = [parentName as Callback, undefined];
     if (typeof eagerCompile === 'function') [cb, eagerCompile] = [eagerCompile as Callback, false];
     let result: SaltTemplate | undefined;
@@ -154,7 +161,8 @@ export class SaltEnvironment extends BaseEnvironment {
 
   private lookup(name: unknown, parent: string | undefined, ignoreMissing: boolean): SaltTemplate {
     if (name instanceof SaltTemplate) return name;
-    if (typeof name !== 'string') throw new TemplateFault(`Jinja error: template names must be strings, got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string')
+      throw new TemplateFault(`Jinja error: template names must be strings, got ${JSON.stringify(name)}`);
     const path = resolveName(name, parent);
     let source = path === undefined ? undefined : this.tree.read(path);
     if (source === undefined) {

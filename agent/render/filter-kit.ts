@@ -7,13 +7,24 @@ export type TestFn = (...a: unknown[]) => unknown;
 
 /** The `this` of a filter: nunjucks' render context, which reaches the environment. */
 export interface FilterThis {
-  env: { getTest(n: string): TestFn; getFilter(n: string): TestFn; tests: Record<string, TestFn>; filters: Record<string, TestFn> };
+  env: {
+    getTest(n: string): TestFn;
+    getFilter(n: string): TestFn;
+    tests: Record<string, TestFn>;
+    filters: Record<string, TestFn>;
+  };
 }
 
 export type Filter = (this: FilterThis, ...args: unknown[]) => unknown;
 
 /** A filter with a Python signature; the filtered value is the first parameter. */
-export function filter(name: string, params: string[], defaults: KwArgs, impl: (a: KwArgs, self: FilterThis) => unknown, varKw = false): Filter {
+export function filter(
+  name: string,
+  params: string[],
+  defaults: KwArgs,
+  impl: (a: KwArgs, self: FilterThis) => unknown,
+  varKw = false,
+): Filter {
   const sig = { name, params, defaults, varKw };
   return function (this: FilterThis, ...args: unknown[]) {
     return impl(bindArgs(sig, args), this);
@@ -38,13 +49,19 @@ export function items(v: unknown): unknown[] {
 
 /** Jinja's attribute getter: "a.b.0" walks dict keys, attributes and list indexes. */
 export function attrGetter(path: unknown, def?: unknown): (item: unknown) => unknown {
-  const parts = typeof path === 'number' ? [path] : String(path).split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const parts =
+    typeof path === 'number'
+      ? [path]
+      : String(path)
+          .split('.')
+          .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   return (item) => {
     let cur: unknown = item;
     for (const p of parts) {
       if (Array.isArray(cur) && typeof p === 'number') cur = cur[p];
       else if (isStr(cur) && typeof p === 'number') cur = strValue(cur)[p];
-      else if (cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, String(p))) cur = (cur as Dict)[String(p)];
+      else if (cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, String(p)))
+        cur = (cur as Dict)[String(p)];
       else cur = undefined;
       if (cur === undefined) return def;
     }

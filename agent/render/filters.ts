@@ -4,7 +4,18 @@ import { attrGetter, filter, items, need, type Filter, type FilterThis } from '.
 import { percentFormat } from './pyformat.ts';
 import { splitArgs } from './pyargs.ts';
 import {
-  dictKeys, isDict, isStr, pyBool, pyCompare, pyEq, pyRepr, pyStr, strValue, tuple, typeName, type Dict,
+  dictKeys,
+  isDict,
+  isStr,
+  pyBool,
+  pyCompare,
+  pyEq,
+  pyRepr,
+  pyStr,
+  strValue,
+  tuple,
+  typeName,
+  type Dict,
 } from './pyvalue.ts';
 import { htmlSafeJson } from './serialize.ts';
 
@@ -18,7 +29,8 @@ function toInt(v: unknown, def: unknown, base: number): unknown {
       const n = parseInt(prefixed[3], { x: 16, o: 8, b: 2 }[prefixed[2].toLowerCase()]);
       if (!Number.isNaN(n)) return prefixed[1] === '-' ? -n : n;
     }
-    const digits = base === 16 ? /^[-+]?[0-9a-f]+$/i : base === 8 ? /^[-+]?[0-7]+$/ : base === 2 ? /^[-+]?[01]+$/ : /^[-+]?\d+$/;
+    const digits =
+      base === 16 ? /^[-+]?[0-9a-f]+$/i : base === 8 ? /^[-+]?[0-7]+$/ : base === 2 ? /^[-+]?[01]+$/ : /^[-+]?\d+$/;
     if (digits.test(s)) return parseInt(s, base === 0 ? 10 : base);
     if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) return Math.trunc(Number(s));
   }
@@ -133,10 +145,13 @@ function minmax(name: string, sign: number): Filter {
 
 export const jinjaFilters: Record<string, Filter> = {
   default: filter('default', ['value', 'default_value', 'boolean'], { default_value: '', boolean: false }, (a) =>
-    (a.value === undefined || (pyBool(a.boolean) && !pyBool(a.value)) ? a.default_value : a.value)),
+    a.value === undefined || (pyBool(a.boolean) && !pyBool(a.value)) ? a.default_value : a.value,
+  ),
   join: filter('join', ['value', 'd', 'attribute'], { d: '', attribute: null }, (a) => {
     const get = a.attribute === null ? (x: unknown) => x : attrGetter(a.attribute);
-    return items(a.value).map((x) => pyStr(get(x))).join(pyStr(a.d));
+    return items(a.value)
+      .map((x) => pyStr(get(x)))
+      .join(pyStr(a.d));
   }),
   first: filter('first', ['seq'], {}, (a) => items(a.seq)[0]),
   last: filter('last', ['seq'], {}, (a) => {
@@ -149,21 +164,36 @@ export const jinjaFilters: Record<string, Filter> = {
     for (const x of items(a.values)) if (!out.some((y) => pyEq(x, y))) out.push(x);
     return out;
   }),
-  sort: filter('sort', ['value', 'reverse', 'case_sensitive', 'attribute'], { reverse: false, case_sensitive: false, attribute: null }, (a) =>
-    sortBy(items(a.value), sortKey(a.case_sensitive, a.attribute), a.reverse)),
-  dictsort: filter('dictsort', ['value', 'case_sensitive', 'by', 'reverse'], { case_sensitive: false, by: 'key', reverse: false }, (a) => {
-    const d = need(a.value);
-    if (!isDict(d)) throw new TypeError(`dictsort needs a dict, got ${typeName(d)}`);
-    const pos = pyStr(a.by) === 'value' ? 1 : 0;
-    const key = sortKey(a.case_sensitive);
-    return sortBy(dictKeys(d).map((k) => tuple([k, d[k]])), (p) => key(p[pos]), a.reverse);
-  }),
+  sort: filter(
+    'sort',
+    ['value', 'reverse', 'case_sensitive', 'attribute'],
+    { reverse: false, case_sensitive: false, attribute: null },
+    (a) => sortBy(items(a.value), sortKey(a.case_sensitive, a.attribute), a.reverse),
+  ),
+  dictsort: filter(
+    'dictsort',
+    ['value', 'case_sensitive', 'by', 'reverse'],
+    { case_sensitive: false, by: 'key', reverse: false },
+    (a) => {
+      const d = need(a.value);
+      if (!isDict(d)) throw new TypeError(`dictsort needs a dict, got ${typeName(d)}`);
+      const pos = pyStr(a.by) === 'value' ? 1 : 0;
+      const key = sortKey(a.case_sensitive);
+      return sortBy(
+        dictKeys(d).map((k) => tuple([k, d[k]])),
+        (p) => key(p[pos]),
+        a.reverse,
+      );
+    },
+  ),
   map: mapFilter,
   select: selectFilter('select', true, false),
   reject: selectFilter('reject', false, false),
   selectattr: selectFilter('selectattr', true, true),
   rejectattr: selectFilter('rejectattr', false, true),
-  int: filter('int', ['value', 'default', 'base'], { default: 0, base: 10 }, (a) => toInt(need(a.value), a.default, Number(a.base))),
+  int: filter('int', ['value', 'default', 'base'], { default: 0, base: 10 }, (a) =>
+    toInt(need(a.value), a.default, Number(a.base)),
+  ),
   float: filter('float', ['value', 'default'], { default: 0.0 }, (a) => toFloat(need(a.value), a.default)),
   string: filter('string', ['value'], {}, (a) => pyStr(need(a.value))),
   lower: filter('lower', ['s'], {}, (a) => pyStr(need(a.s)).toLowerCase()),
@@ -173,7 +203,10 @@ export const jinjaFilters: Record<string, Filter> = {
     return s ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s;
   }),
   title: filter('title', ['s'], {}, (a) =>
-    pyStr(need(a.s)).toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())),
+    pyStr(need(a.s))
+      .toLowerCase()
+      .replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase()),
+  ),
   trim: filter('trim', ['value', 'chars'], { chars: null }, (a) => {
     const s = pyStr(need(a.value));
     if (a.chars === null) return s.trim();
@@ -189,7 +222,10 @@ export const jinjaFilters: Record<string, Filter> = {
     const parts = s.split(pyStr(a.old));
     if (a.count === null || Number(a.count) < 0) return parts.join(pyStr(a.new));
     const n = Number(a.count);
-    return parts.slice(0, n + 1).join(pyStr(a.new)) + (parts.length > n + 1 ? pyStr(a.old) + parts.slice(n + 1).join(pyStr(a.old)) : '');
+    return (
+      parts.slice(0, n + 1).join(pyStr(a.new)) +
+      (parts.length > n + 1 ? pyStr(a.old) + parts.slice(n + 1).join(pyStr(a.old)) : '')
+    );
   }),
   indent: filter('indent', ['value', 'width', 'first', 'blank'], { width: 4, first: false, blank: false }, indent),
   length: filter('length', ['obj'], {}, (a) => length(a.obj)),
@@ -218,8 +254,15 @@ export const jinjaFilters: Record<string, Filter> = {
     if (isStr(v)) return [...strValue(v)].reverse().join('');
     return [...items(v)].reverse();
   }),
-  groupby: filter('groupby', ['value', 'attribute', 'default', 'case_sensitive'], { default: undefined, case_sensitive: false }, groupby),
-  tojson: filter('tojson', ['value', 'indent'], { indent: null }, (a) => htmlSafeJson(a.value, a.indent === null ? null : Number(a.indent))),
+  groupby: filter(
+    'groupby',
+    ['value', 'attribute', 'default', 'case_sensitive'],
+    { default: undefined, case_sensitive: false },
+    groupby,
+  ),
+  tojson: filter('tojson', ['value', 'indent'], { indent: null }, (a) =>
+    htmlSafeJson(a.value, a.indent === null ? null : Number(a.indent)),
+  ),
   pprint: filter('pprint', ['value'], {}, (a) => pyRepr(a.value)),
   wordcount: filter('wordcount', ['s'], {}, (a) => (pyStr(need(a.s)).match(/\w+/g) ?? []).length),
 };

@@ -11,9 +11,19 @@ import { pyBool, pyStr } from './pyvalue.ts';
 
 /** The names, for the master's message when a template calls one there. */
 export const HOST_FUNCTIONS = [
-  'cmd.run', 'cmd.shell', 'cmd.run_stdout', 'cmd.run_stderr', 'cmd.retcode', 'cmd.run_all',
-  'file.file_exists', 'file.directory_exists', 'file.exists',
-  'network.ip_addrs', 'network.ip_addrs6', 'network.interface_ip', 'network.interfaces',
+  'cmd.run',
+  'cmd.shell',
+  'cmd.run_stdout',
+  'cmd.run_stderr',
+  'cmd.retcode',
+  'cmd.run_all',
+  'file.file_exists',
+  'file.directory_exists',
+  'file.exists',
+  'network.ip_addrs',
+  'network.ip_addrs6',
+  'network.interface_ip',
+  'network.interfaces',
 ] as const;
 
 export interface HostFunctionOptions {
@@ -23,9 +33,35 @@ export interface HostFunctionOptions {
   used(): void;
 }
 
-const CMD_PARAMS = ['cmd', 'cwd', 'stdin', 'runas', 'shell', 'python_shell', 'env', 'clean_env', 'rstrip', 'umask', 'output_encoding',
-  'output_loglevel', 'log_callback', 'hide_output', 'timeout', 'reset_system_locale', 'ignore_retcode', 'saltenv', 'use_vt', 'bg',
-  'password', 'encoded_cmd', 'raise_err', 'prepend_path', 'success_retcodes', 'success_stdout', 'success_stderr'];
+const CMD_PARAMS = [
+  'cmd',
+  'cwd',
+  'stdin',
+  'runas',
+  'shell',
+  'python_shell',
+  'env',
+  'clean_env',
+  'rstrip',
+  'umask',
+  'output_encoding',
+  'output_loglevel',
+  'log_callback',
+  'hide_output',
+  'timeout',
+  'reset_system_locale',
+  'ignore_retcode',
+  'saltenv',
+  'use_vt',
+  'bg',
+  'password',
+  'encoded_cmd',
+  'raise_err',
+  'prepend_path',
+  'success_retcodes',
+  'success_stdout',
+  'success_stderr',
+];
 const CMD_DEFAULTS: KwArgs = Object.fromEntries(CMD_PARAMS.slice(1).map((p) => [p, null]));
 CMD_DEFAULTS.rstrip = true;
 /** Arguments of Salt's cmd functions that change what runs: refused here rather than ignored. */
@@ -38,8 +74,13 @@ interface Ran {
 }
 
 function runLine(name: string, a: KwArgs): Ran {
-  for (const k of CMD_REFUSED) if (a[k] !== null && a[k] !== undefined && a[k] !== false) throw new Error(`${name}: argument '${k}' is not supported here`);
-  const env = a.env && typeof a.env === 'object' ? Object.fromEntries(Object.entries(a.env as Record<string, unknown>).map(([k, v]) => [k, pyStr(v)])) : {};
+  for (const k of CMD_REFUSED)
+    if (a[k] !== null && a[k] !== undefined && a[k] !== false)
+      throw new Error(`${name}: argument '${k}' is not supported here`);
+  const env =
+    a.env && typeof a.env === 'object'
+      ? Object.fromEntries(Object.entries(a.env as Record<string, unknown>).map(([k, v]) => [k, pyStr(v)]))
+      : {};
   const timeout = a.timeout === null || a.timeout === undefined ? undefined : Number(a.timeout);
   // the line goes to the shell on stdin, never in argv (agent/process/shell-line.ts)
   const input = a.stdin === null || a.stdin === undefined ? pyStr(a.cmd) : undefined;
@@ -102,18 +143,39 @@ export function hostFunctions(o: HostFunctionOptions): Record<string, (...args: 
     'cmd.run_stdout': cmd('cmd.run_stdout', (r, a) => trimmed(r.stdout, a)),
     'cmd.run_stderr': cmd('cmd.run_stderr', (r, a) => trimmed(r.stderr, a)),
     'cmd.retcode': cmd('cmd.retcode', (r) => r.retcode),
-    'cmd.run_all': cmd('cmd.run_all', (r, a) => ({ stdout: trimmed(r.stdout, a), stderr: trimmed(r.stderr, a), retcode: r.retcode, pid: 0 })),
+    'cmd.run_all': cmd('cmd.run_all', (r, a) => ({
+      stdout: trimmed(r.stdout, a),
+      stderr: trimmed(r.stderr, a),
+      retcode: r.retcode,
+      pid: 0,
+    })),
     'file.file_exists': fn('file.file_exists', ['path'], {}, (a) => kind(a.path) === 'file'),
     'file.directory_exists': fn('file.directory_exists', ['path'], {}, (a) => kind(a.path) === 'dir'),
     'file.exists': fn('file.exists', ['path'], {}, (a) => kind(a.path) !== undefined),
     'network.ip_addrs': fn('network.ip_addrs', ipParams, ipDefaults, (a) => addresses('IPv4', a)),
     'network.ip_addrs6': fn('network.ip_addrs6', ipParams, ipDefaults, (a) => addresses('IPv6', a)),
-    'network.interface_ip': fn('network.interface_ip', ['iface'], {}, (a) => addresses('IPv4', { interface: a.iface, include_loopback: true })[0] ?? ''),
-    'network.interfaces': fn('network.interfaces', [], {}, () => Object.fromEntries(Object.entries(networkInterfaces()).map(([n, l]) => [n, {
-      up: true,
-      hwaddr: l?.[0]?.mac ?? '',
-      inet: (l ?? []).filter((x) => x.family === 'IPv4').map((x) => ({ address: x.address, netmask: x.netmask, label: n })),
-      inet6: (l ?? []).filter((x) => x.family === 'IPv6').map((x) => ({ address: x.address, prefixlen: String(x.cidr?.split('/')[1] ?? '') })),
-    }]))),
+    'network.interface_ip': fn(
+      'network.interface_ip',
+      ['iface'],
+      {},
+      (a) => addresses('IPv4', { interface: a.iface, include_loopback: true })[0] ?? '',
+    ),
+    'network.interfaces': fn('network.interfaces', [], {}, () =>
+      Object.fromEntries(
+        Object.entries(networkInterfaces()).map(([n, l]) => [
+          n,
+          {
+            up: true,
+            hwaddr: l?.[0]?.mac ?? '',
+            inet: (l ?? [])
+              .filter((x) => x.family === 'IPv4')
+              .map((x) => ({ address: x.address, netmask: x.netmask, label: n })),
+            inet6: (l ?? [])
+              .filter((x) => x.family === 'IPv6')
+              .map((x) => ({ address: x.address, prefixlen: String(x.cidr?.split('/')[1] ?? '') })),
+          },
+        ]),
+      ),
+    ),
   };
 }

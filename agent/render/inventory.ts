@@ -50,19 +50,31 @@ function selects(h: InventoryHost, role: string | undefined, level: string | und
  * The hosts with `role` (any role when undefined) at `level` (those without a level when
  * undefined, every level for '*'), sorted by id. The entries are copies.
  */
-export function inventoryHosts(inv: readonly InventoryHost[] | undefined, role: string | undefined, level: string | undefined): InventoryEntry[] {
+export function inventoryHosts(
+  inv: readonly InventoryHost[] | undefined,
+  role: string | undefined,
+  level: string | undefined,
+): InventoryEntry[] {
   const list = Array.isArray(inv) ? inv : [];
   return list
     .filter((h) => selects(h, role, level))
     .map((h) => ({
-      id: h.id, address: firstIpv4(h.addresses) ?? null, addresses: [...h.addresses], roles: [...h.roles], level: h.level ?? null,
+      id: h.id,
+      address: firstIpv4(h.addresses) ?? null,
+      addresses: [...h.addresses],
+      roles: [...h.roles],
+      level: h.level ?? null,
       roster_address: typeof h.roster_address === 'string' && firstIpv4([h.roster_address]) ? h.roster_address : null,
     }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The first IPv4 address of each selected host that reported one, in numeric order. */
-export function inventoryIps(inv: readonly InventoryHost[] | undefined, role: string | undefined, level: string | undefined): string[] {
+export function inventoryIps(
+  inv: readonly InventoryHost[] | undefined,
+  role: string | undefined,
+  level: string | undefined,
+): string[] {
   const ips: string[] = [];
   for (const h of inventoryHosts(inv, role, level)) if (h.address !== null) ips.push(h.address);
   return ips.sort((a, b) => ipv4Number(a)! - ipv4Number(b)!);

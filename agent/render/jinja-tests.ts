@@ -14,7 +14,10 @@ const inTest: Test = (v, seq) => {
   return false;
 };
 
-const cmp = (f: (c: number) => boolean): Test => (a, b) => f(pyCompare(a, b));
+const cmp =
+  (f: (c: number) => boolean): Test =>
+  (a, b) =>
+    f(pyCompare(a, b));
 
 export const jinjaTests: Record<string, Test> = {
   defined: (v) => v !== undefined,

@@ -11,7 +11,11 @@ export interface Token {
 
 /** A syntax error at a 1-based line and column. */
 export class SyntaxProblem extends Error {
-  constructor(message: string, readonly lineno: number | undefined, readonly colno: number | undefined) {
+  constructor(
+    message: string,
+    readonly lineno: number | undefined,
+    readonly colno: number | undefined,
+  ) {
     super(message);
     this.name = 'Template render error';
   }
@@ -29,7 +33,18 @@ interface Tokenizer {
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\\': '\\', "'": "'", '"': '"', '\n': '',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '\n': '',
 };
 
 /** String literals as Python reads them: unknown escapes such as \d keep their backslash (regexes need it). */
@@ -46,7 +61,12 @@ function parseString(tk: Tokenizer, delimiter: string): string {
       continue;
     }
     const n = tk.str[tk.index + 1] ?? '';
-    const hex = n === 'x' ? /^[0-9a-fA-F]{2}/.exec(tk.str.slice(tk.index + 2)) : n === 'u' ? /^[0-9a-fA-F]{4}/.exec(tk.str.slice(tk.index + 2)) : null;
+    const hex =
+      n === 'x'
+        ? /^[0-9a-fA-F]{2}/.exec(tk.str.slice(tk.index + 2))
+        : n === 'u'
+          ? /^[0-9a-fA-F]{4}/.exec(tk.str.slice(tk.index + 2))
+          : null;
     if (hex) {
       out += String.fromCharCode(parseInt(hex[0], 16));
       for (let i = 0; i < hex[0].length + 2; i++) tk.forward();

@@ -12,7 +12,11 @@ function matcher(tgt: unknown, tgtType: string): (id: string) => boolean {
     case 'glob':
       return (id) => fnmatchcase(id, pyStr(tgt));
     case 'list': {
-      const ids = Array.isArray(tgt) ? tgt.map(pyStr) : pyStr(tgt).split(',').map((s) => s.trim());
+      const ids = Array.isArray(tgt)
+        ? tgt.map(pyStr)
+        : pyStr(tgt)
+            .split(',')
+            .map((s) => s.trim());
       return (id) => ids.includes(id);
     }
     case 'pcre': {
@@ -25,7 +29,12 @@ function matcher(tgt: unknown, tgtType: string): (id: string) => boolean {
 }
 
 /** Mine values of `fun` for the minions `tgt` selects, keyed by minion id in sorted order. */
-export function mineGet(mine: MineData | undefined, tgt: unknown, fun: string, tgtType = 'glob'): Record<string, unknown> {
+export function mineGet(
+  mine: MineData | undefined,
+  tgt: unknown,
+  fun: string,
+  tgtType = 'glob',
+): Record<string, unknown> {
   const match = matcher(tgt, tgtType);
   const out: Record<string, unknown> = {};
   for (const id of Object.keys(mine ?? {}).sort()) {
@@ -54,8 +63,15 @@ function walk(grains: unknown, key: string): unknown {
 }
 
 /** salt['publish.publish'](tgt, fun, arg): each selected host's answer, from what it reported. */
-export function publish(mine: MineData | undefined, tgt: unknown, fun: string, arg: unknown, tgtType = 'glob'): Record<string, unknown> {
-  if (!PUBLISHED.includes(fun)) throw new Error(`publish.publish: '${fun}' is not answered here (it answers ${PUBLISHED.join(', ')})`);
+export function publish(
+  mine: MineData | undefined,
+  tgt: unknown,
+  fun: string,
+  arg: unknown,
+  tgtType = 'glob',
+): Record<string, unknown> {
+  if (!PUBLISHED.includes(fun))
+    throw new Error(`publish.publish: '${fun}' is not answered here (it answers ${PUBLISHED.join(', ')})`);
   const args = publishArgs(arg);
   if (fun === 'network.ip_addrs') return mineGet(mine, tgt, 'network.ip_addrs', tgtType);
   const grains = mineGet(mine, tgt, 'grains.items', tgtType);

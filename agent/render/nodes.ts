@@ -29,4 +29,13 @@ export const LoopFilter = Node.extend('LoopFilter', { fields: ['arr', 'name', 'c
 export const Guard = Node.extend('Guard', { fields: ['body'] });
 
 /** Node types compiled here that nunjucks' own type assertions do not know. */
-export const CUSTOM_NODES = new Set(['Subscript', 'PySlice', 'PyTuple', 'LoadCall', 'ImportCall', 'Truthy', 'PyIter', 'LoopFilter']);
+export const CUSTOM_NODES = new Set([
+  'Subscript',
+  'PySlice',
+  'PyTuple',
+  'LoadCall',
+  'ImportCall',
+  'Truthy',
+  'PyIter',
+  'LoopFilter',
+]);

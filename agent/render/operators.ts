@@ -22,7 +22,8 @@ export function add(a: unknown, b: unknown): unknown {
     return isTuple(a) ? tuple(out) : out;
   }
   if (isStr(a)) throw new TypeError(`can only concatenate str (not "${typeName(b)}") to str`);
-  if (Array.isArray(a)) throw new TypeError(`can only concatenate ${typeName(a)} (not "${typeName(b)}") to ${typeName(a)}`);
+  if (Array.isArray(a))
+    throw new TypeError(`can only concatenate ${typeName(a)} (not "${typeName(b)}") to ${typeName(a)}`);
   return num(a, '+', b) + num(b, '+', a);
 }
 
@@ -43,7 +44,8 @@ export function mul(a: unknown, b: unknown): unknown {
 
 export function divisor(b: unknown, a: unknown, op: string): number {
   const n = num(b, op, a);
-  if (n === 0) throw new Error(op === '%' ? 'ZeroDivisionError: integer modulo by zero' : 'ZeroDivisionError: division by zero');
+  if (n === 0)
+    throw new Error(op === '%' ? 'ZeroDivisionError: integer modulo by zero' : 'ZeroDivisionError: division by zero');
   return n;
 }
 
@@ -56,16 +58,24 @@ export function mod(a: unknown, b: unknown): unknown {
 
 export function cmp(a: unknown, op: string, b: unknown): boolean {
   switch (op) {
-    case '==': case '===': return pyEq(a, b);
-    case '!=': case '!==': return !pyEq(a, b);
+    case '==':
+    case '===':
+      return pyEq(a, b);
+    case '!=':
+    case '!==':
+      return !pyEq(a, b);
   }
   if (a === undefined || b === undefined) failUndefined();
   const c = pyCompare(a, b);
   switch (op) {
-    case '<': return c < 0;
-    case '>': return c > 0;
-    case '<=': return c <= 0;
-    case '>=': return c >= 0;
+    case '<':
+      return c < 0;
+    case '>':
+      return c > 0;
+    case '<=':
+      return c <= 0;
+    case '>=':
+      return c >= 0;
   }
   throw new Error(`unknown comparison ${op}`);
 }

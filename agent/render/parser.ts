@@ -21,15 +21,32 @@ const T = {
 
 /** The tag that closes each block tag. */
 const END_TAG: Record<string, string> = {
-  for: 'endfor', if: 'endif', macro: 'endmacro', call: 'endcall', filter: 'endfilter', set: 'endset',
-  block: 'endblock', raw: 'endraw', with: 'endwith', verbatim: 'endverbatim', switch: 'endswitch',
-  load_yaml: 'endload', load_json: 'endload', load_text: 'endload',
+  for: 'endfor',
+  if: 'endif',
+  macro: 'endmacro',
+  call: 'endcall',
+  filter: 'endfilter',
+  set: 'endset',
+  block: 'endblock',
+  raw: 'endraw',
+  with: 'endwith',
+  verbatim: 'endverbatim',
+  switch: 'endswitch',
+  load_yaml: 'endload',
+  load_json: 'endload',
+  load_text: 'endload',
 };
 
 /** Tokens that start the argument of a test written without parentheses. */
 const ARG_START = new Set([
-  lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE,
-  lexer.TOKEN_SYMBOL, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY,
+  lexer.TOKEN_STRING,
+  lexer.TOKEN_INT,
+  lexer.TOKEN_FLOAT,
+  lexer.TOKEN_BOOLEAN,
+  lexer.TOKEN_NONE,
+  lexer.TOKEN_SYMBOL,
+  lexer.TOKEN_LEFT_BRACKET,
+  lexer.TOKEN_LEFT_CURLY,
 ]);
 const NOT_AN_ARG = new Set(['else', 'or', 'and', 'if', 'is', 'not', 'in']);
 
@@ -110,7 +127,25 @@ export class SaltParser extends BaseParser {
     if (LOAD_TAGS.has(name)) return this.parseLoad(tok);
     if (IMPORT_TAGS.has(name)) return this.parseImportData(tok);
     if (name.startsWith('end') || name === 'else' || name === 'elif') this.strayTag(tok);
-    if (!['raw', 'verbatim', 'if', 'ifAsync', 'for', 'block', 'extends', 'include', 'set', 'macro', 'call', 'import', 'from', 'filter', 'switch'].includes(name)) {
+    if (
+      ![
+        'raw',
+        'verbatim',
+        'if',
+        'ifAsync',
+        'for',
+        'block',
+        'extends',
+        'include',
+        'set',
+        'macro',
+        'call',
+        'import',
+        'from',
+        'filter',
+        'switch',
+      ].includes(name)
+    ) {
       this.fail(`unknown tag '${name}'`, tok.lineno, tok.colno);
     }
     return super.parseStatement();
@@ -118,7 +153,10 @@ export class SaltParser extends BaseParser {
 
   /** An end tag (or else/elif) that does not close the innermost open block. */
   private strayTag(tok: Token): never {
-    const outer = this.open.slice(0, -1).reverse().find((t) => END_TAG[t.name]);
+    const outer = this.open
+      .slice(0, -1)
+      .reverse()
+      .find((t) => END_TAG[t.name]);
     const msg = outer
       ? `unexpected '${tok.value}': the innermost open block is '${outer.name}' (line ${outer.lineno + 1}), which needs '${END_TAG[outer.name]}'`
       : `unexpected '${tok.value}': there is no open block to close`;
@@ -132,7 +170,8 @@ export class SaltParser extends BaseParser {
     if (!end) return e;
     const err = new SyntaxProblem(
       `unexpected end of template: the '${tok.value}' tag opened on line ${tok.lineno + 1} is never closed (expected '${end}')`,
-      tok.lineno + 1, tok.colno + 1,
+      tok.lineno + 1,
+      tok.colno + 1,
     );
     (err as unknown as { explained: boolean }).explained = true;
     return err;
@@ -151,7 +190,8 @@ export class SaltParser extends BaseParser {
       targets.push(target);
     } while (this.skip(T.COMMA));
     if (!this.skipValue(T.OPERATOR, '=')) {
-      if (!this.skip(lexer.TOKEN_BLOCK_END)) this.fail("set: expected '=' or the end of the tag", tok.lineno, tok.colno);
+      if (!this.skip(lexer.TOKEN_BLOCK_END))
+        this.fail("set: expected '=' or the end of the tag", tok.lineno, tok.colno);
       const body = new nodes.Capture(tok.lineno, tok.colno, this.parseUntilBlocks('endset'));
       this.advanceAfterBlockEnd();
       const node = new nodes.Set(tok.lineno, tok.colno, targets);
@@ -162,7 +202,8 @@ export class SaltParser extends BaseParser {
     let value = this.parseExpression();
     if ((this.peekToken() as Token).type === T.COMMA) {
       const items = [value];
-      while (this.skip(T.COMMA) && (this.peekToken() as Token).type !== lexer.TOKEN_BLOCK_END) items.push(this.parseExpression());
+      while (this.skip(T.COMMA) && (this.peekToken() as Token).type !== lexer.TOKEN_BLOCK_END)
+        items.push(this.parseExpression());
       value = new PyTuple(tok.lineno, tok.colno, items);
     }
     this.advanceAfterBlockEnd('set');
@@ -172,7 +213,12 @@ export class SaltParser extends BaseParser {
     const list = new nodes.NodeList(tok.lineno, tok.colno);
     list.addChild(new nodes.Set(tok.lineno, tok.colno, [new nodes.Symbol(tok.lineno, tok.colno, held)], value));
     targets.forEach((target, i) => {
-      const item = new Subscript(tok.lineno, tok.colno, new nodes.Symbol(tok.lineno, tok.colno, held), new nodes.Literal(tok.lineno, tok.colno, i));
+      const item = new Subscript(
+        tok.lineno,
+        tok.colno,
+        new nodes.Symbol(tok.lineno, tok.colno, held),
+        new nodes.Literal(tok.lineno, tok.colno, i),
+      );
       list.addChild(new nodes.Set(tok.lineno, tok.colno, [target], item));
     });
     return list;
@@ -184,10 +230,12 @@ export class SaltParser extends BaseParser {
     const targets: AnyNode[] = [];
     const values: AnyNode[] = [];
     while (!this.skip(lexer.TOKEN_BLOCK_END)) {
-      if (targets.length && !this.skip(T.COMMA)) this.fail("expected ',' or the end of the 'with' tag", tok.lineno, tok.colno);
+      if (targets.length && !this.skip(T.COMMA))
+        this.fail("expected ',' or the end of the 'with' tag", tok.lineno, tok.colno);
       const target = this.parsePrimary(true);
-      if (!(target instanceof nodes.Symbol)) this.fail("with: expected a variable name", tok.lineno, tok.colno);
-      if (!this.skipValue(T.OPERATOR, '=')) this.fail(`with: expected '=' after '${target.value}'`, tok.lineno, tok.colno);
+      if (!(target instanceof nodes.Symbol)) this.fail('with: expected a variable name', tok.lineno, tok.colno);
+      if (!this.skipValue(T.OPERATOR, '='))
+        this.fail(`with: expected '=' after '${target.value}'`, tok.lineno, tok.colno);
       targets.push(target);
       values.push(this.parseExpression());
     }
@@ -201,7 +249,8 @@ export class SaltParser extends BaseParser {
     this.nextToken();
     if (!this.skipSymbol('as')) this.fail(`expected 'as' after ${tok.value}`, tok.lineno, tok.colno);
     const target = this.parsePrimary(true);
-    if (!(target instanceof nodes.Symbol)) this.fail(`${tok.value}: expected a variable name after 'as'`, tok.lineno, tok.colno);
+    if (!(target instanceof nodes.Symbol))
+      this.fail(`${tok.value}: expected a variable name after 'as'`, tok.lineno, tok.colno);
     this.advanceAfterBlockEnd(tok.value);
     const body = this.parseUntilBlocks('endload');
     this.advanceAfterBlockEnd();
@@ -216,11 +265,18 @@ export class SaltParser extends BaseParser {
     const template = this.parseExpression();
     if (!this.skipSymbol('as')) this.fail(`expected 'as' after the file name of ${tok.value}`, tok.lineno, tok.colno);
     const target = this.parsePrimary(true);
-    if (!(target instanceof nodes.Symbol)) this.fail(`${tok.value}: expected a variable name after 'as'`, tok.lineno, tok.colno);
+    if (!(target instanceof nodes.Symbol))
+      this.fail(`${tok.value}: expected a variable name after 'as'`, tok.lineno, tok.colno);
     const withContext = this.parseWithContext() === true;
     this.advanceAfterBlockEnd(tok.value);
     const kind = new nodes.Literal(tok.lineno, tok.colno, tok.value.slice(7));
-    const value = new ImportCall(tok.lineno, tok.colno, template, kind, new nodes.Literal(tok.lineno, tok.colno, withContext));
+    const value = new ImportCall(
+      tok.lineno,
+      tok.colno,
+      template,
+      kind,
+      new nodes.Literal(tok.lineno, tok.colno, withContext),
+    );
     return new nodes.Set(tok.lineno, tok.colno, [target], value);
   }
 
@@ -234,7 +290,12 @@ export class SaltParser extends BaseParser {
     if (tok && tok.type === T.SYMBOL) name = tok.value;
     else if (tok && tok.type === lexer.TOKEN_NONE) name = 'none';
     else if (tok && tok.type === lexer.TOKEN_BOOLEAN) name = tok.value;
-    else throw this.error(`expected a test name after 'is', got ${tok ? `'${tok.value}'` : 'end of template'}`, tok?.lineno, tok?.colno);
+    else
+      throw this.error(
+        `expected a test name after 'is', got ${tok ? `'${tok.value}'` : 'end of template'}`,
+        tok?.lineno,
+        tok?.colno,
+      );
     const symbol = new nodes.Symbol(tok.lineno, tok.colno, name);
     const next = this.peekToken() as Token | null;
     let test: AnyNode = symbol;
@@ -275,7 +336,8 @@ export class SaltParser extends BaseParser {
         if (atEnd()) break;
       }
       const arg = this.parseExpression();
-      if (this.skipValue(T.OPERATOR, '=')) kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
+      if (this.skipValue(T.OPERATOR, '='))
+        kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
       else args.addChild(arg);
     }
     if (kwargs.children.length) args.addChild(kwargs);
@@ -293,11 +355,25 @@ export class SaltParser extends BaseParser {
         this.nextToken();
         const name = this.nextToken() as Token | null;
         if (name && name.type === T.SYMBOL) {
-          node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(name.lineno, name.colno, name.value));
+          node = new nodes.LookupVal(
+            tok.lineno,
+            tok.colno,
+            node,
+            new nodes.Literal(name.lineno, name.colno, name.value),
+          );
         } else if (name && name.type === T.INT) {
-          node = new Subscript(tok.lineno, tok.colno, node, new nodes.Literal(name.lineno, name.colno, Number(name.value)));
+          node = new Subscript(
+            tok.lineno,
+            tok.colno,
+            node,
+            new nodes.Literal(name.lineno, name.colno, Number(name.value)),
+          );
         } else {
-          this.fail(`expected an attribute name after '.', got ${name ? `'${name.value}'` : 'end of template'}`, tok.lineno, tok.colno);
+          this.fail(
+            `expected an attribute name after '.', got ${name ? `'${name.value}'` : 'end of template'}`,
+            tok.lineno,
+            tok.colno,
+          );
         }
       } else {
         break;
@@ -337,10 +413,23 @@ export class SaltParser extends BaseParser {
     let close: string;
     let closeChar: string;
     switch (tok.type) {
-      case T.LPAREN: node = new nodes.Group(tok.lineno, tok.colno); close = T.RPAREN; closeChar = ')'; break;
-      case T.LBRACKET: node = new nodes.Array(tok.lineno, tok.colno); close = T.RBRACKET; closeChar = ']'; break;
-      case T.LCURLY: node = new nodes.Dict(tok.lineno, tok.colno); close = T.RCURLY; closeChar = '}'; break;
-      default: return null;
+      case T.LPAREN:
+        node = new nodes.Group(tok.lineno, tok.colno);
+        close = T.RPAREN;
+        closeChar = ')';
+        break;
+      case T.LBRACKET:
+        node = new nodes.Array(tok.lineno, tok.colno);
+        close = T.RBRACKET;
+        closeChar = ']';
+        break;
+      case T.LCURLY:
+        node = new nodes.Dict(tok.lineno, tok.colno);
+        close = T.RCURLY;
+        closeChar = '}';
+        break;
+      default:
+        return null;
     }
     let comma = false;
     for (;;) {
@@ -348,7 +437,11 @@ export class SaltParser extends BaseParser {
       if (node.children.length > 0) {
         if (!this.skip(T.COMMA)) {
           const next = this.peekToken() as Token | null;
-          this.fail(`expected ',' or '${closeChar}', got ${next ? `'${next.value}'` : 'end of template'}`, next?.lineno, next?.colno);
+          this.fail(
+            `expected ',' or '${closeChar}', got ${next ? `'${next.value}'` : 'end of template'}`,
+            next?.lineno,
+            next?.colno,
+          );
         }
         comma = true;
         if (this.skip(close)) break;
@@ -357,7 +450,11 @@ export class SaltParser extends BaseParser {
         const key = this.parseExpression();
         if (!this.skip(T.COLON)) {
           const next = this.peekToken() as Token | null;
-          this.fail(`expected ':' after dict key, got ${next ? `'${next.value}'` : 'end of template'}`, next?.lineno, next?.colno);
+          this.fail(
+            `expected ':' after dict key, got ${next ? `'${next.value}'` : 'end of template'}`,
+            next?.lineno,
+            next?.colno,
+          );
         }
         node.addChild(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
       } else {

@@ -45,11 +45,20 @@ function intText(n: number, type: string, alt: boolean): string {
   const a = Math.abs(Math.trunc(n));
   let s: string;
   switch (type) {
-    case 'x': s = (alt ? '0x' : '') + a.toString(16); break;
-    case 'X': s = (alt ? '0X' : '') + a.toString(16).toUpperCase(); break;
-    case 'o': s = (alt ? '0o' : '') + a.toString(8); break;
-    case 'b': s = (alt ? '0b' : '') + a.toString(2); break;
-    default: s = a.toString(10);
+    case 'x':
+      s = (alt ? '0x' : '') + a.toString(16);
+      break;
+    case 'X':
+      s = (alt ? '0X' : '') + a.toString(16).toUpperCase();
+      break;
+    case 'o':
+      s = (alt ? '0o' : '') + a.toString(8);
+      break;
+    case 'b':
+      s = (alt ? '0b' : '') + a.toString(2);
+      break;
+    default:
+      s = a.toString(10);
   }
   return neg ? '-' + s : s;
 }
@@ -91,12 +100,33 @@ export function percentFormat(fmt: string, values: unknown): string {
     let body: string;
     let numeric = true;
     switch (conv) {
-      case 's': body = pyStr(v); numeric = false; if (prec !== undefined) body = body.slice(0, prec); break;
-      case 'r': case 'a': body = pyRepr(v); numeric = false; if (prec !== undefined) body = body.slice(0, prec); break;
-      case 'c': body = typeof v === 'number' ? String.fromCodePoint(v) : strValue(v); numeric = false; break;
-      case 'd': case 'i': case 'u': body = intText(toNumber(v, conv), 'd', false); break;
-      case 'o': case 'x': case 'X': body = intText(toNumber(v, conv), conv, alt); break;
-      default: body = formatFloat(toNumber(v, conv), conv, prec, alt);
+      case 's':
+        body = pyStr(v);
+        numeric = false;
+        if (prec !== undefined) body = body.slice(0, prec);
+        break;
+      case 'r':
+      case 'a':
+        body = pyRepr(v);
+        numeric = false;
+        if (prec !== undefined) body = body.slice(0, prec);
+        break;
+      case 'c':
+        body = typeof v === 'number' ? String.fromCodePoint(v) : strValue(v);
+        numeric = false;
+        break;
+      case 'd':
+      case 'i':
+      case 'u':
+        body = intText(toNumber(v, conv), 'd', false);
+        break;
+      case 'o':
+      case 'x':
+      case 'X':
+        body = intText(toNumber(v, conv), conv, alt);
+        break;
+      default:
+        body = formatFloat(toNumber(v, conv), conv, prec, alt);
     }
     if (numeric && !body.startsWith('-')) {
       if (flags.includes('+')) body = '+' + body;
@@ -199,10 +229,22 @@ export function strFormat(fmt: string, pos: unknown[], kw: Dict): string {
   let i = 0;
   while (i < fmt.length) {
     const ch = fmt[i];
-    if (ch === '{' && fmt[i + 1] === '{') { out += '{'; i += 2; continue; }
-    if (ch === '}' && fmt[i + 1] === '}') { out += '}'; i += 2; continue; }
+    if (ch === '{' && fmt[i + 1] === '{') {
+      out += '{';
+      i += 2;
+      continue;
+    }
+    if (ch === '}' && fmt[i + 1] === '}') {
+      out += '}';
+      i += 2;
+      continue;
+    }
     if (ch === '}') throw new Error("Single '}' encountered in format string");
-    if (ch !== '{') { out += ch; i++; continue; }
+    if (ch !== '{') {
+      out += ch;
+      i++;
+      continue;
+    }
     // find the matching close brace (one nesting level for specs like {:{width}})
     let depth = 1;
     let j = i + 1;

@@ -2,7 +2,20 @@
 // Real SLS trees call them ('a,b'.split(','), users.items(), list.append(x)…), so each behaves as Python's.
 import { splitArgs } from './pyargs.ts';
 import { strFormat } from './pyformat.ts';
-import { dictKeys, isDict, isStr, pyBool, pyCompare, pyEq, pyRepr, pyStr, strValue, tuple, typeName, type Dict } from './pyvalue.ts';
+import {
+  dictKeys,
+  isDict,
+  isStr,
+  pyBool,
+  pyCompare,
+  pyEq,
+  pyRepr,
+  pyStr,
+  strValue,
+  tuple,
+  typeName,
+  type Dict,
+} from './pyvalue.ts';
 
 type Method<T> = (self: T, ...args: unknown[]) => unknown;
 
@@ -97,7 +110,9 @@ function count(s: string, sub: string): number {
 }
 
 function title(s: string): string {
-  return s.toLowerCase().replace(/(^|[^A-Za-z\u00C0-\uFFFF])([a-z\u00DF-\uFFFF])/g, (_m, a: string, b: string) => a + b.toUpperCase());
+  return s
+    .toLowerCase()
+    .replace(/(^|[^A-Za-z\u00C0-\uFFFF])([a-z\u00DF-\uFFFF])/g, (_m, a: string, b: string) => a + b.toUpperCase());
 }
 
 function iterItems(v: unknown): unknown[] {
@@ -141,10 +156,13 @@ const STR: Record<string, Method<string>> = {
     return strFormat(s, pos, kw);
   },
   format_map: (s, m) => strFormat(s, [], m as Dict),
-  join: (s, items) => iterItems(items).map((x) => {
-    if (!isStr(x)) throw new TypeError(`sequence item: expected str instance, ${typeName(x)} found`);
-    return strValue(x);
-  }).join(s),
+  join: (s, items) =>
+    iterItems(items)
+      .map((x) => {
+        if (!isStr(x)) throw new TypeError(`sequence item: expected str instance, ${typeName(x)} found`);
+        return strValue(x);
+      })
+      .join(s),
   title: (s) => title(s),
   capitalize: (s) => (s ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s),
   center: (s, w, fill = ' ') => {
@@ -169,7 +187,12 @@ const STR: Record<string, Method<string>> = {
   isupper: (s) => /\p{Lu}/u.test(s) && s === s.toUpperCase(),
   istitle: (s) => s.length > 0 && s === title(s) && /\p{L}/u.test(s),
   find: (s, sub, start, end) => {
-    const off = start === undefined || start === null ? 0 : Number(start) < 0 ? Math.max(0, s.length + Number(start)) : Number(start);
+    const off =
+      start === undefined || start === null
+        ? 0
+        : Number(start) < 0
+          ? Math.max(0, s.length + Number(start))
+          : Number(start);
     const i = sliceArgs(s, off, end).indexOf(strValue(sub));
     return i < 0 ? -1 : i + off;
   },
@@ -209,8 +232,14 @@ function listIndex(l: unknown[], x: unknown): number {
 }
 
 const LIST: Record<string, Method<unknown[]>> = {
-  append: (l, x) => { l.push(x); return null; },
-  extend: (l, xs) => { l.push(...iterItems(xs)); return null; },
+  append: (l, x) => {
+    l.push(x);
+    return null;
+  },
+  extend: (l, xs) => {
+    l.push(...iterItems(xs));
+    return null;
+  },
   insert: (l, i, x) => {
     let n = Number(i);
     if (n < 0) n = Math.max(0, l.length + n);
@@ -224,7 +253,10 @@ const LIST: Record<string, Method<unknown[]>> = {
     if (n < 0 || n >= l.length) throw new Error('IndexError: pop index out of range');
     return l.splice(n, 1)[0];
   },
-  remove: (l, x) => { l.splice(listIndex(l, x), 1); return null; },
+  remove: (l, x) => {
+    l.splice(listIndex(l, x), 1);
+    return null;
+  },
   index: (l, x) => listIndex(l, x),
   count: (l, x) => l.filter((y) => pyEq(x, y)).length,
   sort: (l, ...args) => {
@@ -233,9 +265,15 @@ const LIST: Record<string, Method<unknown[]>> = {
     if (pyBool(kw.reverse)) l.reverse();
     return null;
   },
-  reverse: (l) => { l.reverse(); return null; },
+  reverse: (l) => {
+    l.reverse();
+    return null;
+  },
   copy: (l) => [...l],
-  clear: (l) => { l.length = 0; return null; },
+  clear: (l) => {
+    l.length = 0;
+    return null;
+  },
 };
 
 const DICT: Record<string, Method<Dict>> = {
@@ -280,7 +318,10 @@ const DICT: Record<string, Method<Dict>> = {
     return tuple([k, v]);
   },
   copy: (d) => ({ ...d }),
-  clear: (d) => { for (const k of Object.keys(d)) delete d[k]; return null; },
+  clear: (d) => {
+    for (const k of Object.keys(d)) delete d[k];
+    return null;
+  },
 };
 
 function bind<T>(table: Record<string, Method<T>>, self: T, name: string): ((...a: unknown[]) => unknown) | undefined {

@@ -145,7 +145,10 @@ function pyStrInner(v: unknown, inner: (x: unknown) => string): string {
     if (isTuple(v)) return v.length === 1 ? `(${inner(v[0])},)` : `(${v.map(inner).join(', ')})`;
     return `[${v.map(inner).join(', ')}]`;
   }
-  if (isDict(v)) return `{${dictKeys(v).map((k) => `${reprString(k)}: ${inner(v[k])}`).join(', ')}}`;
+  if (isDict(v))
+    return `{${dictKeys(v)
+      .map((k) => `${reprString(k)}: ${inner(v[k])}`)
+      .join(', ')}}`;
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'function') return `<function ${v.name || 'anonymous'}>`;
   return String(v);
@@ -188,7 +191,8 @@ export function dictUpdate(dest: Dict, upd: Dict, mergeLists = false): Dict {
     const cur = dest[k];
     const val = upd[k];
     if (isDict(cur) && isDict(val)) dictUpdate(cur, val, mergeLists);
-    else if (mergeLists && Array.isArray(cur) && Array.isArray(val)) dest[k] = cur.concat(val.filter((x) => !cur.some((y) => pyEq(x, y))));
+    else if (mergeLists && Array.isArray(cur) && Array.isArray(val))
+      dest[k] = cur.concat(val.filter((x) => !cur.some((y) => pyEq(x, y))));
     else dest[k] = val;
   }
   return dest;

@@ -44,7 +44,10 @@ function lookup(obj: unknown, key: unknown, attrFirst: boolean): unknown {
   if (isSaltFunctions(obj)) {
     if (own(obj, k)) return (obj as Dict)[k];
     if ((HOST_FUNCTIONS as readonly string[]).includes(k)) {
-      return missing(`salt function '${k}' asks the host itself: it runs when the agent renders the states on their host, not when they are compiled without it`, 'Jinja error: ');
+      return missing(
+        `salt function '${k}' asks the host itself: it runs when the agent renders the states on their host, not when they are compiled without it`,
+        'Jinja error: ',
+      );
     }
     return missing(`salt function '${k}' is not available`, 'Jinja error: ');
   }
@@ -71,7 +74,8 @@ function lookup(obj: unknown, key: unknown, attrFirst: boolean): unknown {
 function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
   if (obj === undefined) failUndefined();
   const seq = isStr(obj) ? strValue(obj) : obj;
-  if (!Array.isArray(seq) && typeof seq !== 'string') throw new TypeError(`'${typeName(obj)}' object is not subscriptable`);
+  if (!Array.isArray(seq) && typeof seq !== 'string')
+    throw new TypeError(`'${typeName(obj)}' object is not subscriptable`);
   const len = seq.length;
   const st = step === null || step === undefined ? 1 : Number(step);
   if (st === 0) throw new Error('ValueError: slice step cannot be zero');
@@ -124,7 +128,11 @@ export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(
   /** Scratch slot for `and`/`or`, which return one of their operands. */
   s: undefined,
   clearMiss,
-  contextOrFrameLookup(context: { lookup(n: string): unknown }, frame: { lookup(n: string): unknown }, name: string): unknown {
+  contextOrFrameLookup(
+    context: { lookup(n: string): unknown },
+    frame: { lookup(n: string): unknown },
+    name: string,
+  ): unknown {
     const v = frame.lookup(name);
     if (v !== undefined) return v;
     const c = context.lookup(name);
@@ -178,14 +186,18 @@ export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(
   },
   setAttr(obj: unknown, key: unknown, value: unknown): void {
     if (obj === undefined) failUndefined();
-    if (!isNamespace(obj) && !isDict(obj)) throw new Error(`cannot assign attribute on non-namespace object '${typeName(obj)}'`);
+    if (!isNamespace(obj) && !isDict(obj))
+      throw new Error(`cannot assign attribute on non-namespace object '${typeName(obj)}'`);
     (obj as Dict)[pyStr(key)] = value;
   },
   importNames(exported: Dict, names: string[], from: string): unknown[] {
     return names.map((n) => {
       if (!own(exported, n)) {
         const has = Object.keys(exported).sort();
-        throw new TemplateFault(`Jinja error: cannot import '${n}' from '${from}'` + (has.length ? ` (it defines: ${has.join(', ')})` : ' (it defines nothing)'));
+        throw new TemplateFault(
+          `Jinja error: cannot import '${n}' from '${from}'` +
+            (has.length ? ` (it defines: ${has.join(', ')})` : ' (it defines nothing)'),
+        );
       }
       return exported[n];
     });
@@ -193,7 +205,15 @@ export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(
   loadData(kind: DataKind, text: unknown, line: number): unknown {
     return loadData(kind, pyStr(text), line + 1);
   },
-  importData(env: { importData(n: unknown, p: string | undefined, k: DataKind, c: unknown, f: unknown): unknown }, context: { getVariables(): unknown }, frame: unknown, name: unknown, parent: string | undefined, kind: DataKind, withContext: boolean): unknown {
+  importData(
+    env: { importData(n: unknown, p: string | undefined, k: DataKind, c: unknown, f: unknown): unknown },
+    context: { getVariables(): unknown },
+    frame: unknown,
+    name: unknown,
+    parent: string | undefined,
+    kind: DataKind,
+    withContext: boolean,
+  ): unknown {
     return env.importData(name, parent, kind, withContext ? context.getVariables() : null, withContext ? frame : null);
   },
   handleError: (e: unknown, lineno: number, _colno: number, file: string) => locate(e, file, lineno + 1),

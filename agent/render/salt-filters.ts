@@ -6,7 +6,19 @@ import { filter, items, need, type Filter } from './filter-kit.ts';
 import { loadData } from './data-load.ts';
 import { traverse } from './salt.ts';
 import { pyEscape, pyMatch, pySearch, pySub, RE } from '../util/pyre.ts';
-import { dictKeys, isDict, isStr, markSafe, pyBool, pyEq, pyRepr, pyStr, strValue, tuple, type Dict } from './pyvalue.ts';
+import {
+  dictKeys,
+  isDict,
+  isStr,
+  markSafe,
+  pyBool,
+  pyEq,
+  pyRepr,
+  pyStr,
+  strValue,
+  tuple,
+  type Dict,
+} from './pyvalue.ts';
 import { pyJsonDumps, yamlBlock, yamlDquote, yamlEncode, yamlFlow, yamlSquote } from './serialize.ts';
 
 function flags(a: Dict): number {
@@ -55,13 +67,18 @@ function uuid5(name: string): string {
 }
 
 function digest(algo: string): Filter {
-  return filter(algo, ['instr'], {}, (a) => createHash(algo).update(pyStr(need(a.instr)), 'utf8').digest('hex'));
+  return filter(algo, ['instr'], {}, (a) =>
+    createHash(algo)
+      .update(pyStr(need(a.instr)), 'utf8')
+      .digest('hex'),
+  );
 }
 
 function flatten(data: unknown[], levels: number | null, keepNulls: boolean): unknown[] {
   const out: unknown[] = [];
   for (const x of data) {
-    if (Array.isArray(x) && (levels === null || levels > 0)) out.push(...flatten(x, levels === null ? null : levels - 1, keepNulls));
+    if (Array.isArray(x) && (levels === null || levels > 0))
+      out.push(...flatten(x, levels === null ? null : levels - 1, keepNulls));
     else if (x !== null || keepNulls) out.push(x);
   }
   return out;
@@ -72,8 +89,13 @@ const b64decode = filter('base64_decode', ['s'], {}, (a) => Buffer.from(pyStr(ne
 
 export const saltFilters: Record<string, Filter> = {
   json: filter('json', ['value', 'sort_keys', 'indent'], { sort_keys: true, indent: null }, (a) =>
-    markSafe(pyJsonDumps(a.value, { sortKeys: pyBool(a.sort_keys), indent: a.indent === null ? null : Number(a.indent) }))),
-  yaml: filter('yaml', ['value', 'flow_style'], { flow_style: true }, (a) => markSafe(pyBool(a.flow_style) ? yamlFlow(a.value) : yamlBlock(a.value))),
+    markSafe(
+      pyJsonDumps(a.value, { sortKeys: pyBool(a.sort_keys), indent: a.indent === null ? null : Number(a.indent) }),
+    ),
+  ),
+  yaml: filter('yaml', ['value', 'flow_style'], { flow_style: true }, (a) =>
+    markSafe(pyBool(a.flow_style) ? yamlFlow(a.value) : yamlBlock(a.value)),
+  ),
   python: filter('python', ['value'], {}, (a) => markSafe(pyRepr(a.value))),
   load_yaml: filter('load_yaml', ['value'], {}, (a) => loadData('yaml', pyStr(need(a.value)))),
   load_json: filter('load_json', ['value'], {}, (a) => loadData('json', pyStr(need(a.value)))),
@@ -82,12 +104,24 @@ export const saltFilters: Record<string, Filter> = {
   yaml_dquote: filter('yaml_dquote', ['text'], {}, (a) => yamlDquote(pyStr(need(a.text)))),
   yaml_squote: filter('yaml_squote', ['text'], {}, (a) => yamlSquote(pyStr(need(a.text)))),
   regex_escape: filter('regex_escape', ['value'], {}, (a) => pyEscape(pyStr(need(a.value)))),
-  regex_match: filter('regex_match', ['txt', 'rgx', 'ignorecase', 'multiline'], { ignorecase: false, multiline: false }, (a) =>
-    groups(pyMatch(pyStr(a.rgx), pyStr(need(a.txt)), flags(a)))),
-  regex_search: filter('regex_search', ['txt', 'rgx', 'ignorecase', 'multiline'], { ignorecase: false, multiline: false }, (a) =>
-    groups(pySearch(pyStr(a.rgx), pyStr(need(a.txt)), flags(a)))),
-  regex_replace: filter('regex_replace', ['txt', 'rgx', 'val', 'ignorecase', 'multiline'], { ignorecase: false, multiline: false }, (a) =>
-    pySub(pyStr(a.rgx), pyStr(a.val), pyStr(need(a.txt)), 0, flags(a))),
+  regex_match: filter(
+    'regex_match',
+    ['txt', 'rgx', 'ignorecase', 'multiline'],
+    { ignorecase: false, multiline: false },
+    (a) => groups(pyMatch(pyStr(a.rgx), pyStr(need(a.txt)), flags(a))),
+  ),
+  regex_search: filter(
+    'regex_search',
+    ['txt', 'rgx', 'ignorecase', 'multiline'],
+    { ignorecase: false, multiline: false },
+    (a) => groups(pySearch(pyStr(a.rgx), pyStr(need(a.txt)), flags(a))),
+  ),
+  regex_replace: filter(
+    'regex_replace',
+    ['txt', 'rgx', 'val', 'ignorecase', 'multiline'],
+    { ignorecase: false, multiline: false },
+    (a) => pySub(pyStr(a.rgx), pyStr(a.val), pyStr(need(a.txt)), 0, flags(a)),
+  ),
   to_bool: filter('to_bool', ['val'], {}, (a) => toBool(need(a.val))),
   bool: filter('bool', ['val'], {}, (a) => toBool(need(a.val)) || ['on', 'y'].includes(pyStr(a.val).toLowerCase())),
   quote: filter('quote', ['txt'], {}, (a) => shellQuote(pyStr(need(a.txt)))),
@@ -116,15 +150,28 @@ export const saltFilters: Record<string, Filter> = {
     return a.lst.reduce((s: number, x) => s + Number(x), 0) / a.lst.length;
   }),
   sorted_ignorecase: filter('sorted_ignorecase', ['to_sort'], {}, (a) =>
-    [...items(a.to_sort)].sort((x, y) => { const p = pyStr(x).toLowerCase(); const q = pyStr(y).toLowerCase(); return p < q ? -1 : p > q ? 1 : 0; })),
+    [...items(a.to_sort)].sort((x, y) => {
+      const p = pyStr(x).toLowerCase();
+      const q = pyStr(y).toLowerCase();
+      return p < q ? -1 : p > q ? 1 : 0;
+    }),
+  ),
   substring_in_list: filter('substring_in_list', ['string_to_search_for', 'list_to_search'], {}, (a) =>
-    items(a.list_to_search).some((s) => pyStr(s).includes(pyStr(a.string_to_search_for)))),
+    items(a.list_to_search).some((s) => pyStr(s).includes(pyStr(a.string_to_search_for))),
+  ),
   exactly_one_true: filter('exactly_one_true', ['iterable'], {}, (a) => items(a.iterable).filter(pyBool).length === 1),
-  exactly_n_true: filter('exactly_n_true', ['iterable', 'amount'], { amount: 1 }, (a) => items(a.iterable).filter(pyBool).length === Number(a.amount)),
+  exactly_n_true: filter(
+    'exactly_n_true',
+    ['iterable', 'amount'],
+    { amount: 1 },
+    (a) => items(a.iterable).filter(pyBool).length === Number(a.amount),
+  ),
   traverse: filter('traverse', ['data', 'key', 'default', 'delimiter'], { default: null, delimiter: ':' }, (a) =>
-    traverse(need(a.data), pyStr(a.key), a.default, pyStr(a.delimiter))),
+    traverse(need(a.data), pyStr(a.key), a.default, pyStr(a.delimiter)),
+  ),
   flatten: filter('flatten', ['data', 'levels', 'preserve_nulls'], { levels: null, preserve_nulls: false }, (a) =>
-    flatten(items(a.data), a.levels === null ? null : Number(a.levels), pyBool(a.preserve_nulls))),
+    flatten(items(a.data), a.levels === null ? null : Number(a.levels), pyBool(a.preserve_nulls)),
+  ),
   base64_encode: b64encode,
   base64_decode: b64decode,
   b64encode,
@@ -137,6 +184,8 @@ export const saltFilters: Record<string, Filter> = {
   is_ipv4: filter('is_ipv4', ['ip', 'options'], { options: null }, (a) => isIP(pyStr(need(a.ip))) === 4),
   is_ipv6: filter('is_ipv6', ['ip', 'options'], { options: null }, (a) => isIP(pyStr(need(a.ip))) === 6),
   path_join: function (...parts: unknown[]) {
-    return parts.map((p) => pyStr(need(p))).reduce((acc, p) => (p.startsWith('/') || !acc ? p : acc.endsWith('/') ? acc + p : `${acc}/${p}`), '');
+    return parts
+      .map((p) => pyStr(need(p)))
+      .reduce((acc, p) => (p.startsWith('/') || !acc ? p : acc.endsWith('/') ? acc + p : `${acc}/${p}`), '');
   },
 };

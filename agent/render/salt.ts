@@ -19,7 +19,7 @@ export function isSaltFunctions(v: unknown): boolean {
 
 /** The `module.function` name of a salt function, or undefined for any other callable. */
 export function saltFunctionName(fn: unknown): string | undefined {
-  return typeof fn === 'function' ? ((fn as unknown as Record<symbol, string | undefined>)[SALT_FUNCTION]) : undefined;
+  return typeof fn === 'function' ? (fn as unknown as Record<symbol, string | undefined>)[SALT_FUNCTION] : undefined;
 }
 
 /**
@@ -51,7 +51,14 @@ export function traverse(data: unknown, key: string, def: unknown, delim = ':'):
 }
 
 /** Salt's salt.utils.data.filter_by, shared by grains.filter_by and pillar.filter_by. */
-export function filterBy(lookupDict: unknown, lookup: string, data: unknown, merge: unknown, def: unknown, base: unknown): unknown {
+export function filterBy(
+  lookupDict: unknown,
+  lookup: string,
+  data: unknown,
+  merge: unknown,
+  def: unknown,
+  base: unknown,
+): unknown {
   if (!isDict(lookupDict)) throw new Error('filter_by: the lookup table must be a dictionary');
   const val = traverse(data, lookup, []);
   let ret: unknown = null;
@@ -65,7 +72,8 @@ export function filterBy(lookupDict: unknown, lookup: string, data: unknown, mer
     }
     if (ret !== null && ret !== undefined) break;
   }
-  if (ret === null || ret === undefined) ret = Object.prototype.hasOwnProperty.call(lookupDict, pyStr(def)) ? lookupDict[pyStr(def)] : null;
+  if (ret === null || ret === undefined)
+    ret = Object.prototype.hasOwnProperty.call(lookupDict, pyStr(def)) ? lookupDict[pyStr(def)] : null;
   const baseKey = base === null || base === undefined ? undefined : pyStr(base);
   if (baseKey && pyBool(base) && Object.prototype.hasOwnProperty.call(lookupDict, baseKey)) {
     const baseValues = lookupDict[baseKey];
@@ -136,15 +144,26 @@ function specs(ctx: RenderContext): Record<string, Spec> {
   return {
     'pillar.get': pillarGetSpec,
     'pillar.fetch': pillarGetSpec,
-    'pillar.item': { params: ['*args', 'default', 'delimiter'], defaults: { default: '', delimiter: ':' }, varKw: true, impl: (a) => itemsOf(pillar(), a) },
+    'pillar.item': {
+      params: ['*args', 'default', 'delimiter'],
+      defaults: { default: '', delimiter: ':' },
+      varKw: true,
+      impl: (a) => itemsOf(pillar(), a),
+    },
     'pillar.items': {
-      params: ['*args'], varKw: true,
+      params: ['*args'],
+      varKw: true,
       impl: (a) => ((a.args as unknown[]).length ? itemsOf(pillar(), { ...a, default: '', delimiter: ':' }) : pillar()),
     },
-    'pillar.raw': { params: ['key'], defaults: { key: null }, impl: (a) => (pyBool(a.key) ? (pillar()[pyStr(a.key)] ?? {}) : pillar()) },
+    'pillar.raw': {
+      params: ['key'],
+      defaults: { key: null },
+      impl: (a) => (pyBool(a.key) ? (pillar()[pyStr(a.key)] ?? {}) : pillar()),
+    },
     'pillar.ls': { params: [], impl: () => dictKeys(pillar()) },
     'pillar.keys': {
-      params: ['key', 'delimiter'], defaults: { delimiter: ':' },
+      params: ['key', 'delimiter'],
+      defaults: { delimiter: ':' },
       impl: (a) => {
         const ret = traverse(pillar(), pyStr(a.key), NOT_FOUND, pyStr(a.delimiter));
         if (ret === NOT_FOUND) throw new Error(`Pillar key not found: ${pyStr(a.key)}`);
@@ -153,32 +172,51 @@ function specs(ctx: RenderContext): Record<string, Spec> {
       },
     },
     'pillar.filter_by': {
-      params: ['lookup_dict', 'pillar', 'merge', 'default', 'base'], defaults: { merge: null, default: 'default', base: null },
+      params: ['lookup_dict', 'pillar', 'merge', 'default', 'base'],
+      defaults: { merge: null, default: 'default', base: null },
       impl: (a) => filterBy(a.lookup_dict, pyStr(a.pillar), pillar(), a.merge, a.default, a.base),
     },
     'grains.get': grainsGetSpec,
     'grains.fetch': grainsGetSpec,
     'grains.item': {
-      params: ['*args', 'sanitize'], defaults: { sanitize: false },
+      params: ['*args', 'sanitize'],
+      defaults: { sanitize: false },
       impl: (a) => {
         const out: Dict = {};
-        for (const k of a.args as unknown[]) if (Object.prototype.hasOwnProperty.call(grains(), pyStr(k))) out[pyStr(k)] = grains()[pyStr(k)];
+        for (const k of a.args as unknown[])
+          if (Object.prototype.hasOwnProperty.call(grains(), pyStr(k))) out[pyStr(k)] = grains()[pyStr(k)];
         return out;
       },
     },
     'grains.items': { params: ['sanitize'], defaults: { sanitize: false }, impl: () => grains() },
     'grains.ls': { params: [], impl: () => dictKeys(grains()).sort() },
     'grains.has_value': { params: ['key'], impl: (a) => traverse(grains(), pyStr(a.key), NOT_FOUND) !== NOT_FOUND },
-    'grains.equals': { params: ['key', 'value'], impl: (a) => pyStr(a.value) === pyStr(traverse(grains(), pyStr(a.key), '')) },
+    'grains.equals': {
+      params: ['key', 'value'],
+      impl: (a) => pyStr(a.value) === pyStr(traverse(grains(), pyStr(a.key), '')),
+    },
     'grains.filter_by': {
-      params: ['lookup_dict', 'grain', 'merge', 'default', 'base'], defaults: { grain: 'os_family', merge: null, default: 'default', base: null },
+      params: ['lookup_dict', 'grain', 'merge', 'default', 'base'],
+      defaults: { grain: 'os_family', merge: null, default: 'default', base: null },
       impl: (a) => filterBy(a.lookup_dict, pyStr(a.grain), grains(), a.merge, a.default, a.base),
     },
     'config.get': {
       params: ['key', 'default', 'delimiter', 'merge', 'omit_opts', 'omit_pillar', 'omit_master', 'omit_grains'],
-      defaults: { default: '', delimiter: ':', merge: null, omit_opts: false, omit_pillar: false, omit_master: false, omit_grains: false },
+      defaults: {
+        default: '',
+        delimiter: ':',
+        merge: null,
+        omit_opts: false,
+        omit_pillar: false,
+        omit_master: false,
+        omit_grains: false,
+      },
       impl: (a) => {
-        const sources: Array<[unknown, Dict]> = [[a.omit_opts, ctx.opts ?? {}], [a.omit_grains, grains()], [a.omit_pillar, pillar()]];
+        const sources: Array<[unknown, Dict]> = [
+          [a.omit_opts, ctx.opts ?? {}],
+          [a.omit_grains, grains()],
+          [a.omit_pillar, pillar()],
+        ];
         for (const [omit, src] of sources) {
           if (pyBool(omit)) continue;
           const v = traverse(src, pyStr(a.key), NOT_FOUND, pyStr(a.delimiter));
@@ -199,7 +237,9 @@ function specs(ctx: RenderContext): Record<string, Spec> {
       },
     },
     'mine.get': {
-      params: ['tgt', 'fun', 'tgt_type', 'exclude_minion'], defaults: { tgt_type: 'glob', exclude_minion: false }, varKw: true,
+      params: ['tgt', 'fun', 'tgt_type', 'exclude_minion'],
+      defaults: { tgt_type: 'glob', exclude_minion: false },
+      varKw: true,
       impl: (a) => {
         const kw = a['**'] as KwArgs;
         const tgtType = kw.expr_form !== undefined ? pyStr(kw.expr_form) : pyStr(a.tgt_type);
@@ -221,17 +261,20 @@ function specs(ctx: RenderContext): Record<string, Spec> {
       },
     },
     'inventory.ips': {
-      params: ['role', 'level'], defaults: { role: null, level: null },
+      params: ['role', 'level'],
+      defaults: { role: null, level: null },
       impl: (a) => inventoryIps(ctx.inventory, optStr(a.role), optStr(a.level) ?? ownLevel()),
     },
     'inventory.hosts': {
-      params: ['role', 'level'], defaults: { role: null, level: null },
+      params: ['role', 'level'],
+      defaults: { role: null, level: null },
       impl: (a) => inventoryHosts(ctx.inventory, optStr(a.role), optStr(a.level) ?? ownLevel()),
     },
     'test.ping': { params: [], impl: () => true },
     'test.echo': { params: ['text'], impl: (a) => a.text },
     'defaults.merge': {
-      params: ['dest', 'src', 'merge_lists', 'in_place'], defaults: { merge_lists: false, in_place: true },
+      params: ['dest', 'src', 'merge_lists', 'in_place'],
+      defaults: { merge_lists: false, in_place: true },
       impl: (a) => {
         if (!isDict(a.dest) || !isDict(a.src)) throw new Error('defaults.merge: dest and src must be dictionaries');
         const dest = pyBool(a.in_place) ? a.dest : deepCopy(a.dest);
@@ -240,7 +283,8 @@ function specs(ctx: RenderContext): Record<string, Spec> {
     },
     'defaults.deepcopy': { params: ['source'], impl: (a) => deepCopy(a.source) },
     'slsutil.merge': {
-      params: ['obj_a', 'obj_b', 'strategy', 'renderer', 'merge_lists'], defaults: { strategy: 'smart', renderer: 'yaml', merge_lists: false },
+      params: ['obj_a', 'obj_b', 'strategy', 'renderer', 'merge_lists'],
+      defaults: { strategy: 'smart', renderer: 'yaml', merge_lists: false },
       impl: (a) => {
         if (!isDict(a.obj_a) || !isDict(a.obj_b)) throw new Error('slsutil.merge: both arguments must be dictionaries');
         if (pyStr(a.strategy) === 'overwrite') return { ...deepCopy(a.obj_a), ...deepCopy(a.obj_b) };
@@ -266,7 +310,8 @@ export function saltFunctions(ctx: RenderContext): Record<string, unknown> {
   for (const [name, s] of Object.entries(specs(ctx))) {
     out[name] = mark(name, pyFunction({ name, params: s.params, defaults: s.defaults, varKw: s.varKw }, s.impl));
   }
-  for (const [name, fn] of Object.entries(ctx.functions ?? {})) out[name] = mark(name, (...args: unknown[]) => fn(...args));
+  for (const [name, fn] of Object.entries(ctx.functions ?? {}))
+    out[name] = mark(name, (...args: unknown[]) => fn(...args));
   cache.set(ctx, out);
   return out;
 }

@@ -43,7 +43,12 @@ export interface JsonOptions {
 /** Python's json.dumps: ", " and ": " separators, sorted keys when asked, \u escapes for non-ASCII. */
 export function pyJsonDumps(value: unknown, opts: JsonOptions = {}): string {
   const ensureAscii = opts.ensureAscii ?? true;
-  const ind = opts.indent === null || opts.indent === undefined ? null : typeof opts.indent === 'number' ? ' '.repeat(opts.indent) : opts.indent;
+  const ind =
+    opts.indent === null || opts.indent === undefined
+      ? null
+      : typeof opts.indent === 'number'
+        ? ' '.repeat(opts.indent)
+        : opts.indent;
   const enc = (v: unknown, depth: number): string => {
     if (v === null || v === undefined) return 'null';
     if (v === true) return 'true';
@@ -90,8 +95,21 @@ const RESOLVES_TO_OTHER = [
 ];
 
 const DQ_ESCAPES: Record<string, string> = {
-  '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\x0b': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e',
-  '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P',
+  '\0': '0',
+  '\x07': 'a',
+  '\b': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\x0b': 'v',
+  '\f': 'f',
+  '\r': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xa0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
 };
 
 function printable(c: number, allowUnicode: boolean): boolean {
@@ -105,7 +123,14 @@ export function yamlDquote(text: string, allowUnicode = false): string {
   let out = '"';
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
-    const escape = ch === '"' || ch === '\\' || c === 0x85 || c === 0x2028 || c === 0x2029 || c === 0xfeff || !printable(c, allowUnicode);
+    const escape =
+      ch === '"' ||
+      ch === '\\' ||
+      c === 0x85 ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0xfeff ||
+      !printable(c, allowUnicode);
     if (!escape) out += ch;
     else if (DQ_ESCAPES[ch] !== undefined) out += '\\' + DQ_ESCAPES[ch];
     else if (c <= 0xff) out += '\\x' + c.toString(16).toUpperCase().padStart(2, '0');
@@ -162,7 +187,14 @@ export function yamlFlow(value: unknown): string {
   if (plain !== undefined) return plain;
   if (isStr(value)) return yamlScalarString(strValue(value));
   if (Array.isArray(value)) return '[' + value.map(yamlFlow).join(', ') + ']';
-  if (isDict(value)) return '{' + dictKeys(value).map((k) => `${yamlScalarString(k)}: ${yamlFlow(value[k])}`).join(', ') + '}';
+  if (isDict(value))
+    return (
+      '{' +
+      dictKeys(value)
+        .map((k) => `${yamlScalarString(k)}: ${yamlFlow(value[k])}`)
+        .join(', ') +
+      '}'
+    );
   if (value instanceof Date) return value.toISOString();
   throw new TypeError(`cannot represent an object of type ${typeName(value)} as YAML`);
 }

@@ -22,8 +22,15 @@ export function slsVars(sls: string, file: string, isInit: boolean, saltenv: str
   const slspath = isInit ? sls.replace(/\./g, '/') : sls.split('.').slice(0, -1).join('/');
   const tpldir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
   return {
-    sls, slspath, slsdotpath: slspath.replace(/\//g, '.'), slscolonpath: slspath.replace(/\//g, ':'),
-    tpldir, tpldot: tpldir === '.' ? '' : tpldir.replace(/\//g, '.'), tplfile: file, tplpath: file, saltenv,
+    sls,
+    slspath,
+    slsdotpath: slspath.replace(/\//g, '.'),
+    slscolonpath: slspath.replace(/\//g, ':'),
+    tpldir,
+    tpldot: tpldir === '.' ? '' : tpldir.replace(/\//g, '.'),
+    tplfile: file,
+    tplpath: file,
+    saltenv,
   };
 }
 
@@ -46,7 +53,11 @@ export function renderPipe(source: string): RenderPipe {
   if (pipe === 'yaml') return { jinja: false, source: blanked };
   if (pipe === 'jinja|yaml' || pipe === 'jinja') return { jinja: true, source: blanked };
   if (pipe === 'yaml|jinja') return { jinja: true, source: blanked };
-  return { jinja: true, source: blanked, error: `unsupported renderer '#!${m[1].trim()}' (supported: ${SUPPORTED.map((s) => `#!${s}`).join(', ')})` };
+  return {
+    jinja: true,
+    source: blanked,
+    error: `unsupported renderer '#!${m[1].trim()}' (supported: ${SUPPORTED.map((s) => `#!${s}`).join(', ')})`,
+  };
 }
 
 /** Renders the SLS `sls` of `tree`; never throws (every failure is in `errors`). */
@@ -55,7 +66,14 @@ export function renderSls(tree: StateTree, sls: string, ctx: RenderContext): Ren
     return render(tree, sls, ctx);
   } catch (e) {
     const file = `${sls.replace(/\./g, '/')}.sls`;
-    return { sls, file, isInit: false, data: null, lines: {}, errors: [{ code: 'INTERNAL', message: `rendering ${sls}: ${(e as Error).message}`, file }] };
+    return {
+      sls,
+      file,
+      isInit: false,
+      data: null,
+      lines: {},
+      errors: [{ code: 'INTERNAL', message: `rendering ${sls}: ${(e as Error).message}`, file }],
+    };
   }
 }
 
@@ -64,15 +82,40 @@ function render(tree: StateTree, sls: string, ctx: RenderContext): RenderedSls {
   if (!found) {
     const base = sls.replace(/\./g, '/');
     return {
-      sls, file: `${base}.sls`, isInit: false, data: null, lines: {},
-      errors: [{ code: 'SLS_NOT_FOUND', message: `SLS '${sls}' not found in ${tree.label} (looked for ${base}.sls and ${base}/init.sls)` }],
+      sls,
+      file: `${base}.sls`,
+      isInit: false,
+      data: null,
+      lines: {},
+      errors: [
+        {
+          code: 'SLS_NOT_FOUND',
+          message: `SLS '${sls}' not found in ${tree.label} (looked for ${base}.sls and ${base}/init.sls)`,
+        },
+      ],
     };
   }
   const { path: file, isInit } = found;
   const read = readTreeFile(tree, file);
-  if (read.refused) return { sls, file, isInit, data: null, lines: {}, errors: [{ code: 'RENDER_TEMPLATE', message: read.refused, file }] };
+  if (read.refused)
+    return {
+      sls,
+      file,
+      isInit,
+      data: null,
+      lines: {},
+      errors: [{ code: 'RENDER_TEMPLATE', message: read.refused, file }],
+    };
   const pipe = renderPipe(read.text ?? '');
-  if (pipe.error) return { sls, file, isInit, data: null, lines: {}, errors: [{ code: 'RENDER_TEMPLATE', message: pipe.error, file, line: 1 }] };
+  if (pipe.error)
+    return {
+      sls,
+      file,
+      isInit,
+      data: null,
+      lines: {},
+      errors: [{ code: 'RENDER_TEMPLATE', message: pipe.error, file, line: 1 }],
+    };
   let text = pipe.source;
   if (pipe.jinja) {
     const rendered = renderTemplate(tree, file, pipe.source, ctx, slsVars(sls, file, isInit, ctx.saltenv));

@@ -18,7 +18,11 @@ function inventoryOf(salt: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The variables every template sees (Salt's render context). */
-export function templateContext(file: string, ctx: RenderContext, extra: Record<string, unknown>): Record<string, unknown> {
+export function templateContext(
+  file: string,
+  ctx: RenderContext,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     ...templateVars(file),
     grains: ctx.grains,

@@ -34,7 +34,8 @@ function intValue(src: string): number {
   if (body.startsWith('0b')) n = parseInt(body.slice(2), 2);
   else if (body.startsWith('0x')) n = parseInt(body.slice(2), 16);
   else if (body.includes(':')) n = body.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
-  else if (body.length > 1 && body.startsWith('0') && (src.startsWith('-') || src.startsWith('+'))) n = parseInt(body, 8);
+  else if (body.length > 1 && body.startsWith('0') && (src.startsWith('-') || src.startsWith('+')))
+    n = parseInt(body, 8);
   // Salt strips leading zeros of unsigned integers: 0644 is the decimal 644, not octal
   else n = parseInt(body, 10);
   return neg ? -n : n;
@@ -80,7 +81,18 @@ const timestampTag: ScalarTag = {
 };
 
 /** Tags for `parseDocument(…, { schema: 'failsafe', customTags: saltTags, merge: true })`. */
-export const saltTags = ['null', trueTag, falseTag, intTag, floatTag, 'binary', 'omap', 'pairs', 'set', timestampTag] as const;
+export const saltTags = [
+  'null',
+  trueTag,
+  falseTag,
+  intTag,
+  floatTag,
+  'binary',
+  'omap',
+  'pairs',
+  'set',
+  timestampTag,
+] as const;
 
 export const saltYamlOptions = {
   schema: 'failsafe',

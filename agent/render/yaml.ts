@@ -35,9 +35,14 @@ function parse(text: string): { doc: Document; problems: YamlProblem[]; lineCoun
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     let message: string;
     switch (e.code) {
-      case 'DUPLICATE_KEY': message = `found conflicting ID '${keyText(text, e.pos)}'`; break;
-      case 'TAB_AS_INDENT': message = 'Illegal tab character'; break;
-      default: message = first;
+      case 'DUPLICATE_KEY':
+        message = `found conflicting ID '${keyText(text, e.pos)}'`;
+        break;
+      case 'TAB_AS_INDENT':
+        message = 'Illegal tab character';
+        break;
+      default:
+        message = first;
     }
     return { message, line: lineOf(e.pos[0]) };
   });
@@ -46,7 +51,10 @@ function parse(text: string): { doc: Document; problems: YamlProblem[]; lineCoun
       Pair(_key, pair) {
         if (isCollection(pair.key)) {
           const at = pair.key.range?.[0] ?? 0;
-          problems.push({ message: 'Invalid YAML, possible double curly-brace (a mapping or list used as a key)', line: lineOf(at) });
+          problems.push({
+            message: 'Invalid YAML, possible double curly-brace (a mapping or list used as a key)',
+            line: lineOf(at),
+          });
           return visit.BREAK;
         }
         return undefined;
@@ -68,7 +76,8 @@ function lineText(text: string, line: number): string {
  */
 export function parseYaml(text: string, file: string, opts: { quote?: boolean } = {}): ParsedYaml {
   const { doc, problems, lineCounter } = parse(text);
-  const quoted = (line: number): string => (opts.quote === false ? '' : ` (rendered line ${line}: ${JSON.stringify(lineText(text, line).trim())})`);
+  const quoted = (line: number): string =>
+    opts.quote === false ? '' : ` (rendered line ${line}: ${JSON.stringify(lineText(text, line).trim())})`;
   const errors: ErrorData[] = problems.map((p) => ({
     code: 'RENDER_YAML' as const,
     message: `YAML error: ${p.message}${quoted(p.line)}`,
@@ -87,7 +96,11 @@ export function parseYaml(text: string, file: string, opts: { quote?: boolean } 
   try {
     return { data: doc.toJS({ maxAliasCount: 1000 }), lines, errors };
   } catch (e) {
-    return { data: undefined, lines, errors: [{ code: 'RENDER_YAML', message: `YAML error: ${(e as Error).message}`, file }] };
+    return {
+      data: undefined,
+      lines,
+      errors: [{ code: 'RENDER_YAML', message: `YAML error: ${(e as Error).message}`, file }],
+    };
   }
 }
 

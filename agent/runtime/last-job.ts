@@ -48,7 +48,11 @@ export class LastJobWriter {
   private fd: number | undefined;
   private bytes = 0;
 
-  constructor(file: string, jid: string, private readonly maxBytes = LAST_JOB_MAX_BYTES) {
+  constructor(
+    file: string,
+    jid: string,
+    private readonly maxBytes = LAST_JOB_MAX_BYTES,
+  ) {
     const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
     fchmodSync(fd, 0o600);
     this.fd = fd;

@@ -8,7 +8,11 @@ import { ensurePrivateDir, RUNTIME_DIR } from './runtime-dir.ts';
 export const DEFAULT_LOCK_FILE = `${RUNTIME_DIR}/agent.lock`;
 
 export class LockBusyError extends Error {
-  constructor(readonly path: string, readonly holder: number | undefined, readonly waitedSec: number) {
+  constructor(
+    readonly path: string,
+    readonly holder: number | undefined,
+    readonly waitedSec: number,
+  ) {
     super(`another run holds ${path}${holder ? ` (pid ${holder})` : ''}; gave up after waiting ${waitedSec} s`);
     this.name = 'LockBusyError';
   }

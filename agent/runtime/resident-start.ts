@@ -49,15 +49,26 @@ export async function leaveResident(agent: string, serveArgs: readonly string[],
   if (await socketAlive(socket)) return false;
   writeCodeCacheNow();
   const group = groupPriority();
-  const own = ['resident', '--socket', socket, '--linger', String(lingerSec), '--priority', String(getPriority()),
-    ...(group !== undefined ? ['--group-priority', String(group)] : [])];
+  const own = [
+    'resident',
+    '--socket',
+    socket,
+    '--linger',
+    String(lingerSec),
+    '--priority',
+    String(getPriority()),
+    ...(group !== undefined ? ['--group-priority', String(group)] : []),
+  ];
   lowered(BACKGROUND_NICE, () => {
     const child = spawn(process.execPath, ['-e', CODE_CACHE_LOADER, bundle, ...own, '--', ...serveArgs], {
-      detached: true, stdio: 'ignore', cwd: '/',
+      detached: true,
+      stdio: 'ignore',
+      cwd: '/',
     });
     // its own session is its own scheduling group: lower the group too (the child is past exec,
     // still starting Node, when spawn returns)
-    if (group !== undefined && child.pid !== undefined && canRestorePriority()) setGroupPriority(child.pid, BACKGROUND_NICE);
+    if (group !== undefined && child.pid !== undefined && canRestorePriority())
+      setGroupPriority(child.pid, BACKGROUND_NICE);
     child.unref();
   });
   return true;

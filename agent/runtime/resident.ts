@@ -77,7 +77,9 @@ export async function runResident(o: ResidentOptions): Promise<number> {
     sock.resume();
     try {
       await serve({
-        ...o.serve, stdin: sock, signal: stopping.signal,
+        ...o.serve,
+        stdin: sock,
+        signal: stopping.signal,
         out: (line) => void (sock.writable && sock.write(line)),
         onEnvelope: (env) => void (linger = env.linger ?? 0),
       });
@@ -110,8 +112,14 @@ export async function residentCommand(argv: string[]): Promise<number> {
   const own = split < 0 ? argv : argv.slice(0, split);
   const rest = split < 0 ? [] : argv.slice(split + 1);
   const { values: v } = parseArgs({
-    args: own, strict: true,
-    options: { socket: { type: 'string' }, linger: { type: 'string' }, priority: { type: 'string' }, 'group-priority': { type: 'string' } },
+    args: own,
+    strict: true,
+    options: {
+      socket: { type: 'string' },
+      linger: { type: 'string' },
+      priority: { type: 'string' },
+      'group-priority': { type: 'string' },
+    },
   });
   const lingerSec = Number(v.linger ?? 0);
   const nice = (x: string | undefined): number | undefined | null => {
@@ -122,11 +130,16 @@ export async function residentCommand(argv: string[]): Promise<number> {
   const priority = nice(v.priority);
   const groupPriority = nice(v['group-priority']);
   if (!v.socket || !Number.isFinite(lingerSec) || lingerSec < 0 || priority === null || groupPriority === null) {
-    process.stderr.write('usage: halite-agent resident --socket PATH --linger SEC [--priority -20..19] [--group-priority -20..19] [-- SERVE-OPTIONS]\n');
+    process.stderr.write(
+      'usage: halite-agent resident --socket PATH --linger SEC [--priority -20..19] [--group-priority -20..19] [-- SERVE-OPTIONS]\n',
+    );
     return 64;
   }
   return runResident({
-    socket: v.socket, lingerSec, serve: serveOptionsFrom(rest),
-    ...(priority !== undefined ? { priority } : {}), ...(groupPriority !== undefined ? { groupPriority } : {}),
+    socket: v.socket,
+    lingerSec,
+    serve: serveOptionsFrom(rest),
+    ...(priority !== undefined ? { priority } : {}),
+    ...(groupPriority !== undefined ? { groupPriority } : {}),
   });
 }

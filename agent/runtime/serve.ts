@@ -91,8 +91,13 @@ function toEnvelope(msg: Record<string, unknown>): JobEnvelope {
     throw new ProtocolError('the job envelope lacks jid, id or manifest');
   }
   return {
-    ...e, grains: e.grains ?? {}, pillar: e.pillar ?? {}, secrets: e.secrets ?? [], mine: e.mine ?? {},
-    saltenv: e.saltenv ?? 'base', test: Boolean(e.test),
+    ...e,
+    grains: e.grains ?? {},
+    pillar: e.pillar ?? {},
+    secrets: e.secrets ?? [],
+    mine: e.mine ?? {},
+    saltenv: e.saltenv ?? 'base',
+    test: Boolean(e.test),
   };
 }
 
@@ -135,7 +140,8 @@ async function watchControl(lines: LineReader, on: { stop(): void; abort(): void
 function sendLastJob(o: ServeOptions, env: JobEnvelope): void {
   if (!o.lastJob || !env.recover?.length) return;
   const last = readLastJob(o.lastJob);
-  if (last && env.recover.includes(last.jid) && last.jid !== env.jid) send(o, { type: 'last-job', jid: last.jid, events: last.events });
+  if (last && env.recover.includes(last.jid) && last.jid !== env.jid)
+    send(o, { type: 'last-job', jid: last.jid, events: last.events });
 }
 
 /** Runs one exchange, saying it is alive every HEARTBEAT_MS; resolves to the exit code (docs/exit-codes.md). */
@@ -213,14 +219,26 @@ async function serveJob(o: ServeOptions): Promise<number> {
       }
     }
     const tree = new ManifestTree(env.manifest, cas);
-    const ctx = { grains, pillar: env.pillar, saltenv: env.saltenv, mine: env.mine, ...(env.inventory ? { inventory: env.inventory } : {}) };
-    const cache = o.compileCache ? compileCache(o.compileCache, { agent: agentName(), manifest: env.manifest, sls: env.sls ?? null, ctx }) : undefined;
+    const ctx = {
+      grains,
+      pillar: env.pillar,
+      saltenv: env.saltenv,
+      mine: env.mine,
+      ...(env.inventory ? { inventory: env.inventory } : {}),
+    };
+    const cache = o.compileCache
+      ? compileCache(o.compileCache, { agent: agentName(), manifest: env.manifest, sls: env.sls ?? null, ctx })
+      : undefined;
     let chunks = cache?.get();
     if (!chunks) {
       // templates that asked the host itself (salt['cmd.run'], file.file_exists…) compile anew each run
       let hostDependent = false;
       const functions = hostFunctions({ root: o.root ?? '/', used: () => void (hostDependent = true) });
-      const compiled = compileHighstate({ tree, ctx: { ...ctx, functions }, ...(env.sls?.length ? { sls: env.sls } : {}) });
+      const compiled = compileHighstate({
+        tree,
+        ctx: { ...ctx, functions },
+        ...(env.sls?.length ? { sls: env.sls } : {}),
+      });
       if (compiled.errors.length) {
         const errors: ErrorData[] = hide(compiled.errors).map((e) => (e.host ? e : { ...e, host: env.id }));
         errors.forEach((e) => events.error(e));
@@ -233,7 +251,17 @@ async function serveJob(o: ServeOptions): Promise<number> {
     const { results, stopped } = await executeChunks(chunks, {
       signal: abort.signal,
       stop: stop.signal,
-      context: { grains, pillar: env.pillar, mine: env.mine, ...(env.inventory ? { inventory: env.inventory } : {}), tree, saltenv: env.saltenv, root: o.root ?? '/', log, redact: (t) => hide(t) },
+      context: {
+        grains,
+        pillar: env.pillar,
+        mine: env.mine,
+        ...(env.inventory ? { inventory: env.inventory } : {}),
+        tree,
+        saltenv: env.saltenv,
+        root: o.root ?? '/',
+        log,
+        redact: (t) => hide(t),
+      },
       test: env.test,
       failhard: env.failhard ?? false,
       ...(env.stateTimeout !== undefined ? { timeout: env.stateTimeout } : {}),
@@ -241,7 +269,9 @@ async function serveJob(o: ServeOptions): Promise<number> {
       onResult: (r: StateResult) => events.result(r),
     });
     events.done(summarize(results, env.test, stopped));
-    return results.some((r) => r.result === false) || abort.signal.aborted || stop.signal.aborted ? EXIT.STATE_FAILURE : EXIT.OK;
+    return results.some((r) => r.result === false) || abort.signal.aborted || stop.signal.aborted
+      ? EXIT.STATE_FAILURE
+      : EXIT.OK;
   } finally {
     journal?.close();
     o.signal?.removeEventListener('abort', onSignal);
@@ -297,7 +327,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   process.stdout.on('error', () => undefined);
   let linger = 0;
   try {
-    return await serve({ ...options, stdin: process.stdin, signal: shutdown.signal, onEnvelope: (env) => void (linger = env.linger ?? 0) });
+    return await serve({
+      ...options,
+      stdin: process.stdin,
+      signal: shutdown.signal,
+      onEnvelope: (env) => void (linger = env.linger ?? 0),
+    });
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);

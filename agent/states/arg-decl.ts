@@ -17,7 +17,7 @@
  * - any: anything; the function checks it.
  */
 export type ArgType =
-  | 'string' | 'bool' | 'int' | 'number' | 'seconds' | 'list' | 'str_or_list' | 'items' | 'mapping' | 'mode' | 'any';
+  'string' | 'bool' | 'int' | 'number' | 'seconds' | 'list' | 'str_or_list' | 'items' | 'mapping' | 'mode' | 'any';
 
 /** The TypeScript type a check receives for each argument type. */
 export interface ArgValue {

@@ -148,7 +148,9 @@ export function parseArgs(decls: ArgDecls, raw: Record<string, unknown>, full: s
     }
     const value = COERCE[d.type](given);
     if (value === BAD) {
-      errors.push(`Invalid argument '${key}' for ${full}: expected ${TYPE_LABEL[d.type]} (${TYPE_HINT[d.type]}), got ${describeValue(given)}`);
+      errors.push(
+        `Invalid argument '${key}' for ${full}: expected ${TYPE_LABEL[d.type]} (${TYPE_HINT[d.type]}), got ${describeValue(given)}`,
+      );
       continue;
     }
     args[key] = value;

@@ -32,7 +32,10 @@ export function isDict(v: unknown): v is Record<string, unknown> {
  */
 export function normalizeMode(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  const s = String(v).trim().replace(/^['"]|['"]$/g, '').replace(/^0o/i, '');
+  const s = String(v)
+    .trim()
+    .replace(/^['"]|['"]$/g, '')
+    .replace(/^0o/i, '');
   const digits = s.replace(/^0+/, '');
   return digits.padStart(4, '0');
 }

@@ -79,7 +79,12 @@ export function reinterpret(out: Outcome): Outcome {
         data[parts[0]] = parts[1];
       }
     } catch {
-      return { ...state, result: false, changes: { ...ret }, comment: 'Failed parsing script output! Stdout must be JSON or a line of name=value pairs.' };
+      return {
+        ...state,
+        result: false,
+        changes: { ...ret },
+        comment: 'Failed parsing script output! Stdout must be JSON or a line of name=value pairs.',
+      };
     }
   }
   let changed: boolean;

@@ -50,21 +50,50 @@ const RUN_ARGS = declareArgs({
   shell: { type: 'string', default: '/bin/sh', doc: 'The shell that reads the command line' },
   env: { type: 'any', doc: 'Environment variables: a mapping or a list of one-key mappings' },
   prepend_path: { type: 'string', doc: 'A directory put in front of PATH' },
-  stateful: { type: 'any', default: false, doc: "The command's last output line reports changed=… and comment=…; or [{test_name: …}]" },
+  stateful: {
+    type: 'any',
+    default: false,
+    doc: "The command's last output line reports changed=… and comment=…; or [{test_name: …}]",
+  },
   umask: { type: 'string', doc: 'The umask of the command (022)' },
-  output_loglevel: { type: 'string', default: 'debug', doc: 'The log level of the output', unsupported: 'output is always returned' },
+  output_loglevel: {
+    type: 'string',
+    default: 'debug',
+    doc: 'The log level of the output',
+    unsupported: 'output is always returned',
+  },
   hide_output: { type: 'bool', default: false, doc: 'Leave stdout and stderr out of the result' },
   timeout: { type: 'seconds', doc: 'Kill the command after this many seconds' },
   ignore_timeout: { type: 'bool', default: false, doc: 'A killed command does not fail the state' },
-  use_vt: { type: 'bool', default: false, doc: 'Run in a pseudo-terminal', unsupported: 'commands run without a terminal' },
+  use_vt: {
+    type: 'bool',
+    default: false,
+    doc: 'Run in a pseudo-terminal',
+    unsupported: 'commands run without a terminal',
+  },
   success_retcodes: { type: 'str_or_list', doc: 'Exit codes besides 0 that mean success' },
   success_stdout: { type: 'str_or_list', doc: 'Output lines that mean success whatever the exit code' },
   success_stderr: { type: 'str_or_list', doc: 'Error lines that mean success whatever the exit code' },
   stdin: { type: 'string', doc: 'Text given to the command on its standard input' },
-  bg: { type: 'bool', default: false, doc: 'Run in the background without waiting', unsupported: 'commands are always waited for' },
+  bg: {
+    type: 'bool',
+    default: false,
+    doc: 'Run in the background without waiting',
+    unsupported: 'commands are always waited for',
+  },
   python_shell: { type: 'bool', doc: 'Run through the shell', unsupported: 'the line always goes to the shell' },
-  reload_modules: { type: 'bool', default: false, doc: 'Reload execution modules afterwards', unsupported: 'there are no modules to reload' },
-  saltenv: { type: 'string', default: 'base', doc: 'The environment of salt:// sources', unsupported: "the run's saltenv is used" },
+  reload_modules: {
+    type: 'bool',
+    default: false,
+    doc: 'Reload execution modules afterwards',
+    unsupported: 'there are no modules to reload',
+  },
+  saltenv: {
+    type: 'string',
+    default: 'base',
+    doc: 'The environment of salt:// sources',
+    unsupported: "the run's saltenv is used",
+  },
 });
 
 const SCRIPT_ARGS = declareArgs({
@@ -82,13 +111,15 @@ function parseEnv(env: unknown): Record<string, string> | undefined {
   if (env === undefined || env === null) return {};
   const out: Record<string, string> = {};
   const add = (d: Record<string, unknown>): void => {
-    for (const [k, v] of Object.entries(d)) out[k] = v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v);
+    for (const [k, v] of Object.entries(d))
+      out[k] = v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v);
   };
   if (isDict(env)) add(env);
   else if (Array.isArray(env)) {
     for (const item of env) {
       if (isDict(item)) add(item);
-      else if (typeof item === 'string' && item.includes('=')) out[item.slice(0, item.indexOf('='))] = item.slice(item.indexOf('=') + 1);
+      else if (typeof item === 'string' && item.includes('='))
+        out[item.slice(0, item.indexOf('='))] = item.slice(item.indexOf('=') + 1);
       else return undefined;
     }
   } else return undefined;
@@ -120,9 +151,17 @@ interface Prepared {
 async function prepare(args: StateArgs, line: string, ctx: StateContext, ranComment: string): Promise<Prepared> {
   const env = parseEnv(args.env);
   const base: CmdOps = {
-    argv: [], line, cwd: '/', env: {}, ranComment, stateful: isStateful(args.stateful), hideOutput: flag(args.hide_output),
-    ignoreTimeout: flag(args.ignore_timeout), successRetcodes: strList(args.success_retcodes).map(Number),
-    successStdout: strList(args.success_stdout), successStderr: strList(args.success_stderr),
+    argv: [],
+    line,
+    cwd: '/',
+    env: {},
+    ranComment,
+    stateful: isStateful(args.stateful),
+    hideOutput: flag(args.hide_output),
+    ignoreTimeout: flag(args.ignore_timeout),
+    successRetcodes: strList(args.success_retcodes).map(Number),
+    successStdout: strList(args.success_stdout),
+    successStderr: strList(args.success_stderr),
   };
   if (!env) return { ops: base, error: "Invalidly-formatted 'env' parameter. See documentation." };
   const shell = optString(args.shell) ?? '/bin/sh';
@@ -136,7 +175,8 @@ async function prepare(args: StateArgs, line: string, ctx: StateContext, ranComm
   }
   if (runas) {
     const user = await lookupAccount(ctx.facts, 'passwd', runas);
-    if (!user || (/^\d+$/.test(runas) && user.name === runas)) return { ops: base, error: `User '${runas}' is not available` };
+    if (!user || (/^\d+$/.test(runas) && user.name === runas))
+      return { ops: base, error: `User '${runas}' is not available` };
     home = user.home;
     argv = ['runuser', '-u', user.name, '--', ...argv];
     base.owner = user.gid === undefined ? { uid: user.id } : { uid: user.id, gid: user.gid };
@@ -145,12 +185,16 @@ async function prepare(args: StateArgs, line: string, ctx: StateContext, ranComm
   const chroot = optString(args.root);
   if (chroot) argv = ['chroot', ...operands(chroot), ...argv];
   const prepend = optString(args.prepend_path);
-  if (prepend) env.PATH = `${prepend.replace(/:+$/, '')}:${env.PATH ?? process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`;
+  if (prepend)
+    env.PATH = `${prepend.replace(/:+$/, '')}:${env.PATH ?? process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`;
   const cwd = optString(args.cwd) ?? [home, '/root'].find((d): d is string => !!d && isDir(d)) ?? '/';
   const timeout = Number(args.timeout);
   return {
     ops: {
-      ...base, argv, cwd, env,
+      ...base,
+      argv,
+      cwd,
+      env,
       ...(args.stdin !== undefined && args.stdin !== null ? { input: String(args.stdin) } : {}),
       ...(timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
     },
@@ -172,9 +216,15 @@ async function execute(ops: CmdOps, ctx: StateContext): Promise<Outcome> {
       }
       argv = argv.map((a) => (a === SCRIPT ? path : a));
     }
-    if (!isDir(ops.cwd)) return { result: false, changes: {}, comment: `Desired working directory "${ops.cwd}" is not available` };
+    if (!isDir(ops.cwd))
+      return { result: false, changes: {}, comment: `Desired working directory "${ops.cwd}" is not available` };
     const r = await ctx.run(argv, {
-      cwd: ops.cwd, env: ops.env, input: ops.input, fd3: shellInput(ops.line), timeoutMs: ops.timeoutMs, stripFinalNewline: false,
+      cwd: ops.cwd,
+      env: ops.env,
+      input: ops.input,
+      fd3: shellInput(ops.line),
+      timeoutMs: ops.timeoutMs,
+      stripFinalNewline: false,
     });
     // A command may have changed anything: nothing read before it can be trusted.
     ctx.facts.clear();
@@ -182,13 +232,18 @@ async function execute(ops: CmdOps, ctx: StateContext): Promise<Outcome> {
     let retcode = r.code;
     const stdout = r.stdout.trimEnd();
     const stderr = r.stderr.trimEnd();
-    if (ops.successRetcodes.includes(retcode) || ops.successStdout.includes(stdout.trim()) || ops.successStderr.includes(stderr.trim())) retcode = 0;
+    if (
+      ops.successRetcodes.includes(retcode) ||
+      ops.successStdout.includes(stdout.trim()) ||
+      ops.successStderr.includes(stderr.trim())
+    )
+      retcode = 0;
     if (r.timedOut && ops.ignoreTimeout) retcode = 0;
     const changes: Changes = {
       pid: r.pid,
       retcode,
       stdout: ops.hideOutput ? '' : ctx.redact(stdout),
-      stderr: ops.hideOutput ? '' : ctx.redact(r.timedOut && !stderr ? r.error ?? '' : stderr),
+      stderr: ops.hideOutput ? '' : ctx.redact(r.timedOut && !stderr ? (r.error ?? '') : stderr),
     };
     const out: Outcome = { result: retcode === 0, changes, comment: ops.ranComment };
     return ops.stateful ? reinterpret(out) : out;
@@ -221,14 +276,20 @@ async function checkRun(args: ArgsOf<typeof RUN_ARGS>, ctx: StateContext): Promi
 
 export const run = defineState({
   doc: 'Runs a shell command line (every time, unless unless/onlyif/creates say otherwise)',
-  args: RUN_ARGS, check: checkRun, apply: applyCmd, recheck: false, modWatch: checkRun,
+  args: RUN_ARGS,
+  check: checkRun,
+  apply: applyCmd,
+  recheck: false,
+  modWatch: checkRun,
 });
 
 /** cmd.wait does nothing unless a watched state changed; then it is cmd.run. */
 const onlyOnWatch = async (): Promise<Plan<CmdOps>> => converged('');
 
 export const wait: StateFunction<CmdOps> = {
-  ...run, doc: 'Runs a shell command line only when a watched state changed', check: onlyOnWatch,
+  ...run,
+  doc: 'Runs a shell command line only when a watched state changed',
+  check: onlyOnWatch,
 };
 
 async function checkScript(args: ArgsOf<typeof SCRIPT_ARGS>, ctx: StateContext): Promise<Plan<CmdOps>> {
@@ -240,7 +301,9 @@ async function checkScript(args: ArgsOf<typeof SCRIPT_ARGS>, ctx: StateContext):
   const scriptArgs = args.args ?? (words.length > 1 ? name.trim().slice(words[0].length).trim() : '');
   const loaded = loadSource(source, ctx, { template: args.template, context: { ...args.defaults, ...args.context } });
   if (loaded.error !== undefined) {
-    return failed(loaded.missing ? `Unable to cache script ${source} from saltenv '${ctx.saltenv}'` : ctx.redact(loaded.error));
+    return failed(
+      loaded.missing ? `Unable to cache script ${source} from saltenv '${ctx.saltenv}'` : ctx.redact(loaded.error),
+    );
   }
   const line = scriptArgs ? `exec "$0" ${scriptArgs}` : 'exec "$0"';
   const prep = await prepare(args, line, ctx, `Command '${shown}' run`);
@@ -252,13 +315,18 @@ async function checkScript(args: ArgsOf<typeof SCRIPT_ARGS>, ctx: StateContext):
 
 export const script = defineState({
   doc: 'Runs a script from the state tree (optionally a template) with its arguments',
-  args: SCRIPT_ARGS, check: checkScript, apply: applyCmd, recheck: false, modWatch: checkScript,
+  args: SCRIPT_ARGS,
+  check: checkScript,
+  apply: applyCmd,
+  recheck: false,
+  modWatch: checkScript,
 });
 
 export const wait_script: StateFunction<CmdOps> = {
-  ...script, doc: 'Runs a script from the state tree only when a watched state changed', check: onlyOnWatch,
+  ...script,
+  doc: 'Runs a script from the state tree only when a watched state changed',
+  check: onlyOnWatch,
 };
 
 const cmdModule: StateModule = { run, wait, watch: wait, script, wait_script };
 export default cmdModule;
-

@@ -38,7 +38,12 @@ export const stderrLogger: Logger = {
   error: (m) => process.stderr.write(`[ERROR] ${m}\n`),
 };
 
-export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export function makeContext(o: ContextOptions = {}): StateContext {
   const root = o.root ?? '/';
@@ -56,7 +61,13 @@ export function makeContext(o: ContextOptions = {}): StateContext {
     saltenv,
     tree,
     renderTemplate: (file, source, context = {}) =>
-      renderTemplate(tree, file, source, { grains, pillar, saltenv, mine: o.mine, inventory: o.inventory, opts: o.opts }, context),
+      renderTemplate(
+        tree,
+        file,
+        source,
+        { grains, pillar, saltenv, mine: o.mine, inventory: o.inventory, opts: o.opts },
+        context,
+      ),
     facts: o.facts ?? new FactCache({ root, run }),
     run,
     root,

@@ -7,7 +7,11 @@ export type SetStatus = 'present' | 'new' | 'updated';
 const cid = (j: { identifier: string | null }): string => j.identifier || NO_ID;
 
 /** Whether an existing job is the one (cmd, identifier) names. */
-export function matches(job: { cmd: string; identifier: string | null }, cmd: string, identifier: string | null): boolean {
+export function matches(
+  job: { cmd: string; identifier: string | null },
+  cmd: string,
+  identifier: string | null,
+): boolean {
   const id = cid(job);
   const want = identifier || NO_ID;
   if (job.cmd !== cmd && id === NO_ID && want === NO_ID) return false;
@@ -22,7 +26,13 @@ export function needsChange(old: unknown, wanted: unknown): boolean {
   return wanted !== null && wanted !== undefined;
 }
 
-const RANGES: Record<string, [number, number]> = { minute: [0, 59], hour: [0, 23], daymonth: [1, 28], month: [1, 12], dayweek: [0, 6] };
+const RANGES: Record<string, [number, number]> = {
+  minute: [0, 59],
+  hour: [0, 23],
+  daymonth: [1, 28],
+  month: [1, 12],
+  dayweek: [0, 6],
+};
 
 /** Picks a value for a field given as 'random' (once, when the job is created). */
 export function resolveRandom(field: keyof typeof RANGES, v: string, rnd: () => number = Math.random): string {
@@ -34,16 +44,31 @@ export function resolveRandom(field: keyof typeof RANGES, v: string, rnd: () => 
 type Timing = Pick<CronJob, 'minute' | 'hour' | 'daymonth' | 'month' | 'dayweek'>;
 const FIELDS = ['minute', 'hour', 'daymonth', 'month', 'dayweek'] as const;
 
-export function setJob(tab: CronTab, want: Omit<CronJob, 'comment'> & { comment: string | null }, rnd?: () => number): { status: SetStatus; tab: CronTab } {
+export function setJob(
+  tab: CronTab,
+  want: Omit<CronJob, 'comment'> & { comment: string | null },
+  rnd?: () => number,
+): { status: SetStatus; tab: CronTab } {
   const i = tab.crons.findIndex((j) => matches(j, want.cmd, want.identifier));
   if (i >= 0) {
     const old = tab.crons[i];
     const changed =
-      needsChange(old.comment, want.comment) || old.commented !== want.commented || needsChange(cid(old), want.identifier || NO_ID) ||
-      FIELDS.some((f) => needsChange(old[f], want[f])) || old.cmd !== want.cmd;
+      needsChange(old.comment, want.comment) ||
+      old.commented !== want.commented ||
+      needsChange(cid(old), want.identifier || NO_ID) ||
+      FIELDS.some((f) => needsChange(old[f], want[f])) ||
+      old.cmd !== want.cmd;
     if (!changed) return { status: 'present', tab };
-    const timing = Object.fromEntries(FIELDS.map((f) => [f, needsChange(old[f], want[f]) ? resolveRandom(f, want[f], rnd) : old[f]])) as Timing;
-    const job: CronJob = { ...timing, cmd: want.cmd, identifier: want.identifier, commented: want.commented, comment: needsChange(old.comment, want.comment) ? want.comment : old.comment };
+    const timing = Object.fromEntries(
+      FIELDS.map((f) => [f, needsChange(old[f], want[f]) ? resolveRandom(f, want[f], rnd) : old[f]]),
+    ) as Timing;
+    const job: CronJob = {
+      ...timing,
+      cmd: want.cmd,
+      identifier: want.identifier,
+      commented: want.commented,
+      comment: needsChange(old.comment, want.comment) ? want.comment : old.comment,
+    };
     const crons = tab.crons.filter((_, k) => k !== i);
     return { status: 'updated', tab: { ...tab, crons: [...crons, job] } };
   }
@@ -56,14 +81,22 @@ export function setSpecial(tab: CronTab, want: SpecialJob): { status: SetStatus;
   if (i < 0) return { status: 'new', tab: { ...tab, special: [...tab.special, want] } };
   const old = tab.special[i];
   const changed =
-    needsChange(old.comment, want.comment) || old.commented !== want.commented || needsChange(cid(old), want.identifier || NO_ID) ||
-    old.spec !== want.spec || old.cmd !== want.cmd;
+    needsChange(old.comment, want.comment) ||
+    old.commented !== want.commented ||
+    needsChange(cid(old), want.identifier || NO_ID) ||
+    old.spec !== want.spec ||
+    old.cmd !== want.cmd;
   if (!changed) return { status: 'present', tab };
   const job = { ...want, comment: needsChange(old.comment, want.comment) ? want.comment : old.comment };
   return { status: 'updated', tab: { ...tab, special: [...tab.special.filter((_, k) => k !== i), job] } };
 }
 
-export function rmJob(tab: CronTab, cmd: string, identifier: string | null, special?: string): { status: 'absent' | 'removed'; tab: CronTab } {
+export function rmJob(
+  tab: CronTab,
+  cmd: string,
+  identifier: string | null,
+  special?: string,
+): { status: 'absent' | 'removed'; tab: CronTab } {
   const crons = special ? tab.crons : tab.crons.filter((j) => !matches(j, cmd, identifier));
   const specials = tab.special.filter((j) => !((!special || j.spec === special) && matches(j, cmd, identifier)));
   const removed = crons.length < tab.crons.length || specials.length < tab.special.length;

@@ -10,7 +10,11 @@ import { declareArgs, type ArgsOf } from './arg-decl.ts';
 import { defineState } from './define.ts';
 
 const USER = { type: 'string', default: 'root', doc: 'Whose crontab' } as const;
-const IDENTIFIER = { type: 'any', default: false, doc: 'A unique name for the job (SALT_CRON_IDENTIFIER); false: the command is' } as const;
+const IDENTIFIER = {
+  type: 'any',
+  default: false,
+  doc: 'A unique name for the job (SALT_CRON_IDENTIFIER); false: the command is',
+} as const;
 const SPECIAL = { type: 'string', doc: 'A special time (@reboot, @daily…) instead of the five fields' } as const;
 const time = (what: string) => ({ type: 'string', default: '*', doc: `The ${what} field` }) as const;
 
@@ -27,7 +31,10 @@ const PRESENT_ARGS = declareArgs({
   special: SPECIAL,
 });
 const ABSENT_ARGS = declareArgs({ user: USER, identifier: IDENTIFIER, special: SPECIAL });
-const ENV_PRESENT_ARGS = declareArgs({ value: { type: 'string', default: '', doc: 'The value of the variable' }, user: USER });
+const ENV_PRESENT_ARGS = declareArgs({
+  value: { type: 'string', default: '', doc: 'The value of the variable' },
+  user: USER,
+});
 const ENV_ABSENT_ARGS = declareArgs({ user: USER });
 
 export interface CronOps {
@@ -62,11 +69,19 @@ function identifierOf(args: { identifier: unknown }, name: string): string {
 const field = (v: unknown): string => (v === undefined || v === null ? '*' : String(v).toLowerCase());
 
 function planned(
-  status: string, user: string, name: string, next: CronTab,
+  status: string,
+  user: string,
+  name: string,
+  next: CronTab,
   words: { present: string; test: string; done: string },
 ): Plan<CronOps> {
   if (status === 'present' || status === 'absent') return converged(words.present);
-  return pending({}, words.test, { user, name, content: renderCrontab(next), outcome: { changes: { [user]: name }, comment: words.done } });
+  return pending({}, words.test, {
+    user,
+    name,
+    content: renderCrontab(next),
+    outcome: { changes: { [user]: name }, comment: words.done },
+  });
 }
 
 async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext): Promise<Plan<CronOps>> {
@@ -83,7 +98,14 @@ async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext
   const { special } = args;
   const r = special
     ? setSpecial(tab, { ...common, spec: special })
-    : setJob(tab, { ...common, minute: field(args.minute), hour: field(args.hour), daymonth: field(args.daymonth), month: field(args.month), dayweek: field(args.dayweek) });
+    : setJob(tab, {
+        ...common,
+        minute: field(args.minute),
+        hour: field(args.hour),
+        daymonth: field(args.daymonth),
+        month: field(args.month),
+        dayweek: field(args.dayweek),
+      });
   return planned(r.status, user, name, r.tab, {
     present: `Cron ${name} already present`,
     test: r.status === 'new' ? `Cron ${name} is set to be added` : `Cron ${name} is set to be updated`,
@@ -136,17 +158,39 @@ async function apply(plan: Plan<CronOps>, ctx: StateContext): Promise<Outcome> {
   ctx.facts.invalidate(crontabFact, ops.user);
   if (r.code !== 0) {
     const err = (r.stderr || r.stdout || r.error || `exit code ${r.code}`).trim();
-    return { result: false, changes: {}, comment: `Cron ${ops.name} for user ${ops.user} failed to commit with error \n${err}` };
+    return {
+      result: false,
+      changes: {},
+      comment: `Cron ${ops.name} for user ${ops.user} failed to commit with error \n${err}`,
+    };
   }
   return ops.outcome;
 }
 
-export const present = defineState({ doc: "A job is in the user's crontab", args: PRESENT_ARGS, check: checkPresent, apply });
-export const absent = defineState({ doc: "A job is not in the user's crontab", args: ABSENT_ARGS, check: checkAbsent, apply });
-export const env_present = defineState({
-  doc: "A variable is set in the user's crontab", args: ENV_PRESENT_ARGS, check: checkEnvPresent, apply,
+export const present = defineState({
+  doc: "A job is in the user's crontab",
+  args: PRESENT_ARGS,
+  check: checkPresent,
+  apply,
 });
-export const env_absent = defineState({ doc: "A variable is not set in the user's crontab", args: ENV_ABSENT_ARGS, check: checkEnvAbsent, apply });
+export const absent = defineState({
+  doc: "A job is not in the user's crontab",
+  args: ABSENT_ARGS,
+  check: checkAbsent,
+  apply,
+});
+export const env_present = defineState({
+  doc: "A variable is set in the user's crontab",
+  args: ENV_PRESENT_ARGS,
+  check: checkEnvPresent,
+  apply,
+});
+export const env_absent = defineState({
+  doc: "A variable is not set in the user's crontab",
+  args: ENV_ABSENT_ARGS,
+  check: checkEnvAbsent,
+  apply,
+});
 
 const cronModule: StateModule = { present, absent, env_present, env_absent };
 export default cronModule;

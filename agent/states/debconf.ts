@@ -9,7 +9,11 @@ import { declareArgs, type ArgsOf } from './arg-decl.ts';
 import { defineState } from './define.ts';
 
 const ARGS = declareArgs({
-  data: { type: 'mapping', required: true, doc: 'Answers by question: {type: string|boolean|select|password|…, value: …}' },
+  data: {
+    type: 'mapping',
+    required: true,
+    doc: 'Answers by question: {type: string|boolean|select|password|…, value: …}',
+  },
 });
 
 const REDACTED = '**REDACTED**';
@@ -37,18 +41,21 @@ function readAnswers(data: unknown): Answer[] | string {
   if (!isDict(data)) return "Invalid 'data': expected a mapping of question to {type, value}";
   const out: Answer[] = [];
   for (const [question, spec] of Object.entries(data)) {
-    if (!isDict(spec) || typeof spec.type !== 'string') return `Invalid answer for '${question}': expected {type, value}`;
+    if (!isDict(spec) || typeof spec.type !== 'string')
+      return `Invalid answer for '${question}': expected {type, value}`;
     if (!TYPES.has(spec.type)) return `Invalid type '${spec.type}' for '${question}'`;
     const raw = spec.value;
     // debconf booleans are the words true/false; YAML may hand a boolean or 'yes'.
-    const value = spec.type === 'boolean' ? (flag(raw) ? 'true' : 'false') : raw === null || raw === undefined ? '' : String(raw);
+    const value =
+      spec.type === 'boolean' ? (flag(raw) ? 'true' : 'false') : raw === null || raw === undefined ? '' : String(raw);
     if (/[\n\r]/.test(value) || /\s/.test(question)) return `Invalid answer for '${question}': values are single lines`;
     out.push({ question, type: spec.type, value });
   }
   return out;
 }
 
-const unchangedText = (names: readonly string[]): string => (names.length ? `Unchanged answers: ${names.join(' ')}` : '');
+const unchangedText = (names: readonly string[]): string =>
+  names.length ? `Unchanged answers: ${names.join(' ')}` : '';
 
 async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan<DebconfOps>> {
   // the package is the first word of each selection line: one word, not an option
@@ -60,8 +67,12 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
   const unchanged = answers.filter((a) => !todo.includes(a)).map((a) => a.question);
   if (!todo.length) return converged('All specified answers are already set');
   const changes: Changes = Object.fromEntries(todo.map((a) => [a.question, `New value: ${shown(a, ctx)}`]));
-  const comment = [`Answers would be set for ${args.name}: ${todo.map((a) => a.question).join(' ')}`, unchangedText(unchanged)]
-    .filter(Boolean).join('. ');
+  const comment = [
+    `Answers would be set for ${args.name}: ${todo.map((a) => a.question).join(' ')}`,
+    unchangedText(unchanged),
+  ]
+    .filter(Boolean)
+    .join('. ');
   return pending(changes, comment, { pkg: args.name, answers: todo, unchanged });
 }
 
@@ -78,13 +89,20 @@ async function apply(plan: Plan<DebconfOps>, ctx: StateContext): Promise<Outcome
     return { result: false, changes, comment: `Some settings failed to be applied: ${why}` };
   }
   const changes: Changes = Object.fromEntries(ops.answers.map((a) => [a.question, shown(a, ctx)]));
-  const comment = [`Answers set for ${ops.pkg}: ${ops.answers.map((a) => a.question).join(' ')}`, unchangedText(ops.unchanged)]
-    .filter(Boolean).join('. ');
+  const comment = [
+    `Answers set for ${ops.pkg}: ${ops.answers.map((a) => a.question).join(' ')}`,
+    unchangedText(ops.unchanged),
+  ]
+    .filter(Boolean)
+    .join('. ');
   return { changes, comment };
 }
 
 export const set = defineState({
-  doc: "The package's debconf answers are set (debconf-set-selections)", args: ARGS, check, apply,
+  doc: "The package's debconf answers are set (debconf-set-selections)",
+  args: ARGS,
+  check,
+  apply,
 });
 
 const debconfModule: StateModule = { set };

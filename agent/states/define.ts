@@ -34,4 +34,3 @@ export function defineState<const D extends ArgDecls, Ops = unknown>(spec: State
   if (modWatch) fn.modWatch = async (raw, ctx) => modWatch(typedArgs(spec.args, raw, spec.anyKeyword), ctx);
   return fn;
 }
-

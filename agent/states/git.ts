@@ -20,11 +20,25 @@ const ARGS = declareArgs({
   user: { type: 'string', doc: 'Run git as this user' },
   remote: { type: 'string', default: 'origin', doc: 'The name of the remote' },
   force_reset: { type: 'any', default: false, doc: 'Discard local changes (git reset --hard) to reach rev' },
-  force_clone: { type: 'bool', default: false, doc: 'Remove a target that is not a clone of this repository and clone again' },
+  force_clone: {
+    type: 'bool',
+    default: false,
+    doc: 'Remove a target that is not a clone of this repository and clone again',
+  },
   depth: { type: 'int', doc: 'A shallow clone of this many commits' },
   password: { type: 'string', doc: "The user's password (Windows)", unsupported: 'Windows only' },
-  update_head: { type: 'bool', default: true, doc: 'Move HEAD to the fetched revision', unsupported: 'HEAD is always updated' },
-  force_checkout: { type: 'bool', default: false, doc: 'Discard untracked files in the way of the checkout', unsupported: NOT_HERE },
+  update_head: {
+    type: 'bool',
+    default: true,
+    doc: 'Move HEAD to the fetched revision',
+    unsupported: 'HEAD is always updated',
+  },
+  force_checkout: {
+    type: 'bool',
+    default: false,
+    doc: 'Discard untracked files in the way of the checkout',
+    unsupported: NOT_HERE,
+  },
   force_fetch: { type: 'bool', default: false, doc: 'Fetch with --force (non-fast-forward)', unsupported: NOT_HERE },
   submodules: { type: 'bool', default: false, doc: 'Update submodules', unsupported: NOT_HERE },
   bare: { type: 'bool', default: false, doc: 'A bare clone', unsupported: NOT_HERE },
@@ -93,10 +107,29 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
   if (ls.code !== 0) return failed(`Failed to check remote refs: ${ctx.redact(errText(ls))}`);
   const found = resolveRemoteRev(parseLsRemote(ls.stdout), rev);
   if (!found) return failed(`No revision matching '${rev}' exists in the remote repository`);
-  const branch = args.branch ?? (found.type === 'branch' ? rev.replace(/^refs\/heads\//, '') : found.type === 'head' ? parseSymref(ls.stdout) : undefined);
+  const branch =
+    args.branch ??
+    (found.type === 'branch'
+      ? rev.replace(/^refs\/heads\//, '')
+      : found.type === 'head'
+        ? parseSymref(ls.stdout)
+        : undefined);
   const base: GitOps = {
-    url, target, dir, user, remote, clone: false, wipe: false, remoteRev: found.sha, revType: found.type, rev, branch, localRev: null,
-    setUrl: false, forceReset, depth,
+    url,
+    target,
+    dir,
+    user,
+    remote,
+    clone: false,
+    wipe: false,
+    remoteRev: found.sha,
+    revType: found.type,
+    rev,
+    branch,
+    localRev: null,
+    setUrl: false,
+    forceReset,
+    depth,
   };
 
   const state = await dirState(dir);
@@ -107,7 +140,11 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
   }
   if (state !== 'repo') {
     const changes = { new: `${url} => ${target}` };
-    return pending(changes, `Repository ${url} would be cloned to ${target}`, { ...base, clone: true, wipe: state === 'other' });
+    return pending(changes, `Repository ${url} would be cloned to ${target}`, {
+      ...base,
+      clone: true,
+      wipe: state === 'other',
+    });
   }
 
   const head = await git(ctx, user, ['rev-parse', '--verify', '-q', 'HEAD'], dir);
@@ -115,11 +152,17 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
   const localBranch = (await git(ctx, user, ['symbolic-ref', '-q', '--short', 'HEAD'], dir)).stdout.trim() || undefined;
   const fetchUrl = (await git(ctx, user, ['config', '--get', `remote.${remote}.url`], dir)).stdout.trim();
   const ops: GitOps = { ...base, localRev, setUrl: fetchUrl !== url };
-  const branchChange = branch !== undefined ? branch !== localBranch : found.type !== 'head' && localBranch !== undefined && found.type !== 'branch';
+  const branchChange =
+    branch !== undefined
+      ? branch !== localBranch
+      : found.type !== 'head' && localBranch !== undefined && found.type !== 'branch';
   if (localRev === found.sha && !branchChange && !ops.setUrl) return converged(`Repository ${target} is up-to-date`);
 
   const actions: string[] = [];
-  if (ops.setUrl) actions.push(`Remote '${remote}' would be ${fetchUrl ? `changed from ${ctx.redact(fetchUrl)} to` : 'set to'} ${ctx.redact(url)}`);
+  if (ops.setUrl)
+    actions.push(
+      `Remote '${remote}' would be ${fetchUrl ? `changed from ${ctx.redact(fetchUrl)} to` : 'set to'} ${ctx.redact(url)}`,
+    );
   const changes: Changes = {};
   if (localRev !== found.sha) {
     const dirty = (await git(ctx, user, ['status', '--porcelain', '--untracked-files=no'], dir)).stdout.trim() !== '';
@@ -146,7 +189,11 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
 
 async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
   const o = opsOf(plan);
-  const fail = (what: string, r: RunResult, changes: Changes = {}): Outcome => ({ result: false, changes, comment: `${what}: ${ctx.redact(errText(r))}` });
+  const fail = (what: string, r: RunResult, changes: Changes = {}): Outcome => ({
+    result: false,
+    changes,
+    comment: `${what}: ${ctx.redact(errText(r))}`,
+  });
   const comments: string[] = [];
   const changes: Changes = {};
   if (o.clone) {
@@ -154,7 +201,8 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
       for (const e of await fsp.readdir(o.dir)) await fsp.rm(join(o.dir, e), { recursive: true, force: true });
     }
     const cloneArgs = ['clone', '--origin', o.remote, ...(o.depth ? ['--depth', String(o.depth)] : [])];
-    if (o.revType === 'branch' || o.revType === 'tag') cloneArgs.push('--branch', o.rev.replace(/^refs\/(heads|tags)\//, ''));
+    if (o.revType === 'branch' || o.revType === 'tag')
+      cloneArgs.push('--branch', o.rev.replace(/^refs\/(heads|tags)\//, ''));
     const r = await git(ctx, o.user, [...cloneArgs, '--', o.url, o.dir]);
     if (r.code !== 0) return fail(`Clone failed`, r);
     changes.new = `${o.url} => ${o.target}`;
@@ -166,31 +214,44 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
       if (r.code !== 0) return fail(`Failed to set remote '${o.remote}'`, r);
       comments.push(`Remote '${o.remote}' set to ${ctx.redact(o.url)}`);
     }
-    const f = await git(ctx, o.user, ['fetch', '--tags', ...(o.depth ? ['--depth', String(o.depth)] : []), ...operands(o.remote)], o.dir);
+    const f = await git(
+      ctx,
+      o.user,
+      ['fetch', '--tags', ...(o.depth ? ['--depth', String(o.depth)] : []), ...operands(o.remote)],
+      o.dir,
+    );
     if (f.code !== 0) return fail(`Fetch failed`, f);
   }
   // Put HEAD on the wanted commit: on the wanted branch, or detached for tags and commits.
   const head = await git(ctx, o.user, ['rev-parse', '--verify', '-q', 'HEAD'], o.dir);
   const before = o.clone ? null : o.localRev;
   const current = head.code === 0 ? head.stdout.trim() : null;
-  const localBranch = (await git(ctx, o.user, ['symbolic-ref', '-q', '--short', 'HEAD'], o.dir)).stdout.trim() || undefined;
+  const localBranch =
+    (await git(ctx, o.user, ['symbolic-ref', '-q', '--short', 'HEAD'], o.dir)).stdout.trim() || undefined;
   if (current !== o.remoteRev || (o.branch !== undefined && localBranch !== o.branch)) {
-    const ff = current === null || (await git(ctx, o.user, ['merge-base', '--is-ancestor', current, o.remoteRev], o.dir)).code === 0;
-    const dirty = (await git(ctx, o.user, ['status', '--porcelain', '--untracked-files=no'], o.dir)).stdout.trim() !== '';
+    const ff =
+      current === null ||
+      (await git(ctx, o.user, ['merge-base', '--is-ancestor', current, o.remoteRev], o.dir)).code === 0;
+    const dirty =
+      (await git(ctx, o.user, ['status', '--porcelain', '--untracked-files=no'], o.dir)).stdout.trim() !== '';
     if ((!ff || dirty) && !o.forceReset) {
       return {
-        result: false, changes,
+        result: false,
+        changes,
         comment: `Repository would be updated from ${shortSha(current)} to ${shortSha(o.remoteRev)}, but this is not a fast-forward update. Set 'force_reset' to True to force this update.`,
       };
     }
     const step = o.branch
       ? localBranch === o.branch
-        ? ff && !dirty ? ['merge', '--ff-only', o.remoteRev] : ['reset', '--hard', o.remoteRev]
+        ? ff && !dirty
+          ? ['merge', '--ff-only', o.remoteRev]
+          : ['reset', '--hard', o.remoteRev]
         : ['checkout', ...(o.forceReset ? ['--force'] : []), '-B', o.branch, o.remoteRev]
       : ['checkout', ...(o.forceReset ? ['--force'] : []), '--detach', o.remoteRev];
     const r = await git(ctx, o.user, step, o.dir);
     if (r.code !== 0) return fail(`Failed to update the checkout`, r, changes);
-    if (!o.clone) comments.push(`Repository was ${ff && !dirty ? 'fast-forwarded' : 'hard-reset'} to ${shortSha(o.remoteRev)}`);
+    if (!o.clone)
+      comments.push(`Repository was ${ff && !dirty ? 'fast-forwarded' : 'hard-reset'} to ${shortSha(o.remoteRev)}`);
   }
   const after = await git(ctx, o.user, ['rev-parse', 'HEAD'], o.dir);
   const now = after.code === 0 ? after.stdout.trim() : null;
@@ -200,7 +261,10 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
 }
 
 export const latest = defineState({
-  doc: 'A clone of the repository at target is checked out at rev (cloned, fetched, fast-forwarded or reset)', args: ARGS, check, apply,
+  doc: 'A clone of the repository at target is checked out at rev (cloned, fetched, fast-forwarded or reset)',
+  args: ARGS,
+  check,
+  apply,
 });
 
 const gitModule: StateModule = { latest };

@@ -9,7 +9,11 @@ import { readOrEmpty } from '../store/read-text.ts';
 import { declareArgs, type ArgsOf } from './arg-decl.ts';
 import { defineState } from './define.ts';
 
-const IP = { type: 'str_or_list', required: true, doc: 'The address, or a list of addresses, the name resolves to' } as const;
+const IP = {
+  type: 'str_or_list',
+  required: true,
+  doc: 'The address, or a list of addresses, the name resolves to',
+} as const;
 const PRESENT_ARGS = declareArgs({
   ip: IP,
   comment: { type: 'string', default: '', doc: 'A comment at the end of the line' },
@@ -126,7 +130,12 @@ async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext
     testComments.push(`Host ${n} (${ip}) would be removed`);
     doneComments.push(`Removed host ${n} (${ip})`);
   }
-  return pending(changes, testComments.join('\n'), { path: HOSTS, content: serializeHosts(lines), changes, comment: doneComments.join('\n') }, warnings);
+  return pending(
+    changes,
+    testComments.join('\n'),
+    { path: HOSTS, content: serializeHosts(lines), changes, comment: doneComments.join('\n') },
+    warnings,
+  );
 }
 
 async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext): Promise<Plan<HostOps>> {
@@ -148,7 +157,12 @@ async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext):
   }
   if (!changed) return converged(testComments.join('\n'));
   const changes = { host: name };
-  return pending(changes, testComments.join('\n'), { path: HOSTS, content: serializeHosts(lines), changes, comment: doneComments.join('\n') });
+  return pending(changes, testComments.join('\n'), {
+    path: HOSTS,
+    content: serializeHosts(lines),
+    changes,
+    comment: doneComments.join('\n'),
+  });
 }
 
 async function applyHosts(plan: Plan<HostOps>, ctx: StateContext): Promise<Outcome> {
@@ -163,10 +177,16 @@ async function applyHosts(plan: Plan<HostOps>, ctx: StateContext): Promise<Outco
 }
 
 export const present = defineState({
-  doc: 'The name resolves to the address(es) in /etc/hosts', args: PRESENT_ARGS, check: checkPresent, apply: applyHosts,
+  doc: 'The name resolves to the address(es) in /etc/hosts',
+  args: PRESENT_ARGS,
+  check: checkPresent,
+  apply: applyHosts,
 });
 export const absent = defineState({
-  doc: 'The name does not resolve to the address(es) in /etc/hosts', args: ABSENT_ARGS, check: checkAbsent, apply: applyHosts,
+  doc: 'The name does not resolve to the address(es) in /etc/hosts',
+  args: ABSENT_ARGS,
+  check: checkAbsent,
+  apply: applyHosts,
 });
 
 const hostModule: StateModule = { present, absent };

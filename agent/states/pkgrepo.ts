@@ -9,12 +9,21 @@ import { writeFileAtomic } from '../store/fs-atomic.ts';
 import { backupFile } from '../store/backup.ts';
 import { aptUpdateFact, invalidateLists } from '../backends/apt.ts';
 import {
-  defaultSourceFile, formatSourceLine, keyFileContent, parseSourceLine, sameRepo, sameSource, type SourceLine,
+  defaultSourceFile,
+  formatSourceLine,
+  keyFileContent,
+  parseSourceLine,
+  sameRepo,
+  sameSource,
+  type SourceLine,
 } from '../backends/apt-sources.ts';
 import { declareArgs, type ArgsOf } from './arg-decl.ts';
 import { defineState } from './define.ts';
 
-const FILE = { type: 'string', doc: 'The sources file (default: one named after the repository under sources.list.d)' } as const;
+const FILE = {
+  type: 'string',
+  doc: 'The sources file (default: one named after the repository under sources.list.d)',
+} as const;
 const MANAGED_ARGS = declareArgs({
   file: FILE,
   clean_file: { type: 'bool', default: false, doc: 'The file holds only this repository' },
@@ -49,7 +58,8 @@ export interface RepoOps {
   done: string;
 }
 
-const WARN_TAIL = 'This may cause pkg states to behave differently than stated if this action is repeated without test=True, due to the differences in the configured repositories.';
+const WARN_TAIL =
+  'This may cause pkg states to behave differently than stated if this action is repeated without test=True, due to the differences in the configured repositories.';
 
 async function readText(ctx: StateContext, path: string): Promise<string | null> {
   const c = await ctx.facts.get(contentFact, path);
@@ -81,7 +91,10 @@ export function withSource(text: string, want: SourceLine, clean: boolean): stri
 async function checkManaged(args: ManagedArgs, ctx: StateContext): Promise<Plan<RepoOps>> {
   const name = args.name;
   const parsed = parseSourceLine(name);
-  if (!parsed) return failed(`Failed to configure repo '${name}': not a one-line apt source ('deb [options] uri suite components')`);
+  if (!parsed)
+    return failed(
+      `Failed to configure repo '${name}': not a one-line apt source ('deb [options] uri suite components')`,
+    );
   const { keyring } = args;
   if (keyring && !parsed.options['signed-by']) parsed.options['signed-by'] = keyring;
   const writes: Write[] = [];
@@ -89,7 +102,8 @@ async function checkManaged(args: ManagedArgs, ctx: StateContext): Promise<Plan<
   const keyText = args.key_text;
   if (keyText) {
     const keyPath = parsed.options['signed-by'];
-    if (!keyPath || !keyPath.startsWith('/')) return failed(`Failed to configure repo '${name}': key_text needs a signed-by option or a keyring path`);
+    if (!keyPath || !keyPath.startsWith('/'))
+      return failed(`Failed to configure repo '${name}': key_text needs a signed-by option or a keyring path`);
     const data = keyFileContent(keyPath, keyText);
     if (!data) return failed(`Failed to configure repo '${name}': key_text is not an ASCII-armored OpenPGP key`);
     const cur = await ctx.facts.get(contentFact, keyPath);
@@ -108,12 +122,16 @@ async function checkManaged(args: ManagedArgs, ctx: StateContext): Promise<Plan<
       const s = parseSourceLine(l);
       return s !== undefined && sameRepo(s, parsed);
     });
-    changes.repo = old && !after.split('\n').includes(old.trim()) ? { old: old.trim(), new: formatSourceLine(parsed) } : name;
+    changes.repo =
+      old && !after.split('\n').includes(old.trim()) ? { old: old.trim(), new: formatSourceLine(parsed) } : name;
     if (before !== null && args.clean_file) changes.file = file;
   }
   if (!writes.length) return converged(`Package repo '${name}' already configured`);
   return pending(changes, `Package repo '${name}' would be configured. ${WARN_TAIL}`, {
-    name, writes, refresh: wantsRefresh(args), done: `Configured package repo '${name}'`,
+    name,
+    writes,
+    refresh: wantsRefresh(args),
+    done: `Configured package repo '${name}'`,
   });
 }
 
@@ -133,7 +151,12 @@ async function applyRepo(plan: Plan<RepoOps>, ctx: StateContext): Promise<Outcom
   invalidateLists(ctx.facts);
   if (ops.refresh) {
     const r = await ctx.facts.get(aptUpdateFact, '');
-    if (!r.ok) return { result: false, changes: plan.changes, comment: `${ops.done}, but refreshing the package database failed: ${r.comment}` };
+    if (!r.ok)
+      return {
+        result: false,
+        changes: plan.changes,
+        comment: `${ops.done}, but refreshing the package database failed: ${r.comment}`,
+      };
   }
   return { changes: plan.changes, comment: ops.done };
 }
@@ -154,7 +177,8 @@ async function candidateFiles(args: { file?: string }, ctx: StateContext): Promi
 async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext): Promise<Plan<RepoOps>> {
   const name = args.name;
   const parsed = parseSourceLine(name);
-  if (!parsed) return failed(`Failed to remove repo '${name}': not a one-line apt source ('deb [options] uri suite components')`);
+  if (!parsed)
+    return failed(`Failed to remove repo '${name}': not a one-line apt source ('deb [options] uri suite components')`);
   const writes: Write[] = [];
   for (const path of await candidateFiles(args, ctx)) {
     const text = await readText(ctx, path);
@@ -171,16 +195,25 @@ async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext):
   }
   if (!writes.length) return converged(`Package repo ${name} is absent`);
   return pending({ repo: name }, `Package repo '${name}' will be removed. ${WARN_TAIL}`, {
-    name, writes, refresh: false, done: `Removed repo ${name}`,
+    name,
+    writes,
+    refresh: false,
+    done: `Removed repo ${name}`,
   });
 }
 
 export const managed = defineState({
-  doc: 'An apt source line is in a sources file (with its signing key from key_text)', args: MANAGED_ARGS, check: checkManaged, apply: applyRepo,
+  doc: 'An apt source line is in a sources file (with its signing key from key_text)',
+  args: MANAGED_ARGS,
+  check: checkManaged,
+  apply: applyRepo,
 });
 
 export const absent = defineState({
-  doc: 'An apt source line is in no sources file', args: ABSENT_ARGS, check: checkAbsent, apply: applyRepo,
+  doc: 'An apt source line is in no sources file',
+  args: ABSENT_ARGS,
+  check: checkAbsent,
+  apply: applyRepo,
 });
 
 const pkgrepoModule: StateModule = { managed, absent };

@@ -2,7 +2,9 @@
 import type { Changes, Outcome, Plan } from './types.ts';
 
 export function converged(comment: string, warnings?: string[]): Plan<never> {
-  return warnings?.length ? { status: 'converged', changes: {}, comment, warnings } : { status: 'converged', changes: {}, comment };
+  return warnings?.length
+    ? { status: 'converged', changes: {}, comment, warnings }
+    : { status: 'converged', changes: {}, comment };
 }
 
 export function failed(comment: string, changes: Changes = {}): Plan<never> {

@@ -30,11 +30,25 @@ export interface ServiceOps {
 }
 
 const PROCESS_ARGS = declareArgs({
-  enable: { type: 'bool', doc: 'Also enable (true) or disable (false) the service at boot; unset leaves the boot setting alone' },
-  sig: { type: 'string', doc: 'Running means a process whose command line matches this (pgrep -f), not what the init system says' },
-  init_delay: { type: 'seconds', doc: 'Seconds to wait after a start before checking that the service runs (default 1 s)' },
+  enable: {
+    type: 'bool',
+    doc: 'Also enable (true) or disable (false) the service at boot; unset leaves the boot setting alone',
+  },
+  sig: {
+    type: 'string',
+    doc: 'Running means a process whose command line matches this (pgrep -f), not what the init system says',
+  },
+  init_delay: {
+    type: 'seconds',
+    doc: 'Seconds to wait after a start before checking that the service runs (default 1 s)',
+  },
   enabled: { type: 'any', doc: 'Not an option: the state fails, pointing to enable' },
-  no_block: { type: 'bool', default: false, doc: "Don't wait for the start or stop to finish", unsupported: 'the init system is always waited for' },
+  no_block: {
+    type: 'bool',
+    default: false,
+    doc: "Don't wait for the start or stop to finish",
+    unsupported: 'the init system is always waited for',
+  },
 });
 
 const RUNNING_ARGS = declareArgs({
@@ -42,13 +56,33 @@ const RUNNING_ARGS = declareArgs({
   reload: { type: 'bool', default: false, doc: 'On watch, reload a running service instead of restarting it' },
   force: { type: 'bool', default: false, doc: 'With reload, force-reload' },
   full_restart: { type: 'bool', default: false, doc: 'On watch, stop then start instead of restart' },
-  unmask: { type: 'bool', default: false, doc: 'Unmask a masked unit first', unsupported: 'masked units are not unmasked' },
-  unmask_runtime: { type: 'bool', default: false, doc: 'Unmask a runtime-masked unit first', unsupported: 'masked units are not unmasked' },
-  timeout: { type: 'int', default: 10, doc: 'Seconds to wait for the service to start (Windows)', unsupported: 'Windows only' },
+  unmask: {
+    type: 'bool',
+    default: false,
+    doc: 'Unmask a masked unit first',
+    unsupported: 'masked units are not unmasked',
+  },
+  unmask_runtime: {
+    type: 'bool',
+    default: false,
+    doc: 'Unmask a runtime-masked unit first',
+    unsupported: 'masked units are not unmasked',
+  },
+  timeout: {
+    type: 'int',
+    default: 10,
+    doc: 'Seconds to wait for the service to start (Windows)',
+    unsupported: 'Windows only',
+  },
 });
 
 const BOOT_ARGS = declareArgs({
-  skip_verify: { type: 'bool', default: false, doc: "Don't check that the service exists", unsupported: 'the service is always looked up' },
+  skip_verify: {
+    type: 'bool',
+    default: false,
+    doc: "Don't check that the service exists",
+    unsupported: 'the service is always looked up',
+  },
 });
 
 type ProcessArgs = ArgsOf<typeof PROCESS_ARGS>;
@@ -78,7 +112,8 @@ async function lookup(backend: ServiceBackend, name: string, ctx: StateContext, 
 }
 
 const notAvailable = (name: string): string => `The named service ${name} is not available`;
-const enabledError = (name: string): string => `Service ${name} uses non-existent option "enabled".  Perhaps "enable" option was intended?`;
+const enabledError = (name: string): string =>
+  `Service ${name} uses non-existent option "enabled".  Perhaps "enable" option was intended?`;
 
 /** The boot-setting part of a check: converged when it already holds. */
 function toggleNeeded(want: boolean | undefined, st: ServiceState): boolean {
@@ -126,9 +161,17 @@ function checkProcess(g: ProcessGoal): (args: ProcessArgs, ctx: StateContext) =>
     if (args.enabled !== undefined) return failed(enabledError(name));
     const { enable, sig } = args;
     const st = await lookup(serviceBackend(ctx), name, ctx, sig);
-    const ops: ServiceOps = { goal: g.goal, name, enable, sig, initDelay: args.init_delay, before: { running: st.running, enabled: st.enabled } };
+    const ops: ServiceOps = {
+      goal: g.goal,
+      name,
+      enable,
+      sig,
+      initDelay: args.init_delay,
+      before: { running: st.running, enabled: st.enabled },
+    };
     if (!st.available) {
-      if (ctx.test && ctx.pendingRequisites?.length) return pending({}, g.mayAppear(name), { ...ops, action: g.action });
+      if (ctx.test && ctx.pendingRequisites?.length)
+        return pending({}, g.mayAppear(name), { ...ops, action: g.action });
       return g.missing(name);
     }
     if (st.running !== g.running) return pending({}, g.toDo(name), { ...ops, action: g.action });
@@ -145,7 +188,12 @@ function checkBoot(want: boolean): (args: ArgsOf<typeof BOOT_ARGS>, ctx: StateCo
     const word = want ? 'enabled' : 'disabled';
     const backend = serviceBackend(ctx);
     const st = await lookup(backend, name, ctx);
-    const ops: ServiceOps = { goal: want ? 'enabled' : 'disabled', name, enable: want, before: { running: st.running, enabled: st.enabled } };
+    const ops: ServiceOps = {
+      goal: want ? 'enabled' : 'disabled',
+      name,
+      enable: want,
+      before: { running: st.running, enabled: st.enabled },
+    };
     if (!st.available) {
       if (ctx.test && ctx.pendingRequisites?.length) return pending({}, `Service ${name} set to be ${word}`, ops);
       return want ? failed(notAvailable(name)) : converged(notAvailable(name));
@@ -157,24 +205,39 @@ function checkBoot(want: boolean): (args: ArgsOf<typeof BOOT_ARGS>, ctx: StateCo
 
 /** Salt's _enable/_disable after the process part: `started` true/false, or null when it was already as wanted. */
 async function toggle(
-  want: boolean, name: string, started: boolean | null, result: boolean, backend: ServiceBackend, ctx: StateContext,
+  want: boolean,
+  name: string,
+  started: boolean | null,
+  result: boolean,
+  backend: ServiceBackend,
+  ctx: StateContext,
 ): Promise<{ result: boolean; comment: string; changes?: Changes }> {
   const word = want ? 'enabled' : 'disabled';
   const tail = started === true ? 'and is running' : started === null ? 'and is in the desired state' : 'and is dead';
   const st = await backend.state(name, ctx);
   if (!st.available) return { result: !want, comment: notAvailable(name) };
   if (st.enabled === want) {
-    return { result, comment: `Service ${name} is already ${word}, ${tail}`, ...(started === null ? { changes: {} } : {}) };
+    return {
+      result,
+      comment: `Service ${name} is already ${word}, ${tail}`,
+      ...(started === null ? { changes: {} } : {}),
+    };
   }
   const r = await backend.run(want ? 'enable' : 'disable', name, ctx);
   if (r.ok) {
     const after = await backend.state(name, ctx);
-    return { result, comment: `Service ${name} has been ${word}, ${tail}`, changes: after.enabled === want ? { [name]: true } : {} };
+    return {
+      result,
+      comment: `Service ${name} has been ${word}, ${tail}`,
+      changes: after.enabled === want ? { [name]: true } : {},
+    };
   }
   const what = want ? 'start' : 'not start';
   let comment =
     started === true
-      ? want ? `Failed when setting service ${name} to start at boot, but the service is running` : `Failed when setting service ${name} to not start at boot, and is running`
+      ? want
+        ? `Failed when setting service ${name} to start at boot, but the service is running`
+        : `Failed when setting service ${name} to not start at boot, and is running`
       : started === null
         ? `Failed when setting service ${name} to ${what} at boot, but the service was already running`
         : `Failed when setting service ${name} to ${what} at boot, and the service is dead`;
@@ -195,15 +258,25 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
     const r = await backend.run(ops.action as ServiceAction, name, ctx);
     if (ops.action === 'stop') {
       if (ops.initDelay) await sleep(ops.initDelay);
-      return { ...(r.ok ? {} : { result: false }), changes: { [name]: r.ok }, comment: r.ok ? `Service ${ops.participle}` : `Failed to ${ops.verb} the service` };
+      return {
+        ...(r.ok ? {} : { result: false }),
+        changes: { [name]: r.ok },
+        comment: r.ok ? `Service ${ops.participle}` : `Failed to ${ops.verb} the service`,
+      };
     }
     // a restart or reload that "succeeded" may have left the service dead (a broken config)
     const settle = settleOf(ops);
     if (r.ok && settle > 0) await sleep(settle);
     const after = r.ok ? await withSig(await backend.recheck(name, ctx), ops.sig, ctx) : undefined;
     if (r.ok && after?.running) return { changes: { [name]: true }, comment: `Service ${ops.participle}` };
-    const why = r.ok ? `the service is not running ${settle} s after the ${ops.verb}` : ctx.redact(r.error ?? 'the command failed');
-    return { result: false, changes: { [name]: false }, comment: `Failed to ${ops.verb} the service: ${why}\n${await diagnose(backend.kind, name, ctx)}` };
+    const why = r.ok
+      ? `the service is not running ${settle} s after the ${ops.verb}`
+      : ctx.redact(r.error ?? 'the command failed');
+    return {
+      result: false,
+      changes: { [name]: false },
+      comment: `Failed to ${ops.verb} the service: ${why}\n${await diagnose(backend.kind, name, ctx)}`,
+    };
   }
 
   if (!ops.action) {
@@ -215,24 +288,42 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
   const starting = ops.action === 'start';
   const r = await backend.run(ops.action, name, ctx);
   if (!r.ok) {
-    out = { result: false, comment: starting ? `Service ${name} failed to start` : `Service ${name} failed to die`, changes: {} };
+    out = {
+      result: false,
+      comment: starting ? `Service ${name} failed to start` : `Service ${name} failed to die`,
+      changes: {},
+    };
     if (r.error) out.comment += `: ${ctx.redact(r.error)}`;
     // why it did not start stays in the comment, whatever the boot setting part says
     const why = starting ? `\n${await diagnose(backend.kind, name, ctx)}` : '';
     if (ops.enable !== undefined) {
       const t = await toggle(ops.enable, name, !starting, false, backend, ctx);
-      out = { result: t.result, comment: `${t.comment}${t.comment === out.comment ? '' : `\n${out.comment}`}`, changes: t.changes ?? out.changes };
+      out = {
+        result: t.result,
+        comment: `${t.comment}${t.comment === out.comment ? '' : `\n${out.comment}`}`,
+        changes: t.changes ?? out.changes,
+      };
     }
     return { result: false, changes: out.changes, comment: `${out.comment}${why}` };
   }
-  const settle = starting ? settleOf(ops) : ops.initDelay ?? 0;
+  const settle = starting ? settleOf(ops) : (ops.initDelay ?? 0);
   if (settle > 0) await sleep(settle);
-  const after = await withSig(settle > 0 ? await backend.recheck(name, ctx) : await backend.state(name, ctx), ops.sig, ctx);
+  const after = await withSig(
+    settle > 0 ? await backend.recheck(name, ctx) : await backend.state(name, ctx),
+    ops.sig,
+    ctx,
+  );
   const changes: Changes = {};
   if (after.enabled !== ops.before.enabled || after.running !== ops.before.running) changes[name] = after.running;
   const ok = starting ? after.running : !after.running;
-  const failure = starting ? `Service ${name} failed to start: it is not running ${settle} s after the start` : `Service ${name} failed to die`;
-  out = { result: ok, changes, comment: ok ? (starting ? `Started service ${name}` : `Service ${name} was killed`) : failure };
+  const failure = starting
+    ? `Service ${name} failed to start: it is not running ${settle} s after the start`
+    : `Service ${name} failed to die`;
+  out = {
+    result: ok,
+    changes,
+    comment: ok ? (starting ? `Started service ${name}` : `Service ${name} was killed`) : failure,
+  };
   if (ops.enable !== undefined) {
     const t = await toggle(ops.enable, name, after.running, ok, backend, ctx);
     out = { result: t.result, comment: ok ? t.comment : `${t.comment}\n${failure}`, changes: t.changes ?? out.changes };
@@ -251,7 +342,12 @@ async function modWatch(args: ProcessArgs & Partial<RunningArgs>, ctx: StateCont
   const sfun = (args as unknown as StateArgs).sfun ?? ctx.chunk?.fun ?? 'running';
   const backend = serviceBackend(ctx);
   const st = await lookup(backend, name, ctx, args.sig);
-  const base: ServiceOps = { goal: 'watch', name, initDelay: args.init_delay, before: { running: st.running, enabled: st.enabled } };
+  const base: ServiceOps = {
+    goal: 'watch',
+    name,
+    initDelay: args.init_delay,
+    before: { running: st.running, enabled: st.enabled },
+  };
   let ops: ServiceOps;
   if (sfun === 'dead') {
     if (!st.running) return converged('Service is already stopped');
@@ -262,7 +358,8 @@ async function modWatch(args: ProcessArgs & Partial<RunningArgs>, ctx: StateCont
       ops = args.force
         ? { ...base, action: 'force-reload', verb: 'forcefully reload', participle: 'forcefully reloaded' }
         : { ...base, action: 'reload', verb: 'reload', participle: 'reloaded' };
-    } else if (args.full_restart) ops = { ...base, action: 'full-restart', verb: 'fully restart', participle: 'fully restarted' };
+    } else if (args.full_restart)
+      ops = { ...base, action: 'full-restart', verb: 'fully restart', participle: 'fully restarted' };
     else ops = { ...base, action: 'restart', verb: 'restart', participle: 'restarted' };
   } else {
     return failed(`Unable to trigger watch for service.${sfun}`);
@@ -272,17 +369,29 @@ async function modWatch(args: ProcessArgs & Partial<RunningArgs>, ctx: StateCont
 
 export const running = defineState({
   doc: 'The service is running (and, with enable, set to start at boot or not); a watch restarts or reloads it',
-  args: RUNNING_ARGS, check: checkProcess(RUNNING), apply: applyService, modWatch,
+  args: RUNNING_ARGS,
+  check: checkProcess(RUNNING),
+  apply: applyService,
+  modWatch,
 });
 export const dead = defineState({
   doc: 'The service is stopped (and, with enable, set to start at boot or not); a watch stops it',
-  args: PROCESS_ARGS, check: checkProcess(DEAD), apply: applyService, modWatch,
+  args: PROCESS_ARGS,
+  check: checkProcess(DEAD),
+  apply: applyService,
+  modWatch,
 });
 export const enabled = defineState({
-  doc: 'The service starts at boot; whether it runs now is left alone', args: BOOT_ARGS, check: checkBoot(true), apply: applyService,
+  doc: 'The service starts at boot; whether it runs now is left alone',
+  args: BOOT_ARGS,
+  check: checkBoot(true),
+  apply: applyService,
 });
 export const disabled = defineState({
-  doc: 'The service does not start at boot; whether it runs now is left alone', args: BOOT_ARGS, check: checkBoot(false), apply: applyService,
+  doc: 'The service does not start at boot; whether it runs now is left alone',
+  args: BOOT_ARGS,
+  check: checkBoot(false),
+  apply: applyService,
 });
 
 const serviceModule: StateModule = { running, dead, enabled, disabled };

@@ -17,9 +17,17 @@ const ARGS = declareArgs({
   enc: { type: 'string', default: 'ssh-rsa', doc: 'The key type, when name is the bare key' },
   comment: { type: 'string', default: '', doc: 'The comment of the key, when name is the bare key' },
   options: { type: 'str_or_list', default: [], doc: 'Options in front of the key (from="…", no-pty)' },
-  config: { type: 'string', default: '.ssh/authorized_keys', doc: 'The file, relative to the home directory; %h and %u are expanded' },
+  config: {
+    type: 'string',
+    default: '.ssh/authorized_keys',
+    doc: 'The file, relative to the home directory; %h and %u are expanded',
+  },
   source: { type: 'string', default: '', doc: 'A file of keys to add', unsupported: 'keys are given by name' },
-  fingerprint_hash_type: { type: 'string', doc: 'The hash of the fingerprints shown', unsupported: 'keys are compared whole' },
+  fingerprint_hash_type: {
+    type: 'string',
+    doc: 'The hash of the fingerprints shown',
+    unsupported: 'keys are compared whole',
+  },
 });
 type Args = ArgsOf<typeof ARGS>;
 
@@ -47,7 +55,12 @@ function wantedKey(args: Args): AuthKey {
   const parsed = parseKeyLine(args.name);
   if (parsed) return { ...parsed, options: parsed.options.length ? parsed.options : args.options };
   const [key, ...rest] = args.name.trim().split(/\s+/);
-  return { options: args.options, enc: normalizeEnc(args.enc), key, comment: rest.length ? rest.join(' ') : args.comment };
+  return {
+    options: args.options,
+    enc: normalizeEnc(args.enc),
+    key,
+    comment: rest.length ? rest.join(' ') : args.comment,
+  };
 }
 
 async function target(args: Args, ctx: StateContext): Promise<Target> {
@@ -68,7 +81,8 @@ async function checkPresent(args: Args, ctx: StateContext): Promise<Plan<SshAuth
   if (!key || /\s/.test(key)) return failed('Invalid public ssh key, most likely has spaces or invalid syntax');
   if (t.path === undefined || t.uid === undefined || t.gid === undefined) {
     // Test mode: the user may come from a pending requisite; apply never runs on this plan.
-    if (ctx.test && ctx.pendingRequisites?.length) return { status: 'pending', changes: {}, comment: `Key ${key} for user ${t.user} is set to be added` };
+    if (ctx.test && ctx.pendingRequisites?.length)
+      return { status: 'pending', changes: {}, comment: `Key ${key} for user ${t.user} is set to be added` };
     return failed('Failed to add the ssh key. Is the home directory available, and/or does the key file exist?');
   }
   const text = (await readText(join(ctx.root, t.path))) ?? '';
@@ -78,27 +92,46 @@ async function checkPresent(args: Args, ctx: StateContext): Promise<Plan<SshAuth
   const line = formatKeyLine(t.want);
   const base = { user: t.user, key, path: t.path, uid: t.uid, gid: t.gid };
   if (at >= 0) {
-    if (same(parseKeyLine(lines[at]) as AuthKey, t.want)) return converged(`The authorized host key ${key} is already present for user ${t.user}`);
+    if (same(parseKeyLine(lines[at]) as AuthKey, t.want))
+      return converged(`The authorized host key ${key} is already present for user ${t.user}`);
     lines[at] = line;
-    const outcome = { changes: { [key]: 'Updated' }, comment: `The authorized host key ${key} for user ${t.user} was updated` };
-    return pending({}, `Key ${key} for user ${t.user} is set to be updated`, { ...base, content: `${lines.join('\n')}\n`, outcome });
+    const outcome = {
+      changes: { [key]: 'Updated' },
+      comment: `The authorized host key ${key} for user ${t.user} was updated`,
+    };
+    return pending({}, `Key ${key} for user ${t.user} is set to be updated`, {
+      ...base,
+      content: `${lines.join('\n')}\n`,
+      outcome,
+    });
   }
   lines.push(line);
   const outcome = { changes: { [key]: 'New' }, comment: `The authorized host key ${key} for user ${t.user} was added` };
-  return pending({}, `Key ${key} for user ${t.user} is set to be added`, { ...base, content: `${lines.join('\n')}\n`, outcome });
+  return pending({}, `Key ${key} for user ${t.user} is set to be added`, {
+    ...base,
+    content: `${lines.join('\n')}\n`,
+    outcome,
+  });
 }
 
 async function checkAbsent(args: Args, ctx: StateContext): Promise<Plan<SshAuthOps>> {
   const t = await target(args, ctx);
   const { key } = t.want;
   const text = t.path === undefined ? null : await readText(join(ctx.root, t.path));
-  if (text === null) return ctx.test ? converged('Key is already absent') : failed('User authorized keys file not present');
+  if (text === null)
+    return ctx.test ? converged('Key is already absent') : failed('User authorized keys file not present');
   const lines = text.split('\n');
   const kept = lines.filter((l) => parseKeyLine(l)?.key !== key);
   if (kept.length === lines.length) return converged(ctx.test ? 'Key is already absent' : 'Key not present');
   const outcome = { changes: { [key]: 'Removed' }, comment: 'Key removed' };
   return pending({}, `Key ${key} for user ${t.user} is set for removal`, {
-    user: t.user, key, path: t.path as string, uid: t.uid as number, gid: t.gid as number, content: kept.join('\n'), outcome,
+    user: t.user,
+    key,
+    path: t.path as string,
+    uid: t.uid as number,
+    gid: t.gid as number,
+    content: kept.join('\n'),
+    outcome,
   });
 }
 
@@ -120,17 +153,27 @@ async function applyKeys(plan: Plan<SshAuthOps>, ctx: StateContext): Promise<Out
     if (created && isRoot()) await fsp.chown(dir, ops.uid, ops.gid);
     await writeFileAtomic(file, ops.content, { mode: 0o600, ...owner });
   } catch (e) {
-    return { result: false, changes: {}, comment: `Failed to add the ssh key. Is the home directory available, and/or does the key file exist? (${(e as Error).message})` };
+    return {
+      result: false,
+      changes: {},
+      comment: `Failed to add the ssh key. Is the home directory available, and/or does the key file exist? (${(e as Error).message})`,
+    };
   }
   ctx.facts.invalidatePath(ops.path);
   return ops.outcome;
 }
 
 export const present = defineState({
-  doc: "The key is in the user's authorized_keys file", args: ARGS, check: checkPresent, apply: applyKeys,
+  doc: "The key is in the user's authorized_keys file",
+  args: ARGS,
+  check: checkPresent,
+  apply: applyKeys,
 });
 export const absent = defineState({
-  doc: "The key is not in the user's authorized_keys file", args: ARGS, check: checkAbsent, apply: applyKeys,
+  doc: "The key is not in the user's authorized_keys file",
+  args: ARGS,
+  check: checkAbsent,
+  apply: applyKeys,
 });
 
 const sshAuthModule: StateModule = { present, absent };

@@ -31,7 +31,11 @@ function valueArg(v: unknown): string | undefined {
 }
 
 const ARGS = declareArgs({
-  value: { type: 'any', required: true, doc: 'The value; a list (ip_local_port_range) is joined with spaces, a bool is 1 or 0' },
+  value: {
+    type: 'any',
+    required: true,
+    doc: 'The value; a list (ip_local_port_range) is joined with spaces, a bool is 1 or 0',
+  },
   config: { type: 'string', default: DEFAULT_CONFIG, doc: 'The sysctl.d file the value is kept in across boots' },
 });
 
@@ -49,11 +53,19 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
   const running = current !== null && sameValue(current, value);
   if (inConfig && running) return converged(`Sysctl value ${name} = ${value} is already set`);
   if (current === null && !ctx.test) return failed(`Failed to set ${name} to ${value}: sysctl ${name} does not exist`);
-  const ops: SysctlOps = { name, value, config, assign: !running, ...(inConfig ? {} : { content: setSysctlConf(text, name, value) }) };
+  const ops: SysctlOps = {
+    name,
+    value,
+    config,
+    assign: !running,
+    ...(inConfig ? {} : { content: setSysctlConf(text, name, value) }),
+  };
   let comment: string;
   if (current === null) comment = `Sysctl option ${name} would be changed to ${value}`;
-  else if (configured === undefined && running) comment = `Sysctl value is currently set on the running system but not in a config file. Sysctl option ${name} set to be changed to ${value} in config file.`;
-  else if (inConfig) comment = `Sysctl value ${name} is present in configuration file but is not present in the running config. The value ${name} is set to be changed to ${value}`;
+  else if (configured === undefined && running)
+    comment = `Sysctl value is currently set on the running system but not in a config file. Sysctl option ${name} set to be changed to ${value} in config file.`;
+  else if (inConfig)
+    comment = `Sysctl value ${name} is present in configuration file but is not present in the running config. The value ${name} is set to be changed to ${value}`;
   else comment = `Sysctl option ${name} set to be changed to ${value}`;
   return pending({}, comment, ops);
 }
@@ -82,7 +94,11 @@ async function apply(plan: Plan<SysctlOps>, ctx: StateContext): Promise<Outcome>
       ctx.facts.invalidatePath(ops.config);
     }
   } catch (e) {
-    return { result: false, changes: {}, comment: `Failed to set ${ops.name} to ${ops.value}: ${(e as Error).message}` };
+    return {
+      result: false,
+      changes: {},
+      comment: `Failed to set ${ops.name} to ${ops.value}: ${(e as Error).message}`,
+    };
   }
   if (ops.assign) {
     const err = await assign(ops, ctx);
@@ -93,7 +109,10 @@ async function apply(plan: Plan<SysctlOps>, ctx: StateContext): Promise<Outcome>
 }
 
 export const present = defineState({
-  doc: 'A kernel parameter is set now (sysctl -w) and in a sysctl.d file for the next boot', args: ARGS, check, apply,
+  doc: 'A kernel parameter is set now (sysctl -w) and in a sysctl.d file for the next boot',
+  args: ARGS,
+  check,
+  apply,
 });
 
 const sysctlModule: StateModule = { present };

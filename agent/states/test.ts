@@ -16,17 +16,26 @@ function planned(out: Outcome, ctx: StateContext, testComment: string): Plan<Out
 
 /** A test function: any other keyword is accepted (and ignored, as in Salt). */
 function fixed<const D extends ArgDecls>(
-  doc: string, args: D, check: (args: ArgsOf<D>, ctx: StateContext) => Promise<Plan<Outcome>>,
+  doc: string,
+  args: D,
+  check: (args: ArgsOf<D>, ctx: StateContext) => Promise<Plan<Outcome>>,
 ): StateFunction<Outcome> {
   return defineState({
-    doc, args, anyKeyword: true, check, recheck: false,
+    doc,
+    args,
+    anyKeyword: true,
+    check,
+    recheck: false,
     apply: async (plan: Plan<Outcome>) => plan.ops ?? { changes: plan.changes, comment: plan.comment },
   });
 }
 
-const commentArg = (dflt: string) => declareArgs({ comment: { type: 'string', default: dflt, doc: 'The comment of the result' } });
+const commentArg = (dflt: string) =>
+  declareArgs({ comment: { type: 'string', default: dflt, doc: 'The comment of the result' } });
 
-export const succeed_without_changes = fixed('Succeeds without changes', commentArg('Success!'), async (args) => converged(args.comment));
+export const succeed_without_changes = fixed('Succeeds without changes', commentArg('Success!'), async (args) =>
+  converged(args.comment),
+);
 
 export const nop = fixed('Does nothing and succeeds; takes any keyword', {}, async () => converged('Success!'));
 
@@ -35,11 +44,19 @@ export const fail_without_changes = fixed('Fails without changes', commentArg('F
 );
 
 export const succeed_with_changes = fixed('Succeeds with changes', commentArg('Success!'), async (args, ctx) =>
-  planned({ changes: CHANGE, comment: args.comment }, ctx, "If we weren't testing, this would be successful with changes"),
+  planned(
+    { changes: CHANGE, comment: args.comment },
+    ctx,
+    "If we weren't testing, this would be successful with changes",
+  ),
 );
 
 export const fail_with_changes = fixed('Fails with changes', commentArg('Failure!'), async (args, ctx) =>
-  planned({ result: false, changes: CHANGE, comment: args.comment }, ctx, "If we weren't testing, this would be failed with changes"),
+  planned(
+    { result: false, changes: CHANGE, comment: args.comment },
+    ctx,
+    "If we weren't testing, this would be failed with changes",
+  ),
 );
 
 function pick(v: unknown, what: string): boolean {
@@ -59,31 +76,44 @@ const CONFIGURABLE = declareArgs({
   warnings: { type: 'any', doc: 'A warning or a list of warnings to report' },
 });
 
-export const configurable_test_state = fixed('Reports the result, changes, comment and warnings it is given', CONFIGURABLE, async (args, ctx) => {
-  const text = args.comment;
-  let hasChanges: boolean;
-  let result: boolean;
-  try {
-    hasChanges = pick(args.changes, 'changes');
-    result = pick(args.result, 'result');
-  } catch (e) {
-    return failed((e as Error).message);
-  }
-  const w = args.warnings;
-  if (w !== undefined && w !== null && typeof w !== 'string' && !Array.isArray(w)) {
-    return failed("You have specified the state option 'warnings' with invalid arguments. It must be a string or a list of strings");
-  }
-  const warnings = w === undefined || w === null ? [] : Array.isArray(w) ? w.map(String) : [w];
-  const changes = hasChanges ? CHANGE : {};
-  if (ctx.test) {
-    // Salt: None unless changes is literally False, then True; the comment defaults to "This is a test".
-    const c = text || 'This is a test';
-    const plan = args.changes === false ? converged(c, warnings) : pending(changes, c, { changes, comment: text }, warnings);
-    return plan;
-  }
-  if (!hasChanges) return result ? converged(text, warnings) : { ...failed(text), ...(warnings.length ? { warnings } : {}) };
-  return pending(changes, text, { result, changes, comment: text, ...(warnings.length ? { warnings } : {}) }, warnings);
-});
+export const configurable_test_state = fixed(
+  'Reports the result, changes, comment and warnings it is given',
+  CONFIGURABLE,
+  async (args, ctx) => {
+    const text = args.comment;
+    let hasChanges: boolean;
+    let result: boolean;
+    try {
+      hasChanges = pick(args.changes, 'changes');
+      result = pick(args.result, 'result');
+    } catch (e) {
+      return failed((e as Error).message);
+    }
+    const w = args.warnings;
+    if (w !== undefined && w !== null && typeof w !== 'string' && !Array.isArray(w)) {
+      return failed(
+        "You have specified the state option 'warnings' with invalid arguments. It must be a string or a list of strings",
+      );
+    }
+    const warnings = w === undefined || w === null ? [] : Array.isArray(w) ? w.map(String) : [w];
+    const changes = hasChanges ? CHANGE : {};
+    if (ctx.test) {
+      // Salt: None unless changes is literally False, then True; the comment defaults to "This is a test".
+      const c = text || 'This is a test';
+      const plan =
+        args.changes === false ? converged(c, warnings) : pending(changes, c, { changes, comment: text }, warnings);
+      return plan;
+    }
+    if (!hasChanges)
+      return result ? converged(text, warnings) : { ...failed(text), ...(warnings.length ? { warnings } : {}) };
+    return pending(
+      changes,
+      text,
+      { result, changes, comment: text, ...(warnings.length ? { warnings } : {}) },
+      warnings,
+    );
+  },
+);
 
 export const show_notification = fixed(
   'Succeeds with its text as the comment',
@@ -104,8 +134,13 @@ const modWatch = async (args: StateArgs, ctx: StateContext): Promise<Plan<Outcom
 };
 
 const testModule: StateModule = {
-  nop, succeed_without_changes, fail_without_changes, succeed_with_changes, fail_with_changes,
-  configurable_test_state, show_notification,
+  nop,
+  succeed_without_changes,
+  fail_without_changes,
+  succeed_with_changes,
+  fail_with_changes,
+  configurable_test_state,
+  show_notification,
 };
 for (const fn of Object.values(testModule)) fn.modWatch = modWatch;
 

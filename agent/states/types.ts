@@ -8,7 +8,7 @@
 // apply throw only for faults (an unreadable file, a full disk), which the executor
 // reports as a failed state. The one check that runs something is cmd's `stateful`
 // test_name in test mode, as in Salt.
-import type { Grains, LowChunk, Pillar } from '../protocol.ts';
+import type { LowChunk, Pillar } from '../protocol.ts';
 import type { StateTree } from '../store/tree.ts';
 import type { TemplateResult } from '../render/template.ts';
 import type { HostContext } from '../backends/context.ts';

@@ -5,7 +5,16 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Changes, Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
-import { forgetAccounts, prefix, pyRepr, readAccounts, resolveGid, runAll, type Accounts, type AccountCommand } from './accounts.ts';
+import {
+  forgetAccounts,
+  prefix,
+  pyRepr,
+  readAccounts,
+  resolveGid,
+  runAll,
+  type Accounts,
+  type AccountCommand,
+} from './accounts.ts';
 import { joinGecos, type PasswdEntry } from '../facts/passwd.ts';
 import { groupsOf } from '../facts/group.ts';
 import { operands } from '../process/operands.ts';
@@ -30,8 +39,17 @@ export function userInfo(name: string, db: Accounts): Record<string, unknown> | 
   const u = db.users.get(name);
   if (!u) return undefined;
   return {
-    name: u.name, passwd: u.passwd, uid: u.uid, gid: u.gid, fullname: u.fullname, roomnumber: u.roomnumber,
-    workphone: u.workphone, homephone: u.homephone, other: u.other, home: u.home, shell: u.shell,
+    name: u.name,
+    passwd: u.passwd,
+    uid: u.uid,
+    gid: u.gid,
+    fullname: u.fullname,
+    roomnumber: u.roomnumber,
+    workphone: u.workphone,
+    homephone: u.homephone,
+    other: u.other,
+    home: u.home,
+    shell: u.shell,
     groups: groupsOf(u.name, u.gid, db.groups),
   };
 }
@@ -95,11 +113,20 @@ const PRESENT_ARGS = declareArgs({
   inactdays: { type: 'int', doc: 'Days after expiry before the account is disabled', unsupported: NOT_HERE },
   warndays: { type: 'int', doc: 'Days of warning before the password expires', unsupported: NOT_HERE },
   expire: { type: 'string', doc: 'Date the account expires', unsupported: NOT_HERE },
-  nologinit: { type: 'bool', default: false, doc: 'Do not add the user to the lastlog and faillog databases (useradd -l)' },
+  nologinit: {
+    type: 'bool',
+    default: false,
+    doc: 'Do not add the user to the lastlog and faillog databases (useradd -l)',
+  },
   allow_uid_change: { type: 'bool', default: false, doc: "Allow changing an existing user's uid" },
   allow_gid_change: { type: 'bool', default: false, doc: "Allow changing an existing user's primary group" },
   password_lock: { type: 'bool', doc: 'Lock or unlock the password', unsupported: NOT_HERE },
-  local: { type: 'bool', default: false, doc: 'Use luseradd (local users when NSS has others)', unsupported: 'useradd is always used' },
+  local: {
+    type: 'bool',
+    default: false,
+    doc: 'Use luseradd (local users when NSS has others)',
+    unsupported: 'useradd is always used',
+  },
 });
 
 const ABSENT_ARGS = declareArgs({
@@ -133,14 +160,22 @@ function wanted(args: ArgsOf<typeof PRESENT_ARGS>): Wanted {
 }
 
 /** Salt's _changes for an existing user: key → wanted value. */
-function userChanges(u: PasswdEntry, w: Wanted, db: Accounts, groupsWanted: string[] | undefined, homeExists: boolean): Record<string, unknown> {
+function userChanges(
+  u: PasswdEntry,
+  w: Wanted,
+  db: Accounts,
+  groupsWanted: string[] | undefined,
+  homeExists: boolean,
+): Record<string, unknown> {
   const change: Record<string, unknown> = {};
   if (w.uid !== undefined && u.uid !== w.uid) change.uid = w.uid;
   const gid = resolveGid(w.gid, db.groups);
   if (w.gid !== undefined && gid !== u.gid) change.gid = w.gid;
   const defaultGrp = [...db.groups.values()].find((g) => g.gid === (gid ?? u.gid))?.name;
   const oldDefault = [...db.groups.values()].find((g) => g.gid === u.gid)?.name;
-  const wantedGroups = [...new Set(groupsWanted ?? groupsOf(u.name, u.gid, db.groups))].sort().filter((g) => g !== defaultGrp);
+  const wantedGroups = [...new Set(groupsWanted ?? groupsOf(u.name, u.gid, db.groups))]
+    .sort()
+    .filter((g) => g !== defaultGrp);
   const current = groupsOf(u.name, u.gid, db.groups).filter(
     (g) => g !== defaultGrp && g !== oldDefault && !(g === u.name && !wantedGroups.includes(g)),
   );
@@ -162,14 +197,26 @@ function userChanges(u: PasswdEntry, w: Wanted, db: Accounts, groupsWanted: stri
   return change;
 }
 
-function modifyCommands(name: string, change: Record<string, unknown>, u: PasswdEntry, w: Wanted, ctx: StateContext): AccountCommand[] {
+function modifyCommands(
+  name: string,
+  change: Record<string, unknown>,
+  u: PasswdEntry,
+  w: Wanted,
+  ctx: StateContext,
+): AccountCommand[] {
   const mod: string[] = [];
   if ('uid' in change) mod.push('-u', String(change.uid));
   if ('gid' in change) mod.push('-g', String(change.gid));
   if ('home' in change) mod.push('-d', String(change.home));
   if ('shell' in change) mod.push('-s', String(change.shell));
   if (GECOS.some((k) => k in change)) {
-    const g = { fullname: u.fullname, roomnumber: u.roomnumber, workphone: u.workphone, homephone: u.homephone, other: u.other };
+    const g = {
+      fullname: u.fullname,
+      roomnumber: u.roomnumber,
+      workphone: u.workphone,
+      homephone: u.homephone,
+      other: u.other,
+    };
     for (const k of GECOS) if (k in change) g[k] = String(change[k]);
     mod.push('-c', joinGecos(g));
   }
@@ -182,7 +229,9 @@ function modifyCommands(name: string, change: Record<string, unknown>, u: Passwd
 
 /** chpasswd reads the hash on stdin (kept out of the process list); a prefixed root needs usermod. */
 function passwordCommand(name: string, hash: string, ctx: StateContext): AccountCommand {
-  return ctx.root === '/' ? { argv: ['chpasswd', '-e'], input: `${name}:${hash}\n` } : { argv: ['usermod', ...prefix(ctx), '-p', hash, ...operands(name)] };
+  return ctx.root === '/'
+    ? { argv: ['chpasswd', '-e'], input: `${name}:${hash}\n` }
+    : { argv: ['usermod', ...prefix(ctx), '-p', hash, ...operands(name)] };
 }
 
 /** useradd's argv for a new user, as Salt's user.add builds it. */
@@ -212,7 +261,8 @@ async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext
   const db = await readAccounts(ctx);
   const waitingForGroups = ctx.test && !!ctx.pendingRequisites?.length;
   const missing = (w.groups ?? []).filter((g) => !db.groups.has(g));
-  if (missing.length && !waitingForGroups) return failed(`The following group(s) are not present: ${missing.join(',')}`);
+  if (missing.length && !waitingForGroups)
+    return failed(`The following group(s) are not present: ${missing.join(',')}`);
   const presentOpt = w.optional.filter((g) => db.groups.has(g));
   const groupsWanted = w.groups === undefined && !presentOpt.length ? undefined : [...(w.groups ?? []), ...presentOpt];
   const u = db.users.get(name);
@@ -223,17 +273,28 @@ async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext
     const groups = [...new Set(groupsWanted ?? [])].sort();
     const cmds: AccountCommand[] = [{ argv: useraddArgv(name, w, groups, ctx) }];
     if (w.password && !w.emptyPassword) cmds.push(passwordCommand(name, w.password, ctx));
-    if (w.emptyPassword && !w.password) cmds.push({ argv: ['passwd', ...(ctx.root === '/' ? [] : ['-R', ctx.root]), '-d', ...operands(name)] });
-    return pending({}, `User ${name} set to be added`, { name, create: true, cmds, passwordSet: !!w.password && !w.emptyPassword, createhome: w.createhome });
+    if (w.emptyPassword && !w.password)
+      cmds.push({ argv: ['passwd', ...(ctx.root === '/' ? [] : ['-R', ctx.root]), '-d', ...operands(name)] });
+    return pending({}, `User ${name} set to be added`, {
+      name,
+      create: true,
+      cmds,
+      passwordSet: !!w.password && !w.emptyPassword,
+      createhome: w.createhome,
+    });
   }
   const homeExists = await isDir(join(ctx.root, w.home ?? u.home));
   const change = userChanges(u, w, db, groupsWanted, homeExists);
   const errors: string[] = [];
   if (!w.allowUid && 'uid' in change) {
-    errors.push(`Changing uid (${u.uid} -> ${w.uid}) not permitted, set allow_uid_change to True to force this change. Note that this will not change file ownership.`);
+    errors.push(
+      `Changing uid (${u.uid} -> ${w.uid}) not permitted, set allow_uid_change to True to force this change. Note that this will not change file ownership.`,
+    );
   }
   if (!w.allowGid && 'gid' in change) {
-    errors.push(`Changing gid (${u.gid} -> ${String(w.gid)}) not permitted, set allow_gid_change to True to force this change. Note that this will not change file ownership.`);
+    errors.push(
+      `Changing gid (${u.gid} -> ${String(w.gid)}) not permitted, set allow_gid_change to True to force this change. Note that this will not change file ownership.`,
+    );
   }
   if (errors.length) return failed(`Encountered error checking for needed changes: ${errors.join(' ')}`);
   if (!Object.keys(change).length) return converged(`User ${name} is present and up to date`);
@@ -244,7 +305,14 @@ async function checkPresent(args: ArgsOf<typeof PRESENT_ARGS>, ctx: StateContext
   }
   const cmds = modifyCommands(name, change, u, w, ctx);
   const mkHome = 'homeDoesNotExist' in change ? String(change.homeDoesNotExist) : undefined;
-  return pending({}, comment, { name, create: false, cmds, mkHome, passwordSet: 'passwd' in change, createhome: w.createhome });
+  return pending({}, comment, {
+    name,
+    create: false,
+    cmds,
+    mkHome,
+    passwordSet: 'passwd' in change,
+    createhome: w.createhome,
+  });
 }
 
 async function applyPresent(plan: Plan<UserOps>, ctx: StateContext): Promise<Outcome> {
@@ -255,7 +323,12 @@ async function applyPresent(plan: Plan<UserOps>, ctx: StateContext): Promise<Out
   forgetAccounts(ctx);
   const db = await readAccounts(ctx);
   const after = userInfo(ops.name, db);
-  if (ops.create && !after) return { result: false, changes: {}, comment: err ? `Failed to create new user ${ops.name}: ${err}` : `Failed to create new user ${ops.name}` };
+  if (ops.create && !after)
+    return {
+      result: false,
+      changes: {},
+      comment: err ? `Failed to create new user ${ops.name}: ${err}` : `Failed to create new user ${ops.name}`,
+    };
   if (ops.mkHome && after) {
     const dir = join(ctx.root, ops.mkHome);
     await fsp.mkdir(dir, { recursive: true, mode: 0o755 }).catch(() => undefined);
@@ -265,14 +338,19 @@ async function applyPresent(plan: Plan<UserOps>, ctx: StateContext): Promise<Out
     const changes: Changes = { ...(after as Changes) };
     if (!ops.createhome) changes.home = '';
     if (ops.passwordSet) changes.password = REDACTED;
-    if (err) return { result: false, changes, comment: `User ${ops.name} created but failed to set password to ${REDACTED}` };
+    if (err)
+      return { result: false, changes, comment: `User ${ops.name} created but failed to set password to ${REDACTED}` };
     return { changes, comment: `New user ${ops.name} created` };
   }
   const changes: Changes = {};
-  for (const [k, v] of Object.entries(after ?? {})) if (JSON.stringify(v) !== JSON.stringify(before?.[k])) changes[k] = v;
+  for (const [k, v] of Object.entries(after ?? {}))
+    if (JSON.stringify(v) !== JSON.stringify(before?.[k])) changes[k] = v;
   if (db.shadow.get(ops.name)?.passwd !== beforeHash) changes.passwd = REDACTED;
   if (err) return { result: false, changes, comment: `These values could not be changed: ${err}` };
-  return { changes, comment: Object.keys(changes).length ? `Updated user ${ops.name}` : `User ${ops.name} is present and up to date` };
+  return {
+    changes,
+    comment: Object.keys(changes).length ? `Updated user ${ops.name}` : `User ${ops.name} is present and up to date`,
+  };
 }
 
 interface AbsentOps {
@@ -286,7 +364,13 @@ async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext):
   const db = await readAccounts(ctx);
   const u = db.users.get(name);
   if (!u) return converged(`User ${name} is not present`);
-  const argv = ['userdel', ...prefix(ctx), ...(args.purge ? ['-r'] : []), ...(args.force ? ['-f'] : []), ...operands(name)];
+  const argv = [
+    'userdel',
+    ...prefix(ctx),
+    ...(args.purge ? ['-r'] : []),
+    ...(args.force ? ['-f'] : []),
+    ...operands(name),
+  ];
   return pending({}, `User ${name} set for removal`, { name, argv, groups: groupsOf(name, u.gid, db.groups) });
 }
 
@@ -304,9 +388,16 @@ async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Promise<Ou
 
 export const present = defineState({
   doc: 'The user exists with these properties (useradd/usermod; the password hash through chpasswd)',
-  args: PRESENT_ARGS, check: checkPresent, apply: applyPresent,
+  args: PRESENT_ARGS,
+  check: checkPresent,
+  apply: applyPresent,
 });
-export const absent = defineState({ doc: 'The user does not exist (userdel)', args: ABSENT_ARGS, check: checkAbsent, apply: applyAbsent });
+export const absent = defineState({
+  doc: 'The user does not exist (userdel)',
+  args: ABSENT_ARGS,
+  check: checkAbsent,
+  apply: applyAbsent,
+});
 
 const userModule: StateModule = { present, absent };
 export default userModule;

@@ -72,7 +72,10 @@ async function versions(storeDir: string, base: string): Promise<string[]> {
     return [];
   }
   const prefix = `${base}@`;
-  return names.filter((n) => n.startsWith(prefix) && ID.test(n.slice(prefix.length))).map((n) => n.slice(prefix.length)).sort(compareIds);
+  return names
+    .filter((n) => n.startsWith(prefix) && ID.test(n.slice(prefix.length)))
+    .map((n) => n.slice(prefix.length))
+    .sort(compareIds);
 }
 
 /** The regular file or symlink at `source`, read without following a link; undefined for anything else. */
@@ -156,7 +159,8 @@ export async function listBackups(path?: string, opts: BackupOptions = {}): Prom
   if (path !== undefined) {
     const p = absPath(path);
     const rel = posix.dirname(p).slice(1);
-    for (const id of await versions(join(store, rel), posix.basename(p))) found.push({ rel, name: `${posix.basename(p)}@${id}` });
+    for (const id of await versions(join(store, rel), posix.basename(p)))
+      found.push({ rel, name: `${posix.basename(p)}@${id}` });
   } else {
     await walk(store, '', found);
   }

@@ -27,7 +27,12 @@ export async function backupsCommand(argv: string[], io: BackupsIo): Promise<num
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, dir: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean' },
+        dir: { type: 'string' },
+        root: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     io.err(`halite-agent backups: ${(e as Error).message}\n${BACKUPS_USAGE}\n`);

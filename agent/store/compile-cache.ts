@@ -73,7 +73,9 @@ export function compileCache(dir: string, inputs: unknown): CompileCache {
 }
 
 function prune(dir: string): void {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.bin')).map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.bin'))
+    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }));
   files.sort((a, b) => b.t - a.t);
   for (const { f } of files.slice(KEEP)) rmSync(join(dir, f), { force: true });
 }

@@ -90,7 +90,7 @@ async function currentMeta(path: string): Promise<{ mode: number; uid: number; g
  */
 export async function writeFileAtomic(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
   const prev = await currentMeta(path);
-  const mode = opts.mode ?? prev?.mode ?? (0o666 & ~process.umask());
+  const mode = opts.mode ?? prev?.mode ?? 0o666 & ~process.umask();
   const uid = opts.uid ?? prev?.uid;
   const gid = opts.gid ?? prev?.gid;
   await removeStaleTemps(path);

@@ -6,7 +6,11 @@ import { KeyedTree, normalTreePath } from './tree.ts';
 export class ManifestTree extends KeyedTree<string> {
   private readonly cache = new Map<string, string | undefined>();
 
-  constructor(manifest: Record<string, string>, private readonly cas: Cas, label = 'salt://') {
+  constructor(
+    manifest: Record<string, string>,
+    private readonly cas: Cas,
+    label = 'salt://',
+  ) {
     super(manifest, label);
   }
 

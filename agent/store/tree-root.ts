@@ -9,7 +9,11 @@ import { normalTreePath } from './tree-path.ts';
 
 /** A path of a tree that resolves (through a symlink) outside its root or into a fenced root. */
 export class TreeEscape extends Error {
-  constructor(readonly label: string, readonly path: string, readonly why: string) {
+  constructor(
+    readonly label: string,
+    readonly path: string,
+    readonly why: string,
+  ) {
     super(`${label}/${path}: ${why}; files are read only from inside their own tree`);
     this.name = 'TreeEscape';
   }
@@ -41,7 +45,10 @@ export class TreeRoot {
    * off; the others are outside it anyway and only give refusals their name. A root that holds this
    * one (or is this one) is not a fence.
    */
-  constructor(readonly dir: string, fenced: readonly Fence[] = []) {
+  constructor(
+    readonly dir: string,
+    fenced: readonly Fence[] = [],
+  ) {
     const own = real(dir) ?? dir;
     this.fences = fenced.flatMap((f) => {
       const d = real(f.dir) ?? f.dir;
@@ -138,7 +145,11 @@ export function treeRoots(dirs: TreeDirs): { states: TreeRoot; pillar?: TreeRoot
     ...(dirs.pillar ? [{ dir: dirs.pillar, name: 'the pillar' }] : []),
     ...(dirs.privatePillar ? [{ dir: dirs.privatePillar, name: 'the private pillar' }] : []),
   ];
-  const root = (dir: string): TreeRoot => new TreeRoot(dir, all.filter((f) => f.dir !== dir));
+  const root = (dir: string): TreeRoot =>
+    new TreeRoot(
+      dir,
+      all.filter((f) => f.dir !== dir),
+    );
   return {
     states: root(dirs.states),
     ...(dirs.pillar ? { pillar: root(dirs.pillar) } : {}),

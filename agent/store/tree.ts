@@ -66,7 +66,10 @@ export class FsTree implements StateTree {
 /** A tree held as a map of normalized paths; subclasses say how a file's contents are read. */
 export abstract class KeyedTree<V> implements StateTree {
   protected readonly files: Map<string, V>;
-  constructor(entries: Record<string, V>, readonly label: string) {
+  constructor(
+    entries: Record<string, V>,
+    readonly label: string,
+  ) {
     this.files = new Map(Object.entries(entries).map(([k, v]) => [normalTreePath(k), v]));
   }
   abstract read(path: string): string | undefined;

@@ -67,12 +67,31 @@ function toOrder(v: unknown): number {
   return Number.isFinite(n) ? Math.trunc(n) : 0;
 }
 
-function readTarget(fc: FileCtx, saltenv: string, target: string, body: unknown, path: YamlPath): TopTarget | undefined {
+function readTarget(
+  fc: FileCtx,
+  saltenv: string,
+  target: string,
+  body: unknown,
+  path: YamlPath,
+): TopTarget | undefined {
   if (!Array.isArray(body)) {
-    topError(fc, `target '${target}' in saltenv '${saltenv}' must be a list of SLS names and options, not ${body === null ? 'empty' : typeof body}`, path);
+    topError(
+      fc,
+      `target '${target}' in saltenv '${saltenv}' must be a list of SLS names and options, not ${body === null ? 'empty' : typeof body}`,
+      path,
+    );
     return undefined;
   }
-  const t: TopTarget = { saltenv, target, match: 'compound', items: [], order: 0, ignoreMissing: false, file: fc.file, line: fc.lineOf(path) };
+  const t: TopTarget = {
+    saltenv,
+    target,
+    match: 'compound',
+    items: [],
+    order: 0,
+    ignoreMissing: false,
+    file: fc.file,
+    line: fc.lineOf(path),
+  };
   let ok = true;
   body.forEach((item, i) => {
     const ipath = [...path, i];
@@ -95,7 +114,11 @@ function readTarget(fc: FileCtx, saltenv: string, target: string, body: unknown,
         ok = false;
       } else if (key === 'match') {
         if (!isMatchType(val)) {
-          topError(fc, `target '${target}': unknown matcher '${String(val)}' (expected one of ${MATCH_TYPES.join(', ')})`, kpath);
+          topError(
+            fc,
+            `target '${target}': unknown matcher '${String(val)}' (expected one of ${MATCH_TYPES.join(', ')})`,
+            kpath,
+          );
           ok = false;
         } else t.match = val;
       } else if (key === 'order') t.order = toOrder(val);
@@ -157,7 +180,14 @@ function readData(fc: FileCtx, data: unknown): Parsed {
   return out;
 }
 
-function renderTopFile(tree: StateTree, file: string, source: string, ctx: RenderContext, errors: ErrorData[], envs: Set<string>): Parsed | undefined {
+function renderTopFile(
+  tree: StateTree,
+  file: string,
+  source: string,
+  ctx: RenderContext,
+  errors: ErrorData[],
+  envs: Set<string>,
+): Parsed | undefined {
   const r = renderTemplate(tree, file, source, ctx);
   if (r.error) {
     errors.push(r.error);
@@ -197,7 +227,12 @@ export function readTop(tree: StateTree, ctx: RenderContext, file = 'top.sls'): 
     const inc = queue.shift()!;
     const names = expandSls(inc.name, avail).filter((n) => locateSls(tree, n));
     if (!names.length) {
-      errors.push({ code: 'TOP', message: `top file include '${inc.name}' matches no SLS in ${tree.label}`, file: inc.from, ...(inc.line ? { line: inc.line } : {}) });
+      errors.push({
+        code: 'TOP',
+        message: `top file include '${inc.name}' matches no SLS in ${tree.label}`,
+        file: inc.from,
+        ...(inc.line ? { line: inc.line } : {}),
+      });
       continue;
     }
     for (const name of names) {

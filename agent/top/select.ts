@@ -38,14 +38,26 @@ export function selectTargets(targets: readonly TopTarget[], minion: Minion, opt
         hit = matchTarget(t.match, t.target, minion);
       } catch (err) {
         if (!(err instanceof TargetError)) throw err;
-        errors.push({ code: 'TOP', message: `target '${t.target}' (${t.match}): ${err.message}`, file: t.file, ...(t.line !== undefined ? { line: t.line } : {}) });
+        errors.push({
+          code: 'TOP',
+          message: `target '${t.target}' (${t.match}): ${err.message}`,
+          file: t.file,
+          ...(t.line !== undefined ? { line: t.line } : {}),
+        });
         continue;
       }
       if (!hit) continue;
       matches[t.saltenv] ??= [];
       for (const item of t.items) {
         if (item.kind === 'subfilter') visit(item.targets);
-        else add(item.saltenv, { saltenv: item.saltenv, sls: item.sls, file: item.file, line: item.line, ignoreMissing: t.ignoreMissing });
+        else
+          add(item.saltenv, {
+            saltenv: item.saltenv,
+            sls: item.sls,
+            file: item.file,
+            line: item.line,
+            ignoreMissing: t.ignoreMissing,
+          });
       }
     }
   };

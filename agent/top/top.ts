@@ -34,7 +34,11 @@ export function matchTop(tree: StateTree, ctx: RenderContext, file = 'top.sls'):
     return { top: {}, errors: [{ code: 'TOP', message: (err as Error).message, file }] };
   }
   const read = readTop(tree, ctx, file);
-  if (!read.found) return { top: {}, errors: [{ code: 'TOP', message: `${NO_TOP_MATCHES}: no top file ${file} in ${tree.label}`, file }] };
+  if (!read.found)
+    return {
+      top: {},
+      errors: [{ code: 'TOP', message: `${NO_TOP_MATCHES}: no top file ${file} in ${tree.label}`, file }],
+    };
   const sel = selectTargets(read.targets, minion);
   const errors = [...read.errors, ...sel.errors];
   const top: Record<string, string[]> = {};

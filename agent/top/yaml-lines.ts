@@ -45,4 +45,3 @@ export function yamlLines(text: string, depth = 4): YamlLines {
   walk(doc.contents, []);
   return { lineOf: (path) => lines.get(pathKey(path)) };
 }
-

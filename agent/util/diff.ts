@@ -37,7 +37,12 @@ function range(start: number, length: number): string {
  * `maxEdits` lines. A last line without a newline is marked "\ No newline at end of file", as
  * diff(1) does.
  */
-export function unifiedDiff(oldText: string, newText: string, context = 3, maxEdits = DIFF_MAX_EDITS): string | undefined {
+export function unifiedDiff(
+  oldText: string,
+  newText: string,
+  context = 3,
+  maxEdits = DIFF_MAX_EDITS,
+): string | undefined {
   if (oldText === newText) return '';
   const patch = structuredPatch('', '', oldText, newText, undefined, undefined, { context, maxEditLength: maxEdits });
   if (!patch) return undefined;
@@ -56,6 +61,7 @@ export function contentDiff(oldData: Buffer | string, newData: Buffer | string, 
   if (a.equals(b)) return '';
   if (!showChanges) return '<show_changes=False>';
   if (isBinary(a) || isBinary(b)) return 'Replace binary file';
-  if (Math.max(a.length, b.length) > DIFF_MAX_BYTES || Math.max(lineCount(a), lineCount(b)) > DIFF_MAX_LINES) return tooLarge(a, b);
+  if (Math.max(a.length, b.length) > DIFF_MAX_BYTES || Math.max(lineCount(a), lineCount(b)) > DIFF_MAX_LINES)
+    return tooLarge(a, b);
   return unifiedDiff(a.toString('utf8'), b.toString('utf8')) ?? tooLarge(a, b);
 }

@@ -8,13 +8,29 @@
 export const RE = { I: 2, L: 4, M: 8, S: 16, U: 32, X: 64, A: 256 } as const;
 
 const FLAG_BITS: Record<string, number> = {
-  I: RE.I, IGNORECASE: RE.I, L: RE.L, LOCALE: RE.L, M: RE.M, MULTILINE: RE.M, S: RE.S, DOTALL: RE.S,
-  U: RE.U, UNICODE: RE.U, X: RE.X, VERBOSE: RE.X, A: RE.A, ASCII: RE.A,
+  I: RE.I,
+  IGNORECASE: RE.I,
+  L: RE.L,
+  LOCALE: RE.L,
+  M: RE.M,
+  MULTILINE: RE.M,
+  S: RE.S,
+  DOTALL: RE.S,
+  U: RE.U,
+  UNICODE: RE.U,
+  X: RE.X,
+  VERBOSE: RE.X,
+  A: RE.A,
+  ASCII: RE.A,
 };
 
 /** A pattern or replacement string that Python would reject, or that cannot be run here. */
 export class PyRegexError extends Error {
-  constructor(what: 'regular expression' | 'replacement', readonly pattern: string, why: string) {
+  constructor(
+    what: 'regular expression' | 'replacement',
+    readonly pattern: string,
+    why: string,
+  ) {
     super(`invalid ${what} '${pattern}': ${why}`);
     this.name = 'PyRegexError';
   }
@@ -45,7 +61,8 @@ function translate(pattern: string, flags: number): { source: string; bits: numb
     for (const f of lead[1]) bits |= FLAG_BITS[f.toUpperCase()];
     p = p.slice(lead[0].length);
   }
-  if (bits & RE.X) throw new PyRegexError('regular expression', pattern, 'verbose patterns (re.VERBOSE, (?x)) are not supported');
+  if (bits & RE.X)
+    throw new PyRegexError('regular expression', pattern, 'verbose patterns (re.VERBOSE, (?x)) are not supported');
   const multiline = (bits & RE.M) !== 0;
   let out = '';
   let inClass = false;
@@ -89,7 +106,11 @@ function build(pattern: string, source: string, bits: number, extra: string): Re
   try {
     return new RegExp(source, [...flags].join(''));
   } catch (err) {
-    throw new PyRegexError('regular expression', pattern, (err as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /s, ''));
+    throw new PyRegexError(
+      'regular expression',
+      pattern,
+      (err as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /s, ''),
+    );
   }
 }
 
@@ -118,7 +139,11 @@ function compiled(pattern: string, bits: number, mode: PyMode): RegExp {
 }
 
 /** Compiles once (throwing PyRegexError if invalid); the result runs the pattern on a text. */
-export function pyMatcher(pattern: string, bits = 0, mode: PyMode = 'search'): (text: string) => RegExpExecArray | null {
+export function pyMatcher(
+  pattern: string,
+  bits = 0,
+  mode: PyMode = 'search',
+): (text: string) => RegExpExecArray | null {
   const re = compiled(pattern, bits, mode);
   return (text) => {
     re.lastIndex = 0;
@@ -141,7 +166,16 @@ export function pyEscape(s: string): string {
 /** Literal text, or a group by number or name. */
 type Part = string | { group: number | string };
 
-const CHAR_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+const CHAR_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+};
 
 /** Parses a Python replacement string against a regex's groups, as re.sub does before replacing. */
 function template(repl: string, re: RegExp): Part[] {

@@ -39,7 +39,14 @@ const MAX_BODY = 64 * 1024;
 export function buildApi(opts: ApiOptions): Api {
   const bus = new EventBus();
   const launch: LaunchEnv = { ...opts, bus };
-  const context: ApiContext = { store: opts.store, tokens: new TokenStore(opts.store.db), bus, launcher: new JobLauncher(launch), metrics: new Metrics(bus, opts.store, opts.connections), launch };
+  const context: ApiContext = {
+    store: opts.store,
+    tokens: new TokenStore(opts.store.db),
+    bus,
+    launcher: new JobLauncher(launch),
+    metrics: new Metrics(bus, opts.store, opts.connections),
+    launch,
+  };
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: MAX_BODY,
@@ -50,21 +57,29 @@ export function buildApi(opts: ApiOptions): Api {
   app.setErrorHandler((err: FastifyError | ApiError, _req, reply) => {
     if (err instanceof ApiError) {
       if (err.statusCode === 401) reply.header('www-authenticate', 'Bearer');
-      return reply.code(err.statusCode).send({ code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) });
+      return reply
+        .code(err.statusCode)
+        .send({ code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) });
     }
     if (err.validation) {
       const v = err.validation[0];
-      const unknown = v?.keyword === 'additionalProperties' ? (v.params as { additionalProperty?: string }).additionalProperty : undefined;
+      const unknown =
+        v?.keyword === 'additionalProperties'
+          ? (v.params as { additionalProperty?: string }).additionalProperty
+          : undefined;
       const where = `${err.validationContext ?? 'request'}${v?.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
       const message = unknown !== undefined ? `${where}: unknown field '${unknown}'` : err.message;
       return reply.code(400).send({ code: 'INVALID_REQUEST', message });
     }
     const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) return reply.code(status).send({ code: 'INVALID_REQUEST', message: err.message });
+    if (status >= 400 && status < 500)
+      return reply.code(status).send({ code: 'INVALID_REQUEST', message: err.message });
     opts.log?.(`internal error: ${err.stack ?? err.message}`);
     return reply.code(500).send({ code: 'INTERNAL', message: 'internal error' });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
+  );
 
   app.get('/health', { schema: { response: { 200: healthReply } } }, async () => ({ status: 'ok' as const }));
   for (const add of opts.frontends ?? []) add(app, context);

@@ -24,7 +24,8 @@ export function addAuth(app: FastifyInstance, tokens: TokenStore): void {
   app.addHook('onRequest', async (req: FastifyRequest) => {
     const header = req.headers.authorization;
     const m = typeof header === 'string' ? /^Bearer (\S+)$/.exec(header) : null;
-    if (!m) throw new ApiError(401, 'UNAUTHORIZED', 'an Authorization: Bearer token is required (halite token create NAME)');
+    if (!m)
+      throw new ApiError(401, 'UNAUTHORIZED', 'an Authorization: Bearer token is required (halite token create NAME)');
     const name = tokenName(tokens, m[1]);
     if (name === undefined) throw new ApiError(401, 'UNAUTHORIZED', 'the token is not valid (unknown or revoked)');
     req.tokenName = name;

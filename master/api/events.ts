@@ -6,8 +6,27 @@ import type { JobKind, JobStatus } from '../jobs/store.ts';
 export type ApiEvent =
   | { type: 'job-start'; jid: string; kind: JobKind; test: boolean; hosts: string[]; origin: string; who: string }
   | { type: 'host-start'; jid: string; host: string }
-  | { type: 'state'; jid: string; host: string; tag: string; result: boolean | null; changes: Record<string, unknown>; comment: string; duration_ms: number }
-  | { type: 'host-done'; jid: string; host: string; status: PushStatus | 'timeout'; durationMs: number; states: number; failed: number; changed: number; errors: string[] }
+  | {
+      type: 'state';
+      jid: string;
+      host: string;
+      tag: string;
+      result: boolean | null;
+      changes: Record<string, unknown>;
+      comment: string;
+      duration_ms: number;
+    }
+  | {
+      type: 'host-done';
+      jid: string;
+      host: string;
+      status: PushStatus | 'timeout';
+      durationMs: number;
+      states: number;
+      failed: number;
+      changed: number;
+      errors: string[];
+    }
   | { type: 'host-blocked'; jid: string; host: string; reason: string }
   | { type: 'job-done'; jid: string; kind: JobKind; status: JobStatus; durationMs: number };
 

@@ -59,7 +59,12 @@ export interface Launched {
 export type Reserve = (jid: string, hosts: string[]) => string | undefined;
 
 /** The job events the bus carries, from the orchestrator's. */
-function toApiEvent(jid: string, kind: JobRequest['kind'], e: JobEvent, starter: { origin: JobOrigin; who: string }): ApiEvent | undefined {
+function toApiEvent(
+  jid: string,
+  kind: JobRequest['kind'],
+  e: JobEvent,
+  starter: { origin: JobOrigin; who: string },
+): ApiEvent | undefined {
   switch (e.type) {
     case 'job-start':
       return { type: 'job-start', jid, kind, test: e.test, hosts: e.hosts, origin: starter.origin, who: starter.who };
@@ -71,7 +76,17 @@ function toApiEvent(jid: string, kind: JobRequest['kind'], e: JobEvent, starter:
       const r = e.result;
       const changed = r.results.filter((s) => Object.keys(s.changes ?? {}).length).length;
       const failed = r.results.filter((s) => s.result === false).length;
-      return { type: 'host-done', jid, host: e.host, status: r.status, durationMs: r.durationMs, states: r.results.length, failed, changed, errors: r.errors.map((x) => formatError(x)) };
+      return {
+        type: 'host-done',
+        jid,
+        host: e.host,
+        status: r.status,
+        durationMs: r.durationMs,
+        states: r.results.length,
+        failed,
+        changed,
+        errors: r.errors.map((x) => formatError(x)),
+      };
     }
     case 'job-done':
       return { type: 'job-done', jid, kind, status: e.status, durationMs: e.durationMs };
@@ -85,16 +100,31 @@ function toApiEvent(jid: string, kind: JobRequest['kind'], e: JobEvent, starter:
  * `all` (a dry run may go without); `all` with targets is contradictory.
  */
 function requireTargets(req: Partial<TargetOptions> & { all?: boolean; test?: boolean }): void {
-  if (req.all && targeted(req)) throw new ApiError(400, 'INVALID_TARGET', 'all selects every host; it cannot be combined with level, role, host or target');
+  if (req.all && targeted(req))
+    throw new ApiError(
+      400,
+      'INVALID_TARGET',
+      'all selects every host; it cannot be combined with level, role, host or target',
+    );
   if (!req.all && !targeted(req) && !req.test) {
-    throw new ApiError(400, 'INVALID_TARGET', 'no hosts targeted: give level, role, host or target, or all: true for every host of the roster');
+    throw new ApiError(
+      400,
+      'INVALID_TARGET',
+      'no hosts targeted: give level, role, host or target, or all: true for every host of the roster',
+    );
   }
 }
 
 /** A selection's usage error as INVALID_TARGET, a configuration's as CONFIG_INVALID. */
 function apiError(err: unknown): unknown {
   if (err instanceof CliError && err.exitCode === EXIT.USAGE) return new ApiError(400, 'INVALID_TARGET', err.message);
-  if (err instanceof CliError) return new ApiError(422, 'CONFIG_INVALID', err.message, err.errors.map((e) => formatError(e)));
+  if (err instanceof CliError)
+    return new ApiError(
+      422,
+      'CONFIG_INVALID',
+      err.message,
+      err.errors.map((e) => formatError(e)),
+    );
   return err;
 }
 
@@ -115,14 +145,23 @@ export class JobLauncher {
     const { store, bus } = this.env;
     let planned;
     try {
-      const ws = openWorkspace({ config: this.env.configFile, env: this.env.env, cwd: this.env.cwd, allowRosterErrors: true, roles: true });
+      const ws = openWorkspace({
+        config: this.env.configFile,
+        env: this.env.env,
+        cwd: this.env.cwd,
+        allowRosterErrors: true,
+        roles: true,
+      });
       if (ws.roster.warnings.length) ctx.io.stderr(formatWarnings(ws.roster.warnings));
       planned = await planJob(ctx, ws, req, req.kind === 'sls' ? req.sls : undefined, this.env.jobHooks ?? {});
     } catch (err) {
       throw apiError(err);
     }
     const jid = store.newJid();
-    const skipped = reserve?.(jid, planned.hosts.map((h) => h.id));
+    const skipped = reserve?.(
+      jid,
+      planned.hosts.map((h) => h.id),
+    );
     if (skipped !== undefined) {
       bus.publish({ type: 'job-done', jid, kind: req.kind, status: 'skipped', durationMs: 0 });
       return { jid, hosts: planned.hosts.map((h) => h.id), warnings, skipped };
@@ -132,15 +171,40 @@ export class JobLauncher {
       if (ev) bus.publish(ev);
     };
     const onAgentEvent = (host: string, e: import('../../agent/protocol.ts').AgentEvent) => {
-      if (e.type === 'result') bus.publish({ type: 'state', jid, host, tag: e.tag, result: e.result, changes: e.changes ?? {}, comment: e.comment ?? '', duration_ms: e.duration_ms ?? 0 });
+      if (e.type === 'result')
+        bus.publish({
+          type: 'state',
+          jid,
+          host,
+          tag: e.tag,
+          result: e.result,
+          changes: e.changes ?? {},
+          comment: e.comment ?? '',
+          duration_ms: e.duration_ms ?? 0,
+        });
     };
     const sls = req.kind === 'sls' ? req.sls : undefined;
-    const job = executeJob(planned, req, sls, store, this.env.jobHooks ?? {}, { ...starter, jid, onEvent: publish, onAgentEvent }, this.env.env)
+    const job = executeJob(
+      planned,
+      req,
+      sls,
+      store,
+      this.env.jobHooks ?? {},
+      { ...starter, jid, onEvent: publish, onAgentEvent },
+      this.env.env,
+    )
       .then(() => undefined)
       .catch((err: unknown) => {
         this.env.log?.(`job ${jid}: ${err instanceof Error ? err.message : String(err)}`);
         // a job that failed before it was recorded is recorded now, so its id leads somewhere
-        if (!store.job(jid)) store.startJob({ jid, kind: req.kind, args: { ...(sls ? { sls } : {}) }, test: Boolean(req.test), ...starter });
+        if (!store.job(jid))
+          store.startJob({
+            jid,
+            kind: req.kind,
+            args: { ...(sls ? { sls } : {}) },
+            test: Boolean(req.test),
+            ...starter,
+          });
         if (store.job(jid)?.status === 'running') store.finishJob(jid, 'error');
         bus.publish({ type: 'job-done', jid, kind: req.kind, status: 'error', durationMs: 0 });
       })
@@ -169,17 +233,46 @@ export class JobLauncher {
       jid,
       onStart: (_jid, hosts) => bus.publish({ type: 'job-start', jid, kind: 'run', test: false, hosts, ...starter }),
       // a command's output is not published nor kept: only how it ended
-      onHostDone: (r) => bus.publish({ type: 'host-done', jid, host: r.host, status: r.status, durationMs: 0, states: 0, failed: 0, changed: 0, errors: r.error ? [r.error] : [] }),
+      onHostDone: (r) =>
+        bus.publish({
+          type: 'host-done',
+          jid,
+          host: r.host,
+          status: r.status,
+          durationMs: 0,
+          states: 0,
+          failed: 0,
+          changed: 0,
+          errors: r.error ? [r.error] : [],
+        }),
     });
-    this.track(jid, job.then(() => undefined), () => {
-      const j = store.job(jid);
-      bus.publish({ type: 'job-done', jid, kind: 'run', status: j?.status ?? 'error', durationMs: j?.durationMs ?? Date.now() - started });
-    });
+    this.track(
+      jid,
+      job.then(() => undefined),
+      () => {
+        const j = store.job(jid);
+        bus.publish({
+          type: 'job-done',
+          jid,
+          kind: 'run',
+          status: j?.status ?? 'error',
+          durationMs: j?.durationMs ?? Date.now() - started,
+        });
+      },
+    );
     return { jid, hosts: sel.hosts.map((h) => h.id), warnings };
   }
 
   private context(warnings: string[]): CommandContext {
-    return { io: { stdout: () => undefined, stderr: (s) => void warnings.push(...s.trimEnd().split('\n')), env: this.env.env, cwd: this.env.cwd }, exitCode: EXIT.OK };
+    return {
+      io: {
+        stdout: () => undefined,
+        stderr: (s) => void warnings.push(...s.trimEnd().split('\n')),
+        env: this.env.env,
+        cwd: this.env.cwd,
+      },
+      exitCode: EXIT.OK,
+    };
   }
 
   private track(jid: string, job: Promise<void>, after?: () => void): void {

@@ -5,8 +5,28 @@ const strList = { type: 'array', items: { type: 'string', minLength: 1, maxLengt
 const obj = <P extends Record<string, unknown>>(properties: P, required: (keyof P & string)[] = []) =>
   ({ type: 'object', additionalProperties: false, properties, required }) as const;
 
-export const JOB_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'interrupted', 'skipped'] as const;
-export const HOST_STATUS = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'blocked', 'interrupted'] as const;
+export const JOB_STATUS = [
+  'running',
+  'ok',
+  'changed',
+  'failed',
+  'unreachable',
+  'timeout',
+  'error',
+  'interrupted',
+  'skipped',
+] as const;
+export const HOST_STATUS = [
+  'running',
+  'ok',
+  'changed',
+  'failed',
+  'unreachable',
+  'timeout',
+  'error',
+  'blocked',
+  'interrupted',
+] as const;
 const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
 
 export const errorReply = obj({ code: str, message: str, details: { type: 'array', items: str } }, ['code', 'message']);
@@ -31,7 +51,12 @@ export const jobRecord = obj(
   ['jid', 'kind', 'args', 'test', 'startedAt', 'finishedAt', 'status', 'origin', 'who', 'durationMs', 'reason'],
 );
 
-const errorData = { type: 'object', additionalProperties: true, properties: { code: str, message: str }, required: ['code', 'message'] } as const;
+const errorData = {
+  type: 'object',
+  additionalProperties: true,
+  properties: { code: str, message: str },
+  required: ['code', 'message'],
+} as const;
 
 export const hostRunRecord = obj(
   {
@@ -54,7 +79,20 @@ export const hostRunRecord = obj(
     position: { type: 'integer' },
     reason: str,
   },
-  ['jid', 'host', 'status', 'succeeded', 'failed', 'changed', 'total', 'durationMs', 'errors', 'finishedAt', 'position', 'reason'],
+  [
+    'jid',
+    'host',
+    'status',
+    'succeeded',
+    'failed',
+    'changed',
+    'total',
+    'durationMs',
+    'errors',
+    'finishedAt',
+    'position',
+    'reason',
+  ],
 );
 
 export const stateResult = obj(
@@ -82,11 +120,17 @@ export const jobsQuery = obj({
 });
 
 export const jidParams = obj({ jid: { type: 'string', pattern: '^[0-9]{20}$' } }, ['jid']);
-export const jidHostParams = obj({ jid: { type: 'string', pattern: '^[0-9]{20}$' }, host: { type: 'string', minLength: 1, maxLength: 256 } }, ['jid', 'host']);
+export const jidHostParams = obj(
+  { jid: { type: 'string', pattern: '^[0-9]{20}$' }, host: { type: 'string', minLength: 1, maxLength: 256 } },
+  ['jid', 'host'],
+);
 
 export const jobsReply = obj({ jobs: { type: 'array', items: jobRecord } }, ['jobs']);
 export const jobReply = obj({ job: jobRecord, hosts: { type: 'array', items: hostRunRecord } }, ['job', 'hosts']);
-export const hostResultsReply = obj({ job: jobRecord, run: hostRunRecord, results: { type: 'array', items: stateResult } }, ['job', 'run', 'results']);
+export const hostResultsReply = obj(
+  { job: jobRecord, run: hostRunRecord, results: { type: 'array', items: stateResult } },
+  ['job', 'run', 'results'],
+);
 
 export const startJobBody = obj(
   {
@@ -108,20 +152,44 @@ export const startJobBody = obj(
   ['kind'],
 );
 
-export const startJobReply = obj({ jid: str, hosts: { type: 'array', items: str }, warnings: { type: 'array', items: str } }, ['jid', 'hosts', 'warnings']);
+export const startJobReply = obj(
+  { jid: str, hosts: { type: 'array', items: str }, warnings: { type: 'array', items: str } },
+  ['jid', 'hosts', 'warnings'],
+);
 
-const lastRun = { anyOf: [{ type: 'null' }, obj({ jid: str, status: { type: 'string', enum: HOST_STATUS }, finishedAt: nullable('string') }, ['jid', 'status', 'finishedAt'])] } as const;
+const lastRun = {
+  anyOf: [
+    { type: 'null' },
+    obj({ jid: str, status: { type: 'string', enum: HOST_STATUS }, finishedAt: nullable('string') }, [
+      'jid',
+      'status',
+      'finishedAt',
+    ]),
+  ],
+} as const;
 
 export const driftedState = obj(
   { tag: str, id: str, name: str, sls: str, changes: { type: 'object', additionalProperties: true }, comment: str },
   ['tag', 'id', 'name', 'sls', 'changes', 'comment'],
 );
 
-/** null: never checked; else the last test-mode highstate (or applied one that converged the host) and what would change */
+/**
+ * null: never checked; else the last test-mode highstate (or applied one that converged the host)
+ * and what would change
+ */
 const drift = {
   anyOf: [
     { type: 'null' },
-    obj({ jid: str, mode: { type: 'string', enum: ['test', 'apply'] }, checkedAt: str, drifted: { type: 'boolean' }, states: { type: 'array', items: driftedState } }, ['jid', 'mode', 'checkedAt', 'drifted', 'states']),
+    obj(
+      {
+        jid: str,
+        mode: { type: 'string', enum: ['test', 'apply'] },
+        checkedAt: str,
+        drifted: { type: 'boolean' },
+        states: { type: 'array', items: driftedState },
+      },
+      ['jid', 'mode', 'checkedAt', 'drifted', 'states'],
+    ),
   ],
 } as const;
 
@@ -129,7 +197,14 @@ export const hostsReply = obj(
   {
     hosts: {
       type: 'array',
-      items: obj({ id: str, level: str, roles: { type: 'array', items: str }, address: str, lastRun, drift }, ['id', 'level', 'roles', 'address', 'lastRun', 'drift']),
+      items: obj({ id: str, level: str, roles: { type: 'array', items: str }, address: str, lastRun, drift }, [
+        'id',
+        'level',
+        'roles',
+        'address',
+        'lastRun',
+        'drift',
+      ]),
     },
   },
   ['hosts'],

@@ -25,7 +25,8 @@ interface ServeOptions extends GlobalOptions {
 
 function portArg(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, not '${value}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`expected a port from 0 to 65535, not '${value}'`);
   return n;
 }
 
@@ -47,7 +48,11 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
     .command('serve')
     .description('run the master daemon: the HTTP API for jobs, hosts, events and metrics')
     .addOption(new Option('--port <n>', 'TCP port').argParser(portArg).default(DEFAULT_PORT))
-    .addOption(new Option('--listen <addr>', 'address to listen on (loopback unless you mean otherwise)').argParser(addressArg).default('127.0.0.1'))
+    .addOption(
+      new Option('--listen <addr>', 'address to listen on (loopback unless you mean otherwise)')
+        .argParser(addressArg)
+        .default('127.0.0.1'),
+    )
     .action(async (_o, c: Command) => {
       const opts = c.optsWithGlobals<ServeOptions>();
       const { config, errors } = loadConfig(opts.config, ctx.io.env, ctx.io.cwd);
@@ -57,7 +62,13 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
       const held = new HeldTransport(transportFor(config), config.concurrency);
       const jobHooks = { ...hooks.job, transport: held };
       const { app, context } = buildApi({
-        store, configFile: config.file ?? undefined, env: ctx.io.env, cwd: ctx.io.cwd, jobHooks, log, connections: () => held.stats,
+        store,
+        configFile: config.file ?? undefined,
+        env: ctx.io.env,
+        cwd: ctx.io.cwd,
+        jobHooks,
+        log,
+        connections: () => held.stats,
         ...(hooks.frontends ? { frontends: hooks.frontends } : {}),
       });
       const scheduler = new Scheduler({ schedules: config.schedules, launcher: context.launcher, store, log });
@@ -84,7 +95,10 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
         url = await app.listen({ port: opts.port, host: opts.listen });
       } catch (err) {
         await close();
-        throw new CliError(`cannot listen on ${opts.listen}:${opts.port}: ${(err as Error).message}`, EXIT.CONFIG_ERROR);
+        throw new CliError(
+          `cannot listen on ${opts.listen}:${opts.port}: ${(err as Error).message}`,
+          EXIT.CONFIG_ERROR,
+        );
       }
       if (!context.tokens.list().length) log('no API tokens yet: create one with `halite token create NAME`');
       log(`listening on ${url}`);

@@ -33,7 +33,9 @@ export function registerToken(program: Command, ctx: CommandContext): void {
     .action((name: string, _o, c: Command) => {
       const value = withTokens(ctx, c.optsWithGlobals<GlobalOptions>(), (t) => t.create(name));
       ctx.io.stdout(`${value}\n`);
-      ctx.io.stderr(`token ${name} created: keep it now, it cannot be shown again (use it as "Authorization: Bearer TOKEN")\n`);
+      ctx.io.stderr(
+        `token ${name} created: keep it now, it cannot be shown again (use it as "Authorization: Bearer TOKEN")\n`,
+      );
     });
   token
     .command('list')
@@ -41,14 +43,21 @@ export function registerToken(program: Command, ctx: CommandContext): void {
     .action((_o, c: Command) => {
       const rows = withTokens(ctx, c.optsWithGlobals<GlobalOptions>(), (t) => t.list());
       if (!rows.length) ctx.io.stderr('no tokens (halite token create NAME)\n');
-      else ctx.io.stdout(formatTable(['NAME', 'CREATED', 'LAST USED'], rows.map((r) => [r.name, r.createdAt, r.lastUsedAt ?? 'never'])));
+      else
+        ctx.io.stdout(
+          formatTable(
+            ['NAME', 'CREATED', 'LAST USED'],
+            rows.map((r) => [r.name, r.createdAt, r.lastUsedAt ?? 'never']),
+          ),
+        );
     });
   token
     .command('revoke')
     .description('delete a token: requests made with it are refused from now on')
     .argument('<name>', 'the token name')
     .action((name: string, _o, c: Command) => {
-      if (!withTokens(ctx, c.optsWithGlobals<GlobalOptions>(), (t) => t.revoke(name))) throw usageError(`no token named ${name}`);
+      if (!withTokens(ctx, c.optsWithGlobals<GlobalOptions>(), (t) => t.revoke(name)))
+        throw usageError(`no token named ${name}`);
       ctx.io.stdout(`token ${name} revoked\n`);
     });
 }

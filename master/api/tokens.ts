@@ -22,16 +22,24 @@ export class TokenStore {
 
   /** Creates the token `name` and returns it: the only time it can be seen. */
   create(name: string, now: Date = new Date()): string {
-    if (!NAME.test(name)) throw new TokenError(`a token name is 1 to 64 letters, digits, ".", "_" or "-", not starting with "." "_" or "-": '${name}'`);
-    if (this.db.prepare('SELECT 1 FROM api_tokens WHERE name = ?').get(name)) throw new TokenError(`a token named ${name} exists already (revoke it first)`);
+    if (!NAME.test(name))
+      throw new TokenError(
+        `a token name is 1 to 64 letters, digits, ".", "_" or "-", not starting with "." "_" or "-": '${name}'`,
+      );
+    if (this.db.prepare('SELECT 1 FROM api_tokens WHERE name = ?').get(name))
+      throw new TokenError(`a token named ${name} exists already (revoke it first)`);
     const token = PREFIX + randomBytes(32).toString('base64url');
-    this.db.prepare('INSERT INTO api_tokens (name, sha256, created_at) VALUES (?, ?, ?)').run(name, sha256(token).toString('hex'), now.toISOString());
+    this.db
+      .prepare('INSERT INTO api_tokens (name, sha256, created_at) VALUES (?, ?, ?)')
+      .run(name, sha256(token).toString('hex'), now.toISOString());
     return token;
   }
 
   list(): TokenInfo[] {
     return this.db
-      .prepare<unknown[], { name: string; created_at: string; last_used_at: string | null }>('SELECT name, created_at, last_used_at FROM api_tokens ORDER BY name')
+      .prepare<unknown[], { name: string; created_at: string; last_used_at: string | null }>(
+        'SELECT name, created_at, last_used_at FROM api_tokens ORDER BY name',
+      )
       .all()
       .map((r) => ({ name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
   }
@@ -45,10 +53,13 @@ export class TokenStore {
   verify(token: string, now: Date = new Date()): string | undefined {
     const given = sha256(token);
     let found: string | undefined;
-    for (const r of this.db.prepare<unknown[], { name: string; sha256: string }>('SELECT name, sha256 FROM api_tokens').all()) {
+    for (const r of this.db
+      .prepare<unknown[], { name: string; sha256: string }>('SELECT name, sha256 FROM api_tokens')
+      .all()) {
       if (timingSafeEqual(given, Buffer.from(r.sha256, 'hex')) && found === undefined) found = r.name;
     }
-    if (found !== undefined) this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE name = ?').run(now.toISOString(), found);
+    if (found !== undefined)
+      this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE name = ?').run(now.toISOString(), found);
     return found;
   }
 }

@@ -9,11 +9,22 @@ import { type Workspace, openWorkspace } from '../config/workspace.ts';
 
 export function readWorkspace(api: ApiContext): Workspace & { warnings: string[] } {
   try {
-    const ws = openWorkspace({ config: api.launch.configFile, env: api.launch.env, cwd: api.launch.cwd, allowRosterErrors: true });
+    const ws = openWorkspace({
+      config: api.launch.configFile,
+      env: api.launch.env,
+      cwd: api.launch.cwd,
+      allowRosterErrors: true,
+    });
     const warnings = [...ws.roster.warnings, ...ws.roster.rejected.flatMap((r) => r.errors)].map((e) => formatError(e));
     return Object.assign(ws, { warnings });
   } catch (err) {
-    if (err instanceof CliError) throw new ApiError(422, 'CONFIG_INVALID', err.message, err.errors.map((e) => formatError(e)));
+    if (err instanceof CliError)
+      throw new ApiError(
+        422,
+        'CONFIG_INVALID',
+        err.message,
+        err.errors.map((e) => formatError(e)),
+      );
     throw err;
   }
 }

@@ -34,6 +34,7 @@ export function treeHash(root: string, dirs: readonly string[], files: readonly 
 export function buildId(): string {
   if (cached) return cached;
   const here = fileURLToPath(import.meta.url);
-  if (process.env.HALITE_MASTER_BUNDLE) return (cached = `bundle-${createHash('sha256').update(readFileSync(here)).digest('hex')}`);
+  if (process.env.HALITE_MASTER_BUNDLE)
+    return (cached = `bundle-${createHash('sha256').update(readFileSync(here)).digest('hex')}`);
   return (cached = `source-${treeHash(join(here, '../../..'), ['master', 'agent'], ['package-lock.json'])}`);
 }

@@ -15,10 +15,22 @@ const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
 
 /** Packages loaded from node_modules at run time: native addons, optional parts, lazily used servers. */
-export const MASTER_EXTERNALS = ['better-sqlite3', 'ssh2', 'cpu-features', 'esbuild', 'fastify', 'chokidar', 'fsevents', 'tsx'];
+export const MASTER_EXTERNALS = [
+  'better-sqlite3',
+  'ssh2',
+  'cpu-features',
+  'esbuild',
+  'fastify',
+  'chokidar',
+  'fsevents',
+  'tsx',
+];
 
 /** Builds both bundles into `outDir`, each written beside its place and renamed into it. */
-export async function buildDist(outDir = dist, opts: { stamp?: string } = {}): Promise<{ master: string; agent: string }> {
+export async function buildDist(
+  outDir = dist,
+  opts: { stamp?: string } = {},
+): Promise<{ master: string; agent: string }> {
   mkdirSync(outDir, { recursive: true });
   const agent = `${outDir}/agent.cjs`;
   const master = `${outDir}/halite.mjs`;
@@ -30,7 +42,12 @@ export async function buildDist(outDir = dist, opts: { stamp?: string } = {}): P
   }
 }
 
-async function buildBoth(agent: string, master: string, tmp: (file: string) => string, stamp?: string): Promise<{ master: string; agent: string }> {
+async function buildBoth(
+  agent: string,
+  master: string,
+  tmp: (file: string) => string,
+  stamp?: string,
+): Promise<{ master: string; agent: string }> {
   // The agent first: a master bundle is only ever newer than the agent beside it.
   await build({ ...agentBuildOptions(), outfile: tmp(agent), write: true });
   renameSync(tmp(agent), agent);

@@ -16,7 +16,9 @@ export function staleStateDocs(dir = STATE_DOCS_DIR): string[] {
   } catch {
     // no directory: every page is missing
   }
-  const stale = Object.entries(pages).filter(([f, text]) => !present.includes(f) || readFileSync(join(dir, f), 'utf8') !== text);
+  const stale = Object.entries(pages).filter(
+    ([f, text]) => !present.includes(f) || readFileSync(join(dir, f), 'utf8') !== text,
+  );
   return [...stale.map(([f]) => f), ...present.filter((f) => !(f in pages))].sort();
 }
 

@@ -39,7 +39,12 @@ function withHost(errors: readonly ErrorData[], host: string): ErrorData[] {
 }
 
 export function hostPillar(ws: Workspace, host: RosterHost): HostPillar {
-  const r = compilePillar({ tree: ws.pillar, privateTree: ws.privatePillar, grains: rosterGrains(host), saltenv: SALTENV });
+  const r = compilePillar({
+    tree: ws.pillar,
+    privateTree: ws.privatePillar,
+    grains: rosterGrains(host),
+    saltenv: SALTENV,
+  });
   return { pillar: r.pillar, secrets: [...r.secrets.values], errors: withHost(r.errors, host.id) };
 }
 
@@ -64,5 +69,11 @@ export function compileHost(ws: Workspace, host: RosterHost, opts: CompileOption
     ctx: { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: SALTENV },
     ...(opts.sls ? { sls: opts.sls } : {}),
   });
-  return { top: r.top, chunks: r.chunks, errors: withHost(r.errors, host.id), warnings: withHost(r.warnings, host.id), secrets: p.secrets };
+  return {
+    top: r.top,
+    chunks: r.chunks,
+    errors: withHost(r.errors, host.id),
+    warnings: withHost(r.warnings, host.id),
+    secrets: p.secrets,
+  };
 }

@@ -38,12 +38,23 @@ export function countByLevel(hosts: readonly RosterHost[]): string {
  * Checks that working on `hosts` was meant: throws a usage error (exit 64) when it was not.
  * `what` completes "This will …" (e.g. "converge", "run `uptime` on").
  */
-export async function confirmSelection(ctx: CommandContext, opts: ConfirmOptions & Partial<TargetOptions> & { test?: boolean }, hosts: readonly RosterHost[], what: string, name: string): Promise<void> {
-  if (opts.all && targeted(opts)) throw usageError(`${name}: --all selects every host; it cannot be combined with --level, --role, --host or --target`);
+export async function confirmSelection(
+  ctx: CommandContext,
+  opts: ConfirmOptions & Partial<TargetOptions> & { test?: boolean },
+  hosts: readonly RosterHost[],
+  what: string,
+  name: string,
+): Promise<void> {
+  if (opts.all && targeted(opts))
+    throw usageError(
+      `${name}: --all selects every host; it cannot be combined with --level, --role, --host or --target`,
+    );
   if (opts.all || targeted(opts) || opts.test || opts.yes) return;
   const { interactive, prompt } = ctx.io;
   if (!interactive || !prompt) {
-    throw usageError(`${name}: no hosts targeted: give --level, --role, --host or --target, or --all for every host of the roster (${countByLevel(hosts)})`);
+    throw usageError(
+      `${name}: no hosts targeted: give --level, --role, --host or --target, or --all for every host of the roster (${countByLevel(hosts)})`,
+    );
   }
   const answer = await prompt(`This will ${what} ${countByLevel(hosts)}. Continue? [y/N] `);
   if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) throw usageError(`${name}: not confirmed; nothing was done`);

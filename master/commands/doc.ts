@@ -12,11 +12,14 @@ export function registerDoc(program: Command, ctx: CommandContext): void {
     .argument('[topic]', 'a module or module.function; none lists the modules')
     .action((topic: string | undefined) => {
       if (topic === undefined) {
-        ctx.io.stdout(`State modules: ${moduleNames().join(', ')}\nhalite doc MODULE or MODULE.FUNCTION shows their arguments.\n`);
+        ctx.io.stdout(
+          `State modules: ${moduleNames().join(', ')}\nhalite doc MODULE or MODULE.FUNCTION shows their arguments.\n`,
+        );
         return;
       }
       const text = stateDoc(topic);
-      if (text === undefined) throw usageError(`no state module or function '${topic}' (modules: ${moduleNames().join(', ')})`);
+      if (text === undefined)
+        throw usageError(`no state module or function '${topic}' (modules: ${moduleNames().join(', ')})`);
       ctx.io.stdout(text.endsWith('\n') ? text : `${text}\n`);
     });
 }

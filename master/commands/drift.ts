@@ -42,7 +42,9 @@ export function formatDrift(r: DriftReport): string {
   const c = makeColors(false);
   const out: string[] = [];
   for (const d of r.drifted) {
-    out.push(`${safeLine(d.host)} (${safeLine(d.level)}): ${d.states.length} state${d.states.length === 1 ? '' : 's'} would change (job ${d.jid}, ${d.checkedAt.replace(/\.\d+Z$/, 'Z')})`);
+    out.push(
+      `${safeLine(d.host)} (${safeLine(d.level)}): ${d.states.length} state${d.states.length === 1 ? '' : 's'} would change (job ${d.jid}, ${d.checkedAt.replace(/\.\d+Z$/, 'Z')})`,
+    );
     for (const s of d.states) {
       out.push(`    ${safeLine(s.sls)}: ${safeLine(s.id)}${s.name !== s.id ? ` (${safeLine(s.name)})` : ''}`);
       if (s.comment) for (const l of safeText(s.comment).split('\n')) out.push(`        ${l}`);
@@ -50,7 +52,9 @@ export function formatDrift(r: DriftReport): string {
     }
   }
   const n = (k: number) => `${k} host${k === 1 ? '' : 's'}`;
-  out.push(`drift: ${n(r.drifted.length)} drifted, ${n(r.inLine.length)} in line, ${n(r.unchecked.length)} never checked`);
+  out.push(
+    `drift: ${n(r.drifted.length)} drifted, ${n(r.inLine.length)} in line, ${n(r.unchecked.length)} never checked`,
+  );
   return out.join('\n') + '\n';
 }
 
@@ -58,7 +62,11 @@ export function registerDrift(program: Command, ctx: CommandContext): void {
   program
     .command('drift')
     .description('list the hosts whose last test-mode highstate found changes to make, and what would change')
-    .addOption(new Option('--level <levels>', 'only hosts of these levels (repeatable or comma-separated)').argParser(collectList).default([]))
+    .addOption(
+      new Option('--level <levels>', 'only hosts of these levels (repeatable or comma-separated)')
+        .argParser(collectList)
+        .default([]),
+    )
     .addOption(new Option('--out <format>', 'output format').choices(['table', 'json']).default('table'))
     .action((_o, c: Command) => {
       const opts = c.optsWithGlobals<DriftOptions>();

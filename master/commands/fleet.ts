@@ -53,7 +53,12 @@ export function selectFleet(ctx: CommandContext, opts: GlobalOptions & Partial<T
   const others = roster.rejected.filter((r) => !selected.has(r.id));
   if (others.length) ctx.io.stderr(formatWarnings(others.flatMap((r) => r.errors)));
   const broken = sel.hosts.filter(isRejected);
-  if (broken.length) throw new CliError('invalid roster', EXIT.CONFIG_ERROR, broken.flatMap((r) => r.errors));
+  if (broken.length)
+    throw new CliError(
+      'invalid roster',
+      EXIT.CONFIG_ERROR,
+      broken.flatMap((r) => r.errors),
+    );
   printSha1Warning(ctx, config);
   return { config, roster, hosts: sel.hosts.filter((h): h is RosterHost => !isRejected(h)) };
 }
@@ -84,13 +89,16 @@ export function transportFor(config: HaliteConfig): Transport {
   });
 }
 
-
 /**
  * The transport of a job or `halite run`: through the connection keeper of this configuration and
  * build when `ssh.persist` is set (the default), so that the next command finds its connections
  * open; else its own connections. `note` hears why a keeper was not used (for --debug).
  */
-export function jobTransportFor(config: HaliteConfig, env: NodeJS.ProcessEnv = process.env, note?: (text: string) => void): JobTransport {
+export function jobTransportFor(
+  config: HaliteConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  note?: (text: string) => void,
+): JobTransport {
   const direct = transportFor(config);
   if (config.ssh.persist <= 0) return direct;
   const build = buildId();
@@ -103,7 +111,9 @@ export function jobTransportFor(config: HaliteConfig, env: NodeJS.ProcessEnv = p
     direct,
     build,
     profile: {
-      key: config.ssh.key, knownHosts: config.ssh.knownHosts, connectTimeoutMs: config.ssh.connectTimeout * 1000,
+      key: config.ssh.key,
+      knownHosts: config.ssh.knownHosts,
+      connectTimeoutMs: config.ssh.connectTimeout * 1000,
       ...(config.ssh.allowSha1 ? { allowSha1: true } : {}),
     },
     persistSec: config.ssh.persist,

@@ -7,7 +7,11 @@ import { type JobCliOptions, type JobHooks, addJobOptions, runJob, withKwargs } 
 import { jobKwargs } from './job-kwargs.ts';
 
 export function registerHighstate(program: Command, ctx: CommandContext, hooks: JobHooks = {}): void {
-  const cmd = program.command('highstate').description('apply the highstate to the selected hosts (every roster host takes --all, or a confirmation on a terminal)');
+  const cmd = program
+    .command('highstate')
+    .description(
+      'apply the highstate to the selected hosts (every roster host takes --all, or a confirmation on a terminal)',
+    );
   addJobOptions(cmd).action(async (kwargs: string[], _o, c: Command) => {
     const kw = jobKwargs(kwargs);
     if (kw.names.length) throw usageError(`highstate takes no SLS names (${kw.names.join(', ')}): use halite sls`);

@@ -25,7 +25,8 @@ interface AcceptOptions extends GlobalOptions {
 
 /** Confirmation on the terminal; refuses to guess when stdin is not one. */
 export const terminalConfirm: Confirm = async (question) => {
-  if (!process.stdin.isTTY) throw usageError('standard input is not a terminal: check the fingerprint and pass --yes to pin it');
+  if (!process.stdin.isTTY)
+    throw usageError('standard input is not a terminal: check the fingerprint and pass --yes to pin it');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
@@ -35,7 +36,15 @@ export const terminalConfirm: Confirm = async (question) => {
 };
 
 /** Pins the key of one hop if the user agrees. Returns false when the user declined. */
-async function acceptHop(ctx: CommandContext, transport: Transport, target: HostTarget, hop: Hop, via: Hop | null, what: string, confirm: Confirm | null): Promise<boolean> {
+async function acceptHop(
+  ctx: CommandContext,
+  transport: Transport,
+  target: HostTarget,
+  hop: Hop,
+  via: Hop | null,
+  what: string,
+  confirm: Confirm | null,
+): Promise<boolean> {
   const presented = await transport.hostKey(hop, via, target);
   const name = hostKeyName(hop.address, hop.port);
   const kh = transport.knownHosts;
@@ -44,7 +53,8 @@ async function acceptHop(ctx: CommandContext, transport: Transport, target: Host
     ctx.io.stdout(`${target.id}: ${what} ${name}: ${describeKey(presented.key)} already pinned\n`);
     return true;
   }
-  if (check.status !== 'unknown') throw hostKeyProblem(kh, hop, `${what} ${hopLabel(hop)}`, presented.key)!.forHost(target.id);
+  if (check.status !== 'unknown')
+    throw hostKeyProblem(kh, hop, `${what} ${hopLabel(hop)}`, presented.key)!.forHost(target.id);
   ctx.io.stdout(`${target.id}: ${what} ${name} presents ${describeKey(presented.key)}\n`);
   if (confirm && !(await confirm(`Pin this key for ${name} in ${kh.file}?`))) {
     ctx.io.stdout(`${target.id}: not pinned\n`);
@@ -57,7 +67,9 @@ async function acceptHop(ctx: CommandContext, transport: Transport, target: Host
 
 /** Adds `accept` under the `hosts` command (created when the program has none yet). */
 export function registerHostsAccept(program: Command, ctx: CommandContext, confirm: Confirm = terminalConfirm): void {
-  const hosts = program.commands.find((c) => c.name() === 'hosts') ?? program.command('hosts').description("roster hosts and their pinned SSH keys");
+  const hosts =
+    program.commands.find((c) => c.name() === 'hosts') ??
+    program.command('hosts').description('roster hosts and their pinned SSH keys');
   hosts
     .command('accept')
     .description("fetch a host's SSH key (and its jump host's) and pin it in known-hosts")
@@ -76,7 +88,11 @@ export function registerHostsAccept(program: Command, ctx: CommandContext, confi
       try {
         for (const target of targets) {
           try {
-            if (target.jump && !(await acceptHop(ctx, transport, target, target.jump, null, 'jump host', opts.yes ? null : confirm))) continue;
+            if (
+              target.jump &&
+              !(await acceptHop(ctx, transport, target, target.jump, null, 'jump host', opts.yes ? null : confirm))
+            )
+              continue;
             await acceptHop(ctx, transport, target, target, target.jump ?? null, 'host', opts.yes ? null : confirm);
           } catch (err) {
             if (!(err instanceof TransportError)) throw err;

@@ -60,7 +60,14 @@ export function hostRows(hosts: readonly RosterHost[], config: HaliteConfig, las
 export function formatHostsTable(rows: readonly HostRow[]): string {
   const withLast = rows.some((r) => r.last !== undefined);
   const head = ['ID', 'LEVEL', 'ROLES', 'ADDRESS', 'JUMP', ...(withLast ? ['LAST RUN'] : [])];
-  const cells = rows.map((r) => [r.id, r.level, r.roles.join(',') || '-', r.address, r.jump, ...(withLast ? [r.last ?? 'never'] : [])]);
+  const cells = rows.map((r) => [
+    r.id,
+    r.level,
+    r.roles.join(',') || '-',
+    r.address,
+    r.jump,
+    ...(withLast ? [r.last ?? 'never'] : []),
+  ]);
   return formatTable(head, cells);
 }
 

@@ -17,14 +17,19 @@ export interface Interrupt {
 
 type Signal = 'SIGINT' | 'SIGTERM';
 
-export function onInterrupt(say: (text: string) => void, proc: Pick<NodeJS.Process, 'on' | 'removeListener'> = process): Interrupt {
+export function onInterrupt(
+  say: (text: string) => void,
+  proc: Pick<NodeJS.Process, 'on' | 'removeListener'> = process,
+): Interrupt {
   const stop = new AbortController();
   const abort = new AbortController();
   let first: Signal | undefined;
   const handle = (sig: Signal): void => {
     if (!first) {
       first = sig;
-      say(`\nhalite: ${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: no further host starts; running hosts stop after their current state (press Ctrl-C again to stop at once)\n`);
+      say(
+        `\nhalite: ${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: no further host starts; running hosts stop after their current state (press Ctrl-C again to stop at once)\n`,
+      );
       stop.abort();
     } else if (!abort.signal.aborted) {
       say(`halite: stopping now; what the hosts did is fetched from them at the next job\n`);

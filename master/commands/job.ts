@@ -61,13 +61,15 @@ export interface JobHooks {
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--timeout: expected a positive whole number of seconds, not '${value}'`, EXIT.USAGE);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`--timeout: expected a positive whole number of seconds, not '${value}'`, EXIT.USAGE);
   return n;
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--concurrency: expected a positive integer, not '${value}'`, EXIT.USAGE);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`--concurrency: expected a positive integer, not '${value}'`, EXIT.USAGE);
   return n;
 }
 
@@ -80,10 +82,24 @@ export function addJobOptions(cmd: Command, kwargs = true): Command {
     .addOption(new Option('--state-output <mode>', 'how each state is shown').choices(STATE_OUTPUTS).default('full'))
     .option('--failhard', 'stop at the first failed state, and start no further hosts after a failure')
     .option('--bootstrap', 'install Node.js on hosts that lack it')
-    .addOption(new Option('--concurrency <n>', 'hosts worked on at the same time (default: from the configuration)').argParser(positiveInt))
-    .addOption(new Option('--timeout <seconds>', "end a host's run that takes longer as `timeout` (default: host_timeout, 3600)").argParser(seconds))
-    .addOption(new Option('--pillar <yaml>', "pillar data merged over each host's compiled pillar, last (also as Salt's pillar='{…}')").argParser((v) => pillarOverride(v, '--pillar')));
-  return kwargs ? c.argument('[kwargs...]', "Salt-style keyword arguments: pillar='{\"k\": \"v\"}', test=True") : c;
+    .addOption(
+      new Option('--concurrency <n>', 'hosts worked on at the same time (default: from the configuration)').argParser(
+        positiveInt,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--timeout <seconds>',
+        "end a host's run that takes longer as `timeout` (default: host_timeout, 3600)",
+      ).argParser(seconds),
+    )
+    .addOption(
+      new Option(
+        '--pillar <yaml>',
+        "pillar data merged over each host's compiled pillar, last (also as Salt's pillar='{…}')",
+      ).argParser((v) => pillarOverride(v, '--pillar')),
+    );
+  return kwargs ? c.argument('[kwargs...]', 'Salt-style keyword arguments: pillar=\'{"k": "v"}\', test=True') : c;
 }
 
 /** The job options with the keyword arguments of the command line applied (they win over the flags). */
@@ -100,29 +116,56 @@ export function withKwargs(opts: JobCliOptions, kw: JobKwargs): JobCliOptions {
  * stand-ins that are never connected to (their valid roles place them in their wave, so that roles
  * depending on theirs wait for them); the errors that concern other hosts and roles are warnings.
  */
-function jobHosts(ctx: CommandContext, ws: Workspace, roles: RoleSet, selected: readonly (RosterHost | RejectedHost)[]): { hosts: RosterHost[]; rejected: Map<string, ErrorData[]> } {
+function jobHosts(
+  ctx: CommandContext,
+  ws: Workspace,
+  roles: RoleSet,
+  selected: readonly (RosterHost | RejectedHost)[],
+): { hosts: RosterHost[]; rejected: Map<string, ErrorData[]> } {
   const scope = jobScope(ws.roster, roles, selected);
   if (scope.warnings.length) ctx.io.stderr(formatWarnings(scope.warnings));
   if (scope.fatal.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, scope.fatal);
   const rejected = new Map(scope.rejected.map((r) => [r.id, r.errors]));
   const hosts = selected.map((h): RosterHost =>
-    isRejected(h) ? { id: h.id, host: '', port: 0, user: '', sudo: false, level: h.level, roles: h.roles.filter((r) => roles.roles.has(r)), grains: h.grains } : h,
+    isRejected(h)
+      ? {
+          id: h.id,
+          host: '',
+          port: 0,
+          user: '',
+          sudo: false,
+          level: h.level,
+          roles: h.roles.filter((r) => roles.roles.has(r)),
+          grains: h.grains,
+        }
+      : h,
   );
   return { hosts, rejected };
 }
 
-export function printJob(ctx: CommandContext, job: JobOutcome, opts: Pick<JobCliOptions, 'out' | 'stateOutput' | 'test' | 'color'>, order: readonly string[]): void {
+export function printJob(
+  ctx: CommandContext,
+  job: JobOutcome,
+  opts: Pick<JobCliOptions, 'out' | 'stateOutput' | 'test' | 'color'>,
+  order: readonly string[],
+): void {
   const byHost = new Map(job.results.map((r) => [r.host, r]));
   const ran = order.flatMap((id) => byHost.get(id) ?? []);
   if (opts.out === 'json') {
     const doc: Record<string, unknown> = {};
-    for (const r of ran) Object.assign(doc, saltJson(r.host, r.results.length || !r.errors.length ? r.results : r.errors.map((e) => e.message)));
+    for (const r of ran)
+      Object.assign(
+        doc,
+        saltJson(r.host, r.results.length || !r.errors.length ? r.results : r.errors.map((e) => e.message)),
+      );
     ctx.io.stdout(safeJson(JSON.stringify(doc, null, 2)) + '\n');
     return;
   }
   // hosts that ran states show them; every error is shown once below, with the hosts it concerns
   const color = opts.color ?? false;
-  for (const r of ran) if (r.results.length || !r.errors.length) ctx.io.stdout(formatHostOutput({ ...r, errors: [] }, { stateOutput: opts.stateOutput, color }));
+  for (const r of ran)
+    if (r.results.length || !r.errors.length)
+      ctx.io.stdout(formatHostOutput({ ...r, errors: [] }, { stateOutput: opts.stateOutput, color }));
   ctx.io.stdout(formatJobErrors(ran, { color }));
   ctx.io.stdout(formatFleetSummary(job, { test: opts.test, color }));
 }
@@ -155,22 +198,60 @@ export type PlanOptions = Partial<TargetOptions> & ConfirmOptions & { test?: boo
  * Selects the job's hosts and checks that an untargeted job was meant (asked on a terminal, else
  * `all` is needed); warnings go to stderr; a usage or configuration error is thrown as a CliError.
  */
-export async function planJob(ctx: CommandContext, ws: Workspace, opts: PlanOptions, sls: string[] | undefined, hooks: JobHooks = {}): Promise<PlannedJob> {
+export async function planJob(
+  ctx: CommandContext,
+  ws: Workspace,
+  opts: PlanOptions,
+  sls: string[] | undefined,
+  hooks: JobHooks = {},
+): Promise<PlannedJob> {
   const sel = applyTargetOptions(rosterEntries(ws.roster), opts);
   for (const u of sel.unmatched) ctx.io.stderr(`warning: ${u} matches no host\n`);
   const { hosts, rejected } = jobHosts(ctx, ws, ws.roles!, sel.hosts);
-  await confirmSelection(ctx, opts, hosts, sls ? `apply ${sls.join(', ')} on` : 'converge', sls ? 'halite sls' : 'halite highstate');
-  if (!hooks.runner) requireLoginKeys(ws.config, ws.roster, hosts.filter((h) => !rejected.has(h.id)));
+  await confirmSelection(
+    ctx,
+    opts,
+    hosts,
+    sls ? `apply ${sls.join(', ')} on` : 'converge',
+    sls ? 'halite sls' : 'halite highstate',
+  );
+  if (!hooks.runner)
+    requireLoginKeys(
+      ws.config,
+      ws.roster,
+      hosts.filter((h) => !rejected.has(h.id)),
+    );
   return { ws, hosts, rejected };
 }
 
-export type JobRunOptions = Pick<JobCliOptions, 'test' | 'batch' | 'failhard' | 'bootstrap' | 'concurrency' | 'timeout' | 'level' | 'role' | 'host' | 'target' | 'pillar'>;
+export type JobRunOptions = Pick<
+  JobCliOptions,
+  | 'test'
+  | 'batch'
+  | 'failhard'
+  | 'bootstrap'
+  | 'concurrency'
+  | 'timeout'
+  | 'level'
+  | 'role'
+  | 'host'
+  | 'target'
+  | 'pillar'
+>;
 
 /**
  * Runs a planned highstate (no `sls`) or SLS job to its end, recording it in `store`; the CLI and the
  * daemon share it.
  */
-export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: string[] | undefined, store: JobStore, hooks: JobHooks, starter: JobStarter, env: NodeJS.ProcessEnv = process.env): Promise<JobOutcome> {
+export async function executeJob(
+  planned: PlannedJob,
+  opts: JobRunOptions,
+  sls: string[] | undefined,
+  store: JobStore,
+  hooks: JobHooks,
+  starter: JobStarter,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<JobOutcome> {
   const { ws, hosts, rejected } = planned;
   const concurrency = opts.concurrency ?? ws.config.concurrency;
   const transport = hooks.transport ?? jobTransportFor({ ...ws.config, concurrency }, env, starter.debug);
@@ -178,7 +259,11 @@ export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: 
   try {
     const limits = { ...ws.config.hostLimits, ...(opts.timeout ? { timeout: opts.timeout } : {}) };
     const runnerEnv: RunnerEnv = {
-      ws, transport, store, bootstrap: Boolean(opts.bootstrap), limits,
+      ws,
+      transport,
+      store,
+      bootstrap: Boolean(opts.bootstrap),
+      limits,
       ...(opts.pillar ? { pillarOverride: opts.pillar } : {}),
       ...(starter.onAgentEvent ? { onAgentEvent: starter.onAgentEvent } : {}),
     };
@@ -221,23 +306,48 @@ export async function executeJob(planned: PlannedJob, opts: JobRunOptions, sls: 
 export const cliUser = (env: NodeJS.ProcessEnv): string => env.USER ?? env.LOGNAME ?? '';
 
 /** Runs a highstate (no `sls`) or the named SLS on the selected hosts. */
-export async function runJob(ctx: CommandContext, opts: JobCliOptions, sls: string[] | undefined, hooks: JobHooks): Promise<void> {
-  const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
+export async function runJob(
+  ctx: CommandContext,
+  opts: JobCliOptions,
+  sls: string[] | undefined,
+  hooks: JobHooks,
+): Promise<void> {
+  const ws = openWorkspace({
+    config: opts.config,
+    env: ctx.io.env,
+    cwd: ctx.io.cwd,
+    allowRosterErrors: true,
+    roles: true,
+  });
   printWarnings(ctx, ws);
   printSha1Warning(ctx, ws.config);
   const planned = await planJob(ctx, ws, opts, sls, hooks);
   const store = JobStore.open(ws.config.jobsDb);
   const tty = hooks.tty ?? liveProgress(ctx.io);
-  const progress = new Progress({ tty, color: colorWanted(ctx.io, 'stderr', opts.color), write: (s) => ctx.io.stderr(s) });
+  const progress = new Progress({
+    tty,
+    color: colorWanted(ctx.io, 'stderr', opts.color),
+    write: (s) => ctx.io.stderr(s),
+  });
   const debug = opts.debug ? (text: string) => ctx.io.stderr(`halite: debug: ${text}\n`) : undefined;
   const interrupt = onInterrupt((s) => ctx.io.stderr(s), hooks.signals);
   try {
     const starter: JobStarter = {
-      origin: 'cli', who: cliUser(ctx.io.env), onEvent: (e: JobEvent) => progress.handle(e), stop: interrupt.stop, abort: interrupt.abort, ...(debug ? { debug } : {}),
+      origin: 'cli',
+      who: cliUser(ctx.io.env),
+      onEvent: (e: JobEvent) => progress.handle(e),
+      stop: interrupt.stop,
+      abort: interrupt.abort,
+      ...(debug ? { debug } : {}),
     };
     const job = await executeJob(planned, opts, sls, store, hooks, starter, ctx.io.env);
     progress.finish();
-    printJob(ctx, job, { ...opts, color: colorWanted(ctx.io, 'stdout', opts.color) }, planned.hosts.map((h) => h.id));
+    printJob(
+      ctx,
+      job,
+      { ...opts, color: colorWanted(ctx.io, 'stdout', opts.color) },
+      planned.hosts.map((h) => h.id),
+    );
     ctx.exitCode = interrupt.exitCode() ?? jobExitCode(job.results);
   } finally {
     interrupt.dispose();

@@ -13,7 +13,17 @@ import type { CommandContext } from '../output/cli-io.ts';
 import { JOB_OUT, STATE_OUTPUTS, type JobCliOptions, printJob } from './job.ts';
 import type { GlobalOptions } from './options.ts';
 
-export const JOB_STATUSES: readonly JobStatus[] = ['running', 'ok', 'changed', 'failed', 'unreachable', 'timeout', 'error', 'interrupted', 'skipped'];
+export const JOB_STATUSES: readonly JobStatus[] = [
+  'running',
+  'ok',
+  'changed',
+  'failed',
+  'unreachable',
+  'timeout',
+  'error',
+  'interrupted',
+  'skipped',
+];
 
 interface ListOptions extends GlobalOptions {
   host?: string;
@@ -29,7 +39,10 @@ interface ShowOptions extends GlobalOptions, Pick<JobCliOptions, 'out' | 'stateO
 
 function sinceArg(value: string): Date {
   const at = parseSince(value);
-  if (!at) throw new InvalidArgumentError(`expected an age (30m, 6h, 2d, 1w) or a date (2026-12-01, 2026-12-01T08:00:00Z), not '${value}'`);
+  if (!at)
+    throw new InvalidArgumentError(
+      `expected an age (30m, 6h, 2d, 1w) or a date (2026-12-01, 2026-12-01T08:00:00Z), not '${value}'`,
+    );
   return at;
 }
 
@@ -40,7 +53,10 @@ function limitArg(value: string): number {
 }
 
 /** The configured job store, or undefined when none has been written yet. */
-function openStore(ctx: CommandContext, opts: GlobalOptions): { store: JobStore; keep: { keepDays: number; keepCount: number | null } } {
+function openStore(
+  ctx: CommandContext,
+  opts: GlobalOptions,
+): { store: JobStore; keep: { keepDays: number; keepCount: number | null } } {
   const { config, errors } = loadConfig(opts.config, ctx.io.env, ctx.io.cwd);
   if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
   return { store: JobStore.open(config.jobsDb), keep: config.jobs };
@@ -80,7 +96,10 @@ function listJobs(ctx: CommandContext, opts: ListOptions): void {
   try {
     const jobs = store.jobs({ host: opts.host, status: opts.status, since: opts.since, limit: opts.limit });
     if (opts.out === 'json') {
-      const doc = jobs.map((j) => ({ ...j, hosts: store.hostRuns(j.jid).map((r) => ({ host: r.host, status: r.status })) }));
+      const doc = jobs.map((j) => ({
+        ...j,
+        hosts: store.hostRuns(j.jid).map((r) => ({ host: r.host, status: r.status })),
+      }));
       ctx.io.stdout(JSON.stringify(doc, null, 2) + '\n');
     } else if (!jobs.length) ctx.io.stderr('no jobs recorded match\n');
     else ctx.io.stdout(formatJobsTable(jobs, (jid) => store.hostRuns(jid).length));
@@ -94,14 +113,17 @@ function showJob(ctx: CommandContext, jid: string, opts: ShowOptions): void {
   try {
     const found = storedJob(store, jid, opts.host);
     if (!found) throw new CliError(`no job ${jid} in the job history`, EXIT.USAGE);
-    if (opts.host !== undefined && !found.order.length) throw usageError(`host ${opts.host} did not take part in job ${jid}`);
+    if (opts.host !== undefined && !found.order.length)
+      throw usageError(`host ${opts.host} did not take part in job ${jid}`);
     const { job, outcome, order } = found;
     if (job.status === 'running') ctx.io.stderr(`job ${jid} is still running: the hosts that finished so far\n`);
     if (job.reason) ctx.io.stderr(`job ${jid} was not run: ${job.reason}\n`);
     if (job.kind === 'run' && opts.out !== 'json') {
       // an ad-hoc command's output is not kept, only how it ended on each host
       const runs = store.hostRuns(jid).filter((r) => opts.host === undefined || r.host === opts.host);
-      ctx.io.stdout(runs.map((r) => `${r.host}:\n    ${r.status}${r.errors.map((e) => `: ${e.message}`).join('')}\n`).join(''));
+      ctx.io.stdout(
+        runs.map((r) => `${r.host}:\n    ${r.status}${r.errors.map((e) => `: ${e.message}`).join('')}\n`).join(''),
+      );
       return;
     }
     printJob(ctx, outcome, { out: opts.out, stateOutput: opts.stateOutput, test: job.test }, order);
@@ -116,7 +138,12 @@ export function registerJobs(program: Command, ctx: CommandContext): void {
     cmd
       .option('--host <id>', 'only jobs that ran on this host')
       .addOption(new Option('--status <status>', 'only jobs that ended so').choices(JOB_STATUSES))
-      .addOption(new Option('--since <age|date>', 'only jobs started since: an age (30m, 6h, 2d, 1w) or a date (2026-12-01[T08:00:00Z])').argParser(sinceArg))
+      .addOption(
+        new Option(
+          '--since <age|date>',
+          'only jobs started since: an age (30m, 6h, 2d, 1w) or a date (2026-12-01[T08:00:00Z])',
+        ).argParser(sinceArg),
+      )
       .addOption(new Option('--limit <n>', 'at most this many jobs, most recent first').argParser(limitArg).default(50))
       .addOption(new Option('--out <format>', 'output format').choices(['table', 'json']).default('table'))
       .action((_o, c: Command) => listJobs(ctx, c.optsWithGlobals<ListOptions>()));
@@ -137,7 +164,9 @@ export function registerJobs(program: Command, ctx: CommandContext): void {
       const { store, keep } = openStore(ctx, c.optsWithGlobals<GlobalOptions>());
       try {
         const n = store.prune(keep);
-        ctx.io.stdout(`${n} job${n === 1 ? '' : 's'} deleted (keeping ${keep.keepDays} days${keep.keepCount ? `, at most ${keep.keepCount} jobs` : ''})\n`);
+        ctx.io.stdout(
+          `${n} job${n === 1 ? '' : 's'} deleted (keeping ${keep.keepDays} days${keep.keepCount ? `, at most ${keep.keepCount} jobs` : ''})\n`,
+        );
       } finally {
         store.close();
       }

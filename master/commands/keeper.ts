@@ -13,7 +13,8 @@ export function registerKeeper(program: Command): void {
     .addOption(new Option('--persist <sec>', 'seconds to stay after the last request').default('60'))
     .action(async (o: { socket: string; persist: string }) => {
       const persistSec = Number(o.persist);
-      if (!Number.isFinite(persistSec) || persistSec < 0) throw usageError(`--persist: expected a number of seconds, not '${o.persist}'`);
+      if (!Number.isFinite(persistSec) || persistSec < 0)
+        throw usageError(`--persist: expected a number of seconds, not '${o.persist}'`);
       await runKeeper({ socket: o.socket, persistSec, build: buildId() });
     });
 }

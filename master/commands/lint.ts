@@ -35,12 +35,20 @@ function hostsOf(errors: readonly ErrorData[]): Set<string> {
 export function registerLint(program: Command, ctx: CommandContext): void {
   program
     .command('lint')
-    .description('check the configuration, roles and roster, compile the highstate of every roster host, and report all errors')
+    .description(
+      'check the configuration, roles and roster, compile the highstate of every roster host, and report all errors',
+    )
     .option('--strict', 'treat warnings (what Salt accepts but fails when the state runs) as errors')
     .action((o: { strict?: boolean }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       // the same checks as a job: halite.yaml errors end the command (exit 5) here already
-      const ws = openWorkspace({ config: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, allowRosterErrors: true, roles: true });
+      const ws = openWorkspace({
+        config: opts.config,
+        env: ctx.io.env,
+        cwd: ctx.io.cwd,
+        allowRosterErrors: true,
+        roles: true,
+      });
       printWarnings(ctx, ws);
       const schedules = checkSchedules(ws.config, ws.roles, ws.roster);
       const all: ErrorData[] = [...(ws.roles?.errors ?? []), ...ws.roster.errors, ...schedules.errors];
@@ -56,7 +64,14 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       // invalid roster entries count as hosts with errors
       const hosts = new Set([...ws.roster.hosts.map((h) => h.id), ...ws.roster.rejected.map((h) => h.id)]);
       const warned = o.strict ? 0 : groupErrors(warnings).length;
-      ctx.io.stdout(summaryLine({ hosts: hosts.size, failed: hostsOf(all).size, errors: groupErrors(all).length, warnings: warned }) + '\n');
+      ctx.io.stdout(
+        summaryLine({
+          hosts: hosts.size,
+          failed: hostsOf(all).size,
+          errors: groupErrors(all).length,
+          warnings: warned,
+        }) + '\n',
+      );
       ctx.exitCode = exitCodeFor(all);
     });
 }

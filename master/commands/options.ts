@@ -33,7 +33,10 @@ function collectGrain(value: string, previous: GrainOverride[]): GrainOverride[]
 }
 
 export function grainOption(): Option {
-  return new Option('--grain <key=value>', 'set a grain for state rendering (repeatable; YAML value; nested keys with ":")')
+  return new Option(
+    '--grain <key=value>',
+    'set a grain for state rendering (repeatable; YAML value; nested keys with ":")',
+  )
     .argParser(collectGrain)
     .default([]);
 }

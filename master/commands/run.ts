@@ -54,27 +54,69 @@ export interface PartialOutput {
 export function commandResult(o: HostOutcome<ExecResult>, partial?: PartialOutput): HostCommandResult {
   if (partial?.exceeded) {
     const limit = partial.exceeded.includes('host_max_line') ? 'host_max_line' : 'host_max_output';
-    return { host: o.target.id, status: 'error', code: null, stdout: partial.stdout, stderr: partial.stderr, error: `${partial.exceeded}: the command was stopped`, limit };
+    return {
+      host: o.target.id,
+      status: 'error',
+      code: null,
+      stdout: partial.stdout,
+      stderr: partial.stderr,
+      error: `${partial.exceeded}: the command was stopped`,
+      limit,
+    };
   }
-  if (!o.ok && o.error instanceof NotStarted) return { host: o.target.id, status: 'interrupted', code: null, stdout: '', stderr: '', error: o.error.message };
+  if (!o.ok && o.error instanceof NotStarted)
+    return { host: o.target.id, status: 'interrupted', code: null, stdout: '', stderr: '', error: o.error.message };
   if (!o.ok && o.error instanceof TransportError && o.error.kind === 'aborted') {
-    return { host: o.target.id, status: 'interrupted', code: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', error: 'stopped: the job was interrupted' };
+    return {
+      host: o.target.id,
+      status: 'interrupted',
+      code: null,
+      stdout: partial?.stdout ?? '',
+      stderr: partial?.stderr ?? '',
+      error: 'stopped: the job was interrupted',
+    };
   }
   if (!o.ok && o.error instanceof TransportError && o.error.kind === 'timeout') {
-    return { host: o.target.id, status: 'timeout', code: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', error: o.error.message.replace(/^.*?: (?=timeout after)/, '') };
+    return {
+      host: o.target.id,
+      status: 'timeout',
+      code: null,
+      stdout: partial?.stdout ?? '',
+      stderr: partial?.stderr ?? '',
+      error: o.error.message.replace(/^.*?: (?=timeout after)/, ''),
+    };
   }
   if (!o.ok) {
     const unreachable = o.error instanceof TransportError && o.error.kind === 'unreachable';
-    const message = o.error instanceof TransportError ? formatError(o.error.forHost(o.target.id).toJSON()) : o.error.message;
-    return { host: o.target.id, status: o.error instanceof TransportError ? (unreachable ? 'unreachable' : 'error') : 'error', code: null, stdout: '', stderr: '', error: message };
+    const message =
+      o.error instanceof TransportError ? formatError(o.error.forHost(o.target.id).toJSON()) : o.error.message;
+    return {
+      host: o.target.id,
+      status: o.error instanceof TransportError ? (unreachable ? 'unreachable' : 'error') : 'error',
+      code: null,
+      stdout: '',
+      stderr: '',
+      error: message,
+    };
   }
   const r = o.value;
-  const out: HostCommandResult = { host: o.target.id, status: r.code === 0 ? 'ok' : 'failed', code: r.code, stdout: r.stdout, stderr: r.stderr };
+  const out: HostCommandResult = {
+    host: o.target.id,
+    status: r.code === 0 ? 'ok' : 'failed',
+    code: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
   if (r.signal) out.signal = r.signal;
   return out;
 }
 
-const indent = (text: string): string => safeText(text).replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (text: string): string =>
+  safeText(text)
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 /** Salt's text output of cmd.run: `host:` then the output indented; failures say how the command ended. */
 export function formatCommandResult(r: HostCommandResult): string {
@@ -93,23 +135,44 @@ class NotStarted extends Error {}
 export function runExitCode(results: readonly HostCommandResult[]): ExitCode {
   return worstExitCode(
     results.map((r): ExitCode =>
-      r.limit ? EXIT.PROTOCOL : r.status === 'ok' ? EXIT.OK : r.status === 'failed' ? EXIT.STATE_FAILURE : r.status === 'timeout' ? EXIT.TIMEOUT : r.status === 'interrupted' ? EXIT.INTERRUPTED : EXIT.UNREACHABLE,
+      r.limit
+        ? EXIT.PROTOCOL
+        : r.status === 'ok'
+          ? EXIT.OK
+          : r.status === 'failed'
+            ? EXIT.STATE_FAILURE
+            : r.status === 'timeout'
+              ? EXIT.TIMEOUT
+              : r.status === 'interrupted'
+                ? EXIT.INTERRUPTED
+                : EXIT.UNREACHABLE,
     ),
   );
 }
 
-const JOB_STATUS: Partial<Record<ExitCode, 'ok' | 'unreachable' | 'timeout'>> = { [EXIT.OK]: 'ok', [EXIT.UNREACHABLE]: 'unreachable', [EXIT.TIMEOUT]: 'timeout' };
+const JOB_STATUS: Partial<Record<ExitCode, 'ok' | 'unreachable' | 'timeout'>> = {
+  [EXIT.OK]: 'ok',
+  [EXIT.UNREACHABLE]: 'unreachable',
+  [EXIT.TIMEOUT]: 'timeout',
+};
 
 /** What the job store keeps of a host's run: its status and, for faults, the error. */
 function hostRun(r: HostCommandResult): HostRunInput {
   if (!r.error) return { host: r.host, status: r.status };
-  const code = r.limit ? 'PROTOCOL' : r.status === 'timeout' ? 'TIMEOUT' : r.status === 'interrupted' ? 'INTERRUPTED' : 'TRANSPORT';
+  const code = r.limit
+    ? 'PROTOCOL'
+    : r.status === 'timeout'
+      ? 'TIMEOUT'
+      : r.status === 'interrupted'
+        ? 'INTERRUPTED'
+        : 'TRANSPORT';
   return { host: r.host, status: r.status, errors: [{ code, message: r.error, host: r.host }] };
 }
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--timeout: expected a positive number of seconds, not '${value}'`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`--timeout: expected a positive number of seconds, not '${value}'`);
   return n;
 }
 
@@ -127,35 +190,64 @@ export interface RunStarter {
 }
 
 /** Runs `argv` on the selected hosts and records the job; the command line and the daemon share it. */
-export async function executeRun(sel: FleetSelection, argv: string[], opts: Partial<TargetOptions> & { timeout?: number }, store: JobStore, starter: RunStarter): Promise<HostCommandResult[]> {
+export async function executeRun(
+  sel: FleetSelection,
+  argv: string[],
+  opts: Partial<TargetOptions> & { timeout?: number },
+  store: JobStore,
+  starter: RunStarter,
+): Promise<HostCommandResult[]> {
   const config = sel.config;
   const transport = transportFor(config);
-  const args = { command: argv, level: opts.level ?? [], role: opts.role ?? [], host: opts.host ?? [], target: opts.target ?? [], ...(opts.timeout ? { timeout: opts.timeout } : {}) };
-  const job = store.startJob({ kind: 'run', args, origin: starter.origin, who: starter.who, hosts: sel.hosts.map((h) => h.id), ...(starter.jid ? { jid: starter.jid } : {}) });
-  starter.onStart?.(job.jid, sel.hosts.map((h) => h.id));
+  const args = {
+    command: argv,
+    level: opts.level ?? [],
+    role: opts.role ?? [],
+    host: opts.host ?? [],
+    target: opts.target ?? [],
+    ...(opts.timeout ? { timeout: opts.timeout } : {}),
+  };
+  const job = store.startJob({
+    kind: 'run',
+    args,
+    origin: starter.origin,
+    who: starter.who,
+    hosts: sel.hosts.map((h) => h.id),
+    ...(starter.jid ? { jid: starter.jid } : {}),
+  });
+  starter.onStart?.(
+    job.jid,
+    sel.hosts.map((h) => h.id),
+  );
   const partial = new Map<string, { stdout: Buffer[]; stderr: Buffer[]; cap: OutputCap }>();
   const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
   const position = new Map(sel.hosts.map((h, i) => [h.id, i]));
   try {
-    const outcomes = await transport.runAll(sel.hosts.map((h) => targetFor(h, config)), async (conn) => {
-      if (starter.stop?.aborted) throw new NotStarted('not run: the job was interrupted');
-      store.startHostRun(job.jid, conn.target.id, new Date(), position.get(conn.target.id) ?? 0);
-      const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], cap: new OutputCap(config.hostLimits) };
-      partial.set(conn.target.id, out);
-      // past a limit the command is stopped (its channel closed), keeping what fitted
-      const overLimit = new AbortController();
-      const keep = (stream: 'stdout' | 'stderr') => (c: Buffer) => {
-        if (out.cap.exceeded) return;
-        out[stream].push(out.cap.take(stream, c));
-        if (out.cap.exceeded) overLimit.abort();
-      };
-      const signal = starter.abort ? AbortSignal.any([starter.abort, overLimit.signal]) : overLimit.signal;
-      const collect = { onStdout: keep('stdout'), onStderr: keep('stderr'), signal };
-      // the host ends the command at the deadline itself; the master stops waiting then too
-      const command = opts.timeout ? withDeadline(argv, opts.timeout, KILL_GRACE_MS / 1000) : argv;
-      const r = await conn.exec(command, opts.timeout ? { ...collect, timeoutMs: opts.timeout * 1000, killGraceMs: KILL_GRACE_MS } : collect);
-      return { ...r, stdout: text(out.stdout), stderr: text(out.stderr) };
-    });
+    const outcomes = await transport.runAll(
+      sel.hosts.map((h) => targetFor(h, config)),
+      async (conn) => {
+        if (starter.stop?.aborted) throw new NotStarted('not run: the job was interrupted');
+        store.startHostRun(job.jid, conn.target.id, new Date(), position.get(conn.target.id) ?? 0);
+        const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], cap: new OutputCap(config.hostLimits) };
+        partial.set(conn.target.id, out);
+        // past a limit the command is stopped (its channel closed), keeping what fitted
+        const overLimit = new AbortController();
+        const keep = (stream: 'stdout' | 'stderr') => (c: Buffer) => {
+          if (out.cap.exceeded) return;
+          out[stream].push(out.cap.take(stream, c));
+          if (out.cap.exceeded) overLimit.abort();
+        };
+        const signal = starter.abort ? AbortSignal.any([starter.abort, overLimit.signal]) : overLimit.signal;
+        const collect = { onStdout: keep('stdout'), onStderr: keep('stderr'), signal };
+        // the host ends the command at the deadline itself; the master stops waiting then too
+        const command = opts.timeout ? withDeadline(argv, opts.timeout, KILL_GRACE_MS / 1000) : argv;
+        const r = await conn.exec(
+          command,
+          opts.timeout ? { ...collect, timeoutMs: opts.timeout * 1000, killGraceMs: KILL_GRACE_MS } : collect,
+        );
+        return { ...r, stdout: text(out.stdout), stderr: text(out.stderr) };
+      },
+    );
     const results = outcomes.map((o) => {
       const p = partial.get(o.target.id);
       return commandResult(o, p && { stdout: text(p.stdout), stderr: text(p.stderr), exceeded: p.cap.exceeded });
@@ -165,7 +257,7 @@ export async function executeRun(sel: FleetSelection, argv: string[], opts: Part
       starter.onHostDone?.(r);
     }
     const interrupted = Boolean(starter.stop?.aborted || starter.abort?.aborted);
-    store.finishJob(job.jid, interrupted ? 'interrupted' : JOB_STATUS[runExitCode(results)] ?? 'failed');
+    store.finishJob(job.jid, interrupted ? 'interrupted' : (JOB_STATUS[runExitCode(results)] ?? 'failed'));
     return results;
   } catch (err) {
     store.finishJob(job.jid, 'error');
@@ -181,7 +273,12 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .description('run a command on the selected hosts: halite run --role memcache -- uptime')
     .argument('<command...>', 'the command and its arguments (after --)')
     .addOption(new Option('--out <format>', 'output format').choices(RUN_OUT).default('text'))
-    .addOption(new Option('--timeout <seconds>', 'stop the command after this long (TERM to its process group, KILL 5 s later); the host ends as timeout, exit code 7').argParser(seconds));
+    .addOption(
+      new Option(
+        '--timeout <seconds>',
+        'stop the command after this long (TERM to its process group, KILL 5 s later); the host ends as timeout, exit code 7',
+      ).argParser(seconds),
+    );
   addConfirmOptions(addTargetOptions(cmd)).action(async (argv: string[], _o, c: Command) => {
     const opts = c.optsWithGlobals<RunCliOptions>();
     const sel = selectFleet(ctx, opts);
@@ -192,13 +289,21 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     // Ctrl-C: commands not started yet are not started; a second one stops the running ones
     const interrupt = onInterrupt((s) => ctx.io.stderr(s));
     try {
-      results = await executeRun(sel, argv, opts, store, { origin: 'cli', who: ctx.io.env.USER ?? '', stop: interrupt.stop, abort: interrupt.abort });
+      results = await executeRun(sel, argv, opts, store, {
+        origin: 'cli',
+        who: ctx.io.env.USER ?? '',
+        stop: interrupt.stop,
+        abort: interrupt.abort,
+      });
       ctx.exitCode = interrupt.exitCode() ?? runExitCode(results);
     } finally {
       interrupt.dispose();
       store.close();
     }
-    if (opts.out === 'json') ctx.io.stdout(safeJson(JSON.stringify(Object.fromEntries(results.map(({ host, ...rest }) => [host, rest])), null, 2)) + '\n');
+    if (opts.out === 'json')
+      ctx.io.stdout(
+        safeJson(JSON.stringify(Object.fromEntries(results.map(({ host, ...rest }) => [host, rest])), null, 2)) + '\n',
+      );
     else ctx.io.stdout(results.map(formatCommandResult).join(''));
   });
 }

@@ -22,7 +22,12 @@ function workspaceFor(ctx: CommandContext, opts: HostOptions) {
 }
 
 function hostCommand(parent: Command, name: string, description: string): Command {
-  return parent.command(name).description(description).addOption(hostOption()).addOption(grainOption()).addOption(outOption());
+  return parent
+    .command(name)
+    .description(description)
+    .addOption(hostOption())
+    .addOption(grainOption())
+    .addOption(outOption());
 }
 
 export function registerShow(program: Command, ctx: CommandContext): void {
@@ -51,17 +56,24 @@ export function registerShow(program: Command, ctx: CommandContext): void {
       printOutcome(ctx, opts.out, r.errors, r.secrets, r.chunks, formatChunks);
     });
 
-  hostCommand(show, 'pillar', "the host's pillar as the master compiles it for the host (private values redacted)").action((_o, cmd: Command) => {
+  hostCommand(
+    show,
+    'pillar',
+    "the host's pillar as the master compiles it for the host (private values redacted)",
+  ).action((_o, cmd: Command) => {
     const opts = cmd.optsWithGlobals<HostOptions>();
     const { ws, host } = workspaceFor(ctx, opts);
     const p = hostPillar(ws, host);
     printOutcome(ctx, opts.out, p.errors, p.secrets, p.pillar, serialize);
   });
 
-  hostCommand(show, 'grains', "the host's grains on the master: what it reported on its last run, under its roster grains")
-    .action((_o, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<HostOptions>();
-      const { ws, host } = workspaceFor(ctx, opts);
-      printOutcome(ctx, opts.out, [], [], hostGrains(ws, host, opts.grain), serialize);
-    });
+  hostCommand(
+    show,
+    'grains',
+    "the host's grains on the master: what it reported on its last run, under its roster grains",
+  ).action((_o, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<HostOptions>();
+    const { ws, host } = workspaceFor(ctx, opts);
+    printOutcome(ctx, opts.out, [], [], hostGrains(ws, host, opts.grain), serialize);
+  });
 }

@@ -10,7 +10,10 @@ export function registerSls(program: Command, ctx: CommandContext, hooks: JobHoo
   const cmd = program
     .command('sls')
     .description('apply the named SLS (e.g. memcached redis.server) to the selected hosts')
-    .argument('<name...>', "SLS names, as arguments or comma-separated (memcached,redis); Salt-style pillar='{…}' and test=True too");
+    .argument(
+      '<name...>',
+      "SLS names, as arguments or comma-separated (memcached,redis); Salt-style pillar='{…}' and test=True too",
+    );
   addJobOptions(cmd, false).action(async (args: string[], _o, c: Command) => {
     const kw = jobKwargs(args);
     const names = slsNames(kw.names);

@@ -29,18 +29,25 @@ interface SshCliOptions extends GlobalOptions {
 
 export function hostMenu(hosts: readonly RosterHost[]): string {
   const width = String(hosts.length).length;
-  return hosts.map((h, i) => `  ${String(i + 1).padStart(width)}) ${h.id}  ${h.level}  ${h.roles.join(',')}  ${h.host}\n`).join('');
+  return hosts
+    .map((h, i) => `  ${String(i + 1).padStart(width)}) ${h.id}  ${h.level}  ${h.roles.join(',')}  ${h.host}\n`)
+    .join('');
 }
 
 /** The host to connect to: the only one, or the --index'th (1-based); several: a usage error listing them. */
 export function pickHost(hosts: readonly RosterHost[], index: number | undefined): RosterHost {
   if (hosts.length === 0) throw usageError('no host matches');
   if (index !== undefined) {
-    if (index > hosts.length) throw usageError(`--index ${index}: only ${hosts.length} host${hosts.length === 1 ? '' : 's'} match:\n${hostMenu(hosts)}`);
+    if (index > hosts.length)
+      throw usageError(
+        `--index ${index}: only ${hosts.length} host${hosts.length === 1 ? '' : 's'} match:\n${hostMenu(hosts)}`,
+      );
     return hosts[index - 1];
   }
   if (hosts.length === 1) return hosts[0];
-  throw usageError(`${hosts.length} hosts match; pick one by id (halite ssh HOST) or with --index N:\n${hostMenu(hosts).trimEnd()}`);
+  throw usageError(
+    `${hosts.length} hosts match; pick one by id (halite ssh HOST) or with --index N:\n${hostMenu(hosts).trimEnd()}`,
+  );
 }
 
 /** Connects the terminal to the shell channel until it closes; resolves to the remote exit status. */
@@ -77,14 +84,30 @@ function index(value: string): number {
   return n;
 }
 
-const list = (value: string, previous: string[]) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 /** Runs `command` without a pty: output streamed to the terminal, stdin passed through. */
-async function runCommand(transport: Transport, target: HostTarget, ctx: CommandContext, command: string[], term: Terminal): Promise<number> {
+async function runCommand(
+  transport: Transport,
+  target: HostTarget,
+  ctx: CommandContext,
+  command: string[],
+  term: Terminal,
+): Promise<number> {
   const stderr = term.stderr ?? term.stdout;
   try {
     const r = await transport.run(target, (conn) =>
-      conn.exec(command, { stdin: term.stdin, onStdout: (c) => term.stdout.write(c), onStderr: (c) => stderr.write(c) }),
+      conn.exec(command, {
+        stdin: term.stdin,
+        onStdout: (c) => term.stdout.write(c),
+        onStderr: (c) => stderr.write(c),
+      }),
     );
     if (r.signal) ctx.io.stderr(`halite: ${target.id}: the command was killed by ${r.signal}\n`);
     return remoteExitCode(r.code);
@@ -96,7 +119,9 @@ async function runCommand(transport: Transport, target: HostTarget, ctx: Command
 export function registerSsh(program: Command, ctx: CommandContext, hooks: { terminal?: Terminal } = {}): void {
   program
     .command('ssh')
-    .description('a shell on a host, or one command there (through its jump host): halite ssh HOST [-- CMD…], or --role R [--level L]')
+    .description(
+      'a shell on a host, or one command there (through its jump host): halite ssh HOST [-- CMD…], or --role R [--level L]',
+    )
     .argument('[host]', 'roster host id (with --role: the start of the command)')
     .argument('[command...]', 'a command to run instead of a shell, after --')
     .addOption(new Option('--role <roles>', 'a host with this role').argParser(list).default([]))
@@ -106,7 +131,8 @@ export function registerSsh(program: Command, ctx: CommandContext, hooks: { term
     .addOption(new Option('-T, --no-tty', 'never allocate a pseudo-terminal'))
     .action(async (id: string | undefined, rest: string[], _o, c: Command) => {
       const opts = c.optsWithGlobals<SshCliOptions>();
-      if (!id && !opts.role.length) throw usageError('name a host (halite ssh HOST) or a role (halite ssh --role ROLE)');
+      if (!id && !opts.role.length)
+        throw usageError('name a host (halite ssh HOST) or a role (halite ssh --role ROLE)');
       const { config, roster } = loadFleet(ctx, opts);
       let hosts: RosterHost[];
       let command = rest;
@@ -121,12 +147,14 @@ export function registerSsh(program: Command, ctx: CommandContext, hooks: { term
       }
       const host = pickHost(hosts, opts.index);
       requireLoginKeys(config, roster, [host]);
-      const term: Terminal = hooks.terminal ?? ctx.io.terminal ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+      const term: Terminal = hooks.terminal ??
+        ctx.io.terminal ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
       // ssh's rule: a pty for a shell typed at a terminal; -t forces one, -T refuses it
       const pty = opts.tty === true || (opts.tty !== false && command.length === 0 && Boolean(term.stdin.isTTY));
       const transport = transportFor(config);
       const unreachable = (err: unknown): never => {
-        if (err instanceof TransportError) throw new CliError(err.message, EXIT.SSH_FAILED, [err.forHost(host.id).toJSON()]);
+        if (err instanceof TransportError)
+          throw new CliError(err.message, EXIT.SSH_FAILED, [err.forHost(host.id).toJSON()]);
         throw err;
       };
       try {
@@ -135,7 +163,17 @@ export function registerSsh(program: Command, ctx: CommandContext, hooks: { term
           return;
         }
         const channel = await transport
-          .shell(targetFor(host, config), { pty: pty && { term: ctx.io.env.TERM || 'xterm-256color', cols: term.stdout.columns ?? 80, rows: term.stdout.rows ?? 24 } }, command.length ? command : undefined)
+          .shell(
+            targetFor(host, config),
+            {
+              pty: pty && {
+                term: ctx.io.env.TERM || 'xterm-256color',
+                cols: term.stdout.columns ?? 80,
+                rows: term.stdout.rows ?? 24,
+              },
+            },
+            command.length ? command : undefined,
+          )
           .catch(unreachable);
         ctx.exitCode = remoteExitCode(await attachShell(channel, term));
       } finally {

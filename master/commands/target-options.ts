@@ -4,7 +4,14 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { usageError } from '../cli-error.ts';
 import { type BatchSpec, parseBatch } from '../target/plan.ts';
-import { type Selection, SelectionError, type TargetSpec, type Targetable, selectHosts, splitList } from '../target/select.ts';
+import {
+  type Selection,
+  SelectionError,
+  type TargetSpec,
+  type Targetable,
+  selectHosts,
+  splitList,
+} from '../target/select.ts';
 
 export interface TargetOptions {
   level: string[];
@@ -22,11 +29,29 @@ const collectOne = (value: string, previous: string[]): string[] => {
 /** Adds --level, --role, --host and --target to `cmd` (all repeatable; empty by default). */
 export function addTargetOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--level <levels>', 'only hosts of these levels (repeatable or comma-separated)').argParser(collectList).default([]))
-    .addOption(new Option('--role <roles>', 'only hosts with one of these roles (repeatable or comma-separated)').argParser(collectList).default([]))
-    .addOption(new Option('--host <globs>', 'only hosts whose id matches one of these globs or ids (repeatable or comma-separated)').argParser(collectList).default([]))
     .addOption(
-      new Option('--target <expr>', "only hosts matching this compound expression over roster grains, e.g. 'G@roles:db and not db2*' (repeatable; all must match)")
+      new Option('--level <levels>', 'only hosts of these levels (repeatable or comma-separated)')
+        .argParser(collectList)
+        .default([]),
+    )
+    .addOption(
+      new Option('--role <roles>', 'only hosts with one of these roles (repeatable or comma-separated)')
+        .argParser(collectList)
+        .default([]),
+    )
+    .addOption(
+      new Option(
+        '--host <globs>',
+        'only hosts whose id matches one of these globs or ids (repeatable or comma-separated)',
+      )
+        .argParser(collectList)
+        .default([]),
+    )
+    .addOption(
+      new Option(
+        '--target <expr>',
+        "only hosts matching this compound expression over roster grains, e.g. 'G@roles:db and not db2*' (repeatable; all must match)",
+      )
         .argParser(collectOne)
         .default([]),
     );
@@ -41,7 +66,10 @@ export function targetSpec(opts: Partial<TargetOptions>): TargetSpec {
  * Selects roster hosts with the parsed options. An empty selection or a malformed expression is a
  * usage error (exit 64) listing each option that matched nothing.
  */
-export function applyTargetOptions<H extends Targetable>(roster: readonly H[], opts: Partial<TargetOptions>): Selection<H> {
+export function applyTargetOptions<H extends Targetable>(
+  roster: readonly H[],
+  opts: Partial<TargetOptions>,
+): Selection<H> {
   try {
     return selectHosts(roster, targetSpec(opts));
   } catch (err) {

@@ -93,7 +93,19 @@ const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.i
 /** Ten minutes: a schedule or an operator's next run finds the agent warm; an idle VM gets its memory back. */
 export const DEFAULT_AGENT_LINGER = 600;
 
-const TOP_KEYS = [...Object.keys(PATH_KEYS), 'ssh', 'levels', 'concurrency', 'agent_linger', 'host_timeout', 'host_idle_timeout', 'host_max_line', 'host_max_output', 'jobs', 'schedules'];
+const TOP_KEYS = [
+  ...Object.keys(PATH_KEYS),
+  'ssh',
+  'levels',
+  'concurrency',
+  'agent_linger',
+  'host_timeout',
+  'host_idle_timeout',
+  'host_max_line',
+  'host_max_output',
+  'jobs',
+  'schedules',
+];
 const JOBS_KEYS = ['keep_days', 'keep_count'];
 const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist', 'allow_sha1'];
 
@@ -117,7 +129,15 @@ export function defaultConfig(dir: string): HaliteConfig {
     roles: resolvePath(dir, DEFAULT_PATHS.roles),
     roster: resolvePath(dir, DEFAULT_PATHS.roster),
     jobsDb: resolvePath(dir, DEFAULT_PATHS.jobs_db),
-    ssh: { key: resolvePath(dir, '~/.ssh/id_ed25519'), knownHosts: resolvePath(dir, '~/.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10, persist: DEFAULT_SSH_PERSIST, allowSha1: false },
+    ssh: {
+      key: resolvePath(dir, '~/.ssh/id_ed25519'),
+      knownHosts: resolvePath(dir, '~/.ssh/known_hosts'),
+      user: 'root',
+      port: 22,
+      connectTimeout: 10,
+      persist: DEFAULT_SSH_PERSIST,
+      allowSha1: false,
+    },
     levels: {},
     concurrency: 8,
     agentLinger: DEFAULT_AGENT_LINGER,
@@ -153,7 +173,13 @@ export function parseConfig(text: string, file: string): ConfigResult {
     else check.expected([key], 'a path', v);
   }
 
-  const take = <T>(path: string[], v: unknown, ok: (v: unknown) => v is T, expected: string, apply: (v: T) => void): void => {
+  const take = <T>(
+    path: string[],
+    v: unknown,
+    ok: (v: unknown) => v is T,
+    expected: string,
+    apply: (v: T) => void,
+  ): void => {
     if (v === undefined) return;
     if (ok(v)) apply(v);
     else check.expected(path, expected, v);
@@ -171,16 +197,39 @@ export function parseConfig(text: string, file: string): ConfigResult {
     take(['ssh', 'known_hosts'], s.known_hosts, isPathString, 'a path', (v) => (ssh.knownHosts = resolvePath(dir, v)));
     take(['ssh', 'user'], s.user, isPosixUser, 'a POSIX user name', (v) => (ssh.user = v));
     take(['ssh', 'port'], s.port, isPort, 'an integer from 1 to 65535', (v) => (ssh.port = v));
-    take(['ssh', 'connect_timeout'], s.connect_timeout, isPositive, 'a positive number of seconds', (v) => (ssh.connectTimeout = v));
-    take(['ssh', 'persist'], s.persist, isSeconds, 'a whole number of seconds from 0 to 86400', (v) => (ssh.persist = v));
-    take(['ssh', 'allow_sha1'], s.allow_sha1, (v): v is boolean => typeof v === 'boolean', 'true or false', (v) => (ssh.allowSha1 = v));
+    take(
+      ['ssh', 'connect_timeout'],
+      s.connect_timeout,
+      isPositive,
+      'a positive number of seconds',
+      (v) => (ssh.connectTimeout = v),
+    );
+    take(
+      ['ssh', 'persist'],
+      s.persist,
+      isSeconds,
+      'a whole number of seconds from 0 to 86400',
+      (v) => (ssh.persist = v),
+    );
+    take(
+      ['ssh', 'allow_sha1'],
+      s.allow_sha1,
+      (v): v is boolean => typeof v === 'boolean',
+      'true or false',
+      (v) => (ssh.allowSha1 = v),
+    );
   }
   config.ssh = ssh;
 
-  if (data.levels !== undefined && !isPlainMap(data.levels)) check.expected(['levels'], 'a map of level name to settings', data.levels);
+  if (data.levels !== undefined && !isPlainMap(data.levels))
+    check.expected(['levels'], 'a map of level name to settings', data.levels);
   else if (data.levels !== undefined) {
     for (const [name, lv] of Object.entries(data.levels)) {
-      if (!isSafeToken(name)) check.error(['levels', name], 'a level name must be letters, digits, ".", "_" or "-", not starting with "-" or "."');
+      if (!isSafeToken(name))
+        check.error(
+          ['levels', name],
+          'a level name must be letters, digits, ".", "_" or "-", not starting with "-" or "."',
+        );
       const settings = lv ?? {};
       if (!isPlainMap(settings)) {
         check.expected(['levels', name], 'a map {jump}', lv);
@@ -193,14 +242,45 @@ export function parseConfig(text: string, file: string): ConfigResult {
   }
 
   take(['concurrency'], data.concurrency, isPositiveInt, 'a positive integer', (v) => (config.concurrency = v));
-  take(['agent_linger'], data.agent_linger, isSeconds, 'a whole number of seconds from 0 to 86400', (v) => (config.agentLinger = v));
+  take(
+    ['agent_linger'],
+    data.agent_linger,
+    isSeconds,
+    'a whole number of seconds from 0 to 86400',
+    (v) => (config.agentLinger = v),
+  );
   const limits = { ...config.hostLimits };
-  take(['host_timeout'], data.host_timeout, isSeconds, 'a whole number of seconds from 0 (no limit) to 86400', (v) => (limits.timeout = v));
-  take(['host_idle_timeout'], data.host_idle_timeout, isSeconds, 'a whole number of seconds from 0 (no limit) to 86400', (v) => (limits.idleTimeout = v));
-  take(['host_max_line'], data.host_max_line, isSize, 'a size: bytes, or a number with KiB, MiB or GiB', (v) => (limits.maxLine = parseSize(v)!));
-  take(['host_max_output'], data.host_max_output, isSize, 'a size: bytes, or a number with KiB, MiB or GiB', (v) => (limits.maxOutput = parseSize(v)!));
+  take(
+    ['host_timeout'],
+    data.host_timeout,
+    isSeconds,
+    'a whole number of seconds from 0 (no limit) to 86400',
+    (v) => (limits.timeout = v),
+  );
+  take(
+    ['host_idle_timeout'],
+    data.host_idle_timeout,
+    isSeconds,
+    'a whole number of seconds from 0 (no limit) to 86400',
+    (v) => (limits.idleTimeout = v),
+  );
+  take(
+    ['host_max_line'],
+    data.host_max_line,
+    isSize,
+    'a size: bytes, or a number with KiB, MiB or GiB',
+    (v) => (limits.maxLine = parseSize(v)!),
+  );
+  take(
+    ['host_max_output'],
+    data.host_max_output,
+    isSize,
+    'a size: bytes, or a number with KiB, MiB or GiB',
+    (v) => (limits.maxOutput = parseSize(v)!),
+  );
   config.hostLimits = limits;
-  if (data.jobs !== undefined && !isPlainMap(data.jobs)) check.expected(['jobs'], 'a map {keep_days, keep_count}', data.jobs);
+  if (data.jobs !== undefined && !isPlainMap(data.jobs))
+    check.expected(['jobs'], 'a map {keep_days, keep_count}', data.jobs);
   else if (data.jobs !== undefined) {
     const j = data.jobs;
     check.unknownKeys(['jobs'], j, JOBS_KEYS);
@@ -236,7 +316,10 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
     text = readFileSync(loc.path, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    return { config: defaultConfig(dirname(loc.path)), errors: [{ code: 'CONFIG', message: `cannot read configuration: ${reason}`, file: loc.path }] };
+    return {
+      config: defaultConfig(dirname(loc.path)),
+      errors: [{ code: 'CONFIG', message: `cannot read configuration: ${reason}`, file: loc.path }],
+    };
   }
   return parseConfig(text, loc.path);
 }

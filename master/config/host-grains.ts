@@ -24,7 +24,8 @@ export function parseGrainOverride(spec: string): GrainOverride {
   if (eq <= 0) throw new Error(`expected key=value, got ${JSON.stringify(spec)}`);
   const path = spec.slice(0, eq).split(':');
   if (path.some((k) => k.trim() === '')) throw new Error(`empty key in ${JSON.stringify(spec.slice(0, eq))}`);
-  if (IDENTITY_GRAINS.includes(path[0])) throw new Error(`grain '${path[0]}' comes from the roster and cannot be overridden`);
+  if (IDENTITY_GRAINS.includes(path[0]))
+    throw new Error(`grain '${path[0]}' comes from the roster and cannot be overridden`);
   const raw = spec.slice(eq + 1);
   let value: unknown = raw;
   if (raw !== '') {

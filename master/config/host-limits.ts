@@ -16,7 +16,12 @@ export interface HostLimits {
 export const MiB = 1 << 20;
 
 /** An hour for a run; five minutes of silence (twenty missed heartbeats); 4 MiB a line; 64 MiB a run. */
-export const DEFAULT_HOST_LIMITS: HostLimits = { timeout: 3600, idleTimeout: 300, maxLine: 4 * MiB, maxOutput: 64 * MiB };
+export const DEFAULT_HOST_LIMITS: HostLimits = {
+  timeout: 3600,
+  idleTimeout: 300,
+  maxLine: 4 * MiB,
+  maxOutput: 64 * MiB,
+};
 
 const UNITS: Record<string, number> = { '': 1, B: 1, KiB: 1 << 10, MiB, GiB: 1 << 30 };
 
@@ -32,7 +37,8 @@ export function parseSize(v: unknown): number | undefined {
 
 /** A size for messages: `4 MiB`, `512 KiB`, or bytes. */
 export function formatSize(n: number): string {
-  for (const unit of ['GiB', 'MiB', 'KiB'] as const) if (n >= UNITS[unit] && n % UNITS[unit] === 0) return `${n / UNITS[unit]} ${unit}`;
+  for (const unit of ['GiB', 'MiB', 'KiB'] as const)
+    if (n >= UNITS[unit] && n % UNITS[unit] === 0) return `${n / UNITS[unit]} ${unit}`;
   return `${n} bytes`;
 }
 
@@ -115,7 +121,7 @@ export class OutputCap {
     if (this.exceeded) return chunk.subarray(0, 0);
     let keep = chunk.length;
     let line = this.lineBytes[stream];
-    for (let start = 0; ; ) {
+    for (let start = 0; ;) {
       const nl = chunk.indexOf(10, start);
       const end = nl < 0 ? chunk.length : nl;
       if (line + end - start > this.limits.maxLine) {

@@ -67,7 +67,13 @@ const PORT_FIELDS = ['port', 'proto', 'from'];
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 
-function stringList(check: FieldCheck, field: string, value: unknown, what: string, ok: (v: unknown) => boolean): string[] {
+function stringList(
+  check: FieldCheck,
+  field: string,
+  value: unknown,
+  what: string,
+  ok: (v: unknown) => boolean,
+): string[] {
   if (!Array.isArray(value)) {
     check.expected([field], `a list of ${what}s`, value);
     return [];
@@ -89,26 +95,42 @@ function readPorts(check: FieldCheck, value: unknown): PortRule[] {
     const before = check.errors.length;
     check.unknownKeys(['ports', i], p, PORT_FIELDS);
     if (!isPort(p.port)) check.expected(['ports', i, 'port'], 'an integer from 1 to 65535', p.port);
-    if (!PROTOCOLS.includes(p.proto as Protocol)) check.expected(['ports', i, 'proto'], PROTOCOLS.join(' or '), p.proto);
-    if (!Array.isArray(p.from) || !p.from.length) check.expected(['ports', i, 'from'], `a non-empty list of role names or '${FROM_ALL}'`, p.from);
-    else p.from.forEach((f, j) => isSafeToken(f) || check.expected(['ports', i, 'from', j], `a role name or '${FROM_ALL}'`, f));
-    if (check.errors.length === before) out.push({ port: p.port as number, proto: p.proto as Protocol, from: p.from as string[] });
+    if (!PROTOCOLS.includes(p.proto as Protocol))
+      check.expected(['ports', i, 'proto'], PROTOCOLS.join(' or '), p.proto);
+    if (!Array.isArray(p.from) || !p.from.length)
+      check.expected(['ports', i, 'from'], `a non-empty list of role names or '${FROM_ALL}'`, p.from);
+    else
+      p.from.forEach(
+        (f, j) => isSafeToken(f) || check.expected(['ports', i, 'from', j], `a role name or '${FROM_ALL}'`, f),
+      );
+    if (check.errors.length === before)
+      out.push({ port: p.port as number, proto: p.proto as Protocol, from: p.from as string[] });
   });
   return out;
 }
 
 /** Validates one role file; `name` comes from the file name. Returns the role when it has no errors. */
-export function parseRole(text: string, file: string, name: string, opts: { levels?: readonly string[] } = {}): { role?: Role; errors: ErrorData[] } {
+export function parseRole(
+  text: string,
+  file: string,
+  name: string,
+  opts: { levels?: readonly string[] } = {},
+): { role?: Role; errors: ErrorData[] } {
   const src = parseYamlSource(text, file, 'CONFIG');
   if (src.errors.length) return { errors: src.errors };
   const check = new FieldCheck(src, 'CONFIG');
-  if (!isSafeToken(name)) check.error([], `role name ${JSON.stringify(name)} (from the file name) must be letters, digits, ".", "_" or "-"`);
+  if (!isSafeToken(name))
+    check.error([], `role name ${JSON.stringify(name)} (from the file name) must be letters, digits, ".", "_" or "-"`);
   const data = src.data ?? {};
   if (!isPlainMap(data)) {
     check.expected([], 'a map {description, depends_on, count, ports}', data);
     return { errors: check.errors };
   }
-  if ('states' in data) check.error(['states'], `not a role field: the top file says which states a role's hosts get ('roles:${name}': [match: grain, SLS…] in top.sls)`);
+  if ('states' in data)
+    check.error(
+      ['states'],
+      `not a role field: the top file says which states a role's hosts get ('roles:${name}': [match: grain, SLS…] in top.sls)`,
+    );
   check.unknownKeys([], Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'states')), FIELDS);
   const { description, depends_on = [], count = {}, ports = [] } = data;
   if (description === undefined) check.error(['description'], 'required: a one-line description of the role');
@@ -125,8 +147,10 @@ export function parseRole(text: string, file: string, name: string, opts: { leve
   if (!isPlainMap(count)) check.expected(['count'], 'a map {level: number of hosts}', count);
   else {
     for (const [level, n] of Object.entries(count)) {
-      if (opts.levels?.length && !opts.levels.includes(level)) check.error(['count', level], `unknown level (the configuration knows: ${opts.levels.join(', ')})`);
-      else if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0)) check.expected(['count', level], 'a whole number of hosts', n);
+      if (opts.levels?.length && !opts.levels.includes(level))
+        check.error(['count', level], `unknown level (the configuration knows: ${opts.levels.join(', ')})`);
+      else if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0))
+        check.expected(['count', level], 'a whole number of hosts', n);
       else role.count[level] = n;
     }
   }
@@ -135,7 +159,10 @@ export function parseRole(text: string, file: string, name: string, opts: { leve
     const line = f in data ? src.lineOf([f]) : undefined;
     if (line !== undefined) role.lines[f] = line;
   }
-  const refs: KeyPath[] = [...role.dependsOn.map((_, i) => ['depends_on', i]), ...role.ports.flatMap((p, i) => p.from.map((_, j) => ['ports', i, 'from', j]))];
+  const refs: KeyPath[] = [
+    ...role.dependsOn.map((_, i) => ['depends_on', i]),
+    ...role.ports.flatMap((p, i) => p.from.map((_, j) => ['ports', i, 'from', j])),
+  ];
   for (const path of refs) {
     const line = src.lineOf(path);
     if (line !== undefined && line !== role.lines[path[0] as RoleField]) (role.refLines ??= {})[fieldName(path)] = line;
@@ -181,25 +208,37 @@ export function findCycle(roles: ReadonlyMap<string, Role>): string[] | undefine
  * file, valid or not; default the valid ones), no dependency cycle. Each issue concerns the role
  * whose file has the field; a cycle concerns every role on it.
  */
-export function roleSetIssues(roles: ReadonlyMap<string, Role>, names: readonly string[] = [...roles.keys()]): RoleIssue[] {
+export function roleSetIssues(
+  roles: ReadonlyMap<string, Role>,
+  names: readonly string[] = [...roles.keys()],
+): RoleIssue[] {
   const issues: RoleIssue[] = [];
   const exists = new Set(names);
   const known = [...exists].sort().join(', ');
   for (const role of roles.values()) {
-    const add = (path: KeyPath, message: string) => issues.push({ error: roleError(role, path, message), roles: [role.name] });
+    const add = (path: KeyPath, message: string) =>
+      issues.push({ error: roleError(role, path, message), roles: [role.name] });
     role.dependsOn.forEach((dep, i) => {
       if (!exists.has(dep)) add(['depends_on', i], `depends_on: no role named '${dep}' (roles: ${known})`);
     });
     role.ports.forEach((rule, i) =>
       rule.from.forEach((f, j) => {
-        if (f !== FROM_ALL && !exists.has(f)) add(['ports', i, 'from', j], `ports: port ${rule.port}/${rule.proto} from '${f}': no such role (roles: ${known}; or '${FROM_ALL}')`);
+        if (f !== FROM_ALL && !exists.has(f))
+          add(
+            ['ports', i, 'from', j],
+            `ports: port ${rule.port}/${rule.proto} from '${f}': no such role (roles: ${known}; or '${FROM_ALL}')`,
+          );
       }),
     );
   }
   const cycle = findCycle(roles);
   if (cycle) {
     const first = roles.get(cycle[0])!;
-    const error = roleError(first, ['depends_on', first.dependsOn.indexOf(cycle[1])], `depends_on: dependency cycle: ${cycle.join(' -> ')}`);
+    const error = roleError(
+      first,
+      ['depends_on', first.dependsOn.indexOf(cycle[1])],
+      `depends_on: dependency cycle: ${cycle.join(' -> ')}`,
+    );
     issues.push({ error, roles: [...new Set(cycle)] });
   }
   return issues;
@@ -209,7 +248,9 @@ export function roleSetIssues(roles: ReadonlyMap<string, Role>, names: readonly 
 export function loadRoles(dir: string, opts: { levels?: readonly string[] } = {}): RoleSet {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message;
     const error: ErrorData = { code: 'CONFIG', message: `cannot read roles: ${reason}`, file: dir };
@@ -225,7 +266,10 @@ export function loadRoles(dir: string, opts: { levels?: readonly string[] } = {}
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      issues.push({ error: { code: 'CONFIG', message: `cannot read role: ${(err as Error).message}`, file }, roles: [name] });
+      issues.push({
+        error: { code: 'CONFIG', message: `cannot read role: ${(err as Error).message}`, file },
+        roles: [name],
+      });
       continue;
     }
     const r = parseRole(text, file, name, opts);
@@ -256,7 +300,10 @@ export function transitiveDeps(roles: ReadonlyMap<string, Role>, name: string): 
  * than the deepest of them it depends on, directly or through roles outside `among`. Roles of equal
  * depth never depend on each other. Roles unknown to `roles` have depth 0. Assumes no cycle.
  */
-export function roleDepths(roles: ReadonlyMap<string, Role>, among: Iterable<string> = roles.keys()): Map<string, number> {
+export function roleDepths(
+  roles: ReadonlyMap<string, Role>,
+  among: Iterable<string> = roles.keys(),
+): Map<string, number> {
   const present = new Set(among);
   const depth = new Map<string, number>();
   const of = (name: string): number => {
@@ -280,7 +327,13 @@ export function countMismatches(roles: ReadonlyMap<string, Role>, hosts: readonl
       const have = hosts.filter((h) => h.level === level && h.roles.includes(role.name));
       if (have.length === n) continue;
       const which = have.length ? ` (${have.map((h) => h.id).join(', ')})` : '';
-      out.push(roleError(role, ['count'], `count.${level}: ${n} host${n === 1 ? '' : 's'} expected, the roster has ${have.length}${which}`));
+      out.push(
+        roleError(
+          role,
+          ['count'],
+          `count.${level}: ${n} host${n === 1 ? '' : 's'} expected, the roster has ${have.length}${which}`,
+        ),
+      );
     }
   }
   return out;

@@ -70,7 +70,19 @@ export interface RosterOptions {
 
 const FIELDS = ['host', 'port', 'user', 'sudo', 'level', 'roles', 'jump', 'grains', 'priv', 'timeout'];
 /** Salt roster fields that have no meaning here. */
-const IGNORED = ['passwd', 'priv_passwd', 'sudo_user', 'tty', 'minion_opts', 'thin_dir', 'cmd_umask', 'ssh_options', 'ssh_pre_flight', 'ssh_pre_flight_args', 'set_path'];
+const IGNORED = [
+  'passwd',
+  'priv_passwd',
+  'sudo_user',
+  'tty',
+  'minion_opts',
+  'thin_dir',
+  'cmd_umask',
+  'ssh_options',
+  'ssh_pre_flight',
+  'ssh_pre_flight_args',
+  'set_path',
+];
 /** Grains the roster sets from its own fields. */
 export const IDENTITY_GRAINS = ['id', 'level', 'roles'];
 
@@ -92,7 +104,13 @@ export function parseRoster(text: string, file: string, opts: RosterOptions): Ro
     const line = src.lineOf([id]);
     const host = readHost(top.forHost([id], id), id, entry, opts, dirname(file));
     if (host) hosts.push({ ...host, line, ...(host.priv ? { privLine: src.lineOf([id, 'priv']) } : {}) });
-    else rejected.push({ ...readable(entry), id, ...(line !== undefined ? { line } : {}), errors: byLine(top.errors.slice(before)) });
+    else
+      rejected.push({
+        ...readable(entry),
+        id,
+        ...(line !== undefined ? { line } : {}),
+        errors: byLine(top.errors.slice(before)),
+      });
   }
   return { file, hosts, errors: top.sortedErrors(), warnings: top.sortedWarnings(), rejected };
 }
@@ -107,7 +125,13 @@ function readable(entry: unknown): Pick<RejectedHost, 'level' | 'roles' | 'grain
   };
 }
 
-function readHost(check: FieldCheck, id: string, entry: unknown, opts: RosterOptions, dir: string): RosterHost | undefined {
+function readHost(
+  check: FieldCheck,
+  id: string,
+  entry: unknown,
+  opts: RosterOptions,
+  dir: string,
+): RosterHost | undefined {
   const before = check.errors.length;
   if (!isSafeToken(id)) check.error([], `host id ${JSON.stringify(id)} is not valid: use ${TOKEN_RULE}`);
   if (!isPlainMap(entry)) {
@@ -126,26 +150,42 @@ function readHost(check: FieldCheck, id: string, entry: unknown, opts: RosterOpt
   if (!isPosixUser(user)) check.expected(['user'], 'a POSIX user name', user);
   if (typeof sudo !== 'boolean') check.expected(['sudo'], 'true or false', sudo);
 
-  if (level === undefined) check.error(['level'], `required${opts.levels.length ? ` (one of: ${opts.levels.join(', ')})` : ''}`);
+  if (level === undefined)
+    check.error(['level'], `required${opts.levels.length ? ` (one of: ${opts.levels.join(', ')})` : ''}`);
   else if (!isSafeToken(level)) check.expected(['level'], `a level name (${TOKEN_RULE})`, level);
   else if (opts.levels.length && !opts.levels.includes(level)) {
-    check.error(['level'], `unknown level ${JSON.stringify(level)} (the configuration knows: ${opts.levels.join(', ')})`);
+    check.error(
+      ['level'],
+      `unknown level ${JSON.stringify(level)} (the configuration knows: ${opts.levels.join(', ')})`,
+    );
   }
 
   if (!Array.isArray(roles)) check.expected(['roles'], 'a list of role names', roles);
   else {
     for (const [i, r] of roles.entries()) {
       if (!isSafeToken(r)) check.expected(['roles', i], `a role name (${TOKEN_RULE})`, r);
-      else if (opts.roles && !opts.roles.includes(r)) check.error(['roles', i], `no role named '${r}' (roles: ${[...opts.roles].sort().join(', ') || 'none'})`);
+      else if (opts.roles && !opts.roles.includes(r))
+        check.error(['roles', i], `no role named '${r}' (roles: ${[...opts.roles].sort().join(', ') || 'none'})`);
     }
   }
 
   if (!isPlainMap(grains)) check.expected(['grains'], 'a map of static grains', grains);
   else {
-    for (const k of IDENTITY_GRAINS) if (k in grains) check.error(['grains', k], `set by the roster itself; use the ${k === 'id' ? 'host id' : `'${k}' field`}`);
+    for (const k of IDENTITY_GRAINS)
+      if (k in grains)
+        check.error(['grains', k], `set by the roster itself; use the ${k === 'id' ? 'host id' : `'${k}' field`}`);
   }
 
-  const out: RosterHost = { id, host: address as string, port: port as number, user: user as string, sudo: sudo as boolean, level: level as string, roles: roles as string[], grains: grains as Record<string, unknown> };
+  const out: RosterHost = {
+    id,
+    host: address as string,
+    port: port as number,
+    user: user as string,
+    sudo: sudo as boolean,
+    level: level as string,
+    roles: roles as string[],
+    grains: grains as Record<string, unknown>,
+  };
   if (entry.jump !== undefined) {
     const jump = readJump(check, ['jump'], entry.jump, { user: opts.user, port: opts.port });
     if (jump !== undefined) out.jump = jump;
@@ -155,7 +195,8 @@ function readHost(check: FieldCheck, id: string, entry: unknown, opts: RosterOpt
     else check.expected(['priv'], 'a path to a private key', entry.priv);
   }
   if (entry.timeout !== undefined) {
-    if (typeof entry.timeout === 'number' && entry.timeout > 0 && Number.isFinite(entry.timeout)) out.timeout = entry.timeout;
+    if (typeof entry.timeout === 'number' && entry.timeout > 0 && Number.isFinite(entry.timeout))
+      out.timeout = entry.timeout;
     else check.expected(['timeout'], 'a positive number of seconds', entry.timeout);
   }
   return check.errors.length > before ? undefined : out;
@@ -168,9 +209,20 @@ export function loadRoster(config: HaliteConfig, roles?: readonly string[]): Ros
     text = readFileSync(config.roster, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    return { file: config.roster, hosts: [], errors: [{ code: 'ROSTER', message: `cannot read roster: ${reason}`, file: config.roster }], warnings: [], rejected: [] };
+    return {
+      file: config.roster,
+      hosts: [],
+      errors: [{ code: 'ROSTER', message: `cannot read roster: ${reason}`, file: config.roster }],
+      warnings: [],
+      rejected: [],
+    };
   }
-  return parseRoster(text, config.roster, { levels: Object.keys(config.levels), user: config.ssh.user, port: config.ssh.port, ...(roles ? { roles } : {}) });
+  return parseRoster(text, config.roster, {
+    levels: Object.keys(config.levels),
+    user: config.ssh.user,
+    port: config.ssh.port,
+    ...(roles ? { roles } : {}),
+  });
 }
 
 /** The jump host used to reach `host`: its own setting, else its level's; null for direct. */

@@ -55,7 +55,11 @@ function readRoles(check: FieldCheck, path: (string | number)[], entry: Record<s
 
 function readCron(check: FieldCheck, path: (string | number)[], v: unknown): string | undefined {
   if (typeof v !== 'string' || !v.trim()) {
-    check.expected(path, "a cron expression ('0 3 * * *': minute hour day month weekday, an optional seconds field first)", v);
+    check.expected(
+      path,
+      "a cron expression ('0 3 * * *': minute hour day month weekday, an optional seconds field first)",
+      v,
+    );
     return undefined;
   }
   const cron = v.trim().replace(/\s+/g, ' ');
@@ -70,7 +74,12 @@ function readCron(check: FieldCheck, path: (string | number)[], v: unknown): str
  * Validates `schedules` (a list); errors name the file, line and field. `levels`: the configured
  * level names (empty: any level name is accepted, as in the roster).
  */
-export function readSchedules(check: FieldCheck, value: unknown, levels: readonly string[], lineOf: (path: (string | number)[]) => number | undefined): ScheduleSpec[] {
+export function readSchedules(
+  check: FieldCheck,
+  value: unknown,
+  levels: readonly string[],
+  lineOf: (path: (string | number)[]) => number | undefined,
+): ScheduleSpec[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     check.expected(['schedules'], 'a list of schedules {name, level, role(s), cron, mode, splay}', value);
@@ -88,25 +97,37 @@ export function readSchedules(check: FieldCheck, value: unknown, levels: readonl
     check.unknownKeys(path, entry, KEYS);
     for (const k of ['name', 'level', 'cron']) if (entry[k] === undefined) check.error(path, `schedule needs '${k}'`);
     const name = entry.name;
-    if (name !== undefined && !(typeof name === 'string' && isSafeToken(name))) check.expected([...path, 'name'], `a schedule name (${TOKEN})`, name);
-    else if (typeof name === 'string' && seen.has(name)) check.error([...path, 'name'], `schedule '${name}' is already defined at line ${seen.get(name)}`);
+    if (name !== undefined && !(typeof name === 'string' && isSafeToken(name)))
+      check.expected([...path, 'name'], `a schedule name (${TOKEN})`, name);
+    else if (typeof name === 'string' && seen.has(name))
+      check.error([...path, 'name'], `schedule '${name}' is already defined at line ${seen.get(name)}`);
     else if (typeof name === 'string') seen.set(name, lineOf([...path, 'name']) ?? 0);
     const level = entry.level;
-    if (level !== undefined && !(typeof level === 'string' && isSafeToken(level))) check.expected([...path, 'level'], `a level name (${TOKEN})`, level);
+    if (level !== undefined && !(typeof level === 'string' && isSafeToken(level)))
+      check.expected([...path, 'level'], `a level name (${TOKEN})`, level);
     else if (typeof level === 'string' && levels.length && !levels.includes(level)) {
       check.error([...path, 'level'], `unknown level '${level}' (levels: ${levels.join(', ')})`);
     }
     const roles = readRoles(check, path, entry);
     const cron = entry.cron === undefined ? undefined : readCron(check, [...path, 'cron'], entry.cron);
     const mode = entry.mode ?? 'test';
-    if (!SCHEDULE_MODES.includes(mode as ScheduleMode)) check.expected([...path, 'mode'], "'apply' (converge) or 'test' (report drift, change nothing)", mode);
+    if (!SCHEDULE_MODES.includes(mode as ScheduleMode))
+      check.expected([...path, 'mode'], "'apply' (converge) or 'test' (report drift, change nothing)", mode);
     const splay = entry.splay ?? 0;
     if (!(typeof splay === 'number' && Number.isInteger(splay) && splay >= 0 && splay <= MAX_SPLAY)) {
       check.expected([...path, 'splay'], `a whole number of seconds from 0 to ${MAX_SPLAY}`, splay);
     }
     if (check.errors.length !== before || cron === undefined) return;
     const line = lineOf(path);
-    out.push({ name: name as string, level: level as string, roles, cron, mode: mode as ScheduleMode, splay: splay as number, ...(line !== undefined ? { line } : {}) });
+    out.push({
+      name: name as string,
+      level: level as string,
+      roles,
+      cron,
+      mode: mode as ScheduleMode,
+      splay: splay as number,
+      ...(line !== undefined ? { line } : {}),
+    });
   });
   return out;
 }

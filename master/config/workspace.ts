@@ -48,7 +48,11 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
   if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
   const missing: ErrorData[] = [];
   if (!isDir(config.states)) {
-    missing.push({ code: 'CONFIG', message: `states: directory ${config.states} does not exist`, ...(config.file ? { file: config.file } : {}) });
+    missing.push({
+      code: 'CONFIG',
+      message: `states: directory ${config.states} does not exist`,
+      ...(config.file ? { file: config.file } : {}),
+    });
   }
   if (missing.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, missing);
   const roles = opts.roles ? loadRoles(config.roles, { levels: Object.keys(config.levels) }) : undefined;

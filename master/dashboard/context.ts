@@ -12,9 +12,21 @@ export interface DashboardContext {
 }
 
 /** Answers with the page `name` rendered with `data`, plus what every page needs. */
-export function page(dash: DashboardContext, req: FastifyRequest, reply: FastifyReply, name: string, data: Record<string, unknown> = {}, status = 200): FastifyReply {
+export function page(
+  dash: DashboardContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  data: Record<string, unknown> = {},
+  status = 200,
+): FastifyReply {
   const session = sessionToken(req);
   const user = req.tokenName || undefined;
-  const html = dash.views.render(name, { base: BASE, user, csrf: user && session ? dash.csrf.token(session) : '', ...data });
+  const html = dash.views.render(name, {
+    base: BASE,
+    user,
+    csrf: user && session ? dash.csrf.token(session) : '',
+    ...data,
+  });
   return reply.code(status).type('text/html; charset=utf-8').send(html);
 }

@@ -31,7 +31,9 @@ export function fleetGrid(hosts: readonly RosterHost[], levels: readonly string[
     const last = source.lastRun(h.id);
     const status = last ? last.status : 'never';
     const drift = source.drift?.(h.id);
-    const title = last ? `${status} in job ${last.jid}${last.finishedAt ? ` at ${last.finishedAt}` : ''}` : 'no run recorded';
+    const title = last
+      ? `${status} in job ${last.jid}${last.finishedAt ? ` at ${last.finishedAt}` : ''}`
+      : 'no run recorded';
     return { id: h.id, status, ...(drift !== undefined ? { drift } : {}), title };
   };
   const entries = new Map(hosts.map((h) => [h.id, entry(h)]));
@@ -40,7 +42,9 @@ export function fleetGrid(hosts: readonly RosterHost[], levels: readonly string[
     rows: roles.map((role) => ({
       role,
       cells: allLevels.map((level) =>
-        hosts.filter((h) => h.level === level && (h.roles.length ? h.roles.includes(role) : role === NO_ROLE)).map((h) => entries.get(h.id)!),
+        hosts
+          .filter((h) => h.level === level && (h.roles.length ? h.roles.includes(role) : role === NO_ROLE))
+          .map((h) => entries.get(h.id)!),
       ),
     })),
   };

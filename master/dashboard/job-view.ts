@@ -35,7 +35,17 @@ export interface HostSectionView {
 }
 
 const RANK: Record<Outcome, number> = { failed: 0, pending: 1, changed: 2, ok: 3 };
-const HOST_RANK: Record<string, number> = { failed: 0, error: 0, timeout: 0, unreachable: 0, interrupted: 0, blocked: 1, running: 2, changed: 3, ok: 4 };
+const HOST_RANK: Record<string, number> = {
+  failed: 0,
+  error: 0,
+  timeout: 0,
+  unreachable: 0,
+  interrupted: 0,
+  blocked: 1,
+  running: 2,
+  changed: 3,
+  ok: 4,
+};
 
 export function outcomeOf(r: Pick<StateResult, 'result' | 'changes'>): Outcome {
   if (r.result === false) return 'failed';
@@ -50,7 +60,16 @@ export interface DiffLine {
 
 function diffLines(diff: string): DiffLine[] {
   return diff.split('\n').map((text) => ({
-    cls: text.startsWith('+++') || text.startsWith('---') ? 'file' : text.startsWith('+') ? 'add' : text.startsWith('-') ? 'del' : text.startsWith('@@') ? 'hunk' : 'ctx',
+    cls:
+      text.startsWith('+++') || text.startsWith('---')
+        ? 'file'
+        : text.startsWith('+')
+          ? 'add'
+          : text.startsWith('-')
+            ? 'del'
+            : text.startsWith('@@')
+              ? 'hunk'
+              : 'ctx',
     text,
   }));
 }
@@ -93,7 +112,10 @@ export function stateView(r: StateResult): StateView {
 
 /** A host's section: its run and its states, failed ones first, each group in run order. */
 export function hostSection(run: HostRunRecord, results: readonly StateResult[]): HostSectionView {
-  const states = results.map((r, i) => ({ v: stateView(r), i })).sort((a, b) => RANK[a.v.outcome] - RANK[b.v.outcome] || a.i - b.i).map((x) => x.v);
+  const states = results
+    .map((r, i) => ({ v: stateView(r), i }))
+    .sort((a, b) => RANK[a.v.outcome] - RANK[b.v.outcome] || a.i - b.i)
+    .map((x) => x.v);
   return {
     host: run.host,
     status: run.status,
@@ -110,5 +132,8 @@ export function hostSection(run: HostRunRecord, results: readonly StateResult[])
 
 /** The job's host runs, the ones that went wrong first, otherwise in the job's host order. */
 export function hostsFailedFirst(runs: readonly HostRunRecord[]): HostRunRecord[] {
-  return runs.map((r, i) => ({ r, i })).sort((a, b) => (HOST_RANK[a.r.status] ?? 5) - (HOST_RANK[b.r.status] ?? 5) || a.i - b.i).map((x) => x.r);
+  return runs
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (HOST_RANK[a.r.status] ?? 5) - (HOST_RANK[b.r.status] ?? 5) || a.i - b.i)
+    .map((x) => x.r);
 }

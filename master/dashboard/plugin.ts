@@ -15,7 +15,8 @@ import { ICON, LIVE_JS, STYLE } from './static.ts';
 import { makeViews } from './views.ts';
 
 const HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   // not no-referrer: with it a browser sends `Origin: null` on the dashboard's own form posts
@@ -24,12 +25,19 @@ const HEADERS = {
 };
 
 /** Paths that need no login: the login form itself, the stylesheet, script and icon. */
-const OPEN = new Set([`${BASE}/login`, `${BASE}/static/style.css`, `${BASE}/static/live.js`, `${BASE}/static/icon.svg`]);
+const OPEN = new Set([
+  `${BASE}/login`,
+  `${BASE}/static/style.css`,
+  `${BASE}/static/live.js`,
+  `${BASE}/static/icon.svg`,
+]);
 
 /** Where a request without a valid session is sent: the login form, coming back to a page it asked for. */
 function loginRedirect(req: FastifyRequest): string {
   const path = req.url;
-  return req.method === 'GET' && path.startsWith(`${BASE}/`) ? `${BASE}/login?next=${encodeURIComponent(path)}` : `${BASE}/login`;
+  return req.method === 'GET' && path.startsWith(`${BASE}/`)
+    ? `${BASE}/login?next=${encodeURIComponent(path)}`
+    : `${BASE}/login`;
 }
 
 /** The dashboard as a front end of the daemon: its pages under /ui, and / leading there. */
@@ -42,11 +50,15 @@ function dashboardPlugin(api: ApiContext) {
   return async function dashboardRoutes(scope: FastifyInstance): Promise<void> {
     const dash: DashboardContext = { api, views: makeViews(), csrf: new Csrf() };
     if (!scope.hasRequestDecorator('tokenName')) scope.decorateRequest('tokenName', '');
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
-      const fields: Record<string, string> = {};
-      for (const [k, v] of new URLSearchParams(body as string)) fields[k] = v;
-      done(null, fields);
-    });
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 16 * 1024 },
+      (_req, body, done) => {
+        const fields: Record<string, string> = {};
+        for (const [k, v] of new URLSearchParams(body as string)) fields[k] = v;
+        done(null, fields);
+      },
+    );
     scope.addHook('onSend', async (_req, reply) => {
       reply.headers(HEADERS);
     });
@@ -58,14 +70,34 @@ function dashboardPlugin(api: ApiContext) {
         req.tokenName = name;
         return;
       }
-      if (path === `${BASE}/events` || (path.startsWith(`${BASE}/jobs/`) && path.includes('/hosts/'))) return reply.code(401).type('text/plain; charset=utf-8').send('log in first');
+      if (path === `${BASE}/events` || (path.startsWith(`${BASE}/jobs/`) && path.includes('/hosts/')))
+        return reply.code(401).type('text/plain; charset=utf-8').send('log in first');
       return reply.redirect(loginRedirect(req), 303);
     });
     scope.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
-      if (err instanceof ApiError) return page(dash, req, reply, 'message', { heading: 'Not done', text: err.message, details: err.details }, err.statusCode);
+      if (err instanceof ApiError)
+        return page(
+          dash,
+          req,
+          reply,
+          'message',
+          { heading: 'Not done', text: err.message, details: err.details },
+          err.statusCode,
+        );
       const status = err.validation ? 400 : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
       if (status === 500) api.launch.log?.(`dashboard: internal error: ${err.stack ?? err.message}`);
-      return page(dash, req, reply, 'message', { heading: status === 500 ? 'Internal error' : 'Bad request', text: status === 500 ? 'internal error' : err.message, details: [] }, status);
+      return page(
+        dash,
+        req,
+        reply,
+        'message',
+        {
+          heading: status === 500 ? 'Internal error' : 'Bad request',
+          text: status === 500 ? 'internal error' : err.message,
+          details: [],
+        },
+        status,
+      );
     });
 
     scope.get('/static/style.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(STYLE));

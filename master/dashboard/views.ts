@@ -6,7 +6,17 @@ import { host } from './templates/host.ts';
 import { hostSection, job } from './templates/job.ts';
 import { layout, login, message } from './templates/layout.ts';
 
-const TEMPLATES: Record<string, string> = { layout, login, message, fleet, 'job-list': jobList, confirm, job, 'host-section': hostSection, host };
+const TEMPLATES: Record<string, string> = {
+  layout,
+  login,
+  message,
+  fleet,
+  'job-list': jobList,
+  confirm,
+  job,
+  'host-section': hostSection,
+  host,
+};
 
 const loader: nunjucks.ILoader = {
   getSource(name: string): nunjucks.LoaderSource {

@@ -33,8 +33,17 @@ const CONVERGED = new Set(['ok', 'changed']);
 export const wouldChange = (r: StateResult): boolean => Object.keys(r.changes ?? {}).length > 0;
 
 /** Updates `host`'s drift from its run in job `jid` (called in the transaction that records the run). */
-export function noteDrift(db: Database, jid: string, host: string, status: string, results: readonly StateResult[], at: Date): void {
-  const job = db.prepare<unknown[], { kind: string; test: number }>('SELECT kind, test FROM jobs WHERE jid = ?').get(jid);
+export function noteDrift(
+  db: Database,
+  jid: string,
+  host: string,
+  status: string,
+  results: readonly StateResult[],
+  at: Date,
+): void {
+  const job = db
+    .prepare<unknown[], { kind: string; test: number }>('SELECT kind, test FROM jobs WHERE jid = ?')
+    .get(jid);
   if (!job || job.kind !== 'highstate') return;
   const test = job.test === 1;
   if (test ? !CHECKED.has(status) : !CONVERGED.has(status)) return;
@@ -43,27 +52,56 @@ export function noteDrift(db: Database, jid: string, host: string, status: strin
   if (last && last.jid > jid) return;
   const drifted = test ? results.filter(wouldChange) : [];
   db.prepare('DELETE FROM drift WHERE host = ?').run(host);
-  const insert = db.prepare('INSERT OR REPLACE INTO drift (host, tag, jid, id, name, sls, changes, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  for (const r of drifted) insert.run(host, r.tag, jid, r.id, r.name, r.sls, JSON.stringify(r.changes ?? {}), r.comment ?? '');
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO drift (host, tag, jid, id, name, sls, changes, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of drifted)
+    insert.run(host, r.tag, jid, r.id, r.name, r.sls, JSON.stringify(r.changes ?? {}), r.comment ?? '');
   db.prepare(
     'INSERT INTO drift_checks (host, jid, mode, checked_at, states) VALUES (?, ?, ?, ?, ?) ' +
       'ON CONFLICT (host) DO UPDATE SET jid = excluded.jid, mode = excluded.mode, checked_at = excluded.checked_at, states = excluded.states',
   ).run(host, jid, test ? 'test' : 'apply', at.toISOString(), drifted.length);
 }
 
-interface CheckRow { host: string; jid: string; mode: 'test' | 'apply'; checked_at: string }
-interface DriftRow { host: string; tag: string; id: string; name: string; sls: string; changes: string; comment: string }
+interface CheckRow {
+  host: string;
+  jid: string;
+  mode: 'test' | 'apply';
+  checked_at: string;
+}
+interface DriftRow {
+  host: string;
+  tag: string;
+  id: string;
+  name: string;
+  sls: string;
+  changes: string;
+  comment: string;
+}
 
 /** Each checked host's drift (all hosts, or those named), by host name. */
 export function readDrift(db: Database, hosts?: readonly string[]): Map<string, HostDrift> {
   const wanted = hosts ? new Set(hosts) : undefined;
   const out = new Map<string, HostDrift>();
-  for (const c of db.prepare<unknown[], CheckRow>('SELECT host, jid, mode, checked_at FROM drift_checks ORDER BY host').all()) {
+  for (const c of db
+    .prepare<unknown[], CheckRow>('SELECT host, jid, mode, checked_at FROM drift_checks ORDER BY host')
+    .all()) {
     if (wanted && !wanted.has(c.host)) continue;
     out.set(c.host, { host: c.host, jid: c.jid, mode: c.mode, checkedAt: c.checked_at, states: [] });
   }
-  for (const d of db.prepare<unknown[], DriftRow>('SELECT host, tag, id, name, sls, changes, comment FROM drift ORDER BY host, sls, id, tag').all()) {
-    out.get(d.host)?.states.push({ tag: d.tag, id: d.id, name: d.name, sls: d.sls, changes: JSON.parse(d.changes), comment: d.comment });
+  for (const d of db
+    .prepare<unknown[], DriftRow>(
+      'SELECT host, tag, id, name, sls, changes, comment FROM drift ORDER BY host, sls, id, tag',
+    )
+    .all()) {
+    out.get(d.host)?.states.push({
+      tag: d.tag,
+      id: d.id,
+      name: d.name,
+      sls: d.sls,
+      changes: JSON.parse(d.changes),
+      comment: d.comment,
+    });
   }
   return out;
 }

@@ -172,7 +172,9 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function migrate(db: Database): number {
   const from = Number(db.pragma('user_version', { simple: true }));
   if (from > SCHEMA_VERSION) {
-    throw new Error(`the job database has schema version ${from}, newer than this halite understands (${SCHEMA_VERSION})`);
+    throw new Error(
+      `the job database has schema version ${from}, newer than this halite understands (${SCHEMA_VERSION})`,
+    );
   }
   if (from === SCHEMA_VERSION) return from;
   const fk = Number(db.pragma('foreign_keys', { simple: true }));
@@ -182,7 +184,8 @@ export function migrate(db: Database): number {
       db.transaction(() => {
         db.exec(MIGRATIONS[v]);
         const broken = db.pragma('foreign_key_check') as unknown[];
-        if (broken.length) throw new Error(`job database migration ${v + 1}: ${broken.length} rows break a foreign key`);
+        if (broken.length)
+          throw new Error(`job database migration ${v + 1}: ${broken.length} rows break a foreign key`);
         db.pragma(`user_version = ${v + 1}`);
       })();
     }

@@ -12,9 +12,11 @@ import { type Database, openDatabase } from './sqlite.ts';
 
 export type JobKind = 'highstate' | 'sls' | 'run';
 /** `skipped`: a scheduled run that did not start because a job was running on some of its hosts. */
-export type JobStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'interrupted' | 'skipped';
+export type JobStatus =
+  'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'interrupted' | 'skipped';
 /** How a host's part of a job ended; `timeout`: stopped after the time allowed (exit code TIMEOUT). */
-export type HostRunStatus = 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';
+export type HostRunStatus =
+  'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';
 /** What started a job: a person at the command line, a schedule of the daemon, or an API token. */
 export type JobOrigin = 'cli' | 'schedule' | 'api';
 export const JOB_ORIGINS: readonly JobOrigin[] = ['cli', 'schedule', 'api'];
@@ -127,7 +129,6 @@ export interface RetentionPolicy {
   keepCount?: number | null;
 }
 
-
 /** Salt's job id form: the start time as YYYYMMDDhhmmssffffff (UTC, microseconds). */
 export function makeJid(at: Date = new Date(), micros = 0): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -145,43 +146,123 @@ const startedByText = (b: Pick<BusyHost, 'origin' | 'who'>): string => (b.who ? 
 export function skipReason(busy: readonly BusyHost[]): string {
   const byJob = new Map<string, BusyHost[]>();
   for (const b of busy) byJob.set(b.jid, [...(byJob.get(b.jid) ?? []), b]);
-  const parts = [...byJob.values()].map((bs) => `job ${bs[0].jid} (${startedByText(bs[0])}) is running on ${bs.map((b) => b.host).join(', ')}`);
+  const parts = [...byJob.values()].map(
+    (bs) => `job ${bs[0].jid} (${startedByText(bs[0])}) is running on ${bs.map((b) => b.host).join(', ')}`,
+  );
   return `skipped: ${parts.join('; ')}`;
 }
 
 interface JobRow {
-  jid: string; kind: JobKind; args: string; test: number; started_at: string; finished_at: string | null; status: JobStatus; origin: JobOrigin; who: string;
-  duration_ms: number | null; master_pid: number | null; master_start: string; hosts: string | null; reason: string;
+  jid: string;
+  kind: JobKind;
+  args: string;
+  test: number;
+  started_at: string;
+  finished_at: string | null;
+  status: JobStatus;
+  origin: JobOrigin;
+  who: string;
+  duration_ms: number | null;
+  master_pid: number | null;
+  master_start: string;
+  hosts: string | null;
+  reason: string;
 }
 interface HostRunRow {
-  jid: string; host: string; status: HostRunStatus; succeeded: number; failed: number; changed: number; total: number; duration_ms: number; errors: string; warnings: string;
-  started_at: string | null; finished_at: string | null; unresolved: number; recovered_at: string | null; position: number; reason: string;
+  jid: string;
+  host: string;
+  status: HostRunStatus;
+  succeeded: number;
+  failed: number;
+  changed: number;
+  total: number;
+  duration_ms: number;
+  errors: string;
+  warnings: string;
+  started_at: string | null;
+  finished_at: string | null;
+  unresolved: number;
+  recovered_at: string | null;
+  position: number;
+  reason: string;
 }
-interface ResultRow { tag: string; id: string; name: string; sls: string; result: number | null; changes: string; comment: string; start_time: string; duration_ms: number; run_num: number; warnings: string }
-interface InventoryRow { host: string; addresses: string; grains: string; updated_at: string }
+interface ResultRow {
+  tag: string;
+  id: string;
+  name: string;
+  sls: string;
+  result: number | null;
+  changes: string;
+  comment: string;
+  start_time: string;
+  duration_ms: number;
+  run_num: number;
+  warnings: string;
+}
+interface InventoryRow {
+  host: string;
+  addresses: string;
+  grains: string;
+  updated_at: string;
+}
 
 const toJob = (r: JobRow): JobRecord => ({
-  jid: r.jid, kind: r.kind, args: JSON.parse(r.args), test: r.test === 1, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, origin: r.origin, who: r.who,
-  master: r.master_pid === null ? null : { pid: r.master_pid, start: r.master_start }, durationMs: r.duration_ms,
-  hosts: r.hosts === null ? null : JSON.parse(r.hosts), reason: r.reason,
+  jid: r.jid,
+  kind: r.kind,
+  args: JSON.parse(r.args),
+  test: r.test === 1,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  status: r.status,
+  origin: r.origin,
+  who: r.who,
+  master: r.master_pid === null ? null : { pid: r.master_pid, start: r.master_start },
+  durationMs: r.duration_ms,
+  hosts: r.hosts === null ? null : JSON.parse(r.hosts),
+  reason: r.reason,
 });
 const toHostRun = (r: HostRunRow): HostRunRecord => ({
-  jid: r.jid, host: r.host, status: r.status, succeeded: r.succeeded, failed: r.failed, changed: r.changed, total: r.total,
-  durationMs: r.duration_ms, errors: JSON.parse(r.errors), warnings: JSON.parse(r.warnings), startedAt: r.started_at, finishedAt: r.finished_at,
-  unresolved: r.unresolved === 1, recoveredAt: r.recovered_at, position: r.position, reason: r.reason,
+  jid: r.jid,
+  host: r.host,
+  status: r.status,
+  succeeded: r.succeeded,
+  failed: r.failed,
+  changed: r.changed,
+  total: r.total,
+  durationMs: r.duration_ms,
+  errors: JSON.parse(r.errors),
+  warnings: JSON.parse(r.warnings),
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  unresolved: r.unresolved === 1,
+  recoveredAt: r.recovered_at,
+  position: r.position,
+  reason: r.reason,
 });
 const toResult = (r: ResultRow): StateResult => {
   const warnings = JSON.parse(r.warnings) as string[];
   return {
-    tag: r.tag, id: r.id, name: r.name, sls: r.sls, result: r.result === null ? null : r.result === 1, changes: JSON.parse(r.changes),
-    comment: r.comment, start_time: r.start_time, duration_ms: r.duration_ms, run_num: r.run_num, ...(warnings.length ? { warnings } : {}),
+    tag: r.tag,
+    id: r.id,
+    name: r.name,
+    sls: r.sls,
+    result: r.result === null ? null : r.result === 1,
+    changes: JSON.parse(r.changes),
+    comment: r.comment,
+    start_time: r.start_time,
+    duration_ms: r.duration_ms,
+    run_num: r.run_num,
+    ...(warnings.length ? { warnings } : {}),
   };
 };
 
 export class JobStore {
   private readonly issued = new Set<string>();
 
-  private constructor(readonly db: Database, readonly file: string) {}
+  private constructor(
+    readonly db: Database,
+    readonly file: string,
+  ) {}
 
   /**
    * Opens the store at `file` (":memory:" for a private one), creating and migrating it. The file,
@@ -210,11 +291,16 @@ export class JobStore {
     const gone = running.filter((r) => r.master_pid === null || !alive({ pid: r.master_pid, start: r.master_start }));
     if (!gone.length) return [];
     const markJob = this.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE jid = ? AND status = 'running'");
-    const markRuns = this.db.prepare("UPDATE host_runs SET status = 'interrupted', errors = ?, unresolved = 1 WHERE jid = ? AND status = 'running'");
+    const markRuns = this.db.prepare(
+      "UPDATE host_runs SET status = 'interrupted', errors = ?, unresolved = 1 WHERE jid = ? AND status = 'running'",
+    );
     this.db.transaction(() => {
       for (const r of gone) {
         const who = r.master_pid === null ? 'the master' : `the master (pid ${r.master_pid})`;
-        const error: ErrorData = { code: 'INTERRUPTED', message: `${who} stopped before this host's run finished; its outcome is fetched from the host at the next contact` };
+        const error: ErrorData = {
+          code: 'INTERRUPTED',
+          message: `${who} stopped before this host's run finished; its outcome is fetched from the host at the next contact`,
+        };
         markJob.run(r.jid);
         markRuns.run(JSON.stringify([error]), r.jid);
       }
@@ -229,7 +315,8 @@ export class JobStore {
   /** A job id not handed out before by this store (ids of one millisecond get increasing microseconds). */
   newJid(at: Date = new Date()): string {
     let jid = makeJid(at);
-    for (let us = 1; this.issued.has(jid) || this.job(jid); us++) jid = makeJid(new Date(at.getTime() + Math.floor(us / 1000)), us % 1000);
+    for (let us = 1; this.issued.has(jid) || this.job(jid); us++)
+      jid = makeJid(new Date(at.getTime() + Math.floor(us / 1000)), us % 1000);
     this.issued.add(jid);
     return jid;
   }
@@ -248,7 +335,19 @@ export class JobStore {
         'INSERT INTO jobs (jid, kind, args, test, started_at, status, origin, who, master_pid, master_start, hosts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
           "ON CONFLICT (jid) DO UPDATE SET kind = excluded.kind, args = excluded.args, test = excluded.test, hosts = COALESCE(excluded.hosts, jobs.hosts) WHERE jobs.status = 'running'",
       )
-      .run(jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, started.toISOString(), 'running', job.origin ?? 'cli', job.who ?? '', master.pid, master.start, hosts);
+      .run(
+        jid,
+        job.kind,
+        JSON.stringify(job.args ?? {}),
+        job.test ? 1 : 0,
+        started.toISOString(),
+        'running',
+        job.origin ?? 'cli',
+        job.who ?? '',
+        master.pid,
+        master.start,
+        hosts,
+      );
     if (r.changes === 0) throw new Error(`job ${jid} is already recorded and has finished`);
     return this.job(jid)!;
   }
@@ -261,19 +360,45 @@ export class JobStore {
     const wanted = new Set(hosts);
     const busy: BusyHost[] = [];
     const runs = this.db.prepare<unknown[], { host: string }>('SELECT host FROM host_runs WHERE jid = ?');
-    for (const j of this.db.prepare<unknown[], JobRow>("SELECT * FROM jobs WHERE status = 'running' ORDER BY started_at, jid").all()) {
+    for (const j of this.db
+      .prepare<unknown[], JobRow>("SELECT * FROM jobs WHERE status = 'running' ORDER BY started_at, jid")
+      .all()) {
       const on: string[] = j.hosts === null ? runs.all(j.jid).map((r) => r.host) : JSON.parse(j.hosts);
       for (const host of on) if (wanted.has(host)) busy.push({ host, jid: j.jid, origin: j.origin, who: j.who });
     }
     return busy;
   }
 
-  /** Records a job that did not start (`skipped`, or `error` when it could not be planned), finished at once, with the reason. */
-  recordNotRun(job: NewJob & { jid: string }, status: 'skipped' | 'error', reason: string, at: Date = new Date()): JobRecord {
+  /**
+   * Records a job that did not start (`skipped`, or `error` when it could not be planned), finished
+   * at once, with the reason.
+   */
+  recordNotRun(
+    job: NewJob & { jid: string },
+    status: 'skipped' | 'error',
+    reason: string,
+    at: Date = new Date(),
+  ): JobRecord {
     const master = job.master ?? currentProcess();
     this.db
-      .prepare('INSERT INTO jobs (jid, kind, args, test, started_at, finished_at, status, origin, who, master_pid, master_start, duration_ms, hosts, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)')
-      .run(job.jid, job.kind, JSON.stringify(job.args ?? {}), job.test ? 1 : 0, at.toISOString(), at.toISOString(), status, job.origin ?? 'cli', job.who ?? '', master.pid, master.start, job.hosts ? JSON.stringify(job.hosts) : null, reason);
+      .prepare(
+        'INSERT INTO jobs (jid, kind, args, test, started_at, finished_at, status, origin, who, master_pid, master_start, duration_ms, hosts, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
+      )
+      .run(
+        job.jid,
+        job.kind,
+        JSON.stringify(job.args ?? {}),
+        job.test ? 1 : 0,
+        at.toISOString(),
+        at.toISOString(),
+        status,
+        job.origin ?? 'cli',
+        job.who ?? '',
+        master.pid,
+        master.start,
+        job.hosts ? JSON.stringify(job.hosts) : null,
+        reason,
+      );
     return this.job(job.jid)!;
   }
 
@@ -283,21 +408,28 @@ export class JobStore {
    * returned. The check and the record are one write transaction, so two masters cannot both claim
    * a host.
    */
-  claimJob(job: NewJob & { hosts: readonly string[]; jid: string }, at: Date = new Date()): { job: JobRecord; busy: BusyHost[] } {
+  claimJob(
+    job: NewJob & { hosts: readonly string[]; jid: string },
+    at: Date = new Date(),
+  ): { job: JobRecord; busy: BusyHost[] } {
     this.interruptOrphans();
-    return this.db.transaction(() => {
-      const busy = this.busyHosts(job.hosts);
-      if (!busy.length) return { job: this.startJob({ ...job, startedAt: at }), busy };
-      const reason = skipReason(busy);
-      this.recordNotRun(job, 'skipped', reason, at);
-      const byHost = new Map(busy.map((b) => [b.host, b]));
-      job.hosts.forEach((host, position) => {
-        const b = byHost.get(host);
-        const why = b ? `${host}: busy with job ${b.jid} (${startedByText(b)})` : `${host}: not run because the scheduled run was skipped`;
-        this.recordHostRun(job.jid, { host, status: 'blocked', position, reason: why, finishedAt: at });
-      });
-      return { job: this.job(job.jid)!, busy };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const busy = this.busyHosts(job.hosts);
+        if (!busy.length) return { job: this.startJob({ ...job, startedAt: at }), busy };
+        const reason = skipReason(busy);
+        this.recordNotRun(job, 'skipped', reason, at);
+        const byHost = new Map(busy.map((b) => [b.host, b]));
+        job.hosts.forEach((host, position) => {
+          const b = byHost.get(host);
+          const why = b
+            ? `${host}: busy with job ${b.jid} (${startedByText(b)})`
+            : `${host}: not run because the scheduled run was skipped`;
+          this.recordHostRun(job.jid, { host, status: 'blocked', position, reason: why, finishedAt: at });
+        });
+        return { job: this.job(job.jid)!, busy };
+      })
+      .immediate();
   }
 
   /**
@@ -317,7 +449,9 @@ export class JobStore {
   finishJob(jid: string, status: Exclude<JobStatus, 'running'>, at: Date = new Date(), durationMs?: number): void {
     const started = this.job(jid)?.startedAt;
     const ms = durationMs ?? (started ? Math.max(0, at.getTime() - Date.parse(started)) : null);
-    this.db.prepare('UPDATE jobs SET status = ?, finished_at = ?, duration_ms = ? WHERE jid = ?').run(status, at.toISOString(), ms, jid);
+    this.db
+      .prepare('UPDATE jobs SET status = ?, finished_at = ?, duration_ms = ? WHERE jid = ?')
+      .run(status, at.toISOString(), ms, jid);
   }
 
   /**
@@ -326,7 +460,9 @@ export class JobStore {
    */
   recordHostRun(jid: string, run: HostRunInput): void {
     const results = run.results ?? [];
-    let succeeded = 0, failed = 0, changed = 0;
+    let succeeded = 0,
+      failed = 0,
+      changed = 0;
     for (const r of results) {
       if (r.result === false) failed++;
       else succeeded++;
@@ -344,13 +480,40 @@ export class JobStore {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM state_results WHERE jid = ? AND host = ?').run(jid, run.host);
       insertRun.run(
-        jid, run.host, run.status, succeeded, failed, changed, results.length, run.durationMs ?? 0, JSON.stringify(run.errors ?? []), JSON.stringify(run.warnings ?? []),
-        (run.finishedAt ?? new Date()).toISOString(), run.unresolved ? 1 : 0, run.recoveredAt ? run.recoveredAt.toISOString() : null,
-        run.position ?? 0, run.reason ?? '', run.position ?? null,
+        jid,
+        run.host,
+        run.status,
+        succeeded,
+        failed,
+        changed,
+        results.length,
+        run.durationMs ?? 0,
+        JSON.stringify(run.errors ?? []),
+        JSON.stringify(run.warnings ?? []),
+        (run.finishedAt ?? new Date()).toISOString(),
+        run.unresolved ? 1 : 0,
+        run.recoveredAt ? run.recoveredAt.toISOString() : null,
+        run.position ?? 0,
+        run.reason ?? '',
+        run.position ?? null,
       );
       noteDrift(this.db, jid, run.host, run.status, results, run.finishedAt ?? new Date());
       for (const r of results) {
-        insertResult.run(jid, run.host, r.tag, r.id, r.name, r.sls, r.result === null ? null : r.result ? 1 : 0, JSON.stringify(r.changes ?? {}), r.comment ?? '', r.start_time ?? '', r.duration_ms ?? 0, r.run_num, JSON.stringify(r.warnings ?? []));
+        insertResult.run(
+          jid,
+          run.host,
+          r.tag,
+          r.id,
+          r.name,
+          r.sls,
+          r.result === null ? null : r.result ? 1 : 0,
+          JSON.stringify(r.changes ?? {}),
+          r.comment ?? '',
+          r.start_time ?? '',
+          r.duration_ms ?? 0,
+          r.run_num,
+          JSON.stringify(r.warnings ?? []),
+        );
       }
     })();
   }
@@ -377,7 +540,10 @@ export class JobStore {
       params.push(filter.since.toISOString());
     }
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, jid DESC LIMIT ?`;
-    return this.db.prepare<unknown[], JobRow>(sql).all(...params, filter.limit ?? 50).map(toJob);
+    return this.db
+      .prepare<unknown[], JobRow>(sql)
+      .all(...params, filter.limit ?? 50)
+      .map(toJob);
   }
 
   /**
@@ -395,17 +561,25 @@ export class JobStore {
 
   /** The job's host runs in the job's host order. */
   hostRuns(jid: string): HostRunRecord[] {
-    return this.db.prepare<unknown[], HostRunRow>('SELECT * FROM host_runs WHERE jid = ? ORDER BY position, host').all(jid).map(toHostRun);
+    return this.db
+      .prepare<unknown[], HostRunRow>('SELECT * FROM host_runs WHERE jid = ? ORDER BY position, host')
+      .all(jid)
+      .map(toHostRun);
   }
 
   hostRun(jid: string, host: string): HostRunRecord | undefined {
-    const row = this.db.prepare<unknown[], HostRunRow>('SELECT * FROM host_runs WHERE jid = ? AND host = ?').get(jid, host);
+    const row = this.db
+      .prepare<unknown[], HostRunRow>('SELECT * FROM host_runs WHERE jid = ? AND host = ?')
+      .get(jid, host);
     return row && toHostRun(row);
   }
 
   /** A host's results in a job, in run order. */
   stateResults(jid: string, host: string): StateResult[] {
-    return this.db.prepare<unknown[], ResultRow>('SELECT * FROM state_results WHERE jid = ? AND host = ? ORDER BY run_num, tag').all(jid, host).map(toResult);
+    return this.db
+      .prepare<unknown[], ResultRow>('SELECT * FROM state_results WHERE jid = ? AND host = ? ORDER BY run_num, tag')
+      .all(jid, host)
+      .map(toResult);
   }
 
   /** The host's most recent highstate or SLS run that was not skipped (ad-hoc commands do not count). */
@@ -421,7 +595,9 @@ export class JobStore {
   /** Each host's most recent run that succeeded (ok or changed): its finish time. */
   lastSuccesses(): { host: string; finishedAt: string }[] {
     return this.db
-      .prepare<unknown[], { host: string; at: string }>("SELECT host, max(finished_at) AS at FROM host_runs WHERE status IN ('ok', 'changed') GROUP BY host ORDER BY host")
+      .prepare<unknown[], { host: string; at: string }>(
+        "SELECT host, max(finished_at) AS at FROM host_runs WHERE status IN ('ok', 'changed') GROUP BY host ORDER BY host",
+      )
       .all()
       .map((r) => ({ host: r.host, finishedAt: r.at }));
   }
@@ -433,7 +609,9 @@ export class JobStore {
 
   updateInventory(host: string, addresses: readonly string[], grains: Grains, at: Date = new Date()): void {
     this.db
-      .prepare('INSERT INTO inventory (host, addresses, grains, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET addresses = excluded.addresses, grains = excluded.grains, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO inventory (host, addresses, grains, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET addresses = excluded.addresses, grains = excluded.grains, updated_at = excluded.updated_at',
+      )
       .run(host, JSON.stringify(addresses), JSON.stringify(grains), at.toISOString());
   }
 
@@ -441,7 +619,12 @@ export class JobStore {
     return this.db
       .prepare<unknown[], InventoryRow>('SELECT * FROM inventory ORDER BY host')
       .all()
-      .map((r) => ({ host: r.host, addresses: JSON.parse(r.addresses), grains: JSON.parse(r.grains), updatedAt: r.updated_at }));
+      .map((r) => ({
+        host: r.host,
+        addresses: JSON.parse(r.addresses),
+        grains: JSON.parse(r.grains),
+        updatedAt: r.updated_at,
+      }));
   }
 
   /**

@@ -2,7 +2,21 @@
 import type { LowChunk } from '../../agent/protocol.ts';
 import { type OutputFormat, serialize } from './format.ts';
 
-const FIELD_ORDER: ReadonlyArray<keyof LowChunk> = ['tag', 'state', 'fun', 'id', 'name', 'sls', 'env', 'file', 'line', 'order', 'args', 'meta', 'requisites'];
+const FIELD_ORDER: ReadonlyArray<keyof LowChunk> = [
+  'tag',
+  'state',
+  'fun',
+  'id',
+  'name',
+  'sls',
+  'env',
+  'file',
+  'line',
+  'order',
+  'args',
+  'meta',
+  'requisites',
+];
 
 /** A chunk with its fields in FIELD_ORDER (then any others), undefined fields left out. */
 export function chunkView(chunk: LowChunk): Record<string, unknown> {

@@ -5,7 +5,12 @@ import type { ExitCode } from '../exit-codes.ts';
 /** Byte streams of a terminal (or pipes), for commands that pass a remote session through. */
 export interface Terminal {
   stdin: Readable & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
-  stdout: Writable & { columns?: number; rows?: number; on(event: 'resize', fn: () => void): unknown; off?(event: 'resize', fn: () => void): unknown };
+  stdout: Writable & {
+    columns?: number;
+    rows?: number;
+    on(event: 'resize', fn: () => void): unknown;
+    off?(event: 'resize', fn: () => void): unknown;
+  };
   /** A remote command's standard error when it has no pty (default: stdout). */
   stderr?: Writable;
 }

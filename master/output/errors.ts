@@ -43,12 +43,16 @@ export function formatGroup(g: ErrorGroup): string {
 
 /** One line per distinct error (see groupErrors), each ending with a newline. */
 export function formatErrors(errors: readonly ErrorData[]): string {
-  return groupErrors(errors).map((g) => formatGroup(g) + '\n').join('');
+  return groupErrors(errors)
+    .map((g) => formatGroup(g) + '\n')
+    .join('');
 }
 
 /** Warnings, one per distinct warning, prefixed `warning: `. */
 export function formatWarnings(warnings: readonly ErrorData[]): string {
-  return groupErrors(warnings).map((g) => `warning: ${formatGroup(g)}\n`).join('');
+  return groupErrors(warnings)
+    .map((g) => `warning: ${formatGroup(g)}\n`)
+    .join('');
 }
 
 /** `{errors: [...]}` for --out json: every error with its host, not grouped. */

@@ -23,7 +23,18 @@ export interface FleetCounts {
 }
 
 export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>): FleetCounts {
-  const c: FleetCounts = { hosts: job.results.length + job.blocked.length, ok: 0, changed: 0, failed: 0, unreachable: 0, timeout: 0, error: 0, blocked: job.blocked.length, interrupted: 0, states: { total: 0, succeeded: 0, changed: 0, failed: 0 } };
+  const c: FleetCounts = {
+    hosts: job.results.length + job.blocked.length,
+    ok: 0,
+    changed: 0,
+    failed: 0,
+    unreachable: 0,
+    timeout: 0,
+    error: 0,
+    blocked: job.blocked.length,
+    interrupted: 0,
+    states: { total: 0, succeeded: 0, changed: 0, failed: 0 },
+  };
   for (const r of job.results) {
     c[r.status]++;
     for (const s of r.results) {
@@ -51,15 +62,21 @@ export function formatHostOutput(result: PushResult, opts: HighstateOutputOption
   const parts: string[] = [];
   if (r.results.length || !r.errors.length) parts.push(formatHighstate(r.host, r.results, opts));
   else parts.push(c.red(`${r.host}:`));
-  if (r.errors.length) parts.push(r.errors.map((e) => c.red(`    ${formatError({ ...e, host: undefined })}`)).join('\n'));
-  if (r.warnings?.length) parts.push(r.warnings.map((w) => c.yellow(`    warning: ${formatError({ ...w, host: undefined })}`)).join('\n'));
+  if (r.errors.length)
+    parts.push(r.errors.map((e) => c.red(`    ${formatError({ ...e, host: undefined })}`)).join('\n'));
+  if (r.warnings?.length)
+    parts.push(r.warnings.map((w) => c.yellow(`    warning: ${formatError({ ...w, host: undefined })}`)).join('\n'));
   return parts.join('\n') + '\n';
 }
 
-export function formatFleetSummary(job: Pick<JobOutcome, 'jid' | 'results' | 'blocked' | 'durationMs'>, opts: { color?: boolean; test?: boolean } = {}): string {
+export function formatFleetSummary(
+  job: Pick<JobOutcome, 'jid' | 'results' | 'blocked' | 'durationMs'>,
+  opts: { color?: boolean; test?: boolean } = {},
+): string {
   const c = makeColors(opts.color ?? false);
   const n = fleetCounts(job);
-  const row = (label: string, value: number, paint: (s: string) => string = (s) => s) => paint(`${label.padEnd(13)}${String(value).padStart(5)}`);
+  const row = (label: string, value: number, paint: (s: string) => string = (s) => s) =>
+    paint(`${label.padEnd(13)}${String(value).padStart(5)}`);
   const lines = [
     c.cyan(`\nFleet summary (job ${job.jid}${opts.test ? ', test' : ''})`),
     c.cyan('-'.repeat(18)),

@@ -21,8 +21,20 @@ export function storedJob(store: JobStore, jid: string, host?: string): StoredJo
   for (const r of runs) {
     if (r.status === 'running') continue;
     if (r.status === 'blocked') blocked.push({ host: r.host, reason: r.reason || `${r.host}: not run` });
-    else results.push({ host: r.host, status: r.status, results: store.stateResults(jid, r.host), errors: r.errors, durationMs: r.durationMs, ...(r.warnings.length ? { warnings: r.warnings } : {}) });
+    else
+      results.push({
+        host: r.host,
+        status: r.status,
+        results: store.stateResults(jid, r.host),
+        errors: r.errors,
+        durationMs: r.durationMs,
+        ...(r.warnings.length ? { warnings: r.warnings } : {}),
+      });
   }
   const durationMs = job.durationMs ?? (job.finishedAt ? Date.parse(job.finishedAt) - Date.parse(job.startedAt) : 0);
-  return { job, outcome: { jid, waves: [], results, blocked, status: job.status, durationMs }, order: runs.map((r) => r.host) };
+  return {
+    job,
+    outcome: { jid, waves: [], results, blocked, status: job.status, durationMs },
+    order: runs.map((r) => r.host),
+  };
 }

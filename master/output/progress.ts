@@ -5,7 +5,8 @@ import { type Colors, makeColors } from '../../agent/output/colors.ts';
 import type { JobEvent, PushResult } from '../push/orchestrate.ts';
 import { safeLine } from './terminal-safe.ts';
 
-export type HostPhase = 'queued' | 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';
+export type HostPhase =
+  'queued' | 'running' | 'ok' | 'changed' | 'failed' | 'unreachable' | 'timeout' | 'error' | 'blocked' | 'interrupted';
 
 export interface HostLine {
   host: string;
@@ -123,7 +124,11 @@ export class Progress {
         this.set(e.host, e.result.status, resultDetail(e.result));
         break;
       case 'host-blocked':
-        this.set(e.host, 'blocked', e.reason.replace(new RegExp(`^${e.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), ''));
+        this.set(
+          e.host,
+          'blocked',
+          e.reason.replace(new RegExp(`^${e.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), ''),
+        );
         break;
       default:
         break;
@@ -139,7 +144,9 @@ export class Progress {
   /** Moves the cursor back over the previous table and draws the current one. */
   private redraw(): void {
     const up = this.drawn ? `\x1b[${this.drawn}A` : '';
-    const body = renderLines(this.lines, this.colors).map((l) => `\r\x1b[2K${l}\n`).join('');
+    const body = renderLines(this.lines, this.colors)
+      .map((l) => `\r\x1b[2K${l}\n`)
+      .join('');
     this.opts.write(up + body);
     this.drawn = this.lines.length;
   }

@@ -42,13 +42,15 @@ export function safeJson(json: string): string {
 export function safeValue(v: unknown): unknown {
   if (typeof v === 'string') return safeText(v);
   if (Array.isArray(v)) return v.map(safeValue);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [safeLine(k), safeValue(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [safeLine(k), safeValue(x)]));
   return v;
 }
 
 function safeError(e: ErrorData): ErrorData {
   return {
-    ...e, message: safeText(e.message),
+    ...e,
+    message: safeText(e.message),
     ...(e.file !== undefined ? { file: safeLine(e.file) } : {}),
     ...(e.id !== undefined ? { id: safeLine(e.id) } : {}),
     ...(e.host !== undefined ? { host: safeLine(e.host) } : {}),
@@ -57,8 +59,14 @@ function safeError(e: ErrorData): ErrorData {
 
 function safeResult(r: StateResult): StateResult {
   return {
-    ...r, tag: safeLine(r.tag), id: safeLine(r.id), name: safeLine(r.name), sls: safeLine(r.sls), start_time: safeLine(r.start_time),
-    comment: safeText(r.comment), changes: safeValue(r.changes) as Record<string, unknown>,
+    ...r,
+    tag: safeLine(r.tag),
+    id: safeLine(r.id),
+    name: safeLine(r.name),
+    sls: safeLine(r.sls),
+    start_time: safeLine(r.start_time),
+    comment: safeText(r.comment),
+    changes: safeValue(r.changes) as Record<string, unknown>,
     ...(r.warnings ? { warnings: r.warnings.map(safeText) } : {}),
   };
 }
@@ -66,7 +74,9 @@ function safeResult(r: StateResult): StateResult {
 /** A host's outcome with everything the host sent made safe to print. */
 export function safeHostResult(r: PushResult): PushResult {
   return {
-    ...r, results: r.results.map(safeResult), errors: r.errors.map(safeError),
+    ...r,
+    results: r.results.map(safeResult),
+    errors: r.errors.map(safeError),
     ...(r.warnings ? { warnings: r.warnings.map(safeError) } : {}),
   };
 }

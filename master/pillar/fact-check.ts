@@ -27,11 +27,18 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 /** A host name by RFC 1123: dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
 export function isHostName(v: unknown): v is string {
   if (typeof v !== 'string' || v.length === 0 || v.length > 253) return false;
-  return v.replace(/\.$/, '').split('.').every((l) => LABEL.test(l));
+  return v
+    .replace(/\.$/, '')
+    .split('.')
+    .every((l) => LABEL.test(l));
 }
 
-const isToken = (v: unknown): v is string => typeof v === 'string' && /^(?:[A-Za-z0-9][A-Za-z0-9._+~-]{0,63})?$/.test(v);
-const intIn = (lo: number, hi: number) => (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi;
+const isToken = (v: unknown): v is string =>
+  typeof v === 'string' && /^(?:[A-Za-z0-9][A-Za-z0-9._+~-]{0,63})?$/.test(v);
+const intIn =
+  (lo: number, hi: number) =>
+  (v: unknown): v is number =>
+    Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi;
 
 type Grain = (typeof REPORTED_GRAINS)[number];
 
@@ -68,7 +75,8 @@ function addressList(list: unknown, what: string, family: 0 | 4 | 6, dropped: st
   }
   const kept: string[] = [];
   for (const a of list) {
-    if (!isAddress(a) || (family && isIP(a) !== family)) dropped.push(`${what} entry ${preview(a)} (not an IP${family ? `v${family}` : ''} address)`);
+    if (!isAddress(a) || (family && isIP(a) !== family))
+      dropped.push(`${what} entry ${preview(a)} (not an IP${family ? `v${family}` : ''} address)`);
     else if (kept.length >= MAX_ADDRESSES) {
       dropped.push(`${what}: ${list.length - MAX_ADDRESSES} entries over the limit of ${MAX_ADDRESSES}`);
       break;
@@ -82,7 +90,8 @@ export function checkFacts(addresses: unknown, grains: unknown): CheckedFacts {
   const dropped: string[] = [];
   const kept = addressList(addresses, 'address', 0, dropped);
   const out: Grains = {};
-  if (grains !== undefined && (typeof grains !== 'object' || grains === null || Array.isArray(grains))) dropped.push(`grains ${preview(grains)} (not a map)`);
+  if (grains !== undefined && (typeof grains !== 'object' || grains === null || Array.isArray(grains)))
+    dropped.push(`grains ${preview(grains)} (not a map)`);
   else if (grains) {
     const g = grains as Record<string, unknown>;
     for (const [key, value] of Object.entries(g)) {

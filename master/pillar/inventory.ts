@@ -71,7 +71,10 @@ function reportedAddresses(mine: MineData, id: string): string[] {
  */
 export function inventoryHosts(mine: MineData, roster: readonly RosterHost[]): InventoryHost[] {
   return roster.map((h) => ({
-    id: h.id, ...(h.level ? { level: h.level } : {}), roles: [...h.roles], addresses: reportedAddresses(mine, h.id),
+    id: h.id,
+    ...(h.level ? { level: h.level } : {}),
+    roles: [...h.roles],
+    addresses: reportedAddresses(mine, h.id),
     ...(isIPv4(h.host) ? { roster_address: h.host } : {}),
   }));
 }
@@ -86,4 +89,3 @@ export function ipsBy(mine: MineData, roster: readonly RosterHost[], q: IpQuery 
   }
   return out;
 }
-

@@ -42,7 +42,9 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutcome {
   const saltenv = input.saltenv ?? 'base';
   const grains = rosterGrains(host);
   const p = compilePillar({
-    tree: input.pillar, grains, saltenv,
+    tree: input.pillar,
+    grains,
+    saltenv,
     ...(input.privatePillar ? { privateTree: input.privatePillar } : {}),
     ...(input.mine ? { mine: input.mine } : {}),
     ...(input.inventory ? { inventory: input.inventory } : {}),

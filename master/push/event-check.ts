@@ -29,11 +29,20 @@ function kindOk(v: unknown, kind: FieldKind): boolean {
 }
 
 const KIND_NAMES: Record<FieldKind, string> = {
-  string: 'a string', int: 'a whole number', number: 'a number', boolean: 'true or false', object: 'a map', array: 'a list',
+  string: 'a string',
+  int: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a map',
+  array: 'a list',
 };
 
 /** The first field of `o` that is missing or of the wrong kind, as a sentence; undefined when all fit. */
-function fieldProblem(o: Obj, required: Record<string, FieldKind>, optional: Record<string, FieldKind> = {}): string | undefined {
+function fieldProblem(
+  o: Obj,
+  required: Record<string, FieldKind>,
+  optional: Record<string, FieldKind> = {},
+): string | undefined {
   const missing = Object.keys(required).filter((k) => o[k] === undefined);
   if (missing.length) return `missing ${missing.map((k) => `'${k}'`).join(', ')}`;
   for (const [k, kind] of Object.entries({ ...required, ...optional })) {
@@ -43,10 +52,25 @@ function fieldProblem(o: Obj, required: Record<string, FieldKind>, optional: Rec
 }
 
 const RESULT_FIELDS = {
-  tag: 'string', id: 'string', name: 'string', sls: 'string', changes: 'object', comment: 'string',
-  start_time: 'string', duration_ms: 'number', run_num: 'int',
+  tag: 'string',
+  id: 'string',
+  name: 'string',
+  sls: 'string',
+  changes: 'object',
+  comment: 'string',
+  start_time: 'string',
+  duration_ms: 'number',
+  run_num: 'int',
 } as const;
-const SUMMARY_FIELDS = { succeeded: 'int', failed: 'int', changed: 'int', total: 'int', duration_ms: 'number', test: 'boolean', stopped: 'boolean' } as const;
+const SUMMARY_FIELDS = {
+  succeeded: 'int',
+  failed: 'int',
+  changed: 'int',
+  total: 'int',
+  duration_ms: 'number',
+  test: 'boolean',
+  stopped: 'boolean',
+} as const;
 const ERROR_FIELDS = { code: 'string', message: 'string' } as const;
 const ERROR_OPTIONAL = { file: 'string', line: 'int', id: 'string', host: 'string' } as const;
 
@@ -54,7 +78,8 @@ function resultProblem(o: Obj): string | undefined {
   const p = fieldProblem(o, RESULT_FIELDS, { warnings: 'array' });
   if (p) return p;
   if (o.result !== true && o.result !== false && o.result !== null) return `'result' is not true, false or null`;
-  if (Array.isArray(o.warnings) && !o.warnings.every((w) => typeof w === 'string')) return `'warnings' is not a list of strings`;
+  if (Array.isArray(o.warnings) && !o.warnings.every((w) => typeof w === 'string'))
+    return `'warnings' is not a list of strings`;
   return undefined;
 }
 
@@ -62,7 +87,9 @@ function errorProblem(e: unknown): string | undefined {
   if (!isObj(e)) return `'error' is not a map`;
   const p = fieldProblem(e, ERROR_FIELDS, ERROR_OPTIONAL);
   if (p) return `error ${p}`;
-  return (ERROR_CODES as readonly string[]).includes(e.code as string) ? undefined : `error code '${String(e.code).slice(0, 40)}' is not one halite knows`;
+  return (ERROR_CODES as readonly string[]).includes(e.code as string)
+    ? undefined
+    : `error code '${String(e.code).slice(0, 40)}' is not one halite knows`;
 }
 
 /** Checks one AgentEvent (already JSON-parsed, with a `type` of an event). */
@@ -70,7 +97,11 @@ export function checkEvent(v: Obj): Checked<AgentEvent> {
   let problem: string | undefined;
   switch (v.type) {
     case 'start':
-      problem = fieldProblem(v, { jid: 'string', host: 'string', chunks: 'int', test: 'boolean' }, { addresses: 'array', grains: 'object' });
+      problem = fieldProblem(
+        v,
+        { jid: 'string', host: 'string', chunks: 'int', test: 'boolean' },
+        { addresses: 'array', grains: 'object' },
+      );
       break;
     case 'result':
       problem = resultProblem(v);
@@ -96,12 +127,28 @@ function pick(v: Obj): AgentEvent {
   switch (v.type) {
     case 'start': {
       const { jid, host, chunks, test, addresses, grains } = v;
-      return { type: 'start', jid, host, chunks, test, ...(addresses !== undefined ? { addresses } : {}), ...(grains !== undefined ? { grains } : {}) } as AgentEvent;
+      return {
+        type: 'start',
+        jid,
+        host,
+        chunks,
+        test,
+        ...(addresses !== undefined ? { addresses } : {}),
+        ...(grains !== undefined ? { grains } : {}),
+      } as AgentEvent;
     }
     case 'result': {
       const r: StateResult = {
-        tag: v.tag as string, id: v.id as string, name: v.name as string, sls: v.sls as string, result: v.result as StateResult['result'],
-        changes: v.changes as Obj, comment: v.comment as string, start_time: v.start_time as string, duration_ms: v.duration_ms as number, run_num: v.run_num as number,
+        tag: v.tag as string,
+        id: v.id as string,
+        name: v.name as string,
+        sls: v.sls as string,
+        result: v.result as StateResult['result'],
+        changes: v.changes as Obj,
+        comment: v.comment as string,
+        start_time: v.start_time as string,
+        duration_ms: v.duration_ms as number,
+        run_num: v.run_num as number,
         ...(v.warnings !== undefined ? { warnings: v.warnings as string[] } : {}),
       };
       return { type: 'result', ...r };
@@ -113,7 +160,9 @@ function pick(v: Obj): AgentEvent {
     }
     default: {
       const e = v.error as Obj;
-      const error = Object.fromEntries(['code', 'message', ...Object.keys(ERROR_OPTIONAL)].filter((k) => e[k] !== undefined).map((k) => [k, e[k]])) as unknown as ErrorData;
+      const error = Object.fromEntries(
+        ['code', 'message', ...Object.keys(ERROR_OPTIONAL)].filter((k) => e[k] !== undefined).map((k) => [k, e[k]]),
+      ) as unknown as ErrorData;
       return { type: 'error', jid: v.jid as string, host: v.host as string, error };
     }
   }
@@ -139,13 +188,15 @@ export function checkWireMessage(v: Obj): Checked<WireMessage> {
     case 'need-files':
       problem = fieldProblem(v, { hashes: 'array' });
       if (!problem && (v.hashes as unknown[]).length > MAX_NEED_FILES) problem = `more than ${MAX_NEED_FILES} hashes`;
-      if (!problem && !(v.hashes as unknown[]).every((h) => typeof h === 'string' && SHA256.test(h))) problem = `'hashes' holds something that is not a sha256`;
+      if (!problem && !(v.hashes as unknown[]).every((h) => typeof h === 'string' && SHA256.test(h)))
+        problem = `'hashes' holds something that is not a sha256`;
       break;
     case 'alive':
       break;
     case 'last-job':
       problem = fieldProblem(v, { jid: 'string', events: 'array' });
-      if (!problem && !(v.events as unknown[]).every((e) => typeof e === 'string')) problem = `'events' holds something that is not a line`;
+      if (!problem && !(v.events as unknown[]).every((e) => typeof e === 'string'))
+        problem = `'events' holds something that is not a line`;
       break;
     default:
       problem = 'unknown message type';
@@ -157,7 +208,10 @@ export function checkWireMessage(v: Obj): Checked<WireMessage> {
     case 'need-node':
       return { ok: true, value: { type: 'need-node', ...(v.found !== undefined ? { found: v.found as string } : {}) } };
     case 'hello':
-      return { ok: true, value: { type: 'hello', node: v.node as string, agent: v.agent as string, pid: v.pid as number } };
+      return {
+        ok: true,
+        value: { type: 'hello', node: v.node as string, agent: v.agent as string, pid: v.pid as number },
+      };
     case 'need-files':
       return { ok: true, value: { type: 'need-files', hashes: v.hashes as string[] } };
     case 'last-job':

@@ -85,7 +85,11 @@ export class Exchange {
   /** Starts the run and idle timers (call when the command starts); `clearTimers` when it ended. */
   startTimers(): void {
     const { timeout } = this.limits;
-    if (timeout > 0) this.runTimer = setTimeout(() => this.stop('timeout', `${this.host}: did not finish within ${timeout} s`), timeout * 1000);
+    if (timeout > 0)
+      this.runTimer = setTimeout(
+        () => this.stop('timeout', `${this.host}: did not finish within ${timeout} s`),
+        timeout * 1000,
+      );
     this.touch();
   }
 
@@ -165,7 +169,8 @@ export class Exchange {
 
   onStdout(chunk: Buffer): void {
     if (!this.received(chunk.length)) return;
-    if (!this.lines.push(chunk)) this.violation(`sent a line longer than ${formatSize(this.limits.maxLine)} (host_max_line)`);
+    if (!this.lines.push(chunk))
+      this.violation(`sent a line longer than ${formatSize(this.limits.maxLine)} (host_max_line)`);
   }
 
   onStderr(chunk: Buffer): void {
@@ -217,7 +222,11 @@ export class Exchange {
       case 'need-agent':
         this.requested.agent = true;
         if (msg.bytes !== bundle.length) {
-          this.errors.push({ code: 'INTERNAL', host: envelope.id, message: `the VM asked for ${msg.bytes} bytes of agent bundle, the bundle has ${bundle.length}` });
+          this.errors.push({
+            code: 'INTERNAL',
+            host: envelope.id,
+            message: `the VM asked for ${msg.bytes} bytes of agent bundle, the bundle has ${bundle.length}`,
+          });
           this.end();
           return;
         }
@@ -279,8 +288,10 @@ export class Exchange {
     }
     if (this.finished) this.violation(`a ${event.type} event after the run ended`);
     else if (event.type === 'start' && this.started) this.violation('a second start event');
-    else if ((event.type === 'result' || event.type === 'done') && !this.started) this.violation(`a ${event.type} event before the start event`);
-    else if (event.type === 'result' && this.results.length >= this.started!.chunks) this.violation(`more results than the ${this.started!.chunks} states it announced`);
+    else if ((event.type === 'result' || event.type === 'done') && !this.started)
+      this.violation(`a ${event.type} event before the start event`);
+    else if (event.type === 'result' && this.results.length >= this.started!.chunks)
+      this.violation(`more results than the ${this.started!.chunks} states it announced`);
     else return true;
     return false;
   }
@@ -305,7 +316,11 @@ export class Exchange {
         this.grains = facts.grains;
         event = { ...event, addresses: facts.addresses, grains: facts.grains };
         if (facts.dropped.length) {
-          this.warnings.push({ code: 'PROTOCOL', host: this.host, message: `dropped reported facts that are not what they claim: ${facts.dropped.join('; ')}` });
+          this.warnings.push({
+            code: 'PROTOCOL',
+            host: this.host,
+            message: `dropped reported facts that are not what they claim: ${facts.dropped.join('; ')}`,
+          });
         }
       }
     } else if (event.type === 'done') {

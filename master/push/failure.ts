@@ -15,15 +15,27 @@ export function tail(text: string, lines = TAIL_LINES): string {
  * The error for a remote command that ended before the agent finished the run: before its `hello`
  * the bootstrap failed and the host cannot run the agent (BOOTSTRAP); after it, the agent died.
  */
-export function endedEarly(host: string, exit: ExecResult & { via?: 'socket' | 'exec' }, agentStarted: boolean, detail: string): ErrorData {
+export function endedEarly(
+  host: string,
+  exit: ExecResult & { via?: 'socket' | 'exec' },
+  agentStarted: boolean,
+  detail: string,
+): ErrorData {
   // a resident agent's socket carries no exit status: its closing early says only that it died
-  const how = exit.via === 'socket'
-    ? 'closed its connection (the resident agent was killed or crashed)'
-    : exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
+  const how =
+    exit.via === 'socket'
+      ? 'closed its connection (the resident agent was killed or crashed)'
+      : exit.signal
+        ? `was killed by ${exit.signal}`
+        : `exited with status ${exit.code}`;
   const where = agentStarted ? 'the agent' : 'the bootstrap';
   // a one-line reason stays on the first line, which progress output shows
   const why = !detail ? '' : detail.includes('\n') ? `:\n${detail}` : `: ${detail}`;
-  return { code: agentStarted ? 'INTERNAL' : 'BOOTSTRAP', host, message: `${host}: ${where} ${how} before finishing the run${why}` };
+  return {
+    code: agentStarted ? 'INTERNAL' : 'BOOTSTRAP',
+    host,
+    message: `${host}: ${where} ${how} before finishing the run${why}`,
+  };
 }
 
 const DENIED = /permission denied|\bEACCES\b|\bEPERM\b|operation not permitted/i;
@@ -39,10 +51,18 @@ export function explainLogin(errors: readonly ErrorData[], target: HostTarget): 
   return errors.map((e) => {
     if (e.code !== 'INTERNAL' && e.code !== 'BOOTSTRAP') return e;
     if (!target.sudo && DENIED.test(e.message)) {
-      return { ...e, code: 'BOOTSTRAP', message: `${e.message}\n(logged in as ${target.user} without sudo: set \`sudo: true\` for ${target.id} in the roster, or log in as root)` };
+      return {
+        ...e,
+        code: 'BOOTSTRAP',
+        message: `${e.message}\n(logged in as ${target.user} without sudo: set \`sudo: true\` for ${target.id} in the roster, or log in as root)`,
+      };
     }
     if (target.sudo && SUDO_PASSWORD.test(e.message)) {
-      return { ...e, code: 'BOOTSTRAP', message: `${e.message}\n(sudo asks ${target.user} for a password: halite needs passwordless sudo, e.g. \`${target.user} ALL=(ALL) NOPASSWD:ALL\` in /etc/sudoers.d)` };
+      return {
+        ...e,
+        code: 'BOOTSTRAP',
+        message: `${e.message}\n(sudo asks ${target.user} for a password: halite needs passwordless sudo, e.g. \`${target.user} ALL=(ALL) NOPASSWD:ALL\` in /etc/sudoers.d)`,
+      };
     }
     return e;
   });

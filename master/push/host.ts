@@ -94,23 +94,37 @@ export interface HostPushResult extends PushResult {
 }
 
 /** A host's status from what its agent reported (also for a run recovered later). */
-export function statusOf(errors: readonly ErrorData[], summary: RunSummary | undefined, results: readonly StateResult[], stopAsked = false): PushStatus {
+export function statusOf(
+  errors: readonly ErrorData[],
+  summary: RunSummary | undefined,
+  results: readonly StateResult[],
+  stopAsked = false,
+): PushStatus {
   if (stopAsked && summary?.stopped && !errors.some((e) => e.code !== 'INTERRUPTED')) return 'interrupted';
   if (errors.length || !summary) return 'error';
   if (summary.failed > 0 || results.some((r) => r.result === false)) return 'failed';
   return summary.changed > 0 ? 'changed' : 'ok';
 }
 
-async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: PushJob, bundle: AgentBundle, opts: PushOptions) {
+async function exchangeOnce(
+  transport: ExecTransport,
+  target: HostTarget,
+  job: PushJob,
+  bundle: AgentBundle,
+  opts: PushOptions,
+) {
   const x = new Exchange({
-    envelope: job.envelope, bundle: bundle.code, file: job.file,
+    envelope: job.envelope,
+    bundle: bundle.code,
+    file: job.file,
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     ...(opts.onMessage ? { onMessage: opts.onMessage } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.onLastJob ? { onLastJob: opts.onLastJob } : {}),
   });
   const command = bootstrapCommand({
-    sha256: bundle.sha256, bytes: bundle.code.length,
+    sha256: bundle.sha256,
+    bytes: bundle.code.length,
     ...(opts.agentDir ? { agentDir: opts.agentDir } : {}),
     ...(opts.nodeDir ? { nodeDir: opts.nodeDir } : {}),
     ...(opts.serveArgs ? { serveArgs: opts.serveArgs } : {}),
@@ -138,12 +152,15 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
     signal: AbortSignal.any([opts.signal?.aborted ? opts.signal : cut.signal, x.signal]),
   };
   // A resident agent left by an earlier job answers on its socket; a root login is needed to reach it.
-  const resident = transport.socketOrExec && !(target.sudo && target.user !== 'root')
-    ? residentSocketPath(bundle.fileName.replace(/\.cjs$/, ''), opts.serveArgs ?? [])
-    : undefined;
+  const resident =
+    transport.socketOrExec && !(target.sudo && target.user !== 'root')
+      ? residentSocketPath(bundle.fileName.replace(/\.cjs$/, ''), opts.serveArgs ?? [])
+      : undefined;
   x.startTimers();
   try {
-    const r = resident ? await transport.socketOrExec!(target, resident, command, execOpts) : await transport.exec(target, command, execOpts);
+    const r = resident
+      ? await transport.socketOrExec!(target, resident, command, execOpts)
+      : await transport.exec(target, command, execOpts);
     x.flush();
     return { x, exit: r, stderr: x.stderr() };
   } catch (err) {
@@ -161,27 +178,59 @@ async function exchangeOnce(transport: ExecTransport, target: HostTarget, job: P
 }
 
 /** The result of an exchange cut after the agent started: what arrived, and the run left to the agent. */
-function cutShort(host: string, x: Exchange, err: unknown, aborted: boolean, secrets: string[]): Partial<PushResult> & { status: PushStatus } {
+function cutShort(
+  host: string,
+  x: Exchange,
+  err: unknown,
+  aborted: boolean,
+  secrets: string[],
+): Partial<PushResult> & { status: PushStatus } {
   const why = aborted
     ? `${host}: the job was interrupted before the agent finished`
     : `${host}: ${redact((err as Error).message ?? String(err), secrets)} (the agent had started)`;
-  const error: ErrorData = { code: aborted ? 'INTERRUPTED' : 'TRANSPORT', host, message: `${why}; its outcome is fetched at the next contact with the host` };
-  return { status: aborted ? 'interrupted' : 'error', results: x.results, errors: [...x.errors, error], unresolved: true, exitCode: null };
+  const error: ErrorData = {
+    code: aborted ? 'INTERRUPTED' : 'TRANSPORT',
+    host,
+    message: `${why}; its outcome is fetched at the next contact with the host`,
+  };
+  return {
+    status: aborted ? 'interrupted' : 'error',
+    results: x.results,
+    errors: [...x.errors, error],
+    unresolved: true,
+    exitCode: null,
+  };
 }
 
 /** Runs `job` on `target`; never throws for a host-level failure (it is in the result). */
-export async function pushHost(transport: ExecTransport, target: HostTarget, job: PushJob, opts: PushOptions = {}): Promise<HostPushResult> {
+export async function pushHost(
+  transport: ExecTransport,
+  target: HostTarget,
+  job: PushJob,
+  opts: PushOptions = {},
+): Promise<HostPushResult> {
   const started = Date.now();
   const host = target.id;
   const secrets = job.envelope.secrets;
   let bytesSent = 0;
   const requested = { agent: false, files: [] as string[] };
   const finish = (status: PushStatus, extra: Partial<PushResult> = {}): HostPushResult => ({
-    host, status, results: [], errors: [], durationMs: Date.now() - started, bytesSent, requested, ...extra,
+    host,
+    status,
+    results: [],
+    errors: [],
+    durationMs: Date.now() - started,
+    bytesSent,
+    requested,
+    ...extra,
   });
   const fault = (err: unknown): HostPushResult => {
     const e = err as Error;
-    const data: ErrorData = { code: isTransportError(err) ? 'TRANSPORT' : 'INTERNAL', host, message: redact(e.message ?? String(err), secrets) };
+    const data: ErrorData = {
+      code: isTransportError(err) ? 'TRANSPORT' : 'INTERNAL',
+      host,
+      message: redact(e.message ?? String(err), secrets),
+    };
     return finish(isTransportError(err, 'unreachable') ? 'unreachable' : 'error', { errors: [data] });
   };
 
@@ -205,7 +254,11 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
     requested.files.push(...x.requested.files);
     if (!exit) {
       const { status, ...rest } = cutShort(host, x, run.failure, Boolean(opts.signal?.aborted), secrets);
-      return finish(status, { ...rest, ...(x.addresses ? { addresses: x.addresses } : {}), ...(x.grains ? { grains: x.grains } : {}) });
+      return finish(status, {
+        ...rest,
+        ...(x.addresses ? { addresses: x.addresses } : {}),
+        ...(x.grains ? { grains: x.grains } : {}),
+      });
     }
 
     if (x.needNode && exit.code === NEED_NODE_EXIT) {
@@ -223,7 +276,8 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
         bytesSent += inst.bytesSent;
-        if (inst.failure) return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message: `${host}: ${inst.failure}` }] });
+        if (inst.failure)
+          return finish('error', { errors: [{ code: 'BOOTSTRAP', host, message: `${host}: ${inst.failure}` }] });
       } catch (err) {
         return fault(err);
       }
@@ -233,20 +287,35 @@ export async function pushHost(transport: ExecTransport, target: HostTarget, job
     const warnings = x.warnings.length ? { warnings: x.warnings } : {};
     if (x.stopped) {
       // nothing a stopped host reported about itself is kept
-      return finish(x.stopped.status, { results: x.results, errors: [...x.errors, x.stopped.error], exitCode: null, ...warnings });
+      return finish(x.stopped.status, {
+        results: x.results,
+        errors: [...x.errors, x.stopped.error],
+        exitCode: null,
+        ...warnings,
+      });
     }
     const errors = [...x.errors];
     // the agent started and the exchange ended with no word of its end: the agent may have carried on
     const unresolved = Boolean(x.hello) && !x.ended;
-    if (!x.summary && !errors.length) errors.push(endedEarly(host, exit, Boolean(x.hello), tail(redact(stderr, secrets)) || tail(x.noise.join('\n'))));
+    if (!x.summary && !errors.length)
+      errors.push(endedEarly(host, exit, Boolean(x.hello), tail(redact(stderr, secrets)) || tail(x.noise.join('\n'))));
     if (x.stopSent && x.summary?.stopped) {
-      errors.push({ code: 'INTERRUPTED', host, message: `${host}: stopped after ${x.summary.total} states: the job was interrupted` });
+      errors.push({
+        code: 'INTERRUPTED',
+        host,
+        message: `${host}: stopped after ${x.summary.total} states: the job was interrupted`,
+      });
     }
     const explained = explainLogin(errors, target);
     return finish(statusOf(explained, x.summary, x.results, x.stopSent), {
-      results: x.results, errors: explained, ...(x.summary ? { summary: x.summary } : {}), exitCode: exit.code, ...warnings,
+      results: x.results,
+      errors: explained,
+      ...(x.summary ? { summary: x.summary } : {}),
+      exitCode: exit.code,
+      ...warnings,
       ...(unresolved ? { unresolved: true } : {}),
-      ...(x.addresses ? { addresses: x.addresses } : {}), ...(x.grains ? { grains: x.grains } : {}),
+      ...(x.addresses ? { addresses: x.addresses } : {}),
+      ...(x.grains ? { grains: x.grains } : {}),
     });
   }
 }

@@ -12,7 +12,13 @@ export interface MasterNode {
   machine: string;
 }
 
-const MACHINES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l', ppc64: 'ppc64le', s390x: 's390x' };
+const MACHINES: Record<string, string> = {
+  x64: 'x86_64',
+  arm64: 'aarch64',
+  arm: 'armv7l',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+};
 
 let cached: Promise<MasterNode> | undefined;
 
@@ -23,7 +29,9 @@ export function masterNode(path = process.execPath): Promise<MasterNode> {
     createReadStream(path)
       .on('data', (c) => hash.update(c))
       .once('error', reject)
-      .once('end', () => resolve({ path, bytes: statSync(path).size, sha256: hash.digest('hex'), machine: MACHINES[arch()] ?? arch() }));
+      .once('end', () =>
+        resolve({ path, bytes: statSync(path).size, sha256: hash.digest('hex'), machine: MACHINES[arch()] ?? arch() }),
+      );
   });
   if (path === process.execPath) {
     cached = p;

@@ -41,7 +41,12 @@ function parseNeed(line: string): NeedNodeBinary | undefined {
 }
 
 /** Sends the master's Node when the upload script asks for it; the file is streamed, never read whole. */
-async function uploadMasterNode(transport: NodeInstallTransport, target: HostTarget, node: MasterNode, opts: NodeInstallOptions) {
+async function uploadMasterNode(
+  transport: NodeInstallTransport,
+  target: HostTarget,
+  node: MasterNode,
+  opts: NodeInstallOptions,
+) {
   const stdin = new PassThrough();
   let buf = '';
   let asked: NeedNodeBinary | undefined;
@@ -64,7 +69,11 @@ async function uploadMasterNode(transport: NodeInstallTransport, target: HostTar
   };
   try {
     const command = uploadNodeCommand({ ...node, ...(opts.nodeDir ? { nodeDir: opts.nodeDir } : {}) });
-    const r = await transport.exec(target, command, { stdin, onStdout, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const r = await transport.exec(target, command, {
+      stdin,
+      onStdout,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     return { r, sent: asked?.bytes === node.bytes ? node.bytes : 0, asked: Boolean(asked) };
   } finally {
     // the host may have stopped reading early (a damaged transfer, a binary that does not run)
@@ -73,11 +82,19 @@ async function uploadMasterNode(transport: NodeInstallTransport, target: HostTar
   }
 }
 
-export async function installNode(transport: NodeInstallTransport, target: HostTarget, opts: NodeInstallOptions = {}): Promise<NodeInstallResult> {
+export async function installNode(
+  transport: NodeInstallTransport,
+  target: HostTarget,
+  opts: NodeInstallOptions = {},
+): Promise<NodeInstallResult> {
   const signal = opts.signal ? { signal: opts.signal } : {};
   const inst = await transport.exec(target, installNodeCommand(), signal);
   if (inst.code === 0) return { via: 'package', bytesSent: 0 };
-  if (inst.code !== NO_NODE_PACKAGE_EXIT) return { failure: `installing Node.js failed (exit ${inst.code}):\n${tail(inst.stderr || inst.stdout)}`, bytesSent: 0 };
+  if (inst.code !== NO_NODE_PACKAGE_EXIT)
+    return {
+      failure: `installing Node.js failed (exit ${inst.code}):\n${tail(inst.stderr || inst.stdout)}`,
+      bytesSent: 0,
+    };
   const node = await (opts.masterNode ?? masterNode)();
   const up = await uploadMasterNode(transport, target, node, opts);
   if (up.r.code === 0) return { via: up.asked ? 'master-binary' : 'present', bytesSent: up.sent };

@@ -84,13 +84,18 @@ export interface JobOutcome {
   durationMs: number;
 }
 
-const roleOutcome = (s: PushStatus): HostOutcome => (s === 'error' || s === 'timeout' || s === 'interrupted' ? 'failed' : s);
+const roleOutcome = (s: PushStatus): HostOutcome =>
+  s === 'error' || s === 'timeout' || s === 'interrupted' ? 'failed' : s;
 
 /**
  * The job's status: interrupted when it was stopped, else the worst host status (error, unreachable,
  * timeout, failed, changed, ok).
  */
-export function jobStatus(results: readonly Pick<PushResult, 'status'>[], blockedCount = 0, interrupted = false): Exclude<JobStatus, 'running'> {
+export function jobStatus(
+  results: readonly Pick<PushResult, 'status'>[],
+  blockedCount = 0,
+  interrupted = false,
+): Exclude<JobStatus, 'running'> {
   const has = (s: PushStatus) => results.some((r) => r.status === s);
   if (interrupted || has('interrupted')) return 'interrupted';
   if (has('error')) return 'error';
@@ -114,7 +119,8 @@ export function jobExitCode(results: readonly PushResult[]): ExitCode {
     else if (r.status === 'timeout') codes.push(EXIT.TIMEOUT);
     else if (r.status === 'error') codes.push(r.errors.length ? exitCodeFor(r.errors) : EXIT.INTERNAL);
     // errors beside results (e.g. a failed agent after some states) still count
-    if (r.status !== 'error' && r.status !== 'timeout' && r.status !== 'interrupted' && r.errors.length) codes.push(exitCodeFor(r.errors));
+    if (r.status !== 'error' && r.status !== 'timeout' && r.status !== 'interrupted' && r.errors.length)
+      codes.push(exitCodeFor(r.errors));
   }
   return worstExitCode(codes);
 }
@@ -122,7 +128,9 @@ export function jobExitCode(results: readonly PushResult[]): ExitCode {
 /** A runner that threw: unreachable for transport faults, error otherwise. */
 function thrown(host: string, err: unknown, durationMs: number): PushResult {
   const data: ErrorData =
-    err instanceof HaliteError ? errorData(err) : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+    err instanceof HaliteError
+      ? errorData(err)
+      : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
   if (!data.host) data.host = host;
   return { host, status: data.code === 'TRANSPORT' ? 'unreachable' : 'error', results: [], errors: [data], durationMs };
 }
@@ -135,7 +143,15 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
   const waves = plan(opts.hosts, opts.roles, { batch: opts.batch });
   const store = opts.store;
   const jid = opts.jid ?? store?.newJid() ?? `${started}`;
-  store?.startJob({ jid, kind: opts.kind ?? (opts.sls ? 'sls' : 'highstate'), args: opts.args ?? {}, test, origin: opts.origin ?? 'cli', who: opts.who ?? '', hosts: opts.hosts.map((h) => h.id) });
+  store?.startJob({
+    jid,
+    kind: opts.kind ?? (opts.sls ? 'sls' : 'highstate'),
+    args: opts.args ?? {},
+    test,
+    origin: opts.origin ?? 'cli',
+    who: opts.who ?? '',
+    hosts: opts.hosts.map((h) => h.id),
+  });
   const position = new Map(opts.hosts.map((h, i) => [h.id, i]));
 
   const outcomes: Record<string, Record<string, HostOutcome>> = {};
@@ -144,7 +160,13 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
   const limit = pLimit(Math.max(1, opts.concurrency ?? 8));
   let stopped = false;
 
-  emit({ type: 'job-start', jid, hosts: waves.flatMap((w) => w.hosts.map((h) => h.id)), waves: waves.map((w) => ({ roles: w.roles, hosts: w.hosts.map((h) => h.id) })), test });
+  emit({
+    type: 'job-start',
+    jid,
+    hosts: waves.flatMap((w) => w.hosts.map((h) => h.id)),
+    waves: waves.map((w) => ({ roles: w.roles, hosts: w.hosts.map((h) => h.id) })),
+    test,
+  });
   for (const h of waves.flatMap((w) => w.hosts)) emit({ type: 'host-queued', host: h.id });
 
   const skip = (host: RosterHost, reason: string) => {
@@ -166,8 +188,13 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
       const t0 = now();
       try {
         result = await opts.run(host, {
-          jid, test, wave, ...(opts.sls ? { sls: opts.sls } : {}), ...(opts.failhard ? { failhard: true } : {}),
-          ...(opts.stop ? { stop: opts.stop } : {}), ...(opts.abort ? { abort: opts.abort } : {}),
+          jid,
+          test,
+          wave,
+          ...(opts.sls ? { sls: opts.sls } : {}),
+          ...(opts.failhard ? { failhard: true } : {}),
+          ...(opts.stop ? { stop: opts.stop } : {}),
+          ...(opts.abort ? { abort: opts.abort } : {}),
         });
       } catch (err) {
         result = thrown(host.id, err, now() - t0);
@@ -176,13 +203,25 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<JobOutcome>
     results.push(result);
     for (const r of host.roles) (outcomes[r] ??= {})[host.id] = roleOutcome(result.status);
     store?.recordHostRun(jid, {
-      host: host.id, status: result.status, results: result.results, errors: result.errors, durationMs: result.durationMs,
+      host: host.id,
+      status: result.status,
+      results: result.results,
+      errors: result.errors,
+      durationMs: result.durationMs,
       position: position.get(host.id) ?? 0,
       ...(result.warnings?.length ? { warnings: result.warnings } : {}),
       ...(result.unresolved ? { unresolved: true } : {}),
     });
-    if (store && (result.addresses || result.grains)) store.updateInventory(host.id, result.addresses ?? [], result.grains ?? {});
-    if (opts.failhard && (result.status === 'failed' || result.status === 'error' || result.status === 'unreachable' || result.status === 'timeout')) stopped = true;
+    if (store && (result.addresses || result.grains))
+      store.updateInventory(host.id, result.addresses ?? [], result.grains ?? {});
+    if (
+      opts.failhard &&
+      (result.status === 'failed' ||
+        result.status === 'error' ||
+        result.status === 'unreachable' ||
+        result.status === 'timeout')
+    )
+      stopped = true;
     emit({ type: 'host-done', host: host.id, result });
   };
 

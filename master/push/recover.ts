@@ -27,20 +27,35 @@ export function recoveredRun(host: string, events: readonly AgentEvent[], stopAs
     else if (e.type === 'error') errors.push({ ...e.error, host });
   }
   if (!summary && !errors.length) {
-    errors.push({ code: 'INTERNAL', host, message: `${host}: the agent's record ends after ${results.length} states without the end of the run (the agent was stopped or killed)` });
+    errors.push({
+      code: 'INTERNAL',
+      host,
+      message: `${host}: the agent's record ends after ${results.length} states without the end of the run (the agent was stopped or killed)`,
+    });
   }
   return { status: statusOf(errors, summary, results, stopAsked), results, errors, ...(summary ? { summary } : {}) };
 }
 
 /** Rewrites `jid`'s run on `host` with the agent's record; false when the store has no such unresolved run. */
-export function recordRecovered(store: JobStore, host: string, jid: string, events: readonly AgentEvent[], at: Date = new Date()): boolean {
+export function recordRecovered(
+  store: JobStore,
+  host: string,
+  jid: string,
+  events: readonly AgentEvent[],
+  at: Date = new Date(),
+): boolean {
   const before = store.hostRun(jid, host);
   if (!before?.unresolved) return false;
   const run = recoveredRun(host, events, before.status === 'interrupted');
   const durationMs = run.summary?.duration_ms ?? run.results.reduce((n, r) => n + (r.duration_ms || 0), 0);
   store.recordHostRun(jid, {
-    host, status: run.status, results: run.results, errors: run.errors, durationMs,
-    ...(before.finishedAt ? { finishedAt: new Date(before.finishedAt) } : {}), recoveredAt: at,
+    host,
+    status: run.status,
+    results: run.results,
+    errors: run.errors,
+    durationMs,
+    ...(before.finishedAt ? { finishedAt: new Date(before.finishedAt) } : {}),
+    recoveredAt: at,
   });
   return true;
 }

@@ -49,17 +49,23 @@ export function pushRunner(env: RunnerEnv): HostRunner {
       ...(opts.failhard ? { failhard: true } : {}),
       ...(env.pillarOverride ? { pillarOverride: env.pillarOverride } : {}),
     });
-    if (!built.envelope) return { host: host.id, status: 'error', results: [], errors: built.errors, durationMs: Date.now() - started };
+    if (!built.envelope)
+      return { host: host.id, status: 'error', results: [], errors: built.errors, durationMs: Date.now() - started };
     // earlier runs on this host whose end never reached the master: the agent may have kept one
     const recover = store.unresolvedRuns(host.id).filter((jid) => jid !== opts.jid);
     const envelope = { ...built.envelope, linger: ws.config.agentLinger, ...(recover.length ? { recover } : {}) };
-    return pushHost(transport, targetFor(host, ws.config), { envelope, file }, {
-      bootstrap: env.bootstrap,
-      limits: env.limits,
-      ...(opts.stop ? { stop: opts.stop } : {}),
-      ...(opts.abort ? { signal: opts.abort } : {}),
-      onLastJob: (jid, events) => void recordRecovered(store, host.id, jid, events),
-      ...(env.onAgentEvent ? { onEvent: (e: AgentEvent) => env.onAgentEvent!(host.id, e) } : {}),
-    });
+    return pushHost(
+      transport,
+      targetFor(host, ws.config),
+      { envelope, file },
+      {
+        bootstrap: env.bootstrap,
+        limits: env.limits,
+        ...(opts.stop ? { stop: opts.stop } : {}),
+        ...(opts.abort ? { signal: opts.abort } : {}),
+        onLastJob: (jid, events) => void recordRecovered(store, host.id, jid, events),
+        ...(env.onAgentEvent ? { onEvent: (e: AgentEvent) => env.onAgentEvent!(host.id, e) } : {}),
+      },
+    );
   };
 }

@@ -21,7 +21,8 @@ export interface SchedulerEnv {
 /** What one tick did. */
 export type TickOutcome = { ran: Launched } | { skipped: Launched } | { failed: string } | { stopped: true };
 
-const describe = (s: ScheduleSpec): string => `${s.mode === 'test' ? 'test run' : 'highstate'} of level ${s.level}${s.roles.length ? ` (roles ${s.roles.join(', ')})` : ''}`;
+const describe = (s: ScheduleSpec): string =>
+  `${s.mode === 'test' ? 'test run' : 'highstate'} of level ${s.level}${s.roles.length ? ` (roles ${s.roles.join(', ')})` : ''}`;
 
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
@@ -40,7 +41,9 @@ export class Scheduler {
     };
     for (const spec of this.env.schedules) {
       this.tasks.push(cron.schedule(spec.cron, () => void this.fire(spec), { name: `halite-${spec.name}`, logger }));
-      this.env.log(`schedule ${spec.name}: ${describe(spec)} at '${spec.cron}'${spec.splay ? `, splay ${spec.splay}s` : ''}`);
+      this.env.log(
+        `schedule ${spec.name}: ${describe(spec)} at '${spec.cron}'${spec.splay ? `, splay ${spec.splay}s` : ''}`,
+      );
     }
   }
 
@@ -90,14 +93,17 @@ export class Scheduler {
         log(`schedule ${spec.name}: job ${launched.jid} ${launched.skipped}`);
         return { skipped: launched };
       }
-      log(`schedule ${spec.name}: job ${launched.jid} started (${describe(spec)}, ${launched.hosts.length} host${launched.hosts.length === 1 ? '' : 's'})`);
+      log(
+        `schedule ${spec.name}: job ${launched.jid} started (${describe(spec)}, ${launched.hosts.length} host${launched.hosts.length === 1 ? '' : 's'})`,
+      );
       return { ran: launched };
     } catch (err) {
       // a tick that could not even be planned (broken configuration, no such level) is recorded too
       const why = err instanceof Error ? err.message : String(err);
       const details = (err as { details?: string[] }).details ?? [];
       const reason = [why, ...details].join('\n');
-      if (jid === undefined || !store.job(jid)) store.recordNotRun({ jid: store.newJid(), kind: 'highstate', test, args, ...starter }, 'error', reason);
+      if (jid === undefined || !store.job(jid))
+        store.recordNotRun({ jid: store.newJid(), kind: 'highstate', test, args, ...starter }, 'error', reason);
       log(`schedule ${spec.name}: not run: ${reason}`);
       return { failed: reason };
     }

@@ -28,7 +28,9 @@ export function parseBatch(value: string): BatchSpec {
   const m = /^(\d+)(%?)$/.exec(v);
   const n = m ? Number(m[1]) : NaN;
   if (!m || n < 1 || (m[2] && n > 100)) {
-    throw new Error(`invalid batch ${JSON.stringify(value)}: expected a number of hosts (e.g. 2) or a percentage from 1% to 100% (e.g. 25%)`);
+    throw new Error(
+      `invalid batch ${JSON.stringify(value)}: expected a number of hosts (e.g. 2) or a percentage from 1% to 100% (e.g. 25%)`,
+    );
   }
   return m[2] ? { percent: n } : { size: n };
 }
@@ -53,7 +55,10 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 export function plan(hosts: readonly RosterHost[], roles: ReadonlyMap<string, Role>, opts: PlanOptions = {}): Wave[] {
   const unknown = hosts.flatMap((h) => h.roles.filter((r) => !roles.has(r)).map((r) => `${h.id}: ${r}`));
   if (unknown.length) throw new Error(`roles without a role file: ${unknown.join(', ')}`);
-  const depth = roleDepths(roles, hosts.flatMap((h) => h.roles));
+  const depth = roleDepths(
+    roles,
+    hosts.flatMap((h) => h.roles),
+  );
   const byDepth = new Map<number, { roles: Set<string>; hosts: RosterHost[] }>();
   for (const h of hosts) {
     // the latest role decides; among roles of equal depth the first in name order is named
@@ -66,7 +71,11 @@ export function plan(hosts: readonly RosterHost[], roles: ReadonlyMap<string, Ro
   }
   return [...byDepth.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([, w]) => ({ roles: [...w.roles].sort(), hosts: w.hosts, batches: chunks(w.hosts, batchSize(opts.batch, w.hosts.length)) }));
+    .map(([, w]) => ({
+      roles: [...w.roles].sort(),
+      hosts: w.hosts,
+      batches: chunks(w.hosts, batchSize(opts.batch, w.hosts.length)),
+    }));
 }
 
 export type HostOutcome = 'ok' | 'changed' | 'failed' | 'unreachable';
@@ -98,11 +107,16 @@ function describeFailure(f: BlockedRole['because'][number]): string {
  * directly or through other roles, failed or was unreachable on some host. A role that has outcomes
  * itself has run and is never reported. Sorted by role name.
  */
-export function blocked(outcomes: RoleOutcomes, roles: ReadonlyMap<string, Role>, pending: Iterable<string> = roles.keys()): BlockedRole[] {
+export function blocked(
+  outcomes: RoleOutcomes,
+  roles: ReadonlyMap<string, Role>,
+  pending: Iterable<string> = roles.keys(),
+): BlockedRole[] {
   const failedRoles = new Map<string, BlockedRole['because'][number]>();
   for (const [role, hosts] of Object.entries(outcomes)) {
     const bad = Object.entries(hosts).flatMap(([id, o]) => (isFailure(o) ? [{ id, outcome: o }] : []));
-    if (bad.length) failedRoles.set(role, { role, hosts: bad.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) });
+    if (bad.length)
+      failedRoles.set(role, { role, hosts: bad.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) });
   }
   const out: BlockedRole[] = [];
   for (const role of [...new Set(pending)].sort()) {
@@ -115,7 +129,10 @@ export function blocked(outcomes: RoleOutcomes, roles: ReadonlyMap<string, Role>
 }
 
 /** Splits a wave's hosts into those to run and those to skip because one of their roles is blocked. */
-export function partitionBlocked(hosts: readonly RosterHost[], blockedRoles: readonly BlockedRole[]): { run: RosterHost[]; skip: RosterHost[] } {
+export function partitionBlocked(
+  hosts: readonly RosterHost[],
+  blockedRoles: readonly BlockedRole[],
+): { run: RosterHost[]; skip: RosterHost[] } {
   const stop = new Set(blockedRoles.map((b) => b.role));
   const skip = hosts.filter((h) => h.roles.some((r) => stop.has(r)));
   return { run: hosts.filter((h) => !skip.includes(h)), skip };

@@ -64,10 +64,26 @@ function compoundTest(expr: string): Test {
 
 function criteria(spec: TargetSpec): Criterion[] {
   return [
-    ...spec.levels.map((l): Criterion => ({ label: `--level ${quoteArg(l)}`, option: 'level', test: (h) => h.level === l })),
-    ...spec.roles.map((r): Criterion => ({ label: `--role ${quoteArg(r)}`, option: 'role', test: (h) => h.roles.includes(r) })),
-    ...spec.hosts.map((g): Criterion => ({ label: `--host ${quoteArg(g)}`, option: 'host', test: (h) => h.id === g || fnmatch(h.id, g) })),
-    ...spec.targets.map((e): Criterion => ({ label: `--target ${quoteArg(e)}`, option: 'target', test: compoundTest(e) })),
+    ...spec.levels.map((l): Criterion => ({
+      label: `--level ${quoteArg(l)}`,
+      option: 'level',
+      test: (h) => h.level === l,
+    })),
+    ...spec.roles.map((r): Criterion => ({
+      label: `--role ${quoteArg(r)}`,
+      option: 'role',
+      test: (h) => h.roles.includes(r),
+    })),
+    ...spec.hosts.map((g): Criterion => ({
+      label: `--host ${quoteArg(g)}`,
+      option: 'host',
+      test: (h) => h.id === g || fnmatch(h.id, g),
+    })),
+    ...spec.targets.map((e): Criterion => ({
+      label: `--target ${quoteArg(e)}`,
+      option: 'target',
+      test: compoundTest(e),
+    })),
   ];
 }
 
@@ -80,8 +96,10 @@ function groupLabels(g: readonly Criterion[]): string[] {
 const sortedUnique = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 function hint(c: Criterion, roster: readonly Targetable[]): string {
-  if (c.option === 'level') return ` (levels in the roster: ${sortedUnique(roster.flatMap((h) => (h.level ? [h.level] : []))).join(', ') || 'none'})`;
-  if (c.option === 'role') return ` (roles in the roster: ${sortedUnique(roster.flatMap((h) => h.roles)).join(', ') || 'none'})`;
+  if (c.option === 'level')
+    return ` (levels in the roster: ${sortedUnique(roster.flatMap((h) => (h.level ? [h.level] : []))).join(', ') || 'none'})`;
+  if (c.option === 'role')
+    return ` (roles in the roster: ${sortedUnique(roster.flatMap((h) => h.roles)).join(', ') || 'none'})`;
   return '';
 }
 
@@ -94,9 +112,13 @@ export function selectHosts<H extends Targetable>(roster: readonly H[], spec: Ta
   const all = criteria(spec);
   // every criterion is evaluated on every host, so a malformed expression is reported even if unneeded
   const hits = new Map<Criterion, Set<Targetable>>(all.map((c) => [c, new Set(roster.filter(c.test))]));
-  const groups = (['level', 'role', 'host', 'target'] as const).map((o) => all.filter((c) => c.option === o)).filter((g) => g.length);
+  const groups = (['level', 'role', 'host', 'target'] as const)
+    .map((o) => all.filter((c) => c.option === o))
+    .filter((g) => g.length);
   const hosts = roster.filter((h) =>
-    groups.every((g) => (g[0].option === 'target' ? g.every((c) => hits.get(c)!.has(h)) : g.some((c) => hits.get(c)!.has(h)))),
+    groups.every((g) =>
+      g[0].option === 'target' ? g.every((c) => hits.get(c)!.has(h)) : g.some((c) => hits.get(c)!.has(h)),
+    ),
   );
   const empty = all.filter((c) => hits.get(c)!.size === 0);
   if (hosts.length) return { hosts, unmatched: empty.map((c) => c.label) };

@@ -27,16 +27,23 @@ export class HostConnection {
 
   /** Runs one command: an argv array (quoted here) or a shell line; through `sudo -n` when the target asks for it. */
   exec(command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
-    return execOn(this.client, command, { name: hopLabel(this.target), hop: hopLabel(this.target), sudo: this.sudo }, opts).catch((err: unknown) => {
+    return execOn(
+      this.client,
+      command,
+      { name: hopLabel(this.target), hop: hopLabel(this.target), sudo: this.sudo },
+      opts,
+    ).catch((err: unknown) => {
       throw err instanceof TransportError ? err.forHost(this.target.id) : err;
     });
   }
 
   /** An exchange with the unix socket `path` on the host; undefined when the host refuses it. */
   socket(path: string, opts: ExecOptions = {}): Promise<ExecResult | undefined> {
-    return socketOn(this.client, path, { name: hopLabel(this.target), hop: hopLabel(this.target) }, opts).catch((err: unknown) => {
-      throw err instanceof TransportError ? err.forHost(this.target.id) : err;
-    });
+    return socketOn(this.client, path, { name: hopLabel(this.target), hop: hopLabel(this.target) }, opts).catch(
+      (err: unknown) => {
+        throw err instanceof TransportError ? err.forHost(this.target.id) : err;
+      },
+    );
   }
 
   /**
@@ -48,7 +55,18 @@ export class HostConnection {
     const what = command === undefined ? 'a shell' : 'a session';
     return new Promise((resolve, reject) => {
       const cb = (err: Error | undefined, ch: ClientChannel): void => {
-        if (err) reject(new TransportError({ kind: 'connection', host: this.target.id, hop: hopLabel(this.target), message: `${hopLabel(this.target)}: cannot open ${what}: ${err.message}` }, { cause: err }));
+        if (err)
+          reject(
+            new TransportError(
+              {
+                kind: 'connection',
+                host: this.target.id,
+                hop: hopLabel(this.target),
+                message: `${hopLabel(this.target)}: cannot open ${what}: ${err.message}`,
+              },
+              { cause: err },
+            ),
+          );
         else resolve(ch);
       };
       const ptyOpts = pty === false ? false : pty === true ? { term: 'xterm-256color', cols: 80, rows: 24 } : pty;

@@ -43,21 +43,34 @@ export interface ExecContext {
 }
 
 /** Runs `command` (an argv array, quoted here, or a shell line) on an open connection. */
-export function execOn(client: Client, command: RemoteCommand, ctx: ExecContext, opts: ExecOptions = {}): Promise<ExecResult> {
+export function execOn(
+  client: Client,
+  command: RemoteCommand,
+  ctx: ExecContext,
+  opts: ExecOptions = {},
+): Promise<ExecResult> {
   const line = commandLine(command, { sudo: ctx.sudo });
-  if (opts.signal?.aborted) return Promise.reject(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: aborted before the command started` }));
+  if (opts.signal?.aborted)
+    return Promise.reject(
+      new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: aborted before the command started` }),
+    );
   // the deadline counts from the request: the host starts the command before its reply arrives
   const started = performance.now();
   return new Promise<ExecResult>((resolve, reject) => {
     const cannotStart = (err: Error): void => {
-      const e = new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: cannot start a command: ${err.message}` }, { cause: err });
+      const e = new TransportError(
+        { kind: 'connection', hop: ctx.hop, message: `${ctx.name}: cannot start a command: ${err.message}` },
+        { cause: err },
+      );
       e.notStarted = true;
       reject(e);
     };
     try {
       // listeners go on in the callback itself: output, exit status and close can arrive in the
       // same packet batch as the reply to the exec request
-      client.exec(line, (err, channel) => (err ? cannotStart(err) : follow(channel, ctx, opts, client, resolve, reject, true, started)));
+      client.exec(line, (err, channel) =>
+        err ? cannotStart(err) : follow(channel, ctx, opts, client, resolve, reject, true, started),
+      );
     } catch (err) {
       cannotStart(err as Error);
     }
@@ -70,8 +83,20 @@ export function execOn(client: Client, command: RemoteCommand, ctx: ExecContext,
  * when it closes. Resolves undefined when the host refuses the channel (nothing listens there, or
  * the login may not reach it), so the caller can run a command instead.
  */
-export function socketOn(client: Client, path: string, ctx: ExecContext, opts: ExecOptions = {}): Promise<ExecResult | undefined> {
-  if (opts.signal?.aborted) return Promise.reject(new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: aborted before the exchange started` }));
+export function socketOn(
+  client: Client,
+  path: string,
+  ctx: ExecContext,
+  opts: ExecOptions = {},
+): Promise<ExecResult | undefined> {
+  if (opts.signal?.aborted)
+    return Promise.reject(
+      new TransportError({
+        kind: 'aborted',
+        hop: ctx.hop,
+        message: `${ctx.name}: aborted before the exchange started`,
+      }),
+    );
   return new Promise<ExecResult | undefined>((resolve, reject) => {
     try {
       client.openssh_forwardOutStreamLocal(path, (err, channel) => {
@@ -100,7 +125,8 @@ interface ChannelInternals {
  */
 export function signalChannel(channel: ClientChannel, name: string): void {
   const { outgoing, _client: client } = channel as unknown as ChannelInternals;
-  if (outgoing && (outgoing.state === 'open' || outgoing.state === 'eof') && client?._protocol) client._protocol.signal(outgoing.id, name);
+  if (outgoing && (outgoing.state === 'open' || outgoing.state === 'eof') && client?._protocol)
+    client._protocol.signal(outgoing.id, name);
   else channel.signal(name);
 }
 
@@ -152,7 +178,11 @@ function follow(
     reject(err);
   };
   const timedOut = (): TransportError =>
-    new TransportError({ kind: 'timeout', hop: ctx.hop, message: `${ctx.name}: timeout after ${seconds(opts.timeoutMs!)}: the command was stopped` });
+    new TransportError({
+      kind: 'timeout',
+      hop: ctx.hop,
+      message: `${ctx.name}: timeout after ${seconds(opts.timeoutMs!)}: the command was stopped`,
+    });
   const expire = (): void => {
     if (failure || expired) return;
     expired = timedOut();
@@ -162,8 +192,17 @@ function follow(
     // (sshd confirms the close only once the command has ended)
     killTimer = setTimeout(() => stop(expired!, 'KILL'), opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
   };
-  const onAbort = (): void => stop(expired ?? new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: command aborted` }));
-  const onClientClose = (): void => stop(expired ?? new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: connection lost while the command was running` }));
+  const onAbort = (): void =>
+    stop(expired ?? new TransportError({ kind: 'aborted', hop: ctx.hop, message: `${ctx.name}: command aborted` }));
+  const onClientClose = (): void =>
+    stop(
+      expired ??
+        new TransportError({
+          kind: 'connection',
+          hop: ctx.hop,
+          message: `${ctx.name}: connection lost while the command was running`,
+        }),
+    );
 
   channel.on('data', (chunk: Buffer) => (opts.onStdout ? opts.onStdout(chunk) : out.push(chunk)));
   channel.stderr.on('data', (chunk: Buffer) => (opts.onStderr ? opts.onStderr(chunk) : errs.push(chunk)));
@@ -181,7 +220,11 @@ function follow(
     // a deadline the host enforced (withDeadline) can end the command before this side's timer fires
     if (!expired && opts.timeoutMs && performance.now() - started >= opts.timeoutMs) expired = timedOut();
     if (expired) return reject(expired);
-    const result: ExecResult = { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') };
+    const result: ExecResult = {
+      code,
+      stdout: Buffer.concat(out).toString('utf8'),
+      stderr: Buffer.concat(errs).toString('utf8'),
+    };
     if (sig) result.signal = sig;
     resolve(result);
   };
@@ -204,7 +247,15 @@ function follow(
     });
   }
   if (input instanceof Readable) {
-    input.once('error', (err) => stop(new TransportError({ kind: 'connection', hop: ctx.hop, message: `${ctx.name}: reading the input for the command failed: ${err.message}` })));
+    input.once('error', (err) =>
+      stop(
+        new TransportError({
+          kind: 'connection',
+          hop: ctx.hop,
+          message: `${ctx.name}: reading the input for the command failed: ${err.message}`,
+        }),
+      ),
+    );
     input.pipe(channel);
   } else if (input !== undefined) {
     channel.end(input);

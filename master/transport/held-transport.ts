@@ -16,7 +16,10 @@ export class HeldTransport {
   private closed = false;
 
   /** `transport` opens the connections (its jump connections are kept as long: idleMs 0). */
-  constructor(private readonly transport: Transport, concurrency: number) {
+  constructor(
+    private readonly transport: Transport,
+    concurrency: number,
+  ) {
     this.limit = limiter(concurrency);
   }
 
@@ -41,7 +44,12 @@ export class HeldTransport {
     return this.limit(() => this.on(target, (c) => c.exec(command, opts)));
   }
 
-  socketOrExec(target: HostTarget, socket: string, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult & { via: 'socket' | 'exec' }> {
+  socketOrExec(
+    target: HostTarget,
+    socket: string,
+    command: RemoteCommand,
+    opts: ExecOptions = {},
+  ): Promise<ExecResult & { via: 'socket' | 'exec' }> {
     return this.limit(() =>
       this.on(target, async (c) => {
         const viaSocket = await c.socket(socket, opts);

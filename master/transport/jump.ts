@@ -31,7 +31,13 @@ export function forwardTo(jump: Client, target: Hop, opts: ForwardOptions): Prom
     let done = false;
     const timer = setTimeout(() => {
       done = true;
-      reject(new TransportError({ kind: 'unreachable', hop: hopLabel(target), message: `${opts.name}: unreachable: jump host ${via} did not connect to ${dest} within ${opts.timeoutMs} ms` }));
+      reject(
+        new TransportError({
+          kind: 'unreachable',
+          hop: hopLabel(target),
+          message: `${opts.name}: unreachable: jump host ${via} did not connect to ${dest} within ${opts.timeoutMs} ms`,
+        }),
+      );
     }, opts.timeoutMs);
     const onOpen = (err: (Error & { reason?: number }) | undefined, channel: ClientChannel): void => {
       if (done) {
@@ -43,11 +49,32 @@ export function forwardTo(jump: Client, target: Hop, opts: ForwardOptions): Prom
       clearTimeout(timer);
       if (!err) return resolve(channel);
       if (err.reason === undefined) {
-        reject(new TransportError({ kind: 'connection', hop: via, message: `${opts.name}: connection to jump host ${via} lost: ${err.message}` }, { cause: err }));
+        reject(
+          new TransportError(
+            {
+              kind: 'connection',
+              hop: via,
+              message: `${opts.name}: connection to jump host ${via} lost: ${err.message}`,
+            },
+            { cause: err },
+          ),
+        );
         return;
       }
-      const why = err.message.replace(/^\(SSH\) Channel open failure: /, '') || OPEN_FAILURE[err.reason] || `reason ${err.reason}`;
-      reject(new TransportError({ kind: 'unreachable', hop: hopLabel(target), message: `${opts.name}: unreachable: jump host ${via} could not connect to ${dest}: ${why}` }, { cause: err }));
+      const why =
+        err.message.replace(/^\(SSH\) Channel open failure: /, '') ||
+        OPEN_FAILURE[err.reason] ||
+        `reason ${err.reason}`;
+      reject(
+        new TransportError(
+          {
+            kind: 'unreachable',
+            hop: hopLabel(target),
+            message: `${opts.name}: unreachable: jump host ${via} could not connect to ${dest}: ${why}`,
+          },
+          { cause: err },
+        ),
+      );
     };
     try {
       jump.forwardOut('127.0.0.1', 0, target.address, target.port, onOpen);

@@ -11,7 +11,10 @@ export class KeptConnections {
   opened = 0;
 
   /** The kept connection under `key` (opened with `open` when there is none); `fresh` when opened by this call. */
-  private connection(key: string, open: () => Promise<HostConnection>): { conn: Promise<HostConnection>; fresh: boolean } {
+  private connection(
+    key: string,
+    open: () => Promise<HostConnection>,
+  ): { conn: Promise<HostConnection>; fresh: boolean } {
     const kept = this.conns.get(key);
     if (kept) return { conn: kept, fresh: false };
     const conn = open();
@@ -49,7 +52,11 @@ export class KeptConnections {
   }
 
   closeAll(): void {
-    for (const c of this.conns.values()) void c.then((conn) => conn.close(), () => undefined);
+    for (const c of this.conns.values())
+      void c.then(
+        (conn) => conn.close(),
+        () => undefined,
+      );
     this.conns.clear();
   }
 }

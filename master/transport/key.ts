@@ -17,7 +17,9 @@ export function loadPrivateKey(file: string): Buffer {
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key instanceof Error || !key) {
     const encrypted = key instanceof Error && /passphrase|encrypted/i.test(key.message);
-    const reason = encrypted ? 'it is protected by a passphrase, which is not supported' : `not a usable private key (${key instanceof Error ? key.message : 'empty'})`;
+    const reason = encrypted
+      ? 'it is protected by a passphrase, which is not supported'
+      : `not a usable private key (${key instanceof Error ? key.message : 'empty'})`;
     throw new TransportError({ kind: 'auth', message: `cannot use private key ${file}: ${reason}` });
   }
   if (key.getPrivatePEM() === null) {

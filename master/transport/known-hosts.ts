@@ -36,7 +36,10 @@ export function knownHostsLine(name: string, blob: Buffer): string {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
@@ -154,4 +157,3 @@ export class KnownHosts {
     return `${describeKey(k.key)} (${this.where(k)})`;
   }
 }
-

@@ -29,7 +29,11 @@ export function checkLoginKeys(config: HaliteConfig, hosts: readonly RosterHost[
       where.file = config.file;
       where.line = config.ssh.keyLine;
     }
-    return { file: config.ssh.key, error: where, what: config.ssh.keyLine !== undefined ? 'ssh.key' : 'ssh.key (the default; set ssh.key in halite.yaml)' };
+    return {
+      file: config.ssh.key,
+      error: where,
+      what: config.ssh.keyLine !== undefined ? 'ssh.key' : 'ssh.key (the default; set ssh.key in halite.yaml)',
+    };
   };
   for (const h of hosts) {
     const t = targetFor(h, config);
@@ -47,7 +51,10 @@ export function checkLoginKeys(config: HaliteConfig, hosts: readonly RosterHost[
       loadPrivateKey(u.file);
     } catch (err) {
       const shown = u.hosts.slice(0, 5).join(', ') + (u.hosts.length > 5 ? `, … ${u.hosts.length - 5} more` : '');
-      errors.push({ ...u.error, message: `${u.what}: ${(err as Error).message} (needed for ${u.hosts.length === 1 ? 'host' : `${u.hosts.length} hosts:`} ${shown})` });
+      errors.push({
+        ...u.error,
+        message: `${u.what}: ${(err as Error).message} (needed for ${u.hosts.length === 1 ? 'host' : `${u.hosts.length} hosts:`} ${shown})`,
+      });
     }
   }
   return errors;

@@ -35,7 +35,10 @@ export interface KeptTransportOptions {
   concurrency?: number;
 }
 
-type Op = { op: 'connect' } | { op: 'exec'; command: RemoteCommand } | { op: 'socket-or-exec'; socket: string; command: RemoteCommand };
+type Op =
+  | { op: 'connect' }
+  | { op: 'exec'; command: RemoteCommand }
+  | { op: 'socket-or-exec'; socket: string; command: RemoteCommand };
 
 class NoKeeper extends Error {}
 
@@ -84,10 +87,18 @@ export class KeptTransport {
   }
 
   exec(target: HostTarget, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult> {
-    return this.either(() => this.request(target, { op: 'exec', command }, opts), () => this.o.direct.exec(target, command, opts));
+    return this.either(
+      () => this.request(target, { op: 'exec', command }, opts),
+      () => this.o.direct.exec(target, command, opts),
+    );
   }
 
-  socketOrExec(target: HostTarget, socket: string, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult & { via: 'socket' | 'exec' }> {
+  socketOrExec(
+    target: HostTarget,
+    socket: string,
+    command: RemoteCommand,
+    opts: ExecOptions = {},
+  ): Promise<ExecResult & { via: 'socket' | 'exec' }> {
     return this.either(
       async () => {
         const r = await this.request(target, { op: 'socket-or-exec', socket, command }, opts);
@@ -120,8 +131,24 @@ export class KeptTransport {
   private request(target: HostTarget, op: Op, opts: ExecOptions): Promise<ExecResult & { via?: 'socket' | 'exec' }> {
     if (this.direct) return Promise.reject(new NoKeeper());
     const name = hopLabel(target);
-    if (opts.signal?.aborted) return Promise.reject(new TransportError({ kind: 'aborted', host: target.id, hop: name, message: `${name}: aborted before the command started` }));
-    const req = { v: MUX_VERSION, build: this.o.build, persistSec: this.o.persistSec, profile: this.o.profile, target, ...op, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } as MuxRequest;
+    if (opts.signal?.aborted)
+      return Promise.reject(
+        new TransportError({
+          kind: 'aborted',
+          host: target.id,
+          hop: name,
+          message: `${name}: aborted before the command started`,
+        }),
+      );
+    const req = {
+      v: MUX_VERSION,
+      build: this.o.build,
+      persistSec: this.o.persistSec,
+      profile: this.o.profile,
+      target,
+      ...op,
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    } as MuxRequest;
     return new Promise((resolve, reject) => {
       const sock: Socket = connect(this.o.socket);
       /** Set once the keeper's hello was accepted and the request sent: from then on the command is the keeper's. */
@@ -139,7 +166,9 @@ export class KeptTransport {
         fn();
       };
       const lost = (why: string): void =>
-        settle(() => reject(new TransportError({ kind: 'connection', host: target.id, hop: name, message: `${name}: ${why}` })));
+        settle(() =>
+          reject(new TransportError({ kind: 'connection', host: target.id, hop: name, message: `${name}: ${why}` })),
+        );
       const refused = (why: string): void => {
         sock.destroy();
         this.refuse(why);
@@ -147,7 +176,11 @@ export class KeptTransport {
       };
       const onAbort = (): void => {
         sock.destroy();
-        settle(() => reject(new TransportError({ kind: 'aborted', host: target.id, hop: name, message: `${name}: command aborted` })));
+        settle(() =>
+          reject(
+            new TransportError({ kind: 'aborted', host: target.id, hop: name, message: `${name}: command aborted` }),
+          ),
+        );
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const send = (): void => {
@@ -180,21 +213,28 @@ export class KeptTransport {
         for (const f of got) {
           if (!sent) {
             if (f.type !== 'hello') return refused('it did not say hello');
-            if (f.hello.v !== MUX_VERSION) return refused(`it speaks protocol version ${f.hello.v}, not ${MUX_VERSION}`);
-            if (f.hello.build !== this.o.build) return refused(`it runs build ${f.hello.build}, this command ${this.o.build}`);
+            if (f.hello.v !== MUX_VERSION)
+              return refused(`it speaks protocol version ${f.hello.v}, not ${MUX_VERSION}`);
+            if (f.hello.build !== this.o.build)
+              return refused(`it runs build ${f.hello.build}, this command ${this.o.build}`);
             clearTimeout(helloTimer);
             send();
-          } else if (f.type === 'stdout') (opts.onStdout ? opts.onStdout(f.data) : out.push(f.data));
-          else if (f.type === 'stderr') (opts.onStderr ? opts.onStderr(f.data) : errs.push(f.data));
+          } else if (f.type === 'stdout') opts.onStdout ? opts.onStdout(f.data) : out.push(f.data);
+          else if (f.type === 'stderr') opts.onStderr ? opts.onStderr(f.data) : errs.push(f.data);
           else if (f.type === 'failure') {
             const { code: _c, ...data } = f.error;
             settle(() => reject(new TransportError({ ...data, host: target.id })));
           } else if (f.type === 'result') {
             const r = f.result;
-            settle(() => resolve({
-              code: r.code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8'),
-              ...(r.signal ? { signal: r.signal } : {}), ...(r.via ? { via: r.via } : {}),
-            }));
+            settle(() =>
+              resolve({
+                code: r.code,
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(errs).toString('utf8'),
+                ...(r.signal ? { signal: r.signal } : {}),
+                ...(r.via ? { via: r.via } : {}),
+              }),
+            );
           }
         }
       });
@@ -218,7 +258,9 @@ export class KeptTransport {
 export function keeperStarter(self: readonly string[], socket: string, persistSec: number): () => void {
   return () => {
     const child = spawn(process.execPath, [...self, 'keeper', '--socket', socket, '--persist', String(persistSec)], {
-      detached: true, stdio: 'ignore', cwd: '/',
+      detached: true,
+      stdio: 'ignore',
+      cwd: '/',
     });
     child.on('error', () => undefined);
     child.unref();

@@ -32,12 +32,18 @@ function realPath(p: string): string {
 
 /** The socket's file name: the protocol version, then a digest of the configuration's real path and the build. */
 export function muxSocketName(key: KeeperKey): string {
-  const digest = createHash('sha256').update(`${realPath(key.config)}\0${key.build}`).digest('hex').slice(0, 24);
+  const digest = createHash('sha256')
+    .update(`${realPath(key.config)}\0${key.build}`)
+    .digest('hex')
+    .slice(0, 24);
   return `keeper-${MUX_VERSION}-${digest}.sock`;
 }
 
 /** The socket path of the keeper for `key`, or why none can be used safely. */
-export function muxSocketPath(key: KeeperKey, env: NodeJS.ProcessEnv = process.env): { path: string } | { refused: string } {
+export function muxSocketPath(
+  key: KeeperKey,
+  env: NodeJS.ProcessEnv = process.env,
+): { path: string } | { refused: string } {
   const dir = muxDir(env);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -47,7 +53,9 @@ export function muxSocketPath(key: KeeperKey, env: NodeJS.ProcessEnv = process.e
   const st = lstatSync(dir);
   const uid = process.getuid?.();
   if (!st.isDirectory()) return { refused: `${dir} is not a directory` };
-  if (uid !== undefined && st.uid !== uid) return { refused: `${dir} belongs to uid ${st.uid}, not to this user (${uid})` };
-  if ((st.mode & 0o077) !== 0) return { refused: `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})` };
+  if (uid !== undefined && st.uid !== uid)
+    return { refused: `${dir} belongs to uid ${st.uid}, not to this user (${uid})` };
+  if ((st.mode & 0o077) !== 0)
+    return { refused: `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})` };
   return { path: join(dir, muxSocketName(key)) };
 }

@@ -122,9 +122,25 @@ export function isMuxRequest(v: unknown): v is MuxRequest {
   const r = v as Record<string, unknown>;
   const p = r.profile as Record<string, unknown> | undefined;
   const t = r.target as Record<string, unknown> | undefined;
-  const command = (c: unknown): boolean => typeof c === 'string' || (Array.isArray(c) && c.length > 0 && c.every((x) => typeof x === 'string'));
-  if (typeof r.build !== 'string' || typeof r.persistSec !== 'number' || !p || typeof p.key !== 'string' || typeof p.knownHosts !== 'string' || typeof p.connectTimeoutMs !== 'number') return false;
-  if (!t || typeof t.id !== 'string' || typeof t.address !== 'string' || typeof t.port !== 'number' || typeof t.user !== 'string') return false;
+  const command = (c: unknown): boolean =>
+    typeof c === 'string' || (Array.isArray(c) && c.length > 0 && c.every((x) => typeof x === 'string'));
+  if (
+    typeof r.build !== 'string' ||
+    typeof r.persistSec !== 'number' ||
+    !p ||
+    typeof p.key !== 'string' ||
+    typeof p.knownHosts !== 'string' ||
+    typeof p.connectTimeoutMs !== 'number'
+  )
+    return false;
+  if (
+    !t ||
+    typeof t.id !== 'string' ||
+    typeof t.address !== 'string' ||
+    typeof t.port !== 'number' ||
+    typeof t.user !== 'string'
+  )
+    return false;
   if (r.op === 'connect') return true;
   if (r.op === 'exec') return command(r.command);
   if (r.op === 'socket-or-exec') return command(r.command) && typeof r.socket === 'string';

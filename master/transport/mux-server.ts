@@ -16,7 +16,17 @@ import type { HostConnection } from './connection.ts';
 import { TransportError, type TransportErrorData } from './errors.ts';
 import { KeptConnections } from './kept-connections.ts';
 import type { ExecOptions, ExecResult } from './exec.ts';
-import { FRAME, MAX_REQUEST_BYTES, MUX_VERSION, type MuxHello, type MuxProfile, type MuxRequest, type MuxResult, encodeFrame, isMuxRequest } from './mux-protocol.ts';
+import {
+  FRAME,
+  MAX_REQUEST_BYTES,
+  MUX_VERSION,
+  type MuxHello,
+  type MuxProfile,
+  type MuxRequest,
+  type MuxResult,
+  encodeFrame,
+  isMuxRequest,
+} from './mux-protocol.ts';
 import { Transport } from './transport.ts';
 
 export interface KeeperOptions {
@@ -118,10 +128,24 @@ export class Keeper {
 
   private transportFor(p: MuxProfile): { key: string; transport: Transport } {
     const allowSha1 = p.allowSha1 === true;
-    const key = JSON.stringify([p.key, fileHash(p.key), p.knownHosts, fileHash(p.knownHosts), p.connectTimeoutMs, allowSha1]);
+    const key = JSON.stringify([
+      p.key,
+      fileHash(p.key),
+      p.knownHosts,
+      fileHash(p.knownHosts),
+      p.connectTimeoutMs,
+      allowSha1,
+    ]);
     let t = this.transports.get(key);
     if (!t) {
-      t = new Transport({ key: p.key, knownHosts: p.knownHosts, connectTimeoutMs: p.connectTimeoutMs, concurrency: 100_000, idleMs: 0, allowSha1 });
+      t = new Transport({
+        key: p.key,
+        knownHosts: p.knownHosts,
+        connectTimeoutMs: p.connectTimeoutMs,
+        concurrency: 100_000,
+        idleMs: 0,
+        allowSha1,
+      });
       this.transports.set(key, t);
     }
     return { key, transport: t };
@@ -155,8 +179,13 @@ export class Keeper {
         return fail({ kind: 'connection', message: `connection keeper: ${(e as Error).message}` });
       }
       const req = parsed.request;
-      if (!isMuxRequest(req) || req.v !== MUX_VERSION) return fail({ kind: 'connection', message: 'connection keeper: a request it does not understand' });
-      if (req.build !== this.o.build) return fail({ kind: 'connection', message: `connection keeper: a command of another build (${req.build}) than the keeper's (${this.o.build})` });
+      if (!isMuxRequest(req) || req.v !== MUX_VERSION)
+        return fail({ kind: 'connection', message: 'connection keeper: a request it does not understand' });
+      if (req.build !== this.o.build)
+        return fail({
+          kind: 'connection',
+          message: `connection keeper: a command of another build (${req.build}) than the keeper's (${this.o.build})`,
+        });
       this.persistSec = req.persistSec;
       const stdin = new PassThrough();
       if (parsed.rest.length) stdin.write(parsed.rest);
@@ -178,7 +207,11 @@ export class Keeper {
           if (r) via = 'socket';
         }
         r ??= await c.exec(req.command, opts);
-        return { code: r.code, ...(r.signal ? { signal: r.signal } : {}), ...(req.op === 'socket-or-exec' ? { via } : {}) };
+        return {
+          code: r.code,
+          ...(r.signal ? { signal: r.signal } : {}),
+          ...(req.op === 'socket-or-exec' ? { via } : {}),
+        };
       });
       frame(FRAME.result, JSON.stringify(result));
     } catch (err) {

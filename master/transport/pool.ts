@@ -76,7 +76,10 @@ export class JumpPool {
       if (e.users > 0) return;
       e.dead = true;
       if (this.entries.get(key) === e) this.entries.delete(key);
-      void e.client.then((c) => c.end(), () => {});
+      void e.client.then(
+        (c) => c.end(),
+        () => {},
+      );
     }, this.idleMs);
     e.idle.unref();
   }
@@ -88,7 +91,10 @@ export class JumpPool {
     if (!e) return;
     e.dead = true;
     this.entries.delete(key);
-    void e.client.then((c) => c.end(), () => {});
+    void e.client.then(
+      (c) => c.end(),
+      () => {},
+    );
   }
 
   /** Number of jump connections currently held. */
@@ -101,7 +107,10 @@ export class JumpPool {
       if (e.idle) clearTimeout(e.idle);
       e.dead = true;
       this.entries.delete(key);
-      void e.client.then((c) => c.end(), () => {});
+      void e.client.then(
+        (c) => c.end(),
+        () => {},
+      );
     }
   }
 }

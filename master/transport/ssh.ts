@@ -26,10 +26,26 @@ export interface HopConnectOptions {
   allowSha1?: boolean;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+]);
 
 /** Turns an ssh2 connection error into a TRANSPORT error naming the hop. */
-export function classifyConnectError(err: Error & { level?: string; code?: string }, name: string, hop: Hop, timeoutMs: number, shookHands = false): TransportError {
+export function classifyConnectError(
+  err: Error & { level?: string; code?: string },
+  name: string,
+  hop: Hop,
+  timeoutMs: number,
+  shookHands = false,
+): TransportError {
   const label = hopLabel(hop);
   let kind: TransportErrorKind = 'connection';
   let message = `${name}: ${err.message}`;
@@ -43,7 +59,8 @@ export function classifyConnectError(err: Error & { level?: string; code?: strin
     kind = 'unreachable';
     message = `${name}: unreachable: ${err.code ?? err.message}`;
   } else if (err.level === 'handshake' && /no matching host key/i.test(err.message)) {
-    message = `${name}: the host offers no host key algorithm halite accepts (SHA-1 ssh-rsa is refused); ` +
+    message =
+      `${name}: the host offers no host key algorithm halite accepts (SHA-1 ssh-rsa is refused); ` +
       'give it an ed25519 key, or set `ssh.allow_sha1: true` in halite.yaml for old hosts';
   } else if (!shookHands && err.level !== 'handshake' && err.level !== 'protocol') {
     // the TCP connection closed before any SSH was spoken: no SSH service there for us
@@ -54,7 +71,13 @@ export function classifyConnectError(err: Error & { level?: string; code?: strin
 }
 
 /** The TRANSPORT error for a presented key that does not match known-hosts, or undefined when it does. */
-export function hostKeyProblem(knownHosts: KnownHosts, hop: Hop, name: string, blob: Buffer, acceptHint?: string): TransportError | undefined {
+export function hostKeyProblem(
+  knownHosts: KnownHosts,
+  hop: Hop,
+  name: string,
+  blob: Buffer,
+  acceptHint?: string,
+): TransportError | undefined {
   const keyName = hostKeyName(hop.address, hop.port);
   const check = knownHosts.check(keyName, blob);
   const label = hopLabel(hop);
@@ -117,7 +140,14 @@ export function connectHop(opts: HopConnectOptions): Promise<Client> {
       fail(hostKeyError ?? classifyConnectError(err, name, hop, opts.connectTimeoutMs, shookHands));
     });
     client.on('close', () => {
-      fail(hostKeyError ?? new TransportError({ kind: 'connection', hop: hopLabel(hop), message: `${name}: connection closed during the SSH handshake` }));
+      fail(
+        hostKeyError ??
+          new TransportError({
+            kind: 'connection',
+            hop: hopLabel(hop),
+            message: `${name}: connection closed during the SSH handshake`,
+          }),
+      );
     });
     client.connect({
       host: hop.address,
@@ -128,7 +158,9 @@ export function connectHop(opts: HopConnectOptions): Promise<Client> {
       keepaliveInterval: opts.keepaliveMs,
       keepaliveCountMax: opts.keepaliveCountMax ?? 3,
       ...(opts.sock ? { sock: opts.sock } : {}),
-      algorithms: { serverHostKey: preferredAlgorithms(knownHosts.knownTypes(keyName), opts.allowSha1) as ServerHostKeyAlgorithm[] },
+      algorithms: {
+        serverHostKey: preferredAlgorithms(knownHosts.knownTypes(keyName), opts.allowSha1) as ServerHostKeyAlgorithm[],
+      },
       hostVerifier: (blob: Buffer) => {
         hostKeyError = hostKeyProblem(knownHosts, hop, name, blob, opts.acceptHint);
         return hostKeyError === undefined;
@@ -147,7 +179,11 @@ export interface PresentedKey {
  * The host key a server proves it holds (the key exchange signature is checked before this
  * resolves); no authentication is attempted.
  */
-export function fetchHostKey(hop: Hop, name: string, opts: { connectTimeoutMs: number; sock?: Duplex; algorithms?: string[] }): Promise<PresentedKey> {
+export function fetchHostKey(
+  hop: Hop,
+  name: string,
+  opts: { connectTimeoutMs: number; sock?: Duplex; algorithms?: string[] },
+): Promise<PresentedKey> {
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let presented: Buffer | undefined;
@@ -161,8 +197,18 @@ export function fetchHostKey(hop: Hop, name: string, opts: { connectTimeoutMs: n
       else resolve({ type: keyType(presented!), key: presented!, fingerprint: fingerprint(presented!) });
     };
     client.on('handshake', () => done(undefined));
-    client.on('error', (err: Error & { level?: string }) => done(classifyConnectError(err, name, hop, opts.connectTimeoutMs)));
-    client.on('close', () => done(new TransportError({ kind: 'connection', hop: hopLabel(hop), message: `${name}: connection closed during the SSH handshake` })));
+    client.on('error', (err: Error & { level?: string }) =>
+      done(classifyConnectError(err, name, hop, opts.connectTimeoutMs)),
+    );
+    client.on('close', () =>
+      done(
+        new TransportError({
+          kind: 'connection',
+          hop: hopLabel(hop),
+          message: `${name}: connection closed during the SSH handshake`,
+        }),
+      ),
+    );
     client.connect({
       host: hop.address,
       port: hop.port,

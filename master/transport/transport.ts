@@ -36,7 +36,8 @@ export interface TransportOptions {
   allowSha1?: boolean;
 }
 
-export type HostOutcome<T> = { target: HostTarget; ok: true; value: T } | { target: HostTarget; ok: false; error: Error };
+export type HostOutcome<T> =
+  { target: HostTarget; ok: true; value: T } | { target: HostTarget; ok: false; error: Error };
 
 export class Transport {
   readonly knownHosts: KnownHosts;
@@ -56,7 +57,12 @@ export class Transport {
 
   /** Jump connections opened so far, and how many are held now. */
   get stats(): { jumpConnectionsOpened: number; jumpConnectionsOpen: number; active: number; pending: number } {
-    return { jumpConnectionsOpened: this.jumps.opened, jumpConnectionsOpen: this.jumps.size, active: this.limit.activeCount, pending: this.limit.pendingCount };
+    return {
+      jumpConnectionsOpened: this.jumps.opened,
+      jumpConnectionsOpen: this.jumps.size,
+      active: this.limit.activeCount,
+      pending: this.limit.pendingCount,
+    };
   }
 
   private key(file: string | undefined): Buffer {
@@ -96,12 +102,19 @@ export class Transport {
     for (const t of targets) {
       if (!t.jump || seen.has(hopKey(t.jump))) continue;
       seen.add(hopKey(t.jump));
-      this.jumps.acquire(t.jump, t).then((lease) => lease.release(), () => undefined);
+      this.jumps.acquire(t.jump, t).then(
+        (lease) => lease.release(),
+        () => undefined,
+      );
     }
   }
 
   /** A channel to the target's SSH port through its jump host; a dropped jump connection is reopened once. */
-  private async tunnel(target: HostTarget, jump: Hop, timeoutMs: number): Promise<{ channel: ClientChannel; lease: JumpLease }> {
+  private async tunnel(
+    target: HostTarget,
+    jump: Hop,
+    timeoutMs: number,
+  ): Promise<{ channel: ClientChannel; lease: JumpLease }> {
     for (let attempt = 0; ; attempt++) {
       const lease = await this.jumps.acquire(jump, target);
       try {
@@ -171,7 +184,12 @@ export class Transport {
    * The unix socket `socket` on the target when something listens there (a resident agent), else
    * `command`: one connection either way (counted against the concurrency limit).
    */
-  socketOrExec(target: HostTarget, socket: string, command: RemoteCommand, opts: ExecOptions = {}): Promise<ExecResult & { via: 'socket' | 'exec' }> {
+  socketOrExec(
+    target: HostTarget,
+    socket: string,
+    command: RemoteCommand,
+    opts: ExecOptions = {},
+  ): Promise<ExecResult & { via: 'socket' | 'exec' }> {
     return this.run(target, async (conn) => {
       const viaSocket = await conn.socket(socket, opts);
       if (viaSocket) return { ...viaSocket, via: 'socket' as const };
@@ -185,7 +203,11 @@ export class Transport {
       targets.map((target) =>
         this.run(target, fn).then(
           (value): HostOutcome<T> => ({ target, ok: true, value }),
-          (error: unknown): HostOutcome<T> => ({ target, ok: false, error: error instanceof Error ? error : new Error(String(error)) }),
+          (error: unknown): HostOutcome<T> => ({
+            target,
+            ok: false,
+            error: error instanceof Error ? error : new Error(String(error)),
+          }),
         ),
       ),
     );
@@ -214,7 +236,10 @@ export class Transport {
   async hostKey(hop: Hop, via: Hop | null = null, forTarget?: HostTarget): Promise<PresentedKey> {
     const name = hopLabel(hop);
     // offer the pinned key types first, so a host with several keys shows the one already pinned
-    const algorithms = preferredAlgorithms(this.knownHosts.knownTypes(hostKeyName(hop.address, hop.port)), this.opts.allowSha1);
+    const algorithms = preferredAlgorithms(
+      this.knownHosts.knownTypes(hostKeyName(hop.address, hop.port)),
+      this.opts.allowSha1,
+    );
     if (!via) return fetchHostKey(hop, name, { connectTimeoutMs: this.connectTimeoutMs, algorithms });
     const target: HostTarget = forTarget ?? { id: hop.address, ...hop };
     const { channel, lease } = await this.tunnel(target, via, this.connectTimeoutMs);

@@ -8,20 +8,40 @@ import { REPO } from '../shipped.ts';
 import { writeTree } from '../tree.ts';
 
 function agent(dir: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin/halite-agent.js'), 'apply', '--local', '--states', join(dir, 'states'),
-    '--pillar', join(dir, 'pillar'), '--private-pillar', join(dir, 'private'), '--id', 'web1',
-    '--lock-file', join(dir, 'agent.lock'), ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(REPO, 'bin/halite-agent.js'),
+      'apply',
+      '--local',
+      '--states',
+      join(dir, 'states'),
+      '--pillar',
+      join(dir, 'pillar'),
+      '--private-pillar',
+      join(dir, 'private'),
+      '--id',
+      'web1',
+      '--lock-file',
+      join(dir, 'agent.lock'),
+      ...args,
+    ],
+    { cwd: dir, encoding: 'utf8', timeout: 120_000 },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 t.test('exit codes: success, a failed state, a usage error', async (t) => {
-  const dir = writeTree({
-    'states/top.sls': "base:\n  '*':\n    - fine\n",
-    'states/fine.sls': 'ok:\n  test.succeed_without_changes\n',
-    'states/fails.sls': 'bad:\n  test.fail_without_changes\n',
-    'pillar/top.sls': 'base: {}\n',
-    'private/top.sls': 'base: {}\n',
-  }, 'halite-agent-');
+  const dir = writeTree(
+    {
+      'states/top.sls': "base:\n  '*':\n    - fine\n",
+      'states/fine.sls': 'ok:\n  test.succeed_without_changes\n',
+      'states/fails.sls': 'bad:\n  test.fail_without_changes\n',
+      'pillar/top.sls': 'base: {}\n',
+      'private/top.sls': 'base: {}\n',
+    },
+    'halite-agent-',
+  );
   const ok = agent(dir);
   t.equal(ok.code, 0, ok.stderr);
   t.match(ok.stdout, /^web1:\n-{10}\n {10}ID: ok\n/);
@@ -33,10 +53,12 @@ t.test('exit codes: success, a failed state, a usage error', async (t) => {
 });
 
 t.test('a multi-line private pillar value in a managed file: no line of it in any output, no diff', async (t) => {
-  const pem = (tag: string) => `-----BEGIN ${tag} KEY-----\nMIIB${tag}Q2FuYXJ5TGluZU9uZQ\nAoGB${tag}Q2FuYXJ5TGluZVR3bw\n${tag}==\n-----END ${tag} KEY-----\n`;
-  const dir = writeTree({
-    'states/top.sls': "base:\n  '*':\n    - tls\n",
-    'states/tls.sls': `
+  const pem = (tag: string) =>
+    `-----BEGIN ${tag} KEY-----\nMIIB${tag}Q2FuYXJ5TGluZU9uZQ\nAoGB${tag}Q2FuYXJ5TGluZVR3bw\n${tag}==\n-----END ${tag} KEY-----\n`;
+  const dir = writeTree(
+    {
+      'states/top.sls': "base:\n  '*':\n    - tls\n",
+      'states/tls.sls': `
 key:
   file.managed:
     - name: {{ pillar['out'] }}/key.pem
@@ -47,23 +69,44 @@ keyconf:
     - source: salt://key.conf.j2
     - template: jinja
 `,
-    'states/key.conf.j2': "# key\n{{ pillar['tls']['key'] }}",
-    'pillar/top.sls': "base:\n  '*':\n    - common\n",
-    'private/top.sls': "base:\n  '*':\n    - tls\n",
-  }, 'halite-agent-');
+      'states/key.conf.j2': "# key\n{{ pillar['tls']['key'] }}",
+      'pillar/top.sls': "base:\n  '*':\n    - common\n",
+      'private/top.sls': "base:\n  '*':\n    - tls\n",
+    },
+    'halite-agent-',
+  );
   writeFileSync(join(dir, 'pillar/common.sls'), `out: ${join(dir, 'out')}\n`);
   mkdirSync(join(dir, 'out'));
-  const setKey = (tag: string) => writeFileSync(join(dir, 'private/tls.sls'), `tls:\n  key: |\n${pem(tag).split('\n').filter(Boolean).map((l) => `    ${l}`).join('\n')}\n`);
-  const pieces = (tag: string) => pem(tag).split('\n').filter(Boolean).filter((l) => !l.startsWith('-----'));
+  const setKey = (tag: string) =>
+    writeFileSync(
+      join(dir, 'private/tls.sls'),
+      `tls:\n  key: |\n${pem(tag)
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `    ${l}`)
+        .join('\n')}\n`,
+    );
+  const pieces = (tag: string) =>
+    pem(tag)
+      .split('\n')
+      .filter(Boolean)
+      .filter((l) => !l.startsWith('-----'));
   setKey('AAAA');
   const first = agent(dir, '--out', 'events');
   t.equal(first.code, 0, first.stderr);
   t.equal(readFileSync(join(dir, 'out/key.pem'), 'utf8'), pem('AAAA'));
   setKey('BBBB');
-  for (const args of [['--test'], ['--test', '--out', 'json'], ['--test', '--out', 'events'], ['--test', '--state-output', 'changes'], ['--out', 'events']]) {
+  for (const args of [
+    ['--test'],
+    ['--test', '--out', 'json'],
+    ['--test', '--out', 'events'],
+    ['--test', '--state-output', 'changes'],
+    ['--out', 'events'],
+  ]) {
     const r = agent(dir, ...args);
     t.equal(r.code, 0, r.stderr);
-    for (const p of [...pieces('AAAA'), ...pieces('BBBB')]) t.notMatch(r.stdout + r.stderr, p, `${args.join(' ')}: no trace of ${p}`);
+    for (const p of [...pieces('AAAA'), ...pieces('BBBB')])
+      t.notMatch(r.stdout + r.stderr, p, `${args.join(' ')}: no trace of ${p}`);
     t.match(r.stdout, 'content changed: holds private pillar values', `${args.join(' ')}: the diff is replaced`);
   }
   t.equal(readFileSync(join(dir, 'out/key.pem'), 'utf8'), pem('BBBB'));

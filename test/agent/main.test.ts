@@ -23,8 +23,21 @@ async function run(args: string[], env: Record<string, string> = {}, terminal = 
 
 /** `apply --local` of the site below as host web1. */
 function agent(dir: string, ...args: string[]): Promise<Run> {
-  return run(['apply', '--local', '--states', join(dir, 'states'), '--pillar', join(dir, 'pillar'), '--private-pillar', join(dir, 'private'), '--id', 'web1',
-    '--lock-file', join(dir, 'agent.lock'), ...args]);
+  return run([
+    'apply',
+    '--local',
+    '--states',
+    join(dir, 'states'),
+    '--pillar',
+    join(dir, 'pillar'),
+    '--private-pillar',
+    join(dir, 'private'),
+    '--id',
+    'web1',
+    '--lock-file',
+    join(dir, 'agent.lock'),
+    ...args,
+  ]);
 }
 
 function site(): string {
@@ -90,17 +103,34 @@ t.test('--out json prints the shape salt-call prints', async (t) => {
   t.same(Object.keys(data), ['web1']);
   t.same(data.web1['test_|-bad_|-bad_|-fail_without_changes'], {
     ...data.web1['test_|-bad_|-bad_|-fail_without_changes'],
-    name: 'bad', result: false, changes: {}, comment: 'Failure!', __run_num__: 0, __id__: 'bad', __sls__: 'fails',
+    name: 'bad',
+    result: false,
+    changes: {},
+    comment: 'Failure!',
+    __run_num__: 0,
+    __id__: 'bad',
+    __sls__: 'fails',
   });
-  t.match(data.web1['test_|-ok_|-ok_|-succeed_without_changes'], { result: true, __run_num__: 1, start_time: /^\d\d:\d\d:\d\d\.\d{6}$/, duration: Number });
+  t.match(data.web1['test_|-ok_|-ok_|-succeed_without_changes'], {
+    result: true,
+    __run_num__: 1,
+    start_time: /^\d\d:\d\d:\d\d\.\d{6}$/,
+    duration: Number,
+  });
 });
 
 t.test('--out events streams NDJSON', async (t) => {
   const dir = site();
   const r = await agent(dir, '--out', 'events', '--test');
   t.equal(r.code, 0);
-  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  t.same(events.map((e) => e.type), ['start', 'result', 'result', 'done']);
+  const events = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  t.same(
+    events.map((e) => e.type),
+    ['start', 'result', 'result', 'done'],
+  );
   t.match(events[0], { host: 'web1', chunks: 2, test: true, jid: /^\d{20}$/ });
   t.match(events[3].summary, { succeeded: 2, failed: 0, total: 2, test: true, stopped: false });
 });
@@ -140,32 +170,50 @@ t.test('usage errors exit 64', async (t) => {
 
 const SGR = /\x1b\[[0-9;]*m/;
 
-t.test('highstate output: coloured on a terminal, unless --no-color or NO_COLOR; FORCE_COLOR colours a pipe', async (t) => {
-  const dir = site();
-  const apply = (env: Record<string, string>, terminal: boolean, ...extra: string[]) =>
-    run(['apply', '--local', '--states', join(dir, 'states'), '--id', 'web1', '--lock-file', join(dir, 'agent.lock'), ...extra, 'fails'], env, terminal);
-  const term = await apply({}, true);
-  t.equal(term.code, 2);
-  t.match(term.stdout, '\x1b[31m          ID: bad\x1b[39m', 'a failed state is red');
-  t.match(term.stdout, '\x1b[32m          ID: ok\x1b[39m', 'a state that succeeded is green');
-  const plain: Array<[string, Record<string, string>, boolean, string[]]> = [
-    ['into a pipe', {}, false, []],
-    ['NO_COLOR on a terminal', { NO_COLOR: '1' }, true, []],
-    ['--no-color on a terminal', {}, true, ['--no-color']],
-    ['--no-color wins over FORCE_COLOR', { FORCE_COLOR: '1' }, true, ['--no-color']],
-    ['FORCE_COLOR=0 on a terminal', { FORCE_COLOR: '0' }, true, []],
-    ['TERM=dumb', { TERM: 'dumb' }, true, []],
-  ];
-  for (const [what, env, terminal, extra] of plain) {
-    const r = await apply(env, terminal, ...extra);
-    t.equal(r.code, 2, what);
-    t.match(r.stdout, /^ {10}ID: bad$/m, `${what}: the same output`);
-    t.notMatch(r.stdout, SGR, `${what}: no colour`);
-  }
-  const forced = await apply({ FORCE_COLOR: '1', NO_COLOR: '1' }, false);
-  t.match(forced.stdout, '\x1b[31m          ID: bad\x1b[39m', 'FORCE_COLOR into a pipe, winning over NO_COLOR');
-  for (const out of ['json', 'events']) {
-    const r = await apply({ FORCE_COLOR: '1' }, true, '--out', out);
-    t.notMatch(r.stdout, SGR, `--out ${out} is never coloured`);
-  }
-});
+t.test(
+  'highstate output: coloured on a terminal, unless --no-color or NO_COLOR; FORCE_COLOR colours a pipe',
+  async (t) => {
+    const dir = site();
+    const apply = (env: Record<string, string>, terminal: boolean, ...extra: string[]) =>
+      run(
+        [
+          'apply',
+          '--local',
+          '--states',
+          join(dir, 'states'),
+          '--id',
+          'web1',
+          '--lock-file',
+          join(dir, 'agent.lock'),
+          ...extra,
+          'fails',
+        ],
+        env,
+        terminal,
+      );
+    const term = await apply({}, true);
+    t.equal(term.code, 2);
+    t.match(term.stdout, '\x1b[31m          ID: bad\x1b[39m', 'a failed state is red');
+    t.match(term.stdout, '\x1b[32m          ID: ok\x1b[39m', 'a state that succeeded is green');
+    const plain: Array<[string, Record<string, string>, boolean, string[]]> = [
+      ['into a pipe', {}, false, []],
+      ['NO_COLOR on a terminal', { NO_COLOR: '1' }, true, []],
+      ['--no-color on a terminal', {}, true, ['--no-color']],
+      ['--no-color wins over FORCE_COLOR', { FORCE_COLOR: '1' }, true, ['--no-color']],
+      ['FORCE_COLOR=0 on a terminal', { FORCE_COLOR: '0' }, true, []],
+      ['TERM=dumb', { TERM: 'dumb' }, true, []],
+    ];
+    for (const [what, env, terminal, extra] of plain) {
+      const r = await apply(env, terminal, ...extra);
+      t.equal(r.code, 2, what);
+      t.match(r.stdout, /^ {10}ID: bad$/m, `${what}: the same output`);
+      t.notMatch(r.stdout, SGR, `${what}: no colour`);
+    }
+    const forced = await apply({ FORCE_COLOR: '1', NO_COLOR: '1' }, false);
+    t.match(forced.stdout, '\x1b[31m          ID: bad\x1b[39m', 'FORCE_COLOR into a pipe, winning over NO_COLOR');
+    for (const out of ['json', 'events']) {
+      const r = await apply({ FORCE_COLOR: '1' }, true, '--out', out);
+      t.notMatch(r.stdout, SGR, `--out ${out} is never coloured`);
+    }
+  },
+);

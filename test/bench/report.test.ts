@@ -13,7 +13,14 @@ t.test('children CPU time from bash times', async (t) => {
 
 t.test('first converges with a floor get a row above the floor', async (t) => {
   const pairs: PairRow[] = [
-    { workload: 'memcached', run: 'first converge', hosts: 8, halite: summary(24), ansible: summary(36), floor: { runs: 3, wallSec: 18, fleetCpuSec: 30.5 } },
+    {
+      workload: 'memcached',
+      run: 'first converge',
+      hosts: 8,
+      halite: summary(24),
+      ansible: summary(36),
+      floor: { runs: 3, wallSec: 18, fleetCpuSec: 30.5 },
+    },
     { workload: 'memcached', run: 'no-op', hosts: 8, halite: summary(0.8), ansible: summary(12) },
   ];
   const md = markdown({ date: '2026-12-04', versions: {}, settings: [], pairs, scaling: [] });
@@ -24,6 +31,12 @@ t.test('first converges with a floor get a row above the floor', async (t) => {
 });
 
 t.test('no floor section without floors', async (t) => {
-  const md = markdown({ date: '2026-12-04', versions: {}, settings: [], pairs: [{ workload: 'base', run: 'no-op', hosts: 4, halite: summary(1) }], scaling: [] });
+  const md = markdown({
+    date: '2026-12-04',
+    versions: {},
+    settings: [],
+    pairs: [{ workload: 'base', run: 'no-op', hosts: 4, halite: summary(1) }],
+    scaling: [],
+  });
   t.notMatch(md, /package floor/);
 });

@@ -23,8 +23,12 @@ function unconverged(print: string, w: Workload): string[] {
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return [
     ...w.check.paths.filter((p) => !has(new RegExp(`^path ${esc(p)} (file|dir|link) `))).map((p) => `path ${p}`),
-    ...w.check.packages.filter((p) => !has(new RegExp(`^package ${esc(p)} install ok installed `))).map((p) => `package ${p}`),
-    ...w.check.services.filter((s) => !has(new RegExp(`^service ${esc(s)} running enabled=1$`))).map((s) => `service ${s}`),
+    ...w.check.packages
+      .filter((p) => !has(new RegExp(`^package ${esc(p)} install ok installed `)))
+      .map((p) => `package ${p}`),
+    ...w.check.services
+      .filter((s) => !has(new RegExp(`^service ${esc(s)} running enabled=1$`)))
+      .map((s) => `service ${s}`),
     ...w.check.users.filter((u) => !has(new RegExp(`^user ${esc(u)}:`))).map((u) => `user ${u}`),
     ...w.check.groups.filter((g) => !has(new RegExp(`^group ${esc(g)}:\\d+$`))).map((g) => `group ${g}`),
     ...w.check.crontabs.filter((u) => !has(new RegExp(`^cron ${esc(u)} `))).map((u) => `crontab of ${u}`),
@@ -34,23 +38,54 @@ function unconverged(print: string, w: Workload): string[] {
 t.test('halite and Ansible side by side on 2 hosts', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'halite-bench-smoke-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const results = await runBench({ hosts: [2], runs: 1, firstRuns: 1, workloads: Object.values(WORKLOADS), scale: [], out: join(dir, 'results.md'), ansible: true, fleet: 'bench-smoke' });
-  t.same(results.pairs.map((p) => `${p.workload} ${p.run}`), ['memcached first converge', 'memcached no-op', 'base first converge', 'base no-op']);
+  const results = await runBench({
+    hosts: [2],
+    runs: 1,
+    firstRuns: 1,
+    workloads: Object.values(WORKLOADS),
+    scale: [],
+    out: join(dir, 'results.md'),
+    ansible: true,
+    fleet: 'bench-smoke',
+  });
+  t.same(
+    results.pairs.map((p) => `${p.workload} ${p.run}`),
+    ['memcached first converge', 'memcached no-op', 'base first converge', 'base no-op'],
+  );
   for (const p of results.pairs) {
     t.ok(p.halite.wallSec > 0 && p.ansible && p.ansible.wallSec > 0, `${p.workload} ${p.run}: both tools timed`);
-    t.ok(p.halite.masterCpuSec > 0 && p.halite.fleetCpuSec > 0, `${p.workload} ${p.run}: halite CPU on master and fleet`);
-    t.ok(p.ansible!.masterCpuSec > 0 && p.ansible!.fleetCpuSec > 0, `${p.workload} ${p.run}: Ansible CPU on master and fleet`);
+    t.ok(
+      p.halite.masterCpuSec > 0 && p.halite.fleetCpuSec > 0,
+      `${p.workload} ${p.run}: halite CPU on master and fleet`,
+    );
+    t.ok(
+      p.ansible!.masterCpuSec > 0 && p.ansible!.fleetCpuSec > 0,
+      `${p.workload} ${p.run}: Ansible CPU on master and fleet`,
+    );
   }
   for (const p of results.pairs.filter((x) => x.run === 'first converge')) {
     t.ok(p.floor && p.floor.wallSec > 0 && p.floor.fleetCpuSec > 0, `${p.workload}: packages alone timed`);
     const prints = p.fingerprints;
     t.ok(prints?.ansible, `${p.workload}: both fleets fingerprinted`);
     if (!prints?.ansible) continue;
-    t.same(Object.keys(prints.halite).sort(), ['bench1', 'bench2'], `${p.workload}: every host fingerprinted after halite`);
-    t.same(Object.keys(prints.ansible).sort(), ['bench1', 'bench2'], `${p.workload}: every host fingerprinted after Ansible`);
-    t.same(differences(prints.halite, prints.ansible, ['halite', 'ansible']), [], `${p.workload}: the hosts end the same after either tool`);
+    t.same(
+      Object.keys(prints.halite).sort(),
+      ['bench1', 'bench2'],
+      `${p.workload}: every host fingerprinted after halite`,
+    );
+    t.same(
+      Object.keys(prints.ansible).sort(),
+      ['bench1', 'bench2'],
+      `${p.workload}: every host fingerprinted after Ansible`,
+    );
+    t.same(
+      differences(prints.halite, prints.ansible, ['halite', 'ansible']),
+      [],
+      `${p.workload}: the hosts end the same after either tool`,
+    );
     for (const [tool, print] of Object.entries(prints)) {
-      for (const [host, text] of Object.entries(print ?? {})) t.same(unconverged(text, WORKLOADS[p.workload]), [], `${p.workload}: ${host} converged by ${tool}`);
+      for (const [host, text] of Object.entries(print ?? {}))
+        t.same(unconverged(text, WORKLOADS[p.workload]), [], `${p.workload}: ${host} converged by ${tool}`);
     }
   }
   writeFileSync(join(dir, 'results.md'), markdown(results));

@@ -24,7 +24,11 @@ async function until(what: string, cond: () => Promise<boolean>): Promise<void> 
 }
 
 t.before(async () => {
-  fleet = await up({ name: 'agenthard-vm', replace: true, hosts: [{ id: HOST, roles: ['memcache'], level: 'staging' }] });
+  fleet = await up({
+    name: 'agenthard-vm',
+    replace: true,
+    hosts: [{ id: HOST, roles: ['memcache'], level: 'staging' }],
+  });
   await putAgent(fleet, HOST);
   await putFiles(fleet, HOST, REMOTE, { 'grains.yaml': 'level: staging\n', 'pillar/top.sls': 'base: {}\n' });
 });
@@ -39,7 +43,9 @@ t.test('a loose /run/halite is tightened to 0700 by the next run', async (t) => 
 });
 
 t.test('file.managed does not write through a symlink a local user planted in /tmp', async (t) => {
-  await sh("printf 'root:$6$canary-hash:19000::::::\\n' >/etc/fake-shadow && chmod 600 /etc/fake-shadow && rm -f /tmp/app.conf && runuser -u nobody -- ln -s /etc/fake-shadow /tmp/app.conf");
+  await sh(
+    "printf 'root:$6$canary-hash:19000::::::\\n' >/etc/fake-shadow && chmod 600 /etc/fake-shadow && rm -f /tmp/app.conf && runuser -u nobody -- ln -s /etc/fake-shadow /tmp/app.conf",
+  );
   await states({ 'link.sls': "app:\n  file.managed:\n    - name: /tmp/app.conf\n    - contents: 'owned'\n" });
   const run = await applyLocal(fleet, HOST, ['link']);
   const r = results(run, HOST)['file_|-app_|-/tmp/app.conf_|-managed'];
@@ -52,7 +58,7 @@ t.test('file.managed does not write through a symlink a local user planted in /t
 t.test('user.present with name "-o" reaches useradd as a name, not an option', async (t) => {
   await states({ 'opt.sls': "dash:\n  user.present:\n    - name: '-o'\n" });
   const run = await applyLocal(fleet, HOST, ['opt']);
-  const r = results(run, HOST)["user_|-dash_|--o_|-present"];
+  const r = results(run, HOST)['user_|-dash_|--o_|-present'];
   t.equal(r.result, false);
   t.match(r.comment, /invalid user name '-o'/);
 });
@@ -106,12 +112,18 @@ t.test('a restart fired by watch that leaves memcached dead fails with its statu
   const svc = results(broken, HOST)['service_|-memcached_|-memcached_|-running'];
   t.equal(svc.result, false, svc.comment);
   t.comment(svc.comment);
-  t.match(svc.comment, /^Failed to restart the service: the service is not running 1 s after the restart\n\/etc\/init.d\/memcached status \(exit \d+\)/);
+  t.match(
+    svc.comment,
+    /^Failed to restart the service: the service is not running 1 s after the restart\n\/etc\/init.d\/memcached status \(exit \d+\)/,
+  );
   t.match(svc.comment, /Last log lines \(\/var\/log\/memcached.log\):\n/);
 
   const next = await applyLocal(fleet, HOST, ['cache']);
   const again = results(next, HOST)['service_|-memcached_|-memcached_|-running'];
   t.equal(again.result, false);
-  t.match(again.comment, /^Service memcached failed to start: it is not running 1 s after the start\n\/etc\/init.d\/memcached status/);
+  t.match(
+    again.comment,
+    /^Service memcached failed to start: it is not running 1 s after the start\n\/etc\/init.d\/memcached status/,
+  );
   t.match(again.comment, /Last log lines/);
 });

@@ -18,10 +18,14 @@ const SVC = 'service_|-memcached_|-memcached_|-running';
 let fleet: Fleet;
 
 t.before(async () => {
-  fleet = await up({ name: 'e2e-agent', replace: true, hosts: [
-    { id: 'memcache1', roles: ['memcache'], level: 'staging' },
-    { id: 'fresh1', roles: ['memcache'], level: 'staging' },
-  ] });
+  fleet = await up({
+    name: 'e2e-agent',
+    replace: true,
+    hosts: [
+      { id: 'memcache1', roles: ['memcache'], level: 'staging' },
+      { id: 'fresh1', roles: ['memcache'], level: 'staging' },
+    ],
+  });
   for (const h of ['memcache1', 'fresh1']) {
     await putAgent(fleet, h);
     await putTree(fleet, h, ['states', 'pillar']);
@@ -38,7 +42,8 @@ async function memcachedPid(host: string): Promise<string> {
 }
 
 async function memcachedVersion(host: string): Promise<string> {
-  const probe = "const s=require('net').connect(11211,process.argv[1]);s.on('data',d=>{process.stdout.write(String(d));s.end()});s.on('error',e=>{console.error(e.message);process.exit(1)});s.write('version\\r\\n')";
+  const probe =
+    "const s=require('net').connect(11211,process.argv[1]);s.on('data',d=>{process.stdout.write(String(d));s.end()});s.on('error',e=>{console.error(e.message);process.exit(1)});s.write('version\\r\\n')";
   const addr = (await fleet.exec(host, ['sh', '-c', "sed -n 's/^-l //p' /etc/memcached.conf"])).stdout.trim();
   const r = await fleet.exec(host, ['node', '-e', probe, addr], { reject: false, timeoutMs: 10_000 });
   return r.stdout.trim();
@@ -62,7 +67,10 @@ t.test('first run converges package, config and service', async (t) => {
   const r = results(run, 'memcache1');
   t.equal(run.code, 0, run.stderr);
   // pkg states are merged into one apt-get call, whose changes the first pkg state of the run reports
-  t.ok(r[PKG].result && Object.values(r).some((x) => x.result && Object.keys(x.changes).includes('memcached')), 'package installed');
+  t.ok(
+    r[PKG].result && Object.values(r).some((x) => x.result && Object.keys(x.changes).includes('memcached')),
+    'package installed',
+  );
   t.equal(r[CONF].result, true);
   t.equal(r[SVC].result, true);
   const conf = (await fleet.exec('memcache1', ['cat', '/etc/memcached.conf'])).stdout;
@@ -82,7 +90,9 @@ t.test('a pillar change rewrites only the config and restarts memcached (watch)'
   const before = await memcachedPid('memcache1');
   const staging = readFileSync(join(REPO, 'pillar/infra/staging.sls'), 'utf8');
   t.match(staging, /^  memory: 64$/m);
-  await putFiles(fleet, 'memcache1', `${REMOTE}/pillar`, { 'infra/staging.sls': staging.replace(/^  memory: 64$/m, '  memory: 96') });
+  await putFiles(fleet, 'memcache1', `${REMOTE}/pillar`, {
+    'infra/staging.sls': staging.replace(/^  memory: 64$/m, '  memory: 96'),
+  });
   const run = await applyLocal(fleet, 'memcache1');
   t.equal(run.code, 0, run.stderr);
   t.same(changed(run, 'memcache1'), [CONF, SVC].sort(), 'config changed and the service reacted');
@@ -108,9 +118,20 @@ t.test('the replaced config was backed up and can be restored', async (t) => {
 t.test('a failing state stops its dependents and not the others', async (t) => {
   await putFiles(fleet, 'memcache1', `${REMOTE}/states`, {
     'failing.sls': [
-      'broken:', '  cmd.run:', '    - name: "exit 3"',
-      'dependent:', '  file.managed:', '    - name: /tmp/dependent', '    - contents: x', '    - require:', '      - cmd: broken',
-      'independent:', '  file.managed:', '    - name: /tmp/independent', '    - contents: y', '',
+      'broken:',
+      '  cmd.run:',
+      '    - name: "exit 3"',
+      'dependent:',
+      '  file.managed:',
+      '    - name: /tmp/dependent',
+      '    - contents: x',
+      '    - require:',
+      '      - cmd: broken',
+      'independent:',
+      '  file.managed:',
+      '    - name: /tmp/independent',
+      '    - contents: y',
+      '',
     ].join('\n'),
   });
   const run = await applyLocal(fleet, 'memcache1', ['failing']);
@@ -120,6 +141,14 @@ t.test('a failing state stops its dependents and not the others', async (t) => {
   t.equal(r['file_|-dependent_|-/tmp/dependent_|-managed'].result, false);
   t.match(r['file_|-dependent_|-/tmp/dependent_|-managed'].comment, /requisite failed/i);
   t.equal(r['file_|-independent_|-/tmp/independent_|-managed'].result, true);
-  t.not((await fleet.exec('memcache1', ['test', '-e', '/tmp/dependent'], { reject: false })).exitCode, 0, 'dependent did not run');
-  t.equal((await fleet.exec('memcache1', ['cat', '/tmp/independent'])).stdout, 'y\n', 'contents end with a newline, as in Salt');
+  t.not(
+    (await fleet.exec('memcache1', ['test', '-e', '/tmp/dependent'], { reject: false })).exitCode,
+    0,
+    'dependent did not run',
+  );
+  t.equal(
+    (await fleet.exec('memcache1', ['cat', '/tmp/independent'])).stdout,
+    'y\n',
+    'contents end with a newline, as in Salt',
+  );
 });

@@ -20,44 +20,73 @@ import { fleetSuite } from './workspace.ts';
 /** The .debs the fleet's base was built from, of what purging nodejs removes (debootstrap keeps them). */
 let nodejsDebs: string[] | undefined;
 
-const suite = fleetSuite('e2e-bootstrap', [
-  { id: 'apt1', roles: ['memcache'], level: 'staging' },
-  { id: 'bare1', roles: ['memcache'], level: 'staging' },
-  { id: 'sudo1', roles: ['memcache'], level: 'staging' },
-], async ({ fleet }) => {
-  nodejsDebs = await purgedDebs(fleet, 'apt1');
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  for (const id of ['apt1', 'bare1']) await fleet.exec(id, ['apt-get', 'purge', '-y', '-q', 'nodejs'], { env });
-  if (nodejsDebs) await offerDebs(fleet, 'apt1', nodejsDebs);
-  // operator accounts with the fleet's key: ops with passwordless sudo, guest without sudo rights
-  for (const user of ['ops', 'guest']) {
-    await fleet.exec('sudo1', ['sh', '-c', [
-      `useradd -m -s /bin/sh ${user}`,
-      `mkdir -p /home/${user}/.ssh && cat > /home/${user}/.ssh/authorized_keys && chown -R ${user}:${user} /home/${user}/.ssh && chmod 0700 /home/${user}/.ssh`,
-    ].join(' && ')], { input: readFileSync(`${fleet.sshKey}.pub`) });
-  }
-  await fleet.exec('sudo1', ['sh', '-c', "echo 'ops ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/ops && chmod 0440 /etc/sudoers.d/ops"]);
-});
+const suite = fleetSuite(
+  'e2e-bootstrap',
+  [
+    { id: 'apt1', roles: ['memcache'], level: 'staging' },
+    { id: 'bare1', roles: ['memcache'], level: 'staging' },
+    { id: 'sudo1', roles: ['memcache'], level: 'staging' },
+  ],
+  async ({ fleet }) => {
+    nodejsDebs = await purgedDebs(fleet, 'apt1');
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    for (const id of ['apt1', 'bare1']) await fleet.exec(id, ['apt-get', 'purge', '-y', '-q', 'nodejs'], { env });
+    if (nodejsDebs) await offerDebs(fleet, 'apt1', nodejsDebs);
+    // operator accounts with the fleet's key: ops with passwordless sudo, guest without sudo rights
+    for (const user of ['ops', 'guest']) {
+      await fleet.exec(
+        'sudo1',
+        [
+          'sh',
+          '-c',
+          [
+            `useradd -m -s /bin/sh ${user}`,
+            `mkdir -p /home/${user}/.ssh && cat > /home/${user}/.ssh/authorized_keys && chown -R ${user}:${user} /home/${user}/.ssh && chmod 0700 /home/${user}/.ssh`,
+          ].join(' && '),
+        ],
+        { input: readFileSync(`${fleet.sshKey}.pub`) },
+      );
+    }
+    await fleet.exec('sudo1', [
+      'sh',
+      '-c',
+      "echo 'ops ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/ops && chmod 0440 /etc/sudoers.d/ops",
+    ]);
+  },
+);
 
 /** File names in the fleet's debootstrap cache of the packages `apt-get purge nodejs` would remove. */
 async function purgedDebs(fleet: Fleet, id: string): Promise<string[] | undefined> {
   const sim = await fleet.exec(id, ['apt-get', '-s', 'purge', 'nodejs']);
   const names = [...sim.stdout.matchAll(/^Purg (\S+)/gm)].map((m) => m[1]);
   const q = await fleet.exec(id, ['dpkg-query', '-W', '-f=${Package}_${Version}_${Architecture}.deb\n', ...names]);
-  const files = q.stdout.trim().split('\n').map((f) => f.replace(':', '%3a'));
+  const files = q.stdout
+    .trim()
+    .split('\n')
+    .map((f) => f.replace(':', '%3a'));
   const dir = cacheLayout(cacheRoot()).debootstrap;
   return names.includes('nodejs') && files.every((f) => existsSync(join(dir, f))) ? files : undefined;
 }
 
 /** A flat apt repository on the host with these .debs, as a package source next to the fleet's. */
 async function offerDebs(fleet: Fleet, id: string, files: string[]): Promise<void> {
-  const tar = execFileSync('tar', ['-C', cacheLayout(cacheRoot()).debootstrap, '-cf', '-', ...files], { maxBuffer: 256 << 20 });
-  await fleet.exec(id, ['sh', '-c', [
-    'mkdir -p /srv/nodejs-repo && cd /srv/nodejs-repo && tar -xf -',
-    'for f in *.deb; do dpkg-deb -f "$f"; echo "Filename: ./$f"; echo "Size: $(stat -c %s "$f")"; echo "SHA256: $(sha256sum "$f" | cut -d" " -f1)"; echo; done > Packages',
-    'echo "deb [trusted=yes] file:/srv/nodejs-repo ./" > /etc/apt/sources.list.d/nodejs.list',
-    'apt-get update -qq',
-  ].join(' && ')], { input: tar });
+  const tar = execFileSync('tar', ['-C', cacheLayout(cacheRoot()).debootstrap, '-cf', '-', ...files], {
+    maxBuffer: 256 << 20,
+  });
+  await fleet.exec(
+    id,
+    [
+      'sh',
+      '-c',
+      [
+        'mkdir -p /srv/nodejs-repo && cd /srv/nodejs-repo && tar -xf -',
+        'for f in *.deb; do dpkg-deb -f "$f"; echo "Filename: ./$f"; echo "Size: $(stat -c %s "$f")"; echo "SHA256: $(sha256sum "$f" | cut -d" " -f1)"; echo; done > Packages',
+        'echo "deb [trusted=yes] file:/srv/nodejs-repo ./" > /etc/apt/sources.list.d/nodejs.list',
+        'apt-get update -qq',
+      ].join(' && '),
+    ],
+    { input: tar },
+  );
 }
 
 const halite = suite.halite;
@@ -75,27 +104,37 @@ async function sh(id: string, script: string): Promise<string> {
 /** Tags of the states a `--out json` run changed on `id`. */
 function changedStates(out: string, id: string): string[] {
   const states = JSON.parse(out)[id] as Record<string, { changes: object }>;
-  return Object.entries(states).filter(([, s]) => Object.keys(s.changes).length).map(([tag]) => tag);
+  return Object.entries(states)
+    .filter(([, s]) => Object.keys(s.changes).length)
+    .map(([tag]) => tag);
 }
 
 t.test('a host without Node: a clear error without --bootstrap, exit code 4, nothing installed', async (t) => {
   for (const id of ['apt1', 'bare1']) {
     const r = await halite('highstate', '--host', id);
     t.equal(r.code, EXIT.UNREACHABLE, r.err);
-    t.match(r.out + r.err, new RegExp(`${id}: Node\\.js >= 18 is not installed; run again with --bootstrap to install it`));
-    t.equal(await sh(id, 'command -v node || ls /var/lib/halite 2>/dev/null || echo none'), 'none', 'nothing was installed');
+    t.match(
+      r.out + r.err,
+      new RegExp(`${id}: Node\\.js >= 18 is not installed; run again with --bootstrap to install it`),
+    );
+    t.equal(
+      await sh(id, 'command -v node || ls /var/lib/halite 2>/dev/null || echo none'),
+      'none',
+      'nothing was installed',
+    );
   }
 });
 
-t.test('--bootstrap installs Debian\'s nodejs when the package sources offer it', async (t) => {
-  if (!t.ok(nodejsDebs, 'the .debs of the base\'s nodejs are in the fleet cache (debootstrap keeps its downloads)')) return;
+t.test("--bootstrap installs Debian's nodejs when the package sources offer it", async (t) => {
+  if (!t.ok(nodejsDebs, "the .debs of the base's nodejs are in the fleet cache (debootstrap keeps its downloads)"))
+    return;
   t.match(await sh('apt1', 'apt-cache policy nodejs'), /Candidate: 18\./, 'the package source offers nodejs 18');
   const installs = () => sh('apt1', 'grep -c " install nodejs:" /var/log/dpkg.log || true');
   const installedBefore = Number(await installs());
   const r = await halite('highstate', '--host', 'apt1', '--bootstrap');
   t.equal(r.code, 0, r.err + r.out);
   t.match(r.out, /Summary for apt1/);
-  t.match(await sh('apt1', 'dpkg-query -W -f=\'${Status}\' nodejs'), 'install ok installed');
+  t.match(await sh('apt1', "dpkg-query -W -f='${Status}' nodejs"), 'install ok installed');
   t.match(await sh('apt1', 'node -v'), /^v18\./);
   t.equal(await sh('apt1', 'ls /var/lib/halite/node 2>/dev/null || echo none'), 'none', 'no binary was sent');
   t.equal(await sh('apt1', 'service memcached status >/dev/null && echo running'), 'running');
@@ -106,14 +145,14 @@ t.test('--bootstrap installs Debian\'s nodejs when the package sources offer it'
   t.equal(Number(await installs()), installedBefore + 1, 'nodejs was installed once');
 });
 
-t.test('--bootstrap sends the master\'s own Node when the package sources offer none', async (t) => {
+t.test("--bootstrap sends the master's own Node when the package sources offer none", async (t) => {
   t.notMatch(await sh('bare1', 'apt-cache policy nodejs'), /Candidate: \d/, 'no package offers nodejs');
   const node = await masterNode();
   const path = nodeBinaryPath(node.sha256);
   const r = await halite('highstate', '--host', 'bare1', '--bootstrap');
   t.equal(r.code, 0, r.err + r.out);
   t.match(r.out, /Summary for bare1/);
-  t.equal(await sh('bare1', `${path} -v`), process.version, 'the master\'s Node, under its sha256');
+  t.equal(await sh('bare1', `${path} -v`), process.version, "the master's Node, under its sha256");
   t.equal(await sh('bare1', `sha256sum ${path} | cut -d' ' -f1`), node.sha256);
   t.equal(await sh('bare1', `ls -A ${path.replace(/\/node$/, '')}`), 'node', 'no temporary file left');
   t.equal(await sh('bare1', 'command -v node || echo none'), 'none', 'the system is left as it was');
@@ -126,10 +165,21 @@ t.test('--bootstrap sends the master\'s own Node when the package sources offer 
   t.equal(await sh('bare1', `stat -c '%i %Y' ${path}`), before, 'the binary was not sent again');
 
   // asked to install again, the host has the binary already and reads nothing
-  const transport = new Transport({ key: suite.fleet.sshKey, knownHosts: suite.ws.knownHosts, connectTimeoutMs: 5000, keepaliveMs: 0 });
+  const transport = new Transport({
+    key: suite.fleet.sshKey,
+    knownHosts: suite.ws.knownHosts,
+    connectTimeoutMs: 5000,
+    keepaliveMs: 0,
+  });
   t.teardown(() => transport.close());
   const h = suite.fleet.hosts.find((x) => x.id === 'bare1')!;
-  const target: HostTarget = { id: 'bare1', address: h.address, port: h.port, user: h.user, jump: { address: suite.fleet.jump.address, port: suite.fleet.jump.port, user: suite.fleet.jump.user } };
+  const target: HostTarget = {
+    id: 'bare1',
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    jump: { address: suite.fleet.jump.address, port: suite.fleet.jump.port, user: suite.fleet.jump.user },
+  };
   t.same(await installNode(transport, target), { via: 'present', bytesSent: 0 });
 });
 
@@ -137,7 +187,10 @@ t.test('a non-root user without sudo: a clear bootstrap error, nothing half done
   setRoster('sudo1', { user: 'ops', sudo: false });
   const r = await halite('highstate', '--host', 'sudo1');
   t.equal(r.code, EXIT.UNREACHABLE, r.err + r.out);
-  t.match(r.out + r.err, /sudo1: the bootstrap exited with status 1 before finishing the run: mkdir: .*Permission denied/);
+  t.match(
+    r.out + r.err,
+    /sudo1: the bootstrap exited with status 1 before finishing the run: mkdir: .*Permission denied/,
+  );
   t.match(r.out + r.err, /logged in as ops without sudo/);
   t.equal(await sh('sudo1', 'ls /var/lib/halite 2>/dev/null || echo none'), 'none');
 });
@@ -151,8 +204,16 @@ t.test('a non-root user with sudo: the agent runs as root', async (t) => {
   t.equal(await sh('sudo1', 'stat -c %U /var/lib/halite/agent/agent-*.cjs'), 'root', 'the bootstrap ran as root');
   const cas = await sh('sudo1', 'find /var/lib/halite/files -type f -printf "%U\\n" | sort -u');
   t.equal(cas, '0', 'the files the agent stored belong to uid 0');
-  t.equal(await sh('sudo1', 'find /etc /var /run /tmp -xdev -user ops | head -5'), '', 'nothing belongs to the operator');
-  t.equal(await sh('sudo1', 'service memcached status >/dev/null && echo running'), 'running', 'the packages were installed');
+  t.equal(
+    await sh('sudo1', 'find /etc /var /run /tmp -xdev -user ops | head -5'),
+    '',
+    'nothing belongs to the operator',
+  );
+  t.equal(
+    await sh('sudo1', 'service memcached status >/dev/null && echo running'),
+    'running',
+    'the packages were installed',
+  );
 });
 
 t.test('a non-root user without sudo once the agent is there: a clear error again', async (t) => {

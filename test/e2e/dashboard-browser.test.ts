@@ -16,21 +16,29 @@ import { fleetSuite, withStates } from './workspace.ts';
 
 const CHROMIUM = process.env.HALITE_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
-  t.plan(0, `chromium is not installed (${CHROMIUM}; apt-get install chromium, or set HALITE_CHROMIUM): the dashboard's browser tests cannot run`);
+  t.plan(
+    0,
+    `chromium is not installed (${CHROMIUM}; apt-get install chromium, or set HALITE_CHROMIUM): the dashboard's browser tests cannot run`,
+  );
   process.exit(0);
 }
 
 const HOSTS = ['dash1', 'dash2'];
 const SECRET = 'example-only-platform-db-password';
 const GO = '/run/halite-dash-go';
-const suite = fleetSuite('dashboard-b', [
-  { id: 'dash1', roles: ['memcache'], level: 'staging' },
-  // an app host depends on memcache: dash2 starts once dash1 has finished, after the page is open
-  { id: 'dash2', roles: ['app'], level: 'staging' },
-  { id: 'dash3', roles: ['memcache'], level: 'production' },
-], async (s) => {
-  for (const h of HOSTS) await putFiles(s.fleet, h, '/etc/halite-dash', { 'a.conf': 'old line\n', 'c.conf': 'db password old\n' });
-});
+const suite = fleetSuite(
+  'dashboard-b',
+  [
+    { id: 'dash1', roles: ['memcache'], level: 'staging' },
+    // an app host depends on memcache: dash2 starts once dash1 has finished, after the page is open
+    { id: 'dash2', roles: ['app'], level: 'staging' },
+    { id: 'dash3', roles: ['memcache'], level: 'production' },
+  ],
+  async (s) => {
+    for (const h of HOSTS)
+      await putFiles(s.fleet, h, '/etc/halite-dash', { 'a.conf': 'old line\n', 'c.conf': 'db password old\n' });
+  },
+);
 
 // `hold` keeps the job running until the test lets it go, so the page is seen before the end;
 // `conf` fails on purpose on dash2: b.conf's template raises there, while a.conf has a diff to show.
@@ -56,9 +64,10 @@ const TREE = {
 
 const shots = mkdtempSync(join(tmpdir(), 'halite-dashboard-screenshots-'));
 let n = 0;
-const shot = async (page: Page, name: string) => page.screenshot({ path: join(shots, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true });
+const shot = async (page: Page, name: string) =>
+  page.screenshot({ path: join(shots, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true });
 
-t.test('log in, start a test run from the page, watch it finish live, open a failed state\'s diff', async (t) => {
+t.test("log in, start a test run from the page, watch it finish live, open a failed state's diff", async (t) => {
   t.comment(`screenshots: ${shots}`);
   // said on stderr too: reporters that hide the comments of passing tests still show it
   process.stderr.write(`dashboard browser test: screenshots in ${shots}\n`);
@@ -66,7 +75,14 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   const config = withStates(suite.ws, 'dash', TREE);
   const store = JobStore.open(join(suite.ws.dir, 'dash-jobs.sqlite'));
   const token = new TokenStore(store.db).create('browser');
-  const { app, context } = buildApi({ store, configFile: config, env: { USER: 'e2e', HALITE_RUNTIME_DIR: suite.ws.runtimeDir }, cwd: suite.ws.dir, frontends: [dashboard], log: (m) => t.comment(m) });
+  const { app, context } = buildApi({
+    store,
+    configFile: config,
+    env: { USER: 'e2e', HALITE_RUNTIME_DIR: suite.ws.runtimeDir },
+    cwd: suite.ws.dir,
+    frontends: [dashboard],
+    log: (m) => t.comment(m),
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   t.teardown(async () => {
@@ -78,10 +94,17 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  page.on(
+    'console',
+    (m) =>
+      m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`),
+  );
   // every answer that was not a success, by path: only the refused login is expected
   const refused: string[] = [];
-  page.on('response', (r) => r.status() >= 400 && refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`));
+  page.on(
+    'response',
+    (r) => r.status() >= 400 && refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`),
+  );
 
   // log in: the dashboard sends a visitor without a session to the login form
   await page.goto(`${url}/ui/`);
@@ -94,11 +117,18 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   await page.click('form.login button');
   t.equal(new URL(page.url()).pathname, '/ui/');
   const cookies = await page.context().cookies();
-  t.match(cookies.find((c) => c.name === 'halite_session'), { httpOnly: true, sameSite: 'Strict', path: '/ui' });
-  t.equal(await page.evaluate('document.cookie'), '', 'the page\'s scripts cannot read the session');
+  t.match(
+    cookies.find((c) => c.name === 'halite_session'),
+    { httpOnly: true, sameSite: 'Strict', path: '/ui' },
+  );
+  t.equal(await page.evaluate('document.cookie'), '', "the page's scripts cannot read the session");
 
   // the fleet grid: roles × levels
-  t.same(await page.$$eval('table.grid thead th', (ths) => ths.map((th) => th.textContent)), ['role', 'staging', 'production']);
+  t.same(await page.$$eval('table.grid thead th', (ths) => ths.map((th) => th.textContent)), [
+    'role',
+    'staging',
+    'production',
+  ]);
   t.match(await page.textContent('table.grid'), /dash1[\s\S]*dash3/);
   await shot(page, 'fleet');
 
@@ -137,10 +167,17 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   t.equal(await page.textContent('#row-dash1 [data-field=status]'), 'changed', 'dash1 would change, shown live');
   t.equal(await page.textContent('#row-dash2 [data-field=status]'), 'failed', 'dash2 failed, shown live');
   t.equal(await page.getAttribute('#row-dash2 a', 'href'), '#host-dash2', 'its row, added live, leads to its results');
-  for (const h of HOSTS) t.equal(await page.getAttribute(`#host-${h}`, 'data-live'), '1', `${h}'s results came in live`);
+  for (const h of HOSTS)
+    t.equal(await page.getAttribute(`#host-${h}`, 'data-live'), '1', `${h}'s results came in live`);
   const lines = (await page.evaluate('window.liveLines')) as string[];
-  t.ok(lines.some((l) => /^host-dash1 pending {2}cmd_\|-hold/.test(l)), 'dash1\'s states listed as they came');
-  t.ok(lines.some((l) => /^host-dash2 failed {2}file_\|-conf/.test(l)), 'dash2, which started after the page was made, too');
+  t.ok(
+    lines.some((l) => /^host-dash1 pending {2}cmd_\|-hold/.test(l)),
+    "dash1's states listed as they came",
+  );
+  t.ok(
+    lines.some((l) => /^host-dash2 failed {2}file_\|-conf/.test(l)),
+    'dash2, which started after the page was made, too',
+  );
   await shot(page, 'job-finished-live');
 
   // dash2's failed state is listed first; its diff opens
@@ -154,12 +191,17 @@ t.test('log in, start a test run from the page, watch it finish live, open a fai
   t.match(await diff.textContent(), /-old line\n\+new line dash2/);
   t.equal(await diff.locator('span.add').textContent(), '+new line dash2');
   t.match(await first.locator('pre.comment').textContent(), /broken on purpose/);
-  t.match(await first.textContent(), /content changed: holds private pillar values/, 'the file holding a secret is summed up');
+  t.match(
+    await first.textContent(),
+    /content changed: holds private pillar values/,
+    'the file holding a secret is summed up',
+  );
   t.notMatch(await page.content(), SECRET, 'the secret is not on the page');
   await shot(page, 'failed-diff');
 
   // a test run changed nothing on the hosts
-  for (const h of HOSTS) t.equal((await suite.fleet.exec(h, ['cat', '/etc/halite-dash/a.conf'])).stdout, 'old line\n', `${h} untouched`);
+  for (const h of HOSTS)
+    t.equal((await suite.fleet.exec(h, ['cat', '/etc/halite-dash/a.conf'])).stdout, 'old line\n', `${h} untouched`);
 
   // the host page: its history and plot
   await page.click('#host-dash2 h2 a');

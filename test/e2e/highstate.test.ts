@@ -22,9 +22,13 @@ const halite = suite.halite;
 
 type SaltJson = Record<string, Record<string, { result: boolean | null; changes: Record<string, unknown> }> | string[]>;
 const json = (out: string): SaltJson => JSON.parse(out);
-const changedTags = (doc: SaltJson, host: string) => Object.entries(doc[host] as Record<string, { changes: object }>).filter(([, v]) => Object.keys(v.changes).length).map(([k]) => k);
+const changedTags = (doc: SaltJson, host: string) =>
+  Object.entries(doc[host] as Record<string, { changes: object }>)
+    .filter(([, v]) => Object.keys(v.changes).length)
+    .map(([k]) => k);
 /** dpkg's status line for a package on a host ('' when it has never been installed). */
-const installed = async (host: string, pkg: string) => (await suite.fleet.exec(host, ['dpkg-query', '-W', '-f', '${Status}', pkg], { reject: false })).stdout;
+const installed = async (host: string, pkg: string) =>
+  (await suite.fleet.exec(host, ['dpkg-query', '-W', '-f', '${Status}', pkg], { reject: false })).stdout;
 /** Numeric order of dotted IPv4 addresses. */
 const byIp = (a: string, b: string) => {
   const n = (ip: string) => ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
@@ -61,7 +65,7 @@ t.test('the job left a resident agent that listens at normal priority, started f
   const nices = parts[0].trim().split('\n').filter(Boolean);
   t.ok(nices.length > 0, 'a resident agent runs');
   t.same([...new Set(nices)], ['0'], 'every thread back at nice 0 once it listens');
-  t.match(parts[1], /^\/autogroup-\d+ nice 0\n$/, 'its session\'s scheduling group back at nice 0 too');
+  t.match(parts[1], /^\/autogroup-\d+ nice 0\n$/, "its session's scheduling group back at nice 0 too");
   t.equal(Number(parts[2]), 1, 'its socket is there');
   t.equal(Number(parts[3]), 1, 'the code cache was written');
 });
@@ -72,9 +76,13 @@ t.test('--role selects exactly the hosts of the role', async (t) => {
   const doc = json(r.out);
   t.same(Object.keys(doc), ['sessions1']);
   t.ok(changedTags(doc, 'sessions1').includes('file_|-redis_|-/etc/redis/redis.conf_|-managed'), 'redis configured');
-  const dpkg = await suite.fleet.exec('sessions1', ['dpkg-query', '-W', '-f', '${Status}', 'redis-server'], { reject: false });
+  const dpkg = await suite.fleet.exec('sessions1', ['dpkg-query', '-W', '-f', '${Status}', 'redis-server'], {
+    reject: false,
+  });
   t.match(dpkg.stdout, /install ok installed/, 'redis-server installed');
-  const other = await suite.fleet.exec('memcache2', ['dpkg-query', '-W', '-f', '${Status}', 'memcached'], { reject: false });
+  const other = await suite.fleet.exec('memcache2', ['dpkg-query', '-W', '-f', '${Status}', 'memcached'], {
+    reject: false,
+  });
   t.notMatch(other.stdout, /install ok installed/, 'memcache2 was not touched');
 });
 
@@ -99,7 +107,8 @@ const MEMCACHED_CONF = '/etc/memcached.conf';
 const MEMCACHED_FILE = 'file_|-memcached_|-/etc/memcached.conf_|-managed';
 /** Appends a line to the host's memcached.conf (drift a highstate of the host would repair). */
 const drift = (host: string) => suite.fleet.exec(host, ['sh', '-c', `echo '# drift' >> ${MEMCACHED_CONF}`]);
-const drifted = async (host: string) => (await suite.fleet.exec(host, ['cat', MEMCACHED_CONF])).stdout.includes('# drift');
+const drifted = async (host: string) =>
+  (await suite.fleet.exec(host, ['cat', MEMCACHED_CONF])).stdout.includes('# drift');
 
 t.test('--level production selects exactly the production host; staging hosts are not touched', async (t) => {
   await drift('memcache1');
@@ -115,7 +124,11 @@ t.test('--level production selects exactly the production host; staging hosts ar
   const svc = await suite.fleet.exec('memcache3', ['service', 'memcached', 'status'], { reject: false });
   t.equal(svc.exitCode, 0, 'memcached runs on memcache3');
   t.ok(await drifted('memcache1'), 'the drift on staging memcache1 is still there: not touched');
-  t.match((await suite.fleet.exec('memcache1', ['cat', MEMCACHED_CONF])).stdout, /^-m 64$/m, 'and it keeps the staging pillar');
+  t.match(
+    (await suite.fleet.exec('memcache1', ['cat', MEMCACHED_CONF])).stdout,
+    /^-m 64$/m,
+    'and it keeps the staging pillar',
+  );
 });
 
 t.test('--level staging selects exactly the staging hosts; the production host is not touched', async (t) => {
@@ -124,7 +137,11 @@ t.test('--level staging selects exactly the staging hosts; the production host i
   t.equal(r.code, 0, r.err);
   const doc = json(r.out);
   t.same(Object.keys(doc).sort(), ['memcache1', 'memcache2', 'sessions1']);
-  t.same(changedTags(doc, 'memcache1'), [MEMCACHED_FILE, 'service_|-memcached_|-memcached_|-running'], 'memcache1 repaired');
+  t.same(
+    changedTags(doc, 'memcache1'),
+    [MEMCACHED_FILE, 'service_|-memcached_|-memcached_|-running'],
+    'memcache1 repaired',
+  );
   t.notOk(await drifted('memcache1'));
   t.ok(await drifted('memcache3'), 'the drift on production memcache3 is still there: not touched');
 });
@@ -157,11 +174,18 @@ t.test('a later highstate renders the addresses the memcache hosts reported, fro
   const addr = (id: string) => suite.fleet.hosts.find((h) => h.id === id)!.address;
   const staging = [addr('memcache1'), addr('memcache2')].sort(byIp);
   const probe = await suite.fleet.exec('sessions1', ['cat', '/etc/halite-probe/memcache.conf']);
-  t.equal(probe.stdout, staging.map((ip) => `server ${ip}:11211\n`).join(''), 'exactly the staging memcache hosts, by their fleet addresses');
+  t.equal(
+    probe.stdout,
+    staging.map((ip) => `server ${ip}:11211\n`).join(''),
+    'exactly the staging memcache hosts, by their fleet addresses',
+  );
   t.notMatch(probe.stdout, addr('memcache3'), 'not the production one');
   const hosts = await suite.fleet.exec('sessions1', ['cat', '/etc/halite-probe/hosts']);
-  t.equal(hosts.stdout, `memcache1 staging ${addr('memcache1')}\nmemcache2 staging ${addr('memcache2')}\nmemcache3 production ${addr('memcache3')}\n`,
-    'every level on request, roles and levels from the roster');
+  t.equal(
+    hosts.stdout,
+    `memcache1 staging ${addr('memcache1')}\nmemcache2 staging ${addr('memcache2')}\nmemcache3 production ${addr('memcache3')}\n`,
+    'every level on request, roles and levels from the roster',
+  );
 });
 
 t.test('halite run on a role: output per host, exit 0; a failing command exits non-zero', async (t) => {
@@ -174,20 +198,31 @@ t.test('halite run on a role: output per host, exit 0; a failing command exits n
 });
 
 t.test('the private pillar secret reached the host but not the output or the job store', async (t) => {
-  const secret = readFileSync(join(import.meta.dirname, '../../pillar-private/accounts/sessions.sls'), 'utf8').match(/password: (\S+)/)![1];
+  const secret = readFileSync(join(import.meta.dirname, '../../pillar-private/accounts/sessions.sls'), 'utf8').match(
+    /password: (\S+)/,
+  )![1];
   const conf = await suite.fleet.exec('sessions1', ['cat', '/etc/redis/redis.conf']);
   t.match(conf.stdout, secret, 'redis is configured with it');
-  const files = readdirSync(suite.ws.dir).filter((f) => f.startsWith('jobs.sqlite')).map((f) => readFileSync(join(suite.ws.dir, f)));
+  const files = readdirSync(suite.ws.dir)
+    .filter((f) => f.startsWith('jobs.sqlite'))
+    .map((f) => readFileSync(join(suite.ws.dir, f)));
   t.ok(files.length >= 1);
-  t.ok(files.some((b) => b.includes(SECRET_DIFF)), 'the diff of the file holding it is stored as a summary');
-  t.notOk(files.some((b) => b.includes(secret)), 'the secret is in no job store file');
+  t.ok(
+    files.some((b) => b.includes(SECRET_DIFF)),
+    'the diff of the file holding it is stored as a summary',
+  );
+  t.notOk(
+    files.some((b) => b.includes(secret)),
+    'the secret is in no job store file',
+  );
 });
 
 t.test('halite hosts shows the last run of each host', async (t) => {
   const r = await halite('hosts');
   t.equal(r.code, 0, r.err);
   t.match(r.out, /LAST RUN/);
-  for (const h of ['memcache1', 'memcache2', 'sessions1', 'memcache3']) t.match(r.out, new RegExp(`${h} .* (ok|changed) \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z \\(job \\d{20}\\)`));
+  for (const h of ['memcache1', 'memcache2', 'sessions1', 'memcache3'])
+    t.match(r.out, new RegExp(`${h} .* (ok|changed) \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z \\(job \\d{20}\\)`));
   t.match(r.out, /memcache3\s+production\s+memcache/);
 });
 
@@ -208,9 +243,18 @@ t.test('a host whose key changed is refused', async (t) => {
   t.teardown(() => writeFileSync(suite.ws.knownHosts, original));
   const sess = suite.fleet.hosts.find((h) => h.id === 'sessions1')!;
   const other = suite.fleet.hosts.find((h) => h.id === 'memcache1')!;
-  const keyOf = (addr: string) => original.split('\n').find((l) => l.split(' ')[0].split(',').includes(addr))!.split(' ').slice(1).join(' ');
+  const keyOf = (addr: string) =>
+    original
+      .split('\n')
+      .find((l) => l.split(' ')[0].split(',').includes(addr))!
+      .split(' ')
+      .slice(1)
+      .join(' ');
   // pin memcache1's key for sessions1's address
-  const forged = original.split('\n').map((l) => (l.split(' ')[0].split(',').includes(sess.address) ? `${l.split(' ')[0]} ${keyOf(other.address)}` : l)).join('\n');
+  const forged = original
+    .split('\n')
+    .map((l) => (l.split(' ')[0].split(',').includes(sess.address) ? `${l.split(' ')[0]} ${keyOf(other.address)}` : l))
+    .join('\n');
   t.not(forged, original);
   writeFileSync(suite.ws.knownHosts, forged);
   const r = await halite('highstate', '--host', 'sessions1');
@@ -226,12 +270,22 @@ t.test('halite sls applies only the named SLS', async (t) => {
   t.same(Object.keys(doc), ['sessions1']);
   const tags = Object.keys(doc.sessions1);
   t.ok(tags.includes('service_|-memcached_|-memcached_|-running'));
-  t.notOk(tags.some((tag) => tag.includes('redis')), 'redis is not in the memcached SLS');
+  t.notOk(
+    tags.some((tag) => tag.includes('redis')),
+    'redis is not in the memcached SLS',
+  );
 });
 
 /** `halite ssh …` with a terminal made of streams: `input` is typed, the screen is returned. */
 async function sshSession(args: string[], input: string) {
-  const io = { out: '', err: '', env: {}, cwd: suite.ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: suite.ws.dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
   const stdout = Object.assign(new PassThrough(), { columns: 100, rows: 30 });
@@ -249,8 +303,15 @@ t.test('halite ssh: a shell on the host through the jump box, with a terminal', 
   const r = await sshSession(['memcache1'], 'echo "tty=$(tty) host=$(hostname)"; exit 2\n');
   t.match(r.screen, /tty=\/dev\/pts\/\d+ host=memcache1/);
   t.equal(r.code, 2, 'the remote exit status is passed on');
-  const byRole = await sshSession(['--role', 'memcache', '--level', 'staging', '--index', '2'], 'echo "on=$(hostname)"; exit\n');
+  const byRole = await sshSession(
+    ['--role', 'memcache', '--level', 'staging', '--index', '2'],
+    'echo "on=$(hostname)"; exit\n',
+  );
   t.match(byRole.screen, /on=memcache2/);
   t.equal(byRole.code, 0);
-  await t.rejects(sshSession(['--role', 'memcache'], 'exit\n'), { exitCode: 64, message: /hosts match; pick one .*\n  1\) memcache1  staging/ }, 'several hosts and no --index: they are listed');
+  await t.rejects(
+    sshSession(['--role', 'memcache'], 'exit\n'),
+    { exitCode: 64, message: /hosts match; pick one .*\n  1\) memcache1  staging/ },
+    'several hosts and no --index: they are listed',
+  );
 });

@@ -12,12 +12,16 @@ const EVIL = 'hostile-e1';
 const VICTIM = 'hostile-v1';
 const PWNED = '/root/hostile-pwned';
 
-const suite = fleetSuite('hostile-x', [
-  { id: EVIL, roles: ['mail'], level: 'staging' },
-  { id: VICTIM, roles: ['mail'], level: 'staging' },
-], async (s) => {
-  await installHostileAgent(s.fleet, EVIL);
-});
+const suite = fleetSuite(
+  'hostile-x',
+  [
+    { id: EVIL, roles: ['mail'], level: 'staging' },
+    { id: VICTIM, roles: ['mail'], level: 'staging' },
+  ],
+  async (s) => {
+    await installHostileAgent(s.fleet, EVIL);
+  },
+);
 
 // the victim's only state lists the hostile host's addresses, as a config listing peers would
 const VICTIM_STATES = {
@@ -63,7 +67,11 @@ function lastHostRun(host: string) {
   const store = JobStore.open(suite.ws.jobsDb);
   try {
     const job = store.jobs({ limit: 1 })[0];
-    return { job, run: store.hostRuns(job.jid).find((r) => r.host === host), inventory: store.inventory().find((r) => r.host === host) };
+    return {
+      job,
+      run: store.hostRuns(job.jid).find((r) => r.host === host),
+      inventory: store.inventory().find((r) => r.host === host),
+    };
   } finally {
     store.close();
   }
@@ -119,16 +127,25 @@ async function peakRss<T>(fn: () => Promise<T>): Promise<Peak<T>> {
     const hwm = kib(p, 'VmHWM');
     if (hwm !== undefined) grew.push({ p, by: hwm - (before.get(p) ?? 0) });
   }
-  const report = grew.map((g) => `${g.p === 'self' ? 'master' : `keeper ${g.p}`} +${(g.by / 2 ** 20).toFixed(0)} MiB`).join(', ');
+  const report = grew
+    .map((g) => `${g.p === 'self' ? 'master' : `keeper ${g.p}`} +${(g.by / 2 ** 20).toFixed(0)} MiB`)
+    .join(', ');
   return { value, growth: Math.max(...grew.map((g) => g.by)), report };
 }
 
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
-t.test('crafted facts: YAML in a reported address never becomes another host\'s SLS', async (t) => {
+t.test("crafted facts: YAML in a reported address never becomes another host's SLS", async (t) => {
   const config = configWith('facts', {});
   const payload = `10.66.0.1\npwned:\n  cmd.run:\n    - name: touch ${PWNED}`;
-  const r = await attack({ mode: 'facts', addresses: [payload, '10.66.0.2', 'fd00::66'], grains: { os: 'Debian', fqdn: 'evil.example\nx: 1', num_cpus: 'many' } }, config);
+  const r = await attack(
+    {
+      mode: 'facts',
+      addresses: [payload, '10.66.0.2', 'fd00::66'],
+      grains: { os: 'Debian', fqdn: 'evil.example\nx: 1', num_cpus: 'many' },
+    },
+    config,
+  );
   t.not(r.code, -1, r.err);
   const evil = lastHostRun(EVIL);
   t.same(evil.inventory?.addresses, ['10.66.0.2', 'fd00::66'], 'only the addresses that parse as addresses are kept');
@@ -151,7 +168,7 @@ t.test('bad types: an event with missing fields fails that host, not the job', a
   await setHostileMode(suite.fleet, EVIL, { mode: 'badtypes' });
   const r = await guarded(cliFor(suite.ws, config)('highstate', '--host', `${EVIL},${VICTIM}`));
   t.equal(r.code, 8, `exit 8 (a host broke the protocol): ${r.out}${r.err}`);
-  t.match(r.out, new RegExp(`${VICTIM}:[\\s\\S]*Succeeded: 1`), 'the other host\'s run is reported in full');
+  t.match(r.out, new RegExp(`${VICTIM}:[\\s\\S]*Succeeded: 1`), "the other host's run is reported in full");
   t.match(r.out, /invalid result event: .*missing/, 'the bad host says what was wrong');
   const evil = lastHostRun(EVIL);
   t.equal(evil.run?.status, 'error');
@@ -206,7 +223,10 @@ t.test('escape codes: nothing a host sends reaches the terminal as a control seq
   const j = await guarded(cliFor(suite.ws, config)('highstate', '--host', EVIL, '--out', 'json'));
   t.notMatch(j.out, CONTROL, 'json output');
   const doc = JSON.parse(j.out) as Record<string, Record<string, { comment: string }>>;
-  t.ok(Object.values(doc[EVIL]).some((s) => s.comment.startsWith(`comment${text}`)), 'json keeps the value, escaped in its own syntax');
+  t.ok(
+    Object.values(doc[EVIL]).some((s) => s.comment.startsWith(`comment${text}`)),
+    'json keeps the value, escaped in its own syntax',
+  );
 });
 
 t.test('claimed identity: a host naming another host is refused, the roster wins', async (t) => {
@@ -215,7 +235,7 @@ t.test('claimed identity: a host naming another host is refused, the roster wins
   const r = await attack({ mode: 'identity', claim: VICTIM, addresses: ['10.77.0.1'] }, config);
   t.equal(r.code, 8, r.out + r.err);
   t.match(r.out, new RegExp(`reported itself as '${VICTIM}'`));
-  t.same(lastHostRun(VICTIM).inventory?.addresses, before, 'the other host\'s inventory is untouched');
+  t.same(lastHostRun(VICTIM).inventory?.addresses, before, "the other host's inventory is untouched");
   t.notSame(lastHostRun(EVIL).inventory?.addresses, ['10.77.0.1'], 'nothing of that run is kept');
   t.equal(lastHostRun(EVIL).run?.status, 'error');
 });

@@ -9,7 +9,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO } from './support.ts';
-import { changedTags, failures, parseHighstate, secondRunChangesNothing, sh, withPrivatePillar } from './platform-support.ts';
+import {
+  changedTags,
+  failures,
+  parseHighstate,
+  secondRunChangesNothing,
+  sh,
+  withPrivatePillar,
+} from './platform-support.ts';
 import { cliFor, fleetSuite } from './workspace.ts';
 
 const suite = fleetSuite('platform-app', [
@@ -21,8 +28,10 @@ const suite = fleetSuite('platform-app', [
   { id: 'app1', roles: ['app'], level: 'staging' },
 ]);
 const HOSTS = ['app1', 'db1', 'mail1', 'masterdb1', 'memcache1', 'sessions1'];
-const DB_PASSWORD: string = parse(readFileSync(join(REPO, 'pillar-private/accounts/mariadb.sls'), 'utf8')).mariadb.databases.platform.password;
-const REDIS_PASSWORD: string = parse(readFileSync(join(REPO, 'pillar-private/accounts/sessions.sls'), 'utf8')).redis.password;
+const DB_PASSWORD: string = parse(readFileSync(join(REPO, 'pillar-private/accounts/mariadb.sls'), 'utf8')).mariadb
+  .databases.platform.password;
+const REDIS_PASSWORD: string = parse(readFileSync(join(REPO, 'pillar-private/accounts/sessions.sls'), 'utf8')).redis
+  .password;
 const addr = (id: string) => suite.fleet.hosts.find((h) => h.id === id)!.address;
 
 interface Health {
@@ -45,14 +54,22 @@ async function health(): Promise<{ status: number; body: string; report: Health 
 
 /** The wave a role ran in, from a job's progress lines (`wave 2 (masterdb, sessions): …`). */
 function wavesOf(progress: string): (role: string) => number {
-  const waves = [...progress.matchAll(/^wave (\d+) \(([^)]*)\)/gm)].map((m) => ({ n: Number(m[1]), roles: m[2].split(', ') }));
+  const waves = [...progress.matchAll(/^wave (\d+) \(([^)]*)\)/gm)].map((m) => ({
+    n: Number(m[1]),
+    roles: m[2].split(', '),
+  }));
   return (role) => waves.find((w) => w.roles.includes(role))?.n ?? NaN;
 }
 
 /** The process id of each named daemon on a host (empty when it is not running). */
 async function pids(host: string, names: string[]): Promise<Record<string, string>> {
   const out = await sh(suite.fleet, host, names.map((n) => `echo "${n} $(pgrep -o -x ${n})"`).join('; '));
-  return Object.fromEntries(out.trim().split('\n').map((l) => [l.split(' ')[0], l.split(' ')[1] ?? '']));
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => [l.split(' ')[0], l.split(' ')[1] ?? '']),
+  );
 }
 const DAEMONS: Record<string, string[]> = {
   app1: ['nginx', 'php-fpm8.2', 'master'],
@@ -62,7 +79,10 @@ const DAEMONS: Record<string, string[]> = {
   memcache1: ['memcached'],
   mail1: ['master', 'opendkim'],
 };
-const allPids = async () => Object.fromEntries(await Promise.all(Object.entries(DAEMONS).map(async ([h, names]) => [h, await pids(h, names)] as const)));
+const allPids = async () =>
+  Object.fromEntries(
+    await Promise.all(Object.entries(DAEMONS).map(async ([h, names]) => [h, await pids(h, names)] as const)),
+  );
 
 /** A configuration whose private pillar has the `n`th new MariaDB application and Redis passwords. */
 function rotated(n: number): { db: string; redis: string; config: string } {
@@ -82,19 +102,25 @@ t.test('a first highstate converges the application after everything it uses, wi
   t.equal(r.code, 0, r.err);
   t.same(Object.keys(doc).sort(), HOSTS);
   const wave = wavesOf(r.err);
-  for (const role of ['mail', 'masterdb', 'db', 'sessions', 'memcache']) t.ok(wave(role) < wave('app'), `${role} converges before the application`);
+  for (const role of ['mail', 'masterdb', 'db', 'sessions', 'memcache'])
+    t.ok(wave(role) < wave('app'), `${role} converges before the application`);
   const app = changedTags(doc, 'app1');
-  for (const id of ['app-config', 'app-code', 'app-schema', 'app-fpm-pool', 'app-site']) t.ok(app.some((tag) => tag.includes(`_|-${id}_|-`)), `${id} changed`);
+  for (const id of ['app-config', 'app-code', 'app-schema', 'app-fpm-pool', 'app-site'])
+    t.ok(
+      app.some((tag) => tag.includes(`_|-${id}_|-`)),
+      `${id} changed`,
+    );
 });
 
 t.test('the next run changes nothing and restarts nothing', async (t) => {
   const before = await allPids();
-  for (const [h, p] of Object.entries(before)) for (const [n, pid] of Object.entries(p)) t.match(pid, /^\d+$/, `${h}: ${n} runs`);
+  for (const [h, p] of Object.entries(before))
+    for (const [n, pid] of Object.entries(p)) t.match(pid, /^\d+$/, `${h}: ${n} runs`);
   await secondRunChangesNothing(t, () => suite.halite('highstate', '--level', 'staging', '--out', 'json'), HOSTS);
   t.same(await allPids(), before, 'every daemon keeps its process');
 });
 
-t.test('/health, fetched over the network, reports every component ok at the inventory\'s addresses', async (t) => {
+t.test("/health, fetched over the network, reports every component ok at the inventory's addresses", async (t) => {
   const { status, body, report } = await health();
   t.equal(status, 200, body);
   t.equal(report.status, 'ok');
@@ -128,23 +154,46 @@ t.test('the application keeps its sessions in Redis', async (t) => {
   const page = await get('masterdb1', `http://${addr('app1')}/`);
   t.equal(page.status, 200);
   t.match(page.body, /^Hello from app1: visit 1 of this session/);
-  const keys = await suite.fleet.exec('sessions1', ['redis-cli', '-h', addr('sessions1'), '--scan', '--pattern', 'session:*'], { env: { REDISCLI_AUTH: REDIS_PASSWORD } });
+  const keys = await suite.fleet.exec(
+    'sessions1',
+    ['redis-cli', '-h', addr('sessions1'), '--scan', '--pattern', 'session:*'],
+    { env: { REDISCLI_AUTH: REDIS_PASSWORD } },
+  );
   t.match(keys.stdout, /^session:[a-z0-9,-]+$/m);
 });
 
 t.test('the configuration holds the secrets readable by the application only; nginx serves TLS too', async (t) => {
-  t.equal((await sh(suite.fleet, 'app1', 'stat -c "%U %G %a" /etc/app/config.json /etc/php/8.2/fpm/pool.d/app.conf')).trim(), 'root app 640\nroot root 600');
+  t.equal(
+    (await sh(suite.fleet, 'app1', 'stat -c "%U %G %a" /etc/app/config.json /etc/php/8.2/fpm/pool.d/app.conf')).trim(),
+    'root app 640\nroot root 600',
+  );
   const config = JSON.parse(await sh(suite.fleet, 'app1', 'cat /etc/app/config.json'));
   t.equal(config.mariadb.password, DB_PASSWORD);
   t.equal(config.redis.password, REDIS_PASSWORD);
   t.equal(config.mariadb.primary, addr('masterdb1'));
-  t.match(await sh(suite.fleet, 'app1', 'ps -o user= -C php-fpm8.2 | sort | uniq -c'), /\d+ app\n\s*1 root\n/, 'the pool runs as the application\'s user');
+  t.match(
+    await sh(suite.fleet, 'app1', 'ps -o user= -C php-fpm8.2 | sort | uniq -c'),
+    /\d+ app\n\s*1 root\n/,
+    "the pool runs as the application's user",
+  );
   const tls = `require('https').get({ host: process.argv[1], path: '/health', rejectUnauthorized: false }, (r) => { console.log(r.statusCode, r.socket.getPeerCertificate().subject.CN); r.resume(); })`;
-  t.match((await suite.fleet.exec('masterdb1', ['node', '-e', tls, addr('app1')], { timeoutMs: 30_000 })).stdout, /^200 \S+/, 'HTTPS on 443 with the self-signed certificate');
+  t.match(
+    (await suite.fleet.exec('masterdb1', ['node', '-e', tls, addr('app1')], { timeoutMs: 30_000 })).stdout,
+    /^200 \S+/,
+    'HTTPS on 443 with the self-signed certificate',
+  );
   const r = await suite.halite('highstate', '--level', 'staging', '--out', 'json');
-  t.notOk(r.out.includes(DB_PASSWORD) || r.out.includes(REDIS_PASSWORD) || r.err.includes(DB_PASSWORD), 'not in the output');
-  const files = readdirSync(suite.ws.dir).filter((f) => f.startsWith('jobs.sqlite')).map((f) => readFileSync(join(suite.ws.dir, f)));
-  t.notOk(files.some((b) => b.includes(DB_PASSWORD) || b.includes(REDIS_PASSWORD)), 'in no job store file');
+  t.notOk(
+    r.out.includes(DB_PASSWORD) || r.out.includes(REDIS_PASSWORD) || r.err.includes(DB_PASSWORD),
+    'not in the output',
+  );
+  const files = readdirSync(suite.ws.dir)
+    .filter((f) => f.startsWith('jobs.sqlite'))
+    .map((f) => readFileSync(join(suite.ws.dir, f)));
+  t.notOk(
+    files.some((b) => b.includes(DB_PASSWORD) || b.includes(REDIS_PASSWORD)),
+    'in no job store file',
+  );
 });
 
 t.test('new MariaDB and Redis passwords reach the servers, then every consumer, in one highstate', async (t) => {
@@ -156,11 +205,27 @@ t.test('new MariaDB and Redis passwords reach the servers, then every consumer, 
   t.equal(r.code, 0, r.err);
   const wave = wavesOf(r.err);
   t.ok(wave('masterdb') < wave('app') && wave('sessions') < wave('app'), 'the servers change before the application');
-  t.same(changedTags(doc, 'masterdb1').map((tag) => tag.split('_|-')[1]), ['mariadb-primary-sql', 'mariadb-primary-apply'], 'the primary applies the new password');
-  t.same(changedTags(doc, 'sessions1').sort(), ['file_|-redis_|-/etc/redis/redis.conf_|-managed', 'service_|-redis_|-redis-server_|-running']);
-  t.same(changedTags(doc, 'app1').map((tag) => tag.split('_|-')[1]).sort(), ['app-config', 'app-fpm', 'app-fpm-pool'], 'the application\'s configuration and its sessions\' pool');
+  t.same(
+    changedTags(doc, 'masterdb1').map((tag) => tag.split('_|-')[1]),
+    ['mariadb-primary-sql', 'mariadb-primary-apply'],
+    'the primary applies the new password',
+  );
+  t.same(changedTags(doc, 'sessions1').sort(), [
+    'file_|-redis_|-/etc/redis/redis.conf_|-managed',
+    'service_|-redis_|-redis-server_|-running',
+  ]);
+  t.same(
+    changedTags(doc, 'app1')
+      .map((tag) => tag.split('_|-')[1])
+      .sort(),
+    ['app-config', 'app-fpm', 'app-fpm-pool'],
+    "the application's configuration and its sessions' pool",
+  );
   for (const h of ['db1', 'mail1', 'memcache1']) t.same(changedTags(doc, h), [], `${h} is not touched`);
-  t.notOk(r.out.includes(db) || r.out.includes(redis) || r.err.includes(db) || r.err.includes(redis), 'the new passwords are not in the output');
+  t.notOk(
+    r.out.includes(db) || r.out.includes(redis) || r.err.includes(db) || r.err.includes(redis),
+    'the new passwords are not in the output',
+  );
   const after = await allPids();
   t.not(after.sessions1['redis-server'], before.sessions1['redis-server'], 'Redis restarted with its new password');
   t.equal(after.masterdb1.mariadbd, before.masterdb1.mariadbd, 'MariaDB changed the password without a restart');
@@ -170,14 +235,31 @@ t.test('new MariaDB and Redis passwords reach the servers, then every consumer, 
   const h = await health();
   t.equal(h.status, 200, h.body);
   for (const [name, c] of Object.entries(h.report.components)) t.equal(c.status, 'ok', name);
-  const old = await suite.fleet.exec('masterdb1', ['mariadb', '-h', addr('db1'), '-u', 'platform', '-e', 'SELECT 1'], { env: { MYSQL_PWD: DB_PASSWORD }, reject: false });
+  const old = await suite.fleet.exec('masterdb1', ['mariadb', '-h', addr('db1'), '-u', 'platform', '-e', 'SELECT 1'], {
+    env: { MYSQL_PWD: DB_PASSWORD },
+    reject: false,
+  });
   t.match(old.stderr, /Access denied/, 'the replica refuses the old password: the new one replicated');
-  t.same(failures(parseHighstate(await cliFor(suite.ws, config)('highstate', '--level', 'staging', '--out', 'json'))), [], 'and the next run');
+  t.same(
+    failures(parseHighstate(await cliFor(suite.ws, config)('highstate', '--level', 'staging', '--out', 'json'))),
+    [],
+    'and the next run',
+  );
 });
 
 t.test('/health answers 503 naming what fails, without a secret, while the application lags a rotation', async (t) => {
   const { db, redis, config } = rotated(2);
-  const servers = await cliFor(suite.ws, config)('highstate', '--level', 'staging', '--role', 'masterdb', '--role', 'sessions', '--out', 'json');
+  const servers = await cliFor(suite.ws, config)(
+    'highstate',
+    '--level',
+    'staging',
+    '--role',
+    'masterdb',
+    '--role',
+    'sessions',
+    '--out',
+    'json',
+  );
   t.same(failures(parseHighstate(servers)), []);
   const red = await health();
   t.equal(red.status, 503, red.body);
@@ -186,7 +268,8 @@ t.test('/health answers 503 naming what fails, without a secret, while the appli
   t.same(status, { mariadb_write: 'error', mariadb_read: 'error', redis: 'error', memcached: 'ok', mail: 'ok' });
   t.match(red.report.components.mariadb_write.servers[`${addr('masterdb1')}:3306`], /^error: .*Access denied/);
   t.match(red.report.components.redis.servers[`${addr('sessions1')}:6379`], /^error: .*WRONGPASS/);
-  for (const secret of [db, redis, 'rotated-example-db-password-1', 'rotated-example-redis-password-1']) t.notOk(red.body.includes(secret), 'no password in the report');
+  for (const secret of [db, redis, 'rotated-example-db-password-1', 'rotated-example-redis-password-1'])
+    t.notOk(red.body.includes(secret), 'no password in the report');
   const all = await cliFor(suite.ws, config)('highstate', '--level', 'staging', '--out', 'json');
   t.same(failures(parseHighstate(all)), []);
   const green = await health();

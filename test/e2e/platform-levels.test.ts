@@ -23,32 +23,61 @@ const DAEMONS = ['memcached', 'redis-server', 'master', 'chronyd'];
 /** Pid of each daemon on the host ('' when it does not run there). */
 async function pids(host: string): Promise<Record<string, string>> {
   const out = await sh(suite.fleet, host, DAEMONS.map((d) => `echo "${d} $(pidof -s ${d})"`).join('; '));
-  return Object.fromEntries(out.trim().split('\n').map((l) => [l.split(' ')[0], l.split(' ')[1] ?? '']));
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => [l.split(' ')[0], l.split(' ')[1] ?? '']),
+  );
 }
 
-t.test('--level production converges only the production host, with production pillar and none of staging\'s', async (t) => {
-  // the tree plus one state writing out the pillar each host receives
-  const top = readFileSync(join(REPO, 'states/top.sls'), 'utf8').replace(/^ {4}- postfix$/m, '    - postfix\n    - pillar_dump');
-  const config = withStates(suite.ws, 'dump', {
-    'top.sls': top,
-    'pillar_dump.sls': "pillar-dump:\n  file.managed:\n    - name: /root/pillar.json\n    - contents: {{ salt['pillar.items']() | json | json }}\n    - mode: '0600'\n",
-  });
-  const r = await cliFor(suite.ws, config)('highstate', '--level', 'production', '--out', 'json');
-  const doc = parseHighstate(r);
-  t.same(failures(doc), []);
-  t.equal(r.code, 0, r.err);
-  t.same(Object.keys(doc), ['prodcache1'], 'the production host alone');
-  for (const h of STAGING) t.equal((await suite.fleet.exec(h, ['test', '-e', '/var/lib/halite'], { reject: false })).exitCode, 1, `${h}: never reached`);
+t.test(
+  "--level production converges only the production host, with production pillar and none of staging's",
+  async (t) => {
+    // the tree plus one state writing out the pillar each host receives
+    const top = readFileSync(join(REPO, 'states/top.sls'), 'utf8').replace(
+      /^ {4}- postfix$/m,
+      '    - postfix\n    - pillar_dump',
+    );
+    const config = withStates(suite.ws, 'dump', {
+      'top.sls': top,
+      'pillar_dump.sls':
+        "pillar-dump:\n  file.managed:\n    - name: /root/pillar.json\n    - contents: {{ salt['pillar.items']() | json | json }}\n    - mode: '0600'\n",
+    });
+    const r = await cliFor(suite.ws, config)('highstate', '--level', 'production', '--out', 'json');
+    const doc = parseHighstate(r);
+    t.same(failures(doc), []);
+    t.equal(r.code, 0, r.err);
+    t.same(Object.keys(doc), ['prodcache1'], 'the production host alone');
+    for (const h of STAGING)
+      t.equal(
+        (await suite.fleet.exec(h, ['test', '-e', '/var/lib/halite'], { reject: false })).exitCode,
+        1,
+        `${h}: never reached`,
+      );
 
-  const received = await sh(suite.fleet, 'prodcache1', 'cat /root/pillar.json');
-  const pillar = JSON.parse(received);
-  t.match(pillar, { infra: { level: 'production', domain: 'example.internal' }, memcached: { memory: 1024, max_connections: 4096 }, logrotate: { rotate: 12 } });
-  t.notMatch(received, /staging/, 'no staging value in the pillar it received');
-  t.match(await sh(suite.fleet, 'prodcache1', 'cat /etc/memcached.conf'), /^-m 1024$/m);
-  t.equal(await sh(suite.fleet, 'prodcache1', 'cat /etc/mailname'), 'example.internal\n');
-  t.match(await sh(suite.fleet, 'prodcache1', 'cat /etc/logrotate.conf'), /^rotate 12$/m);
-  t.equal(await sh(suite.fleet, 'prodcache1', 'grep -rIl -e staging.example.internal -e platform-staging /etc /root /var/lib/halite || true'), '', 'no staging value in any file it has');
-});
+    const received = await sh(suite.fleet, 'prodcache1', 'cat /root/pillar.json');
+    const pillar = JSON.parse(received);
+    t.match(pillar, {
+      infra: { level: 'production', domain: 'example.internal' },
+      memcached: { memory: 1024, max_connections: 4096 },
+      logrotate: { rotate: 12 },
+    });
+    t.notMatch(received, /staging/, 'no staging value in the pillar it received');
+    t.match(await sh(suite.fleet, 'prodcache1', 'cat /etc/memcached.conf'), /^-m 1024$/m);
+    t.equal(await sh(suite.fleet, 'prodcache1', 'cat /etc/mailname'), 'example.internal\n');
+    t.match(await sh(suite.fleet, 'prodcache1', 'cat /etc/logrotate.conf'), /^rotate 12$/m);
+    t.equal(
+      await sh(
+        suite.fleet,
+        'prodcache1',
+        'grep -rIl -e staging.example.internal -e platform-staging /etc /root /var/lib/halite || true',
+      ),
+      '',
+      'no staging value in any file it has',
+    );
+  },
+);
 
 t.test('the staging level converges, then changes nothing', async (t) => {
   const r = await suite.halite('highstate', '--level', 'staging', '--out', 'json');

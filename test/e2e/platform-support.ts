@@ -29,14 +29,18 @@ const states = (doc: HighstateDoc, host: string): [string, StateOutcome][] => {
 };
 
 /** State tags that changed something on the host. */
-export const changedTags = (doc: HighstateDoc, host: string): string[] => states(doc, host).filter(([, v]) => Object.keys(v.changes ?? {}).length).map(([k]) => k);
+export const changedTags = (doc: HighstateDoc, host: string): string[] =>
+  states(doc, host)
+    .filter(([, v]) => Object.keys(v.changes ?? {}).length)
+    .map(([k]) => k);
 
 /** `tag: comment` of every state that failed, over all hosts (errors of a host as given). */
 export function failures(doc: HighstateDoc): string[] {
   const out: string[] = [];
   for (const [host, v] of Object.entries(doc)) {
     if (Array.isArray(v)) out.push(...v.map((e) => `${host}: ${e}`));
-    else for (const [tag, s] of Object.entries(v)) if (s.result === false) out.push(`${host}: ${tag}: ${s.comment ?? ''}`);
+    else
+      for (const [tag, s] of Object.entries(v)) if (s.result === false) out.push(`${host}: ${tag}: ${s.comment ?? ''}`);
   }
   return out;
 }
@@ -50,7 +54,11 @@ export async function sh(fleet: Fleet, host: string, script: string): Promise<st
  * The run after a level's first highstate changes nothing on any host: /etc/hosts named every host
  * of the level from the first run on (roster addresses until a host reports its own).
  */
-export async function secondRunChangesNothing(t: Test, highstate: () => Promise<CliResult>, hosts: string[]): Promise<void> {
+export async function secondRunChangesNothing(
+  t: Test,
+  highstate: () => Promise<CliResult>,
+  hosts: string[],
+): Promise<void> {
   const second = parseHighstate(await highstate());
   t.same(failures(second), []);
   for (const h of hosts) t.same(changedTags(second, h), [], `${h}: no changes`);
@@ -65,13 +73,22 @@ export function withPillar(ws: FleetWorkspace, name: string, edit: Record<string
 }
 
 /** The same for the private pillar (`private_pillar`): a copy of the repository's, edited. */
-export function withPrivatePillar(ws: FleetWorkspace, name: string, edit: Record<string, (text: string) => string>): string {
+export function withPrivatePillar(
+  ws: FleetWorkspace,
+  name: string,
+  edit: Record<string, (text: string) => string>,
+): string {
   return withPillarCopy(ws, name, 'private_pillar', edit);
 }
 
 const PILLAR_DIRS = { pillar: 'pillar', private_pillar: 'pillar-private' } as const;
 
-function withPillarCopy(ws: FleetWorkspace, name: string, key: keyof typeof PILLAR_DIRS, edit: Record<string, (text: string) => string>): string {
+function withPillarCopy(
+  ws: FleetWorkspace,
+  name: string,
+  key: keyof typeof PILLAR_DIRS,
+  edit: Record<string, (text: string) => string>,
+): string {
   const dir = join(ws.dir, `${PILLAR_DIRS[key]}-${name}`);
   cpSync(join(REPO, PILLAR_DIRS[key]), dir, { recursive: true });
   for (const [rel, fn] of Object.entries(edit)) writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));

@@ -30,7 +30,14 @@ function canaries(gen: string) {
     pem: `${pemLines.join('\n')}\n`,
     quoted,
     /** What must never be found: each canary, each line of the PEM, the quoted one's distinctive parts. */
-    needles: [`CanarySingle${gen}${TAG}`, ...pemLines, quoted, JSON.stringify(quoted).slice(1, -1), `Qa${gen}${TAG}x`, `Qb${gen}${TAG}y`],
+    needles: [
+      `CanarySingle${gen}${TAG}`,
+      ...pemLines,
+      quoted,
+      JSON.stringify(quoted).slice(1, -1),
+      `Qa${gen}${TAG}x`,
+      `Qb${gen}${TAG}y`,
+    ],
   };
 }
 const GEN = { one: canaries('One'), two: canaries('Two') };
@@ -75,8 +82,10 @@ failing_template:
     - source: salt://canary/broken.conf.j2
     - template: jinja
 `,
-  'canary/app.conf.j2': "# app\npassword = {{ pillar['canary']['single'] }}\nlabel = {{ pillar['canary']['quoted'] | json }}\n{{ pillar['canary']['pem'] }}",
-  'canary/broken.conf.j2': "{{ raise('cannot use ' ~ pillar['canary']['single'] ~ ' with ' ~ pillar['canary']['pem'] ~ pillar['canary']['quoted']) }}\n",
+  'canary/app.conf.j2':
+    "# app\npassword = {{ pillar['canary']['single'] }}\nlabel = {{ pillar['canary']['quoted'] | json }}\n{{ pillar['canary']['pem'] }}",
+  'canary/broken.conf.j2':
+    "{{ raise('cannot use ' ~ pillar['canary']['single'] ~ ' with ' ~ pillar['canary']['pem'] ~ pillar['canary']['quoted']) }}\n",
   'canary/render_error.sls': "{{ raise('bad ' ~ pillar['canary']['quoted'] ~ pillar['canary']['pem']) }}\n",
 };
 
@@ -102,13 +111,26 @@ const suite = fleetSuite('secrets-canary', [{ id: HOST, roles: ['app'], level: '
   const config = join(dir, 'halite-canary.yaml');
   const varDir = join(dir, 'var');
   const base = parse(readFileSync(s.ws.config, 'utf8')) as Record<string, unknown>;
-  writeFileSync(config, stringify({ ...base, states: join(dir, 'states'), pillar: join(dir, 'pillar'), private_pillar: join(dir, 'pillar-private'), roles: join(REPO, 'roles'), jobs_db: join(varDir, 'jobs.sqlite') }));
+  writeFileSync(
+    config,
+    stringify({
+      ...base,
+      states: join(dir, 'states'),
+      pillar: join(dir, 'pillar'),
+      private_pillar: join(dir, 'pillar-private'),
+      roles: join(REPO, 'roles'),
+      jobs_db: join(varDir, 'jobs.sqlite'),
+    }),
+  );
   paths = { config, varDir, jobsDb: join(varDir, 'jobs.sqlite'), privateSls: join(dir, 'pillar-private/canary.sls') };
 });
 
 function setSecrets(gen: ReturnType<typeof canaries>): void {
   // no Jinja: the values are taken as they are
-  writeFileSync(paths!.privateSls, `#!yaml\n${stringify({ canary: { single: gen.single, pem: gen.pem, quoted: gen.quoted } })}`);
+  writeFileSync(
+    paths!.privateSls,
+    `#!yaml\n${stringify({ canary: { single: gen.single, pem: gen.pem, quoted: gen.quoted } })}`,
+  );
 }
 
 /** Occurrences of every needle in `text`, the ones found only. */
@@ -154,7 +176,11 @@ t.test('runs that use the canaries in files, commands, failing templates and dif
   store = openDatabase(paths!.jobsDb);
   store.prepare('SELECT count(*) FROM jobs').get();
   t.match(first.out, /Failed: +2\b/, `${first.out}\n${first.err}`);
-  t.equal((await suite.fleet.exec(HOST, ['cat', '/srv/canary/key.pem'])).stdout, GEN.one.pem, 'the secret reached the managed file');
+  t.equal(
+    (await suite.fleet.exec(HOST, ['cat', '/srv/canary/key.pem'])).stdout,
+    GEN.one.pem,
+    'the secret reached the managed file',
+  );
 
   setSecrets(GEN.two);
   const runs: string[][] = [
@@ -170,18 +196,43 @@ t.test('runs that use the canaries in files, commands, failing templates and dif
   for (const args of runs) await halite(...args);
   processLists = await sampler.stop();
   // a private pillar that fails to render: its errors must not quote it
-  writeFileSync(paths!.privateSls, `canary:\n  single: ${GEN.two.single}: {{ ${GEN.two.single} }}\n  broken: ${GEN.two.quoted}\n`);
+  writeFileSync(
+    paths!.privateSls,
+    `canary:\n  single: ${GEN.two.single}: {{ ${GEN.two.single} }}\n  broken: ${GEN.two.quoted}\n`,
+  );
   const broken = await halite('highstate', '--host', HOST, '--out', 'json');
   t.match(broken.out + broken.err, /Jinja variable '…' is undefined/, 'the broken private pillar is reported');
   await halite('show', 'highstate', '--host', HOST);
   setSecrets(GEN.two);
-  for (const args of [['show', 'highstate', '--host', HOST, '--out', 'yaml'], ['show', 'highstate', '--host', HOST, '--out', 'json'], ['show', 'sls', 'canary.render_error', '--host', HOST, '--out', 'json'], ['show', 'top', '--host', HOST], ['lint'], ['hosts']]) {
+  for (const args of [
+    ['show', 'highstate', '--host', HOST, '--out', 'yaml'],
+    ['show', 'highstate', '--host', HOST, '--out', 'json'],
+    ['show', 'sls', 'canary.render_error', '--host', HOST, '--out', 'json'],
+    ['show', 'top', '--host', HOST],
+    ['lint'],
+    ['hosts'],
+  ]) {
     await halite(...args);
   }
-  t.equal((await suite.fleet.exec(HOST, ['cat', '/srv/canary/key.pem'])).stdout, GEN.two.pem, 'the changed secret reached the managed file');
-  const json = JSON.parse(printed[3].r.out) as Record<string, Record<string, { changes: Record<string, unknown>; comment: string }>>;
-  t.equal(json[HOST]['file_|-pem_file_|-/srv/canary/key.pem_|-managed'].changes.diff, 'content changed: holds private pillar values', 'the diff is replaced');
-  t.match(json[HOST]['file_|-failing_template_|-/srv/canary/broken.conf_|-managed'].comment, /cannot use \*\*REDACTED\*\*/, 'the template error is redacted');
+  t.equal(
+    (await suite.fleet.exec(HOST, ['cat', '/srv/canary/key.pem'])).stdout,
+    GEN.two.pem,
+    'the changed secret reached the managed file',
+  );
+  const json = JSON.parse(printed[3].r.out) as Record<
+    string,
+    Record<string, { changes: Record<string, unknown>; comment: string }>
+  >;
+  t.equal(
+    json[HOST]['file_|-pem_file_|-/srv/canary/key.pem_|-managed'].changes.diff,
+    'content changed: holds private pillar values',
+    'the diff is replaced',
+  );
+  t.match(
+    json[HOST]['file_|-failing_template_|-/srv/canary/broken.conf_|-managed'].comment,
+    /cannot use \*\*REDACTED\*\*/,
+    'the template error is redacted',
+  );
   t.ok(processLists.includes('sleep 2'), 'the sampler saw the commands run');
 });
 
@@ -193,10 +244,14 @@ t.test('no canary in what any command printed (stdout and stderr, every output f
 t.test('no canary in the job store, its WAL and SHM, or any file under var/', async (t) => {
   const files: string[] = [];
   const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk : (f: string) => files.push(f))(join(d, e.name));
+    for (const e of readdirSync(d, { withFileTypes: true }))
+      (e.isDirectory() ? walk : (f: string) => files.push(f))(join(d, e.name));
   };
   walk(paths!.varDir);
-  t.ok(files.includes(paths!.jobsDb) && files.includes(`${paths!.jobsDb}-wal`), `the store and its WAL are there: ${files.join(' ')}`);
+  t.ok(
+    files.includes(paths!.jobsDb) && files.includes(`${paths!.jobsDb}-wal`),
+    `the store and its WAL are there: ${files.join(' ')}`,
+  );
   t.ok(statSync(paths!.jobsDb).size + statSync(`${paths!.jobsDb}-wal`).size > 0);
   const rows = store!.prepare<unknown[], { n: number }>('SELECT count(*) AS n FROM state_results').get();
   t.ok(rows && rows.n > 0, 'results were recorded');

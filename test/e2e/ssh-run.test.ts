@@ -13,24 +13,53 @@ const suite = fleetSuite('cli-sshrun', [{ id: 'web1', roles: ['memcache'], level
 /** Whether the process whose pid the host wrote to `file` is still running there (a zombie is not). */
 async function stillRunning(file: string): Promise<boolean> {
   for (let i = 0; i < 40; i++) {
-    const r = await suite.fleet.exec('web1', ['sh', '-c', `p=$(cat ${file}) && test "$(ps -o stat= -p "$p" | cut -c1)" != Z && kill -0 "$p"`], { reject: false });
+    const r = await suite.fleet.exec(
+      'web1',
+      ['sh', '-c', `p=$(cat ${file}) && test "$(ps -o stat= -p "$p" | cut -c1)" != Z && kill -0 "$p"`],
+      { reject: false },
+    );
     if (r.exitCode !== 0) return false;
     await new Promise((r) => setTimeout(r, 250));
   }
   return true;
 }
 
-t.test('run --timeout: the host ends as timeout (exit 7) and its command is ended there, even one ignoring TERM', async (t) => {
-  const r = await suite.halite('run', '--host', 'web1', '--timeout', '2', '--', 'sh', '-c', 'echo started; sleep 120 & echo $! > /tmp/bg.pid; wait');
-  t.equal(r.code, EXIT.TIMEOUT, r.err);
-  t.equal(r.out, 'web1:\n    started\n    (timeout after 2 s: the command was stopped)\n');
-  t.notOk(await stillRunning('/tmp/bg.pid'), 'the background child ended on the host');
+t.test(
+  'run --timeout: the host ends as timeout (exit 7) and its command is ended there, even one ignoring TERM',
+  async (t) => {
+    const r = await suite.halite(
+      'run',
+      '--host',
+      'web1',
+      '--timeout',
+      '2',
+      '--',
+      'sh',
+      '-c',
+      'echo started; sleep 120 & echo $! > /tmp/bg.pid; wait',
+    );
+    t.equal(r.code, EXIT.TIMEOUT, r.err);
+    t.equal(r.out, 'web1:\n    started\n    (timeout after 2 s: the command was stopped)\n');
+    t.notOk(await stillRunning('/tmp/bg.pid'), 'the background child ended on the host');
 
-  const stubborn = await suite.halite('run', '--host', 'web1', '--timeout', '1', '--out', 'json', '--', 'sh', '-c', "trap '' TERM; sleep 120 & echo $! > /tmp/stubborn.pid; wait");
-  t.equal(stubborn.code, EXIT.TIMEOUT, stubborn.err);
-  t.equal(JSON.parse(stubborn.out).web1.status, 'timeout');
-  t.notOk(await stillRunning('/tmp/stubborn.pid'), 'a child ignoring TERM is killed too');
-});
+    const stubborn = await suite.halite(
+      'run',
+      '--host',
+      'web1',
+      '--timeout',
+      '1',
+      '--out',
+      'json',
+      '--',
+      'sh',
+      '-c',
+      "trap '' TERM; sleep 120 & echo $! > /tmp/stubborn.pid; wait",
+    );
+    t.equal(stubborn.code, EXIT.TIMEOUT, stubborn.err);
+    t.equal(JSON.parse(stubborn.out).web1.status, 'timeout');
+    t.notOk(await stillRunning('/tmp/stubborn.pid'), 'a child ignoring TERM is killed too');
+  },
+);
 
 /** `halite ssh ARGS…` with `input` on a standard input that is not a terminal. */
 async function ssh(args: string[], input: string): Promise<{ code: number; out: string; err: string }> {
@@ -42,7 +71,13 @@ async function ssh(args: string[], input: string): Promise<{ code: number; out: 
   stdout.on('data', (d: Buffer) => (out += d));
   stderr.on('data', (d: Buffer) => (err += d));
   stdin.end(input);
-  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), env: {}, cwd: suite.ws.dir, terminal: { stdin, stdout, stderr } };
+  const io: CliIo = {
+    stdout: (s) => void (out += s),
+    stderr: (s) => void (err += s),
+    env: {},
+    cwd: suite.ws.dir,
+    terminal: { stdin, stdout, stderr },
+  };
   const code = await main(['--config', suite.ws.config, 'ssh', ...args], io);
   return { code, out, err };
 }

@@ -15,7 +15,10 @@ import { REPO } from './support.ts';
 export type { FleetWorkspace };
 
 /** A workspace for the fleet in a fresh temporary directory (see test/fleet/halite-config.ts). */
-export function fleetWorkspace(fleet: Fleet, dir = mkdtempSync(join(tmpdir(), `halite-${fleet.name}-`))): FleetWorkspace {
+export function fleetWorkspace(
+  fleet: Fleet,
+  dir = mkdtempSync(join(tmpdir(), `halite-${fleet.name}-`)),
+): FleetWorkspace {
   const ws = writeFleetConfig(fleet, dir);
   mkdirSync(ws.runtimeDir, { recursive: true, mode: 0o700 });
   return ws;
@@ -48,7 +51,14 @@ export interface CliResult {
 /** Runs the `halite` command line in-process against the workspace's configuration. */
 export function cliFor(ws: FleetWorkspace, config = ws.config): (...args: string[]) => Promise<CliResult> {
   return async (...args) => {
-    const io = { out: '', err: '', env: { USER: 'e2e', HALITE_RUNTIME_DIR: ws.runtimeDir }, cwd: ws.dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+    const io = {
+      out: '',
+      err: '',
+      env: { USER: 'e2e', HALITE_RUNTIME_DIR: ws.runtimeDir },
+      cwd: ws.dir,
+      stdout: (s: string) => void (io.out += s),
+      stderr: (s: string) => void (io.err += s),
+    };
     const code = await main(['--config', config, ...args], io);
     return { code, out: io.out, err: io.err };
   };

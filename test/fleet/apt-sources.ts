@@ -26,8 +26,18 @@ export interface DebianMirror {
 
 export const DEFAULT_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 const DEBIAN_SUITES = new Set([
-  'buster', 'bullseye', 'bookworm', 'trixie', 'forky', 'duke', 'sid',
-  'oldoldstable', 'oldstable', 'stable', 'testing', 'unstable',
+  'buster',
+  'bullseye',
+  'bookworm',
+  'trixie',
+  'forky',
+  'duke',
+  'sid',
+  'oldoldstable',
+  'oldstable',
+  'stable',
+  'testing',
+  'unstable',
 ]);
 
 /** Parses a deb822 `.sources` file. Disabled stanzas (`Enabled: no`) are skipped. */
@@ -71,7 +81,10 @@ export function parseOneLine(text: string, file = '<sources.list>'): AptSource[]
     const m = /^(deb|deb-src)\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)\s*(.*)$/.exec(line);
     if (!m) continue;
     const opts = new Map(
-      (m[2] ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string]),
+      (m[2] ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((kv) => kv.split('=') as [string, string]),
     );
     out.push({
       types: [m[1]],
@@ -118,14 +131,22 @@ export function readMachineSources(etcApt = '/etc/apt'): AptSource[] {
  */
 export function findDebianMirror(sources: readonly AptSource[]): DebianMirror {
   const binary = sources.filter((s) => s.types.includes('deb') && s.components.includes('main'));
-  const archive = binary.find((s) => s.suites.some((x) => DEBIAN_SUITES.has(x) || DEBIAN_SUITES.has(x.replace(/-updates$/, ''))));
+  const archive = binary.find((s) =>
+    s.suites.some((x) => DEBIAN_SUITES.has(x) || DEBIAN_SUITES.has(x.replace(/-updates$/, ''))),
+  );
   if (!archive) {
     const seen = sources.map((s) => `${s.file}: ${s.uris.join(' ')} ${s.suites.join(' ')}`).join('\n  ');
-    throw new Error(`no Debian archive with component "main" in this machine's apt sources:\n  ${seen || '(no sources)'}`);
+    throw new Error(
+      `no Debian archive with component "main" in this machine's apt sources:\n  ${seen || '(no sources)'}`,
+    );
   }
-  const security = binary.find((s) => s.suites.some((x) => x.endsWith('-security') && DEBIAN_SUITES.has(x.replace(/-security$/, ''))));
+  const security = binary.find((s) =>
+    s.suites.some((x) => x.endsWith('-security') && DEBIAN_SUITES.has(x.replace(/-security$/, ''))),
+  );
   const uri = archive.uris[0].replace(/\/+$/, '');
-  const updates = binary.some((s) => s.uris.some((u) => u.replace(/\/+$/, '') === uri) && s.suites.some((x) => x.endsWith('-updates')));
+  const updates = binary.some(
+    (s) => s.uris.some((u) => u.replace(/\/+$/, '') === uri) && s.suites.some((x) => x.endsWith('-updates')),
+  );
   return {
     archive: uri,
     keyring: archive.signedBy ?? DEFAULT_KEYRING,

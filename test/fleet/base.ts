@@ -13,7 +13,16 @@ import { run } from './run.ts';
 
 export const BASE_SUITE = 'bookworm';
 export const BASE_VARIANT = 'minbase';
-export const BASE_PACKAGES = ['openssh-server', 'nodejs', 'iproute2', 'procps', 'sudo', 'netbase', 'python3', 'python3-apt'];
+export const BASE_PACKAGES = [
+  'openssh-server',
+  'nodejs',
+  'iproute2',
+  'procps',
+  'sudo',
+  'netbase',
+  'python3',
+  'python3-apt',
+];
 /** Where each host sees the fleet's package repository (a read-only bind mount). */
 export const REPO_MOUNT = '/srv/halite-fleet-repo';
 /** Bumped whenever the preparation below changes what a base contains. */
@@ -29,7 +38,11 @@ export function findBase(layout: CacheLayout, key = baseKey()): string | undefin
   return existsSync(join(dir, 'manifest.json')) ? join(dir, 'rootfs') : undefined;
 }
 
-export async function buildBase(layout: CacheLayout, mirror: DebianMirror, log: (line: string) => void): Promise<string> {
+export async function buildBase(
+  layout: CacheLayout,
+  mirror: DebianMirror,
+  log: (line: string) => void,
+): Promise<string> {
   const key = baseKey();
   const final = layout.base(key);
   mkdirSync(layout.debootstrap, { recursive: true });
@@ -53,12 +66,20 @@ export async function buildBase(layout: CacheLayout, mirror: DebianMirror, log: 
           rootfs,
           mirror.archive,
         ],
-        { step: 'build base', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, onLine: progress.line, signal },
+        {
+          step: 'build base',
+          env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+          onLine: progress.line,
+          signal,
+        },
       );
     } catch (e) {
       const logFile = join(rootfs, 'debootstrap', 'debootstrap.log');
-      const detail = existsSync(logFile) ? `debootstrap.log (tail):\n${readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n')}` : '';
-      if (e instanceof FleetError && detail && !signal.aborted) throw new FleetError('debootstrap failed', { ...e, detail });
+      const detail = existsSync(logFile)
+        ? `debootstrap.log (tail):\n${readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n')}`
+        : '';
+      if (e instanceof FleetError && detail && !signal.aborted)
+        throw new FleetError('debootstrap failed', { ...e, detail });
       throw e;
     } finally {
       progress.flush();

@@ -20,8 +20,21 @@ t.test('listening ports are read from the kernel table', async (t) => {
 
 t.test('a host boots in its network namespace, with fresh mount, pid, uts and ipc namespaces', async (t) => {
   const plan = planFleet('demo', 0, [{ id: 'web1' }]);
-  const argv = bootArgv({ host: plan.hosts[0], dirs: overlayDirs('/o/web1', '/base'), repo: '/repo', consoleLog: '/x' });
+  const argv = bootArgv({
+    host: plan.hosts[0],
+    dirs: overlayDirs('/o/web1', '/base'),
+    repo: '/repo',
+    consoleLog: '/x',
+  });
   t.same(argv.slice(0, 3), ['nsenter', '--net=/run/netns/halite.demo.web1', '--']);
   for (const flag of ['--mount', '--pid', '--uts', '--ipc', '--fork', '--kill-child']) t.ok(argv.includes(flag), flag);
-  t.same(argv.slice(-7), ['web1', '/base', '/o/web1/upper', '/o/web1/work', '/o/web1/root', '/repo', '/srv/halite-fleet-repo']);
+  t.same(argv.slice(-7), [
+    'web1',
+    '/base',
+    '/o/web1/upper',
+    '/o/web1/work',
+    '/o/web1/root',
+    '/repo',
+    '/srv/halite-fleet-repo',
+  ]);
 });

@@ -50,9 +50,28 @@ function consoleTail(path: string): string {
 
 export function bootArgv(r: BootRequest): string[] {
   return [
-    'nsenter', `--net=${netnsPath(r.host.netns)}`, '--',
-    'unshare', '--mount', '--pid', '--uts', '--ipc', '--fork', '--kill-child', '--propagation', 'private', '--',
-    '/bin/sh', BOOT_SCRIPT, r.host.id, r.dirs.lower, r.dirs.upper, r.dirs.work, r.dirs.root, r.repo, REPO_MOUNT,
+    'nsenter',
+    `--net=${netnsPath(r.host.netns)}`,
+    '--',
+    'unshare',
+    '--mount',
+    '--pid',
+    '--uts',
+    '--ipc',
+    '--fork',
+    '--kill-child',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/sh',
+    BOOT_SCRIPT,
+    r.host.id,
+    r.dirs.lower,
+    r.dirs.upper,
+    r.dirs.work,
+    r.dirs.root,
+    r.repo,
+    REPO_MOUNT,
   ];
 }
 
@@ -60,7 +79,11 @@ export function bootArgv(r: BootRequest): string[] {
 export async function bootHost(r: BootRequest): Promise<HostProcess> {
   const argv = bootArgv(r);
   const fd = openSync(r.consoleLog, 'a');
-  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', fd, fd], env: { PATH: MASTER_PATH } });
+  const child = spawn(argv[0], argv.slice(1), {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { PATH: MASTER_PATH },
+  });
   closeSync(fd);
   let exited: string | undefined;
   child.on('exit', (code, signal) => (exited = signal ? `killed by ${signal}` : `exit code ${code}`));

@@ -10,7 +10,11 @@ import { isRunning, readProcStat } from './proc.ts';
 import { removeTree } from './remove.ts';
 
 /** Runs `build(tmp, signal)` and publishes `tmp` as `final`; on any failure removes `tmp`. */
-export function buildInto(final: string, step: string, build: (tmp: string, signal: AbortSignal) => Promise<void>): Promise<void> {
+export function buildInto(
+  final: string,
+  step: string,
+  build: (tmp: string, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
   const tmp = `${final}.tmp-${process.pid}`;
   const signal = interruption();
   return interruptible(
@@ -47,7 +51,11 @@ export interface LeftoverOptions {
  * that is still running is left alone, and so is the directory of a dead build while processes it
  * started still work in it. Returns the names removed.
  */
-export async function removeLeftovers(root: string, log: (line: string) => void, opts: LeftoverOptions = {}): Promise<string[]> {
+export async function removeLeftovers(
+  root: string,
+  log: (line: string) => void,
+  opts: LeftoverOptions = {},
+): Promise<string[]> {
   let names: string[];
   try {
     names = readdirSync(root);
@@ -60,10 +68,14 @@ export async function removeLeftovers(root: string, log: (line: string) => void,
     if (!Number.isInteger(pid) || pid === process.pid || (!opts.noBuildRuns && isRunning(pid))) continue;
     const users = processesUsing(join(root, name));
     if (users.length) {
-      log(`leaving ${name} for now: a build that did not finish, but ${users.join(', ')} still work${users.length === 1 ? 's' : ''} in it`);
+      log(
+        `leaving ${name} for now: a build that did not finish, but ${users.join(', ')} still work${users.length === 1 ? 's' : ''} in it`,
+      );
       continue;
     }
-    log(`removing ${name}: left by a build that did not finish (process ${pid} ${opts.noBuildRuns ? 'does not build' : 'is gone'})`);
+    log(
+      `removing ${name}: left by a build that did not finish (process ${pid} ${opts.noBuildRuns ? 'does not build' : 'is gone'})`,
+    );
     await removeTree(join(root, name), 'remove leftovers');
     removed.push(name);
   }
@@ -84,7 +96,8 @@ export function processesUsing(dir: string): string[] {
     try {
       const links = ['root', 'cwd'].map((l) => readlinkSync(`/proc/${name}/${l}`));
       const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (links.some(inside) || argv.some((a) => a.includes(dir))) found.push(`${name} (${readProcStat(Number(name))?.comm ?? '?'})`);
+      if (links.some(inside) || argv.some((a) => a.includes(dir)))
+        found.push(`${name} (${readProcStat(Number(name))?.comm ?? '?'})`);
     } catch {
       // exited meanwhile, or a kernel thread
     }

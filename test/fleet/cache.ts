@@ -49,19 +49,22 @@ export async function ensureCache(opts: CacheOptions = {}): Promise<FleetCache> 
   if (warm) return warm;
   mkdirSync(layout.root, { recursive: true });
   const waiting = () => log('waiting for another process building the fleet cache');
-  return interruptible(withLock(layout.lock, waiting, interruption(), async () => {
-    const again = ready(); // built by the process we waited for
-    if (again) return again;
-    await removeLeftovers(layout.root, log, { noBuildRuns: true }); // only a lock holder builds
-    await ensureMachinePackages(BUILD_PACKAGES, log);
-    let mirror;
-    try {
-      mirror = findDebianMirror(readMachineSources());
-    } catch (e) {
-      throw new FleetError((e as Error).message, { step: 'find mirror' });
-    }
-    const baseRootfs = findBase(layout, bKey) ?? (await buildBase(layout, mirror, log));
-    const repo = findRepo(layout, rKey) ?? (await buildRepo({ layout, key: rKey, baseRootfs, mirror, packages, log }));
-    return { layout, baseRootfs, repo, packages };
-  }));
+  return interruptible(
+    withLock(layout.lock, waiting, interruption(), async () => {
+      const again = ready(); // built by the process we waited for
+      if (again) return again;
+      await removeLeftovers(layout.root, log, { noBuildRuns: true }); // only a lock holder builds
+      await ensureMachinePackages(BUILD_PACKAGES, log);
+      let mirror;
+      try {
+        mirror = findDebianMirror(readMachineSources());
+      } catch (e) {
+        throw new FleetError((e as Error).message, { step: 'find mirror' });
+      }
+      const baseRootfs = findBase(layout, bKey) ?? (await buildBase(layout, mirror, log));
+      const repo =
+        findRepo(layout, rKey) ?? (await buildRepo({ layout, key: rKey, baseRootfs, mirror, packages, log }));
+      return { layout, baseRootfs, repo, packages };
+    }),
+  );
 }

@@ -32,7 +32,9 @@ function interactive(argv: string[]): Promise<number> {
   });
 }
 
-const program = new Command('fleet').description('test fleet: Debian VMs made of Linux namespaces').showHelpAfterError();
+const program = new Command('fleet')
+  .description('test fleet: Debian VMs made of Linux namespaces')
+  .showHelpAfterError();
 
 program
   .command('up')
@@ -48,29 +50,36 @@ program
   .option('--level <level>', 'level of every host (default with --write-config: staging)')
   .option('--write-config <dir>', 'write halite.yaml, roster.yaml and known_hosts for the fleet into DIR')
   .option('--replace', 'take down a running fleet of the same name first')
-  .action(async (count: number | undefined, o: { name: string; roles?: string; hosts?: string; level?: string; writeConfig?: string; replace?: boolean }) => {
-    requireRoot();
-    const level = o.level ?? (o.writeConfig !== undefined ? 'staging' : undefined);
-    let hosts;
-    try {
-      hosts = hostSpecs({ count, roles: o.roles, hosts: o.hosts, level });
-    } catch (e) {
-      throw new FleetError((e as Error).message, { step: 'cli' });
-    }
-    if (o.writeConfig !== undefined) {
-      const roles = knownRoles();
-      const unknown = [...new Set(hosts.flatMap((h) => h.roles ?? []))].filter((r) => !roles.includes(r));
-      if (unknown.length) throw new FleetError(`no role named ${unknown.join(', ')} (roles: ${roles.join(', ')})`, { step: 'cli' });
-    }
-    const fleet = await up({ name: o.name, hosts, replace: o.replace, log });
-    for (const h of [fleet.jump, ...fleet.hosts]) process.stdout.write(`${h.id}\t${h.address}\t${h.kind}${h.roles.length ? `\t${h.roles.join(',')}` : ''}\n`);
-    process.stdout.write(`ssh -F ${fleet.sshConfig} <host>\n`);
-    if (o.writeConfig !== undefined) {
-      // npm run starts in the checkout: INIT_CWD is where it was typed
-      const ws = writeFleetConfig(fleet, resolve(process.env.INIT_CWD ?? process.cwd(), o.writeConfig));
-      process.stdout.write(`${howToUse(fleet, ws).join('\n')}\n`);
-    }
-  });
+  .action(
+    async (
+      count: number | undefined,
+      o: { name: string; roles?: string; hosts?: string; level?: string; writeConfig?: string; replace?: boolean },
+    ) => {
+      requireRoot();
+      const level = o.level ?? (o.writeConfig !== undefined ? 'staging' : undefined);
+      let hosts;
+      try {
+        hosts = hostSpecs({ count, roles: o.roles, hosts: o.hosts, level });
+      } catch (e) {
+        throw new FleetError((e as Error).message, { step: 'cli' });
+      }
+      if (o.writeConfig !== undefined) {
+        const roles = knownRoles();
+        const unknown = [...new Set(hosts.flatMap((h) => h.roles ?? []))].filter((r) => !roles.includes(r));
+        if (unknown.length)
+          throw new FleetError(`no role named ${unknown.join(', ')} (roles: ${roles.join(', ')})`, { step: 'cli' });
+      }
+      const fleet = await up({ name: o.name, hosts, replace: o.replace, log });
+      for (const h of [fleet.jump, ...fleet.hosts])
+        process.stdout.write(`${h.id}\t${h.address}\t${h.kind}${h.roles.length ? `\t${h.roles.join(',')}` : ''}\n`);
+      process.stdout.write(`ssh -F ${fleet.sshConfig} <host>\n`);
+      if (o.writeConfig !== undefined) {
+        // npm run starts in the checkout: INIT_CWD is where it was typed
+        const ws = writeFleetConfig(fleet, resolve(process.env.INIT_CWD ?? process.cwd(), o.writeConfig));
+        process.stdout.write(`${howToUse(fleet, ws).join('\n')}\n`);
+      }
+    },
+  );
 
 program
   .command('down')

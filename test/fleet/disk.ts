@@ -10,7 +10,9 @@ import { run } from './run.ts';
 export async function mountHostDisk(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   if (mountPointsUnder(dir).includes(dir)) throw new Error(`${dir} is mounted already`);
-  await run(['mount', '-t', 'tmpfs', '-o', 'mode=0755,size=50%,nr_inodes=0', 'halite-fleet-disk', dir], { step: 'host disk' });
+  await run(['mount', '-t', 'tmpfs', '-o', 'mode=0755,size=50%,nr_inodes=0', 'halite-fleet-disk', dir], {
+    step: 'host disk',
+  });
 }
 
 /** Unmounts the tmpfs on `dir` when this mount namespace has one there; true if it did. */

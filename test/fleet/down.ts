@@ -33,18 +33,24 @@ export async function down(name: string, opts: DownOptions = {}): Promise<void> 
   const overlays = state?.overlayDir ?? cacheLayout(cacheRoot(opts.cacheDir)).overlays(name);
   await unmountHostDisk(overlays);
   const stuck = mountsUnder([dir, overlays]);
-  if (stuck.length) throw new FleetError(`still mounted after the hosts stopped:\n  ${stuck.join('\n  ')}`, { step: 'down' });
+  if (stuck.length)
+    throw new FleetError(`still mounted after the hosts stopped:\n  ${stuck.join('\n  ')}`, { step: 'down' });
   rmSync(overlays, { recursive: true, force: true });
   releaseSlot(root, name);
   rmSync(dir, { recursive: true, force: true });
   if (state) log(`fleet "${name}" is down`);
 }
 
-async function killFleetProcesses(name: string, recorded: Record<string, { pid: number; startTime: number; initPid: number; initStartTime: number }>) {
+async function killFleetProcesses(
+  name: string,
+  recorded: Record<string, { pid: number; startTime: number; initPid: number; initStartTime: number }>,
+) {
   const hosts = Object.values(recorded);
   // Killing a host's init ends its whole pid namespace; its `unshare` then reaps it and exits by
   // itself (killing both at once would leave the init a zombie).
-  const inits = hosts.filter((p) => killIfRunning(p.initPid, p.initStartTime)).map((p) => ({ pid: p.initPid, startTime: p.initStartTime }));
+  const inits = hosts
+    .filter((p) => killIfRunning(p.initPid, p.initStartTime))
+    .map((p) => ({ pid: p.initPid, startTime: p.initStartTime }));
   await waitGone(inits, 10_000);
   const launchers = hosts.map((p) => ({ pid: p.pid, startTime: p.startTime }));
   for (const p of await waitGone(launchers, 2_000)) killIfRunning(p, launchers.find((l) => l.pid === p)?.startTime);
@@ -58,7 +64,9 @@ async function killFleetProcesses(name: string, recorded: Record<string, { pid: 
   }
   const alive = await waitGone([...inits, ...launchers, ...strays], 10_000);
   if (alive.length) {
-    const desc = alive.map((pid) => `${pid} (${readProcStat(pid)?.comm ?? '?'}, state ${readProcStat(pid)?.state ?? '?'})`);
+    const desc = alive.map(
+      (pid) => `${pid} (${readProcStat(pid)?.comm ?? '?'}, state ${readProcStat(pid)?.state ?? '?'})`,
+    );
     throw new FleetError(`processes survived SIGKILL: ${desc.join(', ')}`, { step: 'down' });
   }
 }
@@ -83,7 +91,8 @@ export function mountsUnder(dirs: readonly string[]): string[] {
       const [before, after = ''] = line.split(' - ');
       const mountPoint = before.split(' ')[4];
       const layers = [...after.matchAll(/(?:lowerdir|upperdir|workdir)=([^,\s]+)/g)].flatMap((m) => m[1].split(':'));
-      if ((mountPoint && inside(mountPoint)) || layers.some(inside)) found.add(`${mountPoint} (${after.split(' ')[0]}, in the mount namespace of pid ${pid})`);
+      if ((mountPoint && inside(mountPoint)) || layers.some(inside))
+        found.add(`${mountPoint} (${after.split(' ')[0]}, in the mount namespace of pid ${pid})`);
     }
   }
   return [...found];

@@ -3,7 +3,10 @@ import { FleetError } from './errors.ts';
 import { run } from './run.ts';
 
 t.test('a failed command names step, host, command, exit code and stderr', async (t) => {
-  const err = await run(['sh', '-c', 'echo out; echo "no such thing" >&2; exit 3'], { step: 'boot', host: 'web1' }).then(
+  const err = await run(['sh', '-c', 'echo out; echo "no such thing" >&2; exit 3'], {
+    step: 'boot',
+    host: 'web1',
+  }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -13,7 +16,10 @@ t.test('a failed command names step, host, command, exit code and stderr', async
   t.equal(e.host, 'web1');
   t.equal(e.exitCode, 3);
   t.equal(e.stdout, 'out\n');
-  t.match(e.message, /^fleet boot \[web1\]: command failed\n  command: sh -c 'echo out; echo "no such thing" >&2; exit 3'\n  exit code: 3\n  stderr:\n    no such thing$/);
+  t.match(
+    e.message,
+    /^fleet boot \[web1\]: command failed\n  command: sh -c 'echo out; echo "no such thing" >&2; exit 3'\n  exit code: 3\n  stderr:\n    no such thing$/,
+  );
 });
 
 t.test('a missing program and a timeout are reported as such', async (t) => {

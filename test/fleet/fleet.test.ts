@@ -78,11 +78,22 @@ if (process.getuid?.() !== 0) {
     const resolved = (await run(['ssh', '-G', '-F', fleet.sshConfig, alpha.id])).stdout;
     t.match(resolved, new RegExp(`^proxyjump ${fleet.jump.id}$`, 'm'), 'role hosts go through the jump host');
     t.match(resolved, new RegExp(`^hostname ${alpha.address.replace(/\./g, '\\.')}$`, 'm'));
-    const unpinned = await run(['ssh', '-F', fleet.sshConfig, '-o', 'UserKnownHostsFile=/dev/null', alpha.id, 'true'], { reject: false });
+    const unpinned = await run(['ssh', '-F', fleet.sshConfig, '-o', 'UserKnownHostsFile=/dev/null', alpha.id, 'true'], {
+      reject: false,
+    });
     t.not(unpinned.exitCode, 0, 'host keys are pinned: without known_hosts the login is refused');
     t.match(unpinned.stderr, /verification failed/);
     const status = await fleet.status();
-    t.same(status.map((s) => [s.id, s.running, s.sshd]), [['jump', true, true], ['alpha', true, true], ['beta', true, true], ['gamma', true, true]], 'status');
+    t.same(
+      status.map((s) => [s.id, s.running, s.sshd]),
+      [
+        ['jump', true, true],
+        ['alpha', true, true],
+        ['beta', true, true],
+        ['gamma', true, true],
+      ],
+      'status',
+    );
   });
 
   await t.test('role hosts are not reachable from the master; the jump is', async (t) => {
@@ -96,7 +107,11 @@ if (process.getuid?.() !== 0) {
 
   await t.test('role hosts have no route out of the internal network', async (t) => {
     const routes = (await fleet.exec(alpha, ['ip', '-4', 'route', 'show'])).stdout.trim().split('\n');
-    t.same(routes.map((r) => r.split(' ')[0]), [fleet.network.internal], 'only the internal subnet');
+    t.same(
+      routes.map((r) => r.split(' ')[0]),
+      [fleet.network.internal],
+      'only the internal subnet',
+    );
     const out = await fleet.exec(alpha, ['ip', 'route', 'get', fleet.network.master], { reject: false });
     t.not(out.exitCode, 0);
     t.match(out.stderr, /Network is unreachable/);
@@ -126,9 +141,20 @@ if (process.getuid?.() !== 0) {
   });
 
   await t.test('packages install from the fleet repository and their services start', async (t) => {
-    const sources = await fleet.exec(alpha, ['sh', '-c', 'cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | grep -v "^#"']);
+    const sources = await fleet.exec(alpha, [
+      'sh',
+      '-c',
+      'cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | grep -v "^#"',
+    ]);
     t.equal(sources.stdout.trim(), fleet.repo.aptSource, 'the only apt source is the fleet repository');
-    const install = await fleet.ssh(alpha, ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', 'memcached']);
+    const install = await fleet.ssh(alpha, [
+      'env',
+      'DEBIAN_FRONTEND=noninteractive',
+      'apt-get',
+      'install',
+      '-y',
+      'memcached',
+    ]);
     t.match(install.stdout, /Get:\d+ file:\/srv\/halite-fleet-repo \.\/ memcached /);
     const pid = await fleet.exec(alpha, ['pgrep', '-x', 'memcached']);
     t.match(pid.stdout, /^\d+\n$/, 'memcached runs');
@@ -154,13 +180,19 @@ if (process.getuid?.() !== 0) {
   await t.test('down removes processes, mounts, namespaces, links and files', async (t) => {
     const netns = fleetNetns(fleet.name);
     t.equal(netns.length, 5, 'switch + jump + 3 hosts');
-    const procs = netns.flatMap((n) => pidsInNetns(netnsPath(n))).map((pid) => ({ pid, start: readProcStat(pid)?.startTime }));
+    const procs = netns
+      .flatMap((n) => pidsInNetns(netnsPath(n)))
+      .map((pid) => ({ pid, start: readProcStat(pid)?.startTime }));
     t.ok(procs.length >= 6, `${procs.length} processes in the fleet before down`);
     const state = JSON.parse(readFileSync(`${fleet.stateDir}/fleet.json`, 'utf8'));
     const link = `/sys/class/net/${state.plan.masterLink}`;
     t.ok(existsSync(link));
     await fleet.down();
-    t.same(procs.filter((p) => isRunning(p.pid, p.start)), [], 'no fleet process runs');
+    t.same(
+      procs.filter((p) => isRunning(p.pid, p.start)),
+      [],
+      'no fleet process runs',
+    );
     t.same(fleetNetns(fleet.name), [], 'no namespaces');
     t.notOk(existsSync(link), 'no veth on the master');
     const guard = await run(['ip', '-4', 'route', 'show', 'exact', fleet.network.internal]);

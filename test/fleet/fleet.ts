@@ -74,7 +74,11 @@ export class Fleet {
     this.sshKey = state.sshKey;
     this.knownHosts = state.knownHosts;
     this.sshConfig = state.sshConfig;
-    this.network = { external: state.plan.external.subnet, internal: state.plan.internal.subnet, master: state.plan.external.master };
+    this.network = {
+      external: state.plan.external.subnet,
+      internal: state.plan.internal.subnet,
+      master: state.plan.external.master,
+    };
     this.repo = { path: state.repo, mount: REPO_MOUNT, aptSource: `deb [trusted=yes] file:${REPO_MOUNT} ./` };
   }
 
@@ -99,11 +103,12 @@ export class Fleet {
    */
   async destroy(id: string | FleetHost): Promise<void> {
     const h = this.host(id);
-    if (h.kind === 'jump') throw new FleetError('the jump host cannot be destroyed alone', { step: 'destroy', host: h.id });
+    if (h.kind === 'jump')
+      throw new FleetError('the jump host cannot be destroyed alone', { step: 'destroy', host: h.id });
     const p = this.#state.processes[h.id];
     if (!p || !killIfRunning(p.initPid, p.initStartTime)) return;
     const alive = await waitGone([{ pid: p.initPid, startTime: p.initStartTime }], 10_000);
-    if (alive.length) throw new FleetError('the host\'s init survived SIGKILL', { step: 'destroy', host: h.id });
+    if (alive.length) throw new FleetError("the host's init survived SIGKILL", { step: 'destroy', host: h.id });
   }
 
   /** Runs argv as root inside the host's namespaces (no ssh). Rejects on failure unless reject: false. */
@@ -130,7 +135,14 @@ export class Fleet {
         if (!running) return { id: h.id, kind: h.kind, address: h.address, running, sshd: false };
         const res = await this.ssh(h, ['true'], { reject: false, timeoutMs: 15_000 });
         const error = res.exitCode === 0 ? undefined : res.stderr.trim() || `ssh exit code ${res.exitCode}`;
-        return { id: h.id, kind: h.kind, address: h.address, running, sshd: res.exitCode === 0, ...(error ? { error } : {}) };
+        return {
+          id: h.id,
+          kind: h.kind,
+          address: h.address,
+          running,
+          sshd: res.exitCode === 0,
+          ...(error ? { error } : {}),
+        };
       }),
     );
   }
@@ -139,12 +151,31 @@ export class Fleet {
    * The role hosts as roster.yaml entries (id → host, port, user, level, roles, jump, priv), for
    * writing a roster that points the master at this fleet.
    */
-  roster(): Record<string, { host: string; port: number; user: string; level?: string; roles: string[]; jump: { host: string; port: number; user: string }; priv: string }> {
+  roster(): Record<
+    string,
+    {
+      host: string;
+      port: number;
+      user: string;
+      level?: string;
+      roles: string[];
+      jump: { host: string; port: number; user: string };
+      priv: string;
+    }
+  > {
     const jump = { host: this.jump.address, port: this.jump.port, user: this.jump.user };
     return Object.fromEntries(
       this.hosts.map((h) => [
         h.id,
-        { host: h.address, port: h.port, user: h.user, ...(h.level !== undefined ? { level: h.level } : {}), roles: [...h.roles], jump: { ...jump }, priv: this.sshKey },
+        {
+          host: h.address,
+          port: h.port,
+          user: h.user,
+          ...(h.level !== undefined ? { level: h.level } : {}),
+          roles: [...h.roles],
+          jump: { ...jump },
+          priv: this.sshKey,
+        },
       ]),
     );
   }

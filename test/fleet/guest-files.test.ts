@@ -19,7 +19,14 @@ t.test('the files that make a host', async (t) => {
   t.equal(files.get('/etc/hostname')?.content, 'db1\n');
   t.equal(files.get('/root/.ssh/authorized_keys')?.content, 'ssh-ed25519 AAAAkey master\n');
   t.equal(files.get('/root/.ssh/authorized_keys')?.mode, 0o600);
-  t.equal(files.get('/etc/apt/sources.list')?.content.split('\n').filter((l) => l && !l.startsWith('#')).join(), 'deb [trusted=yes] file:/srv/halite-fleet-repo ./');
+  t.equal(
+    files
+      .get('/etc/apt/sources.list')
+      ?.content.split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .join(),
+    'deb [trusted=yes] file:/srv/halite-fleet-repo ./',
+  );
   const sshd = files.get('/etc/ssh/sshd_config.d/halite-fleet.conf')!.content;
   t.match(sshd, /^PermitRootLogin prohibit-password$/m);
   t.match(sshd, /^PasswordAuthentication no$/m);
@@ -37,6 +44,9 @@ t.test('the init pieces behave as invoke-rc.d needs', async (t) => {
   const { run } = await import('./run.ts');
   const files = new Map(guestFiles(plan, plan.jump, 'k').map((f) => [f.path, f.content]));
   t.equal((await run(['sh', '-c', files.get('/usr/sbin/runlevel')!])).stdout, 'N 2\n');
-  t.notOk(files.has('/usr/sbin/policy-rc.d'), 'no policy-rc.d: invoke-rc.d starts what the runlevel starts, as on a booted machine');
+  t.notOk(
+    files.has('/usr/sbin/policy-rc.d'),
+    'no policy-rc.d: invoke-rc.d starts what the runlevel starts, as on a booted machine',
+  );
   t.equal((await run(['sh', '-n', '-c', files.get('/usr/sbin/init')!])).exitCode, 0, 'init parses');
 });

@@ -59,7 +59,7 @@ export function writeFleetConfig(fleet: Fleet, dir: string): FleetWorkspace {
   };
   const configHeader = [
     `# halite master configuration for the test fleet "${fleet.name}": the repository's states,`,
-    '# pillar and roles, this directory\'s roster, job store and known hosts, and the fleet\'s key.',
+    "# pillar and roles, this directory's roster, job store and known hosts, and the fleet's key.",
   ];
   writeFileSync(ws.config, `${configHeader.join('\n')}\n${stringify(config)}`);
   return ws;

@@ -11,7 +11,10 @@ t.test('--roles makes one host per role, or COUNT per role, named after it', asy
     { id: 'memcache1', roles: ['memcache'], level: 'production' },
     { id: 'sessions1', roles: ['sessions'], level: 'production' },
   ]);
-  t.same(hostSpecs({ roles: 'db', count: 2 }).map((h) => h.id), ['db1', 'db2']);
+  t.same(
+    hostSpecs({ roles: 'db', count: 2 }).map((h) => h.id),
+    ['db1', 'db2'],
+  );
 });
 
 t.test('--hosts names every host and its roles', async (t) => {

@@ -23,16 +23,24 @@ export function hostSpecs(c: HostChoice): HostSpec[] {
       return name;
     });
   if (c.hosts !== undefined) {
-    if (c.roles !== undefined || c.count !== undefined) throw new Error('--hosts names every host: give it without a count or --roles');
+    if (c.roles !== undefined || c.count !== undefined)
+      throw new Error('--hosts names every host: give it without a count or --roles');
     return c.hosts.split(',').map((entry) => {
       const [id, roles, extra] = entry.split('=');
-      if (extra !== undefined || !id?.trim()) throw new Error(`--hosts: expected ID or ID=ROLE[+ROLE…], got "${entry}"`);
-      return { id: id.trim(), roles: roles === undefined ? [] : names(roles.replaceAll('+', ','), '--hosts'), ...level };
+      if (extra !== undefined || !id?.trim())
+        throw new Error(`--hosts: expected ID or ID=ROLE[+ROLE…], got "${entry}"`);
+      return {
+        id: id.trim(),
+        roles: roles === undefined ? [] : names(roles.replaceAll('+', ','), '--hosts'),
+        ...level,
+      };
     });
   }
   if (c.roles !== undefined) {
     const perRole = c.count ?? 1;
-    return names(c.roles, '--roles').flatMap((role) => Array.from({ length: perRole }, (_, i) => ({ id: `${role}${i + 1}`, roles: [role], ...level })));
+    return names(c.roles, '--roles').flatMap((role) =>
+      Array.from({ length: perRole }, (_, i) => ({ id: `${role}${i + 1}`, roles: [role], ...level })),
+    );
   }
   if (c.count === undefined) throw new Error('say which hosts: a count, --roles or --hosts');
   return Array.from({ length: c.count }, (_, i) => ({ id: `host${i + 1}`, ...level }));

@@ -65,9 +65,10 @@ function handle(signal: NodeJS.Signals): void {
   void (async () => {
     await Promise.allSettled([...work]);
     for (const fn of cleanups.splice(0).reverse()) {
-      await fn().catch((e: unknown) => process.stderr.write(`cleanup failed: ${e instanceof Error ? e.message : String(e)}\n`));
+      await fn().catch((e: unknown) =>
+        process.stderr.write(`cleanup failed: ${e instanceof Error ? e.message : String(e)}\n`),
+      );
     }
     process.exit(128 + (constants.signals[signal] ?? 0));
   })();
 }
-

@@ -6,6 +6,9 @@ import { run } from './run.ts';
 export async function generateKey(path: string, comment: string, host?: string): Promise<string> {
   rmSync(path, { force: true });
   rmSync(`${path}.pub`, { force: true });
-  await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { step: 'generate ssh key', host });
+  await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], {
+    step: 'generate ssh key',
+    host,
+  });
   return readFileSync(`${path}.pub`, 'utf8').trim();
 }

@@ -5,7 +5,12 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { isRunning } from './proc.ts';
 
-export async function withLock<T>(path: string, onWait: () => void, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(
+  path: string,
+  onWait: () => void,
+  signal: AbortSignal | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
   let announced = false;
   for (;;) {
     signal?.throwIfAborted();

@@ -25,12 +25,24 @@ export async function checkNetworkFree(plan: FleetPlan): Promise<void> {
     .map((h) => h.netns)
     .concat(plan.switchNetns)
     .filter((n) => existsSync(`${NETNS_DIR}/${n}`));
-  if (taken.length) throw new FleetError(`network namespaces already exist: ${taken.join(', ')} (a fleet "${plan.name}" is up or was not taken down)`, { step: 'network' });
-  if (existsSync(`/sys/class/net/${plan.masterLink}`)) throw new FleetError(`link ${plan.masterLink} already exists (another fleet uses slot ${plan.slot})`, { step: 'network' });
-  const routes = JSON.parse((await run(['ip', '-j', '-4', 'route', 'show', 'table', 'all'], { step: 'network' })).stdout) as Array<{ dst: string; dev?: string }>;
+  if (taken.length)
+    throw new FleetError(
+      `network namespaces already exist: ${taken.join(', ')} (a fleet "${plan.name}" is up or was not taken down)`,
+      { step: 'network' },
+    );
+  if (existsSync(`/sys/class/net/${plan.masterLink}`))
+    throw new FleetError(`link ${plan.masterLink} already exists (another fleet uses slot ${plan.slot})`, {
+      step: 'network',
+    });
+  const routes = JSON.parse(
+    (await run(['ip', '-j', '-4', 'route', 'show', 'table', 'all'], { step: 'network' })).stdout,
+  ) as Array<{ dst: string; dev?: string }>;
   const clash = routes.filter((r) => r.dst === plan.external.subnet || r.dst === plan.internal.subnet);
   if (clash.length) {
-    throw new FleetError(`routes for the fleet's subnets already exist: ${clash.map((r) => `${r.dst}${r.dev ? ` dev ${r.dev}` : ''}`).join(', ')}`, { step: 'network' });
+    throw new FleetError(
+      `routes for the fleet's subnets already exist: ${clash.map((r) => `${r.dst}${r.dev ? ` dev ${r.dev}` : ''}`).join(', ')}`,
+      { step: 'network' },
+    );
   }
 }
 
@@ -60,11 +72,19 @@ export async function createNetwork(plan: FleetPlan): Promise<void> {
   );
   await Promise.all([
     batch(
-      ['link set lo up', `addr add ${jump.address}${p} dev eth0`, 'link set eth0 up', `addr add ${jump.internalAddress}${p} dev eth1`, 'link set eth1 up'],
+      [
+        'link set lo up',
+        `addr add ${jump.address}${p} dev eth0`,
+        'link set eth0 up',
+        `addr add ${jump.internalAddress}${p} dev eth1`,
+        'link set eth1 up',
+      ],
       jump.netns,
       jump.id,
     ),
-    ...plan.hosts.map((h) => batch(['link set lo up', `addr add ${h.address}${p} dev eth0`, 'link set eth0 up'], h.netns, h.id)),
+    ...plan.hosts.map((h) =>
+      batch(['link set lo up', `addr add ${h.address}${p} dev eth0`, 'link set eth0 up'], h.netns, h.id),
+    ),
   ]);
 }
 
@@ -96,7 +116,10 @@ export async function destroyNetwork(name: string, plan?: Pick<FleetPlan, 'maste
     if (i === 100) throw new FleetError(`link ${plan.masterLink} is still present`, { step: 'down' });
     await new Promise((r) => setTimeout(r, 50));
   }
-  const guard = await run(['ip', '-j', '-4', 'route', 'show', 'table', 'main', 'type', 'unreachable', 'exact', plan.internal.subnet], { step: 'down' });
+  const guard = await run(
+    ['ip', '-j', '-4', 'route', 'show', 'table', 'main', 'type', 'unreachable', 'exact', plan.internal.subnet],
+    { step: 'down' },
+  );
   if ((JSON.parse(guard.stdout || '[]') as unknown[]).length) {
     await run(['ip', 'route', 'delete', 'unreachable', plan.internal.subnet], { step: 'down' });
   }

@@ -33,7 +33,8 @@ export function ensureUpperDir(o: OverlayDirs, path: string, newMode = 0o700): s
     rel = join(rel, part);
     const target = join(o.upper, rel);
     const below = lstatOrUndefined(join(o.lower, rel));
-    if (below?.isSymbolicLink()) throw new Error(`${path} passes through /${rel}, a symlink in the base; use the real path`);
+    if (below?.isSymbolicLink())
+      throw new Error(`${path} passes through /${rel}, a symlink in the base; use the real path`);
     if (lstatOrUndefined(target)) continue;
     mkdirSync(target, { mode: below?.mode ?? newMode });
     chmodSync(target, (below?.mode ?? newMode) & 0o7777);

@@ -60,11 +60,13 @@ export function netnsPrefix(fleet: string): string {
 
 export function planFleet(name: string, slot: number, hosts: readonly HostSpec[], jumpId = 'jump'): FleetPlan {
   checkFleetName(name);
-  if (!Number.isInteger(slot) || slot < 0 || slot >= MAX_SLOTS) throw new Error(`slot ${slot} is outside 0-${MAX_SLOTS - 1}`);
+  if (!Number.isInteger(slot) || slot < 0 || slot >= MAX_SLOTS)
+    throw new Error(`slot ${slot} is outside 0-${MAX_SLOTS - 1}`);
   if (hosts.length > MAX_HOSTS) throw new Error(`a fleet has at most ${MAX_HOSTS} role hosts, not ${hosts.length}`);
   const seen = new Set<string>();
   for (const id of [jumpId, ...hosts.map((h) => h.id)]) {
-    if (!HOST_ID.test(id) || id === 'localhost') throw new Error(`host id "${id}" is not a valid hostname (a-z, 0-9, "-", at most 63)`);
+    if (!HOST_ID.test(id) || id === 'localhost')
+      throw new Error(`host id "${id}" is not a valid hostname (a-z, 0-9, "-", at most 63)`);
     if (seen.has(id)) throw new Error(`host id "${id}" appears twice`);
     seen.add(id);
   }

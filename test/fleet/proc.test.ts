@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { childrenOf, isRunning, parseProcStat, readProcStat, waitGone } from './proc.ts';
 
 t.test('parses a stat line whose command contains spaces and parentheses', async (t) => {
-  const line = '4242 (my (odd) cmd) S 17 4242 4242 0 -1 4194560 120 0 0 0 1 2 0 0 20 0 1 0 98765 1000 100 18446744073709551615';
+  const line =
+    '4242 (my (odd) cmd) S 17 4242 4242 0 -1 4194560 120 0 0 0 1 2 0 0 20 0 1 0 98765 1000 100 18446744073709551615';
   t.same(parseProcStat(line), { pid: 4242, comm: 'my (odd) cmd', state: 'S', ppid: 17, startTime: 98765 });
   t.throws(() => parseProcStat('garbage'), /malformed/);
 });

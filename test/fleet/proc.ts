@@ -68,7 +68,10 @@ export function killIfRunning(pid: number, startTime: number | undefined, signal
 }
 
 /** Waits until none of the processes is running; returns those still running at the deadline. */
-export async function waitGone(procs: ReadonlyArray<{ pid: number; startTime?: number }>, timeoutMs: number): Promise<number[]> {
+export async function waitGone(
+  procs: ReadonlyArray<{ pid: number; startTime?: number }>,
+  timeoutMs: number,
+): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const alive = procs.filter((p) => isRunning(p.pid, p.startTime)).map((p) => p.pid);

@@ -4,7 +4,11 @@ import { buildProgress } from './progress.ts';
 t.test("debootstrap's phases are shown, its per-package lines counted", async (t) => {
   const out: string[] = [];
   let clock = 0;
-  const p = buildProgress((l) => out.push(l), 10_000, () => clock);
+  const p = buildProgress(
+    (l) => out.push(l),
+    10_000,
+    () => clock,
+  );
   const lines = [
     'I: Retrieving InRelease',
     'I: Checking Release signature',
@@ -50,7 +54,11 @@ t.test("debootstrap's phases are shown, its per-package lines counted", async (t
 
 t.test("apt's downloads are counted, its index and summary lines dropped", async (t) => {
   const out: string[] = [];
-  const p = buildProgress((l) => out.push(l), 10_000, () => 0);
+  const p = buildProgress(
+    (l) => out.push(l),
+    10_000,
+    () => 0,
+  );
   for (const l of [
     'Hit:1 http://deb.debian.org/debian bookworm InRelease',
     'Reading package lists...',
@@ -62,7 +70,8 @@ t.test("apt's downloads are counted, its index and summary lines dropped", async
     'Get:2 http://deb.debian.org/debian bookworm/main amd64 memcached amd64 1.6.18-1 [194 kB]',
     'Fetched 374 kB in 0s (1,234 kB/s)',
     'Download complete and in download only mode',
-  ]) p.line(l);
+  ])
+    p.line(l);
   p.flush();
   t.same(out, ['  downloading packages: 2 (memcached)']);
 });

@@ -23,7 +23,11 @@ const VERB: Record<string, string> = {
   Get: 'downloading',
 };
 
-export function buildProgress(log: (line: string) => void, everyMs = 10_000, now: () => number = Date.now): BuildProgress {
+export function buildProgress(
+  log: (line: string) => void,
+  everyMs = 10_000,
+  now: () => number = Date.now,
+): BuildProgress {
   let verb = '';
   let count = 0;
   let last = '';
@@ -55,7 +59,12 @@ export function buildProgress(log: (line: string) => void, everyMs = 10_000, now
       print();
       const phase = text.trim().replace(/^I: /, '');
       // apt's index downloads and summaries are not worth a line each
-      if (/^(Hit|Ign|Fetched|Reading|Building|Calculating|The following|Suggested packages|Recommended packages|Need to get|After this|Download complete|\d+ upgraded|W: Download is performed unsandboxed)/.test(phase)) return;
+      if (
+        /^(Hit|Ign|Fetched|Reading|Building|Calculating|The following|Suggested packages|Recommended packages|Need to get|After this|Download complete|\d+ upgraded|W: Download is performed unsandboxed)/.test(
+          phase,
+        )
+      )
+        return;
       if (/^ {2}\S/.test(text)) return; // apt's package list lines
       log(`  ${phase}`);
       printedAt = now();

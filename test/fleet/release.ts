@@ -9,7 +9,9 @@ export interface IndexFile {
 
 export function renderRelease(files: readonly IndexFile[], date: Date, architectures: readonly string[]): string {
   const sums = (algo: string) =>
-    files.map((f) => ` ${createHash(algo).update(f.content).digest('hex')} ${String(f.content.length).padStart(8)} ${f.name}`);
+    files.map(
+      (f) => ` ${createHash(algo).update(f.content).digest('hex')} ${String(f.content.length).padStart(8)} ${f.name}`,
+    );
   return [
     'Origin: halite-fleet',
     'Label: halite-fleet',

@@ -20,15 +20,19 @@ t.test('mount points below a directory, deepest first, with escaped names', asyn
   ]);
 });
 
-t.test('a tree with something mounted inside is unmounted, not emptied', { skip: process.getuid?.() !== 0 && 'mounts need root' }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'remove-'));
-  const inner = join(dir, 'rootfs', 'dev');
-  const outside = mkdtempSync(join(tmpdir(), 'remove-outside-'));
-  writeFileSync(join(outside, 'precious'), 'keep me');
-  mkdirSync(inner, { recursive: true });
-  await run(['mount', '--bind', outside, inner]);
-  t.teardown(() => run(['umount', '--lazy', inner], { reject: false }));
-  await removeTree(dir, 'test');
-  t.notOk(existsSync(dir), 'the tree is gone');
-  t.ok(existsSync(join(outside, 'precious')), 'what was mounted inside it is untouched');
-});
+t.test(
+  'a tree with something mounted inside is unmounted, not emptied',
+  { skip: process.getuid?.() !== 0 && 'mounts need root' },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'remove-'));
+    const inner = join(dir, 'rootfs', 'dev');
+    const outside = mkdtempSync(join(tmpdir(), 'remove-outside-'));
+    writeFileSync(join(outside, 'precious'), 'keep me');
+    mkdirSync(inner, { recursive: true });
+    await run(['mount', '--bind', outside, inner]);
+    t.teardown(() => run(['umount', '--lazy', inner], { reject: false }));
+    await removeTree(dir, 'test');
+    t.notOk(existsSync(dir), 'the tree is gone');
+    t.ok(existsSync(join(outside, 'precious')), 'what was mounted inside it is untouched');
+  },
+);

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_PACKAGE_LIST, indexedPackages, parsePackageList, repoKey } from './repo.ts';
 
 t.test('package lists: comments, blanks, duplicates, order', async (t) => {
-  t.same(parsePackageList('# header\nredis-server\n\nmemcached  # cache\nredis-server\n'), ['memcached', 'redis-server']);
+  t.same(parsePackageList('# header\nredis-server\n\nmemcached  # cache\nredis-server\n'), [
+    'memcached',
+    'redis-server',
+  ]);
   t.throws(() => parsePackageList('memcached; rm -rf /\n'), /not a Debian package name/);
 });
 
@@ -19,5 +22,8 @@ t.test('the repository key follows the package list and the base', async (t) => 
 });
 
 t.test('package names are read from a Packages index', async (t) => {
-  t.same([...indexedPackages('Package: memcached\nVersion: 1\n\nPackage: libevent-2.1-7\nSource: libevent\n')], ['memcached', 'libevent-2.1-7']);
+  t.same(
+    [...indexedPackages('Package: memcached\nVersion: 1\n\nPackage: libevent-2.1-7\nSource: libevent\n')],
+    ['memcached', 'libevent-2.1-7'],
+  );
 });

@@ -62,7 +62,15 @@ export async function buildRepo(b: RepoBuild): Promise<string> {
     const progress = buildProgress(b.log);
     try {
       await run([...DIE_WITH_PARENT, 'apt-get', ...apt, 'update', '-q'], { env, step, onLine: progress.line, signal });
-      const download = ['-o', `Dir::Cache::archives=${join(tmp, 'pool')}/`, 'install', '--download-only', '-y', '-q', ...b.packages];
+      const download = [
+        '-o',
+        `Dir::Cache::archives=${join(tmp, 'pool')}/`,
+        'install',
+        '--download-only',
+        '-y',
+        '-q',
+        ...b.packages,
+      ];
       await run([...DIE_WITH_PARENT, 'apt-get', ...apt, ...download], { env, step, onLine: progress.line, signal });
     } finally {
       progress.flush();
@@ -76,7 +84,14 @@ export async function buildRepo(b: RepoBuild): Promise<string> {
     const gz = gzipSync(index, { level: 9 });
     writeFileSync(join(tmp, 'Packages'), index);
     writeFileSync(join(tmp, 'Packages.gz'), gz);
-    const release = renderRelease([{ name: 'Packages', content: index }, { name: 'Packages.gz', content: gz }], new Date(), [arch, 'all']);
+    const release = renderRelease(
+      [
+        { name: 'Packages', content: index },
+        { name: 'Packages.gz', content: gz },
+      ],
+      new Date(),
+      [arch, 'all'],
+    );
     writeFileSync(join(tmp, 'Release'), release);
   });
   const count = readdirSync(join(final, 'pool')).length;
@@ -89,7 +104,10 @@ function checkComplete(b: RepoBuild, inRepo: Set<string>): void {
   const status = readFileSync(join(b.baseRootfs, 'var/lib/dpkg/status'), 'utf8');
   const inBase = new Set([...status.matchAll(/^Package: (\S+)$/gm)].map((m) => m[1]));
   const missing = b.packages.filter((p) => !inRepo.has(p) && !inBase.has(p));
-  if (missing.length) throw new FleetError(`packages neither in the base nor downloaded: ${missing.join(' ')}`, { step: 'build repository' });
+  if (missing.length)
+    throw new FleetError(`packages neither in the base nor downloaded: ${missing.join(' ')}`, {
+      step: 'build repository',
+    });
 }
 
 /**
@@ -99,7 +117,8 @@ function checkComplete(b: RepoBuild, inRepo: Set<string>): void {
  */
 function aptOptions(aptDir: string, baseRootfs: string, mirror: DebianMirror): string[] {
   const empty = join(aptDir, 'empty');
-  for (const d of [empty, join(aptDir, 'state', 'lists', 'partial'), join(aptDir, 'cache', 'archives', 'partial')]) mkdirSync(d, { recursive: true });
+  for (const d of [empty, join(aptDir, 'state', 'lists', 'partial'), join(aptDir, 'cache', 'archives', 'partial')])
+    mkdirSync(d, { recursive: true });
   writeFileSync(join(aptDir, 'sources.list'), mirrorSourcesList(mirror, BASE_SUITE));
   const o = (kv: string) => ['-o', kv];
   return [

@@ -65,7 +65,13 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     child.on('error', (e) => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', abort);
-      reject(new FleetError(`cannot run ${command[0]}: ${e.message}`, { step: opts.step ?? 'run', host: opts.host, command }));
+      reject(
+        new FleetError(`cannot run ${command[0]}: ${e.message}`, {
+          step: opts.step ?? 'run',
+          host: opts.host,
+          command,
+        }),
+      );
     });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
@@ -111,7 +117,8 @@ async function killTree(pid: number): Promise<void> {
   const visit = (p: number) => {
     const st = readProcStat(p);
     if (!st) return;
-    if (!procs.some((q) => q.pid === p && q.startTime === st.startTime)) procs.push({ pid: p, startTime: st.startTime });
+    if (!procs.some((q) => q.pid === p && q.startTime === st.startTime))
+      procs.push({ pid: p, startTime: st.startTime });
     for (const c of childrenOf(p)) visit(c);
   };
   visit(pid);
@@ -127,7 +134,8 @@ async function killTree(pid: number): Promise<void> {
   };
   send('SIGTERM');
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && procs.some((p) => isRunning(p.pid, p.startTime))) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < deadline && procs.some((p) => isRunning(p.pid, p.startTime)))
+    await new Promise((r) => setTimeout(r, 100));
   for (const p of [...procs]) if (isRunning(p.pid, p.startTime)) visit(p.pid); // started meanwhile
   send('SIGKILL');
 }

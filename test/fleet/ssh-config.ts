@@ -13,7 +13,12 @@ export interface SshTarget {
 
 const quote = (s: string) => (/[\s"#]/.test(s) ? `"${s.replace(/(["\\])/g, '\\$1')}"` : s);
 
-export function renderSshConfig(fleet: string, targets: readonly SshTarget[], identityFile: string, knownHosts: string): string {
+export function renderSshConfig(
+  fleet: string,
+  targets: readonly SshTarget[],
+  identityFile: string,
+  knownHosts: string,
+): string {
   const out = [`# ssh client configuration of test fleet "${fleet}": ssh -F <this file> <host id>`, ''];
   for (const t of targets) {
     out.push(`Host ${t.alias}`, `  HostName ${t.address}`, `  Port ${t.port}`);

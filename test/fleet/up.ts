@@ -68,7 +68,9 @@ export async function up(opts: UpOptions): Promise<Fleet> {
   }
   // interrupted (SIGINT, SIGTERM) before the fleet is up: the hosts finish booting, then the
   // fleet is taken down again, so nothing half-made stays behind
-  const forget = opts.keepOnFailure ? () => {} : onInterrupt(() => down(name, { stateRoot: root, cacheDir: opts.cacheDir, log }));
+  const forget = opts.keepOnFailure
+    ? () => {}
+    : onInterrupt(() => down(name, { stateRoot: root, cacheDir: opts.cacheDir, log }));
   try {
     return await interruptible(bringUp(name, dir, root, cache, opts, log, since));
   } finally {
@@ -76,7 +78,15 @@ export async function up(opts: UpOptions): Promise<Fleet> {
   }
 }
 
-async function bringUp(name: string, dir: string, root: string, cache: FleetCache, opts: UpOptions, log: (line: string) => void, since: () => string): Promise<Fleet> {
+async function bringUp(
+  name: string,
+  dir: string,
+  root: string,
+  cache: FleetCache,
+  opts: UpOptions,
+  log: (line: string) => void,
+  since: () => string,
+): Promise<Fleet> {
   const slot = claimSlot(root, name);
   const plan = planFleet(name, slot, opts.hosts, opts.jumpId);
   const paths = statePaths(dir);
@@ -124,11 +134,17 @@ async function bringUp(name: string, dir: string, root: string, cache: FleetCach
     // package lists are read from the repository meanwhile, as a freshly installed machine has them.
     const fleet = new Fleet(state);
     const all = [fleet.jump, ...fleet.hosts];
-    await settleAll([...all.map((h) => checkLogin(fleet, h.id)), ...all.map((h) => fleet.exec(h, ['apt-get', 'update', '-qq']))]);
+    await settleAll([
+      ...all.map((h) => checkLogin(fleet, h.id)),
+      ...all.map((h) => fleet.exec(h, ['apt-get', 'update', '-qq'])),
+    ]);
     log(`fleet "${name}" is up at ${since()}: ssh -F ${paths.sshConfig} <host>`);
     return fleet;
   } catch (e) {
-    if (!opts.keepOnFailure) await down(name, { stateRoot: root, cacheDir: opts.cacheDir }).catch((d) => log(`cleanup after the failure also failed: ${(d as Error).message}`));
+    if (!opts.keepOnFailure)
+      await down(name, { stateRoot: root, cacheDir: opts.cacheDir }).catch((d) =>
+        log(`cleanup after the failure also failed: ${(d as Error).message}`),
+      );
     throw e;
   }
 }
@@ -138,7 +154,8 @@ async function clearPrevious(name: string, dir: string, root: string, opts: UpOp
   if (!existsSync(dir)) return;
   const previous = readState(dir);
   const alive = previous && Object.values(previous.processes).some((p) => isRunning(p.initPid, p.initStartTime));
-  if (alive && !opts.replace) throw new FleetError(`fleet "${name}" is already up (take it down first, or pass replace)`, { step: 'up' });
+  if (alive && !opts.replace)
+    throw new FleetError(`fleet "${name}" is already up (take it down first, or pass replace)`, { step: 'up' });
   opts.log?.(alive ? `taking down the running fleet "${name}"` : `removing what is left of an earlier fleet "${name}"`);
   await down(name, { stateRoot: root, cacheDir: opts.cacheDir });
 }
@@ -150,27 +167,40 @@ async function prepareHost(state: FleetState, h: HostPlan, clientKey: string): P
   const sshDir = ensureUpperDir(dirs, '/etc/ssh');
   const hostKey = await generateKey(join(sshDir, 'ssh_host_ed25519_key'), `root@${h.id}`, h.id);
   for (const f of guestFiles(state.plan, h, clientKey)) writeGuestFile(dirs, f);
-  return { alias: h.id, address: h.address, port: h.port, proxyJump: h.kind === 'role' ? state.plan.jump.id : undefined, hostKey };
+  return {
+    alias: h.id,
+    address: h.address,
+    port: h.port,
+    proxyJump: h.kind === 'role' ? state.plan.jump.id : undefined,
+    hostKey,
+  };
 }
 
 /** A real login through the fleet's ssh_config, which must land on the right host. */
 async function checkLogin(fleet: Fleet, id: string): Promise<void> {
   const res = await fleet.ssh(id, ['cat', '/proc/sys/kernel/hostname'], { timeoutMs: 20_000 });
   const got = res.stdout.trim();
-  if (got !== id) throw new FleetError(`ssh reached "${got}" instead`, { step: 'ssh check', host: id, command: res.command });
+  if (got !== id)
+    throw new FleetError(`ssh reached "${got}" instead`, { step: 'ssh check', host: id, command: res.command });
 }
-
 
 /** Waits for every task; if any failed, throws the first failure, naming the others. */
 async function settleAll(tasks: ReadonlyArray<Promise<unknown>>): Promise<void> {
-  const failed = (await Promise.allSettled(tasks)).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const failed = (await Promise.allSettled(tasks)).flatMap((r) =>
+    r.status === 'rejected' ? [r.reason as unknown] : [],
+  );
   if (failed.length === 0) return;
   const [first, ...rest] = failed;
   if (rest.length === 0) throw first;
-  const others = rest.map((e) => (e instanceof FleetError && e.host ? e.host : e instanceof Error ? e.message.split('\n')[0] : String(e)));
+  const others = rest.map((e) =>
+    e instanceof FleetError && e.host ? e.host : e instanceof Error ? e.message.split('\n')[0] : String(e),
+  );
   const message = first instanceof Error ? first.message : String(first);
-  throw new FleetError(`${message.split('\n')[0].replace(/^fleet [^:]*: /, '')} (and ${rest.length} more failures: ${others.join(', ')})`, {
-    ...(first instanceof FleetError ? first : { step: 'up' }),
-    detail: first instanceof FleetError ? first.detail : undefined,
-  });
+  throw new FleetError(
+    `${message.split('\n')[0].replace(/^fleet [^:]*: /, '')} (and ${rest.length} more failures: ${others.join(', ')})`,
+    {
+      ...(first instanceof FleetError ? first : { step: 'up' }),
+      detail: first instanceof FleetError ? first.detail : undefined,
+    },
+  );
 }

@@ -32,16 +32,43 @@ if (process.getuid?.() !== 0) {
   });
 
   t.test('an unknown role is refused before anything is made', async (t) => {
-    const r = await runNode(['--import', 'tsx', 'test/fleet/cli.ts', 'up', '--name', name, '--roles', 'memcahce', '--write-config', dir]);
+    const r = await runNode([
+      '--import',
+      'tsx',
+      'test/fleet/cli.ts',
+      'up',
+      '--name',
+      name,
+      '--roles',
+      'memcahce',
+      '--write-config',
+      dir,
+    ]);
     t.equal(r.code, 1);
     t.match(r.err, /no role named memcahce \(roles: app, .*memcache/);
     t.notOk(existsSync(join(dir, 'halite.yaml')));
   });
 
   t.test('one production memcache host: roster, configuration, and a highstate that works', async (t) => {
-    const up = await runNode(['--import', 'tsx', 'test/fleet/cli.ts', 'up', '--name', name, '--hosts', 'cache1=memcache', '--level', 'production', '--write-config', dir]);
+    const up = await runNode([
+      '--import',
+      'tsx',
+      'test/fleet/cli.ts',
+      'up',
+      '--name',
+      name,
+      '--hosts',
+      'cache1=memcache',
+      '--level',
+      'production',
+      '--write-config',
+      dir,
+    ]);
     t.equal(up.code, 0, up.err);
-    const roster = parse(readFileSync(join(dir, 'roster.yaml'), 'utf8')) as Record<string, { roles: string[]; level: string }>;
+    const roster = parse(readFileSync(join(dir, 'roster.yaml'), 'utf8')) as Record<
+      string,
+      { roles: string[]; level: string }
+    >;
     t.same(Object.keys(roster), ['cache1']);
     t.match(roster.cache1, { roles: ['memcache'], level: 'production' });
     const config = join(dir, 'halite.yaml');
@@ -49,10 +76,30 @@ if (process.getuid?.() !== 0) {
     t.match(up.out, `npx halite --config ${config} ssh cache1`);
     t.match(up.out, `npm run fleet -- down --name ${name}`);
 
-    const hs = await runNode(['bin/halite.js', '--config', config, 'highstate', '--level', 'production', '--state-output', 'terse']);
+    const hs = await runNode([
+      'bin/halite.js',
+      '--config',
+      config,
+      'highstate',
+      '--level',
+      'production',
+      '--state-output',
+      'terse',
+    ]);
     t.equal(hs.code, 0, hs.err);
     t.match(hs.out, /cache1:/);
-    const run = await runNode(['bin/halite.js', '--config', config, 'run', '--host', 'cache1', '--', 'pgrep', '-x', 'memcached']);
+    const run = await runNode([
+      'bin/halite.js',
+      '--config',
+      config,
+      'run',
+      '--host',
+      'cache1',
+      '--',
+      'pgrep',
+      '-x',
+      'memcached',
+    ]);
     t.equal(run.code, 0, 'memcached runs on the host');
   });
 }

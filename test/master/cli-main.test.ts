@@ -6,7 +6,14 @@ import type { CliIo, CommandContext } from '../../master/output/cli-io.ts';
 import { summaryLine } from '../../master/commands/lint.ts';
 
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', env: {}, cwd: '/', stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: '/',
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   return io;
 }
 
@@ -30,7 +37,14 @@ t.test('CliError: its message or its coded errors, with its exit code', async (t
   t.equal(reportFailure(new CliError('unknown host', 64), ctx, false), 64);
   t.equal(io.err, 'halite: unknown host\n');
   io.err = '';
-  t.equal(reportFailure(new CliError('invalid', 5, [{ code: 'CONFIG', message: 'bad', file: 'h.yaml', line: 2 }]), ctx, false), 5);
+  t.equal(
+    reportFailure(
+      new CliError('invalid', 5, [{ code: 'CONFIG', message: 'bad', file: 'h.yaml', line: 2 }]),
+      ctx,
+      false,
+    ),
+    5,
+  );
   t.equal(io.err, 'h.yaml:2: bad (CONFIG)\n');
 });
 

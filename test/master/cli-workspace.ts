@@ -14,7 +14,11 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 }
 
 /** A temporary directory holding `files`, removed when `t` ends. */
-export function workspaceDir(t: { teardown(fn: () => void): void }, prefix: string, files: Record<string, string>): string {
+export function workspaceDir(
+  t: { teardown(fn: () => void): void },
+  prefix: string,
+  files: Record<string, string>,
+): string {
   const dir = mkdtempSync(join(tmpdir(), `halite-${prefix}-`));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFiles(dir, files);
@@ -29,7 +33,14 @@ export interface CliRun {
 
 /** Runs `halite ARGV` in this process with `dir` as its working directory. */
 export async function halite(dir: string, argv: string[], hooks?: ProgramHooks): Promise<CliRun> {
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const code = await main(argv, io, hooks);
   return { code, out: io.out, err: io.err };
 }

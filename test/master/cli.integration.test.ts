@@ -7,13 +7,16 @@ import { join } from 'node:path';
 import { REPO } from '../shipped.ts';
 import { writeTree } from '../tree.ts';
 
-const dir = writeTree({
-  'halite.yaml': 'levels:\n  staging: {}\n',
-  'roster.yaml': 'web1:\n  host: 10.77.1.10\n  level: staging\n  roles: [web]\n',
-  'roles/web.yaml': 'description: web front ends\n',
-  'states/top.sls': "base:\n  '*':\n    - common\n",
-  'states/common.sls': 'motd:\n  file.managed:\n    - name: /etc/motd\n    - contents: hello\n',
-}, 'halite-cli-bin-');
+const dir = writeTree(
+  {
+    'halite.yaml': 'levels:\n  staging: {}\n',
+    'roster.yaml': 'web1:\n  host: 10.77.1.10\n  level: staging\n  roles: [web]\n',
+    'roles/web.yaml': 'description: web front ends\n',
+    'states/top.sls': "base:\n  '*':\n    - common\n",
+    'states/common.sls': 'motd:\n  file.managed:\n    - name: /etc/motd\n    - contents: hello\n',
+  },
+  'halite-cli-bin-',
+);
 const config = join(dir, 'halite.yaml');
 const cwd = mkdtempSync(join(dir, 'cwd-'));
 
@@ -36,6 +39,6 @@ for (const [name, argv] of entries) {
     t.match(usage.stderr, /unknown command 'frobnicate'/);
     t.equal(usage.stdout, '');
     const missing = run(['--config', join(dir, 'nope.yaml'), 'lint']);
-    t.equal(missing.status, 5, 'a command\'s own exit code reaches the shell');
+    t.equal(missing.status, 5, "a command's own exit code reaches the shell");
   });
 }

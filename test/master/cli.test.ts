@@ -21,7 +21,12 @@ interface Run {
 /** `halite ARGS…` with output captured (no terminal), from `cwd`, with only the given environment. */
 async function halite(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
   const run = { code: 0, stdout: '', stderr: '' };
-  const io: CliIo = { stdout: (s) => void (run.stdout += s), stderr: (s) => void (run.stderr += s), env: { ...opts.env }, cwd: opts.cwd ?? elsewhere };
+  const io: CliIo = {
+    stdout: (s) => void (run.stdout += s),
+    stderr: (s) => void (run.stderr += s),
+    env: { ...opts.env },
+    cwd: opts.cwd ?? elsewhere,
+  };
   run.code = await main(args, io);
   return run;
 }
@@ -100,10 +105,24 @@ t.test('--out json prints the same chunks as JSON', async (t) => {
 });
 
 t.test('--grain overrides grains for state rendering', async (t) => {
-  const r = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'web1', '--grain', 'virtual=kvm', '--out', 'json']);
+  const r = await halite([
+    '--config',
+    goodConfig,
+    'show',
+    'highstate',
+    '--host',
+    'web1',
+    '--grain',
+    'virtual=kvm',
+    '--out',
+    'json',
+  ]);
   t.equal(r.code, 0);
   const chunks = JSON.parse(r.stdout) as LowChunk[];
-  t.same(chunks.map((c) => c.args.contents), ['web1 kvm hello']);
+  t.same(
+    chunks.map((c) => c.args.contents),
+    ['web1 kvm hello'],
+  );
 });
 
 t.test('show top prints the SLS per environment', async (t) => {
@@ -122,7 +141,9 @@ t.test('show sls compiles only the named SLS', async (t) => {
 });
 
 t.test('HALITE_CONFIG and ./halite.yaml locate the configuration', async (t) => {
-  const viaEnv = await halite(['show', 'top', '--host', 'web1', '--out', 'json'], { env: { HALITE_CONFIG: goodConfig } });
+  const viaEnv = await halite(['show', 'top', '--host', 'web1', '--out', 'json'], {
+    env: { HALITE_CONFIG: goodConfig },
+  });
   t.equal(viaEnv.code, 0);
   t.same(JSON.parse(viaEnv.stdout), { base: ['common'] });
   const viaCwd = await halite(['show', 'top', '--host', 'web1', '--out', 'json'], { cwd: good });
@@ -162,7 +183,9 @@ const BROKEN: Record<string, string> = {
   'states/top.sls': "base:\n  '*':\n    - common\n  'cache1':\n    - cache\n  'db1':\n    - db\n    - nosuch\n",
   'states/db.sls': 'db-pkg:\n  pkg.installed:\n    - name: [unclosed\n',
   'roles/db.yaml': 'description: databases\n',
-  'states/cache.sls': GOOD['states/cache.sls'] + `oops:\n  test.fail_without_changes:\n    - name: "{{ pillar['cache']['password'] }}"\n    - require:\n      - pkg: missing-pkg\n`,
+  'states/cache.sls':
+    GOOD['states/cache.sls'] +
+    `oops:\n  test.fail_without_changes:\n    - name: "{{ pillar['cache']['password'] }}"\n    - require:\n      - pkg: missing-pkg\n`,
 };
 const broken = tree(BROKEN);
 const brokenConfig = join(broken, 'halite.yaml');
@@ -186,7 +209,7 @@ t.test('a render error exits 3', async (t) => {
   t.match(r.stderr, /^db1: db\.sls:\d+: .*\(RENDER_YAML\)$/m);
 });
 
-t.test('lint reports every host\'s errors, a summary, and the most significant exit code', async (t) => {
+t.test("lint reports every host's errors, a summary, and the most significant exit code", async (t) => {
   const r = await halite(['--config', brokenConfig, 'lint']);
   t.equal(r.code, 3, 'the render error wins over compile errors');
   t.notMatch(r.stdout, SECRET);
@@ -199,21 +222,31 @@ t.test('lint reports every host\'s errors, a summary, and the most significant e
   t.ok(lines.some((l) => /^db1: .*nosuch.*SLS_NOT_FOUND/.test(l)));
   t.ok(lines.some((l) => /^cache1: .*REQUISITE_MISSING/.test(l)));
   const hosts = lines.map((l) => l.split(':')[0]);
-  t.same(hosts, [...hosts].sort((a, b) => (a === b ? 0 : a === 'cache1' ? -1 : 1)), 'grouped by host in roster order');
+  t.same(
+    hosts,
+    [...hosts].sort((a, b) => (a === b ? 0 : a === 'cache1' ? -1 : 1)),
+    'grouped by host in roster order',
+  );
 });
 
 t.test('an invalid configuration exits 5 naming file, line and field', async (t) => {
   const dir = tree({ ...GOOD, 'halite.yaml': 'levels:\n  staging: {}\nconcurrency: lots\n' });
   const r = await halite(['--config', join(dir, 'halite.yaml'), 'show', 'top', '--host', 'web1']);
   t.equal(r.code, 5);
-  t.equal(r.stderr, `${join(dir, 'halite.yaml')}:3: concurrency: expected a positive integer, got the string "lots" (CONFIG)\n`);
+  t.equal(
+    r.stderr,
+    `${join(dir, 'halite.yaml')}:3: concurrency: expected a positive integer, got the string "lots" (CONFIG)\n`,
+  );
   const missing = await halite(['--config', join(dir, 'nope.yaml'), 'lint']);
   t.equal(missing.code, 5);
   t.match(missing.stderr, /nope\.yaml: cannot read configuration: no such file \(CONFIG\)/);
 });
 
 t.test('an invalid roster entry: show of another host warns, show of it and lint exit 5', async (t) => {
-  const dir = tree({ ...GOOD, 'roster.yaml': GOOD['roster.yaml'] + 'bad1:\n  host: 10.77.1.12\n  level: staging\n  port: 0\n' });
+  const dir = tree({
+    ...GOOD,
+    'roster.yaml': GOOD['roster.yaml'] + 'bad1:\n  host: 10.77.1.12\n  level: staging\n  port: 0\n',
+  });
   const cfg = join(dir, 'halite.yaml');
   const expected = `bad1: ${join(dir, 'roster.yaml')}:13: port: expected an integer from 1 to 65535, got the number 0 (ROSTER)\n`;
   const show = await halite(['--config', cfg, 'show', 'top', '--host', 'web1']);
@@ -232,7 +265,10 @@ t.test('roster warnings go to stderr and do not change the exit code', async (t)
   const dir = tree({ ...GOOD, 'roster.yaml': GOOD['roster.yaml'] + '  thin_dir: /tmp/x\n' });
   const r = await halite(['--config', join(dir, 'halite.yaml'), 'show', 'top', '--host', 'cache1', '--out', 'json']);
   t.equal(r.code, 0);
-  t.match(r.stderr, /^warning: cache1: .*roster\.yaml:10: thin_dir: Salt roster field not used by halite; ignored \(ROSTER\)$/m);
+  t.match(
+    r.stderr,
+    /^warning: cache1: .*roster\.yaml:10: thin_dir: Salt roster field not used by halite; ignored \(ROSTER\)$/m,
+  );
 });
 
 t.test('the shipped example compiles for every host', async (t) => {

@@ -19,8 +19,20 @@ t.test('error codes map to exit codes', async (t) => {
 
 t.test('the most significant code wins', async (t) => {
   t.equal(exitCodeFor([]), 0);
-  t.equal(exitCodeFor([{ code: 'DUPLICATE_ID', message: '' }, { code: 'RENDER_YAML', message: '' }]), EXIT.RENDER_ERROR);
-  t.equal(exitCodeFor([{ code: 'RENDER_YAML', message: '' }, { code: 'ROSTER', message: '' }]), EXIT.CONFIG_ERROR);
+  t.equal(
+    exitCodeFor([
+      { code: 'DUPLICATE_ID', message: '' },
+      { code: 'RENDER_YAML', message: '' },
+    ]),
+    EXIT.RENDER_ERROR,
+  );
+  t.equal(
+    exitCodeFor([
+      { code: 'RENDER_YAML', message: '' },
+      { code: 'ROSTER', message: '' },
+    ]),
+    EXIT.CONFIG_ERROR,
+  );
   t.equal(worstExitCode([EXIT.STATE_FAILURE, EXIT.COMPILE_ERROR]), EXIT.COMPILE_ERROR);
   t.equal(worstExitCode([EXIT.STATE_FAILURE, EXIT.OK]), EXIT.STATE_FAILURE);
   t.equal(worstExitCode([EXIT.UNREACHABLE, EXIT.INTERNAL, EXIT.USAGE]), EXIT.INTERNAL);
@@ -30,5 +42,6 @@ t.test('the most significant code wins', async (t) => {
 
 t.test('docs/exit-codes.md lists every code', async (t) => {
   const doc = readFileSync(join(import.meta.dirname, '../../docs/exit-codes.md'), 'utf8');
-  for (const [name, code] of Object.entries(EXIT)) t.match(doc, new RegExp(`^\\|\\s*${code}\\s*\\|\\s*\`${name}\``, 'm'), name);
+  for (const [name, code] of Object.entries(EXIT))
+    t.match(doc, new RegExp(`^\\|\\s*${code}\\s*\\|\\s*\`${name}\``, 'm'), name);
 });

@@ -17,13 +17,30 @@ export interface MasterDir {
  * halite.yaml (`ssh.persist: 0`: no connection keeper) and a roster whose hosts all reach `target`
  * directly; `hosts` maps id to extra roster lines (level, roles, priv, another port…).
  */
-export function masterDir(target: FakeServer, targetKey: KeyPair, client: KeyPair, hosts: Record<string, string[]>, config: string[] = []): MasterDir {
+export function masterDir(
+  target: FakeServer,
+  targetKey: KeyPair,
+  client: KeyPair,
+  hosts: Record<string, string[]>,
+  config: string[] = [],
+): MasterDir {
   const dir = mkdtempSync(join(tmpdir(), 'halite master '));
   writeFileSync(join(dir, 'id_ed25519'), client.private, { mode: 0o600 });
   writeFileSync(join(dir, 'known_hosts'), knownHostsLine(`[127.0.0.1]:${target.port}`, targetKey.blob) + '\n');
   writeFileSync(
     join(dir, 'halite.yaml'),
-    ['ssh:', '  key: id_ed25519', '  known_hosts: known_hosts', '  connect_timeout: 5', '  persist: 0', 'levels:', '  staging: {}', '  production: {}', ...config, ''].join('\n'),
+    [
+      'ssh:',
+      '  key: id_ed25519',
+      '  known_hosts: known_hosts',
+      '  connect_timeout: 5',
+      '  persist: 0',
+      'levels:',
+      '  staging: {}',
+      '  production: {}',
+      ...config,
+      '',
+    ].join('\n'),
   );
   const roster = Object.entries(hosts).flatMap(([id, lines]) => [
     `${id}:`,

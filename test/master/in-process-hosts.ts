@@ -25,17 +25,31 @@ export interface InProcessHosts {
 
 export function inProcessHosts(dir: string): InProcessHosts {
   const ran: string[] = [];
-  const exec = async (target: HostTarget, _command: unknown, opts: ExecOptions = {}): Promise<ExecResult & { via: 'exec' }> => {
+  const exec = async (
+    target: HostTarget,
+    _command: unknown,
+    opts: ExecOptions = {},
+  ): Promise<ExecResult & { via: 'exec' }> => {
     ran.push(target.id);
     const root = join(dir, target.id);
     mkdirSync(root, { recursive: true });
     const stdin = opts.stdin instanceof Readable ? opts.stdin : Readable.from([opts.stdin ?? '']);
     const code = await serve({
-      stdin, out: (line) => opts.onStdout?.(Buffer.from(line)), log: quiet, root,
-      casRoot: join(root, 'cas'), lockFile: join(root, 'agent.lock'), detectGrains: () => ({ os: 'Debian', kernel: 'Linux' }),
+      stdin,
+      out: (line) => opts.onStdout?.(Buffer.from(line)),
+      log: quiet,
+      root,
+      casRoot: join(root, 'cas'),
+      lockFile: join(root, 'agent.lock'),
+      detectGrains: () => ({ os: 'Debian', kernel: 'Linux' }),
     });
     return { code, stdout: '', stderr: '', via: 'exec' };
   };
-  const transport: JobTransport = { exec, socketOrExec: (target, _socket, command, opts) => exec(target, command, opts), warm: () => undefined, close: () => undefined };
+  const transport: JobTransport = {
+    exec,
+    socketOrExec: (target, _socket, command, opts) => exec(target, command, opts),
+    warm: () => undefined,
+    close: () => undefined,
+  };
   return { transport, ran, hooks: { job: { runner: (env) => pushRunner({ ...env, transport }), tty: false } } };
 }

@@ -17,7 +17,10 @@ export async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<P
   const st = await statOf(ctx, name);
   if (!st) return converged(`File ${name} is not present`);
   const directory = st.type === 'directory';
-  return pending({ removed: name }, `${directory ? 'Directory' : 'File'} ${name} is set for removal`, { name, directory });
+  return pending({ removed: name }, `${directory ? 'Directory' : 'File'} ${name} is set for removal`, {
+    name,
+    directory,
+  });
 }
 
 export async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Promise<Outcome> {
@@ -29,7 +32,8 @@ export async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Pro
 }
 
 export const absent: StateFunction<AbsentOps> = {
-  doc: 'The file or directory does not exist (a directory with everything in it)', args: {},
+  doc: 'The file or directory does not exist (a directory with everything in it)',
+  args: {},
   check: checkAbsent,
   apply: applyAbsent,
 };

@@ -74,7 +74,8 @@ export async function checkAppend(args: StateArgs, ctx: StateContext): Promise<P
   let parents: string[] = [];
   if (!target) {
     parents = await missingParents(ctx, name);
-    if (parents.length && !flag(args.makedirs) && !ctx.test) return failed(`Directory not present to touch file ${name}`);
+    if (parents.length && !flag(args.makedirs) && !ctx.test)
+      return failed(`Directory not present to touch file ${name}`);
   }
   const before = target?.text ?? '';
   let lines: string[];
@@ -85,7 +86,15 @@ export async function checkAppend(args: StateArgs, ctx: StateContext): Promise<P
   }
   const text = appendLines(before, lines);
   const diff = diffOf(ctx, before, text);
-  const ops: AppendOps = { name, path: target?.path ?? name, text, create: !target, parents, count: lines.length, diff };
+  const ops: AppendOps = {
+    name,
+    path: target?.path ?? name,
+    text,
+    create: !target,
+    parents,
+    count: lines.length,
+    diff,
+  };
   if (!target) return pending({ new: name }, `File ${name} is set to be created`, ops);
   if (!lines.length) return converged(`File ${name} is in correct state`);
   return pending({ diff }, `File ${name} is set to be updated`, ops);
@@ -106,7 +115,19 @@ export async function applyAppend(plan: Plan<AppendOps>, ctx: StateContext): Pro
 }
 
 export const append: StateFunction<AppendOps> = {
-  doc: 'The text is in the file, appended at the end if missing', args: fileArgs(['text', 'makedirs', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context', 'ignore_whitespace']),
+  doc: 'The text is in the file, appended at the end if missing',
+  args: fileArgs([
+    'text',
+    'makedirs',
+    'source',
+    'source_hash',
+    'template',
+    'sources',
+    'source_hashes',
+    'defaults',
+    'context',
+    'ignore_whitespace',
+  ]),
   check: checkAppend,
   apply: applyAppend,
 };

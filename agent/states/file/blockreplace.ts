@@ -25,7 +25,9 @@ export interface BlockOptions {
 /** Salt's file.blockreplace on a whole text. Pure; throws with Salt's messages. */
 export function replaceBlock(text: string, o: BlockOptions): string {
   if ([o.append, o.prepend, Boolean(o.insertBefore), Boolean(o.insertAfter)].filter(Boolean).length > 1) {
-    throw new Error('Only one of append_if_not_found, prepend_if_not_found, insert_before_match, and insert_after_match is permitted');
+    throw new Error(
+      'Only one of append_if_not_found, prepend_if_not_found, insert_before_match, and insert_after_match is permitted',
+    );
   }
   const appendNewline = o.appendNewline ?? !/\n$/.test(o.content);
   const split = o.content.split('\r\n').flatMap((l) => l.split('\n'));
@@ -88,7 +90,10 @@ export async function checkBlockreplace(args: StateArgs, ctx: StateContext): Pro
   if (args.source && args.sources) return failed('source and sources are mutually exclusive');
   const target = await editTarget(ctx, name);
   if (!target) return failed(`${name}: file not found`);
-  if (target.binary) return failed(`Encountered error managing block: Cannot perform string replacements on a binary file: ${target.path}. See the log for details.`);
+  if (target.binary)
+    return failed(
+      `Encountered error managing block: Cannot perform string replacements on a binary file: ${target.path}. See the log for details.`,
+    );
   let content = optString(args.content) ?? '';
   const sources = args.source ? [args.source] : strList(args.sources);
   const context = { ...(isDict(args.defaults) ? args.defaults : {}), ...(isDict(args.context) ? args.context : {}) };
@@ -107,7 +112,8 @@ export async function checkBlockreplace(args: StateArgs, ctx: StateContext): Pro
       prepend: flag(args.prepend_if_not_found),
       insertBefore: optString(args.insert_before_match),
       insertAfter: optString(args.insert_after_match),
-      appendNewline: args.append_newline === undefined || args.append_newline === null ? undefined : flag(args.append_newline),
+      appendNewline:
+        args.append_newline === undefined || args.append_newline === null ? undefined : flag(args.append_newline),
     });
   } catch (e) {
     return failed(`Encountered error managing block: ${(e as Error).message}. See the log for details.`);
@@ -118,7 +124,29 @@ export async function checkBlockreplace(args: StateArgs, ctx: StateContext): Pro
 }
 
 export const blockreplace: StateFunction<EditOps> = {
-  doc: 'The block between two marker lines has this content', args: fileArgs(['marker_start', 'marker_end', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context', 'content', 'append_if_not_found', 'prepend_if_not_found', 'backup', 'show_changes', 'append_newline', 'insert_before_match', 'insert_after_match'], { backup: { default: '.bak' }, content: { default: '' } }),
+  doc: 'The block between two marker lines has this content',
+  args: fileArgs(
+    [
+      'marker_start',
+      'marker_end',
+      'source',
+      'source_hash',
+      'template',
+      'sources',
+      'source_hashes',
+      'defaults',
+      'context',
+      'content',
+      'append_if_not_found',
+      'prepend_if_not_found',
+      'backup',
+      'show_changes',
+      'append_newline',
+      'insert_before_match',
+      'insert_after_match',
+    ],
+    { backup: { default: '.bak' }, content: { default: '' } },
+  ),
   check: checkBlockreplace,
   apply: applyEdited,
 };

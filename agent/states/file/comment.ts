@@ -40,7 +40,14 @@ async function prepare(args: StateArgs, ctx: StateContext): Promise<{ error?: st
   return { target };
 }
 
-function planEdit(args: StateArgs, ctx: StateContext, path: string, before: string, text: string, ok: boolean): Plan<CommentOps> {
+function planEdit(
+  args: StateArgs,
+  ctx: StateContext,
+  path: string,
+  before: string,
+  text: string,
+  ok: boolean,
+): Plan<CommentOps> {
   const ops: CommentOps = { name: args.name, path, text, diff: diffOf(ctx, before, text), ok };
   return pending({ [args.name]: 'updated' }, `File ${args.name} is set to be updated`, ops);
 }
@@ -86,7 +93,10 @@ export async function checkUncomment(args: StateArgs, ctx: StateContext): Promis
 function commenting(doc: string, check: typeof checkComment, ok: string, notOk: string): StateFunction<CommentOps> {
   return {
     doc,
-    args: fileArgs(['regex', 'char', 'backup', 'ignore_missing'], { regex: { required: true }, backup: { default: '.bak' } }),
+    args: fileArgs(['regex', 'char', 'backup', 'ignore_missing'], {
+      regex: { required: true },
+      backup: { default: '.bak' },
+    }),
     check,
     async apply(plan, ctx): Promise<Outcome> {
       const ops = opsOf(plan);
@@ -96,5 +106,15 @@ function commenting(doc: string, check: typeof checkComment, ok: string, notOk: 
   };
 }
 
-export const comment = commenting('Lines matching regex are commented out', checkComment, 'Commented lines successfully', 'Expected commented lines not found');
-export const uncomment = commenting('Commented lines matching regex are uncommented', checkUncomment, 'Uncommented lines successfully', 'Expected uncommented lines not found');
+export const comment = commenting(
+  'Lines matching regex are commented out',
+  checkComment,
+  'Commented lines successfully',
+  'Expected commented lines not found',
+);
+export const uncomment = commenting(
+  'Commented lines matching regex are uncommented',
+  checkUncomment,
+  'Uncommented lines successfully',
+  'Expected uncommented lines not found',
+);

@@ -52,7 +52,9 @@ export async function unsafeLink(ctx: StateContext, link: string, st: FileStat):
   const d = await fsp.stat(hostPath(ctx, dir));
   const mode = d.mode & 0o7777;
   if ((mode & 0o1022) !== 0 || !trustedOwner(d.uid)) {
-    const who = !trustedOwner(d.uid) ? `is owned by uid ${d.uid}` : `can be written by others (mode ${octalMode(mode)})`;
+    const who = !trustedOwner(d.uid)
+      ? `is owned by uid ${d.uid}`
+      : `can be written by others (mode ${octalMode(mode)})`;
     return `Refusing to follow symlink ${link}: its directory ${dir} ${who}`;
   }
   return undefined;
@@ -82,7 +84,11 @@ export interface Owner {
 }
 
 /** Resolves user/group arguments; the error wording is Salt's (_check_user). */
-export async function resolveOwner(ctx: StateContext, userArg: unknown, groupArg: unknown): Promise<{ owner: Owner; error?: string }> {
+export async function resolveOwner(
+  ctx: StateContext,
+  userArg: unknown,
+  groupArg: unknown,
+): Promise<{ owner: Owner; error?: string }> {
   const owner: Owner = {};
   let error = '';
   const user = optString(userArg);
@@ -142,7 +148,10 @@ export async function setMeta(ctx: StateContext, path: string, owner: Owner, mod
 /** Salt's default for directories made for a file: the file mode with x added to each non-zero digit. */
 export function dirModeFor(fileMode: string | undefined): string | undefined {
   if (fileMode === undefined) return undefined;
-  const digits = fileMode.slice(-3).split('').map((d) => (d === '0' ? d : String(Number(d) | 1)));
+  const digits = fileMode
+    .slice(-3)
+    .split('')
+    .map((d) => (d === '0' ? d : String(Number(d) | 1)));
   return normalizeMode(digits.join(''));
 }
 
@@ -158,7 +167,12 @@ export async function missingParents(ctx: StateContext, path: string): Promise<s
 }
 
 /** Creates directories (outermost first) with the given owner and mode; existing ones are left alone. */
-export async function makeDirs(ctx: StateContext, dirs: string[], owner: Owner, mode: string | undefined): Promise<void> {
+export async function makeDirs(
+  ctx: StateContext,
+  dirs: string[],
+  owner: Owner,
+  mode: string | undefined,
+): Promise<void> {
   for (const d of dirs) {
     const made = await fsp.mkdir(hostPath(ctx, d)).then(
       () => true,
@@ -187,7 +201,12 @@ function holdsSecret(ctx: StateContext, data: Buffer | string): boolean {
  * changes.diff between two contents, with secrets masked; when either content holds a secret (a
  * private pillar value, or a line of one) there is no diff at all, only SECRET_DIFF.
  */
-export function diffOf(ctx: StateContext, oldData: Buffer | string, newData: Buffer | string, showChanges = true): string {
+export function diffOf(
+  ctx: StateContext,
+  oldData: Buffer | string,
+  newData: Buffer | string,
+  showChanges = true,
+): string {
   const diff = contentDiff(oldData, newData, showChanges);
   if (!diff || !showChanges) return diff;
   return holdsSecret(ctx, oldData) || holdsSecret(ctx, newData) ? SECRET_DIFF : ctx.redact(diff);

@@ -8,8 +8,18 @@ import { flag, isOctalMode, normalizeMode, optString } from '../args.ts';
 import { walkFact } from '../../facts/walk.ts';
 import { includeExclude } from './patterns.ts';
 import {
-  backup, cleanPath, hostPath, makeDirs, metaChanges, missingParents, notAbsolute, realPath, resolveOwner, setMeta,
-  statOf, type Owner,
+  backup,
+  cleanPath,
+  hostPath,
+  makeDirs,
+  metaChanges,
+  missingParents,
+  notAbsolute,
+  realPath,
+  resolveOwner,
+  setMeta,
+  statOf,
+  type Owner,
 } from './common.ts';
 import { fileArgs } from './args.ts';
 
@@ -37,13 +47,31 @@ export interface DirectoryOps {
 }
 
 export const DIRECTORY_ARGS = [
-  'user', 'group', 'recurse', 'max_depth', 'dir_mode', 'file_mode', 'mode', 'makedirs', 'clean', 'exclude_pat',
-  'follow_symlinks', 'force', 'backupname', 'allow_symlink', 'children_only', 'win_owner', 'win_perms',
-  'win_deny_perms', 'win_inheritance', 'win_perms_reset',
+  'user',
+  'group',
+  'recurse',
+  'max_depth',
+  'dir_mode',
+  'file_mode',
+  'mode',
+  'makedirs',
+  'clean',
+  'exclude_pat',
+  'follow_symlinks',
+  'force',
+  'backupname',
+  'allow_symlink',
+  'children_only',
+  'win_owner',
+  'win_perms',
+  'win_deny_perms',
+  'win_inheritance',
+  'win_perms_reset',
 ];
 
 export function recurseSet(recurse: unknown): { set: Set<string>; error?: string } {
-  if (recurse === undefined || recurse === null || recurse === false || (Array.isArray(recurse) && !recurse.length)) return { set: new Set() };
+  if (recurse === undefined || recurse === null || recurse === false || (Array.isArray(recurse) && !recurse.length))
+    return { set: new Set() };
   if (!Array.isArray(recurse)) return { set: new Set(), error: '"recurse" must be formed as a list of strings' };
   const set = new Set(recurse.map(String));
   if (![...set].every((r) => RECURSE_TYPES.includes(r))) {
@@ -68,7 +96,8 @@ export function isKept(path: string, keep: string[]): boolean {
 function describe(changes: Changes): string {
   const lines = ['The following files will be changed:\n'];
   for (const [path, c] of Object.entries(changes)) {
-    if (c && typeof c === 'object') for (const [k, v] of Object.entries(c)) lines.push(`${path}: ${k} - ${String(v)}\n`);
+    if (c && typeof c === 'object')
+      for (const [k, v] of Object.entries(c)) lines.push(`${path}: ${k} - ${String(v)}\n`);
   }
   return lines.join('');
 }
@@ -88,7 +117,16 @@ export async function checkDirectory(args: StateArgs, ctx: StateContext): Promis
   const rec = recurseSet(args.recurse);
   if (rec.error) return failed(rec.error);
 
-  const ops: DirectoryOps = { name, create: false, parents: [], owner, mode: dirMode, meta: [], clean: [], silent: rec.set.has('silent') };
+  const ops: DirectoryOps = {
+    name,
+    create: false,
+    parents: [],
+    owner,
+    mode: dirMode,
+    meta: [],
+    clean: [],
+    silent: rec.set.has('silent'),
+  };
   const changes: Changes = {};
   const force = flag(args.force);
   let st = await statOf(ctx, name);
@@ -121,7 +159,10 @@ export async function checkDirectory(args: StateArgs, ctx: StateContext): Promis
     if (ops.parents.length && !flag(args.makedirs) && !ctx.test) return failed(`No directory to create ${name} in`);
     changes[name] = { directory: 'new' };
   } else {
-    const recOwner: Owner = { ...(rec.set.has('user') ? { user: owner.user, uid: owner.uid } : {}), ...(rec.set.has('group') ? { group: owner.group, gid: owner.gid } : {}) };
+    const recOwner: Owner = {
+      ...(rec.set.has('user') ? { user: owner.user, uid: owner.uid } : {}),
+      ...(rec.set.has('group') ? { group: owner.group, gid: owner.gid } : {}),
+    };
     const recDirMode = rec.set.has('mode') ? dirMode : undefined;
     const recFileMode = rec.set.has('mode') ? fileMode : undefined;
     if (rec.set.size) {
@@ -158,7 +199,9 @@ export async function checkDirectory(args: StateArgs, ctx: StateContext): Promis
     }
   }
   if (!Object.keys(changes).length) {
-    return converged(ctx.test ? `The directory ${name} is in the correct state` : `Directory ${name} is in the correct state`);
+    return converged(
+      ctx.test ? `The directory ${name} is in the correct state` : `Directory ${name} is in the correct state`,
+    );
   }
   return pending(changes, describe(changes), ops);
 }
@@ -184,7 +227,10 @@ export async function applyDirectory(plan: Plan<DirectoryOps>, ctx: StateContext
     return { changes, comment: `Directory ${ops.name} updated` };
   }
   for (const m of ops.meta) await setMeta(ctx, m.path, m.owner, m.mode);
-  Object.assign(changes, Object.fromEntries(Object.entries(plan.changes).filter(([k, v]) => k.startsWith('/') && !(v as Changes).removed)));
+  Object.assign(
+    changes,
+    Object.fromEntries(Object.entries(plan.changes).filter(([k, v]) => k.startsWith('/') && !(v as Changes).removed)),
+  );
   const removed: string[] = [];
   for (const p of ops.clean) {
     await backup(ctx, p);
@@ -194,11 +240,15 @@ export async function applyDirectory(plan: Plan<DirectoryOps>, ctx: StateContext
   }
   const out: Changes = ops.silent ? { recursion: 'Changes silenced' } : changes;
   if (removed.length) out.removed = removed;
-  return { changes: out, comment: removed.length ? `Files cleaned from directory ${ops.name}` : `Directory ${ops.name} updated` };
+  return {
+    changes: out,
+    comment: removed.length ? `Files cleaned from directory ${ops.name}` : `Directory ${ops.name} updated`,
+  };
 }
 
 export const directory: StateFunction<DirectoryOps> = {
-  doc: 'The directory exists with this owner and mode (and, with recurse, everything below)', args: fileArgs(DIRECTORY_ARGS),
+  doc: 'The directory exists with this owner and mode (and, with recurse, everything below)',
+  args: fileArgs(DIRECTORY_ARGS),
   check: checkDirectory,
   apply: applyDirectory,
 };

@@ -35,7 +35,11 @@ export async function writeEdit(ctx: StateContext, ops: EditOps): Promise<void> 
 
 /** Python's str.splitlines(keepends=True). */
 export function splitLinesKeep(text: string): string[] {
-  return text.match(/[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|$)/g)?.filter((l, i, a) => l !== '' || i < a.length - 1) ?? [];
+  return (
+    text
+      .match(/[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|$)/g)
+      ?.filter((l, i, a) => l !== '' || i < a.length - 1) ?? []
+  );
 }
 
 /** Python's str.splitlines(). */

@@ -15,17 +15,23 @@ const never = async (): Promise<Outcome> => {
 };
 
 export const exists: StateFunction<never> = {
-  doc: 'The path exists (nothing is created)', args: {},
+  doc: 'The path exists (nothing is created)',
+  args: {},
   async check(args, ctx) {
-    return (await present(ctx, args.name)) ? converged(`Path ${args.name} exists`) : failed(`Specified path ${args.name} does not exist`);
+    return (await present(ctx, args.name))
+      ? converged(`Path ${args.name} exists`)
+      : failed(`Specified path ${args.name} does not exist`);
   },
   apply: never,
 };
 
 export const missing: StateFunction<never> = {
-  doc: 'The path does not exist (nothing is removed)', args: {},
+  doc: 'The path does not exist (nothing is removed)',
+  args: {},
   async check(args, ctx) {
-    return (await present(ctx, args.name)) ? failed(`Specified path ${args.name} exists`) : converged(`Path ${args.name} is missing`);
+    return (await present(ctx, args.name))
+      ? failed(`Specified path ${args.name} exists`)
+      : converged(`Path ${args.name} is missing`);
   },
   apply: never,
 };
@@ -53,12 +59,20 @@ export async function checkTouch(args: StateArgs, ctx: StateContext): Promise<Pl
   const st = await statOf(ctx, await realPath(ctx, name));
   if (!st) {
     const parents = await missingParents(ctx, name);
-    if (parents.length && !flag(args.makedirs) && !ctx.test) return failed(`Directory not present to touch file ${name}`);
+    if (parents.length && !flag(args.makedirs) && !ctx.test)
+      return failed(`Directory not present to touch file ${name}`);
     return pending({ new: name }, `File ${name} is set to be created`, { name, create: true, parents, atime, mtime });
   }
-  const differs = (want: number | undefined, ms: number): boolean => want !== undefined && Math.floor(ms / 1000) !== Math.floor(want);
+  const differs = (want: number | undefined, ms: number): boolean =>
+    want !== undefined && Math.floor(ms / 1000) !== Math.floor(want);
   if (differs(atime, st.atimeMs) || differs(mtime, st.mtimeMs)) {
-    return pending({ touched: name }, `Times set to be updated on file ${name}`, { name, create: false, parents: [], atime, mtime });
+    return pending({ touched: name }, `Times set to be updated on file ${name}`, {
+      name,
+      create: false,
+      parents: [],
+      atime,
+      mtime,
+    });
   }
   return converged(`File ${name} exists and has the correct times`);
 }
@@ -70,7 +84,11 @@ export async function applyTouch(plan: Plan<TouchOps>, ctx: StateContext): Promi
   const now = Date.now() / 1000;
   if (ops.create) {
     // nothing was there at the check: a symlink planted since is not followed (ELOOP fails the state)
-    const fh = await fsp.open(abs, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_APPEND | fsConstants.O_NOFOLLOW, 0o666);
+    const fh = await fsp.open(
+      abs,
+      fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_APPEND | fsConstants.O_NOFOLLOW,
+      0o666,
+    );
     try {
       await fh.utimes(ops.atime ?? now, ops.mtime ?? now);
     } finally {
@@ -82,12 +100,15 @@ export async function applyTouch(plan: Plan<TouchOps>, ctx: StateContext): Promi
   ctx.facts.invalidatePath(ops.name);
   if (ops.create) return { changes: { new: ops.name }, comment: `Created empty file ${ops.name}` };
   const st = await statOf(ctx, ops.name);
-  return { changes: { touched: ops.name }, comment: `Updated times on ${st?.type === 'directory' ? 'directory' : 'file'} ${ops.name}` };
+  return {
+    changes: { touched: ops.name },
+    comment: `Updated times on ${st?.type === 'directory' ? 'directory' : 'file'} ${ops.name}`,
+  };
 }
 
 export const touch: StateFunction<TouchOps> = {
-  doc: 'The file exists, with its access and modification times set (touch)', args: fileArgs(['atime', 'mtime', 'makedirs']),
+  doc: 'The file exists, with its access and modification times set (touch)',
+  args: fileArgs(['atime', 'mtime', 'makedirs']),
   check: checkTouch,
   apply: applyTouch,
 };
-

@@ -14,7 +14,21 @@ import { keyvalue } from './keyvalue.ts';
 import { recurse } from './recurse.ts';
 
 const fileModule: StateModule = {
-  managed, directory, absent, symlink, exists, missing, touch, append, replace, comment, uncomment, line, blockreplace, keyvalue, recurse,
+  managed,
+  directory,
+  absent,
+  symlink,
+  exists,
+  missing,
+  touch,
+  append,
+  replace,
+  comment,
+  uncomment,
+  line,
+  blockreplace,
+  keyvalue,
+  recurse,
 };
 
 export default fileModule;

@@ -99,12 +99,15 @@ export async function checkKeyValue(args: StateArgs, ctx: StateContext): Promise
     if (isDict(args.key_values)) return failed('file.keyvalue can not combine key_values with key and value');
     values = { [String(args.key)]: args.value };
   } else if (!isDict(args.key_values) || !Object.keys(args.key_values).length) {
-    return failed(`file.keyvalue key and value not supplied and key_values ${isDict(args.key_values) || !args.key_values ? 'is empty' : 'is not a dictionary'}`);
+    return failed(
+      `file.keyvalue key and value not supplied and key_values ${isDict(args.key_values) || !args.key_values ? 'is empty' : 'is not a dictionary'}`,
+    );
   } else {
     values = args.key_values;
   }
   const target = await editTarget(ctx, name);
-  if (!target) return flag(args.ignore_if_missing) ? converged(`unable to open ${name}`) : failed(`unable to open ${name}`);
+  if (!target)
+    return flag(args.ignore_if_missing) ? converged(`unable to open ${name}`) : failed(`unable to open ${name}`);
   const { text, changed } = setKeyValues(target.text, {
     values,
     separator: optString(args.separator) ?? '=',
@@ -117,11 +120,31 @@ export async function checkKeyValue(args: StateArgs, ctx: StateContext): Promise
   });
   if (!changed || text === target.text) return converged('');
   const changes = flag(args.show_changes, true) ? { diff: diffOf(ctx, target.text, text) } : {};
-  return pending(changes, `File ${name} is set to be changed (${changed} lines)`, { name, path: target.path, text, changed });
+  return pending(changes, `File ${name} is set to be changed (${changed} lines)`, {
+    name,
+    path: target.path,
+    text,
+    changed,
+  });
 }
 
 export const keyvalue: StateFunction<KeyValueOps> = {
-  doc: 'Keys of a key=value file have these values', args: fileArgs(['key', 'value', 'key_values', 'separator', 'append_if_not_found', 'prepend_if_not_found', 'search_only', 'show_changes', 'ignore_if_missing', 'count', 'uncomment', 'key_ignore_case', 'value_ignore_case']),
+  doc: 'Keys of a key=value file have these values',
+  args: fileArgs([
+    'key',
+    'value',
+    'key_values',
+    'separator',
+    'append_if_not_found',
+    'prepend_if_not_found',
+    'search_only',
+    'show_changes',
+    'ignore_if_missing',
+    'count',
+    'uncomment',
+    'key_ignore_case',
+    'value_ignore_case',
+  ]),
   check: checkKeyValue,
   async apply(plan, ctx) {
     const ops = opsOf(plan);

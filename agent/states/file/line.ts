@@ -82,7 +82,8 @@ export function setLine(input: string[], o: LineOptions): string[] {
       assertOne(after, 'after');
       const idx = lines.indexOf(after[0]);
       const next = lines[idx + 1];
-      if (next === undefined || strip(next) !== strip(content)) lines.splice(idx + 1, 0, indentLike(lines[idx], content, o.indent));
+      if (next === undefined || strip(next) !== strip(content))
+        lines.splice(idx + 1, 0, indentLike(lines[idx], content, o.indent));
     } else if (before?.length) {
       assertOne(before, 'before');
       const idx = lines.indexOf(before[0]);
@@ -111,7 +112,8 @@ export function setLine(input: string[], o: LineOptions): string[] {
     } else if (after?.length) {
       assertOne(after, 'after');
       const a = lines.indexOf(after[0]);
-      if (a + 1 >= lines.length || strip(lines[a + 1]) !== strip(content)) lines.splice(a + 1, 0, indentLike(lines[a], content, o.indent));
+      if (a + 1 >= lines.length || strip(lines[a + 1]) !== strip(content))
+        lines.splice(a + 1, 0, indentLike(lines[a], content, o.indent));
     } else {
       throw new Error('Wrong conditions? Unable to ensure line without knowing where to put it before and/or after.');
     }
@@ -126,7 +128,8 @@ export function editLines(text: string, o: LineOptions): string {
   if (text === '' && (o.mode === 'delete' || o.mode === 'replace')) body = [];
   body = setLine(body, o);
   for (let i = 0; i < body.length; i++) {
-    if (!eolOf(body[i]) && i + 1 < body.length) body[i] = withEol(body[i ? i - 1 : Math.min(1, body.length - 1)], body[i]);
+    if (!eolOf(body[i]) && i + 1 < body.length)
+      body[i] = withEol(body[i ? i - 1 : Math.min(1, body.length - 1)], body[i]);
   }
   if (body.length && body[body.length - 1] === '') body.pop();
   return body.join('');
@@ -159,8 +162,13 @@ export async function checkLine(args: StateArgs, ctx: StateContext): Promise<Pla
   let text: string;
   try {
     text = editLines(target.text, {
-      content, match: optString(args.match), mode, location: optString(args.location),
-      before: optString(args.before), after: optString(args.after), indent: flag(args.indent, true),
+      content,
+      match: optString(args.match),
+      mode,
+      location: optString(args.location),
+      before: optString(args.before),
+      after: optString(args.after),
+      indent: flag(args.indent, true),
     });
   } catch (e) {
     return failed((e as Error).message);
@@ -168,7 +176,13 @@ export async function checkLine(args: StateArgs, ctx: StateContext): Promise<Pla
   if (text === target.text && !create) return converged('No changes needed to be made');
   const diff = flag(args.show_changes, true) ? diffOf(ctx, target.text, text) : '';
   const changes = create && text === target.text ? { new: name } : { diff: diff || true };
-  return pending(changes, 'Changes would be made', { name, path: target.path, text, diff, ...(create ? { create } : {}) });
+  return pending(changes, 'Changes would be made', {
+    name,
+    path: target.path,
+    text,
+    diff,
+    ...(create ? { create } : {}),
+  });
 }
 
 export async function applyLine(plan: Plan<LineOps>, ctx: StateContext): Promise<Outcome> {
@@ -182,7 +196,29 @@ export async function applyLine(plan: Plan<LineOps>, ctx: StateContext): Promise
 }
 
 export const line: StateFunction<LineOps> = {
-  doc: 'A line of the file is ensured, replaced, inserted or deleted', args: fileArgs(['content', 'match', 'mode', 'location', 'before', 'after', 'show_changes', 'backup', 'quiet', 'indent', 'create', 'user', 'group', 'file_mode'], { mode: { type: 'string', doc: 'What to do: ensure, replace, insert or delete' }, backup: { type: 'any', default: false } }),
+  doc: 'A line of the file is ensured, replaced, inserted or deleted',
+  args: fileArgs(
+    [
+      'content',
+      'match',
+      'mode',
+      'location',
+      'before',
+      'after',
+      'show_changes',
+      'backup',
+      'quiet',
+      'indent',
+      'create',
+      'user',
+      'group',
+      'file_mode',
+    ],
+    {
+      mode: { type: 'string', doc: 'What to do: ensure, replace, insert or delete' },
+      backup: { type: 'any', default: false },
+    },
+  ),
   check: checkLine,
   apply: applyLine,
 };

@@ -7,8 +7,20 @@ import { writeFileAtomic } from '../../store/fs-atomic.ts';
 import { loadSource, renderText } from './source.ts';
 import { splitLines } from './edit.ts';
 import {
-  backup, contentOf, diffOf, dirModeFor, hostPath, makeDirs, metaChanges, missingParents, notAbsolute, realPath,
-  resolveOwner, setMeta, statOf, type Owner,
+  backup,
+  contentOf,
+  diffOf,
+  dirModeFor,
+  hostPath,
+  makeDirs,
+  metaChanges,
+  missingParents,
+  notAbsolute,
+  realPath,
+  resolveOwner,
+  setMeta,
+  statOf,
+  type Owner,
 } from './common.ts';
 import { fileArgs } from './args.ts';
 
@@ -33,17 +45,55 @@ export interface ManagedOps {
 const TEST_NOTE = '\nNote: No changes made, actual changes may\nbe different due to other states.';
 
 export const MANAGED_ARGS = [
-  'source', 'source_hash', 'source_hash_name', 'keep_source', 'user', 'group', 'mode', 'attrs', 'template', 'makedirs',
-  'dir_mode', 'context', 'replace', 'defaults', 'backup', 'show_changes', 'create', 'contents', 'tmp_dir', 'tmp_ext',
-  'contents_pillar', 'contents_grains', 'contents_newline', 'contents_delimiter', 'encoding', 'encoding_errors',
-  'allow_empty', 'follow_symlinks', 'check_cmd', 'skip_verify', 'selinux', 'win_owner', 'win_perms', 'win_deny_perms',
-  'win_inheritance', 'win_perms_reset', 'verify_ssl', 'use_etag',
+  'source',
+  'source_hash',
+  'source_hash_name',
+  'keep_source',
+  'user',
+  'group',
+  'mode',
+  'attrs',
+  'template',
+  'makedirs',
+  'dir_mode',
+  'context',
+  'replace',
+  'defaults',
+  'backup',
+  'show_changes',
+  'create',
+  'contents',
+  'tmp_dir',
+  'tmp_ext',
+  'contents_pillar',
+  'contents_grains',
+  'contents_newline',
+  'contents_delimiter',
+  'encoding',
+  'encoding_errors',
+  'allow_empty',
+  'follow_symlinks',
+  'check_cmd',
+  'skip_verify',
+  'selinux',
+  'win_owner',
+  'win_perms',
+  'win_deny_perms',
+  'win_inheritance',
+  'win_perms_reset',
+  'verify_ssl',
+  'use_etag',
 ];
 
 const NOT_FOUND = Symbol('not found');
 
 /** contents_pillar / contents_grains: one key or a list of keys joined by newlines. */
-function lookupContents(data: Record<string, unknown>, keys: unknown, delim: string, what: string): { value?: unknown; error?: string } {
+function lookupContents(
+  data: Record<string, unknown>,
+  keys: unknown,
+  delim: string,
+  what: string,
+): { value?: unknown; error?: string } {
   const list = Array.isArray(keys) ? keys.map(String) : [String(keys)];
   const values: unknown[] = [];
   for (const k of list) {
@@ -77,11 +127,20 @@ function desiredContents(args: StateArgs, ctx: StateContext): { data?: string; e
     use = args.contents;
   }
   const template = optString(args.template);
-  const context = { ...((args.defaults as Record<string, unknown>) ?? {}), ...((args.context as Record<string, unknown>) ?? {}) };
+  const context = {
+    ...((args.defaults as Record<string, unknown>) ?? {}),
+    ...((args.context as Record<string, unknown>) ?? {}),
+  };
   if (use !== undefined) {
     if (!flag(args.allow_empty, true) && (use === '' || (Array.isArray(use) && use.length === 0))) {
-      const id = args.contents_pillar ? `contents_pillar ${String(args.contents_pillar)}` : args.contents_grains ? `contents_grains ${String(args.contents_grains)}` : "'contents'";
-      return { error: `${id} value would result in empty contents. Set allow_empty to True to allow the managed file to be empty.` };
+      const id = args.contents_pillar
+        ? `contents_pillar ${String(args.contents_pillar)}`
+        : args.contents_grains
+          ? `contents_grains ${String(args.contents_grains)}`
+          : "'contents'";
+      return {
+        error: `${id} value would result in empty contents. Set allow_empty to True to allow the managed file to be empty.`,
+      };
     }
     const text = normalizeContents(use, flag(args.contents_newline, true));
     const r = renderText(text, args.name, ctx, { template, context: { ...context, name: args.name } });
@@ -93,13 +152,17 @@ function desiredContents(args: StateArgs, ctx: StateContext): { data?: string; e
 }
 
 function validate(args: StateArgs): string | undefined {
-  const n = [args.contents, args.contents_pillar, args.contents_grains].filter((x) => x !== undefined && x !== null).length;
-  if (args.source && n > 0) return "'source' cannot be used in combination with 'contents', 'contents_pillar', or 'contents_grains'";
+  const n = [args.contents, args.contents_pillar, args.contents_grains].filter(
+    (x) => x !== undefined && x !== null,
+  ).length;
+  if (args.source && n > 0)
+    return "'source' cannot be used in combination with 'contents', 'contents_pillar', or 'contents_grains'";
   if (String(args.mode).toLowerCase() === 'keep' && n > 0) {
     return "Mode preservation cannot be used in combination with 'contents', 'contents_pillar', or 'contents_grains'";
   }
   if (n > 1) return "Only one of 'contents', 'contents_pillar', and 'contents_grains' is permitted";
-  if (args.context !== undefined && args.context !== null && !isDict(args.context)) return 'Context must be formed as a dict';
+  if (args.context !== undefined && args.context !== null && !isDict(args.context))
+    return 'Context must be formed as a dict';
   if (args.defaults && !isDict(args.defaults)) return 'Defaults must be formed as a dict';
   return notAbsolute(args.name);
 }
@@ -109,11 +172,14 @@ export async function checkManaged(args: StateArgs, ctx: StateContext): Promise<
   const invalid = validate(args);
   if (invalid) return failed(invalid);
   const warnings: string[] = [];
-  if ('file_mode' in args) warnings.push("The 'file_mode' argument will be ignored.  Please use 'mode' instead to set file permissions.");
+  if ('file_mode' in args)
+    warnings.push("The 'file_mode' argument will be ignored.  Please use 'mode' instead to set file permissions.");
   const mode = String(args.mode).toLowerCase() === 'keep' ? undefined : normalizeMode(args.mode);
   if (mode !== undefined && !isOctalMode(mode)) return failed(`Invalid mode: ${String(args.mode)}`);
   const dirMode = normalizeMode(args.dir_mode) ?? dirModeFor(mode);
-  const hasSource = Boolean(args.source) || [args.contents, args.contents_pillar, args.contents_grains].some((x) => x !== undefined && x !== null);
+  const hasSource =
+    Boolean(args.source) ||
+    [args.contents, args.contents_pillar, args.contents_grains].some((x) => x !== undefined && x !== null);
   const replace = hasSource && flag(args.replace, true);
 
   const st = await statOf(ctx, name);
@@ -133,7 +199,10 @@ export async function checkManaged(args: StateArgs, ctx: StateContext): Promise<
   if (!replace && exists) {
     const changes = metaChanges(target, owner, mode);
     if (!Object.keys(changes).length) {
-      return converged(ctx.test ? `File ${name} not updated` : `File ${name} exists with proper permissions. No changes made.`, warnings);
+      return converged(
+        ctx.test ? `File ${name} not updated` : `File ${name} exists with proper permissions. No changes made.`,
+        warnings,
+      );
     }
     const comment = changes.mode
       ? `File ${name} will be updated with permissions ${mode} from its current state of ${target.mode}`
@@ -154,7 +223,12 @@ export async function checkManaged(args: StateArgs, ctx: StateContext): Promise<
     if (owner.gid !== undefined && owner.gid !== process.getgid?.()) changes.group = owner.group;
     changes.mode = mode ?? normalizeMode((0o666 & ~process.umask()).toString(8));
     const comment = data !== undefined || replaceLink ? `File ${name} updated` : 'Empty file';
-    const plan = pending({ newfile: name }, `The file ${name} is set to be changed${TEST_NOTE}`, { ...base, parents, data, write: true, changes, comment }, warnings);
+    const plan = pending(
+      { newfile: name },
+      `The file ${name} is set to be changed${TEST_NOTE}`,
+      { ...base, parents, data, write: true, changes, comment },
+      warnings,
+    );
     return plan;
   }
 
@@ -166,10 +240,18 @@ export async function checkManaged(args: StateArgs, ctx: StateContext): Promise<
   }
   Object.assign(changes, metaChanges(target, owner, mode));
   if (!Object.keys(changes).length) {
-    return converged(ctx.test ? `The file ${name} is in the correct state` : `File ${name} is in the correct state`, warnings);
+    return converged(
+      ctx.test ? `The file ${name} is in the correct state` : `File ${name} is in the correct state`,
+      warnings,
+    );
   }
   const write = 'diff' in changes;
-  return pending(changes, `The file ${name} is set to be changed${TEST_NOTE}`, { ...base, data, write, changes, comment: `File ${name} updated` }, warnings);
+  return pending(
+    changes,
+    `The file ${name} is set to be changed${TEST_NOTE}`,
+    { ...base, data, write, changes, comment: `File ${name} updated` },
+    warnings,
+  );
 }
 
 export async function applyManaged(plan: Plan<ManagedOps>, ctx: StateContext): Promise<Outcome> {
@@ -193,7 +275,8 @@ export async function applyManaged(plan: Plan<ManagedOps>, ctx: StateContext): P
 }
 
 export const managed: StateFunction<ManagedOps> = {
-  doc: 'The file has these contents (from a source, a template or contents), owner and mode', args: fileArgs(MANAGED_ARGS),
+  doc: 'The file has these contents (from a source, a template or contents), owner and mode',
+  args: fileArgs(MANAGED_ARGS),
   check: checkManaged,
   apply: applyManaged,
 };

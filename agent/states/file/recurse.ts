@@ -58,13 +58,17 @@ export async function checkRecurse(args: StateArgs, ctx: StateContext): Promise<
     return failed(`The directory '${first}' does not exist on the salt fileserver in saltenv '${ctx.saltenv}'`);
   }
   const st = await statOf(ctx, name);
-  if (st && st.type !== 'directory' && st.type !== 'symlink') return failed(`The path ${name} exists and is not a directory`);
+  if (st && st.type !== 'directory' && st.type !== 'symlink')
+    return failed(`The path ${name} exists and is not a directory`);
 
   const files = sourceFiles(ctx, srcDir, args);
   const dirs = [...new Set(files.map(([rel]) => posix.dirname(posix.join(name, rel))))].sort();
   const steps: Step[] = [];
   for (const d of dirs) {
-    const plan = await checkDirectory({ name: d, user: args.user, group: args.group, dir_mode: args.dir_mode, makedirs: true }, ctx);
+    const plan = await checkDirectory(
+      { name: d, user: args.user, group: args.group, dir_mode: args.dir_mode, makedirs: true },
+      ctx,
+    );
     steps.push({ kind: 'directory', path: d, plan });
   }
   const fileMode = String(args.file_mode).toLowerCase() === 'keep' ? undefined : normalizeMode(args.file_mode);
@@ -72,8 +76,16 @@ export async function checkRecurse(args: StateArgs, ctx: StateContext): Promise<
     const dest = posix.join(name, rel);
     const plan = await checkManaged(
       {
-        name: dest, source: url, user: args.user, group: args.group, mode: fileMode, template: args.template,
-        context: args.context, defaults: args.defaults, makedirs: true, replace: flag(args.replace, true),
+        name: dest,
+        source: url,
+        user: args.user,
+        group: args.group,
+        mode: fileMode,
+        template: args.template,
+        context: args.context,
+        defaults: args.defaults,
+        makedirs: true,
+        replace: flag(args.replace, true),
         dir_mode: args.dir_mode,
       },
       ctx,
@@ -83,9 +95,12 @@ export async function checkRecurse(args: StateArgs, ctx: StateContext): Promise<
 
   const remove: string[] = [];
   if (flag(args.clean)) {
-    const keep = [...files.map(([rel]) => posix.join(name, rel)), ...(ctx.chunks ?? [])
-      .filter((c) => c.state === 'file' && (ctx.chunk?.requisites.require ?? []).includes(c.tag))
-      .map((c) => cleanPath(c.name))];
+    const keep = [
+      ...files.map(([rel]) => posix.join(name, rel)),
+      ...(ctx.chunks ?? [])
+        .filter((c) => c.state === 'file' && (ctx.chunk?.requisites.require ?? []).includes(c.tag))
+        .map((c) => cleanPath(c.name)),
+    ];
     for (const e of (await ctx.facts.get(walkFact, name)) ?? []) {
       if (isKept(e.path, keep) || remove.some((r) => e.path.startsWith(`${r}/`))) continue;
       if (!includeExclude(posix.relative(name, e.path), undefined, args.exclude_pat)) continue;
@@ -99,7 +114,8 @@ export async function checkRecurse(args: StateArgs, ctx: StateContext): Promise<
   for (const s of steps) {
     if (s.plan.status === 'converged') continue;
     if (s.plan.status === 'failed') anyFailed = true;
-    if (Object.keys(s.plan.changes).length) changes[s.path] = s.kind === 'directory' ? flatten(s.path, s.plan.changes) : s.plan.changes;
+    if (Object.keys(s.plan.changes).length)
+      changes[s.path] = s.kind === 'directory' ? flatten(s.path, s.plan.changes) : s.plan.changes;
     if (s.plan.comment) comments.push(`\n#### ${s.path} ####\n${s.plan.comment}`);
   }
   if (remove.length) {
@@ -121,8 +137,10 @@ export async function applyRecurse(plan: Plan<RecurseOps>, ctx: StateContext): P
   let result = true;
   for (const s of ops.steps) {
     if (s.plan.status !== 'pending') continue;
-    const out = s.kind === 'directory' ? await applyDirectory(s.plan as never, ctx) : await applyManaged(s.plan as never, ctx);
-    if (Object.keys(out.changes).length) changes[s.path] = s.kind === 'directory' ? flatten(s.path, out.changes) : out.changes;
+    const out =
+      s.kind === 'directory' ? await applyDirectory(s.plan as never, ctx) : await applyManaged(s.plan as never, ctx);
+    if (Object.keys(out.changes).length)
+      changes[s.path] = s.kind === 'directory' ? flatten(s.path, out.changes) : out.changes;
     if (out.result === false) {
       result = false;
       comments.push(`\n#### ${s.path} ####\n${out.comment}`);
@@ -139,7 +157,35 @@ export async function applyRecurse(plan: Plan<RecurseOps>, ctx: StateContext): P
 }
 
 export const recurse: StateFunction<RecurseOps> = {
-  doc: 'A directory of the state tree is copied here (each file managed)', args: fileArgs(['source', 'keep_source', 'clean', 'user', 'group', 'dir_mode', 'file_mode', 'sym_mode', 'template', 'context', 'replace', 'defaults', 'include_empty', 'backup', 'include_pat', 'exclude_pat', 'maxdepth', 'keep_symlinks', 'force_symlinks', 'win_owner', 'win_perms', 'win_deny_perms', 'win_inheritance'], { source: { type: 'string', required: true, doc: 'The directory of the state tree (salt://path)' } }),
+  doc: 'A directory of the state tree is copied here (each file managed)',
+  args: fileArgs(
+    [
+      'source',
+      'keep_source',
+      'clean',
+      'user',
+      'group',
+      'dir_mode',
+      'file_mode',
+      'sym_mode',
+      'template',
+      'context',
+      'replace',
+      'defaults',
+      'include_empty',
+      'backup',
+      'include_pat',
+      'exclude_pat',
+      'maxdepth',
+      'keep_symlinks',
+      'force_symlinks',
+      'win_owner',
+      'win_perms',
+      'win_deny_perms',
+      'win_inheritance',
+    ],
+    { source: { type: 'string', required: true, doc: 'The directory of the state tree (salt://path)' } },
+  ),
   check: checkRecurse,
   apply: applyRecurse,
 };

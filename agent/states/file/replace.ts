@@ -11,7 +11,16 @@ import { fileArgs } from './args.ts';
 /** The new text, or an error message (Salt's wording). Pure. */
 export function replaceText(
   text: string,
-  o: { pattern: string; repl: string; count: number; flags: number; append: boolean; prepend: boolean; notFound?: string; backslashLiteral: boolean },
+  o: {
+    pattern: string;
+    repl: string;
+    count: number;
+    flags: number;
+    append: boolean;
+    prepend: boolean;
+    notFound?: string;
+    backslashLiteral: boolean;
+  },
 ): string {
   const repl = o.backslashLiteral ? o.repl.replace(/\\/g, '\\\\') : o.repl;
   const [result, n] = pySubn(pyRegExp(o.pattern, o.flags), repl, text, o.count);
@@ -33,7 +42,8 @@ export async function checkReplace(args: StateArgs, ctx: StateContext): Promise<
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
   const target = await editTarget(ctx, name);
-  if (!target) return flag(args.ignore_if_missing) ? converged('No changes needed to be made') : failed(`${name}: file not found`);
+  if (!target)
+    return flag(args.ignore_if_missing) ? converged('No changes needed to be made') : failed(`${name}: file not found`);
   const append = flag(args.append_if_not_found);
   const prepend = flag(args.prepend_if_not_found);
   if (append && prepend) return failed('Only one of append and prepend_if_not_found is permitted');
@@ -65,7 +75,25 @@ export async function applyEdited(plan: Plan<EditOps>, ctx: StateContext): Promi
 }
 
 export const replace: StateFunction<EditOps> = {
-  doc: 'Occurrences of a regular expression in the file are replaced', args: fileArgs(['pattern', 'repl', 'count', 'flags', 'bufsize', 'append_if_not_found', 'prepend_if_not_found', 'not_found_content', 'backup', 'show_changes', 'ignore_if_missing', 'backslash_literal', 'encoding'], { pattern: { required: true }, repl: { required: true }, backup: { default: '.bak' } }),
+  doc: 'Occurrences of a regular expression in the file are replaced',
+  args: fileArgs(
+    [
+      'pattern',
+      'repl',
+      'count',
+      'flags',
+      'bufsize',
+      'append_if_not_found',
+      'prepend_if_not_found',
+      'not_found_content',
+      'backup',
+      'show_changes',
+      'ignore_if_missing',
+      'backslash_literal',
+      'encoding',
+    ],
+    { pattern: { required: true }, repl: { required: true }, backup: { default: '.bak' } },
+  ),
   check: checkReplace,
   apply: applyEdited,
 };

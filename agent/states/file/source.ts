@@ -28,7 +28,7 @@ export function parseSaltUrl(url: string): { path: string; saltenv?: string } | 
   const rest = url.slice('salt://'.length);
   const q = rest.indexOf('?');
   const path = (q === -1 ? rest : rest.slice(0, q)).replace(/^\/+/, '');
-  const saltenv = q === -1 ? undefined : new URLSearchParams(rest.slice(q + 1)).get('saltenv') ?? undefined;
+  const saltenv = q === -1 ? undefined : (new URLSearchParams(rest.slice(q + 1)).get('saltenv') ?? undefined);
   return { path, saltenv };
 }
 
@@ -49,12 +49,19 @@ export function readSource(source: string, ctx: StateContext): { text?: string; 
   return text === undefined ? {} : { text };
 }
 
-export function renderText(text: string, file: string, ctx: StateContext, opts: SourceOptions): { text: string; error?: string } {
+export function renderText(
+  text: string,
+  file: string,
+  ctx: StateContext,
+  opts: SourceOptions,
+): { text: string; error?: string } {
   if (!opts.template) return { text };
-  if (opts.template.toLowerCase() !== 'jinja') return { text: '', error: `Specified template format ${opts.template} is not supported` };
+  if (opts.template.toLowerCase() !== 'jinja')
+    return { text: '', error: `Specified template format ${opts.template} is not supported` };
   const r = ctx.renderTemplate(file, text, opts.context ?? {});
   if (r.error) return { text: '', error: formatError(r.error) };
-  if (typeof r.text !== 'string') return { text: '', error: `${file}: the template produced no output (a syntax error?)` };
+  if (typeof r.text !== 'string')
+    return { text: '', error: `${file}: the template produced no output (a syntax error?)` };
   return { text: r.text };
 }
 
@@ -72,6 +79,9 @@ export function loadSource(sources: unknown, ctx: StateContext, opts: SourceOpti
     const r = renderText(text, file, ctx, { ...opts, context: { source, ...(opts.context ?? {}) } });
     return r.error !== undefined ? { source, text: '', error: r.error } : { source, text: r.text };
   }
-  const error = list.length === 1 ? `Source file ${list[0]} not found in saltenv '${ctx.saltenv}'` : 'none of the specified sources were found';
+  const error =
+    list.length === 1
+      ? `Source file ${list[0]} not found in saltenv '${ctx.saltenv}'`
+      : 'none of the specified sources were found';
   return { source: list[0] ?? '', text: '', error, missing: true };
 }

@@ -62,9 +62,13 @@ export async function checkSymlink(args: StateArgs, ctx: StateContext): Promise<
       changes = { change: name };
       comment = `Link ${name} target is set to be changed to ${target}`;
     } else {
-      const wrongOwner = (owner.uid !== undefined && owner.uid !== st.uid) || (owner.gid !== undefined && owner.gid !== st.gid);
+      const wrongOwner =
+        (owner.uid !== undefined && owner.uid !== st.uid) || (owner.gid !== undefined && owner.gid !== st.gid);
       const current = await ownerOf(ctx, st.uid, st.gid);
-      if (!wrongOwner) return converged(ctx.test ? `The symlink ${name} is present` : `Symlink ${name} is present and owned by ${current}`);
+      if (!wrongOwner)
+        return converged(
+          ctx.test ? `The symlink ${name} is present` : `Symlink ${name} is present and owned by ${current}`,
+        );
       const want = `${user ?? current.split(':')[0]}:${group ?? current.split(':')[1]}`;
       return pending(
         { ownership: current },
@@ -108,7 +112,8 @@ export async function applySymlink(plan: Plan<SymlinkOps>, ctx: StateContext): P
   const ops = opsOf(plan);
   const abs = hostPath(ctx, ops.name);
   const chown = async (): Promise<void> => {
-    if (ops.owner.uid !== undefined || ops.owner.gid !== undefined) await fsp.lchown(abs, ops.owner.uid ?? -1, ops.owner.gid ?? -1);
+    if (ops.owner.uid !== undefined || ops.owner.gid !== undefined)
+      await fsp.lchown(abs, ops.owner.uid ?? -1, ops.owner.gid ?? -1);
     ctx.facts.invalidatePath(ops.name);
   };
   if (ops.chownOnly) {
@@ -134,7 +139,26 @@ export async function applySymlink(plan: Plan<SymlinkOps>, ctx: StateContext): P
 }
 
 export const symlink: StateFunction<SymlinkOps> = {
-  doc: 'The path is a symlink to target', args: fileArgs(['target', 'force', 'backupname', 'makedirs', 'user', 'group', 'mode', 'win_owner', 'win_perms', 'win_deny_perms', 'win_inheritance', 'atomic', 'disallow_copy_and_unlink', 'inherit_user_and_group'], { target: { required: true } }),
+  doc: 'The path is a symlink to target',
+  args: fileArgs(
+    [
+      'target',
+      'force',
+      'backupname',
+      'makedirs',
+      'user',
+      'group',
+      'mode',
+      'win_owner',
+      'win_perms',
+      'win_deny_perms',
+      'win_inheritance',
+      'atomic',
+      'disallow_copy_and_unlink',
+      'inherit_user_and_group',
+    ],
+    { target: { required: true } },
+  ),
   check: checkSymlink,
   apply: applySymlink,
 };

@@ -22,7 +22,10 @@ function mergeable(c: LowChunk): boolean {
   return !has(c.args, 'hold') && !has(c.args, 'sources') && !GATES.some((k) => has(c.meta, k));
 }
 
-export function aggregatePkgs(chunk: LowChunk, pending: readonly LowChunk[]): { args: StateArgs; absorbed: string[] } | undefined {
+export function aggregatePkgs(
+  chunk: LowChunk,
+  pending: readonly LowChunk[],
+): { args: StateArgs; absorbed: string[] } | undefined {
   if (chunk.state !== 'pkg' || !mergeable(chunk)) return undefined;
   const own = entries(chunk);
   if (!own) return undefined;

@@ -16,7 +16,11 @@ const COMMON = {
   skip_verify: { type: 'bool', default: false, doc: 'Skip GPG verification', unsupported: APT },
   install_recommends: { type: 'bool', doc: 'Install recommended packages (default: apt configuration)' },
   only_upgrade: { type: 'bool', default: false, doc: 'Only upgrade packages already installed', unsupported: NOT_HERE },
-  cache_valid_time: { type: 'int', doc: 'Skip apt-get update when the lists are younger than this', unsupported: NOT_HERE },
+  cache_valid_time: {
+    type: 'int',
+    doc: 'Skip apt-get update when the lists are younger than this',
+    unsupported: NOT_HERE,
+  },
 } as const;
 
 export const INSTALLED_ARGS = declareArgs({
@@ -25,7 +29,12 @@ export const INSTALLED_ARGS = declareArgs({
   sources: { type: 'items', doc: 'Packages from .deb files or URLs; the state fails: not supported with apt' },
   allow_updates: { type: 'bool', default: false, doc: 'A newer version than the one asked for is good enough' },
   hold: { type: 'bool', doc: 'Hold (true) or unhold (false) the packages (apt-mark)' },
-  skip_suggestions: { type: 'bool', default: false, doc: 'Skip suggestions for packages not found', unsupported: NOT_HERE },
+  skip_suggestions: {
+    type: 'bool',
+    default: false,
+    doc: 'Skip suggestions for packages not found',
+    unsupported: NOT_HERE,
+  },
   pkg_verify: { type: 'bool', default: false, doc: 'Verify installed files (rpm -V)', unsupported: APT },
   normalize: { type: 'bool', default: true, doc: 'Normalize architecture suffixes in names', unsupported: APT },
   ignore_epoch: { type: 'bool', doc: 'Compare versions without their epoch', unsupported: NOT_HERE },
@@ -33,7 +42,11 @@ export const INSTALLED_ARGS = declareArgs({
   update_holds: { type: 'bool', default: false, doc: 'Change the version of held packages', unsupported: NOT_HERE },
   resolve_capabilities: { type: 'bool', default: false, doc: 'Resolve capabilities (zypper)', unsupported: APT },
   bypass_file: { type: 'string', doc: 'Skip the state when this file exists', unsupported: NOT_HERE },
-  bypass_file_contains: { type: 'string', doc: 'With bypass_file: skip only when it contains this', unsupported: NOT_HERE },
+  bypass_file_contains: {
+    type: 'string',
+    doc: 'With bypass_file: skip only when it contains this',
+    unsupported: NOT_HERE,
+  },
 });
 
 export const LATEST_ARGS = declareArgs({
@@ -41,7 +54,12 @@ export const LATEST_ARGS = declareArgs({
   ...COMMON,
   sources: { type: 'items', doc: 'Packages from .deb files or URLs; the state fails: not supported with apt' },
   watch_flags: { type: 'bool', default: true, doc: 'Make a watch upgrade the packages', unsupported: NOT_HERE },
-  report_reboot_exit_codes: { type: 'bool', default: true, doc: 'Report reboot exit codes (Windows)', unsupported: 'Windows only' },
+  report_reboot_exit_codes: {
+    type: 'bool',
+    default: true,
+    doc: 'Report reboot exit codes (Windows)',
+    unsupported: 'Windows only',
+  },
 });
 
 export const REMOVED_ARGS = declareArgs({

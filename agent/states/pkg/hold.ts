@@ -26,6 +26,12 @@ export function holdPlanComment(ops: HoldOps): string {
 export async function applyHolds(ops: HoldOps, ctx: StateContext): Promise<{ ok: boolean; comment: string }> {
   const r = await runApt(ctx.run, markArgv(ops.names, ops.hold));
   ctx.facts.invalidate('dpkg');
-  if (r.code !== 0) return { ok: false, comment: `An error was encountered while holding/unholding package(s): ${failureText(r)}` };
-  return { ok: true, comment: ops.names.map((n) => (ops.hold ? `Package ${n} is now being held.` : `Package ${n} is no longer being held.`)).join(' ') };
+  if (r.code !== 0)
+    return { ok: false, comment: `An error was encountered while holding/unholding package(s): ${failureText(r)}` };
+  return {
+    ok: true,
+    comment: ops.names
+      .map((n) => (ops.hold ? `Package ${n} is now being held.` : `Package ${n} is no longer being held.`))
+      .join(' '),
+  };
 }

@@ -3,7 +3,14 @@
 import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { dpkgFact, versionChanges, type DpkgDb } from '../../facts/dpkg.ts';
-import { ensureLists, failureText, installArgv, runApt, type InstallOptions, type InstallTarget } from '../../backends/apt.ts';
+import {
+  ensureLists,
+  failureText,
+  installArgv,
+  runApt,
+  type InstallOptions,
+  type InstallTarget,
+} from '../../backends/apt.ts';
 import { heldServices, withServicesHeld } from '../../backends/policy-rc.ts';
 import { desiredText, readTargets, type Target } from './targets.ts';
 import { fulfilled, resolveInstall } from './resolve.ts';
@@ -40,7 +47,8 @@ function installOptions(args: Args, downgrade: boolean): InstallOptions {
  * Test mode, with a pkgrepo state this one requires about to change the sources: what they will
  * offer cannot be known yet, so a package the current sources lack is planned, not failed.
  */
-const repositoryPending = (ctx: StateContext): boolean => ctx.test && (ctx.pendingRequisites ?? []).some((tag) => tag.startsWith('pkgrepo_|-'));
+const repositoryPending = (ctx: StateContext): boolean =>
+  ctx.test && (ctx.pendingRequisites ?? []).some((tag) => tag.startsWith('pkgrepo_|-'));
 
 async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
   if (args.pkgs?.length === 0) return converged('No packages to install provided');
@@ -59,21 +67,39 @@ async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
   if (res.unavailable.length && !repoFirst) {
     return failed(`The following packages are not available from any configured source: ${joinNames(res.unavailable)}`);
   }
-  const hold = args.hold === undefined ? undefined : holdsToChange(targets.map((t) => t.name), db, args.hold);
+  const hold =
+    args.hold === undefined
+      ? undefined
+      : holdsToChange(
+          targets.map((t) => t.name),
+          db,
+          args.hold,
+        );
   if (!need.length && !hold) {
     const versioned = targets.some((t) => t.spec);
-    return converged(`All specified packages are already installed${versioned ? ' and are at the desired version' : ''}`);
+    return converged(
+      `All specified packages are already installed${versioned ? ' and are at the desired version' : ''}`,
+    );
   }
   const changes: Changes = hold ? holdChanges(hold) : {};
-  for (const t of need) changes[t.name] = { old: db.installed.get(t.name)?.version ?? '', new: res.expected[t.name] ?? 'installed' };
+  for (const t of need)
+    changes[t.name] = { old: db.installed.get(t.name)?.version ?? '', new: res.expected[t.name] ?? 'installed' };
   const comment = [
     need.length ? `The following packages would be installed/updated: ${joinNames(need.map(desiredText))}` : '',
-    repoFirst ? `(${joinNames(res.unavailable)}: not offered by the sources configured now, but a package repository this state requires is set to change first)` : '',
+    repoFirst
+      ? `(${joinNames(res.unavailable)}: not offered by the sources configured now, but a package repository this state requires is set to change first)`
+      : '',
     hold ? holdPlanComment(hold) : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   const ops: InstallOps = {
-    install: res.install, options: installOptions(args, res.downgrade), desired: targets,
-    needed: need.map((t) => t.name), allowUpdates, before: db,
+    install: res.install,
+    options: installOptions(args, res.downgrade),
+    desired: targets,
+    needed: need.map((t) => t.name),
+    allowUpdates,
+    before: db,
   };
   if (hold) ops.hold = hold;
   return pending(changes, comment, ops);
@@ -85,12 +111,18 @@ async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome
   let changes: Changes = {};
   let ok = true;
   if (ops.install.length) {
-    const r = await withServicesHeld(ctx.root, heldServices(ctx.chunk, ctx.chunks), () => runApt(ctx.run, installArgv(ops.install, ops.options)));
+    const r = await withServicesHeld(ctx.root, heldServices(ctx.chunk, ctx.chunks), () =>
+      runApt(ctx.run, installArgv(ops.install, ops.options)),
+    );
     ctx.facts.invalidate(dpkgFact);
     const after = await ctx.facts.get(dpkgFact, '');
     changes = versionChanges(ops.before, after);
     if (r.code !== 0) {
-      return { result: false, changes, comment: `An error was encountered while installing package(s): ${failureText(r)}` };
+      return {
+        result: false,
+        changes,
+        comment: `An error was encountered while installing package(s): ${failureText(r)}`,
+      };
     }
     const good = ops.desired.filter((t) => fulfilled(t, after.installed.get(t.name)?.version, ops.allowUpdates));
     const modified = good.filter((t) => ops.needed.includes(t.name));
@@ -106,7 +138,11 @@ async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome
   if (ops.hold) {
     const h = await applyHolds(ops.hold, ctx);
     comments.push(h.comment);
-    if (h.ok) Object.assign(changes, Object.fromEntries(Object.entries(holdChanges(ops.hold)).filter(([n]) => !(n in changes))));
+    if (h.ok)
+      Object.assign(
+        changes,
+        Object.fromEntries(Object.entries(holdChanges(ops.hold)).filter(([n]) => !(n in changes))),
+      );
     else ok = false;
   }
   return { result: ok, changes, comment: comments.join(' ') };

@@ -64,7 +64,9 @@ async function check(args: ArgsOf<typeof LATEST_ARGS>, ctx: StateContext): Promi
     if (names.length > 1) return converged(`All packages are up-to-date (${joinNames([...names].sort())}).`);
     return converged(`Package ${names[0]} is already up-to-date`);
   }
-  const changes: Changes = Object.fromEntries(wanted.map((n) => [n, { old: db.installed.get(n)?.version ?? '', new: targets[n] }]));
+  const changes: Changes = Object.fromEntries(
+    wanted.map((n) => [n, { old: db.installed.get(n)?.version ?? '', new: targets[n] }]),
+  );
   const options: InstallOptions = {};
   if (fromrepo) options.fromrepo = fromrepo;
   if (args.install_recommends !== undefined) options.installRecommends = args.install_recommends;
@@ -75,12 +77,24 @@ async function check(args: ArgsOf<typeof LATEST_ARGS>, ctx: StateContext): Promi
 async function apply(plan: Plan<LatestOps>, ctx: StateContext): Promise<Outcome> {
   const ops = opsOf(plan);
   const wanted = Object.keys(ops.targets).sort();
-  const r = await withServicesHeld(ctx.root, heldServices(ctx.chunk, ctx.chunks), () => runApt(ctx.run, installArgv(wanted.map((name) => ({ name })), ops.options)));
+  const r = await withServicesHeld(ctx.root, heldServices(ctx.chunk, ctx.chunks), () =>
+    runApt(
+      ctx.run,
+      installArgv(
+        wanted.map((name) => ({ name })),
+        ops.options,
+      ),
+    ),
+  );
   ctx.facts.invalidate(dpkgFact);
   const after = await ctx.facts.get(dpkgFact, '');
   const changes = versionChanges(ops.before, after);
   if (r.code !== 0) {
-    return { result: false, changes, comment: `An error was encountered while installing package(s): ${failureText(r)}` };
+    return {
+      result: false,
+      changes,
+      comment: `An error was encountered while installing package(s): ${failureText(r)}`,
+    };
   }
   const broken = wanted.filter((n) => after.installed.get(n)?.version !== ops.targets[n]);
   const done = wanted.filter((n) => !broken.includes(n));

@@ -33,13 +33,28 @@ function makeCheck(action: Action) {
     const read = readTargets(args);
     if ('error' in read) return failed(read.error);
     const db = await ctx.facts.get(dpkgFact, '');
-    const targets = read.targets.filter((t) => present(t, db, action)).map((t) => t.name).sort();
+    const targets = read.targets
+      .filter((t) => present(t, db, action))
+      .map((t) => t.name)
+      .sort();
     if (!targets.length) {
-      return converged(`None of the targeted packages are installed${action === 'purge' ? ' or partially installed' : ''}`);
+      return converged(
+        `None of the targeted packages are installed${action === 'purge' ? ' or partially installed' : ''}`,
+      );
     }
-    const notInstalled = read.targets.map((t) => t.name).filter((n) => !targets.includes(n)).sort();
-    const changes: Changes = Object.fromEntries(targets.map((n) => [n, { old: db.installed.get(n)?.version ?? '', new: '' }]));
-    return pending(changes, `The following packages will be ${action}d: ${joinNames(targets)}.`, { action, targets, notInstalled, before: db });
+    const notInstalled = read.targets
+      .map((t) => t.name)
+      .filter((n) => !targets.includes(n))
+      .sort();
+    const changes: Changes = Object.fromEntries(
+      targets.map((n) => [n, { old: db.installed.get(n)?.version ?? '', new: '' }]),
+    );
+    return pending(changes, `The following packages will be ${action}d: ${joinNames(targets)}.`, {
+      action,
+      targets,
+      notInstalled,
+      before: db,
+    });
   };
 }
 
@@ -49,10 +64,16 @@ async function apply(plan: Plan<RemoveOps>, ctx: StateContext): Promise<Outcome>
   ctx.facts.invalidate(dpkgFact);
   const after = await ctx.facts.get(dpkgFact, '');
   const changes = versionChanges(ops.before, after);
-  const left = ops.targets.filter((n) => after.installed.has(n) || (ops.action === 'purge' && after.configFiles.has(n)));
+  const left = ops.targets.filter(
+    (n) => after.installed.has(n) || (ops.action === 'purge' && after.configFiles.has(n)),
+  );
   if (r.code !== 0 || left.length) {
     const why = r.code !== 0 ? ` ${failureText(r)}` : '';
-    return { result: false, changes, comment: `The following packages failed to ${ops.action}: ${joinNames(left.length ? left : ops.targets)}.${why}` };
+    return {
+      result: false,
+      changes,
+      comment: `The following packages failed to ${ops.action}: ${joinNames(left.length ? left : ops.targets)}.${why}`,
+    };
   }
   const comment = ops.notInstalled.length
     ? `The following packages were not installed: ${joinNames(ops.notInstalled)}. The following packages were ${ops.action}d: ${joinNames(ops.targets)}.`
@@ -62,9 +83,15 @@ async function apply(plan: Plan<RemoveOps>, ctx: StateContext): Promise<Outcome>
 
 export const removed = defineState({
   doc: 'The packages are not installed (apt-get remove; their configuration files stay)',
-  args: REMOVED_ARGS, check: makeCheck('remove'), apply, aggregate: aggregatePkgs,
+  args: REMOVED_ARGS,
+  check: makeCheck('remove'),
+  apply,
+  aggregate: aggregatePkgs,
 });
 export const purged = defineState({
   doc: 'The packages and their configuration files are gone (apt-get purge)',
-  args: REMOVED_ARGS, check: makeCheck('purge'), apply, aggregate: aggregatePkgs,
+  args: REMOVED_ARGS,
+  check: makeCheck('purge'),
+  apply,
+  aggregate: aggregatePkgs,
 });

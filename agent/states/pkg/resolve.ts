@@ -12,7 +12,8 @@ export function fulfilled(t: Target, installed: string | undefined, allowUpdates
   if (installed === undefined) return false;
   if (!t.spec) return true;
   if (t.spec.version === 'latest') return false;
-  if (allowUpdates && t.spec.op === '==' && !t.spec.glob && compareVersions(installed, t.spec.version) >= 0) return true;
+  if (allowUpdates && t.spec.op === '==' && !t.spec.glob && compareVersions(installed, t.spec.version) >= 0)
+    return true;
   return satisfies(installed, t.spec);
 }
 
@@ -44,10 +45,18 @@ export interface Resolution {
 }
 
 /** Resolves the targets that are not yet fulfilled, with one policy read. */
-export async function resolveInstall(facts: FactCache, need: readonly Target[], db: DpkgDb, fromrepo?: string): Promise<Resolution> {
+export async function resolveInstall(
+  facts: FactCache,
+  need: readonly Target[],
+  db: DpkgDb,
+  fromrepo?: string,
+): Promise<Resolution> {
   const res: Resolution = { install: [], expected: {}, unavailable: [], downgrade: false };
   if (!need.length) return res;
-  const policy = await readPolicy(facts, need.map((t) => t.name));
+  const policy = await readPolicy(
+    facts,
+    need.map((t) => t.name),
+  );
   for (const t of need) {
     const p = policy.get(t.name);
     const v = pickVersion(t, p, fromrepo);

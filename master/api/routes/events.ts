@@ -8,16 +8,25 @@ import { errorReply, eventsQuery } from '../schemas.ts';
 const frame = (e: ApiEvent): string => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
 
 export function eventRoutes(app: FastifyInstance, api: ApiContext): void {
-  app.get<{ Querystring: { jid?: string } }>('/events', { schema: { querystring: eventsQuery, response: { '4xx': errorReply } } }, async (req, reply) => {
-    streamEvents(api, req, reply, req.query.jid);
-  });
+  app.get<{ Querystring: { jid?: string } }>(
+    '/events',
+    { schema: { querystring: eventsQuery, response: { '4xx': errorReply } } },
+    async (req, reply) => {
+      streamEvents(api, req, reply, req.query.jid);
+    },
+  );
 }
 
 /** Answers the request with the bus's events from now on (one job's with `jid`, ending with it). */
 export function streamEvents(api: ApiContext, req: FastifyRequest, reply: FastifyReply, jid: string | undefined): void {
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.write(': halite events\n\n');
   let done = false;
   const end = () => {

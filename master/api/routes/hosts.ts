@@ -17,7 +17,9 @@ export function hostRoutes(app: FastifyInstance, api: ApiContext): void {
         roles: h.roles,
         address: h.port === 22 ? h.host : `${h.host}:${h.port}`,
         lastRun: last ? { jid: last.jid, status: last.status, finishedAt: last.finishedAt } : null,
-        drift: d ? { jid: d.jid, mode: d.mode, checkedAt: d.checkedAt, drifted: d.states.length > 0, states: d.states } : null,
+        drift: d
+          ? { jid: d.jid, mode: d.mode, checkedAt: d.checkedAt, drifted: d.states.length > 0, states: d.states }
+          : null,
       };
     });
     return { hosts };

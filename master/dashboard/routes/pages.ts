@@ -12,8 +12,18 @@ import { hostSection, hostsFailedFirst } from '../job-view.ts';
 const jid = { type: 'string', pattern: '^[0-9]{20}$' } as const;
 const hostName = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const jidParams = { type: 'object', additionalProperties: false, properties: { jid }, required: ['jid'] } as const;
-const jidHostParams = { type: 'object', additionalProperties: false, properties: { jid, host: hostName }, required: ['jid', 'host'] } as const;
-const hostParams = { type: 'object', additionalProperties: false, properties: { host: hostName }, required: ['host'] } as const;
+const jidHostParams = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { jid, host: hostName },
+  required: ['jid', 'host'],
+} as const;
+const hostParams = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { host: hostName },
+  required: ['host'],
+} as const;
 const eventsQuery = { type: 'object', additionalProperties: false, properties: { jid }, required: ['jid'] } as const;
 
 const HISTORY = 100;
@@ -34,18 +44,27 @@ export function pageRoutes(app: FastifyInstance, dash: DashboardContext): void {
 
   app.get<{ Params: { jid: string } }>('/jobs/:jid', { schema: { params: jidParams } }, async (req, reply) => {
     const job = findJob(req.params.jid);
-    const hosts = hostsFailedFirst(store.hostRuns(job.jid)).map((run) => hostSection(run, store.stateResults(job.jid, run.host)));
+    const hosts = hostsFailedFirst(store.hostRuns(job.jid)).map((run) =>
+      hostSection(run, store.stateResults(job.jid, run.host)),
+    );
     // only the daemon's own jobs publish events; one run by another process is shown as recorded
     const live = job.status === 'running' && dash.api.launcher.running.has(job.jid);
     return page(dash, req, reply, 'job', { job, hosts, live });
   });
 
-  app.get<{ Params: { jid: string; host: string } }>('/jobs/:jid/hosts/:host', { schema: { params: jidHostParams } }, async (req, reply) => {
-    const job = findJob(req.params.jid);
-    const run = store.hostRun(job.jid, req.params.host);
-    if (!run) throw new ApiError(404, 'HOST_NOT_FOUND', `host ${req.params.host} did not take part in job ${job.jid}`);
-    return page(dash, req, reply, 'host-section', { section: hostSection(run, store.stateResults(job.jid, run.host)) });
-  });
+  app.get<{ Params: { jid: string; host: string } }>(
+    '/jobs/:jid/hosts/:host',
+    { schema: { params: jidHostParams } },
+    async (req, reply) => {
+      const job = findJob(req.params.jid);
+      const run = store.hostRun(job.jid, req.params.host);
+      if (!run)
+        throw new ApiError(404, 'HOST_NOT_FOUND', `host ${req.params.host} did not take part in job ${job.jid}`);
+      return page(dash, req, reply, 'host-section', {
+        section: hostSection(run, store.stateResults(job.jid, run.host)),
+      });
+    },
+  );
 
   app.get<{ Params: { host: string } }>('/hosts/:host', { schema: { params: hostParams } }, async (req, reply) => {
     const id = req.params.host;
@@ -54,12 +73,26 @@ export function pageRoutes(app: FastifyInstance, dash: DashboardContext): void {
       const run = store.hostRun(job.jid, id);
       return run ? [{ ...run, kind: job.kind, test: job.test }] : [];
     });
-    if (!entry && !runs.length) throw new ApiError(404, 'HOST_NOT_FOUND', `no host ${id} in the roster or the job history`);
+    if (!entry && !runs.length)
+      throw new ApiError(404, 'HOST_NOT_FOUND', `no host ${id} in the roster or the job history`);
     const host = entry
-      ? { id, level: entry.level, roles: entry.roles, address: entry.port === 22 ? entry.host : `${entry.host}:${entry.port}` }
+      ? {
+          id,
+          level: entry.level,
+          roles: entry.roles,
+          address: entry.port === 22 ? entry.host : `${entry.host}:${entry.port}`,
+        }
       : { id, level: '(not in the roster)', roles: [], address: '' };
     const plotted = runs.filter((r) => r.kind !== 'run' && r.status !== 'blocked' && r.status !== 'running');
-    const plot = hostPlot(plotted.map((r) => ({ jid: r.jid, status: r.status, at: r.startedAt ?? r.finishedAt ?? '', durationMs: r.durationMs, changed: r.changed })));
+    const plot = hostPlot(
+      plotted.map((r) => ({
+        jid: r.jid,
+        status: r.status,
+        at: r.startedAt ?? r.finishedAt ?? '',
+        durationMs: r.durationMs,
+        changed: r.changed,
+      })),
+    );
     return page(dash, req, reply, 'host', { host, last: store.lastRun(id), runs, plot });
   });
 

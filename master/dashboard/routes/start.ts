@@ -12,8 +12,18 @@ import { BASE, sameOrigin, sessionToken } from '../session.ts';
 
 const name = { type: 'string', maxLength: 256 } as const;
 const flag = { type: 'string', enum: ['', '1'] } as const;
-const startQuery = { type: 'object', additionalProperties: false, properties: { level: { ...name, minLength: 1 }, role: name, test: flag }, required: ['level'] } as const;
-const startBody = { type: 'object', additionalProperties: false, properties: { csrf: name, level: { ...name, minLength: 1 }, role: name, test: flag }, required: ['level'] } as const;
+const startQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { level: { ...name, minLength: 1 }, role: name, test: flag },
+  required: ['level'],
+} as const;
+const startBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { csrf: name, level: { ...name, minLength: 1 }, role: name, test: flag },
+  required: ['level'],
+} as const;
 
 interface StartForm {
   level: string;
@@ -40,10 +50,24 @@ export function startRoutes(app: FastifyInstance, dash: DashboardContext): void 
   app.post<{ Body: StartForm & { csrf?: string } }>('/start', { schema: { body: startBody } }, async (req, reply) => {
     const session = sessionToken(req);
     if (!session || !sameOrigin(req) || !dash.csrf.check(session, req.body.csrf)) {
-      return page(dash, req, reply, 'message', { heading: 'Refused', text: 'the form is not from this session: start the job again from the fleet page', details: [] }, 403);
+      return page(
+        dash,
+        req,
+        reply,
+        'message',
+        {
+          heading: 'Refused',
+          text: 'the form is not from this session: start the job again from the fleet page',
+          details: [],
+        },
+        403,
+      );
     }
     const f = req.body;
-    const launched = await api.launcher.start(jobRequest({ kind: 'highstate', ...targeting(f), test: f.test === '1' }), { origin: 'api', who: req.tokenName });
+    const launched = await api.launcher.start(
+      jobRequest({ kind: 'highstate', ...targeting(f), test: f.test === '1' }),
+      { origin: 'api', who: req.tokenName },
+    );
     await recorded(dash, launched.jid);
     return reply.redirect(`${BASE}/jobs/${launched.jid}`, 303);
   });

@@ -43,7 +43,7 @@ t.test('missing lists, old lists, and a refresh that left the lists untouched', 
   t.ok(await listsStale(root), 'a source changed after the last refresh');
 });
 
-t.test('an update that kept the repository\'s file times still counts', async (t) => {
+t.test("an update that kept the repository's file times still counts", async (t) => {
   mkdirSync(join(root, 'var/lib/apt/lists/partial'), { recursive: true });
   at(lists, 100);
   at(join(root, UPDATE_STAMP), 100);

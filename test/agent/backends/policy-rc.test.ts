@@ -6,16 +6,39 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { POLICY_RC, clearStalePolicy, heldServices, policyScript, withServicesHeld } from '../../../agent/backends/policy-rc.ts';
+import {
+  POLICY_RC,
+  clearStalePolicy,
+  heldServices,
+  policyScript,
+  withServicesHeld,
+} from '../../../agent/backends/policy-rc.ts';
 import type { LowChunk } from '../../../agent/protocol.ts';
 
 const chunk = (state: string, fun: string, name: string): LowChunk => ({
-  tag: `${state}_|-${name}_|-${name}_|-${fun}`, state, fun, id: name, name, sls: 'x', env: 'base', order: 0, args: {}, meta: {}, requisites: {},
+  tag: `${state}_|-${name}_|-${name}_|-${fun}`,
+  state,
+  fun,
+  id: name,
+  name,
+  sls: 'x',
+  env: 'base',
+  order: 0,
+  args: {},
+  meta: {},
+  requisites: {},
 });
 
 t.test('held: services whose state follows the install with only files, packages and accounts between', async (t) => {
   const pkg = chunk('pkg', 'installed', 'memcached');
-  const run = [chunk('file', 'managed', '/etc/motd'), pkg, chunk('file', 'managed', '/etc/memcached.conf'), chunk('user', 'present', 'mc'), chunk('service', 'running', 'memcached'), chunk('service', 'dead', 'exim4')];
+  const run = [
+    chunk('file', 'managed', '/etc/motd'),
+    pkg,
+    chunk('file', 'managed', '/etc/memcached.conf'),
+    chunk('user', 'present', 'mc'),
+    chunk('service', 'running', 'memcached'),
+    chunk('service', 'dead', 'exim4'),
+  ];
   t.same(heldServices(pkg, run), ['memcached', 'exim4']);
   const withCmd = [pkg, chunk('cmd', 'run', 'mysql -e "create database x"'), chunk('service', 'running', 'mariadb')];
   t.same(heldServices(pkg, withCmd), [], 'a command between may need the service: nothing held');
@@ -46,7 +69,7 @@ t.test('the script refuses starts of held services and allows everything else', 
   t.equal(code('ssh', 'start'), 0, 'other services start as usual');
 });
 
-t.test('the file exists only during the install; an administrator\'s own is left alone', async (t) => {
+t.test("the file exists only during the install; an administrator's own is left alone", async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'policy-root-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, 'usr/sbin'), { recursive: true });
@@ -58,16 +81,18 @@ t.test('the file exists only during the install; an administrator\'s own is left
   t.match(seen, /memcached\)/);
   t.notOk(existsSync(path), 'removed after the install');
 
-  await t.rejects(withServicesHeld(root, ['memcached'], async () => {
-    throw new Error('apt failed');
-  }));
+  await t.rejects(
+    withServicesHeld(root, ['memcached'], async () => {
+      throw new Error('apt failed');
+    }),
+  );
   t.notOk(existsSync(path), 'removed after a failure too');
 
   t.same(await withServicesHeld(root, [], async (held) => held), [], 'nothing to hold: no file');
   t.notOk(existsSync(path));
 
   writeFileSync(path, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-  t.same(await withServicesHeld(root, ['memcached'], async (held) => held), [], 'an administrator\'s file: no hold');
+  t.same(await withServicesHeld(root, ['memcached'], async (held) => held), [], "an administrator's file: no hold");
   t.equal(readFileSync(path, 'utf8'), '#!/bin/sh\nexit 101\n', 'and it is untouched');
   clearStalePolicy(root);
   t.ok(existsSync(path), 'never removed as stale');

@@ -29,10 +29,12 @@ interface Case {
 const root = join(import.meta.dirname, 'cases');
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p) : n.endsWith('.yaml') ? [p] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? walk(p) : n.endsWith('.yaml') ? [p] : [];
+    })
+    .sort();
 }
 
 function key(c: LowChunk, ref: string): boolean {
@@ -61,19 +63,31 @@ for (const file of walk(root)) {
     const ex = c.expect;
     if (ex.errors) {
       for (const want of ex.errors) {
-        t.ok(out.errors.some((e) => errMatches(e, want)), `error ${JSON.stringify(want)}`, { found: out.errors });
+        t.ok(
+          out.errors.some((e) => errMatches(e, want)),
+          `error ${JSON.stringify(want)}`,
+          { found: out.errors },
+        );
       }
       t.equal(out.errors.length, ex.errors.length, 'no other errors', { found: out.errors });
     } else {
       t.same(out.errors, [], 'compiles without errors');
     }
     for (const want of ex.warnings ?? []) {
-      t.ok(out.warnings.some((e) => errMatches(e, want)), `warning ${JSON.stringify(want)}`, { found: out.warnings });
+      t.ok(
+        out.warnings.some((e) => errMatches(e, want)),
+        `warning ${JSON.stringify(want)}`,
+        { found: out.warnings },
+      );
     }
     t.equal(out.warnings.length, ex.warnings?.length ?? 0, 'no other warnings', { found: out.warnings });
     if (ex.top) t.same(out.top, ex.top, 'top matches');
     if (ex.order) {
-      t.same(out.chunks.map((ch) => (ex.order!.some((r) => r.includes('_|-')) ? ch.tag : ch.id)), ex.order, 'chunk order');
+      t.same(
+        out.chunks.map((ch) => (ex.order!.some((r) => r.includes('_|-')) ? ch.tag : ch.id)),
+        ex.order,
+        'chunk order',
+      );
     }
     for (const [ref, fields] of Object.entries(ex.chunks ?? {})) {
       const ch = out.chunks.find((x) => key(x, ref));

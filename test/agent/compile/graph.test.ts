@@ -14,7 +14,9 @@ interface Spec {
 function build(specs: Spec[]): RequisiteGraph {
   const g = new RequisiteGraph();
   for (const s of specs) g.addChunk(tag(s.id, s.fun), s.order, `test${s.id}${s.fun ?? 'succeed_with_changes'}`);
-  for (const s of specs) for (const [kind, to] of s.reqs ?? []) g.addRequisite(tag(s.id, s.fun), kind, tag(to, specs.find((x) => x.id === to)!.fun));
+  for (const s of specs)
+    for (const [kind, to] of s.reqs ?? [])
+      g.addRequisite(tag(s.id, s.fun), kind, tag(to, specs.find((x) => x.id === to)!.fun));
   return g;
 }
 
@@ -33,7 +35,14 @@ t.test('orders by order, requisites and state+name+fun (Salt unit test_ordering,
     { id: 'success-first-2', order: 0 },
     { id: 'fail-0', order: cap, fun: 'fail_without_changes' },
     { id: 'fail-1', order: cap, fun: 'fail_without_changes' },
-    { id: 'req-fails', order: cap, reqs: [['require', 'fail-0'], ['require', 'fail-1']] },
+    {
+      id: 'req-fails',
+      order: cap,
+      reqs: [
+        ['require', 'fail-0'],
+        ['require', 'fail-1'],
+      ],
+    },
     { id: 'success-4', order: 4 },
     { id: 'success-1', order: 1, fun: 'succeed_without_changes' },
     { id: 'success-2', order: 2, fun: 'succeed_without_changes' },
@@ -42,19 +51,38 @@ t.test('orders by order, requisites and state+name+fun (Salt unit test_ordering,
     { id: 'success-b', order: cap, fun: 'succeed_without_changes' },
     { id: 'success-a', order: cap, fun: 'succeed_without_changes' },
     {
-      id: 'success-3', order: 3, fun: 'succeed_without_changes',
-      reqs: [['require', 'success-a'], ['watch', 'success-c'], ['onchanges', 'success-b'], ['listen', 'success-d']],
+      id: 'success-3',
+      order: 3,
+      fun: 'succeed_without_changes',
+      reqs: [
+        ['require', 'success-a'],
+        ['watch', 'success-c'],
+        ['onchanges', 'success-b'],
+        ['listen', 'success-d'],
+      ],
     },
     { id: 'success-5', order: cap, fun: 'succeed_without_changes', reqs: [['listen', 'success-6']] },
   ]);
   t.same(ids(g.order()), [
-    'success-first-1', 'success-first-2', 'success-first-3',
-    'success-1', 'success-2',
-    'success-a', 'success-b', 'success-c', 'success-3',
+    'success-first-1',
+    'success-first-2',
+    'success-first-3',
+    'success-1',
+    'success-2',
+    'success-a',
+    'success-b',
+    'success-c',
+    'success-3',
     'success-4',
-    'fail-0', 'fail-1', 'req-fails',
-    'success-5', 'success-6', 'success-d',
-    'success-last-1', 'success-last-2', 'success-last-3',
+    'fail-0',
+    'fail-1',
+    'req-fails',
+    'success-5',
+    'success-6',
+    'success-d',
+    'success-last-1',
+    'success-last-2',
+    'success-last-3',
   ]);
 });
 
@@ -66,7 +94,11 @@ t.test('a dependency is pulled up to run right before its first dependent', asyn
     { id: 'B', order: 10002 },
   ]);
   t.same(ids(g.order()), ['B', 'X', 'A']);
-  const plain = build([{ id: 'X', order: 10000 }, { id: 'A', order: 10001 }, { id: 'B', order: 10002 }]);
+  const plain = build([
+    { id: 'X', order: 10000 },
+    { id: 'A', order: 10001 },
+    { id: 'B', order: 10002 },
+  ]);
   t.same(ids(plain.order()), ['X', 'A', 'B']);
 });
 
@@ -91,7 +123,10 @@ t.test('only dependents reached by edges of non-decreasing weight pull a chunk u
 });
 
 t.test('listen does not order', async (t) => {
-  const g = build([{ id: 'L', order: 1, reqs: [['listen', 'T']] }, { id: 'T', order: 2 }]);
+  const g = build([
+    { id: 'L', order: 1, reqs: [['listen', 'T']] },
+    { id: 'T', order: 2 },
+  ]);
   t.same(ids(g.order()), ['L', 'T']);
   t.same(g.cycles(), []);
 });
@@ -105,7 +140,10 @@ t.test('prereq: the target is checked in test mode before the prereq-ing state, 
     { id: 'I', order: 10003 },
   ]);
   const { sequence, blocked } = g.sequence();
-  t.same(sequence.map((s) => `${s.check ? 'check ' : ''}${s.tag.split('_|-')[1]}`), ['check A', 'check C', 'B', 'C', 'A', 'I']);
+  t.same(
+    sequence.map((s) => `${s.check ? 'check ' : ''}${s.tag.split('_|-')[1]}`),
+    ['check A', 'check C', 'B', 'C', 'A', 'I'],
+  );
   t.same(blocked, []);
   t.same(ids(g.order()), ['B', 'C', 'A', 'I']);
 });
@@ -117,13 +155,24 @@ t.test('the check run of a pre-required state waits for its own requisites', asy
     { id: 'b', order: 10001, reqs: [['prereq', 'c']] },
     { id: 'c', order: 10002, reqs: [['require', 'a']] },
   ]);
-  t.same(g.sequence().sequence.map((s) => `${s.check ? 'check ' : ''}${s.tag.split('_|-')[1]}`), ['a', 'check c', 'b', 'c']);
+  t.same(
+    g.sequence().sequence.map((s) => `${s.check ? 'check ' : ''}${s.tag.split('_|-')[1]}`),
+    ['a', 'check c', 'b', 'c'],
+  );
   // The same when the requisite is added after the state became a prereq target.
   const late = new RequisiteGraph();
-  for (const [id, order] of [['a', 10000], ['b', 10001], ['c', 10002]] as const) late.addChunk(tag(id), order, `test${id}`);
+  for (const [id, order] of [
+    ['a', 10000],
+    ['b', 10001],
+    ['c', 10002],
+  ] as const)
+    late.addChunk(tag(id), order, `test${id}`);
   late.addRequisite(tag('b'), 'prereq', tag('c'));
   late.addRequisite(tag('c'), 'require', tag('a'));
-  t.same(late.sequence().sequence.map((s) => `${s.check ? 'check ' : ''}${s.tag.split('_|-')[1]}`), ['a', 'check c', 'b', 'c']);
+  t.same(
+    late.sequence().sequence.map((s) => `${s.check ? 'check ' : ''}${s.tag.split('_|-')[1]}`),
+    ['a', 'check c', 'b', 'c'],
+  );
 });
 
 t.test('cycles are found the way Salt walks the graph (unit test_find_cycle_edges)', async (t) => {
@@ -134,11 +183,14 @@ t.test('cycles are found the way Salt walks the graph (unit test_find_cycle_edge
   ]);
   const cycles = g.cycles();
   t.equal(cycles.length, 1);
-  t.same(cycles[0].map((e) => [e.dependency.split('_|-')[1], e.kind, e.dependent.split('_|-')[1]]), [
-    ['state-1', 'require', 'state-3'],
-    ['state-3', 'require', 'state-2'],
-    ['state-2', 'require', 'state-1'],
-  ]);
+  t.same(
+    cycles[0].map((e) => [e.dependency.split('_|-')[1], e.kind, e.dependent.split('_|-')[1]]),
+    [
+      ['state-1', 'require', 'state-3'],
+      ['state-3', 'require', 'state-2'],
+      ['state-2', 'require', 'state-1'],
+    ],
+  );
   const { sequence, blocked } = g.sequence();
   t.same(sequence, []);
   t.same(ids(blocked), ['state-1', 'state-2', 'state-3']);
@@ -167,24 +219,46 @@ t.test('a prereq against a require is a cycle through the check node', async (t)
     { id: 'B', order: 10001, reqs: [['prereq', 'A']] },
   ]);
   const cycles = g.cycles();
-  t.same(cycles.map((c) => c.map((e) => [e.dependency.split('_|-')[1], e.kind, e.dependent.split('_|-')[1]])), [
-    [['B', 'require', 'A'], ['A', 'prereq', 'B']],
-  ]);
+  t.same(
+    cycles.map((c) => c.map((e) => [e.dependency.split('_|-')[1], e.kind, e.dependent.split('_|-')[1]])),
+    [
+      [
+        ['B', 'require', 'A'],
+        ['A', 'prereq', 'B'],
+      ],
+    ],
+  );
 });
 
 t.test('long chains sort without recursion limits', async (t) => {
   const n = 5000;
   const specs: Spec[] = [];
-  for (let i = 0; i < n; i++) specs.push({ id: `nop-${i}`, order: 10000 + (n - i), reqs: i ? [['require', `nop-${i - 1}`]] : [] });
+  for (let i = 0; i < n; i++)
+    specs.push({ id: `nop-${i}`, order: 10000 + (n - i), reqs: i ? [['require', `nop-${i - 1}`]] : [] });
   const g = build(specs);
   const order = ids(g.order());
   t.equal(order.length, n);
-  t.ok(order.every((id, i) => id === `nop-${i}`), 'chain order kept');
+  t.ok(
+    order.every((id, i) => id === `nop-${i}`),
+    'chain order kept',
+  );
   t.same(g.cycles(), []);
 });
 
 function chunk(id: string, requisites: LowChunk['requisites'], order = 1): LowChunk {
-  return { tag: tag(id), state: 'test', fun: 'succeed_with_changes', id, name: id, sls: 's', env: 'base', order, args: {}, meta: {}, requisites };
+  return {
+    tag: tag(id),
+    state: 'test',
+    fun: 'succeed_with_changes',
+    id,
+    name: id,
+    sls: 's',
+    env: 'base',
+    order,
+    args: {},
+    meta: {},
+    requisites,
+  };
 }
 
 t.test('requisiteEdges lists what each chunk declared; graphOf rebuilds the order', async (t) => {

@@ -22,7 +22,8 @@ const tree = new MemTree({
     '      - pkg: app',
     '',
   ].join('\n'),
-  'base.sls': 'motd:\n  file.managed:\n    - name: /etc/motd\n    - require:\n      - pkg: base-files\nbase-files: pkg.installed\n',
+  'base.sls':
+    'motd:\n  file.managed:\n    - name: /etc/motd\n    - require:\n      - pkg: base-files\nbase-files: pkg.installed\n',
 });
 
 t.test('high data: Salt shape with origin, automatic orders and extensions applied', async (t) => {
@@ -31,15 +32,27 @@ t.test('high data: Salt shape with origin, automatic orders and extensions appli
   t.same(out.top, { base: ['app'] });
   t.same(out.high, {
     app: {
-      __sls__: 'app', __env__: 'base', __file__: 'app.sls', __line__: 8,
+      __sls__: 'app',
+      __env__: 'base',
+      __file__: 'app.sls',
+      __line__: 8,
       pkg: ['installed', { order: 10002 }],
       service: [{ watch: [{ pkg: 'app' }] }, 'running', { order: 10003 }],
     },
     motd: {
-      __sls__: 'base', __env__: 'base', __file__: 'base.sls', __line__: 1,
+      __sls__: 'base',
+      __env__: 'base',
+      __file__: 'base.sls',
+      __line__: 1,
       file: [{ name: '/etc/motd' }, { require: [{ pkg: 'base-files' }, { pkg: 'app' }] }, 'managed', { order: 10000 }],
     },
-    'base-files': { __sls__: 'base', __env__: 'base', __file__: 'base.sls', __line__: 6, pkg: ['installed', { order: 10001 }] },
+    'base-files': {
+      __sls__: 'base',
+      __env__: 'base',
+      __file__: 'base.sls',
+      __line__: 6,
+      pkg: ['installed', { order: 10001 }],
+    },
   });
   t.same(Object.keys(out.high), ['app', 'motd', 'base-files'], "Salt's high-data order: own IDs, then included");
 });
@@ -47,7 +60,9 @@ t.test('high data: Salt shape with origin, automatic orders and extensions appli
 t.test('the same tree and context give the same output', async (t) => {
   const a = JSON.stringify(compileHighstate({ tree, ctx }));
   t.equal(JSON.stringify(compileHighstate({ tree, ctx })), a, 'compiling again (renderer caches warm) changes nothing');
-  const b = JSON.stringify(compileHighstate({ tree: new MemTree({ ...Object.fromEntries(tree.list().map((p) => [p, tree.read(p)!])) }), ctx }));
+  const b = JSON.stringify(
+    compileHighstate({ tree: new MemTree({ ...Object.fromEntries(tree.list().map((p) => [p, tree.read(p)!])) }), ctx }),
+  );
   t.equal(a, b);
 });
 
@@ -73,6 +88,11 @@ t.test('an unknown state function is a warning, and its chunk is kept', async (t
   const tree = new MemTree({ 'a.sls': 'ok: test.nop\nbad: pkg.nothing\n' });
   const out = compileHighstate({ tree, ctx, sls: ['a'] });
   t.same(out.errors, []);
-  t.match(out.warnings, [{ code: 'UNKNOWN_FUNCTION', id: 'bad', message: /^State 'pkg.nothing' was not found in SLS 'a'/ }]);
-  t.same(out.chunks.map((c) => c.id), ['ok', 'bad']);
+  t.match(out.warnings, [
+    { code: 'UNKNOWN_FUNCTION', id: 'bad', message: /^State 'pkg.nothing' was not found in SLS 'a'/ },
+  ]);
+  t.same(
+    out.chunks.map((c) => c.id),
+    ['ok', 'bad'],
+  );
 });

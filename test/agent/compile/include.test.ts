@@ -27,7 +27,11 @@ t.test('relative forms', async (t) => {
     ['.x.y', 'a.b', false, 'a.x.y'],
   ];
   for (const [inc, sls, isInit, want] of cases) {
-    t.same(resolveInclude(inc, from(sls, isInit)), { sls: want, env: 'base' }, `${inc} in ${sls}${isInit ? '/init' : ''}`);
+    t.same(
+      resolveInclude(inc, from(sls, isInit)),
+      { sls: want, env: 'base' },
+      `${inc} in ${sls}${isInit ? '/init' : ''}`,
+    );
   }
   t.match(resolveInclude('..x', from('a')), { problem: /beyond the top-level package/ });
   t.match(resolveInclude('...x', from('a.b', true)), { sls: 'x' });

@@ -3,7 +3,13 @@ import t from 'tap';
 import type { HighData } from '../../../agent/protocol.ts';
 import { compileLow, splitArgs } from '../../../agent/compile/low.ts';
 
-const decl = (modules: Record<string, unknown[]>, sls = 'a') => ({ __sls__: sls, __env__: 'base', __file__: `${sls}.sls`, __line__: 1, ...modules });
+const decl = (modules: Record<string, unknown[]>, sls = 'a') => ({
+  __sls__: sls,
+  __env__: 'base',
+  __file__: `${sls}.sls`,
+  __line__: 1,
+  ...modules,
+});
 
 t.test('every requisite keyword becomes one raw requisite per target', async (t) => {
   const high: HighData = {
@@ -68,26 +74,45 @@ t.test('names: one chunk per entry, per-entry requisites and args, index in decl
     }),
   };
   const { drafts } = compileLow(high, ['first', 'users']);
-  t.same(drafts.map((d) => [d.tag, d.index, d.order]), [
-    ['test_|-first_|-first_|-nop', 0, 10000],
-    ['user_|-users_|-moe_|-present', 1, 10001.0001],
-    ['user_|-users_|-larry_|-present', 2, 10001.0002],
-  ]);
+  t.same(
+    drafts.map((d) => [d.tag, d.index, d.order]),
+    [
+      ['test_|-first_|-first_|-nop', 0, 10000],
+      ['user_|-users_|-moe_|-present', 1, 10001.0001],
+      ['user_|-users_|-larry_|-present', 2, 10001.0002],
+    ],
+  );
   t.same(drafts[1].raw, [{ kind: 'require', state: 'group', ref: 'staff' }]);
   t.same(drafts[1].args, { shell: '/bin/sh' });
-  t.same(drafts[2].raw, [{ kind: 'require', state: 'group', ref: 'admin' }], 'the entry replaces the declaration-level list');
+  t.same(
+    drafts[2].raw,
+    [{ kind: 'require', state: 'group', ref: 'admin' }],
+    'the entry replaces the declaration-level list',
+  );
   t.same(drafts[2].args, { shell: '/bin/zsh' });
 });
 
 t.test('ids not listed are not compiled; listed order wins over object order', async (t) => {
   const high: HighData = { '2': decl({ test: ['nop'] }), b: decl({ test: ['nop'] }), skipped: decl({ test: ['nop'] }) };
-  t.same(compileLow(high, ['b', '2']).drafts.map((d) => d.id), ['b', '2']);
+  t.same(
+    compileLow(high, ['b', '2']).drafts.map((d) => d.id),
+    ['b', '2'],
+  );
 });
 
 t.test('splitArgs', async (t) => {
   const s = splitArgs({
-    name: 'x', names: ['y'], order: 1, state: 'pkg', fun: 'installed', __id__: 'x',
-    source: 's', unless: 'true', runas: 'app', require: ['z'], onfail_stop: true,
+    name: 'x',
+    names: ['y'],
+    order: 1,
+    state: 'pkg',
+    fun: 'installed',
+    __id__: 'x',
+    source: 's',
+    unless: 'true',
+    runas: 'app',
+    require: ['z'],
+    onfail_stop: true,
   });
   t.same(s.args, { source: 's', runas: 'app' });
   t.same(s.meta, { unless: 'true', runas: 'app', onfail_stop: true });

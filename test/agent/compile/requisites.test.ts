@@ -23,9 +23,20 @@ function draft(id: string, o: Opts = {}): DraftChunk & { included_from?: string[
   const name = o.name ?? id;
   const raw: RawRequisite[] = (o.raw ?? []).map(([kind, s, ref]) => ({ kind, state: s, ref }));
   const d: DraftChunk & { included_from?: string[] } = {
-    tag: makeTag(state, id, name, fun), state, fun, id, name, sls: o.sls ?? 'requisite', env: 'base',
-    file: `${(o.sls ?? 'requisite').replace(/\./g, '/')}.sls`, line: index + 1,
-    order: o.order ?? 10000 + index, args: o.args ?? {}, meta: o.meta ?? {}, raw, index: index++,
+    tag: makeTag(state, id, name, fun),
+    state,
+    fun,
+    id,
+    name,
+    sls: o.sls ?? 'requisite',
+    env: 'base',
+    file: `${(o.sls ?? 'requisite').replace(/\./g, '/')}.sls`,
+    line: index + 1,
+    order: o.order ?? 10000 + index,
+    args: o.args ?? {},
+    meta: o.meta ?? {},
+    raw,
+    index: index++,
   };
   if (o.included_from) d.included_from = o.included_from;
   return d;
@@ -33,7 +44,12 @@ function draft(id: string, o: Opts = {}): DraftChunk & { included_from?: string[
 
 function ids(drafts: DraftChunk[], options = {}) {
   const r = resolveRequisites(drafts, options);
-  return { order: r.chunks.map((c) => c.id), errors: r.errors, chunks: r.chunks, by: (id: string) => r.chunks.find((c) => c.id === id)! };
+  return {
+    order: r.chunks.map((c) => c.id),
+    errors: r.errors,
+    chunks: r.chunks,
+    by: (id: string) => r.chunks.find((c) => c.id === id)!,
+  };
 }
 
 t.beforeEach(() => {
@@ -44,7 +60,13 @@ t.test('references by ID, by name, bare, and by wildcard', async (t) => {
   const a = draft('A', { name: 'echo A' });
   const b = draft('B', { state: 'file', fun: 'managed', name: '/etc/b.conf' });
   const c = draft('C', { state: 'file', fun: 'managed', name: '/etc/c.conf' });
-  const w = draft('W', { raw: [['require', 'cmd', 'echo A'], ['watch', 'file', '/etc/*.conf'], ['onchanges', 'id', 'B']] });
+  const w = draft('W', {
+    raw: [
+      ['require', 'cmd', 'echo A'],
+      ['watch', 'file', '/etc/*.conf'],
+      ['onchanges', 'id', 'B'],
+    ],
+  });
   const r = ids([w, a, b, c]);
   t.same(r.errors, []);
   t.same(r.by('W').requisites, { require: [a.tag], watch: [b.tag, c.tag], onchanges: [b.tag] });
@@ -72,11 +94,24 @@ t.test('sls references, exact and wildcard, include the SLS files an SLS include
   t.same(r.by('B').requisites, { require: [x.tag] });
   t.same(r.by('C').requisites, {});
   const missing = ids([draft('Q', { raw: [['require', 'sls', 'nothing']] })]);
-  t.match(missing.errors, [{ code: 'REQUISITE_MISSING', message: 'Referenced state does not exist for requisite [require: (sls: nothing)] in state [Q] in SLS [requisite]', id: 'Q' }]);
+  t.match(missing.errors, [
+    {
+      code: 'REQUISITE_MISSING',
+      message:
+        'Referenced state does not exist for requisite [require: (sls: nothing)] in state [Q] in SLS [requisite]',
+      id: 'Q',
+    },
+  ]);
 });
 
 t.test('X_in on A naming B becomes X on B naming A, for every name of B', async (t) => {
-  const a = draft('A', { raw: [['require_in', 'file', 'conf'], ['onchanges_in', 'id', 'conf'], ['watch_in', 'file', '/etc/x']] });
+  const a = draft('A', {
+    raw: [
+      ['require_in', 'file', 'conf'],
+      ['onchanges_in', 'id', 'conf'],
+      ['watch_in', 'file', '/etc/x'],
+    ],
+  });
   const c1 = draft('conf', { state: 'file', fun: 'managed', name: '/etc/x' });
   const c2 = draft('conf', { state: 'file', fun: 'managed', name: '/etc/y' });
   const r = ids([a, c1, c2]);
@@ -114,8 +149,18 @@ t.test('prereq gives the target prerequired', async (t) => {
 });
 
 t.test('listen and listen_in are recorded as listen and do not order', async (t) => {
-  const svc = draft('svc', { state: 'service', fun: 'running', name: 'apache2', raw: [['listen', 'file', '/etc/apache2.conf']] });
-  const conf = draft('conf', { state: 'file', fun: 'managed', name: '/etc/apache2.conf', raw: [['listen_in', 'service', 'apache2']] });
+  const svc = draft('svc', {
+    state: 'service',
+    fun: 'running',
+    name: 'apache2',
+    raw: [['listen', 'file', '/etc/apache2.conf']],
+  });
+  const conf = draft('conf', {
+    state: 'file',
+    fun: 'managed',
+    name: '/etc/apache2.conf',
+    raw: [['listen_in', 'service', 'apache2']],
+  });
   const r = ids([svc, conf]);
   t.same(r.errors, []);
   t.same(r.by('svc').requisites, { listen: [conf.tag] });
@@ -126,13 +171,22 @@ t.test('listen and listen_in are recorded as listen and do not order', async (t)
 
 t.test('use copies the arguments the state does not set; use_in the other way round', async (t) => {
   const base = draft('/etc/foo.conf', {
-    state: 'file', fun: 'managed',
+    state: 'file',
+    fun: 'managed',
     args: { source: 'salt://foo.conf', user: 'apache', mode: '0644', name: '/etc/foo.conf' },
     meta: { onlyif: 'false' },
-    raw: [['require', 'id', 'other'], ['use_in', 'file', '/etc/baz.conf']],
+    raw: [
+      ['require', 'id', 'other'],
+      ['use_in', 'file', '/etc/baz.conf'],
+    ],
   });
   const other = draft('other');
-  const bar = draft('/etc/bar.conf', { state: 'file', fun: 'managed', args: { source: 'salt://bar.conf', mode: '0600' }, raw: [['use', 'file', '/etc/foo.conf']] });
+  const bar = draft('/etc/bar.conf', {
+    state: 'file',
+    fun: 'managed',
+    args: { source: 'salt://bar.conf', mode: '0600' },
+    raw: [['use', 'file', '/etc/foo.conf']],
+  });
   const baz = draft('/etc/baz.conf', { state: 'file', fun: 'managed', args: { user: 'root' } });
   const chain = draft('/etc/chain.conf', { state: 'file', fun: 'managed', raw: [['use', 'file', '/etc/bar.conf']] });
   const r = ids([base, other, bar, baz, chain]);
@@ -141,15 +195,31 @@ t.test('use copies the arguments the state does not set; use_in the other way ro
   t.same(r.by('/etc/bar.conf').meta, { onlyif: 'false' });
   t.same(r.by('/etc/bar.conf').requisites, {}, 'requisites are not inherited');
   t.same(r.by('/etc/baz.conf').args, { user: 'root', source: 'salt://foo.conf', mode: '0644' });
-  t.same(r.by('/etc/chain.conf').args, { source: 'salt://bar.conf', mode: '0600' }, 'inherited arguments are not passed on');
-  t.same(base.args, { source: 'salt://foo.conf', user: 'apache', mode: '0644', name: '/etc/foo.conf' }, 'drafts are not changed');
+  t.same(
+    r.by('/etc/chain.conf').args,
+    { source: 'salt://bar.conf', mode: '0600' },
+    'inherited arguments are not passed on',
+  );
+  t.same(
+    base.args,
+    { source: 'salt://foo.conf', user: 'apache', mode: '0644', name: '/etc/foo.conf' },
+    'drafts are not changed',
+  );
   const missing = ids([draft('U', { raw: [['use', 'file', 'nope']] })]);
   t.match(missing.errors, [{ code: 'REQUISITE_MISSING', message: /\[use: \(file: nope\)\]/ }]);
 });
 
 t.test('watch on a module without mod_watch is a require', async (t) => {
   const a = draft('A');
-  const f = draft('F', { state: 'file', fun: 'managed', raw: [['require', 'id', 'A'], ['watch', 'cmd', 'A'], ['watch_any', 'cmd', 'A']] });
+  const f = draft('F', {
+    state: 'file',
+    fun: 'managed',
+    raw: [
+      ['require', 'id', 'A'],
+      ['watch', 'cmd', 'A'],
+      ['watch_any', 'cmd', 'A'],
+    ],
+  });
   const s = draft('S', { state: 'service', fun: 'running', raw: [['watch', 'cmd', 'A']] });
   const r = ids([a, f, s], { hasModWatch: (m: string) => m === 'service' });
   t.same(r.by('F').requisites, { require: [a.tag], require_any: [a.tag] });
@@ -163,31 +233,79 @@ t.test('watch on a module without mod_watch is a require', async (t) => {
 
 t.test('errors: every missing reference, with file, line and ID of the declaring state', async (t) => {
   const a = draft('A', { name: 'echo A' });
-  const f = draft('F', { name: 'echo F', raw: [['require', 'foobar', 'A'], ['require', 'cmd', 'Z'], ['watch', 'id', 'Y']] });
+  const f = draft('F', {
+    name: 'echo F',
+    raw: [
+      ['require', 'foobar', 'A'],
+      ['require', 'cmd', 'Z'],
+      ['watch', 'id', 'Y'],
+    ],
+  });
   const g = draft('G', { name: 'echo G', raw: [['require_in', 'foobar', 'W']] });
   const r = ids([a, f, g]);
   t.same(r.errors, [
-    { code: 'REQUISITE_MISSING', message: 'Referenced state does not exist for requisite [require_in: (foobar: W)] in state [echo G] in SLS [requisite]', file: 'requisite.sls', line: 3, id: 'G' },
-    { code: 'REQUISITE_MISSING', message: 'Referenced state does not exist for requisite [require: (foobar: A)] in state [echo F] in SLS [requisite]', file: 'requisite.sls', line: 2, id: 'F' },
-    { code: 'REQUISITE_MISSING', message: 'Referenced state does not exist for requisite [require: (cmd: Z)] in state [echo F] in SLS [requisite]', file: 'requisite.sls', line: 2, id: 'F' },
-    { code: 'REQUISITE_MISSING', message: 'Referenced state does not exist for requisite [watch: (id: Y)] in state [echo F] in SLS [requisite]', file: 'requisite.sls', line: 2, id: 'F' },
+    {
+      code: 'REQUISITE_MISSING',
+      message:
+        'Referenced state does not exist for requisite [require_in: (foobar: W)] in state [echo G] in SLS [requisite]',
+      file: 'requisite.sls',
+      line: 3,
+      id: 'G',
+    },
+    {
+      code: 'REQUISITE_MISSING',
+      message:
+        'Referenced state does not exist for requisite [require: (foobar: A)] in state [echo F] in SLS [requisite]',
+      file: 'requisite.sls',
+      line: 2,
+      id: 'F',
+    },
+    {
+      code: 'REQUISITE_MISSING',
+      message: 'Referenced state does not exist for requisite [require: (cmd: Z)] in state [echo F] in SLS [requisite]',
+      file: 'requisite.sls',
+      line: 2,
+      id: 'F',
+    },
+    {
+      code: 'REQUISITE_MISSING',
+      message: 'Referenced state does not exist for requisite [watch: (id: Y)] in state [echo F] in SLS [requisite]',
+      file: 'requisite.sls',
+      line: 2,
+      id: 'F',
+    },
   ]);
   t.equal(r.chunks.length, 3, 'chunks are still returned');
 });
 
 t.test('errors: misspelt and unknown requisite keywords, prerequired, malformed references', async (t) => {
-  const a = draft('A', { args: { requires: [{ cmd: 'B' }], 'watch-in': [], onchange: [], require_any_in: [], name: 'A', cwd: '/' } });
-  const b = draft('B', { raw: [['prerequired', 'cmd', 'A'], ['wait_for', 'cmd', 'A'], ['require', '', 'A']] });
+  const a = draft('A', {
+    args: { requires: [{ cmd: 'B' }], 'watch-in': [], onchange: [], require_any_in: [], name: 'A', cwd: '/' },
+  });
+  const b = draft('B', {
+    raw: [
+      ['prerequired', 'cmd', 'A'],
+      ['wait_for', 'cmd', 'A'],
+      ['require', '', 'A'],
+    ],
+  });
   const r = ids([a, b]);
-  t.match(r.errors.map((e) => [e.code, e.id, e.message]), [
-    ['REQUISITE_MALFORMED', 'A', /^Unknown requisite keyword 'requires' in state \[A\] in SLS \[requisite\]; did you mean 'require'\?$/],
-    ['REQUISITE_MALFORMED', 'A', /'watch-in'.*did you mean 'watch_in'/],
-    ['REQUISITE_MALFORMED', 'A', /'onchange'.*did you mean 'onchanges'/],
-    ['REQUISITE_MALFORMED', 'A', /'require_any_in' in state \[A\] in SLS \[requisite\]$/],
-    ['REQUISITE_MALFORMED', 'B', /prerequired.*cannot be declared/],
-    ['REQUISITE_MALFORMED', 'B', /Unknown requisite keyword 'wait_for'/],
-    ['REQUISITE_MALFORMED', 'B', /must name a state/],
-  ]);
+  t.match(
+    r.errors.map((e) => [e.code, e.id, e.message]),
+    [
+      [
+        'REQUISITE_MALFORMED',
+        'A',
+        /^Unknown requisite keyword 'requires' in state \[A\] in SLS \[requisite\]; did you mean 'require'\?$/,
+      ],
+      ['REQUISITE_MALFORMED', 'A', /'watch-in'.*did you mean 'watch_in'/],
+      ['REQUISITE_MALFORMED', 'A', /'onchange'.*did you mean 'onchanges'/],
+      ['REQUISITE_MALFORMED', 'A', /'require_any_in' in state \[A\] in SLS \[requisite\]$/],
+      ['REQUISITE_MALFORMED', 'B', /prerequired.*cannot be declared/],
+      ['REQUISITE_MALFORMED', 'B', /Unknown requisite keyword 'wait_for'/],
+      ['REQUISITE_MALFORMED', 'B', /must name a state/],
+    ],
+  );
   t.equal(r.errors.length, 7);
 });
 
@@ -205,11 +323,15 @@ t.test('cycles: the message prints the path', async (t) => {
   const c = draft('C', { name: 'echo C', raw: [['watch', 'cmd', 'A']] });
   const d = draft('D');
   const r = ids([a, b, c, d]);
-  t.same(r.errors, [{
-    code: 'REQUISITE_CYCLE',
-    message: 'Recursive requisites were found: A → B → C → A (A require B, B require C, C watch A)',
-    file: 'requisite.sls', line: 1, id: 'A',
-  }]);
+  t.same(r.errors, [
+    {
+      code: 'REQUISITE_CYCLE',
+      message: 'Recursive requisites were found: A → B → C → A (A require B, B require C, C watch A)',
+      file: 'requisite.sls',
+      line: 1,
+      id: 'A',
+    },
+  ]);
   t.same(r.order, ['D', 'A', 'B', 'C'], 'chunks outside the cycle come first, then the blocked ones');
 });
 
@@ -218,9 +340,11 @@ t.test('cycles: chunks sharing an ID are shown by tag', async (t) => {
   const s = draft('nginx', { state: 'service', fun: 'running', raw: [['require', 'pkg', 'nginx']] });
   const r = ids([p, s]);
   t.equal(r.errors.length, 1);
-  t.equal(r.errors[0].message,
+  t.equal(
+    r.errors[0].message,
     'Recursive requisites were found: pkg_|-nginx_|-nginx_|-installed → service_|-nginx_|-nginx_|-running → pkg_|-nginx_|-nginx_|-installed ' +
-    '(pkg_|-nginx_|-nginx_|-installed require service_|-nginx_|-nginx_|-running, service_|-nginx_|-nginx_|-running require pkg_|-nginx_|-nginx_|-installed)');
+      '(pkg_|-nginx_|-nginx_|-installed require service_|-nginx_|-nginx_|-running, service_|-nginx_|-nginx_|-running require pkg_|-nginx_|-nginx_|-installed)',
+  );
 });
 
 t.test('cycles through prereq name the prereq', async (t) => {

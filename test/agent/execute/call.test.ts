@@ -14,12 +14,18 @@ const tmp = mkdtempSync(join(tmpdir(), 'halite-exec-'));
 /** A file-like state on a path under tmp: wants `content` in the file; apply writes `written`. */
 function fileLike(written?: string): StateFunction<string> {
   return {
-    doc: 'a file-like state', args: { content: { type: 'string', doc: 'contents', required: true }, mode: { type: 'mode', doc: 'mode' } },
+    doc: 'a file-like state',
+    args: { content: { type: 'string', doc: 'contents', required: true }, mode: { type: 'mode', doc: 'mode' } },
     async check(args) {
       const cur = existsSync(args.name) ? readFileSync(args.name, 'utf8') : undefined;
       const want = String(args.content);
       if (cur === want) return { status: 'converged', changes: {}, comment: 'ok' };
-      return { status: 'pending', changes: { content: want }, comment: `would write ${args.name}`, ops: written ?? want };
+      return {
+        status: 'pending',
+        changes: { content: want },
+        comment: `would write ${args.name}`,
+        ops: written ?? want,
+      };
     },
     async apply(plan, ctx) {
       writeFileSync(ctx.chunk!.name, plan.ops!);
@@ -28,7 +34,11 @@ function fileLike(written?: string): StateFunction<string> {
   };
 }
 
-async function exec(chunks: LowChunk[], fns: Record<string, StateFunction>, opts: Parameters<typeof executeChunks>[1] = {}) {
+async function exec(
+  chunks: LowChunk[],
+  fns: Record<string, StateFunction>,
+  opts: Parameters<typeof executeChunks>[1] = {},
+) {
   return executeChunks(chunks, { ...opts, context: { log: silentLogger }, lookup: (s, f) => fns[`${s}.${f}`] });
 }
 
@@ -47,7 +57,11 @@ t.test('apply then re-check; a re-check that still wants changes fails the state
 
 t.test('test mode reports without applying', async (t) => {
   const p = join(tmp, 'untouched');
-  const out = await exec([chunk('x', 'f', 'file', { name: p, content: 'a' })], { 'x.file': fileLike() }, { test: true });
+  const out = await exec(
+    [chunk('x', 'f', 'file', { name: p, content: 'a' })],
+    { 'x.file': fileLike() },
+    { test: true },
+  );
   t.match(out.results[0], { result: null, changes: { content: 'a' }, comment: `would write ${p}` });
   t.notOk(existsSync(p));
 });
@@ -70,21 +84,33 @@ t.test('unknown arguments warn; missing required ones fail; unknown functions fa
 
 t.test('a throwing module becomes a failed result, and the run goes on', async (t) => {
   const boom: StateFunction = {
-    doc: 'a probe', args: {},
-    check: async () => { throw new Error('kaboom'); },
+    doc: 'a probe',
+    args: {},
+    check: async () => {
+      throw new Error('kaboom');
+    },
     apply: async () => ({ changes: {}, comment: '' }),
   };
   const applyBoom: StateFunction = {
-    doc: 'a probe', args: {},
+    doc: 'a probe',
+    args: {},
     check: async () => ({ status: 'pending', changes: { x: 1 }, comment: 'would' }),
-    apply: async () => { throw new TypeError('bad apply'); },
+    apply: async () => {
+      throw new TypeError('bad apply');
+    },
   };
-  const out = await exec([chunk('x', 'a', 'boom'), chunk('x', 'b', 'applyBoom'), chunk('x', 'c', 'boom')], { 'x.boom': boom, 'x.applyBoom': applyBoom });
-  t.same(out.results.map((r) => [r.result, r.comment]), [
-    [false, 'An exception occurred in this state: kaboom'],
-    [false, 'An exception occurred in this state: bad apply'],
-    [false, 'An exception occurred in this state: kaboom'],
-  ]);
+  const out = await exec([chunk('x', 'a', 'boom'), chunk('x', 'b', 'applyBoom'), chunk('x', 'c', 'boom')], {
+    'x.boom': boom,
+    'x.applyBoom': applyBoom,
+  });
+  t.same(
+    out.results.map((r) => [r.result, r.comment]),
+    [
+      [false, 'An exception occurred in this state: kaboom'],
+      [false, 'An exception occurred in this state: bad apply'],
+      [false, 'An exception occurred in this state: kaboom'],
+    ],
+  );
 });
 
 t.test('a state over its time limit is killed and fails', async (t) => {
@@ -102,11 +128,14 @@ after:
   const pid = Number(readFileSync(pidFile, 'utf8'));
   t.throws(() => process.kill(pid, 0), 'the sleep was killed');
   t.equal(r.byId('after').result, true);
-  const dflt = await run(`
+  const dflt = await run(
+    `
 slow:
   cmd.run:
     - name: sleep 30
-`, { timeout: 1 });
+`,
+    { timeout: 1 },
+  );
   t.match(dflt.byId('slow'), { result: false, comment: 'State cmd.run timed out after 1 s' });
 });
 
@@ -193,22 +222,35 @@ flaky:
 `;
   const r = await run(sls);
   t.equal(r.byId('flaky').result, true);
-  t.match(r.byId('flaky').comment, /^Attempt 1: Returned a result of "False", with the following comment: "Command .* run"\nCommand .* run$/);
+  t.match(
+    r.byId('flaky').comment,
+    /^Attempt 1: Returned a result of "False", with the following comment: "Command .* run"\nCommand .* run$/,
+  );
   t.equal(readFileSync(counter, 'utf8'), 'x\nx\n');
   const tm = await run(sls, { test: true });
-  t.match(tm.byId('flaky').comment, /would have been executed  The state would be retried every 0 seconds \(with a splay of up to 0 seconds\) a maximum of 3 times or until a result of True is returned$/);
+  t.match(
+    tm.byId('flaky').comment,
+    /would have been executed  The state would be retried every 0 seconds \(with a splay of up to 0 seconds\) a maximum of 3 times or until a result of True is returned$/,
+  );
 });
 
 t.test('aggregate: compatible pending chunks are merged into one call', async (t) => {
   const calls: string[][] = [];
   const installed = new Set<string>();
   const pkg: StateFunction<string[]> = {
-    doc: 'packages', args: { pkgs: { type: 'list', doc: 'packages' } },
+    doc: 'packages',
+    args: { pkgs: { type: 'list', doc: 'packages' } },
     async check(args) {
       const want = (args.pkgs as string[] | undefined) ?? [args.name];
       const missing = want.filter((p) => !installed.has(p));
-      if (!missing.length) return { status: 'converged', changes: {}, comment: 'All specified packages are already installed' };
-      return { status: 'pending', changes: Object.fromEntries(missing.map((p) => [p, { new: '1' }])), comment: 'install', ops: missing };
+      if (!missing.length)
+        return { status: 'converged', changes: {}, comment: 'All specified packages are already installed' };
+      return {
+        status: 'pending',
+        changes: Object.fromEntries(missing.map((p) => [p, { new: '1' }])),
+        comment: 'install',
+        ops: missing,
+      };
     },
     async apply(plan) {
       calls.push(plan.ops!);
@@ -216,24 +258,47 @@ t.test('aggregate: compatible pending chunks are merged into one call', async (t
       return { changes: plan.changes, comment: 'installed' };
     },
     aggregate(c, pending) {
-      return { args: { name: c.name, pkgs: [c.name, ...pending.map((p) => p.name)] }, absorbed: pending.map((p) => p.tag) };
+      return {
+        args: { name: c.name, pkgs: [c.name, ...pending.map((p) => p.name)] },
+        absorbed: pending.map((p) => p.tag),
+      };
     },
   };
   const failing = chunk('test', 'bad', 'fail', {});
   const out = await exec(
-    [failing, chunk('pkg', 'a', 'installed'), chunk('pkg', 'b', 'installed'), chunk('pkg', 'c', 'installed', {}, { requisites: { require: [failing.tag] } })],
-    { 'pkg.installed': pkg, 'test.fail': { doc: 'a probe', args: {}, check: async () => ({ status: 'failed', changes: {}, comment: 'no' }), apply: async () => ({ changes: {}, comment: '' }) } },
+    [
+      failing,
+      chunk('pkg', 'a', 'installed'),
+      chunk('pkg', 'b', 'installed'),
+      chunk('pkg', 'c', 'installed', {}, { requisites: { require: [failing.tag] } }),
+    ],
+    {
+      'pkg.installed': pkg,
+      'test.fail': {
+        doc: 'a probe',
+        args: {},
+        check: async () => ({ status: 'failed', changes: {}, comment: 'no' }),
+        apply: async () => ({ changes: {}, comment: '' }),
+      },
+    },
   );
   t.same(calls, [['a', 'b']], 'one call for a and b; c is not absorbed because its requisite failed');
-  t.match(out.results.map((r) => [r.id, r.result, r.comment]), [
-    ['bad', false], ['a', true, 'installed'], ['b', true, 'All specified packages are already installed'], ['c', false],
-  ]);
+  t.match(
+    out.results.map((r) => [r.id, r.result, r.comment]),
+    [
+      ['bad', false],
+      ['a', true, 'installed'],
+      ['b', true, 'All specified packages are already installed'],
+      ['c', false],
+    ],
+  );
 });
 
 t.test('test mode tells a check which of its requisites would change', async (t) => {
   let seen: readonly string[] | undefined;
   const probe: StateFunction = {
-    doc: 'a probe', args: {},
+    doc: 'a probe',
+    args: {},
     async check(_a, ctx) {
       seen = ctx.pendingRequisites;
       return { status: 'converged', changes: {}, comment: 'ok' };
@@ -243,7 +308,10 @@ t.test('test mode tells a check which of its requisites would change', async (t)
   const will = chunk('x', 'will', 'change');
   const wont = chunk('x', 'wont', 'steady');
   const fns = {
-    'x.change': { ...probe, check: async () => ({ status: 'pending' as const, changes: { a: 1 }, comment: 'would', ops: 1 }) },
+    'x.change': {
+      ...probe,
+      check: async () => ({ status: 'pending' as const, changes: { a: 1 }, comment: 'would', ops: 1 }),
+    },
     'x.steady': probe,
     'x.probe': probe,
   };
@@ -256,14 +324,17 @@ t.test('test mode tells a check which of its requisites would change', async (t)
 
 t.test('results go through redact before they are reported', async (t) => {
   const seen: string[] = [];
-  const r = await run(`
+  const r = await run(
+    `
 secret:
   test.succeed_without_changes:
     - comment: the password is hunter22
-`, {
-    redact: (x) => ({ ...x, comment: x.comment.replace('hunter22', '**REDACTED**') }),
-    onResult: (x) => seen.push(x.comment),
-  });
+`,
+    {
+      redact: (x) => ({ ...x, comment: x.comment.replace('hunter22', '**REDACTED**') }),
+      onResult: (x) => seen.push(x.comment),
+    },
+  );
   t.equal(r.byId('secret').comment, 'the password is **REDACTED**');
   t.same(seen, ['the password is **REDACTED**']);
   t.match(r.byId('secret').start_time, /^\d\d:\d\d:\d\d\.\d{6}$/);
@@ -273,13 +344,16 @@ t.test('aborting the run kills the current command and stops', async (t) => {
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 300);
   const started = Date.now();
-  const r = await run(`
+  const r = await run(
+    `
 slow:
   cmd.run:
     - name: sleep 30
 after:
   test.succeed_without_changes
-`, { signal: ac.signal });
+`,
+    { signal: ac.signal },
+  );
   t.ok(Date.now() - started < 10000);
   t.equal(r.byId('slow').result, false);
   t.same(r.order(), ['slow']);
@@ -288,18 +362,30 @@ after:
 
 t.test('chunks given out of order: a requisite that has not run yet runs first', async (t) => {
   const fns = {
-    'x.ok': { doc: 'a probe', args: {}, check: async () => ({ status: 'converged' as const, changes: {}, comment: 'ok' }), apply: async () => ({ changes: {}, comment: '' }) },
+    'x.ok': {
+      doc: 'a probe',
+      args: {},
+      check: async () => ({ status: 'converged' as const, changes: {}, comment: 'ok' }),
+      apply: async () => ({ changes: {}, comment: '' }),
+    },
   };
   const first = chunk('x', 'first', 'ok');
   const second = chunk('x', 'second', 'ok', {}, { requisites: { require: [first.tag] } });
   const out = await exec([second, first], fns);
-  t.same(out.results.map((r) => [r.id, r.run_num]), [['first', 0], ['second', 1]]);
+  t.same(
+    out.results.map((r) => [r.id, r.run_num]),
+    [
+      ['first', 0],
+      ['second', 1],
+    ],
+  );
 });
 
 t.test('one fact cache serves every chunk of a run', async (t) => {
   const seen: unknown[] = [];
   const probe: StateFunction = {
-    doc: 'a probe', args: {},
+    doc: 'a probe',
+    args: {},
     async check(_a, ctx) {
       seen.push(ctx.facts);
       return { status: 'converged', changes: {}, comment: 'ok' };

@@ -37,11 +37,27 @@ export async function run(sls: string, opts: ExecuteOptions = {}): Promise<Run> 
 }
 
 /** A hand-made chunk (for modules the compiler does not know). */
-export function chunk(state: string, id: string, fun: string, args: Record<string, unknown> = {}, more: Partial<LowChunk> = {}): LowChunk {
+export function chunk(
+  state: string,
+  id: string,
+  fun: string,
+  args: Record<string, unknown> = {},
+  more: Partial<LowChunk> = {},
+): LowChunk {
   const name = typeof args.name === 'string' ? args.name : id;
   const { name: _n, ...rest } = args;
   return {
-    tag: makeTag(state, id, name, fun), state, fun, id, name, sls: 'main', env: 'base', order: 10000,
-    args: rest, meta: {}, requisites: {}, ...more,
+    tag: makeTag(state, id, name, fun),
+    state,
+    fun,
+    id,
+    name,
+    sls: 'main',
+    env: 'base',
+    order: 10000,
+    args: rest,
+    meta: {},
+    requisites: {},
+    ...more,
   };
 }

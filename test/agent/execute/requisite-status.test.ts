@@ -1,7 +1,13 @@
 // The requisite truth table: every requisite kind against every kind of target outcome, then the
 // combinations Salt's functional tests and documentation spell out.
 import t from 'tap';
-import { checkRequisites, notRun, runs, type RequisiteStatus, type TargetOutcome } from '../../../agent/execute/requisite-status.ts';
+import {
+  checkRequisites,
+  notRun,
+  runs,
+  type RequisiteStatus,
+  type TargetOutcome,
+} from '../../../agent/execute/requisite-status.ts';
 import type { RequisiteKind } from '../../../agent/protocol.ts';
 
 const CH = { diff: 'changed' };
@@ -21,19 +27,19 @@ const columns = Object.keys(outcomes);
 /** One row per kind: the status with a single target in each column, in `columns` order. */
 const table: Record<string, RequisiteStatus[]> = {
   //             ok        changed   failed  failedChanged testNoChange testWouldChange skipped  skippedFailed notYet
-  require:       ['met',   'met',    'fail', 'fail',      'met',       'met',          'met',   'fail',       'unmet'],
-  require_any:   ['met',   'met',    'fail', 'fail',      'met',       'met',          'met',   'fail',       'unmet'],
-  prerequired:   ['met',   'met',    'fail', 'fail',      'met',       'met',          'met',   'fail',       'unmet'],
-  watch:         ['met',   'change', 'fail', 'fail',      'met',       'change',       'met',   'fail',       'unmet'],
-  watch_any:     ['met',   'change', 'fail', 'fail',      'met',       'change',       'met',   'fail',       'unmet'],
+  require: ['met', 'met', 'fail', 'fail', 'met', 'met', 'met', 'fail', 'unmet'],
+  require_any: ['met', 'met', 'fail', 'fail', 'met', 'met', 'met', 'fail', 'unmet'],
+  prerequired: ['met', 'met', 'fail', 'fail', 'met', 'met', 'met', 'fail', 'unmet'],
+  watch: ['met', 'change', 'fail', 'fail', 'met', 'change', 'met', 'fail', 'unmet'],
+  watch_any: ['met', 'change', 'fail', 'fail', 'met', 'change', 'met', 'fail', 'unmet'],
   // a failed onchanges target fails the dependent, with changes or without (salt/state.py _check_requisites)
-  onchanges:     ['onchanges', 'met', 'fail', 'fail',       'onchanges', 'met',      'onchanges', 'fail',      'unmet'],
-  onchanges_any: ['onchanges', 'met', 'fail', 'fail',       'onchanges', 'met',      'onchanges', 'fail',      'unmet'],
-  onfail:        ['onfail', 'onfail', 'met', 'met',       'met',       'met',          'onfail', 'met',        'unmet'],
-  onfail_any:    ['onfail', 'onfail', 'met', 'met',       'met',       'met',          'onfail', 'met',        'unmet'],
-  onfail_all:    ['onfail', 'onfail', 'met', 'met',       'met',       'met',          'onfail', 'met',        'unmet'],
+  onchanges: ['onchanges', 'met', 'fail', 'fail', 'onchanges', 'met', 'onchanges', 'fail', 'unmet'],
+  onchanges_any: ['onchanges', 'met', 'fail', 'fail', 'onchanges', 'met', 'onchanges', 'fail', 'unmet'],
+  onfail: ['onfail', 'onfail', 'met', 'met', 'met', 'met', 'onfail', 'met', 'unmet'],
+  onfail_any: ['onfail', 'onfail', 'met', 'met', 'met', 'met', 'onfail', 'met', 'unmet'],
+  onfail_all: ['onfail', 'onfail', 'met', 'met', 'met', 'met', 'onfail', 'met', 'unmet'],
   // prereq looks at the target's test-mode pre-run: null (would change) lets the state run.
-  prereq:        ['pre',   'pre',    'fail', 'fail',      'met',       'met',          'pre',   'fail',       'unmet'],
+  prereq: ['pre', 'pre', 'fail', 'fail', 'met', 'met', 'pre', 'fail', 'unmet'],
 };
 
 function lookup(map: Record<string, TargetOutcome | undefined>, pre: Record<string, TargetOutcome | undefined> = {}) {
@@ -56,7 +62,11 @@ t.test('prereq reads only pre-run results, other kinds only real results', async
   t.equal(checkRequisites({ require: ['x'] }, lookup({}, { x: outcomes.ok })).status, 'unmet');
 });
 
-function status(reqs: Partial<Record<RequisiteKind, string[]>>, results: Record<string, TargetOutcome | undefined>, pre = {}): RequisiteStatus {
+function status(
+  reqs: Partial<Record<RequisiteKind, string[]>>,
+  results: Record<string, TargetOutcome | undefined>,
+  pre = {},
+): RequisiteStatus {
   return checkRequisites(reqs, lookup(results, pre)).status;
 }
 
@@ -66,21 +76,37 @@ t.test('all and any', async (t) => {
   t.equal(status({ require: ['a', 'b'] }, { a: o.ok, b: o.failed }), 'fail', 'require needs all');
   t.equal(status({ require_any: ['a', 'b'] }, { a: o.ok, b: o.failed }), 'met', 'require_any needs one');
   t.equal(status({ require_any: ['a', 'b'] }, { a: o.failed, b: o.failed }), 'fail');
-  t.equal(status({ require_any: ['a', 'b'] }, { a: o.skipped, b: o.failed }), 'fail', 'a skipped target is not a success');
+  t.equal(
+    status({ require_any: ['a', 'b'] }, { a: o.skipped, b: o.failed }),
+    'fail',
+    'a skipped target is not a success',
+  );
   t.equal(status({ watch: ['a', 'b'] }, { a: o.changed, b: o.ok }), 'change');
   t.equal(status({ watch: ['a', 'b'] }, { a: o.changed, b: o.failed }), 'fail');
   t.equal(status({ watch_any: ['a', 'b'] }, { a: o.changed, b: o.failed }), 'change');
   t.equal(status({ watch_any: ['a', 'b'] }, { a: o.ok, b: o.failed }), 'met');
   t.equal(status({ onchanges: ['a', 'b'] }, { a: o.ok, b: o.changed }), 'met', 'onchanges fires on any change');
-  t.equal(status({ onchanges: ['a', 'b'] }, { a: o.failed, b: o.changed }), 'fail', 'a failed onchanges target fails the dependent');
-  t.equal(status({ onchanges_any: ['a', 'b'] }, { a: o.failed, b: o.changed }), 'met', 'onchanges_any: a changed target cancels a failed one');
+  t.equal(
+    status({ onchanges: ['a', 'b'] }, { a: o.failed, b: o.changed }),
+    'fail',
+    'a failed onchanges target fails the dependent',
+  );
+  t.equal(
+    status({ onchanges_any: ['a', 'b'] }, { a: o.failed, b: o.changed }),
+    'met',
+    'onchanges_any: a changed target cancels a failed one',
+  );
   t.equal(status({ onchanges_any: ['a', 'b'] }, { a: o.ok, b: o.ok }), 'onchanges');
   t.equal(status({ onfail: ['a', 'b'] }, { a: o.ok, b: o.failed }), 'met', 'onfail is any');
   t.equal(status({ onfail_any: ['a', 'b', 'c'] }, { a: o.ok, b: o.failed, c: o.ok }), 'met');
   t.equal(status({ onfail_any: ['e', 'f', 'g'] }, { e: o.ok, f: o.ok, g: o.ok }), 'onfail');
   t.equal(status({ onfail_all: ['a', 'e'] }, { a: o.ok, e: o.failed }), 'onfail', 'onfail_all needs all failed');
   t.equal(status({ onfail_all: ['d', 'e', 'f'] }, { d: o.failed, e: o.failed, f: o.failed }), 'met');
-  t.equal(status({ onfail: ['a', 'b'] }, { a: o.skippedFailed, b: o.ok }), 'onfail', 'a target failed by its requisites adds nothing');
+  t.equal(
+    status({ onfail: ['a', 'b'] }, { a: o.skippedFailed, b: o.ok }),
+    'onfail',
+    'a target failed by its requisites adds nothing',
+  );
 });
 
 t.test('combinations across kinds (Salt functional tests)', async (t) => {
@@ -100,7 +126,11 @@ t.test('combinations across kinds (Salt functional tests)', async (t) => {
 });
 
 t.test('prereq', async (t) => {
-  t.equal(status({ prereq: ['b', 'c'] }, {}, { b: o.testWouldChange, c: o.ok }), 'met', 'one target expecting changes is enough');
+  t.equal(
+    status({ prereq: ['b', 'c'] }, {}, { b: o.testWouldChange, c: o.ok }),
+    'met',
+    'one target expecting changes is enough',
+  );
   t.equal(status({ prereq: ['b', 'c'] }, {}, { b: o.ok, c: o.ok }), 'pre');
   t.equal(status({ prereq: ['b'], require: ['a'] }, { a: o.failed }, { b: o.testWouldChange }), 'fail');
   // test_issue_46762: b prereq c whose pre-run failed on its own requisite.
@@ -114,7 +144,11 @@ t.test('the check of a pre-required state ignores prerequired, not its own prere
   t.equal(checkRequisites(reqs, lookup({ a: o.ok }), { prereqCheck: true }).status, 'met');
   t.equal(checkRequisites(reqs, lookup({ a: o.failed }), { prereqCheck: true }).status, 'fail');
   const chain = { prerequired: ['b'], prereq: ['c'] };
-  t.equal(checkRequisites(chain, lookup({}, { c: o.ok }), { prereqCheck: true }).status, 'pre', 'its prereq target would change nothing');
+  t.equal(
+    checkRequisites(chain, lookup({}, { c: o.ok }), { prereqCheck: true }).status,
+    'pre',
+    'its prereq target would change nothing',
+  );
   t.equal(checkRequisites(chain, lookup({}, { c: o.testWouldChange }), { prereqCheck: true }).status, 'met');
 });
 

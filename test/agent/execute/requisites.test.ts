@@ -16,7 +16,10 @@ dep:
 `);
   t.match(r.byId('dep'), { result: false, changes: {}, comment: 'One or more requisite failed: main.bad' });
   t.same(r.order(), ['bad', 'good', 'dep']);
-  t.same(r.results.map((x) => x.run_num), [0, 1, 2]);
+  t.same(
+    r.results.map((x) => x.run_num),
+    [0, 1, 2],
+  );
 });
 
 t.test('require_any: one good target is enough', async (t) => {
@@ -50,7 +53,11 @@ calm:
     - watch:
       - test: quiet
 `);
-  t.match(r.byId('watcher'), { result: true, comment: 'Watch statement fired.', changes: { 'Requisites with changes': ['test: changed'] } });
+  t.match(r.byId('watcher'), {
+    result: true,
+    comment: 'Watch statement fired.',
+    changes: { 'Requisites with changes': ['test: changed'] },
+  });
   t.match(r.byId('calm'), { result: true, comment: 'Success!', changes: {} });
 });
 
@@ -88,7 +95,11 @@ any:
       - test: changed
 `);
   t.match(r.byId('runs'), { result: true, comment: 'Success!' });
-  t.match(r.byId('skipped'), { result: true, changes: {}, comment: 'State was not run because none of the onchanges reqs changed' });
+  t.match(r.byId('skipped'), {
+    result: true,
+    changes: {},
+    comment: 'State was not run because none of the onchanges reqs changed',
+  });
   t.equal(r.byId('any').comment, 'Success!');
 });
 
@@ -182,8 +193,10 @@ head:
 });
 
 // salt/state.py call_chunk, status fail with a pre-run: the pre-required state reports its test run.
-t.test('prereq: when the pre-requiring state fails, the target reports its test run and triggers nothing', async (t) => {
-  const r = await run(`
+t.test(
+  'prereq: when the pre-requiring state fails, the target reports its test run and triggers nothing',
+  async (t) => {
+    const r = await run(`
 target:
   test.succeed_with_changes
 before:
@@ -195,13 +208,22 @@ after:
     - onchanges:
       - test: target
 `);
-  t.match(r.byId('before'), { result: false });
-  const target = r.byId('target');
-  t.equal(target.result, null, 'result None, as in a test run');
-  t.same(target.changes, {}, 'without the changes it proposed');
-  t.equal(target.comment, "If we weren't testing, this would be successful with changes", 'the comment of its test run');
-  t.match(r.byId('after'), { result: true, changes: {}, comment: 'State was not run because none of the onchanges reqs changed' });
-});
+    t.match(r.byId('before'), { result: false });
+    const target = r.byId('target');
+    t.equal(target.result, null, 'result None, as in a test run');
+    t.same(target.changes, {}, 'without the changes it proposed');
+    t.equal(
+      target.comment,
+      "If we weren't testing, this would be successful with changes",
+      'the comment of its test run',
+    );
+    t.match(r.byId('after'), {
+      result: true,
+      changes: {},
+      comment: 'State was not run because none of the onchanges reqs changed',
+    });
+  },
+);
 
 t.test('an unknown state function fails when it runs; the others run', async (t) => {
   const r = await run(`
@@ -224,7 +246,8 @@ needs_it:
 });
 
 t.test('onchanges: a failed target fails the dependent in test mode too', async (t) => {
-  const r = await run(`
+  const r = await run(
+    `
 broken:
   file.managed:
     - name: /nonexistent/halite-test/x
@@ -233,7 +256,9 @@ dependent:
   test.succeed_with_changes:
     - onchanges:
       - file: broken
-`, { test: true });
+`,
+    { test: true },
+  );
   t.match(r.byId('dependent'), { result: false, changes: {}, comment: 'One or more requisite failed: main.broken' });
 });
 
@@ -299,7 +324,8 @@ after:
 });
 
 t.test('test mode: pending results are null and count as changes for watchers and onchanges', async (t) => {
-  const r = await run(`
+  const r = await run(
+    `
 changed:
   test.succeed_with_changes
 after:
@@ -310,7 +336,9 @@ watcher:
   test.succeed_without_changes:
     - watch:
       - test: changed
-`, { test: true });
+`,
+    { test: true },
+  );
   t.match(r.byId('changed'), { result: null, comment: "If we weren't testing, this would be successful with changes" });
   t.match(r.byId('after'), { result: true, comment: 'Success!' });
   t.match(r.byId('watcher'), { result: null, comment: 'Watch statement fired.' });

@@ -41,7 +41,11 @@ t.test('invalidatePath drops the path, what is under it and its parents', async 
   for (const k of keys) await cache.get(f, k);
   cache.invalidatePath('/etc/app');
   for (const k of keys) await cache.get(f, k);
-  t.same(f.reads.slice(keys.length), ['/etc', '/etc/app', '/etc/app/x.conf'], '/etc/apple, /var and non-path keys stay cached');
+  t.same(
+    f.reads.slice(keys.length),
+    ['/etc', '/etc/app', '/etc/app/x.conf'],
+    '/etc/apple, /var and non-path keys stay cached',
+  );
 });
 
 t.test('invalidate by fact (and key); set seeds a value; clear forgets all', async (t) => {

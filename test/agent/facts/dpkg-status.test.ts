@@ -31,19 +31,26 @@ Architecture: amd64
 
 t.test('the status file as dpkg-query lines', async (t) => {
   const text = statusFileToQuery(STATUS);
-  t.equal(text, 'bash\t5.2.15-2+b2\tinstall ok installed\tamd64\nlibfoo1\t1.0-1\tdeinstall ok config-files\tamd64\ngone\t\tpurge ok not-installed\tamd64\n');
+  t.equal(
+    text,
+    'bash\t5.2.15-2+b2\tinstall ok installed\tamd64\nlibfoo1\t1.0-1\tdeinstall ok config-files\tamd64\ngone\t\tpurge ok not-installed\tamd64\n',
+  );
   const db = parseDpkgQuery(text);
   t.equal(db.installed.get('bash')?.version, '5.2.15-2+b2');
   t.ok(db.configFiles.has('libfoo1'));
   t.notOk(db.installed.has('gone'));
 });
 
-t.test('this machine: the file and dpkg-query agree', { skip: !existsSync('/var/lib/dpkg/status') && 'no dpkg here' }, async (t) => {
-  const query = execFileSync('dpkg-query', ['-W', `-f=${DPKG_QUERY_FORMAT}`], { encoding: 'utf8' });
-  const { readFileSync } = await import('node:fs');
-  const file = statusFileToQuery(readFileSync('/var/lib/dpkg/status', 'utf8'));
-  t.same(file.split('\n').sort(), query.split('\n').sort());
-});
+t.test(
+  'this machine: the file and dpkg-query agree',
+  { skip: !existsSync('/var/lib/dpkg/status') && 'no dpkg here' },
+  async (t) => {
+    const query = execFileSync('dpkg-query', ['-W', `-f=${DPKG_QUERY_FORMAT}`], { encoding: 'utf8' });
+    const { readFileSync } = await import('node:fs');
+    const file = statusFileToQuery(readFileSync('/var/lib/dpkg/status', 'utf8'));
+    t.same(file.split('\n').sort(), query.split('\n').sort());
+  },
+);
 
 t.test('the fact reads the file, or asks dpkg-query while journal entries are pending', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'halite-dpkg-'));

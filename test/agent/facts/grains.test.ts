@@ -11,19 +11,33 @@ ID=debian
 
 t.test('os grains from os-release, named as Salt names them', async (t) => {
   t.same(osGrains(parseOsRelease(BOOKWORM)), {
-    os: 'Debian', os_family: 'Debian', osfullname: 'Debian GNU/Linux', osrelease: '12', osmajorrelease: 12,
-    oscodename: 'bookworm', osfinger: 'Debian-12',
+    os: 'Debian',
+    os_family: 'Debian',
+    osfullname: 'Debian GNU/Linux',
+    osrelease: '12',
+    osmajorrelease: 12,
+    oscodename: 'bookworm',
+    osfinger: 'Debian-12',
   });
-  t.match(osGrains(parseOsRelease('NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID="24.04"\nVERSION_CODENAME=noble\n')), {
-    os: 'Ubuntu', os_family: 'Debian', osmajorrelease: 24, oscodename: 'noble',
-  });
+  t.match(
+    osGrains(parseOsRelease('NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID="24.04"\nVERSION_CODENAME=noble\n')),
+    {
+      os: 'Ubuntu',
+      os_family: 'Debian',
+      osmajorrelease: 24,
+      oscodename: 'noble',
+    },
+  );
 });
 
 t.test('ip grains', async (t) => {
-  t.same(ipGrains({
-    lo: [{ address: '127.0.0.1', family: 'IPv4' } as never, { address: '::1', family: 'IPv6' } as never],
-    eth0: [{ address: '10.0.0.5', family: 'IPv4' } as never, { address: 'fe80::1%eth0', family: 'IPv6' } as never],
-  }), { ipv4: ['127.0.0.1', '10.0.0.5'], ipv6: ['::1', 'fe80::1'] });
+  t.same(
+    ipGrains({
+      lo: [{ address: '127.0.0.1', family: 'IPv4' } as never, { address: '::1', family: 'IPv6' } as never],
+      eth0: [{ address: '10.0.0.5', family: 'IPv4' } as never, { address: 'fe80::1%eth0', family: 'IPv6' } as never],
+    }),
+    { ipv4: ['127.0.0.1', '10.0.0.5'], ipv6: ['::1', 'fe80::1'] },
+  );
 });
 
 t.test('the machine grains have the basic keys', async (t) => {

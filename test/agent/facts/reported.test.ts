@@ -10,7 +10,17 @@ t.test('addresses without loopback, ipv4 first', async (t) => {
 });
 
 t.test('only the reported grains; nothing else leaves the host', async (t) => {
-  const f = reportedFacts({ os: 'Debian', os_family: 'Debian', kernel: 'Linux', num_cpus: 2, id: 'vm1', roles: ['db'], level: 'prod', secret: 'x', ipv4: ['10.1.1.1'] });
+  const f = reportedFacts({
+    os: 'Debian',
+    os_family: 'Debian',
+    kernel: 'Linux',
+    num_cpus: 2,
+    id: 'vm1',
+    roles: ['db'],
+    level: 'prod',
+    secret: 'x',
+    ipv4: ['10.1.1.1'],
+  });
   t.same(f.grains, { os: 'Debian', os_family: 'Debian', kernel: 'Linux', num_cpus: 2, ipv4: ['10.1.1.1'], ipv6: [] });
   t.same(f.addresses, ['10.1.1.1']);
 });
@@ -27,7 +37,7 @@ t.test('isLoopback', async (t) => {
   t.notOk(isLoopback('fe80::1'));
 });
 
-t.test('from this machine\'s detected grains', async (t) => {
+t.test("from this machine's detected grains", async (t) => {
   const f = reportedFacts(collectGrains());
   t.ok(f.addresses.every((a) => !isLoopback(a)));
   for (const k of Object.keys(f.grains)) t.ok((REPORTED_GRAINS as readonly string[]).includes(k), k);

@@ -7,8 +7,17 @@ import { accountName, lookupAccount, parseAccounts } from '../../../agent/facts/
 import { run } from '../../../agent/process/run.ts';
 
 t.test('parseAccounts reads passwd and group lines', async (t) => {
-  const db = parseAccounts('# comment\nroot:x:0:0:root:/root:/bin/bash\nbroken\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n', 'passwd');
-  t.same(db.byName.get('www-data'), { name: 'www-data', id: 33, gid: 33, home: '/var/www', shell: '/usr/sbin/nologin' });
+  const db = parseAccounts(
+    '# comment\nroot:x:0:0:root:/root:/bin/bash\nbroken\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n',
+    'passwd',
+  );
+  t.same(db.byName.get('www-data'), {
+    name: 'www-data',
+    id: 33,
+    gid: 33,
+    home: '/var/www',
+    shell: '/usr/sbin/nologin',
+  });
   t.equal(db.byId.get(0)?.name, 'root');
   t.equal(db.byName.size, 2);
   t.same(parseAccounts('adm:x:4:syslog,me\n', 'group').byName.get('adm'), { name: 'adm', id: 4 });
@@ -25,7 +34,11 @@ t.test('lookups by name and id come from the files under the root', async (t) =>
   t.match(await lookupAccount(facts, 'passwd', 'app'), { id: 1234, home: '/srv/app' });
   t.match(await lookupAccount(facts, 'group', 1234), { name: 'app' });
   t.same(await lookupAccount(facts, 'passwd', 4321), { name: '4321', id: 4321 }, 'an id without a name is still an id');
-  t.equal(await lookupAccount(facts, 'passwd', 'root'), undefined, 'not in this root (and getent only asks a real root)');
+  t.equal(
+    await lookupAccount(facts, 'passwd', 'root'),
+    undefined,
+    'not in this root (and getent only asks a real root)',
+  );
   t.equal(await accountName(facts, 'group', 1234), 'app');
   t.equal(await accountName(facts, 'group', 99), '99');
   writeFileSync(join(root, 'etc/passwd'), 'other:x:5:5::/:/bin/sh\n');

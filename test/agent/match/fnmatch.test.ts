@@ -24,7 +24,8 @@ t.test('Python fnmatchcase semantics', async (t) => {
     ['web', 'web.*', false],
     ['web.a', 'web.*', true],
   ];
-  for (const [name, pattern, want] of cases) t.equal(fnmatch(name, pattern), want, `${JSON.stringify(name)} ~ ${pattern}`);
+  for (const [name, pattern, want] of cases)
+    t.equal(fnmatch(name, pattern), want, `${JSON.stringify(name)} ~ ${pattern}`);
 });
 
 t.test('hasGlob', async (t) => {

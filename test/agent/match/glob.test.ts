@@ -34,7 +34,8 @@ const CASES: [string, string, boolean][] = [
 ];
 
 t.test('fnmatch follows Python fnmatchcase', async (t) => {
-  for (const [name, pattern, want] of CASES) t.equal(fnmatch(name, pattern), want, `${JSON.stringify(name)} ~ ${JSON.stringify(pattern)}`);
+  for (const [name, pattern, want] of CASES)
+    t.equal(fnmatch(name, pattern), want, `${JSON.stringify(name)} ~ ${JSON.stringify(pattern)}`);
 });
 
 t.test('globMatch matches the minion id only', async (t) => {

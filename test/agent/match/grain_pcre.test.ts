@@ -2,7 +2,10 @@ import t from 'tap';
 import { grainPcreMatch } from '../../../agent/match/grain_pcre.ts';
 import { TargetError } from '../../../agent/match/types.ts';
 
-const m = { id: 'h', grains: { os: 'Debian', roles: ['db', 'web'], kernelrelease: '6.1.0-18-amd64', osmajorrelease: 12 } };
+const m = {
+  id: 'h',
+  grains: { os: 'Debian', roles: ['db', 'web'], kernelrelease: '6.1.0-18-amd64', osmajorrelease: 12 },
+};
 
 t.test('re.match, case-insensitive, on the grain value', async (t) => {
   t.ok(grainPcreMatch('os:deb.*', m));

@@ -1,7 +1,11 @@
 import t from 'tap';
 import { MATCH_TYPES, TargetError, isMatchType, matchTarget } from '../../../agent/match/index.ts';
 
-const m = { id: 'web1', grains: { roles: ['web'], os: 'Debian', ipv4: ['192.168.1.10'] }, pillar: { level: 'staging' } };
+const m = {
+  id: 'web1',
+  grains: { roles: ['web'], os: 'Debian', ipv4: ['192.168.1.10'] },
+  pillar: { level: 'staging' },
+};
 
 t.test('dispatches by match type', async (t) => {
   const cases: [string, unknown, boolean][] = [
@@ -33,5 +37,16 @@ t.test('unknown types', async (t) => {
   t.throws(() => matchTarget('toString', 'x', m), TargetError, 'no prototype lookups');
   t.notOk(isMatchType('constructor'));
   t.ok(isMatchType('grain_pcre'));
-  t.same([...MATCH_TYPES].sort(), ['compound', 'glob', 'grain', 'grain_pcre', 'ipcidr', 'list', 'pcre', 'pillar', 'pillar_exact', 'pillar_pcre']);
+  t.same([...MATCH_TYPES].sort(), [
+    'compound',
+    'glob',
+    'grain',
+    'grain_pcre',
+    'ipcidr',
+    'list',
+    'pcre',
+    'pillar',
+    'pillar_exact',
+    'pillar_pcre',
+  ]);
 });

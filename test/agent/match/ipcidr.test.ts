@@ -32,7 +32,16 @@ t.test('a missing address family never matches', async (t) => {
 });
 
 t.test('invalid targets are errors', async (t) => {
-  for (const bad of ['not-an-ip', '300.1.1.1', '010.1.2.3', '10.1.2.3/24', '10.0.0.0/33', '10.0.0.0/8/8', '1::2::3', '']) {
+  for (const bad of [
+    'not-an-ip',
+    '300.1.1.1',
+    '010.1.2.3',
+    '10.1.2.3/24',
+    '10.0.0.0/33',
+    '10.0.0.0/8/8',
+    '1::2::3',
+    '',
+  ]) {
     t.throws(() => ipcidrMatch(bad, m), TargetError, bad);
   }
   t.throws(() => ipcidrMatch('10.1.2.3/24', m), /host bits set/);

@@ -3,7 +3,16 @@ import { formatEvent, makeEmitter, parseEvent, summarize } from '../../../agent/
 import type { StateResult } from '../../../agent/protocol.ts';
 
 const r = (result: boolean | null, changes: Record<string, unknown> = {}): StateResult => ({
-  tag: 'test_|-a_|-a_|-nop', id: 'a', name: 'a', sls: 's', result, changes, comment: '', start_time: '00:00:00.000000', duration_ms: 1.5, run_num: 0,
+  tag: 'test_|-a_|-a_|-nop',
+  id: 'a',
+  name: 'a',
+  sls: 's',
+  result,
+  changes,
+  comment: '',
+  start_time: '00:00:00.000000',
+  duration_ms: 1.5,
+  run_num: 0,
 });
 
 t.test('events are one JSON object per line and parse back', async (t) => {
@@ -15,17 +24,29 @@ t.test('events are one JSON object per line and parse back', async (t) => {
   e.done(summarize([r(true)], false, false));
   t.ok(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n')));
   const parsed = lines.map(parseEvent);
-  t.same(parsed.map((p) => p?.type), ['start', 'result', 'error', 'done']);
+  t.same(
+    parsed.map((p) => p?.type),
+    ['start', 'result', 'error', 'done'],
+  );
   t.match(parsed[1], { type: 'result', tag: 'test_|-a_|-a_|-nop', result: true, run_num: 0 });
   t.match(parsed[2], { jid: '1', host: 'h', error: { code: 'RENDER_YAML', line: 3 } });
   t.equal(parseEvent('not json'), undefined);
   t.equal(parseEvent('{"type":"other"}'), undefined);
   t.equal(parseEvent('{broken'), undefined);
-  t.equal(formatEvent({ type: 'start', jid: 'j', host: 'h', chunks: 0, test: true }), '{"type":"start","jid":"j","host":"h","chunks":0,"test":true}\n');
+  t.equal(
+    formatEvent({ type: 'start', jid: 'j', host: 'h', chunks: 0, test: true }),
+    '{"type":"start","jid":"j","host":"h","chunks":0,"test":true}\n',
+  );
 });
 
 t.test('summary counts: a test-mode None succeeds; changes are counted', async (t) => {
   t.same(summarize([r(true), r(false), r(null, { x: 1 }), r(true, { y: 2 })], true, true), {
-    succeeded: 3, failed: 1, changed: 2, total: 4, duration_ms: 6, test: true, stopped: true,
+    succeeded: 3,
+    failed: 1,
+    changed: 2,
+    total: 4,
+    duration_ms: 6,
+    test: true,
+    stopped: true,
   });
 });

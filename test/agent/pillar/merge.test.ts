@@ -3,7 +3,9 @@ import { cloneData, dataEqual, deepUpdate, merge } from '../../../agent/pillar/m
 
 t.test('dicts merge recursively, later values win', async (t) => {
   t.same(merge({ a: { b: 1, c: 2 }, x: 1 }, { a: { c: 3, d: 4 }, y: 2 }), { a: { b: 1, c: 3, d: 4 }, x: 1, y: 2 });
-  t.same(merge({ a: { b: { c: { d: 1, e: 2 } } } }, { a: { b: { c: { e: 3 } } } }), { a: { b: { c: { d: 1, e: 3 } } } });
+  t.same(merge({ a: { b: { c: { d: 1, e: 2 } } } }, { a: { b: { c: { e: 3 } } } }), {
+    a: { b: { c: { d: 1, e: 3 } } },
+  });
 });
 
 t.test('a value of another type replaces', async (t) => {
@@ -18,7 +20,11 @@ t.test('lists are replaced unless mergeLists', async (t) => {
   t.same(merge({ l: [1, 2] }, { l: [2, 3] }, { mergeLists: true }), { l: [1, 2, 3] });
   t.same(merge({ l: [{ x: 1 }] }, { l: [{ x: 1 }, { y: 2 }] }, { mergeLists: true }), { l: [{ x: 1 }, { y: 2 }] });
   t.same(merge({ l: [1] }, { l: [true, 'a'] }, { mergeLists: true }), { l: [1, 'a'] }, 'Python equality: True == 1');
-  t.same(merge({ a: { l: ['x'] } }, { a: { l: ['y'] } }, { mergeLists: true }), { a: { l: ['x', 'y'] } }, 'nested lists too');
+  t.same(
+    merge({ a: { l: ['x'] } }, { a: { l: ['y'] } }, { mergeLists: true }),
+    { a: { l: ['x', 'y'] } },
+    'nested lists too',
+  );
   t.same(merge({ l: [1] }, { l: 'x' }, { mergeLists: true }), { l: 'x' });
 });
 
@@ -52,7 +58,11 @@ t.test('a __proto__ key is data, not a prototype', async (t) => {
 });
 
 t.test('strategies', async (t) => {
-  t.same(merge({ a: { b: 1, c: 2 }, k: 1 }, { a: { c: 3 } }, { strategy: 'overwrite' }), { a: { c: 3 }, k: 1 }, 'overwrite replaces top-level keys');
+  t.same(
+    merge({ a: { b: 1, c: 2 }, k: 1 }, { a: { c: 3 } }, { strategy: 'overwrite' }),
+    { a: { c: 3 }, k: 1 },
+    'overwrite replaces top-level keys',
+  );
   t.same(merge({ a: { b: 1 } }, { a: { c: 3 } }, { strategy: 'recurse' }), { a: { b: 1, c: 3 } });
   t.same(merge({ l: [1] }, { l: [2] }, { strategy: 'none', mergeLists: true }), { l: [2] }, 'none never merges lists');
   t.same(merge({ l: [1] }, { l: [2] }, { strategy: 'overwrite', mergeLists: true }), { l: [2] });

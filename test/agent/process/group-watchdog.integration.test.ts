@@ -44,7 +44,12 @@ t.test('kill -9 of the agent ends the command it was running, children included'
   await until(() => !running(leader) && !running(child));
   t.pass('the command and its child are gone');
   t.teardown(() => {
-    for (const p of [leader, child]) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    for (const p of [leader, child])
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   });
 });
 
@@ -63,11 +68,20 @@ t.test('a command that finished is not touched: its group is released, a daemon 
   const d = mkdtempSync(join(tmpdir(), 'halite-wd-'));
   t.teardown(() => rmSync(d, { recursive: true, force: true }));
   // like an init script: starts a background process in its own group (same pgid) and returns
-  const agent = spawn(process.execPath, ['--import', 'tsx', '-e', `Promise.all([import(${JSON.stringify(RUN_TS)}), import(${JSON.stringify(WATCHDOG_TS)})]).then(async ([m, w]) => {
+  const agent = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `Promise.all([import(${JSON.stringify(RUN_TS)}), import(${JSON.stringify(WATCHDOG_TS)})]).then(async ([m, w]) => {
     await m.run(['/bin/sh', '-c', 'sleep 300 </dev/null >/dev/null 2>&1 & echo $! >${d}/daemon']);
     require('node:fs').writeFileSync('${d}/watchdog', String(w.watchdogPid()));
     setInterval(() => {}, 1000);
-  })`], { stdio: 'ignore' });
+  })`,
+    ],
+    { stdio: 'ignore' },
+  );
   await until(() => existsSync(`${d}/watchdog`));
   const daemon = pidIn(`${d}/daemon`);
   const watchdog = pidIn(`${d}/watchdog`);

@@ -3,7 +3,13 @@ import { run } from '../../../agent/process/run.ts';
 
 t.test('a command that succeeds and one that fails have the same shape', async (t) => {
   const ok = await run(['/bin/sh', '-c', 'echo out; echo err >&2']);
-  t.match(ok, { argv: ['/bin/sh', '-c', 'echo out; echo err >&2'], code: 0, stdout: 'out', stderr: 'err', timedOut: false });
+  t.match(ok, {
+    argv: ['/bin/sh', '-c', 'echo out; echo err >&2'],
+    code: 0,
+    stdout: 'out',
+    stderr: 'err',
+    timedOut: false,
+  });
   t.type(ok.pid, 'number');
   t.equal(ok.error, undefined);
   const bad = await run(['/bin/sh', '-c', 'exit 7']);
@@ -19,7 +25,9 @@ t.test('a program that does not exist is code 127 with the reason', async (t) =>
 
 t.test('input goes to stdin; env and cwd apply; argv is never shell-parsed', async (t) => {
   const r = await run(['/bin/sh', '-c', 'read l; echo "$l $FOO $(pwd)"; echo "$0"', '; rm -rf /nope'], {
-    input: 'line\n', env: { FOO: 'bar' }, cwd: '/tmp',
+    input: 'line\n',
+    env: { FOO: 'bar' },
+    cwd: '/tmp',
   });
   t.equal(r.stdout, 'line bar /tmp\n; rm -rf /nope');
 });

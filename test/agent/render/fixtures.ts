@@ -4,20 +4,22 @@ import type { RenderContext } from '../../../agent/render/context.ts';
 import { renderTemplate, type TemplateResult } from '../../../agent/render/template.ts';
 
 export const files: Record<string, string> = {
-  'lib/macros.jinja': [
-    '{% macro greet(name, greeting="hello") -%}',
-    '{{ greeting }} {{ name }}',
-    '{%- endmacro %}',
-    '{% macro broken(x) -%}',
-    '  {{ x.missing }}',
-    '{%- endmacro %}',
-    '{% macro wrap() %}[{{ caller() }}]{% endmacro %}',
-  ].join('\n') + '\n',
-  'lib/map.jinja': [
-    "{%- set defaults = {'pkg': 'nginx', 'port': 80, 'os': salt['grains.get']('os_family')} %}",
-    "{%- set web = salt['grains.filter_by']({'default': defaults}, merge=salt['pillar.get']('web:lookup', {})) %}",
-    '{%- set here = tpldir %}',
-  ].join('\n') + '\n',
+  'lib/macros.jinja':
+    [
+      '{% macro greet(name, greeting="hello") -%}',
+      '{{ greeting }} {{ name }}',
+      '{%- endmacro %}',
+      '{% macro broken(x) -%}',
+      '  {{ x.missing }}',
+      '{%- endmacro %}',
+      '{% macro wrap() %}[{{ caller() }}]{% endmacro %}',
+    ].join('\n') + '\n',
+  'lib/map.jinja':
+    [
+      "{%- set defaults = {'pkg': 'nginx', 'port': 80, 'os': salt['grains.get']('os_family')} %}",
+      "{%- set web = salt['grains.filter_by']({'default': defaults}, merge=salt['pillar.get']('web:lookup', {})) %}",
+      '{%- set here = tpldir %}',
+    ].join('\n') + '\n',
   'lib/ctx.jinja': '{% set seen = caller_var %}\n',
   'lib/data.yaml': 'name: {{ grains.id }}\nports: [80, 443]\nenabled: yes\n',
   'lib/data.json': '{"a": [1, 2], "b": "{{ grains.id }}"}\n',
@@ -29,7 +31,15 @@ export const files: Record<string, string> = {
 };
 
 export const ctx: RenderContext = {
-  grains: { id: 'web1', os: 'Debian', os_family: 'Debian', ipv4: ['127.0.0.1', '10.0.0.5'], roles: ['web', 'db'], num: 3, nested: { a: { b: 'deep' } } },
+  grains: {
+    id: 'web1',
+    os: 'Debian',
+    os_family: 'Debian',
+    ipv4: ['127.0.0.1', '10.0.0.5'],
+    roles: ['web', 'db'],
+    num: 3,
+    nested: { a: { b: 'deep' } },
+  },
   pillar: {
     web: { lookup: { port: 8080 } },
     users: { alice: { uid: 1001, groups: ['adm'] }, bob: { uid: 1002, groups: [] } },
@@ -50,6 +60,11 @@ export const ctx: RenderContext = {
 export const tree = new MemTree(files, 'fixture');
 
 /** Renders `source` as the SLS file `file` with the fixture context. */
-export function render(source: string, extra: Record<string, unknown> = {}, file = 'app/init.sls', c: RenderContext = ctx): TemplateResult {
+export function render(
+  source: string,
+  extra: Record<string, unknown> = {},
+  file = 'app/init.sls',
+  c: RenderContext = ctx,
+): TemplateResult {
   return renderTemplate(tree, file, source, c, { sls: 'app', slspath: 'app', ...extra });
 }

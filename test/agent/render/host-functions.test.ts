@@ -22,7 +22,11 @@ const text = (src: string): string => {
 };
 
 t.test('cmd functions run the line in a shell and return what Salt returns', async (t) => {
-  t.equal(text("{{ salt['cmd.run']('echo out; echo err >&2') }}"), 'out\nerr', 'cmd.run: stdout and stderr, trailing blanks stripped');
+  t.equal(
+    text("{{ salt['cmd.run']('echo out; echo err >&2') }}"),
+    'out\nerr',
+    'cmd.run: stdout and stderr, trailing blanks stripped',
+  );
   t.equal(text("{{ salt['cmd.run_stdout']('echo out; echo err >&2') }}"), 'out');
   t.equal(text("{{ salt['cmd.retcode']('exit 3') }}"), '3');
   t.equal(text("{{ salt['cmd.shell']('echo $((1 + 2))') }}"), '3');
@@ -55,11 +59,27 @@ t.test('without the host (the master compiling), a host function is an error tha
 });
 
 t.test('publish.publish is answered from what hosts reported', async (t) => {
-  const withGrains = { ...ctx, mine: { ...ctx.mine, db2: { 'network.ip_addrs': ['10.0.1.8'], 'grains.items': { os: 'Debian', osrelease: '12', mem: { total: 4 } } } } };
+  const withGrains = {
+    ...ctx,
+    mine: {
+      ...ctx.mine,
+      db2: { 'network.ip_addrs': ['10.0.1.8'], 'grains.items': { os: 'Debian', osrelease: '12', mem: { total: 4 } } },
+    },
+  };
   const r = (src: string) => render(src, {}, 'app/init.sls', withGrains);
   t.equal(r("{{ salt['publish.publish']('db*', 'grains.get', 'osrelease') | json }}").text, '{"db1": "", "db2": "12"}');
   t.equal(r("{{ salt['publish.publish']('db2', 'grains.get', 'mem:total') }}").text, "{'db2': 4}");
-  t.equal(r("{{ salt['publish.publish']('db*', 'network.ip_addrs') | json }}").text, '{"db1": ["10.0.1.7"], "db2": ["10.0.1.8"]}');
-  t.equal(r("{{ salt['publish.publish']('db1,web1', 'test.ping', tgt_type='list') | json }}").text, '{"db1": true}', 'hosts that reported grains answer');
-  t.match(r("{{ salt['publish.publish']('*', 'cmd.run', 'id') }}").error?.message, /publish\.publish: 'cmd\.run' is not answered here/);
+  t.equal(
+    r("{{ salt['publish.publish']('db*', 'network.ip_addrs') | json }}").text,
+    '{"db1": ["10.0.1.7"], "db2": ["10.0.1.8"]}',
+  );
+  t.equal(
+    r("{{ salt['publish.publish']('db1,web1', 'test.ping', tgt_type='list') | json }}").text,
+    '{"db1": true}',
+    'hosts that reported grains answer',
+  );
+  t.match(
+    r("{{ salt['publish.publish']('*', 'cmd.run', 'id') }}").error?.message,
+    /publish\.publish: 'cmd\.run' is not answered here/,
+  );
 });

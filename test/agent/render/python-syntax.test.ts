@@ -4,15 +4,15 @@ import t from 'tap';
 import { render } from './fixtures.ts';
 
 const cases: Array<[string, string]> = [
-  ["{% macro f(a, b,) %}{{ a }}{{ b }}{% endmacro %}{{ f(1, 2,) }}", '12'],
+  ['{% macro f(a, b,) %}{{ a }}{{ b }}{% endmacro %}{{ f(1, 2,) }}', '12'],
   ["{{ salt['pillar.get']('missing', 'd',) }}", 'd'],
   ["{{ 'a,b'.split(',',) | join('+') }}", 'a+b'],
-  ["{{ dict(a=1, b=2,) | json }}", '{"a": 1, "b": 2}'],
+  ['{{ dict(a=1, b=2,) | json }}', '{"a": 1, "b": 2}'],
   ["{{ '%s-%s' | format('a', 'b',) }}", 'a-b'],
-  ["{% set a, b = 1, 2 %}{{ a }}{{ b }}", '12'],
-  ["{% set a, b = [3, 4] %}{{ a }}-{{ b }}", '3-4'],
-  ["{% set x = 1, 2 %}{{ x }}", '(1, 2)'],
-  ["{% set x = 1, 2, %}{{ x | length }}", '2'],
+  ['{% set a, b = 1, 2 %}{{ a }}{{ b }}', '12'],
+  ['{% set a, b = [3, 4] %}{{ a }}-{{ b }}', '3-4'],
+  ['{% set x = 1, 2 %}{{ x }}', '(1, 2)'],
+  ['{% set x = 1, 2, %}{{ x | length }}', '2'],
   ["{% for p in [(1, 'a'), (2, 'b')] %}{% set n, l = p %}{{ n }}{{ l }}{% endfor %}", '1a2b'],
   ['{% set y %}cap{% endset %}{{ y }}', 'cap'],
   ['{% set ns = namespace(v=0) %}{% set ns.v = 5 %}{{ ns.v }}', '5'],

@@ -69,7 +69,10 @@ t.test('argument binding', async (t) => {
   t.throws(() => bindArgs(sig, [1, 2, 3, 4]), /takes at most 3 positional arguments/);
   t.throws(() => bindArgs(sig, [1, kw({ a: 2 })]), /multiple values for argument 'a'/);
   t.throws(() => bindArgs(sig, [1, kw({ z: 2 })]), /unexpected keyword argument 'z'/);
-  t.same(bindArgs({ name: 'g', params: ['*args', 'd'], defaults: { d: 0 } }, [1, 2, kw({ d: 5 })]), { args: [1, 2], d: 5 });
+  t.same(bindArgs({ name: 'g', params: ['*args', 'd'], defaults: { d: 0 } }, [1, 2, kw({ d: 5 })]), {
+    args: [1, 2],
+    d: 5,
+  });
 });
 
 t.test('string methods match Python', async (t) => {
@@ -97,8 +100,14 @@ t.test('JSON as Python dumps it', async (t) => {
 t.test('YAML flow style as PyYAML emits it', async (t) => {
   const cases: Array<[unknown, string]> = [
     [{ a: 'b: c' }, "{a: 'b: c'}"],
-    [['yes', 'no', 'null', '~', '10', '1.5', '0644', '2024-01-02', '1:30'], "['yes', 'no', 'null', '~', '10', '1.5', '0644', '2024-01-02', '1:30']"],
-    [['', ' x', 'x ', 'a,b', '@x', 'x #y', 'x#y', '-x', '- x', '[x]'], "['', ' x', 'x ', 'a,b', '@x', 'x #y', x#y, -x, '- x', '[x]']"],
+    [
+      ['yes', 'no', 'null', '~', '10', '1.5', '0644', '2024-01-02', '1:30'],
+      "['yes', 'no', 'null', '~', '10', '1.5', '0644', '2024-01-02', '1:30']",
+    ],
+    [
+      ['', ' x', 'x ', 'a,b', '@x', 'x #y', 'x#y', '-x', '- x', '[x]'],
+      "['', ' x', 'x ', 'a,b', '@x', 'x #y', x#y, -x, '- x', '[x]']",
+    ],
     [["it's", 'é', '---'], "[it's, é, '---']"],
     [['a\tb', 'l1\nl2'], '["a\\tb", "l1\\nl2"]'],
     [{ n: null, t: true, f: 1.25, i: -3, e: [], d: {} }, '{n: null, t: true, f: 1.25, i: -3, e: [], d: {}}'],
@@ -118,5 +127,8 @@ t.test('shell quoting and to_bool', async (t) => {
   t.equal(shellQuote('a b'), "'a b'");
   t.equal(shellQuote("a'b"), `'a'"'"'b'`);
   t.equal(shellQuote(''), "''");
-  t.same([toBool('Yes'), toBool('0'), toBool(2), toBool(0), toBool({ a: 1 }), toBool(null)], [true, false, true, false, true, false]);
+  t.same(
+    [toBool('Yes'), toBool('0'), toBool(2), toBool(0), toBool({ a: 1 }), toBool(null)],
+    [true, false, true, false, true, false],
+  );
 });

@@ -21,12 +21,26 @@ t.test('filter_by', async (t) => {
   const grains = { os_family: 'Debian', os: 'Ubuntu', roles: ['db', 'web'] };
   t.equal(filterBy({ Debian: 1, RedHat: 2 }, 'os_family', grains, null, 'default', null), 1);
   t.equal(filterBy({ 'Ubu*': 1, default: 2 }, 'os', grains, null, 'default', null), 1, 'glob keys');
-  t.equal(filterBy({ web: 'W', db: 'D' }, 'roles', grains, null, 'default', null), 'D', 'first grain value with a match wins');
+  t.equal(
+    filterBy({ web: 'W', db: 'D' }, 'roles', grains, null, 'default', null),
+    'D',
+    'first grain value with a match wins',
+  );
   t.equal(filterBy({ RedHat: 2 }, 'os_family', grains, null, 'default', null), null);
   t.same(filterBy({ Debian: { a: 1 } }, 'os_family', grains, { b: 2 }, 'default', null), { a: 1, b: 2 });
-  t.same(filterBy({ RedHat: 1 }, 'os_family', grains, { b: 2 }, 'default', null), { b: 2 }, 'merge alone when nothing matched');
-  t.throws(() => filterBy({ Debian: 1 }, 'os_family', grains, [1], 'default', null), /merge argument must be a dictionary/);
-  t.throws(() => filterBy({ base: { a: 1 }, Debian: 'x' }, 'os_family', grains, null, 'default', 'base'), /must both be dictionaries/);
+  t.same(
+    filterBy({ RedHat: 1 }, 'os_family', grains, { b: 2 }, 'default', null),
+    { b: 2 },
+    'merge alone when nothing matched',
+  );
+  t.throws(
+    () => filterBy({ Debian: 1 }, 'os_family', grains, [1], 'default', null),
+    /merge argument must be a dictionary/,
+  );
+  t.throws(
+    () => filterBy({ base: { a: 1 }, Debian: 'x' }, 'os_family', grains, null, 'default', 'base'),
+    /must both be dictionaries/,
+  );
   const table = { Debian: { a: { x: 1 } } };
   filterBy(table, 'os_family', grains, { a: { y: 2 } }, 'default', null);
   t.same(table, { Debian: { a: { x: 1 } } }, 'the lookup table is not modified');

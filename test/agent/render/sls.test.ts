@@ -11,8 +11,15 @@ const ctx: RenderContext = { grains: { id: 'm1', os_family: 'Debian' }, pillar: 
 
 t.test('slsVars as Salt sets them', async (t) => {
   t.same(slsVars('web.nginx', 'web/nginx.sls', false, 'base'), {
-    sls: 'web.nginx', slspath: 'web', slsdotpath: 'web', slscolonpath: 'web', tpldir: 'web', tpldot: 'web',
-    tplfile: 'web/nginx.sls', tplpath: 'web/nginx.sls', saltenv: 'base',
+    sls: 'web.nginx',
+    slspath: 'web',
+    slsdotpath: 'web',
+    slscolonpath: 'web',
+    tpldir: 'web',
+    tpldot: 'web',
+    tplfile: 'web/nginx.sls',
+    tplpath: 'web/nginx.sls',
+    saltenv: 'base',
   });
   t.same(slsVars('web.nginx', 'web/nginx/init.sls', true, 'base').slspath, 'web/nginx');
   t.same(slsVars('top', 'top.sls', false, 'base').tpldir, '.');
@@ -20,7 +27,8 @@ t.test('slsVars as Salt sets them', async (t) => {
 
 t.test('renders an SLS and keeps top-level key lines', async (t) => {
   const tree = new MemTree({
-    'web/init.sls': "{% set pkgs = ['nginx', 'curl'] %}\n{% for p in pkgs %}\n{{ p }}:\n  pkg.installed: []\n{% endfor %}\nsls-name:\n  test.nop:\n    - name: {{ sls }} {{ slspath }} {{ tpldir }}\n",
+    'web/init.sls':
+      "{% set pkgs = ['nginx', 'curl'] %}\n{% for p in pkgs %}\n{{ p }}:\n  pkg.installed: []\n{% endfor %}\nsls-name:\n  test.nop:\n    - name: {{ sls }} {{ slspath }} {{ tpldir }}\n",
   });
   const r = renderSls(tree, 'web', ctx);
   t.same(r.errors, []);
@@ -46,7 +54,11 @@ t.test('render pipe from the shebang line', async (t) => {
   t.equal(renderPipe('#!yaml\na: {{ x }}').jinja, false);
   t.equal(renderPipe('#!jinja|yaml\na: 1').jinja, true);
   t.match(renderPipe('#!py\n').error, /unsupported renderer '#!py'/);
-  const tree = new MemTree({ 'raw.sls': '#!yaml\nk: "{{ not rendered }}"\n', 'py.sls': '#!py\ndef run(): pass\n', 'j.sls': '#!jinja|yaml\n\nk: {{ nope }}\n' });
+  const tree = new MemTree({
+    'raw.sls': '#!yaml\nk: "{{ not rendered }}"\n',
+    'py.sls': '#!py\ndef run(): pass\n',
+    'j.sls': '#!jinja|yaml\n\nk: {{ nope }}\n',
+  });
   t.same(renderSls(tree, 'raw', ctx).data, { k: '{{ not rendered }}' });
   t.equal(renderSls(tree, 'py', ctx).errors[0].line, 1);
   const j = renderSls(tree, 'j', ctx);
@@ -56,21 +68,41 @@ t.test('render pipe from the shebang line', async (t) => {
 t.test('the project state tree renders', async (t) => {
   const tree = new FsTree(join(import.meta.dirname, '../../../states'));
   const minion: RenderContext = {
-    grains: { id: 'cache1', os_family: 'Debian', ipv4: ['127.0.0.1', '10.1.0.5'], roles: ['sessions'], level: 'staging' },
+    grains: {
+      id: 'cache1',
+      os_family: 'Debian',
+      ipv4: ['127.0.0.1', '10.1.0.5'],
+      roles: ['sessions'],
+      level: 'staging',
+    },
     pillar: { memcached: { memory: 128 }, redis: { maxmemory: '512mb' } },
     saltenv: 'base',
   };
   const mc = renderSls(tree, 'memcached', minion);
   t.same(mc.errors, []);
-  const ctxArg = ((mc.data as Record<string, Record<string, unknown[]>>).memcached['file.managed'][3] as { context: { memcached: Record<string, unknown> } }).context;
+  const ctxArg = (
+    (mc.data as Record<string, Record<string, unknown[]>>).memcached['file.managed'][3] as {
+      context: { memcached: Record<string, unknown> };
+    }
+  ).context;
   t.same(ctxArg.memcached, {
-    config: '/etc/memcached.conf', listen: '10.1.0.5', max_connections: 1024, memory: 128,
-    package: 'memcached', port: 11211, service: 'memcached', user: 'memcache',
+    config: '/etc/memcached.conf',
+    listen: '10.1.0.5',
+    max_connections: 1024,
+    memory: 128,
+    package: 'memcached',
+    port: 11211,
+    service: 'memcached',
+    user: 'memcache',
   });
   const redis = renderSls(tree, 'redis', minion);
   t.same(redis.errors, []);
   const conf = tree.read('redis/files/redis.conf.jinja')!;
-  const redisCtx = ((redis.data as Record<string, Record<string, unknown[]>>).redis['file.managed'][3] as { context: Record<string, unknown> }).context;
+  const redisCtx = (
+    (redis.data as Record<string, Record<string, unknown[]>>).redis['file.managed'][3] as {
+      context: Record<string, unknown>;
+    }
+  ).context;
   const out = renderTemplate(tree, 'redis/files/redis.conf.jinja', conf, minion, redisCtx);
   t.equal(out.error, undefined);
   t.match(out.text, /^bind 127\.0\.0\.1 10\.1\.0\.5$/m);
@@ -92,8 +124,14 @@ t.test('compiled templates are cached per tree and source', async (t) => {
 
 t.test('renders are independent: globals of one render do not leak into the next', async (t) => {
   const tree = new MemTree({ 'lib/g.jinja': '{% set seen = grains.id %}' });
-  const a = renderTemplate(tree, 'a.sls', "{% from 'lib/g.jinja' import seen %}{{ seen }}", { ...ctx, grains: { id: 'A' } });
-  const b = renderTemplate(tree, 'b.sls', "{% from 'lib/g.jinja' import seen %}{{ seen }}", { ...ctx, grains: { id: 'B' } });
+  const a = renderTemplate(tree, 'a.sls', "{% from 'lib/g.jinja' import seen %}{{ seen }}", {
+    ...ctx,
+    grains: { id: 'A' },
+  });
+  const b = renderTemplate(tree, 'b.sls', "{% from 'lib/g.jinja' import seen %}{{ seen }}", {
+    ...ctx,
+    grains: { id: 'B' },
+  });
   t.equal(a.text, 'A');
   t.equal(b.text, 'B');
   t.equal(environmentFor(tree).globals.grains, undefined);

@@ -3,14 +3,37 @@ import t from 'tap';
 import { parseYaml, loadYaml } from '../../../agent/render/yaml.ts';
 
 const scalars: Array<[text: string, value: unknown]> = [
-  ['yes', true], ['No', false], ['on', true], ['OFF', false], ['true', true], ['False', false],
-  ['y', 'y'], ['n', 'n'],
-  ['~', null], ['null', null], ['', null],
-  ['0644', 644], ['0', 0], ['00', 0], ['-0644', -420], ['0x1F', 31], ['0b101', 5], ['1_000', 1000],
-  ['09', '09'], ['1:30', 90], ['190:20:30', 685230],
-  ['1.5', 1.5], ['1.0e+3', 1000], ['1e3', '1e3'], ['.inf', Infinity], ['-.inf', -Infinity],
-  ['2024-01-02', '2024-01-02'], ['2024-01-02 10:00:00', '2024-01-02 10:00:00'],
-  ["'yes'", 'yes'], ['"0644"', '0644'], ['!!str 12', '12'],
+  ['yes', true],
+  ['No', false],
+  ['on', true],
+  ['OFF', false],
+  ['true', true],
+  ['False', false],
+  ['y', 'y'],
+  ['n', 'n'],
+  ['~', null],
+  ['null', null],
+  ['', null],
+  ['0644', 644],
+  ['0', 0],
+  ['00', 0],
+  ['-0644', -420],
+  ['0x1F', 31],
+  ['0b101', 5],
+  ['1_000', 1000],
+  ['09', '09'],
+  ['1:30', 90],
+  ['190:20:30', 685230],
+  ['1.5', 1.5],
+  ['1.0e+3', 1000],
+  ['1e3', '1e3'],
+  ['.inf', Infinity],
+  ['-.inf', -Infinity],
+  ['2024-01-02', '2024-01-02'],
+  ['2024-01-02 10:00:00', '2024-01-02 10:00:00'],
+  ["'yes'", 'yes'],
+  ['"0644"', '0644'],
+  ['!!str 12', '12'],
 ];
 
 t.test('scalars resolve as in Salt', async (t) => {
@@ -47,7 +70,10 @@ t.test('loadYaml reports the first problem with its line', async (t) => {
 
 t.test('alias explosions are an error, not a hang or a throw', async (t) => {
   let y = 'a0: &a0 [x]\n';
-  for (let i = 1; i < 12; i++) y += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  for (let i = 1; i < 12; i++)
+    y += `a${i}: &a${i} [${Array(10)
+      .fill(`*a${i - 1}`)
+      .join(', ')}]\n`;
   const r = parseYaml(y, 'x.sls');
   t.equal(r.errors.length, 1);
   t.match(r.errors[0].message, /Excessive alias count/);

@@ -10,18 +10,28 @@ import { CODE_CACHE_LOADER, CODE_CACHE_SUFFIX } from '../../../agent/runtime/cod
 const dir = mkdtempSync(join(tmpdir(), 'halite-code-cache-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const bundle = join(dir, 'bundle.cjs');
-writeFileSync(bundle, [
-  "const { basename } = require('node:path');",
-  'function busy(n) { let x = 0; for (let i = 0; i < n; i++) x += i % 7; return x; }',
-  'process.stdout.write(JSON.stringify({ args: process.argv.slice(2), self: basename(process.argv[1]), dir: basename(__dirname), main: typeof module.exports, busy: busy(10) }));',
-  'process.exitCode = Number(process.argv[2] ?? 0);',
-].join('\n'));
-const run = (...args: string[]) => spawnSync(process.execPath, ['-e', CODE_CACHE_LOADER, bundle, ...args], { encoding: 'utf8' });
+writeFileSync(
+  bundle,
+  [
+    "const { basename } = require('node:path');",
+    'function busy(n) { let x = 0; for (let i = 0; i < n; i++) x += i % 7; return x; }',
+    'process.stdout.write(JSON.stringify({ args: process.argv.slice(2), self: basename(process.argv[1]), dir: basename(__dirname), main: typeof module.exports, busy: busy(10) }));',
+    'process.exitCode = Number(process.argv[2] ?? 0);',
+  ].join('\n'),
+);
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['-e', CODE_CACHE_LOADER, bundle, ...args], { encoding: 'utf8' });
 
 t.test('the bundle sees its own arguments, file name and exit code', async (t) => {
   const r = run('3', 'serve');
   t.equal(r.status, 3, r.stderr);
-  t.same(JSON.parse(r.stdout), { args: ['3', 'serve'], self: 'bundle.cjs', dir: dir.split('/').pop(), main: 'object', busy: 24 });
+  t.same(JSON.parse(r.stdout), {
+    args: ['3', 'serve'],
+    self: 'bundle.cjs',
+    dir: dir.split('/').pop(),
+    main: 'object',
+    busy: 24,
+  });
 });
 
 t.test('the cache is written once and then used', async (t) => {
@@ -45,14 +55,17 @@ t.test('a damaged cache is replaced, not fatal', async (t) => {
 t.test('the bundle can have the cache written before it exits, and it is written once', async (t) => {
   const early = join(dir, 'early.cjs');
   const cache = early + CODE_CACHE_SUFFIX;
-  writeFileSync(early, [
-    "const fs = require('node:fs');",
-    `const write = globalThis[Symbol.for('halite.codeCache.write')];`,
-    `const before = fs.existsSync(${JSON.stringify(cache)});`,
-    'if (typeof write === "function") { write(); write(); }',
-    `const after = fs.existsSync(${JSON.stringify(cache)}) && fs.statSync(${JSON.stringify(cache)}).mtimeMs;`,
-    'process.on("exit", () => { process.stdout.write(JSON.stringify({ hook: typeof write, before, after })); });',
-  ].join('\n'));
+  writeFileSync(
+    early,
+    [
+      "const fs = require('node:fs');",
+      `const write = globalThis[Symbol.for('halite.codeCache.write')];`,
+      `const before = fs.existsSync(${JSON.stringify(cache)});`,
+      'if (typeof write === "function") { write(); write(); }',
+      `const after = fs.existsSync(${JSON.stringify(cache)}) && fs.statSync(${JSON.stringify(cache)}).mtimeMs;`,
+      'process.on("exit", () => { process.stdout.write(JSON.stringify({ hook: typeof write, before, after })); });',
+    ].join('\n'),
+  );
   const go = () => spawnSync(process.execPath, ['-e', CODE_CACHE_LOADER, early], { encoding: 'utf8' });
   rmSync(cache, { force: true });
   const first = go();

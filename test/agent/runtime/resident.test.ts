@@ -24,7 +24,16 @@ const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 const manifest = Object.fromEntries(Object.entries(files).map(([p, c]) => [p, sha(c)]));
 const byHash = Object.fromEntries(Object.values(files).map((c) => [sha(c), c]));
 const envelope = (n: number, linger: number): JobEnvelope => ({
-  jid: `2026112200000000000${n}`, id: 'app1', grains: {}, pillar: { n }, secrets: [], mine: {}, saltenv: 'base', test: false, manifest, linger,
+  jid: `2026112200000000000${n}`,
+  id: 'app1',
+  grains: {},
+  pillar: { n },
+  secrets: [],
+  mine: {},
+  saltenv: 'base',
+  test: false,
+  manifest,
+  linger,
 });
 
 /** Plays the master over the socket; returns every message the resident sent. */
@@ -36,13 +45,21 @@ async function job(socket: string, env: JobEnvelope): Promise<Array<Record<strin
     const m = JSON.parse(line) as Record<string, unknown>;
     got.push(m);
     if (m.type === 'hello') s.write(`${JSON.stringify({ type: 'job', ...env })}\n`);
-    if (m.type === 'need-files') s.write(`${JSON.stringify({ type: 'files', files: Object.fromEntries((m.hashes as string[]).map((h) => [h, Buffer.from(byHash[h]).toString('base64')])) })}\n`);
+    if (m.type === 'need-files')
+      s.write(
+        `${JSON.stringify({ type: 'files', files: Object.fromEntries((m.hashes as string[]).map((h) => [h, Buffer.from(byHash[h]).toString('base64')])) })}\n`,
+      );
   }
   s.destroy();
   return got;
 }
 
-const serveOpts = { log: quiet, casRoot: join(dir, 'cas'), lockFile: join(dir, 'agent.lock'), detectGrains: () => ({ os: 'Debian' }) };
+const serveOpts = {
+  log: quiet,
+  casRoot: join(dir, 'cas'),
+  lockFile: join(dir, 'agent.lock'),
+  detectGrains: () => ({ os: 'Debian' }),
+};
 
 t.test('jobs over the socket, one process, until a job says linger 0', async (t) => {
   const socket = join(dir, 'run', 'a.sock');
@@ -55,7 +72,10 @@ t.test('jobs over the socket, one process, until a job says linger 0', async (t)
   t.match(first.at(-1), { type: 'done', summary: { changed: 1 } });
   const second = await job(socket, envelope(2, 0));
   t.equal(readFileSync(join(dir, 'stamp'), 'utf8').trim(), '2');
-  t.notOk(second.some((m) => m.type === 'need-files'), 'files already cached');
+  t.notOk(
+    second.some((m) => m.type === 'need-files'),
+    'files already cached',
+  );
   t.equal(first[0].pid, second[0].pid, 'the same process answered');
   t.equal(await running, 0, 'linger 0: the resident is gone');
   t.notOk(await socketAlive(socket));
@@ -85,22 +105,30 @@ t.test('socket names tell bundles and serve options apart', async (t) => {
   t.match(a, /^\/run\/halite\/agent-abc-[0-9a-f]{12}\.sock$/);
   t.not(a, residentSocketPath('agent-abd', []));
   t.not(a, residentSocketPath('agent-abc', ['--cas-root', '/x']));
-  t.ok(residentSocketPath('agent-' + 'f'.repeat(64), ['--lock-file', '/tmp/x']).length < 108, 'fits a unix socket address');
+  t.ok(
+    residentSocketPath('agent-' + 'f'.repeat(64), ['--lock-file', '/tmp/x']).length < 108,
+    'fits a unix socket address',
+  );
 });
 
-t.test('started lowered with --priority, it takes that priority back once it listens', { skip: process.getuid?.() !== 0 && 'needs root' }, async (t) => {
-  const niceOf = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  const threadNices = (): number[] => readdirSync('/proc/self/task').map((tid) => niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
-  const socket = join(dir, 'run', 'p.sock');
-  const before = getPriority();
-  setProcessPriority(19);
-  try {
-    const running = runResident({ socket, lingerSec: 30, priority: before, serve: serveOpts });
-    while (!(await socketAlive(socket))) await new Promise((r) => setTimeout(r, 20));
-    t.same([...new Set(threadNices())], [before], 'every thread at the priority it was given');
-    await job(socket, envelope(4, 0));
-    t.equal(await running, 0);
-  } finally {
-    setProcessPriority(before);
-  }
-});
+t.test(
+  'started lowered with --priority, it takes that priority back once it listens',
+  { skip: process.getuid?.() !== 0 && 'needs root' },
+  async (t) => {
+    const niceOf = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const threadNices = (): number[] =>
+      readdirSync('/proc/self/task').map((tid) => niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
+    const socket = join(dir, 'run', 'p.sock');
+    const before = getPriority();
+    setProcessPriority(19);
+    try {
+      const running = runResident({ socket, lingerSec: 30, priority: before, serve: serveOpts });
+      while (!(await socketAlive(socket))) await new Promise((r) => setTimeout(r, 20));
+      t.same([...new Set(threadNices())], [before], 'every thread at the priority it was given');
+      await job(socket, envelope(4, 0));
+      t.equal(await running, 0);
+    } finally {
+      setProcessPriority(before);
+    }
+  },
+);

@@ -32,19 +32,22 @@ t.test('a file where the directory should be is refused', async (t) => {
   t.throws(() => ensurePrivateDir(p), /EEXIST|not a directory/);
 });
 
-t.test('taking the lock in the runtime directory tightens it; a lock elsewhere leaves its directory alone', async (t) => {
-  const own = join(base, 'lockdir');
-  mkdirSync(own, { mode: 0o755 });
-  chmodSync(own, 0o755);
-  const lock = await acquireLock(join(own, 'agent.lock'), { privateDir: true });
-  lock.release();
-  t.equal(modeOf(own), 0o700);
-  const shared = join(base, 'shared');
-  mkdirSync(shared, { mode: 0o1777 });
-  chmodSync(shared, 0o1777);
-  (await acquireLock(join(shared, 'x.lock'))).release();
-  t.equal(modeOf(shared), 0o1777);
-});
+t.test(
+  'taking the lock in the runtime directory tightens it; a lock elsewhere leaves its directory alone',
+  async (t) => {
+    const own = join(base, 'lockdir');
+    mkdirSync(own, { mode: 0o755 });
+    chmodSync(own, 0o755);
+    const lock = await acquireLock(join(own, 'agent.lock'), { privateDir: true });
+    lock.release();
+    t.equal(modeOf(own), 0o700);
+    const shared = join(base, 'shared');
+    mkdirSync(shared, { mode: 0o1777 });
+    chmodSync(shared, 0o1777);
+    (await acquireLock(join(shared, 'x.lock'))).release();
+    t.equal(modeOf(shared), 0o1777);
+  },
+);
 
 t.test('binding a resident socket tightens its directory', async (t) => {
   const dir = join(base, 'sock');

@@ -37,7 +37,18 @@ const byHash = Object.fromEntries(Object.values(files).map((c) => [sha(c), c]));
 let jids = 0;
 
 function envelope(extra: Partial<JobEnvelope> = {}): JobEnvelope {
-  return { jid: `2026120700000000000${jids++}`, id: 'web1', grains: {}, pillar: { pw: SECRET }, secrets: [SECRET], mine: {}, saltenv: 'base', test: false, manifest, ...extra };
+  return {
+    jid: `2026120700000000000${jids++}`,
+    id: 'web1',
+    grains: {},
+    pillar: { pw: SECRET },
+    secrets: [SECRET],
+    mine: {},
+    saltenv: 'base',
+    test: false,
+    manifest,
+    ...extra,
+  };
 }
 
 interface Played {
@@ -62,7 +73,9 @@ async function play(env: JobEnvelope, control: 'stop' | 'abort' | null, lastJob:
       if (m.type === 'hello') stdin.write(`${JSON.stringify({ type: 'job', ...env })}\n`);
       if (m.type === 'need-files') {
         const hashes = m.hashes as string[];
-        stdin.write(`${JSON.stringify({ type: 'files', files: Object.fromEntries(hashes.map((h) => [h, Buffer.from(byHash[h]).toString('base64')])) })}\n`);
+        stdin.write(
+          `${JSON.stringify({ type: 'files', files: Object.fromEntries(hashes.map((h) => [h, Buffer.from(byHash[h]).toString('base64')])) })}\n`,
+        );
       }
       if (m.type === 'start') {
         if (control) stdin.write(`${JSON.stringify({ type: control })}\n`);
@@ -70,7 +83,15 @@ async function play(env: JobEnvelope, control: 'stop' | 'abort' | null, lastJob:
       }
     }
   })();
-  const code = await serve({ stdin, out: (l) => void stdout.write(l), log: quiet, casRoot: join(dir, 'cas'), lockFile: join(dir, 'lock'), detectGrains: () => ({}), lastJob });
+  const code = await serve({
+    stdin,
+    out: (l) => void stdout.write(l),
+    log: quiet,
+    casRoot: join(dir, 'cas'),
+    lockFile: join(dir, 'lock'),
+    detectGrains: () => ({}),
+    lastJob,
+  });
   stdout.end();
   await reading;
   return { code, events, messages };
@@ -81,39 +102,57 @@ const done = (p: Played) => p.events.find((e) => e.type === 'done');
 
 t.test('stop: the running state finishes, no further state runs', async (t) => {
   const p = await play(envelope(), 'stop', join(dir, 'last-stop'));
-  t.same(results(p).map((r) => [r.id, r.result]), [['first', true]], 'the sleep finished; the second state did not run');
+  t.same(
+    results(p).map((r) => [r.id, r.result]),
+    [['first', true]],
+    'the sleep finished; the second state did not run',
+  );
   t.equal(done(p)?.summary.stopped, true);
   t.equal(p.code, 2);
 });
 
 t.test('abort: the running state is ended at once', async (t) => {
   const p = await play(envelope(), 'abort', join(dir, 'last-abort'));
-  t.same(results(p).map((r) => [r.id, r.result]), [['first', false]], 'the sleep was killed');
+  t.same(
+    results(p).map((r) => [r.id, r.result]),
+    [['first', false]],
+    'the sleep was killed',
+  );
   t.equal(done(p)?.summary.stopped, true);
 });
 
-t.test('the end of stdin alone does not stop the run; the run is kept, redacted, root-only, and sent back when asked', async (t) => {
-  const file = join(dir, 'last-kept');
-  const first = envelope();
-  const p = await play(first, null, file);
-  t.same(results(p).map((r) => r.id), ['first', 'second'], 'both states ran');
-  t.equal(statSync(file).mode & 0o777, 0o600);
-  const kept = readLastJob(file)!;
-  t.equal(kept.jid, first.jid);
-  t.equal(kept.events.length, 4, 'start, two results, done');
-  t.notMatch(kept.events.join('\n'), SECRET);
-  t.match(kept.events.join('\n'), /REDACTED/);
+t.test(
+  'the end of stdin alone does not stop the run; the run is kept, redacted, root-only, and sent back when asked',
+  async (t) => {
+    const file = join(dir, 'last-kept');
+    const first = envelope();
+    const p = await play(first, null, file);
+    t.same(
+      results(p).map((r) => r.id),
+      ['first', 'second'],
+      'both states ran',
+    );
+    t.equal(statSync(file).mode & 0o777, 0o600);
+    const kept = readLastJob(file)!;
+    t.equal(kept.jid, first.jid);
+    t.equal(kept.events.length, 4, 'start, two results, done');
+    t.notMatch(kept.events.join('\n'), SECRET);
+    t.match(kept.events.join('\n'), /REDACTED/);
 
-  const next = envelope({ recover: [first.jid, 'older'] });
-  const q = await play(next, null, file);
-  const sent = q.messages.find((m) => m.type === 'last-job') as { jid: string; events: string[] } | undefined;
-  t.equal(sent?.jid, first.jid);
-  t.same(sent?.events, kept.events);
-  t.equal(readLastJob(file)!.jid, next.jid, 'the new run replaces the record');
+    const next = envelope({ recover: [first.jid, 'older'] });
+    const q = await play(next, null, file);
+    const sent = q.messages.find((m) => m.type === 'last-job') as { jid: string; events: string[] } | undefined;
+    t.equal(sent?.jid, first.jid);
+    t.same(sent?.events, kept.events);
+    t.equal(readLastJob(file)!.jid, next.jid, 'the new run replaces the record');
 
-  const other = await play(envelope({ recover: ['20200101000000000000'] }), null, file);
-  t.notOk(other.messages.some((m) => m.type === 'last-job'), 'a record of another job is not sent');
-});
+    const other = await play(envelope({ recover: ['20200101000000000000'] }), null, file);
+    t.notOk(
+      other.messages.some((m) => m.type === 'last-job'),
+      'a record of another job is not sent',
+    );
+  },
+);
 
 t.test('the record is bounded, keeps its end, and a line cut by a crash is dropped', async (t) => {
   const file = join(dir, 'bounded');

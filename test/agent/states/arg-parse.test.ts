@@ -27,16 +27,41 @@ const parse = (raw: Record<string, unknown>) => parseArgs(DECLS, { name: 'x', mu
 
 t.test('what Salt accepts is coerced to the declared type', async (t) => {
   const r = parse({
-    text: 5, flag: 'yes', count: '5', ratio: '0.5', delay: '2.5', names: ['a', 3], one_or_more: 'solo',
-    entries: [{ a: 1 }], opts: { k: 'v' }, mode: 644,
+    text: 5,
+    flag: 'yes',
+    count: '5',
+    ratio: '0.5',
+    delay: '2.5',
+    names: ['a', 3],
+    one_or_more: 'solo',
+    entries: [{ a: 1 }],
+    opts: { k: 'v' },
+    mode: 644,
   });
   t.same(r.errors, []);
   t.same(r.warnings, []);
   t.match(r.args, {
-    text: '5', flag: true, count: 5, ratio: 0.5, delay: 2.5, names: ['a', '3'], one_or_more: ['solo'],
-    entries: [{ a: 1 }], opts: { k: 'v' }, mode: '0644', must: 'm', later: true,
+    text: '5',
+    flag: true,
+    count: 5,
+    ratio: 0.5,
+    delay: 2.5,
+    names: ['a', '3'],
+    one_or_more: ['solo'],
+    entries: [{ a: 1 }],
+    opts: { k: 'v' },
+    mode: '0644',
+    must: 'm',
+    later: true,
   });
-  for (const [given, want] of [['False', false], ['off', false], [0, false], [1, true], ['On', true], [true, true]] as const) {
+  for (const [given, want] of [
+    ['False', false],
+    ['off', false],
+    [0, false],
+    [1, true],
+    ['On', true],
+    [true, true],
+  ] as const) {
     t.equal(parse({ flag: given }).args.flag, want, `flag ${JSON.stringify(given)}`);
   }
   t.same(parse({ mode: '0755' }).args.mode, '0755');
@@ -53,10 +78,16 @@ t.test('a value of the wrong type is an error naming the argument, the value and
     [{ flag: 'maybe' }, `Invalid argument 'flag' for mod.fun: expected bool (true or false), got "maybe"`],
     [{ text: ['a'] }, `Invalid argument 'text' for mod.fun: expected string (a string), got a list of 1 item`],
     [{ names: 'a' }, `Invalid argument 'names' for mod.fun: expected list of strings (a list of strings), got "a"`],
-    [{ names: [{ a: 1 }] }, `Invalid argument 'names' for mod.fun: expected list of strings (a list of strings), got a list of 1 item`],
+    [
+      { names: [{ a: 1 }] },
+      `Invalid argument 'names' for mod.fun: expected list of strings (a list of strings), got a list of 1 item`,
+    ],
     [{ opts: 'k=v' }, `Invalid argument 'opts' for mod.fun: expected mapping (a mapping), got "k=v"`],
     [{ entries: { a: 1 } }, `Invalid argument 'entries' for mod.fun: expected list (a list), got a mapping`],
-    [{ mode: '0999' }, `Invalid argument 'mode' for mod.fun: expected mode (an octal file mode such as 0644), got "0999"`],
+    [
+      { mode: '0999' },
+      `Invalid argument 'mode' for mod.fun: expected mode (an octal file mode such as 0644), got "0999"`,
+    ],
     [{ ratio: 'half' }, `Invalid argument 'ratio' for mod.fun: expected number (a number), got "half"`],
   ];
   for (const [raw, message] of cases) t.same(parse(raw).errors, [message], JSON.stringify(raw));
@@ -71,7 +102,11 @@ t.test('a long value is described by its kind, never cut', async (t) => {
 
 t.test('required, defaults, null, unknown and unsupported arguments', async (t) => {
   t.same(parseArgs(DECLS, { name: 'x' }, 'mod.fun').errors, ['Missing parameter must for state mod.fun']);
-  t.same(parseArgs(DECLS, { name: 'x', must: null }, 'mod.fun').errors, ['Missing parameter must for state mod.fun'], 'null is not given');
+  t.same(
+    parseArgs(DECLS, { name: 'x', must: null }, 'mod.fun').errors,
+    ['Missing parameter must for state mod.fun'],
+    'null is not given',
+  );
   const r = parse({ flag: null, colour: 'red' });
   t.equal(r.args.flag, false, 'null takes the default');
   t.equal(r.args.colour, 'red', 'unknown keywords are kept');
@@ -89,7 +124,8 @@ t.test('parsing what was parsed gives the same arguments', async (t) => {
 t.test('a defined function types what it is given, for a direct caller too', async (t) => {
   let seen: unknown;
   const fn = defineState({
-    doc: 'd', args: declareArgs({ n: { type: 'int', default: 3, doc: 'n' } }),
+    doc: 'd',
+    args: declareArgs({ n: { type: 'int', default: 3, doc: 'n' } }),
     async check(args) {
       seen = args.n + 1;
       return { status: 'converged', changes: {}, comment: 'ok' };
@@ -108,20 +144,29 @@ t.test('in a run: a wrong type fails the state, in test mode too; unsupported is
   const sls = 'svc:\n  service.running:\n    - init_delay: 5s\n';
   for (const test of [false, true]) {
     const r = await run(sls, { test });
-    t.match(r.byId('svc'), {
-      result: false,
-      comment: `Invalid argument 'init_delay' for service.running: expected seconds (a number of seconds), got "5s"`,
-    }, `test ${test}`);
+    t.match(
+      r.byId('svc'),
+      {
+        result: false,
+        comment: `Invalid argument 'init_delay' for service.running: expected seconds (a number of seconds), got "5s"`,
+      },
+      `test ${test}`,
+    );
   }
   const shown = await run('say:\n  test.succeed_without_changes:\n    - comment: 42\n');
   t.match(shown.byId('say'), { result: true, comment: '42' }, 'a number where a string is declared is its text');
 });
 
-t.test('in a run: an argument accepted but not acted upon is a warning of the result, whatever the result', async (t) => {
-  const r = await run('repo:\n  git.latest:\n    - name: https://example.invalid/r.git\n    - target: relative\n    - submodules: true\n');
-  t.match(r.byId('repo'), {
-    result: false,
-    comment: "Target 'relative' is not an absolute path",
-    warnings: ["'submodules' is not supported by git.latest here and was ignored: not implemented"],
-  });
-});
+t.test(
+  'in a run: an argument accepted but not acted upon is a warning of the result, whatever the result',
+  async (t) => {
+    const r = await run(
+      'repo:\n  git.latest:\n    - name: https://example.invalid/r.git\n    - target: relative\n    - submodules: true\n',
+    );
+    t.match(r.byId('repo'), {
+      result: false,
+      comment: "Target 'relative' is not an absolute path",
+      warnings: ["'submodules' is not supported by git.latest here and was ignored: not implemented"],
+    });
+  },
+);

@@ -55,7 +55,9 @@ t.test('with stdin given, the command reads it and the line is still hidden', as
   const d = dir(t);
   const canary = `canary-${process.pid}-stdin`;
   const { hits, out } = await scanWhileRunning(
-    { name: `cat >${d}/in; : ${canary}; touch ${d}/m; sleep 30`, stdin: 'from stdin\n' }, `${d}/m`, canary,
+    { name: `cat >${d}/in; : ${canary}; touch ${d}/m; sleep 30`, stdin: 'from stdin\n' },
+    `${d}/m`,
+    canary,
   );
   t.same(hits, []);
   t.equal(readFileSync(`${d}/in`, 'utf8'), 'from stdin\n');
@@ -67,7 +69,11 @@ t.test('runas: the line reaches the shell after root is dropped, still hidden', 
   // nobody cannot write into a 0700 temp dir: its marker goes to /tmp
   const marker = `/tmp/halite-cmdps-${process.pid}-m`;
   t.teardown(() => rmSync(marker, { force: true }));
-  const { hits } = await scanWhileRunning({ name: `: ${canary}; touch ${marker}; sleep 30`, runas: 'nobody', cwd: '/' }, marker, canary);
+  const { hits } = await scanWhileRunning(
+    { name: `: ${canary}; touch ${marker}; sleep 30`, runas: 'nobody', cwd: '/' },
+    marker,
+    canary,
+  );
   t.same(hits, []);
   const ctx = makeContext({ log: silentLogger });
   const who = await run.apply(await run.check({ name: 'id -un', runas: 'nobody' }, ctx), ctx);
@@ -80,9 +86,19 @@ t.test('the line keeps sh -c semantics', async (t) => {
     run.apply(await run.check({ name, ...more }, ctx), ctx);
   t.match((await go('exit 3')).changes, { retcode: 3 });
   t.match((await go('echo "a  b" \'$HOME\' \\\\x; false')).changes, { retcode: 1, stdout: 'a  b $HOME \\x' });
-  t.match((await go('for i in 1 2; do\n  echo $i\ndone\ncat <<EOF\nhere $((1+1))\nEOF')).changes, { stdout: '1\n2\nhere 2' });
-  t.match((await go('cat; echo end')).changes, { stdout: 'end' }, 'no stdin given: the command reads nothing, not its own line');
-  t.match((await go('cat /proc/self/fd/3 2>&1 || echo closed')).changes, { stdout: /closed|No such file/ }, 'fd 3 is closed before the line runs');
+  t.match((await go('for i in 1 2; do\n  echo $i\ndone\ncat <<EOF\nhere $((1+1))\nEOF')).changes, {
+    stdout: '1\n2\nhere 2',
+  });
+  t.match(
+    (await go('cat; echo end')).changes,
+    { stdout: 'end' },
+    'no stdin given: the command reads nothing, not its own line',
+  );
+  t.match(
+    (await go('cat /proc/self/fd/3 2>&1 || echo closed')).changes,
+    { stdout: /closed|No such file/ },
+    'fd 3 is closed before the line runs',
+  );
   t.match((await go('echo $0')).changes, { stdout: '/bin/sh' });
   t.match((await go('umask', { umask: '027' })).changes, { stdout: '0027' });
   t.match((await go('echo "$X"', { env: { X: 'set' } })).changes, { stdout: 'set' });
@@ -92,12 +108,15 @@ t.test('unless and onlyif lines are hidden too', async (t) => {
   const d = dir(t);
   const canary = `canary-${process.pid}-unless`;
   const ac = new AbortController();
-  const running = runSls(`
+  const running = runSls(
+    `
 guarded:
   cmd.run:
     - name: 'true'
     - unless: ': ${canary}; touch ${d}/m; sleep 30'
-`, { signal: ac.signal });
+`,
+    { signal: ac.signal },
+  );
   await until(() => existsSync(`${d}/m`));
   const hits = procsHolding(canary);
   ac.abort();

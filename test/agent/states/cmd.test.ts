@@ -52,19 +52,29 @@ t.test('cmd.wait does nothing until its watch fires; then it runs like cmd.run',
   t.equal(run.recheck, false, 'cmd.run is not re-checked (it would always want to run)');
 });
 
-t.test('cmd.script as another user: the script file is theirs and removed afterwards', { skip: process.getuid?.() !== 0 && 'needs root' }, async (t) => {
-  const ctx = makeContext({ log: silentLogger, tree: new MemTree({ 'who.sh': '#!/bin/sh\nid -un\nstat -c %U "$0"\necho "$0"\n' }) });
-  const out = await script.apply(await script.check({ name: 'salt://who.sh', runas: 'nobody', cwd: '/' }, ctx), ctx);
-  t.equal(out.result, true);
-  const [user, owner, path] = String(out.changes.stdout).split('\n');
-  t.same([user, owner], ['nobody', 'nobody']);
-  t.notOk(existsSync(path), 'temp script removed');
-});
+t.test(
+  'cmd.script as another user: the script file is theirs and removed afterwards',
+  { skip: process.getuid?.() !== 0 && 'needs root' },
+  async (t) => {
+    const ctx = makeContext({
+      log: silentLogger,
+      tree: new MemTree({ 'who.sh': '#!/bin/sh\nid -un\nstat -c %U "$0"\necho "$0"\n' }),
+    });
+    const out = await script.apply(await script.check({ name: 'salt://who.sh', runas: 'nobody', cwd: '/' }, ctx), ctx);
+    t.equal(out.result, true);
+    const [user, owner, path] = String(out.changes.stdout).split('\n');
+    t.same([user, owner], ['nobody', 'nobody']);
+    t.notOk(existsSync(path), 'temp script removed');
+  },
+);
 
 t.test('a test run never starts the command (unless stateful test_name says what to run)', async (t) => {
   const d = dir(t);
   const ctx = makeContext({ log: silentLogger, test: true });
-  const plan = await run.check({ name: `touch ${join(d, 'x')}`, stateful: [{ test_name: `touch ${join(d, 'y')}` }] }, ctx);
+  const plan = await run.check(
+    { name: `touch ${join(d, 'x')}`, stateful: [{ test_name: `touch ${join(d, 'y')}` }] },
+    ctx,
+  );
   t.equal(plan.status, 'converged', 'test_name reported no changes');
   t.notOk(existsSync(join(d, 'x')));
   t.ok(existsSync(join(d, 'y')), 'the test command did run');

@@ -28,14 +28,19 @@ t.test('watch reactions exist where the registry says a module has mod_watch', a
   for (const mod of Object.keys(modules)) {
     const registered = (STATE_FUNCTIONS[mod] ?? []).includes('mod_watch');
     const funs = Object.entries(modules[mod]);
-    t.equal(funs.some(([, f]) => f.modWatch), registered, `${mod}: modWatch ${registered ? 'present' : 'absent'}`);
+    t.equal(
+      funs.some(([, f]) => f.modWatch),
+      registered,
+      `${mod}: modWatch ${registered ? 'present' : 'absent'}`,
+    );
   }
 });
 
 t.test('every function the registry lists for these modules is implemented', async (t) => {
   const missing: string[] = [];
   for (const mod of Object.keys(modules)) {
-    for (const fun of STATE_FUNCTIONS[mod] ?? []) if (fun !== 'mod_watch' && !stateFunction(mod, fun)) missing.push(`${mod}.${fun}`);
+    for (const fun of STATE_FUNCTIONS[mod] ?? [])
+      if (fun !== 'mod_watch' && !stateFunction(mod, fun)) missing.push(`${mod}.${fun}`);
   }
   t.same(missing, []);
 });

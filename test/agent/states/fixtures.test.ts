@@ -22,7 +22,20 @@
 //
 // Strings in expectations: '<any>' matches any value, 're:…' a regular expression.
 import t from 'tap';
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, chmodSync, lchownSync, readdirSync, readFileSync, statSync, lstatSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  symlinkSync,
+  chmodSync,
+  lchownSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  lstatSync,
+  readlinkSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -33,7 +46,16 @@ import { modules } from '../../../agent/states/index.ts';
 import { listBackups } from '../../../agent/store/backup.ts';
 import type { LowChunk } from '../../../agent/protocol.ts';
 
-type FileSpec = string | { type?: 'file' | 'directory' | 'symlink'; content?: string; mode?: string; uid?: number; gid?: number; target?: string };
+type FileSpec =
+  | string
+  | {
+      type?: 'file' | 'directory' | 'symlink';
+      content?: string;
+      mode?: string;
+      uid?: number;
+      gid?: number;
+      target?: string;
+    };
 
 interface Fixture {
   description?: string;
@@ -56,24 +78,28 @@ interface Fixture {
   };
 }
 
-const PASSWD = 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
+const PASSWD =
+  'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
 const GROUP = 'root:x:0:\ndaemon:x:1:\nadm:x:4:\nwww-data:x:33:\nnogroup:x:65534:\n';
 
 const here = join(process.cwd(), 'test/agent/states/fixtures');
 const isRoot = process.getuid?.() === 0;
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p) : n.endsWith('.yaml') ? [p] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? walk(p) : n.endsWith('.yaml') ? [p] : [];
+    })
+    .sort();
 }
 
 /** Replaces '{root}' in every string of a value. */
 function withRoot<T>(v: T, root: string): T {
   if (typeof v === 'string') return v.split('{root}').join(root) as T;
   if (Array.isArray(v)) return v.map((x) => withRoot(x, root)) as T;
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [withRoot(k, root), withRoot(x, root)])) as T;
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [withRoot(k, root), withRoot(x, root)])) as T;
   return v;
 }
 
@@ -100,10 +126,13 @@ function layout(root: string, files: Record<string, FileSpec | null>): void {
 function mismatch(got: unknown, want: unknown, at = '$'): string | undefined {
   if (want === '<any>') return got === undefined ? `${at}: missing` : undefined;
   if (typeof want === 'string' && want.startsWith('re:')) {
-    return typeof got === 'string' && new RegExp(want.slice(3)).test(got) ? undefined : `${at}: ${JSON.stringify(got)} !~ ${want}`;
+    return typeof got === 'string' && new RegExp(want.slice(3)).test(got)
+      ? undefined
+      : `${at}: ${JSON.stringify(got)} !~ ${want}`;
   }
   if (Array.isArray(want)) {
-    if (!Array.isArray(got) || got.length !== want.length) return `${at}: ${JSON.stringify(got)} != ${JSON.stringify(want)}`;
+    if (!Array.isArray(got) || got.length !== want.length)
+      return `${at}: ${JSON.stringify(got)} != ${JSON.stringify(want)}`;
     for (let i = 0; i < want.length; i++) {
       const m = mismatch(got[i], want[i], `${at}[${i}]`);
       if (m) return m;
@@ -131,7 +160,11 @@ function actualFile(root: string, path: string): Record<string, unknown> | null 
   } catch {
     return null;
   }
-  const out: Record<string, unknown> = { mode: (st.mode & 0o7777).toString(8).padStart(4, '0'), uid: st.uid, gid: st.gid };
+  const out: Record<string, unknown> = {
+    mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
+    uid: st.uid,
+    gid: st.gid,
+  };
   if (st.isSymbolicLink()) return { ...out, type: 'symlink', target: readlinkSync(abs) };
   if (st.isDirectory()) return { ...out, type: 'directory' };
   return { ...out, type: 'file', content: readFileSync(abs, 'utf8') };
@@ -146,7 +179,8 @@ function fileMismatches(root: string, files: Record<string, FileSpec | null>): s
       if (got !== null) out.push(`${path} should be absent, found ${JSON.stringify(got)}`);
       continue;
     }
-    const want: Record<string, unknown> = typeof spec === 'string' ? { type: 'file', content: spec } : { type: 'file', ...spec };
+    const want: Record<string, unknown> =
+      typeof spec === 'string' ? { type: 'file', content: spec } : { type: 'file', ...spec };
     if (!got) {
       out.push(`${path} is missing`);
       continue;
@@ -161,52 +195,88 @@ for (const file of walk(here)) {
   const name = relative(here, file).replace(/\.yaml$/, '');
   const mod = name.split('/')[0];
   const fx = parse(readFileSync(file, 'utf8')) as Fixture;
-  t.test(`${name}${fx.description ? `: ${fx.description}` : ''}`, { skip: fx.root_only && !isRoot ? 'needs root' : false }, async (t) => {
-    const root = mkdtempSync(join(tmpdir(), 'halite-fx-'));
-    t.teardown(() => rmSync(root, { recursive: true, force: true }));
-    const f = withRoot(fx, root);
-    const fn = modules[mod]?.[f.fun];
-    if (!fn) throw new Error(`no function ${mod}.${f.fun}`);
-    layout(root, { '/etc/passwd': PASSWD, '/etc/group': GROUP, ...(f.files ?? {}) });
-    const secrets = f.secrets ?? [];
-    const chunks: LowChunk[] = (f.required_files ?? []).map((p, i) => ({
-      tag: `file_|-req${i}_|-${p}_|-managed`, state: 'file', fun: 'managed', id: `req${i}`, name: p, sls: 'fx', env: 'base',
-      order: i, args: {}, meta: {}, requisites: {},
-    }));
-    const self: LowChunk = {
-      tag: `${mod}_|-fx_|-${String(f.args.name)}_|-${f.fun}`, state: mod, fun: f.fun, id: 'fx', name: String(f.args.name),
-      sls: 'fx', env: 'base', order: 1000, args: f.args, meta: {}, requisites: { require: chunks.map((c) => c.tag) },
-    };
-    const ctx = makeContext({
-      test: f.test ?? false,
-      grains: { id: 'minion', ...(f.grains ?? {}) },
-      pillar: f.pillar ?? {},
-      tree: new MemTree(f.tree ?? {}, name),
-      root,
-      log: silentLogger,
-      redact: (s) => redact(s, secrets),
-      chunk: self,
-      chunks: [...chunks, self],
-    });
-    const args = { ...f.args, name: String(f.args.name) };
-    const plan = await fn.check(args, ctx);
-    if (f.expect.plan) t.notOk(mismatch(pick(plan, f.expect.plan), f.expect.plan), 'plan', { plan: strip(plan), want: f.expect.plan, diff: mismatch(pick(plan, f.expect.plan), f.expect.plan) });
-    if (f.expect.apply) {
-      t.equal(plan.status, 'pending', 'plan is pending, so apply runs');
-      const out = await fn.apply(plan, ctx);
-      const got = { result: out.result ?? true, changes: out.changes, comment: out.comment, ...(out.warnings ? { warnings: out.warnings } : {}) };
-      t.notOk(mismatch(pick(got, f.expect.apply), f.expect.apply), 'apply', { outcome: got, want: f.expect.apply, diff: mismatch(pick(got, f.expect.apply), f.expect.apply) });
-      const recheck = f.expect.recheck ?? (fn.recheck === false || out.result === false ? 'skip' : 'converged');
-      if (recheck !== 'skip') {
-        const again = await fn.check(args, ctx);
-        t.equal(again.status, recheck, `re-check is ${recheck}`, { plan: strip(again) });
+  t.test(
+    `${name}${fx.description ? `: ${fx.description}` : ''}`,
+    { skip: fx.root_only && !isRoot ? 'needs root' : false },
+    async (t) => {
+      const root = mkdtempSync(join(tmpdir(), 'halite-fx-'));
+      t.teardown(() => rmSync(root, { recursive: true, force: true }));
+      const f = withRoot(fx, root);
+      const fn = modules[mod]?.[f.fun];
+      if (!fn) throw new Error(`no function ${mod}.${f.fun}`);
+      layout(root, { '/etc/passwd': PASSWD, '/etc/group': GROUP, ...(f.files ?? {}) });
+      const secrets = f.secrets ?? [];
+      const chunks: LowChunk[] = (f.required_files ?? []).map((p, i) => ({
+        tag: `file_|-req${i}_|-${p}_|-managed`,
+        state: 'file',
+        fun: 'managed',
+        id: `req${i}`,
+        name: p,
+        sls: 'fx',
+        env: 'base',
+        order: i,
+        args: {},
+        meta: {},
+        requisites: {},
+      }));
+      const self: LowChunk = {
+        tag: `${mod}_|-fx_|-${String(f.args.name)}_|-${f.fun}`,
+        state: mod,
+        fun: f.fun,
+        id: 'fx',
+        name: String(f.args.name),
+        sls: 'fx',
+        env: 'base',
+        order: 1000,
+        args: f.args,
+        meta: {},
+        requisites: { require: chunks.map((c) => c.tag) },
+      };
+      const ctx = makeContext({
+        test: f.test ?? false,
+        grains: { id: 'minion', ...(f.grains ?? {}) },
+        pillar: f.pillar ?? {},
+        tree: new MemTree(f.tree ?? {}, name),
+        root,
+        log: silentLogger,
+        redact: (s) => redact(s, secrets),
+        chunk: self,
+        chunks: [...chunks, self],
+      });
+      const args = { ...f.args, name: String(f.args.name) };
+      const plan = await fn.check(args, ctx);
+      if (f.expect.plan)
+        t.notOk(mismatch(pick(plan, f.expect.plan), f.expect.plan), 'plan', {
+          plan: strip(plan),
+          want: f.expect.plan,
+          diff: mismatch(pick(plan, f.expect.plan), f.expect.plan),
+        });
+      if (f.expect.apply) {
+        t.equal(plan.status, 'pending', 'plan is pending, so apply runs');
+        const out = await fn.apply(plan, ctx);
+        const got = {
+          result: out.result ?? true,
+          changes: out.changes,
+          comment: out.comment,
+          ...(out.warnings ? { warnings: out.warnings } : {}),
+        };
+        t.notOk(mismatch(pick(got, f.expect.apply), f.expect.apply), 'apply', {
+          outcome: got,
+          want: f.expect.apply,
+          diff: mismatch(pick(got, f.expect.apply), f.expect.apply),
+        });
+        const recheck = f.expect.recheck ?? (fn.recheck === false || out.result === false ? 'skip' : 'converged');
+        if (recheck !== 'skip') {
+          const again = await fn.check(args, ctx);
+          t.equal(again.status, recheck, `re-check is ${recheck}`, { plan: strip(again) });
+        }
       }
-    }
-    if (f.expect.files) t.same(fileMismatches(root, f.expect.files), [], 'files as expected');
-    for (const [path, n] of Object.entries(f.expect.backups ?? {})) {
-      t.equal((await listBackups(path, { root, ...ctx.backup })).length, n, `${n} backup(s) of ${path}`);
-    }
-  });
+      if (f.expect.files) t.same(fileMismatches(root, f.expect.files), [], 'files as expected');
+      for (const [path, n] of Object.entries(f.expect.backups ?? {})) {
+        t.equal((await listBackups(path, { root, ...ctx.backup })).length, n, `${n} backup(s) of ${path}`);
+      }
+    },
+  );
 }
 
 function pick(obj: object, like: Record<string, unknown>): Record<string, unknown> {

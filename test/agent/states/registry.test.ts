@@ -1,5 +1,10 @@
 import t from 'tap';
-import { STATE_FUNCTIONS, hasModWatch, isKnownStateFunction, unknownFunctionHint } from '../../../agent/states/registry.ts';
+import {
+  STATE_FUNCTIONS,
+  hasModWatch,
+  isKnownStateFunction,
+  unknownFunctionHint,
+} from '../../../agent/states/registry.ts';
 
 t.test('known functions', async (t) => {
   t.ok(isKnownStateFunction('pkg', 'installed'));

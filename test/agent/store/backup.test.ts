@@ -56,8 +56,15 @@ t.test('retention keeps the newest N versions per file; same-millisecond ids get
   }
   t.equal(ids[2], `${ids[1]}-1`, 'a second backup in the same millisecond');
   const kept = await listBackups('/etc/app.conf', { root });
-  t.same(kept.map((b) => b.id), ids.slice(2), 'oldest first, the last three');
-  t.same(kept.map((b) => readFileSync(b.location, 'utf8')), ['v3', 'v4', 'v5']);
+  t.same(
+    kept.map((b) => b.id),
+    ids.slice(2),
+    'oldest first, the last three',
+  );
+  t.same(
+    kept.map((b) => readFileSync(b.location, 'utf8')),
+    ['v3', 'v4', 'v5'],
+  );
 });
 
 t.test('listing everything walks the store; other files are not mistaken for versions', async (t) => {
@@ -71,8 +78,14 @@ t.test('listing everything walks the store; other files are not mistaken for ver
   await backupFile('/etc/ssh/sshd_config', { root, now: clock });
   await backupFile('/etc/a@20240101T000000000Z', { root, now: clock });
   const all = await listBackups(undefined, { root });
-  t.same(all.map((b) => b.path), ['/etc/a', '/etc/a@20240101T000000000Z', '/etc/ssh/sshd_config']);
-  t.same((await listBackups('/etc/a', { root })).map((b) => b.path), ['/etc/a']);
+  t.same(
+    all.map((b) => b.path),
+    ['/etc/a', '/etc/a@20240101T000000000Z', '/etc/ssh/sshd_config'],
+  );
+  t.same(
+    (await listBackups('/etc/a', { root })).map((b) => b.path),
+    ['/etc/a'],
+  );
 });
 
 t.test('restore puts a version back and backs up what it replaces', async (t) => {
@@ -89,7 +102,11 @@ t.test('restore puts a version back and backs up what it replaces', async (t) =>
   t.equal(readFileSync(f, 'utf8'), 'good');
   t.equal(statSync(f).mode & 0o7777, 0o600);
   const versions = await listBackups('/etc/app.conf', { root });
-  t.same(versions.map((b) => readFileSync(b.location, 'utf8')), ['good', 'broken'], 'the broken version was kept');
+  t.same(
+    versions.map((b) => readFileSync(b.location, 'utf8')),
+    ['good', 'broken'],
+    'the broken version was kept',
+  );
   await t.rejects(restoreBackup('/etc/app.conf', '20000101T000000000Z', { root }), /no backup/);
 });
 

@@ -23,7 +23,10 @@ t.test('list and restore the previous version of a file', async (t) => {
   const list = io();
   t.equal(await backupsCommand(['list', '--root', root, '--json'], list.io), 0);
   const entries = JSON.parse(list.o.out) as Array<{ path: string; id: string }>;
-  t.same(entries.map((e) => e.path), ['/etc/app.conf']);
+  t.same(
+    entries.map((e) => e.path),
+    ['/etc/app.conf'],
+  );
 
   const text = io();
   t.equal(await backupsCommand(['list', '/etc/app.conf', '--root', root], text.io), 0);

@@ -11,8 +11,17 @@ const root = mkdtempSync(join(tmpdir(), 'halite-compile-cache-'));
 t.teardown(() => rmSync(root, { recursive: true, force: true }));
 
 const chunk = (id: string, secret = 's3cret-value'): LowChunk => ({
-  tag: `file_|-${id}_|-/etc/${id}_|-managed`, state: 'file', fun: 'managed', id, name: `/etc/${id}`, sls: 'base', env: 'base',
-  order: 10000, args: { contents: `password=${secret}`, mode: '0600' }, meta: {}, requisites: { require: ['pkg_|-a_|-a_|-installed'] },
+  tag: `file_|-${id}_|-/etc/${id}_|-managed`,
+  state: 'file',
+  fun: 'managed',
+  id,
+  name: `/etc/${id}`,
+  sls: 'base',
+  env: 'base',
+  order: 10000,
+  args: { contents: `password=${secret}`, mode: '0600' },
+  meta: {},
+  requisites: { require: ['pkg_|-a_|-a_|-installed'] },
 });
 const inputs = (pillar: object) => ({ agent: 'agent-x', manifest: { 'top.sls': 'ab' }, grains: { id: 'h1' }, pillar });
 
@@ -56,7 +65,9 @@ t.test('only the most recent sets of inputs are kept', async (t) => {
 t.test('values that do not survive serialization are not cached', async (t) => {
   const dir = join(root, 'e');
   const odd = chunk('one');
-  odd.args.fn = new (class Opaque { x = 1 })();
+  odd.args.fn = new (class Opaque {
+    x = 1;
+  })();
   compileCache(dir, inputs({})).put([odd]);
   t.equal(compileCache(dir, inputs({})).get(), undefined);
 });

@@ -1,5 +1,19 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, lstatSync, readlinkSync, chownSync, chmodSync, mkdirSync, utimesSync, promises } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  lstatSync,
+  readlinkSync,
+  chownSync,
+  chmodSync,
+  mkdirSync,
+  utimesSync,
+  promises,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -48,13 +62,17 @@ t.test('a new file gets the requested mode exactly (not masked by the umask)', a
   t.equal(statSync(join(d, 'g')).mode & 0o7777, 0o666 & ~old, 'default: 0666 & ~umask');
 });
 
-t.test('owner is set on the temp file before it takes the name', { skip: process.getuid?.() !== 0 && 'needs root' }, async (t) => {
-  const d = scratch(t);
-  const p = join(d, 'f');
-  await writeFileAtomic(p, 'x', { uid: 65534, gid: 65534, mode: 0o600 });
-  const st = statSync(p);
-  t.same([st.uid, st.gid, st.mode & 0o7777], [65534, 65534, 0o600]);
-});
+t.test(
+  'owner is set on the temp file before it takes the name',
+  { skip: process.getuid?.() !== 0 && 'needs root' },
+  async (t) => {
+    const d = scratch(t);
+    const p = join(d, 'f');
+    await writeFileAtomic(p, 'x', { uid: 65534, gid: 65534, mode: 0o600 });
+    const st = statSync(p);
+    t.same([st.uid, st.gid, st.mode & 0o7777], [65534, 65534, 0o600]);
+  },
+);
 
 t.test('a failed write leaves the old file and no temp file', async (t) => {
   const d = scratch(t);
@@ -125,7 +143,11 @@ t.test('a temp file left by a writer that died is removed when the target is nex
   const unrelated = leftover(`.app.conf.halite-${dead}-not-ours`);
   await writeFileAtomic(p, 'new');
   t.equal(readFileSync(p, 'utf8'), 'new');
-  t.same(readdirSync(d).sort(), ['app.conf', fresh, alive, other, unrelated].sort(), `${stale} removed; younger than this process, a running pid, another target's and a foreign name kept`);
+  t.same(
+    readdirSync(d).sort(),
+    ['app.conf', fresh, alive, other, unrelated].sort(),
+    `${stale} removed; younger than this process, a running pid, another target's and a foreign name kept`,
+  );
   const link = join(d, 'link');
   const staleLink = leftover(`.link.halite-${dead}-cccccccccccc`);
   await symlinkAtomic('app.conf', link);

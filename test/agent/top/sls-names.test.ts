@@ -4,7 +4,15 @@ import { expandSls, listSls } from '../../../agent/top/sls-names.ts';
 import { yamlLines } from '../../../agent/top/yaml-lines.ts';
 
 t.test('listSls names every SLS once, init files by their directory, without the top file', async (t) => {
-  const tree = new MemTree({ 'top.sls': '', 'a.sls': '', 'b/init.sls': '', 'b/c.sls': '', 'd/e/init.sls': '', 'notes.txt': '', 'init.sls': '' });
+  const tree = new MemTree({
+    'top.sls': '',
+    'a.sls': '',
+    'b/init.sls': '',
+    'b/c.sls': '',
+    'd/e/init.sls': '',
+    'notes.txt': '',
+    'init.sls': '',
+  });
   t.same(listSls(tree), ['a', 'b', 'b.c', 'd.e']);
 });
 

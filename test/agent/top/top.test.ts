@@ -41,7 +41,11 @@ t.test('SLS come in top-file order, each once', async (t) => {
   t.same(matchTop(tr, ctx('db1', { roles: ['db'] })).top, { base: ['common', 'users', 'postgres', 'tools'] });
   t.same(matchTop(tr, ctx('db2', { roles: ['db'] })).top, { base: ['common', 'users', 'postgres'] });
   t.same(matchTop(tr, ctx('cache2')).top, { base: ['common', 'users', 'redis'] });
-  t.same(matchTop(tr, ctx('mx1', {}, { level: 'production' })).top, { base: ['common', 'users', 'mail'] }, 'pillar matcher reads ctx.pillar');
+  t.same(
+    matchTop(tr, ctx('mx1', {}, { level: 'production' })).top,
+    { base: ['common', 'users', 'mail'] },
+    'pillar matcher reads ctx.pillar',
+  );
 });
 
 t.test('targets are compound expressions unless a matcher is named', async (t) => {
@@ -85,7 +89,9 @@ t.test('the top file is a template rendered with grains, pillar and saltenv', as
     - {{ {'db': 'postgres', 'cache': 'redis'}[r] }}
 {% endfor %}
 `);
-  t.same(matchTop(tr, ctx('h', { level: 'production', roles: ['db', 'cache'] })).top, { base: ['common', 'mail', 'postgres', 'redis'] });
+  t.same(matchTop(tr, ctx('h', { level: 'production', roles: ['db', 'cache'] })).top, {
+    base: ['common', 'mail', 'postgres', 'redis'],
+  });
   t.same(matchTop(tr, ctx('h', { level: 'staging', roles: [] })).top, { base: ['common'] });
 });
 
@@ -116,7 +122,10 @@ dev:
     - mail
 `);
   t.same(matchTop(tr, ctx('web1')).top, { base: ['common', 'nginx', 'redis'], dev: ['tools', 'mail'] });
-  t.same(matchTop(tr, ctx('web2', { roles: ['db'] })).top, { base: ['common', 'nginx', 'postgres'], dev: ['tools', 'mail'] });
+  t.same(matchTop(tr, ctx('web2', { roles: ['db'] })).top, {
+    base: ['common', 'nginx', 'postgres'],
+    dev: ['tools', 'mail'],
+  });
   t.same(matchTop(tr, ctx('db1')).top, { base: ['common'], dev: ['tools'] });
 });
 
@@ -195,7 +204,12 @@ other: [a]
     { code: 'TOP', file: 'top.sls', line: 12, message: /option 'match' has no value/ },
     { code: 'TOP', file: 'top.sls', line: 17, message: /saltenv 'other' must map targets/ },
     { code: 'TOP', file: 'top.sls', line: 13, message: /target 'bad\( and' \(compound\): .*parentheses/ },
-    { code: 'TOP', file: 'top.sls', line: 15, message: /target 'G@roles' \(compound\): grain target 'roles' has no ':'/ },
+    {
+      code: 'TOP',
+      file: 'top.sls',
+      line: 15,
+      message: /target 'G@roles' \(compound\): grain target 'roles' has no ':'/,
+    },
   ]);
   t.equal(r.errors.length, 9);
 });
@@ -229,7 +243,15 @@ t.test('readTop keeps options and lines for pillar top files', async (t) => {
   );
   t.equal(r.found, true);
   t.match(r.targets, [
-    { saltenv: 'base', target: '*', match: 'compound', order: 10, ignoreMissing: true, line: 2, items: [{ kind: 'sls', sls: 'common', line: 5, file: 'top.sls' }] },
+    {
+      saltenv: 'base',
+      target: '*',
+      match: 'compound',
+      order: 10,
+      ignoreMissing: true,
+      line: 2,
+      items: [{ kind: 'sls', sls: 'common', line: 5, file: 'top.sls' }],
+    },
     { target: 'web*', order: 0, ignoreMissing: false, line: 6, items: [{ sls: 'nginx', line: 7 }] },
   ]);
 });

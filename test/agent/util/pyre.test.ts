@@ -1,5 +1,16 @@
 import t from 'tap';
-import { flagBits, pyEscape, pyMatch, pyMatcher, pyRegExp, PyRegexError, pySearch, pySub, pySubn, RE } from '../../../agent/util/pyre.ts';
+import {
+  flagBits,
+  pyEscape,
+  pyMatch,
+  pyMatcher,
+  pyRegExp,
+  PyRegexError,
+  pySearch,
+  pySub,
+  pySubn,
+  RE,
+} from '../../../agent/util/pyre.ts';
 
 const matches = (pattern: string, text: string, bits = 0): boolean => pyMatch(pattern, text, bits) !== null;
 const finds = (pattern: string, text: string, bits = 0): boolean => pySearch(pattern, text, bits) !== null;

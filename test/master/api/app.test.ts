@@ -12,7 +12,8 @@ t.teardown(() => f.close());
 const { app } = f;
 
 const get = (url: string, headers: Record<string, string> = f.auth) => app.inject({ method: 'GET', url, headers });
-const post = (payload: unknown, headers: Record<string, string> = f.auth) => app.inject({ method: 'POST', url: '/jobs', headers, payload: payload as object });
+const post = (payload: unknown, headers: Record<string, string> = f.auth) =>
+  app.inject({ method: 'POST', url: '/jobs', headers, payload: payload as object });
 
 async function runJob(body: Record<string, unknown>): Promise<string> {
   const r = await post(body);
@@ -29,13 +30,32 @@ t.test('GET /health needs no token', async (t) => {
 });
 
 t.test('every other route needs a valid bearer token', async (t) => {
-  const routes: [string, string][] = [['GET', '/jobs'], ['GET', '/jobs/20260101000000000000'], ['GET', '/jobs/20260101000000000000/hosts/cache1'], ['GET', '/hosts'], ['GET', '/events'], ['GET', '/metrics'], ['POST', '/jobs']];
+  const routes: [string, string][] = [
+    ['GET', '/jobs'],
+    ['GET', '/jobs/20260101000000000000'],
+    ['GET', '/jobs/20260101000000000000/hosts/cache1'],
+    ['GET', '/hosts'],
+    ['GET', '/events'],
+    ['GET', '/metrics'],
+    ['POST', '/jobs'],
+  ];
   const tokens = new TokenStore(f.store.db);
   const revoked = tokens.create('old');
   tokens.revoke('old');
   for (const [method, url] of routes) {
-    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: 'Bearer halite_wrong' }, { authorization: `Bearer ${revoked}` }, { authorization: `bearer ${f.token}` }]) {
-      const r = await app.inject({ method: method as 'GET', url, headers, ...(method === 'POST' ? { payload: { kind: 'highstate' } } : {}) });
+    for (const headers of [
+      {},
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { authorization: 'Bearer halite_wrong' },
+      { authorization: `Bearer ${revoked}` },
+      { authorization: `bearer ${f.token}` },
+    ]) {
+      const r = await app.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(method === 'POST' ? { payload: { kind: 'highstate' } } : {}),
+      });
       t.equal(r.statusCode, 401, `${method} ${url} ${JSON.stringify(headers)}`);
       t.equal(r.json().code, 'UNAUTHORIZED');
       t.equal(r.headers['www-authenticate'], 'Bearer');
@@ -69,7 +89,12 @@ t.test('POST /jobs: bad bodies are refused with a stable code and start nothing'
     t.equal(r.json().code, code, r.body);
     t.match(r.json().message, message);
   }
-  const notJson = await app.inject({ method: 'POST', url: '/jobs', headers: { ...f.auth, 'content-type': 'application/json' }, payload: '{"kind":' });
+  const notJson = await app.inject({
+    method: 'POST',
+    url: '/jobs',
+    headers: { ...f.auth, 'content-type': 'application/json' },
+    payload: '{"kind":',
+  });
   t.equal(notJson.statusCode, 400);
   t.equal(notJson.json().code, 'INVALID_REQUEST');
   t.equal(f.store.jobs().length, 0);
@@ -87,12 +112,22 @@ t.test('POST /jobs runs a highstate through the job path, recorded as started by
   const job = await get(`/jobs/${jid}`);
   t.equal(job.statusCode, 200);
   t.match(job.json().job, { jid, kind: 'highstate', status: 'failed', origin: 'api', who: 'deploy-bot', test: false });
-  t.same(job.json().hosts.map((h: { host: string; status: string }) => [h.host, h.status]), [['cache1', 'changed'], ['cache2', 'failed'], ['web1', 'blocked']]);
+  t.same(
+    job.json().hosts.map((h: { host: string; status: string }) => [h.host, h.status]),
+    [
+      ['cache1', 'changed'],
+      ['cache2', 'failed'],
+      ['web1', 'blocked'],
+    ],
+  );
   t.match(job.json().hosts[2].reason, /^web1: /);
 
   const host = await get(`/jobs/${jid}/hosts/cache1`);
   t.equal(host.statusCode, 200);
-  t.same(host.json().results.map((s: { id: string }) => s.id), ['conf', 'quiet']);
+  t.same(
+    host.json().results.map((s: { id: string }) => s.id),
+    ['conf', 'quiet'],
+  );
   t.equal(host.json().results[0].comment, 'wrote password **REDACTED**');
   t.ok(host.json().results[0].warnings.includes('mind the gap'), 'warnings kept');
   t.notMatch(job.body + host.body, SECRET);
@@ -102,20 +137,38 @@ t.test('POST /jobs: an sls in test mode on one role', async (t) => {
   const jid = await runJob({ kind: 'sls', sls: ['ok'], role: ['cache'], host: ['cache1'], test: true });
   const job = (await get(`/jobs/${jid}`)).json();
   t.match(job.job, { kind: 'sls', test: true, status: 'changed', args: { sls: ['ok'], role: ['cache'] } });
-  t.same(job.hosts.map((h: { host: string }) => h.host), ['cache1']);
+  t.same(
+    job.hosts.map((h: { host: string }) => h.host),
+    ['cache1'],
+  );
 });
 
 t.test('GET /jobs: filters as the command line, bad queries refused', async (t) => {
   const all = await get('/jobs');
   t.equal(all.statusCode, 200);
   const jobs = all.json().jobs as { kind: string; status: string }[];
-  t.same(jobs.map((j) => j.kind), ['sls', 'highstate'], 'most recent first');
-  t.same((await get('/jobs?status=failed')).json().jobs.map((j: { kind: string }) => j.kind), ['highstate']);
-  t.same((await get('/jobs?host=web1')).json().jobs.map((j: { kind: string }) => j.kind), ['highstate']);
+  t.same(
+    jobs.map((j) => j.kind),
+    ['sls', 'highstate'],
+    'most recent first',
+  );
+  t.same(
+    (await get('/jobs?status=failed')).json().jobs.map((j: { kind: string }) => j.kind),
+    ['highstate'],
+  );
+  t.same(
+    (await get('/jobs?host=web1')).json().jobs.map((j: { kind: string }) => j.kind),
+    ['highstate'],
+  );
   t.equal((await get('/jobs?limit=1')).json().jobs.length, 1);
   t.equal((await get('/jobs?since=2099-01-01')).json().jobs.length, 0);
   t.equal((await get('/jobs?since=1h')).json().jobs.length, 2);
-  for (const [q, re] of [['limit=0', /limit/], ['status=great', /status/], ['since=yesterday', /since/], ['colour=red', /querystring: unknown field 'colour'/]] as const) {
+  for (const [q, re] of [
+    ['limit=0', /limit/],
+    ['status=great', /status/],
+    ['since=yesterday', /since/],
+    ['colour=red', /querystring: unknown field 'colour'/],
+  ] as const) {
     const r = await get(`/jobs?${q}`);
     t.equal(r.statusCode, 400, q);
     t.equal(r.json().code, 'INVALID_REQUEST');
@@ -139,12 +192,29 @@ t.test('GET /jobs/:jid and /jobs/:jid/hosts/:host: unknown job, host or a malfor
   t.equal(route.json().code, 'NOT_FOUND');
 });
 
-t.test('GET /hosts: the roster with each host\'s last run', async (t) => {
+t.test("GET /hosts: the roster with each host's last run", async (t) => {
   const r = await get('/hosts');
   t.equal(r.statusCode, 200);
-  const hosts = r.json().hosts as { id: string; level: string; roles: string[]; address: string; lastRun: { status: string } | null }[];
-  t.same(hosts.map((h) => [h.id, h.level, h.roles, h.address]), [['cache1', 'staging', ['cache'], '10.0.1.1'], ['cache2', 'staging', ['cache'], '10.0.1.2'], ['web1', 'staging', ['web'], '10.0.1.3']]);
-  t.same(hosts.map((h) => h.lastRun?.status ?? null), ['changed', 'failed', null], 'a blocked run is no last run');
+  const hosts = r.json().hosts as {
+    id: string;
+    level: string;
+    roles: string[];
+    address: string;
+    lastRun: { status: string } | null;
+  }[];
+  t.same(
+    hosts.map((h) => [h.id, h.level, h.roles, h.address]),
+    [
+      ['cache1', 'staging', ['cache'], '10.0.1.1'],
+      ['cache2', 'staging', ['cache'], '10.0.1.2'],
+      ['web1', 'staging', ['web'], '10.0.1.3'],
+    ],
+  );
+  t.same(
+    hosts.map((h) => h.lastRun?.status ?? null),
+    ['changed', 'failed', null],
+    'a blocked run is no last run',
+  );
 });
 
 t.test('GET /events?jid= streams a job live and ends with it; secrets redacted', async (t) => {
@@ -160,19 +230,37 @@ t.test('GET /events?jid= streams a job live and ends with it; secrets redacted',
   const r = await stream;
   t.equal(r.statusCode, 200);
   t.match(r.headers['content-type'], /^text\/event-stream/);
-  const frames = r.body.split('\n\n').filter((b) => b.startsWith('event: ')).map((b) => {
-    const [ev, data] = b.split('\n');
-    return { event: ev.slice(7), data: JSON.parse(data.slice(6)) };
-  });
+  const frames = r.body
+    .split('\n\n')
+    .filter((b) => b.startsWith('event: '))
+    .map((b) => {
+      const [ev, data] = b.split('\n');
+      return { event: ev.slice(7), data: JSON.parse(data.slice(6)) };
+    });
   // the host had started (and was held) before the stream opened: everything after came live
-  t.same(frames.map((x) => x.event), ['state', 'state', 'host-done', 'job-done']);
+  t.same(
+    frames.map((x) => x.event),
+    ['state', 'state', 'host-done', 'job-done'],
+  );
   t.equal(frames.at(-1)!.event, 'job-done');
   t.match(frames.at(-1)!.data, { jid, status: 'changed', kind: 'highstate' });
   const states = frames.filter((x) => x.event === 'state');
-  t.same(states.map((x) => x.data.tag), ['test_|-conf_|-conf_|-configurable_test_state', 'test_|-quiet_|-quiet_|-succeed_without_changes']);
+  t.same(
+    states.map((x) => x.data.tag),
+    ['test_|-conf_|-conf_|-configurable_test_state', 'test_|-quiet_|-quiet_|-succeed_without_changes'],
+  );
   t.equal(states[0].data.comment, 'wrote password **REDACTED**');
-  t.match(frames.find((x) => x.event === 'host-done')!.data, { host: 'cache1', status: 'changed', states: 2, changed: 1, failed: 0 });
-  t.ok(frames.every((x) => x.data.jid === jid), 'only this job');
+  t.match(frames.find((x) => x.event === 'host-done')!.data, {
+    host: 'cache1',
+    status: 'changed',
+    states: 2,
+    changed: 1,
+    failed: 0,
+  });
+  t.ok(
+    frames.every((x) => x.data.jid === jid),
+    'only this job',
+  );
   t.notMatch(r.body, SECRET);
   await f.context.launcher.running.get(jid);
   t.equal(f.context.bus.size, listeners, 'the stream unsubscribed');

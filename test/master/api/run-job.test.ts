@@ -37,16 +37,33 @@ t.test('a run job: 202 at once, hosts ok and unreachable recorded, outcomes publ
     t.match(r.json().message, re);
   }
 
-  const r = await app.inject({ method: 'POST', url: '/jobs', headers, payload: { kind: 'run', command: ['sh', '-c', 'echo hello'], level: ['staging'] } });
+  const r = await app.inject({
+    method: 'POST',
+    url: '/jobs',
+    headers,
+    payload: { kind: 'run', command: ['sh', '-c', 'echo hello'], level: ['staging'] },
+  });
   t.equal(r.statusCode, 202, r.body);
   const { jid, hosts } = r.json();
   t.same([...hosts].sort(), ['down1', 'web1']);
   await context.launcher.running.get(jid);
 
   const job = (await app.inject({ method: 'GET', url: `/jobs/${jid}`, headers })).json();
-  t.match(job.job, { kind: 'run', status: 'unreachable', origin: 'api', who: 'ops-bot', args: { command: ['sh', '-c', 'echo hello'] } });
-  t.same(job.hosts.map((h: { host: string; status: string }) => [h.host, h.status]).sort(), [['down1', 'unreachable'], ['web1', 'ok']]);
-  t.same(events.map((e) => e.type), ['job-start', 'host-done', 'host-done', 'job-done']);
+  t.match(job.job, {
+    kind: 'run',
+    status: 'unreachable',
+    origin: 'api',
+    who: 'ops-bot',
+    args: { command: ['sh', '-c', 'echo hello'] },
+  });
+  t.same(job.hosts.map((h: { host: string; status: string }) => [h.host, h.status]).sort(), [
+    ['down1', 'unreachable'],
+    ['web1', 'ok'],
+  ]);
+  t.same(
+    events.map((e) => e.type),
+    ['job-start', 'host-done', 'host-done', 'job-done'],
+  );
   t.match(events.at(-1), { type: 'job-done', jid, kind: 'run', status: 'unreachable' });
   t.notMatch(JSON.stringify(events), /hello/, 'the output is not published');
   const metrics = (await app.inject({ method: 'GET', url: '/metrics', headers })).body;

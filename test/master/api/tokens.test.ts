@@ -15,7 +15,14 @@ const config = writeJobTree(dir);
 const dbFile = join(dir, 'var', 'jobs.sqlite');
 
 async function halite(...args: string[]) {
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const code = await main(['--config', config, ...args], io);
   return { code, out: io.out, err: io.err };
 }
@@ -34,12 +41,21 @@ t.test('TokenStore: create, verify, revoke; names checked; only the hash is kept
   t.throws(() => tokens.create('ci'), /exists already/);
   t.throws(() => tokens.create('-x'), /token name/);
   t.throws(() => tokens.create('a b'), /token name/);
-  t.same(tokens.list().map((r) => [r.name, r.lastUsedAt === null]), [['ci', false], ['grafana.read', false]]);
+  t.same(
+    tokens.list().map((r) => [r.name, r.lastUsedAt === null]),
+    [
+      ['ci', false],
+      ['grafana.read', false],
+    ],
+  );
   t.ok(tokens.revoke('ci'));
   t.notOk(tokens.revoke('ci'));
   t.equal(tokens.verify(a), undefined, 'a revoked token is refused');
   const rows = store.db.prepare<unknown[], { sha256: string }>('SELECT sha256 FROM api_tokens').all();
-  t.same(rows.map((r) => r.sha256.length), [64]);
+  t.same(
+    rows.map((r) => r.sha256.length),
+    [64],
+  );
   store.close();
 });
 
@@ -65,7 +81,14 @@ t.test('halite token create prints the token once; list never shows it; revoke',
 t.test('halite serve listens on loopback by default and answers with a token', async (t) => {
   const token = (await halite('token', 'create', 'probe')).out.trim();
   let done!: Promise<number>;
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   let close!: () => Promise<void>;
   const url = await new Promise<string>((resolve) => {
     done = main(['--config', config, 'serve', '--port', '0'], io, {
@@ -85,9 +108,15 @@ t.test('halite serve listens on loopback by default and answers with a token', a
   const ui = await fetch(`${url}/ui/`, { redirect: 'manual' });
   t.equal(ui.status, 303, 'the dashboard is served too, behind its login');
   t.equal(ui.headers.get('location'), '/ui/login?next=%2Fui%2F');
-  const login = await fetch(`${url}/ui/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token }) });
+  const login = await fetch(`${url}/ui/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ token }),
+  });
   t.equal(login.status, 303);
-  const fleet = await fetch(`${url}/ui/`, { headers: { cookie: String(login.headers.get('set-cookie')).split(';')[0]! } });
+  const fleet = await fetch(`${url}/ui/`, {
+    headers: { cookie: String(login.headers.get('set-cookie')).split(';')[0]! },
+  });
   t.equal(fleet.status, 200);
   t.match(await fleet.text(), /<h1>Fleet<\/h1>/);
   await close();

@@ -20,12 +20,22 @@ const out = join(work, 'dist');
 t.test('the master bundle runs the command line', async (t) => {
   const { master, agent } = await buildDist(out, { stamp: 'f'.repeat(64) });
   t.ok(statSync(agent).mtimeMs <= statSync(master).mtimeMs, 'the agent is never newer than the master beside it');
-  t.equal(readFileSync(master, 'utf8').split('\n')[0], `// halite-sources: ${'f'.repeat(64)}`, 'the first line names the sources');
-  t.notOk(existsSync(`${master}.${process.pid}.tmp`) || existsSync(`${agent}.${process.pid}.tmp`), 'no temporary file left');
+  t.equal(
+    readFileSync(master, 'utf8').split('\n')[0],
+    `// halite-sources: ${'f'.repeat(64)}`,
+    'the first line names the sources',
+  );
+  t.notOk(
+    existsSync(`${master}.${process.pid}.tmp`) || existsSync(`${agent}.${process.pid}.tmp`),
+    'no temporary file left',
+  );
   const help = spawnSync(process.execPath, [master, '--help'], { encoding: 'utf8', cwd: work });
   t.equal(help.status, 0, help.stderr);
   t.match(help.stdout, /highstate/);
-  const top = spawnSync(process.execPath, [master, 'show', 'top', '--host', 'memcache1.staging'], { encoding: 'utf8', cwd: shippedExample() });
+  const top = spawnSync(process.execPath, [master, 'show', 'top', '--host', 'memcache1.staging'], {
+    encoding: 'utf8',
+    cwd: shippedExample(),
+  });
   t.equal(top.status, 0, top.stderr);
   t.match(top.stdout, /memcached/);
 });
@@ -38,7 +48,9 @@ t.test('the agent bundle runs on its own', async (t) => {
 
 t.test("the bundle's keeper names the bundle's sha256 as its build", async (t) => {
   const socket = join(work, 'keeper.sock');
-  const keeper = spawn(process.execPath, [join(out, 'halite.mjs'), 'keeper', '--socket', socket, '--persist', '30'], { stdio: 'ignore' });
+  const keeper = spawn(process.execPath, [join(out, 'halite.mjs'), 'keeper', '--socket', socket, '--persist', '30'], {
+    stdio: 'ignore',
+  });
   t.teardown(() => keeper.kill());
   for (let i = 0; i < 300 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
   const hello = await new Promise<MuxFrame>((resolve, reject) => {
@@ -53,6 +65,8 @@ t.test("the bundle's keeper names the bundle's sha256 as its build", async (t) =
       }
     });
   });
-  const sha = createHash('sha256').update(readFileSync(join(out, 'halite.mjs'))).digest('hex');
+  const sha = createHash('sha256')
+    .update(readFileSync(join(out, 'halite.mjs')))
+    .digest('hex');
   t.match(hello, { type: 'hello', hello: { build: `bundle-${sha}` } });
 });

@@ -4,14 +4,26 @@
 // dead process does not block, and where dist/ cannot be written the sources run through tsx.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../../shipped.ts';
 
 const copy = mkdtempSync(join(tmpdir(), 'halite-fresh-'));
 t.teardown(() => rmSync(copy, { recursive: true, force: true }));
-for (const name of ['master', 'agent', 'bin', 'package.json', 'package-lock.json']) cpSync(join(REPO, name), join(copy, name), { recursive: true });
+for (const name of ['master', 'agent', 'bin', 'package.json', 'package-lock.json'])
+  cpSync(join(REPO, name), join(copy, name), { recursive: true });
 symlinkSync(realpathSync(join(REPO, 'node_modules')), join(copy, 'node_modules'));
 
 const bundle = join(copy, 'dist/halite.mjs');
@@ -30,7 +42,10 @@ function halite(...args: string[]): Promise<{ code: number | null; stdout: strin
 
 function command(bin: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(copy, 'bin', bin), ...args], { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(copy, 'bin', bin), ...args], {
+      cwd: copy,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -40,7 +55,8 @@ function command(bin: string, ...args: string[]): Promise<{ code: number | null;
 }
 
 const stampOf = (file: string): string => readFileSync(file, 'utf8').split('\n')[0];
-const leftovers = (): string[] => readdirSync(join(copy, 'dist')).filter((f) => f !== 'halite.mjs' && f !== 'agent.cjs');
+const leftovers = (): string[] =>
+  readdirSync(join(copy, 'dist')).filter((f) => f !== 'halite.mjs' && f !== 'agent.cjs');
 
 t.test('the first command builds the bundle; the next one uses it as it is', async (t) => {
   describeAs('edition one');

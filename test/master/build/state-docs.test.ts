@@ -14,7 +14,12 @@ t.test('the committed pages are the generated ones (run npm run docs:states)', a
 
 t.test('a page per module, each function with every declared argument', async (t) => {
   const pages = referencePages();
-  t.same(Object.keys(pages).sort(), Object.keys(modules).map((m) => `${m}.md`).sort());
+  t.same(
+    Object.keys(pages).sort(),
+    Object.keys(modules)
+      .map((m) => `${m}.md`)
+      .sort(),
+  );
   for (const [mod, funs] of Object.entries(modules)) {
     for (const [fun, fn] of Object.entries(funs)) {
       t.match(pages[`${mod}.md`], `## ${mod}.${fun}\n\n${fn.doc}\n`);
@@ -31,7 +36,10 @@ t.test('a changed, missing or left-over page is found, and writing repairs it', 
   t.same(staleStateDocs(dir).length, Object.keys(modules).length, 'all missing');
   writeStateDocs(dir);
   t.same(staleStateDocs(dir), []);
-  writeFileSync(join(dir, 'sysctl.md'), readFileSync(join(dir, 'sysctl.md'), 'utf8').replace('| config | string', '| config | int'));
+  writeFileSync(
+    join(dir, 'sysctl.md'),
+    readFileSync(join(dir, 'sysctl.md'), 'utf8').replace('| config | string', '| config | int'),
+  );
   writeFileSync(join(dir, 'locale.md'), '# gone\n');
   rmSync(join(dir, 'pkg.md'));
   t.same(staleStateDocs(dir), ['locale.md', 'pkg.md', 'sysctl.md']);

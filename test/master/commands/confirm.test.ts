@@ -15,7 +15,12 @@ const dir = mkdtempSync(join(tmpdir(), 'halite-confirm-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const files: Record<string, string> = {
   'halite.yaml': 'levels:\n  staging: {}\n  production: {}\n',
-  'roster.yaml': ['web1:\n  host: 10.9.0.1\n  level: production\n  roles: [web]', 'web2:\n  host: 10.9.0.2\n  level: production\n  roles: [web]', 'web3:\n  host: 10.9.0.3\n  level: staging\n  roles: [web]', ''].join('\n'),
+  'roster.yaml': [
+    'web1:\n  host: 10.9.0.1\n  level: production\n  roles: [web]',
+    'web2:\n  host: 10.9.0.2\n  level: production\n  roles: [web]',
+    'web3:\n  host: 10.9.0.3\n  level: staging\n  roles: [web]',
+    '',
+  ].join('\n'),
   'roles/web.yaml': 'description: web servers\n',
   'states/top.sls': "base:\n  '*': []\n",
   'pillar/top.sls': 'base: {}\n',
@@ -38,11 +43,19 @@ async function highstate(args: string[], terminal: { answer?: string } | null): 
   const asked: string[] = [];
   let stderr = '';
   const io: CliIo = {
-    stdout: () => undefined, stderr: (s) => void (stderr += s), env: { HALITE_RUNTIME_DIR: join(dir, 'rt') }, cwd: dir,
-    ...(terminal ? { interactive: true, prompt: async (q: string) => (asked.push(q), terminal.answer) } : { interactive: false }),
+    stdout: () => undefined,
+    stderr: (s) => void (stderr += s),
+    env: { HALITE_RUNTIME_DIR: join(dir, 'rt') },
+    cwd: dir,
+    ...(terminal
+      ? { interactive: true, prompt: async (q: string) => (asked.push(q), terminal.answer) }
+      : { interactive: false }),
   };
   const ctx: CommandContext = { io, exitCode: 0 };
-  const run: HostRunner = async (h) => (ran.push(h.id), { host: h.id, status: 'ok', results: [], errors: [], durationMs: 1 });
+  const run: HostRunner = async (h) => (
+    ran.push(h.id),
+    { host: h.id, status: 'ok', results: [], errors: [], durationMs: 1 }
+  );
   const program = new Command('halite').option('--config <file>').exitOverride();
   registerHighstate(program, ctx, { runner: () => run, tty: false });
   try {
@@ -54,15 +67,30 @@ async function highstate(args: string[], terminal: { answer?: string } | null): 
 }
 
 t.test('the count per level', async (t) => {
-  const h = (id: string, level: string) => ({ id, host: id, port: 22, user: 'root', sudo: false, level, roles: [], grains: {} });
-  t.equal(countByLevel([h('a', 'production'), h('b', 'staging'), h('c', 'production')]), '3 hosts: 2 production, 1 staging');
+  const h = (id: string, level: string) => ({
+    id,
+    host: id,
+    port: 22,
+    user: 'root',
+    sudo: false,
+    level,
+    roles: [],
+    grains: {},
+  });
+  t.equal(
+    countByLevel([h('a', 'production'), h('b', 'staging'), h('c', 'production')]),
+    '3 hosts: 2 production, 1 staging',
+  );
 });
 
 t.test('without a terminal and without a target: refused, nothing runs', async (t) => {
   const r = await highstate([], null);
   t.equal(r.code, 64);
   t.same(r.ran, []);
-  t.match(r.stderr, /no hosts targeted: give --level, --role, --host or --target, or --all .*3 hosts: 2 production, 1 staging/);
+  t.match(
+    r.stderr,
+    /no hosts targeted: give --level, --role, --host or --target, or --all .*3 hosts: 2 production, 1 staging/,
+  );
 });
 
 t.test('--all: every host, no question', async (t) => {
@@ -99,7 +127,12 @@ t.test('--yes, a target or --test: no question', async (t) => {
 
 t.test('halite run shares the rule', async (t) => {
   let stderr = '';
-  const code = await main(['--config', config, 'run', '--', 'uptime'], { stdout: () => undefined, stderr: (s) => void (stderr += s), env: { HALITE_RUNTIME_DIR: join(dir, 'rt') }, cwd: dir });
+  const code = await main(['--config', config, 'run', '--', 'uptime'], {
+    stdout: () => undefined,
+    stderr: (s) => void (stderr += s),
+    env: { HALITE_RUNTIME_DIR: join(dir, 'rt') },
+    cwd: dir,
+  });
   t.equal(code, 64);
   t.match(stderr, /halite run: no hosts targeted/);
 });

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { EXIT } from '../../../master/exit-codes.ts';
 
 async function doc(...args: string[]) {
-  const io = { out: '', err: '', env: {}, cwd: '/', stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: '/',
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const code = await main(['doc', ...args], io);
   return { code, out: io.out, err: io.err };
 }

@@ -15,7 +15,14 @@ import { shippedExample } from '../../shipped.ts';
 const ROOT = shippedExample();
 
 function capture(cwd = ROOT): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', env: {}, cwd, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   return io;
 }
 
@@ -41,7 +48,14 @@ t.test('the shipped fleet: --level staging --role memcache selects exactly memca
   const r = await halite(['hosts', '--level', 'staging', '--role', 'memcache']);
   t.equal(r.code, 0);
   t.equal(r.err, '');
-  t.equal(r.out, ['ID                 LEVEL    ROLES     ADDRESS     JUMP', 'memcache1.staging  staging  memcache  10.20.1.15  root@10.20.1.1', ''].join('\n'));
+  t.equal(
+    r.out,
+    [
+      'ID                 LEVEL    ROLES     ADDRESS     JUMP',
+      'memcache1.staging  staging  memcache  10.20.1.15  root@10.20.1.1',
+      '',
+    ].join('\n'),
+  );
 });
 
 t.test('no targeting lists the whole roster in roster order', async (t) => {
@@ -49,17 +63,28 @@ t.test('no targeting lists the whole roster in roster order', async (t) => {
   t.equal(r.code, 0);
   const rows = JSON.parse(r.out) as { id: string }[];
   t.equal(rows.length, 24);
-  t.same(rows.slice(0, 2).map((x) => x.id), ['sources1.staging', 'mail1.staging']);
+  t.same(
+    rows.slice(0, 2).map((x) => x.id),
+    ['sources1.staging', 'mail1.staging'],
+  );
   t.equal(rows[23].id, 'app4.production');
 });
 
 t.test('repeatable and comma-separated values; compound targets; JSON and YAML rows', async (t) => {
   const r = await halite(['hosts', '--out', 'json', '--host', 'db1.staging,app[24].production', '--host', 'elastic3*']);
-  t.same(JSON.parse(r.out).map((x: { id: string }) => x.id), ['db1.staging', 'elastic3.production', 'app2.production', 'app4.production']);
+  t.same(
+    JSON.parse(r.out).map((x: { id: string }) => x.id),
+    ['db1.staging', 'elastic3.production', 'app2.production', 'app4.production'],
+  );
   const c = await halite(['hosts', '--out', 'json', '--target', 'G@roles:db and not db2*', '--level', 'production']);
-  t.same(JSON.parse(c.out), [{ id: 'db1.production', level: 'production', roles: ['db'], address: '10.20.2.13', jump: 'root@10.20.2.1' }]);
+  t.same(JSON.parse(c.out), [
+    { id: 'db1.production', level: 'production', roles: ['db'], address: '10.20.2.13', jump: 'root@10.20.2.1' },
+  ]);
   const y = await halite(['hosts', '--out', 'yaml', '--role', 'mail', '--level', 'staging']);
-  t.equal(y.out, '- id: mail1.staging\n  level: staging\n  roles:\n    - mail\n  address: 10.20.1.11\n  jump: root@10.20.1.1\n');
+  t.equal(
+    y.out,
+    '- id: mail1.staging\n  level: staging\n  roles:\n    - mail\n  address: 10.20.1.11\n  jump: root@10.20.1.1\n',
+  );
 });
 
 t.test('selecting nothing is a usage error naming the options that matched nothing', async (t) => {
@@ -123,7 +148,10 @@ t.test('an invalid roster stops the command with its errors (exit 5)', async (t)
 async function withHook(hooks: HostsHooks, args: string[], cwd = ROOT) {
   const io = capture(cwd);
   const ctx: CommandContext = { io, exitCode: 0 };
-  const program = new Command('halite').option('--config <file>').exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  const program = new Command('halite')
+    .option('--config <file>')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerHosts(program, ctx, hooks);
   await program.parseAsync(args, { from: 'user' });
   return io;
@@ -131,7 +159,9 @@ async function withHook(hooks: HostsHooks, args: string[], cwd = ROOT) {
 
 t.test('with a job history: a LAST RUN column, "never" for hosts that never ran', async (t) => {
   let configSeen = '';
-  const runs: Record<string, { result: string; at: string; job?: string }> = { 'db1.staging': { result: 'changed', at: '2026-11-22T07:00:00Z', job: '17' } };
+  const runs: Record<string, { result: string; at: string; job?: string }> = {
+    'db1.staging': { result: 'changed', at: '2026-11-22T07:00:00Z', job: '17' },
+  };
   const io = await withHook(
     {
       lastRun: (config) => {
@@ -163,10 +193,38 @@ t.test('describeLastRun and an empty table', async (t) => {
 });
 
 t.test('the targeting helpers on any command, and --batch', async (t) => {
-  const cmd = addTargetOptions(new Command('x').exitOverride().configureOutput({ writeErr: () => {} })).addOption(batchOption());
-  cmd.parse(['--level', 'a,b', '--level', 'c', '--role', 'r', '--host', 'h[1,2]', '--target', 'G@x:y', '--target', 'not z', '--batch', '25%'], { from: 'user' });
-  t.same(cmd.opts(), { level: ['a', 'b', 'c'], role: ['r'], host: ['h[1,2]'], target: ['G@x:y', 'not z'], batch: { percent: 25 } });
-  const bad = addTargetOptions(new Command('x').exitOverride().configureOutput({ writeErr: () => {} })).addOption(batchOption());
+  const cmd = addTargetOptions(new Command('x').exitOverride().configureOutput({ writeErr: () => {} })).addOption(
+    batchOption(),
+  );
+  cmd.parse(
+    [
+      '--level',
+      'a,b',
+      '--level',
+      'c',
+      '--role',
+      'r',
+      '--host',
+      'h[1,2]',
+      '--target',
+      'G@x:y',
+      '--target',
+      'not z',
+      '--batch',
+      '25%',
+    ],
+    { from: 'user' },
+  );
+  t.same(cmd.opts(), {
+    level: ['a', 'b', 'c'],
+    role: ['r'],
+    host: ['h[1,2]'],
+    target: ['G@x:y', 'not z'],
+    batch: { percent: 25 },
+  });
+  const bad = addTargetOptions(new Command('x').exitOverride().configureOutput({ writeErr: () => {} })).addOption(
+    batchOption(),
+  );
   t.throws(() => bad.parse(['--batch', '0'], { from: 'user' }), { message: /invalid batch "0"/ });
   let thrown: unknown;
   try {

@@ -21,11 +21,28 @@ function tree(files: Record<string, string>): string {
 }
 
 const ROSTER = [
-  'web1.production:', '  host: 10.0.2.1', '  level: production', '  roles: [web]',
-  'db1.production:', '  host: 10.0.2.2', '  level: production', '  roles: [db]',
-  'web1.staging:', '  host: 10.0.1.1', '  level: staging', '  roles:', '    - wbe', // line 12: an unknown role
-  'db1.staging:', '  host: 10.0.1.2', '  level: staging', '  roles: [db]', '  port: 0', // line 18: a bad field
-  'cache1.staging:', '  host: 10.0.1.3', '  level: staging', '  roles: [cache]',
+  'web1.production:',
+  '  host: 10.0.2.1',
+  '  level: production',
+  '  roles: [web]',
+  'db1.production:',
+  '  host: 10.0.2.2',
+  '  level: production',
+  '  roles: [db]',
+  'web1.staging:',
+  '  host: 10.0.1.1',
+  '  level: staging',
+  '  roles:',
+  '    - wbe', // line 12: an unknown role
+  'db1.staging:',
+  '  host: 10.0.1.2',
+  '  level: staging',
+  '  roles: [db]',
+  '  port: 0', // line 18: a bad field
+  'cache1.staging:',
+  '  host: 10.0.1.3',
+  '  level: staging',
+  '  roles: [cache]',
   '',
 ].join('\n');
 
@@ -43,7 +60,14 @@ const FILES: Record<string, string> = {
 
 async function halite(dir: string, ...args: string[]) {
   const hosts = inProcessHosts(join(dir, 'hosts'));
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const code = await main(['--config', join(dir, 'halite.yaml'), ...args], io, hosts.hooks);
   return { code, out: io.out, err: io.err, ran: hosts.ran };
 }
@@ -65,13 +89,13 @@ t.test('a production run despite broken staging hosts and roles: they are named 
   ]);
 });
 
-t.test('a targeted host with errors is that host\'s configuration error; the others still run', async (t) => {
+t.test("a targeted host with errors is that host's configuration error; the others still run", async (t) => {
   const r = await halite(dir, 'highstate', '--host', 'web1.*,db1.production');
   t.equal(r.code, 5, 'the configuration error of a target decides the exit code');
   t.same(r.ran, ['db1.production', 'web1.production']);
   t.match(r.out, `web1.staging: ${roster}:13: roles[0]: no role named 'wbe'`);
   t.match(r.out, /Hosts\s+3\n\s+ok\s+2\n\s+changed\s+0\n\s+failed\s+1/);
-  t.notMatch(r.err, /warning: web1\.staging/, 'a target\'s error is not a warning');
+  t.notMatch(r.err, /warning: web1\.staging/, "a target's error is not a warning");
   t.match(r.err, /warning: db1\.staging/);
 
   const json = await halite(dir, 'highstate', '--host', 'web1.*', '--out', 'json');
@@ -88,13 +112,22 @@ t.test('a roster entry with errors that a role depends on blocks the roles that 
   t.match(r.out, /blocked: web1\.production: web: not run because db failed on db1\.staging/);
 });
 
-t.test('errors that concern the job\'s own roles stop it (exit 5) before any host runs', async (t) => {
+t.test("errors that concern the job's own roles stop it (exit 5) before any host runs", async (t) => {
   const cache = await halite(dir, 'highstate', '--level', 'staging');
   t.equal(cache.code, 5);
   t.same(cache.ran, []);
-  t.equal(cache.err.split('\n').filter((l) => !l.startsWith('warning: ')).join('\n'), `${join(dir, 'roles/cache.yaml')}:2: depends_on: no role named 'nosuch' (roles: cache, db, left, right, web) (CONFIG)\n`);
+  t.equal(
+    cache.err
+      .split('\n')
+      .filter((l) => !l.startsWith('warning: '))
+      .join('\n'),
+    `${join(dir, 'roles/cache.yaml')}:2: depends_on: no role named 'nosuch' (roles: cache, db, left, right, web) (CONFIG)\n`,
+  );
 
-  const cyc = tree({ ...FILES, 'roster.yaml': ROSTER + 'l1.production:\n  host: 10.0.2.9\n  level: production\n  roles: [left]\n' });
+  const cyc = tree({
+    ...FILES,
+    'roster.yaml': ROSTER + 'l1.production:\n  host: 10.0.2.9\n  level: production\n  roles: [left]\n',
+  });
   const c = await halite(cyc, 'highstate', '--level', 'production');
   t.equal(c.code, 5);
   t.same(c.ran, []);
@@ -105,7 +138,10 @@ t.test('errors that concern the job\'s own roles stop it (exit 5) before any hos
   const k = await halite(config, 'highstate', '--level', 'production');
   t.equal(k.code, 5);
   t.same(k.ran, []);
-  t.equal(k.err, `${join(config, 'halite.yaml')}:6: concurrency: expected a positive integer, got the string "many" (CONFIG)\n`);
+  t.equal(
+    k.err,
+    `${join(config, 'halite.yaml')}:6: concurrency: expected a positive integer, got the string "many" (CONFIG)\n`,
+  );
 
   const unreadable = tree({ ...FILES, 'roster.yaml': 'a: [\n' });
   const u = await halite(unreadable, 'highstate', '--level', 'production');

@@ -15,12 +15,17 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const CACHES = ['mc1', 'mc2', 'mc3', 'mc4', 'mc5'];
 const FILES: Record<string, string> = {
   'halite.yaml': 'levels:\n  staging: {}\nssh:\n  persist: 0\n',
-  'roster.yaml': [...CACHES.map((id, i) => `${id}:\n  host: 10.0.1.${i + 1}\n  level: staging\n  roles: [cache]\n`), 'db1:\n  host: 10.0.1.9\n  level: staging\n  roles: [db]\n'].join(''),
+  'roster.yaml': [
+    ...CACHES.map((id, i) => `${id}:\n  host: 10.0.1.${i + 1}\n  level: staging\n  roles: [cache]\n`),
+    'db1:\n  host: 10.0.1.9\n  level: staging\n  roles: [db]\n',
+  ].join(''),
   'roles/cache.yaml': 'description: cache\n',
   'roles/db.yaml': 'description: db\n',
-  'states/top.sls': "base:\n  'roles:cache':\n    - match: grain\n    - memcached\n  'roles:db':\n    - match: grain\n    - db\n",
+  'states/top.sls':
+    "base:\n  'roles:cache':\n    - match: grain\n    - memcached\n  'roles:db':\n    - match: grain\n    - db\n",
   // line 4: a filter that does not exist
-  'states/memcached/init.sls': 'memcached:\n  pkg.installed:\n    - name: memcached\n    - version: {{ "1.6" | nosuchfilter }}\n',
+  'states/memcached/init.sls':
+    'memcached:\n  pkg.installed:\n    - name: memcached\n    - version: {{ "1.6" | nosuchfilter }}\n',
   'states/db.sls': 'db:\n  test.succeed_without_changes:\n    - require:\n      - pkg: missing\n',
 };
 for (const [path, text] of Object.entries(FILES)) {
@@ -30,12 +35,20 @@ for (const [path, text] of Object.entries(FILES)) {
 
 async function halite(...args: string[]) {
   const hosts = inProcessHosts(join(dir, 'hosts'));
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const code = await main(['--config', join(dir, 'halite.yaml'), ...args], io, hosts.hooks);
   return { code, out: io.out, err: io.err, ran: hosts.ran };
 }
 
-const errorLines = (out: string): string[] => out.split('\n').filter((l) => / \([A-Z_]+\)( \(\d+ hosts?: .*\))?$/.test(l));
+const errorLines = (out: string): string[] =>
+  out.split('\n').filter((l) => / \([A-Z_]+\)( \(\d+ hosts?: .*\))?$/.test(l));
 
 t.test('a highstate: each distinct error once, with its hosts', async (t) => {
   const r = await halite('highstate', '--all');
@@ -43,13 +56,16 @@ t.test('a highstate: each distinct error once, with its hosts', async (t) => {
   t.same(r.ran, [...CACHES, 'db1']);
   const lines = errorLines(r.out);
   t.equal(lines.length, 2, r.out);
-  t.match(lines[0], /^memcached\/init\.sls:4: .*nosuchfilter.* \(RENDER_TEMPLATE\) \(5 hosts: mc1, mc2, mc3, mc4, mc5\)$/);
+  t.match(
+    lines[0],
+    /^memcached\/init\.sls:4: .*nosuchfilter.* \(RENDER_TEMPLATE\) \(5 hosts: mc1, mc2, mc3, mc4, mc5\)$/,
+  );
   t.match(lines[1], /^db1: db\.sls(:\d+)?: .*missing.* \(REQUISITE_MISSING\)$/);
   t.match(r.out, /\nErrors\n------\n/);
   t.notMatch(r.out, /^mc1:$/m, 'no block per host that only has errors');
 });
 
-t.test('--out json keeps every host\'s own errors', async (t) => {
+t.test("--out json keeps every host's own errors", async (t) => {
   const r = await halite('highstate', '--all', '--out', 'json');
   t.equal(r.code, 3);
   const doc = JSON.parse(r.out) as Record<string, string[]>;
@@ -67,7 +83,10 @@ t.test('lint groups the same way', async (t) => {
   const lines = r.out.trimEnd().split('\n');
   t.equal(lines.pop(), 'lint: 6 hosts, 6 with errors; 2 errors in total');
   t.equal(lines.length, 2, r.out);
-  t.match(lines[0], /^memcached\/init\.sls:4: .*nosuchfilter.* \(RENDER_TEMPLATE\) \(5 hosts: mc1, mc2, mc3, mc4, mc5\)$/);
+  t.match(
+    lines[0],
+    /^memcached\/init\.sls:4: .*nosuchfilter.* \(RENDER_TEMPLATE\) \(5 hosts: mc1, mc2, mc3, mc4, mc5\)$/,
+  );
   t.match(lines[1], /^db1: db\.sls(:\d+)?: .*\(REQUISITE_MISSING\)$/);
 });
 

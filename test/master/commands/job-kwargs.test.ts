@@ -11,7 +11,11 @@ import { halite as cli, writeFiles } from '../cli-workspace.ts';
 import { inProcessHosts } from '../in-process-hosts.ts';
 
 t.test('parsing', async (t) => {
-  t.same(jobKwargs(['memcached', 'pillar={"a": {"b": 1}}', 'test=True']), { names: ['memcached'], pillar: { a: { b: 1 } }, test: true });
+  t.same(jobKwargs(['memcached', 'pillar={"a": {"b": 1}}', 'test=True']), {
+    names: ['memcached'],
+    pillar: { a: { b: 1 } },
+    test: true,
+  });
   t.same(jobKwargs(['pillar=a: 1', 'test=no']), { names: [], pillar: { a: 1 }, test: false }, 'YAML as Salt reads it');
   t.throws(() => jobKwargs(['pillar=[1, 2]']), /pillar=: a mapping is expected/);
   t.throws(() => jobKwargs(['pillar={"a": ']), /pillar=: not valid YAML or JSON/);
@@ -26,13 +30,15 @@ const FILES: Record<string, string> = {
   'roster.yaml': 'web1:\n  host: 10.0.1.1\n  level: staging\n  roles: [web]\n',
   'roles/web.yaml': 'description: web\n',
   'states/top.sls': "base:\n  '*':\n    - greet\n",
-  'states/greet.sls': "greet:\n  test.succeed_with_changes:\n    - name: \"{{ pillar.get('site', {}).get('greeting', 'none') }} / {{ pillar.get('site', {}).get('kept', 'gone') }}\"\n",
+  'states/greet.sls':
+    "greet:\n  test.succeed_with_changes:\n    - name: \"{{ pillar.get('site', {}).get('greeting', 'none') }} / {{ pillar.get('site', {}).get('kept', 'gone') }}\"\n",
   'pillar/top.sls': "base:\n  '*':\n    - site\n",
   'pillar/site.sls': 'site:\n  greeting: hello\n  kept: yes-kept\n',
 };
 writeFiles(dir, FILES);
 
-const halite = (...args: string[]) => cli(dir, ['--config', join(dir, 'halite.yaml'), ...args], inProcessHosts(join(dir, 'hosts')).hooks);
+const halite = (...args: string[]) =>
+  cli(dir, ['--config', join(dir, 'halite.yaml'), ...args], inProcessHosts(join(dir, 'hosts')).hooks);
 
 function greeting(out: string): { result: unknown; name: string } {
   const doc = JSON.parse(out) as Record<string, Record<string, { result: unknown; name: string }>>;
@@ -58,7 +64,11 @@ t.test('sls takes names and keyword arguments together; test=True is --test', as
   t.teardown(() => store.close());
   const last = store.jobs({})[0]!;
   t.match(last, { kind: 'sls', test: true });
-  t.same((last.args as Record<string, unknown>).pillar_override, ['site'], 'the history keeps the keys, not the values');
+  t.same(
+    (last.args as Record<string, unknown>).pillar_override,
+    ['site'],
+    'the history keeps the keys, not the values',
+  );
   t.notMatch(JSON.stringify(last), 'hej');
 });
 

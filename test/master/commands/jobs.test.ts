@@ -60,17 +60,30 @@ t.test('jobs list: most recent first, filtered by host, status and age, with who
   t.match(lines.at(-1)!, /\s+highstate\s+failed\s+3\s+.+?\s+cli:alice\s+all$/);
   t.same((await run('jobs', 'list')).out, all.out, '`jobs list` is `jobs`');
 
-  const failed = JSON.parse((await run('jobs', '--status', 'failed', '--out', 'json')).out) as { kind: string; origin: string; who: string; hosts: { host: string; status: string }[] }[];
+  const failed = JSON.parse((await run('jobs', '--status', 'failed', '--out', 'json')).out) as {
+    kind: string;
+    origin: string;
+    who: string;
+    hosts: { host: string; status: string }[];
+  }[];
   t.ok(failed.length >= 1);
   t.ok(failed.every((j) => j.kind === 'highstate'));
   t.match(failed[0], { origin: 'cli', who: 'alice' });
-  t.same(failed[0].hosts, [{ host: 'cache1', status: 'changed' }, { host: 'cache2', status: 'failed' }, { host: 'web1', status: 'blocked' }]);
+  t.same(failed[0].hosts, [
+    { host: 'cache1', status: 'changed' },
+    { host: 'cache2', status: 'failed' },
+    { host: 'web1', status: 'blocked' },
+  ]);
 
   const web = JSON.parse((await run('jobs', '--host', 'web1', '--out', 'json')).out) as { kind: string }[];
   t.ok(web.length >= 1 && web.every((j) => j.kind === 'highstate'), 'the sls job did not run on web1');
   t.equal(JSON.parse((await run('jobs', '--limit', '1', '--out', 'json')).out).length, 1);
   t.same(JSON.parse((await run('jobs', '--since', '2099-01-01', '--out', 'json')).out), []);
-  t.same(JSON.parse((await run('jobs', '--status', 'interrupted', '--out', 'json')).out), [], 'interrupted is a status to filter on');
+  t.same(
+    JSON.parse((await run('jobs', '--status', 'interrupted', '--out', 'json')).out),
+    [],
+    'interrupted is a status to filter on',
+  );
   t.ok(JSON.parse((await run('jobs', '--since', '1h', '--out', 'json')).out).length >= 2);
   const bad = await run('jobs', '--since', 'yesterday');
   t.equal(bad.code, 64);
@@ -82,7 +95,11 @@ t.test('jobs prune applies jobs.keep_count from halite.yaml', async (t) => {
   t.teardown(() => rmSync(d, { recursive: true, force: true }));
   const cfg = writeJobTree(d, 'jobs:\n  keep_days: 30\n');
   const store = JobStore.open(join(d, 'var', 'jobs.sqlite'));
-  for (let i = 0; i < 4; i++) store.finishJob(store.startJob({ kind: 'highstate', startedAt: new Date(Date.now() - (4 - i) * 60_000) }).jid, 'ok');
+  for (let i = 0; i < 4; i++)
+    store.finishJob(
+      store.startJob({ kind: 'highstate', startedAt: new Date(Date.now() - (4 - i) * 60_000) }).jid,
+      'ok',
+    );
   store.finishJob(store.startJob({ kind: 'highstate', startedAt: new Date(Date.now() - 40 * 86_400_000) }).jid, 'ok');
   store.close();
   const r = await halite(cfg, join(d, 'hosts'), ['jobs', 'prune']);

@@ -16,10 +16,16 @@ t.before(async () => {
   target = await startTarget({ hostKey, authorized: [client] });
   writeFileSync(join(dir, 'id_ed25519'), client.private, { mode: 0o600 });
   writeFileSync(join(dir, 'known_hosts'), knownHostsLine(`[127.0.0.1]:${target.port}`, hostKey.blob) + '\n');
-  writeFileSync(join(dir, 'halite.yaml'), 'ssh:\n  key: id_ed25519\n  known_hosts: known_hosts\n  persist: 0\nlevels:\n  staging: {}\n  production: {}\n');
+  writeFileSync(
+    join(dir, 'halite.yaml'),
+    'ssh:\n  key: id_ed25519\n  known_hosts: known_hosts\n  persist: 0\nlevels:\n  staging: {}\n  production: {}\n',
+  );
   writeFileSync(
     join(dir, 'roster.yaml'),
-    [`prod1:\n  host: 127.0.0.1\n  port: ${target.port}\n  level: production\n`, 'stage1:\n  host: 127.0.0.1\n  level: staging\n  prot: 22\n'].join(''),
+    [
+      `prod1:\n  host: 127.0.0.1\n  port: ${target.port}\n  level: production\n`,
+      'stage1:\n  host: 127.0.0.1\n  level: staging\n  prot: 22\n',
+    ].join(''),
   );
 });
 t.teardown(async () => {
@@ -28,7 +34,14 @@ t.teardown(async () => {
 });
 
 async function halite(...args: string[]) {
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const code = await main(args, io);
   return { code, out: io.out, err: io.err };
 }
@@ -37,7 +50,10 @@ t.test('a broken staging entry does not stop a command on production: it is a wa
   const r = await halite('run', '--level', 'production', '--', 'echo', 'hello');
   t.equal(r.code, 0, r.err);
   t.match(r.out, /hello/);
-  t.equal(r.err, `warning: stage1: ${join(dir, 'roster.yaml')}:8: prot: unknown field (expected one of: host, port, user, sudo, level, roles, jump, grains, priv, timeout) (ROSTER)\n`);
+  t.equal(
+    r.err,
+    `warning: stage1: ${join(dir, 'roster.yaml')}:8: prot: unknown field (expected one of: host, port, user, sudo, level, roles, jump, grains, priv, timeout) (ROSTER)\n`,
+  );
   t.equal(target.requests, 1);
 });
 

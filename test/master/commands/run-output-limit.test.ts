@@ -18,10 +18,23 @@ const endless = (pidFile: string, body: string) => ['sh', '-c', `echo $$ > '${pi
 t.test('endless output: cut at host_max_output, the command ended, exit code 8', async (t) => {
   const dir = fx.master({ web1: ['level: staging'] }, limits);
   const pidFile = join(dir, 'cmd.pid');
-  const r = await halite(dir, ['run', '--host', 'web1', '--out', 'json', '--', ...endless(pidFile, 'yes line-of-output')]);
+  const r = await halite(dir, [
+    'run',
+    '--host',
+    'web1',
+    '--out',
+    'json',
+    '--',
+    ...endless(pidFile, 'yes line-of-output'),
+  ]);
   t.equal(r.code, EXIT.PROTOCOL, r.stderr);
   const doc = JSON.parse(r.stdout).web1;
-  t.match(doc, { status: 'error', code: null, limit: 'host_max_output', error: 'sent more than 64 KiB of output (host_max_output): the command was stopped' });
+  t.match(doc, {
+    status: 'error',
+    code: null,
+    limit: 'host_max_output',
+    error: 'sent more than 64 KiB of output (host_max_output): the command was stopped',
+  });
   t.equal(doc.stdout.length, 64 * 1024, 'what fitted is kept, nothing past the limit');
   t.match(doc.stdout, /^(line-of-output\n)+line-of-o/);
   t.ok(await processEnded(Number(readFileSync(pidFile, 'utf8'))), 'the command was stopped on the host');
@@ -29,7 +42,10 @@ t.test('endless output: cut at host_max_output, the command ended, exit code 8',
   const store = JobStore.open(join(dir, 'var/jobs.sqlite'));
   t.teardown(() => store.close());
   const [job] = store.jobs();
-  t.same(store.hostRuns(job.jid).map((h) => [h.host, h.status, h.errors.map((e) => e.code)]), [['web1', 'error', ['PROTOCOL']]]);
+  t.same(
+    store.hostRuns(job.jid).map((h) => [h.host, h.status, h.errors.map((e) => e.code)]),
+    [['web1', 'error', ['PROTOCOL']]],
+  );
 });
 
 t.test('stdout and stderr count together; the text output says why the host was stopped', async (t) => {
@@ -45,16 +61,40 @@ t.test('stdout and stderr count together; the text output says why the host was 
 
 t.test('a line longer than host_max_line stops the command', async (t) => {
   const dir = fx.master({ web1: ['level: staging'] }, limits);
-  const r = await halite(dir, ['run', '--host', 'web1', '--out', 'json', '--', 'sh', '-c', "echo short; head -c 5000 /dev/zero | tr '\\0' x; echo"]);
+  const r = await halite(dir, [
+    'run',
+    '--host',
+    'web1',
+    '--out',
+    'json',
+    '--',
+    'sh',
+    '-c',
+    "echo short; head -c 5000 /dev/zero | tr '\\0' x; echo",
+  ]);
   t.equal(r.code, EXIT.PROTOCOL, r.stderr);
   const doc = JSON.parse(r.stdout).web1;
-  t.match(doc, { status: 'error', limit: 'host_max_line', error: 'sent a line longer than 1 KiB (host_max_line): the command was stopped' });
+  t.match(doc, {
+    status: 'error',
+    limit: 'host_max_line',
+    error: 'sent a line longer than 1 KiB (host_max_line): the command was stopped',
+  });
   t.equal(doc.stdout, `short\n${'x'.repeat(1024)}`, 'the line is kept up to the limit');
 });
 
 t.test('output within the limits is untouched', async (t) => {
   const dir = fx.master({ web1: ['level: staging'] }, limits);
-  const r = await halite(dir, ['run', '--host', 'web1', '--out', 'json', '--', 'sh', '-c', `head -c 60000 /dev/zero | tr '\\0' 'y' | fold -w 1000`]);
+  const r = await halite(dir, [
+    'run',
+    '--host',
+    'web1',
+    '--out',
+    'json',
+    '--',
+    'sh',
+    '-c',
+    `head -c 60000 /dev/zero | tr '\\0' 'y' | fold -w 1000`,
+  ]);
   t.equal(r.code, EXIT.OK, r.stderr);
   const doc = JSON.parse(r.stdout).web1;
   t.same({ ...doc, stdout: doc.stdout.length }, { status: 'ok', code: 0, stdout: 60000 + 59, stderr: '' });

@@ -30,24 +30,53 @@ t.test('--timeout expiring: status timeout, its own exit code, the command ended
   t.teardown(() => store.close());
   const [job] = store.jobs();
   t.match(job, { kind: 'run', status: 'timeout' });
-  t.same(store.hostRuns(job.jid).map((h) => [h.host, h.status, h.errors.map((e) => [e.code, e.message])]), [
-    ['web1', 'timeout', [['TIMEOUT', 'timeout after 1 s: the command was stopped']]],
-  ]);
+  t.same(
+    store.hostRuns(job.jid).map((h) => [h.host, h.status, h.errors.map((e) => [e.code, e.message])]),
+    [['web1', 'timeout', [['TIMEOUT', 'timeout after 1 s: the command was stopped']]]],
+  );
 });
 
 t.test('--out json: the timeout is its own status, beside an unreachable host', async (t) => {
   const dir = await fleet();
-  const r = await halite(dir, ['run', '--level', 'staging', '--timeout', '1.5', '--out', 'json', '--', ...slow(join(dir, 'bg.pid'))]);
+  const r = await halite(dir, [
+    'run',
+    '--level',
+    'staging',
+    '--timeout',
+    '1.5',
+    '--out',
+    'json',
+    '--',
+    ...slow(join(dir, 'bg.pid')),
+  ]);
   t.equal(r.code, EXIT.UNREACHABLE, 'an unreachable host counts before a timeout');
   const doc = JSON.parse(r.stdout);
-  t.same(doc.web1, { status: 'timeout', code: null, stdout: 'started\n', stderr: '', error: 'timeout after 1.5 s: the command was stopped' });
+  t.same(doc.web1, {
+    status: 'timeout',
+    code: null,
+    stdout: 'started\n',
+    stderr: '',
+    error: 'timeout after 1.5 s: the command was stopped',
+  });
   t.equal(doc.down1.status, 'unreachable');
   t.match(doc.down1.error, /ECONNREFUSED/);
 });
 
 t.test('a command that ends in time is unaffected by --timeout', async (t) => {
   const dir = await fleet();
-  const r = await halite(dir, ['run', '--host', 'web1', '--timeout', '30', '--out', 'json', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  const r = await halite(dir, [
+    'run',
+    '--host',
+    'web1',
+    '--timeout',
+    '30',
+    '--out',
+    'json',
+    '--',
+    'sh',
+    '-c',
+    'echo out; echo err >&2; exit 3',
+  ]);
   t.equal(r.code, EXIT.STATE_FAILURE);
   t.same(JSON.parse(r.stdout).web1, { status: 'failed', code: 3, stdout: 'out\n', stderr: 'err\n' });
 });

@@ -14,15 +14,15 @@ const FILES: Record<string, string> = {
   'halite.yaml': 'levels:\n  staging: {}\n',
   'roster.yaml': 'web1:\n  host: 10.0.1.1\n  level: staging\n  roles: [web]\n',
   'roles/web.yaml': 'description: web\n',
-    'states/top.sls': "base:\n  '*':\n    - one\n",
+  'states/top.sls': "base:\n  '*':\n    - one\n",
   'states/one.sls': 'first:\n  test.nop: []\n',
-    'pillar/top.sls': "base:\n  '*':\n    - common\n",
+  'pillar/top.sls': "base:\n  '*':\n    - common\n",
   'pillar/common.sls': 'site: example\nlevel_seen: {{ grains["level"] }}\n',
-    'pillar-private/top.sls': "base:\n  'roles:web':\n    - match: grain\n    - web\n",
-    'pillar-private/web.sls': `db_password: ${SECRET}\n`,
+  'pillar-private/top.sls': "base:\n  'roles:web':\n    - match: grain\n    - web\n",
+  'pillar-private/web.sls': `db_password: ${SECRET}\n`,
 };
 
-t.test('show pillar: the host\'s compiled pillar, private values redacted', async (t) => {
+t.test("show pillar: the host's compiled pillar, private values redacted", async (t) => {
   const dir = workspaceDir(t, 'show', FILES);
   const r = await halite(dir, ['show', 'pillar', '--host', 'web1']);
   t.equal(r.code, 0, r.err);
@@ -30,7 +30,7 @@ t.test('show pillar: the host\'s compiled pillar, private values redacted', asyn
   t.same(parse(r.out), { site: 'example', level_seen: 'staging', db_password: '**REDACTED**' });
 });
 
-t.test('show grains: reported grains under the roster\'s', async (t) => {
+t.test("show grains: reported grains under the roster's", async (t) => {
   const dir = workspaceDir(t, 'show', FILES);
   const before = await halite(dir, ['show', 'grains', '--host', 'web1', '--out', 'json']);
   t.equal(before.code, 0, before.err);
@@ -41,9 +41,23 @@ t.test('show grains: reported grains under the roster\'s', async (t) => {
   mkdirSync(join(dir, 'var'), { recursive: true });
   const store = JobStore.open(join(dir, 'var/jobs.sqlite'));
   // a host that claims another identity gets nowhere: the roster's grains win
-  store.updateInventory('web1', ['10.0.1.1'], { os: 'Debian', osrelease: '12', ipv4: ['10.0.1.1'], id: 'db1', roles: ['masterdb'] });
+  store.updateInventory('web1', ['10.0.1.1'], {
+    os: 'Debian',
+    osrelease: '12',
+    ipv4: ['10.0.1.1'],
+    id: 'db1',
+    roles: ['masterdb'],
+  });
   store.close();
   const after = await halite(dir, ['show', 'grains', '--host', 'web1', '--out', 'json', '--grain', 'extra=1']);
   t.equal(after.code, 0, after.err);
-  t.match(JSON.parse(after.out), { id: 'web1', roles: ['web'], level: 'staging', os: 'Debian', osrelease: '12', ipv4: ['10.0.1.1'], extra: 1 });
+  t.match(JSON.parse(after.out), {
+    id: 'web1',
+    roles: ['web'],
+    level: 'staging',
+    os: 'Debian',
+    osrelease: '12',
+    ipv4: ['10.0.1.1'],
+    extra: 1,
+  });
 });

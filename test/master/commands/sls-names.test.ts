@@ -5,7 +5,13 @@ import { halite, workspaceDir } from '../cli-workspace.ts';
 
 t.test('split on commas, blanks dropped, each once, in order', async (t) => {
   t.same(slsNames(['memcached,redis']), ['memcached', 'redis']);
-  t.same(slsNames(['memcached,', ' redis.server ', 'memcached', 'a,b,,c']), ['memcached', 'redis.server', 'a', 'b', 'c']);
+  t.same(slsNames(['memcached,', ' redis.server ', 'memcached', 'a,b,,c']), [
+    'memcached',
+    'redis.server',
+    'a',
+    'b',
+    'c',
+  ]);
   t.same(slsNames([',']), []);
 });
 
@@ -20,5 +26,8 @@ t.test('show sls takes a comma-separated list', async (t) => {
   });
   const r = await halite(dir, ['show', 'sls', 'one,two', '--host', 'web1', '--out', 'json']);
   t.equal(r.code, 0, r.err);
-  t.same((JSON.parse(r.out) as Array<{ id: string }>).map((c) => c.id), ['first', 'second']);
+  t.same(
+    (JSON.parse(r.out) as Array<{ id: string }>).map((c) => c.id),
+    ['first', 'second'],
+  );
 });

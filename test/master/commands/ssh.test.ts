@@ -11,7 +11,16 @@ import type { RosterHost } from '../../../master/config/roster.ts';
 import { targetFixture } from '../fake-master.ts';
 import { closedPort } from '../transport/fake-ssh.ts';
 
-const host = (id: string): RosterHost => ({ id, host: `10.0.0.${id.length}`, port: 22, user: 'root', sudo: false, level: 'staging', roles: ['memcache'], grains: {} });
+const host = (id: string): RosterHost => ({
+  id,
+  host: `10.0.0.${id.length}`,
+  port: 22,
+  user: 'root',
+  sudo: false,
+  level: 'staging',
+  roles: ['memcache'],
+  grains: {},
+});
 const hosts = [host('m1'), host('m22'), host('m333')];
 
 t.test('one host: taken; --index picks the n-th; past the end is a usage error listing the hosts', async (t) => {
@@ -21,8 +30,15 @@ t.test('one host: taken; --index picks the n-th; past the end is a usage error l
 });
 
 t.test('several hosts and no --index: a usage error listing id, level, roles and address', async (t) => {
-  t.throws(() => pickHost(hosts, undefined), { message: /^3 hosts match; pick one by id \(halite ssh HOST\) or with --index N:\n  1\) m1  staging  memcache  10\.0\.0\.2\n/, exitCode: 64 });
-  t.equal(hostMenu(hosts), '  1) m1  staging  memcache  10.0.0.2\n  2) m22  staging  memcache  10.0.0.3\n  3) m333  staging  memcache  10.0.0.4\n');
+  t.throws(() => pickHost(hosts, undefined), {
+    message:
+      /^3 hosts match; pick one by id \(halite ssh HOST\) or with --index N:\n  1\) m1  staging  memcache  10\.0\.0\.2\n/,
+    exitCode: 64,
+  });
+  t.equal(
+    hostMenu(hosts),
+    '  1) m1  staging  memcache  10.0.0.2\n  2) m22  staging  memcache  10.0.0.3\n  3) m333  staging  memcache  10.0.0.4\n',
+  );
 });
 
 const fx = targetFixture(t);
@@ -53,7 +69,13 @@ async function ssh(args: string[], input = '', opts: { tty?: boolean } = {}): Pr
   stdout.on('data', (d: Buffer) => (out += d));
   stderr.on('data', (d: Buffer) => (err += d));
   stdin.end(input);
-  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), env: {}, cwd: dir, terminal: { stdin, stdout, stderr } };
+  const io: CliIo = {
+    stdout: (s) => void (out += s),
+    stderr: (s) => void (err += s),
+    env: {},
+    cwd: dir,
+    terminal: { stdin, stdout, stderr },
+  };
   let messages = '';
   io.stderr = (s) => void (messages += s);
   const code = await main(['ssh', ...args], io);
@@ -117,7 +139,10 @@ t.test('--role with several hosts lists them and asks for one; the operands are 
   const before = fx.target.requests;
   const several = await ssh(['--role', 'web', '--', 'uname']);
   t.equal(several.code, EXIT.USAGE);
-  t.match(several.messages, /2 hosts match; pick one by id \(halite ssh HOST\) or with --index N:\n  1\) web1  staging  web  127\.0\.0\.1\n  2\) web2  staging  web  127\.0\.0\.1\n/);
+  t.match(
+    several.messages,
+    /2 hosts match; pick one by id \(halite ssh HOST\) or with --index N:\n  1\) web1  staging  web  127\.0\.0\.1\n  2\) web2  staging  web  127\.0\.0\.1\n/,
+  );
   t.equal(fx.target.requests, before, 'nothing ran');
   const picked = await ssh(['--role', 'web', '--index', '2', '--', 'echo', 'picked']);
   t.equal(picked.code, 0, picked.messages);

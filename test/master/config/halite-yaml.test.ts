@@ -16,14 +16,30 @@ t.test('an empty file gives the defaults, resolved against the file directory', 
   t.equal(config.roles, '/srv/halite/roles');
   t.equal(config.roster, '/srv/halite/roster.yaml');
   t.equal(config.jobsDb, '/srv/halite/var/jobs.sqlite');
-  t.same(config.ssh, { key: join(homedir(), '.ssh/id_ed25519'), knownHosts: join(homedir(), '.ssh/known_hosts'), user: 'root', port: 22, connectTimeout: 10, persist: 60, allowSha1: false });
+  t.same(config.ssh, {
+    key: join(homedir(), '.ssh/id_ed25519'),
+    knownHosts: join(homedir(), '.ssh/known_hosts'),
+    user: 'root',
+    port: 22,
+    connectTimeout: 10,
+    persist: 60,
+    allowSha1: false,
+  });
   t.same(config.levels, {});
   t.equal(config.concurrency, 8);
   t.equal(config.agentLinger, 600, 'agents stay ten minutes by default');
 });
 
 t.test('paths: relative to the file, absolute kept, ~ is the home directory', async (t) => {
-  const text = ['states: ../trees/states', 'pillar: /etc/halite/pillar', 'private_pillar: ~/secret', 'roster: fleet/roster.yaml', 'ssh:', '  key: keys/id', '  known_hosts: ~/kh'].join('\n');
+  const text = [
+    'states: ../trees/states',
+    'pillar: /etc/halite/pillar',
+    'private_pillar: ~/secret',
+    'roster: fleet/roster.yaml',
+    'ssh:',
+    '  key: keys/id',
+    '  known_hosts: ~/kh',
+  ].join('\n');
   const { config, errors } = parseConfig(text, FILE);
   t.same(errors, []);
   t.equal(config.states, '/srv/trees/states');
@@ -66,10 +82,26 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  persist: -5', 2, 'ssh.persist: expected a whole number of seconds from 0 to 86400, got the number -5'],
   ['agent_linger: -1', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the number -1'],
   ['agent_linger: soon', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the string "soon"'],
-  ['host_timeout: -5', 1, 'host_timeout: expected a whole number of seconds from 0 (no limit) to 86400, got the number -5'],
-  ['host_idle_timeout: 1.5', 1, 'host_idle_timeout: expected a whole number of seconds from 0 (no limit) to 86400, got the number 1.5'],
-  ['host_max_line: 4MB', 1, 'host_max_line: expected a size: bytes, or a number with KiB, MiB or GiB, got the string "4MB"'],
-  ['host_max_output: 0', 1, 'host_max_output: expected a size: bytes, or a number with KiB, MiB or GiB, got the number 0'],
+  [
+    'host_timeout: -5',
+    1,
+    'host_timeout: expected a whole number of seconds from 0 (no limit) to 86400, got the number -5',
+  ],
+  [
+    'host_idle_timeout: 1.5',
+    1,
+    'host_idle_timeout: expected a whole number of seconds from 0 (no limit) to 86400, got the number 1.5',
+  ],
+  [
+    'host_max_line: 4MB',
+    1,
+    'host_max_line: expected a size: bytes, or a number with KiB, MiB or GiB, got the string "4MB"',
+  ],
+  [
+    'host_max_output: 0',
+    1,
+    'host_max_output: expected a size: bytes, or a number with KiB, MiB or GiB, got the number 0',
+  ],
   ['# c\nstates: 3', 2, 'states: expected a path, got the number 3'],
   ['pillar: ""', 1, 'pillar: expected a path, got the string ""'],
   ['roster: [a]', 1, 'roster: expected a path, got a list'],
@@ -77,18 +109,46 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  user: "-oProxyCommand=x"', 2, 'ssh.user: expected a POSIX user name, got the string "-oProxyCommand=x"'],
   ['ssh:\n  connect_timeout: -1', 2, 'ssh.connect_timeout: expected a positive number of seconds, got the number -1'],
   ['ssh:\n  key: {a: 1}', 2, 'ssh.key: expected a path, got a map'],
-  ['ssh:\n  agent: true', 2, 'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist, allow_sha1)'],
+  [
+    'ssh:\n  agent: true',
+    2,
+    'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist, allow_sha1)',
+  ],
   ['ssh:\n  allow_sha1: yes please', 2, 'ssh.allow_sha1: expected true or false, got the string "yes please"'],
   ['ssh: true', 1, 'ssh: expected a map, got the boolean true'],
-  ['statez: states', 1, 'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules)'],
+  [
+    'statez: states',
+    1,
+    'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules)',
+  ],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],
   ['levels:\n  staging: 3', 2, 'levels.staging: expected a map {jump}, got the number 3'],
-  ['levels:\n  staging:\n    jump: "-oProxyCommand=sh"', 3, 'levels.staging.jump.host: expected a hostname or IP address, got the string "-oProxyCommand=sh"'],
-  ['levels:\n  staging:\n    jump: a@b@c', 3, 'levels.staging.jump: expected "[user@]host[:port]", a map {host, port, user}, or false, got the string "a@b@c"'],
-  ['levels:\n  staging:\n    jump:\n      host: j1\n      port: ssh', 5, 'levels.staging.jump.port: expected an integer from 1 to 65535, got the string "ssh"'],
-  ['levels:\n  staging:\n    jump: {host: j1, via: x}', 3, 'levels.staging.jump.via: unknown field (expected one of: host, port, user)'],
+  [
+    'levels:\n  staging:\n    jump: "-oProxyCommand=sh"',
+    3,
+    'levels.staging.jump.host: expected a hostname or IP address, got the string "-oProxyCommand=sh"',
+  ],
+  [
+    'levels:\n  staging:\n    jump: a@b@c',
+    3,
+    'levels.staging.jump: expected "[user@]host[:port]", a map {host, port, user}, or false, got the string "a@b@c"',
+  ],
+  [
+    'levels:\n  staging:\n    jump:\n      host: j1\n      port: ssh',
+    5,
+    'levels.staging.jump.port: expected an integer from 1 to 65535, got the string "ssh"',
+  ],
+  [
+    'levels:\n  staging:\n    jump: {host: j1, via: x}',
+    3,
+    'levels.staging.jump.via: unknown field (expected one of: host, port, user)',
+  ],
   ['levels:\n  staging:\n    push: x', 3, 'levels.staging.push: unknown field (expected one of: jump)'],
-  ['levels:\n  "-x": {}', 2, 'levels.-x: a level name must be letters, digits, ".", "_" or "-", not starting with "-" or "."'],
+  [
+    'levels:\n  "-x": {}',
+    2,
+    'levels.-x: a level name must be letters, digits, ".", "_" or "-", not starting with "-" or "."',
+  ],
   ['jobs:\n  keep_days: 0', 2, 'jobs.keep_days: expected a positive number of days, got the number 0'],
   ['jobs:\n  keep_count: 2.5', 2, 'jobs.keep_count: expected a positive integer, got the number 2.5'],
   ['jobs:\n  keep: 3', 2, 'jobs.keep: unknown field (expected one of: keep_days, keep_count)'],
@@ -118,7 +178,10 @@ t.test('ssh.allow_sha1: true is read', async (t) => {
 
 t.test('several errors are all reported', async (t) => {
   const { errors } = parseConfig('concurrency: x\nssh:\n  port: 0\n  user: "a b"\n', FILE);
-  t.same(errors.map((e) => e.line), [1, 3, 4]);
+  t.same(
+    errors.map((e) => e.line),
+    [1, 3, 4],
+  );
 });
 
 t.test('YAML syntax errors carry the line', async (t) => {
@@ -148,7 +211,9 @@ t.test('loadConfig reads files; a missing default file means built-in defaults',
   t.same(loadConfig(undefined, {}, dir), { config: defaultConfig(dir), errors: [] });
 
   const missing = loadConfig('nope.yaml', {}, dir);
-  t.same(missing.errors, [{ code: 'CONFIG', message: 'cannot read configuration: no such file', file: join(dir, 'nope.yaml') }]);
+  t.same(missing.errors, [
+    { code: 'CONFIG', message: 'cannot read configuration: no such file', file: join(dir, 'nope.yaml') },
+  ]);
 
   writeFileSync(join(dir, 'halite.yaml'), 'concurrency: 3\n');
   t.equal(loadConfig(undefined, {}, dir).config.concurrency, 3);
@@ -170,8 +235,16 @@ t.test('the shipped halite.yaml is valid', async (t) => {
 });
 
 t.test('host limits: defaults, and each one set', async (t) => {
-  t.same(parseConfig('', '/etc/halite/halite.yaml').config.hostLimits, { timeout: 3600, idleTimeout: 300, maxLine: 4 << 20, maxOutput: 64 << 20 });
-  const set = parseConfig('host_timeout: 7200\nhost_idle_timeout: 0\nhost_max_line: 512KiB\nhost_max_output: 1048576\n', '/etc/halite/halite.yaml');
+  t.same(parseConfig('', '/etc/halite/halite.yaml').config.hostLimits, {
+    timeout: 3600,
+    idleTimeout: 300,
+    maxLine: 4 << 20,
+    maxOutput: 64 << 20,
+  });
+  const set = parseConfig(
+    'host_timeout: 7200\nhost_idle_timeout: 0\nhost_max_line: 512KiB\nhost_max_output: 1048576\n',
+    '/etc/halite/halite.yaml',
+  );
   t.same(set.errors, []);
   t.same(set.config.hostLimits, { timeout: 7200, idleTimeout: 0, maxLine: 512 << 10, maxOutput: 1 << 20 });
 });

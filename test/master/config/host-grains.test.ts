@@ -3,13 +3,25 @@ import { applyGrainOverrides, parseGrainOverride, rosterGrains } from '../../../
 import type { RosterHost } from '../../../master/config/roster.ts';
 
 const host: RosterHost = {
-  id: 'db1.production', host: '10.77.2.13', port: 22, user: 'root', sudo: false, level: 'production',
-  roles: ['db'], grains: { rack: 'r2', os: { family: 'Debian', release: '12' } },
+  id: 'db1.production',
+  host: '10.77.2.13',
+  port: 22,
+  user: 'root',
+  sudo: false,
+  level: 'production',
+  roles: ['db'],
+  grains: { rack: 'r2', os: { family: 'Debian', release: '12' } },
 };
 
 t.test('roster grains: static grains plus id, level and roles', async (t) => {
   const g = rosterGrains(host);
-  t.same(g, { rack: 'r2', os: { family: 'Debian', release: '12' }, id: 'db1.production', level: 'production', roles: ['db'] });
+  t.same(g, {
+    rack: 'r2',
+    os: { family: 'Debian', release: '12' },
+    id: 'db1.production',
+    level: 'production',
+    roles: ['db'],
+  });
   (g.roles as string[]).push('masterdb');
   (g.os as Record<string, string>).family = 'RedHat';
   t.same(host.roles, ['db'], 'the roster entry is not shared with the result');
@@ -32,7 +44,9 @@ t.test('--grain refuses malformed specs and identity grains', async (t) => {
   t.throws(() => parseGrainOverride('novalue'), { message: 'expected key=value, got "novalue"' });
   t.throws(() => parseGrainOverride('=x'), { message: 'expected key=value, got "=x"' });
   t.throws(() => parseGrainOverride('os::family=x'), { message: 'empty key in "os::family"' });
-  t.throws(() => parseGrainOverride('roles=[masterdb]'), { message: "grain 'roles' comes from the roster and cannot be overridden" });
+  t.throws(() => parseGrainOverride('roles=[masterdb]'), {
+    message: "grain 'roles' comes from the roster and cannot be overridden",
+  });
   t.throws(() => parseGrainOverride('id=other'), /comes from the roster/);
   t.throws(() => parseGrainOverride('level:x=1'), /comes from the roster/);
 });
@@ -49,7 +63,9 @@ t.test('overrides apply in order, nested keys create maps, the input is not chan
   t.same(out, {
     rack: { sub: 'x' },
     os: { family: 'Debian', release: 13 },
-    id: 'db1.production', level: 'production', roles: ['db'],
+    id: 'db1.production',
+    level: 'production',
+    roles: ['db'],
     net: { eth0: { mtu: 9000 } },
   });
   t.same(base.os, { family: 'Debian', release: '12' });

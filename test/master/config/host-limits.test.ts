@@ -8,7 +8,7 @@ t.test('lines across chunks, a character split between chunks stays whole', asyn
   const s = new LineSplitter(16, (l) => lines.push(l));
   const euro = Buffer.from('€');
   t.ok(s.push(Buffer.concat([Buffer.from('ab\ncd'), euro.subarray(0, 1)])));
-  t.ok(s.push(Buffer.concat([euro.subarray(1), Buffer.from('\n\nlast')]))); 
+  t.ok(s.push(Buffer.concat([euro.subarray(1), Buffer.from('\n\nlast')])));
   s.flush();
   t.same(lines, ['ab', 'cd€', '', 'last']);
 });
@@ -28,7 +28,8 @@ t.test('sizes', async (t) => {
   t.equal(parseSize('4MiB'), 4 << 20);
   t.equal(parseSize('512 KiB'), 512 << 10);
   t.equal(parseSize('1GiB'), 1 << 30);
-  for (const bad of [0, -1, 1.5, '4MB', '4 mib', 'x', '', null]) t.equal(parseSize(bad), undefined, JSON.stringify(bad));
+  for (const bad of [0, -1, 1.5, '4MB', '4 mib', 'x', '', null])
+    t.equal(parseSize(bad), undefined, JSON.stringify(bad));
   t.equal(formatSize(4 << 20), '4 MiB');
   t.equal(formatSize(1536), '1536 bytes');
 });

@@ -1,14 +1,43 @@
 import t from 'tap';
-import { isAddress, isHostname, isPort, isPosixUser, isSafeToken, parseEndpoint } from '../../../master/config/names.ts';
+import {
+  isAddress,
+  isHostname,
+  isPort,
+  isPosixUser,
+  isSafeToken,
+  parseEndpoint,
+} from '../../../master/config/names.ts';
 
 t.test('safe tokens', async (t) => {
   for (const ok of ['app1', 'app1.staging', 'db_2', 'a-b', '_x', '9lives']) t.ok(isSafeToken(ok), ok);
-  for (const bad of ['', '-a', '.a', 'a b', 'a;b', 'a$b', 'a/b', 'a\nb', "a'b", 'x'.repeat(254), 3, null]) t.notOk(isSafeToken(bad), String(bad));
+  for (const bad of ['', '-a', '.a', 'a b', 'a;b', 'a$b', 'a/b', 'a\nb', "a'b", 'x'.repeat(254), 3, null])
+    t.notOk(isSafeToken(bad), String(bad));
 });
 
 t.test('addresses: hostnames and IP literals, nothing that looks like an option', async (t) => {
-  for (const ok of ['10.77.1.2', 'fd00::1', '::1', 'db1', 'db1.example.internal', 'db1.example.internal.', 'xn--bcher-kva.example']) t.ok(isAddress(ok), ok);
-  for (const bad of ['-oProxyCommand=x', '10.77.1.300', '[fd00::1]', 'a_b.lan', 'a..b', '-a.lan', 'a-.lan', 'a b', '', 'a.lan;id', 'host:22']) {
+  for (const ok of [
+    '10.77.1.2',
+    'fd00::1',
+    '::1',
+    'db1',
+    'db1.example.internal',
+    'db1.example.internal.',
+    'xn--bcher-kva.example',
+  ])
+    t.ok(isAddress(ok), ok);
+  for (const bad of [
+    '-oProxyCommand=x',
+    '10.77.1.300',
+    '[fd00::1]',
+    'a_b.lan',
+    'a..b',
+    '-a.lan',
+    'a-.lan',
+    'a b',
+    '',
+    'a.lan;id',
+    'host:22',
+  ]) {
     t.notOk(isAddress(bad), bad);
   }
   t.notOk(isHostname('a'.repeat(64)), 'labels are at most 63 characters');

@@ -34,13 +34,44 @@ t.test('a full entry, with defaults for port, user, sudo, roles and grains', asy
   t.same(r.errors, []);
   t.same(r.warnings, []);
   t.same(r.hosts, [
-    { id: 'web1', host: '10.77.1.5', port: 22, user: 'root', sudo: false, level: 'staging', roles: [], grains: {}, line: 1 },
     {
-      id: 'db1.production', host: 'db1.example.internal', port: 2222, user: 'deploy', sudo: true, level: 'production',
-      roles: ['db', 'masterdb'], grains: { rack: 'r2', disks: ['sda', 'sdb'] }, jump: { host: '10.77.0.9', port: 22, user: 'ops' },
-      priv: '/srv/halite/keys/db1', timeout: 30, line: 4, privLine: 12,
+      id: 'web1',
+      host: '10.77.1.5',
+      port: 22,
+      user: 'root',
+      sudo: false,
+      level: 'staging',
+      roles: [],
+      grains: {},
+      line: 1,
     },
-    { id: 'v6_host', host: 'fd00::15', port: 22, user: 'root', sudo: false, level: 'staging', roles: [], grains: {}, jump: null, line: 15 },
+    {
+      id: 'db1.production',
+      host: 'db1.example.internal',
+      port: 2222,
+      user: 'deploy',
+      sudo: true,
+      level: 'production',
+      roles: ['db', 'masterdb'],
+      grains: { rack: 'r2', disks: ['sda', 'sdb'] },
+      jump: { host: '10.77.0.9', port: 22, user: 'ops' },
+      priv: '/srv/halite/keys/db1',
+      timeout: 30,
+      line: 4,
+      privLine: 12,
+    },
+    {
+      id: 'v6_host',
+      host: 'fd00::15',
+      port: 22,
+      user: 'root',
+      sudo: false,
+      level: 'staging',
+      roles: [],
+      grains: {},
+      jump: null,
+      line: 15,
+    },
   ]);
 });
 
@@ -55,39 +86,141 @@ t.test('Salt roster fields without meaning here are ignored with a warning', asy
   t.same(r.errors, []);
   t.equal(r.hosts.length, 1);
   t.same(r.warnings, [
-    { code: 'ROSTER', file: FILE, line: 4, host: 'a', message: 'passwd: Salt roster field not used by halite; ignored' },
-    { code: 'ROSTER', file: FILE, line: 5, host: 'a', message: 'minion_opts: Salt roster field not used by halite; ignored' },
+    {
+      code: 'ROSTER',
+      file: FILE,
+      line: 4,
+      host: 'a',
+      message: 'passwd: Salt roster field not used by halite; ignored',
+    },
+    {
+      code: 'ROSTER',
+      file: FILE,
+      line: 5,
+      host: 'a',
+      message: 'minion_opts: Salt roster field not used by halite; ignored',
+    },
   ]);
 });
 
 // [host id, fields (YAML lines under the id), line of the error, message]
 const bad: Array<[string, string[], number, string]> = [
-  ['-rf', ['host: a.lan', 'level: staging'], 1, 'host id "-rf" is not valid: use letters, digits, ".", "_" or "-", not starting with "-" or "."'],
-  ['a;b', ['host: a.lan', 'level: staging'], 1, 'host id "a;b" is not valid: use letters, digits, ".", "_" or "-", not starting with "-" or "."'],
-  ['"a b"', ['host: a.lan', 'level: staging'], 1, 'host id "a b" is not valid: use letters, digits, ".", "_" or "-", not starting with "-" or "."'],
+  [
+    '-rf',
+    ['host: a.lan', 'level: staging'],
+    1,
+    'host id "-rf" is not valid: use letters, digits, ".", "_" or "-", not starting with "-" or "."',
+  ],
+  [
+    'a;b',
+    ['host: a.lan', 'level: staging'],
+    1,
+    'host id "a;b" is not valid: use letters, digits, ".", "_" or "-", not starting with "-" or "."',
+  ],
+  [
+    '"a b"',
+    ['host: a.lan', 'level: staging'],
+    1,
+    'host id "a b" is not valid: use letters, digits, ".", "_" or "-", not starting with "-" or "."',
+  ],
   ['h', ['level: staging'], 1, 'host: required: the address to connect to'],
-  ['h', ['host: -oProxyCommand=sh', 'level: staging'], 2, 'host: expected a hostname or IP address, got the string "-oProxyCommand=sh"'],
-  ['h', ['host: "a.lan; rm -rf /"', 'level: staging'], 2, 'host: expected a hostname or IP address, got the string "a.lan; rm -rf /"'],
-  ['h', ['host: 10.77.1.300', 'level: staging'], 2, 'host: expected a hostname or IP address, got the string "10.77.1.300"'],
+  [
+    'h',
+    ['host: -oProxyCommand=sh', 'level: staging'],
+    2,
+    'host: expected a hostname or IP address, got the string "-oProxyCommand=sh"',
+  ],
+  [
+    'h',
+    ['host: "a.lan; rm -rf /"', 'level: staging'],
+    2,
+    'host: expected a hostname or IP address, got the string "a.lan; rm -rf /"',
+  ],
+  [
+    'h',
+    ['host: 10.77.1.300', 'level: staging'],
+    2,
+    'host: expected a hostname or IP address, got the string "10.77.1.300"',
+  ],
   ['h', ['host: a.lan', 'level: staging', 'port: 0'], 4, 'port: expected an integer from 1 to 65535, got the number 0'],
-  ['h', ['host: a.lan', 'level: staging', 'port: "22"'], 4, 'port: expected an integer from 1 to 65535, got the string "22"'],
-  ['h', ['host: a.lan', 'level: staging', 'port: 65536'], 4, 'port: expected an integer from 1 to 65535, got the number 65536'],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'port: "22"'],
+    4,
+    'port: expected an integer from 1 to 65535, got the string "22"',
+  ],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'port: 65536'],
+    4,
+    'port: expected an integer from 1 to 65535, got the number 65536',
+  ],
   ['h', ['host: a.lan', 'level: staging', 'user: "-l"'], 4, 'user: expected a POSIX user name, got the string "-l"'],
-  ['h', ['host: a.lan', 'level: staging', 'user: "ro ot"'], 4, 'user: expected a POSIX user name, got the string "ro ot"'],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'user: "ro ot"'],
+    4,
+    'user: expected a POSIX user name, got the string "ro ot"',
+  ],
   ['h', ['host: a.lan', 'level: staging', 'sudo: "yes"'], 4, 'sudo: expected true or false, got the string "yes"'],
   ['h', ['host: a.lan'], 1, 'level: required (one of: staging, production)'],
-  ['h', ['host: a.lan', 'level: prod'], 3, 'level: unknown level "prod" (the configuration knows: staging, production)'],
-  ['h', ['host: a.lan', 'level: [staging]'], 3, 'level: expected a level name (letters, digits, ".", "_" or "-", not starting with "-" or "."), got a list'],
+  [
+    'h',
+    ['host: a.lan', 'level: prod'],
+    3,
+    'level: unknown level "prod" (the configuration knows: staging, production)',
+  ],
+  [
+    'h',
+    ['host: a.lan', 'level: [staging]'],
+    3,
+    'level: expected a level name (letters, digits, ".", "_" or "-", not starting with "-" or "."), got a list',
+  ],
   ['h', ['host: a.lan', 'level: staging', 'roles: db'], 4, 'roles: expected a list of role names, got the string "db"'],
-  ['h', ['host: a.lan', 'level: staging', 'roles:', '  - db', '  - "$(reboot)"'], 6, 'roles[1]: expected a role name (letters, digits, ".", "_" or "-", not starting with "-" or "."), got the string "$(reboot)"'],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'roles:', '  - db', '  - "$(reboot)"'],
+    6,
+    'roles[1]: expected a role name (letters, digits, ".", "_" or "-", not starting with "-" or "."), got the string "$(reboot)"',
+  ],
   ['h', ['host: a.lan', 'level: staging', 'grains: [a]'], 4, 'grains: expected a map of static grains, got a list'],
-  ['h', ['host: a.lan', 'level: staging', 'grains:', '  roles: [masterdb]'], 5, "grains.roles: set by the roster itself; use the 'roles' field"],
-  ['h', ['host: a.lan', 'level: staging', 'grains: {id: other}'], 4, 'grains.id: set by the roster itself; use the host id'],
-  ['h', ['host: a.lan', 'level: staging', 'jump: "x y"'], 4, 'jump.host: expected a hostname or IP address, got the string "x y"'],
-  ['h', ['host: a.lan', 'level: staging', 'jump: 5'], 4, 'jump: expected "[user@]host[:port]", a map {host, port, user}, or false, got the number 5'],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'grains:', '  roles: [masterdb]'],
+    5,
+    "grains.roles: set by the roster itself; use the 'roles' field",
+  ],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'grains: {id: other}'],
+    4,
+    'grains.id: set by the roster itself; use the host id',
+  ],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'jump: "x y"'],
+    4,
+    'jump.host: expected a hostname or IP address, got the string "x y"',
+  ],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'jump: 5'],
+    4,
+    'jump: expected "[user@]host[:port]", a map {host, port, user}, or false, got the number 5',
+  ],
   ['h', ['host: a.lan', 'level: staging', 'priv: 5'], 4, 'priv: expected a path to a private key, got the number 5'],
-  ['h', ['host: a.lan', 'level: staging', 'timeout: 0'], 4, 'timeout: expected a positive number of seconds, got the number 0'],
-  ['h', ['host: a.lan', 'level: staging', 'role: db'], 4, 'role: unknown field (expected one of: host, port, user, sudo, level, roles, jump, grains, priv, timeout)'],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'timeout: 0'],
+    4,
+    'timeout: expected a positive number of seconds, got the number 0',
+  ],
+  [
+    'h',
+    ['host: a.lan', 'level: staging', 'role: db'],
+    4,
+    'role: unknown field (expected one of: host, port, user, sudo, level, roles, jump, grains, priv, timeout)',
+  ],
   ['h', [], 1, 'expected a map of host settings (host, level, roles, ...), got nothing'],
 ];
 
@@ -97,13 +230,23 @@ for (const [id, fields, line, message] of bad) {
     const r = parseRoster(text, FILE, OPTS);
     const host = id.replace(/^"|"$/g, '');
     t.same(r.errors, [{ code: 'ROSTER', file: FILE, line: line + 3, host, message }]);
-    t.same(r.hosts.map((h) => h.id), ['good'], 'the invalid entry is left out, the valid one kept');
-    t.same(r.rejected.map((h) => [h.id, h.line, h.errors]), [[host, 4, r.errors]], 'and kept apart with its errors');
+    t.same(
+      r.hosts.map((h) => h.id),
+      ['good'],
+      'the invalid entry is left out, the valid one kept',
+    );
+    t.same(
+      r.rejected.map((h) => [h.id, h.line, h.errors]),
+      [[host, 4, r.errors]],
+      'and kept apart with its errors',
+    );
   });
 }
 
 t.test('the roster must be a map; YAML errors carry a line', async (t) => {
-  t.same(parseRoster('- a\n', FILE, OPTS).errors, [{ code: 'ROSTER', file: FILE, line: 1, message: 'expected a map of host id to host settings, got a list' }]);
+  t.same(parseRoster('- a\n', FILE, OPTS).errors, [
+    { code: 'ROSTER', file: FILE, line: 1, message: 'expected a map of host id to host settings, got a list' },
+  ]);
   t.same(parseRoster('', FILE, OPTS), { file: FILE, hosts: [], errors: [], warnings: [], rejected: [] });
   const dup = parseRoster('a:\n  host: a.lan\n  level: staging\na:\n  host: b.lan\n', FILE, OPTS);
   t.equal(dup.errors.length, 1);
@@ -114,7 +257,11 @@ t.test('the roster must be a map; YAML errors carry a line', async (t) => {
 t.test('jump host: the entry, else the level, else direct', async (t) => {
   const root = shippedExample();
   const { config } = loadConfig(undefined, {}, root);
-  const r = parseRoster('a:\n  host: a.lan\n  level: staging\nb:\n  host: b.lan\n  level: staging\n  jump: false\nc:\n  host: c.lan\n  level: staging\n  jump: j2\n', FILE, OPTS);
+  const r = parseRoster(
+    'a:\n  host: a.lan\n  level: staging\nb:\n  host: b.lan\n  level: staging\n  jump: false\nc:\n  host: c.lan\n  level: staging\n  jump: j2\n',
+    FILE,
+    OPTS,
+  );
   t.same(jumpFor(r.hosts[0], config), config.levels.staging.jump);
   t.equal(jumpFor(r.hosts[1], config), null);
   t.same(jumpFor(r.hosts[2], config), { host: 'j2', port: 22, user: 'root' });
@@ -142,5 +289,7 @@ t.test('the shipped roster is valid and matches the role counts in roles/', asyn
 t.test('a missing roster file is a roster error', async (t) => {
   const { config } = loadConfig(undefined, {}, '/nonexistent-dir');
   const r = loadRoster(config);
-  t.same(r.errors, [{ code: 'ROSTER', message: 'cannot read roster: no such file', file: '/nonexistent-dir/roster.yaml' }]);
+  t.same(r.errors, [
+    { code: 'ROSTER', message: 'cannot read roster: no such file', file: '/nonexistent-dir/roster.yaml' },
+  ]);
 });

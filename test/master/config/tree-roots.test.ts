@@ -25,7 +25,8 @@ function workspace(files: Record<string, string>, links: Record<string, string> 
   made.push(dir);
   const all: Record<string, string> = {
     'halite.yaml': 'levels:\n  staging: {}\n',
-    'roster.yaml': 'web1:\n  host: 10.77.1.10\n  level: staging\n  roles: [web]\ndb1:\n  host: 10.77.1.11\n  level: staging\n  roles: [db]\n',
+    'roster.yaml':
+      'web1:\n  host: 10.77.1.10\n  level: staging\n  roles: [web]\ndb1:\n  host: 10.77.1.11\n  level: staging\n  roles: [db]\n',
     'outside/shadow': `${SHADOW}\n`,
     'pillar-private/top.sls': "base:\n  'db1':\n    - db\n",
     'pillar-private/db.sls': `db_password: ${DB_SECRET}\n`,
@@ -43,7 +44,14 @@ function workspace(files: Record<string, string>, links: Record<string, string> 
 }
 
 async function halite(dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = { out: '', err: '', env: { USER: 't' }, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env: { USER: 't' },
+    cwd: dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const code = await main(['--config', join(dir, 'halite.yaml'), ...args], io);
   return { code, out: io.out, err: io.err };
 }
@@ -55,7 +63,10 @@ const STATES = {
 
 t.test('a symlink in states/ to a file outside the tree: show prints an error, never its contents', async (t) => {
   const dir = workspace(
-    { ...STATES, 'states/leak.sls': "{% import_text 'shadow' as s %}\nleak:\n  test.nop:\n    - text: {{ s | json }}\n" },
+    {
+      ...STATES,
+      'states/leak.sls': "{% import_text 'shadow' as s %}\nleak:\n  test.nop:\n    - text: {{ s | json }}\n",
+    },
     { 'states/shadow': '../outside/shadow', 'states/evil.sls': '../outside/shadow' },
   );
   for (const sls of ['leak', 'evil']) {
@@ -82,7 +93,14 @@ t.test("a symlink in pillar/ to another host's private pillar file: not loaded, 
   const p = hostPillar(ws, web1);
   t.notMatch(JSON.stringify(p.pillar), DB_SECRET, "web1's pillar does not hold db1's secret");
   t.match(p.errors, [{ code: 'PILLAR', message: /inside the private pillar/ }]);
-  const built = buildEnvelope({ jid: '1', host: web1, pillar: ws.pillar, privatePillar: ws.privatePillar, manifest: {}, test: false });
+  const built = buildEnvelope({
+    jid: '1',
+    host: web1,
+    pillar: ws.pillar,
+    privatePillar: ws.privatePillar,
+    manifest: {},
+    test: false,
+  });
   t.equal(built.envelope, undefined, 'no envelope is built for web1');
   t.notMatch(JSON.stringify(built), DB_SECRET);
   const r = await halite(dir, 'show', 'highstate', '--host', 'web1', '--out', 'json');
@@ -127,7 +145,10 @@ t.test('a private pillar nested inside the public pillar or the state tree is fe
 });
 
 t.test('a symlink into the private pillar from the state tree is refused and not shipped', async (t) => {
-  const dir = workspace(STATES, { 'states/files/db.sls': '../../pillar-private/db.sls', 'states/priv': '../pillar-private' });
+  const dir = workspace(STATES, {
+    'states/files/db.sls': '../../pillar-private/db.sls',
+    'states/priv': '../pillar-private',
+  });
   const ws = openWorkspace({ env: {}, cwd: dir, config: join(dir, 'halite.yaml') });
   const m = new ManifestCache().scan(ws.statesRoot);
   t.same(Object.keys(m.manifest), ['common.sls', 'top.sls']);
@@ -137,12 +158,19 @@ t.test('a symlink into the private pillar from the state tree is refused and not
 });
 
 t.test('symlinks that stay inside the tree are followed, read and shipped', async (t) => {
-  const dir = workspace({ ...STATES, 'states/real/conf': 'port=1\n' }, { 'states/conf-link': 'real/conf', 'states/dir-link': 'real', 'states/real/loop': '..' });
+  const dir = workspace(
+    { ...STATES, 'states/real/conf': 'port=1\n' },
+    { 'states/conf-link': 'real/conf', 'states/dir-link': 'real', 'states/real/loop': '..' },
+  );
   const ws = openWorkspace({ env: {}, cwd: dir, config: join(dir, 'halite.yaml') });
   t.equal(ws.states.read('conf-link'), 'port=1\n');
   t.equal(ws.states.read('dir-link/conf'), 'port=1\n');
   const m = new ManifestCache().scan(ws.statesRoot);
-  t.same(Object.keys(m.manifest), ['common.sls', 'conf-link', 'dir-link/conf', 'real/conf', 'top.sls'], 'a directory cycle is walked once');
+  t.same(
+    Object.keys(m.manifest),
+    ['common.sls', 'conf-link', 'dir-link/conf', 'real/conf', 'top.sls'],
+    'a directory cycle is walked once',
+  );
   t.equal(m.read(m.manifest['conf-link'])?.toString(), 'port=1\n');
 });
 
@@ -165,9 +193,10 @@ t.test('every way a template or SLS names a file goes through the same check', a
       'outside/top.sls': "base:\n  '*':\n    - common\n",
       'states/common.sls': 'motd:\n  test.nop\n',
       'states/from_map.sls': "{% from 'map.jinja' import m %}\nx:\n  test.nop:\n    - text: {{ m.shadow | json }}\n",
-      'states/yaml_import.sls': "{% import_yaml 'data.yaml' as d %}\nx:\n  test.nop:\n    - text: {{ d.shadow | json }}\n",
+      'states/yaml_import.sls':
+        "{% import_yaml 'data.yaml' as d %}\nx:\n  test.nop:\n    - text: {{ d.shadow | json }}\n",
       'states/includer.sls': 'include:\n  - included\n',
-      'states/source.sls': "x:\n  file.managed:\n    - name: /tmp/x\n    - source: salt://data.yaml\n",
+      'states/source.sls': 'x:\n  file.managed:\n    - name: /tmp/x\n    - source: salt://data.yaml\n',
       'pillar/common.sls': 'a: 1\n',
     },
     {
@@ -186,9 +215,17 @@ t.test('every way a template or SLS names a file goes through the same check', a
     t.notMatch(r.out + r.err, 'canary-shadow-hash', sls);
   }
   const ws = openWorkspace({ env: {}, cwd: dir, config: join(dir, 'halite.yaml') });
-  t.same(Object.keys(new ManifestCache().scan(ws.statesRoot).manifest).sort(), ['common.sls', 'from_map.sls', 'includer.sls', 'source.sls', 'yaml_import.sls'], 'no symlink out of the tree is shipped (salt:// data.yaml included)');
+  t.same(
+    Object.keys(new ManifestCache().scan(ws.statesRoot).manifest).sort(),
+    ['common.sls', 'from_map.sls', 'includer.sls', 'source.sls', 'yaml_import.sls'],
+    'no symlink out of the tree is shipped (salt:// data.yaml included)',
+  );
   const linked = workspace({ ...STATES }, { 'pillar/top.sls': '../pillar-private/top.sls' });
   const ws2 = openWorkspace({ env: {}, cwd: linked, config: join(linked, 'halite.yaml') });
   const p = hostPillar(ws2, findHost(ws2, 'db1'));
-  t.match(p.errors, [{ message: /top\.sls: resolves to .*inside the private pillar/ }], 'a pillar top file linked to the private one');
+  t.match(
+    p.errors,
+    [{ message: /top\.sls: resolves to .*inside the private pillar/ }],
+    'a pillar top file linked to the private one',
+  );
 });

@@ -16,7 +16,12 @@ const { app } = f;
 const cookie = `halite_session=${f.token}`;
 const get = (url: string, headers: Record<string, string> = { cookie }) => app.inject({ method: 'GET', url, headers });
 const form = (url: string, fields: Record<string, string>, headers: Record<string, string> = { cookie }) =>
-  app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() });
+  app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: new URLSearchParams(fields).toString(),
+  });
 
 /** The CSRF token of the logged-in session, as the fleet page's forms carry it. */
 async function csrf(): Promise<string> {
@@ -42,7 +47,12 @@ t.test('every page needs a login; the API does not take the cookie, nor the dash
   const revoked = new TokenStore(f.store.db).create('gone');
   new TokenStore(f.store.db).revoke('gone');
   for (const url of ['/ui/', '/ui/jobs/20260101000000000000', '/ui/hosts/cache1', '/ui/start?level=staging']) {
-    for (const headers of [{}, { cookie: 'halite_session=halite_wrong' }, { cookie: `halite_session=${revoked}` }, { authorization: `Bearer ${f.token}` }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { cookie: 'halite_session=halite_wrong' },
+      { cookie: `halite_session=${revoked}` },
+      { authorization: `Bearer ${f.token}` },
+    ] as Record<string, string>[]) {
       const r = await get(url, headers);
       t.equal(r.statusCode, 303, `${url} ${JSON.stringify(headers)}`);
       t.equal(r.headers.location, `/ui/login?next=${encodeURIComponent(url)}`);
@@ -82,9 +92,17 @@ t.test('logging in: the token checked as the API does, kept in an HttpOnly SameS
     const r = await form('/ui/login', { token: f.token, next }, {});
     t.equal(r.headers.location, '/ui/', `next ${next} is not followed`);
   }
-  const browserLike = await form('/ui/login', { token: f.token }, { host: 'localhost:80', origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' });
+  const browserLike = await form(
+    '/ui/login',
+    { token: f.token },
+    { host: 'localhost:80', origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' },
+  );
   t.equal(browserLike.statusCode, 303, 'a form posted from the dashboard itself is taken');
-  t.equal(good.headers['referrer-policy'] ?? (await get('/ui/login', {})).headers['referrer-policy'], 'same-origin', 'a policy under which browsers still send Origin on the forms');
+  t.equal(
+    good.headers['referrer-policy'] ?? (await get('/ui/login', {})).headers['referrer-policy'],
+    'same-origin',
+    'a policy under which browsers still send Origin on the forms',
+  );
   const foreign = await form('/ui/login', { token: f.token }, { origin: 'http://evil.example' });
   t.equal(foreign.statusCode, 403, 'a login form posted from another site is refused');
   t.notOk(foreign.headers['set-cookie']);
@@ -97,7 +115,7 @@ t.test('logging in: the token checked as the API does, kept in an HttpOnly SameS
   t.equal((await form('/ui/logout', { csrf: 'forged' })).statusCode, 403);
 });
 
-t.test('the fleet page: roles × levels with each host\'s last status; security headers', async (t) => {
+t.test("the fleet page: roles × levels with each host's last status; security headers", async (t) => {
   const r = await get('/ui/');
   t.equal(r.statusCode, 200);
   t.match(r.headers['content-type'], /^text\/html/);
@@ -109,36 +127,51 @@ t.test('the fleet page: roles × levels with each host\'s last status; security 
   t.match(r.body, /no jobs yet/);
 });
 
-t.test('starting a test run: confirmation naming the hosts, CSRF and origin checked, same launcher as POST /jobs', async (t) => {
-  const confirm = await get('/ui/start?level=staging&role=cache&test=1');
-  t.equal(confirm.statusCode, 200);
-  t.match(confirm.body, /test-mode highstate/);
-  t.match(confirm.body, /<li>cache1<\/li><li>cache2<\/li><\/ul>/);
-  t.notMatch(confirm.body, /<li>web1<\/li>/);
-  t.equal(f.store.jobs().length, 0, 'confirming starts nothing');
+t.test(
+  'starting a test run: confirmation naming the hosts, CSRF and origin checked, same launcher as POST /jobs',
+  async (t) => {
+    const confirm = await get('/ui/start?level=staging&role=cache&test=1');
+    t.equal(confirm.statusCode, 200);
+    t.match(confirm.body, /test-mode highstate/);
+    t.match(confirm.body, /<li>cache1<\/li><li>cache2<\/li><\/ul>/);
+    t.notMatch(confirm.body, /<li>web1<\/li>/);
+    t.equal(f.store.jobs().length, 0, 'confirming starts nothing');
 
-  const unknown = await get('/ui/start?level=prod&test=1');
-  t.equal(unknown.statusCode, 400);
-  t.match(unknown.body, /prod/);
+    const unknown = await get('/ui/start?level=prod&test=1');
+    t.equal(unknown.statusCode, 400);
+    t.match(unknown.body, /prod/);
 
-  const token = await csrf();
-  for (const [fields, headers] of [
-    [{ level: 'staging', test: '1' }, { cookie }],
-    [{ csrf: 'forged', level: 'staging', test: '1' }, { cookie }],
-    [{ csrf: token, level: 'staging', test: '1' }, { cookie, origin: 'http://evil.example' }],
-    [{ csrf: token, level: 'staging', test: '1' }, { cookie, 'sec-fetch-site': 'cross-site' }],
-  ] as const) {
-    const r = await form('/ui/start', fields, headers);
-    t.equal(r.statusCode, 403, JSON.stringify([fields, headers]));
-  }
-  t.equal(f.store.jobs().length, 0, 'no refused form started a job');
+    const token = await csrf();
+    for (const [fields, headers] of [
+      [{ level: 'staging', test: '1' }, { cookie }],
+      [{ csrf: 'forged', level: 'staging', test: '1' }, { cookie }],
+      [
+        { csrf: token, level: 'staging', test: '1' },
+        { cookie, origin: 'http://evil.example' },
+      ],
+      [
+        { csrf: token, level: 'staging', test: '1' },
+        { cookie, 'sec-fetch-site': 'cross-site' },
+      ],
+    ] as const) {
+      const r = await form('/ui/start', fields, headers);
+      t.equal(r.statusCode, 403, JSON.stringify([fields, headers]));
+    }
+    t.equal(f.store.jobs().length, 0, 'no refused form started a job');
 
-  const jid = await startFromPage({ level: 'staging', role: 'cache', test: '1' });
-  const job = f.store.job(jid)!;
-  t.match(job, { kind: 'highstate', test: true, origin: 'api', who: 'deploy-bot' });
-  t.same(job.args, { level: ['staging'], role: ['cache'], host: [], target: [] });
-  t.same(f.store.hostRuns(jid).map((h) => h.host).sort(), ['cache1', 'cache2']);
-});
+    const jid = await startFromPage({ level: 'staging', role: 'cache', test: '1' });
+    const job = f.store.job(jid)!;
+    t.match(job, { kind: 'highstate', test: true, origin: 'api', who: 'deploy-bot' });
+    t.same(job.args, { level: ['staging'], role: ['cache'], host: [], target: [] });
+    t.same(
+      f.store
+        .hostRuns(jid)
+        .map((h) => h.host)
+        .sort(),
+      ['cache1', 'cache2'],
+    );
+  },
+);
 
 t.test('the job page: failed hosts and states first, redacted, diffs; a host section alone', async (t) => {
   const jid = await startFromPage({ level: 'staging', test: '' });
@@ -146,12 +179,27 @@ t.test('the job page: failed hosts and states first, redacted, diffs; a host sec
   t.equal(r.statusCode, 200);
   t.notMatch(r.body, SECRET, 'no secret on the page');
   t.match(r.body, /wrote password \*\*REDACTED\*\*/);
-  const order = [...r.body.matchAll(/<section class="host-run status-(\w+)" id="host-([\w-]+)"/g)].map((m) => `${m[2]}:${m[1]}`);
+  const order = [...r.body.matchAll(/<section class="host-run status-(\w+)" id="host-([\w-]+)"/g)].map(
+    (m) => `${m[2]}:${m[1]}`,
+  );
   t.same(order, ['cache2:failed', 'web1:blocked', 'cache1:changed'], 'failed hosts first');
-  const cells = (host: string) => [...r.body.slice(r.body.indexOf(`<tr id="row-${host}">`)).split('</tr>')[0]!.matchAll(/data-field="(\w+)">([^<]*)</g)].map((m) => `${m[1]}=${m[2]}`);
-  t.same(cells('cache1').slice(0, 4), ['status=changed', 'total=2', 'failed=0', 'changed=1'], 'each host\'s counts in the table');
+  const cells = (host: string) =>
+    [
+      ...r.body
+        .slice(r.body.indexOf(`<tr id="row-${host}">`))
+        .split('</tr>')[0]!
+        .matchAll(/data-field="(\w+)">([^<]*)</g),
+    ].map((m) => `${m[1]}=${m[2]}`);
+  t.same(
+    cells('cache1').slice(0, 4),
+    ['status=changed', 'total=2', 'failed=0', 'changed=1'],
+    "each host's counts in the table",
+  );
   t.same(cells('cache2').slice(0, 4), ['status=failed', 'total=1', 'failed=1', 'changed=0']);
-  t.match(r.body, /<span class="badge result-failed">failed<\/span> <code>boom<\/code> <span class="comment-line">it broke<\/span>/);
+  t.match(
+    r.body,
+    /<span class="badge result-failed">failed<\/span> <code>boom<\/code> <span class="comment-line">it broke<\/span>/,
+  );
   const cache1 = r.body.slice(r.body.indexOf('id="host-cache1"'));
   t.ok(cache1.indexOf('result-changed') < cache1.indexOf('result-ok'), 'changed states before unchanged ones');
   t.match(cache1, /&quot;testing&quot;: \{/, 'changes other than a diff as JSON');
@@ -176,8 +224,16 @@ t.test('what a VM sent is escaped on every page; diffs are shown line by line', 
     errors: [{ code: 'RENDER_TEMPLATE', message: `bad <img src=x onerror=alert(2)>` }],
     results: [
       {
-        tag: `file_|-"><svg onload=alert(3)>_|-/etc/x_|-managed`, id: `"><svg onload=alert(3)>`, name: '/etc/x', sls: 'x', result: false, run_num: 0,
-        changes: { diff: `--- a\n+++ b\n@@ -1 +1 @@\n-old\n+${hostile}\n</pre><b>out</b>` }, comment: `failed: ${hostile}`, start_time: '', duration_ms: 5,
+        tag: `file_|-"><svg onload=alert(3)>_|-/etc/x_|-managed`,
+        id: `"><svg onload=alert(3)>`,
+        name: '/etc/x',
+        sls: 'x',
+        result: false,
+        run_num: 0,
+        changes: { diff: `--- a\n+++ b\n@@ -1 +1 @@\n-old\n+${hostile}\n</pre><b>out</b>` },
+        comment: `failed: ${hostile}`,
+        start_time: '',
+        duration_ms: 5,
       },
     ],
   });
@@ -201,8 +257,19 @@ t.test('diffs of the files a state manages are shown by path, other changes as J
     status: 'failed',
     results: [
       {
-        tag: 'file_|-conf_|-/etc/app_|-recurse', id: 'conf', name: '/etc/app', sls: 'app', result: false, run_num: 0, comment: 'b.conf: render failed', start_time: '', duration_ms: 1,
-        changes: { '/etc/app/a.conf': { diff: '--- \n+++ \n@@ -1 +1 @@\n-old\n+new', mode: '0644' }, removed: ['/etc/app/stale'] },
+        tag: 'file_|-conf_|-/etc/app_|-recurse',
+        id: 'conf',
+        name: '/etc/app',
+        sls: 'app',
+        result: false,
+        run_num: 0,
+        comment: 'b.conf: render failed',
+        start_time: '',
+        duration_ms: 1,
+        changes: {
+          '/etc/app/a.conf': { diff: '--- \n+++ \n@@ -1 +1 @@\n-old\n+new', mode: '0644' },
+          removed: ['/etc/app/stale'],
+        },
       },
     ],
   });
@@ -231,7 +298,11 @@ t.test('the host page: its history and a plot of duration and changes', async (t
   t.equal(r.statusCode, 200);
   t.match(r.body, /<dt>level<\/dt><dd>staging<\/dd>/);
   const rows = [...r.body.matchAll(/<tr><td><a href="\/ui\/jobs\/(\d{20})#host-cache1">/g)].map((m) => m[1]);
-  t.same(rows, f.store.jobs({ host: 'cache1' }).map((j) => j.jid), 'every job the host took part in, newest first');
+  t.same(
+    rows,
+    f.store.jobs({ host: 'cache1' }).map((j) => j.jid),
+    'every job the host took part in, newest first',
+  );
   t.match(r.body, /<svg class="plot"/);
   t.equal([...r.body.matchAll(/<circle class="point/g)].length, rows.length, 'a point per run');
   t.equal([...r.body.matchAll(/<rect class="bar/g)].length, rows.length, 'a bar per run');
@@ -273,7 +344,11 @@ t.test('a configuration with errors: the pages list them, and the start form sta
   t.teardown(() => writeFileSync(file, good));
   writeFileSync(file, good + 'concurrency: 0\n');
   const before = f.store.jobs({ limit: 1000 }).length;
-  for (const r of [await get('/ui/'), await get('/ui/start?level=staging&test=1'), await form('/ui/start', { csrf: await csrfOf('/ui/hosts/cache1'), level: 'staging', test: '1' })]) {
+  for (const r of [
+    await get('/ui/'),
+    await get('/ui/start?level=staging&test=1'),
+    await form('/ui/start', { csrf: await csrfOf('/ui/hosts/cache1'), level: 'staging', test: '1' }),
+  ]) {
     t.equal(r.statusCode, 422, r.body);
     t.match(r.body, /<pre class="detail">[^<]*concurrency: expected a positive integer/);
   }

@@ -12,7 +12,15 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const open = () => JobStore.open(join(dir, `db${++n}`, 'jobs.sqlite'));
 const scheduled = (store: JobStore, hosts: string[]) =>
-  store.claimJob({ jid: store.newJid(), kind: 'highstate', hosts, test: true, origin: 'schedule', who: 'drift-check', args: { level: ['staging'] } });
+  store.claimJob({
+    jid: store.newJid(),
+    kind: 'highstate',
+    hosts,
+    test: true,
+    origin: 'schedule',
+    who: 'drift-check',
+    args: { level: ['staging'] },
+  });
 
 t.test('free hosts: the job is started and holds its hosts', async (t) => {
   const store = open();
@@ -21,9 +29,18 @@ t.test('free hosts: the job is started and holds its hosts', async (t) => {
   t.equal(job.status, 'running');
   t.same(job.hosts, ['a', 'b']);
   t.equal(job.origin, 'schedule');
-  t.same(store.busyHosts(['b', 'c']).map((b) => [b.host, b.jid]), [['b', job.jid]]);
+  t.same(
+    store.busyHosts(['b', 'c']).map((b) => [b.host, b.jid]),
+    [['b', job.jid]],
+  );
   // the job runs under the id it claimed: the orchestrator's record completes it
-  const again = store.startJob({ jid: job.jid, kind: 'highstate', test: true, args: { level: ['staging'], role: [] }, hosts: ['a', 'b'] });
+  const again = store.startJob({
+    jid: job.jid,
+    kind: 'highstate',
+    test: true,
+    args: { level: ['staging'], role: [] },
+    hosts: ['a', 'b'],
+  });
   t.equal(again.startedAt, job.startedAt);
   t.same(again.args, { level: ['staging'], role: [] });
   store.finishJob(job.jid, 'ok');
@@ -49,8 +66,19 @@ t.test('a host busy with a command-line job: the tick is recorded as skipped wit
       ['b', 'blocked', `b: busy with job ${cli.jid} (cli:alice)`],
     ],
   );
-  t.same(store.jobs({ status: 'skipped' }).map((j) => j.jid), [job.jid], 'listed as skipped');
-  t.same(store.jobs({ host: 'b' }).map((j) => j.jid).sort(), [cli.jid, job.jid].sort(), 'and with the host');
+  t.same(
+    store.jobs({ status: 'skipped' }).map((j) => j.jid),
+    [job.jid],
+    'listed as skipped',
+  );
+  t.same(
+    store
+      .jobs({ host: 'b' })
+      .map((j) => j.jid)
+      .sort(),
+    [cli.jid, job.jid].sort(),
+    'and with the host',
+  );
   t.equal(store.job(cli.jid)?.status, 'running', 'the running job is left alone');
   store.close();
 });
@@ -60,8 +88,14 @@ t.test('hosts busy with several jobs: the reason names each job and its hosts', 
   const api = store.startJob({ kind: 'highstate', origin: 'api', who: 'deploy-bot', hosts: ['a'] });
   const other = scheduled(store, ['b', 'c']).job;
   const { job, busy } = scheduled(store, ['a', 'b', 'c', 'd']);
-  t.same(busy.map((b) => b.host), ['a', 'b', 'c']);
-  t.equal(job.reason, `skipped: job ${api.jid} (api:deploy-bot) is running on a; job ${other.jid} (schedule:drift-check) is running on b, c`);
+  t.same(
+    busy.map((b) => b.host),
+    ['a', 'b', 'c'],
+  );
+  t.equal(
+    job.reason,
+    `skipped: job ${api.jid} (api:deploy-bot) is running on a; job ${other.jid} (schedule:drift-check) is running on b, c`,
+  );
   store.close();
 });
 
@@ -70,22 +104,34 @@ t.test('an ad-hoc command recorded without its planned hosts still holds the hos
   const run = store.startJob({ kind: 'run', origin: 'cli', who: 'bob' });
   store.db.prepare('UPDATE jobs SET hosts = NULL WHERE jid = ?').run(run.jid);
   store.startHostRun(run.jid, 'a');
-  t.same(scheduled(store, ['a']).busy.map((b) => b.jid), [run.jid]);
+  t.same(
+    scheduled(store, ['a']).busy.map((b) => b.jid),
+    [run.jid],
+  );
   store.close();
 });
 
-t.test('a job whose master process has ended does not hold its hosts: it is interrupted and the tick runs', async (t) => {
-  const store = open();
-  const me = currentProcess();
-  const dead = store.startJob({ kind: 'highstate', origin: 'schedule', who: 'nightly', hosts: ['a'], master: { pid: me.pid, start: `${me.start}-earlier` } });
-  store.startHostRun(dead.jid, 'a');
-  const { job, busy } = scheduled(store, ['a']);
-  t.same(busy, []);
-  t.equal(job.status, 'running');
-  t.equal(store.job(dead.jid)?.status, 'interrupted');
-  t.equal(store.hostRun(dead.jid, 'a')?.status, 'interrupted');
-  store.close();
-});
+t.test(
+  'a job whose master process has ended does not hold its hosts: it is interrupted and the tick runs',
+  async (t) => {
+    const store = open();
+    const me = currentProcess();
+    const dead = store.startJob({
+      kind: 'highstate',
+      origin: 'schedule',
+      who: 'nightly',
+      hosts: ['a'],
+      master: { pid: me.pid, start: `${me.start}-earlier` },
+    });
+    store.startHostRun(dead.jid, 'a');
+    const { job, busy } = scheduled(store, ['a']);
+    t.same(busy, []);
+    t.equal(job.status, 'running');
+    t.equal(store.job(dead.jid)?.status, 'interrupted');
+    t.equal(store.hostRun(dead.jid, 'a')?.status, 'interrupted');
+    store.close();
+  },
+);
 
 t.test('two stores on one database (two masters): the second claim sees the first', async (t) => {
   const file = join(dir, 'shared', 'jobs.sqlite');
@@ -95,14 +141,21 @@ t.test('two stores on one database (two masters): the second claim sees the firs
   const second = scheduled(two, ['a']);
   t.equal(first.job.status, 'running');
   t.equal(second.job.status, 'skipped');
-  t.same(second.busy.map((b) => b.jid), [first.job.jid]);
+  t.same(
+    second.busy.map((b) => b.jid),
+    [first.job.jid],
+  );
   one.close();
   two.close();
 });
 
 t.test('a job that could not be planned is recorded as an error with the reason', async (t) => {
   const store = open();
-  const job = store.recordNotRun({ jid: store.newJid(), kind: 'highstate', origin: 'schedule', who: 'nightly', test: false }, 'error', 'invalid configuration');
+  const job = store.recordNotRun(
+    { jid: store.newJid(), kind: 'highstate', origin: 'schedule', who: 'nightly', test: false },
+    'error',
+    'invalid configuration',
+  );
   t.equal(job.status, 'error');
   t.equal(job.reason, 'invalid configuration');
   t.same(job.hosts, null);

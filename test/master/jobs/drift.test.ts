@@ -13,10 +13,26 @@ let n = 0;
 const open = () => JobStore.open(join(dir, `db${++n}`, 'jobs.sqlite'));
 
 const state = (id: string, changes: Record<string, unknown> = {}, result: boolean | null = true): StateResult => ({
-  tag: `file_|-${id}_|-/etc/${id}_|-managed`, id, name: `/etc/${id}`, sls: 'base', result, changes, comment: Object.keys(changes).length ? 'would be updated' : 'in line', start_time: '', duration_ms: 1, run_num: 0,
+  tag: `file_|-${id}_|-/etc/${id}_|-managed`,
+  id,
+  name: `/etc/${id}`,
+  sls: 'base',
+  result,
+  changes,
+  comment: Object.keys(changes).length ? 'would be updated' : 'in line',
+  start_time: '',
+  duration_ms: 1,
+  run_num: 0,
 });
 
-function job(store: JobStore, kind: 'highstate' | 'sls', test: boolean, host: string, status: 'ok' | 'changed' | 'failed' | 'unreachable', results: StateResult[]): string {
+function job(
+  store: JobStore,
+  kind: 'highstate' | 'sls',
+  test: boolean,
+  host: string,
+  status: 'ok' | 'changed' | 'failed' | 'unreachable',
+  results: StateResult[],
+): string {
   const j = store.startJob({ kind, test, hosts: [host] });
   store.recordHostRun(j.jid, { host, status, results });
   store.finishJob(j.jid, status);
@@ -30,7 +46,16 @@ t.test('a test-mode highstate records what would change, per host and state', as
   const jid = job(store, 'highstate', true, 'web1', 'changed', [state('motd'), state('memcached.conf', diff, null)]);
   job(store, 'highstate', true, 'web2', 'ok', [state('motd')]);
   const drift = store.drift();
-  t.same(drift.get('web1')?.states, [{ tag: 'file_|-memcached.conf_|-/etc/memcached.conf_|-managed', id: 'memcached.conf', name: '/etc/memcached.conf', sls: 'base', changes: diff, comment: 'would be updated' }]);
+  t.same(drift.get('web1')?.states, [
+    {
+      tag: 'file_|-memcached.conf_|-/etc/memcached.conf_|-managed',
+      id: 'memcached.conf',
+      name: '/etc/memcached.conf',
+      sls: 'base',
+      changes: diff,
+      comment: 'would be updated',
+    },
+  ]);
   t.equal(drift.get('web1')?.jid, jid);
   t.equal(drift.get('web1')?.mode, 'test');
   t.same(drift.get('web2')?.states, [], 'checked, in line');
@@ -42,11 +67,30 @@ t.test('the next test run replaces the host drift; an applied highstate that suc
   const store = open();
   job(store, 'highstate', true, 'web1', 'changed', [state('a', { diff: 'x' }, null), state('b', { diff: 'y' }, null)]);
   job(store, 'highstate', true, 'web1', 'changed', [state('a'), state('b', { diff: 'y' }, null)]);
-  t.same(store.drift().get('web1')?.states.map((s) => s.id), ['b']);
+  t.same(
+    store
+      .drift()
+      .get('web1')
+      ?.states.map((s) => s.id),
+    ['b'],
+  );
   job(store, 'highstate', false, 'web1', 'failed', [state('b', {}, false)]);
-  t.same(store.drift().get('web1')?.states.map((s) => s.id), ['b'], 'a failed apply proves nothing');
+  t.same(
+    store
+      .drift()
+      .get('web1')
+      ?.states.map((s) => s.id),
+    ['b'],
+    'a failed apply proves nothing',
+  );
   const applied = job(store, 'highstate', false, 'web1', 'changed', [state('b', { diff: 'y' })]);
-  t.same(store.drift().get('web1'), { host: 'web1', jid: applied, mode: 'apply', checkedAt: store.drift().get('web1')!.checkedAt, states: [] });
+  t.same(store.drift().get('web1'), {
+    host: 'web1',
+    jid: applied,
+    mode: 'apply',
+    checkedAt: store.drift().get('web1')!.checkedAt,
+    states: [],
+  });
   store.close();
 });
 
@@ -57,7 +101,13 @@ t.test('SLS runs and unreachable hosts do not touch drift', async (t) => {
   job(store, 'sls', false, 'web1', 'changed', [state('a', { diff: 'x' })]);
   job(store, 'highstate', true, 'web1', 'unreachable', []);
   t.equal(store.drift().get('web1')?.jid, first);
-  t.same(store.drift().get('web1')?.states.map((s) => s.id), ['a']);
+  t.same(
+    store
+      .drift()
+      .get('web1')
+      ?.states.map((s) => s.id),
+    ['a'],
+  );
   store.close();
 });
 
@@ -66,7 +116,12 @@ t.test('an older run completed late (from the agent record) does not replace a n
   const old = store.startJob({ kind: 'highstate', test: true, hosts: ['web1'] });
   store.recordHostRun(old.jid, { host: 'web1', status: 'interrupted', unresolved: true });
   const newer = job(store, 'highstate', true, 'web1', 'ok', [state('a')]);
-  store.recordHostRun(old.jid, { host: 'web1', status: 'changed', results: [state('a', { diff: 'x' }, null)], recoveredAt: new Date() });
+  store.recordHostRun(old.jid, {
+    host: 'web1',
+    status: 'changed',
+    results: [state('a', { diff: 'x' }, null)],
+    recoveredAt: new Date(),
+  });
   t.equal(store.drift().get('web1')?.jid, newer);
   t.same(store.drift().get('web1')?.states, []);
   store.close();
@@ -76,6 +131,12 @@ t.test('drift outlives the pruning of the job that found it', async (t) => {
   const store = open();
   job(store, 'highstate', true, 'web1', 'changed', [state('a', { diff: 'x' }, null)]);
   t.equal(store.prune({ keepDays: 30, keepCount: 0 }), 1);
-  t.same(store.drift().get('web1')?.states.map((s) => s.id), ['a']);
+  t.same(
+    store
+      .drift()
+      .get('web1')
+      ?.states.map((s) => s.id),
+    ['a'],
+  );
   store.close();
 });

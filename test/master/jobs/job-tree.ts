@@ -52,9 +52,21 @@ export interface CliRun {
 }
 
 /** Runs `halite --config CONFIG ARGS…` in-process, jobs reaching in-process hosts under `hostsDir`. */
-export async function halite(config: string, hostsDir: string, args: string[], env: NodeJS.ProcessEnv = { USER: 'alice' }): Promise<CliRun> {
+export async function halite(
+  config: string,
+  hostsDir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = { USER: 'alice' },
+): Promise<CliRun> {
   const hosts = inProcessHosts(hostsDir);
-  const io = { out: '', err: '', env, cwd: dirname(config), stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    env,
+    cwd: dirname(config),
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   const code = await main(['--config', config, ...args], io, hosts.hooks);
   return { code, out: io.out, err: io.err };
 }

@@ -6,16 +6,56 @@ import { Progress, plainLine, renderLines, resultDetail } from '../../../master/
 
 const ok: PushResult = { host: 'mem1', status: 'ok', results: [], errors: [], durationMs: 1500 };
 const changed: PushResult = {
-  host: 'sess1', status: 'changed', durationMs: 250, errors: [],
+  host: 'sess1',
+  status: 'changed',
+  durationMs: 250,
+  errors: [],
   results: [
-    { tag: 'pkg_|-redis_|-redis-server_|-installed', id: 'redis', name: 'redis-server', sls: 'redis', result: true, changes: { 'redis-server': { old: '', new: '7.0' } }, comment: 'installed', start_time: '08:00:00.000000', duration_ms: 200, run_num: 0 },
-    { tag: 'service_|-redis_|-redis-server_|-running', id: 'redis', name: 'redis-server', sls: 'redis', result: true, changes: {}, comment: 'running', start_time: '08:00:00.200000', duration_ms: 10, run_num: 1 },
+    {
+      tag: 'pkg_|-redis_|-redis-server_|-installed',
+      id: 'redis',
+      name: 'redis-server',
+      sls: 'redis',
+      result: true,
+      changes: { 'redis-server': { old: '', new: '7.0' } },
+      comment: 'installed',
+      start_time: '08:00:00.000000',
+      duration_ms: 200,
+      run_num: 0,
+    },
+    {
+      tag: 'service_|-redis_|-redis-server_|-running',
+      id: 'redis',
+      name: 'redis-server',
+      sls: 'redis',
+      result: true,
+      changes: {},
+      comment: 'running',
+      start_time: '08:00:00.200000',
+      duration_ms: 10,
+      run_num: 1,
+    },
   ],
 };
-const down: PushResult = { host: 'db1', status: 'unreachable', results: [], errors: [{ code: 'TRANSPORT', message: 'root@10.0.0.3:22: connection refused\nmore', host: 'db1' }], durationMs: 3 };
+const down: PushResult = {
+  host: 'db1',
+  status: 'unreachable',
+  results: [],
+  errors: [{ code: 'TRANSPORT', message: 'root@10.0.0.3:22: connection refused\nmore', host: 'db1' }],
+  durationMs: 3,
+};
 
 const events: JobEvent[] = [
-  { type: 'job-start', jid: '20261122080000000000', hosts: ['mem1', 'sess1', 'db1', 'app1'], waves: [{ roles: ['memcache'], hosts: ['mem1', 'sess1', 'db1'] }, { roles: ['app'], hosts: ['app1'] }], test: false },
+  {
+    type: 'job-start',
+    jid: '20261122080000000000',
+    hosts: ['mem1', 'sess1', 'db1', 'app1'],
+    waves: [
+      { roles: ['memcache'], hosts: ['mem1', 'sess1', 'db1'] },
+      { roles: ['app'], hosts: ['app1'] },
+    ],
+    test: false,
+  },
   { type: 'host-queued', host: 'mem1' },
   { type: 'host-queued', host: 'sess1' },
   { type: 'host-queued', host: 'db1' },
@@ -41,19 +81,22 @@ t.test('plain output: one line per event, no escape sequences', async (t) => {
   let out = '';
   const p = new Progress({ tty: false, write: (s) => void (out += s) });
   for (const e of events) p.handle(e);
-  t.equal(out, [
-    'job 20261122080000000000: 4 hosts in 2 waves',
-    'wave 1 (memcache): mem1, sess1, db1',
-    'mem1: running',
-    'sess1: running',
-    'sess1: changed (1 changed, 2 states, 250 ms)',
-    'db1: running',
-    'db1: unreachable (root@10.0.0.3:22: connection refused)',
-    'mem1: ok (0 states, 1.5 s)',
-    'app1: blocked (app1: app: not run because db could not reach db1)',
-    'job 20261122080000000000: unreachable in 2.1 s',
-    '',
-  ].join('\n'));
+  t.equal(
+    out,
+    [
+      'job 20261122080000000000: 4 hosts in 2 waves',
+      'wave 1 (memcache): mem1, sess1, db1',
+      'mem1: running',
+      'sess1: running',
+      'sess1: changed (1 changed, 2 states, 250 ms)',
+      'db1: running',
+      'db1: unreachable (root@10.0.0.3:22: connection refused)',
+      'mem1: ok (0 states, 1.5 s)',
+      'app1: blocked (app1: app: not run because db could not reach db1)',
+      'job 20261122080000000000: unreachable in 2.1 s',
+      '',
+    ].join('\n'),
+  );
   t.notMatch(out, /\x1b/);
 });
 
@@ -66,8 +109,10 @@ function screen(out: string): string[] {
     if (up) row -= Number(up[1]);
     else if (tok === '\x1b[2K') lines[row] = '';
     else if (tok === '\r') continue;
-    else if (tok === '\n') { row++; lines[row] ??= ''; }
-    else lines[row] += tok;
+    else if (tok === '\n') {
+      row++;
+      lines[row] ??= '';
+    } else lines[row] += tok;
   }
   return lines.filter((l, i) => l || i < lines.length - 1);
 }
@@ -85,7 +130,10 @@ t.test('terminal output: one line per host, redrawn in place', async (t) => {
     'db1    unreachable  root@10.0.0.3:22: connection refused',
     'app1   blocked      app: not run because db could not reach db1',
   ]);
-  t.same(p.hosts.map((h) => h.phase), ['ok', 'changed', 'unreachable', 'blocked']);
+  t.same(
+    p.hosts.map((h) => h.phase),
+    ['ok', 'changed', 'unreachable', 'blocked'],
+  );
   t.match(out, /\x1b\[4A/, 'moved back over the four lines');
 });
 
@@ -94,7 +142,10 @@ const SGR = /\x1b\[[0-9;]*m/;
 
 t.test('colour only when asked', async (t) => {
   t.notMatch(renderLines([{ host: 'a', phase: 'failed', detail: '' }]).join(''), /\x1b/);
-  t.equal(renderLines([{ host: 'a', phase: 'failed', detail: '' }], makeColors(true)).join(''), '\x1b[31ma  failed\x1b[39m');
+  t.equal(
+    renderLines([{ host: 'a', phase: 'failed', detail: '' }], makeColors(true)).join(''),
+    '\x1b[31ma  failed\x1b[39m',
+  );
   const painted = (color: boolean | undefined, tty: boolean) => {
     let out = '';
     const p = new Progress({ tty, ...(color === undefined ? {} : { color }), write: (s) => void (out += s) });
@@ -115,8 +166,16 @@ t.test('colour only when asked', async (t) => {
 });
 
 t.test('fleet summary and host output', async (t) => {
-  const text = formatFleetSummary({ jid: '1', results: [ok, changed, down], blocked: [{ host: 'app1', reason: 'app1: app: not run because db could not reach db1' }], durationMs: 2100 });
-  t.match(text, /Hosts\s+4\n  ok\s+1\n  changed\s+1\n  failed\s+0\n  unreachable\s+1\n  timeout\s+0\n  blocked\s+1\nStates\s+2\n  succeeded\s+2\n  changed\s+1\n  failed\s+0/);
+  const text = formatFleetSummary({
+    jid: '1',
+    results: [ok, changed, down],
+    blocked: [{ host: 'app1', reason: 'app1: app: not run because db could not reach db1' }],
+    durationMs: 2100,
+  });
+  t.match(
+    text,
+    /Hosts\s+4\n  ok\s+1\n  changed\s+1\n  failed\s+0\n  unreachable\s+1\n  timeout\s+0\n  blocked\s+1\nStates\s+2\n  succeeded\s+2\n  changed\s+1\n  failed\s+0/,
+  );
   t.match(text, /Wall time: 2\.1 s/);
   t.match(text, /blocked: app1: app: not run because db could not reach db1/);
   t.match(formatHostOutput(changed), /^sess1:\n-{10}\n {10}ID: redis/);

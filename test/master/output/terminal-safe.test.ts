@@ -22,16 +22,29 @@ t.test('JSON keeps its values, escaped in its own syntax', async (t) => {
 });
 
 const hostile: PushResult = {
-  host: 'vm1', status: 'failed', durationMs: 5,
-  results: [{
-    tag: `test_|-i${NASTY}_|-n_|-nop`, id: `i${NASTY}`, name: `n${NASTY}\nName: forged`, sls: 's', result: false,
-    changes: { [`k${NASTY}`]: { stdout: `out${NASTY}\nline 2` } }, comment: `c${NASTY}\nsecond`, start_time: '0', duration_ms: 1, run_num: 0, warnings: [`w${NASTY}`],
-  }],
+  host: 'vm1',
+  status: 'failed',
+  durationMs: 5,
+  results: [
+    {
+      tag: `test_|-i${NASTY}_|-n_|-nop`,
+      id: `i${NASTY}`,
+      name: `n${NASTY}\nName: forged`,
+      sls: 's',
+      result: false,
+      changes: { [`k${NASTY}`]: { stdout: `out${NASTY}\nline 2` } },
+      comment: `c${NASTY}\nsecond`,
+      start_time: '0',
+      duration_ms: 1,
+      run_num: 0,
+      warnings: [`w${NASTY}`],
+    },
+  ],
   errors: [{ code: 'PROTOCOL', host: 'vm1', message: `e${NASTY}` }],
   warnings: [{ code: 'PROTOCOL', host: 'vm1', message: `dropped ${NASTY}` }],
 };
 
-t.test('a host\'s output and progress line carry no control character', async (t) => {
+t.test("a host's output and progress line carry no control character", async (t) => {
   const out = formatHostOutput(hostile);
   t.notMatch(out, CONTROL);
   t.match(out, 'Comment: c\\x1b]0;owned');

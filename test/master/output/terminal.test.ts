@@ -40,18 +40,49 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 mkdirSync(join(dir, 'states'));
 mkdirSync(join(dir, 'roles'));
 writeFileSync(join(dir, 'halite.yaml'), 'levels:\n  staging: {jump: false}\n');
-writeFileSync(join(dir, 'roster.yaml'), 'web1:\n  host: 10.9.0.1\n  level: staging\ndb1:\n  host: 10.9.0.2\n  level: staging\n');
+writeFileSync(
+  join(dir, 'roster.yaml'),
+  'web1:\n  host: 10.9.0.1\n  level: staging\ndb1:\n  host: 10.9.0.2\n  level: staging\n',
+);
 writeFileSync(join(dir, 'states/top.sls'), "base:\n  '*': []\n");
 
 const result = (host: string): PushResult =>
   host === 'db1'
-    ? { host, status: 'unreachable', results: [], errors: [{ code: 'TRANSPORT', message: 'root@10.9.0.2:22: connection refused', host }], durationMs: 2 }
-    : { host, status: 'ok', durationMs: 5, errors: [], results: [{ tag: 'test_|-t_|-t_|-nop', id: 't', name: 't', sls: 'x', result: true, changes: {}, comment: '', start_time: '08:00:00.000000', duration_ms: 1, run_num: 0 }] };
+    ? {
+        host,
+        status: 'unreachable',
+        results: [],
+        errors: [{ code: 'TRANSPORT', message: 'root@10.9.0.2:22: connection refused', host }],
+        durationMs: 2,
+      }
+    : {
+        host,
+        status: 'ok',
+        durationMs: 5,
+        errors: [],
+        results: [
+          {
+            tag: 'test_|-t_|-t_|-nop',
+            id: 't',
+            name: 't',
+            sls: 'x',
+            result: true,
+            changes: {},
+            comment: '',
+            start_time: '08:00:00.000000',
+            duration_ms: 1,
+            run_num: 0,
+          },
+        ],
+      };
 
 /** `halite highstate` with hosts answering from memory; the streams' terminal-ness and environment as given. */
 async function highstate(io: Pick<CliIo, 'env' | 'tty'>, ...extra: string[]): Promise<{ out: string; err: string }> {
   const got = { out: '', err: '' };
-  const ctx: CommandContext = { io: { ...io, cwd: dir, stdout: (s) => void (got.out += s), stderr: (s) => void (got.err += s) }, exitCode: 0 };
+  const ctx: CommandContext = {
+    io: { ...io, cwd: dir, stdout: (s) => void (got.out += s), stderr: (s) => void (got.err += s) },
+    exitCode: 0,
+  };
   const program = new Command('halite').option('--config <file>').option('--no-color').exitOverride();
   registerHighstate(program, ctx, { runner: () => async (h) => result(h.id) });
   await program.parseAsync([...extra, 'highstate', '--all'], { from: 'user' });
@@ -78,7 +109,10 @@ t.test('a job on a terminal: redrawn progress; colour unless NO_COLOR or --no-co
   t.match(coloured.err, CURSOR);
   t.match(coloured.err, SGR);
   t.match(coloured.out, SGR, 'host output and summary coloured too');
-  for (const [io, extra] of [[{ env: { NO_COLOR: '1' }, tty: term }, []], [{ env: {}, tty: term }, ['--no-color']]] as const) {
+  for (const [io, extra] of [
+    [{ env: { NO_COLOR: '1' }, tty: term }, []],
+    [{ env: {}, tty: term }, ['--no-color']],
+  ] as const) {
     const plain = await highstate(io, ...extra);
     t.match(plain.err, CURSOR, 'still redrawn in place');
     t.notMatch(plain.err, SGR, `no colour in the progress (${JSON.stringify(io.env)} ${extra.join(' ')})`);

@@ -102,7 +102,11 @@ t.test('grains are the ones given (roster grains) and mine data is available', a
 dbs: {{ salt['mine.get']('db*', 'ip') | tojson }}
 `,
   });
-  const r = compilePillar({ tree, grains: db1, mine: { db1: { ip: '10.0.0.1' }, db2: { ip: '10.0.0.2' }, web1: { ip: '10.0.0.3' } } });
+  const r = compilePillar({
+    tree,
+    grains: db1,
+    mine: { db1: { ip: '10.0.0.1' }, db2: { ip: '10.0.0.2' }, web1: { ip: '10.0.0.3' } },
+  });
   t.same(r.errors, []);
   t.same(r.pillar, { roles: 'db', dbs: { db1: '10.0.0.1', db2: '10.0.0.2' } });
 });
@@ -158,7 +162,14 @@ t.test('an SLS the top file names but that does not exist is an error at its lin
   });
   const r = compilePillar({ tree, grains: web1 });
   t.same(r.pillar, { a: 1 });
-  t.match(r.errors, [{ code: 'PILLAR', file: 'pillar/top.sls', line: 4, message: /pillar SLS 'missing' \(saltenv base\) not found in \/srv\/pillar/ }]);
+  t.match(r.errors, [
+    {
+      code: 'PILLAR',
+      file: 'pillar/top.sls',
+      line: 4,
+      message: /pillar SLS 'missing' \(saltenv base\) not found in \/srv\/pillar/,
+    },
+  ]);
   t.equal(r.errors.length, 1, 'ignore_missing skips optional');
 });
 
@@ -186,22 +197,38 @@ t.test('errors name the file and line', async (t) => {
 });
 
 t.test('pillar top errors are reported too', async (t) => {
-  const r = compilePillar({ tree: pub({ 'top.sls': "base:\n  'roles:db':\n    - match: nodegroup\n    - db\n" }), grains: db1 });
+  const r = compilePillar({
+    tree: pub({ 'top.sls': "base:\n  'roles:db':\n    - match: nodegroup\n    - db\n" }),
+    grains: db1,
+  });
   t.match(r.errors, [{ code: 'PILLAR', file: 'pillar/top.sls', line: 3, message: /unknown matcher 'nodegroup'/ }]);
 });
 
 t.test('no top file means an empty pillar, without error', async (t) => {
-  t.same(compilePillar({ tree: pub({ 'common.sls': 'a: 1' }), grains: web1 }), { pillar: {}, secrets: { paths: [], values: [] }, errors: [] });
+  t.same(compilePillar({ tree: pub({ 'common.sls': 'a: 1' }), grains: web1 }), {
+    pillar: {},
+    secrets: { paths: [], values: [] },
+    errors: [],
+  });
 });
 
 t.test('only the requested saltenv section is used', async (t) => {
-  const tree = pub({ 'top.sls': "base:\n  '*':\n    - b\ndev:\n  '*':\n    - d\n", 'b.sls': 'env: base\n', 'd.sls': 'env: dev\nenvvar: {{ saltenv }}\n' });
+  const tree = pub({
+    'top.sls': "base:\n  '*':\n    - b\ndev:\n  '*':\n    - d\n",
+    'b.sls': 'env: base\n',
+    'd.sls': 'env: dev\nenvvar: {{ saltenv }}\n',
+  });
   t.same(compilePillar({ tree, grains: web1 }).pillar, { env: 'base' });
   t.same(compilePillar({ tree, grains: web1, saltenv: 'dev' }).pillar, { env: 'dev', envvar: 'dev' });
 });
 
 t.test('pillar SLS globs in the top file', async (t) => {
-  const tree = pub({ 'top.sls': "base:\n  '*':\n    - users.*\n", 'users/a.sls': 'a: 1\n', 'users/b.sls': 'b: 2\n', 'other.sls': 'c: 3\n' });
+  const tree = pub({
+    'top.sls': "base:\n  '*':\n    - users.*\n",
+    'users/a.sls': 'a: 1\n',
+    'users/b.sls': 'b: 2\n',
+    'other.sls': 'c: 3\n',
+  });
   t.same(compilePillar({ tree, grains: web1 }).pillar, { a: 1, b: 2 });
 });
 
@@ -223,14 +250,24 @@ t.test('the private tree merges over the public one; what it brings is secret', 
   t.same(r.errors, []);
   t.same(r.pillar, {
     ntp: { servers: ['pool1', 42], enabled: true },
-    users: { admin: { shell: '/bin/bash', groups: ['wheel'] }, postgres: { shell: '/bin/false', password: 's3cret-prod' } },
+    users: {
+      admin: { shell: '/bin/bash', groups: ['wheel'] },
+      postgres: { shell: '/bin/false', password: 's3cret-prod' },
+    },
     level_name: 'prod',
     db_port: 6432,
     api_token: 'tok-123',
     flag: true,
     empty: '',
   });
-  t.same(r.secrets.paths, [['users', 'postgres', 'password'], ['ntp', 'servers'], ['db_port'], ['api_token'], ['flag'], ['empty']]);
+  t.same(r.secrets.paths, [
+    ['users', 'postgres', 'password'],
+    ['ntp', 'servers'],
+    ['db_port'],
+    ['api_token'],
+    ['flag'],
+    ['empty'],
+  ]);
   t.same(r.secrets.values, ['s3cret-prod', 'pool1', '42', '6432', 'tok-123']);
   t.notOk(r.secrets.values.includes('/bin/false'), 'public values stay public');
 });
@@ -264,11 +301,19 @@ t.test('errors of the private tree never quote its text; the public tree keeps i
   const top = "base:\n  '*':\n    - s\n";
   const cases = ['key: ab: PrivLeakOne999 #x\n', 'pw: ab{%PrivLeakTwo\n', 'pw: "{{ PrivLeakThree.x }}"\n'];
   for (const text of cases) {
-    const r = compilePillar({ tree: pub({}), privateTree: new MemTree({ 'top.sls': top, 's.sls': text }, '/srv/pillar-private'), grains: web1 });
+    const r = compilePillar({
+      tree: pub({}),
+      privateTree: new MemTree({ 'top.sls': top, 's.sls': text }, '/srv/pillar-private'),
+      grains: web1,
+    });
     t.equal(r.errors.length, 1, text);
     t.notMatch(JSON.stringify(r.errors), /PrivLeak/, text);
     t.match(r.errors[0], { code: 'PILLAR', file: 'pillar-private/s.sls', line: Number });
   }
   const shown = compilePillar({ tree: pub({ 'top.sls': top, 's.sls': cases[0] }), grains: web1 });
-  t.match(shown.errors[0].message, /rendered line 1: "key: ab: PrivLeakOne999 #x"/, 'a public SLS error still shows the line');
+  t.match(
+    shown.errors[0].message,
+    /rendered line 1: "key: ab: PrivLeakOne999 #x"/,
+    'a public SLS error still shows the line',
+  );
 });

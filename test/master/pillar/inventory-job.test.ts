@@ -22,7 +22,16 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const out = join(dir, 'out');
 mkdirSync(out);
 
-const host = (id: string, level: string, roles: string[]): RosterHost => ({ id, host: `${id}.example.org`, port: 22, user: 'root', sudo: false, level, roles, grains: {} });
+const host = (id: string, level: string, roles: string[]): RosterHost => ({
+  id,
+  host: `${id}.example.org`,
+  port: 22,
+  user: 'root',
+  sudo: false,
+  level,
+  roles,
+  grains: {},
+});
 const ROSTER = [
   host('app1', 'staging', ['app']),
   host('mc1', 'staging', ['memcache']),
@@ -33,7 +42,8 @@ const ROSTER = [
 
 const pillar = new MemTree({
   'top.sls': "base:\n  'roles:app':\n    - match: grain\n    - app\n",
-  'app.sls': "app:\n  memcache: {{ inventory.ips('memcache') | json }}\n  production: {{ salt['inventory.ips']('memcache', level='production') | json }}\n",
+  'app.sls':
+    "app:\n  memcache: {{ inventory.ips('memcache') | json }}\n  production: {{ salt['inventory.ips']('memcache', level='production') | json }}\n",
 });
 
 const states: Record<string, string> = {
@@ -49,7 +59,8 @@ const states: Record<string, string> = {
     "    - name: {{ pillar['app']['memcache'] | join(',') }}",
     '',
   ].join('\n'),
-  'app/memcache.conf.j2': "{% for h in inventory.hosts('memcache') if h.address %}server {{ h.address }}:11211 # {{ h.id }}\n{% endfor %}",
+  'app/memcache.conf.j2':
+    "{% for h in inventory.hosts('memcache') if h.address %}server {{ h.address }}:11211 # {{ h.id }}\n{% endfor %}",
 };
 const statesDir = join(dir, 'states');
 for (const [path, body] of Object.entries(states)) {
@@ -78,7 +89,11 @@ async function run(env: JobEnvelope): Promise<{ code: number; events: AgentEvent
   })();
   const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const code = await serve({
-    stdin, out: (l) => void stdout.write(l), log: quiet, casRoot: join(dir, 'cas'), lockFile: join(dir, 'agent.lock'),
+    stdin,
+    out: (l) => void stdout.write(l),
+    log: quiet,
+    casRoot: join(dir, 'cas'),
+    lockFile: join(dir, 'agent.lock'),
     detectGrains: () => ({ id: 'detected', level: 'production', roles: ['memcache'] }),
   });
   stdout.end();
@@ -96,22 +111,52 @@ t.test('reported addresses reach the pillar on the master and the files on the h
   // mc4 never reported
   const mine = mineFromStore(store, ROSTER);
   const inventory = inventoryHosts(mine, ROSTER);
-  const r = buildEnvelope({ jid: '20261122000000000001', host: ROSTER[0], pillar, manifest: tree.manifest, mine, inventory });
+  const r = buildEnvelope({
+    jid: '20261122000000000001',
+    host: ROSTER[0],
+    pillar,
+    manifest: tree.manifest,
+    mine,
+    inventory,
+  });
   t.same(r.errors, []);
   const env = r.envelope!;
-  t.same(env.pillar, { app: { memcache: ['10.0.1.11', '10.0.1.12'], production: ['10.0.2.13'] } }, 'pillar rendered on the master');
-  t.same(env.inventory?.map((h) => h.id), ['app1', 'mc1', 'mc2', 'mc3', 'mc4'], 'the envelope carries the roster hosts only');
+  t.same(
+    env.pillar,
+    { app: { memcache: ['10.0.1.11', '10.0.1.12'], production: ['10.0.2.13'] } },
+    'pillar rendered on the master',
+  );
+  t.same(
+    env.inventory?.map((h) => h.id),
+    ['app1', 'mc1', 'mc2', 'mc3', 'mc4'],
+    'the envelope carries the roster hosts only',
+  );
 
   const job = await run(env);
-  t.equal(job.code, 0, JSON.stringify(job.events.filter((e) => e.type === 'error' || (e.type === 'result' && e.result === false))));
-  t.equal(readFileSync(join(out, 'memcache.conf'), 'utf8'), 'server 10.0.1.11:11211 # mc1\nserver 10.0.1.12:11211 # mc2\n',
-    'the roster level wins over a detected one; mc3 is production, mc4 never reported');
-  const fromPillar = job.events.find((e) => e.type === 'result' && e.tag.startsWith('test_|-from-pillar')) as Extract<AgentEvent, { type: 'result' }>;
+  t.equal(
+    job.code,
+    0,
+    JSON.stringify(job.events.filter((e) => e.type === 'error' || (e.type === 'result' && e.result === false))),
+  );
+  t.equal(
+    readFileSync(join(out, 'memcache.conf'), 'utf8'),
+    'server 10.0.1.11:11211 # mc1\nserver 10.0.1.12:11211 # mc2\n',
+    'the roster level wins over a detected one; mc3 is production, mc4 never reported',
+  );
+  const fromPillar = job.events.find((e) => e.type === 'result' && e.tag.startsWith('test_|-from-pillar')) as Extract<
+    AgentEvent,
+    { type: 'result' }
+  >;
   t.equal(fromPillar.name, '10.0.1.11,10.0.1.12');
 });
 
 t.test('an envelope without an inventory (an older master) renders empty lists', async (t) => {
-  const r = buildEnvelope({ jid: '20261122000000000002', host: ROSTER[0], pillar: new MemTree({}), manifest: tree.manifest });
+  const r = buildEnvelope({
+    jid: '20261122000000000002',
+    host: ROSTER[0],
+    pillar: new MemTree({}),
+    manifest: tree.manifest,
+  });
   const env = { ...r.envelope!, pillar: { app: { memcache: [] } } };
   t.equal(env.inventory, undefined);
   const job = await run(env);

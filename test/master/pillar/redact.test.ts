@@ -29,18 +29,31 @@ t.test('secrets inside longer strings, keys and tags are replaced', async (t) =>
 t.test('the longest secret wins where secrets overlap', async (t) => {
   t.equal(redact('x=abcdefgh', ['abcd', 'abcdefgh']), `x=${REDACTED}`);
   t.equal(redact('x=abcd abcdefgh', ['abcdefgh', 'abcd']), `x=${REDACTED} ${REDACTED}`);
-  t.equal(redact('a DACTED b (x+y)*', ['DACTED', '(x+y)*']), `a ${REDACTED} b ${REDACTED}`, 'one pass; regex characters are literal');
+  t.equal(
+    redact('a DACTED b (x+y)*', ['DACTED', '(x+y)*']),
+    `a ${REDACTED} b ${REDACTED}`,
+    'one pass; regex characters are literal',
+  );
 });
 
 t.test('short secrets and numbers are redacted only as whole values', async (t) => {
   const short = 'x'.repeat(MIN_EMBEDDED - 1);
   t.same(redact({ a: short, b: `${short}yz`, c: 4242, d: '4242', e: 42420, f: 'port 4242' }, [short, 4242]), {
-    a: REDACTED, b: `${short}yz`, c: REDACTED, d: REDACTED, e: 42420, f: 'port 4242',
+    a: REDACTED,
+    b: `${short}yz`,
+    c: REDACTED,
+    d: REDACTED,
+    e: 42420,
+    f: 'port 4242',
   });
 });
 
 t.test('secrets given as strings also match numbers with that decimal form', async (t) => {
-  t.same(redact({ port: 6379, other: 63790, s: 'port 6379' }, ['6379']), { port: REDACTED, other: 63790, s: `port ${REDACTED}` });
+  t.same(redact({ port: 6379, other: 63790, s: 'port 6379' }, ['6379']), {
+    port: REDACTED,
+    other: 63790,
+    s: `port ${REDACTED}`,
+  });
 });
 
 t.test('booleans, null and empty strings are never treated as secrets', async (t) => {
@@ -72,7 +85,8 @@ t.test('errors and class instances come back as plain redacted data', async (t) 
   t.equal(redact({ d }, ['topsecret']).d, d);
 });
 
-const PEM = '-----BEGIN TEST PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\nq9=\n-----END TEST PRIVATE KEY-----\n';
+const PEM =
+  '-----BEGIN TEST PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\nq9=\n-----END TEST PRIVATE KEY-----\n';
 const PEM_LINES = PEM.split('\n').filter(Boolean);
 
 t.test('a multi-line secret is redacted line by line wherever its lines appear', async (t) => {
@@ -92,14 +106,26 @@ t.test('short lines of a secret are redacted where they are whole lines, also be
 t.test('a diff that holds a secret, or a piece of one, is replaced whole', async (t) => {
   const diff = `--- \n+++ \n@@ -1,2 +1,2 @@\n-old\n+${PEM_LINES[1]}\n`;
   t.same(redact({ changes: { diff } }, [PEM]), { changes: { diff: SECRET_DIFF } });
-  t.same(redact({ changes: { '/etc/a': { diff: `@@ -1 +1 @@\n-x\n+q9=\n` } } }, [PEM]), { changes: { '/etc/a': { diff: SECRET_DIFF } } }, 'nested (file.recurse)');
-  t.same(redact({ diff: `-x\n+${REDACTED}\n` }, ['other']), { diff: SECRET_DIFF }, 'a diff already redacted by the agent');
+  t.same(
+    redact({ changes: { '/etc/a': { diff: `@@ -1 +1 @@\n-x\n+q9=\n` } } }, [PEM]),
+    { changes: { '/etc/a': { diff: SECRET_DIFF } } },
+    'nested (file.recurse)',
+  );
+  t.same(
+    redact({ diff: `-x\n+${REDACTED}\n` }, ['other']),
+    { diff: SECRET_DIFF },
+    'a diff already redacted by the agent',
+  );
   t.same(redact({ diff: '-a\n+b\n' }, [PEM]), { diff: '-a\n+b\n' }, 'other diffs are kept');
 });
 
 t.test('a secret escaped by a template (JSON, shell or YAML quoting) is still redacted', async (t) => {
   const secret = `it's "quoted": #x & *y`;
-  const shown = [JSON.stringify({ v: secret }), `echo '${secret.replace(/'/g, `'"'"'`)}'`, `v: '${secret.replace(/'/g, "''")}'`];
+  const shown = [
+    JSON.stringify({ v: secret }),
+    `echo '${secret.replace(/'/g, `'"'"'`)}'`,
+    `v: '${secret.replace(/'/g, "''")}'`,
+  ];
   for (const s of shown) t.notMatch(redact(s, [secret]), /quoted/, s);
 });
 

@@ -12,7 +12,10 @@ function secretsOf(role: string): string[] {
     grains: { id: `${role}1.staging`, level: 'staging', roles: [role] },
   });
   if (r.errors.length) throw new Error(JSON.stringify(r.errors));
-  return r.secrets.paths.map((p) => p.join(':')).filter((p) => !p.startsWith('admins')).sort();
+  return r.secrets.paths
+    .map((p) => p.join(':'))
+    .filter((p) => !p.startsWith('admins'))
+    .sort();
 }
 
 t.test('the app hosts get the database and Redis passwords, never the replication password', async (t) => {
@@ -24,7 +27,7 @@ t.test('the replicas get the replication password only; the primary both of its 
   t.same(secretsOf('masterdb'), ['mariadb:databases:platform:password', 'mariadb:replication_password']);
 });
 
-t.test('sessions get Redis\'s password, mail the signing key, memcache nothing', async (t) => {
+t.test("sessions get Redis's password, mail the signing key, memcache nothing", async (t) => {
   t.same(secretsOf('sessions'), ['redis:password']);
   t.same(secretsOf('mail'), ['opendkim:private_key']);
   t.same(secretsOf('memcache'), []);

@@ -6,7 +6,14 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NO_NODE_PACKAGE_EXIT, bootstrapCommand, bootstrapScript, installNodeScript, nodeBinaryPath, uploadNodeScript } from '../../../master/push/bootstrap.ts';
+import {
+  NO_NODE_PACKAGE_EXIT,
+  bootstrapCommand,
+  bootstrapScript,
+  installNodeScript,
+  nodeBinaryPath,
+  uploadNodeScript,
+} from '../../../master/push/bootstrap.ts';
 import { commandLine } from '../../../master/transport/quote.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-bootstrap-'));
@@ -19,7 +26,9 @@ const sha = createHash('sha256').update(bundle).digest('hex');
 /** Links the tools the bootstrap needs into `bin` (a PATH without node). */
 function linkTools(bin: string): void {
   for (const tool of ['sh', 'mkdir', 'mktemp', 'head', 'sha256sum', 'chmod', 'mv', 'rm', 'printf']) {
-    const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`]).stdout.toString().trim();
+    const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`])
+      .stdout.toString()
+      .trim();
     if (found.startsWith('/')) spawnSync('ln', ['-s', found, join(bin, tool)]);
   }
 }
@@ -39,18 +48,32 @@ t.test('absent bundle: asks for it, verifies it, installs it, starts it with the
   t.same(JSON.parse(lines[0]), { type: 'need-agent', bytes: bundle.length });
   t.same(JSON.parse(lines[1]), ['serve', ...args], 'serve arguments arrive unchanged');
   t.ok(existsSync(join(agentDir, `agent-${sha}.cjs`)), 'bundle stored under its sha256');
-  t.same(readdirSync(agentDir).sort(), [`agent-${sha}.cjs`, `agent-${sha}.cjs.v8`], 'no temp file left; the code cache beside the bundle');
+  t.same(
+    readdirSync(agentDir).sort(),
+    [`agent-${sha}.cjs`, `agent-${sha}.cjs.v8`],
+    'no temp file left; the code cache beside the bundle',
+  );
 
   const second = run(script, '');
   t.equal(second.code, 0, second.stderr);
-  t.same(second.stdout.trim().split('\n').map((l) => JSON.parse(l)), [['serve', ...args]], 'present bundle: no need-agent');
+  t.same(
+    second.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+    [['serve', ...args]],
+    'present bundle: no need-agent',
+  );
 });
 
 t.test('reads exactly N bytes: what follows stays on stdin for the agent', async (t) => {
   const reader = Buffer.from("process.stdin.on('data',d=>process.stdout.write('rest:'+d))\n");
   const rsha = createHash('sha256').update(reader).digest('hex');
   const agentDir = join(dir, 'exact');
-  const r = run(bootstrapScript({ sha256: rsha, bytes: reader.length, agentDir }), Buffer.concat([reader, Buffer.from('{"type":"job"}\n')]));
+  const r = run(
+    bootstrapScript({ sha256: rsha, bytes: reader.length, agentDir }),
+    Buffer.concat([reader, Buffer.from('{"type":"job"}\n')]),
+  );
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /need-agent[^\n]*\nrest:\{"type":"job"\}\n$/);
 });
@@ -94,11 +117,16 @@ t.test('through sudo -n, as the transport sends it for a non-root roster user', 
   const bin = join(dir, 'sudo-bin');
   mkdirSync(bin);
   // a sudo that insists on -n (never prompt) and runs the command as given
-  writeFileSync(join(bin, 'sudo'), '#!/bin/sh\n[ "$1" = -n ] && [ "$2" = -- ] || { echo "sudo called without -n --" >&2; exit 9; }\nshift 2\nexec "$@"\n');
+  writeFileSync(
+    join(bin, 'sudo'),
+    '#!/bin/sh\n[ "$1" = -n ] && [ "$2" = -- ] || { echo "sudo called without -n --" >&2; exit 9; }\nshift 2\nexec "$@"\n',
+  );
   chmodSync(join(bin, 'sudo'), 0o755);
   const agentDir = join(dir, 'sudo agent');
   const args = ['--record-envelope', "/tmp/it's here"];
-  const line = commandLine(bootstrapCommand({ sha256: sha, bytes: bundle.length, agentDir, serveArgs: args }), { sudo: true });
+  const line = commandLine(bootstrapCommand({ sha256: sha, bytes: bundle.length, agentDir, serveArgs: args }), {
+    sudo: true,
+  });
   t.match(line, /^sudo -n -- sh -c '/);
   const r = run(line, bundle, { PATH: `${bin}:${process.env.PATH}` });
   t.equal(r.code, 0, r.stderr);
@@ -110,7 +138,10 @@ t.test('through sudo -n, as the transport sends it for a non-root roster user', 
 t.test('node install script refuses a Debian nodejs older than 18', async (t) => {
   const bin = join(dir, 'apt-bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'apt-cache'), '#!/bin/sh\nprintf "nodejs:\\n  Installed: (none)\\n  Candidate: 12.22.12~dfsg-1~deb11u4\\n"\n');
+  writeFileSync(
+    join(bin, 'apt-cache'),
+    '#!/bin/sh\nprintf "nodejs:\\n  Installed: (none)\\n  Candidate: 12.22.12~dfsg-1~deb11u4\\n"\n',
+  );
   writeFileSync(join(bin, 'apt-get'), '#!/bin/sh\necho "apt-get $*"\n');
   chmodSync(join(bin, 'apt-cache'), 0o755);
   chmodSync(join(bin, 'apt-get'), 0o755);
@@ -127,11 +158,14 @@ t.test('node install script refuses a Debian nodejs older than 18', async (t) =>
 /** A stand-in `node` that answers -v with `version` and otherwise says who it is, then runs the real node. */
 function fakeNode(path: string, version: string, name: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, `#!/bin/sh\nif [ "$1" = -v ]; then echo ${version}; exit 0; fi\necho '"${name}"'\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
+  writeFileSync(
+    path,
+    `#!/bin/sh\nif [ "$1" = -v ]; then echo ${version}; exit 0; fi\necho '"${name}"'\nexec ${JSON.stringify(process.execPath)} "$@"\n`,
+  );
   chmodSync(path, 0o755);
 }
 
-t.test('which node runs the agent: the system\'s when >= 18, else one that --bootstrap installed', async (t) => {
+t.test("which node runs the agent: the system's when >= 18, else one that --bootstrap installed", async (t) => {
   const bin = join(dir, 'which-node-bin');
   mkdirSync(bin);
   linkTools(bin);
@@ -141,7 +175,10 @@ t.test('which node runs the agent: the system\'s when >= 18, else one that --boo
   const ran = (input: Buffer | string) => {
     const r = run(script, input, { PATH: bin });
     t.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     t.same(lines.at(-1), ['serve', '--x'], 'the bundle ran');
     return lines.at(-2);
   };
@@ -157,14 +194,14 @@ t.test('which node runs the agent: the system\'s when >= 18, else one that --boo
 
   // the binary --bootstrap sent, under its sha256
   fakeNode(join(nodeDir, 'b'.repeat(64), 'bin', 'node'), 'v20.20.2', 'halite');
-  t.equal(ran(bundle), 'halite', 'the installed one, since the system\'s is too old');
+  t.equal(ran(bundle), 'halite', "the installed one, since the system's is too old");
 
   // a system node >= 18 comes first
   fakeNode(join(bin, 'node'), 'v18.19.0', 'system');
   t.equal(ran(''), 'system');
 });
 
-t.test('the master\'s Node: asked for by size, checked by sha256, kept under its sha256', async (t) => {
+t.test("the master's Node: asked for by size, checked by sha256, kept under its sha256", async (t) => {
   const nodeDir = join(dir, 'uploaded node');
   const body = Buffer.from('#!/bin/sh\necho v20.20.2\n');
   const digest = createHash('sha256').update(body).digest('hex');
@@ -190,26 +227,38 @@ t.test('the master\'s Node: asked for by size, checked by sha256, kept under its
   t.equal(statSync(path).mtimeMs, mtime, 'not replaced');
 });
 
-t.test('the master\'s Node: damaged, not runnable or for another machine, it leaves nothing behind', async (t) => {
+t.test("the master's Node: damaged, not runnable or for another machine, it leaves nothing behind", async (t) => {
   const body = Buffer.from('#!/bin/sh\necho v20.20.2\n');
   const digest = createHash('sha256').update(body).digest('hex');
   const machine = spawnSync('uname', ['-m']).stdout.toString().trim();
-  const damaged = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir: join(dir, 'damaged') }), Buffer.from('#!/bin/sh\necho v99.0.0\n'));
+  const damaged = run(
+    uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir: join(dir, 'damaged') }),
+    Buffer.from('#!/bin/sh\necho v99.0.0\n'),
+  );
   t.equal(damaged.code, 1);
   t.match(damaged.stderr, /sha256 mismatch/);
   t.same(readdirSync(join(dir, 'damaged', digest, 'bin')), [], 'neither the binary nor the temp file');
-  const short = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir: join(dir, 'short') }), body.subarray(0, 5));
+  const short = run(
+    uploadNodeScript({ sha256: digest, bytes: body.length, machine, nodeDir: join(dir, 'short') }),
+    body.subarray(0, 5),
+  );
   t.equal(short.code, 1, 'a transfer cut short is refused');
   t.same(readdirSync(join(dir, 'short', digest, 'bin')), []);
 
   const broken = Buffer.from('#!/bin/sh\nexit 1\n');
   const brokenSha = createHash('sha256').update(broken).digest('hex');
-  const bad = run(uploadNodeScript({ sha256: brokenSha, bytes: broken.length, machine, nodeDir: join(dir, 'broken') }), broken);
+  const bad = run(
+    uploadNodeScript({ sha256: brokenSha, bytes: broken.length, machine, nodeDir: join(dir, 'broken') }),
+    broken,
+  );
   t.equal(bad.code, 1);
   t.match(bad.stderr, /does not run on this host/);
   t.same(readdirSync(join(dir, 'broken', brokenSha, 'bin')), []);
 
-  const other = run(uploadNodeScript({ sha256: digest, bytes: body.length, machine: 'riscv64', nodeDir: join(dir, 'other') }), body);
+  const other = run(
+    uploadNodeScript({ sha256: digest, bytes: body.length, machine: 'riscv64', nodeDir: join(dir, 'other') }),
+    body,
+  );
   t.equal(other.code, 1);
   t.match(other.stderr, /built for riscv64/);
   t.notOk(existsSync(join(dir, 'other')), 'refused before anything is written');

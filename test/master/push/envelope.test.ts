@@ -19,7 +19,16 @@ const manifest = { 'top.sls': 'a'.repeat(64) };
 const mine = { mem1: { 'network.ip_addrs': ['10.0.0.5'] } };
 
 t.test('a sessions host gets its pillar and the redis password as a secret', async (t) => {
-  const r = buildEnvelope({ jid: 'j1', host: host('sess1', ['sessions']), pillar, privatePillar, manifest, mine, test: true, sls: ['redis'] });
+  const r = buildEnvelope({
+    jid: 'j1',
+    host: host('sess1', ['sessions']),
+    pillar,
+    privatePillar,
+    manifest,
+    mine,
+    test: true,
+    sls: ['redis'],
+  });
   t.ok(r.envelope, JSON.stringify(r.errors));
   const e = r.envelope!;
   t.equal(e.id, 'sess1');
@@ -37,7 +46,10 @@ t.test('a memcache host never receives the sessions secret', async (t) => {
   const r = buildEnvelope({ jid: 'j1', host: host('mem1', ['memcache']), pillar, privatePillar, manifest });
   const e = r.envelope!;
   const admins = JSON.stringify(e.pillar.admins);
-  t.ok(e.secrets.length > 0 && e.secrets.every((v) => admins.includes(JSON.stringify(v))), 'its only secrets are the administrators every host gets');
+  t.ok(
+    e.secrets.length > 0 && e.secrets.every((v) => admins.includes(JSON.stringify(v))),
+    'its only secrets are the administrators every host gets',
+  );
   t.notOk('redis' in e.pillar);
   t.notMatch(JSON.stringify(e), SECRET, 'the secret appears nowhere in the envelope');
   t.equal((e.pillar.memcached as Record<string, unknown>).port, 11211);
@@ -46,8 +58,17 @@ t.test('a memcache host never receives the sessions secret', async (t) => {
 });
 
 t.test('grain overrides reach the states, not the pillar; identity comes from the roster', async (t) => {
-  const tree = new MemTree({ 'top.sls': "base:\n  'flavour:spicy':\n    - match: grain\n    - spicy\n", 'spicy.sls': 'hot: true\n' });
-  const r = buildEnvelope({ jid: 'j', host: host('mem1', ['memcache']), pillar: tree, manifest, grainOverrides: [{ path: ['flavour'], value: 'spicy' }] });
+  const tree = new MemTree({
+    'top.sls': "base:\n  'flavour:spicy':\n    - match: grain\n    - spicy\n",
+    'spicy.sls': 'hot: true\n',
+  });
+  const r = buildEnvelope({
+    jid: 'j',
+    host: host('mem1', ['memcache']),
+    pillar: tree,
+    manifest,
+    grainOverrides: [{ path: ['flavour'], value: 'spicy' }],
+  });
   t.equal(r.envelope!.grains.flavour, 'spicy');
   t.same(r.envelope!.pillar, {}, 'pillar rendered with roster grains only');
 });
@@ -61,9 +82,19 @@ t.test('pillar errors come back with the host and no envelope', async (t) => {
 });
 
 t.test('a pillar override is merged last; the secrets stay those of the private tree', async (t) => {
-  const plain = buildEnvelope({ jid: 'j', host: host('sess1', ['sessions']), pillar, privatePillar, manifest }).envelope!;
+  const plain = buildEnvelope({
+    jid: 'j',
+    host: host('sess1', ['sessions']),
+    pillar,
+    privatePillar,
+    manifest,
+  }).envelope!;
   const r = buildEnvelope({
-    jid: 'j', host: host('sess1', ['sessions']), pillar, privatePillar, manifest,
+    jid: 'j',
+    host: host('sess1', ['sessions']),
+    pillar,
+    privatePillar,
+    manifest,
     pillarOverride: { memcached: { memory: 256 }, redis: { maxmemory_policy: 'allkeys-lru' }, extra: 'operator value' },
   });
   const e = r.envelope!;

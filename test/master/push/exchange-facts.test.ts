@@ -7,7 +7,17 @@ import { SECRET_DIFF } from '../../../master/pillar/redact.ts';
 
 const SECRET = 'hunter2-secret';
 const PEM = '-----BEGIN K-----\nMIIBcanaryLineOne\nAoGBcanaryLineTwo\nx=\n-----END K-----\n';
-const envelope: JobEnvelope = { jid: '1', id: 'vm1', grains: {}, pillar: {}, secrets: [SECRET, PEM], mine: {}, saltenv: 'base', test: false, manifest: {} };
+const envelope: JobEnvelope = {
+  jid: '1',
+  id: 'vm1',
+  grains: {},
+  pillar: {},
+  secrets: [SECRET, PEM],
+  mine: {},
+  saltenv: 'base',
+  test: false,
+  manifest: {},
+};
 
 function exchange(events: object[]): { x: Exchange; seen: AgentEvent[] } {
   const seen: AgentEvent[] = [];
@@ -21,45 +31,105 @@ const summary = { succeeded: 0, failed: 0, changed: 0, total: 0, duration_ms: 0,
 
 t.test('start with facts: addresses and grains kept', async (t) => {
   const { x, seen } = exchange([
-    { type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: ['10.0.0.5', 'fd00::5'], grains: { os: 'Debian', ipv4: ['10.0.0.5'] } },
+    {
+      type: 'start',
+      jid: '1',
+      host: 'vm1',
+      chunks: 0,
+      test: false,
+      addresses: ['10.0.0.5', 'fd00::5'],
+      grains: { os: 'Debian', ipv4: ['10.0.0.5'] },
+    },
     { type: 'done', jid: '1', host: 'vm1', summary },
   ]);
   t.same(x.addresses, ['10.0.0.5', 'fd00::5']);
   t.same(x.grains, { os: 'Debian', ipv4: ['10.0.0.5'] });
-  t.same(seen.map((e) => e.type), ['start', 'done']);
+  t.same(
+    seen.map((e) => e.type),
+    ['start', 'done'],
+  );
 });
 
 t.test('an older agent without facts: nothing reported', async (t) => {
-  const { x } = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false }, { type: 'done', jid: '1', host: 'vm1', summary }]);
+  const { x } = exchange([
+    { type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false },
+    { type: 'done', jid: '1', host: 'vm1', summary },
+  ]);
   t.equal(x.addresses, undefined);
   t.equal(x.grains, undefined);
 });
 
 t.test('facts that are not what they claim are dropped with a warning; secrets are redacted', async (t) => {
-  const bad = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: ['10.0.0.1', 7, '10.0.0.2\nx: y'], grains: { os: 'Debian', fqdn: 'a b' } }]);
+  const bad = exchange([
+    {
+      type: 'start',
+      jid: '1',
+      host: 'vm1',
+      chunks: 0,
+      test: false,
+      addresses: ['10.0.0.1', 7, '10.0.0.2\nx: y'],
+      grains: { os: 'Debian', fqdn: 'a b' },
+    },
+  ]);
   t.same(bad.x.addresses, ['10.0.0.1']);
   t.same(bad.x.grains, { os: 'Debian' });
-  t.match(bad.x.warnings, [{ code: 'PROTOCOL', host: 'vm1', message: /dropped reported facts .*address entry 7 .*"10\.0\.0\.2\\nx: y" \(not an IP address\); grain fqdn "a b" \(not a host name\)/ }]);
-  t.same(bad.seen[0], { type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: ['10.0.0.1'], grains: { os: 'Debian' } }, 'listeners see only what was kept');
+  t.match(bad.x.warnings, [
+    {
+      code: 'PROTOCOL',
+      host: 'vm1',
+      message:
+        /dropped reported facts .*address entry 7 .*"10\.0\.0\.2\\nx: y" \(not an IP address\); grain fqdn "a b" \(not a host name\)/,
+    },
+  ]);
+  t.same(
+    bad.seen[0],
+    { type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: ['10.0.0.1'], grains: { os: 'Debian' } },
+    'listeners see only what was kept',
+  );
   const notMap = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, grains: ['x'] }]);
-  t.match(notMap.x.stopped, { status: 'error', error: { code: 'PROTOCOL', message: "vm1: the agent broke the protocol: invalid start event: 'grains' is not a map" } });
-  const secret = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: [], grains: { oscodename: SECRET } }]);
+  t.match(notMap.x.stopped, {
+    status: 'error',
+    error: {
+      code: 'PROTOCOL',
+      message: "vm1: the agent broke the protocol: invalid start event: 'grains' is not a map",
+    },
+  });
+  const secret = exchange([
+    { type: 'start', jid: '1', host: 'vm1', chunks: 0, test: false, addresses: [], grains: { oscodename: SECRET } },
+  ]);
   t.notMatch(JSON.stringify(secret.x.grains), SECRET);
 });
 
 t.test('events out of order, for another job or after the end stop the host', async (t) => {
   const start = { type: 'start', jid: '1', host: 'vm1', chunks: 1, test: false };
-  const result = { type: 'result', tag: 't', id: 'i', name: 'n', sls: 's', result: true, changes: {}, comment: '', start_time: '', duration_ms: 0, run_num: 0 };
+  const result = {
+    type: 'result',
+    tag: 't',
+    id: 'i',
+    name: 'n',
+    sls: 's',
+    result: true,
+    changes: {},
+    comment: '',
+    start_time: '',
+    duration_ms: 0,
+    run_num: 0,
+  };
   const cases: [object[], RegExp][] = [
     [[result], /a result event before the start event/],
     [[start, start], /a second start event/],
     [[start, result, result], /more results than the 1 states it announced/],
     [[start, { type: 'done', jid: '1', host: 'vm1', summary }, result], /a result event after the run ended/],
     [[{ ...start, jid: '2' }], /it reported job '2' \(this job is 1\)/],
-    [[{ type: 'error', jid: '1', host: 'vm2', error: { code: 'INTERNAL', message: 'm' } }], /it reported itself as 'vm2'/],
+    [
+      [{ type: 'error', jid: '1', host: 'vm2', error: { code: 'INTERNAL', message: 'm' } }],
+      /it reported itself as 'vm2'/,
+    ],
   ];
   for (const [events, problem] of cases) t.match(exchange(events).x.stopped?.error.message, problem);
-  const unnamed = exchange([{ type: 'error', jid: '', host: '', error: { code: 'INTERNAL', message: 'bad job', host: 'vm2' } }]).x;
+  const unnamed = exchange([
+    { type: 'error', jid: '', host: '', error: { code: 'INTERNAL', message: 'bad job', host: 'vm2' } },
+  ]).x;
   t.equal(unnamed.stopped, undefined, 'an agent that could not read its job names neither');
   t.same(unnamed.errors, [{ code: 'INTERNAL', message: 'bad job', host: 'vm1' }], 'the roster names the host');
 });
@@ -67,10 +137,23 @@ t.test('events out of order, for another job or after the end stop the host', as
 t.test('an agent that does not redact: the master hides every line of a multi-line secret and its diffs', async (t) => {
   const diff = `--- \n+++ \n@@ -1,5 +1,5 @@\n-----BEGIN K-----\n-MIIBcanaryLineOne\n+MIIBcanaryLineTwo\n-x=\n+x=\n`;
   const result = {
-    type: 'result', tag: 'file_|-key_|-/etc/key_|-managed', id: 'key', name: '/etc/key', sls: 'tls', result: true,
-    changes: { diff, '/etc/sub': { diff } }, comment: `wrote\n  AoGBcanaryLineTwo\n`, start_time: '00:00:00.000000', duration_ms: 1, run_num: 0,
+    type: 'result',
+    tag: 'file_|-key_|-/etc/key_|-managed',
+    id: 'key',
+    name: '/etc/key',
+    sls: 'tls',
+    result: true,
+    changes: { diff, '/etc/sub': { diff } },
+    comment: `wrote\n  AoGBcanaryLineTwo\n`,
+    start_time: '00:00:00.000000',
+    duration_ms: 1,
+    run_num: 0,
   };
-  const { x, seen } = exchange([{ type: 'start', jid: '1', host: 'vm1', chunks: 1, test: false }, result, { type: 'done', jid: '1', host: 'vm1', summary }]);
+  const { x, seen } = exchange([
+    { type: 'start', jid: '1', host: 'vm1', chunks: 1, test: false },
+    result,
+    { type: 'done', jid: '1', host: 'vm1', summary },
+  ]);
   const shown = JSON.stringify([x.results, seen]);
   for (const piece of ['MIIBcanaryLineOne', 'AoGBcanaryLineTwo', 'x=']) t.notMatch(shown, piece);
   t.same(x.results[0].changes, { diff: SECRET_DIFF, '/etc/sub': { diff: SECRET_DIFF } });

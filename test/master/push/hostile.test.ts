@@ -26,11 +26,26 @@ t.teardown(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const envelope: JobEnvelope = { jid: 'j1', id: 'vm1', grains: {}, pillar: {}, secrets: [], mine: {}, saltenv: 'base', test: false, manifest: {} };
+const envelope: JobEnvelope = {
+  jid: 'j1',
+  id: 'vm1',
+  grains: {},
+  pillar: {},
+  secrets: [],
+  mine: {},
+  saltenv: 'base',
+  test: false,
+  manifest: {},
+};
 
 async function attack(mode: HostileMode, opts: PushOptions = {}) {
   writeFileSync(modeFile, JSON.stringify(mode));
-  return pushHost(loop.transport, loop.target, { envelope, file: () => undefined }, { agentDir: join(dir, 'agent'), ...opts });
+  return pushHost(
+    loop.transport,
+    loop.target,
+    { envelope, file: () => undefined },
+    { agentDir: join(dir, 'agent'), ...opts },
+  );
 }
 
 t.test('an agent that starts and then says nothing ends as timeout (idle)', async (t) => {
@@ -65,20 +80,37 @@ t.test('junk lines under the limit are passed over', async (t) => {
 t.test('an event with missing fields fails the host with what was wrong', async (t) => {
   const r = await attack({ mode: 'badtypes' });
   t.equal(r.status, 'error');
-  t.match(r.errors, [{ code: 'PROTOCOL', message: "vm1: the agent broke the protocol: invalid result event: missing 'tag', 'name', 'sls', 'changes', 'comment', 'start_time', 'duration_ms', 'run_num'" }]);
+  t.match(r.errors, [
+    {
+      code: 'PROTOCOL',
+      message:
+        "vm1: the agent broke the protocol: invalid result event: missing 'tag', 'name', 'sls', 'changes', 'comment', 'start_time', 'duration_ms', 'run_num'",
+    },
+  ]);
 });
 
-t.test('another host\'s name in the events: refused, nothing it reported kept', async (t) => {
+t.test("another host's name in the events: refused, nothing it reported kept", async (t) => {
   const r = await attack({ mode: 'identity', claim: 'vm2', addresses: ['10.0.0.9'] });
   t.equal(r.status, 'error');
-  t.match(r.errors, [{ code: 'PROTOCOL', message: /it reported itself as 'vm2' \(the roster says this host is 'vm1'\)/ }]);
+  t.match(r.errors, [
+    { code: 'PROTOCOL', message: /it reported itself as 'vm2' \(the roster says this host is 'vm1'\)/ },
+  ]);
   t.equal(r.addresses, undefined);
 });
 
 t.test('crafted facts: only what parses is kept, the rest is a warning', async (t) => {
-  const r = await attack({ mode: 'facts', addresses: ['10.0.0.1\nx: y', '10.0.0.2'], grains: { os: 'Debian', fqdn: 'a b' } });
+  const r = await attack({
+    mode: 'facts',
+    addresses: ['10.0.0.1\nx: y', '10.0.0.2'],
+    grains: { os: 'Debian', fqdn: 'a b' },
+  });
   t.equal(r.status, 'ok');
   t.same(r.addresses, ['10.0.0.2']);
   t.same(r.grains, { os: 'Debian' });
-  t.match(r.warnings, [{ code: 'PROTOCOL', message: /address entry "10\.0\.0\.1\\nx: y" \(not an IP address\); grain fqdn "a b" \(not a host name\)/ }]);
+  t.match(r.warnings, [
+    {
+      code: 'PROTOCOL',
+      message: /address entry "10\.0\.0\.1\\nx: y" \(not an IP address\); grain fqdn "a b" \(not a host name\)/,
+    },
+  ]);
 });

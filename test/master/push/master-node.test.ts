@@ -15,7 +15,12 @@ t.test('a file: its size, sha256 and the machine type', async (t) => {
   const body = Buffer.alloc(3 * 65536 + 17, 7); // several read chunks
   writeFileSync(file, body);
   const n = await masterNode(file);
-  t.same(n, { path: file, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex'), machine: arch() === 'x64' ? 'x86_64' : n.machine });
+  t.same(n, {
+    path: file,
+    bytes: body.length,
+    sha256: createHash('sha256').update(body).digest('hex'),
+    machine: arch() === 'x64' ? 'x86_64' : n.machine,
+  });
   await t.rejects(masterNode(join(dir, 'missing')), { code: 'ENOENT' });
 });
 

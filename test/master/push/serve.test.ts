@@ -1,7 +1,16 @@
 // The agent's side of the exchange, driven in-process: hello, job, need-files, files, events.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -44,9 +53,16 @@ const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () 
 
 function envelope(extra: Partial<JobEnvelope> = {}): JobEnvelope {
   return {
-    jid: '20261122000000000000', id: 'app1', grains: { roles: ['web', 'api'], os: 'Roster' },
-    pillar: { who: 'world', db: { password: SECRET } }, secrets: [SECRET],
-    mine: { db1: { addr: '10.0.0.9' } }, saltenv: 'base', test: false, manifest, ...extra,
+    jid: '20261122000000000000',
+    id: 'app1',
+    grains: { roles: ['web', 'api'], os: 'Roster' },
+    pillar: { who: 'world', db: { password: SECRET } },
+    secrets: [SECRET],
+    mine: { db1: { addr: '10.0.0.9' } },
+    saltenv: 'base',
+    test: false,
+    manifest,
+    ...extra,
   };
 }
 
@@ -57,7 +73,11 @@ interface Session {
 }
 
 /** Plays the master: job after hello, the requested files (through `answer`) after need-files. */
-async function session(env: JobEnvelope, o: Partial<ServeOptions> = {}, answer = (hashes: string[]) => Object.fromEntries(hashes.map((h) => [h, Buffer.from(byHash[h]).toString('base64')]))): Promise<Session> {
+async function session(
+  env: JobEnvelope,
+  o: Partial<ServeOptions> = {},
+  answer = (hashes: string[]) => Object.fromEntries(hashes.map((h) => [h, Buffer.from(byHash[h]).toString('base64')])),
+): Promise<Session> {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   const messages: Array<Record<string, unknown>> = [];
@@ -70,12 +90,18 @@ async function session(env: JobEnvelope, o: Partial<ServeOptions> = {}, answer =
       const ev = parseEvent(line);
       if (ev) events.push(ev);
       if (m.type === 'hello') stdin.write(`${JSON.stringify({ type: 'job', ...env })}\n`);
-      if (m.type === 'need-files') stdin.end(`${JSON.stringify({ type: 'files', files: answer(m.hashes as string[]) })}\n`);
+      if (m.type === 'need-files')
+        stdin.end(`${JSON.stringify({ type: 'files', files: answer(m.hashes as string[]) })}\n`);
     }
   })();
   const code = await serve({
-    stdin, out: (l) => void stdout.write(l), log: quiet, casRoot: join(dir, 'cas'), lockFile: join(dir, 'agent.lock'),
-    detectGrains: () => ({ id: 'detected', os: 'Debian', roles: ['spoofed'], kernel: 'Linux' }), ...o,
+    stdin,
+    out: (l) => void stdout.write(l),
+    log: quiet,
+    casRoot: join(dir, 'cas'),
+    lockFile: join(dir, 'agent.lock'),
+    detectGrains: () => ({ id: 'detected', os: 'Debian', roles: ['spoofed'], kernel: 'Linux' }),
+    ...o,
   });
   stdout.end();
   await reading;
@@ -90,11 +116,20 @@ t.test('first job: hello, need-files for every file, results streamed, files sto
   t.equal(s.messages[0].node, process.versions.node);
   t.equal(s.messages[1].type, 'need-files');
   t.same([...(s.messages[1].hashes as string[])].sort(), Object.values(manifest).sort());
-  t.same(s.events.map((e) => e.type), ['start', 'result', 'result', 'result', 'done']);
+  t.same(
+    s.events.map((e) => e.type),
+    ['start', 'result', 'result', 'result', 'done'],
+  );
   t.equal(readFileSync(join(out, 'greeting'), 'utf8'), 'hello world\n');
   t.same(readdirSync(join(dir, 'cas')).sort(), Object.values(manifest).sort());
-  const noted = s.events.find((e) => e.type === 'result' && e.tag.startsWith('test_|-noted')) as AgentEvent & { name: string };
-  t.equal(noted.name, 'role web,api on app1 at 10.0.0.9', 'roster grains win over detected ones; mine data reaches templates');
+  const noted = s.events.find((e) => e.type === 'result' && e.tag.startsWith('test_|-noted')) as AgentEvent & {
+    name: string;
+  };
+  t.equal(
+    noted.name,
+    'role web,api on app1 at 10.0.0.9',
+    'roster grains win over detected ones; mine data reaches templates',
+  );
   const done = s.events.at(-1) as Extract<AgentEvent, { type: 'done' }>;
   t.match(done.summary, { total: 3, failed: 0, changed: 2, test: false });
   t.equal(done.host, 'app1');
@@ -111,7 +146,10 @@ t.test('secrets are redacted in every event', async (t) => {
 
 t.test('second job: nothing requested, nothing changes', async (t) => {
   const s = await session(envelope());
-  t.notOk(s.messages.some((m) => m.type === 'need-files'), 'no need-files');
+  t.notOk(
+    s.messages.some((m) => m.type === 'need-files'),
+    'no need-files',
+  );
   const done = s.events.at(-1) as Extract<AgentEvent, { type: 'done' }>;
   t.equal(done.summary.changed, 1, 'only the state that always reports changes');
 });
@@ -120,14 +158,19 @@ t.test('test mode and a named SLS', async (t) => {
   rmSync(join(out, 'greeting'));
   const s = await session(envelope({ test: true, sls: ['app'] }));
   t.equal(s.code, 0);
-  const greeting = s.events.find((e) => e.type === 'result' && e.tag.startsWith('file_|-greeting')) as Extract<AgentEvent, { type: 'result' }>;
+  const greeting = s.events.find((e) => e.type === 'result' && e.tag.startsWith('file_|-greeting')) as Extract<
+    AgentEvent,
+    { type: 'result' }
+  >;
   t.equal(greeting.result, null);
   t.notOk(existsSync(join(out, 'greeting')), 'nothing written in test mode');
 });
 
 t.test('a file that does not match its hash is refused', async (t) => {
   const env = envelope({ manifest: { ...manifest, 'app/extra.sls': sha('extra') } });
-  const s = await session(env, {}, (hashes) => Object.fromEntries(hashes.map((h) => [h, Buffer.from('tampered').toString('base64')])));
+  const s = await session(env, {}, (hashes) =>
+    Object.fromEntries(hashes.map((h) => [h, Buffer.from('tampered').toString('base64')])),
+  );
   t.equal(s.code, 70);
   const err = s.events.find((e) => e.type === 'error') as Extract<AgentEvent, { type: 'error' }>;
   t.match(err.error.message, /arrived with sha256/);
@@ -138,7 +181,11 @@ t.test('render errors are error events (redacted) and nothing runs', async (t) =
   const broken = `{{ pillar['db']['password'] }}: [\n`;
   const cas = join(dir, 'cas2');
   const env = envelope({ manifest: { 'top.sls': sha(files['top.sls']), 'app/init.sls': sha(broken) } });
-  const s = await session(env, { casRoot: cas }, (hashes) => Object.fromEntries(hashes.map((h) => [h, Buffer.from(h === sha(broken) ? broken : files['top.sls']).toString('base64')])));
+  const s = await session(env, { casRoot: cas }, (hashes) =>
+    Object.fromEntries(
+      hashes.map((h) => [h, Buffer.from(h === sha(broken) ? broken : files['top.sls']).toString('base64')]),
+    ),
+  );
   t.equal(s.code, 3, 'render error exit code');
   t.notOk(s.events.some((e) => e.type === 'start' || e.type === 'done'));
   t.ok(s.events.some((e) => e.type === 'error'));
@@ -178,16 +225,24 @@ t.test('compiled highstates are reused while the inputs are the same', async (t)
   const again = await session(envelope(), { compileCache: cacheDir });
   t.equal(again.code, 0, 'the cached compile ran');
   t.same(tag(again), tag(first));
-  const other = await session(envelope({ pillar: { who: 'other', db: { password: SECRET } } }), { compileCache: cacheDir });
+  const other = await session(envelope({ pillar: { who: 'other', db: { password: SECRET } } }), {
+    compileCache: cacheDir,
+  });
   t.equal(other.code, 2, 'new inputs: compiled afresh from the tree');
   t.equal(readdirSync(cacheDir).length, 2);
-  t.notOk(readdirSync(cacheDir).some((f) => readFileSync(join(cacheDir, f)).includes(SECRET)), 'no secret at rest');
+  t.notOk(
+    readdirSync(cacheDir).some((f) => readFileSync(join(cacheDir, f)).includes(SECRET)),
+    'no secret at rest',
+  );
 });
 
-t.test('a compile that asked the host itself (salt[\'cmd.run\']) is not kept', async (t) => {
+t.test("a compile that asked the host itself (salt['cmd.run']) is not kept", async (t) => {
   const cacheDir = join(dir, 'compiled-probe');
   const s = await session(envelope({ sls: ['probe'] }), { compileCache: cacheDir });
   t.equal(s.code, 0);
-  t.ok(s.events.some((e) => e.type === 'result' && e.name === 'probed'), 'the template ran the command on the host');
+  t.ok(
+    s.events.some((e) => e.type === 'result' && e.name === 'probed'),
+    'the template ran the command on the host',
+  );
   t.same(existsSync(cacheDir) ? readdirSync(cacheDir) : [], [], 'nothing cached: the next run asks the host again');
 });

@@ -12,8 +12,18 @@ import { writeJobTree } from '../jobs/job-tree.ts';
 t.test('halite serve starts the schedules and stops them with the daemon', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'halite-serve-schedule-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const config = writeJobTree(dir, "schedules:\n  - name: every-second\n    level: staging\n    role: cache\n    cron: '* * * * * *'\n");
-  const io = { out: '', err: '', env: {}, cwd: dir, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const config = writeJobTree(
+    dir,
+    "schedules:\n  - name: every-second\n    level: staging\n    role: cache\n    cron: '* * * * * *'\n",
+  );
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    cwd: dir,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   let close!: () => Promise<void>;
   let done!: Promise<number>;
   await new Promise<void>((resolve) => {
@@ -29,7 +39,9 @@ t.test('halite serve starts the schedules and stops them with the daemon', async
   const store = JobStore.open(join(dir, 'var', 'jobs.sqlite'));
   t.teardown(() => store.close());
   for (;;) {
-    const j = store.jobs({ limit: 100 }).find((x) => x.origin === 'schedule' && x.status !== 'running' && x.status !== 'skipped');
+    const j = store
+      .jobs({ limit: 100 })
+      .find((x) => x.origin === 'schedule' && x.status !== 'running' && x.status !== 'skipped');
     if (j) {
       t.match(j, { who: 'every-second', kind: 'highstate', test: true, hosts: ['cache1', 'cache2'] });
       break;

@@ -12,8 +12,14 @@ const ROLES = loadRoles(config.roles).roles;
 const FLEET = loadRoster(config).hosts;
 
 const select = (s: Partial<TargetSpec>) => selectHosts(FLEET, { ...NO_TARGETING, ...s }).hosts;
-const shape = (waves: Wave[]) => waves.map((w) => ({ roles: w.roles, hosts: w.hosts.map((h) => h.id), batches: w.batches.map((b) => b.map((h) => h.id)) }));
-const brief = (waves: Wave[]) => waves.map((w) => `${w.roles.join('+')}: ${w.batches.map((b) => b.map((h) => h.id).join(' ')).join(' | ')}`);
+const shape = (waves: Wave[]) =>
+  waves.map((w) => ({
+    roles: w.roles,
+    hosts: w.hosts.map((h) => h.id),
+    batches: w.batches.map((b) => b.map((h) => h.id)),
+  }));
+const brief = (waves: Wave[]) =>
+  waves.map((w) => `${w.roles.join('+')}: ${w.batches.map((b) => b.map((h) => h.id).join(' ')).join(' | ')}`);
 
 function host(id: string, roles: string[]): RosterHost {
   return { id, host: '10.0.0.1', port: 22, user: 'root', sudo: false, level: 'lab', roles, grains: {} };
@@ -37,26 +43,55 @@ t.test('production with batches of 2 and of 50%', async (t) => {
   const prod = select({ levels: ['production'], roles: ['db', 'app'] });
   t.same(shape(plan(prod, ROLES, { batch: { size: 2 } })), [
     { roles: ['db'], hosts: ['db1.production', 'db2.production'], batches: [['db1.production', 'db2.production']] },
-    { roles: ['app'], hosts: ['app1.production', 'app2.production', 'app3.production', 'app4.production'], batches: [['app1.production', 'app2.production'], ['app3.production', 'app4.production']] },
+    {
+      roles: ['app'],
+      hosts: ['app1.production', 'app2.production', 'app3.production', 'app4.production'],
+      batches: [
+        ['app1.production', 'app2.production'],
+        ['app3.production', 'app4.production'],
+      ],
+    },
   ]);
-  t.same(brief(plan(select({ levels: ['production'], roles: ['elastic'] }), ROLES, { batch: { percent: 50 } })), [
-    'elastic: elastic1.production elastic2.production | elastic3.production',
-  ], '50% of 3 hosts is 2 (rounded up)');
+  t.same(
+    brief(plan(select({ levels: ['production'], roles: ['elastic'] }), ROLES, { batch: { percent: 50 } })),
+    ['elastic: elastic1.production elastic2.production | elastic3.production'],
+    '50% of 3 hosts is 2 (rounded up)',
+  );
 });
 
 t.test('only selected roles order waves; dependencies reach through unselected roles', async (t) => {
-  t.same(brief(plan(select({ levels: ['staging'], roles: ['memcache', 'app'] }), ROLES)), ['memcache: memcache1.staging', 'app: app1.staging']);
-  t.same(brief(plan(select({ hosts: ['app1.staging', 'sources1.staging'] }), ROLES)), ['sources: sources1.staging', 'app: app1.staging']);
-  t.same(brief(plan(select({ levels: ['production'], roles: ['elastic', 'memcache'] }), ROLES)), [
-    'elastic+memcache: memcache1.production memcache2.production elastic1.production elastic2.production elastic3.production',
-  ], 'no dependency between them: one wave, roster order');
+  t.same(brief(plan(select({ levels: ['staging'], roles: ['memcache', 'app'] }), ROLES)), [
+    'memcache: memcache1.staging',
+    'app: app1.staging',
+  ]);
+  t.same(brief(plan(select({ hosts: ['app1.staging', 'sources1.staging'] }), ROLES)), [
+    'sources: sources1.staging',
+    'app: app1.staging',
+  ]);
+  t.same(
+    brief(plan(select({ levels: ['production'], roles: ['elastic', 'memcache'] }), ROLES)),
+    [
+      'elastic+memcache: memcache1.production memcache2.production elastic1.production elastic2.production elastic3.production',
+    ],
+    'no dependency between them: one wave, roster order',
+  );
   const roles = set(role('web', ['db']), role('db', ['base']), role('base'));
-  t.same(brief(plan([host('w', ['web']), host('b', ['base'])], roles)), ['base: b', 'web: w'], 'web after base although db is not selected');
+  t.same(
+    brief(plan([host('w', ['web']), host('b', ['base'])], roles)),
+    ['base: b', 'web: w'],
+    'web after base although db is not selected',
+  );
 });
 
 t.test('a host with several roles runs once, in the wave of its latest role', async (t) => {
   const roles = set(role('base'), role('db', ['base']), role('app', ['db']), role('cache', ['base']));
-  const hosts = [host('both', ['app', 'base']), host('db1', ['db']), host('b1', ['base']), host('c1', ['cache', 'base']), host('none', [])];
+  const hosts = [
+    host('both', ['app', 'base']),
+    host('db1', ['db']),
+    host('b1', ['base']),
+    host('c1', ['cache', 'base']),
+    host('none', []),
+  ];
   t.same(brief(plan(hosts, roles)), ['base: b1 none', 'cache+db: db1 c1', 'app: both']);
   t.same(brief(plan([host('x', ['db', 'cache'])], roles)), ['cache+db: x'], 'two roles of equal depth are both named');
 });
@@ -81,7 +116,11 @@ t.test('batch sizes: N hosts, or P% of the wave rounded up and at least 1', asyn
   t.equal(batchSize({ percent: 100 }, 9), 9);
   const waves = plan([host('a', []), host('b', []), host('c', [])], set(), { batch: { size: 5 } });
   t.same(shape(waves)[0].batches, [['a', 'b', 'c']], 'a batch larger than the wave is the whole wave');
-  t.same(shape(plan([host('a', []), host('b', []), host('c', [])], set(), { batch: { percent: 10 } }))[0].batches, [['a'], ['b'], ['c']]);
+  t.same(shape(plan([host('a', []), host('b', []), host('c', [])], set(), { batch: { percent: 10 } }))[0].batches, [
+    ['a'],
+    ['b'],
+    ['c'],
+  ]);
 });
 
 t.test('parseBatch accepts N and P%, refuses everything else', async (t) => {
@@ -89,7 +128,11 @@ t.test('parseBatch accepts N and P%, refuses everything else', async (t) => {
   t.same(parseBatch(' 25% '), { percent: 25 });
   t.same(parseBatch('100%'), { percent: 100 });
   for (const bad of ['0', '0%', '101%', '-1', '1.5', '2x', '', '%', '10 %']) {
-    t.throws(() => parseBatch(bad), { message: /^invalid batch .*: expected a number of hosts \(e\.g\. 2\) or a percentage from 1% to 100%/ }, bad);
+    t.throws(
+      () => parseBatch(bad),
+      { message: /^invalid batch .*: expected a number of hosts \(e\.g\. 2\) or a percentage from 1% to 100%/ },
+      bad,
+    );
   }
 });
 
@@ -102,27 +145,44 @@ t.test('blocked: roles depending on a failed role, transitively, with one-line r
     elastic: { 'elastic1.production': 'ok' },
   } as const;
   const b = blocked(outcomes, ROLES);
-  t.same(b.map((x) => x.reason), [
-    'app: not run because masterdb failed on masterdb1.production; memcache could not reach memcache2.production',
-    'db: not run because masterdb failed on masterdb1.production',
-  ]);
-  t.same(b[1], { role: 'db', because: [{ role: 'masterdb', hosts: [{ id: 'masterdb1.production', outcome: 'failed' }] }], reason: b[1].reason });
-  t.notOk(b.some((x) => x.role === 'sessions'), 'sessions does not depend on a failed role');
+  t.same(
+    b.map((x) => x.reason),
+    [
+      'app: not run because masterdb failed on masterdb1.production; memcache could not reach memcache2.production',
+      'db: not run because masterdb failed on masterdb1.production',
+    ],
+  );
+  t.same(b[1], {
+    role: 'db',
+    because: [{ role: 'masterdb', hosts: [{ id: 'masterdb1.production', outcome: 'failed' }] }],
+    reason: b[1].reason,
+  });
+  t.notOk(
+    b.some((x) => x.role === 'sessions'),
+    'sessions does not depend on a failed role',
+  );
 });
 
 t.test('blocked: roles that ran are not reported; pending restricts the answer', async (t) => {
-  const outcomes = { db: { 'db1.production': 'failed', 'db2.production': 'failed' }, app: { 'app1.production': 'ok' } } as const;
+  const outcomes = {
+    db: { 'db1.production': 'failed', 'db2.production': 'failed' },
+    app: { 'app1.production': 'ok' },
+  } as const;
   t.same(blocked(outcomes, ROLES), []);
-  t.same(blocked({ db: outcomes.db }, ROLES, ['app']).map((x) => x.reason), ['app: not run because db failed on db1.production, db2.production']);
+  t.same(
+    blocked({ db: outcomes.db }, ROLES, ['app']).map((x) => x.reason),
+    ['app: not run because db failed on db1.production, db2.production'],
+  );
   t.same(blocked({ db: outcomes.db }, ROLES, ['sessions', 'memcache']), []);
   t.same(blocked({ sources: { s: 'ok' }, mail: { m: 'changed' } }, ROLES), [], 'nothing failed, nothing blocked');
 });
 
 t.test('blocked: through a role outside the selection, failed and unreachable on one role', async (t) => {
   const roles = set(role('web', ['db']), role('db', ['base']), role('base'));
-  t.same(blocked({ base: { b2: 'unreachable', b1: 'failed', b3: 'ok' } }, roles, ['web']).map((x) => x.reason), [
-    'web: not run because base failed on b1 and could not reach b2',
-  ]);
+  t.same(
+    blocked({ base: { b2: 'unreachable', b1: 'failed', b3: 'ok' } }, roles, ['web']).map((x) => x.reason),
+    ['web: not run because base failed on b1 and could not reach b2'],
+  );
 });
 
 t.test('partitionBlocked skips hosts having any blocked role', async (t) => {

@@ -41,7 +41,16 @@ function master(knownHosts = '', downPort = 1): string {
   writeFileSync(join(dir, 'known_hosts'), knownHosts);
   writeFileSync(
     join(dir, 'halite.yaml'),
-    ['ssh:', '  key: id_ed25519', '  known_hosts: known_hosts', '  connect_timeout: 5', 'levels:', `  staging: {jump: "root@127.0.0.1:${jump.port}"}`, '  production: {}', ''].join('\n'),
+    [
+      'ssh:',
+      '  key: id_ed25519',
+      '  known_hosts: known_hosts',
+      '  connect_timeout: 5',
+      'levels:',
+      `  staging: {jump: "root@127.0.0.1:${jump.port}"}`,
+      '  production: {}',
+      '',
+    ].join('\n'),
   );
   writeFileSync(
     join(dir, 'roster.yaml'),
@@ -98,11 +107,24 @@ t.test('hosts accept pins the jump host and the host, then connections work', as
   const again = await halite(dir, ['hosts', 'accept', 'web1', '--yes']);
   t.equal(again.code, 0);
   t.match(again.stdout, 'already pinned');
-  t.equal(readFileSync(join(dir, 'known_hosts'), 'utf8'), pin(jump.port, jumpKey) + pin(target.port, targetKey), 'nothing added twice');
+  t.equal(
+    readFileSync(join(dir, 'known_hosts'), 'utf8'),
+    pin(jump.port, jumpKey) + pin(target.port, targetKey),
+    'nothing added twice',
+  );
 
   const tr = new Transport({ key: join(dir, 'id_ed25519'), knownHosts: join(dir, 'known_hosts'), keepaliveMs: 0 });
   t.teardown(() => tr.close());
-  const res = await tr.exec({ id: 'web1', address: '127.0.0.1', port: target.port, user: 'root', jump: { address: '127.0.0.1', port: jump.port, user: 'root' } }, ['echo', 'pinned']);
+  const res = await tr.exec(
+    {
+      id: 'web1',
+      address: '127.0.0.1',
+      port: target.port,
+      user: 'root',
+      jump: { address: '127.0.0.1', port: jump.port, user: 'root' },
+    },
+    ['echo', 'pinned'],
+  );
   t.equal(res.stdout, 'pinned\n');
 });
 
@@ -204,25 +226,31 @@ t.test('ssh-config prints ProxyJump entries for the hosts of a level', async (t)
 
 const hasSsh = spawnSync('ssh', ['-V']).status === 0;
 
-t.test('the OpenSSH client reaches a host with the generated configuration', { skip: hasSsh ? false : 'no ssh client installed' }, async (t) => {
-  const dir = master(pin(jump.port, jumpKey) + pin(target.port, targetKey));
-  // OpenSSH hands -F to the ProxyJump command unquoted: keep this path free of blanks
-  const cfgDir = mkdtempSync(join(tmpdir(), 'halite-ssh-'));
-  dirs.push(cfgDir);
-  const cfg = join(cfgDir, 'ssh_config');
-  writeFileSync(cfg, (await halite(dir, ['ssh-config', '--level', 'staging'])).stdout);
-  const g = spawnSync('ssh', ['-G', '-F', cfg, 'web1'], { encoding: 'utf8' });
-  t.equal(g.status, 0, g.stderr);
-  t.match(g.stdout, `proxyjump halite-jump-127.0.0.1`);
-  t.match(g.stdout, `hostkeyalias [127.0.0.1]:${target.port}`);
-  const before = target.commands.length;
-  const ssh = spawn('ssh', ['-F', cfg, '-o', 'BatchMode=yes', 'web1', 'echo', 'via-openssh'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  ssh.stdout.on('data', (d: Buffer) => (stdout += d));
-  ssh.stderr.on('data', (d: Buffer) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => ssh.on('close', resolve));
-  t.equal(code, 0, stderr);
-  t.equal(stdout, 'via-openssh\n');
-  t.equal(target.commands[before], 'echo via-openssh');
-});
+t.test(
+  'the OpenSSH client reaches a host with the generated configuration',
+  { skip: hasSsh ? false : 'no ssh client installed' },
+  async (t) => {
+    const dir = master(pin(jump.port, jumpKey) + pin(target.port, targetKey));
+    // OpenSSH hands -F to the ProxyJump command unquoted: keep this path free of blanks
+    const cfgDir = mkdtempSync(join(tmpdir(), 'halite-ssh-'));
+    dirs.push(cfgDir);
+    const cfg = join(cfgDir, 'ssh_config');
+    writeFileSync(cfg, (await halite(dir, ['ssh-config', '--level', 'staging'])).stdout);
+    const g = spawnSync('ssh', ['-G', '-F', cfg, 'web1'], { encoding: 'utf8' });
+    t.equal(g.status, 0, g.stderr);
+    t.match(g.stdout, `proxyjump halite-jump-127.0.0.1`);
+    t.match(g.stdout, `hostkeyalias [127.0.0.1]:${target.port}`);
+    const before = target.commands.length;
+    const ssh = spawn('ssh', ['-F', cfg, '-o', 'BatchMode=yes', 'web1', 'echo', 'via-openssh'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    ssh.stdout.on('data', (d: Buffer) => (stdout += d));
+    ssh.stderr.on('data', (d: Buffer) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => ssh.on('close', resolve));
+    t.equal(code, 0, stderr);
+    t.equal(stdout, 'via-openssh\n');
+    t.equal(target.commands[before], 'echo via-openssh');
+  },
+);

@@ -21,9 +21,13 @@ export function keyPair(type: 'ed25519' | 'rsa' = 'ed25519'): KeyPair {
   // ssh2's generator now and then (about 3 keys in 1,000) writes an ed25519 public key that its
   // own parser rejects as malformed: such a pair is drawn again.
   for (;;) {
-    const kp = type === 'rsa' ? ssh2.utils.generateKeyPairSync('rsa', { bits: 2048 }) : ssh2.utils.generateKeyPairSync('ed25519');
+    const kp =
+      type === 'rsa'
+        ? ssh2.utils.generateKeyPairSync('rsa', { bits: 2048 })
+        : ssh2.utils.generateKeyPairSync('ed25519');
     const parsed = ssh2.utils.parseKey(kp.public);
-    if (!(parsed instanceof Error)) return { private: kp.private, public: kp.public, blob: Buffer.from(parsed.getPublicSSH()) };
+    if (!(parsed instanceof Error))
+      return { private: kp.private, public: kp.public, blob: Buffer.from(parsed.getPublicSSH()) };
   }
 }
 
@@ -72,21 +76,41 @@ function checkAuth(ctx: AuthContext, opts: FakeOptions): void {
   ctx.reject();
 }
 
-function listen(server: { listen(port: number, host: string, cb: () => void): unknown; address(): AddressInfo | string | null }): Promise<number> {
+function listen(server: {
+  listen(port: number, host: string, cb: () => void): unknown;
+  address(): AddressInfo | string | null;
+}): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
 function base(opts: FakeOptions, onReady: (conn: Connection, state: FakeServer) => void): Promise<FakeServer> {
-  const state: FakeServer = { port: 0, connections: 0, requests: 0, running: 0, maxConcurrent: 0, commands: [], sockets: 0, ptys: 0, signals: [], live: new Set(), close: async () => {} };
-  const algorithms = opts.hostKeyAlgorithms ? { algorithms: { serverHostKey: opts.hostKeyAlgorithms as ssh2.ServerHostKeyAlgorithm[] } } : {};
-  const server = new ssh2.Server({ hostKeys: [opts.hostKey.private, ...(opts.extraHostKeys ?? [])], ...algorithms }, (conn) => {
-    state.connections++;
-    state.live.add(conn);
-    conn.on('close', () => state.live.delete(conn));
-    conn.on('error', () => {});
-    conn.on('authentication', (ctx) => checkAuth(ctx, opts));
-    conn.on('ready', () => onReady(conn, state));
-  });
+  const state: FakeServer = {
+    port: 0,
+    connections: 0,
+    requests: 0,
+    running: 0,
+    maxConcurrent: 0,
+    commands: [],
+    sockets: 0,
+    ptys: 0,
+    signals: [],
+    live: new Set(),
+    close: async () => {},
+  };
+  const algorithms = opts.hostKeyAlgorithms
+    ? { algorithms: { serverHostKey: opts.hostKeyAlgorithms as ssh2.ServerHostKeyAlgorithm[] } }
+    : {};
+  const server = new ssh2.Server(
+    { hostKeys: [opts.hostKey.private, ...(opts.extraHostKeys ?? [])], ...algorithms },
+    (conn) => {
+      state.connections++;
+      state.live.add(conn);
+      conn.on('close', () => state.live.delete(conn));
+      conn.on('error', () => {});
+      conn.on('authentication', (ctx) => checkAuth(ctx, opts));
+      conn.on('ready', () => onReady(conn, state));
+    },
+  );
   state.close = () =>
     new Promise((resolve) => {
       for (const c of state.live) c.end();
@@ -134,7 +158,13 @@ function runCommand(stream: ServerChannel, command: string, state: FakeServer): 
 }
 
 /** Accepts the channel once `sock` has connected and joins the two; refuses it if `sock` fails first. */
-function bridge(sock: Socket, accept: () => ServerChannel, reject: () => void, onOpen?: () => void, asSshd = false): void {
+function bridge(
+  sock: Socket,
+  accept: () => ServerChannel,
+  reject: () => void,
+  onOpen?: () => void,
+  asSshd = false,
+): void {
   let open = false;
   sock.once('connect', () => {
     open = true;
@@ -271,5 +301,13 @@ export async function loopbackTarget(dir: string): Promise<LoopbackTarget> {
   writeFileSync(kh, `${knownHostsLine(hostKeyName('127.0.0.1', server.port), hostKey.blob)}\n`);
   const transport = new Transport({ key: keyFile, knownHosts: kh, connectTimeoutMs: 3000, keepaliveMs: 0 });
   const target: HostTarget = { id: 'vm1', address: '127.0.0.1', port: server.port, user: 'root', jump: null };
-  return { server, transport, target, close: async () => { transport.close(); await server.close(); } };
+  return {
+    server,
+    transport,
+    target,
+    close: async () => {
+      transport.close();
+      await server.close();
+    },
+  };
 }

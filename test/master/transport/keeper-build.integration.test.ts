@@ -30,8 +30,19 @@ async function keeper(build: string): Promise<{ keeper: Keeper; socket: string }
   return { keeper: k, socket };
 }
 
-function kept(socket: string, build: string, extra: Partial<ConstructorParameters<typeof KeptTransport>[0]> = {}): KeptTransport {
-  const c = new KeptTransport({ direct: new Transport({ ...profile, keepaliveMs: 0 }), socket, build, persistSec: 60, profile, ...extra });
+function kept(
+  socket: string,
+  build: string,
+  extra: Partial<ConstructorParameters<typeof KeptTransport>[0]> = {},
+): KeptTransport {
+  const c = new KeptTransport({
+    direct: new Transport({ ...profile, keepaliveMs: 0 }),
+    socket,
+    build,
+    persistSec: 60,
+    profile,
+    ...extra,
+  });
   clients.push(c);
   return c;
 }
@@ -62,14 +73,21 @@ t.test('a keeper of another build is not used: the command connects by itself, w
   let started = 0;
   const c = kept(socket, 'our-build', { note: (s) => void notes.push(s), startKeeper: () => void started++ });
   const input = Readable.from(['every ', 'byte ', 'of stdin']);
-  t.same(await c.exec(viaJump('w1'), ['cat'], { stdin: input }), { code: 0, stdout: 'every byte of stdin', stderr: '' }, 'the command read all its input: the keeper was sent none');
+  t.same(
+    await c.exec(viaJump('w1'), ['cat'], { stdin: input }),
+    { code: 0, stdout: 'every byte of stdin', stderr: '' },
+    'the command read all its input: the keeper was sent none',
+  );
   t.same(await c.exec(viaJump('w1'), ['echo', 'again']), { code: 0, stdout: 'again\n', stderr: '' });
   t.notOk(c.usingKeeper);
   t.equal(c.kept, 0, 'no request went to the keeper');
   t.equal(other.opened, 0, 'the other keeper opened no connection');
   t.equal(started, 0, 'no keeper started: the socket is taken');
   t.equal(notes.length, 1, 'one note');
-  t.match(notes[0], `the connection keeper at ${socket} is not used: it runs build their-build, this command our-build; connecting directly`);
+  t.match(
+    notes[0],
+    `the connection keeper at ${socket} is not used: it runs build their-build, this command our-build; connecting directly`,
+  );
 });
 
 t.test('a peer that never says hello is not used either', async (t) => {
@@ -79,7 +97,11 @@ t.test('a peer that never says hello is not used either', async (t) => {
   t.teardown(() => new Promise<void>((resolve) => mute.close(() => resolve())));
   const notes: string[] = [];
   const c = kept(socket, 'our-build', { note: (s) => void notes.push(s), helloTimeoutMs: 200 });
-  t.same(await c.exec(viaJump('w2'), ['cat'], { stdin: Readable.from(['all of it']) }), { code: 0, stdout: 'all of it', stderr: '' });
+  t.same(await c.exec(viaJump('w2'), ['cat'], { stdin: Readable.from(['all of it']) }), {
+    code: 0,
+    stdout: 'all of it',
+    stderr: '',
+  });
   t.match(notes, [/did not say hello/]);
 });
 
@@ -97,11 +119,22 @@ function frames(socket: string, request: object): Promise<MuxFrame[]> {
 
 t.test('the keeper says hello with its build and refuses a request of another build', async (t) => {
   const { keeper: k, socket } = await keeper('keeper-build');
-  const got = await frames(socket, { v: MUX_VERSION, build: 'client-build', op: 'exec', persistSec: 60, profile, target: viaJump('w3'), command: ['touch', join(dir, 'ran')] });
+  const got = await frames(socket, {
+    v: MUX_VERSION,
+    build: 'client-build',
+    op: 'exec',
+    persistSec: 60,
+    profile,
+    target: viaJump('w3'),
+    command: ['touch', join(dir, 'ran')],
+  });
   t.same(got[0], { type: 'hello', hello: { v: MUX_VERSION, build: 'keeper-build' } });
   t.equal(got.length, 2);
   t.equal(got[1].type, 'failure');
-  t.match(got[1].type === 'failure' && got[1].error.message, 'a command of another build (client-build) than the keeper\'s (keeper-build)');
+  t.match(
+    got[1].type === 'failure' && got[1].error.message,
+    "a command of another build (client-build) than the keeper's (keeper-build)",
+  );
   t.equal(k.opened, 0, 'nothing was connected');
   t.notOk(existsSync(join(dir, 'ran')), 'nothing ran');
   t.equal(FRAME.hello, 0x48);
@@ -125,7 +158,7 @@ t.test('build ids: of the sources by content, stable within a process', async (t
   t.not(treeHash(tree, ['m'], ['lock.json']), before, 'an added file');
 });
 
-t.test('a keeper a command starts runs the command\'s build, so the next command uses it', async (t) => {
+t.test("a keeper a command starts runs the command's build, so the next command uses it", async (t) => {
   const socket = join(dir, 'started.sock');
   const first = kept(socket, buildId(), { startKeeper: keeperStarter(haliteSelf(), socket, 2) });
   t.same(await first.exec(viaJump('w4'), ['echo', 'direct']), { code: 0, stdout: 'direct\n', stderr: '' });
@@ -153,5 +186,9 @@ t.test("a job's transport: the keeper of its configuration and build, or a note 
   const viaKeeper = jobTransportFor(config, { HALITE_RUNTIME_DIR: run });
   t.ok(viaKeeper instanceof KeptTransport);
   viaKeeper.close();
-  t.ok(jobTransportFor({ ...config, ssh: { ...config.ssh, persist: 0 } }, { HALITE_RUNTIME_DIR: run }) instanceof Transport, 'ssh.persist 0: no keeper');
+  t.ok(
+    jobTransportFor({ ...config, ssh: { ...config.ssh, persist: 0 } }, { HALITE_RUNTIME_DIR: run }) instanceof
+      Transport,
+    'ssh.persist 0: no keeper',
+  );
 });

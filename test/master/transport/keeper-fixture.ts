@@ -40,20 +40,36 @@ export function keeperFixture(prefix: string): KeeperFixture {
     return servers;
   };
   const f: KeeperFixture = {
-    dir, keyFile, knownHosts, keepers: [], clients: [],
+    dir,
+    keyFile,
+    knownHosts,
+    keepers: [],
+    clients: [],
     get jump() {
       return up().jump;
     },
     get target() {
       return up().target;
     },
-    viaJump: (id, port = up().target.port) => ({ id, address: '127.0.0.1', port, user: 'root', jump: { address: '127.0.0.1', port: up().jump.port, user: 'root' } }),
+    viaJump: (id, port = up().target.port) => ({
+      id,
+      address: '127.0.0.1',
+      port,
+      user: 'root',
+      jump: { address: '127.0.0.1', port: up().jump.port, user: 'root' },
+    }),
   };
   t.before(async () => {
     const jump = await startJump({ hostKey: jumpKey, authorized: [client] });
     const target = await startTarget({ hostKey: targetKey, authorized: [client] });
     servers = { jump, target };
-    writeFileSync(knownHosts, [knownHostsLine(hostKeyName('127.0.0.1', jump.port), jumpKey.blob), knownHostsLine(hostKeyName('127.0.0.1', target.port), targetKey.blob)].join('\n') + '\n');
+    writeFileSync(
+      knownHosts,
+      [
+        knownHostsLine(hostKeyName('127.0.0.1', jump.port), jumpKey.blob),
+        knownHostsLine(hostKeyName('127.0.0.1', target.port), targetKey.blob),
+      ].join('\n') + '\n',
+    );
   });
   t.teardown(async () => {
     for (const c of f.clients) c.close();

@@ -29,22 +29,42 @@ async function keeper(tt: Test, persistSec = 60): Promise<{ keeper: Keeper; sock
 }
 
 function kept(socket: string, extra: { startKeeper?: () => void; knownHosts?: string } = {}): KeptTransport {
-  const direct = new Transport({ key: keyFile, knownHosts: extra.knownHosts ?? knownHosts, connectTimeoutMs: 3000, keepaliveMs: 0 });
+  const direct = new Transport({
+    key: keyFile,
+    knownHosts: extra.knownHosts ?? knownHosts,
+    connectTimeoutMs: 3000,
+    keepaliveMs: 0,
+  });
   const c = new KeptTransport({
-    direct, socket, build: BUILD, persistSec: 60, profile: { key: keyFile, knownHosts: extra.knownHosts ?? knownHosts, connectTimeoutMs: 3000 },
+    direct,
+    socket,
+    build: BUILD,
+    persistSec: 60,
+    profile: { key: keyFile, knownHosts: extra.knownHosts ?? knownHosts, connectTimeoutMs: 3000 },
     ...(extra.startKeeper ? { startKeeper: extra.startKeeper } : {}),
   });
   clients.push(c);
   return c;
 }
 
-
 t.test('frames survive any split of the byte stream', async (t) => {
-  const bytes = Buffer.concat([encodeFrame(FRAME.stdout, 'hello'), encodeFrame(FRAME.stderr, Buffer.alloc(0)), encodeFrame(FRAME.result, JSON.stringify({ code: 3 }))]);
+  const bytes = Buffer.concat([
+    encodeFrame(FRAME.stdout, 'hello'),
+    encodeFrame(FRAME.stderr, Buffer.alloc(0)),
+    encodeFrame(FRAME.result, JSON.stringify({ code: 3 })),
+  ]);
   for (let cut = 0; cut <= bytes.length; cut++) {
     const r = new FrameReader();
     const frames = [...r.push(bytes.subarray(0, cut)), ...r.push(bytes.subarray(cut))];
-    t.same(frames, [{ type: 'stdout', data: Buffer.from('hello') }, { type: 'stderr', data: Buffer.alloc(0) }, { type: 'result', result: { code: 3 } }], `cut at ${cut}`);
+    t.same(
+      frames,
+      [
+        { type: 'stdout', data: Buffer.from('hello') },
+        { type: 'stderr', data: Buffer.alloc(0) },
+        { type: 'result', result: { code: 3 } },
+      ],
+      `cut at ${cut}`,
+    );
     t.equal(r.pending, 0);
   }
   t.throws(() => new FrameReader().push(encodeFrame(0x21, 'x')), /unknown frame type/);
@@ -57,7 +77,10 @@ t.test('commands through the keeper: output, exit code, stdin; one connection fo
   const r1 = await a.exec(viaJump('t1'), 'cat; echo oops >&2; exit 3', { stdin: 'from stdin\n' });
   t.same(r1, { code: 3, stdout: 'from stdin\n', stderr: 'oops\n' });
   const streamed: string[] = [];
-  const r2 = await a.exec(viaJump('t1'), ['sh', '-c', 'cat'], { stdin: Readable.from(['a', 'b', 'c']), onStdout: (c) => void streamed.push(c.toString()) });
+  const r2 = await a.exec(viaJump('t1'), ['sh', '-c', 'cat'], {
+    stdin: Readable.from(['a', 'b', 'c']),
+    onStdout: (c) => void streamed.push(c.toString()),
+  });
   t.equal(r2.code, 0);
   t.equal(streamed.join(''), 'abc', 'stdout streamed as it came');
   const b = kept(socket);
@@ -78,8 +101,18 @@ t.test('socket-or-exec: the resident socket answers through the kept connection'
   await new Promise<void>((resolve) => srv.listen(path, resolve));
   t.teardown(() => srv.close());
   const c = kept(socket);
-  t.same(await c.socketOrExec(viaJump('t1'), path, ['echo', 'ran'], { stdin: 'ping' }), { code: 0, stdout: 'heard ping', stderr: '', via: 'socket' });
-  t.same(await c.socketOrExec(viaJump('t1'), join(dir, 'nobody.sock'), ['echo', 'ran']), { code: 0, stdout: 'ran\n', stderr: '', via: 'exec' });
+  t.same(await c.socketOrExec(viaJump('t1'), path, ['echo', 'ran'], { stdin: 'ping' }), {
+    code: 0,
+    stdout: 'heard ping',
+    stderr: '',
+    via: 'socket',
+  });
+  t.same(await c.socketOrExec(viaJump('t1'), join(dir, 'nobody.sock'), ['echo', 'ran']), {
+    code: 0,
+    stdout: 'ran\n',
+    stderr: '',
+    via: 'exec',
+  });
 });
 
 t.test('a connection that dropped is replaced for the next command', async (t) => {
@@ -96,23 +129,46 @@ t.test('failures come back as the transport errors a direct connection gives', a
   const { socket } = await keeper(t);
   const c = kept(socket);
   const dead = await closedPort();
-  const err = await c.exec(viaJump('gone', dead), 'true').then(() => undefined, (e: unknown) => e);
+  const err = await c.exec(viaJump('gone', dead), 'true').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   t.ok(err instanceof TransportError, 'a TransportError');
   t.equal((err as TransportError).kind, 'unreachable');
   t.equal((err as TransportError).host, 'gone', 'attributed to the roster host');
 
   const stranger = join(dir, 'known_hosts.empty');
   writeFileSync(stranger, '');
-  const unknown = await kept(socket, { knownHosts: stranger }).exec(viaJump('t3'), 'true').then(() => undefined, (e: unknown) => e);
-  t.equal((unknown as TransportError).kind, 'hostkey-unknown', 'another known-hosts file never reuses a connection checked against this one');
+  const unknown = await kept(socket, { knownHosts: stranger })
+    .exec(viaJump('t3'), 'true')
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  t.equal(
+    (unknown as TransportError).kind,
+    'hostkey-unknown',
+    'another known-hosts file never reuses a connection checked against this one',
+  );
 
-  const slow = await c.exec(viaJump('t3'), 'sleep 5', { timeoutMs: 200 }).then(() => undefined, (e: unknown) => e);
+  const slow = await c.exec(viaJump('t3'), 'sleep 5', { timeoutMs: 200 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   t.equal((slow as TransportError).kind, 'timeout');
 
   const ac = new AbortController();
   const running = c.exec(viaJump('t3'), 'sleep 5', { signal: ac.signal });
   setTimeout(() => ac.abort(), 100);
-  t.equal((await running.then(() => undefined, (e: unknown) => e) as TransportError).kind, 'aborted');
+  t.equal(
+    (
+      (await running.then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as TransportError
+    ).kind,
+    'aborted',
+  );
 });
 
 t.test('no keeper: the command uses its own connections and starts one for the next', async (t) => {
@@ -126,7 +182,13 @@ t.test('no keeper: the command uses its own connections and starts one for the n
 
 t.test('the keeper leaves once idle for the persist time, closing its connections', async (t) => {
   const { keeper: k, socket } = await keeper(t, 0.3);
-  const c = new KeptTransport({ direct: new Transport({ key: keyFile, knownHosts, keepaliveMs: 0 }), socket, build: BUILD, persistSec: 0.3, profile: { key: keyFile, knownHosts, connectTimeoutMs: 3000 } });
+  const c = new KeptTransport({
+    direct: new Transport({ key: keyFile, knownHosts, keepaliveMs: 0 }),
+    socket,
+    build: BUILD,
+    persistSec: 0.3,
+    profile: { key: keyFile, knownHosts, connectTimeoutMs: 3000 },
+  });
   clients.push(c);
   await c.exec(viaJump('t5'), 'true');
   const live = f.target.live.size;

@@ -5,7 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fingerprint, keyType, preferredAlgorithms } from '../../../master/transport/host-key.ts';
-import { KnownHosts, checkHostKey, hostKeyName, knownHostsLine, matchesHost, parseKnownHosts } from '../../../master/transport/known-hosts.ts';
+import {
+  KnownHosts,
+  checkHostKey,
+  hostKeyName,
+  knownHostsLine,
+  matchesHost,
+  parseKnownHosts,
+} from '../../../master/transport/known-hosts.ts';
 import { keyPair } from './fake-ssh.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-kh-'));
@@ -21,15 +28,19 @@ t.test('names: port 22 plain, other ports in brackets', async (t) => {
   t.equal(knownHostsLine('[h]:2', a.blob), `[h]:2 ssh-ed25519 ${b64(a)}`);
 });
 
-t.test('fingerprints and key types agree with ssh-keygen', { skip: spawnSync('ssh-keygen', ['-?']).error ? 'no ssh-keygen' : false }, async (t) => {
-  const pub = join(dir, 'k.pub');
-  writeFileSync(pub, a.public + '\n');
-  const r = spawnSync('ssh-keygen', ['-lf', pub], { encoding: 'utf8' });
-  t.equal(r.status, 0, r.stderr);
-  t.equal(r.stdout.split(' ')[1], fingerprint(a.blob));
-  t.equal(keyType(a.blob), 'ssh-ed25519');
-  t.equal(keyType(Buffer.from([0, 0])), 'unknown');
-});
+t.test(
+  'fingerprints and key types agree with ssh-keygen',
+  { skip: spawnSync('ssh-keygen', ['-?']).error ? 'no ssh-keygen' : false },
+  async (t) => {
+    const pub = join(dir, 'k.pub');
+    writeFileSync(pub, a.public + '\n');
+    const r = spawnSync('ssh-keygen', ['-lf', pub], { encoding: 'utf8' });
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout.split(' ')[1], fingerprint(a.blob));
+    t.equal(keyType(a.blob), 'ssh-ed25519');
+    t.equal(keyType(Buffer.from([0, 0])), 'unknown');
+  },
+);
 
 t.test('host patterns: lists, wildcards, negation, hashed names', async (t) => {
   t.ok(matchesHost('web1,10.0.0.5', '10.0.0.5'));
@@ -105,8 +116,16 @@ t.test('KnownHosts: a file the master creates is 0600 in a new 0700 directory, w
 
 t.test('host key algorithms: pinned types first', async (t) => {
   t.same(preferredAlgorithms(['ssh-rsa']).slice(0, 3), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-ed25519'], 'SHA-2 only');
-  t.same(preferredAlgorithms(['ssh-rsa'], true).slice(0, 3), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'], 'SHA-1 allowed');
+  t.same(
+    preferredAlgorithms(['ssh-rsa'], true).slice(0, 3),
+    ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+    'SHA-1 allowed',
+  );
   t.equal(preferredAlgorithms(['ecdsa-sha2-nistp256'])[0], 'ecdsa-sha2-nistp256');
   t.equal(preferredAlgorithms([])[0], 'ssh-ed25519');
-  t.equal(new Set(preferredAlgorithms(['ssh-ed25519'])).size, preferredAlgorithms(['ssh-ed25519']).length, 'no duplicates');
+  t.equal(
+    new Set(preferredAlgorithms(['ssh-ed25519'])).size,
+    preferredAlgorithms(['ssh-ed25519']).length,
+    'no duplicates',
+  );
 });

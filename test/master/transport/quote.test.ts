@@ -2,7 +2,29 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { commandLine, quoteArg, shellQuote } from '../../../master/transport/quote.ts';
 
-const NASTY = ['plain', 'two words', "it's", '$HOME', '`id`', '$(id)', '"dq"', '\\back', '*', '?', '~root', '-rf', '', 'new\nline', 'semi;colon', 'a|b', '&', '#x', '!', '\t', 'ünï'];
+const NASTY = [
+  'plain',
+  'two words',
+  "it's",
+  '$HOME',
+  '`id`',
+  '$(id)',
+  '"dq"',
+  '\\back',
+  '*',
+  '?',
+  '~root',
+  '-rf',
+  '',
+  'new\nline',
+  'semi;colon',
+  'a|b',
+  '&',
+  '#x',
+  '!',
+  '\t',
+  'ünï',
+];
 
 t.test('quoted argv comes out of /bin/sh exactly as it went in', async (t) => {
   const line = shellQuote(['printf', '%s\\0', ...NASTY]);

@@ -40,12 +40,20 @@ t.test('a host that signs only with SHA-1 is refused by default, with the settin
   const { target, knownHosts } = await rsaHost(['ssh-rsa']);
   const transport = new Transport({ key: keyFile, knownHosts, connectTimeoutMs: 3000, keepaliveMs: 0 });
   t.teardown(() => transport.close());
-  await t.rejects(transport.exec(target, ['echo', 'hi']), { message: /no host key algorithm halite accepts.*ssh\.allow_sha1/ });
+  await t.rejects(transport.exec(target, ['echo', 'hi']), {
+    message: /no host key algorithm halite accepts.*ssh\.allow_sha1/,
+  });
 });
 
 t.test('the same host is accepted with allowSha1', async (t) => {
   const { target, knownHosts } = await rsaHost(['ssh-rsa']);
-  const transport = new Transport({ key: keyFile, knownHosts, connectTimeoutMs: 3000, keepaliveMs: 0, allowSha1: true });
+  const transport = new Transport({
+    key: keyFile,
+    knownHosts,
+    connectTimeoutMs: 3000,
+    keepaliveMs: 0,
+    allowSha1: true,
+  });
   t.teardown(() => transport.close());
   const r = await transport.exec(target, ['echo', 'hi']);
   t.equal(r.stdout, 'hi\n');

@@ -25,7 +25,10 @@ t.test('one block per jump host, shared by its hosts; clashing names made distin
   t.match(text, 'Host a\n  HostName 10.1.0.1\n  Port 22\n  User root\n  ProxyJump halite-jump-10.0.0.1\n');
   t.match(text, 'Host b\n  HostName fd00::2\n  Port 2200\n  User admin\n  ProxyJump halite-jump-10.0.0.1\n');
   t.match(text, '  HostKeyAlias [fd00::2]:2200\n');
-  t.match(text, 'Host c\n  HostName 10.1.0.3\n  Port 22\n  User root\n  ProxyJump halite-jump-10.0.0.1-2222\n  IdentityFile /keys/c\n');
+  t.match(
+    text,
+    'Host c\n  HostName 10.1.0.3\n  Port 22\n  User root\n  ProxyJump halite-jump-10.0.0.1-2222\n  IdentityFile /keys/c\n',
+  );
   t.match(text, 'Host d\n  HostName 10.1.0.4\n  Port 22\n  User root\n  IdentityFile /keys/id\n');
   t.equal(text.match(/UserKnownHostsFile \/etc\/halite\/known_hosts/g)?.length, 6, 'every block pins the same file');
 });

@@ -65,7 +65,13 @@ function transport(opts: Partial<TransportOptions> = {}): Transport {
 }
 
 function viaJump(id: string, port = target.port): HostTarget {
-  return { id, address: '127.0.0.1', port, user: 'root', jump: { address: '127.0.0.1', port: jump.port, user: 'root' } };
+  return {
+    id,
+    address: '127.0.0.1',
+    port,
+    user: 'root',
+    jump: { address: '127.0.0.1', port: jump.port, user: 'root' },
+  };
 }
 
 async function rejection(p: Promise<unknown>): Promise<TransportError> {
@@ -110,7 +116,10 @@ t.test('stdin: a 5 MB payload arrives intact, from a buffer and from a stream', 
 t.test('streaming callbacks receive the output as it comes', async (t) => {
   const out: string[] = [];
   const err: string[] = [];
-  const r = await transport().exec(viaJump('web1'), 'echo one; echo two >&2', { onStdout: (c) => out.push(c.toString()), onStderr: (c) => err.push(c.toString()) });
+  const r = await transport().exec(viaJump('web1'), 'echo one; echo two >&2', {
+    onStdout: (c) => out.push(c.toString()),
+    onStderr: (c) => err.push(c.toString()),
+  });
   t.equal(r.stdout, '');
   t.equal(out.join(''), 'one\n');
   t.equal(err.join(''), 'two\n');
@@ -119,7 +128,12 @@ t.test('streaming callbacks receive the output as it comes', async (t) => {
 t.test('sudo wraps the command for non-root users only', async (t) => {
   const tg = await startTarget({ hostKey: targetKey, authorized: [client], users: ['root', 'deploy'] });
   servers.push(tg);
-  const tr = transport({ knownHosts: knownHosts([[jump.port, jumpKey.blob], [tg.port, targetKey.blob]]) });
+  const tr = transport({
+    knownHosts: knownHosts([
+      [jump.port, jumpKey.blob],
+      [tg.port, targetKey.blob],
+    ]),
+  });
   await tr.exec({ ...viaJump('web1', tg.port), sudo: true }, ['true']);
   await tr.exec({ ...viaJump('web1', tg.port), sudo: true, user: 'deploy' }, ['test', '-n', "a'b"]);
   await tr.exec({ ...viaJump('web1', tg.port), sudo: true, user: 'deploy' }, 'echo $HOME | cat');
@@ -130,11 +144,22 @@ t.test('sudo wraps the command for non-root users only', async (t) => {
 t.test('one jump connection serves many targets; each target gets its own connection', async (t) => {
   const j = await startJump({ hostKey: jumpKey, authorized: [client] });
   servers.push(j);
-  const tr = transport({ knownHosts: knownHosts([[j.port, jumpKey.blob], [target.port, targetKey.blob]]) });
+  const tr = transport({
+    knownHosts: knownHosts([
+      [j.port, jumpKey.blob],
+      [target.port, targetKey.blob],
+    ]),
+  });
   const before = target.connections;
-  const hosts = Array.from({ length: 6 }, (_, i): HostTarget => ({ ...viaJump(`h${i}`), jump: { address: '127.0.0.1', port: j.port, user: 'root' } }));
+  const hosts = Array.from({ length: 6 }, (_, i): HostTarget => ({
+    ...viaJump(`h${i}`),
+    jump: { address: '127.0.0.1', port: j.port, user: 'root' },
+  }));
   const results = await Promise.all(hosts.map((h) => tr.exec(h, 'echo $$')));
-  t.same(results.map((r) => r.code), [0, 0, 0, 0, 0, 0]);
+  t.same(
+    results.map((r) => r.code),
+    [0, 0, 0, 0, 0, 0],
+  );
   t.equal(j.connections, 1, 'a single connection to the jump host');
   t.equal(j.requests, 6, 'one forwarded channel per target');
   t.equal(target.connections - before, 6);
@@ -144,7 +169,12 @@ t.test('one jump connection serves many targets; each target gets its own connec
 t.test('a dropped jump connection is opened again', async (t) => {
   const j = await startJump({ hostKey: jumpKey, authorized: [client] });
   servers.push(j);
-  const tr = transport({ knownHosts: knownHosts([[j.port, jumpKey.blob], [target.port, targetKey.blob]]) });
+  const tr = transport({
+    knownHosts: knownHosts([
+      [j.port, jumpKey.blob],
+      [target.port, targetKey.blob],
+    ]),
+  });
   const h: HostTarget = { ...viaJump('web1'), jump: { address: '127.0.0.1', port: j.port, user: 'root' } };
   t.equal((await tr.exec(h, 'echo a')).stdout, 'a\n');
   for (const c of j.live) c.end();
@@ -156,7 +186,13 @@ t.test('a dropped jump connection is opened again', async (t) => {
 t.test('the concurrency limit is honoured', async (t) => {
   const tg = await startTarget({ hostKey: targetKey, authorized: [client] });
   servers.push(tg);
-  const tr = transport({ concurrency: 2, knownHosts: knownHosts([[jump.port, jumpKey.blob], [tg.port, targetKey.blob]]) });
+  const tr = transport({
+    concurrency: 2,
+    knownHosts: knownHosts([
+      [jump.port, jumpKey.blob],
+      [tg.port, targetKey.blob],
+    ]),
+  });
   const hosts = Array.from({ length: 6 }, (_, i) => viaJump(`c${i}`, tg.port));
   const started = Date.now();
   const outcomes = await tr.runAll(hosts, (conn) => conn.exec('sleep 0.3'));
@@ -183,7 +219,9 @@ t.test('an unreachable target is reported; others behind the same jump host stil
 t.test('an unreachable jump host names the jump hop', async (t) => {
   const dead = await closedPort();
   const tr = transport();
-  const err = await rejection(tr.exec({ ...viaJump('web1'), jump: { address: '127.0.0.1', port: dead, user: 'root' } }, 'true'));
+  const err = await rejection(
+    tr.exec({ ...viaJump('web1'), jump: { address: '127.0.0.1', port: dead, user: 'root' } }, 'true'),
+  );
   t.equal(err.kind, 'unreachable');
   t.equal(err.hop, `root@127.0.0.1:${dead}`);
   t.match(err.message, /^jump host root@127\.0\.0\.1:\d+: unreachable: ECONNREFUSED/);
@@ -191,7 +229,10 @@ t.test('an unreachable jump host names the jump hop', async (t) => {
 });
 
 t.test('direct connections (no jump host) work too', async (t) => {
-  const r = await transport().exec({ id: 'direct', address: '127.0.0.1', port: target.port, user: 'root', jump: null }, ['echo', 'direct']);
+  const r = await transport().exec(
+    { id: 'direct', address: '127.0.0.1', port: target.port, user: 'root', jump: null },
+    ['echo', 'direct'],
+  );
   t.equal(r.stdout, 'direct\n');
 });
 
@@ -229,7 +270,10 @@ t.test('a key accepted into known-hosts is then trusted (the file is re-read)', 
   const file = knownHosts([[jump.port, jumpKey.blob]]);
   const tr = transport({ knownHosts: file });
   t.equal((await rejection(tr.exec(viaJump('web1'), 'true'))).kind, 'hostkey-unknown');
-  const presented = await tr.hostKey({ address: '127.0.0.1', port: target.port, user: 'root' }, { address: '127.0.0.1', port: jump.port, user: 'root' });
+  const presented = await tr.hostKey(
+    { address: '127.0.0.1', port: target.port, user: 'root' },
+    { address: '127.0.0.1', port: jump.port, user: 'root' },
+  );
   t.equal(presented.fingerprint, fingerprint(targetKey.blob));
   t.equal(presented.type, 'ssh-ed25519');
   t.equal(new KnownHosts(file).add(hostKeyName('127.0.0.1', target.port), presented.key), 'added');
@@ -249,7 +293,13 @@ t.test('a changed host key is refused loudly, with old and new fingerprints', as
   t.match(err.message, fingerprint(other.blob), 'the pinned fingerprint');
   t.match(err.message, fingerprint(targetKey.blob), 'the presented fingerprint');
   t.match(err.message, `${file}:2`, 'where the old key is pinned');
-  t.same(err.toJSON(), { code: 'TRANSPORT', message: err.message, host: 'web1', kind: 'hostkey-changed', hop: `root@127.0.0.1:${target.port}` });
+  t.same(err.toJSON(), {
+    code: 'TRANSPORT',
+    message: err.message,
+    host: 'web1',
+    kind: 'hostkey-changed',
+    hop: `root@127.0.0.1:${target.port}`,
+  });
   t.equal(readFileSync(file, 'utf8').split('\n').length, 3, 'known-hosts left alone');
 
   const revoked = knownHosts([[jump.port, jumpKey.blob]]);
@@ -272,17 +322,35 @@ t.test('timeouts', async (t) => {
 
   const silent = await startSilent();
   t.teardown(() => silent.close());
-  const direct = await rejection(transport({ connectTimeoutMs: 300 }).exec({ id: 'mute', address: '127.0.0.1', port: silent.port, user: 'root' }, 'true'));
+  const direct = await rejection(
+    transport({ connectTimeoutMs: 300 }).exec(
+      { id: 'mute', address: '127.0.0.1', port: silent.port, user: 'root' },
+      'true',
+    ),
+  );
   t.equal(direct.kind, 'unreachable');
   t.match(direct.message, 'no SSH session within 300 ms');
 
   const stalling = await startJump({ hostKey: jumpKey, authorized: [client], stall: true });
   servers.push(stalling);
-  const tr2 = transport({ connectTimeoutMs: 400, knownHosts: knownHosts([[stalling.port, jumpKey.blob], [target.port, targetKey.blob]]) });
-  const fwd = await rejection(tr2.exec({ ...viaJump('web1'), jump: { address: '127.0.0.1', port: stalling.port, user: 'root' } }, 'true'));
+  const tr2 = transport({
+    connectTimeoutMs: 400,
+    knownHosts: knownHosts([
+      [stalling.port, jumpKey.blob],
+      [target.port, targetKey.blob],
+    ]),
+  });
+  const fwd = await rejection(
+    tr2.exec({ ...viaJump('web1'), jump: { address: '127.0.0.1', port: stalling.port, user: 'root' } }, 'true'),
+  );
   t.equal(fwd.kind, 'unreachable');
   t.match(fwd.message, 'did not connect to');
-  const perHost = await rejection(tr2.exec({ ...viaJump('web1'), jump: { address: '127.0.0.1', port: stalling.port, user: 'root' }, connectTimeoutMs: 100 }, 'true'));
+  const perHost = await rejection(
+    tr2.exec(
+      { ...viaJump('web1'), jump: { address: '127.0.0.1', port: stalling.port, user: 'root' }, connectTimeoutMs: 100 },
+      'true',
+    ),
+  );
   t.match(perHost.message, 'within 100 ms', 'the per-host timeout wins');
 });
 
@@ -291,7 +359,9 @@ t.test('a command out of time is stopped with its process group: TERM, then KILL
   const pidFile = join(dir, 'bg.pid');
   const before = target.signals.length;
   // a child in the background: killing the shell alone would leave it running
-  const polite = await rejection(tr.exec(viaJump('web1'), `sleep 60 & echo $! > '${pidFile}'; wait`, { timeoutMs: 1000 }));
+  const polite = await rejection(
+    tr.exec(viaJump('web1'), `sleep 60 & echo $! > '${pidFile}'; wait`, { timeoutMs: 1000 }),
+  );
   t.equal(polite.kind, 'timeout');
   t.equal(polite.host, 'web1');
   t.match(polite.message, /timeout after 1 s: the command was stopped/);
@@ -300,7 +370,12 @@ t.test('a command out of time is stopped with its process group: TERM, then KILL
 
   const stubborn = join(dir, 'stubborn.pid');
   const mid = target.signals.length;
-  const hard = await rejection(tr.exec(viaJump('web1'), `trap '' TERM; sleep 60 & echo $! > '${stubborn}'; wait`, { timeoutMs: 1000, killGraceMs: 200 }));
+  const hard = await rejection(
+    tr.exec(viaJump('web1'), `trap '' TERM; sleep 60 & echo $! > '${stubborn}'; wait`, {
+      timeoutMs: 1000,
+      killGraceMs: 200,
+    }),
+  );
   t.equal(hard.kind, 'timeout');
   t.ok(await processEnded(Number(readFileSync(stubborn, 'utf8'))), 'a child that ignores TERM is killed');
   t.same(target.signals.slice(mid), ['TERM', 'KILL'], 'KILL after the grace time');
@@ -309,7 +384,13 @@ t.test('a command out of time is stopped with its process group: TERM, then KILL
 t.test('an idle jump connection is closed', async (t) => {
   const j = await startJump({ hostKey: jumpKey, authorized: [client] });
   servers.push(j);
-  const tr = transport({ idleMs: 100, knownHosts: knownHosts([[j.port, jumpKey.blob], [target.port, targetKey.blob]]) });
+  const tr = transport({
+    idleMs: 100,
+    knownHosts: knownHosts([
+      [j.port, jumpKey.blob],
+      [target.port, targetKey.blob],
+    ]),
+  });
   await tr.exec({ ...viaJump('web1'), jump: { address: '127.0.0.1', port: j.port, user: 'root' } }, 'true');
   await new Promise((r) => setTimeout(r, 400));
   t.equal(tr.stats.jumpConnectionsOpen, 0);
@@ -337,13 +418,21 @@ t.test('a host with several keys is checked against the type that is pinned', as
   const ecdsaBlob = Buffer.from(parsed.getPublicSSH());
   const multi = await startTarget({ hostKey: targetKey, extraHostKeys: [ecdsa.private], authorized: [client] });
   servers.push(multi);
-  const tr = transport({ knownHosts: knownHosts([[jump.port, jumpKey.blob], [multi.port, ecdsaBlob]]) });
+  const tr = transport({
+    knownHosts: knownHosts([
+      [jump.port, jumpKey.blob],
+      [multi.port, ecdsaBlob],
+    ]),
+  });
   const h = viaJump('multi', multi.port);
   t.equal((await tr.exec(h, 'echo ok')).stdout, 'ok\n', 'the ECDSA key is negotiated, not the ED25519 one');
   const shown = await tr.hostKey({ address: '127.0.0.1', port: multi.port, user: 'root' }, h.jump);
   t.equal(shown.type, 'ecdsa-sha2-nistp256');
   t.equal(shown.fingerprint, fingerprint(ecdsaBlob));
-  const fresh = await transport({ knownHosts: knownHosts([[jump.port, jumpKey.blob]]) }).hostKey({ address: '127.0.0.1', port: multi.port, user: 'root' }, h.jump);
+  const fresh = await transport({ knownHosts: knownHosts([[jump.port, jumpKey.blob]]) }).hostKey(
+    { address: '127.0.0.1', port: multi.port, user: 'root' },
+    h.jump,
+  );
   t.equal(fresh.type, 'ssh-ed25519', 'with nothing pinned, ED25519 is preferred');
 });
 
@@ -368,18 +457,21 @@ t.test('socketOrExec: a listening unix socket answers on the same connection; el
   t.equal(target.connections - before.connections, 2, 'one connection per call');
 });
 
-t.test('socketOrExec: a socket whose listener goes away ends the exchange even while the input stays open', async (t) => {
-  const { createServer } = await import('node:net');
-  const { PassThrough } = await import('node:stream');
-  const path = join(dir, 'gone.sock');
-  const server = createServer((sock) => sock.end('bye\n'));
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  t.teardown(() => server.close());
-  const stdin = new PassThrough();
-  const r = await transport().socketOrExec(viaJump('t1'), path, ['echo', 'ran a command'], { stdin });
-  t.match(r, { stdout: 'bye\n', via: 'socket' });
-  t.notOk(stdin.writableEnded, 'the input was never ended');
-});
+t.test(
+  'socketOrExec: a socket whose listener goes away ends the exchange even while the input stays open',
+  async (t) => {
+    const { createServer } = await import('node:net');
+    const { PassThrough } = await import('node:stream');
+    const path = join(dir, 'gone.sock');
+    const server = createServer((sock) => sock.end('bye\n'));
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    t.teardown(() => server.close());
+    const stdin = new PassThrough();
+    const r = await transport().socketOrExec(viaJump('t1'), path, ['echo', 'ran a command'], { stdin });
+    t.match(r, { stdout: 'bye\n', via: 'socket' });
+    t.notOk(stdin.writableEnded, 'the input was never ended');
+  },
+);
 
 t.test('warm opens the jump connection before the first target needs it', async (t) => {
   const tr = transport();
@@ -395,7 +487,13 @@ t.test('an abort that comes while the exec request is on its way still stops the
   const conn = new ssh2.Client();
   await new Promise<void>((resolve, reject) => {
     conn.once('ready', () => resolve()).once('error', reject);
-    conn.connect({ host: '127.0.0.1', port: target.port, username: 'root', privateKey: client.private, hostVerifier: () => true });
+    conn.connect({
+      host: '127.0.0.1',
+      port: target.port,
+      username: 'root',
+      privateKey: client.private,
+      hostVerifier: () => true,
+    });
   });
   t.teardown(() => conn.end());
   const ac = new AbortController();

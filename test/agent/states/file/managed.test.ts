@@ -57,7 +57,10 @@ t.test('backups go to the configured directory and keep the configured number', 
     await new Promise((r) => setTimeout(r, 2));
   }
   const kept = await listBackups('/etc/app.conf', { root, dir: '/backups' });
-  t.same(kept.map((b) => readFileSync(b.location, 'utf8')), ['b\n', 'c\n']);
+  t.same(
+    kept.map((b) => readFileSync(b.location, 'utf8')),
+    ['b\n', 'c\n'],
+  );
 });
 
 t.test('test mode: an owner a pending requisite would create is not an error', async (t) => {
@@ -70,7 +73,10 @@ t.test('test mode: an owner a pending requisite would create is not an error', a
   const alone = await managed.check(args, makeContext({ root, log: silentLogger, test: true }));
   t.equal(alone.status, 'failed', 'nothing would create the user: an error, as in Salt');
   t.match(alone.comment, /User redis is not available/);
-  const waiting = await managed.check(args, makeContext({ root, log: silentLogger, test: true, pendingRequisites: ['pkg_|-redis_|-redis-server_|-installed'] }));
+  const waiting = await managed.check(
+    args,
+    makeContext({ root, log: silentLogger, test: true, pendingRequisites: ['pkg_|-redis_|-redis-server_|-installed'] }),
+  );
   t.equal(waiting.status, 'pending', 'the package that brings the user would be installed first');
   t.same(waiting.changes, { newfile: '/etc/redis.conf' });
 });

@@ -3,7 +3,18 @@
 // neither written nor read into a diff); a safe link is followed as Salt does, and whatever is
 // replaced, a file or a link, is kept in the backups.
 import t from 'tap';
-import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../execute/harness.ts';
@@ -45,9 +56,30 @@ app:
 const asRoot = process.getuid?.() === 0;
 const unsafe: Array<[string, string, number, number, number, RegExp]> = [
   ['a link owned by another user', 'srv/app', 0o755, 1000, 0, /it is owned by uid 1000, not root/],
-  ['a root link in a sticky world-writable directory', 'tmp', 0o1777, 0, 0, /its directory \/tmp can be written by others \(mode 1777\)/],
-  ['a root link in a group-writable directory', 'srv/shared', 0o775, 0, 0, /its directory \/srv\/shared can be written by others \(mode 0775\)/],
-  ['a root link in a directory another user owns', 'home/alice', 0o755, 0, 1000, /its directory \/home\/alice is owned by uid 1000/],
+  [
+    'a root link in a sticky world-writable directory',
+    'tmp',
+    0o1777,
+    0,
+    0,
+    /its directory \/tmp can be written by others \(mode 1777\)/,
+  ],
+  [
+    'a root link in a group-writable directory',
+    'srv/shared',
+    0o775,
+    0,
+    0,
+    /its directory \/srv\/shared can be written by others \(mode 0775\)/,
+  ],
+  [
+    'a root link in a directory another user owns',
+    'home/alice',
+    0o755,
+    0,
+    1000,
+    /its directory \/home\/alice is owned by uid 1000/,
+  ],
 ];
 
 for (const [what, dir, mode, uid, dirUid, why] of unsafe) {
@@ -142,5 +174,8 @@ t.test('file.touch: a link planted between the check and the apply is not follow
   await t.rejects(touch.apply(plan, ctx), { code: 'ELOOP' });
   t.equal(lstatSync(join(root, 'etc/fake-shadow')).mtimeMs, before, 'the target is not touched');
   const refused = await run(`stamp:\n  file.touch:\n    - name: /tmp/stamp\n`, { context: { root } });
-  t.match(refused.byId('stamp').comment, /^Refusing to follow symlink \/tmp\/stamp: its directory \/tmp can be written by others/);
+  t.match(
+    refused.byId('stamp').comment,
+    /^Refusing to follow symlink \/tmp\/stamp: its directory \/tmp can be written by others/,
+  );
 });

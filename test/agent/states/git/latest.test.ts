@@ -9,8 +9,15 @@ import { latest } from '../../../../agent/states/git.ts';
 import { parseLsRemote, parseSymref, resolveRemoteRev } from '../../../../agent/facts/git.ts';
 import type { StateArgs } from '../../../../agent/states/types.ts';
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' };
-const sh = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@x',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@x',
+};
+const sh = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 function repo(t: { teardown(fn: () => unknown): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'halite-git-'));
@@ -26,7 +33,13 @@ function repo(t: { teardown(fn: () => unknown): void }) {
     sh(work, 'commit', '-q', '-m', `${file}: ${text}`);
     return sh(work, 'rev-parse', 'HEAD');
   };
-  return { dir, origin, work, commit, push: (...refs: string[]) => sh(work, 'push', '-q', '--force', 'origin', ...(refs.length ? refs : ['main'])) };
+  return {
+    dir,
+    origin,
+    work,
+    commit,
+    push: (...refs: string[]) => sh(work, 'push', '-q', '--force', 'origin', ...(refs.length ? refs : ['main'])),
+  };
 }
 
 const ctx = (test = false) => makeContext({ log: silentLogger, test });
@@ -40,7 +53,9 @@ async function converge(args: StateArgs) {
 t.test('ls-remote parsing and revision resolution', async (t) => {
   const a = 'a'.repeat(40);
   const b = 'b'.repeat(40);
-  const refs = parseLsRemote(`ref: refs/heads/main\tHEAD\n${a}\tHEAD\n${a}\trefs/heads/main\n${b}\trefs/tags/v1\n${a}\trefs/tags/v1^{}\n`);
+  const refs = parseLsRemote(
+    `ref: refs/heads/main\tHEAD\n${a}\tHEAD\n${a}\trefs/heads/main\n${b}\trefs/tags/v1\n${a}\trefs/tags/v1^{}\n`,
+  );
   t.same(resolveRemoteRev(refs, 'HEAD'), { sha: a, type: 'head' });
   t.same(resolveRemoteRev(refs, 'main'), { sha: a, type: 'branch' });
   t.same(resolveRemoteRev(refs, 'v1'), { sha: a, type: 'tag' }, 'annotated tags resolve to their commit');
@@ -56,20 +71,31 @@ t.test('clone, up-to-date, fast-forward', async (t) => {
   const target = join(r.dir, 'checkout');
   const args = { name: r.origin, target };
   const test = await latest.check(args, ctx(true));
-  t.match(test, { status: 'pending', changes: { new: `${r.origin} => ${target}` }, comment: `Repository ${r.origin} would be cloned to ${target}` });
+  t.match(test, {
+    status: 'pending',
+    changes: { new: `${r.origin} => ${target}` },
+    comment: `Repository ${r.origin} would be cloned to ${target}`,
+  });
   const cloned = await converge(args);
-  t.same(cloned.out, { changes: { new: `${r.origin} => ${target}`, revision: { old: null, new: first } }, comment: `${r.origin} cloned to ${target}` });
+  t.same(cloned.out, {
+    changes: { new: `${r.origin} => ${target}`, revision: { old: null, new: first } },
+    comment: `${r.origin} cloned to ${target}`,
+  });
   t.match(cloned.again, { status: 'converged', comment: `Repository ${target} is up-to-date` });
   t.equal(readFileSync(join(target, 'a.txt'), 'utf8'), 'one');
 
   const second = r.commit('a.txt', 'two');
   r.push();
   t.match(await latest.check(args, ctx(true)), {
-    status: 'pending', changes: { revision: { old: first, new: second } },
+    status: 'pending',
+    changes: { revision: { old: first, new: second } },
     comment: `Remote 'origin' would be fetched. Repository would be updated from ${first.slice(0, 7)} to ${second.slice(0, 7)}.`,
   });
   const ff = await converge(args);
-  t.same(ff.out, { changes: { revision: { old: first, new: second } }, comment: `Repository was fast-forwarded to ${second.slice(0, 7)}` });
+  t.same(ff.out, {
+    changes: { revision: { old: first, new: second } },
+    comment: `Repository was fast-forwarded to ${second.slice(0, 7)}`,
+  });
   t.equal(ff.again.status, 'converged');
   t.equal(readFileSync(join(target, 'a.txt'), 'utf8'), 'two');
 });
@@ -91,7 +117,10 @@ t.test('a rewritten remote needs force_reset; then it is hard-reset', async (t) 
   const again = await latest.check({ name: r.origin, target, rev: 'main' }, ctx());
   t.match(again, { status: 'failed', comment: /not a fast-forward update/ }, 'once fetched, check itself refuses');
   const forced = await converge({ name: r.origin, target, rev: 'main', force_reset: true });
-  t.match(forced.out, { changes: { revision: { new: rewritten } }, comment: `Repository was hard-reset to ${rewritten.slice(0, 7)}` });
+  t.match(forced.out, {
+    changes: { revision: { new: rewritten } },
+    comment: `Repository was hard-reset to ${rewritten.slice(0, 7)}`,
+  });
   t.equal(forced.again.status, 'converged');
 });
 
@@ -121,12 +150,21 @@ t.test('tags, missing revisions, and a non-repository target', async (t) => {
   const tagged = await converge({ name: r.origin, target, rev: 'v1' });
   t.match(tagged.out, { changes: { revision: { new: one } } });
   t.equal(tagged.again.status, 'converged');
-  t.match(await latest.check({ name: r.origin, target, rev: 'v9' }, ctx()), { status: 'failed', comment: "No revision matching 'v9' exists in the remote repository" });
+  t.match(await latest.check({ name: r.origin, target, rev: 'v9' }, ctx()), {
+    status: 'failed',
+    comment: "No revision matching 'v9' exists in the remote repository",
+  });
   const other = join(r.dir, 'other');
   mkdirSync(other);
   writeFileSync(join(other, 'x'), '');
-  t.match(await latest.check({ name: r.origin, target: other }, ctx()), { status: 'failed', comment: /exists, is non-empty and is not a git repository/ });
+  t.match(await latest.check({ name: r.origin, target: other }, ctx()), {
+    status: 'failed',
+    comment: /exists, is non-empty and is not a git repository/,
+  });
   const forced = await converge({ name: r.origin, target: other, force_clone: true });
   t.equal(forced.again.status, 'converged');
-  t.match(await latest.check({ name: join(r.dir, 'missing.git'), target }, ctx()), { status: 'failed', comment: /^Failed to check remote refs/ });
+  t.match(await latest.check({ name: join(r.dir, 'missing.git'), target }, ctx()), {
+    status: 'failed',
+    comment: /^Failed to check remote refs/,
+  });
 });

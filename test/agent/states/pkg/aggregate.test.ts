@@ -11,8 +11,18 @@ function chunk(id: string, args: Record<string, unknown> = {}, extra: Partial<Lo
   const fun = extra.fun ?? 'installed';
   const name = (args.name as string | undefined) ?? id;
   return {
-    tag: `pkg_|-${id}_|-${name}_|-${fun}`, state: 'pkg', fun, id, name, sls: 'web', env: 'base', order: 10000,
-    args: { name, ...args }, meta: {}, requisites: {}, ...extra,
+    tag: `pkg_|-${id}_|-${name}_|-${fun}`,
+    state: 'pkg',
+    fun,
+    id,
+    name,
+    sls: 'web',
+    env: 'base',
+    order: 10000,
+    args: { name, ...args },
+    meta: {},
+    requisites: {},
+    ...extra,
   };
 }
 
@@ -36,7 +46,9 @@ t.test('pending pkg.installed chunks merge into pkgs', async (t) => {
   t.ok(merged, 'something merged');
   t.same(merged?.args.pkgs, ['memcached', { 'nginx-light': '1.22.*' }, 'curl', { bash: '>=5' }, 'after-done']);
   t.same(merged?.absorbed, [
-    'pkg_|-nginx-light_|-nginx-light_|-installed', 'pkg_|-tools_|-tools_|-installed', 'pkg_|-after-done_|-after-done_|-installed',
+    'pkg_|-nginx-light_|-nginx-light_|-installed',
+    'pkg_|-tools_|-tools_|-installed',
+    'pkg_|-after-done_|-after-done_|-installed',
   ]);
   t.equal(merged?.args.name, 'memcached');
   t.same(agg(chunk('held', { hold: true }), others), undefined, 'a holding chunk does not aggregate');
@@ -49,11 +61,14 @@ t.test('the merged chunk makes one policy read and one apt-get install', async (
   const rec = new Recorded([
     { run: 'dpkg-query *', stdout: '@dpkg-query-bookworm.txt' },
     { run: 'apt-cache policy memcached nginx-light', stdout: '@apt-cache-policy-memcached_nginx-light.txt' },
-    { run: 'apt-get -q -y -o DPkg::Options::=--force-confold -o DPkg::Options::=--force-confdef install memcached nginx-light' },
+    {
+      run: 'apt-get -q -y -o DPkg::Options::=--force-confold -o DPkg::Options::=--force-confdef install memcached nginx-light',
+    },
     {
       run: 'dpkg-query *',
       stdout: '@dpkg-query-bookworm.txt',
-      stdout_append: 'memcached\t1.6.18-1+deb12u1\tinstall ok installed\tamd64\nnginx-light\t1.22.1-9+deb12u11\tinstall ok installed\tamd64\nnginx-common\t1.22.1-9+deb12u11\tinstall ok installed\tall\n',
+      stdout_append:
+        'memcached\t1.6.18-1+deb12u1\tinstall ok installed\tamd64\nnginx-light\t1.22.1-9+deb12u11\tinstall ok installed\tamd64\nnginx-common\t1.22.1-9+deb12u11\tinstall ok installed\tall\n',
     },
   ]);
   const ctx = makeContext({ root: '/nonexistent-root', run: rec.run, log: silentLogger });
@@ -62,12 +77,19 @@ t.test('the merged chunk makes one policy read and one apt-get install', async (
   t.equal(plan.comment, 'The following packages would be installed/updated: memcached, nginx-light');
   const out = await installed.apply(plan, ctx);
   t.equal(out.result ?? true, true);
-  t.same(out.changes, {
-    memcached: { old: '', new: '1.6.18-1+deb12u1' },
-    'nginx-common': { old: '', new: '1.22.1-9+deb12u11' },
-    'nginx-light': { old: '', new: '1.22.1-9+deb12u11' },
-  }, 'dependencies appear in changes, as in Salt');
-  t.equal(out.comment, '2 targeted packages were installed/updated. The following packages were already installed: bash');
+  t.same(
+    out.changes,
+    {
+      memcached: { old: '', new: '1.6.18-1+deb12u1' },
+      'nginx-common': { old: '', new: '1.22.1-9+deb12u11' },
+      'nginx-light': { old: '', new: '1.22.1-9+deb12u11' },
+    },
+    'dependencies appear in changes, as in Salt',
+  );
+  t.equal(
+    out.comment,
+    '2 targeted packages were installed/updated. The following packages were already installed: bash',
+  );
   t.equal(rec.commands().filter((c) => c.startsWith('apt-get')).length, 1, 'one apt-get call');
   t.equal(rec.commands().filter((c) => c.startsWith('apt-cache')).length, 1, 'one apt-cache call');
   t.same(rec.unexpected, []);

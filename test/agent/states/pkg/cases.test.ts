@@ -53,10 +53,13 @@ const here = join(process.cwd(), 'test/agent/states/pkg/fixtures/cases');
 export function mismatch(got: unknown, want: unknown, at = '$'): string | undefined {
   if (want === '<any>') return got === undefined ? `${at}: missing` : undefined;
   if (typeof want === 'string' && want.startsWith('re:')) {
-    return typeof got === 'string' && new RegExp(want.slice(3)).test(got) ? undefined : `${at}: ${JSON.stringify(got)} !~ ${want}`;
+    return typeof got === 'string' && new RegExp(want.slice(3)).test(got)
+      ? undefined
+      : `${at}: ${JSON.stringify(got)} !~ ${want}`;
   }
   if (Array.isArray(want)) {
-    if (!Array.isArray(got) || got.length !== want.length) return `${at}: ${JSON.stringify(got)} != ${JSON.stringify(want)}`;
+    if (!Array.isArray(got) || got.length !== want.length)
+      return `${at}: ${JSON.stringify(got)} != ${JSON.stringify(want)}`;
     for (let i = 0; i < want.length; i++) {
       const m = mismatch(got[i], want[i], `${at}[${i}]`);
       if (m) return m;
@@ -89,7 +92,9 @@ function readOrNull(p: string): string | null {
   }
 }
 
-for (const file of readdirSync(here).filter((n) => n.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(here)
+  .filter((n) => n.endsWith('.yaml'))
+  .sort()) {
   const fx = parse(readFileSync(join(here, file), 'utf8')) as Fixture;
   const mod = fx.mod ?? 'pkg';
   t.test(`${file.replace(/\.yaml$/, '')}${fx.description ? `: ${fx.description}` : ''}`, async (t) => {
@@ -138,10 +143,18 @@ for (const file of readdirSync(here).filter((n) => n.endsWith('.yaml')).sort()) 
     }
     const cmds = rec.commands();
     for (const want of fx.expect.ran ?? []) {
-      t.ok(cmds.some((c) => !mismatch(c, want)), `ran ${want}`, { commands: cmds });
+      t.ok(
+        cmds.some((c) => !mismatch(c, want)),
+        `ran ${want}`,
+        { commands: cmds },
+      );
     }
     for (const want of fx.expect.not_ran ?? []) {
-      t.notOk(cmds.some((c) => !mismatch(c, want)), `did not run ${want}`, { commands: cmds });
+      t.notOk(
+        cmds.some((c) => !mismatch(c, want)),
+        `did not run ${want}`,
+        { commands: cmds },
+      );
     }
     t.same(rec.unexpected, [], 'no unexpected commands');
     for (const [path, want] of Object.entries(fx.expect.files ?? {})) {

@@ -22,7 +22,10 @@ function has(cmd: string): boolean {
 
 function installed(name: string): boolean {
   try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).endsWith(' installed');
+    return execFileSync('dpkg-query', ['-W', '-f=${Status}', name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).endsWith(' installed');
   } catch {
     return false;
   }
@@ -37,28 +40,40 @@ function readOnly(test: boolean): StateContext {
 
 const canRead = has('dpkg-query') && has('apt-cache');
 
-t.test('check reads the real dpkg database and candidates', { skip: canRead ? false : 'no dpkg/apt here' }, async (t) => {
-  const ctx = readOnly(true);
-  const present = await pkg.installed.check({ name: 'dpkg' }, ctx);
-  t.equal(present.status, 'converged', 'dpkg is installed where dpkg-query runs');
-  t.equal(present.comment, 'All specified packages are already installed');
-  const gone = await pkg.removed.check({ name: 'nosuchpkg-halite-test' }, ctx);
-  t.equal(gone.status, 'converged');
-  const unknown = await pkg.installed.check({ name: 'nosuchpkg-halite-test' }, ctx);
-  t.equal(unknown.status, 'failed');
-  const latest = await pkg.latest.check({ name: 'dpkg' }, ctx);
-  t.not(latest.status, 'failed', latest.comment);
-});
+t.test(
+  'check reads the real dpkg database and candidates',
+  { skip: canRead ? false : 'no dpkg/apt here' },
+  async (t) => {
+    const ctx = readOnly(true);
+    const present = await pkg.installed.check({ name: 'dpkg' }, ctx);
+    t.equal(present.status, 'converged', 'dpkg is installed where dpkg-query runs');
+    t.equal(present.comment, 'All specified packages are already installed');
+    const gone = await pkg.removed.check({ name: 'nosuchpkg-halite-test' }, ctx);
+    t.equal(gone.status, 'converged');
+    const unknown = await pkg.installed.check({ name: 'nosuchpkg-halite-test' }, ctx);
+    t.equal(unknown.status, 'failed');
+    const latest = await pkg.latest.check({ name: 'dpkg' }, ctx);
+    t.not(latest.status, 'failed', latest.comment);
+  },
+);
 
 const real = process.env.HALITE_REAL_APT === '1';
-const skipReal = !real ? 'set HALITE_REAL_APT=1 to install and remove a package on this host'
-  : process.getuid?.() !== 0 ? 'needs root'
-  : installed(PACKAGE) ? `${PACKAGE} is already installed; not touching it` : false;
+const skipReal = !real
+  ? 'set HALITE_REAL_APT=1 to install and remove a package on this host'
+  : process.getuid?.() !== 0
+    ? 'needs root'
+    : installed(PACKAGE)
+      ? `${PACKAGE} is already installed; not touching it`
+      : false;
 
 t.test(`install and remove ${PACKAGE} for real`, { skip: skipReal }, async (t) => {
   const ctx = makeContext({ log: silentLogger });
   t.teardown(() => {
-    if (installed(PACKAGE)) execFileSync('apt-get', ['-q', '-y', 'purge', PACKAGE], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (installed(PACKAGE))
+      execFileSync('apt-get', ['-q', '-y', 'purge', PACKAGE], {
+        stdio: 'ignore',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
   });
   const plan = await pkg.installed.check({ name: PACKAGE }, ctx);
   t.equal(plan.status, 'pending', plan.comment);

@@ -35,7 +35,9 @@ function text(v: string | undefined): string {
 }
 
 function matches(pattern: string, cmd: string): boolean {
-  return pattern.endsWith(' *') ? cmd.startsWith(pattern.slice(0, -1)) || cmd === pattern.slice(0, -2) : cmd === pattern;
+  return pattern.endsWith(' *')
+    ? cmd.startsWith(pattern.slice(0, -1)) || cmd === pattern.slice(0, -2)
+    : cmd === pattern;
 }
 
 export class Recorded {
@@ -48,17 +50,33 @@ export class Recorded {
   readonly run: Runner = async (argv: string[], opts: RunOptions = {}): Promise<RunResult> => {
     const cmd = argv.join(' ');
     this.calls.push({ cmd, input: opts.input, env: opts.env });
-    const idx = this.steps.map((s, i) => [s, i] as const).filter(([s]) => matches(s.run, cmd)).map(([, i]) => i);
+    const idx = this.steps
+      .map((s, i) => [s, i] as const)
+      .filter(([s]) => matches(s.run, cmd))
+      .map(([, i]) => i);
     if (!idx.length) {
       this.unexpected.push(cmd);
-      return { argv, code: 127, stdout: '', stderr: `unexpected command: ${cmd}`, timedOut: false, error: 'unexpected command' };
+      return {
+        argv,
+        code: 127,
+        stdout: '',
+        stderr: `unexpected command: ${cmd}`,
+        timedOut: false,
+        error: 'unexpected command',
+      };
     }
     const i = idx.find((n) => !this.used.has(n)) ?? idx[idx.length - 1];
     this.used.add(i);
     const s = this.steps[i];
-    if (s.input !== undefined && s.input !== opts.input) this.unexpected.push(`${cmd} with stdin ${JSON.stringify(opts.input)}`);
+    if (s.input !== undefined && s.input !== opts.input)
+      this.unexpected.push(`${cmd} with stdin ${JSON.stringify(opts.input)}`);
     const drop = s.drop ? new RegExp(s.drop) : undefined;
-    const base = drop ? text(s.stdout).split('\n').filter((l) => !drop.test(l)).join('\n') : text(s.stdout);
+    const base = drop
+      ? text(s.stdout)
+          .split('\n')
+          .filter((l) => !drop.test(l))
+          .join('\n')
+      : text(s.stdout);
     const stdout = (base + (s.stdout_append ?? '')).replace(/\n$/, '');
     return { argv, code: s.code ?? 0, stdout, stderr: text(s.stderr).replace(/\n$/, ''), pid: 1, timedOut: false };
   };

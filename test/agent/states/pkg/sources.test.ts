@@ -3,15 +3,32 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  dearmor, defaultSourceFile, formatSourceLine, keyFileContent, parseSourceLine, sameRepo, sameSource,
+  dearmor,
+  defaultSourceFile,
+  formatSourceLine,
+  keyFileContent,
+  parseSourceLine,
+  sameRepo,
+  sameSource,
 } from '../../../../agent/backends/apt-sources.ts';
 import { withSource } from '../../../../agent/states/pkgrepo.ts';
 import { OUTPUT_DIR } from './recorded.ts';
 
 t.test('parse and format one-line sources', async (t) => {
-  const s = parseSourceLine('deb [signed-by=/etc/apt/keyrings/x.gpg arch=amd64] http://repo.example.com/debian bookworm main contrib # note');
-  t.same(s, { type: 'deb', options: { 'signed-by': '/etc/apt/keyrings/x.gpg', arch: 'amd64' }, uri: 'http://repo.example.com/debian', suite: 'bookworm', components: ['main', 'contrib'] });
-  t.equal(formatSourceLine(s!), 'deb [signed-by=/etc/apt/keyrings/x.gpg arch=amd64] http://repo.example.com/debian bookworm main contrib');
+  const s = parseSourceLine(
+    'deb [signed-by=/etc/apt/keyrings/x.gpg arch=amd64] http://repo.example.com/debian bookworm main contrib # note',
+  );
+  t.same(s, {
+    type: 'deb',
+    options: { 'signed-by': '/etc/apt/keyrings/x.gpg', arch: 'amd64' },
+    uri: 'http://repo.example.com/debian',
+    suite: 'bookworm',
+    components: ['main', 'contrib'],
+  });
+  t.equal(
+    formatSourceLine(s!),
+    'deb [signed-by=/etc/apt/keyrings/x.gpg arch=amd64] http://repo.example.com/debian bookworm main contrib',
+  );
   t.equal(parseSourceLine('# deb http://x bookworm main'), undefined);
   t.equal(parseSourceLine('deb [broken http://x bookworm main'), undefined);
   t.equal(parseSourceLine('deb http://x'), undefined);
@@ -30,15 +47,25 @@ t.test('same repository and same source', async (t) => {
 });
 
 t.test('default file derives from the URI', async (t) => {
-  t.equal(defaultSourceFile(parseSourceLine('deb https://user@repo.example.com:8443/apt/debian/ bookworm main')!), '/etc/apt/sources.list.d/repo.example.com_8443_apt_debian.list');
+  t.equal(
+    defaultSourceFile(parseSourceLine('deb https://user@repo.example.com:8443/apt/debian/ bookworm main')!),
+    '/etc/apt/sources.list.d/repo.example.com_8443_apt_debian.list',
+  );
 });
 
 t.test('withSource keeps, replaces or appends', async (t) => {
   const want = parseSourceLine('deb http://x/debian bookworm main')!;
   t.equal(withSource('', want, false), 'deb http://x/debian bookworm main\n');
-  t.equal(withSource('deb http://y bookworm main', want, false), 'deb http://y bookworm main\ndeb http://x/debian bookworm main\n');
+  t.equal(
+    withSource('deb http://y bookworm main', want, false),
+    'deb http://y bookworm main\ndeb http://x/debian bookworm main\n',
+  );
   t.equal(withSource('deb http://x/debian bookworm main\n', want, false), 'deb http://x/debian bookworm main\n');
-  t.equal(withSource('deb http://x/debian bookworm contrib\ndeb http://x/debian bookworm non-free\n', want, false), 'deb http://x/debian bookworm main\n', 'duplicates of the repository go');
+  t.equal(
+    withSource('deb http://x/debian bookworm contrib\ndeb http://x/debian bookworm non-free\n', want, false),
+    'deb http://x/debian bookworm main\n',
+    'duplicates of the repository go',
+  );
   t.equal(withSource('deb http://y bookworm main\n', want, true), 'deb http://x/debian bookworm main\n');
 });
 

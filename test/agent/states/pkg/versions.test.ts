@@ -4,8 +4,23 @@ import { execFileSync } from 'node:child_process';
 import { compareVersions, parseSpec, satisfies, specText } from '../../../../agent/backends/dpkg.ts';
 
 const ORDERED = [
-  '0.9', '1.0~rc1', '1.0~rc1-1', '1.0', '1.0-1', '1.0-1+b1', '1.0-1+deb12u1', '1.0-2', '1.0a', '1.0.1',
-  '1.00.2', '1.2', '1.10', '5.2.15-2+b8', '5.2.15-2+b13', '1:0.1', '2:0.0.1',
+  '0.9',
+  '1.0~rc1',
+  '1.0~rc1-1',
+  '1.0',
+  '1.0-1',
+  '1.0-1+b1',
+  '1.0-1+deb12u1',
+  '1.0-2',
+  '1.0a',
+  '1.0.1',
+  '1.00.2',
+  '1.2',
+  '1.10',
+  '5.2.15-2+b8',
+  '5.2.15-2+b13',
+  '1:0.1',
+  '2:0.0.1',
 ];
 
 t.test('compareVersions orders like dpkg', async (t) => {
@@ -23,7 +38,14 @@ t.test('compareVersions orders like dpkg', async (t) => {
 });
 
 t.test('compareVersions agrees with dpkg --compare-versions', { skip: hasDpkg() ? false : 'no dpkg' }, async (t) => {
-  const pairs: Array<[string, string]> = [['1.0~rc1', '1.0'], ['1.0-1+b1', '1.0-1.1'], ['2.36-9+deb12u7', '2.36-9+deb12u14'], ['1:1.0', '2.0'], ['1.0a', '1.0+'], ['7.88.1-10+deb12u14', '7.88.1-10+deb12u5']];
+  const pairs: Array<[string, string]> = [
+    ['1.0~rc1', '1.0'],
+    ['1.0-1+b1', '1.0-1.1'],
+    ['2.36-9+deb12u7', '2.36-9+deb12u14'],
+    ['1:1.0', '2.0'],
+    ['1.0a', '1.0+'],
+    ['7.88.1-10+deb12u14', '7.88.1-10+deb12u5'],
+  ];
   for (const [a, b] of pairs) {
     const lt = dpkgLt(a, b);
     t.equal(compareVersions(a, b) < 0, lt, `${a} vs ${b}`);
@@ -37,7 +59,8 @@ t.test('parseSpec and satisfies', async (t) => {
   t.same(parseSpec('=1.6'), { op: '==', version: '1.6', glob: false });
   t.same(parseSpec('>= 1.6'), { op: '>=', version: '1.6', glob: false });
   t.same(parseSpec('1.6.*'), { op: '==', version: '1.6.*', glob: true });
-  const s = (x: string): NonNullable<ReturnType<typeof parseSpec>> => parseSpec(x) as NonNullable<ReturnType<typeof parseSpec>>;
+  const s = (x: string): NonNullable<ReturnType<typeof parseSpec>> =>
+    parseSpec(x) as NonNullable<ReturnType<typeof parseSpec>>;
   t.ok(satisfies('1.6.18-1', s('1.6.*')));
   t.notOk(satisfies('1.7.0-1', s('1.6.*')));
   t.ok(satisfies('1.6.18-1', s('>=1.6')));

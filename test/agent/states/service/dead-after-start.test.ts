@@ -61,13 +61,16 @@ t.test('a watch restart that leaves the service dead fails, saying why', async (
   const out = await running.apply(await running.modWatch!({ name: 'cache' }, ctx), ctx);
   t.equal(out.result, false);
   t.same(out.changes, { cache: false });
-  t.equal(out.comment, [
-    'Failed to restart the service: the service is not running 1 s after the restart',
-    '/etc/init.d/cache status (exit 3):',
-    '    cache is not running',
-    'Last log lines (/var/log/cache.log):',
-    `    fatal: bad directive in ${w.root}/etc/cache.conf line 3`,
-  ].join('\n'));
+  t.equal(
+    out.comment,
+    [
+      'Failed to restart the service: the service is not running 1 s after the restart',
+      '/etc/init.d/cache status (exit 3):',
+      '    cache is not running',
+      'Last log lines (/var/log/cache.log):',
+      `    fatal: bad directive in ${w.root}/etc/cache.conf line 3`,
+    ].join('\n'),
+  );
 
   // the next run: still dead, and its failure says why as well
   ctx = w.ctx();
@@ -75,7 +78,10 @@ t.test('a watch restart that leaves the service dead fails, saying why', async (
   t.match(plan, { status: 'pending', comment: 'Service cache is set to start' });
   const again = await running.apply(plan, ctx);
   t.equal(again.result, false);
-  t.match(again.comment, /^Service cache failed to start: it is not running 1 s after the start\n\/etc\/init.d\/cache status \(exit 3\):\n    cache is not running\nLast log lines \(\/var\/log\/cache.log\):\n    fatal: bad directive/);
+  t.match(
+    again.comment,
+    /^Service cache failed to start: it is not running 1 s after the start\n\/etc\/init.d\/cache status \(exit 3\):\n    cache is not running\nLast log lines \(\/var\/log\/cache.log\):\n    fatal: bad directive/,
+  );
 });
 
 t.test('init_delay is the settle time (Salt’s argument), and the comment says the delay', async (t) => {
@@ -84,7 +90,10 @@ t.test('init_delay is the settle time (Salt’s argument), and the comment says 
   const ctx = w.ctx();
   const out = await running.apply(await running.check({ name: 'web', init_delay: 0.2 }, ctx), ctx);
   t.equal(out.result, false);
-  t.match(out.comment, /^Service web failed to start: it is not running 0.2 s after the start\nDelayed return for 0.2 seconds\n\/etc\/init.d\/web status/);
+  t.match(
+    out.comment,
+    /^Service web failed to start: it is not running 0.2 s after the start\nDelayed return for 0.2 seconds\n\/etc\/init.d\/web status/,
+  );
 });
 
 t.test('a log that is a symlink is not followed into the comment', async (t) => {

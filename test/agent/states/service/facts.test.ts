@@ -2,25 +2,45 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyOf, parseSystemctlShow, parseSysv, sysvEnabled, unitName, unitState } from '../../../../agent/facts/services.ts';
+import {
+  keyOf,
+  parseSystemctlShow,
+  parseSysv,
+  sysvEnabled,
+  unitName,
+  unitState,
+} from '../../../../agent/facts/services.ts';
 import { detectInit } from '../../../../agent/backends/init.ts';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-const fixture = (n: string): string => readFileSync(join(process.cwd(), 'test/agent/states/service/fixtures', n), 'utf8');
+const fixture = (n: string): string =>
+  readFileSync(join(process.cwd(), 'test/agent/states/service/fixtures', n), 'utf8');
 
 t.test('systemctl show: one block per unit, in the order asked', async (t) => {
   const m = parseSystemctlShow(fixture('show-mixed.txt'), ['memcached', 'nginx', 'nope']);
   t.ok(m);
-  t.same(m!.get('memcached'), { name: 'memcached', available: true, running: true, enabled: true, needsDaemonReload: false });
+  t.same(m!.get('memcached'), {
+    name: 'memcached',
+    available: true,
+    running: true,
+    enabled: true,
+    needsDaemonReload: false,
+  });
   t.same(m!.get('nginx'), { name: 'nginx', available: true, running: false, enabled: false, needsDaemonReload: true });
   t.same(m!.get('nope'), { name: 'nope', available: false, running: false, enabled: false, needsDaemonReload: false });
-  t.equal(parseSystemctlShow(fixture('show-mixed.txt'), ['a', 'b']), undefined, 'blocks that do not line up are rejected');
+  t.equal(
+    parseSystemctlShow(fixture('show-mixed.txt'), ['a', 'b']),
+    undefined,
+    'blocks that do not line up are rejected',
+  );
 });
 
 t.test('enabled and running as systemctl is-enabled / is-active see them', async (t) => {
-  for (const s of ['enabled', 'static', 'indirect', 'alias', 'generated', 'enabled-runtime']) t.ok(unitState('x', { LoadState: 'loaded', UnitFileState: s }).enabled, s);
-  for (const s of ['disabled', 'masked', '']) t.notOk(unitState('x', { LoadState: 'loaded', UnitFileState: s }).enabled, s || 'empty');
+  for (const s of ['enabled', 'static', 'indirect', 'alias', 'generated', 'enabled-runtime'])
+    t.ok(unitState('x', { LoadState: 'loaded', UnitFileState: s }).enabled, s);
+  for (const s of ['disabled', 'masked', ''])
+    t.notOk(unitState('x', { LoadState: 'loaded', UnitFileState: s }).enabled, s || 'empty');
   t.ok(unitState('x', { LoadState: 'loaded', ActiveState: 'reloading' }).running);
   t.notOk(unitState('x', { LoadState: 'loaded', ActiveState: 'failed' }).running);
   t.ok(unitState('x', { LoadState: 'masked' }).available, 'a masked unit exists');
@@ -38,7 +58,10 @@ t.test('sysv: status exit code and S links in rc2.d', async (t) => {
   t.ok(sysvEnabled('memcached', links));
   t.notOk(sysvEnabled('nginx', links), 'a K link is not a start link');
   t.notOk(sysvEnabled('memcache', links), 'whole names only');
-  const m = parseSysv({ status: { memcached: 0, nginx: 3, gone: null }, rcLinks: links }, keyOf(['nginx', 'memcached', 'gone']));
+  const m = parseSysv(
+    { status: { memcached: 0, nginx: 3, gone: null }, rcLinks: links },
+    keyOf(['nginx', 'memcached', 'gone']),
+  );
   t.same(m.get('memcached'), { name: 'memcached', available: true, running: true, enabled: true });
   t.same(m.get('nginx'), { name: 'nginx', available: true, running: false, enabled: false });
   t.same(m.get('gone'), { name: 'gone', available: false, running: false, enabled: false });

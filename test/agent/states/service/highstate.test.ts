@@ -46,14 +46,19 @@ memcached:
 `;
 
 const opts = (test = false) => ({ test, context: { root, grains: { init: 'sysvinit' } } });
-const calls = (): string[] => (existsSync(join(root, 'log/memcached')) ? readFileSync(join(root, 'log/memcached'), 'utf8').trim().split('\n') : []);
+const calls = (): string[] =>
+  existsSync(join(root, 'log/memcached')) ? readFileSync(join(root, 'log/memcached'), 'utf8').trim().split('\n') : [];
 
 t.test('test mode: the init script is pending, so the service would start', async (t) => {
   const r = await run(sls('1', 'require'), opts(true));
   t.match(r.byId('memcached-init'), { result: null });
   t.match(r.byId('memcached'), { result: null, comment: 'Service memcached is set to start' });
   const watched = await run(sls('1'), opts(true));
-  t.match(watched.byId('memcached'), { result: null, comment: 'Service is set to be started' }, 'with watch, Salt reports the watch reaction');
+  t.match(
+    watched.byId('memcached'),
+    { result: null, comment: 'Service is set to be started' },
+    'with watch, Salt reports the watch reaction',
+  );
   t.notOk(existsSync(join(root, 'etc/init.d/memcached')));
 });
 
@@ -61,7 +66,11 @@ t.test('first run: script written, service started', async (t) => {
   const r = await run(sls('1'), opts());
   t.match(r.byId('memcached-init'), { result: true });
   t.match(r.byId('memcached'), { result: true, changes: { memcached: true }, comment: 'Started service memcached' });
-  t.same(calls().filter((c) => c !== 'status'), ['start'], 'started once, no restart on top');
+  t.same(
+    calls().filter((c) => c !== 'status'),
+    ['start'],
+    'started once, no restart on top',
+  );
 });
 
 t.test('second run, same script: nothing to do', async (t) => {
@@ -74,5 +83,8 @@ t.test('changed script: the watch restarts the running service', async (t) => {
   t.match(test.byId('memcached'), { result: null, comment: 'Service is set to be restarted' });
   const r = await run(sls('2'), opts());
   t.match(r.byId('memcached'), { result: true, changes: { memcached: true }, comment: 'Service restarted' });
-  t.same(calls().filter((c) => c !== 'status'), ['start', 'restart']);
+  t.same(
+    calls().filter((c) => c !== 'status'),
+    ['start', 'restart'],
+  );
 });

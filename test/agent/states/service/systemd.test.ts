@@ -12,8 +12,17 @@ import type { LowChunk } from '../../../../agent/protocol.ts';
 
 const show = readFileSync(join(process.cwd(), 'test/agent/states/service/fixtures/show-mixed.txt'), 'utf8');
 const chunk = (name: string): LowChunk => ({
-  tag: `service_|-${name}_|-${name}_|-running`, state: 'service', fun: 'running', id: name, name, sls: 's', env: 'base',
-  order: 0, args: {}, meta: {}, requisites: {},
+  tag: `service_|-${name}_|-${name}_|-running`,
+  state: 'service',
+  fun: 'running',
+  id: name,
+  name,
+  sls: 's',
+  env: 'base',
+  order: 0,
+  args: {},
+  meta: {},
+  requisites: {},
 });
 
 function systemctl(): { calls: string[][]; run: Runner; started: Set<string> } {
@@ -25,7 +34,9 @@ function systemctl(): { calls: string[][]; run: Runner; started: Set<string> } {
     if (argv[1] === 'show') {
       // The fixture's block for each unit asked about; a started unit reports active.
       const blocks = argv.slice(argv.indexOf('--') + 1).map((unit) => {
-        const block = show.split('\n\n').find((b) => b.startsWith(`Id=${unit}\n`)) ?? `Id=${unit}\nLoadState=not-found\nActiveState=inactive`;
+        const block =
+          show.split('\n\n').find((b) => b.startsWith(`Id=${unit}\n`)) ??
+          `Id=${unit}\nLoadState=not-found\nActiveState=inactive`;
         return started.has(unit) ? block.replace('ActiveState=inactive', 'ActiveState=active') : block.trim();
       });
       return ok(blocks.join('\n\n'));
@@ -44,20 +55,55 @@ t.test('argv per action', async (t) => {
 
 t.test('one show for all services, daemon-reload when needed, then start', async (t) => {
   const s = systemctl();
-  const ctx = makeContext({ run: s.run, log: silentLogger, grains: { init: 'systemd' }, chunks: ['nginx', 'memcached', 'nope'].map(chunk) });
-  t.match(await running.check({ name: 'memcached' }, ctx), { status: 'converged', comment: 'The service memcached is already running' });
+  const ctx = makeContext({
+    run: s.run,
+    log: silentLogger,
+    grains: { init: 'systemd' },
+    chunks: ['nginx', 'memcached', 'nope'].map(chunk),
+  });
+  t.match(await running.check({ name: 'memcached' }, ctx), {
+    status: 'converged',
+    comment: 'The service memcached is already running',
+  });
   const plan = await running.check({ name: 'nginx' }, ctx);
   t.equal(s.calls.length, 1, 'both answered by one query');
-  t.same(s.calls[0], ['systemctl', 'show', '-p', 'Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', 'memcached.service', 'nginx.service', 'nope.service']);
+  t.same(s.calls[0], [
+    'systemctl',
+    'show',
+    '-p',
+    'Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload',
+    '--',
+    'memcached.service',
+    'nginx.service',
+    'nope.service',
+  ]);
   const out = await running.apply(plan, ctx);
   t.same(out, { changes: { nginx: true }, comment: 'Started service nginx' });
-  t.same(s.calls.slice(1), [
-    ['systemctl', 'daemon-reload'],
-    ['systemctl', 'start', '--', 'nginx.service'],
-    ['systemctl', 'show', '-p', 'Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', 'nginx.service'],
-    // and again once the settle time has passed: it still runs
-    ['systemctl', 'show', '-p', 'Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', 'nginx.service'],
-  ], 'after the start, only nginx is asked again');
+  t.same(
+    s.calls.slice(1),
+    [
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'start', '--', 'nginx.service'],
+      [
+        'systemctl',
+        'show',
+        '-p',
+        'Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload',
+        '--',
+        'nginx.service',
+      ],
+      // and again once the settle time has passed: it still runs
+      [
+        'systemctl',
+        'show',
+        '-p',
+        'Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload',
+        '--',
+        'nginx.service',
+      ],
+    ],
+    'after the start, only nginx is asked again',
+  );
   t.match(await running.check({ name: 'nginx' }, ctx), { status: 'converged' });
   t.match(await running.check({ name: 'memcached' }, ctx), { status: 'converged' });
   t.equal(s.calls.length, 5, 'the others still come from the batch');
