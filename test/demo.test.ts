@@ -105,7 +105,8 @@ if (process.getuid?.() !== 0) {
       });
       const { code, out, err } = await demo(['--name', name], { HALITE_FLEET_CACHE: cache });
       t.equal(code, 0, 'the demo exits 0');
-      if (code !== 0) t.comment(err.split('\n').slice(-40).join('\n'));
+      // what went wrong, where a reporter that hides comments still shows it
+      if (code !== 0) process.stderr.write(`the demo's last output:\n${err.split('\n').slice(-60).join('\n')}\n`);
 
       t.match(err, /building the base root filesystem/, 'the image was built');
       t.match(err, /retrieving packages: \d+/, 'with progress while debootstrap runs');

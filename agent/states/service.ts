@@ -95,6 +95,13 @@ type RunningArgs = ArgsOf<typeof RUNNING_ARGS>;
  */
 export const DEFAULT_SETTLE_SEC = 1;
 const settleOf = (ops: ServiceOps): number => ops.initDelay ?? DEFAULT_SETTLE_SEC;
+/**
+ * A service not yet running when the settle time is up is looked at again for this long before
+ * the state fails: on a loaded host an init script can return before its daemon shows up. A daemon
+ * that died stays dead, so this delays a failure without hiding it.
+ */
+export const START_GRACE_SEC = 5;
+const GRACE_POLL_SEC = 0.5;
 
 /** With `sig`, a service runs when a process command line matches it (`pgrep -f`), as in Salt. */
 async function withSig(st: ServiceState, sig: string | undefined, ctx: StateContext): Promise<ServiceState> {
@@ -247,6 +254,21 @@ async function toggle(
 
 const sleep = (s: number): Promise<void> => new Promise((res) => setTimeout(res, s * 1000));
 
+/** The state after a start, restart or reload: rechecked until it runs, for START_GRACE_SEC at most. */
+async function runningAfterStart(
+  backend: ReturnType<typeof serviceBackend>,
+  name: string,
+  sig: string | undefined,
+  ctx: StateContext,
+): Promise<ServiceState> {
+  let st = await withSig(await backend.recheck(name, ctx), sig, ctx);
+  for (let waited = 0; !st.running && waited < START_GRACE_SEC && !ctx.signal?.aborted; waited += GRACE_POLL_SEC) {
+    await sleep(GRACE_POLL_SEC);
+    st = await withSig(await backend.recheck(name, ctx), sig, ctx);
+  }
+  return st;
+}
+
 async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<Outcome> {
   const ops = opsOf(plan);
   const { name } = ops;
@@ -267,10 +289,10 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
     // a restart or reload that "succeeded" may have left the service dead (a broken config)
     const settle = settleOf(ops);
     if (r.ok && settle > 0) await sleep(settle);
-    const after = r.ok ? await withSig(await backend.recheck(name, ctx), ops.sig, ctx) : undefined;
+    const after = r.ok ? await runningAfterStart(backend, name, ops.sig, ctx) : undefined;
     if (r.ok && after?.running) return { changes: { [name]: true }, comment: `Service ${ops.participle}` };
     const why = r.ok
-      ? `the service is not running ${settle} s after the ${ops.verb}`
+      ? `the service is not running ${settle + START_GRACE_SEC} s after the ${ops.verb}`
       : ctx.redact(r.error ?? 'the command failed');
     return {
       result: false,
@@ -308,16 +330,14 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
   }
   const settle = starting ? settleOf(ops) : (ops.initDelay ?? 0);
   if (settle > 0) await sleep(settle);
-  const after = await withSig(
-    settle > 0 ? await backend.recheck(name, ctx) : await backend.state(name, ctx),
-    ops.sig,
-    ctx,
-  );
+  const after = starting
+    ? await runningAfterStart(backend, name, ops.sig, ctx)
+    : await withSig(settle > 0 ? await backend.recheck(name, ctx) : await backend.state(name, ctx), ops.sig, ctx);
   const changes: Changes = {};
   if (after.enabled !== ops.before.enabled || after.running !== ops.before.running) changes[name] = after.running;
   const ok = starting ? after.running : !after.running;
   const failure = starting
-    ? `Service ${name} failed to start: it is not running ${settle} s after the start`
+    ? `Service ${name} failed to start: it is not running ${settle + START_GRACE_SEC} s after the start`
     : `Service ${name} failed to die`;
   out = {
     result: ok,

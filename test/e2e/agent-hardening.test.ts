@@ -114,7 +114,7 @@ t.test('a restart fired by watch that leaves memcached dead fails with its statu
   t.comment(svc.comment);
   t.match(
     svc.comment,
-    /^Failed to restart the service: the service is not running 1 s after the restart\n\/etc\/init.d\/memcached status \(exit \d+\)/,
+    /^Failed to restart the service: the service is not running 6 s after the restart\n\/etc\/init.d\/memcached status \(exit \d+\)/,
   );
   t.match(svc.comment, /Last log lines \(\/var\/log\/memcached.log\):\n/);
 
@@ -123,7 +123,7 @@ t.test('a restart fired by watch that leaves memcached dead fails with its statu
   t.equal(again.result, false);
   t.match(
     again.comment,
-    /^Service memcached failed to start: it is not running 1 s after the start\n\/etc\/init.d\/memcached status/,
+    /^Service memcached failed to start: it is not running 6 s after the start\n\/etc\/init.d\/memcached status/,
   );
   t.match(again.comment, /Last log lines/);
 });

@@ -64,7 +64,7 @@ t.test('a watch restart that leaves the service dead fails, saying why', async (
   t.equal(
     out.comment,
     [
-      'Failed to restart the service: the service is not running 1 s after the restart',
+      'Failed to restart the service: the service is not running 6 s after the restart',
       '/etc/init.d/cache status (exit 3):',
       '    cache is not running',
       'Last log lines (/var/log/cache.log):',
@@ -80,7 +80,7 @@ t.test('a watch restart that leaves the service dead fails, saying why', async (
   t.equal(again.result, false);
   t.match(
     again.comment,
-    /^Service cache failed to start: it is not running 1 s after the start\n\/etc\/init.d\/cache status \(exit 3\):\n    cache is not running\nLast log lines \(\/var\/log\/cache.log\):\n    fatal: bad directive/,
+    /^Service cache failed to start: it is not running 6 s after the start\n\/etc\/init.d\/cache status \(exit 3\):\n    cache is not running\nLast log lines \(\/var\/log\/cache.log\):\n    fatal: bad directive/,
   );
 });
 
@@ -92,7 +92,7 @@ t.test('init_delay is the settle time (Salt’s argument), and the comment says 
   t.equal(out.result, false);
   t.match(
     out.comment,
-    /^Service web failed to start: it is not running 0.2 s after the start\nDelayed return for 0.2 seconds\n\/etc\/init.d\/web status/,
+    /^Service web failed to start: it is not running 5.2 s after the start\nDelayed return for 0.2 seconds\n\/etc\/init.d\/web status/,
   );
 });
 
