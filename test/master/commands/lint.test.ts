@@ -1,13 +1,8 @@
 // `halite lint` in-process: it checks halite.yaml, the roles and the roster as a job does, each
 // error at the line to fix, and exits non-zero.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { main } from '../../../master/cli.ts';
-
-const made: string[] = [];
-t.teardown(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+import { join } from 'node:path';
+import { halite, workspaceDir } from '../cli-workspace.ts';
 
 const GOOD: Record<string, string> = {
   'halite.yaml': 'levels:\n  staging: {}\n  production: {}\n',
@@ -20,22 +15,8 @@ const GOOD: Record<string, string> = {
 };
 
 async function lint(files: Record<string, string>, args: string[] = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'halite-lint-'));
-  made.push(dir);
-  for (const [path, text] of Object.entries({ ...GOOD, ...files })) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  const io = {
-    out: '',
-    err: '',
-    env: {},
-    cwd: dir,
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s),
-  };
-  const code = await main(['lint', ...args], io);
-  return { dir, code, out: io.out, err: io.err };
+  const dir = workspaceDir(t, 'lint', { ...GOOD, ...files });
+  return { dir, ...(await halite(dir, ['lint', ...args])) };
 }
 
 t.test('a clean tree', async (t) => {
@@ -111,24 +92,12 @@ t.test("a bad halite.yaml key: exit 5, at the key's line", async (t) => {
 });
 
 t.test('roles/ missing: one error, not one per host', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'halite-lint-'));
-  made.push(dir);
-  for (const [path, text] of Object.entries(GOOD)) {
-    if (path.startsWith('roles/')) continue;
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  const io = {
-    out: '',
-    err: '',
-    env: {},
-    cwd: dir,
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s),
-  };
-  t.equal(await main(['lint'], io), 5);
+  const withoutRoles = Object.fromEntries(Object.entries(GOOD).filter(([path]) => !path.startsWith('roles/')));
+  const dir = workspaceDir(t, 'lint', withoutRoles);
+  const r = await halite(dir, ['lint']);
+  t.equal(r.code, 5);
   t.equal(
-    io.out,
+    r.out,
     `${join(dir, 'roles')}: cannot read roles: no such directory (CONFIG)\nlint: 2 hosts, 0 with errors; 1 error in total\n`,
   );
 });
