@@ -86,6 +86,14 @@ export interface StateResult {
   warnings?: string[];
 }
 
+/**
+ * A state that changed something, or in a test run would: it reports changes, or (test run) its
+ * result is None, Salt's "would be changed" — cmd.script's report, for one, names no changes.
+ */
+export function changedState(r: Pick<StateResult, 'result' | 'changes'>, test: boolean): boolean {
+  return Object.keys(r.changes ?? {}).length > 0 || (test && r.result === null);
+}
+
 export function makeTag(state: string, id: string, name: string, fun: string): string {
   return `${state}_|-${id}_|-${name}_|-${fun}`;
 }

@@ -1,5 +1,5 @@
 // The event stream on stdout: one JSON object per line (NDJSON); stderr carries the human log.
-import type { AgentEvent, RunSummary, StateResult } from '../protocol.ts';
+import { changedState, type AgentEvent, type RunSummary, type StateResult } from '../protocol.ts';
 import type { ErrorData } from '../errors.ts';
 import type { ReportedFacts } from '../facts/reported.ts';
 
@@ -22,7 +22,7 @@ export function parseEvent(line: string): AgentEvent | undefined {
   }
 }
 
-/** Salt-style counts of a finished run. */
+/** Counts of a finished run; in a test run `changed` counts the states that would change. */
 export function summarize(results: readonly StateResult[], test: boolean, stopped: boolean): RunSummary {
   let succeeded = 0,
     failed = 0,
@@ -31,7 +31,7 @@ export function summarize(results: readonly StateResult[], test: boolean, stoppe
   for (const r of results) {
     if (r.result === false) failed++;
     else succeeded++;
-    if (Object.keys(r.changes ?? {}).length) changed++;
+    if (changedState(r, test)) changed++;
     duration += r.duration_ms || 0;
   }
   return {

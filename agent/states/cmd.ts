@@ -264,6 +264,16 @@ async function testStateful(ops: CmdOps, ctx: StateContext): Promise<Plan<CmdOps
   return result ? converged(out.comment) : failed(out.comment, out.changes);
 }
 
+/**
+ * The plan of a command that would run: in test mode, Salt's report — cmd.run names the command in
+ * its changes, cmd.script reports none; a `stateful` command (no test_name) reads the empty
+ * output of a command that did not run, so it reports neither changes nor a comment.
+ */
+function wouldRun(ops: CmdOps, comment: string, changes: Changes): Plan<CmdOps> {
+  if (ops.stateful) return pending({}, '', ops);
+  return pending(changes, comment, ops);
+}
+
 async function checkRun(args: ArgsOf<typeof RUN_ARGS>, ctx: StateContext): Promise<Plan<CmdOps>> {
   const tname = testName(args.stateful);
   const name = ctx.test && tname ? tname : args.name;
@@ -271,7 +281,7 @@ async function checkRun(args: ArgsOf<typeof RUN_ARGS>, ctx: StateContext): Promi
   const prep = await prepare(args, name, ctx, `Command "${shown}" run`);
   if (prep.error) return failed(prep.error);
   if (ctx.test && tname) return testStateful(prep.ops, ctx);
-  return pending({}, `Command "${shown}" would have been executed`, prep.ops);
+  return wouldRun(prep.ops, `Command "${shown}" would have been executed`, { cmd: shown });
 }
 
 export const run = defineState({
@@ -310,7 +320,7 @@ async function checkScript(args: ArgsOf<typeof SCRIPT_ARGS>, ctx: StateContext):
   if (prep.error) return failed(prep.error);
   const ops: CmdOps = { ...prep.ops, argv: [...prep.ops.argv, SCRIPT], script: loaded.text };
   if (ctx.test && tname) return testStateful(ops, ctx);
-  return pending({}, `Command '${shown}' would have been executed`, ops);
+  return wouldRun(ops, `Command '${shown}' would have been executed`, {});
 }
 
 export const script = defineState({

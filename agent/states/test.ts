@@ -74,6 +74,11 @@ const CONFIGURABLE = declareArgs({
   result: { type: 'any', default: true, doc: 'The result: true, false or "Random"' },
   comment: { type: 'string', default: '', doc: 'The comment of the result' },
   warnings: { type: 'any', doc: 'A warning or a list of warnings to report' },
+  allow_test_mode_failure: {
+    type: 'bool',
+    default: false,
+    doc: 'In test mode a False result is reported as False (otherwise None, or True without changes)',
+  },
 });
 
 export const configurable_test_state = fixed(
@@ -99,7 +104,10 @@ export const configurable_test_state = fixed(
     const changes = hasChanges ? CHANGE : {};
     if (ctx.test) {
       // Salt: None unless changes is literally False, then True; the comment defaults to "This is a test".
+      // allow_test_mode_failure lets a False result through, with the changes it would have made.
       const c = text || 'This is a test';
+      if (args.allow_test_mode_failure && !result)
+        return { ...failed(c, changes), ...(warnings.length ? { warnings } : {}) };
       const plan =
         args.changes === false ? converged(c, warnings) : pending(changes, c, { changes, comment: text }, warnings);
       return plan;

@@ -2,7 +2,7 @@
 // host's next test-mode highstate replaces it or an applied highstate that succeeds converges it.
 // Only highstates count: an SLS run checks part of a host and says nothing about the rest.
 // What is written was redacted before it reached the job store.
-import type { StateResult } from '../../agent/protocol.ts';
+import { changedState, type StateResult } from '../../agent/protocol.ts';
 import type { Database } from './sqlite.ts';
 
 export interface DriftedState {
@@ -29,8 +29,8 @@ const CHECKED = new Set(['ok', 'changed', 'failed']);
 /** Applied outcomes after which the host is what its states say. */
 const CONVERGED = new Set(['ok', 'changed']);
 
-/** A state of a test run that would change something: it reports the changes it would make. */
-export const wouldChange = (r: StateResult): boolean => Object.keys(r.changes ?? {}).length > 0;
+/** A state of a test run that would change something: it reports changes, or its result is None. */
+export const wouldChange = (r: StateResult): boolean => changedState(r, true);
 
 /** Updates `host`'s drift from its run in job `jid` (called in the transaction that records the run). */
 export function noteDrift(

@@ -3,6 +3,7 @@
 // hosts by outcome, state totals, wall time.
 import { type HighstateOutputOptions, formatHighstate } from '../../agent/output/highstate.ts';
 import { formatError } from '../../agent/errors.ts';
+import { changedState } from '../../agent/protocol.ts';
 import { makeColors } from '../../agent/output/colors.ts';
 import type { JobOutcome, PushResult } from '../push/orchestrate.ts';
 import { formatGroup, groupErrors } from './errors.ts';
@@ -22,7 +23,7 @@ export interface FleetCounts {
   states: { total: number; succeeded: number; changed: number; failed: number };
 }
 
-export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>): FleetCounts {
+export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>, test = false): FleetCounts {
   const c: FleetCounts = {
     hosts: job.results.length + job.blocked.length,
     ok: 0,
@@ -41,7 +42,7 @@ export function fleetCounts(job: Pick<JobOutcome, 'results' | 'blocked'>): Fleet
       c.states.total++;
       if (s.result === false) c.states.failed++;
       else c.states.succeeded++;
-      if (Object.keys(s.changes ?? {}).length) c.states.changed++;
+      if (changedState(s, test)) c.states.changed++;
     }
   }
   return c;
@@ -74,7 +75,7 @@ export function formatFleetSummary(
   opts: { color?: boolean; test?: boolean } = {},
 ): string {
   const c = makeColors(opts.color ?? false);
-  const n = fleetCounts(job);
+  const n = fleetCounts(job, opts.test ?? false);
   const row = (label: string, value: number, paint: (s: string) => string = (s) => s) =>
     paint(`${label.padEnd(13)}${String(value).padStart(5)}`);
   const lines = [

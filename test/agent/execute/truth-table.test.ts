@@ -2,6 +2,7 @@
 // a target `echo …` succeeds with changes, `false` fails, test.succeed_without_changes succeeds
 // without. Each case names the dependent's expected result and whether it ran.
 import t from 'tap';
+import { MemTree } from '../../../agent/store/tree.ts';
 import { run } from './harness.ts';
 
 interface Case {
@@ -162,3 +163,106 @@ idle:
   t.match(r.byId('fired'), { result: true, comment: 'Command "echo fired" run', changes: { stdout: 'fired' } });
   t.match(r.byId('idle'), { result: true, changes: {} });
 });
+
+// Test mode, end to end: what each cmd function reports when it would run, and what a state that
+// unless/onlyif/creates skip reports (their commands run in test mode too; salt/state.py
+// State.call runs _run_check before the function whatever the mode).
+interface TestModeCase {
+  name: string;
+  /** Cited: the Salt test or code the expectation comes from. */
+  source: string;
+  sls: string;
+  result: boolean | null;
+  changes: Record<string, unknown>;
+  comment: string;
+}
+
+const testModeCases: TestModeCase[] = [
+  {
+    name: 'cmd.run that would run',
+    source: 'tests/pytests/unit/states/test_cmd.py test_run',
+    sls: 'dependent:\n  cmd.run:\n    - name: echo hi\n',
+    result: null,
+    changes: { cmd: 'echo hi' },
+    comment: 'Command "echo hi" would have been executed',
+  },
+  {
+    name: 'cmd.script that would run',
+    source: 'tests/pytests/unit/states/test_cmd.py test_script',
+    sls: 'dependent:\n  cmd.script:\n    - name: salt://hello.sh world\n',
+    result: null,
+    changes: {},
+    comment: "Command 'salt://hello.sh world' would have been executed",
+  },
+  {
+    name: 'cmd.wait whose watch fired',
+    source: 'salt/states/cmd.py mod_watch → run',
+    sls: `${GOOD}dependent:\n  cmd.wait:\n    - name: echo hi\n    - watch:\n      - cmd: good\n`,
+    result: null,
+    changes: { cmd: 'echo hi' },
+    comment: 'Command "echo hi" would have been executed',
+  },
+  {
+    name: 'cmd.wait_script whose watch fired',
+    source: 'salt/states/cmd.py mod_watch → script',
+    sls: `${GOOD}dependent:\n  cmd.wait_script:\n    - name: salt://hello.sh\n    - watch:\n      - cmd: good\n`,
+    result: null,
+    changes: {},
+    comment: "Command 'salt://hello.sh' would have been executed",
+  },
+  {
+    name: 'cmd.wait whose watch did not fire',
+    source: 'tests/pytests/unit/states/test_cmd.py test_wait',
+    sls: `${QUIET}dependent:\n  cmd.wait:\n    - name: echo hi\n    - watch:\n      - test: quiet\n`,
+    result: true,
+    changes: {},
+    comment: '',
+  },
+  {
+    name: 'cmd.run skipped by onlyif',
+    source: 'salt/state.py _run_check_onlyif',
+    sls: "dependent:\n  cmd.run:\n    - name: echo hi\n    - onlyif: 'false'\n",
+    result: true,
+    changes: {},
+    comment: 'onlyif condition is false',
+  },
+  {
+    name: 'cmd.run that onlyif lets run',
+    source: 'salt/state.py _run_check_onlyif',
+    sls: "dependent:\n  cmd.run:\n    - name: echo hi\n    - onlyif: 'true'\n",
+    result: null,
+    changes: { cmd: 'echo hi' },
+    comment: 'Command "echo hi" would have been executed',
+  },
+  {
+    name: 'cmd.run skipped by unless',
+    source: 'salt/state.py _run_check_unless',
+    sls: "dependent:\n  cmd.run:\n    - name: echo hi\n    - unless: 'true'\n",
+    result: true,
+    changes: {},
+    comment: 'unless condition is true',
+  },
+  {
+    name: 'cmd.run skipped by creates',
+    source: 'salt/state.py _run_check_creates',
+    sls: 'dependent:\n  cmd.run:\n    - name: echo hi\n    - creates: /\n',
+    result: true,
+    changes: {},
+    comment: '/ exists',
+  },
+];
+
+for (const c of testModeCases) {
+  t.test(`test mode: ${c.name} (${c.source})`, async (t) => {
+    const tree = new MemTree({ 'hello.sh': '#!/bin/sh\necho "hello $1"\n' });
+    const r = await run(c.sls, { test: true, context: { tree } });
+    t.same(
+      {
+        result: r.byId('dependent').result,
+        changes: r.byId('dependent').changes,
+        comment: r.byId('dependent').comment,
+      },
+      { result: c.result, changes: c.changes, comment: c.comment },
+    );
+  });
+}

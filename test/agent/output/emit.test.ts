@@ -50,3 +50,10 @@ t.test('summary counts: a test-mode None succeeds; changes are counted', async (
     stopped: true,
   });
 });
+
+// A test-mode None is Salt's "would be changed" (doc/ref/states/testing.rst), changes or not:
+// cmd.script's test report names none (tests/pytests/unit/states/test_cmd.py test_script).
+t.test('in a test run a None result counts as a change; in an applied run only changes do', async (t) => {
+  t.equal(summarize([r(null), r(true)], true, false).changed, 1);
+  t.equal(summarize([r(null), r(true)], false, false).changed, 0);
+});

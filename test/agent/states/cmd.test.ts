@@ -43,7 +43,11 @@ t.test('cmd.wait does nothing until its watch fires; then it runs like cmd.run',
   t.equal((await wait.check(args, ctx)).status, 'converged');
   t.notOk(existsSync(marker));
   const testPlan = await wait.modWatch!(args, makeContext({ log: silentLogger, test: true }));
-  t.match(testPlan, { status: 'pending', changes: {}, comment: `Command "${args.name}" would have been executed` });
+  t.match(testPlan, {
+    status: 'pending',
+    changes: { cmd: args.name },
+    comment: `Command "${args.name}" would have been executed`,
+  });
   t.notOk(existsSync(marker), 'test mode runs nothing');
   const plan = await wait.modWatch!(args, ctx);
   const out = await wait.apply(plan, ctx);

@@ -140,3 +140,18 @@ t.test('drift outlives the pruning of the job that found it', async (t) => {
   );
   store.close();
 });
+
+// A test-mode None is Salt's "would be changed" even without changes (cmd.script's report names none,
+// tests/pytests/unit/states/test_cmd.py test_script): it is drift too.
+t.test('a state whose test result is None is drift even when it reports no changes', async (t) => {
+  const store = open();
+  job(store, 'highstate', true, 'web1', 'changed', [state('script', {}, null), state('motd')]);
+  t.same(
+    store
+      .drift()
+      .get('web1')
+      ?.states.map((s) => s.id),
+    ['script'],
+  );
+  store.close();
+});
