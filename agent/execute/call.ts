@@ -15,6 +15,8 @@ export interface CallOutcome {
   warnings: string[];
   /** unless/onlyif/creates stopped the state: a watch on it must not run its mod_watch. */
   skipWatch?: boolean;
+  /** The function asked that a watch that fired run mod_watch despite its changes (force_mod_watch). */
+  forceModWatch?: boolean;
 }
 
 export interface CallInput {
@@ -43,12 +45,15 @@ function fullName(chunk: LowChunk, mode: CallInput['mode']): string {
   return `${chunk.state}.${mode === 'modWatch' ? 'mod_watch' : chunk.fun}`;
 }
 
+const forced = (r: { forceModWatch?: boolean }): { forceModWatch?: true } =>
+  r.forceModWatch ? { forceModWatch: true } : {};
+
 /** What a plan means as a result in test mode, or when nothing needs applying. */
 function planResult(plan: Plan, test: boolean): CallOutcome | undefined {
   const warnings = plan.warnings ?? [];
   if (plan.status === 'failed') return fail(plan.comment, warnings, plan.changes);
   if (plan.status === 'converged') return { result: true, changes: {}, comment: plan.comment, warnings };
-  if (test) return { result: null, changes: plan.changes, comment: plan.comment, warnings };
+  if (test) return { result: null, changes: plan.changes, comment: plan.comment, warnings, ...forced(plan) };
   return undefined;
 }
 
@@ -63,9 +68,10 @@ async function perform(input: CallInput, fn: StateFunction, args: StateArgs, ctx
   const warnings = [...(plan.warnings ?? []), ...(out.warnings ?? [])];
   const result = out.result ?? true;
   if (!result || mode === 'modWatch' || fn.recheck === false)
-    return { result, changes: out.changes, comment: out.comment, warnings };
+    return { result, changes: out.changes, comment: out.comment, warnings, ...forced(out) };
   const again = await fn.check(args, ctx);
-  if (again.status === 'converged') return { result: true, changes: out.changes, comment: out.comment, warnings };
+  if (again.status === 'converged')
+    return { result: true, changes: out.changes, comment: out.comment, warnings, ...forced(out) };
   const why =
     again.status === 'pending'
       ? `${full} is still not in the desired state after apply: ${again.comment}`

@@ -1,7 +1,8 @@
 // The executor: runs compiled chunks in order with Salt's semantics (State.call_chunks,
 // call_chunk, call_listen). For each chunk: the prereq test runs it needs, the requisite gate
 // (checkRequisites), then the call — check, and in test mode a report, otherwise apply and a
-// re-check — or the result of a state that does not run. `watch` adds mod_watch, `listen` adds
+// re-check — or the result of a state that does not run. `watch` adds mod_watch (when the run
+// made no changes, or its function forces it: force_mod_watch, results merged), `listen` adds
 // mod_watch calls at the end, `failhard` stops the run at the first failure (not in test mode).
 //
 // Every result gets a run number in the order results are produced, goes through `redact`, and
@@ -61,6 +62,25 @@ const tagsOf = (chunk: LowChunk, kinds?: RequisiteKind[]): string[] =>
   (Object.entries(chunk.requisites) as Array<[RequisiteKind, string[]]>)
     .filter(([k]) => !kinds || kinds.includes(k))
     .flatMap(([, tags]) => tags ?? []);
+
+/** Both results false-first: False if either is, else None if either is, else True. */
+function both(a: ResultValue, b: ResultValue): ResultValue {
+  if (a === false || b === false) return false;
+  return a === null || b === null ? null : true;
+}
+
+/**
+ * A run with changes of its own whose function forced the watch reaction too (force_mod_watch):
+ * the changes and comments of both, the results combined.
+ */
+function mergeWatch(own: CallOutcome, reaction: CallOutcome): CallOutcome {
+  return {
+    result: both(own.result, reaction.result),
+    changes: { ...own.changes, ...reaction.changes },
+    comment: [own.comment, reaction.comment].filter(Boolean).join('\n'),
+    warnings: [...own.warnings, ...reaction.warnings],
+  };
+}
 
 class Execution {
   readonly results: StateResult[] = [];
@@ -263,9 +283,10 @@ class Execution {
     const fn = this.fn(chunk.state, chunk.fun);
     let out = await this.callWithRetry(chunk, this.aggregateArgs(chunk, fn));
     if (check.status === 'skip_watch') out = { ...out, comment: out.comment + SKIP_WATCH_NOTE };
-    else if (check.status === 'change' && empty(out.changes) && !out.skipWatch && fn?.modWatch) {
+    else if (check.status === 'change' && (empty(out.changes) || out.forceModWatch) && !out.skipWatch && fn?.modWatch) {
       const changed = tagsOf(chunk, ['watch', 'watch_any']).filter((t) => !empty(this.done.get(t)?.changes));
-      out = await this.call(chunk, 'modWatch', this.test, { changed });
+      const reaction = await this.call(chunk, 'modWatch', this.test, { changed });
+      out = empty(out.changes) ? reaction : mergeWatch(out, reaction);
     }
     this.record(chunk, out, started, true);
     this.failhard(chunk);

@@ -37,6 +37,11 @@ export interface Plan<Ops = unknown> {
   comment: string;
   warnings?: string[];
   /**
+   * Test mode: a watch on this state still runs its modWatch although the plan has changes
+   * (Salt's force_mod_watch; see Outcome.forceModWatch).
+   */
+  forceModWatch?: boolean;
+  /**
    * What apply must do; private to the module that made the plan. Never report, log or
    * serialize it: it may hold secrets (the contents of a file from pillar).
    */
@@ -49,6 +54,12 @@ export interface Outcome {
   changes: Changes;
   comment: string;
   warnings?: string[];
+  /**
+   * Salt's force_mod_watch: when a watched state changed, the watch reaction (modWatch) runs even
+   * though this run made changes of its own — they do not do what the reaction would. The two
+   * results are merged. Never reported.
+   */
+  forceModWatch?: boolean;
 }
 
 /** Everything a module may use. One context per run (and per chunk for `chunk`). */

@@ -3,7 +3,12 @@
 // without. Each case names the dependent's expected result and whether it ran.
 import t from 'tap';
 import { MemTree } from '../../../agent/store/tree.ts';
-import { run } from './harness.ts';
+import { stateFunction } from '../../../agent/states/index.ts';
+import { converged, pending } from '../../../agent/states/plan.ts';
+import type { Outcome, StateFunction } from '../../../agent/states/types.ts';
+import { compile, run } from './harness.ts';
+import { executeChunks } from '../../../agent/execute/executor.ts';
+import { silentLogger } from '../../../agent/states/context.ts';
 
 interface Case {
   name: string;
@@ -264,5 +269,117 @@ for (const c of testModeCases) {
       },
       { result: c.result, changes: c.changes, comment: c.comment },
     );
+  });
+}
+
+// force_mod_watch (salt/state.py State.call_chunk, Salt PR 68960; tests/pytests/functional/modules/
+// state/requisites/test_watch.py test_watch_fires_when_force_mod_watch_is_set and
+// test_watch_skips_mod_watch_when_normal_run_has_changes): a watching state whose own run made
+// changes runs mod_watch only when its return asks for it; then both results are merged — the
+// changes and comments of both, the result False if either is.
+// `probe.watcher` makes changes of its own (`own` ones, when `own: true`), asks for the reaction
+// when `force: true`, and its reaction succeeds unless `reaction_fails: true`.
+type ProbeOps = Outcome;
+const probe: StateFunction<ProbeOps> = {
+  doc: 'a watcher for the tests',
+  args: {},
+  anyKeyword: true,
+  recheck: false,
+  async check(args) {
+    const changes = args.own === false ? {} : { own: 'changed' };
+    const out: Outcome = { changes, comment: 'own run', ...(args.force ? { forceModWatch: true } : {}) };
+    return Object.keys(changes).length
+      ? { ...pending(changes, 'own run would change', out), ...(args.force ? { forceModWatch: true } : {}) }
+      : converged('own run');
+  },
+  async apply(plan) {
+    return plan.ops ?? { changes: {}, comment: '' };
+  },
+  async modWatch(args) {
+    const out: Outcome = { changes: { reaction: 'fired' }, comment: 'reaction' };
+    if (args.reaction_fails) out.result = false;
+    return pending(out.changes, 'reaction would fire', out);
+  },
+};
+const lookup = (state: string, fun: string): StateFunction | undefined =>
+  state === 'probe' && fun === 'watcher' ? (probe as StateFunction) : stateFunction(state, fun);
+
+interface ForceCase {
+  name: string;
+  targets: string;
+  args: string;
+  test?: boolean;
+  result: boolean | null;
+  changes: Record<string, unknown>;
+  comment: string;
+}
+
+const forceCases: ForceCase[] = [
+  {
+    name: 'forced, watched state changed: both run, merged',
+    targets: GOOD,
+    args: '- force: true',
+    result: true,
+    changes: { own: 'changed', reaction: 'fired' },
+    comment: 'own run\nreaction',
+  },
+  {
+    name: 'not forced, watched state changed: the own changes stand alone',
+    targets: GOOD,
+    args: '- force: false',
+    result: true,
+    changes: { own: 'changed' },
+    comment: 'own run',
+  },
+  {
+    name: 'forced, watched state without changes: no reaction',
+    targets: QUIET,
+    args: '- force: true',
+    result: true,
+    changes: { own: 'changed' },
+    comment: 'own run',
+  },
+  {
+    name: 'forced, the reaction fails: the merged result fails',
+    targets: GOOD,
+    args: '- force: true\n    - reaction_fails: true',
+    result: false,
+    changes: { own: 'changed', reaction: 'fired' },
+    comment: 'own run\nreaction',
+  },
+  {
+    name: 'no own changes: the reaction replaces the run, forced or not',
+    targets: GOOD,
+    args: '- own: false',
+    result: true,
+    changes: { reaction: 'fired' },
+    comment: 'reaction',
+  },
+  {
+    name: 'test mode, forced: both reports merged, result None',
+    targets: GOOD,
+    args: '- force: true',
+    test: true,
+    result: null,
+    changes: { own: 'changed', reaction: 'fired' },
+    comment: 'own run would change\nreaction would fire',
+  },
+];
+
+for (const c of forceCases) {
+  t.test(`force_mod_watch: ${c.name}`, async (t) => {
+    const target = c.targets === GOOD ? 'cmd: good' : 'test: quiet';
+    const sls = `${c.targets}dependent:\n  probe.watcher:\n    ${c.args}\n    - watch:\n      - ${target}\n`;
+    // the compiler turns a watch on a function it knows no mod_watch of into a require: put it back
+    const chunks = compile(sls).map((ch) =>
+      ch.id === 'dependent' ? { ...ch, requisites: { watch: ch.requisites.require ?? [] } } : ch,
+    );
+    const out = await executeChunks(chunks, { lookup, test: c.test ?? false, context: { log: silentLogger } });
+    const dep = out.results.find((x) => x.id === 'dependent')!;
+    t.same(
+      { result: dep.result, changes: dep.changes, comment: dep.comment },
+      { result: c.result, changes: c.changes, comment: c.comment },
+    );
+    t.notOk('forceModWatch' in dep, 'the request is not reported');
   });
 }
