@@ -1,11 +1,11 @@
 // One call of a state function on a chunk (Salt's State.call): argument checks, unless/onlyif/
-// creates, check → (test: report | apply → re-check), or the mod_watch reaction; all under the
-// state's time limit. Whatever happens inside a module becomes a result, never an exception.
+// creates, check → (test: report | apply → re-check) and check_cmd, or the mod_watch reaction; all
+// under the state's time limit. Whatever happens inside a module becomes a result, never an exception.
 import type { LowChunk, ResultValue } from '../protocol.ts';
 import type { Changes, Plan, StateArgs, StateContext, StateFunction } from '../states/types.ts';
 import { StateRefusal } from '../states/plan.ts';
 import { checkArgs } from './args-check.ts';
-import { runConditions } from './conditions.ts';
+import { runCheckCmd, runConditions } from './conditions.ts';
 import { StateTimeout, withTimeout } from './timeout.ts';
 
 export interface CallOutcome {
@@ -90,12 +90,14 @@ export async function callState(input: CallInput): Promise<CallOutcome> {
   try {
     const out = await withTimeout(input.timeout, input.signal, async (signal) => {
       const ctx = input.context(signal);
-      if (mode === 'run') {
-        const cond = await runConditions(chunk, ctx);
-        if (cond?.skip)
-          return { result: true, changes: {}, comment: cond.comment, warnings: [], skipWatch: cond.skipWatch };
-      }
-      return perform(input, fn, args, ctx);
+      if (mode !== 'run') return perform(input, fn, args, ctx);
+      const cond = await runConditions(chunk, ctx);
+      const ran: CallOutcome = cond?.skip
+        ? { result: true, changes: {}, comment: cond.comment, warnings: [], skipWatch: cond.skipWatch }
+        : await perform(input, fn, args, ctx);
+      // check_cmd judges what the run did; a test run did nothing to judge
+      const judged = ctx.test ? undefined : await runCheckCmd(chunk, ctx);
+      return judged ? { ...ran, ...judged } : ran;
     });
     return { ...out, warnings: [...check.warnings, ...out.warnings] };
   } catch (err) {

@@ -1,16 +1,20 @@
 // unless / onlyif / creates (Salt's State._run_check): decide, before a state's function is
 // called, whether it runs at all. A state skipped this way succeeds without changes, and its
 // comment says why; a `watch` on it does not trigger its mod_watch (Salt's skip_watch).
+// check_cmd (Salt's State._run_check_cmd) judges the state after its function ran.
 //
-// onlyif   every command must exit 0, else "onlyif condition is false"
-// unless   when every command exits 0: "unless condition is true"
+// onlyif   every entry must hold, else "onlyif condition is false"
+// unless   when every entry holds: "unless condition is true"
 // creates  when every path exists: "<path> exists" / "All files in creates exist"
-// Commands are shell lines run as argv [shell, '-c', line] with the state's cwd, env and runas.
+// An entry is a shell line (it holds when it exits 0) or an execution function call
+// (condition-functions.ts). Lines run as argv [shell, '-c', line] with the state's cwd, env
+// and runas.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LowChunk } from '../protocol.ts';
 import type { StateContext } from '../states/types.ts';
 import { shellArgv, shellInput } from '../process/shell-line.ts';
+import { callCondition, isFunctionEntry } from './condition-functions.ts';
 
 export interface ConditionResult {
   /** True when the state must not run. */
@@ -33,46 +37,73 @@ function env(v: unknown): Record<string, string> {
   return out;
 }
 
-/** Runs one condition line; the exit code, or undefined when it could not start. */
-async function exitCode(line: string, chunk: LowChunk, ctx: StateContext): Promise<number | undefined> {
+interface LineOptions {
+  shell: string;
+  runas?: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** The state's own options for its condition lines: shell, runas, cwd, env. */
+function stateOptions(chunk: LowChunk): LineOptions {
   const a = chunk.args;
-  const shell = typeof a.shell === 'string' ? a.shell : '/bin/sh';
-  let argv = shellArgv(shell);
   const runas = chunk.meta.runas ?? a.runas;
-  if (typeof runas === 'string' && runas) argv = ['runuser', '-u', runas, '--', ...argv];
-  const cwd = typeof a.cwd === 'string' && existsSync(a.cwd) ? a.cwd : '/';
-  const r = await ctx.run(argv, { cwd, env: env(a.env), fd3: shellInput(line) });
+  return {
+    shell: typeof a.shell === 'string' ? a.shell : '/bin/sh',
+    ...(typeof runas === 'string' && runas ? { runas } : {}),
+    cwd: typeof a.cwd === 'string' && existsSync(a.cwd) ? a.cwd : '/',
+    env: env(a.env),
+  };
+}
+
+/** Runs one condition line; the exit code, or undefined when it could not start. */
+async function exitCode(line: string, o: LineOptions, ctx: StateContext): Promise<number | undefined> {
+  let argv = shellArgv(o.shell);
+  if (o.runas) argv = ['runuser', '-u', o.runas, '--', ...argv];
+  const r = await ctx.run(argv, { cwd: o.cwd, env: o.env, fd3: shellInput(line) });
   if (r.error && r.pid === undefined) return undefined;
   return r.code;
 }
 
 const onlyifFalse: ConditionResult = { skip: true, comment: 'onlyif condition is false', skipWatch: true };
+const onlyifTrue: ConditionResult = { skip: false, comment: 'onlyif condition is true', skipWatch: false };
 
 async function onlyif(v: unknown, chunk: LowChunk, ctx: StateContext): Promise<ConditionResult> {
   let res: ConditionResult = { skip: false, comment: '', skipWatch: false };
   for (const entry of list(v)) {
     if (typeof entry === 'boolean') {
       if (!entry) return onlyifFalse;
-      res = { skip: false, comment: 'onlyif condition is true', skipWatch: false };
-      continue;
-    }
-    if (typeof entry !== 'string')
-      return { skip: false, comment: 'onlyif execution failed, bad type passed', skipWatch: false };
-    const code = await exitCode(entry, chunk, ctx);
-    if (code !== 0) return onlyifFalse;
-    res = { skip: false, comment: 'onlyif condition is true', skipWatch: false };
+      res = onlyifTrue;
+    } else if (typeof entry === 'string') {
+      // a line that cannot start counts as failed (Salt: retcode 100)
+      if ((await exitCode(entry, stateOptions(chunk), ctx)) !== 0) return onlyifFalse;
+      res = onlyifTrue;
+    } else if (isFunctionEntry(entry)) {
+      if (!('fun' in entry))
+        return { skip: false, comment: `no \`fun\` argument in onlyif: ${JSON.stringify(entry)}`, skipWatch: false };
+      const r = callCondition('onlyif', entry, ctx);
+      if (r.retcode !== 0 || !r.holds) return onlyifFalse;
+      res = onlyifTrue;
+    } else return { skip: false, comment: 'onlyif execution failed, bad type passed', skipWatch: false };
   }
   return res;
 }
+
+const unlessFalse: ConditionResult = { skip: false, comment: 'unless condition is false', skipWatch: false };
 
 async function unless(v: unknown, chunk: LowChunk, ctx: StateContext): Promise<ConditionResult> {
   let res: ConditionResult = { skip: false, comment: '', skipWatch: false };
   for (const entry of list(v)) {
     let ok: boolean;
     if (typeof entry === 'boolean') ok = entry;
-    else if (typeof entry === 'string') ok = ((await exitCode(entry, chunk, ctx)) ?? 0) === 0;
-    else return { skip: false, comment: 'unless condition is false, bad type passed', skipWatch: false };
-    if (!ok) return { skip: false, comment: 'unless condition is false', skipWatch: false };
+    // a line that cannot start counts as succeeded (Salt: retcode 0)
+    else if (typeof entry === 'string') ok = ((await exitCode(entry, stateOptions(chunk), ctx)) ?? 0) === 0;
+    else if (isFunctionEntry(entry)) {
+      if (!('fun' in entry)) return { ...res, comment: `no \`fun\` argument in unless: ${JSON.stringify(entry)}` };
+      const r = callCondition('unless', entry, ctx);
+      ok = r.retcode === 0 && r.holds;
+    } else return { skip: false, comment: 'unless condition is false, bad type passed', skipWatch: false };
+    if (!ok) return unlessFalse;
     res = { skip: true, comment: 'unless condition is true', skipWatch: true };
   }
   return res;
@@ -103,4 +134,25 @@ export async function runConditions(chunk: LowChunk, ctx: StateContext): Promise
       .filter(Boolean)
       .join('\n'),
   };
+}
+
+/**
+ * check_cmd: after the function ran, each line must exit 0, else the state fails; when all do, it
+ * succeeds — whatever the function said. Lines run with /bin/sh from / (Salt passes them only
+ * the shell). Undefined when the chunk has none; the file states judge their own (Salt's
+ * file.mod_run_check_cmd), so they have none here.
+ */
+export async function runCheckCmd(
+  chunk: LowChunk,
+  ctx: StateContext,
+): Promise<{ result: boolean; comment?: string } | undefined> {
+  const v = chunk.meta.check_cmd;
+  if (v === undefined || v === null || chunk.state === 'file') return undefined;
+  let res: { result: boolean; comment?: string } = { result: false };
+  for (const line of list(v)) {
+    const code = await exitCode(String(line), { shell: '/bin/sh', cwd: '/', env: {} }, ctx);
+    if (code !== 0) return { result: false, comment: 'check_cmd determined the state failed' };
+    res = { result: true, comment: 'check_cmd determined the state succeeded' };
+  }
+  return res;
 }

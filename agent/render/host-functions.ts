@@ -31,6 +31,8 @@ export interface HostFunctionOptions {
   root: string;
   /** Called whenever one of these functions runs. */
   used(): void;
+  /** Called with the exit code of each command a cmd.* function runs (Salt's context retcode). */
+  retcode?(code: number): void;
 }
 
 const CMD_PARAMS = [
@@ -127,7 +129,9 @@ export function hostFunctions(o: HostFunctionOptions): Record<string, (...args: 
   const cmd = (name: string, pick: (r: Ran, a: KwArgs) => unknown) =>
     pyFunction({ name, params: CMD_PARAMS, defaults: CMD_DEFAULTS, varKw: true }, (a) => {
       o.used();
-      return pick(runLine(name, a), a);
+      const ran = runLine(name, a);
+      o.retcode?.(pyBool(a.ignore_retcode) ? 0 : ran.retcode);
+      return pick(ran, a);
     });
   const fn = (name: string, params: string[], defaults: KwArgs, impl: (a: KwArgs) => unknown) =>
     pyFunction({ name, params, defaults }, (a) => {

@@ -2,6 +2,7 @@
 import type { Grains, LowChunk, InventoryHost, MineData, Pillar } from '../protocol.ts';
 import { MemTree, type StateTree } from '../store/tree.ts';
 import { renderTemplate } from '../render/template.ts';
+import { saltFunctions } from '../render/salt.ts';
 import { FactCache } from '../facts/cache.ts';
 import { run as runCommand, type Runner } from '../process/run.ts';
 import { DEFAULT_BACKUP_DIR, DEFAULT_BACKUP_KEEP, type BackupOptions } from '../store/backup.ts';
@@ -54,20 +55,15 @@ export function makeContext(o: ContextOptions = {}): StateContext {
   const pillar = o.pillar ?? {};
   const saltenv = o.saltenv ?? 'base';
   const tree = o.tree ?? new MemTree({});
+  const data = { grains, pillar, saltenv, mine: o.mine, inventory: o.inventory, opts: o.opts };
   const ctx: StateContext = {
     test: o.test ?? false,
     grains,
     pillar,
     saltenv,
     tree,
-    renderTemplate: (file, source, context = {}) =>
-      renderTemplate(
-        tree,
-        file,
-        source,
-        { grains, pillar, saltenv, mine: o.mine, inventory: o.inventory, opts: o.opts },
-        context,
-      ),
+    renderTemplate: (file, source, context = {}) => renderTemplate(tree, file, source, data, context),
+    execFunctions: (extra) => saltFunctions({ ...data, ...(extra ? { functions: extra } : {}) }),
     facts: o.facts ?? new FactCache({ root, run }),
     run,
     root,

@@ -72,6 +72,11 @@ export interface StateContext extends HostContext {
   tree: StateTree;
   /** Renders a Jinja template with the run's grains/pillar/salt plus `context`. */
   renderTemplate(file: string, source: string, context?: Record<string, unknown>): TemplateResult;
+  /**
+   * The execution functions a template calls as `salt['mod.fun']`, over this run's grains,
+   * pillar, mine and inventory, with `extra` added (e.g. the functions that look at the host).
+   */
+  execFunctions(extra?: Record<string, (...args: unknown[]) => unknown>): Record<string, unknown>;
   /** Backup store for files replaced or deleted (root is taken from `root`). */
   backup: Omit<BackupOptions, 'root'>;
   /** Aborted by the executor (timeout, shutdown); commands started through run() are killed. */

@@ -195,6 +195,209 @@ watcher:
   t.match(r.byId('watcher'), { result: true, changes: { stdout: 'watcher' } });
 });
 
+// onlyif / unless in their module form and mixed with command lines (salt/state.py
+// _run_check_onlyif, _run_check_unless, _run_check_function; doc/ref/states/requisites.rst "onlyif"
+// and "unless": `fun` names an execution function, `args` its positional arguments, the other keys
+// its keyword arguments, `get_return` a key of what it returns). `ran` says whether cmd.run ran.
+interface ConditionCase {
+  name: string;
+  condition: string;
+  ran: boolean;
+  result: boolean;
+  comment: string | RegExp;
+}
+
+const condTmp = mkdtempSync(join(tmpdir(), 'halite-cond-'));
+const present = join(condTmp, 'present');
+writeFileSync(present, '');
+const absent = join(condTmp, 'absent');
+
+const conditionCases: ConditionCase[] = [
+  {
+    name: 'onlyif function returns True',
+    condition: `- onlyif:\n      - fun: file.file_exists\n        path: ${present}`,
+    ran: true,
+    result: true,
+    comment: 'Command "echo ran" run',
+  },
+  {
+    name: 'onlyif function returns False',
+    condition: `- onlyif:\n      - fun: file.file_exists\n        path: ${absent}`,
+    ran: false,
+    result: true,
+    comment: 'onlyif condition is false',
+  },
+  {
+    name: 'onlyif function with positional args',
+    condition: `- onlyif:\n      - fun: file.directory_exists\n        args:\n          - ${condTmp}`,
+    ran: true,
+    result: true,
+    comment: 'Command "echo ran" run',
+  },
+  {
+    name: 'onlyif mixing a true line and a false function',
+    condition: `- onlyif:\n      - 'true'\n      - fun: file.file_exists\n        path: ${absent}`,
+    ran: false,
+    result: true,
+    comment: 'onlyif condition is false',
+  },
+  {
+    name: 'onlyif mixing a true function and a false line',
+    condition: `- onlyif:\n      - fun: file.file_exists\n        path: ${present}\n      - 'false'`,
+    ran: false,
+    result: true,
+    comment: 'onlyif condition is false',
+  },
+  {
+    name: 'onlyif cmd.run whose command fails: its exit code decides',
+    condition: "- onlyif:\n      - fun: cmd.run\n        cmd: 'echo output; exit 3'",
+    ran: false,
+    result: true,
+    comment: 'onlyif condition is false',
+  },
+  {
+    name: 'onlyif get_return looks into the value',
+    condition: '- onlyif:\n      - fun: grains.item\n        args: [id]\n        get_return: id',
+    ran: true,
+    result: true,
+    comment: 'Command "echo ran" run',
+  },
+  {
+    name: 'onlyif get_return of a missing key is false',
+    condition: '- onlyif:\n      - fun: grains.item\n        args: [id]\n        get_return: nothing',
+    ran: false,
+    result: true,
+    comment: 'onlyif condition is false',
+  },
+  {
+    name: 'onlyif entry without fun: the state runs',
+    condition: '- onlyif:\n      - path: /x',
+    ran: true,
+    result: true,
+    comment: 'Command "echo ran" run',
+  },
+  {
+    name: 'unless function returns True',
+    condition: `- unless:\n      - fun: file.file_exists\n        path: ${present}`,
+    ran: false,
+    result: true,
+    comment: 'unless condition is true',
+  },
+  {
+    name: 'unless function returns False',
+    condition: `- unless:\n      - fun: file.file_exists\n        path: ${absent}`,
+    ran: true,
+    result: true,
+    comment: 'Command "echo ran" run',
+  },
+  {
+    name: 'unless mixing a true line and a true function',
+    condition: `- unless:\n      - 'true'\n      - fun: file.exists\n        path: ${present}`,
+    ran: false,
+    result: true,
+    comment: 'unless condition is true',
+  },
+  {
+    name: 'unless mixing a true line and a false function',
+    condition: `- unless:\n      - 'true'\n      - fun: file.exists\n        path: ${absent}`,
+    ran: true,
+    result: true,
+    comment: 'Command "echo ran" run',
+  },
+  {
+    name: 'an unknown function fails the state naming it',
+    condition: '- onlyif:\n      - fun: pkg.version\n        name: nginx',
+    ran: false,
+    result: false,
+    comment: /onlyif: there is no execution function 'pkg\.version'/,
+  },
+  {
+    name: 'a function that raises fails the state',
+    condition: '- unless:\n      - fun: file.file_exists',
+    ran: false,
+    result: false,
+    comment: /unless: file\.file_exists failed: .*missing required argument 'path'/,
+  },
+];
+
+for (const c of conditionCases) {
+  t.test(`module form: ${c.name}`, async (t) => {
+    const r = await run(`dependent:\n  cmd.run:\n    - name: echo ran\n    ${c.condition}\n`, {
+      context: { grains: { id: 'h1' } },
+    });
+    const dep = r.byId('dependent');
+    t.equal(dep.result, c.result);
+    t.equal(dep.changes.stdout === 'ran', c.ran, c.ran ? 'ran' : 'did not run');
+    if (c.comment instanceof RegExp) t.match(dep.comment, c.comment);
+    else t.equal(dep.comment, c.comment);
+  });
+}
+
+// check_cmd (salt/state.py State.call, _run_check_cmd): after the function ran, each command must
+// exit 0; the first that does not fails the state; when all do, the state succeeds whatever the
+// function said. The changes stay. Not in a test run (nothing ran to judge).
+interface CheckCmdCase {
+  name: string;
+  state: string;
+  check: string;
+  test?: boolean;
+  result: boolean | null;
+  comment: string;
+  changes: Record<string, unknown>;
+}
+
+const checkCmdCases: CheckCmdCase[] = [
+  {
+    name: 'every check passes',
+    state: 'cmd.run:\n    - name: echo ran',
+    check: "\n      - 'true'\n      - 'true'",
+    result: true,
+    comment: 'check_cmd determined the state succeeded',
+    changes: { stdout: 'ran' },
+  },
+  {
+    name: 'a check fails',
+    state: 'cmd.run:\n    - name: echo ran',
+    check: "\n      - 'true'\n      - 'false'",
+    result: false,
+    comment: 'check_cmd determined the state failed',
+    changes: { stdout: 'ran' },
+  },
+  {
+    name: 'a failed state whose checks pass succeeds',
+    state: "cmd.run:\n    - name: 'echo ran; false'",
+    check: "\n      - 'true'",
+    result: true,
+    comment: 'check_cmd determined the state succeeded',
+    changes: { stdout: 'ran', retcode: 1 },
+  },
+  {
+    name: 'a single command line',
+    state: 'test.succeed_with_changes',
+    check: " 'false'",
+    result: false,
+    comment: 'check_cmd determined the state failed',
+    changes: { testing: {} },
+  },
+  {
+    name: 'test mode: not run',
+    state: 'test.succeed_with_changes',
+    check: " 'false'",
+    test: true,
+    result: null,
+    comment: "If we weren't testing, this would be successful with changes",
+    changes: { testing: {} },
+  },
+];
+
+for (const c of checkCmdCases) {
+  t.test(`check_cmd: ${c.name}`, async (t) => {
+    const state = c.state.includes(':') ? c.state : `${c.state}:\n    - comment: x`;
+    const r = await run(`dependent:\n  ${state}\n    - check_cmd:${c.check}\n`, { test: c.test ?? false });
+    t.match(r.byId('dependent'), { result: c.result, comment: c.comment, changes: c.changes });
+  });
+}
+
 t.test('a watch on a state skipped by unless does not fire mod_watch', async (t) => {
   const r = await run(`
 changed:
