@@ -232,7 +232,7 @@ class Execution {
         c.state === chunk.state &&
         c.fun === chunk.fun &&
         c.meta.aggregate !== false &&
-        Object.keys(c.meta).every((k) => !['onlyif', 'unless', 'creates', 'retry'].includes(k)) &&
+        Object.keys(c.meta).every((k) => !['onlyif', 'unless', 'creates', 'check_cmd', 'retry'].includes(k)) &&
         tagsOf(c).length === tagsOf(c, plain).length &&
         checkRequisites(c.requisites, this.lookup()).status === 'met',
     );

@@ -474,6 +474,8 @@ t.test('aggregate: compatible pending chunks are merged into one call', async (t
       chunk('pkg', 'a', 'installed'),
       chunk('pkg', 'b', 'installed'),
       chunk('pkg', 'c', 'installed', {}, { requisites: { require: [failing.tag] } }),
+      // its own check_cmd must judge its own call
+      chunk('pkg', 'd', 'installed', {}, { meta: { check_cmd: ['true'] } }),
     ],
     {
       'pkg.installed': pkg,
@@ -485,7 +487,7 @@ t.test('aggregate: compatible pending chunks are merged into one call', async (t
       },
     },
   );
-  t.same(calls, [['a', 'b']], 'one call for a and b; c is not absorbed because its requisite failed');
+  t.same(calls, [['a', 'b'], ['d']], 'one call for a and b; c is not absorbed because its requisite failed');
   t.match(
     out.results.map((r) => [r.id, r.result, r.comment]),
     [
@@ -493,6 +495,7 @@ t.test('aggregate: compatible pending chunks are merged into one call', async (t
       ['a', true, 'installed'],
       ['b', true, 'All specified packages are already installed'],
       ['c', false],
+      ['d', true, 'check_cmd determined the state succeeded'],
     ],
   );
 });
