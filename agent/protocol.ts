@@ -183,6 +183,8 @@ export interface JobEnvelope {
   sls?: string[];
   test: boolean;
   failhard?: boolean;
+  /** false: declarations without `order` get no automatic order (Salt's state_auto_order). */
+  stateAutoOrder?: boolean;
   /** Default per-state timeout in seconds. */
   stateTimeout?: number;
   /** Seconds to wait for another run holding the host's lock (default 0: fail at once). */

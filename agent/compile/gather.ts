@@ -1,7 +1,9 @@
 // Render the SLS files of a highstate and gather them into high data (Salt's render_highstate and
 // render_state): each SLS rendered once, `include` followed depth first, `extend`/`exclude`
 // collected, and the automatic order assigned the way Salt does it — an SLS's includes get
-// their orders before the SLS's own declarations, which therefore run after them.
+// their orders before the SLS's own declarations, which therefore run after them. Without it
+// (Salt's `state_auto_order: False`) a declaration without `order` has none: such states run in
+// the order of their state, name and function, their requisites first.
 import type { HighData, HighDecl } from '../protocol.ts';
 import { type ErrorData, toErrorData } from '../errors.ts';
 import type { StateTree } from '../store/tree.ts';
@@ -52,6 +54,7 @@ class Gatherer {
     private readonly tree: StateTree,
     private readonly ctx: RenderContext,
     private readonly envs: ReadonlySet<string>,
+    private readonly autoOrdered: boolean,
   ) {}
 
   /** SLS names matching a pattern; a name without glob characters stands for itself. */
@@ -165,6 +168,7 @@ class Gatherer {
   }
 
   private autoOrder(ids: string[]): void {
+    if (!this.autoOrdered) return;
     for (const id of ids) {
       const decl = this.out.high[id];
       for (const module of Object.keys(decl)) {
@@ -196,9 +200,10 @@ export function gatherHigh(
   ctx: RenderContext,
   top: Record<string, string[]>,
   topFile?: string,
+  autoOrder = true,
 ): Gathered {
   const envs = new Set([ctx.saltenv, ...Object.keys(top)]);
-  const g = new Gatherer(tree, ctx, envs);
+  const g = new Gatherer(tree, ctx, envs, autoOrder);
   for (const [env, list] of Object.entries(top)) {
     for (const pattern of list) {
       for (const sls of g.expand(pattern)) g.renderState(sls, env, { kind: 'top', file: topFile });

@@ -26,6 +26,8 @@ export interface CompileInput {
   ctx: RenderContext;
   /** Explicit SLS list (rendered in ctx.saltenv) instead of the top file, like state.sls. */
   sls?: string[];
+  /** Salt's state_auto_order (default true): declarations without `order` run in file order. */
+  autoOrder?: boolean;
 }
 
 export interface CompileOutput {
@@ -58,7 +60,7 @@ export function compileHighstate(input: CompileInput): CompileOutput {
     errors.push(...t.errors);
   }
 
-  const g = gatherHigh(tree, ctx, top, input.sls ? undefined : TOP_FILE);
+  const g = gatherHigh(tree, ctx, top, input.sls ? undefined : TOP_FILE, input.autoOrder ?? true);
   errors.push(...g.errors);
   warnings.push(...g.warnings);
   errors.push(...applyExtends(g.high, g.ids, g.extends, g.excludes, g.broken));

@@ -226,8 +226,15 @@ async function serveJob(o: ServeOptions): Promise<number> {
       mine: env.mine,
       ...(env.inventory ? { inventory: env.inventory } : {}),
     };
+    const autoOrder = env.stateAutoOrder !== false;
     const cache = o.compileCache
-      ? compileCache(o.compileCache, { agent: agentName(), manifest: env.manifest, sls: env.sls ?? null, ctx })
+      ? compileCache(o.compileCache, {
+          agent: agentName(),
+          manifest: env.manifest,
+          sls: env.sls ?? null,
+          ctx,
+          ...(autoOrder ? {} : { autoOrder }),
+        })
       : undefined;
     let chunks = cache?.get();
     if (!chunks) {
@@ -238,6 +245,7 @@ async function serveJob(o: ServeOptions): Promise<number> {
         tree,
         ctx: { ...ctx, functions },
         ...(env.sls?.length ? { sls: env.sls } : {}),
+        autoOrder,
       });
       if (compiled.errors.length) {
         const errors: ErrorData[] = hide(compiled.errors).map((e) => (e.host ? e : { ...e, host: env.id }));

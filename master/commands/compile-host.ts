@@ -68,6 +68,7 @@ export function compileHost(ws: Workspace, host: RosterHost, opts: CompileOption
     tree: ws.states,
     ctx: { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: SALTENV },
     ...(opts.sls ? { sls: opts.sls } : {}),
+    autoOrder: ws.config.stateAutoOrder,
   });
   return {
     top: r.top,

@@ -64,6 +64,11 @@ export interface HaliteConfig {
   jobs: { keepDays: number; keepCount: number | null };
   /** Runs `halite serve` starts on its own (`schedules`). */
   schedules: ScheduleSpec[];
+  /**
+   * Salt's state_auto_order (default true): states without `order` run in the order they are
+   * written; false: in the order of their state, name and function (requisites first either way).
+   */
+  stateAutoOrder: boolean;
 }
 
 const PATH_KEYS = {
@@ -105,6 +110,7 @@ const TOP_KEYS = [
   'host_max_output',
   'jobs',
   'schedules',
+  'state_auto_order',
 ];
 const JOBS_KEYS = ['keep_days', 'keep_count'];
 const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist', 'allow_sha1'];
@@ -144,6 +150,7 @@ export function defaultConfig(dir: string): HaliteConfig {
     hostLimits: { ...DEFAULT_HOST_LIMITS },
     jobs: { keepDays: DEFAULT_KEEP_DAYS, keepCount: null },
     schedules: [],
+    stateAutoOrder: true,
   };
 }
 
@@ -290,6 +297,13 @@ export function parseConfig(text: string, file: string): ConfigResult {
     config.jobs = jobs;
   }
   config.schedules = readSchedules(check, data.schedules, Object.keys(config.levels), src.lineOf);
+  take(
+    ['state_auto_order'],
+    data.state_auto_order,
+    (v): v is boolean => typeof v === 'boolean',
+    'true or false',
+    (v) => (config.stateAutoOrder = v),
+  );
   return { config, errors: check.sortedErrors() };
 }
 

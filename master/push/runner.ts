@@ -53,7 +53,12 @@ export function pushRunner(env: RunnerEnv): HostRunner {
       return { host: host.id, status: 'error', results: [], errors: built.errors, durationMs: Date.now() - started };
     // earlier runs on this host whose end never reached the master: the agent may have kept one
     const recover = store.unresolvedRuns(host.id).filter((jid) => jid !== opts.jid);
-    const envelope = { ...built.envelope, linger: ws.config.agentLinger, ...(recover.length ? { recover } : {}) };
+    const envelope = {
+      ...built.envelope,
+      linger: ws.config.agentLinger,
+      ...(ws.config.stateAutoOrder ? {} : { stateAutoOrder: false }),
+      ...(recover.length ? { recover } : {}),
+    };
     return pushHost(
       transport,
       targetFor(host, ws.config),

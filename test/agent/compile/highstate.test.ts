@@ -96,3 +96,41 @@ t.test('an unknown state function is a warning, and its chunk is kept', async (t
     ['ok', 'bad'],
   );
 });
+
+// Salt's state_auto_order (salt/state.py BaseHighState._handle_iorder; doc/ref/configuration/
+// master.rst "state_auto_order"): when false, declarations without `order` get none, so they all
+// share the cap and run by state + name + function, their requisites first; an explicit `order`
+// still counts.
+t.test('state_auto_order false: no automatic order, so state + name + function decide', async (t) => {
+  const sls = new MemTree({
+    'main.sls': [
+      'zeta:',
+      '  test.nop',
+      'alpha:',
+      '  test.nop',
+      'early:',
+      '  test.nop:',
+      '    - order: 1',
+      'needs-zeta:',
+      '  test.nop:',
+      '    - require:',
+      '      - test: zeta',
+      '',
+    ].join('\n'),
+  });
+  const ids = (autoOrder: boolean) =>
+    compileHighstate({ tree: sls, ctx, sls: ['main'], autoOrder }).chunks.map((c) => c.id);
+  t.same(ids(true), ['early', 'zeta', 'alpha', 'needs-zeta'], 'written order by default');
+  const off = compileHighstate({ tree: sls, ctx, sls: ['main'], autoOrder: false });
+  t.same(off.errors, []);
+  const ordered = Object.entries(off.high).filter(([, d]) =>
+    (d.test as unknown[]).some((a) => typeof a === 'object' && a !== null && 'order' in a),
+  );
+  t.same(
+    ordered.map(([id]) => id),
+    ['early'],
+    'only the explicit order is in the high data',
+  );
+  // alpha < needs-zeta < zeta by name; needs-zeta requires zeta, which therefore runs right before it
+  t.same(ids(false), ['early', 'alpha', 'zeta', 'needs-zeta']);
+});

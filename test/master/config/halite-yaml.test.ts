@@ -28,6 +28,8 @@ t.test('an empty file gives the defaults, resolved against the file directory', 
   t.same(config.levels, {});
   t.equal(config.concurrency, 8);
   t.equal(config.agentLinger, 600, 'agents stay ten minutes by default');
+  t.equal(config.stateAutoOrder, true, "states run in written order by default (Salt's state_auto_order)");
+  t.equal(parseConfig('state_auto_order: False', FILE).config.stateAutoOrder, false);
 });
 
 t.test('paths: relative to the file, absolute kept, ~ is the home directory', async (t) => {
@@ -81,6 +83,7 @@ const bad: Array<[string, number, string]> = [
   ['concurrency: 0', 1, 'concurrency: expected a positive integer, got the number 0'],
   ['ssh:\n  persist: -5', 2, 'ssh.persist: expected a whole number of seconds from 0 to 86400, got the number -5'],
   ['agent_linger: -1', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the number -1'],
+  ['state_auto_order: no', 1, 'state_auto_order: expected true or false, got the string "no"'],
   ['agent_linger: soon', 1, 'agent_linger: expected a whole number of seconds from 0 to 86400, got the string "soon"'],
   [
     'host_timeout: -5',
@@ -119,7 +122,7 @@ const bad: Array<[string, number, string]> = [
   [
     'statez: states',
     1,
-    'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules)',
+    'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules, state_auto_order)',
   ],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],
   ['levels:\n  staging: 3', 2, 'levels.staging: expected a map {jump}, got the number 3'],

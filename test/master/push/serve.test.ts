@@ -246,3 +246,15 @@ t.test("a compile that asked the host itself (salt['cmd.run']) is not kept", asy
   );
   t.same(existsSync(cacheDir) ? readdirSync(cacheDir) : [], [], 'nothing cached: the next run asks the host again');
 });
+
+// Salt's state_auto_order: False reaches the compile through the envelope, and a cached compile made
+// with the automatic order is not reused for it.
+t.test('stateAutoOrder false: states without order run by state, name and function', async (t) => {
+  const cacheDir = join(dir, 'auto-order-cache');
+  const ids = (s: Session) =>
+    s.events.flatMap((e) => (e.type === 'result' ? [(e as unknown as { id: string }).id] : []));
+  const written = await session(envelope({ test: true }), { compileCache: cacheDir });
+  t.same(ids(written), ['greeting', 'noted', 'password']);
+  const sorted = await session(envelope({ test: true, stateAutoOrder: false }), { compileCache: cacheDir });
+  t.same(ids(sorted), ['greeting', 'password', 'noted'], 'file before test; "pw=…" before "role …"');
+});
