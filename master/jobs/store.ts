@@ -2,7 +2,7 @@
 // inventory (addresses and grains hosts reported, offered to rendering as mine data).
 // Everything handed to the store must already be redacted: it writes what it is given.
 import type { ErrorData } from '../../agent/errors.ts';
-import type { Grains, StateResult } from '../../agent/protocol.ts';
+import { changedState, type Grains, type StateResult } from '../../agent/protocol.ts';
 import { DEFAULT_KEEP_DAYS } from '../config/halite-yaml.ts';
 import { type HostDrift, noteDrift, readDrift } from './drift.ts';
 import { makeStorePrivate } from './private-files.ts';
@@ -460,13 +460,15 @@ export class JobStore {
    */
   recordHostRun(jid: string, run: HostRunInput): void {
     const results = run.results ?? [];
+    // in a test run, a None result is a state that would change
+    const test = this.job(jid)?.test ?? false;
     let succeeded = 0,
       failed = 0,
       changed = 0;
     for (const r of results) {
       if (r.result === false) failed++;
       else succeeded++;
-      if (Object.keys(r.changes ?? {}).length) changed++;
+      if (changedState(r, test)) changed++;
     }
     const insertRun = this.db.prepare(
       'INSERT INTO host_runs (jid, host, status, succeeded, failed, changed, total, duration_ms, errors, warnings, finished_at, unresolved, recovered_at, position, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +

@@ -145,7 +145,8 @@ t.test('drift outlives the pruning of the job that found it', async (t) => {
 // tests/pytests/unit/states/test_cmd.py test_script): it is drift too.
 t.test('a state whose test result is None is drift even when it reports no changes', async (t) => {
   const store = open();
-  job(store, 'highstate', true, 'web1', 'changed', [state('script', {}, null), state('motd')]);
+  const jid = job(store, 'highstate', true, 'web1', 'changed', [state('script', {}, null), state('motd')]);
+  t.equal(store.hostRun(jid, 'web1')?.changed, 1, 'and counts as a change in the host run');
   t.same(
     store
       .drift()

@@ -182,3 +182,15 @@ t.test('fleet summary and host output', async (t) => {
   t.match(formatHostOutput(changed), /Summary for sess1/);
   t.equal(formatHostOutput(down), 'db1:\n    root@10.0.0.3:22: connection refused\nmore (TRANSPORT)\n');
 });
+
+// In a test run a None result is Salt's "would be changed", with changes or without (cmd.script's
+// test report names none: tests/pytests/unit/states/test_cmd.py test_script).
+t.test('fleet summary of a test run counts None results as changes', async (t) => {
+  const pending: PushResult = {
+    ...changed,
+    results: changed.results.map((r) => ({ ...r, result: null, changes: {} })),
+  };
+  const job = { jid: '2', results: [pending], blocked: [], durationMs: 10 };
+  t.match(formatFleetSummary(job, { test: true }), /States\s+2\n  succeeded\s+2\n  changed\s+2/);
+  t.match(formatFleetSummary(job), /States\s+2\n  succeeded\s+2\n  changed\s+0/);
+});
