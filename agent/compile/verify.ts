@@ -6,6 +6,8 @@ import { isDict, show } from './data.ts';
 import { isRequisiteKeyword } from './keywords.ts';
 import { parseRequisites } from './raw.ts';
 import { compileError } from './error.ts';
+import { saltFunctionNames } from '../render/salt.ts';
+import { HOST_FUNCTIONS } from '../render/host-functions.ts';
 
 export interface Problem {
   code: ErrorCode;
@@ -44,7 +46,33 @@ export function argProblems(arg: unknown, where: string): Problem[] {
       message: `${m} (${where})`,
     }));
   }
+  if (key === 'onlyif' || key === 'unless') return conditionProblems(key, value, where);
   return [];
+}
+
+let execNames: ReadonlySet<string> | undefined;
+
+/**
+ * onlyif/unless entries that call an execution function: one that does not exist here, or an
+ * entry without `fun`, is what Salt accepts and finds out when the state runs (it fails, or the
+ * state runs): lint warns.
+ */
+function conditionProblems(key: string, value: unknown, where: string): Problem[] {
+  execNames ??= new Set([...saltFunctionNames(), ...HOST_FUNCTIONS]);
+  const out: Problem[] = [];
+  for (const entry of Array.isArray(value) ? value : [value]) {
+    if (!isDict(entry)) continue;
+    const fun = entry.fun;
+    if (fun === undefined)
+      out.push({ code: 'SLS_STRUCTURE', message: `an ${key} entry of ${where} has no \`fun\``, warning: true });
+    else if (!execNames.has(String(fun)))
+      out.push({
+        code: 'SLS_STRUCTURE',
+        message: `${key} of ${where} calls '${String(fun)}', which is not an execution function here: the state fails when it runs`,
+        warning: true,
+      });
+  }
+  return out;
 }
 
 /** Problems of module `module` of declaration `decl` (ID `id`). */

@@ -301,6 +301,11 @@ function mark(name: string, fn: (...args: unknown[]) => unknown): (...args: unkn
 
 const cache = new WeakMap<RenderContext, Record<string, unknown>>();
 
+/** The names of the built-in functions (those of the host excepted), e.g. for lint. */
+export function saltFunctionNames(): string[] {
+  return Object.keys(specs({ grains: {}, pillar: {}, saltenv: 'base' }));
+}
+
 /** The `salt` dict for a render context (built once per context object). */
 export function saltFunctions(ctx: RenderContext): Record<string, unknown> {
   const hit = cache.get(ctx);
