@@ -90,12 +90,11 @@ export async function callState(input: CallInput): Promise<CallOutcome> {
   try {
     const out = await withTimeout(input.timeout, input.signal, async (signal) => {
       const ctx = input.context(signal);
-      if (mode !== 'run') return perform(input, fn, args, ctx);
-      const cond = await runConditions(chunk, ctx);
+      const cond = mode === 'run' ? await runConditions(chunk, ctx) : undefined;
       const ran: CallOutcome = cond?.skip
         ? { result: true, changes: {}, comment: cond.comment, warnings: [], skipWatch: cond.skipWatch }
         : await perform(input, fn, args, ctx);
-      // check_cmd judges what the run did; a test run did nothing to judge
+      // check_cmd judges what the run (or the watch reaction) did; a test run did nothing to judge
       const judged = ctx.test ? undefined : await runCheckCmd(chunk, ctx);
       return judged ? { ...ran, ...judged } : ran;
     });

@@ -380,6 +380,14 @@ const checkCmdCases: CheckCmdCase[] = [
     changes: { testing: {} },
   },
   {
+    name: 'after a watch reaction',
+    state: `cmd.wait:\n    - name: echo ran\n    - watch:\n      - test: changed`,
+    check: " 'false'",
+    result: false,
+    comment: 'check_cmd determined the state failed',
+    changes: { stdout: 'ran' },
+  },
+  {
     name: 'test mode: not run',
     state: 'test.succeed_with_changes',
     check: " 'false'",
@@ -393,7 +401,8 @@ const checkCmdCases: CheckCmdCase[] = [
 for (const c of checkCmdCases) {
   t.test(`check_cmd: ${c.name}`, async (t) => {
     const state = c.state.includes(':') ? c.state : `${c.state}:\n    - comment: x`;
-    const r = await run(`dependent:\n  ${state}\n    - check_cmd:${c.check}\n`, { test: c.test ?? false });
+    const changed = 'changed:\n  test.succeed_with_changes\n';
+    const r = await run(`${changed}dependent:\n  ${state}\n    - check_cmd:${c.check}\n`, { test: c.test ?? false });
     t.match(r.byId('dependent'), { result: c.result, comment: c.comment, changes: c.changes });
   });
 }
