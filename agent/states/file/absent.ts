@@ -1,7 +1,9 @@
 // file.absent: the path is not there; a directory goes with everything in it.
 import { promises as fsp } from 'node:fs';
-import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
+import { declareArgs, type ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { backup, hostPath, notAbsolute, statOf } from './common.ts';
 
 export interface AbsentOps {
@@ -9,7 +11,9 @@ export interface AbsentOps {
   directory: boolean;
 }
 
-export async function checkAbsent(args: StateArgs, ctx: StateContext): Promise<Plan<AbsentOps>> {
+const ABSENT_ARGS = declareArgs({});
+
+export async function checkAbsent(args: ArgsOf<typeof ABSENT_ARGS>, ctx: StateContext): Promise<Plan<AbsentOps>> {
   const name = args.name;
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
@@ -31,9 +35,9 @@ export async function applyAbsent(plan: Plan<AbsentOps>, ctx: StateContext): Pro
   return { changes: { removed: name }, comment: `Removed ${directory ? 'directory' : 'file'} ${name}` };
 }
 
-export const absent: StateFunction<AbsentOps> = {
+export const absent = defineState({
   doc: 'The file or directory does not exist (a directory with everything in it)',
-  args: {},
+  args: ABSENT_ARGS,
   check: checkAbsent,
   apply: applyAbsent,
-};
+});

@@ -1,13 +1,15 @@
 // file.append: text lines at the end of a file, each only when it is not already there.
 import { promises as fsp } from 'node:fs';
-import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, isDict, optString, strList } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
+import { textParts } from './managed.ts';
 import { editTarget, splitLines, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, hostPath, makeDirs, missingParents, notAbsolute } from './common.ts';
-import { loadSource } from './source.ts';
+import { loadTexts } from './source.ts';
 import { pyEscape, pyRegExp } from '../../util/pyre.ts';
-import { fileArgs } from './args.ts';
+import { fileArgs, TEXT_SOURCE_TYPES, TEXT_SOURCES } from './args.ts';
 
 export interface AppendOps extends EditOps {
   create: boolean;
@@ -46,25 +48,21 @@ export function appendLines(text: string, lines: string[]): string {
   return base + lines.map((l) => `${l}\n`).join('');
 }
 
-function chunksOf(args: StateArgs, ctx: StateContext): { chunks?: string[]; error?: string } {
+const APPEND_ARGS = fileArgs(['text', 'makedirs', ...TEXT_SOURCES, 'ignore_whitespace'], TEXT_SOURCE_TYPES);
+type AppendArgs = ArgsOf<typeof APPEND_ARGS>;
+
+function chunksOf(args: AppendArgs, ctx: StateContext): { chunks?: string[]; error?: string } {
   if (args.source && args.sources) return { error: 'source and sources are mutually exclusive' };
-  const sources = args.source ? [args.source] : strList(args.sources);
+  const sources = args.source ? [args.source] : (args.sources ?? []);
   if (sources.length) {
-    const context = { ...(isDict(args.defaults) ? args.defaults : {}), ...(isDict(args.context) ? args.context : {}) };
-    const template = optString(args.template) ?? 'jinja';
-    const chunks: string[] = [];
-    for (const s of sources) {
-      const r = loadSource(s, ctx, { template, context });
-      if (r.error !== undefined) return { error: r.missing ? `Failed to load template file ${String(s)}` : r.error };
-      chunks.push(r.text);
-    }
-    return { chunks };
+    const r = loadTexts(sources, ctx, { template: args.template, context: { ...args.defaults, ...args.context } });
+    return r.error !== undefined ? { error: r.error } : { chunks: r.texts };
   }
   if (args.text === undefined || args.text === null) return { error: 'No text found to append. Nothing appended' };
-  return { chunks: strList(args.text) };
+  return { chunks: textParts(args.text) };
 }
 
-export async function checkAppend(args: StateArgs, ctx: StateContext): Promise<Plan<AppendOps>> {
+export async function checkAppend(args: AppendArgs, ctx: StateContext): Promise<Plan<AppendOps>> {
   const name = args.name;
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
@@ -74,13 +72,12 @@ export async function checkAppend(args: StateArgs, ctx: StateContext): Promise<P
   let parents: string[] = [];
   if (!target) {
     parents = await missingParents(ctx, name);
-    if (parents.length && !flag(args.makedirs) && !ctx.test)
-      return failed(`Directory not present to touch file ${name}`);
+    if (parents.length && !args.makedirs && !ctx.test) return failed(`Directory not present to touch file ${name}`);
   }
   const before = target?.text ?? '';
   let lines: string[];
   try {
-    lines = linesToAppend(before, chunks, flag(args.ignore_whitespace, true));
+    lines = linesToAppend(before, chunks, args.ignore_whitespace);
   } catch (e) {
     return failed((e as Error).message);
   }
@@ -114,20 +111,9 @@ export async function applyAppend(plan: Plan<AppendOps>, ctx: StateContext): Pro
   };
 }
 
-export const append: StateFunction<AppendOps> = {
+export const append = defineState({
   doc: 'The text is in the file, appended at the end if missing',
-  args: fileArgs([
-    'text',
-    'makedirs',
-    'source',
-    'source_hash',
-    'template',
-    'sources',
-    'source_hashes',
-    'defaults',
-    'context',
-    'ignore_whitespace',
-  ]),
+  args: APPEND_ARGS,
   check: checkAppend,
   apply: applyAppend,
-};
+});

@@ -1,12 +1,12 @@
 // The arguments of the file functions, declared once by Salt's name: each function picks its
 // own, naming those it accepts without acting upon them.
-import type { ArgDecl, ArgDecls } from '../arg-decl.ts';
+import type { ArgDecl } from '../arg-decl.ts';
 
 const WINDOWS = 'Windows only';
 const BACKUP = 'every file replaced or deleted is kept in the backup store (halite-agent backups)';
 const NO_HASH = 'sources are salt:// files of the tree; no hash is checked';
 
-const CATALOG: Readonly<Record<string, ArgDecl>> = {
+const CATALOG = {
   source: { type: 'any', doc: 'Where the contents come from: salt://path, or a list tried in order' },
   source_hash: { type: 'string', doc: 'The hash a remote source must have', unsupported: NO_HASH },
   source_hashes: { type: 'items', doc: 'The hashes of sources', unsupported: NO_HASH },
@@ -160,17 +160,39 @@ const CATALOG: Readonly<Record<string, ArgDecl>> = {
     doc: "Take the target's owner and group",
     unsupported: 'not implemented',
   },
-  atime: { type: 'any', doc: 'The access time to set (seconds since the epoch)' },
-  mtime: { type: 'any', doc: 'The modification time to set (seconds since the epoch)' },
+  atime: { type: 'number', doc: 'The access time to set (seconds since the epoch)' },
+  mtime: { type: 'number', doc: 'The modification time to set (seconds since the epoch)' },
+} as const satisfies Readonly<Record<string, ArgDecl>>;
+
+type Catalog = typeof CATALOG;
+/** The name of an argument of the file functions. */
+export type FileArgName = keyof Catalog;
+type Changes<K extends FileArgName> = { readonly [N in K]?: Partial<ArgDecl> };
+/** No changes: the declarations as catalogued. */
+type Unchanged = Readonly<Record<never, Partial<ArgDecl>>>;
+/** The declarations picked, each with its changes laid over it (so ArgsOf sees a changed type or default). */
+type Picked<K extends FileArgName, C extends Changes<K>> = {
+  readonly [N in K]: N extends keyof C ? Omit<Catalog[N], keyof C[N]> & C[N] : Catalog[N];
 };
 
+/** The arguments of the functions that add text from sources (append, blockreplace), and their types there. */
+export const TEXT_SOURCES = [
+  'source',
+  'source_hash',
+  'template',
+  'sources',
+  'source_hashes',
+  'defaults',
+  'context',
+] as const;
+export const TEXT_SOURCE_TYPES = { source: { type: 'string' }, sources: { type: 'list' } } as const;
+
 /** The declarations of `names` from the catalogue, with `changes` over them (a different type, required…). */
-export function fileArgs(names: readonly string[], changes: Readonly<Record<string, Partial<ArgDecl>>> = {}): ArgDecls {
+export function fileArgs<const K extends FileArgName, const C extends Changes<K> = Unchanged>(
+  names: readonly K[],
+  changes?: C,
+): Picked<K, C> {
   const out: Record<string, ArgDecl> = {};
-  for (const n of names) {
-    const d = CATALOG[n];
-    if (!d) throw new Error(`file argument ${n} is not declared`);
-    out[n] = { ...d, ...changes[n] };
-  }
-  return out;
+  for (const n of names) out[n] = { ...CATALOG[n], ...(changes?.[n] ?? {}) };
+  return out as Picked<K, C>;
 }

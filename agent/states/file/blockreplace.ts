@@ -1,14 +1,15 @@
 // file.blockreplace: the content between a start and an end marker line, optionally
 // added (appended, prepended, or placed by a regex) when the markers are not found.
-import type { Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Plan, StateContext } from '../types.ts';
 import { converged, failed, pending } from '../plan.ts';
-import { flag, isDict, optString, strList } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { editTarget, splitLinesKeep, type EditOps } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
-import { loadSource } from './source.ts';
+import { loadTexts } from './source.ts';
 import { pyRegExp } from '../../util/pyre.ts';
 import { applyEdited } from './replace.ts';
-import { fileArgs } from './args.ts';
+import { fileArgs, TEXT_SOURCE_TYPES, TEXT_SOURCES } from './args.ts';
 
 export interface BlockOptions {
   markerStart: string;
@@ -83,7 +84,31 @@ export function replaceBlock(text: string, o: BlockOptions): string {
   return out.join('');
 }
 
-export async function checkBlockreplace(args: StateArgs, ctx: StateContext): Promise<Plan<EditOps>> {
+const BLOCKREPLACE_ARGS = fileArgs(
+  [
+    'marker_start',
+    'marker_end',
+    ...TEXT_SOURCES,
+    'content',
+    'append_if_not_found',
+    'prepend_if_not_found',
+    'backup',
+    'show_changes',
+    'append_newline',
+    'insert_before_match',
+    'insert_after_match',
+  ],
+  {
+    backup: { default: '.bak' },
+    content: { type: 'string', default: '' },
+    ...TEXT_SOURCE_TYPES,
+  },
+);
+
+export async function checkBlockreplace(
+  args: ArgsOf<typeof BLOCKREPLACE_ARGS>,
+  ctx: StateContext,
+): Promise<Plan<EditOps>> {
   const name = args.name;
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
@@ -94,59 +119,33 @@ export async function checkBlockreplace(args: StateArgs, ctx: StateContext): Pro
     return failed(
       `Encountered error managing block: Cannot perform string replacements on a binary file: ${target.path}. See the log for details.`,
     );
-  let content = optString(args.content) ?? '';
-  const sources = args.source ? [args.source] : strList(args.sources);
-  const context = { ...(isDict(args.defaults) ? args.defaults : {}), ...(isDict(args.context) ? args.context : {}) };
-  for (const s of sources) {
-    const r = loadSource(s, ctx, { template: optString(args.template) ?? 'jinja', context });
-    if (r.error !== undefined) return failed(r.missing ? `Failed to load template file ${String(s)}` : r.error);
-    content += r.text;
-  }
+  const sources = args.source ? [args.source] : (args.sources ?? []);
+  const loaded = loadTexts(sources, ctx, { template: args.template, context: { ...args.defaults, ...args.context } });
+  if (loaded.error !== undefined) return failed(loaded.error);
+  const content = args.content + loaded.texts.join('');
   let text: string;
   try {
     text = replaceBlock(target.text, {
-      markerStart: optString(args.marker_start) ?? '#-- start managed zone --',
-      markerEnd: optString(args.marker_end) ?? '#-- end managed zone --',
+      markerStart: args.marker_start,
+      markerEnd: args.marker_end,
       content,
-      append: flag(args.append_if_not_found),
-      prepend: flag(args.prepend_if_not_found),
-      insertBefore: optString(args.insert_before_match),
-      insertAfter: optString(args.insert_after_match),
-      appendNewline:
-        args.append_newline === undefined || args.append_newline === null ? undefined : flag(args.append_newline),
+      append: args.append_if_not_found,
+      prepend: args.prepend_if_not_found,
+      insertBefore: args.insert_before_match,
+      insertAfter: args.insert_after_match,
+      appendNewline: args.append_newline,
     });
   } catch (e) {
     return failed(`Encountered error managing block: ${(e as Error).message}. See the log for details.`);
   }
   if (text === target.text) return converged('No changes needed to be made');
-  const diff = flag(args.show_changes, true) ? diffOf(ctx, target.text, text) : true;
+  const diff = args.show_changes ? diffOf(ctx, target.text, text) : true;
   return pending({ diff }, 'Changes would be made', { name, path: target.path, text });
 }
 
-export const blockreplace: StateFunction<EditOps> = {
+export const blockreplace = defineState({
   doc: 'The block between two marker lines has this content',
-  args: fileArgs(
-    [
-      'marker_start',
-      'marker_end',
-      'source',
-      'source_hash',
-      'template',
-      'sources',
-      'source_hashes',
-      'defaults',
-      'context',
-      'content',
-      'append_if_not_found',
-      'prepend_if_not_found',
-      'backup',
-      'show_changes',
-      'append_newline',
-      'insert_before_match',
-      'insert_after_match',
-    ],
-    { backup: { default: '.bak' }, content: { default: '' } },
-  ),
+  args: BLOCKREPLACE_ARGS,
   check: checkBlockreplace,
   apply: applyEdited,
-};
+});

@@ -1,7 +1,8 @@
 // file.comment / file.uncomment: (un)comment the lines a regular expression finds.
-import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Outcome, Plan, StateContext, StateFunction } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, optString } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps, type EditTarget } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { pyRegExp } from '../../util/pyre.ts';
@@ -32,7 +33,13 @@ export function commentLines(text: string, regex: string, char: string, comment:
     .join('');
 }
 
-async function prepare(args: StateArgs, ctx: StateContext): Promise<{ error?: string; target?: EditTarget }> {
+const COMMENT_ARGS = fileArgs(['regex', 'char', 'backup', 'ignore_missing'], {
+  regex: { required: true },
+  backup: { default: '.bak' },
+});
+type CommentArgs = ArgsOf<typeof COMMENT_ARGS>;
+
+async function prepare(args: CommentArgs, ctx: StateContext): Promise<{ error?: string; target?: EditTarget }> {
   const bad = notAbsolute(args.name);
   if (bad) return { error: bad };
   const target = await editTarget(ctx, args.name);
@@ -41,7 +48,7 @@ async function prepare(args: StateArgs, ctx: StateContext): Promise<{ error?: st
 }
 
 function planEdit(
-  args: StateArgs,
+  args: CommentArgs,
   ctx: StateContext,
   path: string,
   before: string,
@@ -52,17 +59,16 @@ function planEdit(
   return pending({ [args.name]: 'updated' }, `File ${args.name} is set to be updated`, ops);
 }
 
-export async function checkComment(args: StateArgs, ctx: StateContext): Promise<Plan<CommentOps>> {
+export async function checkComment(args: CommentArgs, ctx: StateContext): Promise<Plan<CommentOps>> {
   const { error, target } = await prepare(args, ctx);
   if (error || !target) return failed(error ?? '');
-  const regex = optString(args.regex) ?? '';
-  const char = optString(args.char) ?? '#';
+  const { regex, char } = args;
   try {
     const unanchor = regex.replace(/^(\(\?[iLmsux]\))?\^?([\s\S]*?)\$?$/, '$2');
     const commented = `${char}${unanchor}`;
     if (!search(target.text, `^(?!\\s*${char})\\s*${unanchor}`)) {
       if (search(target.text, commented)) return converged('Pattern already commented');
-      if (flag(args.ignore_missing)) return converged('Pattern not found and ignore_missing set to True');
+      if (args.ignore_missing) return converged('Pattern not found and ignore_missing set to True');
       return failed(`${unanchor}: Pattern not found`);
     }
     const text = commentLines(target.text, regex, char, true);
@@ -72,11 +78,10 @@ export async function checkComment(args: StateArgs, ctx: StateContext): Promise<
   }
 }
 
-export async function checkUncomment(args: StateArgs, ctx: StateContext): Promise<Plan<CommentOps>> {
+export async function checkUncomment(args: CommentArgs, ctx: StateContext): Promise<Plan<CommentOps>> {
   const { error, target } = await prepare(args, ctx);
   if (error || !target) return failed(error ?? '');
-  const regex = optString(args.regex) ?? '';
-  const char = optString(args.char) ?? '#';
+  const { regex, char } = args;
   const bare = regex.replace(/^\^/, '');
   try {
     if (!search(target.text, `${char}[ \\t]*${bare}`)) {
@@ -91,19 +96,16 @@ export async function checkUncomment(args: StateArgs, ctx: StateContext): Promis
 }
 
 function commenting(doc: string, check: typeof checkComment, ok: string, notOk: string): StateFunction<CommentOps> {
-  return {
+  return defineState({
     doc,
-    args: fileArgs(['regex', 'char', 'backup', 'ignore_missing'], {
-      regex: { required: true },
-      backup: { default: '.bak' },
-    }),
+    args: COMMENT_ARGS,
     check,
     async apply(plan, ctx): Promise<Outcome> {
       const ops = opsOf(plan);
       if (ops.diff) await writeEdit(ctx, ops);
       return { result: ops.ok, changes: ops.diff ? { diff: ops.diff } : {}, comment: ops.ok ? ok : notOk };
     },
-  };
+  });
 }
 
 export const comment = commenting(

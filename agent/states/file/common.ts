@@ -9,7 +9,7 @@ import { lookupAccount } from '../../facts/users.ts';
 import { backupFile } from '../../store/backup.ts';
 import { contentDiff } from '../../util/diff.ts';
 import { SECRET_DIFF } from '../../pillar/redact.ts';
-import { normalizeMode, optString } from '../args.ts';
+import { normalizeMode } from '../args.ts';
 import { StateRefusal } from '../plan.ts';
 
 /** Where a state path ('/etc/x') is on this host. */
@@ -86,13 +86,11 @@ export interface Owner {
 /** Resolves user/group arguments; the error wording is Salt's (_check_user). */
 export async function resolveOwner(
   ctx: StateContext,
-  userArg: unknown,
-  groupArg: unknown,
+  user: string | undefined,
+  group: string | undefined,
 ): Promise<{ owner: Owner; error?: string }> {
   const owner: Owner = {};
   let error = '';
-  const user = optString(userArg);
-  const group = optString(groupArg);
   if (user) {
     const u = await lookupAccount(ctx.facts, 'passwd', user);
     if (u) Object.assign(owner, { user, uid: u.id });

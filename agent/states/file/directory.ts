@@ -2,9 +2,10 @@
 // (recurse: [user, group, mode, ignore_files, ignore_dirs, silent]) and cleaned.
 import { promises as fsp } from 'node:fs';
 import { posix } from 'node:path';
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, isOctalMode, normalizeMode, optString } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { walkFact } from '../../facts/walk.ts';
 import { includeExclude } from './patterns.ts';
 import {
@@ -46,7 +47,7 @@ export interface DirectoryOps {
   forced?: string;
 }
 
-export const DIRECTORY_ARGS = [
+const DIRECTORY_NAMES = [
   'user',
   'group',
   'recurse',
@@ -67,7 +68,10 @@ export const DIRECTORY_ARGS = [
   'win_deny_perms',
   'win_inheritance',
   'win_perms_reset',
-];
+] as const;
+
+export const DIRECTORY_ARGS = fileArgs(DIRECTORY_NAMES);
+export type DirectoryArgs = ArgsOf<typeof DIRECTORY_ARGS>;
 
 export function recurseSet(recurse: unknown): { set: Set<string>; error?: string } {
   if (recurse === undefined || recurse === null || recurse === false || (Array.isArray(recurse) && !recurse.length))
@@ -102,16 +106,16 @@ function describe(changes: Changes): string {
   return lines.join('');
 }
 
-export async function checkDirectory(args: StateArgs, ctx: StateContext): Promise<Plan<DirectoryOps>> {
+export async function checkDirectory(args: DirectoryArgs, ctx: StateContext): Promise<Plan<DirectoryOps>> {
   const name = cleanPath(args.name);
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
-  const clean = flag(args.clean);
-  const maxDepth = args.max_depth === undefined || args.max_depth === null ? undefined : Number(args.max_depth);
+  const clean = args.clean;
+  const maxDepth = args.max_depth;
   if (maxDepth !== undefined && clean) return failed('Cannot specify both max_depth and clean');
-  const dirMode = normalizeMode(args.dir_mode ?? args.mode);
-  const fileMode = normalizeMode(args.file_mode) ?? dirMode;
-  for (const m of [dirMode, fileMode]) if (m !== undefined && !isOctalMode(m)) return failed(`Invalid mode: ${m}`);
+  const dirMode = args.dir_mode ?? args.mode;
+  const fileMode = args.file_mode ?? dirMode;
+  for (const m of [dirMode, fileMode]) if (m === 'keep') return failed(`Invalid mode: ${m}`);
   const { owner, error } = await resolveOwner(ctx, args.user, args.group);
   if (error) return failed(error);
   const rec = recurseSet(args.recurse);
@@ -128,11 +132,11 @@ export async function checkDirectory(args: StateArgs, ctx: StateContext): Promis
     silent: rec.set.has('silent'),
   };
   const changes: Changes = {};
-  const force = flag(args.force);
+  const force = args.force;
   let st = await statOf(ctx, name);
-  const inTheWay = st && (st.type === 'file' || (st.type === 'symlink' && (!flag(args.allow_symlink, true) || force)));
+  const inTheWay = st && (st.type === 'file' || (st.type === 'symlink' && (!args.allow_symlink || force)));
   if (st && inTheWay) {
-    const backupname = optString(args.backupname);
+    const backupname = args.backupname;
     const kind = st.type === 'file' ? 'File' : 'Symlink';
     if (backupname) {
       if (await statOf(ctx, backupname)) {
@@ -156,7 +160,7 @@ export async function checkDirectory(args: StateArgs, ctx: StateContext): Promis
   if (!dst) {
     ops.create = true;
     ops.parents = await missingParents(ctx, name);
-    if (ops.parents.length && !flag(args.makedirs) && !ctx.test) return failed(`No directory to create ${name} in`);
+    if (ops.parents.length && !args.makedirs && !ctx.test) return failed(`No directory to create ${name} in`);
     changes[name] = { directory: 'new' };
   } else {
     const recOwner: Owner = {
@@ -181,7 +185,7 @@ export async function checkDirectory(args: StateArgs, ctx: StateContext): Promis
         }
       }
     }
-    if (!flag(args.children_only)) {
+    if (!args.children_only) {
       const c = metaChanges(dst, owner, dirMode);
       if (Object.keys(c).length) {
         changes[name] = c;
@@ -246,9 +250,9 @@ export async function applyDirectory(plan: Plan<DirectoryOps>, ctx: StateContext
   };
 }
 
-export const directory: StateFunction<DirectoryOps> = {
+export const directory = defineState({
   doc: 'The directory exists with this owner and mode (and, with recurse, everything below)',
-  args: fileArgs(DIRECTORY_ARGS),
+  args: DIRECTORY_ARGS,
   check: checkDirectory,
   apply: applyDirectory,
-};
+});

@@ -1,8 +1,9 @@
 // file.exists / file.missing (assertions, never change anything) and file.touch.
 import { constants as fsConstants, promises as fsp } from 'node:fs';
-import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag } from '../args.ts';
+import { declareArgs, type ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { hostPath, makeDirs, missingParents, notAbsolute, realPath, statOf } from './common.ts';
 import { fileArgs } from './args.ts';
 
@@ -14,27 +15,29 @@ const never = async (): Promise<Outcome> => {
   throw new Error('this state never has anything to apply');
 };
 
-export const exists: StateFunction<never> = {
+const NO_ARGS = declareArgs({});
+
+export const exists = defineState<typeof NO_ARGS, never>({
   doc: 'The path exists (nothing is created)',
-  args: {},
+  args: NO_ARGS,
   async check(args, ctx) {
     return (await present(ctx, args.name))
       ? converged(`Path ${args.name} exists`)
       : failed(`Specified path ${args.name} does not exist`);
   },
   apply: never,
-};
+});
 
-export const missing: StateFunction<never> = {
+export const missing = defineState<typeof NO_ARGS, never>({
   doc: 'The path does not exist (nothing is removed)',
-  args: {},
+  args: NO_ARGS,
   async check(args, ctx) {
     return (await present(ctx, args.name))
       ? failed(`Specified path ${args.name} exists`)
       : converged(`Path ${args.name} is missing`);
   },
   apply: never,
-};
+});
 
 export interface TouchOps {
   name: string;
@@ -44,23 +47,17 @@ export interface TouchOps {
   mtime?: number;
 }
 
-function seconds(v: unknown): number | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
-}
+const TOUCH_ARGS = fileArgs(['atime', 'mtime', 'makedirs']);
 
-export async function checkTouch(args: StateArgs, ctx: StateContext): Promise<Plan<TouchOps>> {
+export async function checkTouch(args: ArgsOf<typeof TOUCH_ARGS>, ctx: StateContext): Promise<Plan<TouchOps>> {
   const name = args.name;
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
-  const atime = seconds(args.atime);
-  const mtime = seconds(args.mtime);
+  const { atime, mtime } = args;
   const st = await statOf(ctx, await realPath(ctx, name));
   if (!st) {
     const parents = await missingParents(ctx, name);
-    if (parents.length && !flag(args.makedirs) && !ctx.test)
-      return failed(`Directory not present to touch file ${name}`);
+    if (parents.length && !args.makedirs && !ctx.test) return failed(`Directory not present to touch file ${name}`);
     return pending({ new: name }, `File ${name} is set to be created`, { name, create: true, parents, atime, mtime });
   }
   const differs = (want: number | undefined, ms: number): boolean =>
@@ -106,9 +103,9 @@ export async function applyTouch(plan: Plan<TouchOps>, ctx: StateContext): Promi
   };
 }
 
-export const touch: StateFunction<TouchOps> = {
+export const touch = defineState({
   doc: 'The file exists, with its access and modification times set (touch)',
-  args: fileArgs(['atime', 'mtime', 'makedirs']),
+  args: TOUCH_ARGS,
   check: checkTouch,
   apply: applyTouch,
-};
+});

@@ -1,8 +1,9 @@
 // file.keyvalue: `key<separator>value` lines (sshd_config, sysctl.conf…), set to the wanted
 // value, uncommented when asked, extra occurrences removed, appended or prepended if missing.
-import type { Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, isDict, optString } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { fileArgs } from './args.ts';
@@ -90,47 +91,8 @@ export function setKeyValues(text: string, o: KeyValueOptions): { text: string; 
   return { text: out.join(''), changed };
 }
 
-export async function checkKeyValue(args: StateArgs, ctx: StateContext): Promise<Plan<KeyValueOps>> {
-  const name = args.name;
-  const bad = notAbsolute(name);
-  if (bad) return failed(bad);
-  let values: Record<string, unknown>;
-  if (args.key !== undefined && args.key !== null && args.value !== undefined && args.value !== null) {
-    if (isDict(args.key_values)) return failed('file.keyvalue can not combine key_values with key and value');
-    values = { [String(args.key)]: args.value };
-  } else if (!isDict(args.key_values) || !Object.keys(args.key_values).length) {
-    return failed(
-      `file.keyvalue key and value not supplied and key_values ${isDict(args.key_values) || !args.key_values ? 'is empty' : 'is not a dictionary'}`,
-    );
-  } else {
-    values = args.key_values;
-  }
-  const target = await editTarget(ctx, name);
-  if (!target)
-    return flag(args.ignore_if_missing) ? converged(`unable to open ${name}`) : failed(`unable to open ${name}`);
-  const { text, changed } = setKeyValues(target.text, {
-    values,
-    separator: optString(args.separator) ?? '=',
-    uncomment: optString(args.uncomment),
-    count: args.count === undefined || args.count === null ? 1 : Number(args.count),
-    append: flag(args.append_if_not_found),
-    prepend: flag(args.prepend_if_not_found),
-    keyIgnoreCase: flag(args.key_ignore_case),
-    valueIgnoreCase: flag(args.value_ignore_case),
-  });
-  if (!changed || text === target.text) return converged('');
-  const changes = flag(args.show_changes, true) ? { diff: diffOf(ctx, target.text, text) } : {};
-  return pending(changes, `File ${name} is set to be changed (${changed} lines)`, {
-    name,
-    path: target.path,
-    text,
-    changed,
-  });
-}
-
-export const keyvalue: StateFunction<KeyValueOps> = {
-  doc: 'Keys of a key=value file have these values',
-  args: fileArgs([
+const KEYVALUE_ARGS = fileArgs(
+  [
     'key',
     'value',
     'key_values',
@@ -144,11 +106,52 @@ export const keyvalue: StateFunction<KeyValueOps> = {
     'uncomment',
     'key_ignore_case',
     'value_ignore_case',
-  ]),
+  ],
+  { count: { default: 1 } },
+);
+
+export async function checkKeyValue(args: ArgsOf<typeof KEYVALUE_ARGS>, ctx: StateContext): Promise<Plan<KeyValueOps>> {
+  const name = args.name;
+  const bad = notAbsolute(name);
+  if (bad) return failed(bad);
+  let values: Record<string, unknown>;
+  if (args.key !== undefined && args.value !== undefined && args.value !== null) {
+    if (args.key_values !== undefined) return failed('file.keyvalue can not combine key_values with key and value');
+    values = { [args.key]: args.value };
+  } else if (!args.key_values || !Object.keys(args.key_values).length) {
+    return failed('file.keyvalue key and value not supplied and key_values is empty');
+  } else {
+    values = args.key_values;
+  }
+  const target = await editTarget(ctx, name);
+  if (!target) return args.ignore_if_missing ? converged(`unable to open ${name}`) : failed(`unable to open ${name}`);
+  const { text, changed } = setKeyValues(target.text, {
+    values,
+    separator: args.separator,
+    uncomment: args.uncomment,
+    count: args.count,
+    append: args.append_if_not_found,
+    prepend: args.prepend_if_not_found,
+    keyIgnoreCase: args.key_ignore_case,
+    valueIgnoreCase: args.value_ignore_case,
+  });
+  if (!changed || text === target.text) return converged('');
+  const changes = args.show_changes ? { diff: diffOf(ctx, target.text, text) } : {};
+  return pending(changes, `File ${name} is set to be changed (${changed} lines)`, {
+    name,
+    path: target.path,
+    text,
+    changed,
+  });
+}
+
+export const keyvalue = defineState({
+  doc: 'Keys of a key=value file have these values',
+  args: KEYVALUE_ARGS,
   check: checkKeyValue,
   async apply(plan, ctx) {
     const ops = opsOf(plan);
     await writeEdit(ctx, ops);
     return { changes: plan.changes, comment: `Changed ${ops.changed} lines` };
   },
-};
+});

@@ -1,9 +1,10 @@
 // file.line: line-focused edits (mode ensure / replace / delete / insert, placed with
 // before / after / location), following Salt's file.line rules and their messages.
 import { promises as fsp } from 'node:fs';
-import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, normalizeMode, optString } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, hostPath, notAbsolute, resolveOwner, setMeta, type Owner } from './common.ts';
 import { pyRegExp } from '../../util/pyre.ts';
@@ -141,40 +142,65 @@ export interface LineOps extends EditOps {
   diff: string;
 }
 
-export async function checkLine(args: StateArgs, ctx: StateContext): Promise<Plan<LineOps>> {
+const LINE_ARGS = fileArgs(
+  [
+    'content',
+    'match',
+    'mode',
+    'location',
+    'before',
+    'after',
+    'show_changes',
+    'backup',
+    'quiet',
+    'indent',
+    'create',
+    'user',
+    'group',
+    'file_mode',
+  ],
+  {
+    content: { type: 'string' },
+    mode: { type: 'string', doc: 'What to do: ensure, replace, insert or delete' },
+    backup: { type: 'any', default: false },
+    create: { default: false },
+  },
+);
+
+export async function checkLine(args: ArgsOf<typeof LINE_ARGS>, ctx: StateContext): Promise<Plan<LineOps>> {
   const name = args.name;
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
-  const mode = optString(args.mode)?.toLowerCase();
+  const mode = args.mode?.toLowerCase();
   if (!mode) return failed('Mode was not defined. How to process the file?');
   if (!['insert', 'ensure', 'delete', 'replace'].includes(mode)) return failed(`Unknown mode: "${mode}"`);
-  const content = optString(args.content);
+  const content = args.content;
   if (mode !== 'delete' && content === undefined) return failed("Content can only be empty if mode is ['delete']");
   let target = await editTarget(ctx, name);
   let create: LineOps['create'];
   if (!target) {
-    if (!flag(args.create)) return failed(`${name}: file not found`);
+    if (!args.create) return failed(`${name}: file not found`);
     const { owner, error } = await resolveOwner(ctx, args.user, args.group);
     if (error) return failed(error);
-    create = { owner, mode: normalizeMode(args.file_mode) };
+    create = { owner, mode: args.file_mode === 'keep' ? undefined : args.file_mode };
     target = { path: name, text: '', binary: false };
   }
   let text: string;
   try {
     text = editLines(target.text, {
       content,
-      match: optString(args.match),
+      match: args.match,
       mode,
-      location: optString(args.location),
-      before: optString(args.before),
-      after: optString(args.after),
-      indent: flag(args.indent, true),
+      location: args.location,
+      before: args.before,
+      after: args.after,
+      indent: args.indent,
     });
   } catch (e) {
     return failed((e as Error).message);
   }
   if (text === target.text && !create) return converged('No changes needed to be made');
-  const diff = flag(args.show_changes, true) ? diffOf(ctx, target.text, text) : '';
+  const diff = args.show_changes ? diffOf(ctx, target.text, text) : '';
   const changes = create && text === target.text ? { new: name } : { diff: diff || true };
   return pending(changes, 'Changes would be made', {
     name,
@@ -195,30 +221,9 @@ export async function applyLine(plan: Plan<LineOps>, ctx: StateContext): Promise
   return { changes: plan.changes, comment: 'Changes were made' };
 }
 
-export const line: StateFunction<LineOps> = {
+export const line = defineState({
   doc: 'A line of the file is ensured, replaced, inserted or deleted',
-  args: fileArgs(
-    [
-      'content',
-      'match',
-      'mode',
-      'location',
-      'before',
-      'after',
-      'show_changes',
-      'backup',
-      'quiet',
-      'indent',
-      'create',
-      'user',
-      'group',
-      'file_mode',
-    ],
-    {
-      mode: { type: 'string', doc: 'What to do: ensure, replace, insert or delete' },
-      backup: { type: 'any', default: false },
-    },
-  ),
+  args: LINE_ARGS,
   check: checkLine,
   apply: applyLine,
-};
+});

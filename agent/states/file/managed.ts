@@ -1,8 +1,11 @@
 // file.managed: a file's contents (from salt://, a template or `contents`), owner and mode.
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, isDict, isOctalMode, normalizeMode, optString, strList } from '../args.ts';
+import { normalizeMode } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { traverse } from '../../render/salt.ts';
+import { pyStr } from '../../render/pyvalue.ts';
 import { writeFileAtomic } from '../../store/fs-atomic.ts';
 import { loadSource, renderText } from './source.ts';
 import { splitLines } from './edit.ts';
@@ -44,7 +47,7 @@ export interface ManagedOps {
 
 const TEST_NOTE = '\nNote: No changes made, actual changes may\nbe different due to other states.';
 
-export const MANAGED_ARGS = [
+const MANAGED_NAMES = [
   'source',
   'source_hash',
   'source_hash_name',
@@ -83,37 +86,64 @@ export const MANAGED_ARGS = [
   'win_perms_reset',
   'verify_ssl',
   'use_etag',
-];
+  'file_mode',
+] as const;
+
+export const MANAGED_ARGS = fileArgs(MANAGED_NAMES, {
+  source: { type: 'str_or_list' },
+  file_mode: { type: 'any', doc: 'Not an option of file.managed: ignored with a warning (mode sets the permissions)' },
+});
+export type ManagedArgs = ArgsOf<typeof MANAGED_ARGS>;
 
 const NOT_FOUND = Symbol('not found');
 
-/** contents_pillar / contents_grains: one key or a list of keys joined by newlines. */
+/**
+ * Salt's _validate_str_list: a string as one part, a list as its items, anything else as one part,
+ * each as Python's str() has it (true is 'True', a mapping its repr).
+ */
+export function textParts(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => pyStr(v));
+}
+
+/** The pillar or grain keys of contents_pillar / contents_grains: one key, or a list joined by newlines. */
 function lookupContents(
   data: Record<string, unknown>,
   keys: unknown,
   delim: string,
   what: string,
 ): { value?: unknown; error?: string } {
-  const list = Array.isArray(keys) ? keys.map(String) : [String(keys)];
+  const many = Array.isArray(keys);
   const values: unknown[] = [];
-  for (const k of list) {
+  for (const k of textParts(keys)) {
     const v = traverse(data, k, NOT_FOUND, delim);
     if (v === NOT_FOUND) return { error: `${what} ${k} does not exist` };
     values.push(v);
   }
-  return { value: Array.isArray(keys) ? values.map(String).join('\n') : values[0] };
+  return { value: many ? values.map((v) => pyStr(v)).join('\n') : values[0] };
 }
 
 /** Salt's normalisation of `contents`: every line ends with a newline (unless contents_newline is false). */
 export function normalizeContents(value: unknown, newline: boolean): string {
   let out = '';
-  for (const part of strList(value)) for (const line of splitLines(part)) out += `${line}\n`;
+  for (const part of textParts(value)) for (const line of splitLines(part)) out += `${line}\n`;
   return newline ? out : out.replace(/\n$/, '').replace(/\r$/, '');
 }
 
+/** Which of contents / contents_pillar / contents_grains is given (they exclude each other). */
+function contentsGiven(args: ManagedArgs): number {
+  return [args.contents, args.contents_pillar, args.contents_grains].filter((x) => x !== undefined && x !== null)
+    .length;
+}
+
+/** The sources given (an empty one is none). */
+function sourcesOf(args: ManagedArgs): string[] {
+  return (args.source ?? []).filter((s) => s !== '');
+}
+
 /** The desired contents: undefined when neither source nor contents is given. */
-function desiredContents(args: StateArgs, ctx: StateContext): { data?: string; error?: string } {
-  const delim = optString(args.contents_delimiter) ?? ':';
+function desiredContents(args: ManagedArgs, ctx: StateContext): { data?: string; error?: string } {
+  const delim = args.contents_delimiter;
   let use: unknown;
   if (args.contents_pillar !== undefined && args.contents_pillar !== null) {
     const r = lookupContents(ctx.pillar, args.contents_pillar, delim, 'Pillar');
@@ -126,67 +156,57 @@ function desiredContents(args: StateArgs, ctx: StateContext): { data?: string; e
   } else if (args.contents !== undefined && args.contents !== null) {
     use = args.contents;
   }
-  const template = optString(args.template);
-  const context = {
-    ...((args.defaults as Record<string, unknown>) ?? {}),
-    ...((args.context as Record<string, unknown>) ?? {}),
-  };
+  const template = args.template;
+  const context = { ...(args.defaults ?? {}), ...(args.context ?? {}) };
   if (use !== undefined) {
-    if (!flag(args.allow_empty, true) && (use === '' || (Array.isArray(use) && use.length === 0))) {
+    if (!args.allow_empty && (use === '' || (Array.isArray(use) && use.length === 0))) {
       const id = args.contents_pillar
-        ? `contents_pillar ${String(args.contents_pillar)}`
+        ? `contents_pillar ${pyStr(args.contents_pillar)}`
         : args.contents_grains
-          ? `contents_grains ${String(args.contents_grains)}`
+          ? `contents_grains ${pyStr(args.contents_grains)}`
           : "'contents'";
       return {
         error: `${id} value would result in empty contents. Set allow_empty to True to allow the managed file to be empty.`,
       };
     }
-    const text = normalizeContents(use, flag(args.contents_newline, true));
+    const text = normalizeContents(use, args.contents_newline);
     const r = renderText(text, args.name, ctx, { template, context: { ...context, name: args.name } });
     return r.error !== undefined ? { error: `Unable to manage file: ${r.error}` } : { data: r.text };
   }
-  if (args.source === undefined || args.source === null || args.source === '') return {};
-  const loaded = loadSource(args.source, ctx, { template, context: { ...context, name: args.name } });
+  const sources = sourcesOf(args);
+  if (!sources.length) return {};
+  const loaded = loadSource(sources, ctx, { template, context: { ...context, name: args.name } });
   return loaded.error !== undefined ? { error: `Unable to manage file: ${loaded.error}` } : { data: loaded.text };
 }
 
-function validate(args: StateArgs): string | undefined {
-  const n = [args.contents, args.contents_pillar, args.contents_grains].filter(
-    (x) => x !== undefined && x !== null,
-  ).length;
-  if (args.source && n > 0)
+function validate(args: ManagedArgs): string | undefined {
+  const n = contentsGiven(args);
+  if (sourcesOf(args).length && n > 0)
     return "'source' cannot be used in combination with 'contents', 'contents_pillar', or 'contents_grains'";
-  if (String(args.mode).toLowerCase() === 'keep' && n > 0) {
+  if (args.mode === 'keep' && n > 0) {
     return "Mode preservation cannot be used in combination with 'contents', 'contents_pillar', or 'contents_grains'";
   }
   if (n > 1) return "Only one of 'contents', 'contents_pillar', and 'contents_grains' is permitted";
-  if (args.context !== undefined && args.context !== null && !isDict(args.context))
-    return 'Context must be formed as a dict';
-  if (args.defaults && !isDict(args.defaults)) return 'Defaults must be formed as a dict';
   return notAbsolute(args.name);
 }
 
-export async function checkManaged(args: StateArgs, ctx: StateContext): Promise<Plan<ManagedOps>> {
+export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promise<Plan<ManagedOps>> {
   const name = args.name;
   const invalid = validate(args);
   if (invalid) return failed(invalid);
   const warnings: string[] = [];
-  if ('file_mode' in args)
+  if (args.file_mode !== undefined)
     warnings.push("The 'file_mode' argument will be ignored.  Please use 'mode' instead to set file permissions.");
-  const mode = String(args.mode).toLowerCase() === 'keep' ? undefined : normalizeMode(args.mode);
-  if (mode !== undefined && !isOctalMode(mode)) return failed(`Invalid mode: ${String(args.mode)}`);
-  const dirMode = normalizeMode(args.dir_mode) ?? dirModeFor(mode);
-  const hasSource =
-    Boolean(args.source) ||
-    [args.contents, args.contents_pillar, args.contents_grains].some((x) => x !== undefined && x !== null);
-  const replace = hasSource && flag(args.replace, true);
+  const mode = args.mode === 'keep' ? undefined : args.mode;
+  const dirMode = args.dir_mode ?? dirModeFor(mode);
+  const hasSource = sourcesOf(args).length > 0 || contentsGiven(args) > 0;
+  const replace = hasSource && args.replace;
 
   const st = await statOf(ctx, name);
-  const follow = flag(args.follow_symlinks, true);
+  const follow = args.follow_symlinks;
   const path = st?.type === 'symlink' && follow ? await realPath(ctx, name) : name;
   const target = path === name ? st : await statOf(ctx, path);
-  if (!flag(args.create, true) && target?.type !== 'file') {
+  if (!args.create && target?.type !== 'file') {
     return converged(`File ${name} is not present and is not set for creation`, warnings);
   }
   const { owner, error } = await resolveOwner(ctx, args.user, args.group);
@@ -216,7 +236,7 @@ export async function checkManaged(args: StateArgs, ctx: StateContext): Promise<
 
   if (!exists) {
     const parents = replaceLink ? [] : await missingParents(ctx, path);
-    if (parents.length && !flag(args.makedirs) && !ctx.test) return failed('Parent directory not present');
+    if (parents.length && !args.makedirs && !ctx.test) return failed('Parent directory not present');
     const changes: Changes = data !== undefined ? { diff: 'New file' } : { new: `file ${name} created` };
     if (replaceLink) changes.diff = 'Replace symbolic link with regular file';
     if (owner.uid !== undefined && owner.uid !== process.getuid?.()) changes.user = owner.user;
@@ -235,7 +255,7 @@ export async function checkManaged(args: StateArgs, ctx: StateContext): Promise<
   const changes: Changes = {};
   if (replace && data !== undefined) {
     const current = await contentOf(ctx, path);
-    const diff = diffOf(ctx, current?.data ?? Buffer.alloc(0), data, flag(args.show_changes, true));
+    const diff = diffOf(ctx, current?.data ?? Buffer.alloc(0), data, args.show_changes);
     if (diff) changes.diff = diff;
   }
   Object.assign(changes, metaChanges(target, owner, mode));
@@ -274,9 +294,9 @@ export async function applyManaged(plan: Plan<ManagedOps>, ctx: StateContext): P
   return { changes: ops.changes, comment: ops.comment, ...(plan.warnings ? { warnings: plan.warnings } : {}) };
 }
 
-export const managed: StateFunction<ManagedOps> = {
+export const managed = defineState({
   doc: 'The file has these contents (from a source, a template or contents), owner and mode',
-  args: fileArgs(MANAGED_ARGS),
+  args: MANAGED_ARGS,
   check: checkManaged,
   apply: applyManaged,
-};
+});

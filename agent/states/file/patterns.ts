@@ -1,7 +1,5 @@
 // include_pat / exclude_pat of file.recurse and file.directory: shell globs (fnmatch, where
 // '*' also matches '/') or regular expressions written 'E@regex'; a single one or a list.
-import { strList } from '../args.ts';
-
 export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
@@ -27,9 +25,9 @@ function matchOne(path: string, pat: string): boolean {
 }
 
 /** Salt's check_include_exclude: included (or no include given) and not excluded. */
-export function includeExclude(path: string, include: unknown, exclude: unknown): boolean {
-  const inc = strList(include);
-  const exc = strList(exclude);
+export function includeExclude(path: string, include: string | undefined, exclude: string | undefined): boolean {
+  const inc = include === undefined ? [] : [include];
+  const exc = exclude === undefined ? [] : [exclude];
   if (inc.length && !inc.some((p) => matchOne(path, p))) return false;
   return !exc.some((p) => matchOne(path, p));
 }

@@ -2,14 +2,15 @@
 // file.managed and directory by directory through file.directory; `clean` removes the rest.
 import { promises as fsp } from 'node:fs';
 import { posix } from 'node:path';
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, normalizeMode, strList } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { walkFact } from '../../facts/walk.ts';
 import { parseSaltUrl } from './source.ts';
 import { includeExclude } from './patterns.ts';
-import { checkManaged, applyManaged } from './managed.ts';
-import { checkDirectory, applyDirectory, isKept } from './directory.ts';
+import { managed, applyManaged } from './managed.ts';
+import { directory, applyDirectory, isKept } from './directory.ts';
 import { backup, cleanPath, hostPath, notAbsolute, resolveOwner, statOf } from './common.ts';
 import { fileArgs } from './args.ts';
 
@@ -25,9 +26,43 @@ export interface RecurseOps {
   remove: string[];
 }
 
+const RECURSE_ARGS = fileArgs(
+  [
+    'source',
+    'keep_source',
+    'clean',
+    'user',
+    'group',
+    'dir_mode',
+    'file_mode',
+    'sym_mode',
+    'template',
+    'context',
+    'replace',
+    'defaults',
+    'include_empty',
+    'backup',
+    'include_pat',
+    'exclude_pat',
+    'maxdepth',
+    'keep_symlinks',
+    'force_symlinks',
+    'win_owner',
+    'win_perms',
+    'win_deny_perms',
+    'win_inheritance',
+    'mode',
+  ],
+  {
+    source: { type: 'string', required: true, doc: 'The directory of the state tree (salt://path)' },
+    mode: { type: 'any', doc: 'Not an option: the state fails, pointing to file_mode and dir_mode' },
+  },
+);
+type RecurseArgs = ArgsOf<typeof RECURSE_ARGS>;
+
 /** Files of the source directory to manage, as [relative path, salt:// url]. */
-function sourceFiles(ctx: StateContext, srcDir: string, args: StateArgs): Array<[string, string]> {
-  const maxdepth = args.maxdepth === undefined || args.maxdepth === null ? undefined : Number(args.maxdepth);
+function sourceFiles(ctx: StateContext, srcDir: string, args: RecurseArgs): Array<[string, string]> {
+  const maxdepth = args.maxdepth;
   const prefix = srcDir ? `${srcDir}/` : '';
   return ctx.tree
     .list(srcDir)
@@ -43,14 +78,15 @@ function flatten(path: string, changes: Changes): unknown {
   return Object.keys(changes).length === 1 && inner && typeof inner === 'object' ? inner : changes;
 }
 
-export async function checkRecurse(args: StateArgs, ctx: StateContext): Promise<Plan<RecurseOps>> {
+export async function checkRecurse(args: RecurseArgs, ctx: StateContext): Promise<Plan<RecurseOps>> {
   const name = cleanPath(args.name);
-  if ('mode' in args) return failed("'mode' is not allowed in 'file.recurse'. Please use 'file_mode' and 'dir_mode'.");
+  if (args.mode !== undefined)
+    return failed("'mode' is not allowed in 'file.recurse'. Please use 'file_mode' and 'dir_mode'.");
   const { error } = await resolveOwner(ctx, args.user, args.group);
   if (error) return failed(error);
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
-  const sources = strList(args.source).map((s) => s.replace(/\/+$/, ''));
+  const sources = [args.source].map((s) => s.replace(/\/+$/, ''));
   for (const s of sources) if (!s.startsWith('salt://')) return failed(`Invalid source '${s}' (must be a salt:// URI)`);
   const srcDir = sources.map((s) => parseSaltUrl(s)?.path ?? '').find((p) => ctx.tree.isDir(p));
   if (srcDir === undefined) {
@@ -65,16 +101,16 @@ export async function checkRecurse(args: StateArgs, ctx: StateContext): Promise<
   const dirs = [...new Set(files.map(([rel]) => posix.dirname(posix.join(name, rel))))].sort();
   const steps: Step[] = [];
   for (const d of dirs) {
-    const plan = await checkDirectory(
+    const plan = await directory.check(
       { name: d, user: args.user, group: args.group, dir_mode: args.dir_mode, makedirs: true },
       ctx,
     );
     steps.push({ kind: 'directory', path: d, plan });
   }
-  const fileMode = String(args.file_mode).toLowerCase() === 'keep' ? undefined : normalizeMode(args.file_mode);
+  const fileMode = args.file_mode === 'keep' ? undefined : args.file_mode;
   for (const [rel, url] of files) {
     const dest = posix.join(name, rel);
-    const plan = await checkManaged(
+    const plan = await managed.check(
       {
         name: dest,
         source: url,
@@ -85,7 +121,7 @@ export async function checkRecurse(args: StateArgs, ctx: StateContext): Promise<
         context: args.context,
         defaults: args.defaults,
         makedirs: true,
-        replace: flag(args.replace, true),
+        replace: args.replace,
         dir_mode: args.dir_mode,
       },
       ctx,
@@ -94,7 +130,7 @@ export async function checkRecurse(args: StateArgs, ctx: StateContext): Promise<
   }
 
   const remove: string[] = [];
-  if (flag(args.clean)) {
+  if (args.clean) {
     const keep = [
       ...files.map(([rel]) => posix.join(name, rel)),
       ...(ctx.chunks ?? [])
@@ -156,36 +192,9 @@ export async function applyRecurse(plan: Plan<RecurseOps>, ctx: StateContext): P
   return result ? { changes, comment } : { result, changes, comment };
 }
 
-export const recurse: StateFunction<RecurseOps> = {
+export const recurse = defineState({
   doc: 'A directory of the state tree is copied here (each file managed)',
-  args: fileArgs(
-    [
-      'source',
-      'keep_source',
-      'clean',
-      'user',
-      'group',
-      'dir_mode',
-      'file_mode',
-      'sym_mode',
-      'template',
-      'context',
-      'replace',
-      'defaults',
-      'include_empty',
-      'backup',
-      'include_pat',
-      'exclude_pat',
-      'maxdepth',
-      'keep_symlinks',
-      'force_symlinks',
-      'win_owner',
-      'win_perms',
-      'win_deny_perms',
-      'win_inheritance',
-    ],
-    { source: { type: 'string', required: true, doc: 'The directory of the state tree (salt://path)' } },
-  ),
+  args: RECURSE_ARGS,
   check: checkRecurse,
   apply: applyRecurse,
-};
+});

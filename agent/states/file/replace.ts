@@ -1,8 +1,9 @@
 // file.replace: a regular-expression substitution in a file (Python re semantics),
 // optionally appending or prepending the text when the pattern is not found.
-import type { Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, optString } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { editTarget, splitLinesKeep, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, notAbsolute } from './common.ts';
 import { flagBits, pyEscape, pyRegExp, pySubn } from '../../util/pyre.ts';
@@ -37,34 +38,53 @@ export function replaceText(
   return lines.join('');
 }
 
-export async function checkReplace(args: StateArgs, ctx: StateContext): Promise<Plan<EditOps>> {
+const REPLACE_ARGS = fileArgs(
+  [
+    'pattern',
+    'repl',
+    'count',
+    'flags',
+    'bufsize',
+    'append_if_not_found',
+    'prepend_if_not_found',
+    'not_found_content',
+    'backup',
+    'show_changes',
+    'ignore_if_missing',
+    'backslash_literal',
+    'encoding',
+  ],
+  { pattern: { required: true }, repl: { required: true }, backup: { default: '.bak' }, count: { default: 0 } },
+);
+
+export async function checkReplace(args: ArgsOf<typeof REPLACE_ARGS>, ctx: StateContext): Promise<Plan<EditOps>> {
   const name = args.name;
   const bad = notAbsolute(name);
   if (bad) return failed(bad);
   const target = await editTarget(ctx, name);
   if (!target)
-    return flag(args.ignore_if_missing) ? converged('No changes needed to be made') : failed(`${name}: file not found`);
-  const append = flag(args.append_if_not_found);
-  const prepend = flag(args.prepend_if_not_found);
+    return args.ignore_if_missing ? converged('No changes needed to be made') : failed(`${name}: file not found`);
+  const append = args.append_if_not_found;
+  const prepend = args.prepend_if_not_found;
   if (append && prepend) return failed('Only one of append and prepend_if_not_found is permitted');
   if (target.binary) return failed(`Cannot perform string replacements on a binary file: ${target.path}`);
   let text: string;
   try {
     text = replaceText(target.text, {
-      pattern: optString(args.pattern) ?? '',
-      repl: optString(args.repl) ?? '',
-      count: Number(args.count ?? 0) || 0,
+      pattern: args.pattern,
+      repl: args.repl,
+      count: args.count,
       flags: flagBits(args.flags, 8),
       append,
       prepend,
-      notFound: optString(args.not_found_content),
-      backslashLiteral: flag(args.backslash_literal),
+      notFound: args.not_found_content,
+      backslashLiteral: args.backslash_literal,
     });
   } catch (e) {
     return failed((e as Error).message);
   }
   if (text === target.text) return converged('No changes needed to be made');
-  const show = flag(args.show_changes, true);
+  const show = args.show_changes;
   const changes = { diff: show ? diffOf(ctx, target.text, text) : true };
   return pending(changes, 'Changes would have been made', { name, path: target.path, text });
 }
@@ -74,26 +94,9 @@ export async function applyEdited(plan: Plan<EditOps>, ctx: StateContext): Promi
   return { changes: plan.changes, comment: 'Changes were made' };
 }
 
-export const replace: StateFunction<EditOps> = {
+export const replace = defineState({
   doc: 'Occurrences of a regular expression in the file are replaced',
-  args: fileArgs(
-    [
-      'pattern',
-      'repl',
-      'count',
-      'flags',
-      'bufsize',
-      'append_if_not_found',
-      'prepend_if_not_found',
-      'not_found_content',
-      'backup',
-      'show_changes',
-      'ignore_if_missing',
-      'backslash_literal',
-      'encoding',
-    ],
-    { pattern: { required: true }, repl: { required: true }, backup: { default: '.bak' } },
-  ),
+  args: REPLACE_ARGS,
   check: checkReplace,
   apply: applyEdited,
-};
+});

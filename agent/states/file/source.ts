@@ -65,6 +65,24 @@ export function renderText(
   return { text: r.text };
 }
 
+/**
+ * Every one of `sources`, each rendered (as Jinja unless another template is named): the texts the
+ * text-adding functions (append, blockreplace) add, or the first error.
+ */
+export function loadTexts(
+  sources: readonly string[],
+  ctx: StateContext,
+  opts: SourceOptions,
+): { texts: string[]; error?: string } {
+  const texts: string[] = [];
+  for (const s of sources) {
+    const r = loadSource(s, ctx, { ...opts, template: opts.template ?? 'jinja' });
+    if (r.error !== undefined) return { texts, error: r.missing ? `Failed to load template file ${s}` : r.error };
+    texts.push(r.text);
+  }
+  return { texts };
+}
+
 /** The first existing of `sources` (a string or a list), rendered when a template is asked. */
 export function loadSource(sources: unknown, ctx: StateContext, opts: SourceOptions = {}): LoadedSource {
   const list = strList(sources);

@@ -1,9 +1,10 @@
 // file.symlink: a symbolic link to `target` (replaced atomically when it points elsewhere).
 import { promises as fsp } from 'node:fs';
 import { posix } from 'node:path';
-import type { Changes, Outcome, Plan, StateArgs, StateContext, StateFunction } from '../types.ts';
+import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
-import { flag, normalizeMode, optString } from '../args.ts';
+import type { ArgsOf } from '../arg-decl.ts';
+import { defineState } from '../define.ts';
 import { symlinkAtomic } from '../../store/fs-atomic.ts';
 import { accountName, lookupAccount } from '../../facts/users.ts';
 import { backup, hostPath, makeDirs, missingParents, notAbsolute, statOf, type Owner } from './common.ts';
@@ -26,13 +27,32 @@ async function ownerOf(ctx: StateContext, uid: number, gid: number): Promise<str
   return `${await accountName(ctx.facts, 'passwd', uid)}:${await accountName(ctx.facts, 'group', gid)}`;
 }
 
-export async function checkSymlink(args: StateArgs, ctx: StateContext): Promise<Plan<SymlinkOps>> {
+const SYMLINK_ARGS = fileArgs(
+  [
+    'target',
+    'force',
+    'backupname',
+    'makedirs',
+    'user',
+    'group',
+    'mode',
+    'win_owner',
+    'win_perms',
+    'win_deny_perms',
+    'win_inheritance',
+    'atomic',
+    'disallow_copy_and_unlink',
+    'inherit_user_and_group',
+  ],
+  { target: { required: true } },
+);
+
+export async function checkSymlink(args: ArgsOf<typeof SYMLINK_ARGS>, ctx: StateContext): Promise<Plan<SymlinkOps>> {
   const name = args.name.length > 1 ? args.name.replace(/\/+$/, '') : args.name;
-  const target = optString(args.target) ?? '';
+  const target = args.target;
   const errors: string[] = [];
   const owner: Owner = {};
-  const user = optString(args.user);
-  const group = optString(args.group);
+  const { user, group } = args;
   if (user) {
     const u = await lookupAccount(ctx.facts, 'passwd', user);
     if (u) Object.assign(owner, { user, uid: u.id });
@@ -48,9 +68,10 @@ export async function checkSymlink(args: StateArgs, ctx: StateContext): Promise<
   if (errors.length) return failed(errors.join('. ') + (errors.length > 1 ? '.' : ''));
   if (!target) return failed('Must provide target to file.symlink');
 
-  const force = flag(args.force);
-  const backupname = optString(args.backupname);
-  const ops: SymlinkOps = { name, target, parents: [], dirMode: normalizeMode(args.mode), owner, chownOnly: false };
+  const force = args.force;
+  const backupname = args.backupname;
+  const dirMode = args.mode === 'keep' ? undefined : args.mode;
+  const ops: SymlinkOps = { name, target, parents: [], dirMode, owner, chownOnly: false };
   const st = await statOf(ctx, name);
   let changes: Changes = {};
   let comment: string;
@@ -101,7 +122,7 @@ export async function checkSymlink(args: StateArgs, ctx: StateContext): Promise<
   ops.parents = await missingParents(ctx, name);
   if (ops.parents.length) {
     const dir = posix.dirname(name);
-    if (flag(args.makedirs)) comment += `\n${dir} will be created`;
+    if (args.makedirs) comment += `\n${dir} will be created`;
     else if (ctx.test) comment += `\nDirectory ${dir} for symlink is not present`;
     else return failed(`Directory ${dir} for symlink is not present`);
   }
@@ -138,27 +159,9 @@ export async function applySymlink(plan: Plan<SymlinkOps>, ctx: StateContext): P
   return { changes: { new: ops.name }, comment: `Created new symlink ${ops.name} -> ${ops.target}` };
 }
 
-export const symlink: StateFunction<SymlinkOps> = {
+export const symlink = defineState({
   doc: 'The path is a symlink to target',
-  args: fileArgs(
-    [
-      'target',
-      'force',
-      'backupname',
-      'makedirs',
-      'user',
-      'group',
-      'mode',
-      'win_owner',
-      'win_perms',
-      'win_deny_perms',
-      'win_inheritance',
-      'atomic',
-      'disallow_copy_and_unlink',
-      'inherit_user_and_group',
-    ],
-    { target: { required: true } },
-  ),
+  args: SYMLINK_ARGS,
   check: checkSymlink,
   apply: applySymlink,
-};
+});
