@@ -45,15 +45,9 @@ const CATALOG = {
   tmp_dir: {
     type: 'string',
     default: '',
-    doc: 'Where the temporary file is written',
-    unsupported: 'files are written next to their target',
+    doc: "The directory of check_cmd's temporary file (default: the system's temporary directory)",
   },
-  tmp_ext: {
-    type: 'string',
-    default: '',
-    doc: 'The suffix of the temporary file',
-    unsupported: 'files are written next to their target',
-  },
+  tmp_ext: { type: 'string', default: '', doc: "The suffix of check_cmd's temporary file (.conf)" },
   encoding: { type: 'string', doc: 'The encoding of the contents', unsupported: 'contents are UTF-8' },
   encoding_errors: {
     type: 'string',
@@ -65,8 +59,7 @@ const CATALOG = {
   follow_symlinks: { type: 'bool', default: true, doc: 'Manage the file a symlink points to, not the link' },
   check_cmd: {
     type: 'string',
-    doc: 'A command that must accept the new file before it is put in place',
-    unsupported: 'not implemented',
+    doc: "A command that must accept the new file (its temporary file's path is appended) before it is put in place",
   },
   win_owner: { type: 'string', doc: 'The owner on Windows', unsupported: WINDOWS },
   win_perms: { type: 'mapping', doc: 'Permissions on Windows', unsupported: WINDOWS },

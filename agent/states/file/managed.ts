@@ -14,6 +14,7 @@ import {
   contentOf,
   diffOf,
   dirModeFor,
+  keepMeta,
   hostPath,
   makeDirs,
   metaChanges,
@@ -26,6 +27,7 @@ import {
   type Owner,
 } from './common.ts';
 import { fileArgs } from './args.ts';
+import { parseCheckCmd, runCheckCmd, type CheckCmd, type CheckFile } from './check-cmd.ts';
 
 export interface ManagedOps {
   name: string;
@@ -40,6 +42,8 @@ export interface ManagedOps {
   dirMode?: string;
   owner: Owner;
   mode?: string;
+  /** The command that must accept the new file before it replaces the old one. */
+  check?: CheckCmd;
   /** What apply reports (Salt's changes and comment for a real run). */
   changes: Changes;
   comment: string;
@@ -214,7 +218,10 @@ export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promis
   if (target?.type === 'directory') return failed(`Specified target ${name} is a directory`);
   const replaceLink = st?.type === 'symlink' && !follow;
   const exists = target !== null && !replaceLink;
-  const base = { name, path, parents: [] as string[], dirMode, owner, mode };
+  const checkCmd = args.check_cmd ? parseCheckCmd(args.check_cmd, args.tmp_dir, args.tmp_ext) : {};
+  if (checkCmd.error) return failed(checkCmd.error);
+  const check = checkCmd.check;
+  const base = { name, path, parents: [] as string[], dirMode, owner, mode, ...(check ? { check } : {}) };
 
   if (!replace && exists) {
     const changes = metaChanges(target, owner, mode);
@@ -227,7 +234,9 @@ export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promis
     const comment = changes.mode
       ? `File ${name} will be updated with permissions ${mode} from its current state of ${target.mode}`
       : `File ${name} not updated`;
-    return pending(changes, comment, { ...base, write: false, changes, comment: `File ${name} updated` }, warnings);
+    // Salt checks only the permissions here: check_cmd is not run (no contents are written)
+    const { check: _unused, ...meta } = base;
+    return pending(changes, comment, { ...meta, write: false, changes, comment: `File ${name} updated` }, warnings);
   }
 
   const wanted = desiredContents(args, ctx);
@@ -274,13 +283,30 @@ export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promis
   );
 }
 
+/** What the file will hold: the check's input. */
+async function checkedFile(ctx: StateContext, ops: ManagedOps): Promise<CheckFile> {
+  const st = await statOf(ctx, ops.path);
+  const keep = st?.type === 'file' ? keepMeta(st) : {};
+  const data = ops.write ? (ops.data ?? '') : ((await contentOf(ctx, ops.path))?.data ?? '');
+  return {
+    data,
+    mode: ops.mode !== undefined ? parseInt(ops.mode, 8) : (keep.mode ?? 0o666 & ~process.umask()),
+    uid: ops.owner.uid ?? keep.uid,
+    gid: ops.owner.gid ?? keep.gid,
+  };
+}
+
 export async function applyManaged(plan: Plan<ManagedOps>, ctx: StateContext): Promise<Outcome> {
   const ops = opsOf(plan);
+  if (ops.check) {
+    const refused = await runCheckCmd(ctx, ops.check, await checkedFile(ctx, ops));
+    if (refused !== undefined) return { result: false, changes: {}, comment: refused };
+  }
   await makeDirs(ctx, ops.parents, ops.owner, ops.dirMode);
   if (ops.write) {
     const st = await statOf(ctx, ops.path);
     await backup(ctx, ops.path);
-    const keep = st?.type === 'file' ? { mode: parseInt(st.mode, 8), uid: st.uid, gid: st.gid } : {};
+    const keep = st?.type === 'file' ? keepMeta(st) : {};
     await writeFileAtomic(hostPath(ctx, ops.path), ops.data ?? '', {
       mode: ops.mode !== undefined ? parseInt(ops.mode, 8) : keep.mode,
       uid: ops.owner.uid ?? keep.uid,
