@@ -3,14 +3,18 @@
 import type { ArgDecl } from '../arg-decl.ts';
 
 const WINDOWS = 'Windows only';
+const REMOTE = 'sources are salt:// files of the tree or local files, never fetched over the network';
 const BACKUP = 'every file replaced or deleted is kept in the backup store (halite-agent backups)';
-const NO_HASH = 'sources are salt:// files of the tree; no hash is checked';
+const NO_HASH = 'only file.managed checks a hash';
 
 const CATALOG = {
   source: { type: 'any', doc: 'Where the contents come from: salt://path, or a list tried in order' },
-  source_hash: { type: 'string', doc: 'The hash a remote source must have', unsupported: NO_HASH },
+  source_hash: {
+    type: 'string',
+    doc: 'The hash the source must have: sha256=HEX, a bare hex digest, or a hash file (salt:// or a local path)',
+  },
   source_hashes: { type: 'items', doc: 'The hashes of sources', unsupported: NO_HASH },
-  source_hash_name: { type: 'string', doc: 'The file name to look up in a hash file', unsupported: NO_HASH },
+  source_hash_name: { type: 'string', doc: 'The file name whose line of the hash file holds the hash' },
   sources: { type: 'items', doc: 'Several sources whose contents are used' },
   keep_source: {
     type: 'bool',
@@ -18,9 +22,9 @@ const CATALOG = {
     doc: 'Keep a cached copy of a remote source',
     unsupported: 'nothing is cached',
   },
-  skip_verify: { type: 'bool', default: false, doc: 'Skip the hash check of a remote source', unsupported: NO_HASH },
-  verify_ssl: { type: 'bool', default: true, doc: 'Verify TLS of a remote source', unsupported: NO_HASH },
-  use_etag: { type: 'bool', default: false, doc: 'Use HTTP ETags for a remote source', unsupported: NO_HASH },
+  skip_verify: { type: 'bool', default: false, doc: 'Skip the source_hash check' },
+  verify_ssl: { type: 'bool', default: true, doc: 'Verify TLS of a remote source', unsupported: REMOTE },
+  use_etag: { type: 'bool', default: false, doc: 'Use HTTP ETags for a remote source', unsupported: REMOTE },
   user: { type: 'string', doc: 'The owner' },
   group: { type: 'string', doc: 'The group' },
   mode: { type: 'mode', doc: 'The permissions (0644); keep: those of the source' },
@@ -178,7 +182,11 @@ export const TEXT_SOURCES = [
   'defaults',
   'context',
 ] as const;
-export const TEXT_SOURCE_TYPES = { source: { type: 'string' }, sources: { type: 'list' } } as const;
+export const TEXT_SOURCE_TYPES = {
+  source: { type: 'string' },
+  sources: { type: 'list' },
+  source_hash: { unsupported: NO_HASH },
+} as const;
 
 /** The declarations of `names` from the catalogue, with `changes` over them (a different type, required…). */
 export function fileArgs<const K extends FileArgName, const C extends Changes<K> = Unchanged>(

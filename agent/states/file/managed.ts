@@ -27,6 +27,7 @@ import {
   type Owner,
 } from './common.ts';
 import { fileArgs } from './args.ts';
+import { sourceSum, verifySum } from './source-hash.ts';
 import { parseCheckCmd, runCheckCmd, type CheckCmd, type CheckFile } from './check-cmd.ts';
 
 export interface ManagedOps {
@@ -180,7 +181,23 @@ function desiredContents(args: ManagedArgs, ctx: StateContext): { data?: string;
   const sources = sourcesOf(args);
   if (!sources.length) return {};
   const loaded = loadSource(sources, ctx, { template, context: { ...context, name: args.name } });
-  return loaded.error !== undefined ? { error: `Unable to manage file: ${loaded.error}` } : { data: loaded.text };
+  if (loaded.error !== undefined) return { error: `Unable to manage file: ${loaded.error}` };
+  const mismatch = checkSourceHash(args, ctx, loaded.source, loaded.raw ?? loaded.text);
+  return mismatch !== undefined ? { error: mismatch } : { data: loaded.text };
+}
+
+/**
+ * Why the source read does not have the hash source_hash gives (undefined when it does, or when no
+ * hash is given or skip_verify is set). The hash is of the source as read, before any template.
+ */
+function checkSourceHash(args: ManagedArgs, ctx: StateContext, source: string, raw: string): string | undefined {
+  if (!args.source_hash || args.skip_verify) return undefined;
+  const { sum, error } = sourceSum(ctx, args.source_hash, {
+    source,
+    name: args.name,
+    ...(args.source_hash_name ? { hashName: args.source_hash_name } : {}),
+  });
+  return error ?? (sum && verifySum(sum, raw, source));
 }
 
 function validate(args: ManagedArgs): string | undefined {

@@ -11,6 +11,8 @@ export interface LoadedSource {
   /** The source that was used (first that exists). */
   source: string;
   text: string;
+  /** The source as read, before any rendering. */
+  raw?: string;
   error?: string;
   /** True when the error is that no source exists. */
   missing?: boolean;
@@ -95,7 +97,7 @@ export function loadSource(sources: unknown, ctx: StateContext, opts: SourceOpti
     if (text === undefined) continue;
     const file = parseSaltUrl(source)?.path ?? source;
     const r = renderText(text, file, ctx, { ...opts, context: { source, ...(opts.context ?? {}) } });
-    return r.error !== undefined ? { source, text: '', error: r.error } : { source, text: r.text };
+    return r.error !== undefined ? { source, text: '', error: r.error } : { source, text: r.text, raw: text };
   }
   const error =
     list.length === 1
