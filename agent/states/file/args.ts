@@ -52,12 +52,14 @@ const CATALOG = {
     doc: "The directory of check_cmd's temporary file (default: the system's temporary directory)",
   },
   tmp_ext: { type: 'string', default: '', doc: "The suffix of check_cmd's temporary file (.conf)" },
-  encoding: { type: 'string', doc: 'The encoding of the contents', unsupported: 'contents are UTF-8' },
+  encoding: {
+    type: 'string',
+    doc: 'The encoding contents are written in (a Python codec name: utf-8, latin-1, ascii, utf-16…)',
+  },
   encoding_errors: {
     type: 'string',
     default: 'strict',
-    doc: 'How encoding errors are handled',
-    unsupported: 'contents are UTF-8',
+    doc: 'What an unencodable character does: strict (fails), replace, ignore, xmlcharrefreplace, backslashreplace',
   },
   allow_empty: { type: 'bool', default: true, doc: 'Allow contents_pillar/grains/contents to be empty' },
   follow_symlinks: { type: 'bool', default: true, doc: 'Manage the file a symlink points to, not the link' },

@@ -28,6 +28,7 @@ import {
 } from './common.ts';
 import { fileArgs } from './args.ts';
 import { sourceSum, verifySum } from './source-hash.ts';
+import { decodeText, encodeText } from './encoding.ts';
 import { parseCheckCmd, runCheckCmd, type CheckCmd, type CheckFile } from './check-cmd.ts';
 
 export interface ManagedOps {
@@ -35,7 +36,7 @@ export interface ManagedOps {
   /** The file written: name, or the end of its symlink chain. */
   path: string;
   /** New contents; undefined keeps the contents (only owner/mode are managed). */
-  data?: string;
+  data?: string | Buffer;
   /** Write `data` (or an empty file) to path. */
   write: boolean;
   /** Parent directories to create first, with their owner and mode. */
@@ -187,6 +188,25 @@ function desiredContents(args: ManagedArgs, ctx: StateContext): { data?: string;
 }
 
 /**
+ * The contents as written: in `encoding` when one is given for contents (as in Salt, a source is
+ * written as it is, with a warning saying so).
+ */
+function encodeContents(
+  args: ManagedArgs,
+  text: string | undefined,
+  warnings: string[],
+): { data?: string | Buffer; error?: string } {
+  if (!args.encoding || text === undefined) return { data: text };
+  if (!contentsGiven(args)) {
+    warnings.push(
+      `'encoding' applies to contents, contents_pillar and contents_grains: the source is written as it is`,
+    );
+    return { data: text };
+  }
+  return encodeText(text, args.encoding, args.encoding_errors);
+}
+
+/**
  * Why the source read does not have the hash source_hash gives (undefined when it does, or when no
  * hash is given or skip_verify is set). The hash is of the source as read, before any template.
  */
@@ -258,7 +278,9 @@ export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promis
 
   const wanted = desiredContents(args, ctx);
   if (wanted.error) return failed(ctx.redact(wanted.error));
-  const data = wanted.data;
+  const encoded = encodeContents(args, wanted.data, warnings);
+  if (encoded.error) return failed(`Unable to manage file: ${encoded.error}`);
+  const data = encoded.data;
 
   if (!exists) {
     const parents = replaceLink ? [] : await missingParents(ctx, path);
@@ -281,7 +303,12 @@ export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promis
   const changes: Changes = {};
   if (replace && data !== undefined) {
     const current = await contentOf(ctx, path);
-    const diff = diffOf(ctx, current?.data ?? Buffer.alloc(0), data, args.show_changes);
+    const before = current?.data ?? Buffer.alloc(0);
+    const diff =
+      args.encoding && typeof data !== 'string' && !before.equals(data)
+        ? diffOf(ctx, decodeText(before, args.encoding), wanted.data ?? '', args.show_changes) ||
+          diffOf(ctx, before, data, args.show_changes)
+        : diffOf(ctx, before, data, args.show_changes);
     if (diff) changes.diff = diff;
   }
   Object.assign(changes, metaChanges(target, owner, mode));

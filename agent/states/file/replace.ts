@@ -54,7 +54,13 @@ const REPLACE_ARGS = fileArgs(
     'backslash_literal',
     'encoding',
   ],
-  { pattern: { required: true }, repl: { required: true }, backup: { default: '.bak' }, count: { default: 0 } },
+  {
+    pattern: { required: true },
+    repl: { required: true },
+    backup: { default: '.bak' },
+    count: { default: 0 },
+    encoding: { unsupported: 'the file is read and written as UTF-8' },
+  },
 );
 
 export async function checkReplace(args: ArgsOf<typeof REPLACE_ARGS>, ctx: StateContext): Promise<Plan<EditOps>> {
