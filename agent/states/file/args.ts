@@ -31,7 +31,7 @@ const CATALOG = {
   dir_mode: { type: 'mode', doc: 'The permissions of directories' },
   file_mode: { type: 'mode', doc: 'The permissions of files' },
   sym_mode: { type: 'mode', doc: 'The permissions of symlinks', unsupported: 'symlinks have no permissions on Linux' },
-  attrs: { type: 'string', doc: 'File attributes (chattr)', unsupported: 'attributes are not managed' },
+  attrs: { type: 'string', doc: 'The attributes chattr sets (i, a, A…): exactly these, the others removed' },
   selinux: { type: 'mapping', doc: 'The SELinux context', unsupported: 'SELinux contexts are not managed' },
   template: { type: 'string', doc: 'Render the contents with this engine (jinja)' },
   context: { type: 'mapping', doc: 'Template variables, over defaults' },

@@ -29,6 +29,8 @@ import {
 import { fileArgs } from './args.ts';
 import { sourceSum, verifySum } from './source-hash.ts';
 import { decodeText, encodeText } from './encoding.ts';
+import { applyAttrs, attrsDiff, invalidAttrs } from './attrs.ts';
+import type { FileStat } from '../../facts/stat.ts';
 import { parseCheckCmd, runCheckCmd, type CheckCmd, type CheckFile } from './check-cmd.ts';
 
 export interface ManagedOps {
@@ -44,6 +46,8 @@ export interface ManagedOps {
   dirMode?: string;
   owner: Owner;
   mode?: string;
+  /** The attribute letters the file must have (chattr). */
+  attrs?: string;
   /** The command that must accept the new file before it replaces the old one. */
   check?: CheckCmd;
   /** What apply reports (Salt's changes and comment for a real run). */
@@ -258,10 +262,32 @@ export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promis
   const checkCmd = args.check_cmd ? parseCheckCmd(args.check_cmd, args.tmp_dir, args.tmp_ext) : {};
   if (checkCmd.error) return failed(checkCmd.error);
   const check = checkCmd.check;
-  const base = { name, path, parents: [] as string[], dirMode, owner, mode, ...(check ? { check } : {}) };
+  const attrs = args.attrs;
+  const badAttrs = attrs !== undefined ? invalidAttrs(attrs) : undefined;
+  if (badAttrs) return failed(badAttrs);
+  const base = {
+    name,
+    path,
+    parents: [] as string[],
+    dirMode,
+    owner,
+    mode,
+    ...(check ? { check } : {}),
+    ...(attrs !== undefined ? { attrs } : {}),
+  };
+  /** user/group/mode/attrs that differ from the file's. */
+  const meta = async (st: FileStat): Promise<Changes | string> => {
+    const changes = metaChanges(st, owner, mode);
+    if (attrs === undefined) return changes;
+    const diff = await attrsDiff(ctx, path, attrs);
+    if (typeof diff === 'string') return diff;
+    if (diff.add || diff.remove) changes.attrs = { old: diff.old, new: attrs };
+    return changes;
+  };
 
   if (!replace && exists) {
-    const changes = metaChanges(target, owner, mode);
+    const changes = await meta(target);
+    if (typeof changes === 'string') return failed(changes);
     if (!Object.keys(changes).length) {
       return converged(
         ctx.test ? `File ${name} not updated` : `File ${name} exists with proper permissions. No changes made.`,
@@ -272,8 +298,8 @@ export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promis
       ? `File ${name} will be updated with permissions ${mode} from its current state of ${target.mode}`
       : `File ${name} not updated`;
     // Salt checks only the permissions here: check_cmd is not run (no contents are written)
-    const { check: _unused, ...meta } = base;
-    return pending(changes, comment, { ...meta, write: false, changes, comment: `File ${name} updated` }, warnings);
+    const { check: _unused, ...keep } = base;
+    return pending(changes, comment, { ...keep, write: false, changes, comment: `File ${name} updated` }, warnings);
   }
 
   const wanted = desiredContents(args, ctx);
@@ -311,7 +337,9 @@ export async function checkManaged(args: ManagedArgs, ctx: StateContext): Promis
         : diffOf(ctx, before, data, args.show_changes);
     if (diff) changes.diff = diff;
   }
-  Object.assign(changes, metaChanges(target, owner, mode));
+  const metaChanged = await meta(target);
+  if (typeof metaChanged === 'string') return failed(metaChanged);
+  Object.assign(changes, metaChanged);
   if (!Object.keys(changes).length) {
     return converged(
       ctx.test ? `The file ${name} is in the correct state` : `File ${name} is in the correct state`,
@@ -361,7 +389,14 @@ export async function applyManaged(plan: Plan<ManagedOps>, ctx: StateContext): P
   }
   ctx.facts.invalidatePath(ops.path);
   ctx.facts.invalidatePath(ops.name);
-  return { changes: ops.changes, comment: ops.comment, ...(plan.warnings ? { warnings: plan.warnings } : {}) };
+  const warnings = plan.warnings ? { warnings: plan.warnings } : {};
+  if (ops.attrs === undefined) return { changes: ops.changes, comment: ops.comment, ...warnings };
+  // after the write: a file replaced is a new inode, whose attributes are set afresh
+  const { attrs: _planned, ...changes } = ops.changes;
+  const set = await applyAttrs(ctx, ops.path, ops.attrs);
+  if (set.change) changes.attrs = set.change;
+  if (set.error) return { result: false, changes, comment: `${ops.comment}; ${set.error}`, ...warnings };
+  return { changes, comment: ops.comment, ...warnings };
 }
 
 export const managed = defineState({
