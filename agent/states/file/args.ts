@@ -108,8 +108,7 @@ const CATALOG = {
   search_only: {
     type: 'bool',
     default: false,
-    doc: 'Only report whether the keys are set',
-    unsupported: 'not implemented',
+    doc: 'Only look: the state fails when a key does not have its value, and the file is never changed',
   },
   ignore_if_missing: { type: 'bool', default: false, doc: 'Succeed when the file does not exist' },
   count: { type: 'int', doc: 'How many occurrences to change' },

@@ -137,6 +137,9 @@ export async function checkKeyValue(args: ArgsOf<typeof KEYVALUE_ARGS>, ctx: Sta
   });
   if (!changed || text === target.text) return converged('');
   const changes = args.show_changes ? { diff: diffOf(ctx, target.text, text) } : {};
+  // search_only: the keys are looked for, the file is never written
+  if (args.search_only)
+    return failed(`File ${name} does not have the key values asked for (${changed} lines differ)`, changes);
   return pending(changes, `File ${name} is set to be changed (${changed} lines)`, {
     name,
     path: target.path,
