@@ -4,7 +4,7 @@ import type { Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import type { ArgsOf } from '../arg-decl.ts';
 import { defineState } from '../define.ts';
-import { textParts } from './managed.ts';
+import { textParts } from './contents.ts';
 import { editTarget, splitLines, writeEdit, type EditOps } from './edit.ts';
 import { diffOf, hostPath, makeDirs, missingParents, notAbsolute } from './common.ts';
 import { loadTexts } from './source.ts';
