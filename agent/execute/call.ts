@@ -79,12 +79,28 @@ async function perform(input: CallInput, fn: StateFunction, args: StateArgs, ctx
   return { result: false, changes: out.changes, comment: out.comment ? `${out.comment}\n${why}` : why, warnings };
 }
 
+/** Runtime keywords the executor alone acts upon, even for a function that declares one (cmd.run's timeout). */
+const EXECUTOR_ONLY: ReadonlySet<string> = new Set(['timeout']);
+
+/**
+ * The arguments the function is called with: the chunk's, and the runtime keywords it declares as
+ * its own (file.managed's check_cmd, cmd.run's umask), as Salt's format_call hands a function each
+ * keyword its signature takes.
+ */
+function callArgs(fn: StateFunction, chunk: LowChunk, given: Record<string, unknown>): StateArgs {
+  const args: StateArgs = { ...given, name: chunk.name };
+  for (const [key, value] of Object.entries(chunk.meta)) {
+    if (Object.hasOwn(fn.args, key) && !Object.hasOwn(args, key) && !EXECUTOR_ONLY.has(key)) args[key] = value;
+  }
+  return args;
+}
+
 export async function callState(input: CallInput): Promise<CallOutcome> {
   const { chunk, fn, mode } = input;
   const full = fullName(chunk, mode);
   if (!fn) return fail(`State '${chunk.state}.${chunk.fun}' was not found in SLS '${chunk.sls}'`);
   // the function types its arguments itself (define.ts); the executor reports what is wrong first
-  const args: StateArgs = { ...(input.args ?? chunk.args), name: chunk.name };
+  const args = callArgs(fn, chunk, input.args ?? chunk.args);
   const check = checkArgs(fn, args, `${chunk.state}.${chunk.fun}`);
   if (check.errors.length) return fail(check.errors.join('\n'), check.warnings);
   try {
