@@ -14,6 +14,7 @@ import hostModule from './host.ts';
 import sysctlModule from './sysctl.ts';
 import cronModule from './cron.ts';
 import gitModule from './git.ts';
+import timezoneModule from './timezone.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -30,6 +31,7 @@ export const modules: Readonly<Record<string, StateModule>> = {
   sysctl: sysctlModule,
   cron: cronModule,
   git: gitModule,
+  timezone: timezoneModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */
