@@ -15,6 +15,7 @@ import sysctlModule from './sysctl.ts';
 import cronModule from './cron.ts';
 import gitModule from './git.ts';
 import timezoneModule from './timezone.ts';
+import localeModule from './locale.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -32,6 +33,7 @@ export const modules: Readonly<Record<string, StateModule>> = {
   cron: cronModule,
   git: gitModule,
   timezone: timezoneModule,
+  locale: localeModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

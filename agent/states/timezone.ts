@@ -66,7 +66,7 @@ async function apply(plan: Plan<TimezoneOps>, ctx: StateContext): Promise<Outcom
   try {
     if (ops.zone) {
       await symlinkAtomic(`${ZONEINFO}/${ops.name}`, join(ctx.root, LOCALTIME));
-      await writeFileAtomic(join(ctx.root, TIMEZONE_FILE), `${ops.name}\n`, { mode: 0o644 });
+      await writeFileAtomic(join(ctx.root, TIMEZONE_FILE), `${ops.name}\n`);
       ctx.facts.invalidatePath(LOCALTIME);
       ctx.facts.invalidatePath(TIMEZONE_FILE);
       changes.timezone = ops.name;
@@ -79,7 +79,7 @@ async function apply(plan: Plan<TimezoneOps>, ctx: StateContext): Promise<Outcom
     if (ops.utc) {
       const path = join(ctx.root, ADJTIME);
       await fsp.mkdir(join(ctx.root, '/etc'), { recursive: true });
-      await writeFileAtomic(path, setAdjtime(await readText(path), 'UTC'), { mode: 0o644 });
+      await writeFileAtomic(path, setAdjtime(await readText(path), 'UTC'));
       ctx.facts.invalidatePath(ADJTIME);
       changes.utc = true;
       messages.push('Set UTC to True');

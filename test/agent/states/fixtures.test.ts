@@ -13,12 +13,15 @@
 //     /etc/l: {type: symlink, target: /etc/x}
 //   required_files: [/srv/keep]  # names of file states this one requires (for clean)
 //   root_only: true              # skipped unless run as root (chown, runas)
+//   commands:                    # answers for the commands the call runs (pkg/recorded.ts steps);
+//     - {run: locale -a, stdout: "C\nC.utf8"}   # without it commands really run; any other is an error
 //   expect:
 //     plan: {status, changes, comment, warnings}   # what check returns (given keys only)
 //     apply: {result, changes, comment}            # runs apply (pending plan, not test mode)
 //     recheck: converged                           # default after apply, when the function re-checks
 //     files: {/etc/x: "new text", /gone: null, /etc/d: {type: directory, mode: "0755"}}
 //     backups: {/etc/x: 1}                         # number of backup versions kept
+//     commands: [locale -a, locale-gen]            # the commands run, in order (with `commands`)
 //
 // Strings in expectations: '<any>' matches any value, 're:…' a regular expression.
 import t from 'tap';
@@ -45,6 +48,7 @@ import { makeContext, silentLogger } from '../../../agent/states/context.ts';
 import { modules } from '../../../agent/states/index.ts';
 import { listBackups } from '../../../agent/store/backup.ts';
 import type { LowChunk } from '../../../agent/protocol.ts';
+import { Recorded, type Step } from './pkg/recorded.ts';
 
 type FileSpec =
   | string
@@ -75,7 +79,10 @@ interface Fixture {
     recheck?: 'converged' | 'pending' | 'failed' | 'skip';
     files?: Record<string, FileSpec | null>;
     backups?: Record<string, number>;
+    /** The commands run, in order (argv joined by spaces). */
+    commands?: string[];
   };
+  commands?: Step[];
 }
 
 const PASSWD =
@@ -232,7 +239,9 @@ for (const file of walk(here)) {
         meta: {},
         requisites: { require: chunks.map((c) => c.tag) },
       };
+      const recorded = f.commands ? new Recorded(f.commands) : undefined;
       const ctx = makeContext({
+        ...(recorded ? { run: recorded.run } : {}),
         test: f.test ?? false,
         grains: { id: 'minion', ...(f.grains ?? {}) },
         pillar: f.pillar ?? {},
@@ -271,6 +280,8 @@ for (const file of walk(here)) {
           t.equal(again.status, recheck, `re-check is ${recheck}`, { plan: strip(again) });
         }
       }
+      if (recorded) t.same(recorded.unexpected, [], 'no command beyond the recorded ones');
+      if (recorded && f.expect.commands) t.same(recorded.commands(), f.expect.commands, 'commands run');
       if (f.expect.files) t.same(fileMismatches(root, f.expect.files), [], 'files as expected');
       for (const [path, n] of Object.entries(f.expect.backups ?? {})) {
         t.equal((await listBackups(path, { root, ...ctx.backup })).length, n, `${n} backup(s) of ${path}`);
