@@ -16,6 +16,7 @@ import cronModule from './cron.ts';
 import gitModule from './git.ts';
 import timezoneModule from './timezone.ts';
 import localeModule from './locale.ts';
+import alternativesModule from './alternatives.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -34,6 +35,7 @@ export const modules: Readonly<Record<string, StateModule>> = {
   git: gitModule,
   timezone: timezoneModule,
   locale: localeModule,
+  alternatives: alternativesModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

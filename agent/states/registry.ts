@@ -34,6 +34,7 @@ export const STATE_FUNCTIONS: Readonly<Record<string, readonly string[]>> = Obje
   debconf: ['set'],
   locale: ['system', 'present'],
   timezone: ['system'],
+  alternatives: ['install', 'remove', 'set', 'auto'],
   test: [
     'nop',
     'succeed_without_changes',
