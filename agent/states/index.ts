@@ -17,6 +17,7 @@ import gitModule from './git.ts';
 import timezoneModule from './timezone.ts';
 import localeModule from './locale.ts';
 import alternativesModule from './alternatives.ts';
+import archiveModule from './archive.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -36,6 +37,7 @@ export const modules: Readonly<Record<string, StateModule>> = {
   timezone: timezoneModule,
   locale: localeModule,
   alternatives: alternativesModule,
+  archive: archiveModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

@@ -35,6 +35,7 @@ export const STATE_FUNCTIONS: Readonly<Record<string, readonly string[]>> = Obje
   locale: ['system', 'present'],
   timezone: ['system'],
   alternatives: ['install', 'remove', 'set', 'auto'],
+  archive: ['extracted'],
   test: [
     'nop',
     'succeed_without_changes',

@@ -21,6 +21,11 @@ export class ManifestTree extends KeyedTree<string> {
     return this.cache.get(hash);
   }
 
+  readBytes(path: string): Buffer | undefined {
+    const hash = this.files.get(normalTreePath(path));
+    return hash === undefined ? undefined : this.cas.read(hash);
+  }
+
   /** The root is a directory even when the manifest is empty. */
   override isDir(path: string): boolean {
     return normalTreePath(path) === '' || super.isDir(path);

@@ -13,6 +13,8 @@ export interface StateTree {
    * for a path that resolves outside it (tree-root.ts).
    */
   read(path: string): string | undefined;
+  /** The same file's bytes, for sources that are not text (archives); refuses as read() does. */
+  readBytes(path: string): Buffer | undefined;
   isFile(path: string): boolean;
   isDir(path: string): boolean;
   /** All file paths under dir (recursive), sorted. */
@@ -33,10 +35,13 @@ export class FsTree implements StateTree {
     this.label = this.root.dir;
   }
   read(path: string): string | undefined {
+    return this.readBytes(path)?.toString('utf8');
+  }
+  readBytes(path: string): Buffer | undefined {
     const real = this.root.resolve(path, this.label);
     if (real === undefined) return undefined;
     try {
-      return readFileSync(real, 'utf8');
+      return readFileSync(real);
     } catch {
       return undefined;
     }
@@ -73,6 +78,7 @@ export abstract class KeyedTree<V> implements StateTree {
     this.files = new Map(Object.entries(entries).map(([k, v]) => [normalTreePath(k), v]));
   }
   abstract read(path: string): string | undefined;
+  abstract readBytes(path: string): Buffer | undefined;
   isFile(path: string): boolean {
     return this.files.has(normalTreePath(path));
   }
@@ -95,6 +101,10 @@ export class MemTree extends KeyedTree<string> {
   }
   read(path: string): string | undefined {
     return this.files.get(normalTreePath(path));
+  }
+  readBytes(path: string): Buffer | undefined {
+    const text = this.read(path);
+    return text === undefined ? undefined : Buffer.from(text, 'utf8');
   }
 }
 
