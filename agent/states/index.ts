@@ -18,6 +18,7 @@ import timezoneModule from './timezone.ts';
 import localeModule from './locale.ts';
 import alternativesModule from './alternatives.ts';
 import archiveModule from './archive.ts';
+import mountModule from './mount.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -38,6 +39,7 @@ export const modules: Readonly<Record<string, StateModule>> = {
   locale: localeModule,
   alternatives: alternativesModule,
   archive: archiveModule,
+  mount: mountModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

@@ -36,6 +36,7 @@ export const STATE_FUNCTIONS: Readonly<Record<string, readonly string[]>> = Obje
   timezone: ['system'],
   alternatives: ['install', 'remove', 'set', 'auto'],
   archive: ['extracted'],
+  mount: ['mounted', 'unmounted'],
   test: [
     'nop',
     'succeed_without_changes',
