@@ -24,6 +24,12 @@ async function group(ctx: StateContext, name: string): Promise<AlternativesGroup
   return `update-alternatives --query ${name} failed: ${output(r)}`;
 }
 
+/**
+ * In test mode, a requisite that would change (an alternatives.install, the package shipping the
+ * alternative) may be what registers it: the state reports what it would then do.
+ */
+const installPending = (ctx: StateContext): boolean => ctx.test && (ctx.pendingRequisites?.length ?? 0) > 0;
+
 const registered = (g: AlternativesGroup | undefined, path: string): boolean =>
   g?.alternatives.some((a) => a.path === path) ?? false;
 
@@ -138,7 +144,7 @@ async function checkSet(args: ArgsOf<typeof PATH_ARGS>, ctx: StateContext): Prom
   if ('refused' in q) return q.refused;
   const g = q.group;
   if (g?.value === path) return converged(`Alternative for ${name} already set to ${path}`);
-  if (!registered(g, path)) return failed(`Alternative ${path} for ${name} doesn't exist`);
+  if (!registered(g, path) && !installPending(ctx)) return failed(`Alternative ${path} for ${name} doesn't exist`);
   return pending({}, `Alternative for ${name} will be set to path ${path}`, {
     argv: ['--set', name, path],
     name,
@@ -171,8 +177,8 @@ async function checkAuto(args: ArgsOf<typeof NO_ARGS>, ctx: StateContext): Promi
   const q = await queried(ctx, name);
   if ('refused' in q) return q.refused;
   const g = q.group;
-  if (!g) return failed(`Alternative for ${name} doesn't exist`);
-  if (g.status === 'auto') return converged(`${name} already in auto mode`);
+  if (!g && !installPending(ctx)) return failed(`Alternative for ${name} doesn't exist`);
+  if (g?.status === 'auto') return converged(`${name} already in auto mode`);
   return pending({}, `${name} will be put in auto mode`, { argv: ['--auto', name], name });
 }
 

@@ -375,3 +375,36 @@ t.test(
     t.equal(lstatSync(join(root, 'srv/app/app-1.0/README')).uid, 33);
   },
 );
+
+t.test(
+  'test mode without unzip, the package bringing it about to be installed: the extraction is planned',
+  async (t) => {
+    const root = mkdtempSync(join(tmpdir(), 'halite-arc-root-'));
+    t.teardown(() => rmSync(root, { recursive: true, force: true }));
+    const tree = new FsTree(root);
+    writeFileSync(join(root, 'app.zip'), 'PK\u0003\u0004');
+    const noUnzip = async (argv: string[]) => ({
+      argv,
+      code: 127,
+      stdout: '',
+      stderr: 'unzip: not found',
+      timedOut: false,
+    });
+    const args = { name: '/srv/zip', source: 'salt://app.zip' };
+    const pendingPkg = makeContext({
+      root,
+      tree,
+      log: silentLogger,
+      test: true,
+      run: noUnzip,
+      pendingRequisites: ['pkg_|-unzip_|-unzip_|-installed'],
+    });
+    const plan = await extracted.check(args, pendingPkg);
+    t.equal(plan.status, 'pending');
+    t.equal(plan.comment, 'Archive salt://app.zip would be extracted to /srv/zip/');
+    const alone = makeContext({ root, tree, log: silentLogger, test: true, run: noUnzip });
+    const fails = await extracted.check(args, alone);
+    t.equal(fails.status, 'failed', 'with nothing pending the missing tool fails the state');
+    t.match(fails.comment, /^archive.cmd_unzip function not available, unzip might not be installed on minion/);
+  },
+);

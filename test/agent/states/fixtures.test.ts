@@ -13,6 +13,7 @@
 //     /etc/l: {type: symlink, target: /etc/x}
 //   required_files: [/srv/keep]  # names of file states this one requires (for clean)
 //   root_only: true              # skipped unless run as root (chown, runas)
+//   pending_requisites: [tag]    # test mode: requisites that would change in this run
 //   commands:                    # answers for the commands the call runs (pkg/recorded.ts steps);
 //     - {run: locale -a, stdout: "C\nC.utf8"}   # without it commands really run; any other is an error
 //   expect:
@@ -83,6 +84,7 @@ interface Fixture {
     commands?: string[];
   };
   commands?: Step[];
+  pending_requisites?: string[];
 }
 
 const PASSWD =
@@ -243,6 +245,7 @@ for (const file of walk(here)) {
       const ctx = makeContext({
         ...(recorded ? { run: recorded.run } : {}),
         test: f.test ?? false,
+        ...(f.pending_requisites ? { pendingRequisites: f.pending_requisites } : {}),
         grains: { id: 'minion', ...(f.grains ?? {}) },
         pillar: f.pillar ?? {},
         tree: new MemTree(f.tree ?? {}, name),
