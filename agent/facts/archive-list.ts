@@ -18,21 +18,18 @@ export interface ArchiveContents {
   topLevelLinks: string[];
 }
 
-/** GNU tar's escape quoting (\\, \n, \ooo…) undone. */
+/** GNU tar's escape quoting (\\, \n, \ooo…) undone; octal escapes are bytes of UTF-8 text. */
 function unescapeTar(name: string): string {
-  const simple: Record<string, string> = {
-    '\\': '\\',
-    n: '\n',
-    t: '\t',
-    r: '\r',
-    f: '\f',
-    v: '\v',
-    a: '\x07',
-    b: '\b',
-  };
-  return name.replace(/\\([0-7]{3}|[\\ntrfvab])/g, (_, e: string) =>
-    e.length === 3 ? String.fromCharCode(parseInt(e, 8)) : simple[e],
-  );
+  const simple: Record<string, number> = { '\\': 0x5c, n: 0x0a, t: 0x09, r: 0x0d, f: 0x0c, v: 0x0b, a: 0x07, b: 0x08 };
+  const bytes: Buffer[] = [];
+  let rest = name;
+  for (let m = /\\([0-7]{3}|[\\ntrfvab])/.exec(rest); m; m = /\\([0-7]{3}|[\\ntrfvab])/.exec(rest)) {
+    bytes.push(Buffer.from(rest.slice(0, m.index), 'utf8'));
+    bytes.push(Buffer.from([m[1].length === 3 ? parseInt(m[1], 8) : simple[m[1]]]));
+    rest = rest.slice(m.index + m[0].length);
+  }
+  bytes.push(Buffer.from(rest, 'utf8'));
+  return Buffer.concat(bytes).toString('utf8');
 }
 
 const TAR_LINE = /^(\S)\S{9}\s+\S+\s+\d+(?:,\s*\d+)?\s+\d{4}-\d\d-\d\d\s+\d\d:\d\d(?::\d\d)?\s(.*)$/;

@@ -244,6 +244,13 @@ const cases: Case[] = [
     plan: { status: 'converged', comment: 'All files in archive are already present' },
   },
   {
+    desc: 'names tar lists escaped (UTF-8, spaces) are found in the target: a second run changes nothing',
+    archive: { ...APP, 'app-1.0/café au lait.txt': 'x', 'app-1.0/back\\slash': 'y' },
+    args: { name: '/srv/app', source: 'salt://app.tar.gz' },
+    twice: true,
+    plan: { status: 'converged', comment: 'All files in archive are already present' },
+  },
+  {
     desc: 'a zip archive through unzip, links included (archive.py ZIP handling: cmd_unzip)',
     archive: { ...APP, 'app-1.0/latest': '@link:README' },
     file: 'app.zip',
