@@ -252,7 +252,7 @@ const cases: Case[] = [
   },
   {
     desc: 'a zip archive through unzip, links included (archive.py ZIP handling: cmd_unzip)',
-    archive: { ...APP, 'app-1.0/latest': '@link:README' },
+    archive: { ...APP, 'app-1.0/latest': '@link:README', 'app-1.0/café.txt': 'c' },
     file: 'app.zip',
     needs: 'zip',
     args: { name: '/srv/zip', source: 'salt://app.zip' },
