@@ -68,7 +68,7 @@ const MOUNTED_ARGS = declareArgs({
   },
 });
 
-type MountAction = 'none' | 'mount' | 'remount' | 'replace' | 'mkdir';
+type MountAction = 'none' | 'mount' | 'remount' | 'replace' | 'mkdir' | 'watch';
 
 interface MountedOps {
   name: string;
@@ -211,6 +211,13 @@ async function applyMounted(plan: Plan<MountedOps>, ctx: StateContext): Promise<
   const changes: Changes = {};
   let comment = ops.base;
   const fail = (c: string): Outcome => ({ result: false, changes, comment: c });
+  if (ops.action === 'watch') {
+    const opts = ['remount', ...ops.opts.filter((o) => o !== 'defaults' && o !== 'remount')].join(',');
+    const r = await ctx.run(['mount', '-o', opts, ops.name]);
+    return r.code === 0
+      ? { changes, comment: `${ops.name} remounted` }
+      : fail(`${ops.name} failed to remount: ${why(r)}`);
+  }
   if (ops.action === 'replace' && ops.umount) {
     changes.umount = ops.umount;
     const r = await ctx.run(['umount', ops.name]);
@@ -243,11 +250,34 @@ async function applyMounted(plan: Plan<MountedOps>, ctx: StateContext): Promise<
   return { changes, comment };
 }
 
+/** Salt's mod_watch: a watched change remounts the mount point (mounts it when it is not). */
+async function watchMounted(args: ArgsOf<typeof MOUNTED_ARGS>, ctx: StateContext): Promise<Plan<MountedOps>> {
+  const name = args.name === '/' ? '/' : args.name.replace(/\/+$/, '');
+  const bad = refuseOptionLike('mount argument', name, args.device);
+  if (bad) return failed(bad);
+  const active = await activeMounts(ctx);
+  if (!active) return failed(`Unable to read ${MOUNTINFO}`);
+  // not mounted: what the state itself would do (mount it, write the fstab)
+  if (!active.has(await realPathUnder(ctx.root, name))) return checkMounted(args, ctx);
+  const ops: MountedOps = {
+    name,
+    device: args.device,
+    fstype: args.fstype,
+    opts: splitOpts(args.opts),
+    action: 'watch',
+    mkmnt: args.mkmnt,
+    base: '',
+    persist: false,
+  };
+  return pending({}, ctx.test ? `${name} would be remounted` : `${name} remounted`, ops);
+}
+
 export const mounted = defineState({
-  doc: 'A filesystem is mounted at the mount point with these options, and kept in the fstab',
+  doc: 'A filesystem is mounted at the mount point with these options, and kept in the fstab; a watch remounts it',
   args: MOUNTED_ARGS,
   check: checkMounted,
   apply: applyMounted,
+  modWatch: watchMounted,
 });
 
 const UNMOUNTED_ARGS = declareArgs({

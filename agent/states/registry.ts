@@ -36,7 +36,7 @@ export const STATE_FUNCTIONS: Readonly<Record<string, readonly string[]>> = Obje
   timezone: ['system'],
   alternatives: ['install', 'remove', 'set', 'auto'],
   archive: ['extracted'],
-  mount: ['mounted', 'unmounted'],
+  mount: ['mounted', 'unmounted', 'mod_watch'],
   test: [
     'nop',
     'succeed_without_changes',

@@ -118,12 +118,18 @@ halite-rm:
     - require:
       - pkg: system-packages
 
+/etc/halite-cache.conf:
+  file.managed:
+    - source: salt://system/cache.conf
+
 /mnt/halite-cache:
   mount.mounted:
     - device: tmpfs
     - fstype: tmpfs
     - opts: size=2m,mode=755
     - mkmnt: True
+    - watch:
+      - file: /etc/halite-cache.conf
 
 /mnt/halite-app:
   mount.mounted:
@@ -152,6 +158,7 @@ t.before(async () => {
     'system/app-1.0.tar.gz': tgz,
     'system/app.zip': zip,
     'system/SHA256SUMS': `${sum}  app-1.0.tar.gz\n`,
+    'system/cache.conf': 'rev 1\n',
   });
   await putFiles(fleet, HOST, `${REMOTE}/pillar`, { 'top.sls': "base:\n  '*': []\n" });
   await putFiles(fleet, HOST, REMOTE, { 'grains.yaml': 'level: staging\nroles: []\n' });
@@ -257,4 +264,15 @@ t.test('drift is put back: a remounted tmpfs, a dropped file, a zone changed by 
   t.match(r[ARCHIVE].comment, /due to absence of one or more files\/dirs$/);
   t.match(await sh('grep " /mnt/halite-cache " /proc/self/mountinfo'), /size=2048k/);
   t.same(changed(await applyLocal(fleet, HOST), HOST), [], 'and the next run changes nothing');
+});
+
+t.test('a change of a watched file remounts the tmpfs (mod_watch)', async (t) => {
+  await putFiles(fleet, HOST, `${REMOTE}/states`, { 'system/cache.conf': 'rev 2\n' });
+  const run = await applyLocal(fleet, HOST);
+  t.equal(run.code, 0, run.stderr);
+  const r = results(run, HOST);
+  t.same(changed(run, HOST), [tag('file', '/etc/halite-cache.conf', '/etc/halite-cache.conf', 'managed')]);
+  t.equal(r[CACHE].result, true);
+  t.equal(r[CACHE].comment, '/mnt/halite-cache remounted');
+  t.match(await sh('grep " /mnt/halite-cache " /proc/self/mountinfo'), /size=2048k,mode=755/, 'still mounted as asked');
 });
