@@ -2,7 +2,7 @@
 // machine-readable form): the generic link, auto or manual mode, the current value and the
 // registered alternatives with their priorities.
 
-export interface Alternative {
+interface Alternative {
   path: string;
   priority: number;
 }

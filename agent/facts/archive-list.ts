@@ -2,7 +2,7 @@
 // links (paths relative to the extraction directory), and which of them sit at its top level —
 // what archive.extracted compares with the target directory to know whether to extract.
 
-export type EntryKind = 'dir' | 'file' | 'link';
+type EntryKind = 'dir' | 'file' | 'link';
 
 export interface ArchiveEntry {
   path: string;

@@ -12,11 +12,11 @@ export interface ActiveMount {
 }
 
 /** \040-style octal escapes undone. */
-export const unescapeOctal = (s: string): string =>
+const unescapeOctal = (s: string): string =>
   s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 /** Space, tab, newline and backslash escaped as the kernel and fstab write them. */
-export const escapeOctal = (s: string): string =>
+const escapeOctal = (s: string): string =>
   s.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 
 /** Mounts by mount point; for a point mounted over, the last (visible) one. */
@@ -64,7 +64,7 @@ export function parseFstabLine(line: string): FstabEntry | undefined {
   };
 }
 
-export function formatFstabLine(e: FstabEntry): string {
+function formatFstabLine(e: FstabEntry): string {
   return `${escapeOctal(e.device)}\t\t${escapeOctal(e.name)}\t${e.fstype}\t${e.opts}\t${e.dump} ${e.pass}`;
 }
 

@@ -10,7 +10,7 @@ import { readText } from '../store/read-text.ts';
 import type { ArchiveContents } from '../facts/archive-list.ts';
 
 export const HASH_RECORDS = '/var/lib/halite/archive-hash';
-export const SOURCE_CACHE = '/var/cache/halite/archives';
+const SOURCE_CACHE = '/var/cache/halite/archives';
 
 /** Runs `fn` with the bytes in a private temporary file, removed afterwards. */
 export async function withArchiveFile<T>(bytes: Buffer, fn: (path: string) => Promise<T>): Promise<T> {

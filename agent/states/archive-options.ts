@@ -13,7 +13,7 @@ export function guessFormat(name: string): ArchiveFormat | undefined {
 }
 
 /** Splits an options string as a POSIX shell would split words (quotes and backslashes; no expansion). */
-export function splitWords(text: string): string[] {
+function splitWords(text: string): string[] {
   const out: string[] = [];
   let cur = '';
   let has = false;

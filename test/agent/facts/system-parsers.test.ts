@@ -17,6 +17,7 @@ import {
 } from '../../../agent/facts/locale.ts';
 import { hwclockOf, setAdjtime, validZoneName } from '../../../agent/facts/timezone.ts';
 import { Cas, sha256 } from '../../../agent/store/cas.ts';
+import { hashFromFile, parseHashSpec } from '../../../agent/states/archive-source.ts';
 import { ManifestTree } from '../../../agent/store/manifest-tree.ts';
 
 t.test('tar -tv: kinds, links, hard links, devices and escaped names', async (t) => {
@@ -147,4 +148,19 @@ t.test('a shipped tree hands out binary files intact', async (t) => {
   const tree = new ManifestTree({ 'app/x.tar.gz': sha256(bytes) }, cas);
   t.same(tree.readBytes('app/x.tar.gz'), bytes);
   t.equal(tree.readBytes('nope'), undefined);
+});
+
+t.test('source_hash: a hash, type=hash, and hash files in the forms Salt reads', async (t) => {
+  const h = 'ab'.repeat(32);
+  t.same(parseHashSpec(h), { type: 'sha256', hex: h }, 'type from the length');
+  t.same(parseHashSpec(`sha256=${h.toUpperCase()}`), { type: 'sha256', hex: h });
+  t.equal(parseHashSpec(`md5=${h}`), undefined, 'a type that does not fit the length');
+  t.equal(parseHashSpec('not-a-hash'), undefined);
+  const md5 = 'c'.repeat(32);
+  const file = `${'1'.repeat(64)}  ./dir1/app.tar.gz\n${h} *./dir2/app.tar.gz\nMD5 (other.tgz) = ${md5}\n`;
+  t.same(hashFromFile(file, 'app.tar.gz'), { type: 'sha256', hex: '1'.repeat(64) }, 'the first line naming it');
+  t.same(hashFromFile(file, 'app.tar.gz', './dir2/app.tar.gz'), { type: 'sha256', hex: h }, 'source_hash_name');
+  t.same(hashFromFile(file, 'other.tgz'), { type: 'md5', hex: md5 }, "BSD's form");
+  t.equal(hashFromFile(file, 'missing.tgz'), undefined);
+  t.same(hashFromFile(`${h}\n`, 'anything'), { type: 'sha256', hex: h }, 'a file holding one hash');
 });
