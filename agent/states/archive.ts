@@ -306,7 +306,11 @@ async function apply(plan: Plan<ExtractOps>, ctx: StateContext): Promise<Outcome
   let comment = plan.comment.replace(/\. Ownership would be updated on one or more files\/directories\.$/, '');
   if (ops.extract) {
     const created = !(await exists(dest));
-    if (created) await fsp.mkdir(dest, { recursive: true });
+    if (created) {
+      await fsp.mkdir(dest, { recursive: true });
+      // as Salt's makedirs with the state's user: the new target belongs to them
+      if (ops.uid !== undefined || ops.gid !== undefined) await fsp.chown(dest, ops.uid ?? -1, ops.gid ?? -1);
+    }
     const files = await unpack(ops, dest, ctx);
     if (!Array.isArray(files)) {
       if (created) await fsp.rmdir(dest).catch(() => undefined);

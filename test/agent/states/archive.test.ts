@@ -368,6 +368,7 @@ t.test(
     const out = await extracted.apply(await extracted.check(args, ctx), ctx);
     t.equal(out.changes['updated ownership'], true);
     t.equal(lstatSync(join(root, 'srv/app/app-1.0/bin/run')).uid, 33, 'a nested file is owned');
+    t.equal(lstatSync(join(root, 'srv/app')).uid, 33, 'the target directory the state created too');
     t.equal((await extracted.check(args, ctx)).status, 'converged');
     execFileSync('chown', ['0:0', join(root, 'srv/app/app-1.0/README')]);
     const drift = await extracted.check(args, ctx);
