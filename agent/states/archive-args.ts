@@ -67,7 +67,8 @@ export const EXTRACTED_ARGS = declareArgs({
   extract_perms: {
     type: 'bool',
     default: true,
-    doc: 'Keep the permissions stored in a zip archive (unzip always does)',
+    doc: 'Keep the permissions stored in a zip archive',
+    unsupported: 'unzip always keeps the permissions stored in the archive',
   },
   enforce_toplevel: {
     type: 'bool',
