@@ -16,6 +16,8 @@ export const EXIT = {
   /** A host broke the agent protocol (invalid event, output over the limits, another host's identity). */
   PROTOCOL: 8,
   USAGE: 64,
+  /** `halite --daemon …`: no daemon of this configuration took the job (sysexits EX_UNAVAILABLE). */
+  DAEMON_UNAVAILABLE: 69,
   INTERNAL: 70,
   /**
    * `halite ssh`: the session could not be opened, or its command reported no exit status (OpenSSH's
@@ -69,6 +71,7 @@ const PRECEDENCE: readonly ExitCode[] = [
   EXIT.INTERNAL,
   EXIT.SSH_FAILED,
   EXIT.USAGE,
+  EXIT.DAEMON_UNAVAILABLE,
   EXIT.CONFIG_ERROR,
   EXIT.PROTOCOL,
   EXIT.UNREACHABLE,

@@ -24,6 +24,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
 export const MASTER_BUNDLE = join(DIST, 'halite.mjs');
 export const AGENT_BUNDLE = join(DIST, 'agent.cjs');
+export const CLIENT_BUNDLE = join(DIST, 'client.mjs');
 const LOCK = join(DIST, '.build.lock');
 const STAMP_PREFIX = '// halite-sources: ';
 

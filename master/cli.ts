@@ -1,6 +1,5 @@
 // The `halite` command line. Run from source with `node --import tsx master/cli.ts`, or bin/halite.js.
 import { realpathSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.ts';
@@ -26,12 +25,18 @@ import { EXIT, type ExitCode } from './exit-codes.ts';
 import { lastRunFromStore } from './jobs/last-run.ts';
 import { formatErrors } from './output/errors.ts';
 import { haliteVersion } from './build/version.ts';
+import { askTerminal } from './client/terminal-prompt.ts';
 
 /** What tests replace: how a job reaches its hosts. */
 export interface ProgramHooks {
   job?: JobHooks;
   /** `halite serve`: told the address once listening, with the function that stops the daemon. */
   serveListening?: ServeHooks['listening'];
+  /**
+   * The sources this code was built from (bin/fresh-bundle.js): `halite serve` takes the command
+   * line's jobs only from callers that would run the same code.
+   */
+  codeStamp?: string;
 }
 
 export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Command {
@@ -40,6 +45,8 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
     .version(haliteVersion(), '-V, --version')
     .option('--config <file>', 'master configuration (default: $HALITE_CONFIG, else ./halite.yaml)')
     .option('--debug', 'show stack traces of internal errors')
+    .option('--daemon', 'highstate, sls and run: through the running daemon (halite serve), or fail (exit 69)')
+    .option('--no-daemon', 'highstate, sls and run: in this process, even when a daemon runs')
     .option(
       '--no-color',
       'no colours in the output (also NO_COLOR=1; FORCE_COLOR=1 colours output that is not a terminal)',
@@ -54,10 +61,17 @@ export function buildProgram(ctx: CommandContext, hooks: ProgramHooks = {}): Com
   registerSshConfig(program, ctx);
   registerHighstate(program, ctx, hooks.job);
   registerSls(program, ctx, hooks.job);
-  registerRun(program, ctx);
+  registerRun(program, ctx, hooks.job);
   registerJobs(program, ctx);
   registerDrift(program, ctx);
-  registerServe(program, ctx, { job: hooks.job, listening: hooks.serveListening, frontends: [dashboard] });
+  registerServe(program, ctx, {
+    job: hooks.job,
+    listening: hooks.serveListening,
+    frontends: [dashboard],
+    ...(hooks.codeStamp ? { codeStamp: hooks.codeStamp } : {}),
+    // the daemon runs a caller's command line as main() would in the caller's process
+    runCommandLine: (argv, io, job) => main(argv, io, { job }),
+  });
   registerToken(program, ctx);
   registerSsh(program, ctx);
   registerKeeper(program);
@@ -107,19 +121,6 @@ export function processIo(): CliIo {
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     prompt: askTerminal,
   };
-}
-
-/** One line from the terminal, the question written on stderr. */
-async function askTerminal(question: string): Promise<string | undefined> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  try {
-    return await new Promise<string | undefined>((resolve) => {
-      rl.once('close', () => resolve(undefined));
-      rl.question(question, resolve);
-    });
-  } finally {
-    rl.close();
-  }
 }
 
 function isEntryPoint(): boolean {

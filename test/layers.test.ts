@@ -31,6 +31,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['master/cli-error.ts', 'master/exit-codes.ts'],
   ['master/config'],
   ['master/transport'],
+  ['master/client'],
   ['master/target'],
   ['master/jobs'],
   ['master/pillar'],

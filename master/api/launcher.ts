@@ -15,6 +15,7 @@ import type { TargetOptions } from '../commands/target-options.ts';
 import { ApiError } from './errors.ts';
 import type { ApiEvent, EventBus } from './events.ts';
 import { formatWarnings } from '../output/errors.ts';
+import type { AgentEvent } from '../../agent/protocol.ts';
 
 export interface JobRequest extends JobRunOptions {
   kind: 'highstate' | 'sls';
@@ -96,6 +97,36 @@ function toApiEvent(
 }
 
 /**
+ * The bus's view of a job run by the daemon, as JobHooks.tap wants it: its events and its states'
+ * results published as they come (the job id from the job's start when not known before).
+ */
+export function busTap(bus: EventBus): NonNullable<JobHooks['tap']> {
+  return (kind, starter, known) => {
+    let jid = known ?? '';
+    return {
+      onEvent: (e: JobEvent) => {
+        if (e.type === 'job-start') jid = e.jid;
+        const ev = toApiEvent(jid, kind, e, starter);
+        if (ev) bus.publish(ev);
+      },
+      onAgentEvent: (host: string, e: AgentEvent) => {
+        if (e.type === 'result')
+          bus.publish({
+            type: 'state',
+            jid,
+            host,
+            tag: e.tag,
+            result: e.result,
+            changes: e.changes ?? {},
+            comment: e.comment ?? '',
+            duration_ms: e.duration_ms ?? 0,
+          });
+      },
+    };
+  };
+}
+
+/**
  * Nobody is there to ask: as without a terminal, a job that changes hosts names its targets or sets
  * `all` (a dry run may go without); `all` with targets is contradictory.
  */
@@ -166,23 +197,7 @@ export class JobLauncher {
       bus.publish({ type: 'job-done', jid, kind: req.kind, status: 'skipped', durationMs: 0 });
       return { jid, hosts: planned.hosts.map((h) => h.id), warnings, skipped };
     }
-    const publish = (e: JobEvent) => {
-      const ev = toApiEvent(jid, req.kind, e, starter);
-      if (ev) bus.publish(ev);
-    };
-    const onAgentEvent = (host: string, e: import('../../agent/protocol.ts').AgentEvent) => {
-      if (e.type === 'result')
-        bus.publish({
-          type: 'state',
-          jid,
-          host,
-          tag: e.tag,
-          result: e.result,
-          changes: e.changes ?? {},
-          comment: e.comment ?? '',
-          duration_ms: e.duration_ms ?? 0,
-        });
-    };
+    const { onEvent: publish, onAgentEvent } = busTap(bus)(req.kind, starter, jid);
     const sls = req.kind === 'sls' ? req.sls : undefined;
     const job = executeJob(
       planned,

@@ -11,9 +11,15 @@ import { JobStore } from '../jobs/store.ts';
 import type { CommandContext } from '../output/cli-io.ts';
 import type { JobHooks } from '../commands/job.ts';
 import type { GlobalOptions } from '../commands/options.ts';
+import type { SignalSource } from '../commands/interrupt.ts';
 import { transportFor } from '../commands/fleet.ts';
 import { Scheduler } from '../schedule/scheduler.ts';
 import { HeldTransport } from '../transport/held-transport.ts';
+import type { CliIo } from '../output/cli-io.ts';
+import { locateConfig } from '../config/config-location.ts';
+import { configKey, daemonSocketPath } from '../client/daemon-socket.ts';
+import { busTap } from './launcher.ts';
+import { LocalJobs } from './local-jobs.ts';
 
 export const DEFAULT_PORT = 4580;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -41,6 +47,45 @@ export interface ServeHooks {
   frontends?: readonly Frontend[];
   /** Called once the server listens, with its address; the default waits for SIGINT or SIGTERM. */
   listening?(url: string, close: () => Promise<void>): void;
+  /** Runs a command line for the thin client (`main` with other I/O and job hooks). */
+  runCommandLine?(argv: string[], io: CliIo, job: JobHooks): Promise<number>;
+  /** The daemon's code (cli.ts's ProgramHooks.codeStamp): without it, no command-line jobs are taken. */
+  codeStamp?: string;
+}
+
+/**
+ * Takes the command line's jobs on this configuration's daemon socket (local-jobs.ts), running each
+ * with the daemon's job hooks; undefined (and says why) when it cannot.
+ */
+async function takeCommandLine(
+  hooks: ServeHooks,
+  configFlag: string | undefined,
+  ctx: CommandContext,
+  job: (signals: SignalSource) => JobHooks,
+  log: (m: string) => void,
+): Promise<LocalJobs | undefined> {
+  const run = hooks.runCommandLine;
+  if (!run) return undefined;
+  if (!hooks.codeStamp) {
+    log('command-line jobs: not taken: the code this daemon runs is not known (start it with bin/halite.js)');
+    return undefined;
+  }
+  const config = configKey(locateConfig(configFlag, ctx.io.env, ctx.io.cwd).path);
+  const where = daemonSocketPath(config, ctx.io.env);
+  if ('refused' in where) {
+    log(`command-line jobs: not taken: ${where.refused}`);
+    return undefined;
+  }
+  const local = new LocalJobs({
+    socket: where.path,
+    config,
+    stamp: hooks.codeStamp,
+    log,
+    run: (argv, io, signals) => run(argv, io, job(signals)),
+  });
+  if (!(await local.listen())) return undefined;
+  log(`taking command-line jobs on ${where.path}`);
+  return local;
 }
 
 export function registerServe(program: Command, ctx: CommandContext, hooks: ServeHooks = {}): void {
@@ -78,6 +123,8 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
       };
       prune();
       const timer = setInterval(prune, PRUNE_EVERY_MS);
+      // the command line's socket, opened once the API listens
+      const local: { jobs?: LocalJobs } = {};
       let closing: Promise<void> | undefined;
       const waitClosed: (() => void)[] = [];
       const close = () =>
@@ -85,6 +132,7 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
           clearInterval(timer);
           await scheduler.stop();
           await app.close();
+          await local.jobs?.close();
           await context.launcher.idle();
           held.close();
           store.close();
@@ -100,6 +148,13 @@ export function registerServe(program: Command, ctx: CommandContext, hooks: Serv
           EXIT.CONFIG_ERROR,
         );
       }
+      local.jobs = await takeCommandLine(
+        hooks,
+        opts.config,
+        ctx,
+        (signals) => ({ ...jobHooks, signals, tap: busTap(context.bus) }),
+        log,
+      );
       if (!context.tokens.list().length) log('no API tokens yet: create one with `halite token create NAME`');
       log(`listening on ${url}`);
       scheduler.start();

@@ -17,10 +17,13 @@ export interface Interrupt {
 
 type Signal = 'SIGINT' | 'SIGTERM';
 
-export function onInterrupt(
-  say: (text: string) => void,
-  proc: Pick<NodeJS.Process, 'on' | 'removeListener'> = process,
-): Interrupt {
+/** Where SIGINT and SIGTERM are heard: the process, or the daemon's line to a caller. */
+export interface SignalSource {
+  on(signal: Signal, listener: () => void): unknown;
+  removeListener(signal: Signal, listener: () => void): unknown;
+}
+
+export function onInterrupt(say: (text: string) => void, proc: SignalSource = process): Interrupt {
   const stop = new AbortController();
   const abort = new AbortController();
   let first: Signal | undefined;

@@ -24,9 +24,9 @@ import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '.
 import { type Workspace, openWorkspace } from '../config/workspace.ts';
 import type { CommandContext } from '../output/cli-io.ts';
 import { jobTransportFor, printSha1Warning, requireLoginKeys } from './fleet.ts';
-import type { JobTransport } from '../transport/transport.ts';
+import type { JobTransport, Transport } from '../transport/transport.ts';
 import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
-import { onInterrupt } from './interrupt.ts';
+import { type SignalSource, onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
 import { printWarnings } from './report.ts';
 import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption } from './target-options.ts';
@@ -54,9 +54,15 @@ export interface JobHooks {
   /** Show progress redrawn in place (default: whether stderr is a terminal, outside CI). */
   tty?: boolean;
   /** Where SIGINT and SIGTERM are listened for (default: this process). */
-  signals?: Pick<NodeJS.Process, 'on' | 'removeListener'>;
+  signals?: SignalSource;
   /** A transport held by the caller for many jobs (the daemon's): used as it is, not closed after the job. */
-  transport?: JobTransport;
+  transport?: JobTransport & Partial<Pick<Transport, 'runAll'>>;
+  /** Also told a job's events (the daemon publishes those of the jobs it runs for the command line). */
+  tap?(
+    kind: 'highstate' | 'sls',
+    starter: { origin: JobOrigin; who: string },
+    jid?: string,
+  ): { onEvent(e: JobEvent): void; onAgentEvent(host: string, e: AgentEvent): void };
 }
 
 function seconds(value: string): number {
@@ -332,10 +338,16 @@ export async function runJob(
   const debug = opts.debug ? (text: string) => ctx.io.stderr(`halite: debug: ${text}\n`) : undefined;
   const interrupt = onInterrupt((s) => ctx.io.stderr(s), hooks.signals);
   try {
+    const who = cliUser(ctx.io.env);
+    const tap = hooks.tap?.(sls ? 'sls' : 'highstate', { origin: 'cli', who });
     const starter: JobStarter = {
       origin: 'cli',
-      who: cliUser(ctx.io.env),
-      onEvent: (e: JobEvent) => progress.handle(e),
+      who,
+      onEvent: (e: JobEvent) => {
+        progress.handle(e);
+        tap?.onEvent(e);
+      },
+      ...(tap ? { onAgentEvent: tap.onAgentEvent } : {}),
       stop: interrupt.stop,
       abort: interrupt.abort,
       ...(debug ? { debug } : {}),

@@ -12,12 +12,12 @@ import { safeJson, safeText } from '../output/terminal-safe.ts';
 import { TransportError } from '../transport/errors.ts';
 import { DEFAULT_KILL_GRACE_MS as KILL_GRACE_MS, type ExecResult } from '../transport/exec.ts';
 import { withDeadline } from '../transport/quote.ts';
-import type { HostOutcome } from '../transport/transport.ts';
+import type { HostOutcome, Transport } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
 import type { CommandContext } from '../output/cli-io.ts';
 import { type FleetSelection, requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
 import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
-import { onInterrupt } from './interrupt.ts';
+import { type SignalSource, onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
 import { type TargetOptions, addTargetOptions } from './target-options.ts';
 
@@ -189,16 +189,24 @@ export interface RunStarter {
   abort?: AbortSignal;
 }
 
-/** Runs `argv` on the selected hosts and records the job; the command line and the daemon share it. */
+/** A transport that runs a function on every host: its own (closed after the job), or one held by the daemon. */
+type RunTransport = Pick<Transport, 'runAll'>;
+
+/**
+ * Runs `argv` on the selected hosts and records the job; the command line and the daemon share it.
+ * `held` is a transport kept by the caller (the daemon's), else the job opens its own connections.
+ */
 export async function executeRun(
   sel: FleetSelection,
   argv: string[],
   opts: Partial<TargetOptions> & { timeout?: number },
   store: JobStore,
   starter: RunStarter,
+  held?: RunTransport,
 ): Promise<HostCommandResult[]> {
   const config = sel.config;
-  const transport = transportFor(config);
+  const own = held ? undefined : transportFor(config);
+  const transport: RunTransport = held ?? own!;
   const args = {
     command: argv,
     level: opts.level ?? [],
@@ -263,11 +271,23 @@ export async function executeRun(
     store.finishJob(job.jid, 'error');
     throw err;
   } finally {
-    transport.close();
+    own?.close();
   }
 }
 
-export function registerRun(program: Command, ctx: CommandContext): void {
+/** What the daemon gives a command it runs for the command line: its connections, the caller's signals. */
+export interface RunHooks {
+  transport?: Partial<RunTransport>;
+  signals?: SignalSource;
+}
+
+/** The daemon's held transport as a run's, when it can run a function on every host. */
+function heldRunAll(t: Partial<RunTransport> | undefined): RunTransport | undefined {
+  const runAll = t?.runAll?.bind(t);
+  return runAll ? { runAll } : undefined;
+}
+
+export function registerRun(program: Command, ctx: CommandContext, hooks: RunHooks = {}): void {
   const cmd = program
     .command('run')
     .description('run a command on the selected hosts: halite run --role memcache -- uptime')
@@ -287,14 +307,21 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     const store = JobStore.open(sel.config.jobsDb);
     let results: HostCommandResult[];
     // Ctrl-C: commands not started yet are not started; a second one stops the running ones
-    const interrupt = onInterrupt((s) => ctx.io.stderr(s));
+    const interrupt = onInterrupt((s) => ctx.io.stderr(s), hooks.signals);
     try {
-      results = await executeRun(sel, argv, opts, store, {
-        origin: 'cli',
-        who: ctx.io.env.USER ?? '',
-        stop: interrupt.stop,
-        abort: interrupt.abort,
-      });
+      results = await executeRun(
+        sel,
+        argv,
+        opts,
+        store,
+        {
+          origin: 'cli',
+          who: ctx.io.env.USER ?? '',
+          stop: interrupt.stop,
+          abort: interrupt.abort,
+        },
+        heldRunAll(hooks.transport),
+      );
       ctx.exitCode = interrupt.exitCode() ?? runExitCode(results);
     } finally {
       interrupt.dispose();

@@ -9,6 +9,7 @@ import { DEFAULT_HOST_LIMITS, type HostLimits, parseSize } from './host-limits.t
 import { type JumpHost, readJump } from './jump-spec.ts';
 import { isPort, isPosixUser, isSafeToken } from './names.ts';
 import { type ScheduleSpec, readSchedules } from './schedules.ts';
+import { locateConfig } from './config-location.ts';
 import { isPlainMap, parseYamlSource } from './yaml-source.ts';
 
 export interface SshConfig {
@@ -305,20 +306,6 @@ export function parseConfig(text: string, file: string): ConfigResult {
     (v) => (config.stateAutoOrder = v),
   );
   return { config, errors: check.sortedErrors() };
-}
-
-export interface ConfigLocation {
-  /** Path of the configuration file to read. */
-  path: string;
-  /** True when the path was asked for (--config, HALITE_CONFIG): then it must exist. */
-  explicit: boolean;
-}
-
-/** `--config FILE`, else $HALITE_CONFIG, else ./halite.yaml. */
-export function locateConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): ConfigLocation {
-  if (flag) return { path: resolve(cwd, flag), explicit: true };
-  if (env.HALITE_CONFIG) return { path: resolve(cwd, env.HALITE_CONFIG), explicit: true };
-  return { path: resolve(cwd, 'halite.yaml'), explicit: false };
 }
 
 /** Reads and validates the configuration; built-in defaults (relative to cwd) when no file is found. */

@@ -8,7 +8,7 @@ import { KeptConnections } from './kept-connections.ts';
 import { limiter } from './pool.ts';
 import type { RemoteCommand } from './quote.ts';
 import type { HostTarget } from './target.ts';
-import type { Transport } from './transport.ts';
+import type { HostOutcome, Transport } from './transport.ts';
 
 export class HeldTransport {
   private readonly conns = new KeptConnections();
@@ -56,6 +56,22 @@ export class HeldTransport {
         if (viaSocket) return { ...viaSocket, via: 'socket' as const };
         return { ...(await c.exec(command, opts)), via: 'exec' as const };
       }),
+    );
+  }
+
+  /** Runs `fn` for every target on its held connection; a host that fails does not stop the others. */
+  runAll<T>(targets: readonly HostTarget[], fn: (conn: HostConnection) => Promise<T>): Promise<HostOutcome<T>[]> {
+    return Promise.all(
+      targets.map((target) =>
+        this.limit(() => this.on(target, fn)).then(
+          (value): HostOutcome<T> => ({ target, ok: true, value }),
+          (error: unknown): HostOutcome<T> => ({
+            target,
+            ok: false,
+            error: error instanceof Error ? error : new Error(String(error)),
+          }),
+        ),
+      ),
     );
   }
 

@@ -39,23 +39,30 @@ export function muxSocketName(key: KeeperKey): string {
   return `keeper-${MUX_VERSION}-${digest}.sock`;
 }
 
+/**
+ * Why `dir` (created owner-only when missing) cannot hold a socket of this user's, or undefined when
+ * it can: it must be a directory of this user's that no one else may enter.
+ */
+export function safeRuntimeDir(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    return `cannot create ${dir}: ${(e as Error).message}`;
+  }
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory()) return `${dir} is not a directory`;
+  if (uid !== undefined && st.uid !== uid) return `${dir} belongs to uid ${st.uid}, not to this user (${uid})`;
+  if ((st.mode & 0o077) !== 0) return `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
 /** The socket path of the keeper for `key`, or why none can be used safely. */
 export function muxSocketPath(
   key: KeeperKey,
   env: NodeJS.ProcessEnv = process.env,
 ): { path: string } | { refused: string } {
   const dir = muxDir(env);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (e) {
-    return { refused: `cannot create ${dir}: ${(e as Error).message}` };
-  }
-  const st = lstatSync(dir);
-  const uid = process.getuid?.();
-  if (!st.isDirectory()) return { refused: `${dir} is not a directory` };
-  if (uid !== undefined && st.uid !== uid)
-    return { refused: `${dir} belongs to uid ${st.uid}, not to this user (${uid})` };
-  if ((st.mode & 0o077) !== 0)
-    return { refused: `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})` };
-  return { path: join(dir, muxSocketName(key)) };
+  const refused = safeRuntimeDir(dir);
+  return refused ? { refused } : { path: join(dir, muxSocketName(key)) };
 }

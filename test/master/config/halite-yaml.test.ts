@@ -2,7 +2,8 @@ import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, loadConfig, locateConfig, parseConfig } from '../../../master/config/halite-yaml.ts';
+import { defaultConfig, loadConfig, parseConfig } from '../../../master/config/halite-yaml.ts';
+import { locateConfig } from '../../../master/config/config-location.ts';
 
 const FILE = '/srv/halite/halite.yaml';
 
