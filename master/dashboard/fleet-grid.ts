@@ -1,13 +1,26 @@
 // The fleet as a grid: one row per role, one column per level, each cell the hosts of that role
-// and level with their last highstate or SLS run (a host of several roles appears in each row).
+// and level with their last highstate or SLS run and their drift (what their last test-mode
+// highstate found would change; a host of several roles appears in each row).
+import type { HostDrift } from '../jobs/drift.ts';
 import type { HostRunRecord } from '../jobs/store.ts';
 import type { RosterHost } from '../config/roster.ts';
+
+/** A host's drift as the grid shows it. */
+export interface GridDrift {
+  /** States that would change (0: in line). */
+  states: number;
+  /** test: found by a test-mode highstate; apply: converged by an applied one. */
+  mode: 'test' | 'apply';
+  checkedAt: string;
+  jid: string;
+  title: string;
+}
 
 export interface GridHost {
   id: string;
   status: string;
-  /** What the last run changed or would change (undefined: not known). */
-  drift?: boolean;
+  /** Undefined: never checked. */
+  drift?: GridDrift;
   title: string;
 }
 
@@ -16,10 +29,25 @@ export interface FleetGrid {
   rows: { role: string; cells: GridHost[][] }[];
 }
 
-/** Each host's last run; `drift` says whether a host has drifted, where that is known. */
+/** Each host's last run and its drift, where it was ever checked. */
 export interface GridSource {
   lastRun(host: string): HostRunRecord | undefined;
-  drift?(host: string): boolean | undefined;
+  drift?(host: string): HostDrift | undefined;
+}
+
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** What a host's drift record says, in a line. */
+export function driftTitle(d: Pick<HostDrift, 'mode' | 'checkedAt' | 'jid'> & { states: number }): string {
+  if (d.mode === 'apply') return `in line: converged by highstate ${d.jid} at ${d.checkedAt}`;
+  return d.states
+    ? `${plural(d.states, 'state')} would change (test run ${d.jid} at ${d.checkedAt})`
+    : `in line: test run ${d.jid} at ${d.checkedAt} found nothing to change`;
+}
+
+export function gridDrift(d: HostDrift): GridDrift {
+  const view = { mode: d.mode, checkedAt: d.checkedAt, jid: d.jid, states: d.states.length };
+  return { ...view, title: driftTitle(view) };
 }
 
 const NO_ROLE = '(no role)';
@@ -34,7 +62,7 @@ export function fleetGrid(hosts: readonly RosterHost[], levels: readonly string[
     const title = last
       ? `${status} in job ${last.jid}${last.finishedAt ? ` at ${last.finishedAt}` : ''}`
       : 'no run recorded';
-    return { id: h.id, status, ...(drift !== undefined ? { drift } : {}), title };
+    return { id: h.id, status, ...(drift ? { drift: gridDrift(drift) } : {}), title };
   };
   const entries = new Map(hosts.map((h) => [h.id, entry(h)]));
   return {

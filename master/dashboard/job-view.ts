@@ -4,6 +4,8 @@
 import { formatError } from '../../agent/errors.ts';
 import type { StateResult } from '../../agent/protocol.ts';
 import type { HostRunRecord } from '../jobs/store.ts';
+import type { HostDrift } from '../jobs/drift.ts';
+import { driftTitle } from './fleet-grid.ts';
 
 export type Outcome = 'failed' | 'pending' | 'changed' | 'ok';
 
@@ -136,4 +138,22 @@ export function hostsFailedFirst(runs: readonly HostRunRecord[]): HostRunRecord[
     .map((r, i) => ({ r, i }))
     .sort((a, b) => (HOST_RANK[a.r.status] ?? 5) - (HOST_RANK[b.r.status] ?? 5) || a.i - b.i)
     .map((x) => x.r);
+}
+
+/** A host's drift for its page: what was checked when, and each state that would change as a state view. */
+export interface DriftView {
+  jid: string;
+  title: string;
+  states: (StateView & { sls: string })[];
+}
+
+export function driftView(d: HostDrift): DriftView {
+  return {
+    jid: d.jid,
+    title: driftTitle({ ...d, states: d.states.length }),
+    states: d.states.map((s) => ({
+      ...stateView({ ...s, result: null, duration_ms: 0, start_time: '', run_num: 0 }),
+      sls: s.sls,
+    })),
+  };
 }

@@ -10,7 +10,9 @@ header.top .logout { margin-left: auto; }
 main { padding: 1em 2em; }
 table { border-collapse: collapse; background: #fff; margin-bottom: 1em; }
 th, td { border: 1px solid #d5d9de; padding: .3em .6em; text-align: left; vertical-align: top; }
-.grid td a.host { display: block; margin: .15em 0; text-decoration: none; color: inherit; }
+.grid td .host-entry { display: block; margin: .15em 0; }
+.grid td a.host { text-decoration: none; color: inherit; }
+.grid td a.badge { text-decoration: none; color: inherit; }
 .badge { display: inline-block; padding: 0 .4em; border-radius: 3px; font-size: 12px; background: #e3e6ea; }
 .badge.status-ok, .badge.result-ok { background: #d8f0dc; }
 .badge.status-changed, .badge.result-changed { background: #d6e6fb; }
@@ -22,6 +24,8 @@ details.state.result-pending { border-left-color: #bf8700; }
 details.state.result-changed { border-left-color: #0969da; }
 ol.live li.result-failed { color: #82071e; }
 .badge.drift { background: #f3d9f7; }
+.badge.in-line { background: #d8f0dc; }
+.badge.unchecked { background: #f0f1f3; color: #6e7781; }
 section.host-run { background: #fff; border: 1px solid #d5d9de; padding: .5em 1em; margin: 1em 0; }
 section.host-run h2 { font-size: 16px; margin: .2em 0; background: none; }
 details.state { border-top: 1px solid #eceef1; padding: .2em 0; }

@@ -1,7 +1,8 @@
 // The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a daemon
 // whose jobs reach a small fleet: log in with a token, start a test-mode highstate of a level and
 // role from the page, watch it finish live (no reload), open the diff of a state that fails on
-// purpose. Screenshots of each step are kept in a temporary directory named in the output.
+// purpose, then follow a host's drift badge on the fleet grid to what would change. Screenshots of
+// each step are kept in a temporary directory named in the output.
 import t from 'tap';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -210,6 +211,17 @@ t.test("log in, start a test run from the page, watch it finish live, open a fai
   t.match(await page.textContent('table.runs'), jid);
   t.notMatch(await page.content(), SECRET);
   await shot(page, 'host');
+
+  // drift on the fleet grid: dash1's test run found what would change; its badge leads there
+  await page.goto(`${url}/ui/`);
+  const badge = page.locator('.host-entry[data-host="dash1"] a.badge.drift');
+  t.match(await badge.textContent(), /^drift [1-9]\d*$/);
+  await badge.click();
+  t.equal(`${new URL(page.url()).pathname}${new URL(page.url()).hash}`, '/ui/hosts/dash1#drift');
+  t.match(await page.textContent('p.drift-check'), `would change (test run ${jid} at `);
+  t.match(await page.textContent('div.drifted'), /-old line\n\+new line dash1/, 'what would change, as a diff');
+  t.notMatch(await page.content(), SECRET);
+  await shot(page, 'drift');
   t.same(problems, [], 'no script errors in the pages');
   t.same(refused, ['401 POST /ui/login'], 'no request failed but the login with a wrong token');
 });

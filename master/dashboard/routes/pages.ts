@@ -7,7 +7,7 @@ import { readWorkspace } from '../../api/workspace.ts';
 import { type DashboardContext, page } from '../context.ts';
 import { fleetGrid } from '../fleet-grid.ts';
 import { hostPlot } from '../host-plot.ts';
-import { hostSection, hostsFailedFirst } from '../job-view.ts';
+import { driftView, hostSection, hostsFailedFirst } from '../job-view.ts';
 
 const jid = { type: 'string', pattern: '^[0-9]{20}$' } as const;
 const hostName = { type: 'string', minLength: 1, maxLength: 256 } as const;
@@ -38,7 +38,11 @@ export function pageRoutes(app: FastifyInstance, dash: DashboardContext): void {
 
   app.get('/', async (req, reply) => {
     const ws = readWorkspace(dash.api);
-    const grid = fleetGrid(ws.roster.hosts, Object.keys(ws.config.levels), { lastRun: (h) => store.lastRun(h) });
+    const drift = store.drift();
+    const grid = fleetGrid(ws.roster.hosts, Object.keys(ws.config.levels), {
+      lastRun: (h) => store.lastRun(h),
+      drift: (h) => drift.get(h),
+    });
     return page(dash, req, reply, 'fleet', { grid, warnings: ws.warnings, jobs: store.jobs({ limit: 20 }) });
   });
 
@@ -93,7 +97,8 @@ export function pageRoutes(app: FastifyInstance, dash: DashboardContext): void {
         changed: r.changed,
       })),
     );
-    return page(dash, req, reply, 'host', { host, last: store.lastRun(id), runs, plot });
+    const d = store.drift([id]).get(id);
+    return page(dash, req, reply, 'host', { host, last: store.lastRun(id), runs, plot, drift: d && driftView(d) });
   });
 
   app.get<{ Querystring: { jid: string } }>('/events', { schema: { querystring: eventsQuery } }, async (req, reply) => {

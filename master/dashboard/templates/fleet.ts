@@ -1,4 +1,4 @@
-// The fleet page: roles × levels, each host with its last run; recent jobs; the start form.
+// The fleet page: roles × levels, each host with its last run and its drift; recent jobs; the start form.
 export const fleet = `{% extends "layout" %}
 {% block title %}Fleet{% endblock %}
 {% block main %}
@@ -10,7 +10,9 @@ export const fleet = `{% extends "layout" %}
 {% for row in grid.rows %}
 <tr><th>{{ row.role }}</th>
 {% for cell in row.cells %}<td>
-{% for h in cell %}<a class="host status-{{ h.status }}" href="{{ base }}/hosts/{{ h.id | urlencode }}" title="{{ h.title }}">{{ h.id }} <span class="badge">{{ h.status }}</span>{% if h.drift %} <span class="badge drift">drift</span>{% endif %}</a>
+{% for h in cell %}<span class="host-entry" data-host="{{ h.id }}"><a class="host status-{{ h.status }}" href="{{ base }}/hosts/{{ h.id | urlencode }}" title="{{ h.title }}">{{ h.id }} <span class="badge">{{ h.status }}</span></a>{% if h.drift %}
+<a class="badge {{ "drift" if h.drift.states else "in-line" }}" href="{{ base }}/hosts/{{ h.id | urlencode }}#drift" title="{{ h.drift.title }}" data-checked="{{ h.drift.checkedAt }}">{{ ("drift " + h.drift.states) if h.drift.states else "in line" }}</a>{% else %}
+<span class="badge unchecked" title="no test-mode highstate has checked this host">unchecked</span>{% endif %}</span>
 {% endfor %}</td>{% endfor %}
 </tr>
 {% endfor %}

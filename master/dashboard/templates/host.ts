@@ -1,4 +1,5 @@
-// The host page: where it stands, a plot of its runs' durations and changes, its run history.
+// The host page: where it stands, its drift (the states its last test-mode highstate found would
+// change, with their diffs), a plot of its runs' durations and changes, its run history.
 export const host = `{% extends "layout" %}
 {% block title %}{{ host.id }}{% endblock %}
 {% block main %}
@@ -8,8 +9,27 @@ export const host = `{% extends "layout" %}
   <dt>roles</dt><dd>{{ host.roles | join(", ") }}</dd>
   <dt>address</dt><dd>{{ host.address }}</dd>
   <dt>last run</dt><dd>{% if last %}<span class="badge status-{{ last.status }}">{{ last.status }}</span> <a href="{{ base }}/jobs/{{ last.jid }}#host-{{ host.id }}">{{ last.jid }}</a>{% else %}none{% endif %}</dd>
-  <dt>drift</dt><dd>{{ drift if drift else "not known" }}</dd>
+  <dt>drift</dt><dd>{% if drift %}<a href="#drift"><span class="badge {{ "drift" if drift.states.length else "in-line" }}">{{ ("drift " + drift.states.length) if drift.states.length else "in line" }}</span></a>{% else %}never checked{% endif %}</dd>
 </dl>
+<h2 id="drift">Drift</h2>
+{% if drift %}
+<p class="drift-check">{{ drift.title }} — <a href="{{ base }}/jobs/{{ drift.jid }}#host-{{ host.id }}">job {{ drift.jid }}</a></p>
+{% if drift.states.length %}
+<div class="drifted" data-host="{{ host.id }}">
+{% for s in drift.states %}
+<details class="state result-pending" data-tag="{{ s.tag }}" open>
+<summary><span class="badge result-pending">would change</span> <code>{{ s.label }}</code> <span class="comment-line">{{ s.sls }}</span></summary>
+<div class="state-body">
+{% if s.comment %}<pre class="comment">{{ s.comment }}</pre>{% endif %}
+{% for d in s.diffs %}{% if d.label %}<p class="diff-label">{{ d.label }}</p>{% endif %}<pre class="diff">{% for l in d.lines %}<span class="{{ l.cls }}">{{ l.text }}</span>
+{% endfor %}</pre>{% endfor %}
+{% if s.otherChanges %}<pre class="changes">{{ s.otherChanges }}</pre>{% endif %}
+</div>
+</details>
+{% endfor %}
+</div>
+{% endif %}
+{% else %}<p class="drift-check">Never checked: no test-mode highstate of this host is recorded (a <code>mode: test</code> schedule, or a test run from the fleet page, checks it).</p>{% endif %}
 <h2>Runs over time</h2>
 {% if plot %}
 <svg class="plot" role="img" aria-label="run duration and changes over time" viewBox="0 0 {{ plot.width }} {{ plot.height }}" width="{{ plot.width }}" height="{{ plot.height }}">

@@ -122,8 +122,18 @@ t.test("the fleet page: roles × levels with each host's last status; security h
   t.match(r.headers['content-security-policy'], /default-src 'none'; script-src 'self'/);
   t.equal(r.headers['x-frame-options'], 'DENY');
   t.match(r.body, /<th>role<\/th><th>staging<\/th>/);
-  t.match(r.body, /<tr><th>cache<\/th>\s*<td>\s*<a class="host status-never" href="\/ui\/hosts\/cache1"/);
-  t.match(r.body, /<tr><th>web<\/th>\s*<td>\s*<a class="host status-never" href="\/ui\/hosts\/web1"/);
+  t.match(
+    r.body,
+    /<tr><th>cache<\/th>\s*<td>\s*<span class="host-entry" data-host="cache1"><a class="host status-never" href="\/ui\/hosts\/cache1"/,
+  );
+  t.match(
+    r.body,
+    /<tr><th>web<\/th>\s*<td>\s*<span class="host-entry" data-host="web1"><a class="host status-never" href="\/ui\/hosts\/web1"/,
+  );
+  t.match(
+    r.body,
+    /<span class="badge unchecked" title="no test-mode highstate has checked this host">unchecked<\/span>/,
+  );
   t.match(r.body, /no jobs yet/);
 });
 
@@ -172,6 +182,41 @@ t.test(
     );
   },
 );
+
+t.test('drift on the fleet grid and the host page, from the last test run', async (t) => {
+  const checked = f.store.jobs().find((j) => j.test && j.kind === 'highstate')!;
+  t.ok(checked, 'the test run started from the page above');
+  const grid = await get('/ui/');
+  // each host's entry: its link, then its drift badge on the next line
+  const entry = (host: string) =>
+    new RegExp(`<span class="host-entry" data-host="${host}">[^\\n]*\\n[^\\n]*`).exec(grid.body)?.[0] ?? '';
+  t.match(
+    entry('cache1'),
+    `<a class="badge drift" href="/ui/hosts/cache1#drift" title="1 state would change (test run ${checked.jid} at `,
+  );
+  t.match(entry('cache1'), />drift 1<\/a>/);
+  t.match(
+    entry('cache2'),
+    /<a class="badge in-line" href="\/ui\/hosts\/cache2#drift" title="in line: test run \d{20} at [^"]+ found nothing to change"[^>]*>in line<\/a>/,
+  );
+  t.match(entry('web1'), />unchecked<\/span>/, 'not in the test run');
+
+  const page = await get('/ui/hosts/cache1');
+  t.match(page.body, /<dt>drift<\/dt><dd><a href="#drift"><span class="badge drift">drift 1<\/span><\/a><\/dd>/);
+  t.match(page.body, `<a href="/ui/jobs/${checked.jid}#host-cache1">job ${checked.jid}</a>`);
+  const drifted = /<div class="drifted" data-host="cache1">(.*?)<h2>Runs over time<\/h2>/s.exec(page.body)?.[1] ?? '';
+  t.match(drifted, /data-tag="test_\|-conf_\|-conf_\|-configurable_test_state"/);
+  t.match(drifted, /<code>conf<\/code> <span class="comment-line">ok<\/span>/, 'the state and its SLS');
+  t.match(drifted, /wrote password \*\*REDACTED\*\*/);
+  t.match(drifted, /&quot;testing&quot;/, 'what would change');
+  t.notMatch(page.body, SECRET);
+  t.notMatch(drifted, /quiet/, 'a state that would not change is not listed');
+  t.match(
+    (await get('/ui/hosts/cache2')).body,
+    /<p class="drift-check">in line: test run \d{20} at .* found nothing to change/,
+  );
+  t.match((await get('/ui/hosts/web1')).body, /<dt>drift<\/dt><dd>never checked<\/dd>/);
+});
 
 t.test('the job page: failed hosts and states first, redacted, diffs; a host section alone', async (t) => {
   const jid = await startFromPage({ level: 'staging', test: '' });

@@ -48,7 +48,24 @@ t.test(
     ];
     const g = fleetGrid(hosts, ['production', 'staging'], {
       lastRun: (h) => (h === 'web1' ? run('web1', 'failed', { jid: '20260102000000000000' }) : undefined),
-      drift: (h) => (h === 'db1' ? true : undefined),
+      drift: (h) =>
+        h === 'db1'
+          ? {
+              host: 'db1',
+              jid: '20260103000000000000',
+              mode: 'test',
+              checkedAt: '2026-01-03T00:00:00.000Z',
+              states: [{ tag: 't', id: 'i', name: 'n', sls: 's', changes: { x: 1 }, comment: '' }],
+            }
+          : h === 'web1'
+            ? {
+                host: 'web1',
+                jid: '20260102000000000000',
+                mode: 'apply',
+                checkedAt: '2026-01-02T00:00:00.000Z',
+                states: [],
+              }
+            : undefined,
     });
     t.same(
       g.levels,
@@ -62,11 +79,15 @@ t.test(
     const cell = (role: string, level: string) =>
       g.rows
         .find((r) => r.role === role)!
-        .cells[g.levels.indexOf(level)]!.map((h) => `${h.id}:${h.status}${h.drift ? ':drift' : ''}`);
-    t.same(cell('web', 'staging'), ['web1:failed']);
-    t.same(cell('cache', 'staging'), ['web1:failed']);
+        .cells[g.levels.indexOf(level)]!.map((h) => `${h.id}:${h.status}${h.drift ? `:drift ${h.drift.states}` : ''}`);
+    t.same(cell('web', 'staging'), ['web1:failed:drift 0']);
+    t.same(cell('cache', 'staging'), ['web1:failed:drift 0']);
     t.same(cell('web', 'qa'), ['odd:never']);
-    t.same(cell('db', 'production'), ['db1:never:drift']);
+    t.same(cell('db', 'production'), ['db1:never:drift 1']);
+    const db1 = g.rows.find((r) => r.role === 'db')!.cells[0]![0]!;
+    t.equal(db1.drift!.title, '1 state would change (test run 20260103000000000000 at 2026-01-03T00:00:00.000Z)');
+    const web1 = g.rows.find((r) => r.role === 'web')!.cells[1]![0]!;
+    t.equal(web1.drift!.title, 'in line: converged by highstate 20260102000000000000 at 2026-01-02T00:00:00.000Z');
     t.same(cell('(no role)', 'staging'), ['lone:never']);
     t.same(cell('db', 'staging'), []);
   },
