@@ -2,6 +2,7 @@
 // cgroup, daemons included), and the fleet's CPU time (fleet-cpu.ts).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createGroup, emptyGroup, type MeasuredGroup } from './cgroup.ts';
 import { namespacesCpuSec, settledCpuSec } from './fleet-cpu.ts';
 
@@ -13,6 +14,8 @@ export interface Sample {
   masterPeakMb?: number;
   exitCode: number;
   output: string;
+  /** The machine's 1-minute load average when the run started. */
+  load1: number;
 }
 
 export interface RunSpec {
@@ -62,6 +65,7 @@ export async function measure(spec: RunSpec): Promise<Sample> {
   const cpuBefore = group?.usage().cpuSec ?? 0;
   // The wrapper joins the cgroup before exec'ing the command, so nothing it starts escapes.
   const join = group ? group.procs.map((p) => `echo $$ > '${p}'`).join(' && ') : 'true';
+  const load1 = loadavg()[0];
   const selfBefore = cutimeSec();
   const fleetBefore = namespacesCpuSec(spec.namespaces);
   const started = process.hrtime.bigint();
@@ -95,6 +99,7 @@ export async function measure(spec: RunSpec): Promise<Sample> {
     ...(masterPeakMb !== undefined ? { masterPeakMb } : {}),
     exitCode: code,
     output,
+    load1,
   };
 }
 

@@ -4,23 +4,25 @@
 //   npm run bench                     # full run (hosts 4,8,16; 3 first converges, 5 no-op runs; scaling 8..128)
 //   npm run bench:smoke               # 2 hosts, 1 run, no scaling, results in a temporary file
 //   node --import tsx bench/run.ts --hosts 8 --runs 3 --workloads base --scale '' --out /tmp/r.md
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   npm run bench -- --daemon --hosts 8,16     # no-op through a running daemon, beside the command alone and Ansible
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import pLimit from 'p-limit';
 import { ensureBundle } from '../bin/fresh-bundle.js';
-import { up, type Fleet, type HostSpec } from '../test/fleet/index.ts';
+import { up, type Fleet } from '../test/fleet/index.ts';
 import { differences, fleetFingerprint } from './fingerprint.ts';
-import { fleetNamespaces, settledCpuSec } from './fleet-cpu.ts';
 import { packageFloor, type FloorSample, type FloorSummary } from './floor.ts';
-import { measure, releaseGroup, toolGroup, type Sample } from './measure.ts';
-import type { MeasuredGroup } from './cgroup.ts';
+import { releaseGroup, toolGroup, type Sample } from './measure.ts';
+import { freshFleet, hostSpecs, log, quiet, timed } from './steps.ts';
 import { consoleRow, markdown, type PairRow, type Results, type ScaleRow } from './report.ts';
 import { median, summarize } from './stats.ts';
-import { LEVEL, ROLE, ansibleRun, changedCount, ensureAnsible, haliteRun, type ToolRun } from './tools.ts';
+import { ansibleRun, ensureAnsible, haliteRun, type ToolRun } from './tools.ts';
 import { WORKLOADS, type Workload } from './workloads.ts';
+import { type DaemonOptions, type DaemonRow, daemonRow } from './daemon.ts';
+import { daemonSection, spliceSection } from './daemon-report.ts';
 
 interface Options {
   hosts: number[];
@@ -34,12 +36,6 @@ interface Options {
   fleet: string;
 }
 
-const startedAt = Date.now();
-/** Progress on stderr, each line with the minutes and seconds since the benchmark started. */
-const log = (line: string): void => {
-  const s = Math.floor((Date.now() - startedAt) / 1000);
-  process.stderr.write(`[${String(Math.floor(s / 60)).padStart(3)}:${String(s % 60).padStart(2, '0')}] ${line}\n`);
-};
 const numbers = (v: string): number[] =>
   v
     .split(',')
@@ -50,28 +46,6 @@ const numbers = (v: string): number[] =>
       if (!Number.isInteger(n) || n < 1) throw new Error(`not a host count: ${x}`);
       return n;
     });
-
-function hostSpecs(n: number): HostSpec[] {
-  return Array.from({ length: n }, (_, i) => ({ id: `bench${i + 1}`, roles: [ROLE], level: LEVEL }));
-}
-
-async function freshFleet(o: Options, n: number): Promise<Fleet> {
-  const started = Date.now();
-  const fleet = await up({ name: o.fleet, replace: true, hosts: hostSpecs(n) });
-  log(`  fleet of ${n} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return fleet;
-}
-
-/**
- * Waits (up to two minutes) until the fleet's VMs use no CPU: what a first converge set going
- * (daemons starting, resident agents coming up at low priority on the shared cores) ends before
- * the no-op runs, which measure a fleet at rest.
- */
-async function quiet(fleet: Fleet): Promise<void> {
-  const started = Date.now();
-  await settledCpuSec(fleetNamespaces(fleet), { maxMs: 120_000 });
-  log(`  fleet quiet after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
 
 /**
  * The scaling series measures no-op runs only, so its hosts get the workload's packages the
@@ -96,32 +70,6 @@ async function preinstall(fleet: Fleet, packages: string[]): Promise<void> {
   log(
     `  ${packages.join(', ')} installed on ${fleet.hosts.length} hosts in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-}
-
-async function timed(
-  tool: ToolRun,
-  fleet: Fleet,
-  what: string,
-  noop: boolean,
-  group: MeasuredGroup | undefined,
-): Promise<Sample> {
-  const sample = await measure({
-    argv: tool.argv,
-    env: tool.env,
-    namespaces: fleetNamespaces(fleet),
-    ...(group ? { group } : {}),
-  });
-  if (sample.exitCode !== 0)
-    throw new Error(`${tool.name} ${what} failed (exit ${sample.exitCode}):\n${sample.output.slice(-3000)}`);
-  const changed = changedCount(tool.name, sample.output);
-  if (noop && changed !== 0)
-    throw new Error(
-      `${tool.name} ${what}: expected no changes, got ${changed ?? 'no summary'}:\n${sample.output.slice(-3000)}`,
-    );
-  log(
-    `  ${tool.name} ${what}: ${sample.wallSec.toFixed(2)} s wall, master ${sample.masterCpuSec.toFixed(2)} s CPU, fleet ${sample.fleetCpuSec.toFixed(2)} s CPU`,
-  );
-  return sample;
 }
 
 /** How many first converges a workload gets per tool and size (and package floors with them). */
@@ -287,6 +235,33 @@ export async function runBench(o: Options): Promise<Results> {
   };
 }
 
+function workload(name: string): Workload {
+  const w = WORKLOADS[name];
+  if (!w) throw new Error(`unknown workload: ${name}`);
+  return w;
+}
+
+/** The daemon rows (daemon.ts) for each workload and size, written into `out` as its daemon section. */
+async function daemonBench(o: DaemonOptions & { hosts: number[]; workloads: Workload[]; out: string }): Promise<void> {
+  const started = new Date();
+  await ensureBundle({ force: true });
+  const versions: Record<string, string> = { 'master Node.js': process.version };
+  if (o.ansible) versions.Ansible = ensureAnsible(log);
+  const rows: DaemonRow[] = [];
+  try {
+    for (const w of o.workloads) for (const n of o.hosts) rows.push(await daemonRow(o, w, n));
+  } finally {
+    await up({ name: o.fleet, replace: true, hosts: hostSpecs(1) })
+      .then((f) => f.down())
+      .catch(() => undefined);
+  }
+  const section = daemonSection(started.toISOString().slice(0, 10), versions, rows);
+  process.stderr.write(`\n${section}\n`);
+  const before = existsSync(o.out) ? readFileSync(o.out, 'utf8') : '';
+  writeFileSync(o.out, spliceSection(before, section));
+  log(`results: ${o.out}`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const program = new Command('bench')
     .option('--hosts <list>', 'fleet sizes for the side-by-side runs', '4,8,16')
@@ -298,6 +273,10 @@ async function main(argv: string[]): Promise<void> {
     .option('--skip-ansible', 'halite only')
     .option('--smoke', 'quick check that the benchmark works: 2 hosts, 1 run, no scaling, results in a temporary file')
     .option('--fleet <name>', 'name of the fleet to use', 'bench')
+    .option(
+      '--daemon',
+      'only the rows through a running daemon (hosts 8,16 and memcached unless given), written into --out in place of earlier ones',
+    )
     .parse(argv, { from: 'user' });
   const v = program.opts<{
     hosts: string;
@@ -309,16 +288,24 @@ async function main(argv: string[]): Promise<void> {
     skipAnsible?: boolean;
     smoke?: boolean;
     fleet: string;
+    daemon?: boolean;
   }>();
+  if (v.daemon) {
+    const given = (name: string): boolean => program.getOptionValueSource(name) !== 'default';
+    return daemonBench({
+      hosts: numbers(given('hosts') ? v.hosts : '8,16'),
+      workloads: (given('workloads') ? v.workloads : 'memcached').split(',').map((x) => workload(x.trim())),
+      runs: Math.max(1, Number(v.runs)),
+      ansible: !v.skipAnsible,
+      fleet: v.fleet,
+      out: v.out,
+    });
+  }
   const workloads = v.workloads
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean)
-    .map((x) => {
-      const w = WORKLOADS[x];
-      if (!w) throw new Error(`unknown workload: ${x}`);
-      return w;
-    });
+    .map(workload);
   const o: Options = {
     hosts: v.smoke ? [2] : numbers(v.hosts),
     runs: v.smoke ? 1 : Math.max(1, Number(v.runs)),

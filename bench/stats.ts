@@ -7,6 +7,12 @@ export interface Summary {
   masterCpuSec: number;
   fleetCpuSec: number;
   masterPeakMb?: number;
+  /** The fastest and slowest run's wall time: the run-to-run spread. */
+  wallMinSec: number;
+  wallMaxSec: number;
+  /** The lowest and highest 1-minute load average at the start of a run. */
+  loadMin: number;
+  loadMax: number;
 }
 
 export function median(xs: readonly number[]): number {
@@ -24,5 +30,9 @@ export function summarize(samples: readonly Sample[]): Summary {
     masterCpuSec: median(samples.map((s) => s.masterCpuSec)),
     fleetCpuSec: median(samples.map((s) => s.fleetCpuSec)),
     ...(peaks.length ? { masterPeakMb: Math.max(...peaks) } : {}),
+    wallMinSec: Math.min(...samples.map((s) => s.wallSec)),
+    wallMaxSec: Math.max(...samples.map((s) => s.wallSec)),
+    loadMin: Math.min(...samples.map((s) => s.load1)),
+    loadMax: Math.max(...samples.map((s) => s.load1)),
   };
 }

@@ -1,0 +1,123 @@
+// The daemon rows: a workload's no-op highstate through a running `halite serve` (the command a thin
+// client handing it its command line), beside the same no-op run by the command in its own process
+// and by Ansible, on one converged fleet, each run's load average noted.
+//
+//   npm run bench -- --daemon --hosts 8,16      # memcached; the section is written into bench/results.md
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Fleet } from '../test/fleet/index.ts';
+import type { MeasuredGroup } from './cgroup.ts';
+import { releaseGroup, toolGroup, type Sample } from './measure.ts';
+import { summarize, type Summary } from './stats.ts';
+import { freshFleet, log, quiet, timed } from './steps.ts';
+import { ansibleRun, haliteRun, type ToolRun } from './tools.ts';
+import type { Workload } from './workloads.ts';
+
+export interface DaemonRow {
+  workload: string;
+  hosts: number;
+  /** `halite highstate` handing the job to the running daemon. */
+  daemon: Summary;
+  /** The same command run in its own process (`--no-daemon`), its connections kept by the keeper. */
+  alone: Summary;
+  ansible?: Summary;
+}
+
+export interface DaemonOptions {
+  fleet: string;
+  runs: number;
+  ansible: boolean;
+}
+
+/** The halite command with a global flag before its arguments. */
+const withFlag = (tool: ToolRun, flag: string): ToolRun => ({
+  ...tool,
+  argv: [...tool.argv.slice(0, 2), flag, ...tool.argv.slice(2)],
+});
+
+/**
+ * `halite serve` for the tool's configuration, in the tool's cgroup (its CPU is the master's);
+ * resolves once it takes jobs.
+ */
+async function startDaemon(tool: ToolRun, group: MeasuredGroup | undefined): Promise<ChildProcess> {
+  const config = tool.argv[tool.argv.indexOf('--config') + 1];
+  const join = group ? group.procs.map((p) => `echo $$ > '${p}'`).join(' && ') : 'true';
+  const child = spawn(
+    '/bin/sh',
+    ['-c', `${join} && exec "$@"`, 'sh', tool.argv[0], tool.argv[1], '--config', config, 'serve', '--port', '0'],
+    { env: tool.env, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let said = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (b: Buffer) => {
+      said += b.toString();
+      if (said.includes('taking command-line jobs on ') && said.includes('listening on ')) resolve();
+    });
+    child.once('close', () => reject(new Error(`halite serve ended:\n${said}`)));
+  });
+  return child;
+}
+
+async function stopDaemon(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise((r) => child.once('close', r));
+  child.kill('SIGTERM');
+  await closed;
+}
+
+async function noops(tool: ToolRun, fleet: Fleet, runs: number, what: string, group: MeasuredGroup | undefined) {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await timed(tool, fleet, `no-op ${i + 1}/${runs} ${what}`, true, group));
+  return summarize(samples);
+}
+
+/**
+ * One fleet of `n` hosts converged by halite (untimed), then the no-op runs: through the daemon
+ * (after one untimed run that opens its connections), by the command alone, and by Ansible (after
+ * one untimed run of its own on the same converged hosts, which opens its ControlPersist masters).
+ */
+export async function daemonRow(o: DaemonOptions, w: Workload, n: number): Promise<DaemonRow> {
+  log(`${w.name} through the daemon, ${n} hosts`);
+  const dir = mkdtempSync(join(tmpdir(), `halite-bench-daemon-${n}-`));
+  try {
+    const fleet = await freshFleet(o, n);
+    const halite = haliteRun(fleet, w, join(dir, 'halite'));
+    const group = toolGroup();
+    let row: DaemonRow;
+    try {
+      await timed(withFlag(halite, '--no-daemon'), fleet, 'first converge (setup)', false, group);
+      const daemon = await startDaemon(halite, group);
+      try {
+        const through = withFlag(halite, '--daemon');
+        await timed(through, fleet, 'first run through the daemon (opens its connections)', true, group);
+        await quiet(fleet);
+        row = {
+          workload: w.name,
+          hosts: n,
+          daemon: await noops(through, fleet, o.runs, 'through the daemon', group),
+          alone: await noops(withFlag(halite, '--no-daemon'), fleet, o.runs, 'by the command alone', group),
+        };
+      } finally {
+        await stopDaemon(daemon);
+      }
+    } finally {
+      await releaseGroup(group);
+    }
+    if (o.ansible) {
+      const ansible = ansibleRun(fleet, w, join(dir, 'ansible'));
+      const ag = toolGroup();
+      try {
+        await timed(ansible, fleet, 'first run on the converged hosts (setup)', true, ag);
+        await quiet(fleet);
+        row.ansible = await noops(ansible, fleet, o.runs, '', ag);
+      } finally {
+        await releaseGroup(ag);
+      }
+    }
+    return row;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
