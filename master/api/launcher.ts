@@ -10,7 +10,7 @@ import type { JobEvent } from '../push/orchestrate.ts';
 import { formatError } from '../../agent/errors.ts';
 import { openWorkspace } from '../config/workspace.ts';
 import { requireLoginKeys, selectFleet } from '../commands/fleet.ts';
-import { executeRun } from '../commands/run.ts';
+import { executeRun, heldRunAll } from '../commands/run.ts';
 import type { TargetOptions } from '../commands/target-options.ts';
 import { ApiError } from './errors.ts';
 import type { ApiEvent, EventBus } from './events.ts';
@@ -243,24 +243,32 @@ export class JobLauncher {
     }
     const jid = store.newJid();
     const started = Date.now();
-    const job = executeRun(sel, req.command, req, store, {
-      ...starter,
-      jid,
-      onStart: (_jid, hosts) => bus.publish({ type: 'job-start', jid, kind: 'run', test: false, hosts, ...starter }),
-      // a command's output is not published nor kept: only how it ended
-      onHostDone: (r) =>
-        bus.publish({
-          type: 'host-done',
-          jid,
-          host: r.host,
-          status: r.status,
-          durationMs: 0,
-          states: 0,
-          failed: 0,
-          changed: 0,
-          errors: r.error ? [r.error] : [],
-        }),
-    });
+    const held = heldRunAll(this.env.jobHooks?.transport);
+    const job = executeRun(
+      sel,
+      req.command,
+      req,
+      store,
+      {
+        ...starter,
+        jid,
+        onStart: (_jid, hosts) => bus.publish({ type: 'job-start', jid, kind: 'run', test: false, hosts, ...starter }),
+        // a command's output is not published nor kept: only how it ended
+        onHostDone: (r) =>
+          bus.publish({
+            type: 'host-done',
+            jid,
+            host: r.host,
+            status: r.status,
+            durationMs: 0,
+            states: 0,
+            failed: 0,
+            changed: 0,
+            errors: r.error ? [r.error] : [],
+          }),
+      },
+      held,
+    );
     this.track(
       jid,
       job.then(() => undefined),

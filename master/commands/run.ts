@@ -282,7 +282,7 @@ export interface RunHooks {
 }
 
 /** The daemon's held transport as a run's, when it can run a function on every host. */
-function heldRunAll(t: Partial<RunTransport> | undefined): RunTransport | undefined {
+export function heldRunAll(t: Partial<RunTransport> | undefined): RunTransport | undefined {
   const runAll = t?.runAll?.bind(t);
   return runAll ? { runAll } : undefined;
 }
