@@ -67,16 +67,28 @@ async function stopDaemon(child: ChildProcess): Promise<void> {
   await closed;
 }
 
-async function noops(tool: ToolRun, fleet: Fleet, runs: number, what: string, group: MeasuredGroup | undefined) {
-  const samples: Sample[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await timed(tool, fleet, `no-op ${i + 1}/${runs} ${what}`, true, group));
-  return summarize(samples);
+/**
+ * `runs` no-op runs of each tool, taken in turns (one of each, then again), so that what warms up
+ * on the fleet as runs go by (the resident agents' code) favours neither.
+ */
+async function noops(
+  tools: readonly { tool: ToolRun; what: string }[],
+  fleet: Fleet,
+  runs: number,
+  group: MeasuredGroup | undefined,
+): Promise<Summary[]> {
+  const samples: Sample[][] = tools.map(() => []);
+  for (let i = 0; i < runs; i++)
+    for (const [k, { tool, what }] of tools.entries())
+      samples[k]!.push(await timed(tool, fleet, `no-op ${i + 1}/${runs} ${what}`, true, group));
+  return samples.map(summarize);
 }
 
 /**
  * One fleet of `n` hosts converged by halite (untimed), then the no-op runs: through the daemon
- * (after one untimed run that opens its connections), by the command alone, and by Ansible (after
- * one untimed run of its own on the same converged hosts, which opens its ControlPersist masters).
+ * (after one untimed run that opens its connections) and by the command alone, in turns; then
+ * Ansible's (after one untimed run of its own on the same converged hosts, which opens its
+ * ControlPersist masters).
  */
 export async function daemonRow(o: DaemonOptions, w: Workload, n: number): Promise<DaemonRow> {
   log(`${w.name} through the daemon, ${n} hosts`);
@@ -93,12 +105,16 @@ export async function daemonRow(o: DaemonOptions, w: Workload, n: number): Promi
         const through = withFlag(halite, '--daemon');
         await timed(through, fleet, 'first run through the daemon (opens its connections)', true, group);
         await quiet(fleet);
-        row = {
-          workload: w.name,
-          hosts: n,
-          daemon: await noops(through, fleet, o.runs, 'through the daemon', group),
-          alone: await noops(withFlag(halite, '--no-daemon'), fleet, o.runs, 'by the command alone', group),
-        };
+        const [daemonRuns, aloneRuns] = await noops(
+          [
+            { tool: through, what: 'through the daemon' },
+            { tool: withFlag(halite, '--no-daemon'), what: 'by the command alone' },
+          ],
+          fleet,
+          o.runs,
+          group,
+        );
+        row = { workload: w.name, hosts: n, daemon: daemonRuns!, alone: aloneRuns! };
       } finally {
         await stopDaemon(daemon);
       }
@@ -111,7 +127,7 @@ export async function daemonRow(o: DaemonOptions, w: Workload, n: number): Promi
       try {
         await timed(ansible, fleet, 'first run on the converged hosts (setup)', true, ag);
         await quiet(fleet);
-        row.ansible = await noops(ansible, fleet, o.runs, '', ag);
+        [row.ansible] = await noops([{ tool: ansible, what: '' }], fleet, o.runs, ag);
       } finally {
         await releaseGroup(ag);
       }
