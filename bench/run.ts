@@ -194,14 +194,7 @@ export async function runBench(o: Options): Promise<Results> {
   const started = new Date();
   // the commands timed below start from the bundle, built now rather than by the first of them
   await ensureBundle({ force: true });
-  const versions: Record<string, string> = {
-    halite: (
-      JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
-        version: string;
-      }
-    ).version,
-    'master Node.js': process.version,
-  };
+  const versions: Record<string, string> = { halite: haliteVersion(), 'master Node.js': process.version };
   if (o.ansible) versions.Ansible = ensureAnsible(log);
   const pairs: PairRow[] = [];
   const scaling: ScaleRow[] = [];
@@ -235,6 +228,10 @@ export async function runBench(o: Options): Promise<Results> {
   };
 }
 
+const haliteVersion = (): string =>
+  (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string })
+    .version;
+
 function workload(name: string): Workload {
   const w = WORKLOADS[name];
   if (!w) throw new Error(`unknown workload: ${name}`);
@@ -245,7 +242,7 @@ function workload(name: string): Workload {
 async function daemonBench(o: DaemonOptions & { hosts: number[]; workloads: Workload[]; out: string }): Promise<void> {
   const started = new Date();
   await ensureBundle({ force: true });
-  const versions: Record<string, string> = { 'master Node.js': process.version };
+  const versions: Record<string, string> = { halite: haliteVersion(), 'master Node.js': process.version };
   if (o.ansible) versions.Ansible = ensureAnsible(log);
   const rows: DaemonRow[] = [];
   try {
