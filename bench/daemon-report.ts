@@ -4,7 +4,7 @@ import type { DaemonRow } from './daemon.ts';
 import { machine } from './report.ts';
 import type { Summary } from './stats.ts';
 
-export const DAEMON_HEADING = '## Through the daemon: no-op highstate';
+const DAEMON_HEADING = '## Through the daemon: no-op highstate';
 
 const s = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(2));
 const spread = (x: Summary | undefined): string =>

@@ -6,7 +6,7 @@ import { measure, type Sample } from './measure.ts';
 import type { MeasuredGroup } from './cgroup.ts';
 import { LEVEL, ROLE, changedCount, type ToolRun } from './tools.ts';
 
-export const startedAt = Date.now();
+const startedAt = Date.now();
 /** Progress on stderr, each line with the minutes and seconds since the benchmark started. */
 export const log = (line: string): void => {
   const s = Math.floor((Date.now() - startedAt) / 1000);

@@ -23,7 +23,7 @@ import {
 import { readCommandLine } from '../client/command-line.ts';
 
 /** Runs a command line for a caller: `signals` is where its SIGINT and SIGTERM arrive. */
-export type RunCommandLine = (argv: string[], io: CliIo, signals: SignalSource) => Promise<number>;
+type RunCommandLine = (argv: string[], io: CliIo, signals: SignalSource) => Promise<number>;
 
 export interface LocalJobsOptions {
   socket: string;

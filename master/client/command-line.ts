@@ -3,7 +3,7 @@
 // `--` count (after it comes the command of `halite run`); `--config` is the one option before the
 // command that takes a value.
 
-export type DaemonMode = 'auto' | 'always' | 'never';
+type DaemonMode = 'auto' | 'always' | 'never';
 
 export interface CommandLine {
   /** The first word that is not an option (undefined: none). */

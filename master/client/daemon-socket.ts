@@ -22,7 +22,7 @@ function realPath(p: string): string {
 export const configKey = (configFile: string): string => realPath(configFile);
 
 /** The socket's file name: the protocol version, then a digest of the configuration's real path. */
-export function daemonSocketName(configFile: string): string {
+function daemonSocketName(configFile: string): string {
   const digest = createHash('sha256').update(configKey(configFile)).digest('hex').slice(0, 24);
   return `daemon-${DAEMON_PROTOCOL}-${digest}.sock`;
 }

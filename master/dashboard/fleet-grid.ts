@@ -6,7 +6,7 @@ import type { HostRunRecord } from '../jobs/store.ts';
 import type { RosterHost } from '../config/roster.ts';
 
 /** A host's drift as the grid shows it. */
-export interface GridDrift {
+interface GridDrift {
   /** States that would change (0: in line). */
   states: number;
   /** test: found by a test-mode highstate; apply: converged by an applied one. */
@@ -45,7 +45,7 @@ export function driftTitle(d: Pick<HostDrift, 'mode' | 'checkedAt' | 'jid'> & { 
     : `in line: test run ${d.jid} at ${d.checkedAt} found nothing to change`;
 }
 
-export function gridDrift(d: HostDrift): GridDrift {
+function gridDrift(d: HostDrift): GridDrift {
   const view = { mode: d.mode, checkedAt: d.checkedAt, jid: d.jid, states: d.states.length };
   return { ...view, title: driftTitle(view) };
 }
