@@ -34,8 +34,16 @@ export type Listener = (e: ApiEvent) => void;
 
 export class EventBus {
   private readonly listeners = new Set<Listener>();
+  private readonly started = new Set<string>();
+
+  /** Whether a job whose start was published has not ended yet: its events come on this bus. */
+  running(jid: string): boolean {
+    return this.started.has(jid);
+  }
 
   publish(e: ApiEvent): void {
+    if (e.type === 'job-start') this.started.add(e.jid);
+    else if (e.type === 'job-done') this.started.delete(e.jid);
     for (const l of [...this.listeners]) {
       try {
         l(e);

@@ -51,8 +51,9 @@ export function pageRoutes(app: FastifyInstance, dash: DashboardContext): void {
     const hosts = hostsFailedFirst(store.hostRuns(job.jid)).map((run) =>
       hostSection(run, store.stateResults(job.jid, run.host)),
     );
-    // only the daemon's own jobs publish events; one run by another process is shown as recorded
-    const live = job.status === 'running' && dash.api.launcher.running.has(job.jid);
+    // only the jobs the daemon runs (its own, and the command line's handed to it) publish events;
+    // one run by another process is shown as recorded
+    const live = job.status === 'running' && (dash.api.launcher.running.has(job.jid) || dash.api.bus.running(job.jid));
     return page(dash, req, reply, 'job', { job, hosts, live });
   });
 

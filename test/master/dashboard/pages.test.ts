@@ -338,6 +338,25 @@ t.test('a job another process runs is shown as recorded, without the live script
   f.store.finishJob(jid, 'interrupted');
 });
 
+t.test('a command-line job the daemon runs (its events on the bus) is followed live', async (t) => {
+  const { jid } = f.store.startJob({ kind: 'highstate', origin: 'cli', who: 'alice' });
+  f.context.bus.publish({
+    type: 'job-start',
+    jid,
+    kind: 'highstate',
+    test: false,
+    hosts: ['web1'],
+    origin: 'cli',
+    who: 'alice',
+  });
+  const r = await get(`/ui/jobs/${jid}`);
+  t.match(r.body, /live\.js/);
+  t.notMatch(r.body, /run by another process/);
+  f.context.bus.publish({ type: 'job-done', jid, kind: 'highstate', status: 'ok', durationMs: 1 });
+  f.store.finishJob(jid, 'ok');
+  t.notOk(f.context.bus.running(jid));
+});
+
 t.test('the host page: its history and a plot of duration and changes', async (t) => {
   const r = await get('/ui/hosts/cache1');
   t.equal(r.statusCode, 200);
