@@ -18,7 +18,14 @@ symlinkSync(realpathSync(join(REPO, 'node_modules')), join(work, 'node_modules')
 const out = join(work, 'dist');
 
 t.test('the master bundle runs the command line', async (t) => {
-  const { master, agent } = await buildDist(out, { stamp: 'f'.repeat(64) });
+  const { master, agent, client } = await buildDist(out, { stamp: 'f'.repeat(64) });
+  t.ok(statSync(client).mtimeMs <= statSync(master).mtimeMs, 'the thin client is never newer than the master');
+  const thin = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `import('${client}').then((m) => console.log(typeof m.handOffProcess))`],
+    { encoding: 'utf8', cwd: work },
+  );
+  t.equal(thin.stdout.trim(), 'function', 'the thin client loads on its own');
   t.ok(statSync(agent).mtimeMs <= statSync(master).mtimeMs, 'the agent is never newer than the master beside it');
   t.equal(
     readFileSync(master, 'utf8').split('\n')[0],
