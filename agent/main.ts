@@ -31,7 +31,7 @@ import { serveCommand } from './runtime/serve.ts';
 import { residentCommand } from './runtime/resident.ts';
 import { backupsCommand, BACKUPS_USAGE } from './store/backups-cli.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './runtime/lock.ts';
-import { stderrLogger } from './states/context.ts';
+import { stderrLogger, templateLog } from './states/context.ts';
 import { formatHighstate, type StateOutput } from './output/highstate.ts';
 import { wantsColor } from './output/colors.ts';
 import { saltJson } from './output/json.ts';
@@ -215,7 +215,7 @@ async function apply(a: ApplyArgs, io: Io): Promise<number> {
       ? undefined
       : compileHighstate({
           tree,
-          ctx: { grains, pillar, saltenv: a.saltenv, functions },
+          ctx: { grains, pillar, saltenv: a.saltenv, functions, log: templateLog(stderrLogger, hide) },
           ...(a.sls.length ? { sls: a.sls } : {}),
         });
     if (compiled) errors.push(...compiled.errors);

@@ -82,6 +82,7 @@ export function compileHighstate(input: CompileInput): CompileOutput {
   try {
     const resolved = resolveRequisites(low.drafts, { hasModWatch });
     errors.push(...resolved.errors);
+    warnings.push(...resolved.warnings);
     chunks = resolved.chunks;
   } catch (err) {
     errors.push(toErrorData(err));

@@ -4,7 +4,8 @@
 //
 //   - `{module: ref}` names the chunks of that module whose ID or name is ref (or matches it, for
 //     a wildcard); a bare string names chunks of any module; `sls: name` every chunk of that SLS.
-//   - `X_in` on A naming B becomes X on B naming A; B is the whole declaration (every name).
+//   - `X_in` on A naming B becomes X on B naming A; B is the whole declaration (every name). An
+//     `X_in` naming an SLS without states changes nothing (a warning; Salt says nothing).
 //   - `prereq` on A naming B gives B `prerequired` A: B runs after A, A after B's test run.
 //   - `listen`/`listen_in` are recorded as `listen` on the listening state; they do not change
 //     the order (mod_watch runs at the end of the run).
@@ -24,6 +25,8 @@ export interface ResolveResult {
   /** Chunks in execution order with requisites resolved to tags. */
   chunks: LowChunk[];
   errors: ErrorData[];
+  /** What Salt accepts silently: an `_in` form naming an SLS that has no states. */
+  warnings: ErrorData[];
 }
 
 export interface ResolveOptions {
@@ -69,6 +72,7 @@ function missing(r: { written: string; state: string; ref: string; origin: Draft
 
 class Resolver {
   readonly errors: ErrorData[] = [];
+  readonly warnings: ErrorData[] = [];
   private readonly seen = new Set<string>();
   readonly index: ChunkIndex;
   /** Per chunk tag: the requisites it declares. */
@@ -150,7 +154,11 @@ class Resolver {
     const targets =
       r.kind === 'listen' ? this.index.direct(r.state, r.ref).chunks : this.index.declarations(r.state, r.ref);
     if (!targets.length) {
-      this.error(missing(r));
+      // Salt extends every state of the named SLS (find_sls_ids): none there, nothing to extend
+      if (r.state === 'sls' && r.kind !== 'listen') {
+        const said = `Requisite [${r.written}: (sls: ${r.ref})] in state [${c.name}] in SLS [${c.sls}]`;
+        this.warnings.push(located('REQUISITE_MISSING', `${said} names no state of the highstate: it adds nothing`, c));
+      } else this.error(missing(r));
       return;
     }
     for (const t of targets) {
@@ -288,5 +296,5 @@ export function resolveRequisites(drafts: DraftChunk[], options: ResolveOptions 
     low.set(c.tag, { ...rest, args: { ...c.args }, meta: { ...c.meta }, requisites: reqs });
   }
   applyUse(r.uses, low);
-  return { chunks: graph.order().map((tag) => low.get(tag)!), errors: r.errors };
+  return { chunks: graph.order().map((tag) => low.get(tag)!), errors: r.errors, warnings: r.warnings };
 }

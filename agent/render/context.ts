@@ -17,4 +17,8 @@ export interface RenderContext {
    * marked `__keywords` (see pyargs.ts).
    */
   functions?: Record<string, (...args: unknown[]) => unknown>;
+  /** Where `salt['log.warning']`, `log.error`… write (debug and info are dropped, as at Salt's default level). */
+  log?: (level: TemplateLogLevel, message: string) => void;
 }
+
+export type TemplateLogLevel = 'warning' | 'error' | 'critical';

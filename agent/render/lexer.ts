@@ -23,6 +23,7 @@ export class SyntaxProblem extends Error {
 
 interface Tokenizer {
   in_code: boolean;
+  len: number;
   str: string;
   index: number;
   lineno: number;
@@ -86,9 +87,27 @@ function parseString(tk: Tokenizer, delimiter: string): string {
   return out;
 }
 
+const TAG_START = /\{[%{#]/g;
+
+/**
+ * Template text up to the next tag, when it holds a `#}` outside any comment. Jinja reads such a
+ * `#}` as text; the nunjucks lexer would stop with "unexpected end of comment".
+ */
+function strayCommentEnd(tk: Tokenizer): Token | null {
+  if (/^\{[%{#]/.test(tk.str.slice(tk.index, tk.index + 2))) return null;
+  TAG_START.lastIndex = tk.index;
+  const end = TAG_START.exec(tk.str)?.index ?? tk.len;
+  const text = tk.str.slice(tk.index, end);
+  if (!text.includes('#}')) return null;
+  const tok = { type: lexer.TOKEN_DATA, value: text, lineno: tk.lineno, colno: tk.colno };
+  for (let i = 0; i < text.length; i++) tk.forward();
+  return tok;
+}
+
 /**
  * The nunjucks lexer ends a tag at the first `}}`, even when it closes nested dicts inside
- * `{% set d = {'a': {'b': 1}} %}`. Like Jinja's lexer, this one reads `}` while braces are open.
+ * `{% set d = {'a': {'b': 1}} %}`. Like Jinja's lexer, this one reads `}` while braces are open,
+ * and a `#}` in template text is text.
  */
 export function lexBalanced(src: string, opts: object): Tokenizer {
   const tk = lexer.lex(src, opts) as Tokenizer;
@@ -102,7 +121,7 @@ export function lexBalanced(src: string, opts: object): Tokenizer {
       depth--;
       return tok;
     }
-    const tok = next();
+    const tok = (!tk.in_code && strayCommentEnd(tk)) || next();
     if (tok) {
       if (tok.type === lexer.TOKEN_LEFT_CURLY) depth++;
       else if (tok.type === lexer.TOKEN_RIGHT_CURLY) depth = Math.max(0, depth - 1);

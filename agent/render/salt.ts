@@ -1,6 +1,6 @@
 // The `salt` dict in templates: execution-module functions over the render data
 // (pillar.get, grains.get, grains.filter_by, config.get, mine.get, inventory.ips, test.ping…), with Salt's semantics.
-import type { RenderContext } from './context.ts';
+import type { RenderContext, TemplateLogLevel } from './context.ts';
 import { pyFunction, type KwArgs } from './pyargs.ts';
 import { deepCopy, dictKeys, dictUpdate, isDict, pyBool, pyEq, pyStr, type Dict } from './pyvalue.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';
@@ -272,6 +272,7 @@ function specs(ctx: RenderContext): Record<string, Spec> {
     },
     'test.ping': { params: [], impl: () => true },
     'test.echo': { params: ['text'], impl: (a) => a.text },
+    ...logFunctions(ctx),
     'defaults.merge': {
       params: ['dest', 'src', 'merge_lists', 'in_place'],
       defaults: { merge_lists: false, in_place: true },
@@ -292,6 +293,33 @@ function specs(ctx: RenderContext): Record<string, Spec> {
       },
     },
   };
+}
+
+/**
+ * Salt's log module: each function logs its message and returns True. Debug and info are below
+ * the minion's default level and dropped; the others go to the render's log when it has one.
+ */
+function logFunctions(ctx: RenderContext): Record<string, Spec> {
+  const levels: Array<[string, TemplateLogLevel | undefined]> = [
+    ['debug', undefined],
+    ['info', undefined],
+    ['warning', 'warning'],
+    ['error', 'error'],
+    ['critical', 'critical'],
+    ['exception', 'error'],
+  ];
+  return Object.fromEntries(
+    levels.map(([name, level]) => [
+      `log.${name}`,
+      {
+        params: ['message'],
+        impl: (a: KwArgs) => {
+          if (level) ctx.log?.(level, pyStr(a.message));
+          return true;
+        },
+      },
+    ]),
+  );
 }
 
 function mark(name: string, fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {

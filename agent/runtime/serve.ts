@@ -31,7 +31,7 @@ import { clearStalePolicy } from '../backends/policy-rc.ts';
 import { ManifestTree } from '../store/manifest-tree.ts';
 import { type Grains, HEARTBEAT_MS, type JobEnvelope, type StateResult, type WireMessage } from '../protocol.ts';
 import { redact } from '../pillar/redact.ts';
-import { stderrLogger } from '../states/context.ts';
+import { stderrLogger, templateLog } from '../states/context.ts';
 import type { Logger } from '../backends/context.ts';
 
 export interface ServeOptions {
@@ -243,7 +243,7 @@ async function serveJob(o: ServeOptions): Promise<number> {
       const functions = hostFunctions({ root: o.root ?? '/', used: () => void (hostDependent = true) });
       const compiled = compileHighstate({
         tree,
-        ctx: { ...ctx, functions },
+        ctx: { ...ctx, functions, log: templateLog(log, hide) },
         ...(env.sls?.length ? { sls: env.sls } : {}),
         autoOrder,
       });

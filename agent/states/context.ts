@@ -3,6 +3,7 @@ import type { Grains, LowChunk, InventoryHost, MineData, Pillar } from '../proto
 import { MemTree, type StateTree } from '../store/tree.ts';
 import { renderTemplate } from '../render/template.ts';
 import { saltFunctions } from '../render/salt.ts';
+import type { TemplateLogLevel } from '../render/context.ts';
 import { FactCache } from '../facts/cache.ts';
 import { run as runCommand, type Runner } from '../process/run.ts';
 import { DEFAULT_BACKUP_DIR, DEFAULT_BACKUP_KEEP, type BackupOptions } from '../store/backup.ts';
@@ -45,6 +46,11 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/** What templates log through `salt['log.*']`, written to `log` with secrets masked by `hide`. */
+export function templateLog(log: Logger, hide: (text: string) => string): (level: TemplateLogLevel, m: string) => void {
+  return (level, m) => (level === 'warning' ? log.warn(hide(m)) : log.error(hide(m)));
+}
 
 export function makeContext(o: ContextOptions = {}): StateContext {
   const root = o.root ?? '/';
