@@ -171,6 +171,10 @@ export class SaltCompiler extends BaseCompiler {
       this._emit('{');
       pairs.forEach((p, i) => {
         if (i) this._emit(', ');
+        if (p.typename === 'StarKwargs') {
+          this.compileStarKwargs(p, frame);
+          return;
+        }
         this._emit(`${JSON.stringify(keyword ? p.key.value : pyStr(p.key.value))}: `);
         this._compileExpression(p.value, frame);
       });
@@ -185,6 +189,18 @@ export class SaltCompiler extends BaseCompiler {
       this._compileExpression(p.value, frame);
     });
     this._emit('])');
+  }
+
+  /** `*seq` in a call: spread into the argument array. */
+  compileStarArgs(node: AnyNode, frame: Frame): void {
+    this._emit('...');
+    this.call('starArgs', [node.expr], frame);
+  }
+
+  /** `**mapping` in a call: spread into the keyword-argument object. */
+  compileStarKwargs(node: AnyNode, frame: Frame): void {
+    this._emit('...');
+    this.call('starKwargs', [node.expr], frame);
   }
 
   compileInlineIf(node: AnyNode, frame: Frame): void {

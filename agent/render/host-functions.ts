@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { type KwArgs, pyFunction } from './pyargs.ts';
 import { pyBool, pyStr } from './pyvalue.ts';
+import { HOST_LOOKUPS, hostLookups } from './host-lookups.ts';
 
 /** The names, for the master's message when a template calls one there. */
 export const HOST_FUNCTIONS = [
@@ -24,6 +25,7 @@ export const HOST_FUNCTIONS = [
   'network.ip_addrs6',
   'network.interface_ip',
   'network.interfaces',
+  ...HOST_LOOKUPS,
 ] as const;
 
 export interface HostFunctionOptions {
@@ -141,6 +143,7 @@ export function hostFunctions(o: HostFunctionOptions): Record<string, (...args: 
   const ipParams = ['interface', 'include_loopback', 'cidr', 'type'];
   const ipDefaults = { interface: null, include_loopback: false, cidr: null, type: null };
   return {
+    ...hostLookups(o.root, fn),
     // cmd.run returns what the command printed, standard error included, as Salt's does
     'cmd.run': cmd('cmd.run', (r, a) => trimmed(r.stdout + r.stderr, a)),
     'cmd.shell': cmd('cmd.shell', (r, a) => trimmed(r.stdout + r.stderr, a)),

@@ -4,10 +4,20 @@ import type { MineData } from '../protocol.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';
 import { isDict, pyStr } from './pyvalue.ts';
 import { pyMatcher } from '../util/pyre.ts';
+import { matchTarget } from '../match/index.ts';
 
-export const MINE_TARGET_TYPES = ['glob', 'list', 'pcre'];
+export const MINE_TARGET_TYPES = ['glob', 'list', 'pcre', 'grain', 'grain_pcre', 'ipcidr', 'compound'];
 
-function matcher(tgt: unknown, tgtType: string): (id: string) => boolean {
+/** Target types read against each host's reported grains (its mine's grains.items); not pillar. */
+const GRAIN_TARGETS = new Set(['grain', 'grain_pcre', 'ipcidr', 'compound']);
+
+function matcher(tgt: unknown, tgtType: string, mine: MineData | undefined): (id: string) => boolean {
+  if (GRAIN_TARGETS.has(tgtType)) {
+    return (id) => {
+      const grains = mine?.[id]?.['grains.items'];
+      return matchTarget(tgtType, tgt, { id, grains: isDict(grains) ? grains : { id } });
+    };
+  }
   switch (tgtType) {
     case 'glob':
       return (id) => fnmatchcase(id, pyStr(tgt));
@@ -35,7 +45,7 @@ export function mineGet(
   fun: string,
   tgtType = 'glob',
 ): Record<string, unknown> {
-  const match = matcher(tgt, tgtType);
+  const match = matcher(tgt, tgtType, mine);
   const out: Record<string, unknown> = {};
   for (const id of Object.keys(mine ?? {}).sort()) {
     const funs = mine![id];

@@ -28,6 +28,11 @@ export const LoopFilter = Node.extend('LoopFilter', { fields: ['arr', 'name', 'c
 /** A macro body whose errors are located in the macro's own file. */
 export const Guard = Node.extend('Guard', { fields: ['body'] });
 
+/** `*seq` among a call's arguments: its items as positional arguments. */
+export const StarArgs = Node.extend('StarArgs', { fields: ['expr'] });
+/** `**mapping` among a call's arguments: its items as keyword arguments. */
+export const StarKwargs = Node.extend('StarKwargs', { fields: ['expr'] });
+
 /** Node types compiled here that nunjucks' own type assertions do not know. */
 export const CUSTOM_NODES = new Set([
   'Subscript',
@@ -38,4 +43,6 @@ export const CUSTOM_NODES = new Set([
   'Truthy',
   'PyIter',
   'LoopFilter',
+  'StarArgs',
+  'StarKwargs',
 ]);

@@ -2,7 +2,18 @@
 // subscripts and slices, tuples, trailing commas, `do`, `break`/`continue`, Salt's load_*/import_*
 // tags, and error messages that name the open block and the line it was opened on.
 import { BaseParser, lexer, nodes, type AnyNode } from './nunjucks-internals.ts';
-import { Do, ImportCall, LoadCall, LoopControl, PySlice, PyTuple, Subscript, With } from './nodes.ts';
+import {
+  Do,
+  ImportCall,
+  LoadCall,
+  LoopControl,
+  PySlice,
+  PyTuple,
+  StarArgs,
+  StarKwargs,
+  Subscript,
+  With,
+} from './nodes.ts';
 import { lexBalanced, SyntaxProblem, type Token } from './lexer.ts';
 
 const T = {
@@ -311,7 +322,8 @@ export class SaltParser extends BaseParser {
 
   /**
    * Call arguments and macro parameters, as nunjucks reads them plus Python's comma after the last
-   * one (`f(a, b,)`, `{% macro m(x, y,) %}`), which real formula files (libtofs.jinja) use.
+   * one (`f(a, b,)`, `{% macro m(x, y,) %}`), which real formula files (libtofs.jinja) use, and
+   * Python's `*args` and `**kwargs` (libmatchers.jinja).
    */
   parseSignature(tolerant?: boolean, noParens?: boolean): AnyNode | null {
     let tok = this.peekToken() as Token;
@@ -334,6 +346,14 @@ export class SaltParser extends BaseParser {
         const at = this.peekToken() as Token;
         if (!this.skip(T.COMMA)) this.fail("expected ',' between arguments", at.lineno, at.colno);
         if (atEnd()) break;
+      }
+      const star = this.peekToken() as Token;
+      if (star.type === T.OPERATOR && (star.value === '*' || star.value === '**')) {
+        this.nextToken();
+        const expr = this.parseExpression();
+        if (star.value === '*') args.addChild(new StarArgs(star.lineno, star.colno, expr));
+        else kwargs.addChild(new StarKwargs(star.lineno, star.colno, expr));
+        continue;
       }
       const arg = this.parseExpression();
       if (this.skipValue(T.OPERATOR, '='))

@@ -7,7 +7,7 @@ import { clearMiss, failUndefined, lastMiss, missing } from './missing.ts';
 import { add, cmp, divisor, inOperator, mod, mul, num } from './operators.ts';
 import { pyMethod } from './pymethods.ts';
 import { dictKeys, isDict, isStr, isTuple, pyBool, pyStr, strValue, tuple, typeName, type Dict } from './pyvalue.ts';
-import { isSaltFunctions, saltFunctionName } from './salt.ts';
+import { isSaltFunctions, saltFunctionName, saltKeyName, saltModule } from './salt.ts';
 import { isNamespace } from './globals.ts';
 import { loadData, type DataKind } from './data-load.ts';
 import { HOST_FUNCTIONS } from './host-functions.ts';
@@ -43,13 +43,18 @@ function lookup(obj: unknown, key: unknown, attrFirst: boolean): unknown {
   }
   if (isSaltFunctions(obj)) {
     if (own(obj, k)) return (obj as Dict)[k];
-    if ((HOST_FUNCTIONS as readonly string[]).includes(k)) {
+    const name = saltKeyName(obj as object, k);
+    if ((HOST_FUNCTIONS as readonly string[]).includes(name)) {
       return missing(
-        `salt function '${k}' asks the host itself: it runs when the agent renders the states on their host, not when they are compiled without it`,
+        `salt function '${name}' asks the host itself: it runs when the agent renders the states on their host, not when they are compiled without it`,
         'Jinja error: ',
       );
     }
-    return missing(`salt function '${k}' is not available`, 'Jinja error: ');
+    if (!name.includes('.')) {
+      const view = saltModule(obj as object, name, HOST_FUNCTIONS);
+      if (view) return view;
+    }
+    return missing(`salt function '${name}' is not available`, 'Jinja error: ');
   }
   if (isDict(obj)) {
     if (attrFirst) {
@@ -155,6 +160,18 @@ export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(
     return missing(`the inline if-expression on line ${line + 1} evaluated to false and no else section was defined`);
   },
   callWrap,
+  starArgs(v: unknown): unknown[] {
+    if (v === undefined) failUndefined();
+    if (Array.isArray(v)) return v;
+    if (isDict(v)) return dictKeys(v);
+    if (isStr(v)) return [...strValue(v)];
+    throw new TypeError(`argument after * must be an iterable, not ${typeName(v)}`);
+  },
+  starKwargs(v: unknown): Dict {
+    if (v === undefined) failUndefined();
+    if (!isDict(v)) throw new TypeError(`argument after ** must be a mapping, not ${typeName(v)}`);
+    return { ...v };
+  },
   inOperator,
   iter,
   loopFilter(arr: unknown, keep: (item: unknown) => boolean, names: number): unknown[] {

@@ -1,6 +1,9 @@
 // The `salt` dict in templates: execution-module functions over the render data
 // (pillar.get, grains.get, grains.filter_by, config.get, mine.get, inventory.ips, test.ping…), with Salt's semantics.
-import type { RenderContext, TemplateLogLevel } from './context.ts';
+import type { RenderContext } from './context.ts';
+import { type SaltSpec, utilitySpecs } from './salt-slsutil.ts';
+import { treeSpecs } from './salt-tree.ts';
+import type { StateTree } from '../store/tree.ts';
 import { pyFunction, type KwArgs } from './pyargs.ts';
 import { deepCopy, dictKeys, dictUpdate, isDict, pyBool, pyEq, pyStr, type Dict } from './pyvalue.ts';
 import { fnmatch as fnmatchcase } from '../match/glob.ts';
@@ -15,6 +18,29 @@ const NOT_FOUND = Symbol('not found');
 
 export function isSaltFunctions(v: unknown): boolean {
   return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[SALT_FUNCTIONS] === true;
+}
+
+const SALT_MODULE = Symbol('salt module');
+
+/**
+ * `salt.user` as Salt's loader offers it: the functions of one module as attributes
+ * (`salt.user.info(name)` is `salt['user.info'](name)`). `known` lists further function names
+ * that exist elsewhere (the host's), so a module of those alone is found too.
+ */
+export function saltModule(salt: object, module: string, known: readonly string[]): object | undefined {
+  const prefix = `${module}.`;
+  const names = Object.keys(salt).filter((n) => n.startsWith(prefix));
+  if (!names.length && !known.some((n) => n.startsWith(prefix))) return undefined;
+  const view: Record<string, unknown> = {};
+  Object.defineProperty(view, SALT_FUNCTIONS, { value: true });
+  Object.defineProperty(view, SALT_MODULE, { value: prefix });
+  for (const n of names) view[n.slice(prefix.length)] = (salt as Record<string, unknown>)[n];
+  return view;
+}
+
+/** The full `module.function` name of `key` looked up in the salt dict or in one module of it. */
+export function saltKeyName(salt: object, key: string): string {
+  return ((salt as Record<symbol, string | undefined>)[SALT_MODULE] ?? '') + key;
 }
 
 /** The `module.function` name of a salt function, or undefined for any other callable. */
@@ -113,13 +139,7 @@ function pillarGet(pillar: Dict, a: KwArgs): unknown {
 /** A string argument that may be None. */
 const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : pyStr(v));
 
-type Impl = (a: KwArgs) => unknown;
-interface Spec {
-  params: string[];
-  defaults?: KwArgs;
-  varKw?: boolean;
-  impl: Impl;
-}
+type Spec = SaltSpec;
 
 function specs(ctx: RenderContext): Record<string, Spec> {
   const pillar = (): Dict => ctx.pillar ?? {};
@@ -272,7 +292,7 @@ function specs(ctx: RenderContext): Record<string, Spec> {
     },
     'test.ping': { params: [], impl: () => true },
     'test.echo': { params: ['text'], impl: (a) => a.text },
-    ...logFunctions(ctx),
+    ...utilitySpecs(ctx),
     'defaults.merge': {
       params: ['dest', 'src', 'merge_lists', 'in_place'],
       defaults: { merge_lists: false, in_place: true },
@@ -283,43 +303,7 @@ function specs(ctx: RenderContext): Record<string, Spec> {
       },
     },
     'defaults.deepcopy': { params: ['source'], impl: (a) => deepCopy(a.source) },
-    'slsutil.merge': {
-      params: ['obj_a', 'obj_b', 'strategy', 'renderer', 'merge_lists'],
-      defaults: { strategy: 'smart', renderer: 'yaml', merge_lists: false },
-      impl: (a) => {
-        if (!isDict(a.obj_a) || !isDict(a.obj_b)) throw new Error('slsutil.merge: both arguments must be dictionaries');
-        if (pyStr(a.strategy) === 'overwrite') return { ...deepCopy(a.obj_a), ...deepCopy(a.obj_b) };
-        return dictUpdate(deepCopy(a.obj_a), deepCopy(a.obj_b), pyBool(a.merge_lists));
-      },
-    },
   };
-}
-
-/**
- * Salt's log module: each function logs its message and returns True. Debug and info are below
- * the minion's default level and dropped; the others go to the render's log when it has one.
- */
-function logFunctions(ctx: RenderContext): Record<string, Spec> {
-  const levels: Array<[string, TemplateLogLevel | undefined]> = [
-    ['debug', undefined],
-    ['info', undefined],
-    ['warning', 'warning'],
-    ['error', 'error'],
-    ['critical', 'critical'],
-    ['exception', 'error'],
-  ];
-  return Object.fromEntries(
-    levels.map(([name, level]) => [
-      `log.${name}`,
-      {
-        params: ['message'],
-        impl: (a: KwArgs) => {
-          if (level) ctx.log?.(level, pyStr(a.message));
-          return true;
-        },
-      },
-    ]),
-  );
 }
 
 function mark(name: string, fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
@@ -327,24 +311,31 @@ function mark(name: string, fn: (...args: unknown[]) => unknown): (...args: unkn
   return fn;
 }
 
-const cache = new WeakMap<RenderContext, Record<string, unknown>>();
+const cache = new WeakMap<RenderContext, WeakMap<object, Record<string, unknown>>>();
+const NO_TREE = {};
 
 /** The names of the built-in functions (those of the host excepted), e.g. for lint. */
 export function saltFunctionNames(): string[] {
   return Object.keys(specs({ grains: {}, pillar: {}, saltenv: 'base' }));
 }
 
-/** The `salt` dict for a render context (built once per context object). */
-export function saltFunctions(ctx: RenderContext): Record<string, unknown> {
-  const hit = cache.get(ctx);
+/**
+ * The `salt` dict for a render context, with the functions that list the state tree when `tree`
+ * is given (built once per context object and tree).
+ */
+export function saltFunctions(ctx: RenderContext, tree?: StateTree): Record<string, unknown> {
+  const perCtx = cache.get(ctx) ?? new WeakMap<object, Record<string, unknown>>();
+  cache.set(ctx, perCtx);
+  const hit = perCtx.get(tree ?? NO_TREE);
   if (hit) return hit;
   const out: Record<string, unknown> = {};
   Object.defineProperty(out, SALT_FUNCTIONS, { value: true });
-  for (const [name, s] of Object.entries(specs(ctx))) {
+  const all = { ...specs(ctx), ...(tree ? treeSpecs(tree) : {}) };
+  for (const [name, s] of Object.entries(all)) {
     out[name] = mark(name, pyFunction({ name, params: s.params, defaults: s.defaults, varKw: s.varKw }, s.impl));
   }
   for (const [name, fn] of Object.entries(ctx.functions ?? {}))
     out[name] = mark(name, (...args: unknown[]) => fn(...args));
-  cache.set(ctx, out);
+  perCtx.set(tree ?? NO_TREE, out);
   return out;
 }

@@ -22,15 +22,17 @@ export function templateContext(
   file: string,
   ctx: RenderContext,
   extra: Record<string, unknown>,
+  tree?: StateTree,
 ): Record<string, unknown> {
+  const salt = saltFunctions(ctx, tree);
   return {
     ...templateVars(file),
     grains: ctx.grains,
     pillar: ctx.pillar,
     opts: ctx.opts ?? {},
     saltenv: ctx.saltenv,
-    salt: saltFunctions(ctx),
-    inventory: inventoryOf(saltFunctions(ctx)),
+    salt,
+    inventory: inventoryOf(salt),
     ...extra,
   };
 }
@@ -45,7 +47,7 @@ export function renderTemplate(
 ): TemplateResult {
   try {
     const env = environmentFor(tree);
-    const vars = templateContext(file, ctx, extra);
+    const vars = templateContext(file, ctx, extra, tree);
     const tmpl = env.template(file, source);
     const text = env.withGlobals(vars, () => tmpl.render(vars) as string);
     return { text };

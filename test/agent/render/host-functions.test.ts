@@ -2,7 +2,7 @@
 // file.file_exists, network.ip_addrs) or from the master's knowledge (publish.publish); on the
 // master, a host function is an error that says why.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostFunctions } from '../../../agent/render/host-functions.ts';
@@ -82,4 +82,38 @@ t.test('publish.publish is answered from what hosts reported', async (t) => {
     r("{{ salt['publish.publish']('*', 'cmd.run', 'id') }}").error?.message,
     /publish\.publish: 'cmd\.run' is not answered here/,
   );
+});
+
+t.test('user.info, cmd.has_exec, alternatives.show_current and file.contains_regex look at the host', async (t) => {
+  // salt/modules/useradd.py info, cmd.has_exec (salt.utils.path.which), alternatives.show_current,
+  // file.contains_regex: what formulas (users, php, openssh) call while rendering
+  writeFileSync(
+    join(root, 'etc/passwd'),
+    'root:x:0:0:root:/root:/bin/bash\nann:x:1001:1001:Ann A,1,2:/home/ann:/bin/sh\n',
+  );
+  writeFileSync(join(root, 'etc/group'), 'root:x:0:\nann:x:1001:\nadm:x:4:ann\n');
+  mkdirSync(join(root, 'etc/alternatives'), { recursive: true });
+  rmSync(join(root, 'etc/alternatives/php'), { force: true });
+  symlinkSync('/usr/bin/php8.2', join(root, 'etc/alternatives/php'));
+  mkdirSync(join(root, 'usr/bin'), { recursive: true });
+  writeFileSync(join(root, 'usr/bin/tool'), '#!/bin/sh\n', { mode: 0o755 });
+  writeFileSync(join(root, 'usr/bin/data'), 'x\n', { mode: 0o644 });
+  writeFileSync(join(root, 'etc/app/sshd_config'), 'Port 22\n#\tTabbed yes\n');
+  t.equal(text("{{ salt.user.info('ann').home }} {{ salt['user.info']('ann').groups }}"), "/home/ann ['adm', 'ann']");
+  t.equal(text("{{ salt['user.info']('nobody') }}"), '{}', 'an unknown user is an empty dict');
+  t.equal(
+    text("{{ salt['cmd.has_exec']('tool') }} {{ salt['cmd.has_exec']('data') }} {{ salt['cmd.has_exec']('nope') }}"),
+    'True False False',
+    'on the PATH and executable',
+  );
+  t.equal(text("{{ salt['alternatives.show_current']('php') }}"), '/usr/bin/php8.2');
+  t.equal(text("{{ salt['alternatives.show_current']('nope') }}"), 'False');
+  t.equal(text("{{ salt['file.contains_regex']('/etc/app/sshd_config', '^\\\\s*Port') }}"), 'True');
+  t.equal(
+    text("{{ salt['file.contains_regex']('/etc/app/sshd_config', '^\\t', lchar='#') }}"),
+    'True',
+    'lchar stripped',
+  );
+  t.equal(text("{{ salt['file.search']('/etc/app/sshd_config', '^Tabbed') }}"), 'False');
+  t.equal(text("{{ salt['file.contains_regex']('/etc/app/missing', 'x') }}"), 'False');
 });

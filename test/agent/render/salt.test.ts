@@ -56,7 +56,8 @@ t.test('mine.get target types', async (t) => {
   t.same(mineGet(mine, 'web', 'f', 'pcre'), { web1: 1, web2: 2 }, 'pcre matches at the start');
   t.same(mineGet(mine, '*', 'g'), { db1: 4 });
   t.same(mineGet(undefined, '*', 'g'), {});
-  t.throws(() => mineGet(mine, 'G@x', 'f', 'compound'), /tgt_type 'compound' is not supported/);
+  t.throws(() => mineGet(mine, 'a:b', 'f', 'pillar'), /tgt_type 'pillar' is not supported/);
+  t.throws(() => mineGet(mine, 'G@x', 'f', 'compound'), /has no ':'/, 'a malformed compound word');
 });
 
 t.test('functions bound with Python arguments', async (t) => {
