@@ -82,6 +82,14 @@ t.test('unknown arguments warn; missing required ones fail; unknown functions fa
   t.match(out.results[2], { result: false, comment: "State 'x.nothing' was not found in SLS 'main'" });
 });
 
+t.test('runas is a runtime keyword: no warning for a function that does not take it', async (t) => {
+  // salt/state.py: runas is in STATE_RUNTIME_KEYWORDS, which format_call accepts as expected extra keywords
+  const p = join(tmp, 'runas');
+  const out = await exec([chunk('x', 'r', 'file', { name: p, content: 'a', runas: 'root' })], { 'x.file': fileLike() });
+  t.same(out.results[0].warnings ?? [], []);
+  t.equal(out.results[0].result, true);
+});
+
 t.test('a throwing module becomes a failed result, and the run goes on', async (t) => {
   const boom: StateFunction = {
     doc: 'a probe',
