@@ -13,7 +13,7 @@ import {
 } from '../../backends/apt.ts';
 import { heldServices, withServicesHeld } from '../../backends/policy-rc.ts';
 import { desiredText, readTargets, type Target } from './targets.ts';
-import { fulfilled, resolveInstall } from './resolve.ts';
+import { fulfilled, resolveInstall, resolveLatest } from './resolve.ts';
 import { alreadyInstalledSentence, installedSentence, joinNames } from './summary.ts';
 import { applyHolds, holdChanges, holdPlanComment, holdsToChange, type HoldOps } from './hold.ts';
 import { aggregatePkgs } from './aggregate.ts';
@@ -55,10 +55,10 @@ async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
   if (args.sources !== undefined) return failed("The 'sources' argument is not supported by the apt backend.");
   const read = readTargets(args);
   if ('error' in read) return failed(read.error);
-  const { targets } = read;
   const listsError = await ensureLists(ctx.facts, ctx.root, args.refresh ?? false);
   if (listsError) return failed(listsError);
   const db = await ctx.facts.get(dpkgFact, '');
+  const targets = await resolveLatest(ctx.facts, read.targets, db, args.fromrepo);
   const allowUpdates = args.allow_updates;
   const need = targets.filter((t) => !fulfilled(t, db.installed.get(t.name)?.version, allowUpdates));
   const { fromrepo } = args;

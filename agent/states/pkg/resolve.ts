@@ -17,6 +17,30 @@ export function fulfilled(t: Target, installed: string | undefined, allowUpdates
   return satisfies(installed, t.spec);
 }
 
+/**
+ * Salt's pkg.installed with `version: latest`: the version apt would install (pkg.latest_version),
+ * or the installed one when nothing newer is offered; a package neither installed nor offered keeps
+ * `latest` and is reported unavailable. After this, 'latest' is an exact version like any other.
+ */
+export async function resolveLatest(
+  facts: FactCache,
+  targets: readonly Target[],
+  db: DpkgDb,
+  fromrepo?: string,
+): Promise<Target[]> {
+  const latest = targets.filter((t) => t.spec?.version === 'latest');
+  if (!latest.length) return [...targets];
+  const policy = await readPolicy(
+    facts,
+    latest.map((t) => t.name),
+  );
+  return targets.map((t) => {
+    if (t.spec?.version !== 'latest') return t;
+    const version = candidateFor(policy.get(t.name), fromrepo) ?? db.installed.get(t.name)?.version;
+    return version ? { name: t.name, spec: { op: '==', version, glob: false } } : t;
+  });
+}
+
 /** Versions offered by an archive (not only by the status file), optionally from one release. */
 function offered(p: PackagePolicy, fromrepo?: string): string[] {
   return p.versions
