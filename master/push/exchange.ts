@@ -290,10 +290,21 @@ export class Exchange {
     else if (event.type === 'start' && this.started) this.violation('a second start event');
     else if ((event.type === 'result' || event.type === 'done') && !this.started)
       this.violation(`a ${event.type} event before the start event`);
-    else if (event.type === 'result' && this.results.length >= this.started!.chunks)
+    else if (event.type === 'result' && this.results.length >= this.started!.chunks && !this.listenerFits(event.tag))
       this.violation(`more results than the ${this.started!.chunks} states it announced`);
     else return true;
     return false;
+  }
+
+  /**
+   * A result beyond the announced states is a listener's mod_watch (`state_|-listener_<id>_|-name_|-mod_watch`,
+   * Salt's call_listen), fired after the states: one per announced state at most, each tag once.
+   */
+  private listenerFits(tag: string): boolean {
+    const parts = tag.split('_|-');
+    if (parts.length !== 4 || !parts[1].startsWith('listener_') || parts[3] !== 'mod_watch') return false;
+    const extra = this.results.slice(this.started!.chunks);
+    return extra.length < this.started!.chunks && !extra.some((r) => r.tag === tag);
   }
 
   private event(raw: AgentEvent): void {

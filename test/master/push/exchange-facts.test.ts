@@ -115,10 +115,13 @@ t.test('events out of order, for another job or after the end stop the host', as
     duration_ms: 0,
     run_num: 0,
   };
+  const listener = { ...result, tag: 'service_|-listener_x_|-n_|-mod_watch', id: 'listener_x' };
   const cases: [object[], RegExp][] = [
     [[result], /a result event before the start event/],
     [[start, start], /a second start event/],
     [[start, result, result], /more results than the 1 states it announced/],
+    [[start, result, listener, listener], /more results than the 1 states it announced/],
+    [[start, result, listener, { ...listener, tag: 'service_|-listener_y_|-n_|-mod_watch' }], /more results than/],
     [[start, { type: 'done', jid: '1', host: 'vm1', summary }, result], /a result event after the run ended/],
     [[{ ...start, jid: '2' }], /it reported job '2' \(this job is 1\)/],
     [
@@ -127,6 +130,13 @@ t.test('events out of order, for another job or after the end stop the host', as
     ],
   ];
   for (const [events, problem] of cases) t.match(exchange(events).x.stopped?.error.message, problem);
+  // a listening state's mod_watch comes after the states it announced (Salt's call_listen)
+  const listened = exchange([start, result, listener, { type: 'done', jid: '1', host: 'vm1', summary }]).x;
+  t.equal(listened.stopped, undefined, 'one listener result after the announced states');
+  t.same(
+    listened.results.map((r) => r.tag),
+    ['t', listener.tag],
+  );
   const unnamed = exchange([
     { type: 'error', jid: '', host: '', error: { code: 'INTERNAL', message: 'bad job', host: 'vm2' } },
   ]).x;
