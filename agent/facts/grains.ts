@@ -49,6 +49,21 @@ export function osGrains(rel: Record<string, string>): Grains {
   };
 }
 
+/** The Salt release whose behaviour halite follows: templates compare saltversioninfo against it. */
+export const SALT_VERSION = [3008, 0] as const;
+
+const DEB_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: 'i386', arm: 'armhf' };
+
+/** lsb_distrib_* as Salt fills them from os-release when lsb_release is not there. */
+export function lsbGrains(rel: Record<string, string>): Grains {
+  return {
+    lsb_distrib_id: rel.NAME?.split(/\s+/)[0] ?? rel.ID ?? '',
+    lsb_distrib_release: rel.VERSION_ID ?? '',
+    lsb_distrib_codename: rel.VERSION_CODENAME ?? '',
+    lsb_distrib_description: rel.PRETTY_NAME ?? '',
+  };
+}
+
 /** ipv4 / ipv6 address lists (loopback included, as Salt does). */
 export function ipGrains(ifaces: NodeJS.Dict<NetworkInterfaceInfo[]>): Grains {
   const all = Object.values(ifaces).flatMap((l) => l ?? []);
@@ -86,5 +101,10 @@ export function collectGrains(root = '/'): Grains {
     init: existsSync('/run/systemd/system') ? 'systemd' : 'sysvinit',
     virtual: virt,
     cpuarch: process.arch === 'x64' ? 'x86_64' : process.arch,
+    osarch: DEB_ARCH[process.arch] ?? process.arch,
+    domain: host.includes('.') ? host.slice(host.indexOf('.') + 1) : '',
+    ...lsbGrains(rel),
+    saltversion: SALT_VERSION.join('.'),
+    saltversioninfo: [...SALT_VERSION],
   };
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { collectGrains, ipGrains, osGrains, parseOsRelease } from '../../../agent/facts/grains.ts';
+import { collectGrains, ipGrains, lsbGrains, osGrains, parseOsRelease } from '../../../agent/facts/grains.ts';
 
 const BOOKWORM = `PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
 NAME="Debian GNU/Linux"
@@ -30,6 +30,16 @@ t.test('os grains from os-release, named as Salt names them', async (t) => {
   );
 });
 
+t.test('lsb_distrib grains from os-release, as Salt reads them without lsb_release', async (t) => {
+  // salt/grains/core.py os_data: lsb_distrib_* from /etc/os-release
+  t.same(lsbGrains(parseOsRelease(BOOKWORM)), {
+    lsb_distrib_id: 'Debian',
+    lsb_distrib_release: '12',
+    lsb_distrib_codename: 'bookworm',
+    lsb_distrib_description: 'Debian GNU/Linux 12 (bookworm)',
+  });
+});
+
 t.test('ip grains', async (t) => {
   t.same(
     ipGrains({
@@ -47,4 +57,9 @@ t.test('the machine grains have the basic keys', async (t) => {
   t.ok(Array.isArray(g.ipv4) && (g.ipv4 as string[]).includes('127.0.0.1'));
   t.ok((g.num_cpus as number) >= 1);
   t.match(g.init, /^(systemd|sysvinit)$/);
+  // formulas compare saltversioninfo (users-formula) and read osarch for package repositories
+  t.same(g.saltversioninfo, [3008, 0]);
+  t.equal(g.saltversion, '3008.0');
+  t.match(g.osarch, /^(amd64|arm64|i386|armhf)$/);
+  t.type(g.domain, 'string');
 });
