@@ -176,7 +176,8 @@ class Execution {
       timeout: this.timeout(chunk),
       signal: this.o.signal,
       ...(extra.args ? { args: extra.args } : {}),
-      context: (signal) => this.context(chunk, signal, test, extra.changed),
+      // a listener's mod_watch sees the function of the state that listens (Salt's sfun)
+      context: (signal) => this.context(extra.source ? { ...chunk, fun: src.fun } : chunk, signal, test, extra.changed),
     });
   }
 

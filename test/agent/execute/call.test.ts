@@ -90,6 +90,31 @@ t.test('runas is a runtime keyword: no warning for a function that does not take
   t.equal(out.results[0].result, true);
 });
 
+t.test("a listener's mod_watch knows the function of the state that listens", async (t) => {
+  // salt/state.py call_listen: the listener's low chunk carries sfun, the listening state's function
+  const seen: string[] = [];
+  const svc: StateFunction = {
+    doc: 'a service-like state',
+    args: {},
+    check: async () => ({ status: 'converged', changes: {}, comment: 'running' }),
+    apply: async () => ({ changes: {}, comment: '' }),
+    modWatch: async (_args, ctx) => {
+      seen.push(ctx.chunk!.fun);
+      return { status: 'pending', changes: { restarted: true }, comment: 'restart', ops: null };
+    },
+  };
+  const p = join(tmp, 'listened');
+  const out = await exec(
+    [
+      chunk('x', 'conf', 'file', { name: p, content: 'a' }),
+      chunk('x', 'svc', 'running', {}, { requisites: { listen: [chunk('x', 'conf', 'file', { name: p }).tag] } }),
+    ],
+    { 'x.file': fileLike(), 'x.running': svc },
+  );
+  t.same(seen, ['running']);
+  t.match(out.results[2], { tag: 'x_|-listener_svc_|-svc_|-mod_watch', result: true });
+});
+
 t.test('a throwing module becomes a failed result, and the run goes on', async (t) => {
   const boom: StateFunction = {
     doc: 'a probe',
