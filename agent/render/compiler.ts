@@ -317,6 +317,17 @@ export class SaltCompiler extends BaseCompiler {
     super.compileFor(node, frame);
   }
 
+  /** nunjucks' loop variables, plus Jinja's previtem, nextitem, cycle and depth. */
+  _emitLoopBindings(node: AnyNode, arr: string, i: string, len: string): void {
+    super._emitLoopBindings(node, arr, i, len);
+    this._emitLine(`frame.set("loop.previtem", ${i} > 0 && runtime.isArray(${arr}) ? ${arr}[${i} - 1] : undefined);`);
+    this._emitLine(
+      `frame.set("loop.nextitem", ${i} < ${len} - 1 && runtime.isArray(${arr}) ? ${arr}[${i} + 1] : undefined);`,
+    );
+    this._emitLine(`frame.set("loop.cycle", runtime.loopCycle(${i}));`);
+    this._emitLine('frame.set("loop.depth", 1); frame.set("loop.depth0", 0);');
+  }
+
   compilePyIter(node: AnyNode, frame: Frame): void {
     this._emit('runtime.iter(');
     this._compileExpression(node.arr, frame);

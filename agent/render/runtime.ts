@@ -160,6 +160,13 @@ export const saltRuntime: Record<string, unknown> = Object.assign(Object.create(
     return missing(`the inline if-expression on line ${line + 1} evaluated to false and no else section was defined`);
   },
   callWrap,
+  /** Jinja's loop.cycle(*values): the value for this iteration, in turn. */
+  loopCycle(i: number): (...values: unknown[]) => unknown {
+    return (...values) => {
+      if (!values.length) throw new TypeError('no items for cycling given');
+      return values[i % values.length];
+    };
+  },
   starArgs(v: unknown): unknown[] {
     if (v === undefined) failUndefined();
     if (Array.isArray(v)) return v;

@@ -117,6 +117,24 @@ const cases: Case[] = [
     "{'db1': ['10.0.1.7']} {'db1': ['10.0.1.7']}",
     'salt/modules/mine.py get: any tgt_type the master matches',
   ],
+  [
+    'loop.previtem and loop.nextitem, undefined at the ends',
+    "{% for x in [1, 2, 3] %}{{ loop.previtem if loop.previtem is defined else '-' }}{{ loop.nextitem is defined }} {% endfor %}",
+    '-True 1True 2False ',
+    'Jinja2 docs, Template Designer, for: loop.previtem, loop.nextitem (2.10)',
+  ],
+  [
+    'loop.cycle and loop.depth',
+    "{% for x in 'abc' %}{{ loop.cycle('odd', 'even') }}{{ loop.depth }}{{ loop.depth0 }} {% endfor %}",
+    'odd10 even10 odd10 ',
+    'Jinja2 docs, Template Designer, for: loop.cycle, loop.depth',
+  ],
+  [
+    'loop variables of an outer loop stay its own',
+    "{% for a in [1, 2] %}{% for b in ['x', 'y'] %}{{ loop.previtem is defined }}{% endfor %}{{ loop.nextitem is defined }};{% endfor %}",
+    'FalseTrueTrue;FalseTrueFalse;',
+    'Jinja2 docs, Template Designer, for',
+  ],
 ];
 
 for (const [name, src, want, ref] of cases) {
