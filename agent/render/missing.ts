@@ -15,8 +15,25 @@ export function lastMiss(): string | undefined {
   return miss;
 }
 
+/**
+ * Why the undefined arguments of the macro calls under way are undefined, innermost last: a macro
+ * that uses such an argument reports the reason its caller's lookup found nothing.
+ */
+const passed: Array<string | undefined> = [];
+
 export function clearMiss(): void {
-  miss = undefined;
+  miss = passed[passed.length - 1];
+}
+
+/** Runs `call` with the reason recorded for undefined arguments kept through its outputs. */
+export function withPassedMiss<T>(args: readonly unknown[], call: () => T): T {
+  if (!args.some((a) => a === undefined)) return call();
+  passed.push(miss);
+  try {
+    return call();
+  } finally {
+    passed.pop();
+  }
 }
 
 /** Throws the error for using an undefined value. */

@@ -3,7 +3,7 @@
 // object as `runtime`; other nunjucks users in the process keep the stock runtime.
 import nunjucks from 'nunjucks';
 import { locate, TemplateFault, undefinedFault } from './fault.ts';
-import { clearMiss, failUndefined, lastMiss, missing } from './missing.ts';
+import { clearMiss, failUndefined, lastMiss, missing, withPassedMiss } from './missing.ts';
 import { add, cmp, divisor, inOperator, mod, mul, num } from './operators.ts';
 import { pyMethod } from './pymethods.ts';
 import { dictKeys, isDict, isStr, isTuple, pyBool, pyStr, strValue, tuple, typeName, type Dict } from './pyvalue.ts';
@@ -119,7 +119,7 @@ function callWrap(fn: unknown, name: string, context: unknown, args: unknown[]):
     throw new TypeError(`'${typeName(fn)}' object is not callable (${name})`);
   }
   const salt = saltFunctionName(fn);
-  if (!salt) return fn.apply(context, args);
+  if (!salt) return withPassedMiss(args, () => fn.apply(context, args));
   try {
     return fn.apply(context, args);
   } catch (e) {

@@ -165,3 +165,15 @@ t.test('a host function reached as salt.module.function is one on the master too
   t.match(render('{{ salt.nomodule.x() }}').error?.message, /salt function 'nomodule' is not available/);
   t.match(render('{{ salt.pillar.nope() }}').error?.message, /salt function 'pillar\.nope' is not available/);
 });
+
+t.test('a macro that uses an undefined argument says why its caller found nothing', async (t) => {
+  // Jinja2's Undefined carries its hint into the macro: "'dict object' has no attribute 'repo'"
+  const src = [
+    '{%- macro kwargs(d) -%}{% filter indent(4) %}{% for k, v in d | dictsort %}- {{ k }}: {{ v }}{% endfor %}{% endfilter %}{%- endmacro %}',
+    'x:',
+    '  {{- kwargs(pillar.web.repo) }}',
+  ].join('\n');
+  t.match(render(src).error?.message, /'dict object' has no attribute 'repo'/);
+  t.match(render('{% macro m(a) %}{{ a }}{% endmacro %}{{ m(nope) }}').error?.message, /'nope' is undefined/);
+  t.equal(render('{% macro m(a) %}{{ a is defined }}{% endmacro %}{{ m(nope) }} {{ 1 }}').text, 'False 1');
+});
