@@ -79,18 +79,15 @@ async function perform(input: CallInput, fn: StateFunction, args: StateArgs, ctx
   return { result: false, changes: out.changes, comment: out.comment ? `${out.comment}\n${why}` : why, warnings };
 }
 
-/** Runtime keywords the executor alone acts upon, even for a function that declares one (cmd.run's timeout). */
-const EXECUTOR_ONLY: ReadonlySet<string> = new Set(['timeout']);
-
 /**
  * The arguments the function is called with: the chunk's, and the runtime keywords it declares as
- * its own (file.managed's check_cmd, cmd.run's umask), as Salt's format_call hands a function each
+ * its own (file.managed's check_cmd, cmd.run's umask and timeout), as Salt's format_call hands a function each
  * keyword its signature takes.
  */
 function callArgs(fn: StateFunction, chunk: LowChunk, given: Record<string, unknown>): StateArgs {
   const args: StateArgs = { ...given, name: chunk.name };
   for (const [key, value] of Object.entries(chunk.meta)) {
-    if (Object.hasOwn(fn.args, key) && !Object.hasOwn(args, key) && !EXECUTOR_ONLY.has(key)) args[key] = value;
+    if (Object.hasOwn(fn.args, key) && !Object.hasOwn(args, key)) args[key] = value;
   }
   return args;
 }

@@ -157,8 +157,14 @@ class Execution {
     this.o.onResult?.(r);
   }
 
-  private timeout(chunk: LowChunk): number | undefined {
-    const t = Number(chunk.meta.timeout ?? this.o.timeout ?? 0);
+  /**
+   * The state's time limit: its own `timeout`, or the run's. A function that takes `timeout` as its
+   * own argument (cmd.run: the command is killed and the state reports it as Salt does) gets the
+   * chunk's, and only the run's limit applies to the call.
+   */
+  private timeout(chunk: LowChunk, fn: StateFunction | undefined): number | undefined {
+    const own = fn && Object.hasOwn(fn.args, 'timeout') ? undefined : chunk.meta.timeout;
+    const t = Number(own ?? this.o.timeout ?? 0);
     return Number.isFinite(t) && t > 0 ? t : undefined;
   }
 
@@ -169,11 +175,12 @@ class Execution {
     extra: { args?: Record<string, unknown>; changed?: string[]; source?: LowChunk } = {},
   ): Promise<CallOutcome> {
     const src = extra.source ?? chunk;
+    const fn = this.fn(src.state, src.fun);
     return callState({
       chunk,
       mode,
-      fn: this.fn(src.state, src.fun),
-      timeout: this.timeout(chunk),
+      fn,
+      timeout: this.timeout(chunk, fn),
       signal: this.o.signal,
       ...(extra.args ? { args: extra.args } : {}),
       // a listener's mod_watch sees the function of the state that listens (Salt's sfun)

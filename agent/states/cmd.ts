@@ -23,6 +23,8 @@ export interface CmdOps {
   env: Record<string, string>;
   input?: string;
   timeoutMs?: number;
+  /** The command as a timed-out result names it (Salt: `<cmd> : Timed out after N seconds`). */
+  shown: string;
   /** cmd.script: the script text, written to a temp file whose path replaces SCRIPT in argv. */
   script?: string;
   /** runas: the user the script file is handed to. */
@@ -153,11 +155,18 @@ interface Prepared {
 }
 
 /** Builds the argv and environment for `line`, shared by run and script. */
-async function prepare(args: StateArgs, line: string, ctx: StateContext, ranComment: string): Promise<Prepared> {
+async function prepare(
+  args: StateArgs,
+  line: string,
+  ctx: StateContext,
+  shown: string,
+  ranComment: string,
+): Promise<Prepared> {
   const env = parseEnv(args.env);
   const base: CmdOps = {
     argv: [],
     line,
+    shown,
     cwd: '/',
     env: {},
     ranComment,
@@ -243,18 +252,27 @@ async function execute(ops: CmdOps, ctx: StateContext): Promise<Outcome> {
       ops.successStderr.includes(stderr.trim())
     )
       retcode = 0;
-    if (r.timedOut && ops.ignoreTimeout) retcode = 0;
+    // Salt: a killed command's result is its name and the limit, with exit code 1
+    if (r.timedOut) return timedOut(ops, r.pid);
     const changes: Changes = {
       pid: r.pid,
       retcode,
       stdout: ops.hideOutput ? '' : ctx.redact(stdout),
-      stderr: ops.hideOutput ? '' : ctx.redact(r.timedOut && !stderr ? (r.error ?? '') : stderr),
+      stderr: ops.hideOutput ? '' : ctx.redact(stderr),
     };
     const out: Outcome = { result: retcode === 0, changes, comment: ops.ranComment };
     return ops.stateful ? reinterpret(out) : out;
   } finally {
     if (scratch) await fsp.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** A command killed at its `timeout`: failed (unless ignore_timeout), reported as Salt's cmd.run_all does. */
+function timedOut(ops: CmdOps, pid: number | undefined): Outcome {
+  const retcode = ops.ignoreTimeout ? 0 : 1;
+  const seconds = (ops.timeoutMs ?? 0) / 1000;
+  const stdout = ops.hideOutput ? '' : `${ops.shown} : Timed out after ${seconds} seconds`;
+  return { result: retcode === 0, changes: { pid, retcode, stdout, stderr: '' }, comment: ops.ranComment };
 }
 
 async function applyCmd(plan: Plan<CmdOps>, ctx: StateContext): Promise<Outcome> {
@@ -283,7 +301,7 @@ async function checkRun(args: ArgsOf<typeof RUN_ARGS>, ctx: StateContext): Promi
   const tname = testName(args.stateful);
   const name = ctx.test && tname ? tname : args.name;
   const shown = ctx.redact(name);
-  const prep = await prepare(args, name, ctx, `Command "${shown}" run`);
+  const prep = await prepare(args, name, ctx, shown, `Command "${shown}" run`);
   if (prep.error && !(prep.userMissing && ctx.test && !tname)) return failed(prep.error);
   if (ctx.test && tname) return testStateful(prep.ops, ctx);
   return wouldRun(prep.ops, `Command "${shown}" would have been executed`, { cmd: shown });
@@ -321,7 +339,7 @@ async function checkScript(args: ArgsOf<typeof SCRIPT_ARGS>, ctx: StateContext):
     );
   }
   const line = scriptArgs ? `exec "$0" ${scriptArgs}` : 'exec "$0"';
-  const prep = await prepare(args, line, ctx, `Command '${shown}' run`);
+  const prep = await prepare(args, line, ctx, shown, `Command '${shown}' run`);
   if (prep.error && !(prep.userMissing && ctx.test && !tname)) return failed(prep.error);
   const ops: CmdOps = { ...prep.ops, argv: [...prep.ops.argv, SCRIPT], script: loaded.text };
   if (ctx.test && tname) return testStateful(ops, ctx);

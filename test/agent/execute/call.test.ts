@@ -150,13 +150,13 @@ t.test('a state over its time limit is killed and fails', async (t) => {
   const pidFile = join(tmp, 'sleep.pid');
   const r = await run(`
 slow:
-  cmd.run:
-    - name: echo $$ > ${pidFile}; exec sleep 30
+  test.succeed_with_changes:
+    - unless: echo $$ > ${pidFile}; exec sleep 30
     - timeout: 1
 after:
   test.succeed_without_changes
 `);
-  t.match(r.byId('slow'), { result: false, comment: 'State cmd.run timed out after 1 s' });
+  t.match(r.byId('slow'), { result: false, comment: 'State test.succeed_with_changes timed out after 1 s' });
   t.ok(r.byId('slow').duration_ms < 8000);
   const pid = Number(readFileSync(pidFile, 'utf8'));
   t.throws(() => process.kill(pid, 0), 'the sleep was killed');
@@ -170,6 +170,23 @@ slow:
     { timeout: 1 },
   );
   t.match(dflt.byId('slow'), { result: false, comment: 'State cmd.run timed out after 1 s' });
+});
+
+t.test("cmd.run's own timeout kills the command and reports it as Salt does", async (t) => {
+  const pidFile = join(tmp, 'own-sleep.pid');
+  const r = await run(`
+slow:
+  cmd.run:
+    - name: echo $$ > ${pidFile}; exec sleep 30
+    - timeout: 1
+`);
+  t.match(r.byId('slow'), {
+    result: false,
+    comment: `Command "echo $$ > ${pidFile}; exec sleep 30" run`,
+    changes: { retcode: 1, stdout: `echo $$ > ${pidFile}; exec sleep 30 : Timed out after 1 seconds`, stderr: '' },
+  });
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  t.throws(() => process.kill(pid, 0), 'the sleep was killed');
 });
 
 t.test('unless / onlyif / creates', async (t) => {

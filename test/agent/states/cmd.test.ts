@@ -30,9 +30,19 @@ t.test('timeout (seconds) fails the command unless ignore_timeout', async (t) =>
   const ctx = makeContext({ log: silentLogger });
   const slow = await run.apply(await run.check({ name: 'sleep 10', timeout: 0.2 }, ctx), ctx);
   t.equal(slow.result, false);
-  t.match(slow.changes, { stderr: /Timed out/ });
+  t.equal(slow.comment, 'Command "sleep 10" run');
+  t.match(slow.changes, { retcode: 1, stdout: 'sleep 10 : Timed out after 0.2 seconds', stderr: '' });
   const ignored = await run.apply(await run.check({ name: 'sleep 10', timeout: 0.2, ignore_timeout: true }, ctx), ctx);
   t.equal(ignored.result, true);
+  t.match(ignored.changes, { retcode: 0, stdout: 'sleep 10 : Timed out after 0.2 seconds' });
+});
+
+t.test('cmd.script shares the timeout: the script is killed and the state fails', async (t) => {
+  const ctx = makeContext({ log: silentLogger, tree: new MemTree({ 'slow.sh': '#!/bin/sh\nsleep 10\n' }) });
+  const out = await script.apply(await script.check({ name: 'salt://slow.sh', timeout: 0.2, cwd: '/' }, ctx), ctx);
+  t.equal(out.result, false);
+  t.equal(out.comment, "Command 'salt://slow.sh' run");
+  t.match(out.changes, { retcode: 1, stdout: 'salt://slow.sh : Timed out after 0.2 seconds', stderr: '' });
 });
 
 t.test('cmd.wait does nothing until its watch fires; then it runs like cmd.run', async (t) => {
