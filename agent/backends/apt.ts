@@ -36,6 +36,12 @@ export interface InstallOptions {
   installRecommends?: boolean;
   /** Allow downgrades when an older exact version is asked for. */
   allowDowngrades?: boolean;
+  /** Install the packages again even when they are at the version asked for (`--reinstall`). */
+  reinstall?: boolean;
+  /** Upgrade only packages already installed (`--only-upgrade`): apt skips the others. */
+  onlyUpgrade?: boolean;
+  /** Held packages may change version (`--allow-change-held-packages`), Salt's update_holds. */
+  changeHeld?: boolean;
 }
 
 export function installArgv(targets: readonly InstallTarget[], o: InstallOptions = {}): string[] {
@@ -44,6 +50,9 @@ export function installArgv(targets: readonly InstallTarget[], o: InstallOptions
   if (o.installRecommends === true) argv.push('--install-recommends');
   if (o.installRecommends === false) argv.push('--no-install-recommends');
   if (o.allowDowngrades) argv.push('--allow-downgrades');
+  if (o.changeHeld) argv.push('--allow-change-held-packages');
+  if (o.onlyUpgrade) argv.push('--only-upgrade');
+  if (o.reinstall) argv.push('--reinstall');
   argv.push('install', ...targets.map((t) => (t.version ? `${t.name}=${t.version}` : t.name)));
   return argv;
 }
@@ -137,11 +146,27 @@ export const aptUpdateFact: Fact<RunResult, UpdateResult> = {
 };
 
 /**
- * Refreshes the package lists when asked (`force`) or when they are stale, at most once per
- * run. Returns an error text when the update failed.
+ * Whether the lists were updated less than `seconds` ago (Salt's cache_valid_time): the lists
+ * directory's time, which apt-get update sets every time it runs.
  */
-export async function ensureLists(facts: FactCache, root: string, force: boolean): Promise<string | undefined> {
+async function listsYoungerThan(root: string, seconds: number): Promise<boolean> {
+  const [updated] = await mtimes(join(root, 'var/lib/apt'), (n) => n === 'lists');
+  return updated !== undefined && updated + seconds * 1000 > Date.now();
+}
+
+/**
+ * Refreshes the package lists when asked (`force`) or when they are stale, at most once per
+ * run, unless they were updated less than `cacheValidTime` seconds ago. Returns an error text
+ * when the update failed.
+ */
+export async function ensureLists(
+  facts: FactCache,
+  root: string,
+  force: boolean,
+  cacheValidTime?: number,
+): Promise<string | undefined> {
   if (!force && !(await listsStale(root))) return undefined;
+  if (cacheValidTime && (await listsYoungerThan(root, cacheValidTime))) return undefined;
   const r = await facts.get(aptUpdateFact, '');
   if (r.ok) {
     stampUpdate(root);

@@ -82,8 +82,14 @@ export function parseSpec(spec: string | undefined): VersionSpec | undefined {
   return { op, version, glob: op === '==' && /[*?[]/.test(version) };
 }
 
-/** Whether an exact version satisfies the specification. */
-export function satisfies(version: string, spec: VersionSpec): boolean {
+/** A version without its epoch (`1:2.0-1` → `2.0-1`), as Salt's ignore_epoch compares. */
+export function withoutEpoch(version: string): string {
+  return version.replace(/^\d+:/, '');
+}
+
+/** Whether an exact version satisfies the specification (`ignoreEpoch`: both compared without epoch). */
+export function satisfies(version: string, spec: VersionSpec, ignoreEpoch = false): boolean {
+  if (ignoreEpoch) return satisfies(withoutEpoch(version), { ...spec, version: withoutEpoch(spec.version) });
   if (spec.glob) return fnmatch(version, spec.version);
   const c = compareVersions(version, spec.version);
   switch (spec.op) {

@@ -67,7 +67,7 @@ async function perform(input: CallInput, fn: StateFunction, args: StateArgs, ctx
   const out = await fn.apply(plan, ctx);
   const warnings = [...(plan.warnings ?? []), ...(out.warnings ?? [])];
   const result = out.result ?? true;
-  if (!result || mode === 'modWatch' || fn.recheck === false)
+  if (!result || mode === 'modWatch' || fn.recheck === false || out.recheck === false)
     return { result, changes: out.changes, comment: out.comment, warnings, ...forced(out) };
   const again = await fn.check(args, ctx);
   if (again.status === 'converged')

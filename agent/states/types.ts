@@ -60,6 +60,11 @@ export interface Outcome {
    * results are merged. Never reported.
    */
   forceModWatch?: boolean;
+  /**
+   * false: this run did what was asked although a re-check would ask again (pkg.installed with
+   * reinstall), so the executor does not re-check it.
+   */
+  recheck?: boolean;
 }
 
 /** Everything a module may use. One context per run (and per chunk for `chunk`). */

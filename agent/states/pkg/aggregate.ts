@@ -7,7 +7,16 @@ import type { StateArgs } from '../types.ts';
 import { isDict } from '../args.ts';
 
 /** Arguments that must be equal for two chunks to share one apt call. */
-const SAME = ['fromrepo', 'install_recommends', 'only_upgrade', 'allow_updates', 'update_holds'];
+const SAME = [
+  'fromrepo',
+  'install_recommends',
+  'only_upgrade',
+  'allow_updates',
+  'update_holds',
+  'reinstall',
+  'ignore_epoch',
+  'cache_valid_time',
+];
 const GATES = ['unless', 'onlyif', 'creates', 'check_cmd', 'retry', 'parallel'];
 
 const has = (o: Record<string, unknown>, k: string): boolean => o[k] !== undefined && o[k] !== null;

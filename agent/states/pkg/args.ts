@@ -15,12 +15,12 @@ const COMMON = {
   fromrepo: { type: 'string', doc: 'Install from this release (apt-get -t)' },
   skip_verify: { type: 'bool', default: false, doc: 'Skip GPG verification', unsupported: APT },
   install_recommends: { type: 'bool', doc: 'Install recommended packages (default: apt configuration)' },
-  only_upgrade: { type: 'bool', default: false, doc: 'Only upgrade packages already installed', unsupported: NOT_HERE },
-  cache_valid_time: {
-    type: 'int',
-    doc: 'Skip apt-get update when the lists are younger than this',
-    unsupported: NOT_HERE,
+  only_upgrade: {
+    type: 'bool',
+    default: false,
+    doc: 'Only upgrade packages already installed (apt-get --only-upgrade; the others fail the state)',
   },
+  cache_valid_time: { type: 'seconds', doc: 'Skip apt-get update when the lists were updated less than this ago' },
 } as const;
 
 export const INSTALLED_ARGS = declareArgs({
@@ -37,9 +37,13 @@ export const INSTALLED_ARGS = declareArgs({
   },
   pkg_verify: { type: 'bool', default: false, doc: 'Verify installed files (rpm -V)', unsupported: APT },
   normalize: { type: 'bool', default: true, doc: 'Normalize architecture suffixes in names', unsupported: APT },
-  ignore_epoch: { type: 'bool', doc: 'Compare versions without their epoch', unsupported: NOT_HERE },
-  reinstall: { type: 'bool', default: false, doc: 'Reinstall packages already installed', unsupported: NOT_HERE },
-  update_holds: { type: 'bool', default: false, doc: 'Change the version of held packages', unsupported: NOT_HERE },
+  ignore_epoch: { type: 'bool', doc: 'Compare versions without their epoch' },
+  reinstall: { type: 'bool', default: false, doc: 'Install again packages already as asked for (apt-get --reinstall)' },
+  update_holds: {
+    type: 'bool',
+    default: false,
+    doc: 'Change the version of held packages (without it, the state refuses to)',
+  },
   resolve_capabilities: { type: 'bool', default: false, doc: 'Resolve capabilities (zypper)', unsupported: APT },
   bypass_file: { type: 'string', doc: 'Skip the state when this file exists', unsupported: NOT_HERE },
   bypass_file_contains: {

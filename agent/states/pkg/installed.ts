@@ -31,16 +31,29 @@ export interface InstallOps {
   /** Names apt was asked to install or change. */
   needed: string[];
   allowUpdates: boolean;
+  ignoreEpoch: boolean;
+  /** Targets already as asked for, installed again (reinstall). */
+  reinstall: string[];
   before: DpkgDb;
   hold?: HoldOps;
 }
 
-function installOptions(args: Args, downgrade: boolean): InstallOptions {
+function installOptions(args: Args, downgrade: boolean, reinstall: boolean): InstallOptions {
   const o: InstallOptions = {};
   if (args.fromrepo) o.fromrepo = args.fromrepo;
   if (args.install_recommends !== undefined) o.installRecommends = args.install_recommends;
   if (downgrade) o.allowDowngrades = true;
+  if (reinstall) o.reinstall = true;
+  if (args.only_upgrade) o.onlyUpgrade = true;
+  if (args.update_holds) o.changeHeld = true;
   return o;
+}
+
+/** Held packages whose version the call would change: without update_holds, the state refuses. */
+function heldRefusal(need: readonly Target[], db: DpkgDb): string | undefined {
+  const held = need.filter((t) => db.installed.get(t.name)?.want === 'hold').map((t) => t.name);
+  if (!held.length) return undefined;
+  return `The following packages are held and would change version: ${joinNames(held)}. Set update_holds: True to change them.`;
 }
 
 /**
@@ -55,14 +68,21 @@ async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
   if (args.sources !== undefined) return failed("The 'sources' argument is not supported by the apt backend.");
   const read = readTargets(args);
   if ('error' in read) return failed(read.error);
-  const listsError = await ensureLists(ctx.facts, ctx.root, args.refresh ?? false);
+  const listsError = await ensureLists(ctx.facts, ctx.root, args.refresh ?? false, args.cache_valid_time);
   if (listsError) return failed(listsError);
   const db = await ctx.facts.get(dpkgFact, '');
   const targets = await resolveLatest(ctx.facts, read.targets, db, args.fromrepo);
   const allowUpdates = args.allow_updates;
-  const need = targets.filter((t) => !fulfilled(t, db.installed.get(t.name)?.version, allowUpdates));
+  const ignoreEpoch = args.ignore_epoch ?? false;
+  const need = targets.filter((t) => !fulfilled(t, db.installed.get(t.name)?.version, allowUpdates, ignoreEpoch));
+  const again = args.reinstall ? targets.filter((t) => !need.includes(t)) : [];
+  if (!args.update_holds) {
+    const refusal = heldRefusal(need, db);
+    if (refusal) return failed(refusal);
+  }
   const { fromrepo } = args;
-  const res = await resolveInstall(ctx.facts, need, db, fromrepo);
+  const res = await resolveInstall(ctx.facts, need, db, fromrepo, ignoreEpoch);
+  for (const t of again) res.install.push({ name: t.name, version: db.installed.get(t.name)?.version ?? '' });
   const repoFirst = res.unavailable.length > 0 && repositoryPending(ctx);
   if (res.unavailable.length && !repoFirst) {
     return failed(`The following packages are not available from any configured source: ${joinNames(res.unavailable)}`);
@@ -75,7 +95,7 @@ async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
           db,
           args.hold,
         );
-  if (!need.length && !hold) {
+  if (!need.length && !again.length && !hold) {
     const versioned = targets.some((t) => t.spec);
     return converged(
       `All specified packages are already installed${versioned ? ' and are at the desired version' : ''}`,
@@ -84,8 +104,10 @@ async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
   const changes: Changes = hold ? holdChanges(hold) : {};
   for (const t of need)
     changes[t.name] = { old: db.installed.get(t.name)?.version ?? '', new: res.expected[t.name] ?? 'installed' };
+  for (const t of again) changes[t.name] = reinstalledChange(db, t.name);
   const comment = [
     need.length ? `The following packages would be installed/updated: ${joinNames(need.map(desiredText))}` : '',
+    again.length ? `The following packages would be reinstalled: ${joinNames(again.map((t) => t.name))}` : '',
     repoFirst
       ? `(${joinNames(res.unavailable)}: not offered by the sources configured now, but a package repository this state requires is set to change first)`
       : '',
@@ -95,10 +117,12 @@ async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
     .join(' ');
   const ops: InstallOps = {
     install: res.install,
-    options: installOptions(args, res.downgrade),
+    options: installOptions(args, res.downgrade, again.length > 0),
     desired: targets,
     needed: need.map((t) => t.name),
     allowUpdates,
+    ignoreEpoch,
+    reinstall: again.map((t) => t.name),
     before: db,
   };
   if (hold) ops.hold = hold;
@@ -124,15 +148,21 @@ async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome
         comment: `An error was encountered while installing package(s): ${failureText(r)}`,
       };
     }
-    const good = ops.desired.filter((t) => fulfilled(t, after.installed.get(t.name)?.version, ops.allowUpdates));
+    const good = ops.desired.filter((t) =>
+      fulfilled(t, after.installed.get(t.name)?.version, ops.allowUpdates, ops.ignoreEpoch),
+    );
     const modified = good.filter((t) => ops.needed.includes(t.name));
-    const notModified = good.filter((t) => !ops.needed.includes(t.name));
+    const reinstalled = good.filter((t) => ops.reinstall.includes(t.name));
+    const notModified = good.filter((t) => !ops.needed.includes(t.name) && !ops.reinstall.includes(t.name));
+    for (const t of reinstalled) changes[t.name] ??= reinstalledChange(after, t.name);
     const broken = ops.desired.filter((t) => !good.includes(t) && ops.needed.includes(t.name));
     if (broken.length) {
       ok = false;
       comments.push(`The following packages failed to install/update: ${joinNames(broken.map(desiredText))}`);
     }
     if (modified.length) comments.push(installedSentence(modified.map(desiredText)));
+    if (reinstalled.length)
+      comments.push(`The following packages were reinstalled: ${joinNames(reinstalled.map((t) => t.name))}`);
     if (notModified.length) comments.push(alreadyInstalledSentence(notModified.map(desiredText)));
   }
   if (ops.hold) {
@@ -145,7 +175,14 @@ async function apply(plan: Plan<InstallOps>, ctx: StateContext): Promise<Outcome
       );
     else ok = false;
   }
-  return { result: ok, changes, comment: comments.join(' ') };
+  // a reinstall is done once: checked again, the package would be reinstalled again
+  return { result: ok, changes, comment: comments.join(' '), ...(ops.reinstall.length ? { recheck: false } : {}) };
+}
+
+/** A package installed again at the same version. */
+function reinstalledChange(db: DpkgDb, name: string): { old: string; new: string } {
+  const v = db.installed.get(name)?.version ?? '';
+  return { old: v, new: v };
 }
 
 export const installed = defineState({

@@ -35,7 +35,7 @@ async function check(args: ArgsOf<typeof LATEST_ARGS>, ctx: StateContext): Promi
   if ('error' in read) return failed(read.error);
   if (!read.targets.length) return failed('Invalidly formatted "pkgs" parameter. See minion log.');
   const names = read.targets.map((t) => t.name);
-  const listsError = await ensureLists(ctx.facts, ctx.root, args.refresh ?? false);
+  const listsError = await ensureLists(ctx.facts, ctx.root, args.refresh ?? false, args.cache_valid_time);
   if (listsError) {
     return failed(`An error was encountered while checking the newest available version of package(s): ${listsError}`);
   }
@@ -70,6 +70,7 @@ async function check(args: ArgsOf<typeof LATEST_ARGS>, ctx: StateContext): Promi
   const options: InstallOptions = {};
   if (fromrepo) options.fromrepo = fromrepo;
   if (args.install_recommends !== undefined) options.installRecommends = args.install_recommends;
+  if (args.only_upgrade) options.onlyUpgrade = true;
   const comment = `The following packages would be installed/upgraded: ${joinNames([...wanted].sort())}.${upToDateTail(upToDate)}`;
   return pending(changes, comment, { targets, upToDate, options, before: db });
 }

@@ -22,9 +22,9 @@ export interface RemoveOps {
 }
 
 /** Whether the package is still there in the sense of the action. */
-function present(t: Target, db: DpkgDb, action: Action): boolean {
+function present(t: Target, db: DpkgDb, action: Action, ignoreEpoch: boolean): boolean {
   const inst = db.installed.get(t.name);
-  if (inst) return !t.spec || satisfies(inst.version, t.spec);
+  if (inst) return !t.spec || satisfies(inst.version, t.spec, ignoreEpoch);
   return action === 'purge' && db.configFiles.has(t.name) && !t.spec;
 }
 
@@ -34,7 +34,7 @@ function makeCheck(action: Action) {
     if ('error' in read) return failed(read.error);
     const db = await ctx.facts.get(dpkgFact, '');
     const targets = read.targets
-      .filter((t) => present(t, db, action))
+      .filter((t) => present(t, db, action, args.ignore_epoch ?? false))
       .map((t) => t.name)
       .sort();
     if (!targets.length) {

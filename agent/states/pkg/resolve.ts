@@ -7,14 +7,22 @@ import type { FactCache } from '../../facts/cache.ts';
 import type { InstallTarget } from '../../backends/apt.ts';
 import { desiredText, type Target } from './targets.ts';
 
-/** Whether an installed version fulfils the target (`allowUpdates`: newer than an exact version is fine). */
-export function fulfilled(t: Target, installed: string | undefined, allowUpdates = false): boolean {
+/**
+ * Whether an installed version fulfils the target (`allowUpdates`: newer than an exact version is
+ * fine; `ignoreEpoch`: versions are compared without their epoch).
+ */
+export function fulfilled(
+  t: Target,
+  installed: string | undefined,
+  allowUpdates = false,
+  ignoreEpoch = false,
+): boolean {
   if (installed === undefined) return false;
   if (!t.spec) return true;
   if (t.spec.version === 'latest') return false;
-  if (allowUpdates && t.spec.op === '==' && !t.spec.glob && compareVersions(installed, t.spec.version) >= 0)
+  if (allowUpdates && t.spec.op === '==' && !t.spec.glob && satisfies(installed, { ...t.spec, op: '>=' }, ignoreEpoch))
     return true;
-  return satisfies(installed, t.spec);
+  return satisfies(installed, t.spec, ignoreEpoch);
 }
 
 /**
@@ -49,14 +57,19 @@ function offered(p: PackagePolicy, fromrepo?: string): string[] {
 }
 
 /** The exact version apt should install for `t`, '' for "apt's candidate", undefined when none fits. */
-export function pickVersion(t: Target, p: PackagePolicy | undefined, fromrepo?: string): string | undefined {
+export function pickVersion(
+  t: Target,
+  p: PackagePolicy | undefined,
+  fromrepo?: string,
+  ignoreEpoch = false,
+): string | undefined {
   if (!p) return undefined;
   if (!t.spec || t.spec.version === 'latest') {
     const c = candidateFor(p, fromrepo);
     return c === null ? undefined : t.spec ? c : '';
   }
   const spec = t.spec;
-  return offered(p, fromrepo).find((v) => satisfies(v, spec));
+  return offered(p, fromrepo).find((v) => satisfies(v, spec, ignoreEpoch));
 }
 
 export interface Resolution {
@@ -74,6 +87,7 @@ export async function resolveInstall(
   need: readonly Target[],
   db: DpkgDb,
   fromrepo?: string,
+  ignoreEpoch = false,
 ): Promise<Resolution> {
   const res: Resolution = { install: [], expected: {}, unavailable: [], downgrade: false };
   if (!need.length) return res;
@@ -83,7 +97,7 @@ export async function resolveInstall(
   );
   for (const t of need) {
     const p = policy.get(t.name);
-    const v = pickVersion(t, p, fromrepo);
+    const v = pickVersion(t, p, fromrepo, ignoreEpoch);
     if (v === undefined) {
       res.unavailable.push(desiredText(t));
       continue;

@@ -54,3 +54,19 @@ t.test("an update that kept the repository's file times still counts", async (t)
   at(join(root, 'var/lib/apt/lists/partial'), 10); // apt-get update ran after the sources changed
   t.notOk(await listsStale(root));
 });
+
+t.test('cache_valid_time: a refresh is skipped while the lists directory is younger than it', async (t) => {
+  let updates = 0;
+  const run = async (): Promise<RunResult> => {
+    updates++;
+    return { code: 0, stdout: '', stderr: '' } as RunResult;
+  };
+  at(join(root, 'var/lib/apt/lists'), 600);
+  t.equal(await ensureLists(new FactCache({ root, run }), root, true, 3600), undefined);
+  t.equal(updates, 0, 'refresh asked for, but the lists were updated 10 minutes ago');
+  t.equal(await ensureLists(new FactCache({ root, run }), root, true, 300), undefined);
+  t.equal(updates, 1, 'older than cache_valid_time: updated');
+  at(join(root, 'var/lib/apt/lists'), 600);
+  t.equal(await ensureLists(new FactCache({ root, run }), root, true), undefined);
+  t.equal(updates, 2, 'without cache_valid_time, refresh always updates');
+});
