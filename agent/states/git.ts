@@ -36,15 +36,14 @@ const ARGS = declareArgs({
   force_checkout: {
     type: 'bool',
     default: false,
-    doc: 'Discard untracked files in the way of the checkout',
-    unsupported: NOT_HERE,
+    doc: 'Overwrite untracked files in the way of the checkout (git checkout --force)',
   },
-  force_fetch: { type: 'bool', default: false, doc: 'Fetch with --force (non-fast-forward)', unsupported: NOT_HERE },
-  submodules: { type: 'bool', default: false, doc: 'Update submodules', unsupported: NOT_HERE },
+  force_fetch: { type: 'bool', default: false, doc: 'Fetch with --force (non-fast-forward)' },
+  submodules: { type: 'bool', default: false, doc: 'Update submodules (git submodule update --init --recursive)' },
   bare: { type: 'bool', default: false, doc: 'A bare clone', unsupported: NOT_HERE },
   mirror: { type: 'bool', default: false, doc: 'A mirror clone', unsupported: NOT_HERE },
-  fetch_tags: { type: 'bool', default: true, doc: 'Fetch tags', unsupported: NOT_HERE },
-  identity: { type: 'str_or_list', doc: 'SSH private key(s) to use', unsupported: NOT_HERE },
+  fetch_tags: { type: 'bool', default: true, doc: 'Fetch tags (false: --no-tags)' },
+  identity: { type: 'str_or_list', doc: 'SSH private key file(s) on the host, the only ones ssh offers' },
   https_user: { type: 'string', doc: 'HTTP basic auth user', unsupported: NOT_HERE },
   https_pass: { type: 'string', doc: 'HTTP basic auth password', unsupported: NOT_HERE },
 });
@@ -67,14 +66,45 @@ export interface GitOps {
   localRev: string | null;
   setUrl: boolean;
   forceReset: boolean;
+  forceCheckout: boolean;
+  forceFetch: boolean;
+  fetchTags: boolean;
+  submodules: boolean;
   depth?: number;
+  /** Who runs git and with which extra environment (identity). */
+  who: Who;
+}
+
+interface Who {
+  user?: string;
+  env?: Record<string, string>;
 }
 
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 
-function git(ctx: StateContext, user: string | undefined, args: string[], cwd?: string): Promise<RunResult> {
-  const argv = user ? ['runuser', '-u', user, '--', 'git', ...args] : ['git', ...args];
-  return ctx.run(argv, { cwd: cwd ?? '/', env: GIT_ENV, timeoutMs: 600_000 });
+function git(ctx: StateContext, who: Who, args: string[], cwd?: string): Promise<RunResult> {
+  const argv = who.user ? ['runuser', '-u', who.user, '--', 'git', ...args] : ['git', ...args];
+  return ctx.run(argv, { cwd: cwd ?? '/', env: { ...GIT_ENV, ...who.env }, timeoutMs: 600_000 });
+}
+
+const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * The environment that makes ssh offer only the identity files given (Salt's identity), or an
+ * error naming one that does not exist.
+ */
+async function identityEnv(keys: readonly string[], root: string): Promise<Record<string, string> | string> {
+  if (!keys.length) return {};
+  for (const k of keys) {
+    if (!k.startsWith('/')) return `Identity '${k}' must be an absolute path to a key file on the host`;
+    try {
+      await fsp.access(join(root, k));
+    } catch {
+      return `Identity file ${k} does not exist`;
+    }
+  }
+  const opts = keys.map((k) => `-i ${shellQuote(k)}`).join(' ');
+  return { GIT_SSH_COMMAND: `ssh -o IdentitiesOnly=yes -o BatchMode=yes ${opts}` };
 }
 
 const errText = (r: RunResult): string => (r.stderr || r.stdout || r.error || `exit code ${r.code}`).trim();
@@ -102,8 +132,11 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
   if (optionLikeArg) return failed(optionLikeArg);
   const forceReset = flag(args.force_reset);
   const depth = args.depth !== undefined && args.depth > 0 ? args.depth : undefined;
+  const env = await identityEnv(args.identity ?? [], ctx.root);
+  if (typeof env === 'string') return failed(env);
+  const who: Who = { user, env };
 
-  const ls = await git(ctx, user, ['ls-remote', '--symref', ...operands(url)]);
+  const ls = await git(ctx, who, ['ls-remote', '--symref', ...operands(url)]);
   if (ls.code !== 0) return failed(`Failed to check remote refs: ${ctx.redact(errText(ls))}`);
   const found = resolveRemoteRev(parseLsRemote(ls.stdout), rev);
   if (!found) return failed(`No revision matching '${rev}' exists in the remote repository`);
@@ -129,7 +162,12 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
     localRev: null,
     setUrl: false,
     forceReset,
+    forceCheckout: args.force_checkout,
+    forceFetch: args.force_fetch,
+    fetchTags: args.fetch_tags,
+    submodules: args.submodules,
     depth,
+    who,
   };
 
   const state = await dirState(dir);
@@ -147,10 +185,10 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
     });
   }
 
-  const head = await git(ctx, user, ['rev-parse', '--verify', '-q', 'HEAD'], dir);
+  const head = await git(ctx, who, ['rev-parse', '--verify', '-q', 'HEAD'], dir);
   const localRev = head.code === 0 ? head.stdout.trim() : null;
-  const localBranch = (await git(ctx, user, ['symbolic-ref', '-q', '--short', 'HEAD'], dir)).stdout.trim() || undefined;
-  const fetchUrl = (await git(ctx, user, ['config', '--get', `remote.${remote}.url`], dir)).stdout.trim();
+  const localBranch = (await git(ctx, who, ['symbolic-ref', '-q', '--short', 'HEAD'], dir)).stdout.trim() || undefined;
+  const fetchUrl = (await git(ctx, who, ['config', '--get', `remote.${remote}.url`], dir)).stdout.trim();
   const ops: GitOps = { ...base, localRev, setUrl: fetchUrl !== url };
   const branchChange =
     branch !== undefined
@@ -165,12 +203,12 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
     );
   const changes: Changes = {};
   if (localRev !== found.sha) {
-    const dirty = (await git(ctx, user, ['status', '--porcelain', '--untracked-files=no'], dir)).stdout.trim() !== '';
-    const known = (await git(ctx, user, ['cat-file', '-e', `${found.sha}^{commit}`], dir)).code === 0;
+    const dirty = (await git(ctx, who, ['status', '--porcelain', '--untracked-files=no'], dir)).stdout.trim() !== '';
+    const known = (await git(ctx, who, ['cat-file', '-e', `${found.sha}^{commit}`], dir)).code === 0;
     let ff: boolean | undefined;
     if (dirty) ff = false;
     else if (!localRev) ff = true;
-    else if (known) ff = (await git(ctx, user, ['merge-base', '--is-ancestor', localRev, found.sha], dir)).code === 0;
+    else if (known) ff = (await git(ctx, who, ['merge-base', '--is-ancestor', localRev, found.sha], dir)).code === 0;
     if (ff === false && !forceReset) {
       return failed(
         `Repository would be updated from ${shortSha(localRev)} to ${shortSha(found.sha)}, but this is not a fast-forward update` +
@@ -201,39 +239,46 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
       for (const e of await fsp.readdir(o.dir)) await fsp.rm(join(o.dir, e), { recursive: true, force: true });
     }
     const cloneArgs = ['clone', '--origin', o.remote, ...(o.depth ? ['--depth', String(o.depth)] : [])];
+    if (!o.fetchTags) cloneArgs.push('--no-tags');
     if (o.revType === 'branch' || o.revType === 'tag')
       cloneArgs.push('--branch', o.rev.replace(/^refs\/(heads|tags)\//, ''));
-    const r = await git(ctx, o.user, [...cloneArgs, '--', o.url, o.dir]);
+    const r = await git(ctx, o.who, [...cloneArgs, '--', o.url, o.dir]);
     if (r.code !== 0) return fail(`Clone failed`, r);
     changes.new = `${o.url} => ${o.target}`;
     comments.push(`${o.url} cloned to ${o.target}${o.depth ? ` with depth ${o.depth}` : ''}`);
   } else {
     if (o.setUrl) {
-      const has = (await git(ctx, o.user, ['config', '--get', `remote.${o.remote}.url`], o.dir)).code === 0;
-      const r = await git(ctx, o.user, ['remote', has ? 'set-url' : 'add', ...operands(o.remote, o.url)], o.dir);
+      const has = (await git(ctx, o.who, ['config', '--get', `remote.${o.remote}.url`], o.dir)).code === 0;
+      const r = await git(ctx, o.who, ['remote', has ? 'set-url' : 'add', ...operands(o.remote, o.url)], o.dir);
       if (r.code !== 0) return fail(`Failed to set remote '${o.remote}'`, r);
       comments.push(`Remote '${o.remote}' set to ${ctx.redact(o.url)}`);
     }
     const f = await git(
       ctx,
-      o.user,
-      ['fetch', '--tags', ...(o.depth ? ['--depth', String(o.depth)] : []), ...operands(o.remote)],
+      o.who,
+      [
+        'fetch',
+        o.fetchTags ? '--tags' : '--no-tags',
+        ...(o.forceFetch ? ['--force'] : []),
+        ...(o.depth ? ['--depth', String(o.depth)] : []),
+        ...operands(o.remote),
+      ],
       o.dir,
     );
     if (f.code !== 0) return fail(`Fetch failed`, f);
   }
   // Put HEAD on the wanted commit: on the wanted branch, or detached for tags and commits.
-  const head = await git(ctx, o.user, ['rev-parse', '--verify', '-q', 'HEAD'], o.dir);
+  const head = await git(ctx, o.who, ['rev-parse', '--verify', '-q', 'HEAD'], o.dir);
   const before = o.clone ? null : o.localRev;
   const current = head.code === 0 ? head.stdout.trim() : null;
   const localBranch =
-    (await git(ctx, o.user, ['symbolic-ref', '-q', '--short', 'HEAD'], o.dir)).stdout.trim() || undefined;
+    (await git(ctx, o.who, ['symbolic-ref', '-q', '--short', 'HEAD'], o.dir)).stdout.trim() || undefined;
   if (current !== o.remoteRev || (o.branch !== undefined && localBranch !== o.branch)) {
     const ff =
       current === null ||
-      (await git(ctx, o.user, ['merge-base', '--is-ancestor', current, o.remoteRev], o.dir)).code === 0;
+      (await git(ctx, o.who, ['merge-base', '--is-ancestor', current, o.remoteRev], o.dir)).code === 0;
     const dirty =
-      (await git(ctx, o.user, ['status', '--porcelain', '--untracked-files=no'], o.dir)).stdout.trim() !== '';
+      (await git(ctx, o.who, ['status', '--porcelain', '--untracked-files=no'], o.dir)).stdout.trim() !== '';
     if ((!ff || dirty) && !o.forceReset) {
       return {
         result: false,
@@ -246,14 +291,18 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
         ? ff && !dirty
           ? ['merge', '--ff-only', o.remoteRev]
           : ['reset', '--hard', o.remoteRev]
-        : ['checkout', ...(o.forceReset ? ['--force'] : []), '-B', o.branch, o.remoteRev]
-      : ['checkout', ...(o.forceReset ? ['--force'] : []), '--detach', o.remoteRev];
-    const r = await git(ctx, o.user, step, o.dir);
+        : ['checkout', ...(o.forceReset || o.forceCheckout ? ['--force'] : []), '-B', o.branch, o.remoteRev]
+      : ['checkout', ...(o.forceReset || o.forceCheckout ? ['--force'] : []), '--detach', o.remoteRev];
+    const r = await git(ctx, o.who, step, o.dir);
     if (r.code !== 0) return fail(`Failed to update the checkout`, r, changes);
     if (!o.clone)
       comments.push(`Repository was ${ff && !dirty ? 'fast-forwarded' : 'hard-reset'} to ${shortSha(o.remoteRev)}`);
   }
-  const after = await git(ctx, o.user, ['rev-parse', 'HEAD'], o.dir);
+  if (o.submodules) {
+    const r = await git(ctx, o.who, ['submodule', 'update', '--init', '--recursive'], o.dir);
+    if (r.code !== 0) return fail(`Failed to update submodules`, r, changes);
+  }
+  const after = await git(ctx, o.who, ['rev-parse', 'HEAD'], o.dir);
   const now = after.code === 0 ? after.stdout.trim() : null;
   if (now !== before) changes.revision = { old: before, new: now };
   if (!comments.length) comments.push(`Repository ${o.target} is up-to-date`);

@@ -1,7 +1,7 @@
 // git.latest against a real bare repository in a temporary directory.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
@@ -166,5 +166,128 @@ t.test('tags, missing revisions, and a non-repository target', async (t) => {
   t.match(await latest.check({ name: join(r.dir, 'missing.git'), target }, ctx()), {
     status: 'failed',
     comment: /^Failed to check remote refs/,
+  });
+});
+
+t.test('fetch_tags: false clones and fetches without tags', async (t) => {
+  const r = repo(t);
+  r.commit('a.txt', 'one');
+  sh(r.work, 'tag', 'v1');
+  r.push('main', 'v1');
+  const target = join(r.dir, 'checkout');
+  await converge({ name: r.origin, target, fetch_tags: false });
+  t.equal(sh(target, 'tag', '--list'), '', 'no tags cloned');
+  r.commit('a.txt', 'two');
+  sh(r.work, 'tag', 'v2');
+  r.push('main', 'v2');
+  const out = await converge({ name: r.origin, target, fetch_tags: false });
+  t.equal(out.again.status, 'converged');
+  t.equal(sh(target, 'tag', '--list'), '', 'no tags fetched');
+  await converge({ name: r.origin, target: join(r.dir, 'tagged') });
+  t.equal(sh(join(r.dir, 'tagged'), 'tag', '--list'), 'v1\nv2', 'tags by default');
+});
+
+t.test('force_fetch: a tag moved on the remote is fetched only with it', async (t) => {
+  const r = repo(t);
+  r.commit('a.txt', 'one');
+  sh(r.work, 'tag', 'v1');
+  r.push('main', 'v1');
+  const target = join(r.dir, 'checkout');
+  await converge({ name: r.origin, target, rev: 'v1' });
+  const two = r.commit('a.txt', 'two');
+  sh(r.work, 'tag', '-f', 'v1');
+  r.push('main', '--tags');
+  const refused = await converge({ name: r.origin, target, rev: 'v1' });
+  t.match(refused.out, { result: false, comment: /^Fetch failed: .*would clobber existing tag/s });
+  const forced = await converge({ name: r.origin, target, rev: 'v1', force_fetch: true });
+  t.match(forced.out, { changes: { revision: { new: two } } });
+  t.equal(forced.again.status, 'converged');
+});
+
+t.test('force_checkout: untracked files in the way of a branch checkout are overwritten', async (t) => {
+  const r = repo(t);
+  r.commit('a.txt', 'one');
+  r.push('main');
+  sh(r.work, 'checkout', '-q', '-b', 'other');
+  const other = r.commit('b.txt', 'from the branch');
+  r.push('other');
+  const target = join(r.dir, 'checkout');
+  await converge({ name: r.origin, target });
+  writeFileSync(join(target, 'b.txt'), 'untracked here');
+  const plain = await latest.apply(await latest.check({ name: r.origin, target, rev: 'other' }, ctx()), ctx());
+  t.match(plain, { result: false, comment: /untracked working tree files would be overwritten/ });
+  const forced = await converge({ name: r.origin, target, rev: 'other', force_checkout: true });
+  t.match(forced.out, { changes: { revision: { new: other } } });
+  t.equal(readFileSync(join(target, 'b.txt'), 'utf8'), 'from the branch');
+});
+
+t.test('submodules: checked out recursively after the clone and after updates', async (t) => {
+  const r = repo(t);
+  // a file:// submodule needs git's permission, as a user of local submodules gives it
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'protocol.file.allow',
+    GIT_CONFIG_VALUE_0: 'always',
+  });
+  t.teardown(() => {
+    for (const k of ['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0']) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+  const sub = repo(t);
+  sub.commit('lib.txt', 'lib one');
+  sub.push('main');
+  r.commit('a.txt', 'one');
+  execFileSync('git', ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', `file://${sub.origin}`, 'lib'], {
+    cwd: r.work,
+    env: ENV,
+  });
+  sh(r.work, 'commit', '-q', '-m', 'submodule');
+  r.push('main');
+  const target = join(r.dir, 'checkout');
+  const plainTarget = join(r.dir, 'plain');
+  await converge({ name: r.origin, target: plainTarget });
+  t.notOk(existsSync(join(plainTarget, 'lib/lib.txt')), 'without submodules, none is checked out');
+  const out = await converge({ name: r.origin, target, submodules: true });
+  t.equal(out.out?.result, undefined);
+  t.equal(readFileSync(join(target, 'lib/lib.txt'), 'utf8'), 'lib one');
+  sub.commit('lib.txt', 'lib two');
+  sub.push('main');
+  execFileSync('git', ['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--remote', 'lib'], {
+    cwd: r.work,
+    env: ENV,
+  });
+  sh(r.work, 'commit', '-q', '-am', 'newer lib');
+  r.push('main');
+  await converge({ name: r.origin, target, submodules: true });
+  t.equal(readFileSync(join(target, 'lib/lib.txt'), 'utf8'), 'lib two');
+});
+
+t.test('identity: ssh offers only the key files given', async (t) => {
+  const r = repo(t);
+  r.commit('a.txt', 'one');
+  r.push('main');
+  // an ssh stand-in earlier in PATH: it logs its arguments and runs the remote command locally
+  const bin = join(r.dir, 'bin');
+  mkdirSync(bin);
+  const log = join(r.dir, 'ssh.log');
+  writeFileSync(join(bin, 'ssh'), `#!/bin/sh\necho "$@" >> ${log}\nfor last; do :; done\nexec sh -c "$last"\n`, {
+    mode: 0o755,
+  });
+  const key = join(r.dir, "my key's");
+  writeFileSync(key, 'not a real key\n', { mode: 0o600 });
+  const savedPath = process.env.PATH;
+  process.env.PATH = `${bin}:${savedPath}`;
+  t.teardown(() => void (process.env.PATH = savedPath));
+  const target = join(r.dir, 'checkout');
+  const out = await converge({ name: `ssh://git.example/${r.origin}`, target, identity: key });
+  t.match(out.out, { changes: { new: `ssh://git.example/${r.origin} => ${target}` } });
+  t.equal(out.again.status, 'converged');
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  t.ok(lines.length >= 2, 'ls-remote and clone went through ssh');
+  for (const l of lines) t.match(l, `-o IdentitiesOnly=yes -o BatchMode=yes -i ${key} `);
+  t.match(await latest.check({ name: r.origin, target, identity: '/nonexistent/key' }, ctx()), {
+    status: 'failed',
+    comment: 'Identity file /nonexistent/key does not exist',
   });
 });
