@@ -44,12 +44,14 @@ const ARGS = declareArgs({
   mirror: { type: 'bool', default: false, doc: 'A mirror clone', unsupported: NOT_HERE },
   fetch_tags: { type: 'bool', default: true, doc: 'Fetch tags (false: --no-tags)' },
   identity: { type: 'str_or_list', doc: 'SSH private key file(s) on the host, the only ones ssh offers' },
-  https_user: { type: 'string', doc: 'HTTP basic auth user', unsupported: NOT_HERE },
-  https_pass: { type: 'string', doc: 'HTTP basic auth password', unsupported: NOT_HERE },
+  https_user: { type: 'string', doc: 'HTTP basic auth user (https URLs only)' },
+  https_pass: { type: 'string', doc: 'HTTP basic auth password (never shown: <redacted>)' },
 });
 
 export interface GitOps {
   url: string;
+  /** https_pass, hidden wherever git's output is shown. */
+  secret?: string;
   target: string;
   /** Directory on disk (target under the root). */
   dir: string;
@@ -109,6 +111,28 @@ async function identityEnv(keys: readonly string[], root: string): Promise<Recor
 
 const errText = (r: RunResult): string => (r.stderr || r.stdout || r.error || `exit code ${r.code}`).trim();
 
+/** Text with the password removed, as given and as it appears in a URL. */
+function hideSecret(text: string, secret: string | undefined): string {
+  if (!secret) return text;
+  return [secret, encodeURIComponent(secret)].reduce((t, s) => t.split(s).join('<redacted>'), text);
+}
+
+/**
+ * https_user/https_pass as git's environment: an Authorization header given in GIT_CONFIG_*
+ * variables, so the credentials are in no command line, no log and not in the stored remote URL.
+ * HTTPS only, as Salt's add_http_basic_auth.
+ */
+function basicAuth(name: string, user?: string, pass?: string): Record<string, string> | { error: string } {
+  if (user === undefined && pass === undefined) return {};
+  if (!/^https:\/\//i.test(name)) return { error: 'Basic Auth only supported for HTTPS' };
+  const token = Buffer.from(`${user ?? ''}:${pass ?? ''}`).toString('base64');
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'http.extraHeader',
+    GIT_CONFIG_VALUE_0: `Authorization: Basic ${token}`,
+  };
+}
+
 /** Salt's _format_comments: sentences joined, with a final period when there are several. */
 const formatComments = (c: string[]): string => c.join('. ') + (c.length > 1 ? '.' : '');
 
@@ -124,6 +148,10 @@ async function dirState(dir: string): Promise<'missing' | 'empty' | 'repo' | 'ot
 
 async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan<GitOps>> {
   const url = args.name;
+  const auth = basicAuth(url, args.https_user, args.https_pass);
+  if ('error' in auth) return failed(auth.error);
+  const secret = args.https_pass || undefined;
+  const hide = (text: string): string => ctx.redact(hideSecret(text, secret));
   const { target, user, remote, rev } = args;
   if (!target) return failed("Missing required argument 'target'");
   if (!target.startsWith('/')) return failed(`Target '${target}' is not an absolute path`);
@@ -134,10 +162,10 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
   const depth = args.depth !== undefined && args.depth > 0 ? args.depth : undefined;
   const env = await identityEnv(args.identity ?? [], ctx.root);
   if (typeof env === 'string') return failed(env);
-  const who: Who = { user, env };
+  const who: Who = { user, env: { ...env, ...auth } };
 
   const ls = await git(ctx, who, ['ls-remote', '--symref', ...operands(url)]);
-  if (ls.code !== 0) return failed(`Failed to check remote refs: ${ctx.redact(errText(ls))}`);
+  if (ls.code !== 0) return failed(`Failed to check remote refs: ${hide(errText(ls))}`);
   const found = resolveRemoteRev(parseLsRemote(ls.stdout), rev);
   if (!found) return failed(`No revision matching '${rev}' exists in the remote repository`);
   const branch =
@@ -149,6 +177,7 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
         : undefined);
   const base: GitOps = {
     url,
+    ...(secret ? { secret } : {}),
     target,
     dir,
     user,
@@ -199,7 +228,7 @@ async function check(args: ArgsOf<typeof ARGS>, ctx: StateContext): Promise<Plan
   const actions: string[] = [];
   if (ops.setUrl)
     actions.push(
-      `Remote '${remote}' would be ${fetchUrl ? `changed from ${ctx.redact(fetchUrl)} to` : 'set to'} ${ctx.redact(url)}`,
+      `Remote '${remote}' would be ${fetchUrl ? `changed from ${hide(fetchUrl)} to` : 'set to'} ${hide(url)}`,
     );
   const changes: Changes = {};
   if (localRev !== found.sha) {
@@ -230,7 +259,7 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
   const fail = (what: string, r: RunResult, changes: Changes = {}): Outcome => ({
     result: false,
     changes,
-    comment: `${what}: ${ctx.redact(errText(r))}`,
+    comment: `${what}: ${ctx.redact(hideSecret(errText(r), o.secret))}`,
   });
   const comments: string[] = [];
   const changes: Changes = {};
@@ -251,7 +280,7 @@ async function apply(plan: Plan<GitOps>, ctx: StateContext): Promise<Outcome> {
       const has = (await git(ctx, o.who, ['config', '--get', `remote.${o.remote}.url`], o.dir)).code === 0;
       const r = await git(ctx, o.who, ['remote', has ? 'set-url' : 'add', ...operands(o.remote, o.url)], o.dir);
       if (r.code !== 0) return fail(`Failed to set remote '${o.remote}'`, r);
-      comments.push(`Remote '${o.remote}' set to ${ctx.redact(o.url)}`);
+      comments.push(`Remote '${o.remote}' set to ${ctx.redact(hideSecret(o.url, o.secret))}`);
     }
     const f = await git(
       ctx,

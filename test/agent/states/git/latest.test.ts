@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
 import { latest } from '../../../../agent/states/git.ts';
 import { parseLsRemote, parseSymref, resolveRemoteRev } from '../../../../agent/facts/git.ts';
@@ -289,5 +291,63 @@ t.test('identity: ssh offers only the key files given', async (t) => {
   t.match(await latest.check({ name: r.origin, target, identity: '/nonexistent/key' }, ctx()), {
     status: 'failed',
     comment: 'Identity file /nonexistent/key does not exist',
+  });
+});
+
+t.test('https_user/https_pass: sent as basic auth, never shown nor stored', async (t) => {
+  const r = repo(t);
+  const one = r.commit('a.txt', 'one');
+  r.push('main');
+  sh(r.origin, 'update-server-info');
+  const pass = 'pa:ss/wörd';
+  const expected = `Basic ${Buffer.from(`deploy:${pass}`).toString('base64')}`;
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'],
+      ...['-keyout', join(r.dir, 'key.pem'), '-out', join(r.dir, 'cert.pem')],
+    ],
+    { stdio: 'ignore' },
+  );
+  // a dumb-HTTP git server on loopback that wants the credentials
+  const server = createServer(
+    { key: readFileSync(join(r.dir, 'key.pem')), cert: readFileSync(join(r.dir, 'cert.pem')) },
+    (req, res) => {
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
+        return;
+      }
+      const path = join(r.origin, decodeURIComponent(new URL(req.url ?? '/', 'https://x').pathname));
+      try {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(readFileSync(path));
+      } catch {
+        res.writeHead(404).end();
+      }
+    },
+  );
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  t.teardown(() => server.close());
+  const savedNoVerify = process.env.GIT_SSL_NO_VERIFY;
+  process.env.GIT_SSL_NO_VERIFY = '1';
+  t.teardown(() => {
+    if (savedNoVerify === undefined) delete process.env.GIT_SSL_NO_VERIFY;
+    else process.env.GIT_SSL_NO_VERIFY = savedNoVerify;
+  });
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const target = join(r.dir, 'checkout');
+  const denied = await latest.check({ name: url, target }, ctx());
+  t.match(denied, { status: 'failed', comment: /^Failed to check remote refs/ });
+  const args = { name: url, target, https_user: 'deploy', https_pass: pass };
+  const out = await converge(args);
+  t.match(out.out, { changes: { new: `${url} => ${target}`, revision: { new: one } } });
+  t.equal(out.again.status, 'converged');
+  const stored = readFileSync(join(target, '.git/config'), 'utf8');
+  t.notMatch(stored, 'deploy', 'no credentials in the stored remote');
+  const shown = JSON.stringify([out.out, out.plan.changes, out.plan.comment, out.again.comment]);
+  t.notMatch(shown, pass);
+  t.notMatch(shown, expected.slice(6), 'nor the header');
+  t.match(await latest.check({ name: r.origin, target, https_user: 'u', https_pass: 'p' }, ctx()), {
+    status: 'failed',
+    comment: 'Basic Auth only supported for HTTPS',
   });
 });
