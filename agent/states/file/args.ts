@@ -145,12 +145,11 @@ const CATALOG = {
   not_found_content: { type: 'string', doc: 'What append/prepend_if_not_found add (default: repl)' },
   backslash_literal: { type: 'bool', default: false, doc: 'Backslashes in repl are literal' },
   target: { type: 'string', doc: 'What the symlink points to' },
-  atomic: { type: 'bool', default: false, doc: 'Replace an existing link atomically', unsupported: 'not implemented' },
+  atomic: { type: 'bool', default: false, doc: 'Replace an existing link atomically (halite always does)' },
   disallow_copy_and_unlink: {
     type: 'bool',
     default: false,
-    doc: 'Never copy and unlink a backup',
-    unsupported: 'not implemented',
+    doc: 'A backupname on another file system fails the state instead of being copied and unlinked',
   },
   inherit_user_and_group: {
     type: 'bool',

@@ -19,6 +19,8 @@ export interface SymlinkOps {
   /** Remove what is in the way (force) or move it aside (backupname). */
   remove?: 'file' | 'directory';
   renameTo?: string;
+  /** disallow_copy_and_unlink: a backupname on another file system fails instead of being copied. */
+  renameOnly?: boolean;
   /** Only the ownership of an existing, correct link changes. */
   chownOnly: boolean;
 }
@@ -108,6 +110,7 @@ export async function checkSymlink(args: ArgsOf<typeof SYMLINK_ARGS>, ctx: State
         return failed(`Symlink & backup dest exists and Force not set. ${name} -> ${target} - backup: ${dest}`);
       }
       ops.renameTo = dest;
+      if (args.disallow_copy_and_unlink) ops.renameOnly = true;
     } else if (force) {
       ops.remove = kind;
     } else {
@@ -146,8 +149,14 @@ export async function applySymlink(plan: Plan<SymlinkOps>, ctx: StateContext): P
   await makeDirs(ctx, ops.parents, ops.owner, ops.dirMode);
   if (ops.renameTo) {
     await fsp.rm(hostPath(ctx, ops.renameTo), { recursive: true, force: true });
-    await fsp.rename(abs, hostPath(ctx, ops.renameTo));
+    const moved = await moveAside(abs, hostPath(ctx, ops.renameTo), ops.renameOnly ?? false);
     ctx.facts.invalidatePath(ops.renameTo);
+    if (moved)
+      return {
+        result: false,
+        changes: {},
+        comment: `Unable to rename ${ops.name} to backup ${ops.renameTo} -> ${moved}`,
+      };
   } else if (ops.remove === 'directory') {
     await fsp.rm(abs, { recursive: true, force: true });
   } else {
@@ -157,6 +166,23 @@ export async function applySymlink(plan: Plan<SymlinkOps>, ctx: StateContext): P
   await symlinkAtomic(ops.target, abs);
   await chown();
   return { changes: { new: ops.name }, comment: `Created new symlink ${ops.name} -> ${ops.target}` };
+}
+
+/**
+ * Moves what is in the way to its backup name: a rename, or (Salt's shutil.move) a copy and
+ * unlink when the backup is on another file system, unless renameOnly. Returns an error text.
+ */
+async function moveAside(from: string, to: string, renameOnly: boolean): Promise<string | undefined> {
+  try {
+    await fsp.rename(from, to);
+    return undefined;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code !== 'EXDEV' || renameOnly) return e.message;
+  }
+  await fsp.cp(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  await fsp.rm(from, { recursive: true, force: true });
+  return undefined;
 }
 
 export const symlink = defineState({
