@@ -45,12 +45,8 @@ export const INSTALLED_ARGS = declareArgs({
     doc: 'Change the version of held packages (without it, the state refuses to)',
   },
   resolve_capabilities: { type: 'bool', default: false, doc: 'Resolve capabilities (zypper)', unsupported: APT },
-  bypass_file: { type: 'string', doc: 'Skip the state when this file exists', unsupported: NOT_HERE },
-  bypass_file_contains: {
-    type: 'string',
-    doc: 'With bypass_file: skip only when it contains this',
-    unsupported: NOT_HERE,
-  },
+  bypass_file: { type: 'string', doc: 'Succeed without looking when this file exists' },
+  bypass_file_contains: { type: 'string', doc: 'With bypass_file: only when the file contains this text' },
 });
 
 export const LATEST_ARGS = declareArgs({

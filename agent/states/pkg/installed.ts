@@ -1,5 +1,7 @@
 // pkg.installed: every target installed (at a version that matches its specification),
 // with one apt-get install for all that are missing.
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
 import type { Changes, Outcome, Plan, StateContext } from '../types.ts';
 import { converged, failed, opsOf, pending } from '../plan.ts';
 import { dpkgFact, versionChanges, type DpkgDb } from '../../facts/dpkg.ts';
@@ -63,7 +65,27 @@ function heldRefusal(need: readonly Target[], db: DpkgDb): string | undefined {
 const repositoryPending = (ctx: StateContext): boolean =>
   ctx.test && (ctx.pendingRequisites ?? []).some((tag) => tag.startsWith('pkgrepo_|-'));
 
+/** Salt's bypass_file: the state succeeds without looking when the file exists (and contains the text). */
+async function bypassed(args: Args, ctx: StateContext): Promise<string | undefined> {
+  if (!args.bypass_file) return undefined;
+  let text: string;
+  try {
+    const path = join(ctx.root, args.bypass_file);
+    if (!(await fsp.stat(path)).isFile()) return undefined;
+    text = await fsp.readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (args.bypass_file_contains === undefined)
+    return `pkg.installed was bypassed as bypass_file ${args.bypass_file} was present`;
+  return text.includes(args.bypass_file_contains)
+    ? `pkg.installed was bypassed as ${args.bypass_file_contains} was present in ${args.bypass_file}`
+    : undefined;
+}
+
 async function check(args: Args, ctx: StateContext): Promise<Plan<InstallOps>> {
+  const bypass = await bypassed(args, ctx);
+  if (bypass) return converged(bypass);
   if (args.pkgs?.length === 0) return converged('No packages to install provided');
   if (args.sources !== undefined) return failed("The 'sources' argument is not supported by the apt backend.");
   const read = readTargets(args);
