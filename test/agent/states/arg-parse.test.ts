@@ -161,12 +161,12 @@ t.test(
   'in a run: an argument accepted but not acted upon is a warning of the result, whatever the result',
   async (t) => {
     const r = await run(
-      'repo:\n  git.latest:\n    - name: https://example.invalid/r.git\n    - target: relative\n    - submodules: true\n',
+      'repo:\n  git.latest:\n    - name: https://example.invalid/r.git\n    - target: relative\n    - bare: true\n',
     );
     t.match(r.byId('repo'), {
       result: false,
       comment: "Target 'relative' is not an absolute path",
-      warnings: ["'submodules' is not supported by git.latest here and was ignored: not implemented"],
+      warnings: ["'bare' is not supported by git.latest here and was ignored: not implemented"],
     });
   },
 );
