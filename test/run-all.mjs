@@ -5,12 +5,17 @@
 //   node test/run-all.mjs --group integration   real processes, terminals, loopback SSH, bundles, the checkout
 //   node test/run-all.mjs --group fleet         the namespace fleet (needs root): e2e, fleet, bench, demo
 //
-// --group may be given more than once. Other arguments go to tap (options, or test files instead
-// of a group).
+// --group may be given more than once. Test files given (paths or globs) run instead of the groups:
+// `npm run test:unit -- test/x.test.ts` runs that file alone. Other arguments go to tap.
+//
+// A group's unit tests run in batches: each batch is one process that runs its files one after the
+// other (test/batch.mjs), so the start of node, tap and the loader, and the modules the files
+// share, are paid once per batch instead of once per file. --no-batch runs every file in its own
+// process. Integration and fleet files always run in their own processes.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,33 +39,101 @@ export function testFiles() {
     .sort();
 }
 
-function parseArgs(argv) {
+/** Files of a batch: enough that the per-process start is a small part of the batch's time. */
+export const BATCH_SIZE = 16;
+
+/**
+ * `files` cut into batches of at most `size` files, neighbours together (tests of one folder share
+ * most of their imports), the batches as even as the count allows.
+ */
+export function batches(files, size = BATCH_SIZE) {
+  const count = Math.ceil(files.length / size);
+  const out = [];
+  for (let i = 0, start = 0; i < count; i++) {
+    const end = start + Math.ceil((files.length - start) / (count - i));
+    out.push(files.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
+/** The entry module of a batch: runs `files` (relative to the checkout) in one process. */
+export function batchEntry(files) {
+  const runner = pathToFileURL(join(ROOT, 'test/batch.mjs')).href;
+  return [
+    `import { runBatch } from ${JSON.stringify(runner)};`,
+    '',
+    `await runBatch(${JSON.stringify(ROOT)}, ${JSON.stringify(files, null, 2)});`,
+    '',
+  ].join('\n');
+}
+
+/** A positional argument naming test files (a path or glob of scripts), not an option's value. */
+const isFileArg = (a) => !a.startsWith('-') && /\.(ts|mts|cts|js|mjs|cjs)$/.test(a);
+
+/**
+ * The command line: groups, --no-batch, test files given, and the options left for tap. An
+ * option's value given as the next argument stays with it (only script paths count as files).
+ */
+export function parseArgs(argv) {
   const groups = [];
-  const rest = [];
+  const files = [];
+  const tapArgs = [];
+  let batch = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const value = a === '--group' ? argv[++i] : a.startsWith('--group=') ? a.slice('--group='.length) : undefined;
-    if (value === undefined) rest.push(a);
-    else if (GROUPS.includes(value)) groups.push(value);
-    else throw new Error(`unknown test group '${value}' (${GROUPS.join(', ')})`);
+    if (a === '--group' || a.startsWith('--group=')) {
+      const value = a === '--group' ? argv[++i] : a.slice('--group='.length);
+      if (!GROUPS.includes(value)) throw new Error(`unknown test group '${value ?? ''}' (${GROUPS.join(', ')})`);
+      groups.push(value);
+    } else if (a === '--no-batch') batch = false;
+    else if (isFileArg(a)) files.push(a);
+    else tapArgs.push(a);
   }
-  return { groups, rest };
+  return { groups, files, tapArgs, batch };
+}
+
+/**
+ * What tap runs: the files given, or the groups' files (all groups when none is named) with the
+ * unit files in batches (entries written to `batchDir`, one per batch, by `write(path, text)`).
+ */
+export function plan({ groups, files, batch }, all, batchDir, write) {
+  if (files.length) return files;
+  const chosen = all.filter((f) => (groups.length ? groups : GROUPS).includes(groupOf(f)));
+  if (!batch) return chosen;
+  const unit = chosen.filter((f) => groupOf(f) === 'unit');
+  const entries = batches(unit).map((b, i, list) => {
+    const entry = join(batchDir, `unit-${i + 1}-of-${list.length}.mjs`);
+    write(entry, batchEntry(b));
+    return relative(ROOT, entry);
+  });
+  return [...entries, ...chosen.filter((f) => groupOf(f) !== 'unit')];
 }
 
 function run(argv) {
-  let groups, rest;
+  let args;
   try {
-    ({ groups, rest } = parseArgs(argv));
+    args = parseArgs(argv);
   } catch (err) {
     console.error(`run-all: ${err.message}`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
-  const files = groups.length ? testFiles().filter((f) => groups.includes(groupOf(f))) : [];
-  const child = spawn('npx', ['tap', '--reporter=base', ...rest, ...files], {
+  // The batch entries live in tap's own directory in the checkout (ignored by git), one directory per run.
+  const batchDir = join(ROOT, '.tap', `batches-${process.pid}`);
+  process.on('exit', () => rmSync(batchDir, { recursive: true, force: true }));
+  const files = plan(args, testFiles(), batchDir, (path, text) => {
+    mkdirSync(batchDir, { recursive: true });
+    writeFileSync(path, text);
+  });
+  const child = spawn('npx', ['tap', '--reporter=base', ...args.tapArgs, ...files], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // ^C reaches tap too (the same process group); a TERM is passed on. Either way tap ends, reports,
+  // and the batch entries are removed on the way out.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
   let tail = '';
   child.stdout.on('data', (buf) => {
     process.stdout.write(buf);

@@ -15,8 +15,8 @@ export const SHIPPED = ['halite.yaml', 'roster.yaml', 'roles', 'states', 'pillar
 let copy: string | undefined;
 
 /**
- * A temporary copy of the shipped example (one per test process, removed after it); its halite.yaml is
- * the shipped one.
+ * A temporary copy of the shipped example (one per test file, removed after it: files of a batch share
+ * this module); its halite.yaml is the shipped one.
  */
 export function shippedExample(): string {
   if (copy) return copy;
@@ -25,6 +25,9 @@ export function shippedExample(): string {
     if (name.endsWith('.yaml')) copyFileSync(join(REPO, name), join(dir, name));
     else cpSync(join(REPO, name), join(dir, name), { recursive: true });
   }
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+    copy = undefined;
+  });
   return (copy = dir);
 }
