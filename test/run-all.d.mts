@@ -19,3 +19,4 @@ export function plan(
   batchDir: string,
   write: (path: string, text: string) => void,
 ): string[];
+export function tapOptions(tapArgs: string[], run: string[], cpus?: number): string[];

@@ -14,6 +14,7 @@
 // process. Integration and fleet files always run in their own processes.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -110,6 +111,18 @@ export function plan({ groups, files, batch }, all, batchDir, write) {
   return [...entries, ...chosen.filter((f) => groupOf(f) !== 'unit')];
 }
 
+/**
+ * tap's options for the run: the ones given, and when only unit batches run and no --jobs is given,
+ * one more job than there are CPUs (tap's default leaves one free: a single job on two), since some
+ * unit tests wait on real processes and timers while another batch can use the CPU. Integration and
+ * fleet files keep tap's default.
+ */
+export function tapOptions(tapArgs, run, cpus = availableParallelism()) {
+  const onlyBatches = run.length > 0 && run.every((f) => /(^|\/)unit-\d+-of-\d+\.mjs$/.test(f));
+  const jobsGiven = tapArgs.some((a) => /^(-j|--jobs)/.test(a));
+  return onlyBatches && !jobsGiven ? [...tapArgs, `--jobs=${cpus + 1}`] : tapArgs;
+}
+
 function run(argv) {
   let args;
   try {
@@ -126,7 +139,7 @@ function run(argv) {
     mkdirSync(batchDir, { recursive: true });
     writeFileSync(path, text);
   });
-  const child = spawn('npx', ['tap', '--reporter=base', ...args.tapArgs, ...files], {
+  const child = spawn('npx', ['tap', '--reporter=base', ...tapOptions(args.tapArgs, files), ...files], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

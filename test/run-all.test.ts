@@ -3,7 +3,7 @@
 // its files through test/batch.mjs.
 import t from 'tap';
 import { join } from 'node:path';
-import { batchEntry, batches, groupOf, parseArgs, plan, testFiles } from './run-all.mjs';
+import { batchEntry, batches, groupOf, parseArgs, plan, tapOptions, testFiles } from './run-all.mjs';
 
 const ALL = [
   'test/a/one.test.ts',
@@ -83,4 +83,13 @@ t.test('a batch entry runs its files through test/batch.mjs from the checkout', 
   const text = batchEntry(['test/a/one.test.ts', 'test/b/three.test.ts']);
   t.match(text, /^import \{ runBatch \} from "file:\/\/\/.*\/test\/batch\.mjs";$/m);
   t.match(text, /await runBatch\(".*\/", \[\n {2}"test\/a\/one\.test\.ts",\n {2}"test\/b\/three\.test\.ts"\n\]\);/);
+});
+
+t.test('unit batches alone run one more job than there are CPUs unless --jobs is given', async (t) => {
+  const unit = ['.tap/batches-1/unit-1-of-2.mjs', '.tap/batches-1/unit-2-of-2.mjs'];
+  t.same(tapOptions(['--bail'], unit, 2), ['--bail', '--jobs=3']);
+  t.same(tapOptions(['--jobs=1'], unit, 2), ['--jobs=1']);
+  t.same(tapOptions(['-j1'], unit, 2), ['-j1']);
+  t.same(tapOptions([], [...unit, 'test/a/x.integration.test.ts'], 2), [], 'with other groups: tap decides');
+  t.same(tapOptions([], ['test/a/one.test.ts'], 2), [], 'files given: tap decides');
 });
