@@ -7,6 +7,7 @@
 import type { HighData, HighDecl } from '../protocol.ts';
 import { type ErrorData, toErrorData } from '../errors.ts';
 import type { StateTree } from '../store/tree.ts';
+import { type EnvTrees, treeOfEnv } from '../store/env-trees.ts';
 import { renderSls, type RenderedSls } from '../render/sls.ts';
 import type { RenderContext } from '../render/context.ts';
 import { RESERVED_SLS_KEYS } from './keywords.ts';
@@ -39,7 +40,7 @@ type Origin = { kind: 'top'; file?: string } | { kind: 'include'; sls: string; f
 class Gatherer {
   private iorder = AUTO_ORDER_START;
   private readonly done = new Set<string>();
-  private avail?: string[];
+  private readonly avail = new Map<string, string[]>();
   readonly out: Gathered = {
     high: {},
     ids: [],
@@ -55,11 +56,20 @@ class Gatherer {
     private readonly ctx: RenderContext,
     private readonly envs: ReadonlySet<string>,
     private readonly autoOrdered: boolean,
+    private readonly envTrees?: EnvTrees,
   ) {}
 
-  /** SLS names matching a pattern; a name without glob characters stands for itself. */
-  expand(pattern: string): string[] {
-    return expandSls(pattern, () => (this.avail ??= listSls(this.tree)));
+  private treeOf(env: string): StateTree {
+    return treeOfEnv(this.tree, this.envTrees, env);
+  }
+
+  /** SLS names of `env` matching a pattern; a name without glob characters stands for itself. */
+  expand(pattern: string, env: string): string[] {
+    return expandSls(pattern, () => {
+      let names = this.avail.get(env);
+      if (!names) this.avail.set(env, (names = listSls(this.treeOf(env))));
+      return names;
+    });
   }
 
   renderState(sls: string, env: string, origin: Origin): void {
@@ -69,7 +79,7 @@ class Gatherer {
     const ctx = env === this.ctx.saltenv ? this.ctx : { ...this.ctx, saltenv: env };
     let r: RenderedSls;
     try {
-      r = renderSls(this.tree, sls, ctx);
+      r = renderSls(this.treeOf(env), sls, ctx);
     } catch (err) {
       // A renderer fault must not take the other SLS down with it.
       const e = toErrorData(err);
@@ -106,7 +116,7 @@ class Gatherer {
         this.out.errors.push(compileError('SLS_STRUCTURE', res.problem, { file: r.file, line: r.lines.include }));
         continue;
       }
-      for (const target of this.expand(res.sls)) {
+      for (const target of this.expand(res.sls, res.env)) {
         this.renderState(target, res.env, { kind: 'include', sls, file: r.file, line: r.lines.include });
       }
     }
@@ -201,12 +211,14 @@ export function gatherHigh(
   top: Record<string, string[]>,
   topFile?: string,
   autoOrder = true,
+  envTrees?: EnvTrees,
 ): Gathered {
-  const envs = new Set([ctx.saltenv, ...Object.keys(top)]);
-  const g = new Gatherer(tree, ctx, envs, autoOrder);
+  // with file_roots, the saltenvs that exist are those it names (Salt's fileserver envs)
+  const envs = new Set(envTrees ? envTrees.keys() : [ctx.saltenv, ...Object.keys(top)]);
+  const g = new Gatherer(tree, ctx, envs, autoOrder, envTrees);
   for (const [env, list] of Object.entries(top)) {
     for (const pattern of list) {
-      for (const sls of g.expand(pattern)) g.renderState(sls, env, { kind: 'top', file: topFile });
+      for (const sls of g.expand(pattern, env)) g.renderState(sls, env, { kind: 'top', file: topFile });
     }
   }
   return g.out;

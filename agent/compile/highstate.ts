@@ -12,6 +12,7 @@
 import type { HighData, LowChunk } from '../protocol.ts';
 import { type ErrorData, toErrorData } from '../errors.ts';
 import type { StateTree } from '../store/tree.ts';
+import type { EnvTrees } from '../store/env-trees.ts';
 import type { RenderContext } from '../render/context.ts';
 import { matchTop } from '../top/top.ts';
 import { gatherHigh } from './gather.ts';
@@ -26,6 +27,10 @@ export interface CompileInput {
   ctx: RenderContext;
   /** Explicit SLS list (rendered in ctx.saltenv) instead of the top file, like state.sls. */
   sls?: string[];
+  /** saltenv → state tree (file_roots); absent: `tree` serves every saltenv. */
+  envs?: EnvTrees;
+  /** Salt's `saltenv=` on a highstate: only this saltenv's top file and section apply. */
+  saltenv?: string;
   /** Salt's state_auto_order (default true): declarations without `order` run in file order. */
   autoOrder?: boolean;
 }
@@ -55,12 +60,15 @@ export function compileHighstate(input: CompileInput): CompileOutput {
   let top: Record<string, string[]>;
   if (input.sls) top = { [ctx.saltenv]: [...input.sls] };
   else {
-    const t = matchTop(tree, ctx, TOP_FILE);
+    const t = matchTop(tree, ctx, TOP_FILE, {
+      ...(input.envs ? { envs: input.envs } : {}),
+      ...(input.saltenv !== undefined ? { only: input.saltenv } : {}),
+    });
     top = t.top;
     errors.push(...t.errors);
   }
 
-  const g = gatherHigh(tree, ctx, top, input.sls ? undefined : TOP_FILE, input.autoOrder ?? true);
+  const g = gatherHigh(tree, ctx, top, input.sls ? undefined : TOP_FILE, input.autoOrder ?? true, input.envs);
   errors.push(...g.errors);
   warnings.push(...g.warnings);
   errors.push(...applyExtends(g.high, g.ids, g.extends, g.excludes, g.broken));

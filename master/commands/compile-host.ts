@@ -8,6 +8,7 @@ import { type GrainOverride, applyGrainOverrides, rosterGrains } from '../config
 import { compilePillar } from '../pillar/compile.ts';
 import type { RosterHost } from '../config/roster.ts';
 import type { Workspace } from '../config/workspace.ts';
+import { usageError } from '../cli-error.ts';
 
 export const SALTENV = 'base';
 
@@ -32,6 +33,16 @@ export interface CompileOptions {
   overrides?: readonly GrainOverride[];
   /** Compile only these SLS (show sls) instead of the top file's. */
   sls?: string[];
+  /** `--saltenv`: the SLS are this saltenv's; a highstate reads only its top file and section. */
+  saltenv?: string;
+}
+
+/** A `--saltenv` the workspace has (with file_roots, one it names; without, base). */
+export function checkSaltenv(ws: Workspace, env: string | undefined): string | undefined {
+  if (env === undefined) return undefined;
+  const known = ws.envs ? [...ws.envs.keys()] : [SALTENV];
+  if (!known.includes(env)) throw usageError(`unknown saltenv '${env}': the environments are ${known.join(', ')}`);
+  return env;
 }
 
 function withHost(errors: readonly ErrorData[], host: string): ErrorData[] {
@@ -56,7 +67,12 @@ function stateGrains(host: RosterHost, opts: CompileOptions): Grains {
 export function compileTop(ws: Workspace, host: RosterHost, opts: CompileOptions = {}): Omit<CompiledHost, 'chunks'> {
   const p = hostPillar(ws, host);
   if (p.errors.length) return { top: {}, errors: p.errors, secrets: p.secrets };
-  const r = matchTop(ws.states, { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: SALTENV });
+  const r = matchTop(
+    ws.states,
+    { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: opts.saltenv ?? SALTENV },
+    'top.sls',
+    { ...(ws.envs ? { envs: ws.envs } : {}), ...(opts.saltenv ? { only: opts.saltenv } : {}) },
+  );
   return { top: r.top, errors: withHost(r.errors, host.id), secrets: p.secrets };
 }
 
@@ -66,8 +82,10 @@ export function compileHost(ws: Workspace, host: RosterHost, opts: CompileOption
   if (p.errors.length) return { top: {}, chunks: [], errors: p.errors, secrets: p.secrets };
   const r = compileHighstate({
     tree: ws.states,
-    ctx: { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: SALTENV },
+    ctx: { grains: stateGrains(host, opts), pillar: p.pillar, saltenv: opts.saltenv ?? SALTENV },
     ...(opts.sls ? { sls: opts.sls } : {}),
+    ...(ws.envs ? { envs: ws.envs } : {}),
+    ...(opts.saltenv ? { saltenv: opts.saltenv } : {}),
     autoOrder: ws.config.stateAutoOrder,
   });
   return {

@@ -3,14 +3,14 @@
 // with the hosts it concerns.
 import type { Command } from 'commander';
 import type { ErrorData } from '../../agent/errors.ts';
-import { compileHost } from './compile-host.ts';
+import { checkSaltenv, compileHost } from './compile-host.ts';
 import { exitCodeFor } from '../exit-codes.ts';
 import { formatErrors, formatWarnings, groupErrors } from '../output/errors.ts';
 import { redact } from '../pillar/redact.ts';
 import { checkSchedules } from '../config/schedule-check.ts';
 import { openWorkspace } from '../config/workspace.ts';
 import type { CommandContext } from '../output/cli-io.ts';
-import type { GlobalOptions } from './options.ts';
+import { type GlobalOptions, saltenvOption } from './options.ts';
 import { printWarnings } from './report.ts';
 
 export interface LintSummary {
@@ -39,7 +39,8 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       'check the configuration, roles and roster, compile the highstate of every roster host, and report all errors',
     )
     .option('--strict', 'treat warnings (what Salt accepts but fails when the state runs) as errors')
-    .action((o: { strict?: boolean }, cmd: Command) => {
+    .addOption(saltenvOption())
+    .action((o: { strict?: boolean; saltenv?: string }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       // the same checks as a job: halite.yaml errors end the command (exit 5) here already
       const ws = openWorkspace({
@@ -50,11 +51,12 @@ export function registerLint(program: Command, ctx: CommandContext): void {
         roles: true,
       });
       printWarnings(ctx, ws);
+      const saltenv = checkSaltenv(ws, o.saltenv);
       const schedules = checkSchedules(ws.config, ws.roles, ws.roster);
       const all: ErrorData[] = [...(ws.roles?.errors ?? []), ...ws.roster.errors, ...schedules.errors];
       const warnings: ErrorData[] = [...schedules.warnings];
       for (const host of ws.roster.hosts) {
-        const r = compileHost(ws, host);
+        const r = compileHost(ws, host, saltenv ? { saltenv } : {});
         all.push(...redact(r.errors, r.secrets));
         warnings.push(...redact(r.warnings ?? [], r.secrets));
       }

@@ -14,6 +14,15 @@ export interface HostOptions extends GlobalOptions {
   host: string;
   grain: GrainOverride[];
   out: OutputFormat;
+  /** `--saltenv`. */
+  saltenv?: string;
+}
+
+export function saltenvOption(): Option {
+  return new Option(
+    '--saltenv <env>',
+    "the saltenv (file_roots environment): the SLS are this environment's; a highstate applies only its top file's section for it",
+  );
 }
 
 export function outOption(): Option {

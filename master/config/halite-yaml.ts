@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ErrorData } from '../../agent/errors.ts';
 import { FieldCheck } from './field-check.ts';
+import { type FileRoots, readFileRoots } from './file-roots.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits, parseSize } from './host-limits.ts';
 import { type JumpHost, readJump } from './jump-spec.ts';
 import { isPort, isPosixUser, isSafeToken } from './names.ts';
@@ -44,6 +45,8 @@ export interface HaliteConfig {
   /** Directory relative paths were resolved against. */
   dir: string;
   states: string;
+  /** Salt's file_roots: saltenv → state directories in search order; absent: `states` is base. */
+  fileRoots?: FileRoots;
   pillar: string;
   privatePillar: string;
   roles: string;
@@ -112,6 +115,7 @@ const TOP_KEYS = [
   'jobs',
   'schedules',
   'state_auto_order',
+  'file_roots',
 ];
 const JOBS_KEYS = ['keep_days', 'keep_count'];
 const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist', 'allow_sha1'];
@@ -180,6 +184,9 @@ export function parseConfig(text: string, file: string): ConfigResult {
     if (isPathString(v)) config[field] = resolvePath(dir, v);
     else check.expected([key], 'a path', v);
   }
+
+  const roots = readFileRoots(check, data.file_roots, (p) => resolvePath(dir, p), data.states !== undefined);
+  if (roots) config.fileRoots = roots;
 
   const take = <T>(
     path: string[],

@@ -2,7 +2,9 @@
 import { existsSync, statSync } from 'node:fs';
 import type { ErrorData } from '../../agent/errors.ts';
 import { FsTree, type StateTree } from '../../agent/store/tree.ts';
-import { type TreeRoot, treeRoots } from '../../agent/store/tree-root.ts';
+import { TreeRoot, treeRoots } from '../../agent/store/tree-root.ts';
+import { type EnvTrees, OverlayTree } from '../../agent/store/env-trees.ts';
+import type { FileRoots } from './file-roots.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { type HaliteConfig, loadConfig } from './halite-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -15,6 +17,9 @@ export interface Workspace {
   states: StateTree;
   /** The state tree's root: what is shipped to VMs is listed and read through it. */
   statesRoot: TreeRoot;
+  /** With file_roots: saltenv → its tree (`states` is base's), and the directories it is read from. */
+  envs?: EnvTrees;
+  envRoots?: ReadonlyMap<string, readonly TreeRoot[]>;
   pillar: StateTree;
   /** The private pillar tree, when its directory exists. */
   privatePillar?: StateTree;
@@ -47,7 +52,16 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
   const { config, errors } = loadConfig(opts.config, opts.env, opts.cwd);
   if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
   const missing: ErrorData[] = [];
-  if (!isDir(config.states)) {
+  const stateDirs = config.fileRoots ? Object.values(config.fileRoots).flat() : [];
+  for (const dir of new Set(stateDirs)) {
+    if (!isDir(dir))
+      missing.push({
+        code: 'CONFIG',
+        message: `file_roots: directory ${dir} does not exist`,
+        ...(config.file ? { file: config.file } : {}),
+      });
+  }
+  if (!config.fileRoots && !isDir(config.states)) {
     missing.push({
       code: 'CONFIG',
       message: `states: directory ${config.states} does not exist`,
@@ -64,15 +78,36 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
   const hasPrivate = existsSync(config.privatePillar) && isDir(config.privatePillar);
   // each tree is read only inside its own root, and never through a symlink into another one
   const roots = treeRoots({ states: config.states, pillar: config.pillar, privatePillar: config.privatePillar });
+  const envs = config.fileRoots ? fileRootTrees(config.fileRoots, config) : undefined;
   return {
     config,
     roster,
     ...(roles ? { roles } : {}),
-    states: new FsTree(roots.states),
+    states: envs?.trees.get('base') ?? new FsTree(roots.states),
     statesRoot: roots.states,
+    ...(envs ? { envs: envs.trees, envRoots: envs.roots } : {}),
     pillar: new FsTree(roots.pillar!),
     privatePillar: hasPrivate ? new FsTree(roots.privatePillar!) : undefined,
   };
+}
+
+/** Each saltenv's tree over its directories, each fenced off from the pillars (base always exists). */
+function fileRootTrees(
+  fileRoots: FileRoots,
+  config: HaliteConfig,
+): { trees: Map<string, StateTree>; roots: Map<string, TreeRoot[]> } {
+  const fences = [
+    { dir: config.pillar, name: 'the pillar' },
+    { dir: config.privatePillar, name: 'the private pillar' },
+  ];
+  const trees = new Map<string, StateTree>();
+  const roots = new Map<string, TreeRoot[]>();
+  for (const env of ['base', ...Object.keys(fileRoots).filter((e) => e !== 'base')]) {
+    const list = (fileRoots[env] ?? []).map((d) => new TreeRoot(d, fences));
+    roots.set(env, list);
+    trees.set(env, list.length === 1 ? new FsTree(list[0]) : new OverlayTree(list.map((r) => new FsTree(r))));
+  }
+  return { trees, roots };
 }
 
 /**

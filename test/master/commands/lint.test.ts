@@ -72,7 +72,7 @@ t.test("a bad halite.yaml key: exit 5, at the key's line", async (t) => {
   t.equal(unknown.code, 5);
   t.equal(
     unknown.err,
-    `${join(unknown.dir, 'halite.yaml')}:4: concurency: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules, state_auto_order) (CONFIG)\n`,
+    `${join(unknown.dir, 'halite.yaml')}:4: concurency: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules, state_auto_order, file_roots) (CONFIG)\n`,
   );
   const nested = await lint({ 'halite.yaml': 'levels:\n  staging: {}\n  production:\n    jmp: 10.0.0.1\n' });
   t.equal(nested.code, 5);

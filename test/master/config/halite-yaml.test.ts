@@ -123,7 +123,7 @@ const bad: Array<[string, number, string]> = [
   [
     'statez: states',
     1,
-    'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules, state_auto_order)',
+    'statez: unknown field (expected one of: states, pillar, private_pillar, roles, roster, jobs_db, ssh, levels, concurrency, agent_linger, host_timeout, host_idle_timeout, host_max_line, host_max_output, jobs, schedules, state_auto_order, file_roots)',
   ],
   ['levels: [staging]', 1, 'levels: expected a map of level name to settings, got a list'],
   ['levels:\n  staging: 3', 2, 'levels.staging: expected a map {jump}, got the number 3'],
