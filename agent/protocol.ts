@@ -189,8 +189,12 @@ export interface JobEnvelope {
   stateTimeout?: number;
   /** Seconds to wait for another run holding the host's lock (default 0: fail at once). */
   lockWait?: number;
-  /** The state tree: tree-relative path → sha256 of its contents. */
+  /** The state tree: tree-relative path → sha256 of its contents (base's, with several saltenvs). */
   manifest: Record<string, string>;
+  /** With several saltenvs (file_roots): saltenv → the manifest of its tree, in search order. */
+  envs?: Record<string, Record<string, string>>;
+  /** `saltenv` was asked for (Salt's `saltenv=`): a highstate applies only its top file's section for it. */
+  onlySaltenv?: boolean;
   /** Seconds the agent stays resident after this job, waiting for the next one (0: exit). */
   linger?: number;
   /** Earlier jobs whose outcome on this host the master never received: the agent sends the one it kept. */

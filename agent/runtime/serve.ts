@@ -29,6 +29,7 @@ import { LineReader } from '../util/line-reader.ts';
 import { acquireLock, DEFAULT_LOCK_FILE, LockBusyError, type Lock } from './lock.ts';
 import { clearStalePolicy } from '../backends/policy-rc.ts';
 import { ManifestTree } from '../store/manifest-tree.ts';
+import type { EnvTrees } from '../store/env-trees.ts';
 import { type Grains, HEARTBEAT_MS, type JobEnvelope, type StateResult, type WireMessage } from '../protocol.ts';
 import { redact } from '../pillar/redact.ts';
 import { stderrLogger, templateLog } from '../states/context.ts';
@@ -101,9 +102,17 @@ function toEnvelope(msg: Record<string, unknown>): JobEnvelope {
   };
 }
 
+/** Each saltenv's tree over the cache, when the master shipped several (file_roots). */
+function manifestEnvs(env: JobEnvelope, cas: Cas): EnvTrees | undefined {
+  if (!env.envs || typeof env.envs !== 'object') return undefined;
+  return new Map(
+    Object.entries(env.envs).map(([name, m]) => [name, new ManifestTree(m, cas, `salt://?saltenv=${name}`)]),
+  );
+}
+
 /** Makes sure every file of the manifest is in the cache, asking the master for the missing ones. */
 async function fetchFiles(env: JobEnvelope, cas: Cas, lines: LineReader, o: ServeOptions): Promise<void> {
-  const missing = cas.missing(Object.values(env.manifest));
+  const missing = cas.missing([env.manifest, ...Object.values(env.envs ?? {})].flatMap((m) => Object.values(m)));
   if (!missing.length) return;
   send(o, { type: 'need-files', hashes: missing });
   const msg = await readMessage(lines, 'files');
@@ -219,6 +228,7 @@ async function serveJob(o: ServeOptions): Promise<number> {
       }
     }
     const tree = new ManifestTree(env.manifest, cas);
+    const envs = manifestEnvs(env, cas);
     const ctx = {
       grains,
       pillar: env.pillar,
@@ -231,6 +241,8 @@ async function serveJob(o: ServeOptions): Promise<number> {
       ? compileCache(o.compileCache, {
           agent: agentName(),
           manifest: env.manifest,
+          ...(env.envs ? { envs: env.envs } : {}),
+          ...(env.onlySaltenv ? { onlySaltenv: true } : {}),
           sls: env.sls ?? null,
           ctx,
           ...(autoOrder ? {} : { autoOrder }),
@@ -245,6 +257,8 @@ async function serveJob(o: ServeOptions): Promise<number> {
         tree,
         ctx: { ...ctx, functions, log: templateLog(log, hide) },
         ...(env.sls?.length ? { sls: env.sls } : {}),
+        ...(envs ? { envs } : {}),
+        ...(env.onlySaltenv ? { saltenv: env.saltenv } : {}),
         autoOrder,
       });
       if (compiled.errors.length) {
@@ -265,6 +279,7 @@ async function serveJob(o: ServeOptions): Promise<number> {
         mine: env.mine,
         ...(env.inventory ? { inventory: env.inventory } : {}),
         tree,
+        ...(envs ? { envs } : {}),
         saltenv: env.saltenv,
         root: o.root ?? '/',
         log,

@@ -1,6 +1,7 @@
 // Builds the StateContext for a run from the run's data, with defaults for the rest.
 import type { Grains, LowChunk, InventoryHost, MineData, Pillar } from '../protocol.ts';
 import { MemTree, type StateTree } from '../store/tree.ts';
+import { type EnvTrees, treeOfEnv } from '../store/env-trees.ts';
 import { renderTemplate } from '../render/template.ts';
 import { saltFunctions } from '../render/salt.ts';
 import type { TemplateLogLevel } from '../render/context.ts';
@@ -19,6 +20,11 @@ export interface ContextOptions {
   inventory?: InventoryHost[];
   opts?: Record<string, unknown>;
   tree?: StateTree;
+  /**
+   * With several saltenvs: each one's tree. A chunk's `salt://` sources and templates are then read
+   * from the tree of the saltenv its SLS came from, as Salt's states use their `__env__`.
+   */
+  envs?: EnvTrees;
   root?: string;
   run?: Runner;
   facts?: FactCache;
@@ -59,8 +65,9 @@ export function makeContext(o: ContextOptions = {}): StateContext {
   const run: Runner = (argv, opts = {}) => baseRun(argv, signal && !opts.signal ? { ...opts, signal } : opts);
   const grains = o.grains ?? {};
   const pillar = o.pillar ?? {};
-  const saltenv = o.saltenv ?? 'base';
-  const tree = o.tree ?? new MemTree({});
+  const own = o.envs && o.chunk?.env ? o.chunk.env : undefined;
+  const saltenv = own ?? o.saltenv ?? 'base';
+  const tree = own ? treeOfEnv(o.tree ?? new MemTree({}), o.envs, own) : (o.tree ?? new MemTree({}));
   const data = { grains, pillar, saltenv, mine: o.mine, inventory: o.inventory, opts: o.opts };
   const ctx: StateContext = {
     test: o.test ?? false,

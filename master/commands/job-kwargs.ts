@@ -10,6 +10,8 @@ export interface JobKwargs {
   /** `pillar=`: merged over each host's compiled pillar, last. */
   pillar?: Record<string, unknown>;
   test?: boolean;
+  /** `saltenv=`: the SLS are this saltenv's; a highstate applies only its top file's section for it. */
+  saltenv?: string;
 }
 
 const TRUE = new Set(['true', 'yes', 'on', '1']);
@@ -44,7 +46,10 @@ export function jobKwargs(args: readonly string[]): JobKwargs {
       const v = value.toLowerCase();
       if (!TRUE.has(v) && !FALSE.has(v)) throw usageError(`test=: True or False, not '${value}'`);
       out.test = TRUE.has(v);
-    } else throw usageError(`unsupported keyword argument '${key}=' (halite takes pillar= and test=)`);
+    } else if (key === 'saltenv') {
+      if (!value) throw usageError('saltenv=: name a saltenv');
+      out.saltenv = value;
+    } else throw usageError(`unsupported keyword argument '${key}=' (halite takes pillar=, test= and saltenv=)`);
   }
   return out;
 }

@@ -27,7 +27,8 @@ import { jobTransportFor, printSha1Warning, requireLoginKeys } from './fleet.ts'
 import type { JobTransport, Transport } from '../transport/transport.ts';
 import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
 import { type SignalSource, onInterrupt } from './interrupt.ts';
-import type { GlobalOptions } from './options.ts';
+import { type GlobalOptions, saltenvOption } from './options.ts';
+import { checkSaltenv } from './compile-host.ts';
 import { printWarnings } from './report.ts';
 import { type TargetOptions, addTargetOptions, applyTargetOptions, batchOption } from './target-options.ts';
 import { type JobKwargs, pillarOverride } from './job-kwargs.ts';
@@ -46,6 +47,8 @@ export interface JobCliOptions extends GlobalOptions, TargetOptions, ConfirmOpti
   timeout?: number;
   /** Merged over each host's compiled pillar, last (`--pillar` or Salt's `pillar=`). */
   pillar?: Record<string, unknown>;
+  /** `--saltenv` or Salt's `saltenv=`. */
+  saltenv?: string;
 }
 
 export interface JobHooks {
@@ -104,7 +107,8 @@ export function addJobOptions(cmd: Command, kwargs = true): Command {
         '--pillar <yaml>',
         "pillar data merged over each host's compiled pillar, last (also as Salt's pillar='{…}')",
       ).argParser((v) => pillarOverride(v, '--pillar')),
-    );
+    )
+    .addOption(saltenvOption());
   return kwargs ? c.argument('[kwargs...]', 'Salt-style keyword arguments: pillar=\'{"k": "v"}\', test=True') : c;
 }
 
@@ -114,6 +118,7 @@ export function withKwargs(opts: JobCliOptions, kw: JobKwargs): JobCliOptions {
     ...opts,
     ...(kw.pillar ? { pillar: kw.pillar } : {}),
     ...(kw.test !== undefined ? { test: kw.test } : {}),
+    ...(kw.saltenv !== undefined ? { saltenv: kw.saltenv } : {}),
   };
 }
 
@@ -243,6 +248,7 @@ export type JobRunOptions = Pick<
   | 'host'
   | 'target'
   | 'pillar'
+  | 'saltenv'
 >;
 
 /**
@@ -259,6 +265,7 @@ export async function executeJob(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<JobOutcome> {
   const { ws, hosts, rejected } = planned;
+  const saltenv = checkSaltenv(ws, opts.saltenv);
   const concurrency = opts.concurrency ?? ws.config.concurrency;
   const transport = hooks.transport ?? jobTransportFor({ ...ws.config, concurrency }, env, starter.debug);
   if (!hooks.runner) transport.warm(hosts.filter((h) => !rejected.has(h.id)).map((h) => targetFor(h, ws.config)));
@@ -271,6 +278,7 @@ export async function executeJob(
       bootstrap: Boolean(opts.bootstrap),
       limits,
       ...(opts.pillar ? { pillarOverride: opts.pillar } : {}),
+      ...(saltenv ? { saltenv } : {}),
       ...(starter.onAgentEvent ? { onAgentEvent: starter.onAgentEvent } : {}),
     };
     const run = await (hooks.runner ?? pushRunner)(runnerEnv);
@@ -278,6 +286,7 @@ export async function executeJob(
     if (sls) args.sls = sls;
     if (opts.batch) args.batch = opts.batch;
     if (opts.failhard) args.failhard = true;
+    if (saltenv) args.saltenv = saltenv;
     if (opts.timeout) args.timeout = opts.timeout;
     // the keys only: what an operator types on the command line may be as sensitive as pillar
     if (opts.pillar) args.pillar_override = Object.keys(opts.pillar);

@@ -17,9 +17,12 @@ export interface EnvelopeInput {
   pillar: StateTree;
   privatePillar?: StateTree;
   manifest: Manifest;
+  /** With file_roots: saltenv → manifest (master/push/env-manifest.ts). */
+  envs?: Record<string, Manifest>;
   mine?: MineData;
   /** Roster hosts with their reported addresses (master/pillar/inventory.ts inventoryHosts). */
   inventory?: InventoryHost[];
+  /** `--saltenv`: the SLS are this saltenv's; a highstate applies only its top file's section for it. */
   saltenv?: string;
   sls?: string[];
   test?: boolean;
@@ -44,7 +47,8 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutcome {
   const p = compilePillar({
     tree: input.pillar,
     grains,
-    saltenv,
+    // the pillar's own environment stays base (Salt's pillarenv is apart from saltenv)
+    saltenv: 'base',
     ...(input.privatePillar ? { privateTree: input.privatePillar } : {}),
     ...(input.mine ? { mine: input.mine } : {}),
     ...(input.inventory ? { inventory: input.inventory } : {}),
@@ -62,6 +66,8 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutcome {
     manifest: input.manifest,
   };
   if (input.inventory) envelope.inventory = input.inventory;
+  if (input.envs) envelope.envs = input.envs;
+  if (input.saltenv !== undefined) envelope.onlySaltenv = true;
   if (input.sls?.length) envelope.sls = [...input.sls];
   if (input.failhard !== undefined) envelope.failhard = input.failhard;
   if (input.stateTimeout !== undefined) envelope.stateTimeout = input.stateTimeout;

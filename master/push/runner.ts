@@ -11,6 +11,7 @@ import { pushHost } from './host.ts';
 import { recordRecovered } from './recover.ts';
 import { targetFor } from '../transport/target.ts';
 import { treeManifest } from './manifest.ts';
+import { envManifests } from './env-manifest.ts';
 import type { Workspace } from '../config/workspace.ts';
 
 /** What the per-host runner is built from. */
@@ -26,11 +27,14 @@ export interface RunnerEnv {
   onAgentEvent?(host: string, event: AgentEvent): void;
   /** Merged over each host's compiled pillar, last (`--pillar`, Salt's `pillar=`). */
   pillarOverride?: Record<string, unknown>;
+  /** `--saltenv` (Salt's `saltenv=`). */
+  saltenv?: string;
 }
 
 export function pushRunner(env: RunnerEnv): HostRunner {
   const { ws, transport, store } = env;
-  const tree = treeManifest(ws.statesRoot);
+  const multi = ws.envRoots ? envManifests(ws.envRoots) : undefined;
+  const tree = multi ? { manifest: multi.envs.base ?? {}, read: multi.read } : treeManifest(ws.statesRoot);
   const snapshot = inventoryByWave(store, ws.roster.hosts);
   const file = tree.read;
   return async (host, opts): Promise<PushResult> => {
@@ -42,6 +46,8 @@ export function pushRunner(env: RunnerEnv): HostRunner {
       pillar: ws.pillar,
       ...(ws.privatePillar ? { privatePillar: ws.privatePillar } : {}),
       manifest: tree.manifest,
+      ...(multi ? { envs: multi.envs } : {}),
+      ...(env.saltenv ? { saltenv: env.saltenv } : {}),
       mine,
       inventory,
       test: opts.test,

@@ -20,7 +20,8 @@ t.test('parsing', async (t) => {
   t.throws(() => jobKwargs(['pillar=[1, 2]']), /pillar=: a mapping is expected/);
   t.throws(() => jobKwargs(['pillar={"a": ']), /pillar=: not valid YAML or JSON/);
   t.throws(() => jobKwargs(['test=maybe']), /test=: True or False/);
-  t.throws(() => jobKwargs(['saltenv=dev']), /unsupported keyword argument 'saltenv='/);
+  t.throws(() => jobKwargs(['pillarenv=dev']), /unsupported keyword argument 'pillarenv='/);
+  t.same(jobKwargs(['saltenv=dev']), { names: [], saltenv: 'dev' });
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'halite-kwargs-'));
@@ -76,7 +77,7 @@ t.test('highstate with an SLS name, or an unknown keyword: usage errors', async 
   const named = await halite('highstate', '--all', 'memcached');
   t.equal(named.code, 64);
   t.match(named.err, /highstate takes no SLS names \(memcached\): use halite sls/);
-  const unknown = await halite('highstate', '--all', 'saltenv=dev');
+  const unknown = await halite('highstate', '--all', 'pillarenv=dev');
   t.equal(unknown.code, 64);
-  t.match(unknown.err, /unsupported keyword argument 'saltenv='/);
+  t.match(unknown.err, /unsupported keyword argument 'pillarenv='/);
 });
