@@ -84,6 +84,10 @@ export function makeContext(o: ContextOptions = {}): StateContext {
     backup: o.backup ?? { dir: DEFAULT_BACKUP_DIR, keep: DEFAULT_BACKUP_KEEP },
     log: o.log ?? stderrLogger,
   };
+  if (o.envs) {
+    const envs = o.envs;
+    ctx.treeOf = (env) => treeOfEnv(tree, envs, env);
+  }
   if (signal) ctx.signal = signal;
   if (o.chunk) ctx.chunk = o.chunk;
   if (o.chunks) ctx.chunks = o.chunks;

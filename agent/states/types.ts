@@ -75,6 +75,8 @@ export interface StateContext extends HostContext {
   saltenv: string;
   /** The state tree `salt://` sources are read from. */
   tree: StateTree;
+  /** With several saltenvs: another saltenv's tree, for `salt://path?saltenv=x`. */
+  treeOf?(saltenv: string): StateTree;
   /** Renders a Jinja template with the run's grains/pillar/salt plus `context`. */
   renderTemplate(file: string, source: string, context?: Record<string, unknown>): TemplateResult;
   /**

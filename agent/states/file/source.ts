@@ -46,7 +46,10 @@ function readLocal(path: string, ctx: StateContext): string | undefined {
 /** Reads one source: no text when it does not exist, `refused` for a salt:// path the tree refuses. */
 export function readSource(source: string, ctx: StateContext): { text?: string; refused?: string } {
   const salt = parseSaltUrl(source);
-  if (salt) return readTreeFile(ctx.tree, salt.path);
+  if (salt) {
+    const tree = salt.saltenv !== undefined && ctx.treeOf ? ctx.treeOf(salt.saltenv) : ctx.tree;
+    return readTreeFile(tree, salt.path);
+  }
   const text = source.startsWith('/') || source.startsWith('file:///') ? readLocal(source, ctx) : undefined;
   return text === undefined ? {} : { text };
 }

@@ -27,7 +27,8 @@ function workspace(t: { teardown(fn: () => void): void }): string {
       'motd-{{ saltenv }}:\n  file.managed:\n    - name: {{ grains["out"] }}/motd-{{ saltenv }}\n    - source: salt://files/motd\n',
     'states/files/motd': 'base motd\n',
     'states-dev/top.sls': "dev:\n  '*':\n    - app\n",
-    'states-dev/app.sls': 'include:\n  - motd\n',
+    'states-dev/app.sls':
+      'include:\n  - motd\nbase-motd:\n  file.managed:\n    - name: {{ grains["out"] }}/motd-from-base\n    - source: salt://files/motd?saltenv=base\n',
     'states-dev/files/motd': 'dev motd\n',
   });
   return dir;
@@ -90,6 +91,7 @@ t.test('a two-environment highstate: both top files, each SLS from its own salte
   t.equal(first.asked.length, 6, 'each distinct content asked for once');
   t.equal(readFileSync(join(dir, 'motd-base'), 'utf8'), 'base motd\n');
   t.equal(readFileSync(join(dir, 'motd-dev'), 'utf8'), 'dev motd\n', "dev's motd SLS reads dev's salt://files/motd");
+  t.equal(readFileSync(join(dir, 'motd-from-base'), 'utf8'), 'base motd\n', 'salt://…?saltenv=base reads base');
   const again = await push(dir);
   t.equal(again.code, 0);
   t.same(again.asked, [], 'unchanged files are not sent again');
@@ -100,7 +102,7 @@ t.test("saltenv=dev: only dev's top file section is applied", async (t) => {
   const r = await push(dir, { saltenv: 'dev' });
   t.equal(r.code, 0, JSON.stringify(r.events));
   const results = r.events.filter((e) => e.type === 'result');
-  t.equal(results.length, 1);
+  t.equal(results.length, 2);
   t.equal(readFileSync(join(dir, 'motd-dev'), 'utf8'), 'dev motd\n');
   t.throws(() => readFileSync(join(dir, 'motd-base')), 'base section not applied');
 });
