@@ -19,6 +19,8 @@ import localeModule from './locale.ts';
 import alternativesModule from './alternatives.ts';
 import archiveModule from './archive.ts';
 import mountModule from './mount.ts';
+import pipModule from './pip/index.ts';
+import npmModule from './npm.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -40,6 +42,8 @@ export const modules: Readonly<Record<string, StateModule>> = {
   alternatives: alternativesModule,
   archive: archiveModule,
   mount: mountModule,
+  pip: pipModule,
+  npm: npmModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

@@ -29,6 +29,8 @@ export const STATE_FUNCTIONS: Readonly<Record<string, readonly string[]>> = Obje
   ssh_auth: ['present', 'absent'],
   cron: ['present', 'absent', 'env_present', 'env_absent'],
   git: ['latest'],
+  pip: ['installed', 'removed'],
+  npm: ['installed', 'removed'],
   sysctl: ['present'],
   host: ['present', 'absent'],
   debconf: ['set'],

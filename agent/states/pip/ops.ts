@@ -1,0 +1,20 @@
+// What pip.installed's apply is handed by its check.
+import type { Installed } from '../../backends/pip.ts';
+import type { PipTarget } from './requirement.ts';
+import type { PipSession } from './session.ts';
+
+export interface PipInstallOps {
+  session: PipSession;
+  argv: string[];
+  /** The requirements file's text, handed to pip on stdin (-r /dev/stdin). */
+  input?: string;
+  requirements?: string;
+  targets: PipTarget[];
+  before: Map<string, Installed>;
+  /** Comments of targets already installed, reported with the outcome. */
+  already: string[];
+  /** Reinstalled on purpose (force_reinstall, ignore_installed): reported even at the same version. */
+  forced: boolean;
+  /** pip --target: where pip list looks afterwards. */
+  path?: string;
+}
