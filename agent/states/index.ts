@@ -21,6 +21,8 @@ import archiveModule from './archive.ts';
 import mountModule from './mount.ts';
 import pipModule from './pip/index.ts';
 import npmModule from './npm.ts';
+import gemModule from './gem.ts';
+import peclModule from './pecl.ts';
 
 export const modules: Readonly<Record<string, StateModule>> = {
   test: testModule,
@@ -44,6 +46,8 @@ export const modules: Readonly<Record<string, StateModule>> = {
   mount: mountModule,
   pip: pipModule,
   npm: npmModule,
+  gem: gemModule,
+  pecl: peclModule,
 };
 
 /** The function for `state.fun` (e.g. file, managed), or undefined when no module provides it. */

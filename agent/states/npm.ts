@@ -16,7 +16,7 @@ import { satisfiesRange } from '../util/semver.ts';
 import { toolMissingPlan, waitingForRequisites } from './tool-missing.ts';
 
 const SCOPE = {
-  dir: { type: 'string', doc: 'The project directory to install in (node_modules there); default: global' },
+  dir: { type: 'string', doc: 'The project directory (its node_modules); default: the global packages' },
   user: { type: 'string', doc: 'Run npm as this user' },
 } as const;
 

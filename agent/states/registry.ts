@@ -31,6 +31,8 @@ export const STATE_FUNCTIONS: Readonly<Record<string, readonly string[]>> = Obje
   git: ['latest'],
   pip: ['installed', 'removed'],
   npm: ['installed', 'removed'],
+  gem: ['installed', 'removed'],
+  pecl: ['installed', 'removed'],
   sysctl: ['present'],
   host: ['present', 'absent'],
   debconf: ['set'],

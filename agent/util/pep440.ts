@@ -32,7 +32,7 @@ export function parseVersion(text: string): Pep440 | undefined {
   const v: Pep440 = {
     epoch: m[1] ? Number(m[1]) : 0,
     release: m[2].split('.').map(Number),
-    local: (m[11] ?? '').toLowerCase().replace(/[-_]/g, '.'),
+    local: (m[10] ?? '').toLowerCase().replace(/[-_]/g, '.'),
   };
   if (m[3]) v.pre = [PRE[m[3].toLowerCase()], Number(m[4] || 0)];
   if (m[5] !== undefined) v.post = Number(m[5]);

@@ -14,6 +14,7 @@ import { installFlags, sourceFlags } from './options.ts';
 import { parseTarget, type PipTarget } from './requirement.ts';
 import { pipSession, type PipSession } from './session.ts';
 import type { PipInstallOps } from './ops.ts';
+import { withScratchFile } from './scratch.ts';
 import { checkRequirements } from './requirements.ts';
 
 type Args = ArgsOf<typeof INSTALLED_ARGS>;
@@ -144,7 +145,9 @@ function installedChanges(ops: PipInstallOps, after: Map<string, Installed>): { 
 
 async function apply(plan: Plan<PipInstallOps>, ctx: StateContext): Promise<Outcome> {
   const ops = opsOf(plan);
-  const r = await runTool(ctx, ops.argv, { ...ops.session.run, input: ops.input, timeoutMs: INSTALL_TIMEOUT_MS });
+  const r = await withScratchFile(ops.text, ops.user, ops.argv, ctx, (argv) =>
+    runTool(ctx, argv, { ...ops.session.run, timeoutMs: INSTALL_TIMEOUT_MS }),
+  );
   const error = `Error: ${r.stdout.trim()} ${(pipMissing(r) ?? r.stderr).trim()}`.trim();
   if (ops.requirements !== undefined) {
     if (r.code !== 0)

@@ -6,8 +6,10 @@ import type { PipSession } from './session.ts';
 export interface PipInstallOps {
   session: PipSession;
   argv: string[];
-  /** The requirements file's text, handed to pip on stdin (-r /dev/stdin). */
-  input?: string;
+  /** A salt:// requirements file's text, written to a scratch file for the run (scratch.ts). */
+  text?: string;
+  /** The user pip runs as, who must be able to read that file. */
+  user?: string;
   requirements?: string;
   targets: PipTarget[];
   before: Map<string, Installed>;

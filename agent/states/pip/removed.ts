@@ -13,6 +13,7 @@ interface RemoveOps {
   session: PipSession;
   name: string;
   project: string;
+  flags: string[];
 }
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
@@ -31,12 +32,17 @@ async function check(args: ArgsOf<typeof REMOVED_ARGS>, ctx: StateContext): Prom
   }
   const inst = list.installed.get(canonicalName(name));
   if (!inst) return converged('Package is not installed.');
-  return pending({}, would, { session: s, name, project: inst.name });
+  const flags = [...(args.log ? [`--log=${args.log}`] : []), ...(args.proxy ? [`--proxy=${args.proxy}`] : [])];
+  return pending({}, would, { session: s, name, project: inst.name, flags });
 }
 
 async function apply(plan: Plan<RemoveOps>, ctx: StateContext): Promise<Outcome> {
   const ops = opsOf(plan);
-  const r = await runTool(ctx, [...ops.session.pip, 'uninstall', '--yes', '--', ops.project], ops.session.run);
+  const r = await runTool(
+    ctx,
+    [...ops.session.pip, 'uninstall', '--yes', ...ops.flags, '--', ops.project],
+    ops.session.run,
+  );
   if (r.code !== 0)
     return { result: false, changes: {}, comment: `Could not remove package. ${pipMissing(r) ?? failureOf(r)}` };
   return { changes: { [ops.name]: 'Removed' }, comment: 'Package was successfully removed.' };

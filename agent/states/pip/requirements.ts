@@ -1,5 +1,5 @@
 // pip.installed with a requirements file: the file (on the host, or salt:// from the state tree,
-// handed to pip on stdin) is checked with `pip install --dry-run`, so a file whose requirements
+// written to a scratch file) is checked with `pip install --dry-run`, so a file whose requirements
 // are all met changes nothing. A pip without --dry-run (older than 22.2) processes it every run,
 // as Salt does.
 import { existsSync } from 'node:fs';
@@ -13,18 +13,19 @@ import { readSource } from '../file/source.ts';
 import { waitingForRequisites } from '../tool-missing.ts';
 import type { INSTALLED_ARGS } from './args.ts';
 import { installFlags } from './options.ts';
+import { SCRATCH, withScratchFile } from './scratch.ts';
 import type { PipInstallOps } from './ops.ts';
 import type { PipSession } from './session.ts';
 
 type Args = ArgsOf<typeof INSTALLED_ARGS>;
 
-/** The `-r` operand and, for a salt:// file, its text for stdin. */
-function requirementsSource(req: string, ctx: StateContext): { file: string; input?: string } | { error: string } {
+/** The `-r` operand and, for a salt:// file, its text for a scratch file. */
+function requirementsSource(req: string, ctx: StateContext): { file: string; text?: string } | { error: string } {
   if (req.startsWith('salt://')) {
     const { text, refused } = readSource(req, ctx);
     if (refused) return { error: refused };
     if (text === undefined) return { error: `Requirements file ${req} not found in saltenv '${ctx.saltenv}'` };
-    return { file: '/dev/stdin', input: text };
+    return { file: SCRATCH, text };
   }
   if (!req.startsWith('/')) return { error: `Requirements file '${req}' must be an absolute path or salt://` };
   if (!existsSync(join(ctx.root, req))) return { error: `Requirements file '${req}' does not exist` };
@@ -40,7 +41,8 @@ export async function checkRequirements(args: Args, s: PipSession, ctx: StateCon
   const ops: PipInstallOps = {
     session: s,
     argv: [...s.pip, 'install', ...flags, `--requirement=${src.file}`],
-    input: src.input,
+    text: src.text,
+    user: args.user,
     requirements: req,
     targets: [],
     before: new Map(),
@@ -48,10 +50,8 @@ export async function checkRequirements(args: Args, s: PipSession, ctx: StateCon
     forced: args.force_reinstall || args.ignore_installed,
   };
   if (ops.forced) return pending({}, will, ops);
-  const dry = await runTool(ctx, [...s.pip, 'install', '--dry-run', ...flags, `--requirement=${src.file}`], {
-    ...s.run,
-    input: src.input,
-  });
+  const dryArgv = [...s.pip, 'install', '--dry-run', ...flags, `--requirement=${src.file}`];
+  const dry = await withScratchFile(src.text, args.user, dryArgv, ctx, (argv) => runTool(ctx, argv, s.run));
   if (/no such option: --dry-run/.test(dry.stderr)) return pending({}, will, ops);
   if (dry.code !== 0) {
     const why = `Unable to process requirements file "${req}". Error: ${failureOf(dry)}`;

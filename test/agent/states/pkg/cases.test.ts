@@ -1,4 +1,5 @@
-// Fixture-driven checks of pkg, pkgrepo and debconf against recorded dpkg/apt output.
+// Fixture-driven checks of pkg, pkgrepo, debconf and the language package states (pip, npm, gem,
+// pecl) against recorded command output.
 // Each YAML file under fixtures/cases is one call:
 //
 //   mod: pkg                     # state module (default pkg)
@@ -7,6 +8,7 @@
 //   test: false                  # test mode (check only)
 //   pending_requisites: [tag]    # test mode: requisites of the state that would change first
 //   files: {/etc/apt/x.list: "…"} # the host's files before the call (under a temp root)
+//   tree: {app/requirements.txt: "…"} # salt:// files of the state tree
 //   secrets: [s3cret]            # values ctx.redact masks
 //   commands: [{run, stdout, stdout_append, drop, stderr, code, input}]
 //                                # see recorded.ts; {root} in run = the temp root
@@ -25,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { makeContext, silentLogger } from '../../../../agent/states/context.ts';
+import { MemTree } from '../../../../agent/store/tree.ts';
 import { modules } from '../../../../agent/states/index.ts';
 import { Recorded, type Step } from './recorded.ts';
 
@@ -36,6 +39,7 @@ interface Fixture {
   test?: boolean;
   pending_requisites?: string[];
   files?: Record<string, string | { content: string; mtime?: number }>;
+  tree?: Record<string, string>;
   secrets?: string[];
   commands?: Step[];
   expect: {
@@ -116,6 +120,7 @@ for (const file of readdirSync(here)
       root,
       run: rec.run,
       log: silentLogger,
+      tree: new MemTree(fx.tree ?? {}),
       backup: { dir: '/var/lib/halite/backup', keep: 3 },
       redact: (s) => secrets.reduce((acc, x) => acc.split(x).join('**REDACTED**'), s),
       ...(fx.pending_requisites ? { pendingRequisites: fx.pending_requisites } : {}),
