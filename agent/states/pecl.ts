@@ -1,14 +1,16 @@
 // pecl.installed and pecl.removed: PHP extensions installed with PECL (`pecl install` builds them,
 // so the host needs php-dev and a compiler too), as Salt's pecl states word their comments and
-// changes. name is `ext`, `ext-1.2.3` or `channel/ext`; version may also be given apart.
+// changes. name is `ext`, `ext-1.2.3`, `channel/ext`, or the path of a local package (.tgz), which
+// is opened for its extension name and version; version may also be given apart.
 import type { Outcome, Plan, StateContext, StateModule } from './types.ts';
 import { converged, failed, opsOf, pending } from './plan.ts';
 import { declareArgs, type ArgsOf } from './arg-decl.ts';
 import { defineState } from './define.ts';
 import { refuseOptionLike } from '../process/operands.ts';
-import { parsePeclList, type PeclPackage } from '../backends/pecl.ts';
+import { parsePeclList, peclArchiveSpec, type PeclPackage } from '../backends/pecl.ts';
+import { join } from 'node:path';
 import { failureOf, INSTALL_TIMEOUT_MS, notFound, runTool } from '../backends/tool-run.ts';
-import { toolMissingPlan } from './tool-missing.ts';
+import { toolMissingPlan, waitingForRequisites } from './tool-missing.ts';
 
 const INSTALLED_ARGS = declareArgs({
   version: { type: 'string', doc: 'The version to install (also written name-version)' },
@@ -42,6 +44,8 @@ async function list(
   return { installed: parsePeclList(r.stdout) };
 }
 
+const isArchive = (name: string): boolean => /\.(tgz|tar\.gz|tar)$/.test(name);
+
 /** name → channel, extension and version, as Salt splits `channel/ext-1.2`. */
 function splitName(name: string, version?: string): { channel?: string; ext: string; version?: string } {
   const slash = name.indexOf('/');
@@ -59,8 +63,23 @@ function splitName(name: string, version?: string): { channel?: string; ext: str
 async function checkInstalled(args: ArgsOf<typeof INSTALLED_ARGS>, ctx: StateContext): Promise<Plan<PeclOps>> {
   const bad = refuseOptionLike('extension', args.name) ?? refuseOptionLike('preferred_state', args.preferred_state);
   if (bad) return failed(bad);
-  const { channel, ext, version } = splitName(args.name, args.version);
-  const full = version !== undefined && !args.name.endsWith(`-${version}`) ? `${args.name}-${version}` : args.name;
+  let target: { channel?: string; ext: string; version?: string };
+  let full: string;
+  if (isArchive(args.name)) {
+    if (!args.name.startsWith('/')) return failed(`A PECL package must be given by its absolute path: ${args.name}`);
+    const spec = peclArchiveSpec(join(ctx.root, args.name));
+    if ('error' in spec)
+      return waitingForRequisites(ctx)
+        ? pending({}, `Pecl extension ${args.name} would have been installed`, undefined as never)
+        : failed(spec.error);
+    target = { ext: spec.name, version: spec.version };
+    full = args.name;
+  } else {
+    target = splitName(args.name, args.version);
+    const v = target.version;
+    full = v !== undefined && !args.name.endsWith(`-${v}`) ? `${args.name}-${v}` : args.name;
+  }
+  const { channel, ext, version } = target;
   const found = await list(ctx, channel);
   const would = `Pecl extension ${full} would have been installed`;
   if ('error' in found) {

@@ -1,15 +1,16 @@
-// pip, npm and gem states on a real Debian VM with no route out: every package comes from a
+// pip, npm, gem and pecl states on a real Debian VM with no route out: every package comes from a
 // local source the test makes itself (wheels it assembles, npm tarballs, a gem built on the host
-// with `gem build`), the tools (python3-pip, python3-venv, npm, ruby) from the fleet's apt
+// with `gem build`, a PECL package whose C extension pecl builds), the tools (python3-pip,
+// python3-venv, npm, ruby, php-pear and php-dev) from the fleet's apt
 // repository through pkg.installed states the language states require, as Salt users write them.
 // A second run changes nothing; without its tool a state fails naming it.
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { up, type Fleet } from '../fleet/index.ts';
 import { applyLocal, changed, putAgent, putFiles, REMOTE, results } from './support.ts';
+import { GEM_FILES, npmTarball, peclPackage, wheel } from './lang-package-sources.ts';
 
 if (process.getuid?.() !== 0) {
   t.plan(0, 'the test fleet needs root (network namespaces, overlay mounts)');
@@ -19,47 +20,6 @@ if (process.getuid?.() !== 0) {
 const HOST = 'langpkg1';
 const PKGS = '/srv/pkgs';
 let fleet: Fleet;
-
-/** A pure-Python wheel (a zip with the module, METADATA, WHEEL and RECORD), made with python3's zipfile. */
-function wheel(dir: string, name: string, version: string): string {
-  const file = `${name}-${version}-py3-none-any.whl`;
-  const script = [
-    'import base64, hashlib, sys, zipfile',
-    'name, version, out = sys.argv[1:4]',
-    'info = f"{name}-{version}.dist-info"',
-    'files = {f"{name}/__init__.py": f"VERSION = {version!r}\\n",',
-    '  f"{info}/METADATA": f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n",',
-    '  f"{info}/WHEEL": "Wheel-Version: 1.0\\nGenerator: halite-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}',
-    'digest = lambda b: base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b"=").decode()',
-    'record = [f"{p},sha256={digest(c.encode())},{len(c.encode())}" for p, c in files.items()] + [f"{info}/RECORD,,"]',
-    'files[f"{info}/RECORD"] = "\\n".join(record) + "\\n"',
-    'with zipfile.ZipFile(out, "w") as z:',
-    '    [z.writestr(p, c) for p, c in files.items()]',
-  ].join('\n');
-  execFileSync('python3', ['-c', script, name, version, join(dir, file)]);
-  return file;
-}
-
-/** An npm package tarball: package/package.json and package/index.js, gzipped. */
-function npmTarball(dir: string, name: string, version: string): string {
-  const src = join(dir, `src-${name}`, 'package');
-  mkdirSync(src, { recursive: true });
-  writeFileSync(join(src, 'package.json'), JSON.stringify({ name, version, main: 'index.js', license: 'MIT' }));
-  writeFileSync(join(src, 'index.js'), `module.exports = ${JSON.stringify(`${name} ${version}`)};\n`);
-  const file = `${name}-${version}.tgz`;
-  execFileSync('tar', ['-czf', join(dir, file), '-C', join(dir, `src-${name}`), 'package']);
-  return file;
-}
-
-const GEMSPEC = `Gem::Specification.new do |s|
-  s.name = "halitedemo"
-  s.version = "1.0.0"
-  s.summary = "A gem built by the halite fleet test"
-  s.authors = ["halite"]
-  s.license = "MIT"
-  s.files = ["lib/halitedemo.rb"]
-end
-`;
 
 const FIND = ['    - no_index: True', `    - find_links: ${PKGS}/wheels`];
 const VENV = '/opt/app/venv';
@@ -128,6 +88,14 @@ const SLS = {
     `    - name: ${PKGS}/gem/halitedemo-1.0.0.gem`,
     '    - require:',
     '      - cmd: build-gem',
+    'php-build:',
+    '  pkg.installed:',
+    '    - pkgs: [php-pear, php-dev]',
+    'halitedemo-ext:',
+    '  pecl.installed:',
+    `    - name: ${PKGS}/pecl/halitedemo-1.0.0.tgz`,
+    '    - require:',
+    '      - pkg: php-build',
     '',
   ].join('\n'),
   'langpkgs/requirements.txt': 'halitetools==2.0\n',
@@ -146,6 +114,9 @@ const SLS = {
     'halitedemo-gem:',
     '  gem.removed:',
     '    - name: halitedemo',
+    'halitedemo-ext:',
+    '  pecl.removed:',
+    '    - name: halitedemo',
     '',
   ].join('\n'),
   'missing.sls': [
@@ -158,6 +129,9 @@ const SLS = {
     'no-gem:',
     '  gem.installed:',
     '    - name: halitedemo',
+    'no-pecl:',
+    '  pecl.installed:',
+    '    - name: redis',
     '',
   ].join('\n'),
   'top.sls': "base:\n  '*':\n    - langpkgs\n",
@@ -183,8 +157,9 @@ t.before(async () => {
       const f = npmTarball(dir, name, version);
       files[`npm/${f}`] = readFileSync(join(dir, f));
     }
-    files['gem/halitedemo.gemspec'] = GEMSPEC;
-    files['gem/lib/halitedemo.rb'] = 'module Halitedemo; VERSION = "1.0.0"; end\n';
+    for (const [rel, text] of Object.entries(GEM_FILES)) files[`gem/${rel}`] = text;
+    const pecl = peclPackage(dir);
+    files[`pecl/${pecl}`] = readFileSync(join(dir, pecl));
     fleet = await up({
       name: 'pkgmod-x',
       replace: true,
@@ -207,6 +182,7 @@ const SYSTEM = 'pip_|-system-cli_|-system-cli_|-installed';
 const NPM_GLOBAL = `npm_|-halite-left-global_|-${PKGS}/npm/halite-left-1.0.0.tgz_|-installed`;
 const NPM_DIR = 'npm_|-halite-right-in-dir_|-halite-right-in-dir_|-installed';
 const GEM = `gem_|-halitedemo-gem_|-${PKGS}/gem/halitedemo-1.0.0.gem_|-installed`;
+const PECL = `pecl_|-halitedemo-ext_|-${PKGS}/pecl/halitedemo-1.0.0.tgz_|-installed`;
 
 t.test('without their tools the states fail, naming the tool and the package that brings it', async (t) => {
   const run = await applyLocal(fleet, HOST, ['missing']);
@@ -221,13 +197,16 @@ t.test('without their tools the states fail, naming the tool and the package tha
   const gem = r['gem_|-no-gem_|-halitedemo_|-installed'];
   t.equal(gem.result, false);
   t.match(gem.comment, /gem is not installed.*pkg\.installed: ruby/s);
+  const pecl = r['pecl_|-no-pecl_|-redis_|-installed'];
+  t.equal(pecl.result, false);
+  t.match(pecl.comment, /pecl is not installed.*pkg\.installed: php-pear/s);
 });
 
 t.test('test mode on the fresh host plans the language packages behind their pending tools', async (t) => {
   const run = await applyLocal(fleet, HOST, ['langpkgs', '--test']);
   const r = results(run, HOST);
   t.equal(run.code, 0, run.stderr);
-  for (const tag of [PIP, REQS, SYSTEM, NPM_GLOBAL, NPM_DIR, GEM]) {
+  for (const tag of [PIP, REQS, SYSTEM, NPM_GLOBAL, NPM_DIR, GEM, PECL]) {
     t.equal(r[tag].result, null, `${tag} would change`);
     t.match(r[tag].comment, /not available yet|would|set to be|will be processed/, tag);
   }
@@ -270,6 +249,9 @@ t.test('the first run installs the tools and every package from the local source
   t.equal(right.stdout.trim(), 'halite-right 2.1.0', 'the package installed in dir loads from there');
   const gem = await fleet.exec(HOST, ['ruby', '-e', 'require "halitedemo"; puts Halitedemo::VERSION']);
   t.equal(gem.stdout.trim(), '1.0.0', 'the gem loads');
+  t.same(r[PECL].changes, { [`${PKGS}/pecl/halitedemo-1.0.0.tgz`]: 'Installed' });
+  const ext = await fleet.exec(HOST, ['php', '-d', 'extension=halitedemo.so', '-r', 'echo halitedemo_version();']);
+  t.equal(ext.stdout.trim(), '1.0.0', 'the extension pecl built loads into PHP');
 });
 
 t.test('a second run changes nothing', async (t) => {
@@ -281,6 +263,7 @@ t.test('a second run changes nothing', async (t) => {
   t.equal(r[REQS].comment, 'Requirements were already installed.');
   t.match(r[NPM_GLOBAL].comment, /satisfied by halite-left@1\.0\.0/);
   t.equal(r[GEM].comment, 'Gem is already installed.');
+  t.equal(r[PECL].comment, `Pecl extension ${PKGS}/pecl/halitedemo-1.0.0.tgz is already installed.`);
 });
 
 t.test('upgrade takes the newest wheel find_links offers, once', async (t) => {
@@ -304,6 +287,7 @@ t.test('the removed states uninstall each package, then change nothing', async (
   t.same(r['npm_|-halite-left_|-halite-left_|-removed'].changes, { 'halite-left': 'Removed' });
   t.same(r['npm_|-halite-right_|-halite-right_|-removed'].changes, { 'halite-right': 'Removed' });
   t.same(r['gem_|-halitedemo-gem_|-halitedemo_|-removed'].changes, { halitedemo: 'Removed' });
+  t.same(r['pecl_|-halitedemo-ext_|-halitedemo_|-removed'].changes, { halitedemo: 'Removed' });
   const gone = await fleet.exec(HOST, [`${VENV}/bin/python`, '-c', 'import halitedemo'], { reject: false });
   t.not(gone.exitCode, 0, 'halitedemo is gone from the venv');
   const again = await applyLocal(fleet, HOST, ['removal']);

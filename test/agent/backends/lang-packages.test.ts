@@ -1,6 +1,7 @@
 // Parsers and readers of the language package backends: pip's list and index output, gem's list
 // and version requirements, pecl's list, and the package files states open to learn what they
-// hold (an npm tarball's package.json, a .gem's metadata.gz), built here with tar and gzip.
+// hold (an npm tarball's package.json, a .gem's metadata.gz, a PECL package's package.xml), built
+// here with tar and gzip.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { canonicalName, parseIndexVersions, parsePipList, parseWouldInstall } from '../../../agent/backends/pip.ts';
 import { compareGemVersions, gemFileSpec, meetsGemRequirement, parseGemList } from '../../../agent/backends/gem.ts';
-import { parsePeclList } from '../../../agent/backends/pecl.ts';
+import { parsePeclList, peclArchiveSpec } from '../../../agent/backends/pecl.ts';
 import { parseNpmList, tarballManifest } from '../../../agent/backends/npm.ts';
 
 t.test('pip output', async (t) => {
@@ -85,4 +86,15 @@ t.test('package files: npm tarball and .gem', async (t) => {
   execFileSync('tar', ['-cf', join(dir, 'halitedemo-1.0.0.gem'), '-C', join(dir, 'gem'), 'metadata.gz', 'data.tar.gz']);
   t.same(gemFileSpec(join(dir, 'halitedemo-1.0.0.gem')), { name: 'halitedemo', version: '1.0.0' });
   t.match(gemFileSpec(join(dir, 'left.tgz')), { error: /./ }, 'not a gem');
+
+  mkdirSync(join(dir, 'pecl', 'halitedemo-1.0.0'), { recursive: true });
+  writeFileSync(
+    join(dir, 'pecl', 'package.xml'),
+    '<package version="2.0"><name>halitedemo</name><channel>pecl.php.net</channel>' +
+      '<version><release>1.0.0</release><api>1.0.0</api></version></package>',
+  );
+  writeFileSync(join(dir, 'pecl', 'halitedemo-1.0.0', 'config.m4'), 'dnl\n');
+  execFileSync('tar', ['-czf', join(dir, 'ext.tgz'), '-C', join(dir, 'pecl'), 'package.xml', 'halitedemo-1.0.0']);
+  t.same(peclArchiveSpec(join(dir, 'ext.tgz')), { name: 'halitedemo', version: '1.0.0' });
+  t.match(peclArchiveSpec(join(dir, 'left.tgz')), { error: /no package\.xml/ });
 });
