@@ -35,7 +35,7 @@ export function parseNpmList(stdout: string): Map<string, NpmInstalled> {
   return out;
 }
 
-export type NpmListResult = { installed: Map<string, NpmInstalled> } | { error: string; missing?: boolean };
+type NpmListResult = { installed: Map<string, NpmInstalled> } | { error: string; missing?: boolean };
 
 /** Global (`dir` undefined) or a project directory. */
 export function scopeFlags(dir: string | undefined): string[] {

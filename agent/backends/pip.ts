@@ -10,7 +10,7 @@ import { failureOf, notFound, runTool, type ToolRun } from './tool-run.ts';
 /** PEP 503's normal form: pip treats Foo_Bar, foo-bar and foo.bar as one project. */
 export const canonicalName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
 
-export type PipCommand = { argv: string[] } | { missing: string };
+type PipCommand = { argv: string[] } | { missing: string };
 
 const isFile = (p: string): boolean => {
   try {
@@ -74,7 +74,7 @@ export function parsePipList(stdout: string): Map<string, Installed> {
   return out;
 }
 
-export type ListResult = { installed: Map<string, Installed> } | { error: string; missing?: boolean };
+type ListResult = { installed: Map<string, Installed> } | { error: string; missing?: boolean };
 
 /** What pip sees installed (in `path` with target). */
 export async function pipList(ctx: HostContext, pip: string[], run: ToolRun, path?: string): Promise<ListResult> {

@@ -1,7 +1,7 @@
 // Python package versions as PEP 440 orders them, and version specifiers (`>=1.2, <2`, `~=1.4`,
 // `==1.*`, `!=1.3`) as pip matches them. Pure.
 
-export interface Pep440 {
+interface Pep440 {
   epoch: number;
   release: number[];
   /** a, b or rc with its number. */
@@ -83,7 +83,7 @@ function cmpLocal(a: string, b: string): number {
   return 0;
 }
 
-export function compareParsed(a: Pep440, b: Pep440, withLocal = true): number {
+function compareParsed(a: Pep440, b: Pep440, withLocal = true): number {
   return (
     Math.sign(a.epoch - b.epoch) ||
     cmpNums(a.release, b.release) ||
@@ -172,7 +172,3 @@ export function satisfiesAll(version: string, specs: readonly Specifier[]): bool
   const v = parseVersion(version);
   return specs.every((s) => (v ? matchOne(v, version, s) : s.op === '===' && matchOne({} as Pep440, version, s)));
 }
-
-/** `>=1.2,<2` as written back (no spaces), for messages. */
-export const specifiersText = (specs: readonly Specifier[]): string =>
-  specs.map((s) => `${s.op}${s.version}`).join(',');

@@ -10,7 +10,7 @@ interface SemVer {
 
 const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
-export function parseSemver(text: string): SemVer | undefined {
+function parseSemver(text: string): SemVer | undefined {
   const m = VERSION.exec(text.trim());
   if (!m) return undefined;
   return { v: [Number(m[1]), Number(m[2]), Number(m[3])], pre: m[4] ? m[4].split('.') : [] };
@@ -30,7 +30,7 @@ function comparePre(a: string[], b: string[]): number {
   return 0;
 }
 
-export function compareSemver(a: SemVer, b: SemVer): number {
+function compareSemver(a: SemVer, b: SemVer): number {
   for (let i = 0; i < 3; i++) if (a.v[i] !== b.v[i]) return Math.sign(a.v[i] - b.v[i]);
   return comparePre(a.pre, b.pre);
 }
@@ -131,7 +131,7 @@ function test(c: Comparator, v: SemVer): boolean {
 }
 
 /** Parses a range into alternatives of comparator sets; undefined when it is not a range (a dist-tag). */
-export function parseRange(range: string): Comparator[][] | undefined {
+function parseRange(range: string): Comparator[][] | undefined {
   const alts: Comparator[][] = [];
   for (const alt of range.split('||')) {
     const text = alt.trim().replace(/(<=|>=|<|>|=|\^|~>?)\s+/g, '$1');

@@ -5,7 +5,7 @@ import { declareArgs } from '../arg-decl.ts';
 
 const GONE = 'removed from pip itself (pip 10 and later)';
 
-export const COMMON_ARGS = {
+const COMMON_ARGS = {
   bin_env: {
     type: 'string',
     doc: 'A virtualenv directory (its bin/pip), or the path of a pip or python executable; default: python3 -m pip',

@@ -2,7 +2,7 @@
 // reads as another option.
 import { isDict } from '../args.ts';
 
-export interface SourceArgs {
+interface SourceArgs {
   find_links?: string[];
   index_url?: string;
   extra_index_url?: string[];
@@ -15,7 +15,7 @@ export interface SourceArgs {
   cache_dir?: string;
 }
 
-export interface InstallArgs extends SourceArgs {
+interface InstallArgs extends SourceArgs {
   upgrade: boolean;
   force_reinstall: boolean;
   ignore_installed: boolean;
@@ -53,7 +53,7 @@ export function sourceFlags(a: SourceArgs): string[] {
 }
 
 /** Salt's extra_args: '--flag' strings and {'--option': value} mappings, in order. */
-export function extraArgs(items: readonly unknown[] | undefined): string[] {
+function extraArgs(items: readonly unknown[] | undefined): string[] {
   const out: string[] = [];
   for (const item of items ?? []) {
     if (isDict(item)) {
