@@ -169,7 +169,7 @@ function parse(argv: string[]): ApplyArgs | 'help' {
 }
 
 async function apply(a: ApplyArgs, io: Io): Promise<number> {
-  const grains: Grains = { ...collectGrains(), ...(a.grainsFile ? readGrainsFile(a.grainsFile) : {}) };
+  const grains: Grains = { ...(await collectGrains()), ...(a.grainsFile ? readGrainsFile(a.grainsFile) : {}) };
   if (a.id) grains.id = a.id;
   const id = String(grains.id);
   const jid = makeJid();

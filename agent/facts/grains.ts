@@ -1,8 +1,12 @@
-// Grains: basic facts about the machine the agent runs on (Salt's core grains, the subset the
-// state tree uses). Reading is split from parsing so the parsers are pure.
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus, hostname, networkInterfaces, totalmem, type NetworkInterfaceInfo } from 'node:os';
+// Grains: facts about the machine the agent runs on, Salt's core grains with Salt's names, types and
+// shapes. Reading is split from parsing so the parsers are pure.
+import { lookup } from 'node:dns/promises';
+import { cpus, hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { Grains } from '../protocol.ts';
+import { type HostProbe, hostProbe } from './host-probe.ts';
+import { interfaceGrains, interfacesFromNode, parseIpAddr } from './interfaces.ts';
+import { lsbGrains } from './lsb.ts';
+import { detectVirtual } from './virtual.ts';
 
 /** KEY=value lines of /etc/os-release (quotes removed). */
 export function parseOsRelease(text: string): Record<string, string> {
@@ -49,21 +53,6 @@ export function osGrains(rel: Record<string, string>): Grains {
   };
 }
 
-/** The Salt release whose behaviour halite follows: templates compare saltversioninfo against it. */
-export const SALT_VERSION = [3008, 0] as const;
-
-const DEB_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: 'i386', arm: 'armhf' };
-
-/** lsb_distrib_* as Salt fills them from os-release when lsb_release is not there. */
-export function lsbGrains(rel: Record<string, string>): Grains {
-  return {
-    lsb_distrib_id: rel.NAME?.split(/\s+/)[0] ?? rel.ID ?? '',
-    lsb_distrib_release: rel.VERSION_ID ?? '',
-    lsb_distrib_codename: rel.VERSION_CODENAME ?? '',
-    lsb_distrib_description: rel.PRETTY_NAME ?? '',
-  };
-}
-
 /** ipv4 / ipv6 address lists (loopback included, as Salt does). */
 export function ipGrains(ifaces: NodeJS.Dict<NetworkInterfaceInfo[]>): Grains {
   const all = Object.values(ifaces).flatMap((l) => l ?? []);
@@ -73,38 +62,104 @@ export function ipGrains(ifaces: NodeJS.Dict<NetworkInterfaceInfo[]>): Grains {
   };
 }
 
-function read(path: string): string {
+/** mem_total as Salt computes it: MemTotal of /proc/meminfo in MiB, rounded down; 0 when unknown. */
+export function memTotal(meminfo: string): number {
+  const m = /^MemTotal:\s*(\d+)/m.exec(meminfo);
+  return m ? Math.floor(Number(m[1]) / 1024) : 0;
+}
+
+/** The release of Salt whose behaviour halite follows, as Salt's saltversion grains say it. */
+export const SALT_VERSION = '3008.0';
+export const SALT_VERSION_INFO = [3008, 0];
+
+/** pythonversion from Python's list of sys.version_info (`[3, 11, 2, 'final', 0]`); undefined if unreadable. */
+export function parsePythonVersion(out: string): Array<number | string> | undefined {
+  const m = /^\[(\d+), (\d+), (\d+), '([a-z]+)', (\d+)\]$/.exec(out.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4], Number(m[5])] : undefined;
+}
+
+/** `host` and `domain`: the fqdn split at its first dot, as Salt splits it. */
+export function hostAndDomain(fqdn: string): { host: string; domain: string } {
+  const dot = fqdn.indexOf('.');
+  return dot < 0 ? { host: fqdn, domain: '' } : { host: fqdn.slice(0, dot), domain: fqdn.slice(dot + 1) };
+}
+
+export interface GrainOptions {
+  /** Where /etc, /proc and /sys are read (tests give a fixture tree). */
+  root?: string;
+  /** The host's commands (ip, dpkg, python3, systemd-detect-virt…). */
+  probe?: HostProbe;
+  /** The fqdn's addresses of one family (getaddrinfo's answer); [] when it does not resolve. */
+  resolve?: (name: string, family: 4 | 6) => Promise<string[]>;
+}
+
+async function resolveName(name: string, family: 4 | 6): Promise<string[]> {
   try {
-    return readFileSync(path, 'utf8');
+    const all = await lookup(name, { all: true, family });
+    return [...new Set(all.map((a) => a.address))];
   } catch {
-    return '';
+    return [];
   }
 }
 
+/** fqdn_ip4 and fqdn_ip6: what the fqdn resolves to, [] for a family the host has no address of. */
+async function fqdnAddresses(fqdn: string, ips: Grains, resolve: GrainOptions['resolve']): Promise<Grains> {
+  const r = resolve ?? resolveName;
+  const has = (k: string) => Array.isArray(ips[k]) && (ips[k] as unknown[]).length > 0;
+  const [v4, v6] = await Promise.all([has('ipv4') ? r(fqdn, 4) : [], has('ipv6') ? r(fqdn, 6) : []]);
+  return { fqdn_ip4: v4, fqdn_ip6: v6 };
+}
+
+/** The grains that come from the host's commands, computed once per agent process as Salt's minion does. */
+let commandGrains: Promise<Grains> | undefined;
+
+/** Python's own printing of sys.version_info as a list, read without starting its site machinery. */
+const PYTHON_VERSION = ['python3', '-I', '-S', '-c', 'import sys; print(list(sys.version_info))'];
+
+async function fromCommands(probe: HostProbe, family: string, cpuarch: string): Promise<Grains> {
+  const [arch, py, virtual] = await Promise.all([
+    family === 'Debian' ? probe.run(['dpkg', '--print-architecture']).then((r) => r.stdout.trim()) : '',
+    probe.has('python3') ? probe.run(PYTHON_VERSION).then((r) => parsePythonVersion(r.stdout)) : undefined,
+    detectVirtual(probe),
+  ]);
+  return { osarch: arch || cpuarch, ...virtual, ...(py ? { pythonversion: py } : {}) };
+}
+
 /** The machine's grains; `id` defaults to the host name. */
-export function collectGrains(root = '/'): Grains {
+export async function collectGrains(opts: GrainOptions = {}): Promise<Grains> {
+  const root = opts.root ?? '/';
+  const probe = opts.probe ?? hostProbe(root);
   const host = hostname();
-  const rel = parseOsRelease(read(`${root.replace(/\/$/, '')}/etc/os-release`));
-  const virt = read('/proc/1/cgroup').includes('docker') || existsSync('/.dockerenv') ? 'container' : 'physical';
+  const rel = parseOsRelease(probe.read('/etc/os-release') ?? '');
+  const os = osGrains(rel);
+  const cpuarch = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch;
+  const ipAddr = probe.has('ip') ? await probe.run(['ip', 'addr', 'show']) : undefined;
+  const ifaces = ipAddr?.code === 0 ? parseIpAddr(ipAddr.stdout) : interfacesFromNode(networkInterfaces());
+  const ips = ipGrains(networkInterfaces());
+  let cmd = opts.probe ? undefined : commandGrains;
+  if (!cmd) {
+    cmd = fromCommands(probe, String(os.os_family), cpuarch);
+    if (!opts.probe) commandGrains = cmd;
+  }
   return {
     id: host,
-    host: host.split('.')[0],
+    ...hostAndDomain(host),
     fqdn: host,
     nodename: host,
     localhost: host,
     kernel: 'Linux',
-    kernelrelease: read('/proc/sys/kernel/osrelease').trim(),
-    ...osGrains(rel),
-    ...ipGrains(networkInterfaces()),
+    kernelrelease: (probe.read('/proc/sys/kernel/osrelease') ?? '').trim(),
+    ...os,
+    ...lsbGrains(probe.read('/etc/lsb-release') ?? '', rel),
+    ...ips,
+    ...interfaceGrains(ifaces),
+    ...(await fqdnAddresses(host, ips, opts.resolve)),
     num_cpus: cpus().length,
-    mem_total: Math.round(totalmem() / 1024 / 1024),
-    init: existsSync('/run/systemd/system') ? 'systemd' : 'sysvinit',
-    virtual: virt,
-    cpuarch: process.arch === 'x64' ? 'x86_64' : process.arch,
-    osarch: DEB_ARCH[process.arch] ?? process.arch,
-    domain: host.includes('.') ? host.slice(host.indexOf('.') + 1) : '',
-    ...lsbGrains(rel),
-    saltversion: SALT_VERSION.join('.'),
-    saltversioninfo: [...SALT_VERSION],
+    mem_total: memTotal(probe.read('/proc/meminfo') ?? ''),
+    init: probe.isDir('/run/systemd/system') ? 'systemd' : 'sysvinit',
+    cpuarch,
+    ...(await cmd),
+    saltversion: SALT_VERSION,
+    saltversioninfo: [...SALT_VERSION_INFO],
   };
 }

@@ -15,6 +15,23 @@ export const REPORTED_GRAINS = [
   'init',
   'ipv4',
   'ipv6',
+  'domain',
+  'fqdn_ip4',
+  'fqdn_ip6',
+  'ip_interfaces',
+  'ip4_interfaces',
+  'ip6_interfaces',
+  'hwaddr_interfaces',
+  'lsb_distrib_id',
+  'lsb_distrib_release',
+  'lsb_distrib_codename',
+  'lsb_distrib_description',
+  'osarch',
+  'virtual',
+  'virtual_subtype',
+  'pythonversion',
+  'saltversion',
+  'saltversioninfo',
 ] as const;
 
 export interface ReportedFacts {

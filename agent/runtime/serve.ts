@@ -46,7 +46,7 @@ export interface ServeOptions {
   /** Writes the envelope as received to this file (mode 0600), for audits and tests. */
   recordEnvelope?: string;
   /** The machine's own grains (default: detected); the envelope's roster grains override them. */
-  detectGrains?: () => Grains;
+  detectGrains?: () => Grains | Promise<Grains>;
   /** Filesystem root the states act on (default '/'). */
   root?: string;
   /** Stops the run after the current state. */
@@ -197,7 +197,7 @@ async function serveJob(o: ServeOptions): Promise<number> {
     journal?.line(line);
     wire(line);
   });
-  const grains: Grains = { ...(o.detectGrains ?? collectGrains)(), ...env.grains, id: env.id };
+  const grains: Grains = { ...(await (o.detectGrains ?? collectGrains)()), ...env.grains, id: env.id };
 
   let lock: Lock;
   try {

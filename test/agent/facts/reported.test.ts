@@ -38,7 +38,7 @@ t.test('isLoopback', async (t) => {
 });
 
 t.test("from this machine's detected grains", async (t) => {
-  const f = reportedFacts(collectGrains());
+  const f = reportedFacts(await collectGrains());
   t.ok(f.addresses.every((a) => !isLoopback(a)));
   for (const k of Object.keys(f.grains)) t.ok((REPORTED_GRAINS as readonly string[]).includes(k), k);
   t.equal(f.grains.kernel, 'Linux');

@@ -61,3 +61,36 @@ t.test("show grains: reported grains under the roster's", async (t) => {
     extra: 1,
   });
 });
+
+t.test("show grains: Salt's core grains as reported, roster grains over them, hostile ones dropped", async (t) => {
+  const dir = workspaceDir(t, 'show', {
+    ...FILES,
+    'roster.yaml': 'web1:\n  host: 10.0.1.1\n  level: staging\n  roles: [web]\n  grains:\n    virtual: kvm\n',
+  });
+  mkdirSync(join(dir, 'var'), { recursive: true });
+  const store = JobStore.open(join(dir, 'var/jobs.sqlite'));
+  store.updateInventory('web1', ['10.0.1.1'], {
+    virtual: 'physical',
+    osarch: 'amd64',
+    lsb_distrib_id: 'Debian GNU/Linux',
+    ip4_interfaces: { lo: ['127.0.0.1'], eth0: ['10.0.1.1'] },
+    hwaddr_interfaces: { eth0: '02:42:0a:00:01:01' },
+    pythonversion: [3, 11, 2, 'final', 0],
+    saltversioninfo: [3008, 0],
+    lsb_distrib_codename: '{{ pillar.db_password }}',
+  });
+  store.close();
+  const r = await halite(dir, ['show', 'grains', '--host', 'web1', '--out', 'json']);
+  t.equal(r.code, 0, r.err);
+  const g = JSON.parse(r.out) as Record<string, unknown>;
+  t.match(g, {
+    virtual: 'kvm',
+    osarch: 'amd64',
+    lsb_distrib_id: 'Debian GNU/Linux',
+    ip4_interfaces: { lo: ['127.0.0.1'], eth0: ['10.0.1.1'] },
+    hwaddr_interfaces: { eth0: '02:42:0a:00:01:01' },
+    pythonversion: [3, 11, 2, 'final', 0],
+    saltversioninfo: [3008, 0],
+  });
+  t.notOk('lsb_distrib_codename' in g, 'a value that is not a code name is not shown');
+});
