@@ -54,7 +54,7 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       const saltenv = checkSaltenv(ws, o.saltenv);
       const schedules = checkSchedules(ws.config, ws.roles, ws.roster);
       const all: ErrorData[] = [...(ws.roles?.errors ?? []), ...ws.roster.errors, ...schedules.errors];
-      const warnings: ErrorData[] = [...schedules.warnings];
+      const warnings: ErrorData[] = [...ws.lintWarnings, ...schedules.warnings];
       for (const host of ws.roster.hosts) {
         const r = compileHost(ws, host, saltenv ? { saltenv } : {});
         all.push(...redact(r.errors, r.secrets));

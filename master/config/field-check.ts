@@ -16,11 +16,13 @@ export class FieldCheck {
     private readonly host?: string,
     readonly errors: ErrorData[] = [],
     readonly warnings: ErrorData[] = [],
+    /** What only `halite lint` reports: values Salt's YAML 1.1 reads as intended but YAML 1.2 would not. */
+    readonly lintWarnings: ErrorData[] = [],
   ) {}
 
   /** A checker for the entry at `base` naming `host`; errors and warnings are shared with this one. */
   forHost(base: KeyPath, host: string): FieldCheck {
-    return new FieldCheck(this.src, this.code, base, host, this.errors, this.warnings);
+    return new FieldCheck(this.src, this.code, base, host, this.errors, this.warnings, this.lintWarnings);
   }
 
   private make(path: KeyPath, message: string): ErrorData {
@@ -49,6 +51,33 @@ export class FieldCheck {
     this.warnings.push(this.make(path, path.length ? `${fieldName(path)}: ${message}` : message));
   }
 
+  /**
+   * A boolean field: true or false, or one of the unquoted words YAML 1.1 reads as a boolean (Salt's
+   * loader, PyYAML, does: `yes`, `on`, `off`… — not `y` or `n`), accepted with a warning for `halite lint`.
+   * Anything else is an error; undefined is returned for it.
+   */
+  flag(path: KeyPath, value: unknown): boolean | undefined {
+    if (typeof value === 'boolean') return value;
+    // only a plain scalar is a boolean to YAML 1.1: a quoted "yes" is a string there too
+    const word = this.src.isPlainScalar([...this.base, ...path]) ? yaml11Boolean(value) : undefined;
+    if (word === undefined) {
+      this.expected(path, 'true or false', value);
+      return undefined;
+    }
+    this.lintWarnings.push(
+      this.make(
+        path,
+        `${fieldName(path)}: ${JSON.stringify(value)} is a YAML 1.1 boolean (${word}), read as Salt reads it; ` +
+          `write ${word}: YAML 1.2 reads it as a string`,
+      ),
+    );
+    return word;
+  }
+
+  sortedLintWarnings(): ErrorData[] {
+    return byLine(this.lintWarnings);
+  }
+
   /** `field: expected X, got Y`. */
   expected(path: KeyPath, expected: string, value: unknown): void {
     this.error(path, `expected ${expected}, got ${describe(value)}`);
@@ -60,6 +89,17 @@ export class FieldCheck {
       if (!known.includes(k)) this.error([...path, k], `unknown field (expected one of: ${known.join(', ')})`);
     }
   }
+}
+
+const YAML11_TRUE = ['yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'];
+const YAML11_FALSE = ['no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'];
+
+/** The boolean PyYAML (YAML 1.1) reads for a plain scalar YAML 1.2 leaves as a string; undefined for others. */
+export function yaml11Boolean(value: unknown): boolean | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (YAML11_TRUE.includes(value)) return true;
+  if (YAML11_FALSE.includes(value)) return false;
+  return undefined;
 }
 
 /** Errors in file order (by line; stable). */

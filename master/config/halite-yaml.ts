@@ -162,6 +162,8 @@ export function defaultConfig(dir: string): HaliteConfig {
 export interface ConfigResult {
   config: HaliteConfig;
   errors: ErrorData[];
+  /** What only `halite lint` reports (YAML 1.1 booleans). */
+  lintWarnings?: ErrorData[];
 }
 
 /** Validates the text of a configuration file; `file` is its absolute path. */
@@ -226,13 +228,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
       'a whole number of seconds from 0 to 86400',
       (v) => (ssh.persist = v),
     );
-    take(
-      ['ssh', 'allow_sha1'],
-      s.allow_sha1,
-      (v): v is boolean => typeof v === 'boolean',
-      'true or false',
-      (v) => (ssh.allowSha1 = v),
-    );
+    if (s.allow_sha1 !== undefined) ssh.allowSha1 = check.flag(['ssh', 'allow_sha1'], s.allow_sha1) ?? false;
   }
   config.ssh = ssh;
 
@@ -305,14 +301,11 @@ export function parseConfig(text: string, file: string): ConfigResult {
     config.jobs = jobs;
   }
   config.schedules = readSchedules(check, data.schedules, Object.keys(config.levels), src.lineOf);
-  take(
-    ['state_auto_order'],
-    data.state_auto_order,
-    (v): v is boolean => typeof v === 'boolean',
-    'true or false',
-    (v) => (config.stateAutoOrder = v),
-  );
-  return { config, errors: check.sortedErrors() };
+  if (data.state_auto_order !== undefined) {
+    const order = check.flag(['state_auto_order'], data.state_auto_order);
+    if (order !== undefined) config.stateAutoOrder = order;
+  }
+  return { config, errors: check.sortedErrors(), lintWarnings: check.sortedLintWarnings() };
 }
 
 /** Reads and validates the configuration; built-in defaults (relative to cwd) when no file is found. */

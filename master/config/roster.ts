@@ -54,6 +54,8 @@ export interface Roster {
   /** Every error: of the file itself (no `host`) and of its entries (with `host`). */
   errors: ErrorData[];
   warnings: ErrorData[];
+  /** What only `halite lint` reports (YAML 1.1 booleans). */
+  lintWarnings: ErrorData[];
   /** Entries with errors, in file order (their errors are in `errors` too). */
   rejected: RejectedHost[];
 }
@@ -90,12 +92,12 @@ const TOKEN_RULE = 'letters, digits, ".", "_" or "-", not starting with "-" or "
 
 export function parseRoster(text: string, file: string, opts: RosterOptions): Roster {
   const src = parseYamlSource(text, file, 'ROSTER');
-  if (src.errors.length) return { file, hosts: [], errors: src.errors, warnings: [], rejected: [] };
+  if (src.errors.length) return { file, hosts: [], errors: src.errors, warnings: [], lintWarnings: [], rejected: [] };
   const top = new FieldCheck(src, 'ROSTER');
   const data = src.data ?? {};
   if (!isPlainMap(data)) {
     top.expected([], 'a map of host id to host settings', data);
-    return { file, hosts: [], errors: top.errors, warnings: [], rejected: [] };
+    return { file, hosts: [], errors: top.errors, warnings: [], lintWarnings: [], rejected: [] };
   }
   const hosts: RosterHost[] = [];
   const rejected: RejectedHost[] = [];
@@ -112,7 +114,14 @@ export function parseRoster(text: string, file: string, opts: RosterOptions): Ro
         errors: byLine(top.errors.slice(before)),
       });
   }
-  return { file, hosts, errors: top.sortedErrors(), warnings: top.sortedWarnings(), rejected };
+  return {
+    file,
+    hosts,
+    errors: top.sortedErrors(),
+    warnings: top.sortedWarnings(),
+    lintWarnings: top.sortedLintWarnings(),
+    rejected,
+  };
 }
 
 /** What targeting can use of an entry with errors: a valid level, valid role names, grains. */
@@ -148,7 +157,7 @@ function readHost(
   else if (!isAddress(address)) check.expected(['host'], 'a hostname or IP address', address);
   if (!isPort(port)) check.expected(['port'], 'an integer from 1 to 65535', port);
   if (!isPosixUser(user)) check.expected(['user'], 'a POSIX user name', user);
-  if (typeof sudo !== 'boolean') check.expected(['sudo'], 'true or false', sudo);
+  const sudoFlag = check.flag(['sudo'], sudo);
 
   if (level === undefined)
     check.error(['level'], `required${opts.levels.length ? ` (one of: ${opts.levels.join(', ')})` : ''}`);
@@ -181,7 +190,7 @@ function readHost(
     host: address as string,
     port: port as number,
     user: user as string,
-    sudo: sudo as boolean,
+    sudo: sudoFlag ?? false,
     level: level as string,
     roles: roles as string[],
     grains: grains as Record<string, unknown>,
@@ -214,6 +223,7 @@ export function loadRoster(config: HaliteConfig, roles?: readonly string[]): Ros
       hosts: [],
       errors: [{ code: 'ROSTER', message: `cannot read roster: ${reason}`, file: config.roster }],
       warnings: [],
+      lintWarnings: [],
       rejected: [],
     };
   }

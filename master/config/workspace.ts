@@ -25,6 +25,8 @@ export interface Workspace {
   privatePillar?: StateTree;
   /** The roles, when asked for (`roles: true`): then the roster's role names were checked against them. */
   roles?: RoleSet;
+  /** What `halite lint` reports beside its own findings: values of halite.yaml and the roster that YAML 1.1 reads. */
+  lintWarnings: ErrorData[];
 }
 
 export interface WorkspaceOptions {
@@ -49,7 +51,7 @@ function isDir(p: string): boolean {
 
 /** Loads config and roster; throws a CliError (exit 5) listing every problem found. */
 export function openWorkspace(opts: WorkspaceOptions): Workspace {
-  const { config, errors } = loadConfig(opts.config, opts.env, opts.cwd);
+  const { config, errors, lintWarnings = [] } = loadConfig(opts.config, opts.env, opts.cwd);
   if (errors.length) throw new CliError('invalid configuration', EXIT.CONFIG_ERROR, errors);
   const missing: ErrorData[] = [];
   const stateDirs = config.fileRoots ? Object.values(config.fileRoots).flat() : [];
@@ -88,6 +90,7 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
     ...(envs ? { envs: envs.trees, envRoots: envs.roots } : {}),
     pillar: new FsTree(roots.pillar!),
     privatePillar: hasPrivate ? new FsTree(roots.privatePillar!) : undefined,
+    lintWarnings: [...lintWarnings, ...roster.lintWarnings],
   };
 }
 

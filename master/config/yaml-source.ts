@@ -13,6 +13,8 @@ export interface YamlSource {
   errors: ErrorData[];
   /** Line (1-based) of the key (or list item) at `path`, or of the deepest ancestor that exists. */
   lineOf(path: KeyPath): number | undefined;
+  /** True when the value at `path` is written as a plain (unquoted) scalar. */
+  isPlainScalar(path: KeyPath): boolean;
 }
 
 function lineAt(counter: LineCounter, node: unknown): number | undefined {
@@ -30,6 +32,22 @@ export function parseYamlSource(text: string, file: string, code: ErrorCode): Ya
     line: e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line,
   }));
   const data = errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+
+  function nodeAt(path: KeyPath): unknown {
+    let node: unknown = doc.contents;
+    for (const key of path) {
+      if (isMap(node))
+        node = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key))?.value;
+      else if (isSeq(node) && typeof key === 'number') node = node.items[key];
+      else return undefined;
+    }
+    return node;
+  }
+
+  function isPlainScalar(path: KeyPath): boolean {
+    const node = nodeAt(path);
+    return isScalar(node) && node.type === 'PLAIN';
+  }
 
   function lineOf(path: KeyPath): number | undefined {
     let node: unknown = doc.contents;
@@ -50,7 +68,7 @@ export function parseYamlSource(text: string, file: string, code: ErrorCode): Ya
     return line;
   }
 
-  return { file, data, errors, lineOf };
+  return { file, data, errors, lineOf, isPlainScalar };
 }
 
 /** A short description of a value's type for "expected X, got Y" messages. */

@@ -163,3 +163,21 @@ t.test(
     );
   },
 );
+
+t.test("a Salt roster's `sudo: yes`: accepted, a warning that it is a YAML 1.1 boolean; --strict fails", async (t) => {
+  const roster = GOOD['roster.yaml'].replace('  roles: [web]\n', '  roles: [web]\n  sudo: yes\n');
+  const r = await lint({ 'roster.yaml': roster });
+  t.equal(r.code, 0, r.out + r.err);
+  t.match(
+    r.out,
+    `web1: ${join(r.dir, 'roster.yaml')}:5: sudo: "yes" is a YAML 1.1 boolean (true), read as Salt reads it; ` +
+      'write true: YAML 1.2 reads it as a string',
+  );
+  t.match(r.out, /lint: 2 hosts, no errors; 1 warning\n$/);
+  const strict = await lint({ 'roster.yaml': roster }, ['--strict']);
+  t.equal(strict.code, 5, strict.out);
+  // a job reads it without a word
+  const show = await halite(r.dir, ['show', 'pillar', '--host', 'web1']);
+  t.equal(show.code, 0, show.err);
+  t.notMatch(show.err, /YAML 1\.1/);
+});

@@ -252,3 +252,19 @@ t.test('host limits: defaults, and each one set', async (t) => {
   t.same(set.errors, []);
   t.same(set.config.hostLimits, { timeout: 7200, idleTimeout: 0, maxLine: 512 << 10, maxOutput: 1 << 20 });
 });
+
+t.test('ssh.allow_sha1: a YAML 1.1 boolean is read, and noted for lint', async (t) => {
+  const { config, errors, lintWarnings } = parseConfig('ssh:\n  allow_sha1: on\n', FILE);
+  t.same(errors, []);
+  t.equal(config.ssh.allowSha1, true);
+  t.same(lintWarnings, [
+    {
+      code: 'CONFIG',
+      file: FILE,
+      line: 2,
+      message:
+        'ssh.allow_sha1: "on" is a YAML 1.1 boolean (true), read as Salt reads it; write true: YAML 1.2 reads it as a string',
+    },
+  ]);
+  t.equal(parseConfig('ssh:\n  allow_sha1: no\n', FILE).config.ssh.allowSha1, false);
+});

@@ -247,7 +247,14 @@ t.test('the roster must be a map; YAML errors carry a line', async (t) => {
   t.same(parseRoster('- a\n', FILE, OPTS).errors, [
     { code: 'ROSTER', file: FILE, line: 1, message: 'expected a map of host id to host settings, got a list' },
   ]);
-  t.same(parseRoster('', FILE, OPTS), { file: FILE, hosts: [], errors: [], warnings: [], rejected: [] });
+  t.same(parseRoster('', FILE, OPTS), {
+    file: FILE,
+    hosts: [],
+    errors: [],
+    warnings: [],
+    lintWarnings: [],
+    rejected: [],
+  });
   const dup = parseRoster('a:\n  host: a.lan\n  level: staging\na:\n  host: b.lan\n', FILE, OPTS);
   t.equal(dup.errors.length, 1);
   t.equal(dup.errors[0].line, 4);
@@ -292,4 +299,71 @@ t.test('a missing roster file is a roster error', async (t) => {
   t.same(r.errors, [
     { code: 'ROSTER', message: 'cannot read roster: no such file', file: '/nonexistent-dir/roster.yaml' },
   ]);
+});
+
+t.test("a Salt roster's YAML 1.1 booleans: read as PyYAML reads them, each noted for lint", async (t) => {
+  const text = [
+    'a:',
+    '  host: a.lan',
+    '  level: staging',
+    '  sudo: yes',
+    'b:',
+    '  host: b.lan',
+    '  level: staging',
+    '  sudo: Off',
+    'c:',
+    '  host: c.lan',
+    '  level: staging',
+    '  sudo: ON',
+    '  tty: on',
+    '',
+  ].join('\n');
+  const r = parseRoster(text, FILE, OPTS);
+  t.same(r.errors, []);
+  t.same(
+    r.hosts.map((h) => [h.id, h.sudo]),
+    [
+      ['a', true],
+      ['b', false],
+      ['c', true],
+    ],
+  );
+  t.same(r.lintWarnings, [
+    {
+      code: 'ROSTER',
+      file: FILE,
+      line: 4,
+      host: 'a',
+      message:
+        'sudo: "yes" is a YAML 1.1 boolean (true), read as Salt reads it; write true: YAML 1.2 reads it as a string',
+    },
+    {
+      code: 'ROSTER',
+      file: FILE,
+      line: 8,
+      host: 'b',
+      message:
+        'sudo: "Off" is a YAML 1.1 boolean (false), read as Salt reads it; write false: YAML 1.2 reads it as a string',
+    },
+    {
+      code: 'ROSTER',
+      file: FILE,
+      line: 12,
+      host: 'c',
+      message:
+        'sudo: "ON" is a YAML 1.1 boolean (true), read as Salt reads it; write true: YAML 1.2 reads it as a string',
+    },
+  ]);
+  // tty is a Salt field halite does not use: ignored with its usual warning, whatever its value
+  t.match(r.warnings, [{ host: 'c', message: 'tty: Salt roster field not used by halite; ignored' }]);
+  // true and false are no news
+  t.same(parseRoster('a:\n  host: a.lan\n  level: staging\n  sudo: true\n', FILE, OPTS).lintWarnings, []);
+});
+
+t.test('what PyYAML does not read as a boolean stays an error: y, n, a quoted "no"', async (t) => {
+  for (const v of ['y', 'n', 'Y', '"no"', "'on'", 'yess', '1']) {
+    const r = parseRoster(`a:\n  host: a.lan\n  level: staging\n  sudo: ${v}\n`, FILE, OPTS);
+    t.match(r.errors, [{ line: 4, message: /^sudo: expected true or false, got the (string|number) / }], v);
+    t.same(r.hosts, [], v);
+  }
 });
