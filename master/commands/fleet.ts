@@ -10,6 +10,7 @@ import { buildId } from '../build/build-id.ts';
 import { haliteSelf } from '../build/halite-bin.ts';
 import { KeptTransport, keeperStarter } from '../transport/mux-client.ts';
 import { muxSocketPath } from '../transport/mux-path.ts';
+import { loginFor } from '../transport/login.ts';
 import { type JobTransport, Transport } from '../transport/transport.ts';
 import type { CommandContext } from '../output/cli-io.ts';
 import type { GlobalOptions } from './options.ts';
@@ -81,7 +82,7 @@ export function printSha1Warning(ctx: CommandContext, config: HaliteConfig): voi
 /** The transport the configuration describes. */
 export function transportFor(config: HaliteConfig): Transport {
   return new Transport({
-    key: config.ssh.key,
+    ...loginFor(config),
     knownHosts: config.ssh.knownHosts,
     connectTimeoutMs: config.ssh.connectTimeout * 1000,
     concurrency: config.concurrency,
@@ -111,7 +112,7 @@ export function jobTransportFor(
     direct,
     build,
     profile: {
-      key: config.ssh.key,
+      ...loginFor(config),
       knownHosts: config.ssh.knownHosts,
       connectTimeoutMs: config.ssh.connectTimeout * 1000,
       ...(config.ssh.allowSha1 ? { allowSha1: true } : {}),

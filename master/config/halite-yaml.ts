@@ -29,6 +29,12 @@ export interface SshConfig {
   persist: number;
   /** Accept hosts that sign only with SHA-1 `ssh-rsa` (refused by default; a warning when set). */
   allowSha1: boolean;
+  /** `ssh.agent`: true offers the ssh-agent's keys too, false never; unset uses the agent when ssh.key is not set. */
+  agent?: boolean;
+  /** The ssh-agent to log in with ($SSH_AUTH_SOCK), when it is to be used. */
+  agentSocket?: string;
+  /** The passphrase of the private keys ($HALITE_SSH_PASSPHRASE); a roster entry's priv_passwd wins for its priv. */
+  passphrase?: string;
 }
 
 /** Days finished jobs are kept when `jobs.keep_days` is not set. */
@@ -118,7 +124,7 @@ const TOP_KEYS = [
   'file_roots',
 ];
 const JOBS_KEYS = ['keep_days', 'keep_count'];
-const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist', 'allow_sha1'];
+const SSH_KEYS = ['key', 'known_hosts', 'user', 'port', 'connect_timeout', 'persist', 'allow_sha1', 'agent'];
 
 /** A minute, as OpenSSH's ControlPersist is commonly set: enough for the next command of an operator. */
 export const DEFAULT_SSH_PERSIST = 60;
@@ -229,6 +235,10 @@ export function parseConfig(text: string, file: string): ConfigResult {
       (v) => (ssh.persist = v),
     );
     if (s.allow_sha1 !== undefined) ssh.allowSha1 = check.flag(['ssh', 'allow_sha1'], s.allow_sha1) ?? false;
+    if (s.agent !== undefined) {
+      const agent = check.flag(['ssh', 'agent'], s.agent);
+      if (agent !== undefined) ssh.agent = agent;
+    }
   }
   config.ssh = ssh;
 
@@ -311,7 +321,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
 /** Reads and validates the configuration; built-in defaults (relative to cwd) when no file is found. */
 export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): ConfigResult {
   const loc = locateConfig(flag, env, cwd);
-  if (!loc.explicit && !existsSync(loc.path)) return { config: defaultConfig(cwd), errors: [] };
+  if (!loc.explicit && !existsSync(loc.path)) return withLogin({ config: defaultConfig(cwd), errors: [] }, env);
   let text: string;
   try {
     text = readFileSync(loc.path, 'utf8');
@@ -322,5 +332,24 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
       errors: [{ code: 'CONFIG', message: `cannot read configuration: ${reason}`, file: loc.path }],
     };
   }
-  return parseConfig(text, loc.path);
+  return withLogin(parseConfig(text, loc.path), env);
+}
+
+/**
+ * The login the environment gives: $HALITE_SSH_PASSPHRASE for encrypted keys, and $SSH_AUTH_SOCK when
+ * `ssh.agent` is true, or unset while `ssh.key` is not set (OpenSSH's habit: the agent first).
+ */
+function withLogin(r: ConfigResult, env: NodeJS.ProcessEnv): ConfigResult {
+  const ssh = r.config.ssh;
+  const sock = env.SSH_AUTH_SOCK;
+  const wanted = ssh.agent ?? ssh.keyLine === undefined;
+  if (wanted && sock) ssh.agentSocket = sock;
+  else if (ssh.agent === true && r.config.file)
+    r.errors.push({
+      code: 'CONFIG',
+      message: 'ssh.agent: true, but no ssh-agent is reachable: SSH_AUTH_SOCK is not set',
+      file: r.config.file,
+    });
+  if (env.HALITE_SSH_PASSPHRASE) ssh.passphrase = env.HALITE_SSH_PASSPHRASE;
+  return r;
 }

@@ -1,6 +1,6 @@
 // The roster, roster.yaml: host id → address, login, level, roles, static grains.
 // It is authoritative for identity: id, level and roles never come from the hosts themselves.
-// Salt roster fields that mean the same are accepted (host, port, user, sudo, priv, timeout);
+// Salt roster fields that mean the same are accepted (host, port, user, sudo, priv, priv_passwd, timeout);
 // other Salt fields are ignored with a warning.
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -27,6 +27,8 @@ export interface RosterHost {
   priv?: string;
   /** Line of `priv` in the roster file. */
   privLine?: number;
+  /** The passphrase of `priv` (Salt's `priv_passwd`); never shown. */
+  privPasswd?: string;
   /** Connection timeout in seconds for this host. */
   timeout?: number;
   /** Static grains; never contains id, level or roles. */
@@ -70,11 +72,10 @@ export interface RosterOptions {
   roles?: readonly string[];
 }
 
-const FIELDS = ['host', 'port', 'user', 'sudo', 'level', 'roles', 'jump', 'grains', 'priv', 'timeout'];
+const FIELDS = ['host', 'port', 'user', 'sudo', 'level', 'roles', 'jump', 'grains', 'priv', 'priv_passwd', 'timeout'];
 /** Salt roster fields that have no meaning here. */
 const IGNORED = [
   'passwd',
-  'priv_passwd',
   'sudo_user',
   'tty',
   'minion_opts',
@@ -202,6 +203,17 @@ function readHost(
   if (entry.priv !== undefined) {
     if (typeof entry.priv === 'string' && entry.priv) out.priv = resolvePath(dir, entry.priv);
     else check.expected(['priv'], 'a path to a private key', entry.priv);
+  }
+  if (entry.priv_passwd !== undefined) {
+    // the value itself is never quoted back
+    if (typeof entry.priv_passwd !== 'string' || !entry.priv_passwd)
+      check.error(['priv_passwd'], 'expected the passphrase of priv as a string');
+    else if (entry.priv === undefined)
+      check.error(
+        ['priv_passwd'],
+        "the passphrase of this entry's priv key, which it does not set (the passphrase of ssh.key comes from HALITE_SSH_PASSPHRASE)",
+      );
+    else out.privPasswd = entry.priv_passwd;
   }
   if (entry.timeout !== undefined) {
     if (typeof entry.timeout === 'number' && entry.timeout > 0 && Number.isFinite(entry.timeout))

@@ -7,7 +7,7 @@ import type { ExecOptions, ExecResult } from './exec.ts';
 import { KeptConnections } from './kept-connections.ts';
 import { limiter } from './pool.ts';
 import type { RemoteCommand } from './quote.ts';
-import type { HostTarget } from './target.ts';
+import { type HostTarget, connectionKey } from './target.ts';
 import type { HostOutcome, Transport } from './transport.ts';
 
 export class HeldTransport {
@@ -31,8 +31,7 @@ export class HeldTransport {
   private on<T>(target: HostTarget, fn: (c: HostConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the transport is closed'));
     // the id names the host in errors; the connection is the same for any id reaching the same place
-    const { id: _id, ...where } = target;
-    return this.conns.use(JSON.stringify(where), () => this.transport.connect(target), fn);
+    return this.conns.use(connectionKey(target), () => this.transport.connect(target), fn);
   }
 
   /** Opens the targets' connections while the job is prepared (a failure is reported when the job uses the host). */

@@ -4,11 +4,13 @@
 import type { ErrorData } from '../../agent/errors.ts';
 import type { HaliteConfig } from '../config/halite-yaml.ts';
 import type { RosterHost } from '../config/roster.ts';
-import { loadPrivateKey } from './key.ts';
+import { PassphraseNeeded, loadPrivateKey } from './key.ts';
+import { loginFor } from './login.ts';
 import { targetFor } from './target.ts';
 
 interface KeyUse {
   file: string;
+  passphrase?: string;
   /** Where the key was set: the configuration's ssh.key (or its default) or a roster entry's priv. */
   error: Omit<ErrorData, 'message'>;
   what: string;
@@ -31,25 +33,34 @@ export function checkLoginKeys(config: HaliteConfig, hosts: readonly RosterHost[
     }
     return {
       file: config.ssh.key,
+      ...(config.ssh.passphrase ? { passphrase: config.ssh.passphrase } : {}),
       error: where,
       what: config.ssh.keyLine !== undefined ? 'ssh.key' : 'ssh.key (the default; set ssh.key in halite.yaml)',
     };
   };
+  const login = loginFor(config);
   for (const h of hosts) {
     const t = targetFor(h, config);
-    // jump hosts always log in with the configured key
-    if (t.jump || !h.priv) use(config.ssh.key, configured, h.id);
+    // jump hosts always log in with the configured key (none when the ssh-agent alone logs in)
+    if ((t.jump || !h.priv) && login.key !== undefined) use(config.ssh.key, configured, h.id);
     if (h.priv) {
       const where: Omit<ErrorData, 'message'> = { code: 'ROSTER', file: rosterFile };
       if (h.privLine !== undefined) where.line = h.privLine;
-      use(h.priv, () => ({ file: h.priv!, error: where, what: `${h.id}: priv` }), h.id);
+      const passphrase = h.privPasswd ?? config.ssh.passphrase;
+      use(
+        h.priv,
+        () => ({ file: h.priv!, ...(passphrase ? { passphrase } : {}), error: where, what: `${h.id}: priv` }),
+        h.id,
+      );
     }
   }
   const errors: ErrorData[] = [];
   for (const u of uses.values()) {
     try {
-      loadPrivateKey(u.file);
+      loadPrivateKey(u.file, u.passphrase);
     } catch (err) {
+      // the ssh-agent may hold an encrypted key whose passphrase halite was not given
+      if (err instanceof PassphraseNeeded && login.agent) continue;
       const shown = u.hosts.slice(0, 5).join(', ') + (u.hosts.length > 5 ? `, … ${u.hosts.length - 5} more` : '');
       errors.push({
         ...u.error,

@@ -9,7 +9,7 @@ import type { RemoteCommand } from './quote.ts';
 import type { HostTarget } from './target.ts';
 
 /** Changes whenever a request or frame changes meaning; a keeper of another version is not used. */
-export const MUX_VERSION = 2;
+export const MUX_VERSION = 3;
 
 /** The keeper's first frame on every connection. */
 export interface MuxHello {
@@ -18,9 +18,14 @@ export interface MuxHello {
   build: string;
 }
 
-/** The client identity a keeper checks its connections against: key and known-hosts files. */
+/**
+ * The client identity a keeper checks its connections against: key and known-hosts files, the
+ * key's passphrase and the ssh-agent socket (the request travels on a socket only its user reaches).
+ */
 export interface MuxProfile {
-  key: string;
+  key?: string;
+  passphrase?: string;
+  agent?: string;
   knownHosts: string;
   connectTimeoutMs: number;
   /** Also accept SHA-1 `ssh-rsa` host keys (`ssh.allow_sha1`). */
@@ -128,7 +133,10 @@ export function isMuxRequest(v: unknown): v is MuxRequest {
     typeof r.build !== 'string' ||
     typeof r.persistSec !== 'number' ||
     !p ||
-    typeof p.key !== 'string' ||
+    !['string', 'undefined'].includes(typeof p.key) ||
+    !['string', 'undefined'].includes(typeof p.passphrase) ||
+    !['string', 'undefined'].includes(typeof p.agent) ||
+    (p.key === undefined && p.agent === undefined) ||
     typeof p.knownHosts !== 'string' ||
     typeof p.connectTimeoutMs !== 'number'
   )

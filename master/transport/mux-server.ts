@@ -28,6 +28,7 @@ import {
   isMuxRequest,
 } from './mux-protocol.ts';
 import { Transport } from './transport.ts';
+import { connectionKey } from './target.ts';
 
 export interface KeeperOptions {
   socket: string;
@@ -128,9 +129,12 @@ export class Keeper {
 
   private transportFor(p: MuxProfile): { key: string; transport: Transport } {
     const allowSha1 = p.allowSha1 === true;
+    // the passphrase is kept in the key as a hash only
     const key = JSON.stringify([
-      p.key,
-      fileHash(p.key),
+      p.key ?? null,
+      p.key === undefined ? null : fileHash(p.key),
+      p.passphrase === undefined ? null : createHash('sha256').update(p.passphrase).digest('hex'),
+      p.agent ?? null,
       p.knownHosts,
       fileHash(p.knownHosts),
       p.connectTimeoutMs,
@@ -139,7 +143,9 @@ export class Keeper {
     let t = this.transports.get(key);
     if (!t) {
       t = new Transport({
-        key: p.key,
+        ...(p.key !== undefined ? { key: p.key } : {}),
+        ...(p.passphrase !== undefined ? { passphrase: p.passphrase } : {}),
+        ...(p.agent !== undefined ? { agent: p.agent } : {}),
         knownHosts: p.knownHosts,
         connectTimeoutMs: p.connectTimeoutMs,
         concurrency: 100_000,
@@ -154,8 +160,7 @@ export class Keeper {
   /** Runs `fn` on the kept connection to the request's target, through the transport of its profile. */
   private onConnection<T>(req: MuxRequest, fn: (c: HostConnection) => Promise<T>): Promise<T> {
     const { key: profile, transport } = this.transportFor(req.profile);
-    const { id: _id, ...where } = req.target;
-    return this.conns.use(JSON.stringify([profile, where]), () => transport.connect(req.target), fn);
+    return this.conns.use(connectionKey(req.target, profile), () => transport.connect(req.target), fn);
   }
 
   private async handle(sock: Socket): Promise<void> {

@@ -2,7 +2,7 @@
 // connect timeout and keepalives. The socket is TCP, or a channel forwarded by a jump host.
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
+import type { AgentAuthMethod, Client, ParsedKey, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2';
 import { TransportError, type TransportErrorKind } from './errors.ts';
 import { describeKey, fingerprint, keyLabel, keyType, preferredAlgorithms } from './host-key.ts';
 import { type KnownHosts, hostKeyName } from './known-hosts.ts';
@@ -14,7 +14,10 @@ export interface HopConnectOptions {
   name: string;
   /** The command that pins this hop's key, suggested when it is unknown. */
   acceptHint?: string;
-  privateKey: Buffer;
+  /** The private key to log in with (decrypted); with `agent`, tried first. */
+  privateKey?: ParsedKey;
+  /** The ssh-agent socket whose keys are offered (after `privateKey`). */
+  agent?: string;
   knownHosts: KnownHosts;
   connectTimeoutMs: number;
   /** Keepalive interval (0 disables); the connection is dropped after `keepaliveCountMax` missed answers. */
@@ -45,13 +48,14 @@ export function classifyConnectError(
   hop: Hop,
   timeoutMs: number,
   shookHands = false,
+  offered = 'the key',
 ): TransportError {
   const label = hopLabel(hop);
   let kind: TransportErrorKind = 'connection';
   let message = `${name}: ${err.message}`;
   if (err.level === 'client-authentication') {
     kind = 'auth';
-    message = `${name}: authentication as ${hop.user} failed (the server refused the key)`;
+    message = `${name}: authentication as ${hop.user} failed (the server refused ${offered})`;
   } else if (err.level === 'client-timeout') {
     kind = 'unreachable';
     message = `${name}: unreachable: no SSH session within ${timeoutMs} ms`;
@@ -112,9 +116,26 @@ export function hostKeyProblem(
   }
 }
 
+/** The login attempts, in order: the key, then the agent's keys; and how they are named in a refusal. */
+function logins(opts: HopConnectOptions): { methods: Array<PublicKeyAuthMethod | AgentAuthMethod>; offered: string } {
+  const username = opts.hop.user;
+  const methods: Array<PublicKeyAuthMethod | AgentAuthMethod> = [
+    ...(opts.privateKey ? [{ type: 'publickey' as const, username, key: opts.privateKey }] : []),
+    ...(opts.agent ? [{ type: 'agent' as const, username, agent: opts.agent }] : []),
+  ];
+  const offered =
+    opts.privateKey && opts.agent
+      ? "the key and the ssh-agent's keys"
+      : opts.agent
+        ? "the ssh-agent's keys"
+        : 'the key';
+  return { methods, offered };
+}
+
 /** Opens an authenticated connection to one hop; rejects with a TRANSPORT error naming it. */
 export function connectHop(opts: HopConnectOptions): Promise<Client> {
   const { hop, name, knownHosts } = opts;
+  const { methods, offered } = logins(opts);
   const keyName = hostKeyName(hop.address, hop.port);
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
@@ -137,7 +158,7 @@ export function connectHop(opts: HopConnectOptions): Promise<Client> {
     let shookHands = false;
     client.once('handshake', () => (shookHands = true));
     client.on('error', (err: Error & { level?: string }) => {
-      fail(hostKeyError ?? classifyConnectError(err, name, hop, opts.connectTimeoutMs, shookHands));
+      fail(hostKeyError ?? classifyConnectError(err, name, hop, opts.connectTimeoutMs, shookHands, offered));
     });
     client.on('close', () => {
       fail(
@@ -153,7 +174,7 @@ export function connectHop(opts: HopConnectOptions): Promise<Client> {
       host: hop.address,
       port: hop.port,
       username: hop.user,
-      privateKey: opts.privateKey,
+      authHandler: methods,
       readyTimeout: opts.connectTimeoutMs,
       keepaliveInterval: opts.keepaliveMs,
       keepaliveCountMax: opts.keepaliveCountMax ?? 3,

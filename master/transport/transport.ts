@@ -1,13 +1,13 @@
 // The master's SSH transport: connections to roster hosts, directly or through a shared jump
 // connection, every hop's host key checked against known-hosts, a limit on hosts at once.
 import type { LimitFunction } from 'p-limit';
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client, ClientChannel, ParsedKey } from 'ssh2';
 import { HostConnection, type ShellOptions } from './connection.ts';
 import { TransportError } from './errors.ts';
 import type { ExecOptions, ExecResult } from './exec.ts';
 import { preferredAlgorithms } from './host-key.ts';
 import { forwardTo } from './jump.ts';
-import { loadPrivateKey } from './key.ts';
+import { PassphraseNeeded, loadPrivateKey } from './key.ts';
 import { KnownHosts, hostKeyName } from './known-hosts.ts';
 import { JumpPool, type JumpLease, limiter } from './pool.ts';
 import type { RemoteCommand } from './quote.ts';
@@ -17,8 +17,15 @@ import { type HostTarget, type Hop, hopKey, hopLabel } from './target.ts';
 export { HostConnection, type ShellOptions };
 
 export interface TransportOptions {
-  /** Private key file used for jump hosts and for targets that do not name their own. */
-  key: string;
+  /**
+   * Private key file used for jump hosts and for targets that do not name their own; none when
+   * the ssh-agent alone logs in.
+   */
+  key?: string;
+  /** The passphrase of encrypted keys that have none of their own (a target's `passphrase`); never shown. */
+  passphrase?: string;
+  /** An ssh-agent socket whose keys are offered on every hop, after the key file. */
+  agent?: string;
   /** The known-hosts file (path) or an open KnownHosts. */
   knownHosts: KnownHosts | string;
   /** Time allowed to reach a hop and finish its SSH handshake and login (default 10 s). */
@@ -43,7 +50,7 @@ export class Transport {
   readonly knownHosts: KnownHosts;
   private readonly jumps: JumpPool;
   private readonly limit: LimitFunction;
-  private readonly keys = new Map<string, Buffer>();
+  private readonly keys = new Map<string, ParsedKey>();
   private readonly connectTimeoutMs: number;
   private readonly keepaliveMs: number;
 
@@ -65,14 +72,27 @@ export class Transport {
     };
   }
 
-  private key(file: string | undefined): Buffer {
-    const path = file ?? this.opts.key;
+  /** The decrypted key of a hop (read once per file), and the agent: what the hop logs in with. */
+  private login(target?: HostTarget): { privateKey?: ParsedKey; agent?: string } {
+    const path = target?.key ?? this.opts.key;
+    const agent = this.opts.agent ? { agent: this.opts.agent } : {};
+    if (path === undefined) {
+      if (!this.opts.agent)
+        throw new TransportError({ kind: 'auth', message: 'no private key and no ssh-agent to log in with' });
+      return agent;
+    }
     let k = this.keys.get(path);
     if (!k) {
-      k = loadPrivateKey(path);
+      try {
+        k = loadPrivateKey(path, (target?.key !== undefined ? target.passphrase : undefined) ?? this.opts.passphrase);
+      } catch (err) {
+        // an encrypted key without its passphrase: the agent may hold it, as ssh-add leaves it
+        if (err instanceof PassphraseNeeded && this.opts.agent) return agent;
+        throw err;
+      }
       this.keys.set(path, k);
     }
-    return k;
+    return { privateKey: k, ...agent };
   }
 
   private hint(target: HostTarget): string {
@@ -84,7 +104,7 @@ export class Transport {
       hop,
       name: `jump host ${hopLabel(hop)}`,
       acceptHint: this.hint(forTarget),
-      privateKey: this.key(undefined),
+      ...this.login(),
       knownHosts: this.knownHosts,
       connectTimeoutMs: this.connectTimeoutMs,
       keepaliveMs: this.keepaliveMs,
@@ -134,13 +154,13 @@ export class Transport {
   /** Opens an authenticated connection to the target (not counted against the concurrency limit). */
   async connect(target: HostTarget): Promise<HostConnection> {
     try {
-      const privateKey = this.key(target.key);
+      const login = this.login(target);
       const connectTimeoutMs = target.connectTimeoutMs ?? this.connectTimeoutMs;
       const base = {
         hop: target,
         name: hopLabel(target),
         acceptHint: this.hint(target),
-        privateKey,
+        ...login,
         knownHosts: this.knownHosts,
         connectTimeoutMs,
         keepaliveMs: this.keepaliveMs,

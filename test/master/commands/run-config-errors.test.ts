@@ -52,7 +52,7 @@ t.test('a broken staging entry does not stop a command on production: it is a wa
   t.match(r.out, /hello/);
   t.equal(
     r.err,
-    `warning: stage1: ${join(dir, 'roster.yaml')}:8: prot: unknown field (expected one of: host, port, user, sudo, level, roles, jump, grains, priv, timeout) (ROSTER)\n`,
+    `warning: stage1: ${join(dir, 'roster.yaml')}:8: prot: unknown field (expected one of: host, port, user, sudo, level, roles, jump, grains, priv, priv_passwd, timeout) (ROSTER)\n`,
   );
   t.equal(target.requests, 1);
 });

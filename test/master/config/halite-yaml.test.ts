@@ -114,10 +114,11 @@ const bad: Array<[string, number, string]> = [
   ['ssh:\n  connect_timeout: -1', 2, 'ssh.connect_timeout: expected a positive number of seconds, got the number -1'],
   ['ssh:\n  key: {a: 1}', 2, 'ssh.key: expected a path, got a map'],
   [
-    'ssh:\n  agent: true',
+    'ssh:\n  agents: true',
     2,
-    'ssh.agent: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist, allow_sha1)',
+    'ssh.agents: unknown field (expected one of: key, known_hosts, user, port, connect_timeout, persist, allow_sha1, agent)',
   ],
+  ['ssh:\n  agent: sure', 2, 'ssh.agent: expected true or false, got the string "sure"'],
   ['ssh:\n  allow_sha1: yes please', 2, 'ssh.allow_sha1: expected true or false, got the string "yes please"'],
   ['ssh: true', 1, 'ssh: expected a map, got the boolean true'],
   [
@@ -268,3 +269,25 @@ t.test('ssh.allow_sha1: a YAML 1.1 boolean is read, and noted for lint', async (
   ]);
   t.equal(parseConfig('ssh:\n  allow_sha1: no\n', FILE).config.ssh.allowSha1, false);
 });
+
+t.test(
+  'the login from the environment: the ssh-agent when ssh.key is unset or ssh.agent is true; the passphrase',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'halite-login-cfg-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const load = (yaml: string, env: NodeJS.ProcessEnv) => {
+      writeFileSync(join(dir, 'halite.yaml'), yaml);
+      return loadConfig(undefined, env, dir);
+    };
+    const sock = { SSH_AUTH_SOCK: '/run/user/0/agent.sock' };
+    t.equal(load('concurrency: 2\n', sock).config.ssh.agentSocket, '/run/user/0/agent.sock', 'no ssh.key: the agent');
+    t.equal(load('ssh:\n  key: k\n', sock).config.ssh.agentSocket, undefined, 'ssh.key set: not the agent');
+    t.equal(load('ssh:\n  key: k\n  agent: true\n', sock).config.ssh.agentSocket, '/run/user/0/agent.sock');
+    t.equal(load('ssh:\n  agent: false\n', sock).config.ssh.agentSocket, undefined, 'ssh.agent: false: never');
+    t.equal(load('concurrency: 2\n', {}).config.ssh.agentSocket, undefined, 'no SSH_AUTH_SOCK');
+    t.match(load('ssh:\n  agent: true\n', {}).errors, [{ message: /SSH_AUTH_SOCK is not set/ }]);
+    const withPass = load('concurrency: 2\n', { HALITE_SSH_PASSPHRASE: 'words' });
+    t.equal(withPass.config.ssh.passphrase, 'words');
+    t.equal(loadConfig(undefined, sock, join(dir, 'nowhere')).config.ssh.agentSocket, '/run/user/0/agent.sock');
+  },
+);

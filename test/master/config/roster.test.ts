@@ -219,7 +219,7 @@ const bad: Array<[string, string[], number, string]> = [
     'h',
     ['host: a.lan', 'level: staging', 'role: db'],
     4,
-    'role: unknown field (expected one of: host, port, user, sudo, level, roles, jump, grains, priv, timeout)',
+    'role: unknown field (expected one of: host, port, user, sudo, level, roles, jump, grains, priv, priv_passwd, timeout)',
   ],
   ['h', [], 1, 'expected a map of host settings (host, level, roles, ...), got nothing'],
 ];
@@ -366,4 +366,17 @@ t.test('what PyYAML does not read as a boolean stays an error: y, n, a quoted "n
     t.match(r.errors, [{ line: 4, message: /^sudo: expected true or false, got the (string|number) / }], v);
     t.same(r.hosts, [], v);
   }
+});
+
+t.test("priv_passwd: the passphrase of the entry's priv, never quoted back", async (t) => {
+  const ok = parseRoster('a:\n  host: a.lan\n  level: staging\n  priv: /k\n  priv_passwd: s3cret words\n', FILE, OPTS);
+  t.same(ok.errors, []);
+  t.equal(ok.hosts[0].privPasswd, 's3cret words');
+  const alone = parseRoster('a:\n  host: a.lan\n  level: staging\n  priv_passwd: s3cret words\n', FILE, OPTS);
+  t.match(alone.errors, [
+    { line: 4, message: /^priv_passwd: the passphrase of this entry's priv key, which it does not set/ },
+  ]);
+  const number = parseRoster('a:\n  host: a.lan\n  level: staging\n  priv: /k\n  priv_passwd: 123456\n', FILE, OPTS);
+  t.match(number.errors, [{ line: 5, message: 'priv_passwd: expected the passphrase of priv as a string' }]);
+  t.notMatch(JSON.stringify([alone.errors, number.errors]), /s3cret|123456/);
 });

@@ -2,7 +2,8 @@
 // connections reused between clients, stale ones replaced, failures carried back, the idle exit,
 // and the fallback to a command's own connections when no keeper listens.
 import t, { type Test } from 'tap';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -215,4 +216,35 @@ t.test('the socket directory must be private', async (t) => {
   t.match(muxSocketPath(key, { HALITE_RUNTIME_DIR: file }), { refused: /.+/ });
   const ok = join(dir, 'private');
   t.match(muxSocketPath(key, { HALITE_RUNTIME_DIR: ok }), { path: new RegExp(`^${ok}/keeper-`) });
+});
+
+t.test("a passphrase-protected key through the keeper: the profile's passphrase opens it for both hops", async (t) => {
+  const { socket } = await keeper(t);
+  const encrypted = join(dir, 'id_encrypted');
+  writeFileSync(encrypted, readFileSync(keyFile), { mode: 0o600 });
+  const p = spawnSync('ssh-keygen', ['-q', '-p', '-N', 'keeper words', '-f', encrypted]);
+  t.equal(p.status, 0, p.stderr?.toString());
+  const client = (passphrase?: string) => {
+    const login = { key: encrypted, ...(passphrase ? { passphrase } : {}) };
+    const c = new KeptTransport({
+      direct: new Transport({ ...login, knownHosts, connectTimeoutMs: 3000, keepaliveMs: 0 }),
+      socket,
+      build: BUILD,
+      persistSec: 60,
+      profile: { ...login, knownHosts, connectTimeoutMs: 3000 },
+    });
+    clients.push(c);
+    return c;
+  };
+  const ok = await client('keeper words').exec(viaJump('enc1'), 'echo opened');
+  t.equal(ok.stdout, 'opened\n');
+  const refused = await client()
+    .exec(viaJump('enc2'), 'true')
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  t.ok(refused instanceof TransportError);
+  t.match((refused as TransportError).message, /id_encrypted: it is protected by a passphrase/);
+  t.notMatch((refused as TransportError).message, 'keeper words');
 });
