@@ -5,8 +5,8 @@ import type { HostTarget, Hop } from './target.ts';
 import { hopKey } from './target.ts';
 
 export interface SshConfigOptions {
-  /** Private key file for hosts that do not name their own. */
-  key: string;
+  /** Private key file for hosts that do not name their own; none when ssh-agent alone logs in. */
+  key?: string;
   /** The master's known-hosts file. */
   knownHosts: string;
   /** Seconds, for ConnectTimeout. */
@@ -22,15 +22,15 @@ export function configValue(v: string, opts: { tokens?: boolean } = {}): string 
   return /[\s#]/.test(s) ? `"${s}"` : s;
 }
 
-function hopBlock(alias: string, hop: Hop, key: string, opts: SshConfigOptions, extra: string[]): string[] {
+function hopBlock(alias: string, hop: Hop, key: string | undefined, opts: SshConfigOptions, extra: string[]): string[] {
   const lines = [
     `Host ${alias}`,
     `  HostName ${hop.address}`,
     `  Port ${hop.port}`,
     `  User ${hop.user}`,
     ...extra,
-    `  IdentityFile ${configValue(key, { tokens: true })}`,
-    '  IdentitiesOnly yes',
+    // without a key file, ssh offers the agent's keys, as halite does
+    ...(key === undefined ? [] : [`  IdentityFile ${configValue(key, { tokens: true })}`, '  IdentitiesOnly yes']),
     `  UserKnownHostsFile ${configValue(opts.knownHosts, { tokens: true })}`,
     '  GlobalKnownHostsFile /dev/null',
     `  HostKeyAlias ${hostKeyName(hop.address, hop.port)}`,

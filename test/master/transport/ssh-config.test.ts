@@ -32,3 +32,13 @@ t.test('one block per jump host, shared by its hosts; clashing names made distin
   t.match(text, 'Host d\n  HostName 10.1.0.4\n  Port 22\n  User root\n  IdentityFile /keys/id\n');
   t.equal(text.match(/UserKnownHostsFile \/etc\/halite\/known_hosts/g)?.length, 6, 'every block pins the same file');
 });
+
+t.test('without a key file (ssh-agent alone): no IdentityFile, so ssh offers the agent keys', async (t) => {
+  const text = renderSshConfig([{ id: 'web1', address: '10.0.0.5', port: 22, user: 'root', jump: null }], {
+    knownHosts: '/srv/known_hosts',
+    connectTimeout: 10,
+    title: 't',
+  });
+  t.notMatch(text, /IdentityFile|IdentitiesOnly/);
+  t.match(text, /Host web1\n/);
+});
