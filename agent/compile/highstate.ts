@@ -21,6 +21,7 @@ import { verifyDecl } from './verify.ts';
 import { compileLow } from './low.ts';
 import { resolveRequisites } from './requisites.ts';
 import { hasModWatch } from '../states/registry.ts';
+import { type ShownHigh, showHigh } from './show-high.ts';
 
 export interface CompileInput {
   tree: StateTree;
@@ -33,6 +34,8 @@ export interface CompileInput {
   saltenv?: string;
   /** Salt's state_auto_order (default true): declarations without `order` run in file order. */
   autoOrder?: boolean;
+  /** Also return the high data as rendered, before extend and exclude (`shown`). */
+  show?: boolean;
 }
 
 export interface CompileOutput {
@@ -40,6 +43,8 @@ export interface CompileOutput {
   top: Record<string, string[]>;
   /** High data after extend and exclude, with the automatic `order` arguments. */
   high: HighData;
+  /** With `show`: the high data Salt's state.show_highstate returns (show-high.ts). */
+  shown?: ShownHigh;
   /** Chunks in execution order; empty when there are errors. */
   chunks: LowChunk[];
   /** Every error found (render, structure, extend, requisites…). */
@@ -71,6 +76,7 @@ export function compileHighstate(input: CompileInput): CompileOutput {
   const g = gatherHigh(tree, ctx, top, input.sls ? undefined : TOP_FILE, input.autoOrder ?? true, input.envs);
   errors.push(...g.errors);
   warnings.push(...g.warnings);
+  const shown = input.show ? showHigh(g.high, g.ids, g.extends, g.excludes) : undefined;
   errors.push(...applyExtends(g.high, g.ids, g.extends, g.excludes, g.broken));
   const broken = new Set(g.broken);
   for (const id of g.ids) {
@@ -98,5 +104,12 @@ export function compileHighstate(input: CompileInput): CompileOutput {
 
   const high: HighData = {};
   for (const id of ids) high[id] = g.high[id];
-  return { top, high, chunks: errors.length ? [] : chunks, errors, warnings: [...warnings, ...low.warnings] };
+  return {
+    top,
+    high,
+    ...(shown ? { shown } : {}),
+    chunks: errors.length ? [] : chunks,
+    errors,
+    warnings: [...warnings, ...low.warnings],
+  };
 }

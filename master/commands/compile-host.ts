@@ -2,6 +2,7 @@
 // then top file and states with roster grains plus any --grain overrides.
 import type { ErrorData } from '../../agent/errors.ts';
 import { compileHighstate } from '../../agent/compile/highstate.ts';
+import type { ShownHigh } from '../../agent/compile/show-high.ts';
 import type { Grains, LowChunk, Pillar } from '../../agent/protocol.ts';
 import { matchTop } from '../../agent/top/top.ts';
 import { type GrainOverride, applyGrainOverrides, rosterGrains } from '../config/host-grains.ts';
@@ -22,6 +23,8 @@ export interface HostPillar {
 export interface CompiledHost {
   top: Record<string, string[]>;
   chunks: LowChunk[];
+  /** With `show`: the high data as Salt's state.show_highstate returns it. */
+  high?: ShownHigh;
   /** Errors with `host` set; not redacted. */
   errors: ErrorData[];
   /** What Salt accepts and fails at run time (an unknown state function), with `host` set; not redacted. */
@@ -35,6 +38,8 @@ export interface CompileOptions {
   sls?: string[];
   /** `--saltenv`: the SLS are this saltenv's; a highstate reads only its top file and section. */
   saltenv?: string;
+  /** Also keep the rendered high data (show highstate). */
+  show?: boolean;
 }
 
 /** A `--saltenv` the workspace has (with file_roots, one it names; without, base). */
@@ -87,10 +92,12 @@ export function compileHost(ws: Workspace, host: RosterHost, opts: CompileOption
     ...(ws.envs ? { envs: ws.envs } : {}),
     ...(opts.saltenv ? { saltenv: opts.saltenv } : {}),
     autoOrder: ws.config.stateAutoOrder,
+    ...(opts.show ? { show: true } : {}),
   });
   return {
     top: r.top,
     chunks: r.chunks,
+    ...(r.shown ? { high: r.shown } : {}),
     errors: withHost(r.errors, host.id),
     warnings: withHost(r.warnings, host.id),
     secrets: p.secrets,

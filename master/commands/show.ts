@@ -1,4 +1,4 @@
-// `halite show top|highstate|sls|pillar|grains`: compile a host on the master and print the result.
+// `halite show top|highstate|lowstate|sls|pillar|grains`: compile a host on the master and print the result.
 import type { Command } from 'commander';
 import { checkSaltenv, compileHost, compileTop, hostPillar } from './compile-host.ts';
 import { hostGrains } from './host-grains-view.ts';
@@ -44,12 +44,26 @@ export function registerShow(program: Command, ctx: CommandContext): void {
     },
   );
 
-  hostCommand(show, 'highstate', "the host's low chunks, in execution order", true).action((_o, cmd: Command) => {
+  hostCommand(
+    show,
+    'highstate',
+    "the host's high data as rendered (Salt's state.show_highstate): ID → module → function and arguments",
+    true,
+  ).action((_o, cmd: Command) => {
     const opts = cmd.optsWithGlobals<HostOptions>();
     const { ws, host } = workspaceFor(ctx, opts);
-    const r = compileHost(ws, host, { overrides: opts.grain, saltenv: opts.saltenv });
-    printOutcome(ctx, opts.out, r.errors, r.secrets, r.chunks, formatChunks);
+    const r = compileHost(ws, host, { overrides: opts.grain, saltenv: opts.saltenv, show: true });
+    printOutcome(ctx, opts.out, r.errors, r.secrets, r.high ?? {}, serialize);
   });
+
+  hostCommand(show, 'lowstate', "the host's low chunks, in execution order (Salt's state.show_lowstate)", true).action(
+    (_o, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<HostOptions>();
+      const { ws, host } = workspaceFor(ctx, opts);
+      const r = compileHost(ws, host, { overrides: opts.grain, saltenv: opts.saltenv });
+      printOutcome(ctx, opts.out, r.errors, r.secrets, r.chunks, formatChunks);
+    },
+  );
 
   hostCommand(show, 'sls', 'the low chunks of the named SLS only, in execution order', true)
     .argument('<name...>', 'SLS names (e.g. memcached redis.server, or memcached,redis.server)')

@@ -1,4 +1,4 @@
-// Low chunks as printed by `halite show highstate|sls`: one entry per chunk, fields in a fixed order.
+// Low chunks as printed by `halite show lowstate|sls`: one entry per chunk, fields in a fixed order.
 import type { LowChunk } from '../../agent/protocol.ts';
 import { type OutputFormat, serialize } from './format.ts';
 

@@ -207,6 +207,7 @@ t.test('runs that use the canaries in files, commands, failing templates and dif
   for (const args of [
     ['show', 'highstate', '--host', HOST, '--out', 'yaml'],
     ['show', 'highstate', '--host', HOST, '--out', 'json'],
+    ['show', 'lowstate', '--host', HOST, '--out', 'yaml'],
     ['show', 'sls', 'canary.render_error', '--host', HOST, '--out', 'json'],
     ['show', 'top', '--host', HOST],
     ['lint'],

@@ -78,8 +78,8 @@ const GOOD: Record<string, string> = {
 const good = tree(GOOD);
 const goodConfig = join(good, 'halite.yaml');
 
-t.test('show highstate prints the chunks as YAML with secrets redacted', async (t) => {
-  const r = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1']);
+t.test('show lowstate prints the chunks as YAML with secrets redacted', async (t) => {
+  const r = await halite(['--config', goodConfig, 'show', 'lowstate', '--host', 'cache1']);
   t.equal(r.stderr, '');
   t.equal(r.code, 0);
   t.notMatch(r.stdout, SECRET);
@@ -97,11 +97,27 @@ t.test('show highstate prints the chunks as YAML with secrets redacted', async (
 });
 
 t.test('--out json prints the same chunks as JSON', async (t) => {
-  const y = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1']);
-  const j = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1', '--out', 'json']);
+  const y = await halite(['--config', goodConfig, 'show', 'lowstate', '--host', 'cache1']);
+  const j = await halite(['--config', goodConfig, 'show', 'lowstate', '--host', 'cache1', '--out', 'json']);
   t.equal(j.code, 0);
   t.notMatch(j.stdout, SECRET);
   t.same(JSON.parse(j.stdout), parse(y.stdout));
+});
+
+t.test("show highstate prints high data as Salt's state.show_highstate does, secrets redacted", async (t) => {
+  const y = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1']);
+  t.equal(y.code, 0, y.stderr);
+  t.notMatch(y.stdout, SECRET);
+  const high = parse(y.stdout) as Record<string, Record<string, unknown>>;
+  t.same(Object.keys(high).sort(), ['cache-conf', 'cache-pkg', 'motd']);
+  t.match(high['cache-conf'], {
+    __sls__: 'cache',
+    __env__: 'base',
+    file: [{ name: '/etc/cache.conf' }, { contents: 'rack r1 password **REDACTED**' }, 'managed', { order: Number }],
+  });
+  t.notOk('__file__' in high['cache-conf'], "halite's own locators are not shown");
+  const j = await halite(['--config', goodConfig, 'show', 'highstate', '--host', 'cache1', '--out', 'json']);
+  t.same(JSON.parse(j.stdout), high);
 });
 
 t.test('--grain overrides grains for state rendering', async (t) => {
@@ -109,7 +125,7 @@ t.test('--grain overrides grains for state rendering', async (t) => {
     '--config',
     goodConfig,
     'show',
-    'highstate',
+    'lowstate',
     '--host',
     'web1',
     '--grain',
@@ -175,6 +191,7 @@ t.test('usage errors exit 64 without a stack trace', async (t) => {
   const help = await halite(['show', '--help']);
   t.equal(help.code, 0);
   t.match(help.stdout, /highstate/);
+  t.match(help.stdout, /lowstate/);
 });
 
 const BROKEN: Record<string, string> = {
@@ -190,13 +207,13 @@ const BROKEN: Record<string, string> = {
 const broken = tree(BROKEN);
 const brokenConfig = join(broken, 'halite.yaml');
 
-t.test('show highstate with compile errors: errors on stderr, exit 1, secrets redacted', async (t) => {
-  const r = await halite(['--config', brokenConfig, 'show', 'highstate', '--host', 'cache1']);
+t.test('show lowstate with compile errors: errors on stderr, exit 1, secrets redacted', async (t) => {
+  const r = await halite(['--config', brokenConfig, 'show', 'lowstate', '--host', 'cache1']);
   t.equal(r.code, 1);
   t.equal(r.stdout, '');
   t.notMatch(r.stderr, SECRET);
   t.match(r.stderr, /^cache1: .*\(REQUISITE_MISSING\)$/m);
-  const j = await halite(['--config', brokenConfig, 'show', 'highstate', '--host', 'cache1', '--out', 'json']);
+  const j = await halite(['--config', brokenConfig, 'show', 'lowstate', '--host', 'cache1', '--out', 'json']);
   t.equal(j.code, 1);
   t.notMatch(j.stdout, SECRET);
   const doc = JSON.parse(j.stdout) as { errors: Array<{ code: string; host: string }> };

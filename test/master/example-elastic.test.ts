@@ -15,7 +15,7 @@ const TSX = import.meta.resolve('tsx');
 function show(dir: string, host: string): LowChunk[] {
   const out = execFileSync(
     process.execPath,
-    ['--import', TSX, CLI, 'show', 'highstate', '--host', host, '--out', 'json'],
+    ['--import', TSX, CLI, 'show', 'lowstate', '--host', host, '--out', 'json'],
     { cwd: dir, encoding: 'utf8' },
   );
   return JSON.parse(out) as LowChunk[];

@@ -14,8 +14,8 @@ async function show(host: string): Promise<LowChunk[]> {
   let out = '';
   let err = '';
   const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s), env: {}, cwd: example };
-  const code = await main(['show', 'highstate', '--host', host, '--out', 'json'], io);
-  if (code !== 0) throw new Error(`halite show highstate --host ${host}: exit ${code}\n${err}`);
+  const code = await main(['show', 'lowstate', '--host', host, '--out', 'json'], io);
+  if (code !== 0) throw new Error(`halite show lowstate --host ${host}: exit ${code}\n${err}`);
   return JSON.parse(out) as LowChunk[];
 }
 
