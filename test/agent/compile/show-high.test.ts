@@ -7,7 +7,7 @@ import { compileHighstate } from '../../../agent/compile/highstate.ts';
 const ctx = { grains: { id: 'minion' }, pillar: {}, saltenv: 'base' };
 
 const tree = new MemTree({
-  'top.sls': "base:\n  minion:\n    - app\n",
+  'top.sls': 'base:\n  minion:\n    - app\n',
   'app.sls': [
     'exclude:',
     '  - id: gone',
