@@ -1,6 +1,6 @@
 // The master configuration, halite.yaml: where the trees, roster and keys are, jump hosts per level.
 // Relative paths resolve against the directory of the configuration file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ErrorData } from '../../agent/errors.ts';
@@ -335,6 +335,14 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
   return withLogin(parseConfig(text, loc.path), env);
 }
 
+function isSocket(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The login the environment gives: $HALITE_SSH_PASSPHRASE for encrypted keys, and $SSH_AUTH_SOCK when
  * `ssh.agent` is true, or unset while `ssh.key` is not set (OpenSSH's habit: the agent first).
@@ -343,11 +351,15 @@ function withLogin(r: ConfigResult, env: NodeJS.ProcessEnv): ConfigResult {
   const ssh = r.config.ssh;
   const sock = env.SSH_AUTH_SOCK;
   const wanted = ssh.agent ?? ssh.keyLine === undefined;
-  if (wanted && sock) ssh.agentSocket = sock;
+  // a stale SSH_AUTH_SOCK is passed over, as OpenSSH does, unless the agent was asked for
+  const live = sock !== undefined && sock !== '' && isSocket(sock);
+  if (wanted && live) ssh.agentSocket = sock;
   else if (ssh.agent === true && r.config.file)
     r.errors.push({
       code: 'CONFIG',
-      message: 'ssh.agent: true, but no ssh-agent is reachable: SSH_AUTH_SOCK is not set',
+      message: sock
+        ? `ssh.agent: true, but no ssh-agent is reachable: SSH_AUTH_SOCK names ${sock}, which is not a socket`
+        : 'ssh.agent: true, but no ssh-agent is reachable: SSH_AUTH_SOCK is not set',
       file: r.config.file,
     });
   if (env.HALITE_SSH_PASSPHRASE) ssh.passphrase = env.HALITE_SSH_PASSPHRASE;

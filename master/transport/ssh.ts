@@ -53,7 +53,10 @@ export function classifyConnectError(
   const label = hopLabel(hop);
   let kind: TransportErrorKind = 'connection';
   let message = `${name}: ${err.message}`;
-  if (err.level === 'client-authentication') {
+  if (/failed to connect to agent/i.test(err.message)) {
+    kind = 'auth';
+    message = `${name}: cannot reach the ssh-agent (SSH_AUTH_SOCK): ${err.message}`;
+  } else if (err.level === 'client-authentication') {
     kind = 'auth';
     message = `${name}: authentication as ${hop.user} failed (the server refused ${offered})`;
   } else if (err.level === 'client-timeout') {

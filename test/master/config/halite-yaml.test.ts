@@ -1,6 +1,7 @@
 import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { defaultConfig, loadConfig, parseConfig } from '../../../master/config/halite-yaml.ts';
 import { locateConfig } from '../../../master/config/config-location.ts';
@@ -270,24 +271,32 @@ t.test('ssh.allow_sha1: a YAML 1.1 boolean is read, and noted for lint', async (
   t.equal(parseConfig('ssh:\n  allow_sha1: no\n', FILE).config.ssh.allowSha1, false);
 });
 
-t.test(
-  'the login from the environment: the ssh-agent when ssh.key is unset or ssh.agent is true; the passphrase',
-  async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'halite-login-cfg-'));
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const load = (yaml: string, env: NodeJS.ProcessEnv) => {
-      writeFileSync(join(dir, 'halite.yaml'), yaml);
-      return loadConfig(undefined, env, dir);
-    };
-    const sock = { SSH_AUTH_SOCK: '/run/user/0/agent.sock' };
-    t.equal(load('concurrency: 2\n', sock).config.ssh.agentSocket, '/run/user/0/agent.sock', 'no ssh.key: the agent');
-    t.equal(load('ssh:\n  key: k\n', sock).config.ssh.agentSocket, undefined, 'ssh.key set: not the agent');
-    t.equal(load('ssh:\n  key: k\n  agent: true\n', sock).config.ssh.agentSocket, '/run/user/0/agent.sock');
-    t.equal(load('ssh:\n  agent: false\n', sock).config.ssh.agentSocket, undefined, 'ssh.agent: false: never');
-    t.equal(load('concurrency: 2\n', {}).config.ssh.agentSocket, undefined, 'no SSH_AUTH_SOCK');
-    t.match(load('ssh:\n  agent: true\n', {}).errors, [{ message: /SSH_AUTH_SOCK is not set/ }]);
-    const withPass = load('concurrency: 2\n', { HALITE_SSH_PASSPHRASE: 'words' });
-    t.equal(withPass.config.ssh.passphrase, 'words');
-    t.equal(loadConfig(undefined, sock, join(dir, 'nowhere')).config.ssh.agentSocket, '/run/user/0/agent.sock');
-  },
-);
+t.test('the login from the environment: the ssh-agent when ssh.key is unset or ssh.agent is true', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halite-login-cfg-'));
+  const agent = createServer();
+  const path = join(dir, 'agent.sock');
+  await new Promise<void>((resolve) => agent.listen(path, resolve));
+  t.teardown(() => {
+    agent.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const load = (yaml: string, env: NodeJS.ProcessEnv) => {
+    writeFileSync(join(dir, 'halite.yaml'), yaml);
+    return loadConfig(undefined, env, dir);
+  };
+  const sock = { SSH_AUTH_SOCK: path };
+  t.equal(load('concurrency: 2\n', sock).config.ssh.agentSocket, path, 'no ssh.key: the agent');
+  t.equal(load('ssh:\n  key: k\n', sock).config.ssh.agentSocket, undefined, 'ssh.key set: not the agent');
+  t.equal(load('ssh:\n  key: k\n  agent: true\n', sock).config.ssh.agentSocket, path);
+  t.equal(load('ssh:\n  agent: false\n', sock).config.ssh.agentSocket, undefined, 'ssh.agent: false: never');
+  t.equal(load('concurrency: 2\n', {}).config.ssh.agentSocket, undefined, 'no SSH_AUTH_SOCK');
+  t.match(load('ssh:\n  agent: true\n', {}).errors, [{ message: /SSH_AUTH_SOCK is not set/ }]);
+  // a stale SSH_AUTH_SOCK: passed over, unless the agent is asked for
+  const stale = { SSH_AUTH_SOCK: join(dir, 'gone.sock') };
+  t.equal(load('concurrency: 2\n', stale).config.ssh.agentSocket, undefined);
+  t.match(load('ssh:\n  agent: true\n', stale).errors, [
+    { message: /SSH_AUTH_SOCK names .*gone\.sock, which is not a socket/ },
+  ]);
+  t.equal(load('concurrency: 2\n', { HALITE_SSH_PASSPHRASE: 'words' }).config.ssh.passphrase, 'words');
+  t.equal(loadConfig(undefined, sock, join(dir, 'nowhere')).config.ssh.agentSocket, path);
+});
