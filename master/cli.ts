@@ -25,7 +25,7 @@ import { EXIT, type ExitCode } from './exit-codes.ts';
 import { lastRunFromStore } from './jobs/last-run.ts';
 import { formatErrors } from './output/errors.ts';
 import { haliteVersion } from './build/version.ts';
-import { askTerminal } from './client/terminal-prompt.ts';
+import { askSecret, askTerminal } from './client/terminal-prompt.ts';
 
 /** What tests replace: how a job reaches its hosts. */
 export interface ProgramHooks {
@@ -120,6 +120,7 @@ export function processIo(): CliIo {
     tty: { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     prompt: askTerminal,
+    promptSecret: askSecret,
   };
 }
 

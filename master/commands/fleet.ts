@@ -3,7 +3,7 @@
 import { CliError } from '../cli-error.ts';
 import { type HaliteConfig, loadConfig } from '../config/halite-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
-import { checkLoginKeys } from '../transport/login-keys.ts';
+import { checkLoginKeys, keysWithoutPassphrase } from '../transport/login-keys.ts';
 import { formatWarnings } from '../output/errors.ts';
 import { type Roster, type RosterHost, isRejected, loadRoster, rosterEntries } from '../config/roster.ts';
 import { buildId } from '../build/build-id.ts';
@@ -62,6 +62,26 @@ export function selectFleet(ctx: CommandContext, opts: GlobalOptions & Partial<T
     );
   printSha1Warning(ctx, config);
   return { config, roster, hosts: sel.hosts.filter((h): h is RosterHost => !isRejected(h)) };
+}
+
+/**
+ * At a terminal, asks for the passphrase of each key the hosts need that halite was not given one
+ * for (as ssh does), and keeps it for this command only: in the configuration's ssh.passphrase for
+ * ssh.key, on the roster entries for a priv key.
+ */
+export async function askPassphrases(
+  ctx: CommandContext,
+  config: HaliteConfig,
+  hosts: readonly RosterHost[],
+): Promise<void> {
+  const ask = ctx.io.promptSecret;
+  if (!ctx.io.interactive || !ask) return;
+  for (const need of keysWithoutPassphrase(config, hosts)) {
+    const answer = await ask(`Enter passphrase for key '${need.file}': `);
+    if (!answer) continue;
+    if (need.file === config.ssh.key) config.ssh.passphrase = answer;
+    for (const h of need.hosts) if (h.priv === need.file) h.privPasswd = answer;
+  }
 }
 
 /** Ends the command with exit code 5 when a private key the hosts need cannot be used; before any connection. */

@@ -23,7 +23,7 @@ import type { RoleSet } from '../config/roles.ts';
 import { type RejectedHost, type RosterHost, isRejected, rosterEntries } from '../config/roster.ts';
 import { type Workspace, openWorkspace } from '../config/workspace.ts';
 import type { CommandContext } from '../output/cli-io.ts';
-import { jobTransportFor, printSha1Warning, requireLoginKeys } from './fleet.ts';
+import { askPassphrases, jobTransportFor, printSha1Warning, requireLoginKeys } from './fleet.ts';
 import type { JobTransport, Transport } from '../transport/transport.ts';
 import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
 import { type SignalSource, onInterrupt } from './interrupt.ts';
@@ -226,12 +226,11 @@ export async function planJob(
     sls ? `apply ${sls.join(', ')} on` : 'converge',
     sls ? 'halite sls' : 'halite highstate',
   );
-  if (!hooks.runner)
-    requireLoginKeys(
-      ws.config,
-      ws.roster,
-      hosts.filter((h) => !rejected.has(h.id)),
-    );
+  if (!hooks.runner) {
+    const reached = hosts.filter((h) => !rejected.has(h.id));
+    await askPassphrases(ctx, ws.config, reached);
+    requireLoginKeys(ws.config, ws.roster, reached);
+  }
   return { ws, hosts, rejected };
 }
 

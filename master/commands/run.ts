@@ -15,7 +15,7 @@ import { withDeadline } from '../transport/quote.ts';
 import type { HostOutcome, Transport } from '../transport/transport.ts';
 import { targetFor } from '../transport/target.ts';
 import type { CommandContext } from '../output/cli-io.ts';
-import { type FleetSelection, requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
+import { type FleetSelection, askPassphrases, requireLoginKeys, selectFleet, transportFor } from './fleet.ts';
 import { type ConfirmOptions, addConfirmOptions, confirmSelection } from './confirm.ts';
 import { type SignalSource, onInterrupt } from './interrupt.ts';
 import type { GlobalOptions } from './options.ts';
@@ -303,6 +303,7 @@ export function registerRun(program: Command, ctx: CommandContext, hooks: RunHoo
     const opts = c.optsWithGlobals<RunCliOptions>();
     const sel = selectFleet(ctx, opts);
     await confirmSelection(ctx, opts, sel.hosts, `run \`${argv.join(' ')}\` on`, 'halite run');
+    await askPassphrases(ctx, sel.config, sel.hosts);
     requireLoginKeys(sel.config, sel.roster, sel.hosts);
     const store = JobStore.open(sel.config.jobsDb);
     let results: HostCommandResult[];

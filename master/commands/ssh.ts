@@ -15,7 +15,7 @@ import type { Transport } from '../transport/transport.ts';
 import type { CommandContext, Terminal } from '../output/cli-io.ts';
 
 export type { Terminal };
-import { loadFleet, requireLoginKeys, transportFor } from './fleet.ts';
+import { askPassphrases, loadFleet, requireLoginKeys, transportFor } from './fleet.ts';
 import type { GlobalOptions } from './options.ts';
 import { applyTargetOptions } from './target-options.ts';
 
@@ -146,6 +146,7 @@ export function registerSsh(program: Command, ctx: CommandContext, hooks: { term
         hosts = [host];
       }
       const host = pickHost(hosts, opts.index);
+      await askPassphrases(ctx, config, [host]);
       requireLoginKeys(config, roster, [host]);
       const term: Terminal = hooks.terminal ??
         ctx.io.terminal ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };

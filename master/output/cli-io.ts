@@ -28,6 +28,8 @@ export interface CliIo {
   interactive?: boolean;
   /** Asks a question on the terminal and resolves to the line typed (undefined at end of input). */
   prompt?(question: string): Promise<string | undefined>;
+  /** Like prompt, for a secret: what is typed is not echoed (undefined at end of input or Ctrl-C). */
+  promptSecret?(question: string): Promise<string | undefined>;
 }
 
 export interface CommandContext {

@@ -17,6 +17,34 @@ interface KeyUse {
   hosts: string[];
 }
 
+/**
+ * The key files `hosts` need that are protected by a passphrase halite was not given (and that no
+ * ssh-agent may hold instead), each with the hosts that use it.
+ */
+export function keysWithoutPassphrase(
+  config: HaliteConfig,
+  hosts: readonly RosterHost[],
+): Array<{ file: string; hosts: RosterHost[] }> {
+  const login = loginFor(config);
+  if (login.agent) return [];
+  const found = new Map<string, RosterHost[]>();
+  for (const h of hosts) {
+    const files: Array<[string, string | undefined]> = [];
+    if ((targetFor(h, config).jump || !h.priv) && login.key !== undefined)
+      files.push([login.key, config.ssh.passphrase]);
+    if (h.priv) files.push([h.priv, h.privPasswd ?? config.ssh.passphrase]);
+    for (const [file, passphrase] of files) {
+      if (passphrase) continue;
+      try {
+        loadPrivateKey(file);
+      } catch (err) {
+        if (err instanceof PassphraseNeeded) found.set(file, [...(found.get(file) ?? []), h]);
+      }
+    }
+  }
+  return [...found].map(([file, users]) => ({ file, hosts: users }));
+}
+
 /** One error per key file that `hosts` need and that cannot be used; empty when all can. */
 export function checkLoginKeys(config: HaliteConfig, hosts: readonly RosterHost[], rosterFile: string): ErrorData[] {
   const uses = new Map<string, KeyUse>();

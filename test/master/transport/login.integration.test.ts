@@ -13,6 +13,7 @@ import type { CliIo } from '../../../master/output/cli-io.ts';
 import { EXIT } from '../../../master/exit-codes.ts';
 import { knownHostsLine } from '../../../master/transport/known-hosts.ts';
 import { type FakeServer, type KeyPair, keyPair, processEnded, startJump } from './fake-ssh.ts';
+import { REPO } from '../../shipped.ts';
 
 const SSHD = '/usr/sbin/sshd';
 if (process.getuid?.() !== 0 || !existsSync(SSHD) || spawnSync('ssh-agent', ['-h']).error) {
@@ -290,4 +291,34 @@ t.test('ssh-agent: used when SSH_AUTH_SOCK is set and ssh.key is not, or with ss
   ]);
   t.equal(empty.code, EXIT.UNREACHABLE, empty.out);
   t.match(empty.out, /authentication as root failed \(the server refused (the key and )?the ssh-agent's keys\)/);
+});
+
+t.test('at a terminal, halite asks for the passphrase as ssh does, without echoing it', async (t) => {
+  if (spawnSync('script', ['--version']).status !== 0) {
+    t.comment('no script(1) to allocate a terminal');
+    return;
+  }
+  const m = master('prompt', [`key: ${join(dir, 'id_ed25519')}`]);
+  const argv = [process.execPath, join(REPO, 'bin/halite.js'), '--config', join(m, 'halite.yaml')];
+  const line = [...argv, 'run', '--host', 'web1', '--', 'echo', 'typed'].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qec', line, '/dev/null'], {
+    cwd: m,
+    env: { PATH: process.env.PATH, HOME: m, TERM: 'dumb' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  let typed = false;
+  child.stdout.on('data', (d: Buffer) => {
+    screen += d.toString();
+    // typed only once the question is on the screen, as a person would
+    if (!typed && screen.includes("Enter passphrase for key '")) {
+      typed = true;
+      child.stdin.write(`${PASSPHRASE}\r`);
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  t.ok(typed, 'asked');
+  t.equal(code, 0, screen);
+  t.match(screen, /web1:\r?\n\s+typed/);
+  t.notMatch(screen, PASSPHRASE, 'never echoed');
 });
