@@ -33,7 +33,7 @@ async function runOrder(): Promise<string[]> {
 }
 
 async function lowOrder(): Promise<string[]> {
-  const r = await halite('show', 'highstate', '--host', 'web1', '--out', 'json');
+  const r = await halite('show', 'lowstate', '--host', 'web1', '--out', 'json');
   t.equal(r.code, 0, r.err);
   return (JSON.parse(r.out) as Array<{ id: string }>).map((c) => c.id);
 }
