@@ -44,7 +44,7 @@ const cases: {
 }[] = [
   {
     name: 'top files of both environments merge; dev reads its own directory first, then states/',
-    argv: ['show', 'highstate'],
+    argv: ['show', 'lowstate'],
     want: ['base:common:common_file', 'dev:shared:shared_dev', 'dev:app:app'],
   },
   {
@@ -54,7 +54,7 @@ const cases: {
   },
   {
     name: "--saltenv dev: only dev's top file, only its dev section",
-    argv: ['show', 'highstate', '--saltenv', 'dev'],
+    argv: ['show', 'lowstate', '--saltenv', 'dev'],
     want: ['dev:shared:shared_dev', 'base:common:common_file', 'dev:app:app'],
   },
   {
@@ -93,7 +93,7 @@ const cases: {
   },
   {
     name: 'an unknown --saltenv is a usage error',
-    argv: ['show', 'highstate', '--saltenv', 'qa'],
+    argv: ['show', 'lowstate', '--saltenv', 'qa'],
     error: /unknown saltenv 'qa': the environments are base, dev/,
   },
 ];
@@ -120,7 +120,7 @@ for (const c of cases) {
 }
 
 t.test('saltenv reaches the templates of each environment', async (t) => {
-  const r = await chunks(BASE, ['show', 'highstate']);
+  const r = await chunks(BASE, ['show', 'lowstate']);
   t.equal(r.code, 0, r.err);
   const byId = Object.fromEntries(r.list.map((c) => [c.id, c]));
   t.equal(byId.app.args.env, 'dev');
@@ -130,10 +130,10 @@ t.test('saltenv reaches the templates of each environment', async (t) => {
 t.test('without file_roots, states/ is base as before and --saltenv accepts only base', async (t) => {
   const files: Record<string, string> = { ...BASE, 'halite.yaml': '{}\n' };
   delete files['states-dev/top.sls'];
-  const ok = await chunks(files, ['show', 'highstate', '--saltenv', 'base']);
+  const ok = await chunks(files, ['show', 'lowstate', '--saltenv', 'base']);
   t.equal(ok.code, 0, ok.err);
   t.same(ids(ok.list), ['base:common:common_file']);
-  const bad = await chunks(files, ['show', 'highstate', '--saltenv', 'dev']);
+  const bad = await chunks(files, ['show', 'lowstate', '--saltenv', 'dev']);
   t.match(bad.err, /unknown saltenv 'dev': the environments are base/);
 });
 
