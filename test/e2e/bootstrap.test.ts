@@ -1,5 +1,5 @@
 // --bootstrap and sudo on real fleet hosts. Two hosts lose Debian's nodejs: apt1 gets a package
-// source offering it again (the .debs the fleet's base was built from), bare1 none, so it is sent the
+// source offering it again (the .debs the fleet's base was built from), bare1 none (pinned away), so it is sent the
 // master's own Node. sudo1 has two accounts with the fleet's key: ops may use sudo without a
 // password, guest may not use it at all.
 import t from 'tap';
@@ -32,6 +32,13 @@ const suite = fleetSuite(
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     for (const id of ['apt1', 'bare1']) await fleet.exec(id, ['apt-get', 'purge', '-y', '-q', 'nodejs'], { env });
     if (nodejsDebs) await offerDebs(fleet, 'apt1', nodejsDebs);
+    // the fleet's repository may carry nodejs as another package's dependency: bare1 is told no
+    // source offers it
+    await fleet.exec('bare1', [
+      'sh',
+      '-c',
+      "printf 'Package: nodejs\\nPin: release *\\nPin-Priority: -1\\n' > /etc/apt/preferences.d/no-nodejs",
+    ]);
     // operator accounts with the fleet's key: ops with passwordless sudo, guest without sudo rights
     for (const user of ['ops', 'guest']) {
       await fleet.exec(
