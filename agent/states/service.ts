@@ -254,16 +254,26 @@ async function toggle(
 
 const sleep = (s: number): Promise<void> => new Promise((res) => setTimeout(res, s * 1000));
 
-/** The state after a start, restart or reload: rechecked until it runs, for START_GRACE_SEC at most. */
+/**
+ * The state after a start, restart or reload: rechecked until it runs, for START_GRACE_SEC at most.
+ * A service found stopped after a restart is started once more: an init script whose `restart` is
+ * `stop; start` with a stop that does not wait (Debian's chrony) sees the old daemon still exiting,
+ * starts nothing, and leaves the service down.
+ */
 async function runningAfterStart(
   backend: ReturnType<typeof serviceBackend>,
   name: string,
   sig: string | undefined,
   ctx: StateContext,
+  restarted = false,
 ): Promise<ServiceState> {
   let st = await withSig(await backend.recheck(name, ctx), sig, ctx);
+  let startAgain = restarted;
   for (let waited = 0; !st.running && waited < START_GRACE_SEC && !ctx.signal?.aborted; waited += GRACE_POLL_SEC) {
-    await sleep(GRACE_POLL_SEC);
+    if (startAgain) {
+      startAgain = false;
+      await backend.run('start', name, ctx);
+    } else await sleep(GRACE_POLL_SEC);
     st = await withSig(await backend.recheck(name, ctx), sig, ctx);
   }
   return st;
@@ -289,7 +299,8 @@ async function applyService(plan: Plan<ServiceOps>, ctx: StateContext): Promise<
     // a restart or reload that "succeeded" may have left the service dead (a broken config)
     const settle = settleOf(ops);
     if (r.ok && settle > 0) await sleep(settle);
-    const after = r.ok ? await runningAfterStart(backend, name, ops.sig, ctx) : undefined;
+    const restarted = ops.action === 'restart' || ops.action === 'full-restart';
+    const after = r.ok ? await runningAfterStart(backend, name, ops.sig, ctx, restarted) : undefined;
     if (r.ok && after?.running) return { changes: { [name]: true }, comment: `Service ${ops.participle}` };
     const why = r.ok
       ? `the service is not running ${settle + START_GRACE_SEC} s after the ${ops.verb}`
